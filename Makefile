@@ -1,0 +1,37 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install migrate clean check-deploy
+
+run: $(STAMP)
+	$(BIN)/kelisim run
+
+test: $(STAMP)
+	$(BIN)/pytest
+
+install: $(STAMP)
+
+# (Re)install only when the project's dependencies change.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+migrate: $(STAMP)
+	$(BIN)/kelisim migrate
+
+# deploy/ checked offline: promtool (Debian's prometheus), docker-compose v1 (Debian) for the
+# compose file, kubernetes-validate (PyPI) for the manifests; `make test` runs the same
+# tests, skipping the last two checks when those tools are missing.
+check-deploy: $(STAMP)
+	command -v promtool >/dev/null || apt-get install -y -qq prometheus
+	command -v docker-compose >/dev/null || apt-get install -y -qq docker-compose
+	$(BIN)/python -c "import kubernetes_validate" 2>/dev/null || $(BIN)/pip install --quiet kubernetes-validate
+	$(BIN)/pytest -q tests/ops/test_prometheus_rules.py tests/ops/test_grafana_dashboards.py tests/ops/test_deploy_manifests.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache
