@@ -1,0 +1,1 @@
+"""The ``kelisim`` command."""

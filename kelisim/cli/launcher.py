@@ -1,0 +1,76 @@
+"""``kelisim run``: what ``make run`` does.
+
+Checks the broker, migrates every component's database, loads reference data, makes
+sure a bootstrap administrator token exists, then runs every component as its own
+process until Ctrl-C or SIGTERM, and stops them all cleanly.
+"""
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from kelisim import config
+from kelisim.cli.broker import broker_problem
+
+STOP_GRACE_SECONDS = 30
+
+
+def prepare():
+    """Migrations, reference data and the admin token: idempotent, safe on every start."""
+    from kelisim.cli.setup import bootstrap_admin_token, load_reference_data, migrate_all
+
+    migrate_all()
+    load_reference_data()
+    token = bootstrap_admin_token(config.env("KELISIM_ADMIN_TOKEN"))
+    if token:
+        print(f"kelisim: bootstrap administrator token (shown once, keep it): {token}", flush=True)
+
+
+def _start(component):
+    return subprocess.Popen([sys.executable, "-m", "kelisim.cli.serve", component])
+
+
+def _stop(processes):
+    for proc in processes.values():
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + STOP_GRACE_SECONDS
+    for proc in processes.values():
+        try:
+            proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def run():
+    problem = broker_problem(config.amqp_uri())
+    if problem:
+        print(f"kelisim: {problem}", file=sys.stderr)
+        return 2
+    prepare()
+    processes = {name: _start(name) for name in config.COMPONENTS}
+    address = config.env("KELISIM_GATEWAY_ADDRESS", config.DEFAULT_GATEWAY_ADDRESS)
+    print(f"kelisim: {', '.join(processes)} started; gateway on http://{address} "
+          "(Ctrl-C stops everything)", flush=True)
+    stopping = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    exit_code = 0
+    try:
+        while not stopping:
+            dead = {n: p.returncode for n, p in processes.items() if p.poll() is not None}
+            if dead:
+                print(f"kelisim: {', '.join(dead)} exited ({dead}); stopping the rest",
+                      file=sys.stderr)
+                exit_code = 1
+                break
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass  # Ctrl-C reached the children too; they are already stopping
+    _stop(processes)
+    print("kelisim: stopped", flush=True)
+    return exit_code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    os._exit(run())

@@ -1,0 +1,63 @@
+"""Entry point of the ``kelisim`` command."""
+import argparse
+import sys
+
+from kelisim.config import COMPONENTS
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="kelisim", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="migrate, load reference data and start every component")
+    serve = commands.add_parser("serve", help="run one component in this process")
+    serve.add_argument("component", choices=COMPONENTS)
+    migrate = commands.add_parser("migrate", help="upgrade databases to the newest schema")
+    migrate.add_argument("components", nargs="*", choices=COMPONENTS, default=list(COMPONENTS))
+    commands.add_parser("load-reference", help="load every service's reference data")
+    commands.add_parser("prepare", help="migrate, load reference data and ensure the admin "
+                                         "token, then exit (a deployment's one-shot job)")
+    from gateway.cli import add_token_commands
+    from kelisim.cli.dlq import add_dlq_commands
+    from kelisim.cli.listen import add_listen_command
+
+    add_token_commands(commands)
+    add_dlq_commands(commands)
+    add_listen_command(commands)
+    return parser
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["serve"]:
+        import eventlet
+
+        eventlet.monkey_patch()  # before the parser imports anything socket-bound
+    args = build_parser().parse_args(argv)
+    if args.command == "run":
+        from kelisim.cli.launcher import run
+
+        return run()
+    if args.command == "serve":
+        from kelisim.cli.serve import serve
+
+        return serve(args.component)
+    if args.command == "migrate":
+        from kelisim.cli.setup import migrate_all
+
+        migrate_all(args.components or COMPONENTS)
+        return 0
+    if args.command == "prepare":
+        from kelisim.cli.launcher import prepare
+
+        prepare()
+        return 0
+    if args.command == "load-reference":
+        from kelisim.cli.setup import load_reference_data
+
+        print(f"{load_reference_data()} reference rows added")
+        return 0
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,64 @@
+"""Configuration from the environment, turned into nameko config dicts.
+
+Every setting has an embedded default, so `make run` works on a fresh machine:
+SQLite files under ``KELISIM_DATA_DIR`` and the local RabbitMQ.
+"""
+import os
+from pathlib import Path
+
+SERVICES = ("registry", "projects", "reports", "notifications")
+COMPONENTS = SERVICES + ("gateway",)
+DEFAULT_AMQP_URI = "amqp://guest:guest@localhost:5672/"
+DEFAULT_GATEWAY_ADDRESS = "127.0.0.1:8000"
+# Prometheus exporter port of each service process (the gateway serves /metrics itself).
+DEFAULT_METRICS_PORTS = {"registry": 9101, "projects": 9102, "reports": 9103, "notifications": 9104}
+
+
+def env(name, default=None):
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def data_dir():
+    return Path(env("KELISIM_DATA_DIR", "var")).resolve()
+
+
+def database_url(component):
+    """The component's own database: KELISIM_<NAME>_DATABASE_URL, else a SQLite file."""
+    url = env(f"KELISIM_{component.upper()}_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{data_dir() / (component + '.db')}"
+
+
+def amqp_uri():
+    return env("KELISIM_AMQP_URI", DEFAULT_AMQP_URI)
+
+
+def metrics_port(service):
+    return int(env(f"KELISIM_{service.upper()}_METRICS_PORT", DEFAULT_METRICS_PORTS[service]))
+
+
+def retry_delays():
+    """Seconds to wait before each redelivery of a failed event; then it is dead-lettered."""
+    raw = env("KELISIM_EVENT_RETRY_DELAYS", "1,5,30,120,600")
+    return [float(part) for part in raw.split(",") if part.strip()]
+
+
+def nameko_config(component, **overrides):
+    """The nameko config dict for one component (a service or the gateway)."""
+    config = {
+        "AMQP_URI": amqp_uri(),
+        "serializer": "json",
+        "max_workers": int(env("KELISIM_MAX_WORKERS", 10)),
+        "parallelism": int(env("KELISIM_MAX_WORKERS", 10)),
+        "DATABASE_URL": database_url(component),
+        "EVENT_RETRY_DELAYS": retry_delays(),
+        "OUTBOX_POLL_INTERVAL": float(env("KELISIM_OUTBOX_POLL_INTERVAL", 1.0)),
+        "RPC_TIMEOUT": float(env("KELISIM_RPC_TIMEOUT", 10)),
+    }
+    if component == "gateway":
+        config["WEB_SERVER_ADDRESS"] = env("KELISIM_GATEWAY_ADDRESS", DEFAULT_GATEWAY_ADDRESS)
+        config["MAX_REQUEST_BYTES"] = int(env("KELISIM_MAX_REQUEST_BYTES", 1_048_576))
+    config.update(overrides)
+    return config

@@ -1,0 +1,1 @@
+"""Database plumbing shared by every service: engine, platform tables, unit of work."""

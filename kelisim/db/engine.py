@@ -1,0 +1,42 @@
+"""Engines for a service's own database: SQLite by default, PostgreSQL when configured."""
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+
+def _green_psycopg():
+    """Make psycopg2 cooperative when running under eventlet's monkey patching."""
+    try:
+        import eventlet.patcher
+    except ImportError:  # pragma: no cover - eventlet is a hard dependency
+        return
+    if eventlet.patcher.is_monkey_patched("socket"):
+        import psycogreen.eventlet
+
+        psycogreen.eventlet.patch_psycopg()
+
+
+def _sqlite_pragmas(dbapi_connection, _record):
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def make_engine(url, **kwargs):
+    """An engine for ``url``; SQLite files get their folder, WAL and foreign keys."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        kwargs.setdefault("connect_args", {"check_same_thread": False})
+        engine = sa.create_engine(url, **kwargs)
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    _green_psycopg()
+    kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("pool_size", 10)
+    kwargs.setdefault("max_overflow", 10)
+    return sa.create_engine(url, **kwargs)

@@ -1,0 +1,108 @@
+"""Unit of work: one transaction holding a change, its audit rows and its outgoing events.
+
+The service layer only sees this object: repositories (``uow.repo``), ``emit`` for
+integration events (written to the outbox in the same transaction), ``audit`` for the
+audit log, and ``first_time`` for idempotent consumers.
+"""
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from kelisim.context import Context
+from kelisim.db.tables import platform_tables
+from kelisim.db.types import utcnow
+from kelisim.events.envelope import new_envelope
+
+_OUTBOX, _AUDIT, _PROCESSED = platform_tables(sa.MetaData())
+
+
+class UnitOfWork:
+    def __init__(self, session_factory, context=None, repositories=None, on_events=None):
+        self._session_factory = session_factory
+        self.context = context or Context()
+        self._repositories = repositories
+        self._on_events = on_events
+        self._emitted = 0
+        self.session = None
+        self.repo = None
+
+    def __enter__(self):
+        self.session = self._session_factory()
+        self._emitted = 0
+        if self._repositories is not None:
+            self.repo = self._repositories(self.session)
+        return self
+
+    def __exit__(self, *exc_info):
+        self.session.rollback()  # a no-op after commit
+        self.session.close()
+
+    def commit(self):
+        try:
+            self.session.commit()
+        except IntegrityError:
+            self.session.rollback()
+            raise
+        if self._emitted and self._on_events is not None:
+            self._on_events()
+        self._emitted = 0
+
+    def flush(self):
+        self.session.flush()
+
+    def emit(self, event_type, data, regions=()):
+        """Queue an integration event; it is published only if this transaction commits."""
+        return self.emit_many(event_type, [(data, regions)])[0]
+
+    def emit_many(self, event_type, items):
+        """Queue many events of one type, ``[(data, regions)]``, in one INSERT."""
+        envelopes = [new_envelope(
+            event_type, data, source=self.context.source,
+            correlation_id=self.context.correlation_id, regions=regions)
+            for data, regions in items]
+        if not envelopes:
+            return envelopes
+        now = utcnow()
+        self.session.execute(_OUTBOX.insert(), [
+            {"event_id": envelope.id, "event_type": event_type,
+             "envelope": envelope.to_message(), "created_at": now, "attempts": 0}
+            for envelope in envelopes])
+        self._emitted += len(envelopes)
+        return envelopes
+
+    def audit(self, action, entity, entity_id, *, before=None, after=None, region=None):
+        actor = self.context.actor
+        self.session.execute(_AUDIT.insert().values(
+            occurred_at=utcnow(), actor_id=actor.get("id", "system"),
+            actor_role=actor.get("role", "system"), correlation_id=self.context.correlation_id,
+            action=action, entity=entity, entity_id=str(entity_id), region_code=region,
+            before=before, after=after,
+        ))
+
+    def first_time(self, event_id, consumer):
+        """Record that ``consumer`` handles ``event_id``; False if it already did.
+
+        The row commits with the consumer's effects, so a redelivered event is skipped
+        and a concurrent duplicate fails on the primary key and is retried, then skipped.
+        """
+        seen = self.session.execute(
+            sa.select(_PROCESSED.c.event_id).where(
+                _PROCESSED.c.event_id == event_id, _PROCESSED.c.consumer == consumer)
+        ).first()
+        if seen:
+            return False
+        self.session.execute(_PROCESSED.insert().values(
+            event_id=event_id, consumer=consumer, processed_at=utcnow()))
+        return True
+
+    def audit_entries(self, *, entity=None, entity_id=None, region=None, limit=100, offset=0):
+        query = sa.select(_AUDIT).order_by(_AUDIT.c.id.desc()).limit(limit).offset(offset)
+        if entity:
+            query = query.where(_AUDIT.c.entity == entity)
+        if entity_id is not None:
+            query = query.where(_AUDIT.c.entity_id == str(entity_id))
+        if region:
+            query = query.where(_AUDIT.c.region_code == region)
+        rows = [dict(row._mapping) for row in self.session.execute(query)]
+        for row in rows:
+            row["occurred_at"] = row["occurred_at"].isoformat()
+        return rows

@@ -1,0 +1,1 @@
+"""Integration events: envelope, catalogue, outbox relay and the reliable consumer."""

@@ -1,0 +1,93 @@
+"""Events published by the projects service: what each KGU must learn about its tasks.
+
+Money travels as decimal strings (exact KZT); dates as ISO dates. ``regions`` in the
+envelope lists every region concerned, so notifications reach each affected KGU.
+"""
+from marshmallow import Schema, fields, validate
+
+from kelisim.events.catalogue import event
+
+RACI = validate.OneOf(("R", "A", "C", "I"))
+
+
+class Assignee(Schema):
+    kind = fields.Str(required=True, validate=validate.OneOf(("org_unit", "structure", "person")))
+    id = fields.Int(required=True)
+    name = fields.Str(allow_none=True, load_default=None)
+    region_code = fields.Str(allow_none=True, load_default=None)
+
+
+class TaskRef(Schema):
+    task_id = fields.Int(required=True)
+    task_title = fields.Str(required=True)
+    plan_id = fields.Int(allow_none=True, load_default=None)
+    project_code = fields.Str(required=True)
+    region_code = fields.Str(allow_none=True, load_default=None)
+    start_date = fields.Date(allow_none=True, load_default=None)
+    due_date = fields.Date(allow_none=True, load_default=None)
+
+
+@event("projects", "task_assigned")
+class TaskAssigned(TaskRef):
+    assignment_id = fields.Int(required=True)
+    role = fields.Str(required=True, validate=RACI)
+    assignee = fields.Nested(Assignee, required=True)
+
+
+@event("projects", "task_reassigned")
+class TaskReassigned(TaskRef):
+    assignment_id = fields.Int(required=True)
+    role = fields.Str(required=True, validate=RACI)
+    assignee = fields.Nested(Assignee, required=True)
+    previous_assignee = fields.Nested(Assignee, required=True)
+
+
+@event("projects", "deadline_slipped")
+class DeadlineSlipped(TaskRef):
+    old_start_date = fields.Date(allow_none=True, load_default=None)
+    old_due_date = fields.Date(required=True)
+    cause_task_id = fields.Int(required=True)
+    chain = fields.List(fields.Int(), required=True)
+    reason = fields.Str(allow_none=True, load_default=None)
+    responsible = fields.List(fields.Nested(Assignee), load_default=list)
+
+
+@event("projects", "task_overdue")
+class TaskOverdue(TaskRef):
+    days_overdue = fields.Int(required=True)
+    stage = fields.Str(required=True)
+    responsible = fields.List(fields.Nested(Assignee), load_default=list)
+
+
+@event("projects", "budget_overrun")
+class BudgetOverrun(Schema):
+    plan_id = fields.Int(required=True)
+    project_code = fields.Str(required=True)
+    region_code = fields.Str(allow_none=True, load_default=None)
+    budget_line_id = fields.Int(required=True)
+    category = fields.Str(required=True)
+    planned = fields.Decimal(required=True, as_string=True)
+    committed = fields.Decimal(required=True, as_string=True)
+    actual = fields.Decimal(required=True, as_string=True)
+
+
+@event("projects", "risk_escalated")
+class RiskEscalated(Schema):
+    risk_id = fields.Int(required=True)
+    plan_id = fields.Int(allow_none=True, load_default=None)
+    project_code = fields.Str(required=True)
+    region_code = fields.Str(allow_none=True, load_default=None)
+    title = fields.Str(required=True)
+    score = fields.Int(required=True)
+    threshold = fields.Int(required=True)
+    owner = fields.Str(allow_none=True, load_default=None)
+
+
+@event("projects", "plan_status_changed")
+class PlanStatusChanged(Schema):
+    plan_id = fields.Int(required=True)
+    project_code = fields.Str(required=True)
+    region_code = fields.Str(required=True)
+    year = fields.Int(required=True)
+    old_status = fields.Str(required=True)
+    new_status = fields.Str(required=True)

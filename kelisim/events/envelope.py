@@ -1,0 +1,87 @@
+"""The envelope every integration event travels in."""
+import functools
+import uuid
+from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
+
+from marshmallow import RAISE, Schema, ValidationError, fields
+
+from kelisim.db.types import utcnow
+from kelisim.events import catalogue
+
+
+class EnvelopeSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    id = fields.UUID(required=True)
+    type = fields.Str(required=True)
+    version = fields.Int(required=True, strict=True)
+    occurred_at = fields.AwareDateTime(required=True, default_timezone=None)
+    source = fields.Str(required=True)
+    correlation_id = fields.Str(required=True)
+    regions = fields.List(fields.Str(), required=True)
+    data = fields.Dict(required=True)
+
+
+@dataclass(frozen=True)
+class Envelope:
+    id: str
+    type: str
+    version: int
+    occurred_at: str
+    source: str
+    correlation_id: str
+    regions: list
+    data: dict = field(default_factory=dict)
+
+    def to_message(self):
+        return {name: getattr(self, name) for name in _FIELDS}
+
+
+_FIELDS = tuple(f.name for f in dataclass_fields(Envelope))
+
+
+class MalformedEvent(ValueError):
+    """A message that is not a valid envelope of a catalogued event."""
+
+
+@functools.lru_cache(maxsize=None)
+def _payload_schema(event_type):
+    """One schema instance per event type: building one per event costs more than using it."""
+    return catalogue.get(event_type).schema()
+
+
+def new_envelope(event_type, data, *, source, correlation_id, regions=()):
+    """Build an envelope, validating ``data`` against the event's catalogue schema."""
+    spec = catalogue.get(event_type)
+    schema = _payload_schema(event_type)
+    try:
+        payload = schema.load(data)
+    except ValidationError as exc:
+        raise ValueError(f"event {event_type} does not match its schema: {exc.messages}") from exc
+    return Envelope(
+        id=str(uuid.uuid4()),
+        type=event_type,
+        version=spec.version,
+        occurred_at=utcnow().isoformat(),
+        source=source,
+        correlation_id=correlation_id,
+        regions=sorted(set(regions)),
+        data=schema.dump(payload),
+    )
+
+
+def parse_envelope(body):
+    """Validate a received message body; raise :class:`MalformedEvent` if it is not one."""
+    if not isinstance(body, dict):
+        raise MalformedEvent("message body is not a JSON object")
+    try:
+        EnvelopeSchema().load(body)
+        spec = catalogue.get(body["type"])
+        if body["version"] > spec.version:
+            raise MalformedEvent(f"{body['type']} v{body['version']} is newer than this consumer")
+        spec.schema().load(body["data"])
+    except (ValidationError, KeyError) as exc:
+        raise MalformedEvent(str(exc)) from exc
+    return Envelope(**body)

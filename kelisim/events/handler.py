@@ -1,0 +1,154 @@
+"""A nameko event handler that never drops a failed event.
+
+nameko 2.14 acks a message after its handler fails; this one instead republishes it
+to a delay queue (``EVENT_RETRY_DELAYS`` seconds, one per attempt) that hands it back
+to the same queue, and after the last attempt dead-letters it with the error for
+operators. A body that is not a valid envelope goes straight to the dead-letter queue.
+The original is acked only after the broker confirmed the copy.
+"""
+import traceback
+from functools import partial
+
+from kombu.entity import PERSISTENT_DELIVERY_MODE
+from nameko.amqp.publish import Publisher
+from nameko.events import EventHandler
+from nameko.exceptions import ContainerBeingKilled
+from nameko.messaging import QueueConsumer
+
+from kelisim import metrics
+from kelisim.events import topology
+from kelisim.events.envelope import MalformedEvent, parse_envelope
+from kelisim.logging import get_logger
+
+log = get_logger(__name__)
+
+
+class DeadLetteringQueueConsumer(QueueConsumer):
+    """nameko's shared consumer, but a body that cannot even be decoded is dead-lettered.
+
+    Without ``on_decode_error`` kombu raises out of its receive loop and the message
+    is lost or redelivered forever; here it goes to the handler's dead-letter queue.
+
+    An ack or requeue on a connection the broker has just dropped is left to the broker,
+    which redelivers the message (a repeat the event id absorbs): nameko 2.14 only catches
+    py-amqp's own ConnectionError there, py-amqp 5 raises the socket's, and the worker's
+    error killed the whole service when RabbitMQ restarted under it.
+    """
+
+    def ack_message(self, message):
+        try:
+            super().ack_message(message)
+        except OSError as exc:
+            log.warning("could not acknowledge: the broker will redeliver", error=repr(exc))
+
+    def requeue_message(self, message):
+        try:
+            super().requeue_message(message)
+        except OSError as exc:
+            log.warning("could not requeue: the broker will redeliver", error=repr(exc))
+
+    def get_consumers(self, consumer_cls, channel):
+        consumers = super().get_consumers(consumer_cls, channel)
+        for provider, consumer in self._consumers.items():
+            consumer.on_decode_error = provider.handle_undecodable
+        return consumers
+
+
+class ReliableEventHandler(EventHandler):
+    """``@on_event("registry", "org_unit_created")``; the method receives an Envelope."""
+
+    queue_consumer = DeadLetteringQueueConsumer()
+
+    def setup(self):
+        super().setup()
+        config = self.container.config
+        self.delays = list(config.get("EVENT_RETRY_DELAYS", [1, 5, 30, 120, 600]))
+        self.publisher = Publisher(config["AMQP_URI"], serializer="json", use_confirms=True)
+        self.dead_letters = topology.dead_letter_queue(self.container.service_name, config)
+        if not (self.queue.exclusive or self.queue.auto_delete):
+            self.queue.queue_arguments = topology.durable_arguments(
+                config, **(self.queue.queue_arguments or {})) or None
+
+    def handle_message(self, body, message):
+        try:
+            envelope = parse_envelope(body)
+        except MalformedEvent as exc:
+            self._dead_letter(body, "malformed", message, f"malformed event: {exc}")
+            return
+        handle_result = partial(self._handle_result, message, envelope)
+        try:
+            self.container.spawn_worker(
+                self, (envelope,), {}, context_data=self.unpack_message_headers(message),
+                handle_result=handle_result)
+        except ContainerBeingKilled:
+            self.queue_consumer.requeue_message(message)
+
+    def handle_undecodable(self, message, exc):
+        body = message.body
+        if isinstance(body, bytes):
+            body = body.decode("utf-8", errors="replace")
+        self._dead_letter(body, "malformed", message, f"undecodable message: {exc}")
+
+    def _handle_result(self, message, envelope, worker_ctx, result=None, exc_info=None):
+        self._settle(message, envelope, exc_info)
+        return result, exc_info
+
+    def _settle(self, message, envelope, exc_info):
+        if exc_info is None:
+            metrics.EVENTS_CONSUMED.labels(self.container.service_name, envelope.type,
+                                           "handled").inc()
+            self.queue_consumer.ack_message(message)
+            return
+        attempts = int((message.headers or {}).get(topology.ATTEMPTS_HEADER, 0))
+        # Bounded: a header larger than the broker's frame cannot be published at all.
+        error = "".join(traceback.format_exception_only(exc_info[0], exc_info[1])).strip()[:4000]
+        if attempts < len(self.delays):
+            self._retry(envelope, message, attempts, error)
+        else:
+            self._dead_letter(envelope.to_message(), envelope.type, message, error)
+
+    def _retry(self, envelope, message, attempts, error):
+        exchange, queue = topology.retry_route(self.delays[attempts], self.container.config)
+        headers = dict(message.headers or {})
+        headers.update({topology.ATTEMPTS_HEADER: attempts + 1, topology.ERROR_HEADER: error})
+        try:
+            self.publisher.publish(
+                envelope.to_message(), exchange=exchange, routing_key=self.queue.name,
+                declare=[exchange, queue], headers=headers,
+                delivery_mode=PERSISTENT_DELIVERY_MODE, message_id=envelope.id,
+            )
+        except Exception as exc:  # broker trouble: leave it to the broker to redeliver
+            log.error("could not schedule retry", event_id=envelope.id, error=repr(exc))
+            self.queue_consumer.requeue_message(message)
+            return
+        log.warning("event handler failed; retry scheduled", event_id=envelope.id,
+                    event_type=envelope.type, attempt=attempts + 1, error=error)
+        metrics.EVENTS_CONSUMED.labels(self.container.service_name, envelope.type,
+                                       "retried").inc()
+        self.queue_consumer.ack_message(message)
+
+    def _dead_letter(self, body, event_type, message, error):
+        headers = dict(message.headers or {})
+        headers.update({
+            topology.QUEUE_HEADER: self.queue.name, topology.ERROR_HEADER: error[:4000],
+            topology.SERVICE_HEADER: self.container.service_name,
+        })
+        try:
+            self.publisher.publish(
+                body, exchange=topology.DEAD_LETTER_EXCHANGE,
+                routing_key=self.container.service_name,
+                declare=[topology.DEAD_LETTER_EXCHANGE, self.dead_letters],
+                headers=headers, delivery_mode=PERSISTENT_DELIVERY_MODE,
+            )
+        except Exception as exc:
+            log.error("could not dead-letter event", error=repr(exc))
+            self.queue_consumer.requeue_message(message)
+            return
+        log.error("event dead-lettered", event_type=event_type, queue=self.queue.name,
+                  error=error)
+        metrics.EVENTS_CONSUMED.labels(self.container.service_name, event_type,
+                                       "dead_lettered").inc()
+        self.queue_consumer.ack_message(message)
+
+
+on_event = ReliableEventHandler.decorator

@@ -1,0 +1,175 @@
+"""The outbox relay: publishes committed events, persistent and broker-confirmed.
+
+Rows are leased (``claimed_until``) in a short transaction, published outside it (as one
+confirmed batch when the publisher offers ``batch()``, see publisher.py), then marked
+published. A crash between publish and mark republishes the event, which consumers
+absorb by event id; an unconfirmed publish leaves the row to retry.
+On PostgreSQL the lease uses ``FOR UPDATE SKIP LOCKED`` so relays of several
+instances share the work.
+"""
+from datetime import timedelta
+
+import eventlet
+import eventlet.event
+import sqlalchemy as sa
+from kombu.entity import PERSISTENT_DELIVERY_MODE
+
+from kelisim import metrics
+from kelisim.context import CORRELATION_KEY
+from kelisim.db.tables import platform_tables
+from kelisim.db.types import utcnow
+from kelisim.events.topology import event_exchange
+from kelisim.logging import get_logger
+
+_OUTBOX = platform_tables(sa.MetaData())[0]
+LEASE = timedelta(seconds=30)
+log = get_logger(__name__)
+
+
+class OutboxRelay:
+    def __init__(self, engine, publisher, service, batch_size=1000):
+        self.engine = engine
+        self.publisher = publisher
+        self.service = service
+        self.batch_size = batch_size
+
+    def _claim(self):
+        now = utcnow()
+        with self.engine.begin() as conn:
+            rows = conn.execute(
+                sa.select(_OUTBOX.c.id, _OUTBOX.c.event_type, _OUTBOX.c.envelope)
+                .where(_OUTBOX.c.published_at.is_(None))
+                .where(sa.or_(_OUTBOX.c.claimed_until.is_(None), _OUTBOX.c.claimed_until < now))
+                .order_by(_OUTBOX.c.id)
+                .limit(self.batch_size)
+                .with_for_update(skip_locked=True)
+            ).all()
+            if rows:
+                conn.execute(
+                    _OUTBOX.update().where(_OUTBOX.c.id.in_([r.id for r in rows]))
+                    .values(claimed_until=now + LEASE, attempts=_OUTBOX.c.attempts + 1)
+                )
+        return rows
+
+    def publish_pending(self):
+        """Publish one batch; return how many events the broker confirmed."""
+        rows = self._claim()
+        batch = getattr(self.publisher, "batch", None)
+        if batch is not None and rows:
+            return self._publish_batch(batch, rows)
+        published = []
+        try:
+            for row in rows:
+                self.publisher.publish(row.envelope, **self._message(row))
+                published.append(row.id)
+                metrics.event_published(self.service, row.event_type, row.envelope)
+        except Exception as exc:
+            self._release([r.id for r in rows if r.id not in set(published)], repr(exc))
+            raise
+        finally:
+            self._mark_published(published)
+        return len(published)
+
+    def _publish_batch(self, batch, rows):
+        """All rows confirmed together, or released together."""
+        try:
+            with batch() as publish:
+                declared = set()  # declaring an exchange once per batch is enough
+                for row in rows:
+                    message = self._message(row)
+                    if row.envelope["source"] in declared:
+                        del message["declare"]
+                    declared.add(row.envelope["source"])
+                    publish(row.envelope, **message)
+        except Exception as exc:
+            self._release([r.id for r in rows], repr(exc))
+            raise
+        self._mark_published([r.id for r in rows])
+        for row in rows:
+            metrics.event_published(self.service, row.event_type, row.envelope)
+        return len(rows)
+
+    @staticmethod
+    def _message(row):
+        envelope = row.envelope
+        exchange = event_exchange(envelope["source"])
+        return {"exchange": exchange, "declare": [exchange], "routing_key": row.event_type,
+                "delivery_mode": PERSISTENT_DELIVERY_MODE,
+                "headers": {f"nameko.{CORRELATION_KEY}": envelope["correlation_id"]},
+                "message_id": envelope["id"]}
+
+    def _mark_published(self, ids):
+        if not ids:
+            return
+        with self.engine.begin() as conn:
+            conn.execute(_OUTBOX.update().where(_OUTBOX.c.id.in_(ids))
+                         .values(published_at=utcnow(), last_error=None))
+
+    def _release(self, ids, error):
+        if not ids:
+            return
+        with self.engine.begin() as conn:
+            conn.execute(_OUTBOX.update().where(_OUTBOX.c.id.in_(ids))
+                         .values(claimed_until=None, last_error=error[:2000]))
+
+    def backlog(self):
+        """(pending count, age in seconds of the oldest pending event)."""
+        with self.engine.connect() as conn:
+            count, oldest = conn.execute(
+                sa.select(sa.func.count(), sa.func.min(_OUTBOX.c.created_at))
+                .where(_OUTBOX.c.published_at.is_(None))
+            ).one()
+        if oldest is not None and oldest.tzinfo is None:
+            oldest = oldest.replace(tzinfo=utcnow().tzinfo)
+        age = (utcnow() - oldest).total_seconds() if oldest else 0.0
+        return count, age
+
+    def update_gauges(self):
+        count, age = self.backlog()
+        metrics.OUTBOX_PENDING.labels(self.service).set(count)
+        metrics.OUTBOX_OLDEST_AGE.labels(self.service).set(age)
+
+
+class RelayLoop:
+    """Runs a relay until stopped: wakes on commit, else polls every ``interval`` s."""
+
+    def __init__(self, relay, interval=1.0):
+        self.relay = relay
+        self.interval = interval
+        self._wakeup = eventlet.event.Event()
+        self._running = True
+
+    def wake(self):
+        if not self._wakeup.ready():
+            self._wakeup.send(True)
+
+    def stop(self):
+        self._running = False
+        self.wake()
+
+    def _update_gauges(self):
+        try:
+            self.relay.update_gauges()
+        except Exception as exc:  # the database is down too: the gauges keep their last value
+            log.warning("outbox gauges not updated", error=repr(exc))
+
+    def run(self):
+        failures = 0
+        while self._running:
+            # A fresh event before claiming: a commit after this point wakes the wait
+            # below; one before it is already visible to the claim.
+            self._wakeup = eventlet.event.Event()
+            try:
+                published = self.relay.publish_pending()
+                self.relay.update_gauges()
+                failures = 0
+            except Exception as exc:  # broker or database down: back off, keep the rows
+                failures += 1
+                log.warning("outbox relay failed", error=repr(exc), failures=failures)
+                self._update_gauges()  # a growing backlog must show while the broker is down
+                eventlet.sleep(min(30.0, 0.5 * 2 ** min(failures, 6)))
+                continue
+            if published >= self.relay.batch_size:
+                continue
+            with eventlet.Timeout(self.interval, False):
+                self._wakeup.wait()

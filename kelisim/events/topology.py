@@ -1,0 +1,70 @@
+"""Exchanges and queues of the event bus, named in one place.
+
+Events go to ``<source>.events`` (nameko's topic exchange, routing key = event type),
+so nameko ``event_handler`` consumers bind to them as usual. Failed deliveries wait in
+``kelisim.retry.<ms>ms`` queues and come back to their queue by dead-lettering;
+exhausted or malformed ones land in ``kelisim.dead-letter.<service>``.
+
+``KELISIM_QUEUE_TYPE=quorum`` (or ``QUEUE_TYPE`` in a service's config) declares these
+durable queues and the services' event queues as quorum queues, replicated across a
+RabbitMQ cluster. A queue keeps the type it was first declared with: switching a running
+broker means deleting the old queues once they are drained.
+"""
+from functools import lru_cache
+
+from kombu import Exchange, Queue
+from nameko.events import get_event_exchange
+
+from kelisim.config import env
+
+QUEUE_TYPES = ("classic", "quorum")
+
+DEAD_LETTER_EXCHANGE = Exchange("kelisim.dead-letter", type="direct", durable=True)
+
+ATTEMPTS_HEADER = "x-kelisim-attempts"
+QUEUE_HEADER = "x-kelisim-queue"
+ERROR_HEADER = "x-kelisim-error"
+SERVICE_HEADER = "x-kelisim-service"
+
+
+@lru_cache(maxsize=None)
+def event_exchange(source):
+    """The same exchange nameko's event handlers declare for ``source``."""
+    return get_event_exchange(source, {})
+
+
+def queue_type(config=None):
+    """``classic`` (the default) or ``quorum``, from the service config or the environment."""
+    chosen = (config or {}).get("QUEUE_TYPE") or env("KELISIM_QUEUE_TYPE", "classic")
+    if chosen not in QUEUE_TYPES:
+        raise ValueError(f"KELISIM_QUEUE_TYPE must be one of {', '.join(QUEUE_TYPES)}: {chosen!r}")
+    return chosen
+
+
+def durable_arguments(config=None, **arguments):
+    """Queue arguments of a durable queue, with ``x-queue-type`` when it is not classic."""
+    if queue_type(config) != "classic":
+        arguments["x-queue-type"] = queue_type(config)
+    return arguments
+
+
+def dead_letter_queue(service, config=None):
+    name = f"kelisim.dead-letter.{service}"
+    return Queue(name, exchange=DEAD_LETTER_EXCHANGE, routing_key=service, durable=True,
+                 queue_arguments=durable_arguments(config) or None)
+
+
+def retry_route(delay_seconds, config=None):
+    """The exchange and queue that hold a message for ``delay_seconds`` then return it.
+
+    The queue has no dead-letter routing key of its own, so an expired message keeps
+    the routing key it was published with: the name of the queue it failed in.
+    """
+    millis = max(1, int(delay_seconds * 1000))
+    exchange = Exchange(f"kelisim.retry.{millis}ms", type="fanout", durable=True)
+    queue = Queue(
+        f"kelisim.retry.{millis}ms", exchange=exchange, durable=True,
+        queue_arguments=durable_arguments(config, **{"x-message-ttl": millis,
+                                                     "x-dead-letter-exchange": ""}),
+    )
+    return exchange, queue

@@ -1,0 +1,37 @@
+"""The HTTP endpoint of a service process: Prometheus metrics and the probes of an orchestrator.
+
+``/metrics`` the text exposition; ``/live`` 200 while the process's event loop answers;
+``/ready`` 200 once the service's container has started (its consumers are on the broker)
+and 503 before that and from the moment a SIGTERM asks it to stop.
+"""
+import eventlet
+import eventlet.wsgi
+from prometheus_client import make_wsgi_app
+
+
+class Exporter:
+    def __init__(self):
+        self.ready = False
+        self._metrics = make_wsgi_app()
+
+    def app(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if path == "/live":
+            return _plain(start_response, "200 OK", b"live\n")
+        if path == "/ready":
+            if self.ready:
+                return _plain(start_response, "200 OK", b"ready\n")
+            return _plain(start_response, "503 Service Unavailable", b"not ready\n")
+        return self._metrics(environ, start_response)
+
+    def start(self, host, port):
+        """Listen on ``host:port`` in a greenthread of this process."""
+        sock = eventlet.listen((host, port))
+        eventlet.spawn_n(eventlet.wsgi.server, sock, self.app, log_output=False)
+        return sock.getsockname()
+
+
+def _plain(start_response, status, body):
+    start_response(status, [("Content-Type", "text/plain; charset=utf-8"),
+                            ("Content-Length", str(len(body)))])
+    return [body]

@@ -1,0 +1,98 @@
+"""Marshmallow helpers shared by every service's contract."""
+from marshmallow import (
+    EXCLUDE, RAISE, Schema, ValidationError, fields, post_load, pre_load, validate)
+
+from kelisim.errors import Invalid
+
+REGION_CODE = validate.Regexp(r"^KZ-\d{2}$", error="not a region code like KZ-61")
+
+
+INTEGER_RANGE = (-(2**31), 2**31 - 1)  # the databases' INTEGER columns (ids, counts)
+
+
+def _too_big(value):
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return not INTEGER_RANGE[0] <= value <= INTEGER_RANGE[1]
+    if isinstance(value, (list, tuple)):
+        return any(_too_big(v) for v in value)
+    return False  # a dict is a JSON document (report values): kept as sent
+
+
+def _holds_nul(value):
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_nul(v) for v in value)
+    return False
+
+
+class _StorableInput:
+    """Input every database can store: text with a NUL character is refused (PostgreSQL
+    cannot store it), and so is an integer beyond the INTEGER columns' range."""
+
+    @pre_load
+    def _refuse_nul_characters(self, data, **kwargs):
+        if isinstance(data, dict):
+            bad = sorted(str(name) for name, value in data.items()
+                         if _holds_nul(name) or _holds_nul(value))
+            if bad:
+                raise ValidationError({name: ["must not contain NUL characters"]
+                                       for name in bad})
+        return data
+
+    @post_load
+    def _refuse_huge_integers(self, data, **kwargs):
+        if isinstance(data, dict):
+            bad = sorted(str(name) for name, value in data.items() if _too_big(value))
+            if bad:
+                low, high = INTEGER_RANGE
+                raise ValidationError({name: [f"must be from {low} to {high}"] for name in bad})
+        return data
+
+
+class StrictSchema(_StorableInput, Schema):
+    """Input schema: unknown fields are an error, not silently dropped."""
+
+    class Meta:
+        unknown = RAISE
+
+
+class QuerySchema(_StorableInput, Schema):
+    """Query-string schema: unknown parameters are ignored."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+
+class PageQuery(QuerySchema):
+    limit = fields.Int(load_default=50, validate=validate.Range(1, 200))
+    offset = fields.Int(load_default=0, validate=validate.Range(0, 10_000_000))
+
+
+def page_of(item_schema):
+    """An output schema for one page of ``item_schema`` items."""
+    return Schema.from_dict({
+        "items": fields.List(fields.Nested(item_schema)),
+        "total": fields.Int(),
+        "limit": fields.Int(),
+        "offset": fields.Int(),
+    }, name=f"{item_schema.__name__.removesuffix('Schema')}PageSchema")
+
+
+def load(schema, data, partial=False):
+    """Validate ``data`` with ``schema``; raise :class:`Invalid` naming each bad field."""
+    try:
+        return schema.load(data if data is not None else {}, partial=partial)
+    except ValidationError as exc:
+        raise Invalid("the request has invalid fields", _flatten(exc.messages)) from None
+
+
+def _flatten(messages):
+    if isinstance(messages, dict):
+        return {str(k): _flatten(v) if isinstance(v, dict) else "; ".join(map(str, v))
+                if isinstance(v, list) else str(v) for k, v in messages.items()}
+    return {"_schema": "; ".join(map(str, messages))}

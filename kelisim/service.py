@@ -1,0 +1,23 @@
+"""What every nameko service class declares, written once."""
+from nameko.rpc import rpc
+
+from kelisim.context import RequestContext
+from kelisim.gauges import BackgroundGauges
+from kelisim.metrics import EntrypointMetrics
+
+
+class ServiceBase:
+    """Base of every kelisim nameko service: request context, metrics, and ``ping``.
+
+    A service with state gauges of its own redeclares ``gauges`` with its refreshers.
+    """
+
+    name = None
+    context = RequestContext()
+    metrics = EntrypointMetrics()
+    gauges = BackgroundGauges()
+
+    @rpc
+    def ping(self):
+        """Liveness over RPC, used by the gateway's /health."""
+        return {"service": self.name, "ok": True}
