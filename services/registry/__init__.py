@@ -1,0 +1,1 @@
+"""Registry service: regions, org units, public structures and responsible people."""

@@ -1,0 +1,101 @@
+"""Queries of the registry, over one SQLAlchemy session."""
+from datetime import date
+
+import sqlalchemy as sa
+
+from services.registry.adapters import orm
+from services.registry.domain.model import (
+    BaselineFigure, OrgUnit, Person, PublicStructure, Region, StructureType)
+
+
+class RegistryRepository:
+    def __init__(self, session):
+        self.session = session
+
+    def add(self, entity):
+        self.session.add(entity)
+
+    # reference data
+    def regions(self):
+        return self.session.scalars(sa.select(Region).order_by(Region.code)).all()
+
+    def region(self, code):
+        return self.session.get(Region, code)
+
+    def structure_types(self):
+        return self.session.scalars(sa.select(StructureType).order_by(StructureType.code)).all()
+
+    def structure_type(self, code):
+        return self.session.get(StructureType, code)
+
+    def baseline(self):
+        query = sa.select(BaselineFigure).order_by(BaselineFigure.subject, BaselineFigure.indicator)
+        return self.session.scalars(query).all()
+
+    # org units
+    def org_unit(self, unit_id):
+        return self.session.get(OrgUnit, unit_id)
+
+    def org_unit_by_code(self, code):
+        return self.session.scalars(sa.select(OrgUnit).where(OrgUnit.code == code)).first()
+
+    def org_units(self, *, region=None, kind=None, level=None):
+        query = sa.select(OrgUnit).order_by(OrgUnit.id)
+        if region:
+            query = query.where(OrgUnit.region_code == region)
+        if kind:
+            query = query.where(OrgUnit.kind == kind)
+        if level:
+            query = query.where(OrgUnit.level == level)
+        return self.session.scalars(query).all()
+
+    def kgu_of(self, region_code):
+        query = sa.select(OrgUnit).where(OrgUnit.kind == "kgu", OrgUnit.region_code == region_code)
+        return self.session.scalars(query.order_by(OrgUnit.id)).first()
+
+    # structures
+    def structure(self, structure_id):
+        return self.session.get(PublicStructure, structure_id)
+
+    def structures(self, *, region=None, type=None, level=None, org_unit_id=None,
+                   limit=50, offset=0):
+        query = sa.select(PublicStructure)
+        if region:
+            query = query.where(PublicStructure.region_code == region)
+        if type:
+            query = query.where(PublicStructure.type == type)
+        if level:
+            query = query.where(PublicStructure.level == level)
+        if org_unit_id:
+            query = query.where(PublicStructure.org_unit_id == org_unit_id)
+        total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+        page = query.order_by(PublicStructure.id).limit(limit).offset(offset)
+        return self.session.scalars(page).all(), total
+
+    def structure_counts(self, region=None, today=None):
+        """(region, type, structures, members) for every structure not closed by ``today``."""
+        s = orm.structures
+        today = today or date.today()
+        query = (
+            sa.select(s.c.region_code, s.c.type, sa.func.count(), sa.func.sum(s.c.member_count))
+            .where(sa.or_(s.c.closed_on.is_(None), s.c.closed_on > today))
+            .group_by(s.c.region_code, s.c.type)
+            .order_by(s.c.region_code, s.c.type)
+        )
+        if region:
+            query = query.where(s.c.region_code == region)
+        return self.session.execute(query).all()
+
+    # people
+    def person(self, person_id):
+        return self.session.get(Person, person_id)
+
+    def people(self, *, region=None, org_unit_id=None, structure_id=None):
+        query = sa.select(Person).order_by(Person.id)
+        if region:
+            query = query.where(Person.region_code == region)
+        if org_unit_id:
+            query = query.where(Person.org_unit_id == org_unit_id)
+        if structure_id:
+            query = query.where(Person.structure_id == structure_id)
+        return self.session.scalars(query).all()

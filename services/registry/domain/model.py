@@ -1,0 +1,142 @@
+"""The structures registry, as plain classes with their rules (no framework imports)."""
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+from kelisim.errors import Invalid
+
+LEVELS = ("republican", "regional", "city", "district", "rural")
+ORG_UNIT_KINDS = ("rgu", "kgu", "kgu_branch", "house_of_friendship")
+ACCREDITATION_STATUSES = ("accredited", "pending", "not_accredited")
+
+# Which levels each kind of org unit may sit at, and what its parent must be.
+KIND_LEVELS = {
+    "rgu": ("republican",),
+    "kgu": ("regional",),
+    "kgu_branch": ("city", "district", "rural"),
+    "house_of_friendship": ("regional", "city", "district"),
+}
+KIND_PARENTS = {"rgu": (None,), "kgu": ("rgu",), "kgu_branch": ("kgu",),
+                "house_of_friendship": ("kgu", "kgu_branch")}
+
+
+@dataclass
+class Region:
+    code: str
+    kind: str
+    name_kk: str
+    name_ru: str
+    name_en: str
+
+
+@dataclass
+class StructureType:
+    code: str
+    name_kk: str
+    name_ru: str
+    name_en: str
+    accreditable: bool = False
+
+
+@dataclass
+class OrgUnit:
+    code: str
+    name_kk: str
+    name_ru: str
+    kind: str
+    level: str
+    name_en: str = None
+    region_code: str = None
+    parent_id: int = None
+    opened_on: date = None
+    closed_on: date = None
+    id: int = None
+    version: int = 1
+
+    def is_open_on(self, day):
+        opened = self.opened_on is None or self.opened_on <= day
+        return opened and (self.closed_on is None or day < self.closed_on)
+
+    def check(self, parent=None):
+        """Raise :class:`Invalid` unless kind, level, region, parent and dates agree."""
+        errors = {}
+        if self.level not in KIND_LEVELS[self.kind]:
+            errors["level"] = f"a {self.kind} sits at level {' or '.join(KIND_LEVELS[self.kind])}"
+        if self.kind == "rgu" and self.region_code is not None:
+            errors["region_code"] = "the RGU is republican and belongs to no region"
+        if self.kind != "rgu" and self.region_code is None:
+            errors["region_code"] = f"a {self.kind} belongs to a region"
+        parent_kind = parent.kind if parent else None
+        if parent_kind not in KIND_PARENTS[self.kind]:
+            wanted = " or ".join(k or "none" for k in KIND_PARENTS[self.kind])
+            errors["parent_id"] = f"the parent of a {self.kind} must be: {wanted}"
+        elif parent is not None and parent.region_code not in (None, self.region_code):
+            errors["parent_id"] = "the parent is in another region"
+        if self.opened_on and self.closed_on and self.closed_on < self.opened_on:
+            errors["closed_on"] = "closed before it opened"
+        if errors:
+            raise Invalid("the org unit is not consistent", errors)
+
+    def to_dict(self):
+        return asdict(self)
+
+
+@dataclass
+class PublicStructure:
+    type: str
+    name: str
+    org_unit_id: int
+    level: str
+    member_count: int = 0
+    region_code: str = None
+    accreditation: str = None
+    opened_on: date = None
+    closed_on: date = None
+    id: int = None
+    version: int = 1
+
+    def check(self, structure_type):
+        errors = {}
+        if self.member_count < 0:
+            errors["member_count"] = "must not be negative"
+        if self.level not in LEVELS:
+            errors["level"] = f"must be one of {', '.join(LEVELS)}"
+        if self.accreditation is not None and not structure_type.accreditable:
+            errors["accreditation"] = f"a {structure_type.code} is not accredited"
+        if self.opened_on and self.closed_on and self.closed_on < self.opened_on:
+            errors["closed_on"] = "closed before it opened"
+        if errors:
+            raise Invalid("the public structure is not consistent", errors)
+
+    def to_dict(self):
+        return asdict(self)
+
+
+@dataclass
+class Person:
+    full_name: str
+    position: str = None
+    email: str = None
+    phone: str = None
+    org_unit_id: int = None
+    structure_id: int = None
+    region_code: str = None
+    id: int = None
+    version: int = 1
+
+    def check(self):
+        if (self.org_unit_id is None) == (self.structure_id is None):
+            raise Invalid("a person is attached to an org unit or to a structure",
+                          {"org_unit_id": "give exactly one of org_unit_id, structure_id"})
+
+    def to_dict(self):
+        return asdict(self)
+
+
+@dataclass
+class BaselineFigure:
+    subject: str
+    indicator: str
+    value: int
+    qualifier: str = "exact"
+    year: int = 2020
+    id: int = field(default=None, compare=False)

@@ -1,0 +1,28 @@
+"""The one way a registry record is changed: version check, rules, audit row, event."""
+from kelisim.db.versioning import apply_changes, check_version, concurrent_update_guard
+
+
+def regions_of(entity):
+    return [entity.region_code] if entity.region_code else []
+
+
+def save_changes(uow, entity, changes, *, kind, label, dump, check):
+    """Apply a PATCH (with its ``version``) to a loaded, access-checked ``entity``.
+
+    ``check`` validates the changed entity; anything it needs from the database must be
+    looked up before this call, so no autoflush writes the changes outside the guard.
+    Emits ``<kind>_updated`` with the changed field names; no change, no event.
+    """
+    check_version(entity, changes.pop("version"), label)
+    before = dump(entity)
+    changed = apply_changes(entity, changes)
+    if not changed:
+        return before
+    check()
+    with concurrent_update_guard(label):
+        uow.flush()
+    after = dump(entity)
+    uow.audit("update", kind, entity.id, before=before, after=after, region=entity.region_code)
+    uow.emit(f"{kind}_updated", {"changed": changed, "current": after}, regions=regions_of(entity))
+    uow.commit()
+    return after

@@ -1,0 +1,83 @@
+"""Use cases on org units: the RGU, KGUs, their branches, houses of friendship."""
+from sqlalchemy.exc import IntegrityError
+
+from kelisim.access import ensure_readable, ensure_writable, scope_region
+from kelisim.errors import Conflict, Invalid, NotFound
+from kelisim.schemas import load
+from services.registry import schemas
+from services.registry.domain.model import OrgUnit
+from services.registry.service_layer.changes import regions_of, save_changes
+
+_OUT = schemas.OrgUnitSchema()
+
+
+def dump(unit):
+    return _OUT.dump(unit)
+
+
+def require_region(repo, code, field="region_code"):
+    if code is not None and repo.region(code) is None:
+        raise Invalid(f"unknown region {code}", {field: f"no region with code {code}"})
+
+
+def get_or_404(repo, unit_id):
+    unit = repo.org_unit(unit_id)
+    if unit is None:
+        raise NotFound(f"org unit {unit_id} not found")
+    return unit
+
+
+def list_org_units(uow, query):
+    query = load(schemas.OrgUnitQuery(), query)
+    with uow:
+        region = scope_region(uow.context.actor, query.get("region"))
+        require_region(uow.repo, region, "region")
+        units = uow.repo.org_units(region=region, kind=query.get("kind"), level=query.get("level"))
+        return [dump(u) for u in units]
+
+
+def get_org_unit(uow, unit_id):
+    with uow:
+        unit = get_or_404(uow.repo, unit_id)
+        ensure_readable(uow.context.actor, unit.region_code, f"org unit {unit_id}")
+        return dump(unit)
+
+
+def create_org_unit(uow, data):
+    data = load(schemas.OrgUnitCreateSchema(), data)
+    with uow:
+        repo = uow.repo
+        ensure_writable(uow.context.actor, data["region_code"])
+        require_region(repo, data["region_code"])
+        if repo.org_unit_by_code(data["code"]) is not None:
+            raise Conflict(f"org unit code {data['code']} is taken", {"code": "already exists"})
+        parent = None
+        if data["parent_id"] is not None:
+            parent = repo.org_unit(data["parent_id"])
+            if parent is None:
+                raise Invalid("unknown parent", {"parent_id": f"no org unit {data['parent_id']}"})
+        unit = OrgUnit(**data)
+        unit.check(parent)
+        repo.add(unit)
+        try:
+            uow.flush()
+        except IntegrityError:  # the code was taken by a concurrent create
+            raise Conflict(f"org unit code {data['code']} is taken",
+                           {"code": "already exists"}) from None
+        after = dump(unit)
+        uow.audit("create", "org_unit", unit.id, after=after, region=unit.region_code)
+        uow.emit("org_unit_created", after, regions=regions_of(unit))
+        uow.commit()
+        return after
+
+
+def update_org_unit(uow, unit_id, data):
+    data = load(schemas.OrgUnitPatchSchema(), data)
+    with uow:
+        repo = uow.repo
+        unit = get_or_404(repo, unit_id)
+        ensure_readable(uow.context.actor, unit.region_code, f"org unit {unit_id}")
+        ensure_writable(uow.context.actor, unit.region_code)
+        parent = repo.org_unit(unit.parent_id) if unit.parent_id else None
+        return save_changes(uow, unit, data, kind="org_unit", label=f"org unit {unit_id}",
+                            dump=dump, check=lambda: unit.check(parent))

@@ -1,0 +1,72 @@
+"""Use cases on responsible people attached to org units and structures."""
+from kelisim.access import ensure_readable, ensure_writable, scope_region
+from kelisim.errors import Invalid, NotFound
+from kelisim.schemas import load
+from services.registry import schemas
+from services.registry.domain.model import Person
+from services.registry.service_layer.changes import regions_of, save_changes
+from services.registry.service_layer.org_units import require_region
+
+_OUT = schemas.PersonSchema()
+
+
+def dump(person):
+    return _OUT.dump(person)
+
+
+def list_people(uow, query):
+    query = load(schemas.PersonQuery(), query)
+    with uow:
+        region = scope_region(uow.context.actor, query.pop("region", None))
+        require_region(uow.repo, region, "region")
+        return [dump(p) for p in uow.repo.people(region=region, **query)]
+
+
+def create_person(uow, data):
+    data = load(schemas.PersonCreateSchema(), data)
+    with uow:
+        repo = uow.repo
+        person = Person(**data)
+        person.check()
+        if person.org_unit_id is not None:
+            unit = repo.org_unit(person.org_unit_id)
+            if unit is None:
+                raise Invalid("unknown org unit", {"org_unit_id": f"no org unit {person.org_unit_id}"})
+            person.region_code = unit.region_code
+        else:
+            structure = repo.structure(person.structure_id)
+            if structure is None:
+                raise Invalid("unknown structure",
+                              {"structure_id": f"no structure {person.structure_id}"})
+            person.region_code = structure.region_code
+        ensure_writable(uow.context.actor, person.region_code)
+        repo.add(person)
+        uow.flush()
+        after = dump(person)
+        uow.audit("create", "person", person.id, after=after, region=person.region_code)
+        uow.emit("person_created", after, regions=regions_of(person))
+        uow.commit()
+        return after
+
+
+def _readable_person(uow, person_id):
+    person = uow.repo.person(person_id)
+    if person is None:
+        raise NotFound(f"person {person_id} not found")
+    ensure_readable(uow.context.actor, person.region_code, f"person {person_id}")
+    return person
+
+
+def get_person(uow, person_id):
+    with uow:
+        return dump(_readable_person(uow, person_id))
+
+
+def update_person(uow, person_id, data):
+    """Change a person's name, position or contacts (their attachment stays)."""
+    data = load(schemas.PersonPatchSchema(), data)
+    with uow:
+        person = _readable_person(uow, person_id)
+        ensure_writable(uow.context.actor, person.region_code)
+        return save_changes(uow, person, data, kind="person", label=f"person {person_id}",
+                            dump=dump, check=person.check)

@@ -1,0 +1,52 @@
+"""Read-only views: reference data, statistics, a region's KGU and contacts, the audit log."""
+from kelisim.access import ensure_readable, scope_region
+from kelisim.errors import NotFound
+from services.registry import schemas
+from services.registry.service_layer import org_units, people
+from services.registry.service_layer.org_units import require_region
+
+
+def list_regions(uow):
+    with uow:
+        return schemas.RegionSchema(many=True).dump(uow.repo.regions())
+
+
+def list_structure_types(uow):
+    with uow:
+        return schemas.StructureTypeSchema(many=True).dump(uow.repo.structure_types())
+
+
+def statistics(uow, region=None):
+    """Open structures and their members by type, nationally and per region, and the baseline."""
+    with uow:
+        region = scope_region(uow.context.actor, region)
+        require_region(uow.repo, region, "region")
+        totals, by_region = {}, {}
+        for region_code, type_code, count, members in uow.repo.structure_counts(region):
+            members = int(members or 0)
+            total = totals.setdefault(type_code, {"structures": 0, "members": 0})
+            total["structures"] += count
+            total["members"] += members
+            key = region_code or "republican"
+            by_region.setdefault(key, {})[type_code] = {"structures": count, "members": members}
+        baseline = schemas.BaselineFigureSchema(many=True).dump(uow.repo.baseline())
+        return {"region": region, "totals": totals, "by_region": by_region, "baseline": baseline}
+
+
+def kgu_of_region(uow, region_code):
+    """The KGU of a region with the people attached to it: who to tell about that region."""
+    with uow:
+        require_region(uow.repo, region_code)
+        ensure_readable(uow.context.actor, region_code, f"the KGU of {region_code}")
+        unit = uow.repo.kgu_of(region_code)
+        if unit is None:
+            raise NotFound(f"region {region_code} has no KGU")
+        contacts = uow.repo.people(org_unit_id=unit.id)
+        return {"org_unit": org_units.dump(unit), "contacts": [people.dump(p) for p in contacts]}
+
+
+def audit_log(uow, entity=None, entity_id=None, region=None, limit=100, offset=0):
+    with uow:
+        region = scope_region(uow.context.actor, region)
+        return uow.audit_entries(entity=entity, entity_id=entity_id, region=region,
+                                 limit=limit, offset=offset)

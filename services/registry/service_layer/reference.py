@@ -1,0 +1,62 @@
+"""Loading the registry's reference data: regions, structure types, 2020 baseline, RGU, KGUs.
+
+Idempotent: rows already present are left alone, so it runs on every start.
+"""
+import json
+from importlib import resources
+
+from services.registry.domain.model import (
+    BaselineFigure, OrgUnit, Region, StructureType)
+
+RGU_CODE = "RGU"
+
+
+def _reference(name):
+    return json.loads(resources.files("services.registry").joinpath("reference", name).read_text("utf-8"))
+
+
+def kgu_code(region_code):
+    return f"KGU-{region_code}"
+
+
+def load_reference_data(uow):
+    """Insert what is missing; return how many rows were added."""
+    added = 0
+    with uow:
+        repo = uow.repo
+        for row in _reference("regions.json"):
+            if repo.region(row["code"]) is None:
+                repo.add(Region(**row))
+                added += 1
+        for row in _reference("structure_types.json"):
+            if repo.structure_type(row["code"]) is None:
+                repo.add(StructureType(**row))
+                added += 1
+        known = {(f.subject, f.indicator, f.year) for f in repo.baseline()}
+        for row in _reference("baseline_2020.json"):
+            figure = BaselineFigure(**row)
+            if (figure.subject, figure.indicator, figure.year) not in known:
+                repo.add(figure)
+                added += 1
+        uow.flush()
+        rgu = repo.org_unit_by_code(RGU_CODE)
+        if rgu is None:
+            rgu = OrgUnit(code=RGU_CODE, kind="rgu", level="republican",
+                          name_kk="«Қоғамдық келісім» РММ",
+                          name_ru="РГУ «Қоғамдық келісім»",
+                          name_en="RGU «Qogamdyq kelisim»")
+            repo.add(rgu)
+            uow.flush()
+            added += 1
+        for region in _reference("regions.json"):
+            if repo.org_unit_by_code(kgu_code(region["code"])) is None:
+                repo.add(OrgUnit(
+                    code=kgu_code(region["code"]), kind="kgu", level="regional",
+                    region_code=region["code"], parent_id=rgu.id,
+                    name_kk=f"{region['name_kk']} «Қоғамдық келісім» КММ",
+                    name_ru=f"КГУ «Қоғамдық келісім» ({region['name_ru']})",
+                    name_en=f"KGU «Qogamdyq kelisim», {region['name_en']}",
+                ))
+                added += 1
+        uow.commit()
+    return added

@@ -1,0 +1,82 @@
+"""Use cases on public structures of the Assembly bound to org units."""
+from datetime import date
+
+from kelisim.access import ensure_readable, ensure_writable, scope_region
+from kelisim.errors import Conflict, Invalid, NotFound
+from kelisim.schemas import load
+from services.registry import schemas
+from services.registry.domain.model import PublicStructure
+from services.registry.service_layer.changes import regions_of, save_changes
+from services.registry.service_layer.org_units import require_region
+
+_OUT = schemas.StructureSchema()
+
+
+def dump(structure):
+    return _OUT.dump(structure)
+
+
+def _structure_type(repo, code):
+    structure_type = repo.structure_type(code)
+    if structure_type is None:
+        raise Invalid(f"unknown structure type {code}", {"type": f"no structure type {code}"})
+    return structure_type
+
+
+def list_structures(uow, query):
+    query = load(schemas.StructureQuery(), query)
+    with uow:
+        region = scope_region(uow.context.actor, query.pop("region", None))
+        require_region(uow.repo, region, "region")
+        items, total = uow.repo.structures(region=region, **query)
+        return {"items": [dump(s) for s in items], "total": total,
+                "limit": query["limit"], "offset": query["offset"]}
+
+
+def get_structure(uow, structure_id):
+    with uow:
+        structure = uow.repo.structure(structure_id)
+        if structure is None:
+            raise NotFound(f"structure {structure_id} not found")
+        ensure_readable(uow.context.actor, structure.region_code, f"structure {structure_id}")
+        return dump(structure)
+
+
+def create_structure(uow, data, today=None):
+    data = load(schemas.StructureCreateSchema(), data)
+    today = today or date.today()
+    with uow:
+        repo = uow.repo
+        structure_type = _structure_type(repo, data["type"])
+        unit = repo.org_unit(data["org_unit_id"])
+        if unit is None:
+            raise Invalid("unknown org unit", {"org_unit_id": f"no org unit {data['org_unit_id']}"})
+        ensure_writable(uow.context.actor, unit.region_code)
+        if not unit.is_open_on(today):
+            raise Conflict(f"org unit {unit.code} is closed and takes no new structures",
+                           {"org_unit_id": f"closed on {unit.closed_on}"})
+        data["level"] = data["level"] or unit.level
+        structure = PublicStructure(region_code=unit.region_code, **data)
+        structure.check(structure_type)
+        repo.add(structure)
+        uow.flush()
+        after = dump(structure)
+        uow.audit("create", "structure", structure.id, after=after, region=structure.region_code)
+        uow.emit("structure_created", after, regions=regions_of(structure))
+        uow.commit()
+        return after
+
+
+def update_structure(uow, structure_id, data):
+    data = load(schemas.StructurePatchSchema(), data)
+    with uow:
+        repo = uow.repo
+        structure = repo.structure(structure_id)
+        if structure is None:
+            raise NotFound(f"structure {structure_id} not found")
+        ensure_readable(uow.context.actor, structure.region_code, f"structure {structure_id}")
+        ensure_writable(uow.context.actor, structure.region_code)
+        structure_type = _structure_type(repo, structure.type)
+        return save_changes(uow, structure, data, kind="structure",
+                            label=f"structure {structure_id}", dump=dump,
+                            check=lambda: structure.check(structure_type))
