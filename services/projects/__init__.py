@@ -1,0 +1,1 @@
+"""Projects service: the four base projects, plans, tasks, responsibility, budgets, risks."""

@@ -1,0 +1,295 @@
+"""Queries of the projects database, over one SQLAlchemy session.
+
+Whole task graphs (a project's tasks of one year, across every region) are read and
+rewritten with Core statements: a slip may move thousands of tasks at once.
+"""
+from datetime import date
+
+import sqlalchemy as sa
+
+from kelisim.db.types import utcnow
+from services.projects.adapters import orm
+from services.projects.domain.model import (
+    Assignment, BaseProject, Dependency, Indicator, OPEN_STATUSES, Plan, Task, Template)
+from services.projects.domain.money import BudgetLine
+from services.projects.domain.risks import Risk
+
+T = orm.tasks
+FAMILY_COLUMNS = (T.c.id, T.c.parent_id, T.c.plan_id, T.c.region_code, T.c.kind, T.c.title,
+                  T.c.start_date, T.c.due_date, T.c.duration, T.c.scheduling, T.c.status,
+                  T.c.expected_finish)
+
+MOVE_ON_POSTGRESQL = sa.text(
+    "UPDATE tasks SET start_date = moved.start_date, due_date = moved.due_date, "
+    "version = tasks.version + 1 FROM (SELECT unnest(CAST(:ids AS integer[])) AS id, "
+    "unnest(CAST(:starts AS date[])) AS start_date, unnest(CAST(:dues AS date[])) AS due_date)"
+    " AS moved WHERE tasks.id = moved.id")
+
+
+class ProjectsRepository:
+    def __init__(self, session):
+        self.session = session
+
+    def add(self, entity):
+        self.session.add(entity)
+
+    def add_all(self, entities):
+        self.session.add_all(entities)
+
+    def delete(self, entity):
+        self.session.delete(entity)
+
+    # projects, indicators, templates
+    def projects(self):
+        return self.session.scalars(sa.select(BaseProject).order_by(BaseProject.id)).all()
+
+    def project(self, code):
+        return self.session.scalars(sa.select(BaseProject).where(BaseProject.code == code)).first()
+
+    def indicators(self):
+        return self.session.scalars(sa.select(Indicator).order_by(Indicator.id)).all()
+
+    def indicator(self, code):
+        return self.session.scalars(sa.select(Indicator).where(Indicator.code == code)).first()
+
+    def template(self, project_code):
+        query = sa.select(Template).where(Template.project_code == project_code)
+        return self.session.scalars(query).first()
+
+    # plans
+    def plan(self, plan_id):
+        return self.session.get(Plan, plan_id)
+
+    def plan_by_scope(self, project_code, year, scope):
+        query = sa.select(Plan).where(Plan.project_code == project_code, Plan.year == year,
+                                      Plan.scope == scope)
+        return self.session.scalars(query).first()
+
+    def plans(self, *, region=None, project=None, year=None, status=None, limit=50, offset=0):
+        query = sa.select(Plan)
+        if region:
+            query = query.where(Plan.region_code == region)
+        if project:
+            query = query.where(Plan.project_code == project)
+        if year:
+            query = query.where(Plan.year == year)
+        if status:
+            query = query.where(Plan.status == status)
+        total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+        page = query.order_by(Plan.id).limit(limit).offset(offset)
+        return self.session.scalars(page).all(), total
+
+    def plan_scopes(self, project_code, year):
+        query = sa.select(orm.plans.c.scope).where(orm.plans.c.project_code == project_code,
+                                                   orm.plans.c.year == year)
+        return set(self.session.scalars(query))
+
+    def task_counts(self, plan_ids):
+        if not plan_ids:
+            return {}
+        query = (sa.select(T.c.plan_id, sa.func.count()).where(T.c.plan_id.in_(plan_ids))
+                 .group_by(T.c.plan_id))
+        return dict(self.session.execute(query).all())
+
+    # tasks
+    def task(self, task_id):
+        return self.session.get(Task, task_id)
+
+    def tasks_of_plan(self, plan_id):
+        return self.session.scalars(sa.select(Task).where(Task.plan_id == plan_id)
+                                    .order_by(Task.id)).all()
+
+    def tasks(self, *, region=None, project=None, year=None, plan_id=None, status=None,
+              overdue=None, assignee_kind=None, assignee_id=None, role=None, today=None,
+              limit=50, offset=0):
+        query = sa.select(Task)
+        if region:
+            query = query.where(Task.region_code == region)
+        if project:
+            query = query.where(Task.project_code == project)
+        if year:
+            query = query.where(Task.year == year)
+        if plan_id:
+            query = query.where(Task.plan_id == plan_id)
+        if status:
+            query = query.where(Task.status == status)
+        if overdue is not None:
+            late = sa.and_(Task.due_date < (today or date.today()),
+                           Task.status.in_(OPEN_STATUSES))
+            query = query.where(late if overdue else sa.not_(late))
+        if assignee_kind or assignee_id or role:
+            a = orm.assignments
+            sub = sa.select(a.c.task_id)
+            if assignee_kind:
+                sub = sub.where(a.c.assignee_kind == assignee_kind)
+            if assignee_id:
+                sub = sub.where(a.c.assignee_id == assignee_id)
+            if role:
+                sub = sub.where(a.c.role == role)
+            query = query.where(Task.id.in_(sub))
+        total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+        page = query.order_by(Task.id).limit(limit).offset(offset)
+        return self.session.scalars(page).all(), total
+
+    def children(self, task_id):
+        return self.session.scalars(sa.select(Task).where(Task.parent_id == task_id)).all()
+
+    def family_rows(self, project_code, year):
+        """Every task of a project's year as plain rows (the scheduling graph's nodes)."""
+        query = sa.select(*FAMILY_COLUMNS).where(T.c.project_code == project_code,
+                                                 T.c.year == year)
+        return self.session.execute(query).all()
+
+    def family_dependencies(self, project_code, year):
+        d = orm.dependencies
+        query = (sa.select(d.c.predecessor_id, d.c.successor_id, d.c.lag)
+                 .join(T, T.c.id == d.c.successor_id)
+                 .where(T.c.project_code == project_code, T.c.year == year))
+        return self.session.execute(query).all()
+
+    def move_tasks(self, moves):
+        """Write rescheduled dates: ``[(task_id, start, due)]``; bumps each version.
+
+        PostgreSQL gets one ``UPDATE ... FROM unnest(arrays)`` (psycopg2 would send an
+        executemany row by row); SQLite, an executemany in-process.
+        """
+        if not moves:
+            return
+        if self.session.get_bind().dialect.name == "postgresql":
+            ids, starts, dues = (list(column) for column in zip(*moves))
+            self.session.execute(MOVE_ON_POSTGRESQL, {"ids": ids, "starts": starts, "dues": dues})
+            return
+        statement = (T.update().where(T.c.id == sa.bindparam("task_id"))
+                     .values(start_date=sa.bindparam("new_start"),
+                             due_date=sa.bindparam("new_due"), version=T.c.version + 1))
+        self.session.execute(statement, [
+            {"task_id": task_id, "new_start": start, "new_due": due}
+            for task_id, start, due in moves])
+
+    def set_expected_finish(self, task_id, day):
+        self.session.execute(T.update().where(T.c.id == task_id)
+                             .values(expected_finish=day, version=T.c.version + 1))
+
+    def overdue_candidates(self, today):
+        query = (sa.select(Task).where(Task.due_date < today, Task.status.in_(OPEN_STATUSES),
+                                       Task.kind != "phase")
+                 .order_by(Task.id))
+        return self.session.scalars(query).all()
+
+    def overdue_counts(self, project_code, year, today):
+        query = (sa.select(T.c.region_code, sa.func.count())
+                 .where(T.c.project_code == project_code, T.c.due_date < today,
+                        T.c.status.in_(OPEN_STATUSES), T.c.kind != "phase")
+                 .group_by(T.c.region_code))
+        if year:
+            query = query.where(T.c.year == year)
+        return {region or "RGU": count for region, count in self.session.execute(query)}
+
+    # dependencies
+    def dependency(self, predecessor_id, successor_id):
+        query = sa.select(Dependency).where(Dependency.predecessor_id == predecessor_id,
+                                            Dependency.successor_id == successor_id)
+        return self.session.scalars(query).first()
+
+    def predecessors(self, task_ids):
+        d = orm.dependencies
+        query = sa.select(d.c.predecessor_id, d.c.successor_id, d.c.lag).where(
+            d.c.successor_id.in_(task_ids))
+        return self.session.execute(query).all()
+
+    def add_dependencies(self, rows):
+        if rows:
+            self.session.execute(orm.dependencies.insert(), rows)
+
+    # assignments
+    def assignment(self, assignment_id):
+        return self.session.get(Assignment, assignment_id)
+
+    def assignments(self, task_ids):
+        query = (sa.select(Assignment).where(Assignment.task_id.in_(task_ids))
+                 .order_by(Assignment.id))
+        return self.session.scalars(query).all()
+
+    def assignment_listing(self, task_ids):
+        """Every assignment of ``task_ids`` as plain rows, oldest first (for listings)."""
+        a = orm.assignments
+        query = (sa.select(a.c.id, a.c.task_id, a.c.role, a.c.assignee_kind, a.c.assignee_id,
+                           a.c.assignee_name, a.c.region_code)
+                 .where(a.c.task_id.in_(task_ids)).order_by(a.c.id))
+        return self.session.execute(query).all()
+
+    def assignment_rows(self, task_ids, roles=("R", "A")):
+        a = orm.assignments
+        query = (sa.select(a.c.task_id, a.c.assignee_kind, a.c.assignee_id, a.c.assignee_name,
+                           a.c.region_code)
+                 .where(a.c.task_id.in_(task_ids), a.c.role.in_(roles)).order_by(a.c.id))
+        return self.session.execute(query).all()
+
+    # history
+    def add_history(self, rows):
+        if rows:
+            self.session.execute(orm.history.insert(), rows)
+
+    def history(self, entity, entity_id, limit=50, offset=0):
+        h = orm.history
+        query = (sa.select(h).where(h.c.entity == entity, h.c.entity_id == entity_id)
+                 .order_by(h.c.id.desc()))
+        total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+        rows = self.session.execute(query.limit(limit).offset(offset)).all()
+        return [dict(row._mapping) for row in rows], total
+
+    # overdue stamps
+    def stamped_stages(self, task_ids):
+        s = orm.overdue_stamps
+        query = sa.select(s.c.task_id, s.c.stage).where(s.c.task_id.in_(task_ids))
+        return set(self.session.execute(query).all())
+
+    def stamp(self, task_id, stage):
+        self.session.execute(orm.overdue_stamps.insert().values(
+            task_id=task_id, stage=stage, stamped_at=utcnow()))
+
+    # money and risks
+    def budget_line(self, line_id):
+        return self.session.get(BudgetLine, line_id)
+
+    def budget_lines(self, plan_ids):
+        query = (sa.select(BudgetLine).where(BudgetLine.plan_id.in_(plan_ids))
+                 .order_by(BudgetLine.id))
+        return self.session.scalars(query).all()
+
+    def risk(self, risk_id):
+        return self.session.get(Risk, risk_id)
+
+    def risks(self, *, plan_id=None, project=None, plan_ids=None):
+        query = sa.select(Risk).order_by(Risk.id)
+        if plan_id:
+            query = query.where(Risk.plan_id == plan_id)
+        if project:
+            query = query.where(Risk.project_code == project)
+        if plan_ids is not None:
+            query = query.where(Risk.plan_id.in_(plan_ids))
+        return self.session.scalars(query).all()
+
+    def plans_of(self, project_code=None, year=None):
+        query = sa.select(Plan).order_by(Plan.id)
+        if project_code:
+            query = query.where(Plan.project_code == project_code)
+        if year:
+            query = query.where(Plan.year == year)
+        return self.session.scalars(query).all()
+
+    def leaf_rows(self, plan_ids):
+        """(plan_id, start, due, duration, progress, status) of every task without children."""
+        child = orm.tasks.alias("child")
+        has_children = sa.exists().where(child.c.parent_id == T.c.id)
+        query = (sa.select(T.c.plan_id, T.c.start_date, T.c.due_date, T.c.duration,
+                           T.c.progress, T.c.status, T.c.kind)
+                 .where(T.c.plan_id.in_(plan_ids), ~has_children))
+        return self.session.execute(query).all()
+
+    def plan_history(self, plan_id, limit=50, offset=0):
+        h = orm.history
+        query = sa.select(h).where(h.c.plan_id == plan_id).order_by(h.c.id.desc())
+        total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+        rows = self.session.execute(query.limit(limit).offset(offset)).all()
+        return [dict(row._mapping) for row in rows], total

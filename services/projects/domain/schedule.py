@@ -1,0 +1,230 @@
+"""Finish-to-start scheduling over a task graph, with OpenProject's semantics.
+
+* A task in automatic mode starts as soon as its predecessors allow: the working day after
+  the latest predecessor's finish, plus the lag in working days; it keeps its duration.
+  Predecessors of a parent constrain every task under it. Without any predecessor an
+  automatic task keeps its dates.
+* A task in manual mode, and a done or cancelled one, keeps its dates.
+* A parent (phase) spans its children: earliest start to latest due date.
+
+The graph is plain data; :meth:`Graph.reschedule` returns what moved and why (the chain of
+tasks that pushed each one), which the service layer turns into history rows and events.
+"""
+from collections import defaultdict, deque
+from dataclasses import dataclass
+
+from kelisim.errors import Invalid
+
+FIXED_STATUSES = ("done", "cancelled")
+
+
+@dataclass(slots=True)
+class Node:
+    id: int
+    start: object
+    due: object
+    duration: int = 1
+    parent_id: int = None
+    kind: str = "task"
+    scheduling: str = "auto"
+    status: str = "planned"
+    expected_finish: object = None
+
+    def finish(self):
+        if self.expected_finish and self.status not in FIXED_STATUSES \
+                and self.expected_finish > self.due:
+            return self.expected_finish
+        return self.due
+
+
+@dataclass(slots=True)
+class Move:
+    id: int
+    old_start: object
+    old_due: object
+    start: object
+    due: object
+    via: int = None  # the task whose dates pushed this one
+
+    @property
+    def slipped(self):
+        return self.due > self.old_due
+
+
+class Graph:
+    def __init__(self, nodes, dependencies=()):
+        self.nodes = {node.id: node for node in nodes}
+        self.children = defaultdict(list)
+        for node in self.nodes.values():
+            if node.parent_id is not None:
+                self.children[node.parent_id].append(node.id)
+        self.preds = defaultdict(list)
+        self.succs = defaultdict(list)
+        for pred, succ, lag in dependencies:
+            self.add_dependency(pred, succ, lag)
+        self._leaves = {}
+
+    def add_dependency(self, pred, succ, lag=0):
+        self.preds[succ].append((pred, lag))
+        self.succs[pred].append((succ, lag))
+        self._leaves = {}
+
+    # structure
+    def ancestors(self, task_id):
+        found = []
+        parent = self.nodes[task_id].parent_id
+        while parent is not None:
+            found.append(parent)
+            parent = self.nodes[parent].parent_id
+        return found
+
+    def leaves_under(self, task_id):
+        """The tasks without children at or below ``task_id``."""
+        cached = self._leaves.get(task_id)
+        if cached is None:
+            cached, stack = [], [task_id]
+            while stack:
+                current = stack.pop()
+                kids = self.children.get(current)
+                if kids:
+                    stack.extend(kids)
+                else:
+                    cached.append(current)
+            self._leaves[task_id] = cached
+        return cached
+
+    def _influenced(self, task_id):
+        """Tasks whose dates may depend on those of ``task_id``."""
+        for succ, _ in self.succs.get(task_id, ()):
+            yield from self.leaves_under(succ)
+        parent = self.nodes[task_id].parent_id
+        if parent is not None:
+            yield parent
+
+    def constraints(self, task_id):
+        """``(predecessor, lag)`` pairs of the task and of every ancestor of it."""
+        found = list(self.preds.get(task_id, ()))
+        for ancestor in self.ancestors(task_id):
+            found.extend(self.preds.get(ancestor, ()))
+        return found
+
+    # rules
+    def check_new_dependency(self, pred, succ):
+        """Raise :class:`Invalid` if ``pred -> succ`` would make a cycle; show the cycle."""
+        if pred == succ:
+            raise Invalid("a task cannot depend on itself", {"predecessor_id": "same task"})
+        if pred in self.ancestors(succ) or succ in self.ancestors(pred):
+            raise Invalid("a task cannot depend on its own parent or child",
+                          {"predecessor_id": "they are in one hierarchy; parents follow children"})
+        start = [succ, *self.leaves_under(succ)]
+        came_from = {node: None for node in start}
+        queue = deque(start)
+        while queue:
+            current = queue.popleft()
+            if current == pred:
+                path = [current]
+                while came_from[path[-1]] is not None:
+                    path.append(came_from[path[-1]])
+                cycle = [pred, *reversed(path)]
+                raise Invalid("the dependency would make a cycle",
+                              {"predecessor_id": " -> ".join(map(str, cycle))})
+            for nxt in self._influenced(current):
+                if nxt not in came_from:
+                    came_from[nxt] = current
+                    queue.append(nxt)
+
+    # scheduling
+    def reschedule(self, calendar, origins=(), only=None):
+        """Recompute the dates that depend on ``origins`` (whose dates were already set);
+        or, with ``only``, of those tasks (e.g. all of them after a rollout).
+
+        Returns ``[Move]`` for every task whose dates changed, in topological order.
+        """
+        origins = set(origins)
+        affected = set(only) if only is not None else self.closure(origins)
+        order = self._topological(affected)
+        moves = []
+        for task_id in order:
+            if task_id in origins:
+                continue
+            node = self.nodes[task_id]
+            kids = self.children.get(task_id)
+            if kids:
+                start, due, via = self._span(kids)
+            elif node.scheduling == "auto" and node.status not in FIXED_STATUSES:
+                start, due, via = self._soonest(node, calendar)
+            else:
+                continue
+            if start is None or (start == node.start and due == node.due):
+                continue
+            moves.append(Move(task_id, node.start, node.due, start, due, via))
+            node.start, node.due = start, due
+        return moves
+
+    def closure(self, origins):
+        seen = set(origins)
+        queue = deque(origins)
+        while queue:
+            for nxt in self._influenced(queue.popleft()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    queue.append(nxt)
+        return seen
+
+    def _topological(self, subset):
+        indegree = dict.fromkeys(subset, 0)
+        edges = {}
+        for task_id in subset:
+            targets = [t for t in self._influenced(task_id) if t in indegree]
+            edges[task_id] = targets
+            for target in targets:
+                indegree[target] += 1
+        queue = deque(t for t, d in indegree.items() if d == 0)
+        order = []
+        while queue:
+            current = queue.popleft()
+            order.append(current)
+            for target in edges[current]:
+                indegree[target] -= 1
+                if indegree[target] == 0:
+                    queue.append(target)
+        if len(order) != len(subset):
+            raise Invalid("the dependencies make a cycle", {})
+        return order
+
+    def _span(self, kids):
+        nodes = [self.nodes[k] for k in kids]
+        start = min(n.start for n in nodes if n.start is not None)
+        last = max((n for n in nodes if n.due is not None), key=lambda n: n.due)
+        return start, last.due, last.id
+
+    def _soonest(self, node, calendar):
+        best, via = None, None
+        for pred, lag in self.constraints(node.id):
+            candidate = calendar.successor_start(self.nodes[pred].finish(), lag)
+            if best is None or candidate > best:
+                best, via = candidate, pred
+        if best is None:
+            return None, None, None
+        due = best if node.kind == "milestone" else calendar.finish(best, node.duration)
+        return best, due, via
+
+
+def chains(moves, origins):
+    """``{task_id: [origin, ..., task_id]}``: which tasks pushed each moved task."""
+    via = {move.id: move.via for move in moves}
+    found = {origin: [origin] for origin in origins}
+
+    def chain_of(task_id):
+        path = []
+        current = task_id
+        while current not in found and current in via:
+            path.append(current)
+            current = via[current]
+        base = found.get(current, [current])
+        for task in reversed(path):
+            base = base + [task]
+            found[task] = base
+        return found.get(task_id, base)
+
+    return {move.id: chain_of(move.id) for move in moves}

@@ -1,0 +1,418 @@
+"""The projects service's contract: what its RPC methods accept and return (also the
+gateway's). Money travels as decimal strings in KZT; dates as ISO dates."""
+from datetime import date
+
+from marshmallow import Schema, fields, validate, validates_schema, ValidationError
+
+from kelisim.schemas import REGION_CODE, PageQuery, QuerySchema, StrictSchema, page_of
+from services.projects.domain.model import (
+    ASSIGNEE_KINDS, MAX_LAG, PLAN_STATUSES, RACI_ROLES, SCHEDULING_MODES, TASK_KINDS,
+    TASK_STATUSES)
+from services.projects.domain.money import BUDGET_CATEGORIES
+from services.projects.domain.risks import RISK_CATEGORIES, RISK_STATUSES
+
+PROJECT_CODE = validate.Regexp(r"^[a-z][a-z0-9-]{1,39}$", error="a project code like mediation")
+TEXT = validate.Length(min=1, max=500)
+LONG_TEXT = validate.Length(max=10_000)
+YEAR = validate.Range(2020, 2040)
+# the span of the working calendar (reference/holidays_kz.json) every date is scheduled in
+WORKING_DATE = validate.Range(date(2020, 1, 1), date(2040, 12, 31),
+                              error="must be within the working calendar, 2020 to 2040")
+LAG = validate.Range(0, MAX_LAG, error=f"from 0 to {MAX_LAG} working days")
+SCALE = validate.Range(1, 5)
+
+
+def _money_range(value):
+    if not 0 <= value <= 10**15:
+        raise ValidationError("from 0 to 10^15 KZT")
+
+
+def _percent(value):
+    if not 0 <= value <= 100:
+        raise ValidationError("a percentage from 0 to 100")
+
+
+MONEY = {"as_string": True, "places": 2, "allow_nan": False, "validate": _money_range,
+         "metadata": {"type": "string", "format": "decimal", "example": "1500000.00",
+                      "description": "KZT, exact, as a decimal string"}}
+SOURCE = validate.Regexp(r"^[a-z][a-z0-9_]{1,39}$",
+                         error="kgu, rgu or a structure type such as mediation_council")
+
+
+# projects, indicators, templates
+class IndicatorSchema(Schema):
+    code = fields.Str()
+    name_kk = fields.Str()
+    name_ru = fields.Str()
+    name_en = fields.Str()
+    unit = fields.Str()
+    projects = fields.List(fields.Str())
+    targets = fields.Dict(keys=fields.Str(), values=fields.Str())
+    actuals = fields.Dict(keys=fields.Str(), values=fields.Str())
+    gaps = fields.Dict(keys=fields.Str(), values=fields.Str(),
+                       metadata={"description": "actual minus target, per year"})
+    version = fields.Int()
+
+
+class IndicatorActualSchema(StrictSchema):
+    value = fields.Decimal(required=True, as_string=True, places=2, validate=_percent,
+                           metadata={"type": "string", "format": "decimal", "example": "69.2"})
+    version = fields.Int(required=True, strict=True)
+
+
+class ProjectSchema(Schema):
+    code = fields.Str()
+    title_kk = fields.Str()
+    title_ru = fields.Str()
+    title_en = fields.Str()
+    goal_kk = fields.Str()
+    goal_ru = fields.Str()
+    goal_en = fields.Str()
+    indicators = fields.List(fields.Nested(IndicatorSchema))
+    version = fields.Int()
+
+
+class DependencyRefSchema(StrictSchema):
+    key = fields.Str(required=True, validate=validate.Length(min=1, max=40))
+    lag = fields.Int(load_default=0, strict=True, validate=LAG)
+
+
+class ResponsibilitySchema(StrictSchema):
+    A = fields.Str(load_default=None, allow_none=True, validate=SOURCE)
+    R = fields.List(fields.Str(validate=SOURCE), load_default=list)
+    C = fields.List(fields.Str(validate=SOURCE), load_default=list)
+    I = fields.List(fields.Str(validate=SOURCE), load_default=list)  # noqa: E741
+
+
+class WorkItemSchema(StrictSchema):
+    key = fields.Str(required=True, validate=validate.Regexp(
+        r"^[a-z0-9][a-z0-9.-]{0,39}$", error="lower-case letters, digits, '.', '-'"))
+    parent = fields.Str(load_default=None, allow_none=True)
+    kind = fields.Str(required=True, validate=validate.OneOf(TASK_KINDS))
+    title_ru = fields.Str(required=True, validate=TEXT)
+    title_kk = fields.Str(required=True, validate=TEXT)
+    title_en = fields.Str(load_default=None, allow_none=True, validate=TEXT)
+    duration = fields.Int(load_default=1, strict=True, validate=validate.Range(0, 250))
+    start_offset = fields.Int(load_default=0, strict=True, validate=validate.Range(0, 250))
+    after = fields.List(fields.Nested(DependencyRefSchema), load_default=list)
+    scheduling = fields.Str(load_default="auto", validate=validate.OneOf(SCHEDULING_MODES))
+    level = fields.Str(load_default="region", validate=validate.OneOf(("region", "rgu")))
+    responsible = fields.Nested(ResponsibilitySchema, load_default=dict)
+
+
+class ProjectTemplateSchema(Schema):
+    project_code = fields.Str()
+    items = fields.List(fields.Nested(WorkItemSchema))
+    version = fields.Int()
+
+
+class ProjectTemplatePutSchema(StrictSchema):
+    version = fields.Int(required=True, strict=True)
+    items = fields.List(fields.Nested(WorkItemSchema), required=True,
+                        validate=validate.Length(min=1, max=500))
+
+
+# rollouts
+class RolloutSchema(StrictSchema):
+    year = fields.Int(required=True, strict=True, validate=YEAR)
+    regions = fields.Raw(required=True, metadata={
+        "description": '"all", or a list of region codes such as ["KZ-61", "KZ-75"]'})
+    start_date = fields.Date(load_default=None, allow_none=True, validate=WORKING_DATE,
+                             metadata={"description":
+                                       "when the plans start (default: 15 January of the year)"})
+
+    @validates_schema
+    def check_regions(self, data, **_):
+        regions = data.get("regions")
+        if regions == "all":
+            return
+        if not isinstance(regions, list) or not regions or not all(
+                isinstance(r, str) and REGION_CODE.regex.match(r) for r in regions):
+            raise ValidationError('"all" or a non-empty list of region codes', "regions")
+        if data.get("start_date") and data["start_date"].year != data["year"]:
+            raise ValidationError("must fall in the rollout's year", "start_date")
+
+
+class RolloutResultSchema(Schema):
+    project_code = fields.Str()
+    year = fields.Int()
+    created = fields.List(fields.Dict(), metadata={"description": "plans created (id, region)"})
+    skipped = fields.List(fields.Str(), metadata={"description": "regions already rolled out"})
+    tasks = fields.Int()
+    assignments = fields.Int()
+
+
+# plans
+class PlanSchema(Schema):
+    id = fields.Int()
+    project_code = fields.Str()
+    year = fields.Int()
+    region_code = fields.Str(allow_none=True)
+    org_unit_id = fields.Int(allow_none=True)
+    org_unit_name = fields.Str(allow_none=True)
+    status = fields.Str()
+    expected_results = fields.Str()
+    start_date = fields.Date(allow_none=True)
+    budget = fields.Dict(metadata={"description": "planned, committed, actual (KZT strings)"})
+    task_count = fields.Int()
+    version = fields.Int()
+
+
+class PlanQuery(PageQuery):
+    region = fields.Str(validate=REGION_CODE)
+    project = fields.Str(validate=PROJECT_CODE)
+    year = fields.Int(validate=YEAR)
+    status = fields.Str(validate=validate.OneOf(PLAN_STATUSES))
+
+
+PlanPageSchema = page_of(PlanSchema)
+
+
+class PlanPatchSchema(StrictSchema):
+    version = fields.Int(required=True, strict=True)
+    status = fields.Str(validate=validate.OneOf(PLAN_STATUSES))
+    expected_results = fields.Str(validate=LONG_TEXT)
+    reason = fields.Str(load_default=None, allow_none=True, validate=LONG_TEXT)
+
+
+# tasks
+class AssigneeSchema(Schema):
+    kind = fields.Str()
+    id = fields.Int()
+    name = fields.Str(allow_none=True)
+    region_code = fields.Str(allow_none=True)
+
+
+class AssignmentSchema(Schema):
+    id = fields.Int()
+    task_id = fields.Int()
+    role = fields.Str()
+    assignee = fields.Nested(AssigneeSchema)
+
+
+class DependencySchema(Schema):
+    predecessor_id = fields.Int()
+    successor_id = fields.Int()
+    lag = fields.Int()
+
+
+class TaskSchema(Schema):
+    id = fields.Int()
+    plan_id = fields.Int()
+    project_code = fields.Str()
+    year = fields.Int()
+    region_code = fields.Str(allow_none=True)
+    parent_id = fields.Int(allow_none=True)
+    template_key = fields.Str(allow_none=True)
+    kind = fields.Str()
+    title = fields.Str()
+    title_kk = fields.Str(allow_none=True)
+    description = fields.Str()
+    start_date = fields.Date()
+    due_date = fields.Date()
+    duration = fields.Int(metadata={"description": "working days"})
+    scheduling = fields.Str()
+    status = fields.Str()
+    progress = fields.Int()
+    expected_finish = fields.Date(allow_none=True)
+    overdue = fields.Bool()
+    predecessors = fields.List(fields.Nested(DependencySchema))
+    assignments = fields.List(fields.Nested(AssignmentSchema))
+    version = fields.Int()
+
+
+class TaskQuery(PageQuery):
+    region = fields.Str(validate=REGION_CODE)
+    project = fields.Str(validate=PROJECT_CODE)
+    year = fields.Int(validate=YEAR)
+    plan_id = fields.Int()
+    status = fields.Str(validate=validate.OneOf(TASK_STATUSES))
+    overdue = fields.Bool()
+    assignee_kind = fields.Str(validate=validate.OneOf(ASSIGNEE_KINDS))
+    assignee_id = fields.Int()
+    role = fields.Str(validate=validate.OneOf(RACI_ROLES))
+
+
+TaskPageSchema = page_of(TaskSchema)
+
+
+class TaskCreateSchema(StrictSchema):
+    title = fields.Str(required=True, validate=TEXT)
+    title_kk = fields.Str(load_default=None, allow_none=True, validate=TEXT)
+    description = fields.Str(load_default="", validate=LONG_TEXT)
+    kind = fields.Str(load_default="task", validate=validate.OneOf(("task", "milestone")))
+    parent_id = fields.Int(load_default=None, allow_none=True, strict=True)
+    start_date = fields.Date(required=True, validate=WORKING_DATE)
+    due_date = fields.Date(load_default=None, allow_none=True, validate=WORKING_DATE)
+    duration = fields.Int(load_default=None, allow_none=True, strict=True,
+                          validate=validate.Range(1, 500))
+    scheduling = fields.Str(load_default="auto", validate=validate.OneOf(SCHEDULING_MODES))
+
+
+class TaskPatchSchema(StrictSchema):
+    version = fields.Int(required=True, strict=True)
+    title = fields.Str(validate=TEXT)
+    title_kk = fields.Str(allow_none=True, validate=TEXT)
+    description = fields.Str(validate=LONG_TEXT)
+    start_date = fields.Date(validate=WORKING_DATE)
+    due_date = fields.Date(validate=WORKING_DATE)
+    scheduling = fields.Str(validate=validate.OneOf(SCHEDULING_MODES))
+    status = fields.Str(validate=validate.OneOf(TASK_STATUSES))
+    progress = fields.Int(strict=True, validate=validate.Range(0, 100))
+    reason = fields.Str(load_default=None, allow_none=True, validate=LONG_TEXT, metadata={
+        "description": "required when the due date moves later; kept in the history"})
+
+
+class DependencyCreateSchema(StrictSchema):
+    predecessor_id = fields.Int(required=True, strict=True)
+    lag = fields.Int(load_default=0, strict=True, validate=LAG)
+
+
+class AssignmentCreateSchema(StrictSchema):
+    role = fields.Str(required=True, validate=validate.OneOf(RACI_ROLES))
+    kind = fields.Str(required=True, validate=validate.OneOf(ASSIGNEE_KINDS))
+    id = fields.Int(required=True, strict=True)
+
+
+class HistorySchema(Schema):
+    id = fields.Int()
+    entity = fields.Str()
+    entity_id = fields.Int()
+    plan_id = fields.Int(allow_none=True)
+    occurred_at = fields.DateTime()
+    actor_id = fields.Str()
+    actor_role = fields.Str()
+    correlation_id = fields.Str(allow_none=True)
+    action = fields.Str()
+    changes = fields.Dict(metadata={"description": "field -> [old, new]"})
+    reason = fields.Str(allow_none=True)
+
+
+class HistoryQuery(PageQuery):
+    pass
+
+
+class TaskChangeSchema(Schema):
+    """What an edit did: the task, and every task rescheduled because of it."""
+
+    task = fields.Nested(TaskSchema)
+    rescheduled = fields.List(fields.Dict())
+
+
+# budgets
+class BudgetLineSchema(Schema):
+    id = fields.Int()
+    plan_id = fields.Int()
+    category = fields.Str()
+    description = fields.Str()
+    planned = fields.Decimal(as_string=True)
+    committed = fields.Decimal(as_string=True)
+    actual = fields.Decimal(as_string=True)
+    variance = fields.Dict(keys=fields.Str(), values=fields.Str())
+    overrun = fields.Bool()
+    version = fields.Int()
+
+
+class BudgetLineCreateSchema(StrictSchema):
+    category = fields.Str(required=True, validate=validate.OneOf(BUDGET_CATEGORIES))
+    description = fields.Str(load_default="", validate=LONG_TEXT)
+    planned = fields.Decimal(required=True, **MONEY)
+    committed = fields.Decimal(load_default="0", **MONEY)
+    actual = fields.Decimal(load_default="0", **MONEY)
+
+
+class BudgetLinePatchSchema(StrictSchema):
+    version = fields.Int(required=True, strict=True)
+    description = fields.Str(validate=LONG_TEXT)
+    planned = fields.Decimal(**MONEY)
+    committed = fields.Decimal(**MONEY)
+    actual = fields.Decimal(**MONEY)
+    reason = fields.Str(load_default=None, allow_none=True, validate=LONG_TEXT, metadata={
+        "description": "required when the planned amount changes (an amendment)"})
+
+
+class BudgetLinesSchema(Schema):
+    items = fields.List(fields.Nested(BudgetLineSchema))
+    totals = fields.Dict(keys=fields.Str(), values=fields.Str())
+
+
+# risks
+class RiskSchema(Schema):
+    id = fields.Int()
+    plan_id = fields.Int(allow_none=True)
+    project_code = fields.Str()
+    region_code = fields.Str(allow_none=True)
+    title = fields.Str()
+    description = fields.Str()
+    category = fields.Str()
+    probability = fields.Int()
+    impact = fields.Int()
+    score = fields.Int()
+    owner = fields.Str(allow_none=True)
+    mitigation = fields.Str()
+    corrective_actions = fields.Str()
+    status = fields.Str()
+    residual_probability = fields.Int(allow_none=True)
+    residual_impact = fields.Int(allow_none=True)
+    residual_score = fields.Int(allow_none=True)
+    next_review = fields.Date(allow_none=True)
+    escalated = fields.Bool()
+    version = fields.Int()
+
+
+class RiskCreateSchema(StrictSchema):
+    title = fields.Str(required=True, validate=TEXT)
+    description = fields.Str(load_default="", validate=LONG_TEXT)
+    category = fields.Str(load_default="other", validate=validate.OneOf(RISK_CATEGORIES))
+    probability = fields.Int(required=True, strict=True, validate=SCALE)
+    impact = fields.Int(required=True, strict=True, validate=SCALE)
+    owner = fields.Str(load_default=None, allow_none=True, validate=TEXT)
+    mitigation = fields.Str(load_default="", validate=LONG_TEXT)
+    corrective_actions = fields.Str(load_default="", validate=LONG_TEXT)
+    status = fields.Str(load_default="identified", validate=validate.OneOf(RISK_STATUSES))
+    residual_probability = fields.Int(load_default=None, allow_none=True, strict=True,
+                                      validate=SCALE)
+    residual_impact = fields.Int(load_default=None, allow_none=True, strict=True,
+                                 validate=SCALE)
+    next_review = fields.Date(load_default=None, allow_none=True)
+
+
+class RiskPatchSchema(StrictSchema):
+    version = fields.Int(required=True, strict=True)
+    title = fields.Str(validate=TEXT)
+    description = fields.Str(validate=LONG_TEXT)
+    category = fields.Str(validate=validate.OneOf(RISK_CATEGORIES))
+    probability = fields.Int(strict=True, validate=SCALE)
+    impact = fields.Int(strict=True, validate=SCALE)
+    owner = fields.Str(allow_none=True, validate=TEXT)
+    mitigation = fields.Str(validate=LONG_TEXT)
+    corrective_actions = fields.Str(validate=LONG_TEXT)
+    status = fields.Str(validate=validate.OneOf(RISK_STATUSES))
+    residual_probability = fields.Int(allow_none=True, strict=True, validate=SCALE)
+    residual_impact = fields.Int(allow_none=True, strict=True, validate=SCALE)
+    next_review = fields.Date(allow_none=True)
+
+
+class SummaryQuery(QuerySchema):
+    year = fields.Int(validate=YEAR)
+    as_of = fields.Date(validate=WORKING_DATE,
+                        metadata={"description": "the status date (default: today)"})
+
+
+class SummarySchema(Schema):
+    project_code = fields.Str()
+    year = fields.Int(allow_none=True)
+    as_of = fields.Date()
+    progress = fields.Int(metadata={"description": "per cent, weighted by duration"})
+    tasks = fields.Dict()
+    earned_value = fields.Dict(keys=fields.Str(), values=fields.Str(allow_none=True))
+    budget = fields.Dict(keys=fields.Str(), values=fields.Str())
+    risk_heat_map = fields.Dict()
+    overdue_by_region = fields.Dict(keys=fields.Str(), values=fields.Int())
+    regions = fields.List(fields.Dict())
+    indicators = fields.List(fields.Nested(IndicatorSchema))
+
+
+class ProgrammeSummaryQuery(QuerySchema):
+    year = fields.Int(validate=YEAR)
+    as_of = fields.Date(validate=WORKING_DATE)

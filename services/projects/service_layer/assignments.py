@@ -1,0 +1,71 @@
+"""Responsibility (RACI) for tasks: org units, structures or people, checked in the registry.
+
+Exactly one Accountable: a new A replaces the old one (``task_reassigned``); the last A
+cannot be removed; a Responsible is required while work is under way.
+"""
+from kelisim.access import ensure_writable
+from kelisim.errors import Conflict, Invalid, NotFound
+from kelisim.schemas import load
+from services.projects import schemas
+from services.projects.domain.model import Assignment, check_raci
+from services.projects.service_layer.common import record, task_or_404
+from services.projects.service_layer.tasks import dump_assignment, emit_assigned
+
+
+def add_assignment(uow, registry, task_id, data):
+    data = load(schemas.AssignmentCreateSchema(), data)
+    with uow:
+        repo = uow.repo
+        task = task_or_404(uow, task_id)
+        ensure_writable(uow.context.actor, task.region_code)
+        assignee = registry.assignee(data["kind"], data["id"])
+        if assignee is None:
+            raise Invalid("unknown assignee", {"id": f"no {data['kind']} {data['id']}"})
+        if assignee["region_code"] not in (None, task.region_code):
+            raise Invalid("the assignee works in another region",
+                          {"id": f"{data['kind']} {data['id']} is in {assignee['region_code']}"})
+        current = repo.assignments([task.id])
+        same = [a for a in current if (a.role, a.assignee_kind, a.assignee_id) ==
+                (data["role"], data["kind"], data["id"])]
+        if same:
+            raise Conflict("the assignment exists already", {"id": "already assigned"})
+        assignment = Assignment(task_id=task.id, role=data["role"], assignee_kind=data["kind"],
+                                assignee_id=data["id"], assignee_name=assignee["name"],
+                                region_code=assignee["region_code"])
+        previous = None
+        if data["role"] == "A":
+            for old in current:
+                if old.role == "A":
+                    previous = old.assignee()
+                    repo.delete(old)
+            uow.flush()
+        repo.add(assignment)
+        uow.flush()
+        record(uow, "task", task.id, "reassigned" if previous else "assigned",
+               {"assignee": [previous, {"role": assignment.role, **assignment.assignee()}]},
+               plan_id=task.plan_id)
+        emit_assigned(uow, task, assignment, previous)
+        uow.commit()
+        return dump_assignment(assignment)
+
+
+def remove_assignment(uow, task_id, assignment_id):
+    with uow:
+        repo = uow.repo
+        task = task_or_404(uow, task_id)
+        ensure_writable(uow.context.actor, task.region_code)
+        assignment = repo.assignment(assignment_id)
+        if assignment is None or assignment.task_id != task.id:
+            raise NotFound(f"assignment {assignment_id} of task {task_id} not found")
+        remaining = [a for a in repo.assignments([task.id]) if a.id != assignment.id]
+        if assignment.role == "A":
+            raise Invalid("a task keeps exactly one Accountable",
+                          {"role": "assign another A instead; it replaces this one"})
+        check_raci(remaining, task.status)
+        removed = {"role": assignment.role, **assignment.assignee()}
+        repo.delete(assignment)
+        uow.flush()
+        record(uow, "task", task.id, "unassigned", {"assignee": [removed, None]},
+               plan_id=task.plan_id)
+        uow.commit()
+        return {"removed": assignment_id}

@@ -1,0 +1,83 @@
+"""Helpers every projects use case shares: the calendar, look-ups, history rows, dumps."""
+import json
+from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
+from importlib import resources
+
+from kelisim.access import ensure_readable
+from kelisim.db.types import utcnow
+from kelisim.errors import NotFound
+from services.projects.domain.calendar import from_reference
+
+KAZAKHSTAN = timezone(timedelta(hours=5))  # one time zone, UTC+5, since 1 March 2024
+
+
+def today():
+    """The date in Kazakhstan now."""
+    return datetime.now(KAZAKHSTAN).date()
+
+
+def reference(name):
+    text = resources.files("services.projects").joinpath("reference", name).read_text("utf-8")
+    return json.loads(text)
+
+
+@lru_cache(maxsize=1)
+def work_calendar():
+    return from_reference(reference("holidays_kz.json"))
+
+
+def project_or_404(repo, code):
+    project = repo.project(code)
+    if project is None:
+        raise NotFound(f"project {code} not found")
+    return project
+
+
+def plan_or_404(uow, plan_id):
+    plan = uow.repo.plan(plan_id)
+    if plan is None:
+        raise NotFound(f"plan {plan_id} not found")
+    ensure_readable(uow.context.actor, plan.region_code, f"plan {plan_id}")
+    return plan
+
+
+def task_or_404(uow, task_id):
+    task = uow.repo.task(task_id)
+    if task is None:
+        raise NotFound(f"task {task_id} not found")
+    ensure_readable(uow.context.actor, task.region_code, f"task {task_id}")
+    return task
+
+
+def plain(value):
+    if isinstance(value, date):
+        return value.isoformat()
+    if value is None or isinstance(value, (str, int, float, bool, list, dict)):
+        return value
+    return str(value)
+
+
+def changes_of(before, after):
+    """``{field: [old, new]}`` of the fields that differ."""
+    return {name: [plain(before.get(name)), plain(after.get(name))]
+            for name in after if before.get(name) != after.get(name)}
+
+
+def history_row(uow, entity, entity_id, action, changes, *, plan_id=None, reason=None,
+                at=None):
+    actor = uow.context.actor
+    return {"entity": entity, "entity_id": entity_id, "plan_id": plan_id,
+            "occurred_at": at or utcnow(), "actor_id": actor.get("id", "system"),
+            "actor_role": actor.get("role", "system"),
+            "correlation_id": uow.context.correlation_id, "action": action,
+            "changes": changes, "reason": reason}
+
+
+def record(uow, entity, entity_id, action, changes, *, plan_id=None, reason=None):
+    uow.repo.add_history([history_row(uow, entity, entity_id, action, changes,
+                                      plan_id=plan_id, reason=reason)])
+
+
+def regions_of(region_code):
+    return [region_code] if region_code else []

@@ -1,0 +1,68 @@
+"""Use cases on finish-to-start dependencies between tasks of one project and year."""
+from kelisim.access import ensure_writable
+from kelisim.errors import Conflict, Invalid, NotFound
+from kelisim.schemas import load
+from services.projects import schemas
+from services.projects.domain.model import Dependency
+from services.projects.service_layer import scheduling
+from services.projects.service_layer.common import record, task_or_404, work_calendar
+from services.projects.service_layer.tasks import dump_task
+
+
+def add_dependency(uow, task_id, data):
+    """Make ``task_id`` wait for a predecessor; reschedule it and what follows if automatic."""
+    data = load(schemas.DependencyCreateSchema(), data)
+    calendar = work_calendar()
+    with uow:
+        repo = uow.repo
+        task = task_or_404(uow, task_id)
+        ensure_writable(uow.context.actor, task.region_code)
+        pred = repo.task(data["predecessor_id"])
+        if pred is None:
+            raise Invalid("unknown predecessor", {"predecessor_id": "no such task"})
+        if (pred.project_code, pred.year) != (task.project_code, task.year):
+            raise Invalid("dependencies link tasks of the same project and year",
+                          {"predecessor_id": f"task {pred.id} is in {pred.project_code} "
+                                             f"{pred.year}"})
+        if repo.dependency(pred.id, task.id) is not None:
+            raise Conflict("the dependency exists already",
+                           {"predecessor_id": f"task {task.id} already follows {pred.id}"})
+        graph, rows = scheduling.load_graph(repo, task.project_code, task.year)
+        graph.check_new_dependency(pred.id, task.id)
+        graph.add_dependency(pred.id, task.id, data["lag"])
+        repo.add(Dependency(predecessor_id=pred.id, successor_id=task.id, lag=data["lag"]))
+        uow.flush()
+        record(uow, "task", task.id, "dependency_added",
+               {"predecessor_id": [None, pred.id], "lag": [None, data["lag"]]},
+               plan_id=task.plan_id)
+        moves = scheduling.propagate(uow, graph, rows, task.project_code, calendar,
+                                     cause=pred.id, reason=f"task {task.id} now follows "
+                                     f"task {pred.id}", only=graph.closure({task.id}))
+        uow.commit()
+        uow.session.expire_all()
+        return {"task": dump_task(repo, repo.task(task.id)),
+                "rescheduled": scheduling.describe(moves)}
+
+
+def remove_dependency(uow, task_id, predecessor_id):
+    with uow:
+        repo = uow.repo
+        task = task_or_404(uow, task_id)
+        ensure_writable(uow.context.actor, task.region_code)
+        dependency = repo.dependency(predecessor_id, task.id)
+        if dependency is None:
+            raise NotFound(f"task {task_id} does not follow task {predecessor_id}")
+        repo.delete(dependency)
+        uow.flush()
+        record(uow, "task", task.id, "dependency_removed",
+               {"predecessor_id": [predecessor_id, None], "lag": [dependency.lag, None]},
+               plan_id=task.plan_id)
+        graph, rows = scheduling.load_graph(repo, task.project_code, task.year)
+        moves = scheduling.propagate(uow, graph, rows, task.project_code, work_calendar(),
+                                     cause=task.id, reason=f"task {task.id} no longer "
+                                     f"follows task {predecessor_id}",
+                                     only=graph.closure({task.id}))
+        uow.commit()
+        uow.session.expire_all()
+        return {"task": dump_task(repo, repo.task(task.id)),
+                "rescheduled": scheduling.describe(moves)}

@@ -1,0 +1,66 @@
+"""The overdue job: unfinished tasks past their due date are announced once per stage.
+
+"Once" holds with several instances running the job at once: the stamp row
+``(task_id, stage)`` is unique and commits in the same transaction as the outbox row of
+its ``task_overdue`` event, so the instance that loses the race rolls both back. When a
+task is first found overdue, its successors in automatic mode reschedule as if it
+finished that day (``deadline_slipped`` for each one that slips).
+"""
+from sqlalchemy.exc import IntegrityError
+
+from kelisim.logging import get_logger
+from services.projects.service_layer import scheduling
+from services.projects.service_layer.common import record, regions_of, today, work_calendar
+
+STAGES = (("overdue", 1), ("week", 7), ("month", 30))  # name, days past the due date
+log = get_logger(__name__)
+
+
+def reached(days_overdue):
+    return [name for name, days in STAGES if days_overdue >= days]
+
+
+def scan_overdue(uow, day=None):
+    """Announce every newly reached stage; return how many task_overdue events were queued."""
+    day = day or today()
+    with uow:
+        candidates = [(t.id, t.due_date) for t in uow.repo.overdue_candidates(day)]
+        stamped = uow.repo.stamped_stages([task_id for task_id, _ in candidates]) \
+            if candidates else set()
+    announced = 0
+    for task_id, due in candidates:
+        stages = [s for s in reached((day - due).days) if (task_id, s) not in stamped]
+        if stages:
+            try:
+                announced += _announce(uow, task_id, stages, day)
+            except IntegrityError:
+                log.info("overdue stage already announced by another instance", task_id=task_id)
+    return announced
+
+
+def _announce(uow, task_id, stages, day):
+    with uow:
+        repo = uow.repo
+        task = repo.task(task_id)
+        if task is None or not task.is_open or task.due_date >= day:
+            return 0
+        for stage in stages:
+            repo.stamp(task.id, stage)
+        uow.flush()  # on PostgreSQL a concurrent stamp waits here, then fails
+        days = (day - task.due_date).days
+        responsible = scheduling.responsible_of(repo, [task.id]).get(task.id, [])
+        uow.emit("task_overdue", {
+            "task_id": task.id, "task_title": task.title, "plan_id": task.plan_id,
+            "project_code": task.project_code, "region_code": task.region_code,
+            "start_date": task.start_date, "due_date": task.due_date, "days_overdue": days,
+            "stage": stages[-1], "responsible": responsible},
+            regions=regions_of(task.region_code))
+        record(uow, "task", task.id, "overdue", {"stage": [None, stages[-1]]},
+               plan_id=task.plan_id, reason=f"{days} days past the due date")
+        if "overdue" in stages:
+            repo.set_expected_finish(task.id, day)
+            graph, rows = scheduling.load_graph(repo, task.project_code, task.year)
+            scheduling.propagate(uow, graph, rows, task.project_code, work_calendar(),
+                                 cause=task.id, reason=f"task {task.id} is overdue")
+        uow.commit()
+        return 1

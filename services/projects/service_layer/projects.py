@@ -1,0 +1,95 @@
+"""Use cases on the base projects, their templates and the concept's target indicators."""
+from decimal import Decimal
+
+from kelisim.db.versioning import check_version, concurrent_update_guard
+from kelisim.errors import Forbidden, Invalid, NotFound
+from kelisim.schemas import load
+from services.projects import schemas
+from services.projects.domain import template as templates
+from services.projects.service_layer.common import project_or_404, record
+
+_PROJECT = schemas.ProjectSchema()
+_INDICATOR = schemas.IndicatorSchema()
+_TEMPLATE = schemas.ProjectTemplateSchema()
+
+
+def dump_indicator(indicator):
+    data = _INDICATOR.dump(indicator)
+    data["gaps"] = indicator.gap_by_year()
+    return data
+
+
+def dump_project(project, indicators):
+    data = _PROJECT.dump(project)
+    data["indicators"] = [dump_indicator(i) for i in indicators if project.code in i.projects]
+    return data
+
+
+def require_rgu(actor, what):
+    if actor.get("role") not in ("rgu_admin", "system"):
+        raise Forbidden(f"only the RGU may {what}")
+
+
+def list_projects(uow):
+    with uow:
+        indicators = uow.repo.indicators()
+        return [dump_project(p, indicators) for p in uow.repo.projects()]
+
+
+def get_project(uow, code):
+    with uow:
+        return dump_project(project_or_404(uow.repo, code), uow.repo.indicators())
+
+
+def get_template(uow, code):
+    with uow:
+        project_or_404(uow.repo, code)
+        return _TEMPLATE.dump(uow.repo.template(code))
+
+
+def put_template(uow, registry, code, data):
+    """Replace a project's template (plans already rolled out are not touched)."""
+    data = load(schemas.ProjectTemplatePutSchema(), data)
+    with uow:
+        require_rgu(uow.context.actor, "change a project's template")
+        project_or_404(uow.repo, code)
+        template = uow.repo.template(code)
+        check_version(template, data["version"], f"the template of {code}")
+        templates.validate(data["items"])
+        if registry is not None:
+            known = registry.structure_types()
+            unknown = [t for t in templates.structure_types(data["items"]) if t not in known]
+            if unknown:
+                raise Invalid("unknown structure types in the template",
+                              {"items": f"no structure type {', '.join(unknown)}"})
+        before = len(template.items)
+        template.items = data["items"]
+        with concurrent_update_guard(f"the template of {code}"):
+            uow.flush()
+        record(uow, "template", template.id, "replace",
+               {"items": [before, len(template.items)]})
+        uow.commit()
+        return _TEMPLATE.dump(template)
+
+
+def list_indicators(uow):
+    with uow:
+        return [dump_indicator(i) for i in uow.repo.indicators()]
+
+
+def set_indicator_actual(uow, code, year, data):
+    """Record the measured value of an indicator for a year."""
+    data = load(schemas.IndicatorActualSchema(), data)
+    with uow:
+        require_rgu(uow.context.actor, "record indicator values")
+        indicator = uow.repo.indicator(code)
+        if indicator is None:
+            raise NotFound(f"indicator {code} not found")
+        check_version(indicator, data["version"], f"indicator {code}")
+        old = indicator.actuals.get(str(year))
+        indicator.actuals = {**indicator.actuals, str(year): str(Decimal(data["value"]))}
+        with concurrent_update_guard(f"indicator {code}"):
+            uow.flush()
+        record(uow, "indicator", indicator.id, "actual", {str(year): [old, str(data["value"])]})
+        uow.commit()
+        return dump_indicator(indicator)

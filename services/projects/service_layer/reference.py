@@ -1,0 +1,35 @@
+"""Loading the projects' reference data: the four base projects, the concept's target
+indicators and a template per project. Idempotent: what exists is left alone (a template
+the RGU has edited is kept), so it runs on every start."""
+from services.projects.domain import template as templates
+from services.projects.domain.model import BaseProject, Indicator, Template
+from services.projects.schemas import WorkItemSchema
+from services.projects.service_layer.common import reference
+
+
+def template_items(code):
+    items = WorkItemSchema(many=True).load(reference(f"templates/{code}.json"))
+    templates.validate(items)
+    return items
+
+
+def load_reference_data(uow):
+    """Insert what is missing; return how many rows were added."""
+    added = 0
+    with uow:
+        repo = uow.repo
+        for row in reference("projects.json"):
+            if repo.project(row["code"]) is None:
+                repo.add(BaseProject(**row))
+                added += 1
+        uow.flush()
+        for row in reference("indicators.json"):
+            if repo.indicator(row["code"]) is None:
+                repo.add(Indicator(actuals={}, **row))
+                added += 1
+        for row in reference("projects.json"):
+            if repo.template(row["code"]) is None:
+                repo.add(Template(project_code=row["code"], items=template_items(row["code"])))
+                added += 1
+        uow.commit()
+    return added

@@ -1,0 +1,83 @@
+"""The risk register per plan (and per project, through its RGU plan); escalation to the RGU."""
+from kelisim.access import ensure_readable, ensure_writable
+from kelisim.db.versioning import check_version, concurrent_update_guard
+from kelisim.errors import NotFound
+from kelisim.schemas import load
+from services.projects import schemas
+from services.projects.domain.risks import ESCALATION_SCORE, Risk
+from services.projects.service_layer.common import (
+    changes_of, plan_or_404, record, regions_of)
+
+_RISK = schemas.RiskSchema()
+
+
+def dump_risk(risk):
+    data = _RISK.dump(risk)
+    data["score"], data["residual_score"] = risk.score, risk.residual_score
+    return data
+
+
+def list_risks(uow, plan_id):
+    with uow:
+        plan = plan_or_404(uow, plan_id)
+        return [dump_risk(r) for r in uow.repo.risks(plan_id=plan.id)]
+
+
+def create_risk(uow, plan_id, data):
+    data = load(schemas.RiskCreateSchema(), data)
+    with uow:
+        plan = plan_or_404(uow, plan_id)
+        ensure_writable(uow.context.actor, plan.region_code)
+        risk = Risk(plan_id=plan.id, project_code=plan.project_code,
+                    region_code=plan.region_code, **data)
+        risk.check()
+        escalate = risk.needs_escalation()
+        uow.repo.add(risk)
+        uow.flush()
+        record(uow, "risk", risk.id, "create", changes_of({}, _plain(risk)), plan_id=plan.id)
+        if escalate:
+            _escalate(uow, risk)
+        uow.commit()
+        return dump_risk(risk)
+
+
+def update_risk(uow, risk_id, data):
+    data = load(schemas.RiskPatchSchema(), data)
+    with uow:
+        risk = uow.repo.risk(risk_id)
+        if risk is None:
+            raise NotFound(f"risk {risk_id} not found")
+        ensure_readable(uow.context.actor, risk.region_code, f"risk {risk_id}")
+        ensure_writable(uow.context.actor, risk.region_code)
+        check_version(risk, data.pop("version"), f"risk {risk_id}")
+        before = _plain(risk)
+        for name, value in data.items():
+            setattr(risk, name, value)
+        risk.check()
+        escalate = risk.needs_escalation()
+        changes = changes_of(before, _plain(risk))
+        if not changes:
+            return dump_risk(risk)
+        with concurrent_update_guard(f"risk {risk_id}"):
+            uow.flush()
+        record(uow, "risk", risk.id, "update", changes, plan_id=risk.plan_id)
+        if escalate:
+            _escalate(uow, risk)
+        uow.commit()
+        return dump_risk(risk)
+
+
+def _plain(risk):
+    data = dump_risk(risk)
+    for name in ("id", "version", "escalated"):
+        data.pop(name, None)
+    return data
+
+
+def _escalate(uow, risk):
+    """To the RGU; ``regions`` names the region the risk concerns (none for project risks)."""
+    uow.emit("risk_escalated", {
+        "risk_id": risk.id, "plan_id": risk.plan_id, "project_code": risk.project_code,
+        "region_code": risk.region_code, "title": risk.title, "score": risk.score,
+        "threshold": ESCALATION_SCORE, "owner": risk.owner},
+        regions=regions_of(risk.region_code))

@@ -1,0 +1,203 @@
+"""Rolling a base project out to the regions: one transaction creates each KGU's plan with
+its tasks, dependencies, assignments and dates, and queues a task_assigned per assignment.
+
+Idempotent per project x year x region (a region rolled out before is skipped). The
+template is only read. Template items of level ``rgu`` are created once, in the project's
+RGU plan for the year, and precede the regional tasks that name them in every region.
+"""
+from datetime import date
+
+from kelisim.errors import Invalid
+from kelisim.schemas import load
+from services.projects import schemas
+from services.projects.domain import template as templates
+from services.projects.domain.model import RGU_SCOPE, Assignment, Plan, Task
+from services.projects.domain.schedule import Graph, Node
+from services.projects.service_layer.common import (
+    history_row, project_or_404, work_calendar)
+from services.projects.service_layer.projects import require_rgu
+from services.projects.service_layer.tasks import assigned_event
+
+
+def rollout(uow, registry, code, data):
+    data = load(schemas.RolloutSchema(), data)
+    year = data["year"]
+    calendar = work_calendar()
+    with uow:
+        repo = uow.repo
+        require_rgu(uow.context.actor, "roll out a project")
+        project_or_404(repo, code)
+        items = repo.template(code).items
+        kgus = registry.kgus()
+        wanted = sorted(kgus) if data["regions"] == "all" else sorted(set(data["regions"]))
+        unknown = [r for r in wanted if r not in kgus]
+        if unknown:
+            raise Invalid("no KGU in some regions", {"regions": ", ".join(unknown)})
+        done = repo.plan_scopes(code, year)
+        todo = [r for r in wanted if r not in done]
+        result = {"project_code": code, "year": year, "created": [],
+                  "skipped": [r for r in wanted if r in done], "tasks": 0, "assignments": 0}
+        if not todo:
+            return result
+        start = calendar.on_or_after(data["start_date"] or date(year, 1, 15))
+        rgu_unit = registry.rgu()
+        structures = registry.structures(templates.structure_types(items), set(todo) | {None})
+        builder = _Builder(uow, code, year, start, calendar, items)
+        builder.rgu_plan(rgu_unit)
+        for region in todo:
+            builder.regional_plan(region, kgus[region])
+        builder.schedule()
+        builder.insert()
+        assigned = builder.assign(kgus, rgu_unit, structures)
+        uow.commit()
+        result["created"] = [{"plan_id": p.id, "region_code": p.region_code}
+                             for p in builder.new_plans if p.region_code]
+        result["tasks"] = len(builder.new_tasks)
+        result["assignments"] = assigned
+        return result
+
+
+class _Builder:
+    """Builds the plans and tasks of one rollout in memory, then writes them in bulk."""
+
+    def __init__(self, uow, code, year, start, calendar, items):
+        self.uow, self.repo = uow, uow.repo
+        self.code, self.year, self.start, self.calendar = code, year, start, calendar
+        self.items = templates.parents_first(items)
+        self.by_key = {item["key"]: item for item in items}
+        self.tasks = {}  # (scope, key) -> Task, new or existing
+        self.new_tasks = []
+        self.new_plans = []
+
+    def _task(self, plan, scope, item):
+        start = self.calendar.add(self.start, item.get("start_offset", 0))
+        duration = 0 if item["kind"] != "task" else item["duration"]
+        due = start if duration == 0 else self.calendar.finish(start, duration)
+        task = Task(plan_id=None, project_code=self.code, year=self.year,
+                    region_code=plan.region_code, template_key=item["key"], kind=item["kind"],
+                    title=item["title_ru"], title_kk=item["title_kk"], start_date=start,
+                    due_date=due, duration=duration, scheduling=item.get("scheduling", "auto"))
+        task._plan = plan
+        self.tasks[(scope, item["key"])] = task
+        self.new_tasks.append(task)
+
+    def rgu_plan(self, rgu_unit):
+        rgu_items = [i for i in self.items if i.get("level") == "rgu"]
+        if not rgu_items:
+            return
+        plan = self.repo.plan_by_scope(self.code, self.year, RGU_SCOPE)
+        if plan is None:
+            plan = Plan(project_code=self.code, year=self.year, scope=RGU_SCOPE,
+                        org_unit_id=rgu_unit and rgu_unit["id"],
+                        org_unit_name=rgu_unit and rgu_unit["name_ru"], status="approved",
+                        start_date=self.start)
+            self.new_plans.append(plan)
+            existing = {}
+        else:
+            existing = {t.template_key: t for t in self.repo.tasks_of_plan(plan.id)}
+        for item in rgu_items:
+            if item["key"] in existing:
+                self.tasks[(RGU_SCOPE, item["key"])] = existing[item["key"]]
+            else:
+                self._task(plan, RGU_SCOPE, item)
+
+    def regional_plan(self, region, kgu):
+        plan = Plan(project_code=self.code, year=self.year, scope=region, region_code=region,
+                    org_unit_id=kgu["id"], org_unit_name=kgu["name_ru"], start_date=self.start)
+        self.new_plans.append(plan)
+        for item in self.items:
+            if item.get("level") != "rgu":
+                self._task(plan, region, item)
+
+    def _scope_of(self, scope, key):
+        return RGU_SCOPE if self.by_key[key].get("level") == "rgu" else scope
+
+    def schedule(self):
+        """Dates from the template: offsets for free tasks, then finish-to-start and spans."""
+        nodes, deps = [], []
+        for (scope, key), task in self.tasks.items():
+            item = self.by_key[key]
+            parent = item.get("parent")
+            nodes.append(Node((scope, key), task.start_date, task.due_date, task.duration,
+                              (scope, parent) if parent else None, task.kind, task.scheduling,
+                              task.status, task.expected_finish))
+            for dep in item.get("after", ()):
+                deps.append(((self._scope_of(scope, dep["key"]), dep["key"]), (scope, key),
+                             dep.get("lag", 0)))
+        self.deps = deps
+        graph = Graph(nodes, deps)
+        new = {(s, k) for (s, k), t in self.tasks.items() if t.id is None}
+        for move in graph.reschedule(self.calendar, only=new):
+            task = self.tasks[move.id]
+            task.start_date, task.due_date = move.start, move.due
+
+    def insert(self):
+        """Plans, then tasks level by level (parents get ids first), then dependencies."""
+        self.repo.add_all(self.new_plans)
+        self.uow.flush()
+        by_depth = {}
+        for (scope, key), task in self.tasks.items():
+            if task.id is None:
+                by_depth.setdefault(self._depth(key), []).append((scope, key, task))
+        for depth in sorted(by_depth):
+            for scope, key, task in by_depth[depth]:
+                task.plan_id = task._plan.id
+                parent = self.by_key[key].get("parent")
+                if parent:
+                    task.parent_id = self.tasks[(scope, parent)].id
+            self.repo.add_all([task for _, _, task in by_depth[depth]])
+            self.uow.flush()
+        new = {id(task) for task in self.new_tasks}
+        self.repo.add_dependencies([
+            {"predecessor_id": self.tasks[pred].id, "successor_id": self.tasks[succ].id,
+             "lag": lag}
+            for pred, succ, lag in self.deps if id(self.tasks[succ]) in new])
+        rows = [history_row(self.uow, "plan", plan.id, "rollout",
+                            {"status": [None, plan.status]}, plan_id=plan.id,
+                            reason=f"rollout of {self.code} for {self.year}")
+                for plan in self.new_plans]
+        rows += [history_row(self.uow, "task", task.id, "create",
+                             {"start_date": [None, task.start_date.isoformat()],
+                              "due_date": [None, task.due_date.isoformat()]},
+                             plan_id=task.plan_id, reason="created from the template")
+                 for task in self.new_tasks]
+        self.repo.add_history(rows)
+
+    def _depth(self, key):
+        depth, parent = 0, self.by_key[key].get("parent")
+        while parent:
+            depth, parent = depth + 1, self.by_key[parent].get("parent")
+        return depth
+
+    def assign(self, kgus, rgu_unit, structures):
+        """Default responsibility from the template; a structure type missing in a region
+        falls back to its KGU (the RGU for RGU items). Returns how many were made."""
+        made = []
+        for task in self.new_tasks:
+            region = task.region_code
+            home = kgus[region] if region else rgu_unit
+            seen = set()
+            for role, source in templates.responsibility(self.by_key[task.template_key]):
+                unit = {"kgu": kgus.get(region), "rgu": rgu_unit}.get(source, home) \
+                    if source in templates.SOURCES else None
+                kind = "org_unit"
+                structure = structures.get((region, source))
+                if structure is not None:
+                    unit, kind = structure, "structure"
+                elif unit is None:
+                    unit = home
+                if unit is None:
+                    continue
+                key = (role, kind, unit["id"])
+                if key in seen:
+                    continue
+                seen.add(key)
+                made.append((task, Assignment(
+                    task_id=task.id, role=role, assignee_kind=kind, assignee_id=unit["id"],
+                    assignee_name=unit.get("name_ru") or unit.get("name"),
+                    region_code=unit.get("region_code"))))
+        self.repo.add_all([a for _, a in made])
+        self.uow.flush()
+        self.uow.emit_many("task_assigned", [assigned_event(task, assignment)
+                                             for task, assignment in made])
+        return len(made)

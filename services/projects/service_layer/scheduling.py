@@ -1,0 +1,76 @@
+"""Rescheduling after a change: load a project-year's task graph, move what depends on the
+change, record why in each task's history, and tell each affected KGU (deadline_slipped)."""
+from collections import defaultdict
+
+from kelisim.db.types import utcnow
+from services.projects.domain.schedule import Graph, Node, chains
+from services.projects.service_layer.common import history_row, regions_of
+
+
+def load_graph(repo, project_code, year):
+    """The scheduling graph of every task of a project's year, and each task's row."""
+    rows = repo.family_rows(project_code, year)
+    nodes = [Node(r.id, r.start_date, r.due_date, r.duration, r.parent_id, r.kind,
+                  r.scheduling, r.status, r.expected_finish) for r in rows]
+    graph = Graph(nodes, repo.family_dependencies(project_code, year))
+    return graph, {r.id: r for r in rows}
+
+
+def responsible_of(repo, task_ids):
+    """``{task_id: [assignee]}`` of the Responsible and Accountable of each task."""
+    found = defaultdict(list)
+    ids = list(task_ids)
+    for start in range(0, len(ids), 500):
+        for row in repo.assignment_rows(ids[start:start + 500]):
+            found[row.task_id].append({"kind": row.assignee_kind, "id": row.assignee_id,
+                                       "name": row.assignee_name,
+                                       "region_code": row.region_code})
+    return found
+
+
+def task_ref(row, project_code, start=None, due=None):
+    return {"task_id": row.id, "task_title": row.title, "plan_id": row.plan_id,
+            "project_code": project_code, "region_code": row.region_code,
+            "start_date": start or row.start_date, "due_date": due or row.due_date}
+
+
+def slip_event(project_code, row, old_start, old_due, start, due, cause, chain, reason,
+               responsible):
+    """(data, regions) of a deadline_slipped event."""
+    data = task_ref(row, project_code, start, due)
+    data.update(old_start_date=old_start, old_due_date=old_due, cause_task_id=cause,
+                chain=chain, reason=reason, responsible=responsible)
+    return data, regions_of(row.region_code)
+
+
+def propagate(uow, graph, rows, project_code, calendar, *, cause, reason, origins=None,
+              only=None):
+    """Reschedule what depends on ``origins`` (or exactly ``only``); write, record, emit.
+
+    Returns the moves. Moves to a later due date are slips: one ``deadline_slipped`` each.
+    """
+    origins = [cause] if origins is None and only is None else (origins or [])
+    moves = graph.reschedule(calendar, origins, only=only)
+    if not moves:
+        return moves
+    uow.repo.move_tasks([(m.id, m.start, m.due) for m in moves])
+    paths = chains(moves, origins or [cause])
+    note = f"rescheduled after task {cause}" + (f": {reason}" if reason else "")
+    now = utcnow()
+    uow.repo.add_history([history_row(
+        uow, "task", m.id, "rescheduled", {
+            "start_date": [m.old_start.isoformat(), m.start.isoformat()],
+            "due_date": [m.old_due.isoformat(), m.due.isoformat()]},
+        plan_id=rows[m.id].plan_id, reason=note, at=now) for m in moves])
+    slipped = [m for m in moves if m.slipped]
+    responsible = responsible_of(uow.repo, [m.id for m in slipped])
+    uow.emit_many("deadline_slipped", [
+        slip_event(project_code, rows[m.id], m.old_start, m.old_due, m.start, m.due, cause,
+                   paths[m.id], reason, responsible.get(m.id, [])) for m in slipped])
+    return moves
+
+
+def describe(moves):
+    return [{"task_id": m.id, "start_date": m.start.isoformat(), "due_date": m.due.isoformat(),
+             "old_start_date": m.old_start.isoformat(), "old_due_date": m.old_due.isoformat()}
+            for m in moves]
