@@ -1,0 +1,1 @@
+"""Reports service: report templates, collection from every KGU, completeness, roll-ups."""

@@ -1,0 +1,49 @@
+"""The registry, asked defensively: a missing or slow registry means "no answer", not a hang."""
+import eventlet
+from nameko.rpc import RpcProxy
+
+from kelisim.logging import get_logger
+
+log = get_logger(__name__)
+REPORTING_KINDS = ("kgu", "kgu_branch", "house_of_friendship")
+
+
+class RegistryClient(RpcProxy):
+    """``RpcProxy("registry")`` whose ``org_units()`` gives up after ``RPC_TIMEOUT`` s."""
+
+    def __init__(self):
+        super().__init__("registry")
+
+    def get_dependency(self, worker_ctx):
+        proxy = super().get_dependency(worker_ctx)
+        config = self.container.config
+        return Registry(proxy, float(config.get("RPC_TIMEOUT", 10)),
+                        int(config.get("REPORTS_REGISTRY_ATTEMPTS", 3)))
+
+
+class Registry:
+    PAUSE = 2.0  # seconds between attempts (the registry may still be starting)
+
+    def __init__(self, proxy, timeout, attempts=3):
+        self._proxy = proxy
+        self.timeout = timeout
+        self.attempts = max(1, attempts)
+
+    def org_units(self):
+        """Every org unit that may have to report, or None if the registry did not answer."""
+        for attempt in range(1, self.attempts + 1):
+            try:
+                return self._fetch()
+            except (Exception, eventlet.Timeout) as exc:
+                log.warning("registry did not answer", attempt=attempt, error=repr(exc))
+            if attempt < self.attempts:
+                eventlet.sleep(self.PAUSE)
+        log.warning("using the local copy of org units")
+        return None
+
+    def _fetch(self):
+        units = []
+        with eventlet.Timeout(self.timeout):
+            for kind in REPORTING_KINDS:
+                units.extend(self._proxy.list_org_units.call_async({"kind": kind}).result())
+        return units

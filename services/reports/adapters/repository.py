@@ -1,0 +1,189 @@
+"""Queries of the reports database, over one SQLAlchemy session."""
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from services.reports.adapters import orm
+from services.reports.domain.reports import EDITABLE, REPORTED, OrgUnit, Report
+from services.reports.domain.templates import Template
+
+
+class ReportsRepository:
+    def __init__(self, session):
+        self.session = session
+
+    def add(self, entity):
+        self.session.add(entity)
+
+    # templates
+    def template(self, template_id):
+        return self.session.get(Template, template_id)
+
+    def template_versions(self, code):
+        query = sa.select(Template).where(Template.code == code).order_by(Template.version)
+        return self.session.scalars(query).all()
+
+    def latest_templates(self, *, code=None, period_type=None, project=None):
+        """The newest version of each template code."""
+        t = orm.report_templates
+        newest = (sa.select(t.c.code, sa.func.max(t.c.version).label("version"))
+                  .group_by(t.c.code).subquery())
+        query = (sa.select(Template)
+                 .join(newest, sa.and_(Template.code == newest.c.code,
+                                       Template.version == newest.c.version))
+                 .order_by(Template.code))
+        if code:
+            query = query.where(Template.code == code)
+        if period_type:
+            query = query.where(Template.period_type == period_type)
+        if project:
+            query = query.where(Template.project_code == project)
+        return self.session.scalars(query).all()
+
+    def templates_by_id(self, ids):
+        if not ids:
+            return {}
+        query = sa.select(Template).where(Template.id.in_(set(ids)))
+        return {t.id: t for t in self.session.scalars(query)}
+
+    # org units (local copy of the registry's)
+    def org_unit(self, unit_id):
+        return self.session.get(OrgUnit, unit_id)
+
+    def org_units(self):
+        return self.session.scalars(sa.select(OrgUnit).order_by(OrgUnit.id)).all()
+
+    # reports
+    def report(self, report_id, for_update=False):
+        if for_update:
+            return self.session.get(Report, report_id, with_for_update=True)
+        return self.session.get(Report, report_id)
+
+    def obligation_keys(self, template_code):
+        """(period, org unit id) of every report already expected on a template."""
+        r = orm.reports
+        query = sa.select(r.c.period, r.c.org_unit_id).where(r.c.template_code == template_code)
+        return set(self.session.execute(query).all())
+
+    def untouched_outside(self, unit):
+        """Reports of ``unit`` never submitted nor filled in, for periods it was not open."""
+        outside = []
+        if unit.opened_on is not None:
+            outside.append(Report.period_end < unit.opened_on)
+        if unit.closed_on is not None:
+            outside.append(Report.period_start >= unit.closed_on)
+        if not outside:
+            return []
+        query = sa.select(Report).where(Report.org_unit_id == unit.id, Report.status == "draft",
+                                        Report.submission_count == 0, sa.or_(*outside))
+        return [r for r in self.session.scalars(query) if not r.values]
+
+    def delete_report(self, report):
+        s = orm.reminder_stamps
+        self.session.execute(s.delete().where(s.c.report_id == report.id))
+        self.session.delete(report)
+
+    def insert_reports(self, rows):
+        """Insert report rows in bulk; False if another job inserted one of them first."""
+        if not rows:
+            return True
+        try:
+            with self.session.begin_nested():
+                self.session.execute(orm.reports.insert(), rows)
+        except IntegrityError:
+            return False
+        return True
+
+    def _filtered(self, query, *, region=None, template=None, period=None, status=None,
+                  org_unit_id=None, missing=None, overdue_on=None, period_from=None,
+                  period_to=None, project=None):
+        if region:
+            query = query.where(Report.region_code == region)
+        if template:
+            query = query.where(Report.template_code == template)
+        if project:
+            query = query.where(Report.project_code == project)
+        if period:
+            query = query.where(Report.period == period)
+        if period_from:
+            query = query.where(Report.period_start >= period_from)
+        if period_to:
+            query = query.where(Report.period_start <= period_to)
+        if status:
+            query = query.where(Report.status == status)
+        if org_unit_id:
+            query = query.where(Report.org_unit_id == org_unit_id)
+        if missing is True:
+            query = query.where(Report.status.in_(EDITABLE))
+        elif missing is False:
+            query = query.where(Report.status.in_(REPORTED))
+        if overdue_on is not None:
+            query = query.where(Report.status.in_(EDITABLE), Report.due_date < overdue_on)
+        return query
+
+    def reports(self, *, limit=50, offset=0, **filters):
+        query = self._filtered(sa.select(Report), **filters)
+        total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+        page = query.order_by(Report.period_start.desc(), Report.template_code,
+                              Report.region_code, Report.id).limit(limit).offset(offset)
+        return self.session.scalars(page).all(), total
+
+    def pending_reminders(self, remind_until):
+        """Reports not submitted whose due date is on or before ``remind_until``."""
+        query = (sa.select(Report).where(Report.status.in_(EDITABLE),
+                                         Report.due_date <= remind_until)
+                 .order_by(Report.id))
+        return self.session.scalars(query).all()
+
+    def reporting_counts(self, *, period_from, period_to, template=None, region=None,
+                         period_type_templates=None):
+        """(template, period, region, expected, reported, on time) per group."""
+        r = orm.reports
+        reported = sa.case((r.c.status.in_(REPORTED), 1), else_=0)
+        on_time = sa.case((sa.and_(r.c.status.in_(REPORTED), r.c.on_time.is_(True)), 1), else_=0)
+        query = (sa.select(r.c.template_code, r.c.period, r.c.region_code, sa.func.min(r.c.period_start),
+                           sa.func.count(), sa.func.sum(reported), sa.func.sum(on_time))
+                 .where(r.c.period_start >= period_from, r.c.period_start <= period_to)
+                 .group_by(r.c.template_code, r.c.period, r.c.region_code))
+        if template:
+            query = query.where(r.c.template_code == template)
+        if region:
+            query = query.where(r.c.region_code == region)
+        if period_type_templates is not None:
+            query = query.where(r.c.template_code.in_(period_type_templates))
+        return self.session.execute(query).all()
+
+    def values_for_rollup(self, *, templates, period_from, period_to, region=None,
+                          accepted_only=False):
+        """(values, region, project, template) of every counted report in the range."""
+        r = orm.reports
+        statuses = ("accepted",) if accepted_only else REPORTED
+        query = (sa.select(r.c["values"], r.c.region_code, r.c.project_code, r.c.template_code)
+                 .where(r.c.template_code.in_(templates), r.c.status.in_(statuses),
+                        r.c.period_start >= period_from, r.c.period_start <= period_to))
+        if region:
+            query = query.where(r.c.region_code == region)
+        return self.session.execute(query).all()
+
+    # reminder and event stamps
+    def stamp(self, report_id, kind, stage, event_id, now):
+        """Record that ``kind`` at ``stage`` was sent for a report; False if it already was."""
+        s = orm.reminder_stamps
+        try:
+            with self.session.begin_nested():
+                self.session.execute(s.insert().values(
+                    report_id=report_id, kind=kind, stage=stage, event_id=event_id, sent_at=now))
+        except IntegrityError:
+            return False
+        return True
+
+    def stamped(self, report_id, kind, stage):
+        s = orm.reminder_stamps
+        return self.session.execute(sa.select(s.c.event_id).where(
+            s.c.report_id == report_id, s.c.kind == kind, s.c.stage == stage)).first() is not None
+
+    def stamps(self, report_id=None):
+        s = orm.reminder_stamps
+        query = sa.select(s).order_by(s.c.sent_at, s.c.kind, s.c.stage)
+        if report_id is not None:
+            query = query.where(s.c.report_id == report_id)
+        return [dict(row._mapping) for row in self.session.execute(query)]

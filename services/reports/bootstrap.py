@@ -1,0 +1,21 @@
+"""Set-up steps of the reports service run by ``kelisim run`` / ``kelisim load-reference``."""
+from sqlalchemy.orm import sessionmaker
+
+from kelisim import config
+from kelisim.db.engine import make_engine
+from kelisim.db.uow import UnitOfWork
+
+
+def load_reference_data(url=None):
+    """Add the shipped report templates missing from the reports database (idempotent)."""
+    from services.reports.adapters.orm import start_mappers
+    from services.reports.adapters.repository import ReportsRepository
+    from services.reports.service_layer.templates import load_reference_templates
+
+    start_mappers()
+    engine = make_engine(url or config.database_url("reports"))
+    try:
+        return load_reference_templates(UnitOfWork(sessionmaker(engine, expire_on_commit=False),
+                                                   repositories=ReportsRepository))
+    finally:
+        engine.dispose()

@@ -1,0 +1,101 @@
+"""Reporting periods: ``2026-07`` (monthly), ``2026-Q3``, ``2026-H2``, ``2026`` (yearly).
+
+Dates are Kazakhstan calendar dates (UTC+5, one zone since 1 March 2024).
+"""
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+PERIOD_TYPES = ("monthly", "quarterly", "half_yearly", "yearly")
+KZ_TIME = timezone(timedelta(hours=5), "Asia/Almaty")
+_MONTHS = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
+_PATTERNS = (
+    ("monthly", re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")),
+    ("quarterly", re.compile(r"^(\d{4})-Q([1-4])$")),
+    ("half_yearly", re.compile(r"^(\d{4})-H([12])$")),
+    ("yearly", re.compile(r"^(\d{4})$")),
+)
+
+
+def kz_today(now=None):
+    """Today's date in Kazakhstan."""
+    return (now or datetime.now(timezone.utc)).astimezone(KZ_TIME).date()
+
+
+def kz_date(moment):
+    """The Kazakhstan calendar date of an aware datetime."""
+    return moment.astimezone(KZ_TIME).date()
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """One period of a period type: ``index`` counts from 1 within ``year``."""
+
+    year: int
+    type: str
+    index: int
+
+    @property
+    def months(self):
+        return _MONTHS[self.type]
+
+    @property
+    def start(self):
+        return date(self.year, (self.index - 1) * self.months + 1, 1)
+
+    @property
+    def end(self):
+        """The last day of the period."""
+        return self.next().start - timedelta(days=1)
+
+    def next(self):
+        per_year = 12 // self.months
+        if self.index < per_year:
+            return Period(self.year, self.type, self.index + 1)
+        return Period(self.year + 1, self.type, 1)
+
+    @property
+    def code(self):
+        if self.type == "monthly":
+            return f"{self.year}-{self.index:02d}"
+        if self.type == "quarterly":
+            return f"{self.year}-Q{self.index}"
+        if self.type == "half_yearly":
+            return f"{self.year}-H{self.index}"
+        return f"{self.year}"
+
+    def __str__(self):
+        return self.code
+
+
+def parse_period(text, period_type=None):
+    """The :class:`Period` written as ``text``; ValueError if it is none (or not of the type)."""
+    for kind, pattern in _PATTERNS:
+        match = pattern.match(text or "")
+        if match:
+            if period_type and kind != period_type:
+                raise ValueError(f"{text} is not a {period_type.replace('_', '-')} period")
+            return Period(int(match[1]), kind, int(match[2]) if kind != "yearly" else 1)
+    raise ValueError(f"{text!r} is not a period like 2026-07, 2026-Q3, 2026-H2 or 2026")
+
+
+def period_containing(day, period_type):
+    months = _MONTHS[period_type]
+    return Period(day.year, period_type, (day.month - 1) // months + 1)
+
+
+def periods_starting_between(period_type, first_day, last_day):
+    """Every period of ``period_type`` whose first day is within [first_day, last_day]."""
+    period = period_containing(first_day, period_type)
+    if period.start < first_day:
+        period = period.next()
+    found = []
+    while period.start <= last_day:
+        found.append(period)
+        period = period.next()
+    return found
+
+
+def overlaps(start, end, first_day, last_day):
+    """Whether [start, end] shares a day with [first_day, last_day] (bounds may be None)."""
+    return (last_day is None or start <= last_day) and (first_day is None or end >= first_day)

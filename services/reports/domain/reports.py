@@ -1,0 +1,129 @@
+"""A report one org unit owes on one template for one period, and its workflow.
+
+draft -> submitted -> accepted (locked), or -> returned (with a comment) -> submitted ...
+An accepted report is reopened by the RGU with a reason, and is then edited and
+submitted again. Timeliness is decided by the first submission, so a report the RGU
+returns late for correction does not become late itself.
+"""
+from dataclasses import dataclass
+from datetime import date
+
+from kelisim.errors import Conflict, Invalid
+
+STATUSES = ("draft", "submitted", "accepted", "returned", "reopened")
+EDITABLE = ("draft", "returned", "reopened")
+REPORTED = ("submitted", "accepted")  # what counts as an actual report in reporting rates
+
+
+@dataclass
+class OrgUnit:
+    """The registry's org unit, as far as reporting needs it (a local copy)."""
+
+    id: int
+    code: str
+    kind: str
+    level: str
+    name_kk: str = ""
+    name_ru: str = ""
+    region_code: str = None
+    opened_on: date = None
+    closed_on: date = None
+    version: int = 1
+
+    def open_during(self, first_day, last_day):
+        """Open on at least one day of [first_day, last_day] (closed on ``closed_on``)."""
+        opened = self.opened_on is None or self.opened_on <= last_day
+        return opened and (self.closed_on is None or self.closed_on > first_day)
+
+
+@dataclass
+class Report:
+    template_id: int
+    template_code: str
+    template_version: int
+    period: str
+    period_start: date
+    period_end: date
+    org_unit_id: int
+    due_date: date
+    timely_until: date
+    region_code: str = None
+    project_code: str = None
+    status: str = "draft"
+    values: dict = None
+    comment: str = None
+    submission_count: int = 0
+    reopen_count: int = 0
+    first_submitted_at: object = None
+    submitted_at: object = None
+    accepted_at: object = None
+    decided_by: str = None
+    on_time: bool = None
+    created_at: object = None
+    updated_at: object = None
+    id: int = None
+    version: int = 1
+
+    @property
+    def reported(self):
+        return self.status in REPORTED
+
+    def days_late(self, today):
+        return (today - self.due_date).days if today > self.due_date else 0
+
+    def is_overdue(self, today):
+        return not self.reported and today > self.due_date
+
+    def _require(self, allowed, doing):
+        if self.status not in allowed:
+            hint = " (accepted reports are locked; the RGU can reopen them)" \
+                if self.status == "accepted" else ""
+            raise Conflict(f"a {self.status} report cannot be {doing}{hint}",
+                           {"status": f"is {self.status}; {doing} needs "
+                                      f"{' or '.join(allowed)}"})
+
+    def save(self, values, now):
+        self._require(EDITABLE, "edited")
+        self.values = values
+        self.updated_at = now
+
+    def submit(self, values, now, submitted_on):
+        """``values`` are already checked complete; ``submitted_on`` is the KZ date of now."""
+        self._require(EDITABLE, "submitted")
+        self.values = values
+        self.status = "submitted"
+        self.submission_count += 1
+        self.submitted_at = now
+        if self.first_submitted_at is None:
+            self.first_submitted_at = now
+            self.on_time = submitted_on <= self.timely_until
+        self.comment = None
+        self.updated_at = now
+
+    def accept(self, now, actor_id, comment=None):
+        self._require(("submitted",), "accepted")
+        self.status = "accepted"
+        self.accepted_at = now
+        self.decided_by = actor_id
+        self.comment = comment
+        self.updated_at = now
+
+    def return_for_correction(self, now, actor_id, comment):
+        self._require(("submitted",), "returned")
+        if not (comment or "").strip():
+            raise Invalid("say what to correct", {"comment": "required: why it is returned"})
+        self.status = "returned"
+        self.decided_by = actor_id
+        self.comment = comment
+        self.updated_at = now
+
+    def reopen(self, now, actor_id, reason):
+        self._require(("accepted",), "reopened")
+        if not (reason or "").strip():
+            raise Invalid("say why it is reopened", {"reason": "required: why it is reopened"})
+        self.status = "reopened"
+        self.reopen_count += 1
+        self.accepted_at = None
+        self.decided_by = actor_id
+        self.comment = reason
+        self.updated_at = now

@@ -1,0 +1,263 @@
+"""Report templates: typed fields, cross-field rules, period, deadlines, who reports.
+
+A template is identified by its ``code``; changing a template adds a new ``version``,
+and reports keep the version they were collected with. Field values are plain JSON:
+numbers that must stay exact (decimal, money, percent) travel as decimal strings.
+"""
+import operator
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from kelisim.errors import Invalid
+from services.reports.domain.periods import PERIOD_TYPES, Period
+
+FIELD_TYPES = ("integer", "decimal", "money", "percent", "text", "choice", "date")
+NUMERIC_TYPES = ("integer", "decimal", "money", "percent")
+REPORTERS = ("all_kgus", "level", "list")
+RULE_OPERATORS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt,
+                  "==": operator.eq, "!=": operator.ne}
+MAX_TEXT = 4000
+_PLACES = {"money": Decimal("0.01"), "percent": Decimal("0.01")}
+
+
+@dataclass
+class FieldSpec:
+    code: str
+    type: str
+    label_kk: str
+    label_ru: str
+    required: bool = False
+    choices: list = None
+    min: Decimal = None
+    max: Decimal = None
+
+    def parse(self, raw):
+        """The stored form of ``raw`` for this field; ValueError naming the broken type rule."""
+        if self.type == "integer":
+            if isinstance(raw, bool) or not isinstance(raw, int):
+                raise ValueError("type: must be a whole number")
+            self._check_range(Decimal(raw))
+            return raw
+        if self.type in ("decimal", "money", "percent"):
+            number = _decimal(raw)
+            places = _PLACES.get(self.type)
+            if places is not None and number != number.quantize(places):
+                raise ValueError(f"type: {self.type} takes at most 2 decimal places")
+            if self.type == "money" and number < 0:
+                raise ValueError("min: money must not be negative")
+            if self.type == "percent" and not Decimal(0) <= number <= Decimal(100):
+                raise ValueError("range: a percent is between 0 and 100")
+            self._check_range(number)
+            return _plain(number.quantize(places) if places is not None else number)
+        if self.type == "text":
+            if not isinstance(raw, str):
+                raise ValueError("type: must be text")
+            if len(raw) > MAX_TEXT:
+                raise ValueError(f"length: at most {MAX_TEXT} characters")
+            return raw
+        if self.type == "choice":
+            if raw not in (self.choices or []):
+                raise ValueError(f"choice: must be one of {', '.join(map(str, self.choices))}")
+            return raw
+        if self.type == "date":
+            try:
+                return date.fromisoformat(raw).isoformat()
+            except (TypeError, ValueError):
+                raise ValueError("type: must be a date like 2026-03-31") from None
+        raise ValueError(f"type: unknown field type {self.type}")
+
+    def _check_range(self, number):
+        if self.min is not None and number < Decimal(str(self.min)):
+            raise ValueError(f"min: must be at least {self.min}")
+        if self.max is not None and number > Decimal(str(self.max)):
+            raise ValueError(f"max: must be at most {self.max}")
+
+    def number(self, stored):
+        """A stored numeric value as an exact Decimal."""
+        return Decimal(str(stored))
+
+
+@dataclass
+class Rule:
+    """``left op right``: each side a field code, a list of field codes (summed) or a number."""
+
+    left: object
+    op: str
+    right: object
+    message: str = None
+
+    def describe(self):
+        return f"{_side_text(self.left)} {self.op} {_side_text(self.right)}"
+
+    def fields(self):
+        return [c for side in (self.left, self.right) for c in _side_fields(side)]
+
+    def broken_by(self, values, specs):
+        """A message if ``values`` break the rule; None when it holds or lacks a value."""
+        left, right = _side_value(self.left, values, specs), _side_value(self.right, values, specs)
+        if left is None or right is None:
+            return None
+        if RULE_OPERATORS[self.op](left, right):
+            return None
+        text = self.message or f"must satisfy {self.describe()}"
+        return f"rule {self.describe()}: {text} (here {_plain(left)} {self.op} {_plain(right)} is false)"
+
+
+def _side_fields(side):
+    if isinstance(side, str):
+        return [side]
+    if isinstance(side, list):
+        return list(side)
+    return []
+
+
+def _side_text(side):
+    if isinstance(side, list):
+        return " + ".join(side)
+    return str(side)
+
+
+def _side_value(side, values, specs):
+    if isinstance(side, (int, float, Decimal)) and not isinstance(side, bool):
+        return Decimal(str(side))
+    total = Decimal(0)
+    for code in _side_fields(side):
+        if values.get(code) is None:
+            return None
+        total += specs[code].number(values[code])
+    return total
+
+
+def _decimal(raw):
+    if isinstance(raw, bool) or not isinstance(raw, (int, str, float)):
+        raise ValueError("type: must be a number (send exact amounts as strings)")
+    try:
+        number = Decimal(str(raw).strip())
+    except InvalidOperation:
+        raise ValueError("type: must be a number") from None
+    if not number.is_finite():
+        raise ValueError("type: must be a finite number")
+    return number
+
+
+def _plain(number):
+    """A Decimal as a plain string without exponent (``1E+3`` -> ``1000``)."""
+    return format(number, "f")
+
+
+@dataclass
+class Template:
+    code: str
+    title_kk: str
+    title_ru: str
+    period_type: str
+    fields: list
+    rules: list = field(default_factory=list)
+    version: int = 1
+    title_en: str = None
+    description: str = None
+    due_days: int = 15
+    timely_days: int = 0
+    remind_days_before: int = 5
+    overdue_every_days: int = 7
+    reporters: str = "all_kgus"
+    reporter_level: str = None
+    reporter_ids: list = None
+    project_code: str = None
+    active_from: date = None
+    active_until: date = None
+    id: int = None
+    created_at: object = None
+
+    # The fields and rules are stored as JSON; these give them typed.
+    def specs(self):
+        return {f["code"]: FieldSpec(**f) for f in self.fields}
+
+    def rule_objects(self):
+        return [Rule(**r) for r in self.rules or []]
+
+    def numeric_fields(self):
+        return [f["code"] for f in self.fields if f["type"] in NUMERIC_TYPES]
+
+    def check(self):
+        """Raise :class:`Invalid` unless the fields, rules and settings agree."""
+        errors = {}
+        if self.period_type not in PERIOD_TYPES:
+            errors["period_type"] = f"must be one of {', '.join(PERIOD_TYPES)}"
+        codes = [f["code"] for f in self.fields]
+        if not codes:
+            errors["fields"] = "a template has at least one field"
+        if len(set(codes)) != len(codes):
+            errors["fields"] = "field codes must be unique"
+        for spec in self.fields:
+            if spec["type"] == "choice" and not spec.get("choices"):
+                errors[f"fields.{spec['code']}"] = "a choice field lists its choices"
+            if spec.get("min") is not None and spec.get("max") is not None \
+                    and Decimal(str(spec["min"])) > Decimal(str(spec["max"])):
+                errors[f"fields.{spec['code']}"] = "min is above max"
+        numeric = set(self.numeric_fields())
+        for index, rule in enumerate(self.rule_objects()):
+            unknown = [c for c in rule.fields() if c not in numeric]
+            if unknown:
+                errors[f"rules.{index}"] = (f"{rule.describe()}: {', '.join(unknown)} "
+                                            "is not a numeric field of this template")
+            elif not rule.fields():
+                errors[f"rules.{index}"] = "a rule compares at least one field"
+        if self.reporters == "level" and not self.reporter_level:
+            errors["reporter_level"] = "name the level whose org units report"
+        if self.reporters == "list" and not self.reporter_ids:
+            errors["reporter_ids"] = "list the org units that report"
+        if self.active_from and self.active_until and self.active_until < self.active_from:
+            errors["active_until"] = "ends before it starts"
+        if errors:
+            raise Invalid("the template is not consistent", errors)
+
+    def due_date(self, period: Period):
+        return period.end + timedelta(days=self.due_days)
+
+    def timely_until(self, period: Period):
+        """The last day a submission counts as on time: due date plus the timely window."""
+        return self.due_date(period) + timedelta(days=self.timely_days)
+
+    def must_report(self, unit):
+        """Whether ``unit`` (a local copy of a registry org unit) reports on this template."""
+        if self.reporters == "all_kgus":
+            return unit.kind == "kgu"
+        if self.reporters == "level":
+            return unit.level == self.reporter_level and unit.kind != "rgu"
+        return unit.id in (self.reporter_ids or [])
+
+    def validate(self, values, complete):
+        """Stored values of ``values``, or :class:`Invalid` naming each field and its rule.
+
+        ``complete`` (on submit) also checks required fields and the cross-field rules.
+        """
+        specs = self.specs()
+        errors, clean = {}, {}
+        for code, raw in (values or {}).items():
+            if code not in specs:
+                errors[code] = "unknown: not a field of this template"
+                continue
+            if raw is None or raw == "":
+                continue
+            try:
+                clean[code] = specs[code].parse(raw)
+            except ValueError as exc:
+                errors[code] = str(exc)
+        if complete:
+            for code, spec in specs.items():
+                if spec.required and code not in clean and code not in errors:
+                    errors[code] = "required: a value is needed to submit"
+            for rule in self.rule_objects():
+                broken = rule.broken_by(clean, specs)
+                if broken:
+                    target = _side_fields(rule.left)[0] if _side_fields(rule.left) \
+                        else _side_fields(rule.right)[0]
+                    errors.setdefault(target, broken)
+        if errors:
+            raise Invalid("the report has invalid fields", errors)
+        return clean
+
+    def to_dict(self):
+        return asdict(self)

@@ -1,0 +1,124 @@
+"""The reports service's nameko entrypoints: each builds its arguments and calls the service layer."""
+from datetime import date
+
+from nameko.rpc import rpc
+from nameko.timer import Timer
+
+from kelisim.config import env
+from kelisim.db.provider import Database
+from kelisim.errors import KelisimError
+from kelisim.events.handler import on_event
+from kelisim.gauges import BackgroundGauges
+from kelisim.service import ServiceBase
+from services.reports import metrics as collection_metrics
+from services.reports.adapters.orm import start_mappers
+from services.reports.adapters.registry import RegistryClient
+from services.reports.adapters.repository import ReportsRepository
+from services.reports.domain.periods import kz_today
+from services.reports.service_layer import analytics, collection, org_units, reports, templates
+
+start_mappers()
+expected = rpc(expected_exceptions=KelisimError)
+DEFAULT_JOB_INTERVAL = 3600.0
+
+
+class ConfiguredTimer(Timer):
+    """``@timer`` every ``REPORTS_JOB_INTERVAL`` seconds (config, else the environment's
+    ``KELISIM_REPORTS_JOB_INTERVAL``, else an hour); ``REPORTS_JOB_EAGER``: run at start."""
+
+    def setup(self):
+        super().setup()
+        config = self.container.config
+        self.interval = float(config.get("REPORTS_JOB_INTERVAL") or env(
+            "KELISIM_REPORTS_JOB_INTERVAL", self.interval))
+        self.eager = bool(config.get("REPORTS_JOB_EAGER", self.eager))
+
+
+class ReportsService(ServiceBase):
+    name = "reports"
+    uow = Database(repositories=ReportsRepository)
+    registry = RegistryClient()
+    gauges = BackgroundGauges(collection_metrics.refresh)
+
+    # templates
+    @expected
+    def list_templates(self, query=None):
+        return templates.list_templates(self.uow, query or {})
+
+    @expected
+    def get_template(self, template_id):
+        return templates.get_template(self.uow, template_id)
+
+    @expected
+    def create_template(self, data):
+        return templates.create_template(self.uow, data)
+
+    # reports and their workflow
+    @expected
+    def list_reports(self, query=None):
+        return reports.list_reports(self.uow, query or {})
+
+    @expected
+    def get_report(self, report_id):
+        return reports.get_report(self.uow, report_id)
+
+    @expected
+    def report_history(self, report_id):
+        return reports.history(self.uow, report_id)
+
+    @expected
+    def save_report(self, report_id, data):
+        return reports.save_report(self.uow, report_id, data)
+
+    @expected
+    def submit_report(self, report_id, data):
+        return reports.submit_report(self.uow, report_id, data)
+
+    @expected
+    def accept_report(self, report_id, data):
+        return reports.accept_report(self.uow, report_id, data)
+
+    @expected
+    def return_report(self, report_id, data):
+        return reports.return_report(self.uow, report_id, data)
+
+    @expected
+    def reopen_report(self, report_id, data):
+        return reports.reopen_report(self.uow, report_id, data)
+
+    # completeness, timeliness, roll-ups
+    @expected
+    def reporting_rates(self, query=None):
+        return analytics.reporting_rates(self.uow, query or {})
+
+    @expected
+    def rollup(self, query=None):
+        return analytics.rollup(self.uow, query or {})
+
+    @expected
+    def export_rollup(self, query=None):
+        return analytics.export_rollup(self.uow, query or {})
+
+    # the collection job
+    @expected
+    def run_collection(self, today=None):
+        """Run the job now (RGU or internal callers); ``today`` (ISO) pins the date."""
+        templates.ensure_manager(self.uow.context.actor, "run the collection job")
+        return self._run(date.fromisoformat(today) if today else kz_today())
+
+    @ConfiguredTimer.decorator(interval=DEFAULT_JOB_INTERVAL, eager=True)
+    def collection_job(self):
+        """Sync org units, create expected reports, send reminders."""
+        return self._run(kz_today())
+
+    def _run(self, today):
+        return collection.run(self.uow, today, self.registry.org_units())
+
+    # the registry's org units, kept locally
+    @on_event("registry", "org_unit_created")
+    def on_org_unit_created(self, event):
+        org_units.apply_event(self.uow, event)
+
+    @on_event("registry", "org_unit_updated")
+    def on_org_unit_updated(self, event):
+        org_units.apply_event(self.uow, event)

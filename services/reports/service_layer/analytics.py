@@ -1,0 +1,154 @@
+"""Completeness, timeliness and roll-ups over collected reports.
+
+Reporting rate = reports submitted or accepted / reports expected x 100, and on-time
+rate = those whose first submission came by the due date plus the timely window /
+expected x 100 (DHIS2's REPORTING_RATE and REPORTING_RATE_ON_TIME). Roll-ups aggregate
+each numeric field (sum, average, minimum, maximum) per region or per base project.
+"""
+import base64
+
+from kelisim.access import scope_region
+from kelisim.errors import Invalid, NotFound
+from kelisim.schemas import load
+from services.reports import schemas
+from services.reports.adapters import exports
+from services.reports.domain.periods import kz_today
+from services.reports.domain.rollups import Aggregate, roll_up
+from services.reports.service_layer.reports import period_range
+
+NATIONAL = "national"
+
+
+def _range(query, today):
+    first, last = period_range(query, today)
+    if first > last:
+        raise Invalid("the range ends before it starts", {"to": "must not precede from"})
+    return first, last
+
+
+def _rate(part, whole):
+    return round(part * 100.0 / whole, 1) if whole else None
+
+
+def _row(template=None, period=None, region=None, expected=0, reported=0, on_time=0):
+    return {"template_code": template, "period": period, "region_code": region,
+            "expected": expected, "reported": reported, "on_time": on_time,
+            "missing": expected - reported, "reporting_rate": _rate(reported, expected),
+            "on_time_rate": _rate(on_time, expected)}
+
+
+def _add(totals, key, expected, reported, on_time):
+    total = totals.setdefault(key, [0, 0, 0])
+    total[0] += expected
+    total[1] += reported
+    total[2] += on_time
+
+
+def reporting_rates(uow, query, today=None):
+    """Rates per template, period and region; per template and period nationally; per
+    region; and one national figure for the whole range."""
+    query = load(schemas.RatesQuery(), query)
+    today = today or kz_today()
+    first, last = _range(query, today)
+    with uow:
+        region = scope_region(uow.context.actor, query.get("region"))
+        codes = None
+        if query.get("period_type"):
+            codes = [t.code for t in uow.repo.latest_templates(period_type=query["period_type"])]
+        counts = uow.repo.reporting_counts(period_from=first, period_to=last, region=region,
+                                           template=query.get("template"),
+                                           period_type_templates=codes)
+    counts = sorted(counts, key=lambda c: (c[0], c[3], c[2] or ""))
+    rows, by_template, by_region, national = [], {}, {}, [0, 0, 0]
+    for template, period, region_code, _start, expected, reported, on_time in counts:
+        reported, on_time = int(reported or 0), int(on_time or 0)
+        rows.append(_row(template, period, region_code, expected, reported, on_time))
+        _add(by_template, (template, period), expected, reported, on_time)
+        _add(by_region, region_code, expected, reported, on_time)
+        national = [a + b for a, b in zip(national, (expected, reported, on_time))]
+    return {
+        "period_from": first.isoformat(), "period_to": last.isoformat(),
+        "as_of": today.isoformat(), "rows": rows,
+        "by_template": [_row(t, p, None, *v) for (t, p), v in by_template.items()],
+        "by_region": [_row(None, None, r, *v) for r, v in sorted(
+            by_region.items(), key=lambda item: item[0] or "")],
+        "national": _row(None, None, None, *national),
+    }
+
+
+def _rollup_templates(repo, query):
+    if query.get("template"):
+        templates = repo.latest_templates(code=query["template"])
+        if not templates:
+            raise NotFound(f"report template {query['template']} not found")
+        return templates
+    if query["by"] != "project":
+        raise Invalid("name the template to roll up", {
+            "template": "required unless by=project (all base-project templates)"})
+    templates = [t for t in repo.latest_templates(project=query.get("project"))
+                 if t.project_code]
+    if not templates:
+        raise NotFound("no report template is linked to a base project"
+                       + (f" {query['project']}" if query.get("project") else ""))
+    return templates
+
+
+def _numeric_fields(templates):
+    """The numeric fields of ``templates``, in order, each once (by code)."""
+    seen = {}
+    for template in templates:
+        for spec in template.fields:
+            if spec["type"] in ("integer", "decimal", "money", "percent") and \
+                    spec["code"] not in seen:
+                seen[spec["code"]] = {key: spec[key] for key in
+                                      ("code", "type", "label_kk", "label_ru")}
+    return list(seen.values())
+
+
+def rollup(uow, query, today=None):
+    """Aggregates of each numeric field over a period range, by region or base project."""
+    query = load(schemas.RollupQuery(), query)
+    return _rollup(uow, query, today)
+
+
+def _rollup(uow, query, today):
+    first, last = _range(query, today or kz_today())
+    with uow:
+        region = scope_region(uow.context.actor, query.get("region"))
+        templates = _rollup_templates(uow.repo, query)
+        fields = _numeric_fields(templates)
+        template_codes = [t.code for t in templates]
+        rows = uow.repo.values_for_rollup(
+            templates=template_codes, period_from=first, period_to=last,
+            region=region, accepted_only=query["accepted_only"])
+    column = 1 if query["by"] == "region" else 2
+    codes = [f["code"] for f in fields]
+    reports = {}
+
+    def groups_of(row):
+        name = row[column] or "-"
+        reports[name] = reports.get(name, 0) + 1
+        return (name, NATIONAL)
+
+    aggregates = roll_up(((row[0] or {}, row) for row in rows), codes, groups_of)
+    return {
+        "templates": template_codes, "by": query["by"],
+        "period_from": first.isoformat(), "period_to": last.isoformat(),
+        "accepted_only": query["accepted_only"], "fields": fields,
+        "groups": [{"group": name, "reports": reports[name], "fields": aggregates[name]}
+                   for name in sorted(reports)],
+        "national": {"group": NATIONAL, "reports": len(rows),
+                     "fields": aggregates.get(NATIONAL) or {
+                         code: Aggregate().result() for code in codes}},
+    }
+
+
+def export_rollup(uow, query, today=None):
+    """The roll-up as a CSV or XLSX file: name, content type and base64 content."""
+    query = load(schemas.ExportQuery(), query)
+    data = _rollup(uow, query, today)
+    content, content_type, extension = exports.render(data, query["format"])
+    name = "-".join(data["templates"]) if len(data["templates"]) == 1 else "base-projects"
+    filename = f"rollup-{name}-by-{data['by']}-{data['period_from']}-{data['period_to']}.{extension}"
+    return {"filename": filename, "content_type": content_type,
+            "content": base64.b64encode(content).decode("ascii")}

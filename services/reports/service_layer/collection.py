@@ -1,0 +1,125 @@
+"""The scheduled collection job: expected reports appear, reminders go out, each once.
+
+Both steps are idempotent, so the job may run again, after a restart, or on two
+instances at once: obligations are unique per (template, period, org unit), and each
+reminder is stamped per (report, kind, stage) in the transaction that publishes it.
+"""
+from datetime import timedelta
+
+from kelisim.db.types import utcnow
+from kelisim.logging import get_logger
+from services.reports.domain.periods import kz_date, period_containing, periods_starting_between
+from services.reports.domain.reminders import reminder_for
+from services.reports.service_layer import org_units
+from services.reports.service_layer.events import emit_once
+
+MAX_REMIND_DAYS = 90  # the schema's limit on remind_days_before
+log = get_logger(__name__)
+
+
+def _first_day(template):
+    """The first day of the first period a template collects."""
+    start = template.active_from or kz_date(template.created_at or utcnow())
+    return period_containing(start, template.period_type).start
+
+
+def expected_rows(template, units, known, today, now):
+    """Rows of the reports ``template`` expects up to ``today`` that are not in ``known``."""
+    last_day = min(today, template.active_until) if template.active_until else today
+    rows = []
+    for period in periods_starting_between(template.period_type, _first_day(template), last_day):
+        for unit in units:
+            if (period.code, unit.id) in known or not template.must_report(unit):
+                continue
+            if not unit.open_during(period.start, period.end):
+                continue
+            rows.append({
+                "template_id": template.id, "template_code": template.code,
+                "template_version": template.version, "period": period.code,
+                "period_start": period.start, "period_end": period.end,
+                "org_unit_id": unit.id, "region_code": unit.region_code,
+                "project_code": template.project_code,
+                "due_date": template.due_date(period), "timely_until": template.timely_until(period),
+                "status": "draft", "values": {}, "submission_count": 0, "reopen_count": 0,
+                "created_at": now, "updated_at": now, "version": 1,
+            })
+    return rows
+
+
+def withdraw_obligations(uow, units):
+    """Drop untouched drafts of periods an org unit turned out not to be open (a closing or
+    opening date recorded late); return how many. Anything filled in or submitted stays."""
+    withdrawn = 0
+    for unit in units:
+        for report in uow.repo.untouched_outside(unit):
+            uow.audit("withdraw", "report", report.id, region=report.region_code, before={
+                "template_code": report.template_code, "period": report.period,
+                "org_unit_id": unit.id, "opened_on": str(unit.opened_on),
+                "closed_on": str(unit.closed_on)})
+            uow.repo.delete_report(report)
+            withdrawn += 1
+    return withdrawn
+
+
+def generate_obligations(uow, today, attempts=3):
+    """Create every expected report missing up to ``today`` and withdraw those no longer
+    expected; return how many were created."""
+    created = 0
+    with uow:
+        units = uow.repo.org_units()
+        withdraw_obligations(uow, units)
+        for template in uow.repo.latest_templates():
+            for _ in range(attempts):
+                rows = expected_rows(template, units, uow.repo.obligation_keys(template.code),
+                                     today, utcnow())
+                if uow.repo.insert_reports(rows):
+                    break
+                rows = []  # another instance inserted some first: look again
+            if rows:
+                created += len(rows)
+                uow.audit("expect", "report_obligations", template.code, after={
+                    "created": len(rows), "periods": sorted({r["period"] for r in rows})})
+        uow.commit()
+    return created
+
+
+def send_reminders(uow, today):
+    """Publish each due-soon and overdue reminder not yet sent; return counts by kind."""
+    with uow:
+        pending = uow.repo.pending_reminders(today + timedelta(days=MAX_REMIND_DAYS))
+        templates = uow.repo.templates_by_id([r.template_id for r in pending])
+        wanted = [r.id for r in pending if reminder_for(r, templates[r.template_id], today)]
+    sent = {}
+    for report_id in wanted:
+        try:
+            kind = _remind(uow, report_id, today)
+        except Exception as exc:  # one broken report must not stop the others
+            log.error("reminder failed", report_id=report_id, error=repr(exc))
+            continue
+        if kind:
+            sent[kind] = sent.get(kind, 0) + 1
+    return sent
+
+
+def _remind(uow, report_id, today):
+    """Send one report's reminder in its own transaction; its kind, or None if not needed."""
+    with uow:
+        report = uow.repo.report(report_id)
+        template = uow.repo.template(report.template_id)
+        reminder = reminder_for(report, template, today)
+        if reminder is None:
+            return None
+        if emit_once(uow, report, template, reminder.kind, reminder.stage, reminder.data,
+                     utcnow()) is None:
+            return None  # already sent (the uow rolls back the unsent outbox row)
+        uow.commit()
+        return reminder.kind
+
+
+def run(uow, today, registry_units=None):
+    """One run of the job: sync org units if the registry answered, obligations, reminders."""
+    synced = org_units.sync(uow, registry_units) if registry_units is not None else None
+    created = generate_obligations(uow, today)
+    sent = send_reminders(uow, today)
+    return {"today": today.isoformat(), "org_units_synced": synced,
+            "obligations_created": created, "reminders_sent": sent}

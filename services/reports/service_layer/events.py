@@ -1,0 +1,27 @@
+"""Publishing report events exactly once per (report, event kind, stage).
+
+The event goes to the outbox and its stamp row into ``reminder_stamps`` in the caller's
+transaction: a second attempt at the same stage (a rerun, a restart, another instance)
+finds the stamp, or loses the race on its primary key, and publishes nothing.
+"""
+
+
+def report_ref(report, template):
+    """The fields every report event carries (``ReportRef`` in the catalogue)."""
+    return {
+        "report_id": report.id, "template_code": report.template_code,
+        "template_title": template.title_kk, "template_title_ru": template.title_ru,
+        "period": report.period, "org_unit_id": report.org_unit_id,
+        "region_code": report.region_code, "due_date": report.due_date.isoformat(),
+    }
+
+
+def emit_once(uow, report, template, kind, stage, extra, now):
+    """Emit ``kind`` for ``report`` at ``stage`` unless it was; return the envelope or None."""
+    if uow.repo.stamped(report.id, kind, stage):
+        return None
+    regions = [report.region_code] if report.region_code else []
+    envelope = uow.emit(kind, {**report_ref(report, template), **extra}, regions=regions)
+    if not uow.repo.stamp(report.id, kind, stage, envelope.id, now):
+        return None  # the caller must not commit: its outbox row would be a duplicate
+    return envelope

@@ -1,0 +1,58 @@
+"""The local copy of the registry's org units: who must report, where, since and until when.
+
+Kept current by the registry's ``org_unit_created`` / ``org_unit_updated`` events and
+by a periodic sync over RPC, so collection jobs run even while the registry is down.
+A row only moves forward: an older version (a late event) never overwrites a newer one.
+"""
+from datetime import date
+
+from services.reports.domain.reports import OrgUnit
+
+CONSUMER = "reports.org_units"
+_COLUMNS = ("code", "kind", "level", "name_kk", "name_ru", "region_code", "opened_on",
+            "closed_on", "version")
+
+
+def _as_date(value):
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
+def upsert(repo, data):
+    """Insert or update one org unit from registry data; return True if anything changed."""
+    fields = {name: data.get(name) for name in _COLUMNS}
+    fields["opened_on"] = _as_date(fields["opened_on"])
+    fields["closed_on"] = _as_date(fields["closed_on"])
+    fields["version"] = fields["version"] or 1
+    unit = repo.org_unit(data["id"])
+    if unit is None:
+        repo.add(OrgUnit(id=data["id"], **fields))
+        return True
+    if fields["version"] < unit.version:
+        return False
+    changed = False
+    for name, value in fields.items():
+        if getattr(unit, name) != value:
+            setattr(unit, name, value)
+            changed = True
+    return changed
+
+
+def apply_event(uow, event):
+    """Handle a registry org unit event once (by event id)."""
+    data = event.data.get("current", event.data)
+    with uow:
+        if not uow.first_time(event.id, CONSUMER):
+            return False
+        upsert(uow.repo, data)
+        uow.commit()
+        return True
+
+
+def sync(uow, units):
+    """Bring the local copy in line with ``units`` (the registry's list); return changes."""
+    with uow:
+        changed = sum(1 for data in units if upsert(uow.repo, data))
+        uow.commit()
+        return changed

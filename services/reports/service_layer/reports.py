@@ -1,0 +1,165 @@
+"""Use cases on reports: list, read, fill in, submit, accept, return, reopen, history.
+
+A KGU coordinator sees and edits its own region's reports only; only the RGU
+(``rgu_admin``) accepts, returns and reopens. Every transition is audited and
+publishes its event once, in the same transaction.
+"""
+from datetime import date
+
+from kelisim.access import ensure_readable, ensure_writable, scope_region
+from kelisim.db.types import utcnow
+from kelisim.db.versioning import check_version, concurrent_update_guard
+from kelisim.errors import Conflict, NotFound
+from kelisim.schemas import load
+from services.reports import schemas
+from services.reports.domain.periods import kz_date, kz_today, parse_period
+from services.reports.service_layer.events import emit_once
+from services.reports.service_layer.templates import ensure_manager
+
+_OUT = schemas.ReportSchema()
+
+
+def dump(report, today=None):
+    today = today or kz_today()
+    data = _OUT.dump(report)
+    data["overdue"] = report.is_overdue(today)
+    data["days_overdue"] = report.days_late(today) if data["overdue"] else 0
+    return data
+
+
+def get_or_404(uow, report_id):
+    report = uow.repo.report(report_id)
+    if report is None:
+        raise NotFound(f"report {report_id} not found")
+    ensure_readable(uow.context.actor, report.region_code, f"report {report_id}")
+    return report
+
+
+def list_reports(uow, query, today=None):
+    query = load(schemas.ReportQuery(), query)
+    today = today or kz_today()
+    filters = {name: query.get(name) for name in (
+        "template", "project", "period", "status", "org_unit_id", "missing")}
+    if query.get("overdue"):
+        filters["overdue_on"] = today
+    if query.get("year"):
+        filters["period_from"] = date(query["year"], 1, 1)
+        filters["period_to"] = date(query["year"], 12, 31)
+    with uow:
+        region = scope_region(uow.context.actor, query.get("region"))
+        items, total = uow.repo.reports(region=region, limit=query["limit"],
+                                        offset=query["offset"], **filters)
+        return {"items": [dump(r, today) for r in items], "total": total,
+                "limit": query["limit"], "offset": query["offset"]}
+
+
+def get_report(uow, report_id):
+    with uow:
+        return dump(get_or_404(uow, report_id))
+
+
+def history(uow, report_id):
+    """The audit trail of one report, newest first."""
+    with uow:
+        get_or_404(uow, report_id)
+        return uow.audit_entries(entity="report", entity_id=report_id, limit=200)
+
+
+def _writable(uow, report_id, version):
+    """The report, if the actor may change it and ``version`` is current."""
+    report = get_or_404(uow, report_id)
+    ensure_writable(uow.context.actor, report.region_code)
+    check_version(report, version, f"report {report_id}")
+    return report
+
+
+def _template(uow, report):
+    return uow.repo.template(report.template_id)
+
+
+def _finish(uow, report, action, before, event=None, stage=None, extra=None, now=None):
+    """Flush (a lost race is a 409), audit, emit the event once, commit; return the dump."""
+    with concurrent_update_guard(f"report {report.id}"):
+        uow.flush()
+    after = dump(report)
+    uow.audit(action, "report", report.id, before=before, after=after, region=report.region_code)
+    if event is not None:
+        sent = emit_once(uow, report, _template(uow, report), event, stage, extra or {}, now)
+        if sent is None:
+            raise Conflict(f"report {report.id} was {action} concurrently: reload",
+                           {"status": f"{event} already published for this stage"})
+    uow.commit()
+    return after
+
+
+def save_report(uow, report_id, data):
+    """Replace the values of a draft, returned or reopened report (checked by type only)."""
+    data = load(schemas.ReportSaveSchema(), data)
+    with uow:
+        report = _writable(uow, report_id, data["version"])
+        values = _template(uow, report).validate(data["values"], complete=False)
+        before = dump(report)
+        report.save(values, utcnow())
+        return _finish(uow, report, "save", before)
+
+
+def submit_report(uow, report_id, data):
+    """Submit (optionally with final values): required fields and rules must hold."""
+    data = load(schemas.ReportSubmitSchema(), data)
+    with uow:
+        report = _writable(uow, report_id, data["version"])
+        values = data["values"] if "values" in data else report.values
+        values = _template(uow, report).validate(values, complete=True)
+        before = dump(report)
+        now = utcnow()
+        report.submit(values, now, kz_date(now))
+        return _finish(uow, report, "submit", before, "report_submitted",
+                       report.submission_count,
+                       {"submitted_at": now.isoformat(), "on_time": bool(report.on_time)}, now)
+
+
+def _decision(uow, report_id, version, doing):
+    report = get_or_404(uow, report_id)
+    ensure_manager(uow.context.actor, doing)
+    check_version(report, version, f"report {report_id}")
+    return report
+
+
+def accept_report(uow, report_id, data):
+    data = load(schemas.ReportAcceptSchema(), data)
+    with uow:
+        report = _decision(uow, report_id, data["version"], "accept reports")
+        before, now = dump(report), utcnow()
+        report.accept(now, uow.context.actor_id, data.get("comment"))
+        return _finish(uow, report, "accept", before, "report_accepted",
+                       report.submission_count, {"accepted_at": now.isoformat()}, now)
+
+
+def return_report(uow, report_id, data):
+    data = load(schemas.ReportReturnSchema(), data)
+    with uow:
+        report = _decision(uow, report_id, data["version"], "return reports")
+        before, now = dump(report), utcnow()
+        report.return_for_correction(now, uow.context.actor_id, data["comment"])
+        return _finish(uow, report, "return", before, "report_returned",
+                       report.submission_count, {"comment": data["comment"]}, now)
+
+
+def reopen_report(uow, report_id, data):
+    data = load(schemas.ReportReopenSchema(), data)
+    with uow:
+        report = _decision(uow, report_id, data["version"], "reopen reports")
+        before, now = dump(report), utcnow()
+        report.reopen(now, uow.context.actor_id, data["reason"])
+        return _finish(uow, report, "reopen", before, "report_reopened",
+                       report.reopen_count, {"reason": data["reason"]}, now)
+
+
+def period_range(query, today=None):
+    """(first day, last day) of a RangeQuery: a year, from/to periods, else this year."""
+    if query.get("period_from") or query.get("period_to"):
+        first = parse_period(query.get("period_from") or query["period_to"]).start
+        last = parse_period(query.get("period_to") or query["period_from"]).end
+        return first, last
+    year = query.get("year") or (today or kz_today()).year
+    return date(year, 1, 1), date(year, 12, 31)

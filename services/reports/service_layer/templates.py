@@ -1,0 +1,96 @@
+"""Use cases on report templates: list, read, create a template or its next version."""
+import json
+from importlib import resources
+
+from sqlalchemy.exc import IntegrityError
+
+from kelisim.db.types import utcnow
+from kelisim.errors import Conflict, Forbidden, NotFound
+from kelisim.schemas import load
+from services.reports import schemas
+from services.reports.domain.templates import Template
+
+_OUT = schemas.TemplateSchema()
+MANAGERS = ("rgu_admin", "system")
+
+
+def dump(template):
+    return _OUT.dump(template)
+
+
+def ensure_manager(actor, doing):
+    if actor.get("role") not in MANAGERS:
+        raise Forbidden(f"only the RGU may {doing}")
+
+
+def get_or_404(repo, template_id):
+    template = repo.template(template_id)
+    if template is None:
+        raise NotFound(f"report template {template_id} not found")
+    return template
+
+
+def list_templates(uow, query):
+    """The newest version of each template."""
+    query = load(schemas.TemplateQuery(), query)
+    with uow:
+        return [dump(t) for t in uow.repo.latest_templates(**query)]
+
+
+def get_template(uow, template_id):
+    with uow:
+        return dump(get_or_404(uow.repo, template_id))
+
+
+def _stored(data):
+    """Loaded template data as stored: bounds of fields as decimal strings."""
+    data = dict(data)
+    data["fields"] = [dict(spec, min=schemas.decimal_text(spec["min"]),
+                           max=schemas.decimal_text(spec["max"])) for spec in data["fields"]]
+    return data
+
+
+def add_template(uow, data):
+    """Add ``data`` (already loaded) as the next version of its code; return the template."""
+    versions = uow.repo.template_versions(data["code"])
+    template = Template(version=versions[-1].version + 1 if versions else 1,
+                        created_at=utcnow(), **_stored(data))
+    template.check()
+    uow.repo.add(template)
+    try:
+        uow.flush()
+    except IntegrityError:  # a concurrent create took this version number
+        raise Conflict(f"template {data['code']} changed meanwhile: retry",
+                       {"code": "a new version was added concurrently"}) from None
+    after = dump(template)
+    uow.audit("create", "report_template", template.id, after=after)
+    return template
+
+
+def create_template(uow, data):
+    """A new template, or the next version of an existing code (reports keep theirs)."""
+    data = load(schemas.TemplateCreateSchema(), data)
+    with uow:
+        ensure_manager(uow.context.actor, "define report templates")
+        template = add_template(uow, data)
+        uow.commit()
+        return dump(template)
+
+
+def reference_templates():
+    """The templates shipped with the service (services/reports/reference/templates.json)."""
+    text = resources.files("services.reports").joinpath("reference", "templates.json") \
+        .read_text("utf-8")
+    return json.loads(text)
+
+
+def load_reference_templates(uow):
+    """Add each shipped template whose code is not there yet; return how many were added."""
+    added = 0
+    with uow:
+        for raw in reference_templates():
+            if not uow.repo.template_versions(raw["code"]):
+                add_template(uow, load(schemas.TemplateCreateSchema(), raw))
+                added += 1
+        uow.commit()
+    return added
