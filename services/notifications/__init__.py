@@ -1,0 +1,1 @@
+"""Notifications service: turns events into what each KGU and the RGU receive."""

@@ -1,0 +1,52 @@
+"""The one interface every notification channel implements."""
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+
+
+class DeliveryFailed(Exception):
+    """A send did not succeed. ``permanent``: trying again cannot help (it is dead-lettered)."""
+
+    def __init__(self, error, permanent=False, status_code=None):
+        super().__init__(error)
+        self.error = error
+        self.permanent = permanent
+        self.status_code = status_code
+
+
+@dataclass
+class Message:
+    """What a channel needs to deliver one delivery."""
+
+    delivery_id: int
+    channel: str
+    recipient: str
+    target: str
+    event_id: str
+    event_type: str
+    envelope: dict = None        # the event as received (webhook, stream)
+    rendered: object = None      # kk/ru title and body (inbox, e-mail)
+    digest: list = field(default_factory=list)   # [(event_type, occurred_at, rendered)]
+    org_unit_id: int = None
+    region_code: str = None
+    webhook_id: int = None
+    secret: str = None
+    critical: bool = False
+
+
+class Channel(ABC):
+    """A way of delivering a notification.
+
+    ``transactional`` channels write their effect into the notifications database, inside
+    the transaction that records the delivery (so it happens exactly once); the others
+    are sent afterwards by the dispatcher, each delivery with its own retry state.
+    ``repeatable``: a send cut off mid-way may be repeated without asking, because the
+    receiver can recognise the repeat (the delivery id travels with it).
+    """
+
+    name = None
+    transactional = False
+    repeatable = True
+
+    @abstractmethod
+    def deliver(self, message):
+        """Deliver ``message``; return a status code or None; raise :class:`DeliveryFailed`."""

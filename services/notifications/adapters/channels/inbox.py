@@ -1,0 +1,30 @@
+"""The in-app inbox of each org unit: an item in the notifications database."""
+from datetime import datetime
+
+from kelisim.db.types import utcnow
+from services.notifications.adapters.channels.base import Channel
+from services.notifications.domain.model import InboxItem
+
+
+class InboxChannel(Channel):
+    name = "inbox"
+    transactional = True
+
+    def __init__(self, repo, clock=utcnow):
+        self.repo = repo
+        self.clock = clock
+
+    def deliver(self, message):
+        rendered = message.rendered
+        envelope = message.envelope or {}
+        self.repo.add(InboxItem(
+            org_unit_id=int(message.target), region_code=message.region_code,
+            event_id=message.event_id, event_type=message.event_type, critical=message.critical,
+            title_kk=rendered.title_kk, title_ru=rendered.title_ru, body_kk=rendered.body_kk,
+            body_ru=rendered.body_ru, data=envelope.get("data"),
+            occurred_at=_parse(envelope.get("occurred_at")), created_at=self.clock()))
+        return None
+
+
+def _parse(value):
+    return datetime.fromisoformat(value) if isinstance(value, str) else value

@@ -1,0 +1,120 @@
+"""The registry as a directory of recipients: RPC calls made as the system, cached.
+
+Look-ups always run as the system actor, whoever triggered them, so the shared cache
+never holds a region-scoped answer; callers apply their own access rules.
+"""
+import time
+
+from nameko.rpc import RpcProxy, ServiceProxy
+
+from kelisim.context import ACTOR_KEY, SYSTEM_ACTOR
+from kelisim.errors import NotFound
+from services.notifications.settings import from_config
+
+
+class TtlCache:
+    """A dict whose entries expire ``ttl`` seconds after they were loaded."""
+
+    def __init__(self, ttl, clock=time.monotonic):
+        self.ttl = ttl
+        self.clock = clock
+        self._entries = {}
+
+    def get_or_load(self, key, load):
+        now = self.clock()
+        hit = self._entries.get(key)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        value = load()
+        self._entries[key] = (now + self.ttl, value)
+        return value
+
+    def clear(self):
+        self._entries.clear()
+
+
+class _AsSystem:
+    """A worker context whose outgoing calls carry the system actor (same correlation id)."""
+
+    def __init__(self, worker_ctx):
+        self._worker_ctx = worker_ctx
+        self.container = worker_ctx.container
+
+    @property
+    def context_data(self):
+        data = self._worker_ctx.context_data
+        data[ACTOR_KEY] = dict(SYSTEM_ACTOR)
+        return data
+
+
+class RegistryDirectory:
+    """Org units and people by the questions recipient resolution asks (see domain.audience)."""
+
+    def __init__(self, registry, cache):
+        self.registry = registry
+        self.cache = cache
+
+    def _cached(self, key, load, missing=None):
+        def guarded():
+            try:
+                return load()
+            except NotFound:
+                return missing
+        return self.cache.get_or_load(key, guarded)
+
+    def kgu_of(self, region):
+        found = self._cached(("kgu", region), lambda: self.registry.kgu_of_region(region))
+        return (found["org_unit"], found["contacts"]) if found else (None, [])
+
+    def rgu(self):
+        def load():
+            units = self.registry.list_org_units({"kind": "rgu"})
+            if not units:
+                return None
+            return {"org_unit": units[0],
+                    "contacts": self.registry.list_people({"org_unit_id": units[0]["id"]})}
+        found = self._cached(("rgu",), load)
+        return (found["org_unit"], found["contacts"]) if found else (None, [])
+
+    def org_unit(self, unit_id):
+        return self._cached(("unit", unit_id), lambda: self.registry.get_org_unit(unit_id))
+
+    def people_of_unit(self, unit_id):
+        return self._cached(("unit-people", unit_id),
+                            lambda: self.registry.list_people({"org_unit_id": unit_id}), [])
+
+    def structure(self, structure_id):
+        return self._cached(("structure", structure_id),
+                            lambda: self.registry.get_structure(structure_id))
+
+    def people_of_structure(self, structure_id):
+        return self._cached(("structure-people", structure_id),
+                            lambda: self.registry.list_people({"structure_id": structure_id}), [])
+
+    def person(self, person_id, region=None):
+        query = {"region": region} if region else {}
+        people = self._cached(("people", region), lambda: self.registry.list_people(query), [])
+        return next((p for p in people if p["id"] == person_id), None)
+
+    def invalidate(self):
+        self.cache.clear()
+
+
+class Directory(RpcProxy):
+    """``directory = Directory()``: a :class:`RegistryDirectory` per worker, one cache per
+    container, kept ``directory_ttl`` seconds (KELISIM_DIRECTORY_TTL, default 300)."""
+
+    def __init__(self, ttl=None, **options):
+        super().__init__("registry", **options)
+        self.ttl = ttl
+        self.cache = None
+
+    def setup(self):
+        super().setup()
+        ttl = self.ttl if self.ttl is not None else from_config(self.container.config).directory_ttl
+        self.cache = TtlCache(float(ttl))
+
+    def get_dependency(self, worker_ctx):
+        proxy = ServiceProxy(_AsSystem(worker_ctx), self.target_service,
+                             self.rpc_reply_listener, **self.options)
+        return RegistryDirectory(proxy, self.cache)

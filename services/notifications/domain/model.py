@@ -1,0 +1,251 @@
+"""What the notifications service keeps, as plain classes with their rules (no framework imports).
+
+A :class:`Delivery` is one notification on one channel to one recipient; its key
+(event, channel, recipient) is unique, so a duplicated event can never make a second one.
+"""
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from kelisim.errors import Invalid
+from services.notifications.domain.backoff import RetryPolicy
+
+CHANNELS = ("inbox", "email", "webhook", "stream")
+PREFERENCE_CHANNELS = ("inbox", "email")
+FREQUENCIES = ("immediate", "hourly", "daily")
+# What a KGU must learn at once: these can be neither muted nor put in a digest.
+CRITICAL_TYPES = ("task_assigned", "task_reassigned", "deadline_slipped", "task_overdue")
+# Event types that notify people (inbox, e-mail, webhooks); every consumed event also
+# goes to the regional stream.
+NOTIFIED_TYPES = (
+    "task_assigned", "task_reassigned", "deadline_slipped", "task_overdue", "budget_overrun",
+    "risk_escalated", "plan_status_changed", "report_due_soon", "report_overdue",
+    "report_submitted", "report_accepted", "report_returned", "report_reopened",
+)
+STREAMED_REGISTRY_TYPES = (
+    "org_unit_created", "org_unit_updated", "structure_created", "structure_updated",
+    "person_created", "person_updated",
+)
+DELIVERY_STATUSES = ("pending", "sending", "delivered", "digest", "digested", "dead",
+                     "cancelled")
+NOTICE_WEBHOOK_DISABLED = "webhook_disabled"
+
+
+def is_critical(event_type):
+    return event_type in CRITICAL_TYPES
+
+
+@dataclass
+class ReceivedEvent:
+    """An event as it arrived: deliveries are rendered from it, webhooks and the stream carry it."""
+
+    event_id: str
+    type: str
+    source: str
+    occurred_at: datetime
+    regions: list
+    envelope: dict
+    received_at: datetime = None
+
+
+@dataclass
+class InboxItem:
+    org_unit_id: int
+    event_type: str
+    title_kk: str
+    title_ru: str
+    body_kk: str
+    body_ru: str
+    region_code: str = None
+    critical: bool = False
+    event_id: str = None
+    data: dict = None
+    occurred_at: datetime = None
+    created_at: datetime = None
+    read_at: datetime = None
+    archived_at: datetime = None
+    id: int = None
+
+    def mark_read(self, now):
+        """True if it was unread."""
+        if self.read_at is not None:
+            return False
+        self.read_at = now
+        return True
+
+    def archive(self, now):
+        self.mark_read(now)
+        if self.archived_at is None:
+            self.archived_at = now
+
+
+@dataclass
+class Delivery:
+    """One notification on one channel to one recipient, with its own retry state."""
+
+    channel: str
+    recipient: str            # "org_unit:16", "person:5", "webhook:3", "region:KZ-61"
+    target: str               # the org unit id, e-mail address, URL or routing key
+    event_id: str
+    event_type: str
+    org_unit_id: int = None   # whose delivery log it appears in
+    region_code: str = None
+    person_id: int = None
+    webhook_id: int = None
+    status: str = "pending"
+    attempts: int = 0
+    occurred_at: datetime = None
+    created_at: datetime = None
+    next_attempt_at: datetime = None
+    first_attempt_at: datetime = None
+    claimed_until: datetime = None
+    delivered_at: datetime = None
+    due_at: datetime = None   # when a digest is due
+    digest_id: int = None     # the digest delivery that carried this one
+    last_error: str = None
+    last_status_code: int = None
+    dead_lettered_at: datetime = None
+    id: int = None
+
+    def claim(self, now, lease):
+        self.status = "sending"
+        self.claimed_until = now + timedelta(seconds=lease)
+
+    def succeeded(self, now, status_code=None):
+        self.attempts += 1
+        self.first_attempt_at = self.first_attempt_at or now
+        self.status = "delivered"
+        self.delivered_at = now
+        self.claimed_until = None
+        self.last_status_code = status_code
+        self.last_error = None
+
+    def failed(self, now, error, policy: RetryPolicy, *, permanent=False, status_code=None,
+               rng=None):
+        """Record a failed attempt; schedule the next one or give up. True if it is dead."""
+        self.attempts += 1
+        self.first_attempt_at = self.first_attempt_at or now
+        self.claimed_until = None
+        self.last_error = error[:2000]
+        self.last_status_code = status_code
+        retry_at = None if permanent else policy.next_attempt(
+            self.first_attempt_at, now, self.attempts, rng)
+        if retry_at is None:
+            self.status = "dead"
+            return True
+        self.status = "pending"
+        self.next_attempt_at = retry_at
+        return False
+
+    def interrupted(self, now, repeatable):
+        """A send was cut off (the process died): retry, or give up if it may have happened."""
+        self.claimed_until = None
+        if repeatable:
+            self.status = "pending"
+            self.next_attempt_at = now
+            return False
+        self.status = "dead"
+        self.last_error = "interrupted while sending: it may have been delivered, so it is " \
+                          "not repeated automatically (replay it to send it again)"
+        return True
+
+    def replay(self, now):
+        """An operator asked for another try: a fresh retry budget from now."""
+        if self.status != "dead":
+            return False
+        self.status = "pending"
+        self.next_attempt_at = now
+        self.first_attempt_at = None
+        self.dead_lettered_at = None
+        return True
+
+    def cancel(self):
+        if self.status in ("pending", "digest"):
+            self.status = "cancelled"
+
+
+@dataclass
+class Attempt:
+    """One try of a delivery, for the delivery log."""
+
+    delivery_id: int
+    attempted_at: datetime
+    outcome: str              # delivered, failed, dead, interrupted
+    duration_ms: float = None
+    status_code: int = None
+    error: str = None
+    id: int = None
+
+
+@dataclass
+class Webhook:
+    org_unit_id: int
+    url: str
+    secret: str
+    event_types: list
+    region_code: str = None
+    description: str = None
+    active: bool = True
+    created_at: datetime = None
+    created_by: str = None
+    disabled_at: datetime = None
+    disabled_reason: str = None
+    deleted_at: datetime = None
+    consecutive_failures: int = 0
+    last_success_at: datetime = None
+    last_failure_at: datetime = None
+    id: int = None
+
+    def wants(self, event_type):
+        return self.active and self.deleted_at is None and event_type in self.event_types
+
+    def note_success(self, now):
+        self.consecutive_failures = 0
+        self.last_success_at = now
+
+    def note_failure(self, now):
+        self.consecutive_failures += 1
+        self.last_failure_at = now
+
+    def disable(self, now, reason):
+        """Stop calling a receiver that keeps failing; True if it was active."""
+        if not self.active:
+            return False
+        self.active = False
+        self.disabled_at = now
+        self.disabled_reason = reason[:500]
+        return True
+
+    def enable(self):
+        self.active = True
+        self.disabled_at = None
+        self.disabled_reason = None
+        self.consecutive_failures = 0
+
+
+@dataclass
+class Preference:
+    """How an org unit or a person wants one event type: which channels, how often."""
+
+    owner_kind: str           # org_unit or person
+    owner_id: int
+    event_type: str
+    channels: list = field(default_factory=lambda: list(PREFERENCE_CHANNELS))
+    frequency: str = "immediate"
+    updated_at: datetime = None
+    id: int = None
+
+    def check(self):
+        if not is_critical(self.event_type):
+            return
+        errors = {}
+        missing = [c for c in PREFERENCE_CHANNELS if c not in self.channels]
+        if missing:
+            errors["channels"] = (f"{self.event_type} is critical and cannot be muted: "
+                                  f"keep {', '.join(PREFERENCE_CHANNELS)}")
+        if self.frequency != "immediate":
+            errors["frequency"] = f"{self.event_type} is critical and is always sent at once"
+        if errors:
+            raise Invalid(f"{self.event_type} cannot be muted", errors)
+
+
+DEFAULT_PREFERENCE = {"channels": list(PREFERENCE_CHANNELS), "frequency": "immediate"}

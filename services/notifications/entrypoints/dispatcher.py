@@ -1,0 +1,183 @@
+"""The dispatcher: a greenthread per outbound channel (e-mail, webhooks) sending due
+deliveries, plus housekeeping (digests, interrupted sends, dead letters, backlog gauges).
+It also holds the regional stream's publisher, which the event handlers use.
+
+Each channel has its own pool and its own loop, so a slow or failing channel never
+holds back another. Loops wake as soon as an event is taken in, else when the next
+retry is due, else every ``dispatch_interval`` seconds.
+"""
+import time
+
+import eventlet
+import eventlet.event
+from eventlet.greenpool import GreenPool
+from nameko.extensions import DependencyProvider
+
+from kelisim.db.types import utcnow
+from kelisim.logging import get_logger
+from services.notifications import metrics
+from services.notifications.adapters.channels import StreamChannel, outbound_channels
+from services.notifications.adapters.dead_letters import DeliveryDeadLetters
+from services.notifications.service_layer import dispatch
+from services.notifications.settings import from_config
+
+log = get_logger(__name__)
+
+
+class Loop:
+    """Runs ``step`` until stopped; ``step`` returns seconds to wait (woken earlier by wake)."""
+
+    def __init__(self, name, step, interval):
+        self.name = name
+        self.step = step
+        self.interval = interval
+        self.running = True
+        self._wakeup = eventlet.event.Event()
+
+    def wake(self):
+        if not self._wakeup.ready():
+            self._wakeup.send(True)
+
+    def stop(self):
+        self.running = False
+        self.wake()
+
+    def run(self):
+        failures = 0
+        while self.running:
+            self._wakeup = eventlet.event.Event()
+            try:
+                wait = self.step()
+                failures = 0
+            except Exception as exc:  # database or broker down: back off, keep going
+                failures += 1
+                log.warning("dispatcher step failed", loop=self.name, error=repr(exc),
+                            failures=failures)
+                wait = min(30.0, 0.5 * 2 ** min(failures, 6))
+            if wait > 0 and self.running:
+                with eventlet.Timeout(wait, False):
+                    self._wakeup.wait()
+
+
+class ChannelSender:
+    """Leases due deliveries of one channel and sends them through a bounded pool."""
+
+    def __init__(self, dispatcher, channel, policy):
+        self.dispatcher = dispatcher
+        self.channel = channel
+        self.policy = policy
+        self.pool = GreenPool(dispatcher.settings.concurrency)
+        self.lease = max(60.0, 3 * dispatcher.settings.webhook_timeout,
+                         3 * (dispatcher.settings.smtp.timeout if dispatcher.settings.smtp else 0))
+        self.loop = Loop(channel.name, self.step, dispatcher.settings.dispatch_interval)
+
+    def step(self):
+        free = self.pool.free()
+        interval = self.loop.interval
+        if free == 0:
+            return interval  # a finishing send wakes the loop
+        ids = dispatch.claim(self.dispatcher.unit_of_work(), self.channel.name, utcnow(), free,
+                             self.lease)
+        for delivery_id in ids:
+            self.pool.spawn_n(self.send, [delivery_id])
+        if len(ids) == free:
+            return interval
+        due = dispatch.next_due(self.dispatcher.unit_of_work(), self.channel.name)
+        if due is None:
+            return interval
+        return min(interval, max(0.0, (due - utcnow()).total_seconds()))
+
+    def send(self, delivery_ids):
+        service = self.dispatcher.service_name
+        try:
+            results = dispatch.send_batch(self.dispatcher.unit_of_work, self.channel,
+                                          delivery_ids, self.policy)
+        except Exception as exc:  # the database failed: the lease runs out, then it is retried
+            log.error("could not record deliveries", delivery_ids=delivery_ids, error=repr(exc))
+            return
+        finally:
+            self.loop.wake()
+        for outcome, delivery in results:
+            self.observe(service, outcome, delivery)
+
+    def observe(self, service, outcome, delivery):
+        if outcome == "delivered":
+            metrics.delivered(service, self.channel.name, delivery.occurred_at,
+                              delivery.delivered_at)
+        elif outcome == "failed":
+            metrics.outcome(service, self.channel.name, "failed")
+            log.info("delivery failed; retry scheduled", delivery_id=delivery.id,
+                     channel=self.channel.name, error=delivery.last_error,
+                     next_attempt_at=delivery.next_attempt_at.isoformat())
+        elif outcome == "dead":
+            metrics.outcome(service, self.channel.name, "dead_lettered")
+            log.error("delivery given up", delivery_id=delivery.id, channel=self.channel.name,
+                      attempts=delivery.attempts, error=delivery.last_error)
+            self.dispatcher.housekeeping.wake()
+
+
+class Dispatcher(DependencyProvider):
+    """Declared as ``dispatcher = Dispatcher()`` next to the service's ``uow = Database()``;
+    workers get the dispatcher itself, to ``wake()`` it and read its ``settings``."""
+
+    def __init__(self, database="uow"):
+        self.database_attr = database
+        self.senders = {}
+        self.housekeeping = None
+
+    def setup(self):
+        config = self.container.config
+        self.service_name = self.container.service_name
+        self.database = next(dep for dep in self.container.dependencies
+                             if dep.attr_name == self.database_attr)
+        self.settings = from_config(config)
+        self.dead_letters = DeliveryDeadLetters(config["AMQP_URI"])
+        policies = {"email": self.settings.email_retry, "webhook": self.settings.webhook_retry}
+        self.senders = {name: ChannelSender(self, channel, policies[name])
+                        for name, channel in outbound_channels(self.settings).items()}
+        self.stream = StreamChannel(config["AMQP_URI"])
+        self.housekeeping = Loop("housekeeping", self.keep_house,
+                                 self.settings.dispatch_interval)
+
+    def start(self):
+        for name, sender in self.senders.items():
+            self.container.spawn_managed_thread(sender.loop.run, identifier=f"dispatch-{name}")
+        self.container.spawn_managed_thread(self.housekeeping.run, identifier="dispatch-house")
+
+    def stop(self):
+        for sender in self.senders.values():
+            sender.loop.stop()
+        if self.housekeeping is not None:
+            self.housekeeping.stop()
+        deadline = time.monotonic() + 10
+        for sender in self.senders.values():  # let sends in flight record their outcome
+            with eventlet.Timeout(max(0.1, deadline - time.monotonic()), False):
+                sender.pool.waitall()
+
+    def kill(self):
+        for sender in self.senders.values():
+            sender.loop.stop()
+        if self.housekeeping is not None:
+            self.housekeeping.stop()
+
+    def unit_of_work(self):
+        return self.database.unit_of_work()
+
+    def wake(self, channels=None):
+        for name, sender in self.senders.items():
+            if channels is None or name in channels:
+                sender.loop.wake()
+
+    def keep_house(self):
+        now = utcnow()
+        for name, sender in self.senders.items():
+            dispatch.recover_stale(self.unit_of_work(), name, sender.channel.repeatable, now)
+        if dispatch.compose_digests(self.unit_of_work(), now):
+            self.wake(["email"])
+        dispatch.publish_dead_letters(self.unit_of_work(), self.dead_letters, now)
+        waiting, dead = dispatch.backlog(self.unit_of_work())
+        metrics.set_backlog(self.service_name, waiting, dead)
+        return self.settings.dispatch_interval
+
+    def get_dependency(self, worker_ctx):
+        return self

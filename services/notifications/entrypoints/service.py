@@ -1,0 +1,195 @@
+"""The notifications service's nameko entrypoints: thin handlers over the service layer.
+
+Every catalogued event of the projects and reports services notifies (inbox, e-mail,
+webhooks) and goes to the regional stream; registry events go to the stream and
+refresh the cached directory of recipients.
+"""
+from kombu import Queue
+from nameko.messaging import consume
+from nameko.rpc import rpc
+
+from kelisim.db.provider import Database
+from kelisim.db.types import utcnow
+from kelisim.errors import KelisimError
+from kelisim.events.handler import on_event
+from kelisim.service import ServiceBase
+from services.notifications import metrics
+from services.notifications.adapters.dead_letters import REDELIVER_QUEUE
+from services.notifications.adapters.directory import Directory
+from services.notifications.adapters.orm import start_mappers
+from services.notifications.adapters.repository import NotificationsRepository
+from services.notifications.domain.audience import audience_for
+from services.notifications.entrypoints.dispatcher import Dispatcher
+from services.notifications.service_layer import (
+    deliveries, dispatch, inbox, intake, preferences, webhooks)
+
+start_mappers()
+expected = rpc(expected_exceptions=KelisimError)
+
+
+class NotificationsService(ServiceBase):
+    name = "notifications"
+    uow = Database(repositories=NotificationsRepository)
+    directory = Directory()
+    dispatcher = Dispatcher()
+
+    # events that notify
+    @on_event("projects", "task_assigned")
+    def on_task_assigned(self, event):
+        return self._notify(event)
+
+    @on_event("projects", "task_reassigned")
+    def on_task_reassigned(self, event):
+        return self._notify(event)
+
+    @on_event("projects", "deadline_slipped")
+    def on_deadline_slipped(self, event):
+        return self._notify(event)
+
+    @on_event("projects", "task_overdue")
+    def on_task_overdue(self, event):
+        return self._notify(event)
+
+    @on_event("projects", "budget_overrun")
+    def on_budget_overrun(self, event):
+        return self._notify(event)
+
+    @on_event("projects", "risk_escalated")
+    def on_risk_escalated(self, event):
+        return self._notify(event)
+
+    @on_event("projects", "plan_status_changed")
+    def on_plan_status_changed(self, event):
+        return self._notify(event)
+
+    @on_event("reports", "report_due_soon")
+    def on_report_due_soon(self, event):
+        return self._notify(event)
+
+    @on_event("reports", "report_overdue")
+    def on_report_overdue(self, event):
+        return self._notify(event)
+
+    @on_event("reports", "report_submitted")
+    def on_report_submitted(self, event):
+        return self._notify(event)
+
+    @on_event("reports", "report_accepted")
+    def on_report_accepted(self, event):
+        return self._notify(event)
+
+    @on_event("reports", "report_returned")
+    def on_report_returned(self, event):
+        return self._notify(event)
+
+    @on_event("reports", "report_reopened")
+    def on_report_reopened(self, event):
+        return self._notify(event)
+
+    # registry events: the stream, and a fresh directory
+    @on_event("registry", "org_unit_created")
+    def on_org_unit_created(self, event):
+        return self._directory_changed(event)
+
+    @on_event("registry", "org_unit_updated")
+    def on_org_unit_updated(self, event):
+        return self._directory_changed(event)
+
+    @on_event("registry", "structure_created")
+    def on_structure_created(self, event):
+        return self._directory_changed(event)
+
+    @on_event("registry", "structure_updated")
+    def on_structure_updated(self, event):
+        return self._directory_changed(event)
+
+    @on_event("registry", "person_created")
+    def on_person_created(self, event):
+        return self._directory_changed(event)
+
+    @on_event("registry", "person_updated")
+    def on_person_updated(self, event):
+        return self._directory_changed(event)
+
+    def _notify(self, event):
+        settings = self.dispatcher.settings
+        audience = audience_for(event.type, event.data, event.regions, self.directory,
+                                settings.report_escalation_stage)
+        return self._receive(event, audience)
+
+    def _directory_changed(self, event):
+        self.directory.invalidate()
+        return self._receive(event, None)
+
+    def _receive(self, event, audience):
+        summary = intake.receive(self.uow, event, audience, self.dispatcher.settings)
+        streamed = intake.publish_stream(self.dispatcher.stream, event)
+        if summary.get("duplicate"):
+            metrics.outcome(self.name, "all", "duplicate")
+            return summary
+        self.dispatcher.wake()
+        now = utcnow()
+        for _ in range(summary.get("inbox", 0)):
+            metrics.delivered(self.name, "inbox", summary["occurred_at"], now)
+        for _ in streamed:
+            metrics.delivered(self.name, "stream", summary["occurred_at"], now)
+        summary["stream"] = len(streamed)
+        return {k: v for k, v in summary.items() if k != "occurred_at"}
+
+    # dead deliveries replayed by an operator (kelisim dlq replay --service notifications)
+    @consume(Queue(REDELIVER_QUEUE, durable=True))
+    def redeliver(self, letter):
+        channel = dispatch.replay(self.uow, letter)
+        if channel is not None:
+            self.dispatcher.wake([channel])
+
+    # the inbox
+    @expected
+    def list_inbox(self, query=None):
+        return inbox.list_inbox(self.uow, self.directory, query or {})
+
+    @expected
+    def mark_read(self, item_id):
+        return inbox.mark_read(self.uow, item_id)
+
+    @expected
+    def archive_item(self, item_id):
+        return inbox.archive_item(self.uow, item_id)
+
+    @expected
+    def mark_all_read(self, query=None):
+        return inbox.mark_all_read(self.uow, self.directory, query or {})
+
+    # webhooks and the delivery log
+    @expected
+    def register_webhook(self, data):
+        return webhooks.register_webhook(self.uow, self.directory, data)
+
+    @expected
+    def list_webhooks(self, query=None):
+        return webhooks.list_webhooks(self.uow, query or {})
+
+    @expected
+    def delete_webhook(self, webhook_id):
+        return webhooks.delete_webhook(self.uow, webhook_id)
+
+    @expected
+    def enable_webhook(self, webhook_id):
+        return webhooks.enable_webhook(self.uow, webhook_id)
+
+    @expected
+    def list_deliveries(self, query=None):
+        return deliveries.list_deliveries(self.uow, query or {})
+
+    # preferences
+    @expected
+    def get_preferences(self, query=None):
+        return preferences.get_preferences(self.uow, self.directory, query or {})
+
+    @expected
+    def set_preference(self, event_type, data):
+        return preferences.set_preference(self.uow, self.directory, event_type, data)
+
+    @expected
+    def reset_preference(self, event_type, query=None):
+        return preferences.reset_preference(self.uow, self.directory, event_type, query or {})

@@ -1,0 +1,77 @@
+"""Use cases on the in-app inbox of an org unit: list, read, read all, archive."""
+from kelisim.access import ensure_readable, ensure_writable
+from kelisim.db.types import utcnow
+from kelisim.errors import NotFound
+from kelisim.schemas import load
+from services.notifications import schemas
+from services.notifications.service_layer.mailbox import mailbox_of
+
+_OUT = schemas.InboxItemSchema()
+
+
+def dump(item):
+    return _OUT.dump(item)
+
+
+def list_inbox(uow, directory, query):
+    query = load(schemas.InboxQuery(), query)
+    unit = mailbox_of(uow.context.actor, directory, query.get("org_unit_id"))
+    with uow:
+        items, total = uow.repo.inbox(
+            unit["id"], limit=query["limit"], offset=query["offset"], unread=query.get("unread"),
+            event_type=query.get("type"), since=query.get("since"), archived=query["archived"])
+        return {"items": [dump(i) for i in items], "total": total, "limit": query["limit"],
+                "offset": query["offset"], "org_unit_id": unit["id"],
+                "unread": uow.repo.unread_count(unit["id"])}
+
+
+def _item(uow, item_id):
+    item = uow.repo.inbox_item(item_id)
+    if item is None:
+        raise NotFound(f"inbox item {item_id} not found")
+    ensure_readable(uow.context.actor, item.region_code, f"inbox item {item_id}")
+    ensure_writable(uow.context.actor, item.region_code)
+    return item
+
+
+def _stamps(item):
+    return {"read_at": _iso(item.read_at), "archived_at": _iso(item.archived_at)}
+
+
+def _iso(moment):
+    return moment.isoformat() if moment else None
+
+
+def mark_read(uow, item_id):
+    with uow:
+        item = _item(uow, item_id)
+        before = _stamps(item)
+        item.mark_read(utcnow())
+        uow.audit("read", "inbox_item", item.id, before=before, after=_stamps(item),
+                  region=item.region_code)
+        uow.commit()
+        return dump(item)
+
+
+def archive_item(uow, item_id):
+    with uow:
+        item = _item(uow, item_id)
+        before = _stamps(item)
+        item.archive(utcnow())
+        uow.audit("archive", "inbox_item", item.id, before=before, after=_stamps(item),
+                  region=item.region_code)
+        uow.commit()
+        return dump(item)
+
+
+def mark_all_read(uow, directory, query):
+    query = load(schemas.InboxTarget(), query)
+    unit = mailbox_of(uow.context.actor, directory, query.get("org_unit_id"))
+    ensure_writable(uow.context.actor, unit.get("region_code"))
+    with uow:
+        marked = uow.repo.mark_all_read(unit["id"], utcnow(), query.get("type"))
+        uow.audit("read_all", "inbox", unit["id"], after={"marked": marked,
+                                                         "type": query.get("type")},
+                  region=unit.get("region_code"))
+        uow.commit()
+        return {"org_unit_id": unit["id"], "marked": marked}

@@ -1,0 +1,86 @@
+"""Taking in an event: record it once, plan its deliveries, fill the inboxes.
+
+Everything here commits in one transaction with the ``processed_events`` row, so a
+redelivered or duplicated event (same id) makes nothing new. Inbox items are written in
+that same transaction; e-mail and webhook deliveries are only recorded, then sent by the
+dispatcher, each with its own retry state. The regional stream is published after the
+commit (see :func:`publish_stream`).
+"""
+from datetime import datetime
+
+from kelisim.db.types import utcnow
+from services.notifications.adapters.channels import InboxChannel, Message
+from services.notifications.domain import planning
+from services.notifications.domain.model import ReceivedEvent, is_critical
+from services.notifications.domain.templates import render
+
+CONSUMER = "notifications.intake"
+
+
+def received_event(envelope, now):
+    return ReceivedEvent(
+        event_id=envelope.id, type=envelope.type, source=envelope.source,
+        occurred_at=datetime.fromisoformat(envelope.occurred_at), regions=list(envelope.regions),
+        envelope=envelope.to_message(), received_at=now)
+
+
+def inbox_message(delivery, event, rendered):
+    return Message(delivery_id=delivery.id, channel="inbox", recipient=delivery.recipient,
+                   target=delivery.target, event_id=event.event_id, event_type=event.type,
+                   envelope=event.envelope, rendered=rendered, region_code=delivery.region_code,
+                   org_unit_id=delivery.org_unit_id, critical=is_critical(event.type))
+
+
+def receive(uow, envelope, audience, settings, now=None):
+    """Record ``envelope`` and its deliveries; {channel: count}, or {"duplicate": True}.
+
+    ``audience`` (who the event concerns) is resolved beforehand, outside the transaction;
+    None means the event only goes to the regional stream.
+    """
+    now = now or utcnow()
+    with uow:
+        if not uow.first_time(envelope.id, CONSUMER):
+            return {"duplicate": True}
+        repo = uow.repo
+        event = received_event(envelope, now)
+        repo.add(event)
+        preferences, webhooks = {}, []
+        if audience is not None:
+            owners = [("org_unit", i) for i in audience.org_units]
+            owners += [("person", i) for i in audience.people]
+            preferences = repo.preferences_of(owners, envelope.type)
+            webhooks = repo.active_webhooks_of(set(audience.org_units))
+        deliveries = planning.plan(event, audience, preferences, webhooks, now,
+                                   email=settings.email_enabled,
+                                   daily_at=settings.digest_daily_at)
+        inbox = [d for d in deliveries if d.channel == "inbox"]
+        if inbox:  # written in this transaction: delivered exactly when it commits
+            rendered = render(envelope.type, envelope.data)
+            channel = InboxChannel(repo, clock=lambda: now)
+            for delivery in inbox:
+                channel.deliver(inbox_message(delivery, event, rendered))
+                delivery.succeeded(now)
+        repo.add_all(deliveries)
+        uow.commit()
+    summary = {}
+    for delivery in deliveries:
+        summary[delivery.channel] = summary.get(delivery.channel, 0) + 1
+    summary["occurred_at"] = event.occurred_at
+    return summary
+
+
+def publish_stream(channel, envelope):
+    """Republish ``envelope`` on the regional stream, once per region it concerns.
+
+    Done after the intake committed and before the event is acknowledged, also for a
+    duplicate: if publishing fails, the event is redelivered and published again, so the
+    stream is at least once, and its consumers drop repeats by event id. It records no
+    delivery, so it costs the database nothing. Returns the routing keys published.
+    """
+    keys = []
+    for region, key in planning.stream_targets(envelope.regions, envelope.source, envelope.type):
+        channel.deliver(Message(delivery_id=None, channel="stream", recipient=f"region:{region}",
+                                target=key, event_id=envelope.id, event_type=envelope.type,
+                                envelope=envelope.to_message(), region_code=region))
+        keys.append(key)
+    return keys

@@ -1,0 +1,104 @@
+"""Use cases on preferences: channels and frequency per event type, per org unit or person."""
+from kelisim.access import ensure_readable, ensure_writable
+from kelisim.db.types import utcnow
+from kelisim.errors import NotFound
+from kelisim.schemas import load
+from services.notifications import schemas
+from services.notifications.domain.model import NOTIFIED_TYPES, Preference, is_critical
+from services.notifications.domain.planning import effective_preference
+from services.notifications.service_layer.mailbox import mailbox_of
+
+
+def _owner(actor, directory, org_unit_id=None, person_id=None):
+    """(owner kind, owner id, the org unit whose preferences apply next, region)."""
+    if person_id is None:
+        unit = mailbox_of(actor, directory, org_unit_id)
+        return "org_unit", unit["id"], unit["id"], unit.get("region_code")
+    person = directory.person(person_id)
+    if person is None:
+        raise NotFound(f"person {person_id} not found")
+    ensure_readable(actor, person.get("region_code"), f"person {person_id}")
+    unit_id = person.get("org_unit_id")
+    if unit_id is None and person.get("structure_id") is not None:
+        structure = directory.structure(person["structure_id"])
+        unit_id = structure["org_unit_id"] if structure else None
+    return "person", person_id, unit_id, person.get("region_code")
+
+
+def _chain(kind, owner_id, unit_id):
+    owners = [(kind, owner_id)]
+    if kind == "person" and unit_id is not None:
+        owners.append(("org_unit", unit_id))
+    return owners
+
+
+def _row(preferences, event_type, owners):
+    channels, frequency, source = effective_preference(preferences, event_type, owners)
+    return {"event_type": event_type, "channels": channels, "frequency": frequency,
+            "critical": is_critical(event_type), "source": source}
+
+
+def _require_type(event_type):
+    if event_type not in NOTIFIED_TYPES:
+        raise NotFound(f"no notified event type {event_type}")
+
+
+def get_preferences(uow, directory, query):
+    query = load(schemas.PreferenceQuery(), query)
+    kind, owner_id, unit_id, _ = _owner(uow.context.actor, directory,
+                                        query.get("org_unit_id"), query.get("person_id"))
+    owners = _chain(kind, owner_id, unit_id)
+    with uow:
+        stored = uow.repo.preferences_of(owners)
+        return {"owner_kind": kind, "owner_id": owner_id, "org_unit_id": unit_id,
+                "items": [_row(stored, t, owners) for t in NOTIFIED_TYPES]}
+
+
+def set_preference(uow, directory, event_type, data):
+    """Choose channels and frequency for one event type; critical types cannot be muted (422)."""
+    _require_type(event_type)
+    data = load(schemas.PreferenceSetSchema(), data)
+    actor = uow.context.actor
+    kind, owner_id, unit_id, region = _owner(actor, directory, data["org_unit_id"],
+                                             data["person_id"])
+    ensure_writable(actor, region)
+    wanted = Preference(kind, owner_id, event_type, sorted(set(data["channels"])),
+                        data["frequency"], utcnow())
+    wanted.check()
+    with uow:
+        stored = uow.repo.preference(kind, owner_id, event_type)
+        before = None
+        if stored is None:
+            uow.repo.add(wanted)
+            stored = wanted
+        else:
+            before = {"channels": stored.channels, "frequency": stored.frequency}
+            stored.channels, stored.frequency = wanted.channels, wanted.frequency
+            stored.updated_at = wanted.updated_at
+        uow.flush()
+        uow.audit("set", "preference", f"{kind}:{owner_id}:{event_type}", before=before,
+                  after={"channels": stored.channels, "frequency": stored.frequency},
+                  region=region)
+        uow.commit()
+        owners = _chain(kind, owner_id, unit_id)
+        return _row(uow.repo.preferences_of(owners, event_type), event_type, owners)
+
+
+def reset_preference(uow, directory, event_type, query):
+    """Forget one preference: the org unit's (for a person) or the default applies again."""
+    _require_type(event_type)
+    query = load(schemas.PreferenceQuery(), query)
+    actor = uow.context.actor
+    kind, owner_id, unit_id, region = _owner(actor, directory, query.get("org_unit_id"),
+                                             query.get("person_id"))
+    ensure_writable(actor, region)
+    with uow:
+        stored = uow.repo.preference(kind, owner_id, event_type)
+        if stored is not None:
+            uow.audit("reset", "preference", f"{kind}:{owner_id}:{event_type}",
+                      before={"channels": stored.channels, "frequency": stored.frequency},
+                      region=region)
+            uow.repo.delete(stored)
+            uow.commit()
+        owners = _chain(kind, owner_id, unit_id)
+        return _row(uow.repo.preferences_of(owners, event_type), event_type, owners)
