@@ -1,0 +1,1 @@
+"""The HTTP gateway: authenticates callers and turns REST requests into RPC calls."""

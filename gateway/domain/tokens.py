@@ -1,0 +1,103 @@
+"""API tokens: who may call the gateway, in which role and region (no framework imports).
+
+Only the SHA-256 hash of a token is stored; the plaintext is shown once, when issued.
+"""
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from kelisim.access import ROLES
+from kelisim.errors import Conflict, Invalid
+
+BOOTSTRAP_NAME = "bootstrap-admin"
+COORDINATOR = "kgu_coordinator"
+MAX_NAME = 120
+MAX_TOKEN_LENGTH = 256
+MIN_CONFIGURED_LENGTH = 16
+_REGION = re.compile(r"^KZ-\d{2}$")
+
+
+def generate_token():
+    return secrets.token_urlsafe(32)
+
+
+def hash_token(plaintext):
+    return hashlib.sha256(plaintext.encode("utf-8")).hexdigest()
+
+
+def token_matches(plaintext, token_hash):
+    """Constant-time comparison of a presented token with a stored hash."""
+    return hmac.compare_digest(hash_token(plaintext), token_hash)
+
+
+def default_name(role, region=None):
+    return f"{role} {region}" if region else role
+
+
+@dataclass
+class ApiToken:
+    name: str
+    role: str
+    token_hash: str
+    created_at: datetime
+    region_code: str = None
+    revoked_at: datetime = None
+    id: int = None
+
+    @classmethod
+    def issue(cls, role, region_code=None, name=None, *, now, plaintext=None):
+        """A new token and its plaintext (generated unless given)."""
+        plaintext = plaintext or generate_token()
+        token = cls(name=name or default_name(role, region_code), role=role,
+                    token_hash=hash_token(plaintext), created_at=now, region_code=region_code)
+        token.check()
+        return token, plaintext
+
+    @property
+    def active(self):
+        return self.revoked_at is None
+
+    def check(self):
+        """Raise :class:`Invalid` unless role, region and name agree."""
+        errors = {}
+        if self.role not in ROLES:
+            errors["role"] = f"must be one of {', '.join(ROLES)}"
+        if self.role == COORDINATOR and not self.region_code:
+            errors["region"] = "a KGU coordinator is bound to one region"
+        elif self.role != COORDINATOR and self.region_code:
+            errors["region"] = "only a KGU coordinator is bound to a region"
+        elif self.region_code and not _REGION.match(self.region_code):
+            errors["region"] = "not a region code like KZ-61"
+        if not self.name or not self.name.strip() or len(self.name) > MAX_NAME:
+            errors["name"] = f"1 to {MAX_NAME} characters"
+        if errors:
+            raise Invalid("the token is not consistent", errors)
+
+    def matches(self, plaintext):
+        return self.active and token_matches(plaintext, self.token_hash)
+
+    def revoke(self, now):
+        if self.revoked_at is None:
+            self.revoked_at = now
+
+    def reactivate_as_admin(self):
+        """Make a configured bootstrap token usable again (its plaintext is the operator's)."""
+        if self.role != "rgu_admin":
+            raise Conflict("the configured admin token belongs to another role",
+                          {"token": f"already issued as {self.role}"})
+        self.revoked_at = None
+
+    def actor(self):
+        """The principal that travels with every RPC call made for this token."""
+        return {"id": f"token:{self.id}", "role": self.role, "region": self.region_code}
+
+    def to_dict(self):
+        return {
+            "id": self.id, "name": self.name, "role": self.role, "region": self.region_code,
+            "created_at": self.created_at.isoformat() if self.created_at else None,
+            "revoked_at": self.revoked_at.isoformat() if self.revoked_at else None,
+            "active": self.active,
+        }

@@ -1,0 +1,72 @@
+"""The gateway's nameko service: operations routes, plus each service's routes mixed in.
+
+Routes are thin: they authenticate, validate and call RPC (see gateway/http/).
+"""
+import functools
+
+from nameko.dependency_providers import Config
+from werkzeug.wrappers import Response
+
+from gateway import schemas as gateway_schemas
+from gateway.adapters.repository import TokenRepository
+from gateway.http import BearerAuth, TimedRpcProxy, build_openapi, route, routes_of
+from gateway.http.errors import ServiceUnavailable
+from gateway.http.problems import problem_for
+from gateway.http.responses import problem_response
+from gateway.http.server import correlation_id_of
+from gateway.entrypoints.notifications_routes import NotificationsRoutes
+from gateway.entrypoints.projects_routes import ProjectsRoutes
+from gateway.entrypoints.registry_routes import RegistryRoutes
+from gateway.entrypoints.reports_routes import ReportsRoutes
+from gateway.service_layer import health as health_checks
+from kelisim import metrics
+from kelisim.config import SERVICES
+from kelisim.db.provider import Database
+from kelisim.service import ServiceBase
+
+HEALTH_TIMEOUT = 2.0
+
+
+@functools.lru_cache(maxsize=None)
+def openapi_document(service_cls):
+    return build_openapi(routes_of(service_cls))
+
+
+class GatewayService(RegistryRoutes, ProjectsRoutes, ReportsRoutes, NotificationsRoutes,
+                     ServiceBase):
+    name = "gateway"
+    uow = Database(repositories=TokenRepository, relay=False)
+    auth = BearerAuth(database="uow")
+    registry = TimedRpcProxy("registry")
+    projects = TimedRpcProxy("projects")
+    reports = TimedRpcProxy("reports")
+    notifications = TimedRpcProxy("notifications")
+    config = Config()
+
+    # operations
+    @route("GET", "/health", summary="Check the broker, the gateway database and every service",
+           tag="operations", auth=False, response=gateway_schemas.HealthSchema, problems=(503,))
+    def get_health(self, req):
+        timeout = float(self.config.get("HEALTH_TIMEOUT", HEALTH_TIMEOUT))
+        checks = {"broker": health_checks.broker_check(self.config["AMQP_URI"], timeout),
+                  "database": health_checks.database_check(self.uow)}
+        for service in SERVICES:
+            checks[service] = getattr(self, service).ping
+        healthy, reports = health_checks.check_all(checks, timeout)
+        if healthy:
+            return {"status": "ok", "checks": reports}
+        failing = sorted(name for name, report in reports.items() if not report["ok"])
+        unhealthy = problem_for(ServiceUnavailable(f"failing: {', '.join(failing)}",
+                                                   extra={"failing": failing, "checks": reports}))
+        return problem_response(unhealthy, req.http.path, correlation_id_of(req.http))
+
+    @route("GET", "/metrics", summary="Prometheus metrics of the gateway", tag="operations",
+           auth=False, produces="text/plain")
+    def get_metrics(self, req):
+        body, content_type = metrics.exposition()
+        return Response(body, content_type=content_type)
+
+    @route("GET", "/openapi.json", summary="This API, as an OpenAPI 3 document",
+           tag="operations", auth=False)
+    def get_openapi(self, req):
+        return openapi_document(type(self))

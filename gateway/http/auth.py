@@ -1,0 +1,81 @@
+"""Bearer-token authentication, checked against the gateway database on every request.
+
+The actor of a valid token goes into the worker's context data, so every RPC call the
+route makes carries it (``nameko.actor``) and the services apply their region rules.
+Failures are kept and raised inside the route, where they become problems: raising
+from a dependency provider would leave the HTTP request without an answer.
+"""
+import logging
+
+from nameko.extensions import DependencyProvider
+
+from gateway.http.errors import Unauthorized
+from gateway.service_layer import tokens
+from kelisim.context import ACTOR_KEY
+from kelisim.errors import Forbidden
+
+log = logging.getLogger(__name__)
+
+
+class Principal:
+    """Who is calling, or why they could not be authenticated."""
+
+    def __init__(self, actor=None, failure=None):
+        self.actor = actor
+        self.failure = failure
+
+    def require(self, spec):
+        """The actor, if it may use the route described by ``spec``; else 401 or 403."""
+        if not spec.auth:
+            return self.actor
+        if self.failure is not None:
+            raise self.failure
+        role = self.actor["role"]
+        if spec.writes and role == "observer":
+            raise Forbidden("observers cannot change anything")
+        if spec.roles and role not in spec.roles:
+            raise Forbidden(f"the {role} role may not {spec.summary[:1].lower()}{spec.summary[1:]}")
+        return self.actor
+
+
+def bearer_token(header):
+    scheme, _, credentials = (header or "").strip().partition(" ")
+    if scheme.lower() != "bearer" or not credentials.strip():
+        return None
+    return credentials.strip()
+
+
+class BearerAuth(DependencyProvider):
+    """Injects a :class:`Principal`; ``database`` names the service's Database dependency."""
+
+    def __init__(self, database="uow"):
+        self.database_attr = database
+        self.database = None
+
+    def setup(self):
+        self.database = next(dep for dep in self.container.dependencies
+                             if dep.attr_name == self.database_attr)
+
+    def get_dependency(self, worker_ctx):
+        spec = getattr(worker_ctx.entrypoint, "spec", None)
+        if spec is None or not spec.auth:
+            return Principal()
+        try:
+            actor = self.authenticate(worker_ctx.args[0].headers.get("Authorization"))
+        except Unauthorized as exc:
+            return Principal(failure=exc)
+        except Exception as exc:  # the database is down: a 500 inside the route, not a hang
+            log.exception("token lookup failed")
+            return Principal(failure=exc)
+        # context_data is a copy made on each access; the worker's own dict is ``data``
+        worker_ctx.data[ACTOR_KEY] = actor
+        return Principal(actor)
+
+    def authenticate(self, header):
+        token = bearer_token(header)
+        if token is None:
+            raise Unauthorized("send an API token as 'Authorization: Bearer <token>'")
+        actor = tokens.authenticate(self.database.unit_of_work(), token)
+        if actor is None:
+            raise Unauthorized("the API token is unknown or revoked", invalid_token=True)
+        return actor

@@ -1,0 +1,56 @@
+"""Errors raised by the gateway itself; each carries the HTTP status it becomes.
+
+Client errors extend :class:`kelisim.errors.KelisimError` like the services' own, so one
+mapping turns all of them into problems; upstream failures are not the client's fault.
+"""
+from kelisim.errors import KelisimError
+
+
+class MalformedRequest(KelisimError):
+    status = 400
+    title = "Malformed request"
+
+
+class Unauthorized(KelisimError):
+    status = 401
+    title = "Unauthorized"
+
+    def __init__(self, detail, invalid_token=False):
+        super().__init__(detail)
+        challenge = 'Bearer realm="kelisim"'
+        if invalid_token:
+            challenge += ', error="invalid_token"'
+        self.headers = {"WWW-Authenticate": challenge}
+
+
+class PayloadTooLarge(KelisimError):
+    status = 413
+    title = "Payload too large"
+    headers = {"Connection": "close"}
+
+
+class UnsupportedMediaType(KelisimError):
+    status = 415
+    title = "Unsupported media type"
+
+
+class UpstreamError(Exception):
+    """A service behind the gateway could not answer."""
+
+    status = 502
+    title = "Bad gateway"
+
+    def __init__(self, detail, extra=None):
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = extra or {}
+
+
+class ServiceUnavailable(UpstreamError):
+    status = 503
+    title = "Service unavailable"
+
+
+class UpstreamTimeout(UpstreamError):
+    status = 504
+    title = "Gateway timeout"

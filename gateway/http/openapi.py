@@ -1,0 +1,92 @@
+"""The OpenAPI 3 document, generated from the declared routes and their marshmallow schemas."""
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+
+from gateway.http.problems import PROBLEM_CONTENT_TYPE
+from gateway.schemas import ProblemSchema
+
+OPENAPI_VERSION = "3.0.3"
+SECURITY_SCHEME = "bearerAuth"
+PROBLEMS = {
+    400: ("MalformedRequest", "The body is not valid JSON."),
+    401: ("Unauthorized", "No API token, or an unknown or revoked one."),
+    403: ("Forbidden", "The token's role or region may not do this."),
+    404: ("NotFound", "No such resource (or it belongs to another region)."),
+    409: ("Conflict", "Duplicate, or the record changed since it was read (stale version)."),
+    413: ("PayloadTooLarge", "The body is larger than the configured limit."),
+    415: ("UnsupportedMediaType", "The body is not application/json."),
+    422: ("Unprocessable", "Invalid fields; `errors` maps each field to a message."),
+    500: ("InternalError", "Unexpected failure; quote the correlation id."),
+    503: ("ServiceUnavailable", "A service behind the gateway is not running."),
+    504: ("GatewayTimeout", "A service behind the gateway did not answer in time."),
+}
+_OPENAPI_TYPES = {"int": {"type": "integer"}, "float": {"type": "number"}}
+
+
+def _problem_statuses(route):
+    statuses = {500, *route.problems}
+    takes_input = bool(route.path_params) or route.query is not None or route.body is not None
+    if route.auth:
+        statuses |= {401, 403, 503, 504}
+    if takes_input:  # a record named in the path, the query or the body may not exist
+        statuses |= {404, 422}
+    if route.body is not None:
+        statuses |= {400, 413, 415, 422}
+    if route.writes:
+        statuses |= {409, 422}  # a change may break a rule even without a body
+    return sorted(statuses)
+
+
+def _success(route):
+    if route.status == 204:
+        return {"description": route.summary}
+    if route.response is None:
+        shape = {"type": "object"} if route.produces == "application/json" else {"type": "string"}
+        return {"description": "OK", "content": {route.produces: {"schema": shape}}}
+    schema = {"type": "array", "items": route.response} if route.many else route.response
+    return {"description": route.summary, "content": {route.produces: {"schema": schema}}}
+
+
+def _operation(route):
+    parameters = [{"in": "path", "name": name, "required": True,
+                   "schema": dict(_OPENAPI_TYPES.get(converter, {"type": "string"}))}
+                  for name, converter in route.path_params]
+    if route.query is not None:
+        parameters.append({"in": "query", "schema": route.query})
+    operation = {
+        "operationId": route.name,
+        "summary": route.summary,
+        "tags": [route.tag],
+        "parameters": parameters,
+        "security": [{SECURITY_SCHEME: []}] if route.auth else [],
+        "responses": {str(route.status): _success(route)},
+    }
+    if route.roles:
+        operation["description"] = "Allowed roles: " + ", ".join(route.roles) + "."
+    elif route.writes:
+        operation["description"] = "Not for observers."
+    if route.body is not None:
+        operation["requestBody"] = {"required": True, "content": {
+            "application/json": {"schema": route.body}}}
+    for status in _problem_statuses(route):
+        operation["responses"][str(status)] = PROBLEMS[status][0]  # apispec makes it a $ref
+    return operation
+
+
+def build_openapi(routes, title="kelisim gateway", version="1.0.0"):
+    """An OpenAPI document (a dict) describing ``routes``."""
+    spec = APISpec(title=title, version=version, openapi_version=OPENAPI_VERSION,
+                   plugins=[MarshmallowPlugin()],
+                   info={"description": "REST API of the kelisim platform. Every error is an "
+                                        "RFC 7807 problem (application/problem+json)."})
+    spec.components.security_scheme(SECURITY_SCHEME, {"type": "http", "scheme": "bearer"})
+    spec.components.schema("Problem", schema=ProblemSchema)
+    for _, (name, description) in sorted(PROBLEMS.items()):
+        spec.components.response(name, {"description": description, "content": {
+            PROBLEM_CONTENT_TYPE: {"schema": "Problem"}}})
+    by_path = {}
+    for route in routes:
+        by_path.setdefault(route.openapi_path, {})[route.method.lower()] = _operation(route)
+    for path, operations in by_path.items():
+        spec.path(path=path, operations=operations)
+    return spec.to_dict()

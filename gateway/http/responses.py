@@ -1,0 +1,33 @@
+"""JSON out: UTF-8 as is (Kazakh and Russian stay readable), problems as RFC 7807."""
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from uuid import UUID
+
+from werkzeug.wrappers import Response
+
+from gateway.http.problems import PROBLEM_CONTENT_TYPE
+
+JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+
+
+def _default(value):
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, (Decimal, UUID)):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def to_json(data):
+    return json.dumps(data, ensure_ascii=False, default=_default).encode("utf-8")
+
+
+def json_response(data, status=200, headers=None):
+    return Response(to_json(data), status=status, headers=headers,
+                    content_type=JSON_CONTENT_TYPE)
+
+
+def problem_response(problem, instance=None, correlation_id=None):
+    return Response(to_json(problem.body(instance, correlation_id)), status=problem.status,
+                    headers=problem.headers, content_type=f"{PROBLEM_CONTENT_TYPE}; charset=utf-8")

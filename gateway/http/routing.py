@@ -1,0 +1,122 @@
+"""``@route``: a nameko HTTP entrypoint that also describes itself for OpenAPI.
+
+The decorated method receives an :class:`ApiRequest` (caller checked, input validated)
+and returns data, which is sent as JSON with the route's status, or a ready Response.
+"""
+import functools
+import inspect
+import logging
+import re
+from dataclasses import dataclass
+from functools import partial
+
+from eventlet.event import Event
+from marshmallow import Schema
+from nameko.web.handlers import HttpRequestHandler
+from werkzeug.wrappers import Response
+
+from gateway.http.problems import problem_for
+from gateway.http.request import DEFAULT_MAX_BYTES, ApiRequest, read_body
+from gateway.http.responses import json_response, problem_response
+from gateway.http.server import ProblemWebServer, correlation_id_of
+from kelisim.errors import KelisimError
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_PATH_PARAM = re.compile(r"<(?:(?P<converter>[a-z]+):)?(?P<name>\w+)>")
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    """Everything the gateway knows about one route, for dispatch and for OpenAPI."""
+
+    method: str
+    path: str
+    name: str
+    summary: str
+    tag: str
+    query: type[Schema] = None
+    body: type[Schema] = None
+    response: type[Schema] = None
+    many: bool = False
+    status: int = 200
+    writes: bool = False
+    auth: bool = True
+    roles: tuple = None
+    produces: str = "application/json"
+    problems: tuple = ()
+
+    @property
+    def path_params(self):
+        """``[(name, converter)]`` of the werkzeug path, e.g. ``[("unit_id", "int")]``."""
+        return [(m["name"], m["converter"] or "string") for m in _PATH_PARAM.finditer(self.path)]
+
+    @property
+    def openapi_path(self):
+        """``/org-units/<int:unit_id>`` -> ``/org-units/{unit_id}``."""
+        return _PATH_PARAM.sub(lambda m: "{" + m["name"] + "}", self.path)
+
+
+class ApiRoute(HttpRequestHandler):
+    server = ProblemWebServer()
+
+    def __init__(self, method, url, spec=None, **kwargs):
+        self.spec = spec
+        kwargs.setdefault("expected_exceptions", KelisimError)
+        super().__init__(method, url, **kwargs)
+
+    def handle_request(self, request):
+        request.shallow = False
+        try:
+            read_body(request, int(self.container.config.get("MAX_REQUEST_BYTES",
+                                                              DEFAULT_MAX_BYTES)))
+            context_data = self.server.context_data_from_headers(request)
+            args, kwargs = self.get_entrypoint_parameters(request)
+            self.check_signature(args, kwargs)
+            event = Event()
+            self.container.spawn_worker(self, args, kwargs, context_data=context_data,
+                                        handle_result=partial(self.handle_result, event))
+        except Exception as exc:  # before any worker ran
+            if not isinstance(exc, KelisimError):
+                log.exception("%s %s could not be dispatched", request.method, request.path)
+            return self.problem_from_exception(exc, request)
+        try:
+            return self.response_from_result(event.wait())
+        except Exception as exc:  # raised in the worker, which nameko has logged
+            return self.problem_from_exception(exc, request)
+
+    def problem_from_exception(self, exc, request):
+        return problem_response(problem_for(exc), request.path, correlation_id_of(request))
+
+
+def route(method, path, *, summary, tag, query=None, body=None, response=None, many=False,
+          status=200, writes=None, auth=True, roles=None, produces="application/json",
+          problems=()):
+    """Declare an HTTP route of a gateway service; the service needs an ``auth`` BearerAuth."""
+    def decorate(fn):
+        spec = RouteSpec(
+            method=method, path=path, name=fn.__name__, summary=summary, tag=tag, query=query,
+            body=body, response=response, many=many, status=status,
+            writes=method in WRITE_METHODS if writes is None else writes, auth=auth,
+            roles=tuple(roles) if roles else None, produces=produces,
+            problems=tuple(problems))
+
+        @functools.wraps(fn)
+        def endpoint(service, request, **path_values):
+            actor = service.auth.require(spec)
+            result = fn(service, ApiRequest.parse(request, spec, actor), **path_values)
+            if isinstance(result, Response):
+                return result
+            return json_response(result, spec.status)
+
+        endpoint.route_spec = spec
+        return ApiRoute.decorator(method, path, spec=spec)(endpoint)
+
+    return decorate
+
+
+def routes_of(service_cls):
+    """The routes a service class declares, in path order."""
+    specs = [member.route_spec for _, member in inspect.getmembers(service_cls)
+             if hasattr(member, "route_spec")]
+    return sorted(specs, key=lambda spec: (spec.path, spec.method))

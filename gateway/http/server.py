@@ -1,0 +1,99 @@
+"""nameko's web server, answering every error (unknown routes too) with a problem.
+
+It also gives every request a correlation id (the caller's ``X-Correlation-ID`` when
+it is sane, else a new one), echoes it on the response and counts the request.
+"""
+import logging
+import re
+import socket
+import time
+import uuid
+
+from nameko.web.server import WebServer, WsgiApp
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter, Map, RequestRedirect
+from werkzeug.wrappers import Request
+
+from gateway.http.metrics import UNMATCHED, observe_request
+from gateway.http.problems import problem_for
+from gateway.http.responses import problem_response
+from kelisim.context import CORRELATION_KEY
+
+CORRELATION_HEADER = "X-Correlation-ID"
+CORRELATION_ENVIRON = "kelisim.correlation_id"
+MAX_ID = 2**31 - 1  # ids are INTEGER columns: a larger one names nothing
+_SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")  # fits the audit log's column
+log = logging.getLogger(__name__)
+
+
+def correlation_id_from(value):
+    """The caller's id when it is short and plain, else a fresh one."""
+    if value and _SANE_ID.match(value):
+        return value
+    return str(uuid.uuid4())
+
+
+def correlation_id_of(request):
+    return request.environ.get(CORRELATION_ENVIRON) or correlation_id_from(
+        request.headers.get(CORRELATION_HEADER))
+
+
+class ProblemWsgiApp(WsgiApp):
+    def __call__(self, environ, start_response):
+        started = time.perf_counter()
+        request = Request(environ, shallow=True)
+        correlation_id = correlation_id_from(request.headers.get(CORRELATION_HEADER))
+        environ[CORRELATION_ENVIRON] = correlation_id
+        template = UNMATCHED
+        try:
+            rule, values = self.url_map.bind_to_environ(environ).match(return_rule=True)
+            template = rule.rule
+            request.path_values = values
+            response = rule.endpoint.handle_request(request)
+        except RequestRedirect as redirect:
+            response = redirect.get_response(environ)
+        except Exception as exc:  # 404 and 405 from routing, or a bug before any worker ran
+            problem = problem_for(exc)
+            if problem.status >= 500:
+                log.exception("request failed outside a worker")
+            response = problem_response(problem, request.path, correlation_id)
+        response.headers[CORRELATION_HEADER] = correlation_id
+        observe_request(request.method, template, response.status_code,
+                        time.perf_counter() - started)
+        return response(environ, start_response)
+
+
+class RecordId(IntegerConverter):
+    """``<int:...>`` in a path: a number beyond the databases' integer columns names no
+    record, so it is a plain 404 rather than an overflow inside a service."""
+
+    def to_python(self, value):
+        number = super().to_python(value)
+        if number > MAX_ID:
+            raise NotFound(f"{value} is not the id of any record")
+        return number
+
+
+class ProblemWebServer(WebServer):
+    """The shared web server of :class:`gateway.http.routing.ApiRoute` entrypoints."""
+
+    def get_wsgi_app(self):
+        return ProblemWsgiApp(self)
+
+    def process_request(self, sock, address):
+        # A response goes out in several writes (headers, then the body); with Nagle's
+        # algorithm the last part of a body over ~20 kB waited for the client's delayed
+        # ACK, 40 ms per request.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return super().process_request(sock, address)
+
+    def make_url_map(self):
+        url_map = Map(converters={"int": RecordId})
+        for provider in self._providers:
+            rule = provider.get_url_rule()
+            rule.endpoint = provider
+            url_map.add(rule)
+        return url_map
+
+    def context_data_from_headers(self, request):
+        return {CORRELATION_KEY: correlation_id_of(request)}

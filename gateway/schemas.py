@@ -1,0 +1,53 @@
+"""The gateway's own contract: what it adds to the services' schemas (problems, health, audit)."""
+from marshmallow import Schema, fields, validate
+
+from kelisim.schemas import REGION_CODE, PageQuery, QuerySchema
+
+
+class ProblemSchema(Schema):
+    """RFC 7807 problem details, as every error response."""
+
+    type = fields.Str(metadata={"description": "URI naming the kind of problem"})
+    title = fields.Str()
+    status = fields.Int()
+    detail = fields.Str()
+    instance = fields.Str(metadata={"description": "the request path"})
+    correlation_id = fields.Str()
+    errors = fields.Dict(keys=fields.Str(), values=fields.Raw(), metadata={
+        "description": "field name -> message (always present on 422); for a nested field "
+                       "(a list item, a dict entry) an object of the same shape"})
+
+
+class CheckSchema(Schema):
+    ok = fields.Bool()
+    ms = fields.Float()
+    error = fields.Str()
+
+
+class HealthSchema(Schema):
+    status = fields.Str(metadata={"example": "ok"})
+    checks = fields.Dict(keys=fields.Str(), values=fields.Nested(CheckSchema))
+
+
+class StatisticsQuery(QuerySchema):
+    region = fields.Str(validate=REGION_CODE)
+
+
+class AuditQuery(PageQuery):
+    entity = fields.Str(validate=validate.Length(min=1, max=60))
+    entity_id = fields.Str(validate=validate.Length(min=1, max=64))
+    region = fields.Str(validate=REGION_CODE)
+
+
+class AuditEntrySchema(Schema):
+    id = fields.Int()
+    occurred_at = fields.DateTime()
+    actor_id = fields.Str()
+    actor_role = fields.Str()
+    correlation_id = fields.Str(allow_none=True)
+    action = fields.Str()
+    entity = fields.Str()
+    entity_id = fields.Str()
+    region_code = fields.Str(allow_none=True)
+    before = fields.Dict(allow_none=True)
+    after = fields.Dict(allow_none=True)

@@ -1,0 +1,51 @@
+"""Is the platform usable? The broker, the gateway database and every service, checked at once."""
+import time
+
+import eventlet
+from eventlet.greenpool import GreenPool
+from kombu import Connection
+from nameko.exceptions import UnknownService
+
+
+def _timed(check, timeout):
+    """Run ``check()`` under a deadline; return its report as ``{"ok": ..., ...}``."""
+    started = time.monotonic()
+    timer = eventlet.Timeout(timeout)
+    try:
+        check()
+    except eventlet.Timeout as exc:
+        if exc is not timer:
+            raise
+        return {"ok": False, "error": f"did not answer within {timeout:g}s"}
+    except UnknownService:
+        return {"ok": False, "error": "not running"}
+    except Exception as exc:  # any failure means "not healthy"; say why without internals
+        return {"ok": False, "error": getattr(exc, "detail", None) or type(exc).__name__}
+    finally:
+        timer.cancel()
+    return {"ok": True, "ms": round((time.monotonic() - started) * 1000, 1)}
+
+
+def broker_check(amqp_uri, timeout):
+    def connect():
+        with Connection(amqp_uri, connect_timeout=timeout) as conn:
+            conn.ensure_connection(max_retries=1, timeout=timeout)
+    return connect
+
+
+def database_check(uow):
+    def select_one():
+        with uow:
+            uow.repo.ping()
+    return select_one
+
+
+def check_all(checks, timeout):
+    """Run named checks concurrently, each within ``timeout`` seconds.
+
+    Returns ``(healthy, reports)`` where reports maps each name to its outcome.
+    """
+    pool = GreenPool(max(1, len(checks)))
+    names = list(checks)
+    reports = dict(zip(names, pool.imap(lambda name: _timed(checks[name], timeout), names)))
+    return all(report["ok"] for report in reports.values()), reports

@@ -1,0 +1,89 @@
+"""Use cases on API tokens: issue, revoke, list, authenticate, bootstrap the first admin."""
+from gateway.domain.tokens import (
+    BOOTSTRAP_NAME, MAX_TOKEN_LENGTH, MIN_CONFIGURED_LENGTH, ApiToken, hash_token, token_matches)
+from kelisim.db.types import utcnow
+from kelisim.errors import Invalid, NotFound
+
+ENTITY = "api_token"
+
+
+def create_token(uow, role, region=None, name=None):
+    """Issue a token; return ``(token as dict, plaintext)``. The plaintext is not stored."""
+    with uow:
+        token, plaintext = ApiToken.issue(role, region, name, now=utcnow())
+        uow.repo.add(token)
+        uow.flush()
+        after = token.to_dict()
+        uow.audit("create", ENTITY, token.id, after=after, region=token.region_code)
+        uow.commit()
+        return after, plaintext
+
+
+def revoke_token(uow, token_id):
+    """Revoke a token at once (idempotent); return it as a dict."""
+    with uow:
+        token = uow.repo.get(token_id)
+        if token is None:
+            raise NotFound(f"token {token_id} not found")
+        if not token.active:
+            return token.to_dict()
+        before = token.to_dict()
+        token.revoke(utcnow())
+        uow.flush()
+        after = token.to_dict()
+        uow.audit("revoke", ENTITY, token.id, before=before, after=after, region=token.region_code)
+        uow.commit()
+        return after
+
+
+def list_tokens(uow):
+    with uow:
+        return [token.to_dict() for token in uow.repo.all()]
+
+
+def authenticate(uow, plaintext):
+    """The actor of an active token, or None for an unknown or revoked one."""
+    if not plaintext or len(plaintext) > MAX_TOKEN_LENGTH:
+        return None
+    with uow:  # a plain row: this runs on every request
+        row = uow.repo.credentials(hash_token(plaintext))
+    if row is None or row.revoked_at is not None or not token_matches(plaintext, row.token_hash):
+        return None
+    return ApiToken(name="", role=row.role, token_hash=row.token_hash, created_at=None,
+                    region_code=row.region_code, id=row.id).actor()
+
+
+def ensure_bootstrap_admin(uow, token=None):
+    """Make sure an administrator can log in; return a plaintext only if one was generated.
+
+    With ``token`` (configured by the operator), an active ``rgu_admin`` token with that
+    hash is created or re-activated and None is returned. Without it, a
+    ``bootstrap-admin`` token is generated only when no active one exists, and its
+    plaintext is returned so the launcher can print it once.
+    """
+    with uow:
+        repo = uow.repo
+        if token:
+            if len(token) < MIN_CONFIGURED_LENGTH or len(token) > MAX_TOKEN_LENGTH:
+                raise Invalid("the configured admin token has the wrong length", {
+                    "token": f"{MIN_CONFIGURED_LENGTH} to {MAX_TOKEN_LENGTH} characters"})
+            existing = repo.by_hash(hash_token(token))
+            if existing is not None:
+                was_active = existing.active
+                existing.reactivate_as_admin()  # Conflict if it was issued for another role
+                if not was_active:
+                    uow.audit("reactivate", ENTITY, existing.id, after=existing.to_dict())
+                    uow.commit()
+                return None
+            issued, _ = ApiToken.issue("rgu_admin", name=BOOTSTRAP_NAME, now=utcnow(),
+                                       plaintext=token)
+            plaintext = None
+        else:
+            if repo.active_named(BOOTSTRAP_NAME) is not None:
+                return None
+            issued, plaintext = ApiToken.issue("rgu_admin", name=BOOTSTRAP_NAME, now=utcnow())
+        repo.add(issued)
+        uow.flush()
+        uow.audit("create", ENTITY, issued.id, after=issued.to_dict())
+        uow.commit()
+        return plaintext
