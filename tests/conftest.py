@@ -1,0 +1,107 @@
+"""Fixtures for the whole suite: a RabbitMQ vhost and a PostgreSQL database per test.
+
+Everything runs against the real local broker and database; each test gets its own
+vhost or database and removes it afterwards, so runs leak nothing.
+"""
+import kelisim  # noqa: F401  (quiets eventlet's deprecation notice before importing it)
+import eventlet
+
+eventlet.monkey_patch()  # nameko needs it before anything opens a socket
+
+import os  # noqa: E402
+import subprocess  # noqa: E402
+import uuid  # noqa: E402
+
+import psycopg2  # noqa: E402
+import pytest  # noqa: E402
+from sqlalchemy.orm import sessionmaker  # noqa: E402
+
+from kelisim import config as settings  # noqa: E402
+from kelisim.db import migrate  # noqa: E402
+from kelisim.db.engine import make_engine  # noqa: E402
+
+PG_ADMIN_DSN = os.environ.get("KELISIM_TEST_PG_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
+RABBIT_HOST = os.environ.get("KELISIM_TEST_RABBIT", "guest:guest@127.0.0.1:5672")
+
+
+def _rabbitmqctl(*args):
+    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
+
+
+@pytest.fixture
+def amqp_uri():
+    """A fresh vhost on the local RabbitMQ, deleted after the test."""
+    vhost = f"kelisim-test-{uuid.uuid4().hex[:12]}"
+    _rabbitmqctl("add_vhost", vhost)
+    _rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
+    yield f"amqp://{RABBIT_HOST}/{vhost}"
+    _rabbitmqctl("delete_vhost", vhost)
+
+
+def _pg_admin(sql):
+    conn = psycopg2.connect(PG_ADMIN_DSN)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(sql)
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def postgres_url():
+    """A fresh PostgreSQL database, dropped after the test."""
+    name = f"kelisim_test_{uuid.uuid4().hex[:12]}"
+    _pg_admin(f'CREATE DATABASE "{name}"')
+    yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def sqlite_url(tmp_path):
+    return f"sqlite:///{tmp_path / 'test.db'}"
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request):
+    """Each test using it runs twice: on the embedded SQLite and on PostgreSQL."""
+    return request.getfixturevalue(f"{request.param}_url")
+
+
+@pytest.fixture
+def migrated():
+    """``migrated(component, url)`` upgrades that database to head and returns the url."""
+
+    def upgrade(component, url):
+        migrate.upgrade(component, url)
+        return url
+
+    return upgrade
+
+
+@pytest.fixture
+def session_factory():
+    """``session_factory(url)``: a sessionmaker on an engine disposed after the test."""
+    engines = []
+
+    def make(url):
+        engine = make_engine(url)
+        engines.append(engine)
+        return sessionmaker(engine, expire_on_commit=False)
+
+    yield make
+    for engine in engines:
+        engine.dispose()
+
+
+@pytest.fixture
+def service_config(amqp_uri):
+    """``service_config(component, database_url, **overrides)``: nameko config for a test."""
+
+    def make(component, database_url, **overrides):
+        overrides.setdefault("EVENT_RETRY_DELAYS", [0.05, 0.1])
+        overrides.setdefault("OUTBOX_POLL_INTERVAL", 0.2)
+        return settings.nameko_config(component, AMQP_URI=amqp_uri,
+                                      DATABASE_URL=database_url, **overrides)
+
+    return make

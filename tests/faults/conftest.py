@@ -1,0 +1,62 @@
+"""Fault tests: the platform's components as real processes, which a test kills, restarts
+or deprives of the broker or the database, then checks nothing was lost or doubled.
+
+Tests that stop RabbitMQ or PostgreSQL affect every vhost and database on this machine;
+they restore the server in a ``finally`` and run one at a time (the suite is serial).
+"""
+import fcntl
+import os
+
+import pytest
+
+from tests.conftest import _pg_admin
+from tests.faults.harness import prepare
+
+
+@pytest.fixture
+def start_platform(amqp_uri, tmp_path):
+    """``start_platform(urls={component: url}, **env)``: a prepared :class:`Platform`,
+    nothing started yet; every process it started is stopped after the test."""
+    platforms = []
+
+    def make(urls=None, **env):
+        platforms.append(prepare(amqp_uri, tmp_path, urls, **env))
+        return platforms[-1]
+
+    yield make
+    for platform in platforms:
+        platform.stop_all()
+
+
+@pytest.fixture
+def server_restarts():
+    """Held for the whole of a test that restarts RabbitMQ or PostgreSQL, so that two test
+    suites on one machine (two checkouts, a developer's and CI's) never restart a server
+    under each other's restart test. Request it before the platform's fixtures."""
+    with open("/tmp/kelisim-server-restarts.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@pytest.fixture
+def postgres_databases():
+    """``postgres_databases(*components)``: a fresh PostgreSQL database URL for each."""
+    made = []
+
+    def make(*components):
+        urls = {}
+        for component in components:
+            name = f"kelisim_faults_{component}_{os.urandom(4).hex()}"
+            _pg_admin(f'CREATE DATABASE "{name}"')
+            made.append(name)
+            urls[component] = f"postgresql://postgres@127.0.0.1:5432/{name}"
+        return urls
+
+    yield make
+    for name in made:
+        _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+

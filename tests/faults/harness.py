@@ -1,0 +1,185 @@
+"""The platform's components as real processes (``kelisim serve``, one each, as ``make run``
+starts them) on a vhost of their own, which a test starts, kills and restarts one by one,
+and the servers under them (RabbitMQ, PostgreSQL), stopped and restarted.
+"""
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from nameko.standalone.rpc import ServiceRpcProxy
+from nameko.testing.utils import find_free_port
+from sqlalchemy.orm import sessionmaker
+
+from kelisim.context import Context
+from kelisim.db import migrate
+from kelisim.db.engine import make_engine
+from kelisim.db.uow import UnitOfWork
+from services.projects.adapters.orm import start_mappers as map_projects
+from services.projects.adapters.repository import ProjectsRepository
+from services.projects.service_layer.reference import (
+    load_reference_data as load_projects,
+)
+from services.registry.adapters.orm import start_mappers as map_registry
+from services.registry.adapters.repository import RegistryRepository
+from services.registry.service_layer.reference import (
+    load_reference_data as load_registry,
+)
+from services.reports.bootstrap import load_reference_data as load_report_templates
+
+map_projects()
+map_registry()
+ROOT = Path(__file__).resolve().parents[2]
+HOOKED = Path(__file__).with_name("serve_hooked.py")
+ADMIN = {"id": "faults-admin", "role": "rgu_admin", "region": None}
+
+
+def on_database(url, repositories, action):
+    engine = make_engine(url)
+    try:
+        return action(UnitOfWork(sessionmaker(engine, expire_on_commit=False), Context(),
+                                 repositories))
+    finally:
+        engine.dispose()
+
+
+class Platform:
+    """Components started and stopped one by one; ``urls`` are their databases."""
+
+    def __init__(self, amqp_uri, folder, urls, env):
+        self.amqp_uri = amqp_uri
+        self.folder = folder
+        self.urls = urls
+        self.env = env
+        self.procs = {}
+        self.logs = []
+
+    def start(self, component, hook=None, **env):
+        """Start ``kelisim serve component`` (or with a fault ``hook``, see serve_hooked.py)."""
+        assert component not in self.procs or self.procs[component].poll() is not None
+        environment = dict(self.env, **env)
+        if hook:
+            environment["KELISIM_FAULT_HOOK"] = hook
+            command = [sys.executable, str(HOOKED), component]
+        else:
+            command = [sys.executable, "-m", "kelisim.cli.serve", component]
+        log_path = self.folder / f"{component}.{len(self.logs)}.log"
+        self.logs.append(log_path)
+        with open(log_path, "w") as log:
+            self.procs[component] = subprocess.Popen(command, cwd=ROOT, env=environment,
+                                                     stdout=log, stderr=subprocess.STDOUT)
+        return self.procs[component]
+
+    def wait_ready(self, *components, timeout=60):
+        """Until each component answers ``ping`` over RPC."""
+        deadline = time.monotonic() + timeout
+        for component in components:
+            while True:
+                proc = self.procs[component]
+                assert proc.poll() is None, f"{component} exited:\n{self.log_tail()}"
+                try:
+                    with self.rpc(component, timeout=2) as remote:
+                        remote.ping()
+                    break
+                except Exception:
+                    if time.monotonic() > deadline:
+                        raise AssertionError(f"{component} did not start:\n{self.log_tail()}")
+                    time.sleep(0.2)
+
+    def kill(self, component, sig=signal.SIGKILL):
+        proc = self.procs[component]
+        proc.send_signal(sig)
+        proc.wait(timeout=60)
+
+    def alive(self, component):
+        return self.procs[component].poll() is None
+
+    @contextlib.contextmanager
+    def rpc(self, service, actor=ADMIN, timeout=60):
+        config = {"AMQP_URI": self.amqp_uri, "serializer": "json"}
+        with ServiceRpcProxy(service, config, context_data={"actor": actor},
+                             timeout=timeout) as remote:
+            yield remote
+
+    def stop_all(self):
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in self.procs.values():
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+    def log_tail(self, chars=4000):
+        return "\n".join(f"--- {p.name}\n{p.read_text()[-chars:]}" for p in self.logs
+                         if p.exists())
+
+
+def prepare(amqp_uri, folder, urls=None, **env):
+    """A :class:`Platform` on migrated databases (SQLite in ``folder`` unless ``urls`` names
+    others) with the reference data loaded, and the environment ``make run`` builds."""
+    urls = dict(urls or {})
+    for component in ("registry", "projects", "reports", "notifications", "gateway"):
+        urls.setdefault(component, f"sqlite:///{folder / (component + '.db')}")
+        migrate.upgrade(component, urls[component])
+    on_database(urls["registry"], RegistryRepository, load_registry)
+    on_database(urls["projects"], ProjectsRepository, load_projects)
+    load_report_templates(urls["reports"])
+    environment = dict(os.environ, KELISIM_AMQP_URI=amqp_uri,
+                       KELISIM_DATA_DIR=str(folder / "var"), KELISIM_LOG_LEVEL="WARNING",
+                       KELISIM_EVENT_RETRY_DELAYS="0.2,0.5,1,2",
+                       KELISIM_OUTBOX_POLL_INTERVAL="0.5",
+                       KELISIM_GATEWAY_ADDRESS=f"127.0.0.1:{find_free_port()}")
+    environment.pop("KELISIM_SMTP_HOST", None)
+    for component, url in urls.items():
+        environment[f"KELISIM_{component.upper()}_DATABASE_URL"] = url
+    for service in ("registry", "projects", "reports", "notifications"):
+        environment[f"KELISIM_{service.upper()}_METRICS_PORT"] = str(find_free_port())
+    environment.update(env)
+    return Platform(amqp_uri, folder, urls, environment)
+
+
+@contextlib.contextmanager
+def broker_stopped():
+    """RabbitMQ's application stopped (every vhost), started again whatever happens."""
+    subprocess.run(["rabbitmqctl", "-q", "stop_app"], check=True, capture_output=True,
+                   timeout=120)
+    try:
+        yield
+    finally:
+        subprocess.run(["rabbitmqctl", "-q", "start_app"], check=True, capture_output=True,
+                       timeout=120)
+        subprocess.run(["rabbitmqctl", "-q", "await_startup"], check=True, capture_output=True,
+                       timeout=120)
+
+
+def _pg_ctl(action):
+    version = sorted(os.listdir("/etc/postgresql"))[-1]
+    return subprocess.Popen(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main",
+                             action], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _pg_ready():
+    return subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", "5432", "-q"]).returncode == 0
+
+
+def restart_postgres():
+    """``pg_ctlcluster restart`` (every connection dropped), waited for without blocking
+    other greenthreads; PostgreSQL accepts connections again when it returns."""
+    restart = _pg_ctl("restart")
+    try:
+        deadline = time.monotonic() + 120
+        while restart.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        for _ in range(120):
+            if _pg_ready():
+                break
+            if restart.poll() is not None:
+                _pg_ctl("start").wait()
+            time.sleep(0.5)

@@ -1,0 +1,30 @@
+"""A worker finishing just as RabbitMQ drops the connection: its ack (or requeue) fails
+with the socket's error. The broker redelivers such a message by itself, so the consumer
+must not raise: nameko would kill the whole service for it (seen when the broker was
+restarted under notifications, test_servers_restarted.py)."""
+from types import SimpleNamespace
+
+import pytest
+
+from kelisim.events.handler import DeadLetteringQueueConsumer
+
+
+class DroppedMessage:
+    channel = SimpleNamespace(connection=object())  # nameko only tries on a live channel
+
+    def __init__(self, error):
+        self.error = error
+
+    def ack(self):
+        raise self.error
+
+    def requeue(self):
+        raise self.error
+
+
+@pytest.mark.parametrize("error", [ConnectionResetError(104, "Connection reset by peer"),
+                                   BrokenPipeError(32, "Broken pipe")])
+def test_an_ack_or_requeue_on_a_dropped_connection_is_left_to_the_broker(error):
+    consumer = DeadLetteringQueueConsumer()
+    consumer.ack_message(DroppedMessage(error))
+    consumer.requeue_message(DroppedMessage(error))

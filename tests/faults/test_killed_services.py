@@ -1,0 +1,64 @@
+"""Services killed with SIGKILL at the worst moments, then restarted: no event is lost and
+none is doubled."""
+import time
+
+import pytest
+
+from tests.faults.checks import (
+    assert_settled,
+    outbox_events,
+    received_ids,
+    unpublished,
+    wait_until,
+)
+
+pytestmark = [pytest.mark.broker, pytest.mark.faults]
+REGIONS = ["KZ-10", "KZ-11", "KZ-15", "KZ-19", "KZ-23", "KZ-27"]
+
+
+def rollout(platform, regions, code="mediation"):
+    with platform.rpc("projects") as projects:
+        result = projects.rollout(code, {"year": 2026, "regions": regions})
+    assert [p["region_code"] for p in result["created"]] == sorted(regions)
+    return result
+
+
+def test_projects_killed_after_its_commit_before_the_publish(start_platform):
+    """The relay is held asleep (no wake on commit, one sweep an hour): the rollout commits
+    its plans with their task_assigned events and answers, and the process dies before
+    publishing any of them. Restarted, its relay publishes what the outbox holds."""
+    platform = start_platform()
+    platform.start("registry")
+    platform.start("notifications")
+    platform.start("projects", hook="relay-asleep", KELISIM_OUTBOX_POLL_INTERVAL="3600")
+    platform.wait_ready("registry", "notifications", "projects")
+
+    result = rollout(platform, REGIONS[:3])
+    events = outbox_events(platform.urls["projects"], "task_assigned")
+    assert len(events) == result["assignments"] > 0
+    assert unpublished(platform.urls["projects"]) == len(events)
+    time.sleep(1)  # had anything been published, notifications would have it by now
+    assert received_ids(platform.urls["notifications"]) == []
+
+    platform.kill("projects")
+    platform.start("projects")
+
+    assert assert_settled(platform, events, timeout=90) >= len(events)
+
+
+def test_notifications_killed_mid_stream_then_restarted(start_platform):
+    platform = start_platform()
+    for component in ("registry", "notifications", "projects"):
+        platform.start(component)
+    platform.wait_ready("registry", "notifications", "projects")
+
+    rollout(platform, REGIONS)
+    events = outbox_events(platform.urls["projects"], "task_assigned")
+    wait_until(lambda: len(received_ids(platform.urls["notifications"])) >= len(events) // 5,
+               60, "notifications to be part-way through")
+    platform.kill("notifications")
+    taken = len(received_ids(platform.urls["notifications"]))
+    assert 0 < taken < len(events), "killed too late to prove anything"
+    platform.start("notifications")
+
+    assert_settled(platform, events, timeout=120)

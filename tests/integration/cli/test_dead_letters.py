@@ -1,0 +1,51 @@
+"""Dead-letter operations against the real broker: count, show without consuming, replay."""
+from kombu import Connection, Exchange, Queue
+from kombu.entity import PERSISTENT_DELIVERY_MODE
+
+from kelisim.cli.main import main
+from kelisim.events import dead_letters, topology
+
+
+def _dead_letter(amqp_uri, service, body, target_queue):
+    queue = topology.dead_letter_queue(service)
+    with Connection(amqp_uri) as conn:
+        producer = conn.Producer(serializer="json")
+        producer.publish(body, exchange=topology.DEAD_LETTER_EXCHANGE, routing_key=service,
+                         declare=[topology.DEAD_LETTER_EXCHANGE, queue],
+                         delivery_mode=PERSISTENT_DELIVERY_MODE,
+                         headers={topology.QUEUE_HEADER: target_queue,
+                                  topology.ERROR_HEADER: "ValueError: boom",
+                                  topology.ATTEMPTS_HEADER: 5, "nameko.correlation_id": "c-1"})
+
+
+def test_count_show_and_replay(amqp_uri):
+    target = Queue("evt-test-target", exchange=Exchange("", type="direct"), routing_key="evt-test-target")
+    with Connection(amqp_uri) as conn:
+        target(conn.channel()).declare()
+    for n in range(3):
+        _dead_letter(amqp_uri, "notifications", {"n": n}, "evt-test-target")
+
+    assert dead_letters.count(amqp_uri, "notifications") == 3
+    assert dead_letters.count(amqp_uri, "registry") == 0
+    shown = dead_letters.peek(amqp_uri, "notifications", limit=2)
+    assert [body for _, body in shown] == [{"n": 0}, {"n": 1}]
+    assert shown[0][0][topology.ERROR_HEADER] == "ValueError: boom"
+    assert dead_letters.count(amqp_uri, "notifications") == 3  # showing consumed nothing
+
+    assert dead_letters.replay(amqp_uri, "notifications", limit=2) == 2
+    assert dead_letters.count(amqp_uri, "notifications") == 1
+    with Connection(amqp_uri) as conn:
+        queue = target(conn.channel())
+        replayed = [queue.get(no_ack=True, accept=["json"]) for _ in range(2)]
+        assert queue.get(no_ack=True) is None
+    assert [m.payload for m in replayed] == [{"n": 0}, {"n": 1}]
+    headers = replayed[0].headers
+    assert topology.ATTEMPTS_HEADER not in headers and topology.ERROR_HEADER not in headers
+    assert headers["nameko.correlation_id"] == "c-1"
+
+
+def test_cli_counts_per_service(amqp_uri, monkeypatch, capsys):
+    monkeypatch.setenv("KELISIM_AMQP_URI", amqp_uri)
+    _dead_letter(amqp_uri, "reports", {"n": 1}, "nowhere")
+    assert main(["dlq", "count", "--service", "reports", "--service", "projects"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["reports\t1", "projects\t0"]

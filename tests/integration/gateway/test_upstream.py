@@ -1,0 +1,40 @@
+"""When a service behind the gateway is absent, late or broken: 503, 504, 500 without internals."""
+from gateway.entrypoints.service import GatewayService
+from gateway.http import route
+from tests.integration.gateway.helpers import API, ok, problem
+
+SECRET = "password=hunter2 host=10.1.2.3"
+
+
+class FaultyGateway(GatewayService):
+    """The real gateway plus one route with a bug in it."""
+
+    @route("GET", f"{API}/broken", summary="Fail unexpectedly", tag="test")
+    def broken(self, req):
+        raise RuntimeError(SECRET)
+
+
+def test_an_absent_service_is_unavailable(start_gateway):
+    gateway = start_gateway(registry=False)
+    body = problem(gateway.get(f"{API}/regions"), 503)
+    assert "registry" in body["detail"]
+
+
+def test_a_stopped_service_times_out(start_gateway):
+    gateway = start_gateway(RPC_TIMEOUT=0.5)
+    ok(gateway.get(f"{API}/regions"))
+    gateway.registry.kill()  # its queue stays: calls are accepted and never answered
+    body = problem(gateway.get(f"{API}/regions"), 504)
+    assert "registry" in body["detail"]
+    health = problem(gateway.get("/health"), 503)
+    assert health["checks"]["registry"]["ok"] is False
+    assert "did not answer" in health["checks"]["registry"]["error"]
+
+
+def test_an_unexpected_error_reveals_nothing(start_gateway):
+    gateway = start_gateway(service=FaultyGateway)
+    response = gateway.get(f"{API}/broken", headers={"X-Correlation-ID": "it-500"})
+    body = problem(response, 500)
+    assert body["correlation_id"] == "it-500"
+    assert "hunter2" not in response.text and "RuntimeError" not in response.text
+    ok(gateway.get(f"{API}/regions"))

@@ -1,0 +1,89 @@
+"""The projects and registry services running for real on a per-test vhost.
+
+The projects service asks the real registry for KGUs, structures and people; its events
+are published by its outbox relay and read back from the broker.
+"""
+import contextlib
+
+import eventlet
+import pytest
+from kombu import Connection, Queue
+from nameko.standalone.rpc import ServiceRpcProxy
+
+from kelisim.context import Context
+from kelisim.db.uow import UnitOfWork
+from kelisim.events.topology import event_exchange
+from services.projects.adapters.repository import ProjectsRepository
+from services.projects.entrypoints.service import ProjectsService
+from services.projects.service_layer.reference import load_reference_data as load_projects
+from services.registry.adapters.repository import RegistryRepository
+from services.registry.entrypoints.service import RegistryService
+from services.registry.service_layer.reference import load_reference_data as load_registry
+from tests.integration.registry.conftest import quick_consumer_shutdown  # noqa: F401
+
+ADMIN = {"id": "admin-1", "role": "rgu_admin", "region": None}
+COORDINATOR = {"id": "coord-61", "role": "kgu_coordinator", "region": "KZ-61"}
+
+
+@pytest.fixture
+def projects_db(database_url, migrated, session_factory):
+    url = migrated("projects", database_url)
+    load_projects(UnitOfWork(session_factory(url), Context(), ProjectsRepository))
+    return url
+
+
+@pytest.fixture
+def platform(container_factory, service_config, projects_db, migrated, session_factory,
+             tmp_path):
+    """Registry (SQLite) and projects (SQLite and PostgreSQL) running; yields projects' config."""
+    registry_url = migrated("registry", f"sqlite:///{tmp_path / 'registry.db'}")
+    load_registry(UnitOfWork(session_factory(registry_url), Context(), RegistryRepository))
+    containers = [container_factory(RegistryService, service_config("registry", registry_url)),
+                  container_factory(ProjectsService, service_config("projects", projects_db))]
+    for container in containers:
+        container.start()
+    yield service_config("projects", projects_db)
+    for container in containers:
+        container.kill()
+
+
+@pytest.fixture
+def rpc(platform):
+    """``with rpc(service, actor) as proxy:`` acting as ``actor``."""
+
+    @contextlib.contextmanager
+    def proxy(service="projects", actor=ADMIN):
+        with ServiceRpcProxy(service, platform, context_data={"actor": actor},
+                             timeout=15) as remote:
+            yield remote
+
+    return proxy
+
+
+@pytest.fixture
+def project_events(amqp_uri):
+    """A queue bound to every event on ``projects.events``."""
+    connection = Connection(amqp_uri)
+    channel = connection.channel()
+    queue = Queue("test.projects-events", exchange=event_exchange("projects"),
+                  routing_key="#", durable=False, auto_delete=True)(channel)
+    queue.declare()
+
+    class Events:
+        def take(self, count, timeout=15):
+            """``count`` events (bodies), waiting up to ``timeout`` seconds in all."""
+            taken = []
+            with eventlet.Timeout(timeout):
+                while len(taken) < count:
+                    message = queue.get(no_ack=True, accept=["json"])
+                    if message is None:
+                        eventlet.sleep(0.02)
+                        continue
+                    taken.append(message.payload)
+            return taken
+
+        def pending(self):
+            return queue.queue_declare(passive=True).message_count
+
+    yield Events()
+    connection.release()

@@ -1,0 +1,126 @@
+"""The projects routes through the gateway, with the registry and projects services running."""
+import pytest
+
+from kelisim.context import Context
+from kelisim.db.uow import UnitOfWork
+from services.projects.adapters.repository import ProjectsRepository
+from services.projects.entrypoints.service import ProjectsService
+from services.projects.service_layer.reference import load_reference_data
+from tests.integration.gateway.conftest import start_gateway  # noqa: F401
+from tests.integration.gateway.helpers import API, ok, problem
+from tests.integration.registry.conftest import quick_consumer_shutdown  # noqa: F401
+
+
+@pytest.fixture
+def gateway(start_gateway, runner_factory, service_config, migrated, session_factory,  # noqa: F811
+            tmp_path):
+    """The gateway and registry (as in the gateway's tests), plus the projects service."""
+    gateway = start_gateway(MAX_REQUEST_BYTES=262_144)  # a template is ~30 kB
+    url = migrated("projects", f"sqlite:///{tmp_path / 'projects.db'}")
+    load_reference_data(UnitOfWork(session_factory(url), Context(), ProjectsRepository))
+    runner_factory(service_config("projects", url), ProjectsService).start()
+    return gateway
+
+
+def tasks_of(gateway, region, who="admin"):
+    page = ok(gateway.get(f"{API}/tasks", params={"region": region, "limit": 200}, who=who))
+    return {t["template_key"]: t for t in page["items"]}
+
+
+def test_the_project_office_rolls_out_plans_and_manages_tasks(gateway):
+    projects = ok(gateway.get(f"{API}/projects"))
+    assert [p["code"] for p in projects][3] == "mediation"
+    template = ok(gateway.get(f"{API}/projects/mediation/template"))
+    problem(gateway.request("PUT", f"{API}/projects/mediation/template", json={
+        "version": template["version"] + 1, "items": template["items"]}), 409)
+    problem(gateway.request("PUT", f"{API}/projects/mediation/template", who="turkistan",
+                            json={"version": 1, "items": template["items"]}), 403)
+    bad = problem(gateway.post(f"{API}/projects/mediation/rollouts",
+                               {"year": 2026, "regions": "some"}), 422)
+    assert "regions" in bad["errors"]
+    problem(gateway.post(f"{API}/projects/mediation/rollouts",
+                         {"year": 2026, "regions": ["KZ-61"]}, who="turkistan"), 403)
+    made = ok(gateway.post(f"{API}/projects/mediation/rollouts",
+                           {"year": 2026, "regions": ["KZ-61", "KZ-75"]}), 201)
+    assert len(made["created"]) == 2
+
+    plans = ok(gateway.get(f"{API}/plans", params={"region": "KZ-61"}))
+    plan = plans["items"][0]
+    assert plans["total"] == 1 and plan["status"] == "draft"
+    refused = problem(gateway.patch(f"{API}/plans/{plan['id']}", {
+        "version": plan["version"], "status": "approved"}, who="turkistan"), 422)
+    assert "status" in refused["errors"]
+    approved = ok(gateway.patch(f"{API}/plans/{plan['id']}", {
+        "version": plan["version"], "status": "approved"}))
+    assert approved["status"] == "approved"
+
+    region = tasks_of(gateway, "KZ-61")
+    survey = region["mon.survey"]
+    late = problem(gateway.patch(f"{API}/tasks/{survey['id']}", {
+        "version": survey["version"], "due_date": "2026-03-20"}, who="turkistan"), 422)
+    assert "reason" in late["errors"]
+    moved = ok(gateway.patch(f"{API}/tasks/{survey['id']}", {
+        "version": survey["version"], "due_date": "2026-03-20",
+        "reason": "the akimat postponed the field work"}, who="turkistan"))
+    assert region["mon.map"]["id"] in {r["task_id"] for r in moved["rescheduled"]}
+    history = ok(gateway.get(f"{API}/tasks/{region['mon.map']['id']}/history"))
+    assert history["items"][0]["action"] == "rescheduled"
+    problem(gateway.patch(f"{API}/tasks/{survey['id']}", {
+        "version": survey["version"], "progress": 5}), 409)
+
+    cycle = problem(gateway.post(f"{API}/tasks/{region['org.plan']['id']}/dependencies", {
+        "predecessor_id": region["rep.closed"]["id"]}), 422)
+    assert "cycle" in cycle["detail"]
+    problem(gateway.post(f"{API}/tasks/{region['mon.map']['id']}/dependencies", {
+        "predecessor_id": region["org.plan"]["id"], "lag": -1}), 422)
+    linked = ok(gateway.post(f"{API}/tasks/{region['promo.youth']['id']}/dependencies", {
+        "predecessor_id": region["mon.map"]["id"], "lag": 2}), 201)
+    assert linked["task"]["start_date"] > region["mon.map"]["due_date"]
+    ok(gateway.request("DELETE", f"{API}/tasks/{region['promo.youth']['id']}/dependencies/"
+                                 f"{region['mon.map']['id']}"))
+
+    problem(gateway.post(f"{API}/tasks/{survey['id']}/assignments",
+                         {"role": "C", "kind": "org_unit", "id": 99999}), 422)
+    kgu_75 = ok(gateway.get(f"{API}/regions/KZ-75/kgu"))["org_unit"]["id"]
+    problem(gateway.post(f"{API}/tasks/{survey['id']}/assignments",
+                         {"role": "C", "kind": "org_unit", "id": kgu_75}), 422)
+    person = ok(gateway.post(f"{API}/people", {
+        "full_name": "Әлия Нұрланқызы", "org_unit_id": plan["org_unit_id"]}), 201)
+    assignment = ok(gateway.post(f"{API}/tasks/{survey['id']}/assignments",
+                                 {"role": "R", "kind": "person", "id": person["id"]}), 201)
+    mine = ok(gateway.get(f"{API}/tasks", params={"assignee_kind": "person",
+                                                  "assignee_id": person["id"]}))
+    assert [t["id"] for t in mine["items"]] == [survey["id"]]
+    ok(gateway.request("DELETE", f"{API}/tasks/{survey['id']}/assignments/{assignment['id']}"))
+
+
+def test_money_risks_and_the_summary(gateway):
+    ok(gateway.post(f"{API}/projects/mediation/rollouts", {"year": 2026, "regions": "all"}), 201)
+    plan = ok(gateway.get(f"{API}/plans", params={"region": "KZ-61"}))["items"][0]
+    problem(gateway.post(f"{API}/plans/{plan['id']}/budget-lines",
+                         {"category": "training", "planned": "-1"}, who="turkistan"), 422)
+    problem(gateway.post(f"{API}/plans/{plan['id']}/budget-lines",
+                         {"category": "training", "planned": "10"}, who="almaty"), 404)
+    line = ok(gateway.post(f"{API}/plans/{plan['id']}/budget-lines",
+                           {"category": "training", "planned": "2500000.50"},
+                           who="turkistan"), 201)
+    over = ok(gateway.patch(f"{API}/budget-lines/{line['id']}",
+                            {"version": line["version"], "actual": "2600000"}, who="turkistan"))
+    assert over["overrun"] and over["variance"]["actual"] == "-99999.50"
+    lines = ok(gateway.get(f"{API}/plans/{plan['id']}/budget-lines"))
+    assert lines["totals"]["planned"] == "2500000.50"
+    risk = ok(gateway.post(f"{API}/plans/{plan['id']}/risks", {
+        "title": "Отток медиаторов", "probability": 4, "impact": 4}, who="turkistan"), 201)
+    assert risk["score"] == 16 and risk["escalated"]
+    ok(gateway.patch(f"{API}/risks/{risk['id']}", {"version": risk["version"],
+                                                   "status": "mitigating"}, who="turkistan"))
+    assert len(ok(gateway.get(f"{API}/plans/{plan['id']}/risks"))) == 1
+    summary = ok(gateway.get(f"{API}/projects/mediation/summary",
+                             params={"year": 2026, "as_of": "2026-03-02"}))
+    assert len(summary["regions"]) == 21 and summary["overdue_by_region"]["KZ-61"] > 0
+    assert summary["risk_heat_map"]["by_region"] == {"KZ-61": {"4,4": 1}}
+    assert summary["earned_value"]["ac"] == "2600000.00"
+    own = ok(gateway.get(f"{API}/projects/mediation/summary", who="turkistan"))
+    assert [r["region_code"] for r in own["regions"]] == ["KZ-61"]
+    programme = ok(gateway.get(f"{API}/programme/summary", who="observer"))
+    assert programme["programme"]["bac"] == "2500000.50"

@@ -1,0 +1,279 @@
+"""For every gateway route, a request aimed at Turkistan's (KZ-61) data, built afresh for
+each attempt (a fresh version to send, a fresh record to delete).
+
+``TARGETS`` maps each route's name to ``(scope, make)``: ``regional`` routes touch one
+region's data, so another region's coordinator must be refused; ``national`` ones are the
+same for everyone (reference data, the programme). ``make(t)`` returns
+``(path, params, body)``; ``t`` is a :class:`Targets` over the running deployment.
+"""
+import itertools
+from datetime import date
+
+from tests.security.conftest import API, OWN
+
+_serial = itertools.count(1)
+
+
+def unique(prefix):
+    return f"{prefix}-{next(_serial)}"
+
+
+class Targets:
+    def __init__(self, deployment):
+        self.d = deployment
+
+    def get(self, path, **params):
+        return self.d.ok("GET", API + path, params=params)
+
+    def post(self, path, body, status=None):
+        return self.d.ok("POST", API + path, json=body, status=status)
+
+    # registry
+    def kgu(self, region=OWN):
+        return self.get(f"/regions/{region}/kgu")["org_unit"]["id"]
+
+    def org_unit(self):
+        return self.get(f"/org-units/{self.kgu()}")
+
+    def structure(self):
+        return self.post("/structures", {"type": "mediation_council", "name": unique("Кеңес"),
+                                         "org_unit_id": self.kgu()})
+
+    def person(self):
+        return self.post("/people", {"full_name": unique("Қызметкер"), "org_unit_id": self.kgu()})
+
+    # projects
+    def plan(self):
+        return self.get("/plans", region=OWN, project="mediation")["items"][0]
+
+    def task(self):
+        return self.get("/tasks", region=OWN, project="mediation", limit=1)["items"][0]
+
+    def new_task(self):
+        return self.post(f"/plans/{self.plan()['id']}/tasks",
+                         {"title": unique("Тапсырма"), "start_date": "2026-03-02",
+                          "duration": 2})
+
+    def linked_tasks(self):
+        first, second = self.new_task(), self.new_task()
+        self.post(f"/tasks/{second['id']}/dependencies", {"predecessor_id": first["id"]})
+        return first["id"], second["id"]
+
+    def assignment(self):
+        task = self.task()
+        made = self.post(f"/tasks/{task['id']}/assignments",
+                         {"role": "I", "kind": "person", "id": self.person()["id"]})
+        return task["id"], made["id"]
+
+    def budget_line(self):
+        return self.post(f"/plans/{self.plan()['id']}/budget-lines",
+                         {"category": "training", "planned": "100000.00"})
+
+    def risk(self):
+        return self.post(f"/plans/{self.plan()['id']}/risks",
+                         {"title": unique("Тәуекел"), "probability": 2, "impact": 3})
+
+    def not_rolled_out(self):
+        """A project with no 2026 plan in Turkistan yet, so a rollout really creates one."""
+        for code in ("civic-identity", "cultural-diversity", "ethnocultural-genesis"):
+            if not self.get("/plans", region=OWN, project=code, year=2026)["total"]:
+                return code
+        raise AssertionError("every project is rolled out already")
+
+    def indicator(self):
+        return self.get("/indicators")[0]
+
+    # reports
+    def report(self, want="editable"):
+        """Turkistan's report of the test template, moved by the RGU into ``want``."""
+        path = f"{API}/reports/" + "{}"
+        for _ in range(4):
+            report = self.get("/reports", region=OWN, template="security-test")["items"][0]
+            status, rid, version = report["status"], report["id"], report["version"]
+            if want == "editable" and status in ("draft", "returned", "reopened") or \
+                    status == want:
+                return report
+            if status in ("draft", "returned", "reopened"):
+                self.d.ok("POST", path.format(rid) + "/submit", json={
+                    "version": version, "values": FILLED})
+            elif status == "submitted":
+                action = "accept" if want == "accepted" else "return"
+                self.d.ok("POST", path.format(rid) + f"/{action}",
+                          json={"version": version, "comment": "толықтырыңыз"})
+            else:
+                self.d.ok("POST", path.format(rid) + "/reopen",
+                          json={"version": version, "reason": "қайта қарау"})
+        raise AssertionError(f"report not brought to {want}")
+
+    # notifications
+    def inbox_item(self):
+        return self.get("/inbox", org_unit_id=self.kgu(), limit=1)["items"][0]["id"]
+
+    def preference(self):
+        """A preference of Turkistan's KGU, set so that it can be forgotten."""
+        self.d.ok("PUT", f"{API}/preferences/report_due_soon", json={
+            "channels": ["inbox"], "frequency": "hourly", "org_unit_id": self.kgu()})
+        return "report_due_soon"
+
+    def webhook(self):
+        return self.post("/webhooks", {"url": self.d.hook_url,
+                                       "event_types": ["task_assigned"],
+                                       "org_unit_id": self.kgu()})["id"]
+
+
+FILLED = {"cases_received": 4, "resolved_by_mediation": 3, "budget_spent": "2500.00"}
+
+
+def _report(want, body):
+    def make(t):
+        report = t.report(want)
+        return (f"{API}/reports/{report['id']}" + body[0], None,
+                dict(body[1], version=report["version"]))
+    return make
+
+
+def _versioned(getter, path, **changes):
+    def make(t):
+        record = getter(t)
+        body = {k: v() if callable(v) else v for k, v in changes.items()}
+        return path.format(record["id"]), None, dict(body, version=record["version"])
+    return make
+
+
+TARGETS = {
+    # operations: no token needed, nothing regional
+    "get_health": ("national", lambda t: ("/health", None, None)),
+    "get_metrics": ("national", lambda t: ("/metrics", None, None)),
+    "get_openapi": ("national", lambda t: ("/openapi.json", None, None)),
+    # registry
+    "list_regions": ("national", lambda t: (f"{API}/regions", None, None)),
+    "list_structure_types": ("national", lambda t: (f"{API}/structure-types", None, None)),
+    "kgu_of_region": ("regional", lambda t: (f"{API}/regions/{OWN}/kgu", None, None)),
+    "statistics": ("regional", lambda t: (f"{API}/statistics", {"region": OWN}, None)),
+    "list_org_units": ("regional", lambda t: (f"{API}/org-units", {"region": OWN}, None)),
+    "create_org_unit": ("regional", lambda t: (f"{API}/org-units", None, {
+        "code": unique("HF-SEC"), "name_kk": "Достық үйі", "name_ru": "Дом дружбы",
+        "kind": "house_of_friendship", "level": "regional", "region_code": OWN,
+        "parent_id": t.kgu()})),
+    "get_org_unit": ("regional", lambda t: (f"{API}/org-units/{t.kgu()}", None, None)),
+    "update_org_unit": ("regional", _versioned(lambda t: t.org_unit(), f"{API}/org-units/{{}}",
+                                               name_en=lambda: unique("Turkistan KGU"))),
+    "list_structures": ("regional", lambda t: (f"{API}/structures", {"region": OWN}, None)),
+    "create_structure": ("regional", lambda t: (f"{API}/structures", None, {
+        "type": "mediation_council", "name": unique("Кеңес"), "org_unit_id": t.kgu()})),
+    "get_structure": ("regional", lambda t: (f"{API}/structures/{t.structure()['id']}", None,
+                                             None)),
+    "update_structure": ("regional", _versioned(lambda t: t.structure(), f"{API}/structures/{{}}",
+                                                member_count=lambda: next(_serial))),
+    "list_people": ("regional", lambda t: (f"{API}/people", {"region": OWN}, None)),
+    "create_person": ("regional", lambda t: (f"{API}/people", None, {
+        "full_name": unique("Адам"), "org_unit_id": t.kgu()})),
+    "get_person": ("regional", lambda t: (f"{API}/people/{t.person()['id']}", None, None)),
+    "update_person": ("regional", _versioned(lambda t: t.person(), f"{API}/people/{{}}",
+                                             position=lambda: unique("Маман"))),
+    "audit_log": ("regional", lambda t: (f"{API}/audit", {"region": OWN}, None)),
+    # projects: national
+    "list_projects": ("national", lambda t: (f"{API}/projects", None, None)),
+    "get_project": ("national", lambda t: (f"{API}/projects/mediation", None, None)),
+    "get_template": ("national", lambda t: (f"{API}/projects/mediation/template", None, None)),
+    "put_template": ("national", lambda t: (f"{API}/projects/civic-identity/template", None, {
+        key: value for key, value in t.get("/projects/civic-identity/template").items()
+        if key in ("version", "items")})),
+    "rollout": ("national", lambda t: (f"{API}/projects/{t.not_rolled_out()}/rollouts", None,
+                                       {"year": 2026, "regions": [OWN]})),
+    "project_summary": ("national", lambda t: (f"{API}/projects/mediation/summary", None,
+                                               None)),
+    "programme_summary": ("national", lambda t: (f"{API}/programme/summary", None, None)),
+    "list_indicators": ("national", lambda t: (f"{API}/indicators", None, None)),
+    "set_indicator_actual": ("national", lambda t: (
+        f"{API}/indicators/{t.indicator()['code']}/actuals/2025", None,
+        {"value": "79.5", "version": t.indicator().get("version", 1)})),
+    # projects: Turkistan's plan
+    "list_plans": ("regional", lambda t: (f"{API}/plans", {"region": OWN}, None)),
+    "get_plan": ("regional", lambda t: (f"{API}/plans/{t.plan()['id']}", None, None)),
+    "update_plan": ("regional", _versioned(lambda t: t.plan(), f"{API}/plans/{{}}",
+                                           expected_results=lambda: unique("Нәтиже"))),
+    "plan_history": ("regional", lambda t: (f"{API}/plans/{t.plan()['id']}/history", None,
+                                            None)),
+    "list_plan_tasks": ("regional", lambda t: (f"{API}/plans/{t.plan()['id']}/tasks", None,
+                                               None)),
+    "create_task": ("regional", lambda t: (f"{API}/plans/{t.plan()['id']}/tasks", None, {
+        "title": unique("Жаңа тапсырма"), "start_date": "2026-04-01", "duration": 3})),
+    "list_tasks": ("regional", lambda t: (f"{API}/tasks", {"region": OWN}, None)),
+    "get_task": ("regional", lambda t: (f"{API}/tasks/{t.task()['id']}", None, None)),
+    "update_task": ("regional", _versioned(lambda t: t.new_task(), f"{API}/tasks/{{}}",
+                                           progress=20)),
+    "task_history": ("regional", lambda t: (f"{API}/tasks/{t.task()['id']}/history", None,
+                                            None)),
+    "add_dependency": ("regional", lambda t: (
+        f"{API}/tasks/{t.new_task()['id']}/dependencies", None,
+        {"predecessor_id": t.new_task()["id"]})),
+    "remove_dependency": ("regional", lambda t: (
+        "{api}/tasks/{1}/dependencies/{0}".format(*t.linked_tasks(), api=API), None, None)),
+    "add_assignment": ("regional", lambda t: (f"{API}/tasks/{t.task()['id']}/assignments", None,
+                                              {"role": "C", "kind": "person",
+                                               "id": t.person()["id"]})),
+    "remove_assignment": ("regional", lambda t: (
+        "{api}/tasks/{0}/assignments/{1}".format(*t.assignment(), api=API), None, None)),
+    "list_budget_lines": ("regional", lambda t: (
+        f"{API}/plans/{t.plan()['id']}/budget-lines", None, None)),
+    "create_budget_line": ("regional", lambda t: (
+        f"{API}/plans/{t.plan()['id']}/budget-lines", None,
+        {"category": "events", "planned": "250000.00"})),
+    "update_budget_line": ("regional", _versioned(lambda t: t.budget_line(),
+                                                  f"{API}/budget-lines/{{}}",
+                                                  committed=lambda: f"{next(_serial)}.00")),
+    "list_risks": ("regional", lambda t: (f"{API}/plans/{t.plan()['id']}/risks", None, None)),
+    "create_risk": ("regional", lambda t: (f"{API}/plans/{t.plan()['id']}/risks", None, {
+        "title": unique("Тәуекел"), "probability": 3, "impact": 2})),
+    "update_risk": ("regional", _versioned(lambda t: t.risk(), f"{API}/risks/{{}}",
+                                           mitigation=lambda: unique("семинар"))),
+    # reports
+    "list_report_templates": ("national", lambda t: (f"{API}/report-templates", None, None)),
+    "create_report_template": ("national", lambda t: (f"{API}/report-templates", None,
+                                                      _template())),
+    "get_report_template": ("national", lambda t: (
+        f"{API}/report-templates/{t.get('/report-templates')[0]['id']}", None, None)),
+    "list_reports": ("regional", lambda t: (f"{API}/reports", {"region": OWN}, None)),
+    "get_report": ("regional", lambda t: (f"{API}/reports/{t.report('editable')['id']}", None,
+                                          None)),
+    "report_history": ("regional", lambda t: (
+        f"{API}/reports/{t.report('editable')['id']}/history", None, None)),
+    "save_report": ("regional", _report("editable", ("", {"values": {"cases_received": 2}}))),
+    "submit_report": ("regional", _report("editable", ("/submit", {"values": FILLED}))),
+    "accept_report": ("regional", _report("submitted", ("/accept", {}))),
+    "return_report": ("regional", _report("submitted", ("/return", {"comment": "қате"}))),
+    "reopen_report": ("regional", _report("accepted", ("/reopen", {"reason": "түзету"}))),
+    "reporting_rates": ("regional", lambda t: (f"{API}/reporting-rates", {"region": OWN}, None)),
+    "rollups": ("regional", lambda t: (f"{API}/rollups", {"region": OWN,
+                                                          "template": "security-test"}, None)),
+    "export_rollup": ("regional", lambda t: (f"{API}/rollups/export", {
+        "region": OWN, "template": "security-test"}, None)),
+    # notifications
+    "list_inbox": ("regional", lambda t: (f"{API}/inbox", {"org_unit_id": t.kgu()}, None)),
+    "mark_read": ("regional", lambda t: (f"{API}/inbox/{t.inbox_item()}/read", None, None)),
+    "archive_item": ("regional", lambda t: (f"{API}/inbox/{t.inbox_item()}/archive", None,
+                                            None)),
+    "mark_all_read": ("regional", lambda t: (f"{API}/inbox/read-all",
+                                             {"org_unit_id": t.kgu()}, None)),
+    "list_webhooks": ("regional", lambda t: (f"{API}/webhooks", {"org_unit_id": t.kgu()}, None)),
+    "register_webhook": ("regional", lambda t: (f"{API}/webhooks", None, {
+        "url": t.d.hook_url, "event_types": ["task_assigned"],
+        "org_unit_id": t.kgu()})),
+    "delete_webhook": ("regional", lambda t: (f"{API}/webhooks/{t.webhook()}", None, None)),
+    "enable_webhook": ("regional", lambda t: (f"{API}/webhooks/{t.webhook()}/enable", None,
+                                              None)),
+    "list_deliveries": ("regional", lambda t: (f"{API}/deliveries", {"org_unit_id": t.kgu()},
+                                               None)),
+    "get_preferences": ("regional", lambda t: (f"{API}/preferences", {"org_unit_id": t.kgu()},
+                                               None)),
+    "set_preference": ("regional", lambda t: (f"{API}/preferences/report_due_soon", None, {
+        "channels": ["inbox"], "frequency": "daily", "org_unit_id": t.kgu()})),
+    "reset_preference": ("regional", lambda t: (f"{API}/preferences/{t.preference()}",
+                                                {"org_unit_id": t.kgu()}, None)),
+}
+def _template():
+    return {"code": unique("sec-template"), "title_kk": "Есеп", "title_ru": "Отчёт",
+            "period_type": "yearly", "active_from": date(2026, 1, 1).isoformat(),
+            "fields": [{"code": "count", "type": "integer", "label_kk": "Саны",
+                        "label_ru": "Количество", "min": 0}]}

@@ -1,0 +1,141 @@
+"""Every gateway route x every kind of caller, over the running platform.
+
+The route list is the gateway's own route table, so a new route fails here until it is
+given a target in targets.py. Callers: the RGU administrator, Turkistan's coordinator on
+Turkistan's data, Almaty's coordinator on Turkistan's data, an observer, no token, and a
+revoked token. A refused request must change nothing in any database (each database's
+``PRAGMA data_version``); an allowed write must leave an audit row naming the caller.
+"""
+import pytest
+
+from gateway.entrypoints.notifications_routes import NotificationsRoutes
+from gateway.entrypoints.projects_routes import ProjectsRoutes
+from gateway.entrypoints.registry_routes import RegistryRoutes
+from gateway.entrypoints.reports_routes import ReportsRoutes
+from gateway.entrypoints.service import GatewayService
+from gateway.http import routes_of
+from tests.security.conftest import OTHER, OWN
+from tests.security.targets import TARGETS, Targets
+
+pytestmark = [pytest.mark.broker, pytest.mark.security]
+ROUTES = routes_of(GatewayService)
+OWNERS = {RegistryRoutes: "registry", ProjectsRoutes: "projects", ReportsRoutes: "reports",
+          NotificationsRoutes: "notifications"}
+REFUSED_CALLERS = ("anonymous", "revoked", "observer", "stranger")
+ALLOWED_CALLERS = ("admin", "coordinator")
+# Turkistan's coordinator may not do these on its own data either (a service rule).
+COORDINATOR_REFUSED = {}
+
+
+def owner(spec):
+    return next((service for mixin, service in OWNERS.items() if spec.name in vars(mixin)),
+                None)
+
+
+def expected(spec, scope, caller):
+    """An HTTP status, or "ok" for the route's own success status."""
+    if not spec.auth:
+        return "ok"
+    if caller in ("anonymous", "revoked"):
+        return 401
+    role = {"admin": "rgu_admin", "observer": "observer"}.get(caller, "kgu_coordinator")
+    if spec.roles and role not in spec.roles:
+        return 403
+    if role == "observer" and spec.writes:
+        return 403
+    if caller == "stranger" and scope == "regional":
+        return "refused"  # 403 (a write, a listing of another region) or 404 (a record)
+    if caller == "coordinator" and spec.name in COORDINATOR_REFUSED:
+        return COORDINATOR_REFUSED[spec.name]
+    return "ok"
+
+
+def call(deployment, spec, caller):
+    path, params, body = TARGETS[spec.name][1](Targets(deployment))
+    who = None if caller == "anonymous" else caller
+    return deployment.request(spec.method, path, who, params=params, json=body)
+
+
+def regions_in(value):
+    """Every region code a response mentions in a ``region_code`` or ``region`` field."""
+    if isinstance(value, dict):
+        found = {v for k, v in value.items() if k in ("region_code", "region")
+                 and isinstance(v, str)}
+        for item in value.values():
+            found |= regions_in(item)
+        return found
+    if isinstance(value, list):
+        return set().union(*(regions_in(item) for item in value)) if value else set()
+    return set()
+
+
+def check(spec, caller, response, want):
+    where = f"{spec.method} {spec.path} as {caller}: {response.status_code} {response.text[:300]}"
+    if want == "ok":
+        assert response.status_code == spec.status, where
+    elif want == "refused" and response.status_code == 200 and spec.method == "GET":
+        # a listing filtered by another region's org unit may answer, with nothing in it
+        body = response.json()
+        items = body.get("items") if isinstance(body, dict) else body
+        assert items == [] and OWN not in regions_in(body), where
+    elif want == "refused":
+        assert response.status_code in (403, 404), where
+    else:
+        assert response.status_code == want, where
+    if response.status_code >= 400:
+        assert response.headers["Content-Type"].startswith("application/problem+json"), where
+
+
+def test_every_route_has_a_target():
+    assert sorted(TARGETS) == sorted(spec.name for spec in ROUTES)
+
+
+def test_refused_callers_change_nothing_anywhere(deployment, changes):
+    """No token, a revoked token, an observer writing, another region's coordinator: refused
+    (or, for national reads, answered) and not one committed change in any database."""
+    changes.quiet(settle=1.0)
+    for spec in ROUTES:
+        scope = TARGETS[spec.name][0]
+        for caller in REFUSED_CALLERS:
+            want = expected(spec, scope, caller)
+            made = changes.versions()
+            path, params, body = TARGETS[spec.name][1](Targets(deployment))
+            before = changes.versions()
+            if before != made:  # the target was created for this attempt: let it settle
+                before = changes.quiet()
+            who = None if caller == "anonymous" else caller
+            response = deployment.request(spec.method, path, who, params=params, json=body)
+            check(spec, caller, response, want)
+            assert changes.versions() == before, \
+                f"{spec.method} {spec.path} as {caller} changed {_diff(before, changes)}"
+            if caller == "stranger" and response.status_code < 300:
+                assert regions_in(response.json() if spec.produces == "application/json"
+                                  else {}) <= {OTHER}, f"{spec.path} leaks to {caller}"
+
+
+def _diff(before, changes):
+    after = changes.versions()
+    return [name for name in before if before[name] != after[name]]
+
+
+def test_allowed_callers_succeed_and_every_write_is_audited(deployment, changes):
+    """The RGU administrator and Turkistan's own coordinator: each route answers with its
+    success status (a coordinator sees Turkistan's data only), and each write adds an audit
+    row naming the caller's token in the service that owns the data."""
+    for spec in ROUTES:
+        scope = TARGETS[spec.name][0]
+        for caller in ALLOWED_CALLERS:
+            want = expected(spec, scope, caller)
+            service = owner(spec)
+            path, params, body = TARGETS[spec.name][1](Targets(deployment))
+            audited = deployment.audit_count(service, deployment.actors[caller]) \
+                if service and spec.writes else None
+            response = deployment.request(spec.method, path, caller, params=params, json=body)
+            check(spec, caller, response, want)
+            if want == "ok" and audited is not None:
+                assert deployment.audit_count(service, deployment.actors[caller]) > audited, \
+                    f"{spec.method} {spec.path} by {caller} left no audit row in {service}"
+            if caller == "coordinator" and response.status_code < 300 and response.content \
+                    and spec.produces == "application/json" and spec.auth:
+                assert regions_in(response.json()) <= {OWN}, \
+                    f"{spec.path} shows Turkistan's coordinator another region"

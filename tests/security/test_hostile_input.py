@@ -1,0 +1,94 @@
+"""Hostile input on every route that takes a body, sent by the RGU administrator (who may
+do the most): too large, malformed, not JSON, wrong types, huge strings, injection. Each
+gets a 4xx problem and no database changes at all."""
+import json
+
+import pytest
+
+from gateway.entrypoints.service import GatewayService
+from gateway.http import routes_of
+from tests.security.conftest import API
+from tests.security.targets import TARGETS, Targets
+
+pytestmark = [pytest.mark.broker, pytest.mark.security]
+LIMIT = 65536  # KELISIM_MAX_REQUEST_BYTES of the deployment
+BODY_ROUTES = [spec for spec in routes_of(GatewayService) if spec.body is not None]
+INJECTIONS = ["' OR '1'='1", "1; DROP TABLE org_units; --", "../../etc/passwd",
+              "<script>alert(1)</script>", "${jndi:ldap://127.0.0.1/a}", "\u0000"]
+JSON = {"Content-Type": "application/json"}
+WRONG = {"Integer": "many", "Decimal": {"amount": 1}, "String": 12345, "Email": ["a@b"],
+         "Url": 42, "List": "not a list", "Dict": [1, 2], "Date": "31/12/2026",
+         "Raw": {"nested": True}, "Boolean": "maybe"}
+
+
+def refused(deployment, changes, method, path, status=None, **kwargs):
+    """Send it; assert a 4xx problem (``status`` if given) and no committed change."""
+    before = changes.versions()
+    response = deployment.request(method, path, "admin", **kwargs)
+    where = f"{method} {path}: {response.status_code} {response.text[:300]}"
+    assert 400 <= response.status_code < 500, where
+    assert status is None or response.status_code == status, where
+    assert response.headers["Content-Type"].startswith("application/problem+json"), where
+    assert changes.versions() == before, f"{where} changed a database"
+    return response
+
+
+def target(deployment, changes, spec):
+    path, _, body = TARGETS[spec.name][1](Targets(deployment))
+    changes.quiet(settle=0.3)
+    return path, body
+
+
+@pytest.mark.parametrize("spec", BODY_ROUTES, ids=lambda spec: spec.name)
+def test_bodies_that_are_not_what_the_route_takes(deployment, changes, spec):
+    path, body = target(deployment, changes, spec)
+    refused(deployment, changes, spec.method, path, 400, data=b'{"version": 1,',
+            headers=JSON)
+    refused(deployment, changes, spec.method, path, 400, data=b"\xff\xfe{}",
+            headers=JSON)
+    refused(deployment, changes, spec.method, path, 400, data=b'{"a": NaN}', headers=JSON)
+    refused(deployment, changes, spec.method, path, 415, data=json.dumps(body),
+            headers={"Content-Type": "text/plain"})
+    refused(deployment, changes, spec.method, path, 413,
+            json=dict(body, padding="x" * (LIMIT + 1)))
+    for not_an_object in ([], "text", 7, None, [body]):
+        refused(deployment, changes, spec.method, path, 422, headers=JSON,
+                data=json.dumps(not_an_object).encode())
+    refused(deployment, changes, spec.method, path, 422, json=dict(body, unknown_field=1))
+
+
+@pytest.mark.parametrize("spec", BODY_ROUTES, ids=lambda spec: spec.name)
+def test_wrong_types_and_huge_strings_field_by_field(deployment, changes, spec):
+    path, body = target(deployment, changes, spec)
+    for name, field in spec.body().fields.items():
+        kind = type(field).__name__
+        wrong = WRONG.get(kind, [[]])
+        refused(deployment, changes, spec.method, path, 422, json=dict(body, **{name: wrong}))
+        if kind in ("String", "Email", "Url"):
+            huge = "ы" * (LIMIT // 2 - 2000)  # two bytes each in UTF-8: under the body limit
+            refused(deployment, changes, spec.method, path, 422, headers=JSON,
+                    data=json.dumps(dict(body, **{name: huge}), ensure_ascii=False).encode())
+
+
+def test_injection_in_paths_and_queries_is_refused(deployment, changes):
+    for path in (f"{API}/org-units/1%20OR%201=1", f"{API}/org-units/-1",
+                 f"{API}/projects/mediation'%20OR%20'1'='1", f"{API}/regions/..%2F..%2Fetc/kgu",
+                 f"{API}/reports/99999999999999999999999", f"{API}/tasks/0x10"):
+        refused(deployment, changes, "GET", path)
+    for route, param in ((f"{API}/structures", "region"), (f"{API}/org-units", "kind"),
+                         (f"{API}/tasks", "limit"), (f"{API}/reports", "period"),
+                         (f"{API}/audit", "region"), (f"{API}/inbox", "since")):
+        for payload in INJECTIONS:
+            refused(deployment, changes, "GET", route, params={param: payload})
+
+
+def test_injection_in_free_text_is_kept_as_text(deployment, changes):
+    """Free text may hold anything: stored and returned verbatim, nothing else touched."""
+    kgu = Targets(deployment).kgu()
+    for payload in INJECTIONS[:5]:
+        made = deployment.ok("POST", f"{API}/structures", status=201, json={
+            "type": "mediation_council", "name": payload, "org_unit_id": kgu})
+        assert deployment.ok("GET", f"{API}/structures/{made['id']}")["name"] == payload
+    assert len(deployment.ok("GET", f"{API}/regions")) == 20
+    refused(deployment, changes, "POST", f"{API}/structures", 422, json={
+        "type": "mediation_council", "name": "a\u0000b", "org_unit_id": kgu})

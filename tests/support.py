@@ -1,0 +1,50 @@
+"""What the unit tests of every service share: actors, regions, migrated SQLite copies."""
+import shutil
+
+from sqlalchemy.orm import sessionmaker
+
+from kelisim.context import Context
+from kelisim.db import migrate
+from kelisim.db.engine import make_engine
+from kelisim.db.uow import UnitOfWork
+
+ADMIN = {"id": "admin-1", "role": "rgu_admin", "region": None}
+COORDINATOR = {"id": "coord-61", "role": "kgu_coordinator", "region": "KZ-61"}
+OTHER_COORDINATOR = {"id": "coord-75", "role": "kgu_coordinator", "region": "KZ-75"}
+OBSERVER = {"id": "observer-1", "role": "observer", "region": None}
+SYSTEM = {"id": "system", "role": "system", "region": None}
+REGIONS = ("KZ-10", "KZ-11", "KZ-15", "KZ-19", "KZ-23", "KZ-27", "KZ-31", "KZ-33", "KZ-35",
+           "KZ-39", "KZ-43", "KZ-47", "KZ-55", "KZ-59", "KZ-61", "KZ-62", "KZ-63", "KZ-71",
+           "KZ-75", "KZ-79")
+
+
+def template_database(tmp_path_factory, component, load=None, repositories=None):
+    """A SQLite file of ``component`` migrated to head (and ``load``-ed), built once."""
+    path = tmp_path_factory.mktemp(f"{component}-template") / f"{component}.db"
+    url = f"sqlite:///{path}"
+    migrate.upgrade(component, url)
+    if load is not None:
+        engine = make_engine(url)
+        try:
+            load(UnitOfWork(sessionmaker(engine), Context(), repositories))
+        finally:
+            engine.dispose()
+    return path
+
+
+def copy_of(template, tmp_path):
+    """A test's own copy of a template database, as a URL."""
+    path = tmp_path / template.name
+    shutil.copy(template, path)
+    return f"sqlite:///{path}"
+
+
+def units_of_work(sessions, component, repositories, default_actor=ADMIN):
+    """``make(actor, correlation_id)``: a fresh unit of work acting as ``actor``."""
+
+    def make(actor=None, correlation_id="corr-test"):
+        context = Context(actor=dict(actor or default_actor), correlation_id=correlation_id,
+                          source=component)
+        return UnitOfWork(sessions, context=context, repositories=repositories)
+
+    return make

@@ -1,0 +1,92 @@
+"""kelisim.schemas.load: one Invalid naming every bad field, whatever marshmallow reports."""
+import pytest
+from marshmallow import Schema, fields, validate, validates_schema, ValidationError
+
+from kelisim.errors import Invalid, KelisimError
+from kelisim.schemas import REGION_CODE, PageQuery, QuerySchema, StrictSchema, load, page_of
+
+
+class Address(StrictSchema):
+    city = fields.Str(required=True)
+
+
+class Member(StrictSchema):
+    name = fields.Str(required=True, validate=validate.Length(min=1))
+    age = fields.Int(strict=True, validate=validate.Range(0, 150))
+    region = fields.Str(validate=REGION_CODE)
+    tags = fields.List(fields.Str())
+    address = fields.Nested(Address)
+
+
+class Period(StrictSchema):
+    start = fields.Int(required=True)
+    end = fields.Int(required=True)
+
+    @validates_schema
+    def ordered(self, data, **kwargs):
+        if data["end"] < data["start"]:
+            raise ValidationError("end comes before start")
+
+
+def errors_of(schema, data, **kwargs):
+    with pytest.raises(Invalid) as caught:
+        load(schema, data, **kwargs)
+    assert isinstance(caught.value, KelisimError) and caught.value.status == 422
+    return caught.value.errors
+
+
+def test_valid_data_is_loaded():
+    assert load(Member(), {"name": "Айгүл", "age": 30, "region": "KZ-61"}) == {
+        "name": "Айгүл", "age": 30, "region": "KZ-61"}
+
+
+def test_every_bad_field_is_named_with_its_messages_joined():
+    errors = errors_of(Member(), {"age": "thirty", "region": "Astana", "colour": "red"})
+
+    assert set(errors) == {"name", "age", "region", "colour"}
+    assert errors["name"] == "Missing data for required field."
+    assert errors["region"] == "not a region code like KZ-61"
+    assert errors["colour"] == "Unknown field."
+    assert all(isinstance(message, str) for message in errors.values())
+
+
+def test_nested_and_list_errors_stay_nested_with_text_keys():
+    errors = errors_of(Member(), {"name": "A", "tags": ["ok", 5], "address": {"zip": 1}})
+
+    assert errors["tags"] == {"1": "Not a valid string."}
+    assert errors["address"] == {"city": "Missing data for required field.",
+                                 "zip": "Unknown field."}
+
+
+def test_schema_level_errors_are_under_schema():
+    assert errors_of(Period(), {"start": 5, "end": 1}) == {"_schema": "end comes before start"}
+
+
+@pytest.mark.parametrize("data", ["text", ["a", "list"], 42])
+def test_input_that_is_not_an_object_is_invalid(data):
+    assert "_schema" in errors_of(Member(), data)
+
+
+def test_none_is_an_empty_object():
+    assert errors_of(Member(), None) == {"name": "Missing data for required field."}
+
+
+def test_partial_load_skips_missing_required_fields():
+    assert load(Member(), {"age": 3}, partial=True) == {"age": 3}
+
+
+def test_query_schemas_ignore_unknown_parameters_and_default_the_page():
+    assert load(PageQuery(), {"utm_source": "x"}) == {"limit": 50, "offset": 0}
+    assert set(errors_of(PageQuery(), {"limit": 0, "offset": -1})) == {"limit", "offset"}
+    assert issubclass(PageQuery, QuerySchema)
+
+
+def test_page_of_dumps_items_with_their_schema():
+    class Item(Schema):
+        id = fields.Int()
+
+    page = page_of(Item)().dump({"items": [{"id": 1, "secret": "x"}], "total": 1,
+                                 "limit": 50, "offset": 0})
+
+    assert page == {"items": [{"id": 1}], "total": 1, "limit": 50, "offset": 0}
+    assert page_of(Item).__name__ == "ItemPageSchema"

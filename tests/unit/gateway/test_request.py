@@ -1,0 +1,89 @@
+import json
+from types import SimpleNamespace
+
+import pytest
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request
+
+from gateway.http.errors import MalformedRequest, PayloadTooLarge, UnsupportedMediaType
+from gateway.http.request import ApiRequest, read_body
+from kelisim.errors import Invalid
+from services.registry.schemas import OrgUnitCreateSchema, StructureQuery
+
+SPEC = SimpleNamespace(body=OrgUnitCreateSchema, query=None)
+QUERY_SPEC = SimpleNamespace(body=None, query=StructureQuery)
+UNIT = {"code": "HF-1", "name_kk": "Достық үйі", "name_ru": "Дом дружбы",
+        "kind": "house_of_friendship", "level": "city", "region_code": "KZ-61", "parent_id": 2}
+
+
+def request(data=b"", content_type="application/json", query=None, **kwargs):
+    builder = EnvironBuilder(method="POST", path="/x", data=data, content_type=content_type,
+                             query_string=query, **kwargs)
+    return Request(builder.get_environ())
+
+
+def parsed(data, content_type="application/json", max_bytes=4096):
+    req = request(data, content_type)
+    read_body(req, max_bytes)
+    return ApiRequest.parse(req, SPEC)
+
+
+def test_a_valid_body_is_passed_on_as_sent():
+    body = json.dumps(UNIT, ensure_ascii=False).encode()
+    assert parsed(body).body == UNIT
+
+
+def test_a_declared_length_over_the_limit_is_refused_before_reading():
+    req = request(b"{}")
+    req.environ["CONTENT_LENGTH"] = "5000"
+    with pytest.raises(PayloadTooLarge):
+        read_body(req, 4096)
+
+
+def test_a_body_over_the_limit_without_a_declared_length_is_refused():
+    req = request(b"x" * 5000)
+    del req.environ["CONTENT_LENGTH"]  # as with chunked transfer encoding
+    with pytest.raises(PayloadTooLarge):
+        read_body(req, 4096)
+
+
+def test_a_body_at_the_limit_is_read():
+    req = request(b"x" * 4096)
+    assert read_body(req, 4096) == b"x" * 4096
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", None])
+def test_a_body_that_is_not_json_is_unsupported(content_type):
+    with pytest.raises(UnsupportedMediaType):
+        parsed(json.dumps(UNIT).encode(), content_type)
+
+
+def test_json_subtypes_are_accepted():
+    assert parsed(json.dumps(UNIT).encode(), "application/merge-patch+json").body == UNIT
+
+
+@pytest.mark.parametrize("data", [b"{", b"", b"{'code': 1}", b'{"a": NaN}', b"\xff\xfe{}"])
+def test_malformed_json_is_a_bad_request(data):
+    with pytest.raises(MalformedRequest):
+        parsed(data)
+
+
+def test_schema_violations_name_each_field():
+    body = dict(UNIT, level="galactic", extra=1)
+    del body["name_kk"]
+    with pytest.raises(Invalid) as caught:
+        parsed(json.dumps(body).encode())
+    assert set(caught.value.errors) == {"level", "extra", "name_kk"}
+
+
+def test_a_json_array_is_not_an_object():
+    with pytest.raises(Invalid):
+        parsed(b"[1, 2]")
+
+
+def test_the_query_is_validated_and_typed():
+    req = request(query={"region": "KZ-61", "limit": "5", "unknown": "ignored"})
+    assert ApiRequest.parse(req, QUERY_SPEC).query == {"region": "KZ-61", "limit": 5, "offset": 0}
+    with pytest.raises(Invalid) as caught:
+        ApiRequest.parse(request(query={"limit": "many", "region": "Turkistan"}), QUERY_SPEC)
+    assert set(caught.value.errors) == {"limit", "region"}
