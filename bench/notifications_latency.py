@@ -1,0 +1,359 @@
+"""Assignment-to-inbox latency at a steady rate, with every service running as `make run`
+starts them (registry, projects, reports, notifications, gateway: one process each).
+
+Each assignment is a real ``POST /api/v1/tasks/{id}/assignments`` at the gateway; the
+projects service commits it with its task_assigned event (outbox), the relay publishes
+it, notifications takes it in and writes the KGU's inbox item. Latency is measured from
+the moment the request is sent to the moment the item is committed in the KGU's inbox
+(seen by polling the notifications database every 2 ms), for ``--rate`` assignments per
+second over ``--seconds``. Beside it, measured in the same run on the same broker: bare
+nameko event dispatch to a handler (nameko's event_dispatcher -> @event_handler) at the
+same rate, and the part from the event's occurred_at to the inbox commit.
+
+Then, to isolate the notifications service, catalogue-valid task_assigned envelopes are
+published straight to ``projects.events`` at the same rate (as the outbox relay does) and
+measured from publish to the committed inbox item.
+
+    .venv/bin/python bench/notifications_latency.py [--rate 50] [--seconds 10]
+"""
+import kelisim  # noqa: F401  (quiets eventlet's deprecation notice before importing it)
+import eventlet
+
+eventlet.monkey_patch()
+
+import argparse  # noqa: E402
+import os  # noqa: E402
+import signal  # noqa: E402
+import socket  # noqa: E402
+import sqlite3  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+import uuid  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
+from datetime import datetime, timezone  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import requests  # noqa: E402
+from nameko.events import event_handler  # noqa: E402
+from nameko.runners import ServiceRunner  # noqa: E402
+from nameko.standalone.events import event_dispatcher  # noqa: E402
+from kombu import Connection  # noqa: E402
+from kombu.entity import PERSISTENT_DELIVERY_MODE  # noqa: E402
+
+from kelisim.events.envelope import new_envelope  # noqa: E402
+from kelisim.events.topology import event_exchange  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+RABBIT = "guest:guest@127.0.0.1:5672"
+ADMIN_TOKEN = "bench-admin-" + uuid.uuid4().hex
+API = "/api/v1"
+TARGET_P99_MS = 100.0
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _rabbitmqctl(*args):
+    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
+
+
+@contextmanager
+def vhost():
+    name = f"kelisim-bench-{uuid.uuid4().hex[:10]}"
+    _rabbitmqctl("add_vhost", name)
+    _rabbitmqctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*")
+    try:
+        yield f"amqp://{RABBIT}/{name}"
+    finally:
+        _rabbitmqctl("delete_vhost", name)
+
+
+@contextmanager
+def platform(amqp_uri, data_dir):
+    """`kelisim run` in its own process group; yields the gateway's base URL."""
+    env = dict(os.environ, KELISIM_AMQP_URI=amqp_uri, KELISIM_DATA_DIR=str(data_dir),
+               KELISIM_GATEWAY_ADDRESS=f"127.0.0.1:{free_port()}",
+               KELISIM_ADMIN_TOKEN=ADMIN_TOKEN, KELISIM_LOG_LEVEL="WARNING")
+    for service in ("registry", "projects", "reports", "notifications"):
+        env[f"KELISIM_{service.upper()}_METRICS_PORT"] = str(free_port())
+    env.pop("KELISIM_SMTP_HOST", None)
+    log = open(Path(data_dir) / "platform.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "kelisim.cli.main", "run"], cwd=ROOT,
+                            env=env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    base = f"http://{env['KELISIM_GATEWAY_ADDRESS']}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the platform did not start:\n" +
+                                   (Path(data_dir) / "platform.log").read_text()[-3000:])
+            try:
+                if requests.get(f"{base}/health", timeout=5).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.5)
+        yield base
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)
+        try:
+            proc.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
+
+
+class Api:
+    def __init__(self, base):
+        self.base = base
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {ADMIN_TOKEN}"
+
+    def call(self, method, path, **kwargs):
+        response = self.session.request(method, self.base + path, timeout=30, **kwargs)
+        if response.status_code >= 400:
+            raise RuntimeError(f"{method} {path}: {response.status_code} {response.text}")
+        return response.json()
+
+
+def percentiles(values):
+    """(p50, p99, max) in milliseconds."""
+    ms = sorted(v * 1000 for v in values)
+    cuts = statistics.quantiles(ms, n=100, method="inclusive")
+    return cuts[49], cuts[98], ms[-1]
+
+
+BARE = []
+
+
+class BareConsumer:
+    """The baseline: a plain nameko event handler noting when each event arrived."""
+
+    name = "bench_bare_consumer"
+
+    @event_handler("bench_bare", "assigned")
+    def on_assigned(self, payload):
+        BARE.append(time.time() - payload["sent"])
+
+
+def bare_baseline(amqp_uri, rate, count):
+    config = {"AMQP_URI": amqp_uri, "serializer": "json"}
+    runner = ServiceRunner(config)
+    runner.add_service(BareConsumer)
+    runner.start()
+    try:
+        dispatch = event_dispatcher(config)
+        eventlet.sleep(0.5)
+        started = time.time()
+        for n in range(count):
+            eventlet.sleep(max(0.0, started + n / rate - time.time()))
+            dispatch("bench_bare", "assigned", {"sent": time.time(), "n": n})
+        deadline = time.time() + 30
+        while len(BARE) < count and time.time() < deadline:
+            eventlet.sleep(0.01)
+    finally:
+        runner.kill()
+    return list(BARE)
+
+
+class InboxWatcher:
+    """Polls the notifications database for new inbox items: when each was first seen."""
+
+    def __init__(self, path, interval=0.002):
+        self.path = path
+        self.interval = interval
+        self.seen = {}       # assignment id -> (seen at, created_at, occurred_at)
+        self.last_id = 0
+        self.running = True
+
+    def run(self):
+        conn = sqlite3.connect(self.path, timeout=5)
+        try:
+            while self.running:
+                rows = conn.execute(
+                    "SELECT id, json_extract(data, '$.assignment_id'), created_at, occurred_at "
+                    "FROM inbox_items WHERE id > ? AND event_type = 'task_assigned' "
+                    "ORDER BY id", (self.last_id,)).fetchall()
+                now = time.time()
+                for item_id, assignment_id, created, occurred in rows:
+                    self.last_id = item_id
+                    self.seen.setdefault(assignment_id, (now, _ts(created), _ts(occurred)))
+                time.sleep(self.interval)  # a real OS sleep: this runs in its own thread
+        finally:
+            conn.close()
+
+
+def _ts(value):
+    """A UTC timestamp as SQLite keeps it (the zone dropped), in epoch seconds."""
+    return datetime.fromisoformat(value).replace(tzinfo=timezone.utc).timestamp() \
+        if value else None
+
+
+def setup(api):
+    """Roll mediation out to Turkistan; six people in its KGU to assign tasks to."""
+    api.call("POST", f"{API}/projects/mediation/rollouts", json={"year": 2026,
+                                                                  "regions": ["KZ-61"]})
+    kgu = api.call("GET", f"{API}/regions/KZ-61/kgu")["org_unit"]
+    people = [api.call("POST", f"{API}/people", json={
+        "full_name": f"Қызметкер {n}", "org_unit_id": kgu["id"]})["id"] for n in range(6)]
+    tasks = api.call("GET", f"{API}/tasks", params={"region": "KZ-61", "limit": 200})["items"]
+    pairs = [(task["id"], role, person) for role in ("R", "C", "I") for person in people
+             for task in tasks]
+    return kgu, pairs
+
+
+def load(api_base, pairs, rate, count):
+    """POST ``count`` assignments at ``rate`` per second; {assignment id: (sent, answered)}."""
+    sent = {}
+    errors = []
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {ADMIN_TOKEN}"
+
+    def post(task_id, role, person):
+        started = time.time()
+        try:
+            response = session.post(f"{api_base}{API}/tasks/{task_id}/assignments",
+                                    json={"role": role, "kind": "person", "id": person},
+                                    timeout=30)
+            answered = time.time()
+            if response.status_code != 201:
+                errors.append(f"{response.status_code} {response.text[:200]}")
+                return
+            sent[response.json()["id"]] = (started, answered)
+        except requests.RequestException as exc:
+            errors.append(repr(exc))
+
+    pool = eventlet.GreenPool(200)
+    began = time.time()
+    for n, (task_id, role, person) in enumerate(pairs[:count]):
+        eventlet.sleep(max(0.0, began + n / rate - time.time()))
+        pool.spawn_n(post, task_id, role, person)
+    pool.waitall()
+    return sent, errors, time.time() - began
+
+
+def publish_events(amqp_uri, kgu, rate, count, first_id):
+    """Publish ``count`` task_assigned envelopes at ``rate``; {assignment id: (sent, sent)}."""
+    sent = {}
+    exchange = event_exchange("projects")
+    with Connection(amqp_uri, transport_options={"confirm_publish": True}) as conn:
+        producer = conn.Producer(serializer="json")
+        began = time.time()
+        for n in range(count):
+            eventlet.sleep(max(0.0, began + n / rate - time.time()))
+            envelope = new_envelope("task_assigned", {
+                "task_id": 1, "task_title": "Бенчмарк", "project_code": "mediation",
+                "region_code": "KZ-61", "assignment_id": first_id + n, "role": "R",
+                "assignee": {"kind": "org_unit", "id": kgu["id"]}},
+                source="projects", correlation_id=str(uuid.uuid4()), regions=["KZ-61"])
+            at = time.time()
+            producer.publish(envelope.to_message(), exchange=exchange, routing_key="task_assigned",
+                             delivery_mode=PERSISTENT_DELIVERY_MODE, message_id=envelope.id)
+            sent[first_id + n] = (at, at)
+    return sent, [], time.time() - began
+
+
+def relay_split(data_dir, assignment_ids):
+    """For the gateway path: (emitted -> marked published by the projects relay, marked
+    published -> taken in by notifications), from both databases' own stamps. The relay
+    marks a batch published after the broker confirmed all of it, so the second part can
+    be negative."""
+    wanted = set(assignment_ids)
+    with sqlite3.connect(Path(data_dir) / "projects.db") as projects:
+        published = {event_id: (_ts(created), _ts(done)) for event_id, created, done, assignment
+                     in projects.execute(
+                         "SELECT event_id, created_at, published_at, "
+                         "json_extract(envelope, '$.data.assignment_id') FROM outbox "
+                         "WHERE event_type = 'task_assigned'") if assignment in wanted}
+    with sqlite3.connect(Path(data_dir) / "notifications.db") as notifications:
+        received = {event_id: _ts(at) for event_id, at in notifications.execute(
+            "SELECT event_id, received_at FROM received_events")}
+    relay, onward = [], []
+    for event_id, (created, done) in published.items():
+        if done is not None and event_id in received:
+            relay.append(done - created)
+            onward.append(received[event_id] - done)
+    return relay, onward
+
+
+def wait_seen(watcher, ids, timeout=60):
+    deadline = time.time() + timeout
+    while not set(ids) <= set(watcher.seen) and time.time() < deadline:
+        time.sleep(0.05)
+
+
+def print_rows(rows):
+    for label, values in rows:
+        if len(values) >= 2:
+            p50, p99, top = percentiles(values)
+            print(f"{label:<58}{p50:>9.1f}{p99:>9.1f}{top:>9.1f}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rate", type=float, default=50.0)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    args = parser.parse_args()
+    count = int(args.rate * args.seconds)
+    with vhost() as amqp_uri, tempfile.TemporaryDirectory() as data_dir, \
+            platform(amqp_uri, data_dir) as base:
+        print(f"platform up (kelisim run: 5 processes, SQLite) on {os.cpu_count()} cores",
+              flush=True)
+        bare = bare_baseline(amqp_uri, args.rate, min(count, 500))
+        api = Api(base)
+        kgu, pairs = setup(api)
+        if len(pairs) < count + 20:
+            raise SystemExit(f"only {len(pairs)} distinct assignments; lower --seconds")
+        watcher = InboxWatcher(str(Path(data_dir) / "notifications.db"))
+        thread = eventlet.patcher.original("threading").Thread(target=watcher.run, daemon=True)
+        thread.start()
+        warm, _, _ = load(base, pairs[:20], 10, 20)  # directory cache, connections
+        wait_seen(watcher, warm, timeout=30)
+        sent, errors, took = load(base, pairs[20:], args.rate, count)
+        wait_seen(watcher, sent)
+        eventlet.sleep(2)
+        direct, _, direct_took = publish_events(amqp_uri, kgu, args.rate, count, 10_000_000)
+        wait_seen(watcher, direct)
+        watcher.running = False
+        thread.join()
+        relay, onward = relay_split(data_dir, sent)
+
+    arrived = [a for a in sent if a in watcher.seen]
+    total = [watcher.seen[a][0] - sent[a][0] for a in arrived]
+    after_answer = [watcher.seen[a][0] - sent[a][1] for a in arrived]
+    gateway = [sent[a][1] - sent[a][0] for a in arrived]
+    event_to_inbox = [watcher.seen[a][1] - watcher.seen[a][2] for a in arrived
+                      if watcher.seen[a][2] is not None]
+    print(f"gateway load: {len(sent)} assignments accepted (201) in {took:.1f} s "
+          f"({len(sent) / took:.1f}/s), {len(errors)} refused, {len(arrived)} reached the "
+          f"inbox of {kgu['code']}")
+    for error in errors[:5]:
+        print(f"  refused: {error}")
+    print(f"{'at ' + format(args.rate, 'g') + '/s':<58}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}")
+    print_rows([("baseline: bare nameko event dispatch -> handler", bare),
+                ("POST accepted at the gateway (201 answered)", gateway),
+                ("event occurred_at -> inbox item committed (DB stamps)", event_to_inbox),
+                ("  of which: projects relay, emitted -> marked published", relay),
+                ("  of which: marked published -> notifications took it in", onward),
+                ("201 answered -> item visible in the KGU's inbox", after_answer),
+                ("POST sent -> item visible in the KGU's inbox", total)])
+    reached = [a for a in direct if a in watcher.seen]
+    published = [watcher.seen[a][0] - direct[a][0] for a in reached]
+    print(f"events published straight to projects.events: {len(direct)} in {direct_took:.1f} s, "
+          f"{len(reached)} reached the inbox")
+    print_rows([("published -> item visible in the KGU's inbox", published)])
+    if len(total) >= 2:
+        p99 = percentiles(total)[1]
+        verdict = "meets" if p99 < TARGET_P99_MS and len(arrived) == len(sent) else "MISSES"
+        print(f"target: p99 < {TARGET_P99_MS:g} ms from the gateway to the inbox -> {verdict}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,289 @@
+"""Shared set-up of the projects benchmarks: an own RabbitMQ vhost (rabbitmqctl, removed
+after), migrated databases (SQLite, or PostgreSQL with ``--postgres``), the registry and
+projects services running in this process, a probe service consuming the events as
+notifications would, and the baselines: bare nameko RPC and event round trips."""
+import kelisim  # noqa: F401  (quiets eventlet's deprecation notice before importing it)
+import eventlet
+
+eventlet.monkey_patch()
+
+import argparse  # noqa: E402
+import eventlet.event  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+import uuid  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import psycopg2  # noqa: E402
+from nameko.rpc import rpc  # noqa: E402
+from nameko.runners import ServiceRunner  # noqa: E402
+from nameko.standalone.rpc import ServiceRpcProxy  # noqa: E402
+from sqlalchemy.orm import sessionmaker  # noqa: E402
+
+from kelisim import config as settings  # noqa: E402
+from kelisim.context import Context  # noqa: E402
+from kelisim.db import migrate  # noqa: E402
+from kelisim.db.engine import make_engine  # noqa: E402
+from kelisim.db.provider import Database  # noqa: E402
+from kelisim.db.uow import UnitOfWork  # noqa: E402
+from kelisim.events.handler import on_event  # noqa: E402
+from kelisim.logging import configure  # noqa: E402
+from services.projects.adapters.repository import ProjectsRepository  # noqa: E402
+from services.projects.entrypoints.service import ProjectsService  # noqa: E402
+from services.projects.service_layer.reference import load_reference_data as load_projects  # noqa: E402
+from services.registry.adapters.repository import RegistryRepository  # noqa: E402
+from services.registry.entrypoints.service import RegistryService  # noqa: E402
+from services.registry.service_layer.reference import load_reference_data as load_registry  # noqa: E402
+
+ADMIN = {"id": "bench", "role": "rgu_admin", "region": None}
+PG_ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+RABBIT = "guest:guest@127.0.0.1:5672"
+
+
+def arguments(description):
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--postgres", action="store_true",
+                        help="the projects database on a throw-away PostgreSQL database")
+    return parser.parse_args()
+
+
+def _rabbitmqctl(*args):
+    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
+
+
+@contextmanager
+def vhost():
+    name = f"kelisim-bench-{uuid.uuid4().hex[:10]}"
+    _rabbitmqctl("add_vhost", name)
+    _rabbitmqctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*")
+    try:
+        yield f"amqp://{RABBIT}/{name}"
+    finally:
+        _rabbitmqctl("delete_vhost", name)
+
+
+def _pg_admin(sql):
+    conn = psycopg2.connect(PG_ADMIN_DSN)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(sql)
+    finally:
+        conn.close()
+
+
+@contextmanager
+def databases(postgres):
+    """URLs of a migrated registry (SQLite), projects and baseline database."""
+    with tempfile.TemporaryDirectory() as folder:
+        urls = {name: f"sqlite:///{folder}/{name}.db" for name in ("registry", "projects",
+                                                                    "baseline")}
+        pg_name = None
+        if postgres:
+            pg_name = f"kelisim_bench_{uuid.uuid4().hex[:10]}"
+            _pg_admin(f'CREATE DATABASE "{pg_name}"')
+            urls["projects"] = f"postgresql://postgres@127.0.0.1:5432/{pg_name}"
+        try:
+            migrate.upgrade("registry", urls["registry"])
+            migrate.upgrade("projects", urls["projects"])
+            migrate.upgrade("projects", urls["baseline"])  # any schema with an outbox
+            _load(urls["registry"], RegistryRepository, load_registry)
+            _load(urls["projects"], ProjectsRepository, load_projects)
+            yield urls
+        finally:
+            if pg_name:
+                _pg_admin(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+
+
+def _load(url, repositories, loader):
+    engine = make_engine(url)
+    try:
+        loader(UnitOfWork(sessionmaker(engine), Context(), repositories))
+    finally:
+        engine.dispose()
+
+
+class Probe:
+    """Consumes the events the notifications service consumes, with the same handler, and
+    prints ``<type> <count> <unix time>`` for each one."""
+
+    name = "bench_probe"
+    counts = {}
+
+    def _seen(self, event_type):
+        count = self.counts[event_type] = self.counts.get(event_type, 0) + 1
+        print(f"{event_type} {count} {time.time():.6f}", flush=True)
+
+    @on_event("projects", "task_assigned")
+    def on_assigned(self, envelope):
+        self._seen("task_assigned")
+
+    @on_event("projects", "deadline_slipped")
+    def on_slipped(self, envelope):
+        self._seen("deadline_slipped")
+
+    @on_event("bench_baseline", "task_assigned")
+    def on_baseline(self, envelope):
+        self._seen("baseline")
+
+
+class Counter:
+    """What the probe (in its own process, as notifications would be) has consumed."""
+
+    counts = {}
+    last = {}
+    process = None
+
+    @classmethod
+    def start(cls, amqp_uri, url):
+        command = [sys.executable, __file__, "probe", amqp_uri, url]
+        cls.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        eventlet.spawn(cls._read)
+        cls.wait_for("ready", 1)
+
+    @classmethod
+    def _read(cls):
+        for line in cls.process.stdout:
+            parts = line.split()
+            if len(parts) == 3:
+                cls.counts[parts[0]] = int(parts[1])
+                cls.last[parts[0]] = float(parts[2])
+
+    @classmethod
+    def stop(cls):
+        if cls.process is not None:
+            cls.process.terminate()
+            cls.process.wait(timeout=30)
+
+    @classmethod
+    def wait_for(cls, event_type, count, timeout=120):
+        """The unix time the probe consumed the ``count``-th event of ``event_type``."""
+        deadline = time.time() + timeout
+        while cls.counts.get(event_type, 0) < count:
+            if time.time() > deadline:
+                raise TimeoutError(f"{cls.counts.get(event_type, 0)} of {count} {event_type}")
+            eventlet.sleep(0.002)
+        return cls.last[event_type]
+
+
+class Baseline:
+    """The bare minimum: an RPC that answers, and an RPC that emits one event (outbox)."""
+
+    name = "bench_baseline"
+    uow = Database()
+
+    @rpc
+    def ping(self):
+        return "pong"
+
+    @rpc
+    def emit(self):
+        with self.uow:
+            self.uow.emit("task_assigned", {
+                "task_id": 1, "task_title": "baseline", "project_code": "mediation",
+                "assignment_id": 1, "role": "R", "assignee": {"kind": "org_unit", "id": 1}},
+                regions=["KZ-61"])
+            self.uow.commit()
+
+
+def _config(component, amqp_uri, url):
+    return settings.nameko_config(component, AMQP_URI=amqp_uri, DATABASE_URL=url,
+                                  OUTBOX_POLL_INTERVAL=0.5)
+
+
+@contextmanager
+def platform(amqp_uri, urls):
+    """Registry, projects and the baseline service in this process; the probe in another."""
+    configure("bench", level="WARNING", fmt="console")
+    runners = []
+    for cls, component, url in ((RegistryService, "registry", urls["registry"]),
+                                (ProjectsService, "projects", urls["projects"]),
+                                (Baseline, "projects", urls["baseline"])):
+        runner = ServiceRunner(_config(component, amqp_uri, url))
+        runner.add_service(cls)
+        runner.start()
+        runners.append(runner)
+    Counter.start(amqp_uri, urls["baseline"])
+    try:
+        yield _config("projects", amqp_uri, urls["projects"])
+    finally:
+        Counter.stop()
+        for runner in runners:
+            runner.kill()
+
+
+def run_probe(amqp_uri, url):
+    """The probe process: run until terminated."""
+    import signal
+
+    configure("bench-probe", level="WARNING", fmt="console")
+    runner = ServiceRunner(_config("projects", amqp_uri, url))
+    runner.add_service(Probe)
+    runner.start()
+    print("ready 1 0", flush=True)
+    stopped = eventlet.event.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.send(True))
+    stopped.wait()
+    runner.kill()
+
+
+@contextmanager
+def proxy(config, service="projects"):
+    with ServiceRpcProxy(service, config, context_data={"actor": ADMIN}, timeout=300) as remote:
+        yield remote
+
+
+def baselines(config, runs=20):
+    """Median bare RPC round trip and bare event round trip (commit -> consumed), in ms."""
+    with proxy(config, "bench_baseline") as baseline:
+        baseline.ping()
+        rpc_times, event_times = [], []
+        for _ in range(runs):
+            started = time.perf_counter()
+            baseline.ping()
+            rpc_times.append(time.perf_counter() - started)
+        for n in range(runs):
+            started = time.time()
+            baseline.emit()
+            event_times.append(Counter.wait_for("baseline", n + 1) - started)
+    return statistics.median(rpc_times) * 1000, statistics.median(event_times) * 1000
+
+
+def wait_published(url, timeout=120):
+    """The unix time the projects outbox has nothing left to publish (polled every 50 ms,
+    so as not to slow the relay it measures)."""
+    import sqlalchemy as sa
+
+    from kelisim.db.tables import platform_tables
+
+    outbox = platform_tables(sa.MetaData())[0]
+    engine = make_engine(url)
+    deadline = time.time() + timeout
+    try:
+        while True:
+            with engine.connect() as conn:
+                pending = conn.scalar(sa.select(sa.func.count()).select_from(outbox)
+                                      .where(outbox.c.published_at.is_(None)))
+            if not pending:
+                return time.time()
+            if time.time() > deadline:
+                raise TimeoutError(f"{pending} events still unpublished")
+            eventlet.sleep(0.05)
+    finally:
+        engine.dispose()
+
+
+def report(name, seconds, baseline_ms, baseline_name, target_s):
+    verdict = "ok" if seconds < target_s else "OVER TARGET"
+    print(f"{name:<52} {seconds * 1000:9.1f} ms   (baseline {baseline_name} "
+          f"{baseline_ms:6.2f} ms; target < {target_s * 1000:.0f} ms: {verdict})", flush=True)
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["probe"]:
+    run_probe(sys.argv[2], sys.argv[3])

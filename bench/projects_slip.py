@@ -1,0 +1,148 @@
+"""A slip at the head of a 10 000-task dependency graph spread over the 20 regions: an RGU
+milestone precedes, in every region, 50 layers of 10 tasks (each waits for two of the
+layer before). Moving the milestone 5 working days later reschedules all 10 000.
+
+Figures: the recompute (graph loaded and rescheduled, in this process, as the service does
+it), the whole change over RPC (recompute, writes, history, 10 001 outbox rows, commit),
+and the time until every deadline_slipped event is published and consumed.
+Targets: recompute under 0.5 s; every deadline_slipped published under 5 s.
+
+    .venv/bin/python bench/projects_slip.py [--postgres]
+"""
+import time
+from datetime import date
+
+from projects_common import (
+    Counter, arguments, baselines, databases, platform, proxy, report, vhost, wait_published)
+from sqlalchemy.orm import sessionmaker
+
+from kelisim.context import Context
+from kelisim.db.engine import make_engine
+from kelisim.db.types import utcnow
+from kelisim.db.uow import UnitOfWork
+from services.projects.adapters import orm
+from services.projects.adapters.repository import ProjectsRepository
+from services.projects.domain.schedule import Graph, Node
+from services.projects.service_layer import scheduling
+from services.projects.service_layer.common import work_calendar
+
+REGIONS = ("KZ-10", "KZ-11", "KZ-15", "KZ-19", "KZ-23", "KZ-27", "KZ-31", "KZ-33", "KZ-35",
+           "KZ-39", "KZ-43", "KZ-47", "KZ-55", "KZ-59", "KZ-61", "KZ-62", "KZ-63", "KZ-71",
+           "KZ-75", "KZ-79")
+LAYERS, WIDTH, YEAR, PROJECT = 50, 10, 2027, "mediation"
+
+
+def build_graph(url):
+    """Insert the plans, tasks, dependencies and (A, R) assignments; return the head's id."""
+    calendar = work_calendar()
+    engine = make_engine(url)
+    start = calendar.on_or_after(date(YEAR, 1, 11))
+    with engine.begin() as conn:
+        def plan(scope, region, unit):
+            return conn.execute(orm.plans.insert().values(
+                project_code=PROJECT, year=YEAR, scope=scope, region_code=region,
+                org_unit_id=unit, org_unit_name=f"KGU {scope}", status="in_progress",
+                expected_results="", start_date=start, version=1)).inserted_primary_key[0]
+
+        rgu_plan = plan("RGU", None, 1)
+        nodes, deps, rows, key_of = [], [], [], {}
+        head = ("RGU", 0, 0)
+        nodes.append(Node(head, start, start, 0, kind="milestone"))
+        for n, region in enumerate(REGIONS):
+            for layer in range(LAYERS):
+                for i in range(WIDTH):
+                    key = (region, layer, i)
+                    duration = 1 + (layer + i) % 3
+                    nodes.append(Node(key, start, calendar.finish(start, duration), duration))
+                    if layer == 0:
+                        deps.append((head, key, 0))
+                    else:
+                        deps.append(((region, layer - 1, i), key, 0))
+                        deps.append(((region, layer - 1, (i + 1) % WIDTH), key, 1))
+        graph = Graph(nodes, deps)
+        graph.reschedule(calendar, only=[n.id for n in nodes])
+        plans = {region: plan(region, region, n + 2) for n, region in enumerate(REGIONS)}
+        for node in nodes:
+            region = node.id[0]
+            rows.append({
+                "plan_id": rgu_plan if region == "RGU" else plans[region], "project_code": PROJECT,
+                "year": YEAR, "region_code": None if region == "RGU" else region,
+                "template_key": f"bench.{node.id[1]}.{node.id[2]}", "kind": node.kind,
+                "title": f"Задача {node.id[1]}.{node.id[2]}", "description": "",
+                "start_date": node.start, "due_date": node.due, "duration": node.duration,
+                "scheduling": "auto", "status": "planned", "progress": 0, "version": 1})
+        conn.execute(orm.tasks.insert(), rows)
+        for task_id, template_key, region in conn.execute(
+                orm.tasks.select().with_only_columns(orm.tasks.c.id, orm.tasks.c.template_key,
+                                                     orm.tasks.c.region_code)
+                .where(orm.tasks.c.year == YEAR)):
+            _, layer, i = template_key.split(".")
+            key_of[(region or "RGU", int(layer), int(i))] = task_id
+        conn.execute(orm.dependencies.insert(), [
+            {"predecessor_id": key_of[p], "successor_id": key_of[s], "lag": lag}
+            for p, s, lag in deps])
+        assignments = []
+        for key, task_id in key_of.items():
+            region = None if key[0] == "RGU" else key[0]
+            unit = 1 if region is None else plans[region]
+            assignments.append({"task_id": task_id, "role": "A", "assignee_kind": "org_unit",
+                                "assignee_id": unit, "assignee_name": "KGU",
+                                "region_code": region})
+            assignments.append({"task_id": task_id, "role": "R", "assignee_kind": "structure",
+                                "assignee_id": 1000 + unit, "assignee_name": "Совет медиации",
+                                "region_code": region})
+        conn.execute(orm.assignments.insert(), assignments)
+    engine.dispose()
+    return key_of[head], len(nodes)
+
+
+def recompute_seconds(url, head_id, new_due):
+    """The service's recompute alone: load the graph, move the head, reschedule (no writes)."""
+    engine = make_engine(url)
+    uow = UnitOfWork(sessionmaker(engine), Context(), ProjectsRepository)
+    try:
+        with uow:
+            started = time.perf_counter()
+            graph, _ = scheduling.load_graph(uow.repo, PROJECT, YEAR)
+            graph.nodes[head_id].start = graph.nodes[head_id].due = new_due
+            moves = graph.reschedule(work_calendar(), [head_id])
+            return time.perf_counter() - started, len(moves), utcnow()
+    finally:
+        engine.dispose()
+
+
+def main():
+    args = arguments(__doc__)
+    with vhost() as amqp_uri, databases(args.postgres) as urls:
+        head_id, size = build_graph(urls["projects"])
+        with platform(amqp_uri, urls) as config:
+            rpc_ms, event_ms = baselines(config)
+            print(f"baselines: bare RPC round trip {rpc_ms:.2f} ms, bare event round trip "
+                  f"(commit to consumed) {event_ms:.2f} ms "
+                  f"({'PostgreSQL' if args.postgres else 'SQLite'}); graph of {size} tasks",
+                  flush=True)
+            with proxy(config) as projects:
+                head = projects.get_task(head_id)
+                new_due = work_calendar().add(date.fromisoformat(head["due_date"]), 5)
+                alone, moved, _ = recompute_seconds(urls["projects"], head_id, new_due)
+                started = time.time()
+                result = projects.update_task(head_id, {
+                    "version": head["version"], "due_date": new_due.isoformat(),
+                    "reason": "bench: the methodology is approved a week late"})
+                answered = time.time()
+                published = wait_published(urls["projects"], timeout=300)
+                consumed = Counter.wait_for("deadline_slipped", len(result["rescheduled"]) + 1,
+                                            timeout=300)
+        print(f"slip: {len(result['rescheduled'])} tasks rescheduled "
+              f"({moved} in the recompute alone), one deadline_slipped each plus the head's")
+        report("recompute (load graph + reschedule)", alone, rpc_ms, "RPC", 0.5)
+        report("slip over RPC (recompute, writes, outbox, commit)", answered - started, rpc_ms,
+               "RPC", 5.0)
+        report("slip until every deadline_slipped published", published - started, event_ms,
+               "event", 5.0)
+        report("slip until every deadline_slipped consumed", consumed - started, event_ms,
+               "event", 5.0)
+
+
+if __name__ == "__main__":
+    main()
