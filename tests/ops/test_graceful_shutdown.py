@@ -78,7 +78,7 @@ def test_sigterm_finishes_the_event_in_flight_and_loses_nothing(amqp_uri, tmp_pa
     first = start(amqp_uri, marks, port)
     try:
         until(lambda: ready(port) == 200)
-        in_flight, *waiting = publish(amqp_uri, ["slow-2", "slow-0.1", "slow-0.1"])
+        in_flight, *waiting = publish(amqp_uri, ["slow-4", "slow-0.1", "slow-0.1"])
         until(lambda: f"started {in_flight}" in lines(marks))
 
         first.send_signal(signal.SIGTERM)
