@@ -1,9 +1,8 @@
 """What every nameko service class declares, written once."""
-from nameko.rpc import rpc
-
 from kelisim.context import RequestContext
 from kelisim.gauges import BackgroundGauges
 from kelisim.metrics import EntrypointMetrics
+from kelisim.rpc import rpc
 
 
 class ServiceBase:

@@ -13,9 +13,9 @@ from kombu.entity import PERSISTENT_DELIVERY_MODE
 from nameko.amqp.publish import Publisher
 from nameko.events import EventHandler
 from nameko.exceptions import ContainerBeingKilled
-from nameko.messaging import QueueConsumer
 
 from kelisim import metrics
+from kelisim.consumer import SettlingQueueConsumer
 from kelisim.events import topology
 from kelisim.events.envelope import MalformedEvent, parse_envelope
 from kelisim.logging import get_logger
@@ -23,53 +23,15 @@ from kelisim.logging import get_logger
 log = get_logger(__name__)
 
 
-class DeadLetteringQueueConsumer(QueueConsumer):
-    """nameko's shared consumer, but a body that cannot even be decoded is dead-lettered.
+class DeadLetteringQueueConsumer(SettlingQueueConsumer):
+    """The shared consumer of event handlers: a body that cannot even be decoded is
+    dead-lettered.
 
     Without ``on_decode_error`` kombu raises out of its receive loop and the message
     is lost or redelivered forever; here it goes to the handler's dead-letter queue.
-
-    An ack or requeue on a connection the broker has just dropped is left to the broker,
-    which redelivers the message (a repeat the event id absorbs): nameko 2.14 only catches
-    py-amqp's own ConnectionError there, py-amqp 5 raises the socket's, and the worker's
-    error killed the whole service when RabbitMQ restarted under it.
-
-    On a graceful stop nameko closes the connection as soon as the last consumer is
-    cancelled, so a handler still running could not ack and its event went back to the
-    queue to be handled again. The connection here stays open until every message
-    delivered on it is settled (acked or requeued).
     """
 
-    def __init__(self):
-        super().__init__()
-        self._unsettled = set()  # delivery tags on the current connection
-
-    def handle_message(self, provider, body, message):
-        self._unsettled.add(message.delivery_tag)
-        super().handle_message(provider, body, message)
-
-    def ack_message(self, message):
-        self._unsettled.discard(message.delivery_tag)
-        try:
-            super().ack_message(message)
-        except OSError as exc:
-            log.warning("could not acknowledge: the broker will redeliver", error=repr(exc))
-
-    def requeue_message(self, message):
-        self._unsettled.discard(message.delivery_tag)
-        try:
-            super().requeue_message(message)
-        except OSError as exc:
-            log.warning("could not requeue: the broker will redeliver", error=repr(exc))
-
-    def on_iteration(self):
-        self._cancel_consumers_if_requested()
-        if not self._consumers and not self._unsettled:
-            self.should_stop = True
-
     def get_consumers(self, consumer_cls, channel):
-        # called on every (re)connection: deliveries of a lost connection are the broker's again
-        self._unsettled.clear()
         consumers = super().get_consumers(consumer_cls, channel)
         for provider, consumer in self._consumers.items():
             consumer.on_decode_error = provider.handle_undecodable

@@ -6,11 +6,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from kelisim.events.handler import DeadLetteringQueueConsumer
+from kelisim.consumer import SettlingQueueConsumer
 
 
 class DroppedMessage:
     channel = SimpleNamespace(connection=object())  # nameko only tries on a live channel
+    delivery_tag = 7
 
     def __init__(self, error):
         self.error = error
@@ -25,6 +26,8 @@ class DroppedMessage:
 @pytest.mark.parametrize("error", [ConnectionResetError(104, "Connection reset by peer"),
                                    BrokenPipeError(32, "Broken pipe")])
 def test_an_ack_or_requeue_on_a_dropped_connection_is_left_to_the_broker(error):
-    consumer = DeadLetteringQueueConsumer()
-    consumer.ack_message(DroppedMessage(error))
-    consumer.requeue_message(DroppedMessage(error))
+    consumer = SettlingQueueConsumer()
+    for settle in (consumer.ack_message, consumer.requeue_message):
+        consumer._unsettled.add(DroppedMessage.delivery_tag)
+        settle(DroppedMessage(error))  # does not raise
+        assert not consumer._unsettled  # nor holds up a graceful stop

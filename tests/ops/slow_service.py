@@ -2,7 +2,8 @@
 (``python -m tests.ops.slow_service PORT``), for tests/ops/test_graceful_shutdown.py.
 
 Each event's ``full_name`` is ``slow-<seconds>``; the handler appends ``started <id>`` and
-``finished <id>`` lines to the file named by ``SLOW_MARKS``.
+``finished <id>`` lines to the file named by ``SLOW_MARKS``; the ``pause`` RPC does the same
+with the name it is given.
 """
 import kelisim  # noqa: F401  (quiets eventlet's deprecation notice before importing it)
 import eventlet
@@ -16,6 +17,7 @@ from kelisim import config  # noqa: E402
 from kelisim.cli.serve import run  # noqa: E402
 from kelisim.events.handler import on_event  # noqa: E402
 from kelisim.exporter import Exporter  # noqa: E402
+from kelisim.rpc import rpc  # noqa: E402
 
 
 def mark(what, event_id):
@@ -31,6 +33,13 @@ class Slow:
         mark("started", event.id)
         eventlet.sleep(float(event.data["full_name"].split("-")[1]))
         mark("finished", event.id)
+
+    @rpc
+    def pause(self, name, seconds):
+        mark("started", name)
+        eventlet.sleep(seconds)
+        mark("finished", name)
+        return name
 
 
 if __name__ == "__main__":

@@ -1,15 +1,18 @@
 """SIGTERM on a service process: the readiness probe turns 503, the handler in flight
 finishes and acknowledges its event, the events not started stay on the broker, and a
-new process handles them; each event is handled once, nothing is lost or left unacked."""
+new process handles them; each event is handled once, nothing is lost or left unacked.
+An RPC call in flight is answered and its request acknowledged, not run again."""
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import requests
 from kombu import Connection
 from kombu.entity import PERSISTENT_DELIVERY_MODE
+from nameko.standalone.rpc import ClusterRpcProxy
 
 from kelisim.events import topology
 from kelisim.events.envelope import new_envelope
@@ -58,15 +61,15 @@ def until(predicate, timeout=30):
     raise AssertionError(f"timed out waiting for {predicate}")
 
 
-def queue_state(amqp_uri):
+def queue_state(amqp_uri, queue=QUEUE):
     vhost = amqp_uri.rsplit("/", 1)[1]
     listed = subprocess.run(
         ["rabbitmqctl", "-q", "list_queues", "-p", vhost, "name", "messages_ready",
          "messages_unacknowledged", "consumers"],
         check=True, capture_output=True, text=True, timeout=60).stdout
     rows = {line.split()[0]: tuple(int(n) for n in line.split()[1:])
-            for line in listed.splitlines() if line.startswith("evt-")}
-    return rows[QUEUE]
+            for line in listed.splitlines() if line.startswith(("evt-", "rpc-"))}
+    return rows[queue]
 
 
 def lines(marks):
@@ -101,3 +104,30 @@ def test_sigterm_finishes_the_event_in_flight_and_loses_nothing(amqp_uri, tmp_pa
     finished = [line for line in lines(marks) if line.startswith("finished")]
     assert sorted(finished) == sorted(f"finished {i}" for i in [in_flight, *waiting])
     assert queue_state(amqp_uri) == (0, 0, 0)
+
+
+def test_sigterm_answers_the_rpc_call_in_flight_and_acknowledges_it(amqp_uri, tmp_path):
+    marks, port = tmp_path / "marks", free_port()
+    replies = []
+    service = start(amqp_uri, marks, port)
+    try:
+        until(lambda: ready(port) == 200)
+
+        def call():
+            with ClusterRpcProxy({"AMQP_URI": amqp_uri, "serializer": "json"}) as cluster:
+                replies.append(cluster.slow.pause("call-1", 4))
+
+        caller = threading.Thread(target=call)
+        caller.start()
+        until(lambda: "started call-1" in lines(marks))
+        service.send_signal(signal.SIGTERM)
+        until(lambda: ready(port) in (503, None))
+        caller.join(timeout=30)
+        assert service.wait(timeout=30) == 0
+    finally:
+        if service.poll() is None:
+            service.kill()
+    assert replies == ["call-1"]
+    assert lines(marks) == ["started call-1", "finished call-1"]
+    # nameko's own consumer closed its connection before the ack: (1, 0, 0), run again later
+    assert queue_state(amqp_uri, "rpc-slow") == (0, 0, 0)

@@ -5,13 +5,13 @@ webhooks) and goes to the regional stream; registry events go to the stream and
 refresh the cached directory of recipients.
 """
 from kombu import Queue
-from nameko.messaging import consume
-from nameko.rpc import rpc
 
+from kelisim.consumer import consume
 from kelisim.db.provider import Database
 from kelisim.db.types import utcnow
 from kelisim.errors import KelisimError
 from kelisim.events.handler import on_event
+from kelisim.rpc import rpc
 from kelisim.service import ServiceBase
 from services.notifications import metrics
 from services.notifications.adapters.dead_letters import REDELIVER_QUEUE

@@ -2,13 +2,14 @@
 service layer. A timer finds overdue tasks; the registry is asked over RPC."""
 from datetime import date
 
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
 from kelisim.config import env
 from kelisim.db.provider import Database
 from kelisim.errors import KelisimError
 from kelisim.gauges import BackgroundGauges
+from kelisim.rpc import rpc
 from kelisim.service import ServiceBase
 from services.projects import metrics as programme_metrics
 from services.projects.adapters.orm import start_mappers

@@ -153,8 +153,8 @@ def create_task(uow, plan_id, data):
         moves = []
         if parent is not None:
             graph, rows = scheduling.load_graph(repo, plan.project_code, plan.year)
-            moves = scheduling.propagate(uow, graph, rows, plan.project_code, calendar,
-                                         cause=task.id, reason="a subtask was added")
+            scheduling.propagate(uow, graph, rows, plan.project_code, calendar,
+                                 cause=task.id, reason="a subtask was added")
         uow.commit()
         uow.session.expire_all()
         return dump_task(repo, repo.task(task.id))

@@ -1,8 +1,7 @@
 """The registry's nameko entrypoints: each builds its arguments and calls the service layer."""
-from nameko.rpc import rpc
-
 from kelisim.db.provider import Database
 from kelisim.errors import KelisimError
+from kelisim.rpc import rpc
 from kelisim.service import ServiceBase
 from services.registry.adapters.orm import start_mappers
 from services.registry.adapters.repository import RegistryRepository

@@ -1,7 +1,6 @@
 """The reports service's nameko entrypoints: each builds its arguments and calls the service layer."""
 from datetime import date
 
-from nameko.rpc import rpc
 from nameko.timer import Timer
 
 from kelisim.config import env
@@ -9,6 +8,7 @@ from kelisim.db.provider import Database
 from kelisim.errors import KelisimError
 from kelisim.events.handler import on_event
 from kelisim.gauges import BackgroundGauges
+from kelisim.rpc import rpc
 from kelisim.service import ServiceBase
 from services.reports import metrics as collection_metrics
 from services.reports.adapters.orm import start_mappers
