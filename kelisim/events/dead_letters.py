@@ -2,9 +2,9 @@
 from amqp.exceptions import NotFound
 from kombu import Connection, Exchange
 from kombu.entity import PERSISTENT_DELIVERY_MODE
-from kombu.pools import connections
 
 from kelisim.events import topology
+from kelisim.events.pool import pooled_connection
 
 DEFAULT_EXCHANGE = Exchange("", type="direct")
 
@@ -27,7 +27,7 @@ def waiting(amqp_uri, service):
     Uses kombu's connection pool, so a process asking every few seconds keeps one
     connection open rather than opening one each time.
     """
-    with connections[Connection(amqp_uri)].acquire(block=True, timeout=10) as conn:
+    with pooled_connection(amqp_uri, timeout=10) as conn:
         channel = conn.channel()
         try:
             return _queue(channel, service).queue_declare(passive=True).message_count

@@ -9,8 +9,9 @@ import time
 from contextlib import contextmanager
 
 from amqp.exceptions import MessageNacked
-from kombu import Connection, Producer
-from kombu.pools import connections
+from kombu import Producer
+
+from kelisim.events.pool import pooled_connection
 
 
 class ConfirmedBatchPublisher:
@@ -22,48 +23,41 @@ class ConfirmedBatchPublisher:
     @contextmanager
     def batch(self):
         """Yield ``publish(payload, **kwargs)``; on exit every message is confirmed or it raises."""
-        with connections[Connection(self.amqp_uri)].acquire(block=True) as conn:
-            try:
-                channel = conn.channel()
-                channel.confirm_select()
-                pending, nacked = set(), []
+        with pooled_connection(self.amqp_uri) as conn:
+            channel = conn.channel()
+            channel.confirm_select()
+            pending, nacked = set(), []
 
-                def on_ack(tag, multiple):
-                    if multiple:
-                        pending.difference_update([t for t in pending if t <= tag])
-                    else:
-                        pending.discard(tag)
+            def on_ack(tag, multiple):
+                if multiple:
+                    pending.difference_update([t for t in pending if t <= tag])
+                else:
+                    pending.discard(tag)
 
-                def on_nack(tag, multiple):
-                    nacked.append(tag)
-                    on_ack(tag, multiple)
+            def on_nack(tag, multiple):
+                nacked.append(tag)
+                on_ack(tag, multiple)
 
-                channel.events["basic_ack"].add(on_ack)
-                channel.events["basic_nack"].add(on_nack)
-                producer = Producer(channel, serializer=self.serializer)
-                tags = itertools.count(1)
+            channel.events["basic_ack"].add(on_ack)
+            channel.events["basic_nack"].add(on_nack)
+            producer = Producer(channel, serializer=self.serializer)
+            tags = itertools.count(1)
 
-                def publish(payload, **kwargs):
-                    tag = next(tags)
-                    pending.add(tag)
-                    producer.publish(payload, **kwargs)
+            def publish(payload, **kwargs):
+                tag = next(tags)
+                pending.add(tag)
+                producer.publish(payload, **kwargs)
 
-                yield publish
-                deadline = time.monotonic() + self.confirm_timeout
-                while pending:
-                    remaining = deadline - time.monotonic()
-                    if remaining <= 0:
-                        raise TimeoutError(f"{len(pending)} events not confirmed by the broker")
-                    conn.drain_events(timeout=remaining)
-                if nacked:
-                    raise MessageNacked(f"the broker refused {len(nacked)} events")
-            except Exception:
-                # A connection the broker dropped must not go back to the pool as it is:
-                # collect it, so the next batch connects afresh.
-                conn.collect()
-                raise
-            else:
-                channel.close()
+            yield publish
+            deadline = time.monotonic() + self.confirm_timeout
+            while pending:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError(f"{len(pending)} events not confirmed by the broker")
+                conn.drain_events(timeout=remaining)
+            if nacked:
+                raise MessageNacked(f"the broker refused {len(nacked)} events")
+            channel.close()
 
     def publish(self, payload, **kwargs):
         with self.batch() as publish:

@@ -6,6 +6,7 @@ the notifications code: for a ``task_assigned`` event, the KGU of each region it
 plus the assignee's org unit when the role is Responsible or Accountable.
 """
 import json
+import subprocess
 import time
 from collections import Counter
 
@@ -78,6 +79,14 @@ def expected_inbox(registry_url, envelopes):
     return expected
 
 
+def queues(amqp_uri):
+    """``rabbitmqctl list_queues`` of the vhost: name, ready, unacked, consumers."""
+    return subprocess.run(
+        ["rabbitmqctl", "-q", "list_queues", "-p", amqp_uri.rsplit("/", 1)[1], "name",
+         "messages_ready", "messages_unacknowledged", "consumers"],
+        capture_output=True, text=True, timeout=60).stdout
+
+
 def dead_letter_counts(amqp_uri):
     return {service: dead_letters.count(amqp_uri, service) for service in SERVICES}
 
@@ -89,9 +98,13 @@ def assert_settled(platform, envelopes, timeout=120, dead=None):
     urls = platform.urls
     notifications = urls["notifications"]
     wanted = {envelope["id"] for envelope in envelopes}
-    wait_until(lambda: wanted <= set(received_ids(notifications)), timeout,
-               f"notifications to take in {len(wanted)} events "
-               f"(has {len(wanted & set(received_ids(notifications)))})")
+    try:
+        wait_until(lambda: wanted <= set(received_ids(notifications)), timeout,
+                   f"notifications to take in {len(wanted)} events")
+    except AssertionError as exc:  # say where they are: the queues, and the services' logs
+        has = len(wanted & set(received_ids(notifications)))
+        raise AssertionError(f"{exc} (has {has})\n{queues(platform.amqp_uri)}\n"
+                             f"{platform.log_tail()}") from None
     for service in SERVICES:
         if service in urls:
             wait_until(lambda: unpublished(urls[service]) == 0, 30,

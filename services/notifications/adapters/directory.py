@@ -5,10 +5,11 @@ never holds a region-scoped answer; callers apply their own access rules.
 """
 import time
 
-from nameko.rpc import RpcProxy, ServiceProxy
+from nameko.rpc import ServiceProxy
 
 from kelisim.context import ACTOR_KEY, SYSTEM_ACTOR
 from kelisim.errors import NotFound
+from kelisim.rpc import TimedRpcProxy
 from services.notifications.settings import from_config
 
 
@@ -100,9 +101,10 @@ class RegistryDirectory:
         self.cache.clear()
 
 
-class Directory(RpcProxy):
+class Directory(TimedRpcProxy):
     """``directory = Directory()``: a :class:`RegistryDirectory` per worker, one cache per
-    container, kept ``directory_ttl`` seconds (KELISIM_DIRECTORY_TTL, default 300)."""
+    container, kept ``directory_ttl`` seconds (KELISIM_DIRECTORY_TTL, default 300).
+    A registry that does not answer in ``RPC_TIMEOUT`` fails the handler, to be retried."""
 
     def __init__(self, ttl=None, **options):
         super().__init__("registry", **options)
@@ -117,4 +119,4 @@ class Directory(RpcProxy):
     def get_dependency(self, worker_ctx):
         proxy = ServiceProxy(_AsSystem(worker_ctx), self.target_service,
                              self.rpc_reply_listener, **self.options)
-        return RegistryDirectory(proxy, self.cache)
+        return RegistryDirectory(self.timed(proxy), self.cache)

@@ -2,14 +2,13 @@
 service layer. A timer finds overdue tasks; the registry is asked over RPC."""
 from datetime import date
 
-from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
 from kelisim.config import env
 from kelisim.db.provider import Database
 from kelisim.errors import KelisimError
 from kelisim.gauges import BackgroundGauges
-from kelisim.rpc import rpc
+from kelisim.rpc import TimedRpcProxy, rpc
 from kelisim.service import ServiceBase
 from services.projects import metrics as programme_metrics
 from services.projects.adapters.orm import start_mappers
@@ -28,7 +27,7 @@ OVERDUE_SCAN_SECONDS = float(env("KELISIM_OVERDUE_SCAN_SECONDS", 900))
 class ProjectsService(ServiceBase):
     name = "projects"
     uow = Database(repositories=ProjectsRepository)
-    registry_rpc = RpcProxy("registry")
+    registry_rpc = TimedRpcProxy("registry")
     gauges = BackgroundGauges(programme_metrics.refresh)
 
     @property

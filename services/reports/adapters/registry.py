@@ -1,8 +1,8 @@
 """The registry, asked defensively: a missing or slow registry means "no answer", not a hang."""
 import eventlet
-from nameko.rpc import RpcProxy
 
 from kelisim.logging import get_logger
+from kelisim.rpc import RpcProxy
 
 log = get_logger(__name__)
 REPORTING_KINDS = ("kgu", "kgu_branch", "house_of_friendship")
