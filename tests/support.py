@@ -1,5 +1,7 @@
-"""What the unit tests of every service share: actors, regions, migrated SQLite copies."""
+"""What the tests of every service share: actors, regions, migrated SQLite copies, polling."""
 import shutil
+
+import eventlet
 
 from sqlalchemy.orm import sessionmaker
 
@@ -48,3 +50,14 @@ def units_of_work(sessions, component, repositories, default_actor=ADMIN):
         return UnitOfWork(sessions, context=context, repositories=repositories)
 
     return make
+
+
+def wait_for(predicate, timeout=10, interval=0.02):
+    """Poll ``predicate`` (yielding to other greenthreads) until it returns something truthy;
+    fail after ``timeout`` s."""
+    with eventlet.Timeout(timeout, exception=AssertionError(f"timed out waiting: {predicate}")):
+        while True:
+            value = predicate()
+            if value:
+                return value
+            eventlet.sleep(interval)

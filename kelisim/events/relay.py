@@ -52,28 +52,13 @@ class OutboxRelay:
         return rows
 
     def publish_pending(self):
-        """Publish one batch; return how many events the broker confirmed."""
+        """Publish one batch; return how many events the broker confirmed: all the rows
+        claimed, confirmed together, or none (released together, to be tried again)."""
         rows = self._claim()
-        batch = getattr(self.publisher, "batch", None)
-        if batch is not None and rows:
-            return self._publish_batch(batch, rows)
-        published = []
+        if not rows:
+            return 0
         try:
-            for row in rows:
-                self.publisher.publish(row.envelope, **self._message(row))
-                published.append(row.id)
-                metrics.event_published(self.service, row.event_type, row.envelope)
-        except Exception as exc:
-            self._release([r.id for r in rows if r.id not in set(published)], repr(exc))
-            raise
-        finally:
-            self._mark_published(published)
-        return len(published)
-
-    def _publish_batch(self, batch, rows):
-        """All rows confirmed together, or released together."""
-        try:
-            with batch() as publish:
+            with self.publisher.batch() as publish:
                 declared = set()  # declaring an exchange once per batch is enough
                 for row in rows:
                     message = self._message(row)

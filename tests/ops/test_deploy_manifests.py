@@ -6,7 +6,6 @@ check-deploy installs them), docker-compose v1 and kubernetes-validate accept th
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 

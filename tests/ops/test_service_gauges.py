@@ -9,9 +9,9 @@ from prometheus_client import REGISTRY
 from kelisim.events.relay import RelayLoop
 from kelisim.gauges import BackgroundGauges
 from tests.integration.events.conftest import (  # noqa: F401  (fixtures)
-    PROBE_QUEUE, Probe, broker, dbs, emit, emit_with, fresh_deliveries, producer, start,
-    wait_for)
+    PROBE_QUEUE, Probe, broker, dbs, emit, emit_with, fresh_deliveries, producer, start)
 from tests.integration.registry.conftest import quick_consumer_shutdown  # noqa: F401
+from tests.support import wait_for
 
 
 class GaugedProbe(Probe):

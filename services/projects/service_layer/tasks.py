@@ -150,7 +150,6 @@ def create_task(uow, plan_id, data):
         uow.flush()
         record(uow, "task", task.id, "create", changes_of({}, snapshot(task)), plan_id=plan.id)
         emit_assigned(uow, task, accountable)
-        moves = []
         if parent is not None:
             graph, rows = scheduling.load_graph(repo, plan.project_code, plan.year)
             scheduling.propagate(uow, graph, rows, plan.project_code, calendar,

@@ -75,16 +75,6 @@ class Probe:
         return "handled"
 
 
-def wait_for(predicate, timeout=10, interval=0.02):
-    """Poll ``predicate`` until it returns something truthy; fail after ``timeout`` s."""
-    with eventlet.Timeout(timeout, exception=AssertionError(f"timed out waiting: {predicate}")):
-        while True:
-            value = predicate()
-            if value:
-                return value
-            eventlet.sleep(interval)
-
-
 @pytest.fixture(autouse=True)
 def fresh_deliveries():
     DELIVERIES.clear()

@@ -8,7 +8,8 @@ from prometheus_client import REGISTRY
 from kelisim.events.envelope import new_envelope
 
 from tests.integration.events.conftest import (
-    AUDIT, DELIVERIES, OUTBOX, PROBE_QUEUE, PROCESSED, Probe, wait_for)
+    AUDIT, DELIVERIES, OUTBOX, PROBE_QUEUE, PROCESSED, Probe)
+from tests.support import wait_for
 
 
 def consumed(outcome):

@@ -4,7 +4,8 @@ import json
 
 from kelisim.events.envelope import new_envelope
 
-from tests.integration.events.conftest import DELIVERIES, PROBE_QUEUE, wait_for
+from tests.integration.events.conftest import DELIVERIES, PROBE_QUEUE
+from tests.support import wait_for
 
 DEAD_LETTERS = "kelisim.dead-letter.probe"
 

@@ -37,15 +37,6 @@ FAST = {"webhook_retry": {"first_delay": 0.05, "factor": 2, "max_delay": 0.4, "w
         "dispatch_interval": 0.2, "webhook_timeout": 2.0}
 
 
-def wait_for(predicate, timeout=10, interval=0.02):
-    with eventlet.Timeout(timeout, exception=AssertionError(f"timed out waiting: {predicate}")):
-        while True:
-            value = predicate()
-            if value:
-                return value
-            eventlet.sleep(interval)
-
-
 def on_database(url, repositories, action):
     engine = make_engine(url)
     try:

@@ -6,7 +6,8 @@ from kombu import Connection, Exchange, Queue
 from prometheus_client import REGISTRY
 
 from services.notifications.domain import signing
-from tests.integration.notifications.conftest import TURKISTAN, task_assigned, wait_for
+from tests.integration.notifications.conftest import TURKISTAN, task_assigned
+from tests.support import wait_for
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

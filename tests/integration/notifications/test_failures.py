@@ -7,7 +7,8 @@ from kelisim.events import dead_letters, topology
 from services.notifications.entrypoints.service import NotificationsService
 from services.registry.entrypoints.service import RegistryService
 from tests.integration.notifications.conftest import (
-    FAST, TURKISTAN, task_assigned, wait_for)
+    FAST, TURKISTAN, task_assigned)
+from tests.support import wait_for
 
 
 def test_an_unreachable_smtp_server_holds_back_nothing_else(

@@ -3,7 +3,8 @@ from datetime import datetime, timedelta, timezone
 
 from services.notifications.entrypoints.service import NotificationsService
 from tests.integration.gateway.helpers import API, kgu_id, ok, problem
-from tests.integration.notifications.conftest import FAST, task_assigned, wait_for
+from tests.integration.notifications.conftest import FAST, task_assigned
+from tests.support import wait_for
 
 REPORT = {"report_id": 5, "template_code": "quarterly", "template_title": "Тоқсандық есеп",
           "period": "2026-Q1", "region_code": "KZ-61", "due_date": "2026-04-10", "days_left": 5}

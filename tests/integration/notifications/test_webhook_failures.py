@@ -6,7 +6,8 @@ from prometheus_client import REGISTRY
 from kelisim.cli.main import main
 from kelisim.events import dead_letters, topology
 from services.notifications.domain import signing
-from tests.integration.notifications.conftest import TURKISTAN, task_assigned, wait_for
+from tests.integration.notifications.conftest import TURKISTAN, task_assigned
+from tests.support import wait_for
 
 
 def assignment(publish, kgu, task_id=1):

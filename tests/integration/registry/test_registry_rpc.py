@@ -9,7 +9,7 @@ from kelisim.db.tables import platform_tables
 from kelisim.errors import Conflict, Forbidden, Invalid, NotFound, StaleVersion
 from kelisim.events.envelope import parse_envelope
 
-from tests.integration.events.conftest import wait_for
+from tests.support import wait_for
 from tests.integration.registry.conftest import COORDINATOR, OBSERVER
 
 OUTBOX = platform_tables(sa.MetaData())[0]

@@ -14,22 +14,12 @@ from services.registry.adapters.repository import RegistryRepository
 from services.registry.entrypoints.service import RegistryService
 from services.registry.service_layer.reference import load_reference_data
 from services.reports.adapters.repository import ReportsRepository
-from services.reports.entrypoints.service import ReportsService
 from tests.integration.gateway.conftest import start_gateway  # noqa: F401  (a fixture)
+from tests.support import wait_for
 
 ADMIN = {"id": "admin-1", "role": "rgu_admin", "region": None}
 COORDINATOR = {"id": "coord-61", "role": "kgu_coordinator", "region": "KZ-61"}
 QUIET_JOB = {"REPORTS_JOB_EAGER": False, "REPORTS_JOB_INTERVAL": 3600}
-
-
-def wait_for(predicate, timeout=10, interval=0.05):
-    """Poll ``predicate`` until it returns something truthy; fail after ``timeout`` s."""
-    with eventlet.Timeout(timeout, exception=AssertionError(f"timed out waiting: {predicate}")):
-        while True:
-            value = predicate()
-            if value:
-                return value
-            eventlet.sleep(interval)
 
 
 @pytest.fixture

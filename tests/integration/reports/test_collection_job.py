@@ -8,7 +8,8 @@ from services.reports.adapters import orm
 from services.reports.entrypoints.service import ReportsService
 from services.reports.service_layer import org_units, templates
 
-from tests.integration.reports.conftest import QUIET_JOB, wait_for
+from tests.integration.reports.conftest import QUIET_JOB
+from tests.support import wait_for
 from tests.unit.reports.conftest import KGUS, mediation_template, quarters_ago
 
 OUTBOX = platform_tables(sa.MetaData())[0]

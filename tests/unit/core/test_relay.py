@@ -1,4 +1,5 @@
 """The outbox relay over a recording publisher: publish, mark, release on failure, lease."""
+from contextlib import contextmanager
 from datetime import timedelta
 
 import eventlet
@@ -18,14 +19,19 @@ PERSON = {"id": 1, "full_name": "Адам", "org_unit_id": 2, "region_code": "KZ
 
 
 class RecordingPublisher:
-    def __init__(self, fail_after=None):
-        self.sent = []
-        self.fail_after = fail_after
+    """ConfirmedBatchPublisher's interface: a batch is sent when its block ends, or fails."""
 
-    def publish(self, payload, **kwargs):
-        if self.fail_after is not None and len(self.sent) >= self.fail_after:
+    def __init__(self, fail=False):
+        self.sent = []
+        self.fail = fail
+
+    @contextmanager
+    def batch(self):
+        pending = []
+        yield lambda payload, **kwargs: pending.append((payload, kwargs))
+        if self.fail:
             raise ConnectionError("broker unreachable")
-        self.sent.append((payload, kwargs))
+        self.sent.extend(pending)
 
 
 def emit(sessions, n=1, correlation_id="corr-r"):
@@ -76,25 +82,23 @@ def test_published_events_are_not_sent_again(engine, sessions):
     assert len(publisher.sent) == 1
 
 
-def test_failed_publish_releases_the_rest_with_the_error_and_retries_later(engine, sessions):
+def test_failed_batch_releases_its_rows_with_the_error_and_retries_later(engine, sessions):
     emit(sessions, 3)
-    relay = OutboxRelay(engine, RecordingPublisher(fail_after=1), "relay-unit")
+    relay = OutboxRelay(engine, RecordingPublisher(fail=True), "relay-unit")
 
     with pytest.raises(ConnectionError):
         relay.publish_pending()
 
-    rows = outbox(engine)
-    assert rows[0].published_at is not None and rows[0].last_error is None
-    for row in rows[1:]:
+    for row in outbox(engine):
         assert row.published_at is None and row.claimed_until is None
         assert "broker unreachable" in row.last_error
-    assert relay.backlog()[0] == 2
+    assert relay.backlog()[0] == 3
 
     relay.publisher = RecordingPublisher()
-    assert relay.publish_pending() == 2
+    assert relay.publish_pending() == 3
     rows = outbox(engine)
     assert all(row.published_at is not None and row.last_error is None for row in rows)
-    assert [row.attempts for row in rows] == [1, 2, 2]
+    assert [row.attempts for row in rows] == [2, 2, 2]
 
 
 def test_leased_rows_are_left_to_their_relay_until_the_lease_expires(engine, sessions):
