@@ -69,12 +69,14 @@ class ProjectsRoutes:
         return self.projects.set_indicator_actual(code, year, req.body)
 
     # plans
-    @route("GET", f"{API}/plans", summary="List implementation plans, a page at a time",
+    @route("GET", f"{API}/plans", cached=True,
+           summary="List implementation plans, a page at a time",
            tag="plans", query=schemas.PlanQuery, response=schemas.PlanPageSchema)
     def list_plans(self, req):
         return self.projects.list_plans(req.http.args.to_dict())
 
-    @route("GET", f"{API}/plans/<int:plan_id>", summary="Get an implementation plan",
+    @route("GET", f"{API}/plans/<int:plan_id>", cached=True,
+           summary="Get an implementation plan",
            tag="plans", response=schemas.PlanSchema)
     def get_plan(self, req, plan_id):
         return self.projects.get_plan(plan_id)
@@ -91,7 +93,8 @@ class ProjectsRoutes:
     def plan_history(self, req, plan_id):
         return self.projects.plan_history(plan_id, req.http.args.to_dict())
 
-    @route("GET", f"{API}/plans/<int:plan_id>/tasks", summary="List a plan's tasks",
+    @route("GET", f"{API}/plans/<int:plan_id>/tasks", cached=True,
+           summary="List a plan's tasks",
            tag="tasks", response=schemas.TaskSchema, many=True)
     def list_plan_tasks(self, req, plan_id):
         return self.projects.list_plan_tasks(plan_id)
@@ -102,12 +105,14 @@ class ProjectsRoutes:
         return self.projects.create_task(plan_id, req.body)
 
     # tasks
-    @route("GET", f"{API}/tasks", summary="List tasks, a page at a time", tag="tasks",
+    @route("GET", f"{API}/tasks", cached=True,
+           summary="List tasks, a page at a time", tag="tasks",
            query=schemas.TaskQuery, response=schemas.TaskPageSchema)
     def list_tasks(self, req):
         return self.projects.list_tasks(req.http.args.to_dict())
 
-    @route("GET", f"{API}/tasks/<int:task_id>", summary="Get a task", tag="tasks",
+    @route("GET", f"{API}/tasks/<int:task_id>", cached=True,
+           summary="Get a task", tag="tasks",
            response=schemas.TaskSchema)
     def get_task(self, req, task_id):
         return self.projects.get_task(task_id)

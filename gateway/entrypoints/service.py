@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from gateway import schemas as gateway_schemas
 from gateway.adapters.repository import TokenRepository
 from gateway.http import BearerAuth, TimedRpcProxy, build_openapi, route, routes_of
+from gateway.http.cache import ReadCacheProvider, change_feed
 from gateway.http.errors import ServiceUnavailable
 from gateway.http.problems import problem_for
 from gateway.http.responses import problem_response
@@ -21,6 +22,7 @@ from gateway.entrypoints.reports_routes import ReportsRoutes
 from gateway.service_layer import health as health_checks
 from kelisim import metrics
 from kelisim.config import SERVICES
+from kelisim.consumer import consume
 from kelisim.db.provider import Database
 from kelisim.service import ServiceBase
 
@@ -42,6 +44,12 @@ class GatewayService(RegistryRoutes, ProjectsRoutes, ReportsRoutes, Notification
     reports = TimedRpcProxy("reports")
     notifications = TimedRpcProxy("notifications")
     config = Config()
+    read_cache = ReadCacheProvider()
+
+    # every projects event may change what the cached task and plan reads answered
+    @consume(change_feed("projects"))
+    def drop_cached_reads(self, event):
+        self.read_cache.invalidate()
 
     # operations
     @route("GET", "/health", summary="Check the broker, the gateway database and every service",

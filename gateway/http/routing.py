@@ -15,9 +15,10 @@ from marshmallow import Schema
 from nameko.web.handlers import HttpRequestHandler
 from werkzeug.wrappers import Response
 
+from gateway.http.cache import CACHE_LOOKUPS
 from gateway.http.problems import problem_for
 from gateway.http.request import DEFAULT_MAX_BYTES, ApiRequest, read_body
-from gateway.http.responses import json_response, problem_response
+from gateway.http.responses import JSON_CONTENT_TYPE, problem_response, to_json
 from gateway.http.server import ProblemWebServer, correlation_id_of
 from kelisim.errors import KelisimError
 
@@ -45,6 +46,7 @@ class RouteSpec:
     roles: tuple = None
     produces: str = "application/json"
     problems: tuple = ()
+    cached: bool = False
 
     @property
     def path_params(self):
@@ -91,23 +93,40 @@ class ApiRoute(HttpRequestHandler):
 
 def route(method, path, *, summary, tag, query=None, body=None, response=None, many=False,
           status=200, writes=None, auth=True, roles=None, produces="application/json",
-          problems=()):
-    """Declare an HTTP route of a gateway service; the service needs an ``auth`` BearerAuth."""
+          problems=(), cached=False):
+    """Declare an HTTP route of a gateway service; the service needs an ``auth`` BearerAuth
+    and a ``read_cache`` (gateway/http/cache.py). A ``cached`` route's answers are served
+    from it; every write route drops it."""
     def decorate(fn):
         spec = RouteSpec(
             method=method, path=path, name=fn.__name__, summary=summary, tag=tag, query=query,
             body=body, response=response, many=many, status=status,
             writes=method in WRITE_METHODS if writes is None else writes, auth=auth,
             roles=tuple(roles) if roles else None, produces=produces,
-            problems=tuple(problems))
+            problems=tuple(problems), cached=cached)
 
         @functools.wraps(fn)
         def endpoint(service, request, **path_values):
             actor = service.auth.require(spec)
-            result = fn(service, ApiRequest.parse(request, spec, actor), **path_values)
+            if spec.cached:
+                key = (spec.name, tuple(sorted(path_values.items())), request.query_string,
+                       actor["role"], actor.get("region"))
+                body = service.read_cache.get(key)
+                CACHE_LOOKUPS.labels(spec.name, "miss" if body is None else "hit").inc()
+                if body is not None:
+                    return Response(body, status=spec.status, content_type=JSON_CONTENT_TYPE)
+                generation = service.read_cache.generation
+            try:
+                result = fn(service, ApiRequest.parse(request, spec, actor), **path_values)
+            finally:
+                if spec.writes:  # even a failed write may have changed something (a timeout)
+                    service.read_cache.invalidate()
             if isinstance(result, Response):
                 return result
-            return json_response(result, spec.status)
+            body = to_json(result)
+            if spec.cached:
+                service.read_cache.put(key, generation, body)
+            return Response(body, status=spec.status, content_type=JSON_CONTENT_TYPE)
 
         endpoint.route_spec = spec
         return ApiRoute.decorator(method, path, spec=spec)(endpoint)

@@ -1,5 +1,7 @@
 """The projects routes through the gateway, with the registry and projects services running."""
 import pytest
+from nameko.standalone.rpc import ServiceRpcProxy
+from prometheus_client import REGISTRY
 
 from kelisim.context import Context
 from kelisim.db.uow import UnitOfWork
@@ -9,13 +11,15 @@ from services.projects.service_layer.reference import load_reference_data
 from tests.integration.gateway.conftest import start_gateway  # noqa: F401
 from tests.integration.gateway.helpers import API, ok, problem
 from tests.integration.registry.conftest import quick_consumer_shutdown  # noqa: F401
+from tests.support import ADMIN, wait_for
 
 
 @pytest.fixture
 def gateway(start_gateway, runner_factory, service_config, migrated, session_factory,  # noqa: F811
             tmp_path):
     """The gateway and registry (as in the gateway's tests), plus the projects service."""
-    gateway = start_gateway(MAX_REQUEST_BYTES=262_144)  # a template is ~30 kB
+    # a template is ~30 kB; cached reads outlive every test, so what drops them is a change
+    gateway = start_gateway(MAX_REQUEST_BYTES=262_144, READ_CACHE_SECONDS=600)
     url = migrated("projects", f"sqlite:///{tmp_path / 'projects.db'}")
     load_reference_data(UnitOfWork(session_factory(url), Context(), ProjectsRepository))
     runner_factory(service_config("projects", url), ProjectsService).start()
@@ -124,3 +128,48 @@ def test_money_risks_and_the_summary(gateway):
     assert [r["region_code"] for r in own["regions"]] == ["KZ-61"]
     programme = ok(gateway.get(f"{API}/programme/summary", who="observer"))
     assert programme["programme"]["bac"] == "2500000.50"
+
+
+def cache_lookups(outcome):
+    return REGISTRY.get_sample_value("kelisim_gateway_cache_lookups_total",
+                                     {"route": "list_tasks", "outcome": outcome}) or 0
+
+
+def test_task_reads_are_cached_per_scope_and_dropped_when_tasks_change(gateway, service_config):
+    ok(gateway.post(f"{API}/projects/mediation/rollouts",
+                    {"year": 2026, "regions": ["KZ-61", "KZ-75"]}), 201)
+
+    def read(who="turkistan"):
+        return ok(gateway.get(f"{API}/tasks", params={"limit": 200}, who=who))
+
+    # the rollout's events drop the cache as they arrive; then the answer stays cached
+    hits = cache_lookups("hit")
+    wait_for(lambda: read() and cache_lookups("hit") > hits)
+    hits, misses = cache_lookups("hit"), cache_lookups("miss")
+    first, again = read(), read()
+    assert again == first
+    assert (cache_lookups("hit"), cache_lookups("miss")) == (hits + 2, misses)
+    # the same URL in another region's scope is that region's answer, not the cached one
+    almaty = read("almaty")
+    assert {t["region_code"] for t in first["items"]} == {"KZ-61"}
+    assert {t["region_code"] for t in almaty["items"]} == {"KZ-75"}
+
+    # a write through the gateway is read back at once
+    task = first["items"][0]
+    ok(gateway.patch(f"{API}/tasks/{task['id']}", {"version": task["version"], "progress": 40},
+                     who="turkistan"))
+    listed = read()
+    assert {t["id"]: t["progress"] for t in listed["items"]}[task["id"]] == 40
+
+    # a change made behind the gateway's back shows once its event arrives
+    kgu_units = {a["assignee"]["id"] for t in listed["items"] for a in t["assignments"]
+                 if a["assignee"]["kind"] == "org_unit"}
+    with ServiceRpcProxy("projects", service_config("projects", "sqlite://"), timeout=15,
+                         context_data={"actor": ADMIN}) as projects:
+        projects.add_assignment(task["id"], {"role": "I", "kind": "org_unit",
+                                             "id": min(kgu_units)})
+
+    def assigned_roles():
+        return sorted(a["role"] for t in read()["items"] if t["id"] == task["id"]
+                      for a in t["assignments"])
+    assert "I" in wait_for(lambda: assigned_roles() if "I" in assigned_roles() else None)

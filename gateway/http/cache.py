@@ -1,0 +1,89 @@
+"""Answers of read routes kept for a few seconds, so that repeated reads (every KGU and the
+RGU office polling task lists) cost no RPC hop.
+
+An entry is keyed by the route, its path values, its query string and the caller's scope
+(role and region), so a region-scoped answer never reaches another region. It is served
+until it is ``READ_CACHE_SECONDS`` old (default 5; 0 turns the cache off) or until the data
+behind it may have changed, whichever comes first: every write this gateway forwards, and
+every event of the projects service, drop the whole cache. So a client always reads its
+own writes, and a change made elsewhere shows at once when it emits an event (rollouts,
+assignments, slips, overdue tasks) and within the TTL when it does not (a progress change
+made through another gateway replica).
+"""
+import time
+import uuid
+from collections import OrderedDict
+
+from kombu import Queue
+from nameko.extensions import DependencyProvider
+from prometheus_client import Counter
+
+from kelisim.events.topology import event_exchange
+
+DEFAULT_SECONDS = 5.0
+MAX_ENTRIES = 256  # a page of 50 tasks is ~50 kB: the cache stays under ~13 MB
+
+CACHE_LOOKUPS = Counter(
+    "kelisim_gateway_cache_lookups_total",
+    "Reads of cacheable routes at the gateway, by route and outcome (hit, miss).",
+    ["route", "outcome"],
+)
+
+
+class ReadCache:
+    """Bodies of answers by key, dropped when too old or when ``invalidate`` is called.
+
+    A body read from a service is stored only if nothing invalidated the cache while it
+    was being read: ``put`` takes the generation noted before the read.
+    """
+
+    def __init__(self, seconds=DEFAULT_SECONDS, max_entries=MAX_ENTRIES, clock=time.monotonic):
+        self.seconds = seconds
+        self.max_entries = max_entries
+        self.clock = clock
+        self.generation = 0
+        self._entries = OrderedDict()
+
+    def get(self, key):
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        stored_at, body = entry
+        if self.clock() - stored_at >= self.seconds:
+            del self._entries[key]
+            return None
+        self._entries.move_to_end(key)
+        return body
+
+    def put(self, key, generation, body):
+        if self.seconds <= 0 or generation != self.generation:
+            return
+        self._entries[key] = (self.clock(), body)
+        self._entries.move_to_end(key)
+        while len(self._entries) > self.max_entries:
+            self._entries.popitem(last=False)
+
+    def invalidate(self):
+        self.generation += 1
+        self._entries.clear()
+
+    def __len__(self):
+        return len(self._entries)
+
+
+class ReadCacheProvider(DependencyProvider):
+    """``read_cache = ReadCacheProvider()``: one :class:`ReadCache` per gateway process."""
+
+    def setup(self):
+        self.cache = ReadCache(float(self.container.config.get("READ_CACHE_SECONDS",
+                                                               DEFAULT_SECONDS)))
+
+    def get_dependency(self, worker_ctx):
+        return self.cache
+
+
+def change_feed(source):
+    """A queue of this process alone receiving every event of ``source``: each gateway
+    replica hears every change (broadcast), and the queue goes when the process does."""
+    return Queue(f"gateway-cache-{source}-{uuid.uuid4().hex}", exchange=event_exchange(source),
+                 routing_key="#", exclusive=True, auto_delete=True)
