@@ -5,7 +5,8 @@ by the same client (bench/baselines.py).
 
 - read: ``GET /api/v1/tasks?limit=50`` (a page of 50 of the 683 tasks of mediation rolled
   out to the 20 regions) by ``--clients`` concurrent keep-alive clients for ``--seconds``;
-  targets: at least 300 requests/s and at least half of bare nameko HTTP;
+  targets: at least 300 requests/s and at least half of bare nameko HTTP; then the same
+  with ``Cache-Control: no-cache``, every read answered by the projects service;
 - write: ``POST /api/v1/people`` (registry: row, audit, outbox event) and
   ``POST /api/v1/plans/{id}/risks`` (projects: row, history, maybe an event), the same way;
 - memory: resident memory of each component idle (after set-up, events consumed) and its
@@ -154,6 +155,9 @@ def main():
                                    headers=auth)
                 reads = cpu_per_request(pids, lambda: http_load(
                     f"{base}{API}/tasks?limit=50", args.clients, args.seconds, headers=auth))
+                fresh = cpu_per_request(pids, lambda: http_load(
+                    f"{base}{API}/tasks?limit=50", args.clients, args.seconds,
+                    headers=dict(auth, **{"Cache-Control": "no-cache"})))
                 people = cpu_per_request(pids, lambda: http_load(
                     f"{base}{API}/people", args.clients, args.seconds, "POST", auth,
                     lambda c, n: json.dumps({"full_name": f"Bench {c}-{n}-{uuid.uuid4().hex[:6]}",
@@ -170,6 +174,7 @@ def main():
     line("baseline: bare nameko HTTP + one RPC hop", hop, hello)
     line("GET /api/v1/tasks?limit=50, one client alone", single)
     line("GET /api/v1/tasks?limit=50 (page of 50)", reads, hello)
+    line("  the same with Cache-Control: no-cache", fresh, hello)
     line("POST /api/v1/people (registry write)", people, hello)
     line("POST /api/v1/plans/{id}/risks (projects write)", risks, hello)
     print(f"baseline: bare nameko RPC echo p50 {echo['p50_ms']:.2f} ms, p99 {echo['p99_ms']:.2f} "
@@ -178,7 +183,8 @@ def main():
     print("CPU ms per request:", "; ".join(
         f"{label} " + ", ".join(f"{name} {ms:.1f}" for name, ms in result["cpu_ms"].items()
                                 if ms >= 0.05)
-        for label, result in (("read", reads), ("person", people), ("risk", risks))))
+        for label, result in (("read", reads), ("uncached read", fresh), ("person", people),
+                              ("risk", risks))))
     meets = reads["per_s"] >= TARGET_READS and reads["per_s"] >= hello["per_s"] / 2
     print(f"target: reads >= {TARGET_READS:g}/s and >= half of bare HTTP "
           f"({hello['per_s'] / 2:.0f}/s) -> {'meets' if meets else 'MISSES'}")

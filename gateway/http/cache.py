@@ -8,7 +8,8 @@ behind it may have changed, whichever comes first: every write this gateway forw
 every event of the projects service, drop the whole cache. So a client always reads its
 own writes, and a change made elsewhere shows at once when it emits an event (rollouts,
 assignments, slips, overdue tasks) and within the TTL when it does not (a progress change
-made through another gateway replica).
+made through another gateway replica). A request with ``Cache-Control: no-cache`` is
+answered by the service, and that answer is kept.
 """
 import time
 import uuid
@@ -25,7 +26,8 @@ MAX_ENTRIES = 256  # a page of 50 tasks is ~50 kB: the cache stays under ~13 MB
 
 CACHE_LOOKUPS = Counter(
     "kelisim_gateway_cache_lookups_total",
-    "Reads of cacheable routes at the gateway, by route and outcome (hit, miss).",
+    "Reads of cacheable routes at the gateway, by route and outcome (hit, miss, bypass: "
+    "the client sent Cache-Control: no-cache).",
     ["route", "outcome"],
 )
 

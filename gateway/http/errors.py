@@ -29,6 +29,11 @@ class PayloadTooLarge(KelisimError):
     headers = {"Connection": "close"}
 
 
+class UriTooLong(KelisimError):
+    status = 414
+    title = "URI too long"
+
+
 class UnsupportedMediaType(KelisimError):
     status = 415
     title = "Unsupported media type"

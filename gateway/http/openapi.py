@@ -14,6 +14,7 @@ PROBLEMS = {
     404: ("NotFound", "No such resource (or it belongs to another region)."),
     409: ("Conflict", "Duplicate, or the record changed since it was read (stale version)."),
     413: ("PayloadTooLarge", "The body is larger than the configured limit."),
+    414: ("UriTooLong", "The path and query are longer than 8 kB."),
     415: ("UnsupportedMediaType", "The body is not application/json."),
     422: ("Unprocessable", "Invalid fields; `errors` maps each field to a message."),
     500: ("InternalError", "Unexpected failure; quote the correlation id."),
@@ -30,6 +31,8 @@ def _problem_statuses(route):
         statuses |= {401, 403, 503, 504}
     if takes_input:  # a record named in the path, the query or the body may not exist
         statuses |= {404, 422}
+    if route.path_params or route.query is not None:
+        statuses.add(414)
     if route.body is not None:
         statuses |= {400, 413, 415, 422}
     if route.writes:

@@ -111,8 +111,13 @@ def route(method, path, *, summary, tag, query=None, body=None, response=None, m
             if spec.cached:
                 key = (spec.name, tuple(sorted(path_values.items())), request.query_string,
                        actor["role"], actor.get("region"))
-                body = service.read_cache.get(key)
-                CACHE_LOOKUPS.labels(spec.name, "miss" if body is None else "hit").inc()
+                # a client may ask for a fresh answer, as HTTP has it (which is then kept)
+                if "no-cache" in request.headers.get("Cache-Control", ""):
+                    body, outcome = None, "bypass"
+                else:
+                    body = service.read_cache.get(key)
+                    outcome = "miss" if body is None else "hit"
+                CACHE_LOOKUPS.labels(spec.name, outcome).inc()
                 if body is not None:
                     return Response(body, status=spec.status, content_type=JSON_CONTENT_TYPE)
                 generation = service.read_cache.generation

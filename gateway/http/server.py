@@ -14,14 +14,17 @@ from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter, Map, RequestRedirect
 from werkzeug.wrappers import Request
 
+from gateway.http.errors import UriTooLong
 from gateway.http.metrics import UNMATCHED, observe_request
 from gateway.http.problems import problem_for
+from gateway.http.request import DEFAULT_MAX_BYTES
 from gateway.http.responses import problem_response
 from kelisim.context import CORRELATION_KEY
 
 CORRELATION_HEADER = "X-Correlation-ID"
 CORRELATION_ENVIRON = "kelisim.correlation_id"
 MAX_ID = 2**31 - 1  # ids are INTEGER columns: a larger one names nothing
+MAX_URI = 8192  # longest path and query answered; longer ones get a 414 problem
 _SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")  # fits the audit log's column
 log = logging.getLogger(__name__)
 
@@ -46,6 +49,9 @@ class ProblemWsgiApp(WsgiApp):
         environ[CORRELATION_ENVIRON] = correlation_id
         template = UNMATCHED
         try:
+            uri_length = len(environ.get("RAW_PATH_INFO", "")) + len(environ.get("QUERY_STRING", ""))
+            if uri_length > MAX_URI:
+                raise UriTooLong(f"the path and query are longer than {MAX_URI} bytes")
             rule, values = self.url_map.bind_to_environ(environ).match(return_rule=True)
             template = rule.rule
             request.path_values = values
@@ -79,6 +85,14 @@ class ProblemWebServer(WebServer):
 
     def get_wsgi_app(self):
         return ProblemWsgiApp(self)
+
+    def get_wsgi_server(self, sock, wsgi_app, *args, **kwargs):
+        # eventlet answers a request line over 8 kB itself, in plain text; let lines up to
+        # the body limit through, so that ProblemWsgiApp answers them with a problem
+        server = super().get_wsgi_server(sock, wsgi_app, *args, **kwargs)
+        server.url_length_limit = max(server.url_length_limit, int(
+            self.container.config.get("MAX_REQUEST_BYTES", DEFAULT_MAX_BYTES)))
+        return server
 
     def process_request(self, sock, address):
         # A response goes out in several writes (headers, then the body); with Nagle's

@@ -92,3 +92,13 @@ def test_injection_in_free_text_is_kept_as_text(deployment, changes):
     assert len(deployment.ok("GET", f"{API}/regions")) == 20
     refused(deployment, changes, "POST", f"{API}/structures", 422, json={
         "type": "mediation_council", "name": "a\u0000b", "org_unit_id": kgu})
+
+
+def test_an_overlong_url_is_a_problem_not_plain_text(deployment, changes):
+    changes.quiet(settle=0.3)
+    for path in (f"{API}/tasks?region=" + "K" * 9000, f"{API}/org-units/" + "1" * 9000):
+        response = refused(deployment, changes, "GET", path, 414)
+        assert response.json()["status"] == 414
+    # a write with an overlong URL changes nothing either
+    refused(deployment, changes, "POST", f"{API}/people?x=" + "y" * 9000, 414,
+            json={"full_name": "Ұзын", "org_unit_id": 1})

@@ -60,9 +60,6 @@ def test_every_operation_keeps_its_contract(api_schema, deployment, route, mode)
                 and isinstance(case.body.get("url"), str):
             case.body["url"] = deployment.hook_url  # deliveries stay on this machine
         response = case.call(headers=headers, timeout=30)
-        if response.status_code == 414:  # the HTTP server's 8 kB request line, before the API
-            assert len(response.request.url) > 8000, response.request.url
-            return
         case.validate_response(response, checks=CHECKS)
 
     keeps_contract()

@@ -149,6 +149,9 @@ def test_task_reads_are_cached_per_scope_and_dropped_when_tasks_change(gateway, 
     first, again = read(), read()
     assert again == first
     assert (cache_lookups("hit"), cache_lookups("miss")) == (hits + 2, misses)
+    fresh = ok(gateway.get(f"{API}/tasks", params={"limit": 200}, who="turkistan",
+                           headers={"Cache-Control": "no-cache"}))
+    assert fresh == first and cache_lookups("hit") == hits + 2
     # the same URL in another region's scope is that region's answer, not the cached one
     almaty = read("almaty")
     assert {t["region_code"] for t in first["items"]} == {"KZ-61"}
