@@ -4,6 +4,12 @@ import sqlalchemy as sa
 from gateway.adapters.orm import api_tokens, start_mappers
 from gateway.domain.tokens import ApiToken
 
+# Built once: SQLAlchemy then compiles it once too (its cache key is memoised on the object).
+_CREDENTIALS = sa.select(
+    api_tokens.c.id, api_tokens.c.role, api_tokens.c.region_code, api_tokens.c.token_hash,
+    api_tokens.c.revoked_at,
+).where(api_tokens.c.token_hash == sa.bindparam("token_hash"))
+
 
 class TokenRepository:
     def __init__(self, session):
@@ -22,11 +28,9 @@ class TokenRepository:
 
     def credentials(self, token_hash):
         """``(id, role, region_code, token_hash, revoked_at)`` of a token as a plain row,
-        or None: what every request's authentication needs, without loading an object."""
-        t = api_tokens
-        return self.session.execute(
-            sa.select(t.c.id, t.c.role, t.c.region_code, t.c.token_hash, t.c.revoked_at)
-            .where(t.c.token_hash == token_hash)).first()
+        or None: what every request's authentication needs, on the session's connection
+        (no ORM execution path: this runs on every request)."""
+        return self.session.connection().execute(_CREDENTIALS, {"token_hash": token_hash}).first()
 
     def all(self):
         return self.session.scalars(sa.select(ApiToken).order_by(ApiToken.id)).all()
