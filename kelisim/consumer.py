@@ -23,21 +23,23 @@ log = get_logger(__name__)
 class SettlingQueueConsumer(QueueConsumer):
     def __init__(self):
         super().__init__()
-        self._unsettled = set()  # delivery tags of the current connection
+        # (channel, delivery tag): tags restart at 1 on a new connection's channel, so a late
+        # ack of a lost connection's message must not settle a new one with the same tag
+        self._unsettled = set()
 
     def handle_message(self, provider, body, message):
-        self._unsettled.add(message.delivery_tag)
+        self._unsettled.add((message.channel, message.delivery_tag))
         super().handle_message(provider, body, message)
 
     def ack_message(self, message):
-        self._unsettled.discard(message.delivery_tag)
+        self._unsettled.discard((message.channel, message.delivery_tag))
         try:
             super().ack_message(message)
         except OSError as exc:
             log.warning("could not acknowledge: the broker will redeliver", error=repr(exc))
 
     def requeue_message(self, message):
-        self._unsettled.discard(message.delivery_tag)
+        self._unsettled.discard((message.channel, message.delivery_tag))
         try:
             super().requeue_message(message)
         except OSError as exc:

@@ -12,6 +12,8 @@
   waits for ever, and a reply lost while the broker restarts (reply queues are not
   durable) would hold the worker, and with it a slot of the service's pool, for good.
 """
+import weakref
+
 import eventlet
 from nameko import rpc as nameko_rpc
 
@@ -45,6 +47,12 @@ rpc = Rpc.decorator
 
 class ReplyListener(nameko_rpc.ReplyListener):
     queue_consumer = SettlingQueueConsumer()
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # held weakly: a call that timed out drops its reply and the entry goes with it,
+        # where nameko kept it for ever when the reply never came (lost in a broker restart)
+        self._reply_events = weakref.WeakValueDictionary()
 
 
 class RpcProxy(nameko_rpc.RpcProxy):

@@ -17,7 +17,6 @@ from werkzeug.wrappers import Request
 from gateway.http.errors import UriTooLong
 from gateway.http.metrics import UNMATCHED, observe_request
 from gateway.http.problems import problem_for
-from gateway.http.request import DEFAULT_MAX_BYTES
 from gateway.http.responses import problem_response
 from kelisim.context import CORRELATION_KEY
 
@@ -25,6 +24,7 @@ CORRELATION_HEADER = "X-Correlation-ID"
 CORRELATION_ENVIRON = "kelisim.correlation_id"
 MAX_ID = 2**31 - 1  # ids are INTEGER columns: a larger one names nothing
 MAX_URI = 8192  # longest path and query answered; longer ones get a 414 problem
+URL_LINE_LIMIT = 65536  # beyond this eventlet itself answers 414, in plain text
 _SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")  # fits the audit log's column
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,8 @@ class ProblemWsgiApp(WsgiApp):
             problem = problem_for(exc)
             if problem.status >= 500:
                 log.exception("request failed outside a worker")
-            response = problem_response(problem, request.path, correlation_id)
+            instance = request.path if len(request.path) <= MAX_URI else None
+            response = problem_response(problem, instance, correlation_id)
         response.headers[CORRELATION_HEADER] = correlation_id
         observe_request(request.method, template, response.status_code,
                         time.perf_counter() - started)
@@ -88,10 +89,10 @@ class ProblemWebServer(WebServer):
 
     def get_wsgi_server(self, sock, wsgi_app, *args, **kwargs):
         # eventlet answers a request line over 8 kB itself, in plain text; let lines up to
-        # the body limit through, so that ProblemWsgiApp answers them with a problem
+        # 64 kB through, so that ProblemWsgiApp answers them with a problem (eventlet logs
+        # each request line: the limit bounds what one request writes to the log)
         server = super().get_wsgi_server(sock, wsgi_app, *args, **kwargs)
-        server.url_length_limit = max(server.url_length_limit, int(
-            self.container.config.get("MAX_REQUEST_BYTES", DEFAULT_MAX_BYTES)))
+        server.url_length_limit = max(server.url_length_limit, URL_LINE_LIMIT)
         return server
 
     def process_request(self, sock, address):

@@ -25,11 +25,7 @@ log = get_logger(__name__)
 
 class DeadLetteringQueueConsumer(SettlingQueueConsumer):
     """The shared consumer of event handlers: a body that cannot even be decoded is
-    dead-lettered.
-
-    Without ``on_decode_error`` kombu raises out of its receive loop and the message
-    is lost or redelivered forever; here it goes to the handler's dead-letter queue.
-    """
+    dead-lettered, where kombu's consumer would log it and ack it, losing the event."""
 
     def get_consumers(self, consumer_cls, channel):
         consumers = super().get_consumers(consumer_cls, channel)

@@ -2,15 +2,17 @@
 with the socket's error. The broker redelivers such a message by itself, so the consumer
 must not raise: nameko would kill the whole service for it (seen when the broker was
 restarted under notifications, test_servers_restarted.py)."""
-from types import SimpleNamespace
-
 import pytest
 
 from kelisim.consumer import SettlingQueueConsumer
 
 
+class LiveChannel:
+    connection = object()  # nameko only tries to settle on a live channel
+
+
 class DroppedMessage:
-    channel = SimpleNamespace(connection=object())  # nameko only tries on a live channel
+    channel = LiveChannel()
     delivery_tag = 7
 
     def __init__(self, error):
@@ -28,6 +30,6 @@ class DroppedMessage:
 def test_an_ack_or_requeue_on_a_dropped_connection_is_left_to_the_broker(error):
     consumer = SettlingQueueConsumer()
     for settle in (consumer.ack_message, consumer.requeue_message):
-        consumer._unsettled.add(DroppedMessage.delivery_tag)
+        consumer._unsettled.add((DroppedMessage.channel, DroppedMessage.delivery_tag))
         settle(DroppedMessage(error))  # does not raise
         assert not consumer._unsettled  # nor holds up a graceful stop

@@ -3,6 +3,8 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
+from kombu import Connection, Queue
+from nameko.rpc import get_rpc_exchange
 from prometheus_client import REGISTRY
 
 from kelisim.db.tables import platform_tables
@@ -169,3 +171,17 @@ def test_refused_write_publishes_nothing(rpc, registry_events):
 
     body, _ = registry_events.next()
     assert body["type"] == "org_unit_updated" and body["data"]["changed"] == ["name_ru"]
+
+
+def test_a_request_that_cannot_be_decoded_is_dropped_and_the_service_keeps_answering(
+        registry, rpc):
+    with Connection(registry["AMQP_URI"]) as conn:
+        conn.Producer().publish(
+            b"{this is not json", exchange=get_rpc_exchange(registry),
+            routing_key="registry.ping", content_type="application/json",
+            content_encoding="utf-8", reply_to="nobody", correlation_id="garbage")
+        queue = Queue("rpc-registry", channel=conn.default_channel)
+
+        with rpc() as service:  # the garbage ahead of this call is dropped, not fatal
+            assert service.ping()["ok"] is True
+        wait_for(lambda: queue.queue_declare(passive=True).message_count == 0)
