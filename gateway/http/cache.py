@@ -5,8 +5,8 @@ An entry is keyed by the route, its path values, its query string and the caller
 (role and region), so a region-scoped answer never reaches another region. It is served
 until it is ``READ_CACHE_SECONDS`` old (default 5; 0 turns the cache off) or until the data
 behind it may have changed, whichever comes first: every write this gateway forwards, and
-every event of the projects service, drop the whole cache. So a client always reads its
-own writes, and a change made elsewhere shows at once when it emits an event (rollouts,
+every event of the projects service, drop the whole cache. So a client reads its own
+writes made through the same gateway process, and a change made elsewhere shows at once when it emits an event (rollouts,
 assignments, slips, overdue tasks) and within the TTL when it does not (a progress change
 made through another gateway replica). A request with ``Cache-Control: no-cache`` is
 answered by the service, and that answer is kept.
@@ -22,7 +22,7 @@ from prometheus_client import Counter
 from kelisim.events.topology import event_exchange
 
 DEFAULT_SECONDS = 5.0
-MAX_ENTRIES = 256  # a page of 50 tasks is ~50 kB: the cache stays under ~13 MB
+MAX_BYTES = 16 * 2**20  # a page of 50 tasks is ~50 kB: some 300 pages
 
 CACHE_LOOKUPS = Counter(
     "kelisim_gateway_cache_lookups_total",
@@ -39,11 +39,12 @@ class ReadCache:
     was being read: ``put`` takes the generation noted before the read.
     """
 
-    def __init__(self, seconds=DEFAULT_SECONDS, max_entries=MAX_ENTRIES, clock=time.monotonic):
+    def __init__(self, seconds=DEFAULT_SECONDS, max_bytes=MAX_BYTES, clock=time.monotonic):
         self.seconds = seconds
-        self.max_entries = max_entries
+        self.max_bytes = max_bytes
         self.clock = clock
         self.generation = 0
+        self.size = 0  # bytes of the bodies held
         self._entries = OrderedDict()
 
     def get(self, key):
@@ -52,22 +53,28 @@ class ReadCache:
             return None
         stored_at, body = entry
         if self.clock() - stored_at >= self.seconds:
-            del self._entries[key]
+            self._drop(key)
             return None
         self._entries.move_to_end(key)
         return body
 
     def put(self, key, generation, body):
-        if self.seconds <= 0 or generation != self.generation:
+        if self.seconds <= 0 or generation != self.generation or len(body) > self.max_bytes:
             return
+        if key in self._entries:
+            self._drop(key)
         self._entries[key] = (self.clock(), body)
-        self._entries.move_to_end(key)
-        while len(self._entries) > self.max_entries:
-            self._entries.popitem(last=False)
+        self.size += len(body)
+        while self.size > self.max_bytes:  # the least recently used go first
+            self._drop(next(iter(self._entries)))
+
+    def _drop(self, key):
+        self.size -= len(self._entries.pop(key)[1])
 
     def invalidate(self):
         self.generation += 1
         self._entries.clear()
+        self.size = 0
 
     def __len__(self):
         return len(self._entries)

@@ -32,13 +32,18 @@ def test_invalidation_drops_everything_and_refuses_answers_read_before_it():
     assert cache.get("b") == b"fresh"
 
 
-def test_the_least_recently_used_answer_goes_first_when_full():
-    cache = ReadCache(seconds=5, max_entries=2, clock=Clock())
-    cache.put("a", 0, b"a")
-    cache.put("b", 0, b"b")
-    assert cache.get("a") == b"a"  # "b" is now the least recently used
-    cache.put("c", 0, b"c")
-    assert (cache.get("a"), cache.get("b"), cache.get("c")) == (b"a", None, b"c")
+def test_the_least_recently_used_answers_go_first_when_the_bytes_run_out():
+    cache = ReadCache(seconds=5, max_bytes=10, clock=Clock())
+    cache.put("a", 0, b"aaaa")
+    cache.put("b", 0, b"bbbb")
+    assert cache.get("a") == b"aaaa"  # "b" is now the least recently used
+    cache.put("c", 0, b"cccc")
+    assert (cache.get("a"), cache.get("b"), cache.get("c")) == (b"aaaa", None, b"cccc")
+    assert cache.size == 8
+    cache.put("a", 0, b"aaaaaaa")  # replaced, not counted twice; 4 + 7 > 10: "c" goes
+    assert (cache.size, cache.get("c")) == (7, None)
+    cache.put("huge", 0, b"x" * 11)  # larger than the whole budget: not kept
+    assert cache.get("huge") is None and cache.get("a") == b"aaaaaaa"
 
 
 def test_zero_seconds_turns_it_off():
