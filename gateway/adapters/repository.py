@@ -1,4 +1,6 @@
 """Queries on API tokens, over one SQLAlchemy session."""
+from collections import namedtuple
+
 import sqlalchemy as sa
 
 from gateway.adapters.orm import api_tokens, start_mappers
@@ -9,6 +11,35 @@ _CREDENTIALS = sa.select(
     api_tokens.c.id, api_tokens.c.role, api_tokens.c.region_code, api_tokens.c.token_hash,
     api_tokens.c.revoked_at,
 ).where(api_tokens.c.token_hash == sa.bindparam("token_hash"))
+
+
+Credentials = namedtuple("Credentials", [c.name for c in _CREDENTIALS.selected_columns])
+
+
+class CredentialsLookup:
+    """``lookup(token_hash)``: the columns :meth:`TokenRepository.credentials` reads, by the
+    same statement compiled once for the engine's dialect and run on a pooled DB-API
+    connection. Every request asks, and SQLAlchemy's session and result machinery around
+    one indexed SELECT were a third of the gateway's CPU on cached reads. ``revoked_at``
+    comes back as the driver gives it: only whether it is set matters here."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        compiled = _CREDENTIALS.compile(dialect=engine.dialect)
+        self.sql = str(compiled)
+        self.positional = compiled.positional
+
+    def __call__(self, token_hash):
+        params = (token_hash,) if self.positional else {"token_hash": token_hash}
+        connection = self.engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            cursor.execute(self.sql, params)
+            row = cursor.fetchone()
+            cursor.close()
+        finally:
+            connection.close()  # back to the pool, rolled back
+        return None if row is None else Credentials(*row)
 
 
 class TokenRepository:

@@ -9,6 +9,7 @@ import logging
 
 from nameko.extensions import DependencyProvider
 
+from gateway.adapters.repository import CredentialsLookup
 from gateway.http.errors import Unauthorized
 from gateway.service_layer import tokens
 from kelisim.context import ACTOR_KEY
@@ -55,6 +56,7 @@ class BearerAuth(DependencyProvider):
     def setup(self):
         self.database = next(dep for dep in self.container.dependencies
                              if dep.attr_name == self.database_attr)
+        self.credentials = None  # made on first use: the database's engine is set up by then
 
     def get_dependency(self, worker_ctx):
         spec = getattr(worker_ctx.entrypoint, "spec", None)
@@ -75,7 +77,9 @@ class BearerAuth(DependencyProvider):
         token = bearer_token(header)
         if token is None:
             raise Unauthorized("send an API token as 'Authorization: Bearer <token>'")
-        actor = tokens.authenticate(self.database.unit_of_work(), token)
+        if self.credentials is None:
+            self.credentials = CredentialsLookup(self.database.engine)
+        actor = tokens.authenticate_with(self.credentials, token)
         if actor is None:
             raise Unauthorized("the API token is unknown or revoked", invalid_token=True)
         return actor

@@ -43,10 +43,16 @@ def list_tokens(uow):
 
 def authenticate(uow, plaintext):
     """The actor of an active token, or None for an unknown or revoked one."""
+    with uow:
+        return authenticate_with(uow.repo.credentials, plaintext)
+
+
+def authenticate_with(credentials, plaintext):
+    """:func:`authenticate` given ``credentials(token_hash)``, a lookup of the token's row
+    (or None): the gateway passes one that skips the unit of work, as every request asks."""
     if not plaintext or len(plaintext) > MAX_TOKEN_LENGTH:
         return None
-    with uow:  # a plain row: this runs on every request
-        row = uow.repo.credentials(hash_token(plaintext))
+    row = credentials(hash_token(plaintext))
     if row is None or row.revoked_at is not None or not token_matches(plaintext, row.token_hash):
         return None
     return ApiToken(name="", role=row.role, token_hash=row.token_hash, created_at=None,
