@@ -87,9 +87,12 @@ class TimedServiceProxy:
         method = getattr(self._proxy, method_name)
 
         def call(*args, **kwargs):
+            # the publish has its own retries; interrupting it could leave a pooled
+            # connection waiting for a confirm: time only the wait for the answer
+            reply = method.call_async(*args, **kwargs)
             timer = eventlet.Timeout(self.timeout)
             try:
-                return method.call_async(*args, **kwargs).result()
+                return reply.result()
             except eventlet.Timeout as exc:
                 if exc is not timer:
                     raise
