@@ -1,5 +1,6 @@
-"""What the load benchmarks share: a throw-away vhost, free ports, a closed-loop HTTP load
-of N concurrent keep-alive clients (OS threads, no eventlet), percentiles, resident memory."""
+"""What the benchmarks share: a throw-away vhost, PostgreSQL administration, free ports, a
+closed-loop HTTP load of N concurrent keep-alive clients (OS threads, no eventlet),
+percentiles, resident memory."""
 import http.client
 import statistics
 import subprocess
@@ -9,7 +10,10 @@ import uuid
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
+import psycopg2
+
 RABBIT = "guest:guest@127.0.0.1:5672"
+PG_ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 
 
 def _rabbitmqctl(*args):
@@ -25,6 +29,18 @@ def vhost():
         yield f"amqp://{RABBIT}/{name}"
     finally:
         _rabbitmqctl("delete_vhost", name)
+
+
+def pg_admin(sql):
+    """Run one statement (CREATE or DROP DATABASE) on the local PostgreSQL, outside a
+    transaction."""
+    conn = psycopg2.connect(PG_ADMIN_DSN)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(sql)
+    finally:
+        conn.close()
 
 
 def free_port():

@@ -24,9 +24,7 @@ eventlet.monkey_patch()
 import argparse  # noqa: E402
 import os  # noqa: E402
 import signal  # noqa: E402
-import socket  # noqa: E402
 import sqlite3  # noqa: E402
-import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
@@ -45,33 +43,12 @@ from kombu.entity import PERSISTENT_DELIVERY_MODE  # noqa: E402
 
 from kelisim.events.envelope import new_envelope  # noqa: E402
 from kelisim.events.topology import event_exchange  # noqa: E402
+from load_common import free_port, percentiles, vhost  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-RABBIT = "guest:guest@127.0.0.1:5672"
 ADMIN_TOKEN = "bench-admin-" + uuid.uuid4().hex
 API = "/api/v1"
 TARGET_P99_MS = 100.0
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _rabbitmqctl(*args):
-    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
-
-
-@contextmanager
-def vhost():
-    name = f"kelisim-bench-{uuid.uuid4().hex[:10]}"
-    _rabbitmqctl("add_vhost", name)
-    _rabbitmqctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*")
-    try:
-        yield f"amqp://{RABBIT}/{name}"
-    finally:
-        _rabbitmqctl("delete_vhost", name)
 
 
 @contextmanager
@@ -121,13 +98,6 @@ class Api:
         if response.status_code >= 400:
             raise RuntimeError(f"{method} {path}: {response.status_code} {response.text}")
         return response.json()
-
-
-def percentiles(values):
-    """(p50, p99, max) in milliseconds."""
-    ms = sorted(v * 1000 for v in values)
-    cuts = statistics.quantiles(ms, n=100, method="inclusive")
-    return cuts[49], cuts[98], ms[-1]
 
 
 BARE = []

@@ -20,7 +20,7 @@ from pathlib import Path  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import psycopg2  # noqa: E402
+from load_common import pg_admin, vhost  # noqa: E402,F401  (vhost is re-exported)
 from nameko.rpc import rpc  # noqa: E402
 from nameko.runners import ServiceRunner  # noqa: E402
 from nameko.standalone.rpc import ServiceRpcProxy  # noqa: E402
@@ -42,8 +42,6 @@ from services.registry.entrypoints.service import RegistryService  # noqa: E402
 from services.registry.service_layer.reference import load_reference_data as load_registry  # noqa: E402
 
 ADMIN = {"id": "bench", "role": "rgu_admin", "region": None}
-PG_ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
-RABBIT = "guest:guest@127.0.0.1:5672"
 
 
 def arguments(description):
@@ -51,31 +49,6 @@ def arguments(description):
     parser.add_argument("--postgres", action="store_true",
                         help="the projects database on a throw-away PostgreSQL database")
     return parser.parse_args()
-
-
-def _rabbitmqctl(*args):
-    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
-
-
-@contextmanager
-def vhost():
-    name = f"kelisim-bench-{uuid.uuid4().hex[:10]}"
-    _rabbitmqctl("add_vhost", name)
-    _rabbitmqctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*")
-    try:
-        yield f"amqp://{RABBIT}/{name}"
-    finally:
-        _rabbitmqctl("delete_vhost", name)
-
-
-def _pg_admin(sql):
-    conn = psycopg2.connect(PG_ADMIN_DSN)
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute(sql)
-    finally:
-        conn.close()
 
 
 @contextmanager
@@ -87,7 +60,7 @@ def databases(postgres):
         pg_name = None
         if postgres:
             pg_name = f"kelisim_bench_{uuid.uuid4().hex[:10]}"
-            _pg_admin(f'CREATE DATABASE "{pg_name}"')
+            pg_admin(f'CREATE DATABASE "{pg_name}"')
             urls["projects"] = f"postgresql://postgres@127.0.0.1:5432/{pg_name}"
         try:
             migrate.upgrade("registry", urls["registry"])
@@ -98,7 +71,7 @@ def databases(postgres):
             yield urls
         finally:
             if pg_name:
-                _pg_admin(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+                pg_admin(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
 
 
 def _load(url, repositories, loader):

@@ -12,7 +12,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import kelisim  # noqa: E402,F401  (quiets eventlet's deprecation notice)
-import psycopg2  # noqa: E402
+from load_common import pg_admin  # noqa: E402
 from sqlalchemy.orm import sessionmaker  # noqa: E402
 
 from kelisim.context import Context  # noqa: E402
@@ -28,7 +28,6 @@ REGIONS = ("KZ-10", "KZ-11", "KZ-15", "KZ-19", "KZ-23", "KZ-27", "KZ-31", "KZ-33
            "KZ-39", "KZ-43", "KZ-47", "KZ-55", "KZ-59", "KZ-61", "KZ-62", "KZ-63", "KZ-71",
            "KZ-75", "KZ-79")
 ADMIN = {"id": "bench", "role": "rgu_admin", "region": None}
-PG_ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 
 
 def arguments(description):
@@ -37,16 +36,6 @@ def arguments(description):
                         help="run on a throw-away database of the local PostgreSQL too")
     parser.add_argument("--runs", type=int, default=30)
     return parser.parse_args()
-
-
-def _pg_admin(sql):
-    conn = psycopg2.connect(PG_ADMIN_DSN)
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute(sql)
-    finally:
-        conn.close()
 
 
 @contextmanager
@@ -59,13 +48,13 @@ def database(kind):
             yield url
         return
     name = f"kelisim_bench_{uuid.uuid4().hex[:10]}"
-    _pg_admin(f'CREATE DATABASE "{name}"')
+    pg_admin(f'CREATE DATABASE "{name}"')
     try:
         url = f"postgresql://postgres@127.0.0.1:5432/{name}"
         migrate.upgrade("reports", url)
         yield url
     finally:
-        _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 class Bench:
