@@ -105,3 +105,20 @@ def service_config(amqp_uri):
                                       DATABASE_URL=database_url, **overrides)
 
     return make
+
+
+@pytest.fixture
+def start(container_factory, service_config, amqp_uri):
+    """``start(cls, db_url, **config)``: a started nameko container of ``cls`` on its own
+    database; all are killed together at the end, before the vhost goes."""
+    started = []
+
+    def make(cls, db_url, **overrides):
+        container = container_factory(cls, service_config(cls.name, db_url, **overrides))
+        container.start()
+        started.append(container)
+        return container
+
+    yield make
+    for killing in [eventlet.spawn(container.kill) for container in started]:
+        killing.wait()

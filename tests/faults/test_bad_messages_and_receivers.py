@@ -20,7 +20,6 @@ from tests.integration.notifications.conftest import (  # noqa: F401  (fixtures)
     registry,
     registry_db,
     rpc,
-    start,
     task_assigned,
 )
 from tests.integration.notifications.receivers import WebhookReceiver

@@ -8,7 +8,6 @@ a 200 kB message, anything else succeeds.
 import collections
 import contextlib
 
-import eventlet
 import pytest
 import sqlalchemy as sa
 from amqp.exceptions import NotFound as ChannelNotFound
@@ -87,22 +86,6 @@ def dbs(tmp_path, migrated):
     """Migrated databases of the producer and the probe (separate SQLite files)."""
     return {name: migrated("registry", f"sqlite:///{tmp_path / (name + '.db')}")
             for name in ("producer", "probe")}
-
-
-@pytest.fixture
-def start(container_factory, service_config, amqp_uri):
-    """``start(cls, db_url)``: a started container, killed before the vhost goes."""
-    started = []
-
-    def make(cls, db_url, **overrides):
-        container = container_factory(cls, service_config(cls.name, db_url, **overrides))
-        container.start()
-        started.append(container)
-        return container
-
-    yield make
-    for killing in [eventlet.spawn(container.kill) for container in started]:
-        killing.wait()
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import sys
 import uuid
 from pathlib import Path
 
-import eventlet
 import pytest
 import sqlalchemy as sa
 from kombu import Connection
@@ -93,22 +92,6 @@ def registry_db(tmp_path, migrated):
 @pytest.fixture
 def notifications_db(tmp_path, migrated):
     return migrated("notifications", f"sqlite:///{tmp_path / 'notifications.db'}")
-
-
-@pytest.fixture
-def start(container_factory, service_config):
-    """``start(cls, db_url, **config)``: a started container, all killed together at the end."""
-    started = []
-
-    def make(cls, db_url, **overrides):
-        container = container_factory(cls, service_config(cls.name, db_url, **overrides))
-        container.start()
-        started.append(container)
-        return container
-
-    yield make
-    for killing in [eventlet.spawn(container.kill) for container in started]:
-        killing.wait()
 
 
 @pytest.fixture

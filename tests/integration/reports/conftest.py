@@ -1,7 +1,6 @@
 """The reports service in nameko containers on a per-test vhost, with the registry when needed."""
 import contextlib
 
-import eventlet
 import pytest
 import sqlalchemy as sa
 from kombu import Connection, Queue
@@ -20,22 +19,6 @@ from tests.support import wait_for
 ADMIN = {"id": "admin-1", "role": "rgu_admin", "region": None}
 COORDINATOR = {"id": "coord-61", "role": "kgu_coordinator", "region": "KZ-61"}
 QUIET_JOB = {"REPORTS_JOB_EAGER": False, "REPORTS_JOB_INTERVAL": 3600}
-
-
-@pytest.fixture
-def start(container_factory, service_config):
-    """``start(cls, db_url, **config)``: a started container; all killed together at the end."""
-    started = []
-
-    def make(cls, db_url, **overrides):
-        container = container_factory(cls, service_config(cls.name, db_url, **overrides))
-        container.start()
-        started.append(container)
-        return container
-
-    yield make
-    for killing in [eventlet.spawn(c.kill) for c in started]:
-        killing.wait()
 
 
 @pytest.fixture
