@@ -61,3 +61,13 @@ def wait_for(predicate, timeout=10, interval=0.02):
             if value:
                 return value
             eventlet.sleep(interval)
+
+
+def on_database(url, repositories, action):
+    """``action(uow)`` on a unit of work over the database at ``url``; its result."""
+    engine = make_engine(url)
+    try:
+        return action(UnitOfWork(sessionmaker(engine, expire_on_commit=False),
+                                 repositories=repositories))
+    finally:
+        engine.dispose()

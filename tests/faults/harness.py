@@ -12,12 +12,8 @@ from pathlib import Path
 
 from nameko.standalone.rpc import ServiceRpcProxy
 from nameko.testing.utils import find_free_port
-from sqlalchemy.orm import sessionmaker
 
-from kelisim.context import Context
 from kelisim.db import migrate
-from kelisim.db.engine import make_engine
-from kelisim.db.uow import UnitOfWork
 from services.projects.adapters.orm import start_mappers as map_projects
 from services.projects.adapters.repository import ProjectsRepository
 from services.projects.service_layer.reference import (
@@ -29,21 +25,13 @@ from services.registry.service_layer.reference import (
     load_reference_data as load_registry,
 )
 from services.reports.bootstrap import load_reference_data as load_report_templates
+from tests.support import on_database
 
 map_projects()
 map_registry()
 ROOT = Path(__file__).resolve().parents[2]
 HOOKED = Path(__file__).with_name("serve_hooked.py")
 ADMIN = {"id": "faults-admin", "role": "rgu_admin", "region": None}
-
-
-def on_database(url, repositories, action):
-    engine = make_engine(url)
-    try:
-        return action(UnitOfWork(sessionmaker(engine, expire_on_commit=False), Context(),
-                                 repositories))
-    finally:
-        engine.dispose()
 
 
 class Platform:

@@ -14,6 +14,7 @@ from kelisim.db.uow import UnitOfWork
 from services.registry.adapters.repository import RegistryRepository
 from services.registry.entrypoints.service import RegistryService
 from services.registry.service_layer.reference import load_reference_data
+from tests.support import on_database
 
 MAX_REQUEST_BYTES = 4096
 ROLES = {"admin": ("rgu_admin", None), "observer": ("observer", None),
@@ -64,15 +65,6 @@ class Gateway:
             engine.dispose()
 
 
-def _on_database(url, repositories, action):
-    engine = make_engine(url)
-    try:
-        return action(UnitOfWork(sessionmaker(engine, expire_on_commit=False),
-                                 repositories=repositories))
-    finally:
-        engine.dispose()
-
-
 @pytest.fixture
 def start_gateway(service_config, migrated, runner_factory, tmp_path):
     """``start_gateway(registry_url=None, registry=True, service=GatewayService, **config)``.
@@ -83,11 +75,11 @@ def start_gateway(service_config, migrated, runner_factory, tmp_path):
 
     def start(registry_url=None, registry=True, service=GatewayService, **overrides):
         registry_url = migrated("registry", registry_url or f"sqlite:///{tmp_path / 'registry.db'}")
-        _on_database(registry_url, RegistryRepository, load_reference_data)
+        on_database(registry_url, RegistryRepository, load_reference_data)
         gateway_db = migrated("gateway", f"sqlite:///{tmp_path / 'gateway.db'}")
         gateway = Gateway(url="", gateway_db=gateway_db, registry_db=registry_url)
         for who, (role, region) in ROLES.items():
-            token, plaintext = _on_database(
+            token, plaintext = on_database(
                 gateway_db, TokenRepository,
                 lambda uow: tokens.create_token(uow, role, region, who))
             gateway.tokens[who] = plaintext

@@ -26,6 +26,7 @@ from services.registry.entrypoints.service import RegistryService
 from services.registry.service_layer.reference import load_reference_data
 from tests.integration.gateway.conftest import start_gateway  # noqa: F401  (a fixture)
 from tests.integration.notifications.receivers import Mailbox, WebhookReceiver
+from tests.support import on_database
 
 ADMIN = {"id": "admin-1", "role": "rgu_admin", "region": None}
 TURKISTAN = {"id": "coord-61", "role": "kgu_coordinator", "region": "KZ-61"}
@@ -34,15 +35,6 @@ SMTP_USER, SMTP_PASSWORD = "kelisim", "s3cret-pass"
 FAST = {"webhook_retry": {"first_delay": 0.05, "factor": 2, "max_delay": 0.4, "window": 1.5},
         "email_retry": {"first_delay": 0.05, "factor": 2, "max_delay": 0.2, "window": 1.0},
         "dispatch_interval": 0.2, "webhook_timeout": 2.0}
-
-
-def on_database(url, repositories, action):
-    engine = make_engine(url)
-    try:
-        return action(UnitOfWork(sessionmaker(engine, expire_on_commit=False),
-                                 repositories=repositories))
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture(scope="session")
