@@ -23,9 +23,10 @@ def to_json(data):
     return json.dumps(data, ensure_ascii=False, default=_default).encode("utf-8")
 
 
-def json_response(data, status=200, headers=None):
-    return Response(to_json(data), status=status, headers=headers,
-                    content_type=JSON_CONTENT_TYPE)
+def json_response(body, status=200):
+    """A JSON answer of ``body``, already encoded by :func:`to_json` (the read cache keeps
+    answers encoded)."""
+    return Response(body, status=status, content_type=JSON_CONTENT_TYPE)
 
 
 def problem_response(problem, instance=None, correlation_id=None):

@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 from gateway.http.cache import CACHE_LOOKUPS
 from gateway.http.problems import problem_for
 from gateway.http.request import DEFAULT_MAX_BYTES, ApiRequest, read_body
-from gateway.http.responses import JSON_CONTENT_TYPE, problem_response, to_json
+from gateway.http.responses import json_response, problem_response, to_json
 from gateway.http.server import ProblemWebServer, correlation_id_of
 from kelisim.errors import KelisimError
 
@@ -112,15 +112,9 @@ def route(method, path, *, summary, tag, query=None, body=None, response=None, m
             if spec.cached:
                 key = (spec.name, tuple(sorted(path_values.items())), request.query_string,
                        actor["role"], actor.get("region"))
-                # a client may ask for a fresh answer, as HTTP has it (which is then kept)
-                if "no-cache" in request.headers.get("Cache-Control", ""):
-                    body, outcome = None, "bypass"
-                else:
-                    body = service.read_cache.get(key)
-                    outcome = "miss" if body is None else "hit"
-                CACHE_LOOKUPS.labels(spec.name, outcome).inc()
+                body = _cached_answer(service.read_cache, spec, key, request)
                 if body is not None:
-                    return Response(body, status=spec.status, content_type=JSON_CONTENT_TYPE)
+                    return json_response(body, spec.status)
                 generation = service.read_cache.generation
             try:
                 result = fn(service, ApiRequest.parse(request, spec, actor), **path_values)
@@ -132,12 +126,24 @@ def route(method, path, *, summary, tag, query=None, body=None, response=None, m
             body = to_json(result)
             if spec.cached:
                 service.read_cache.put(key, generation, body)
-            return Response(body, status=spec.status, content_type=JSON_CONTENT_TYPE)
+            return json_response(body, spec.status)
 
         endpoint.route_spec = spec
         return ApiRoute.decorator(method, path, spec=spec)(endpoint)
 
     return decorate
+
+
+def _cached_answer(cache, spec, key, request):
+    """The cached body for ``key``, or None; counted. A client may ask for a fresh answer,
+    as HTTP has it (``Cache-Control: no-cache``), which is then kept."""
+    if "no-cache" in request.headers.get("Cache-Control", ""):
+        body, outcome = None, "bypass"
+    else:
+        body = cache.get(key)
+        outcome = "miss" if body is None else "hit"
+    CACHE_LOOKUPS.labels(spec.name, outcome).inc()
+    return body
 
 
 def routes_of(service_cls):
