@@ -52,8 +52,9 @@ class ProjectsRoutes:
         return self.projects.project_summary(code, _plain(req.query))
 
     @route("GET", f"{API}/programme/summary",
-           summary="Earned value per project and for the whole programme", tag="projects",
-           query=schemas.ProgrammeSummaryQuery)
+           summary="Progress, earned value, risk heat map, overdue per region: per project "
+                   "and for the whole programme", tag="projects",
+           query=schemas.ProgrammeSummaryQuery, response=schemas.ProgrammeSummarySchema)
     def programme_summary(self, req):
         return self.projects.programme_summary(_plain(req.query))
 
@@ -67,6 +68,19 @@ class ProjectsRoutes:
            body=schemas.IndicatorActualSchema, response=schemas.IndicatorSchema, roles=RGU)
     def set_indicator_actual(self, req, code, year):
         return self.projects.set_indicator_actual(code, year, req.body)
+
+    @route("PUT", f"{API}/indicators/<code>/targets/<int:year>",
+           summary="Set an indicator's target for a year (a changed target needs a reason)",
+           tag="projects", body=schemas.IndicatorTargetSchema,
+           response=schemas.IndicatorSchema, roles=RGU)
+    def set_indicator_target(self, req, code, year):
+        return self.projects.set_indicator_target(code, year, req.body)
+
+    @route("GET", f"{API}/indicators/<code>/history",
+           summary="Who changed an indicator's targets and actuals, when and why",
+           tag="projects", query=schemas.HistoryQuery)
+    def indicator_history(self, req, code):
+        return self.projects.indicator_history(code, req.http.args.to_dict())
 
     # plans
     @route("GET", f"{API}/plans", cached=True,
@@ -92,6 +106,20 @@ class ProjectsRoutes:
            query=schemas.HistoryQuery)
     def plan_history(self, req, plan_id):
         return self.projects.plan_history(plan_id, req.http.args.to_dict())
+
+    @route("GET", f"{API}/plans/<int:plan_id>/baseline",
+           summary="A plan's baseline (approved dates, durations, budget) beside its current "
+                   "dates, and every earlier baseline", tag="plans",
+           response=schemas.PlanBaselineSchema)
+    def get_baseline(self, req, plan_id):
+        return self.projects.get_baseline(plan_id)
+
+    @route("POST", f"{API}/plans/<int:plan_id>/baseline",
+           summary="Re-baseline an approved plan with a reason (the RGU)", tag="plans",
+           body=schemas.RebaselineSchema, response=schemas.PlanBaselineSchema, status=201,
+           roles=RGU)
+    def rebaseline(self, req, plan_id):
+        return self.projects.rebaseline(plan_id, req.body)
 
     @route("GET", f"{API}/plans/<int:plan_id>/tasks", cached=True,
            summary="List a plan's tasks",

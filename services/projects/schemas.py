@@ -14,7 +14,8 @@ from services.projects.domain.risks import RISK_CATEGORIES, RISK_STATUSES
 PROJECT_CODE = validate.Regexp(r"^[a-z][a-z0-9-]{1,39}$", error="a project code like mediation")
 TEXT = validate.Length(min=1, max=500)
 LONG_TEXT = validate.Length(max=10_000)
-YEAR = validate.Range(2020, 2040)
+YEAR_RANGE = (2020, 2040)  # the years the working calendar covers
+YEAR = validate.Range(*YEAR_RANGE)
 # the span of the working calendar (reference/holidays_kz.json) every date is scheduled in
 WORKING_DATE = validate.Range(date(2020, 1, 1), date(2040, 12, 31),
                               error="must be within the working calendar, 2020 to 2040")
@@ -52,6 +53,14 @@ class IndicatorSchema(Schema):
     gaps = fields.Dict(keys=fields.Str(), values=fields.Str(),
                        metadata={"description": "actual minus target, per year"})
     version = fields.Int()
+
+
+class IndicatorTargetSchema(StrictSchema):
+    value = fields.Decimal(required=True, as_string=True, places=2, validate=_percent,
+                           metadata={"type": "string", "format": "decimal", "example": "82.0"})
+    version = fields.Int(required=True, strict=True)
+    reason = fields.Str(load_default=None, allow_none=True, validate=LONG_TEXT, metadata={
+        "description": "required when an existing target changes; kept in the history"})
 
 
 class IndicatorActualSchema(StrictSchema):
@@ -399,18 +408,90 @@ class SummaryQuery(QuerySchema):
                         metadata={"description": "the status date (default: today)"})
 
 
-class SummarySchema(Schema):
+EARNED_VALUE = {"keys": fields.Str(), "values": fields.Str(allow_none=True)}
+
+
+class BaselineCoverageSchema(Schema):
+    with_ = fields.Int(data_key="with", metadata={"description": "plans with a baseline"})
+    without = fields.List(fields.Int(), metadata={
+        "description": "ids of plans without one (not approved yet): measured on current dates"})
+    note = fields.Str(allow_none=True)
+
+
+class FiguresSchema(Schema):
+    """What a summary shows for a set of plans."""
+
+    progress = fields.Int(metadata={"description": "per cent, weighted by duration"})
+    tasks = fields.Dict(metadata={"description": "tasks by status, and overdue"})
+    earned_value = fields.Dict(**EARNED_VALUE, metadata={
+        "description": "PV, EV, AC, SV, CV, SPI, CPI (KZT) against each plan's baseline; a plan "
+                       "without a baseline counts on its current dates (see baseline)"})
+    earned_value_current = fields.Dict(**EARNED_VALUE, metadata={
+        "description": "the same on current dates and budget, beside the baseline figures"})
+    baseline = fields.Nested(BaselineCoverageSchema)
+    budget = fields.Dict(keys=fields.Str(), values=fields.Str())
+    risk_heat_map = fields.Dict(metadata={"description": "open risks: project cells and "
+                                                         "matrix, and cells by region"})
+    overdue_by_region = fields.Dict(keys=fields.Str(), values=fields.Int())
+
+
+class SummarySchema(FiguresSchema):
     project_code = fields.Str()
     year = fields.Int(allow_none=True)
     as_of = fields.Date()
-    progress = fields.Int(metadata={"description": "per cent, weighted by duration"})
-    tasks = fields.Dict()
-    earned_value = fields.Dict(keys=fields.Str(), values=fields.Str(allow_none=True))
-    budget = fields.Dict(keys=fields.Str(), values=fields.Str())
-    risk_heat_map = fields.Dict()
-    overdue_by_region = fields.Dict(keys=fields.Str(), values=fields.Int())
-    regions = fields.List(fields.Dict())
+    regions = fields.List(fields.Dict(), metadata={
+        "description": "per plan: progress, overdue, earned_value (measured_against "
+                       "baseline or current), earned_value_current, baseline"})
     indicators = fields.List(fields.Nested(IndicatorSchema))
+
+
+class ProgrammeSummarySchema(Schema):
+    as_of = fields.Date()
+    year = fields.Int(allow_none=True)
+    projects = fields.Dict(keys=fields.Str(), values=fields.Dict(**EARNED_VALUE), metadata={
+        "description": "earned value per project (the same as by_project.*.earned_value)"})
+    programme = fields.Dict(**EARNED_VALUE, metadata={"description": "earned value in all"})
+    by_project = fields.Dict(keys=fields.Str(), values=fields.Nested(FiguresSchema))
+    totals = fields.Nested(FiguresSchema, metadata={"description": "the whole programme"})
+
+
+# baselines
+class RebaselineSchema(StrictSchema):
+    reason = fields.Str(required=True, validate=validate.Length(min=1, max=10_000), metadata={
+        "description": "why the approved dates and budget change; kept in the history"})
+
+
+class BaselineTaskSchema(Schema):
+    task_id = fields.Int()
+    start_date = fields.Date()
+    due_date = fields.Date()
+    duration = fields.Int(metadata={"description": "working days"})
+    current_start_date = fields.Date(allow_none=True)
+    current_due_date = fields.Date(allow_none=True)
+    slipped = fields.Bool(metadata={"description": "due now later than in the baseline"})
+
+
+class BaselineEntrySchema(Schema):
+    number = fields.Int()
+    captured_at = fields.DateTime()
+    actor_id = fields.Str()
+    reason = fields.Str(allow_none=True)
+    budget = fields.Str(metadata={"description": "budget at completion, KZT"})
+    task_count = fields.Int()
+
+
+class BaselineDetailSchema(BaselineEntrySchema):
+    tasks = fields.List(fields.Nested(BaselineTaskSchema))
+
+
+class PlanBaselineSchema(Schema):
+    plan_id = fields.Int()
+    status = fields.Str()
+    current_budget = fields.Str()
+    baseline = fields.Nested(BaselineDetailSchema, allow_none=True)
+    history = fields.List(fields.Nested(BaselineEntrySchema), metadata={
+        "description": "every capture, newest first"})
+    note = fields.Str(allow_none=True)
 
 
 class ProgrammeSummaryQuery(QuerySchema):

@@ -46,6 +46,14 @@ class Targets:
     def plan(self):
         return self.get("/plans", region=OWN, project="mediation")["items"][0]
 
+    def approved_plan(self):
+        """Turkistan's mediation plan, approved by the RGU (so it has a baseline)."""
+        plan = self.plan()
+        if plan["status"] == "draft":
+            plan = self.d.ok("PATCH", f"{API}/plans/{plan['id']}",
+                             json={"version": plan["version"], "status": "approved"})
+        return plan
+
     def task(self):
         return self.get("/tasks", region=OWN, project="mediation", limit=1)["items"][0]
 
@@ -188,7 +196,16 @@ TARGETS = {
     "set_indicator_actual": ("national", lambda t: (
         f"{API}/indicators/{t.indicator()['code']}/actuals/2025", None,
         {"value": "79.5", "version": t.indicator().get("version", 1)})),
+    "set_indicator_target": ("national", lambda t: (
+        f"{API}/indicators/{t.indicator()['code']}/targets/2030", None,
+        {"value": "85", "version": t.indicator().get("version", 1), "reason": unique("себеп")})),
+    "indicator_history": ("national", lambda t: (
+        f"{API}/indicators/{t.indicator()['code']}/history", None, None)),
     # projects: Turkistan's plan
+    "get_baseline": ("regional", lambda t: (f"{API}/plans/{t.plan()['id']}/baseline", None,
+                                            None)),
+    "rebaseline": ("regional", lambda t: (f"{API}/plans/{t.approved_plan()['id']}/baseline",
+                                          None, {"reason": unique("себеп")})),
     "list_plans": ("regional", lambda t: (f"{API}/plans", {"region": OWN}, None)),
     "get_plan": ("regional", lambda t: (f"{API}/plans/{t.plan()['id']}", None, None)),
     "update_plan": ("regional", _versioned(lambda t: t.plan(), f"{API}/plans/{{}}",

@@ -174,6 +174,19 @@ risks = sa.Table(
                        name="ck_risks_scale"),
 )
 
+plan_baselines = sa.Table(
+    "plan_baselines", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("plan_id", sa.Integer, sa.ForeignKey("plans.id"), nullable=False, index=True),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("budget", Money, nullable=False),
+    sa.Column("tasks", sa.JSON, nullable=False),
+    sa.Column("captured_at", UtcDateTime, nullable=False),
+    sa.Column("actor_id", sa.String(120), nullable=False),
+    sa.Column("reason", sa.Text, nullable=True),
+    sa.UniqueConstraint("plan_id", "number", name="uq_plan_baseline_number"),
+)
+
 _mappers = mapper_registry()
 
 

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from kelisim.db.types import utcnow
 from services.projects.adapters import orm
+from services.projects.domain.baseline import Baseline, BaselineTask
 from services.projects.domain.model import (
     Assignment, BaseProject, Dependency, Indicator, OPEN_STATUSES, Plan, Task, Template)
 from services.projects.domain.money import BudgetLine
@@ -197,6 +198,13 @@ class ProjectsRepository:
             d.c.successor_id.in_(task_ids))
         return self.session.execute(query).all()
 
+    def followed_in_region(self, task_id, region):
+        """Whether a task of ``region`` depends directly on ``task_id``."""
+        d = orm.dependencies
+        query = (sa.select(d.c.id).join(T, T.c.id == d.c.successor_id)
+                 .where(d.c.predecessor_id == task_id, T.c.region_code == region).limit(1))
+        return self.session.execute(query).first() is not None
+
     def add_dependencies(self, rows):
         if rows:
             self.session.execute(orm.dependencies.insert(), rows)
@@ -279,11 +287,12 @@ class ProjectsRepository:
         return self.session.scalars(query).all()
 
     def leaf_rows(self, plan_ids):
-        """(plan_id, start, due, duration, progress, status) of every task without children."""
+        """(plan_id, start, due, duration, progress, status, kind, id) of every task without
+        children."""
         child = orm.tasks.alias("child")
         has_children = sa.exists().where(child.c.parent_id == T.c.id)
         query = (sa.select(T.c.plan_id, T.c.start_date, T.c.due_date, T.c.duration,
-                           T.c.progress, T.c.status, T.c.kind)
+                           T.c.progress, T.c.status, T.c.kind, T.c.id)
                  .where(T.c.plan_id.in_(plan_ids), ~has_children))
         return self.session.execute(query).all()
 
@@ -293,3 +302,33 @@ class ProjectsRepository:
         total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
         rows = self.session.execute(query.limit(limit).offset(offset)).all()
         return [dict(row._mapping) for row in rows], total
+
+    # baselines
+    def add_baseline(self, baseline):
+        """Store a :class:`Baseline`; returns its id."""
+        result = self.session.execute(orm.plan_baselines.insert().values(
+            plan_id=baseline.plan_id, number=baseline.number, budget=baseline.budget,
+            tasks=[item.to_row() for item in baseline.tasks],
+            captured_at=baseline.captured_at, actor_id=baseline.actor_id,
+            reason=baseline.reason))
+        baseline.id = result.inserted_primary_key[0]
+        return baseline.id
+
+    def baselines(self, plan_ids, latest_only=True):
+        """``{plan_id: [Baseline]}`` newest first (only the newest with ``latest_only``)."""
+        if not plan_ids:
+            return {}
+        b = orm.plan_baselines
+        query = sa.select(b).where(b.c.plan_id.in_(plan_ids)).order_by(b.c.plan_id,
+                                                                      b.c.number.desc())
+        found = {}
+        for row in self.session.execute(query):
+            kept = found.setdefault(row.plan_id, [])
+            if latest_only and kept:
+                continue
+            kept.append(Baseline(
+                plan_id=row.plan_id, number=row.number, budget=row.budget,
+                tasks=[BaselineTask.from_row(item) for item in row.tasks],
+                captured_at=row.captured_at, actor_id=row.actor_id, reason=row.reason,
+                id=row.id))
+        return found

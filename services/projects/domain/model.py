@@ -21,6 +21,9 @@ RACI_ROLES = ("R", "A", "C", "I")
 ASSIGNEE_KINDS = ("org_unit", "structure", "person")
 MAX_LAG = 250  # working days, about a year
 RGU_SCOPE = "RGU"  # the scope of a project's RGU plan (it belongs to no region)
+# the template milestone "implementation plan approved by the RGU": the plan's approval is
+# what completes it (and a reopening undoes it), never a hand edit
+APPROVAL_MILESTONE = "org.approved"
 
 
 @dataclass

@@ -15,7 +15,7 @@ from services.projects.adapters.orm import start_mappers
 from services.projects.adapters.registry import RegistryClient
 from services.projects.adapters.repository import ProjectsRepository
 from services.projects.service_layer import (
-    assignments, budgets, dependencies, overdue, plans, projects, risks, rollout, summary,
+    assignments, baselines, budgets, dependencies, overdue, plans, projects, risks, rollout, summary,
     tasks)
 from services.projects.service_layer.projects import require_rgu
 
@@ -60,6 +60,14 @@ class ProjectsService(ServiceBase):
         return projects.set_indicator_actual(self.uow, code, year, data)
 
     @expected
+    def set_indicator_target(self, code, year, data):
+        return projects.set_indicator_target(self.uow, code, year, data)
+
+    @expected
+    def indicator_history(self, code, query=None):
+        return projects.indicator_history(self.uow, code, query)
+
+    @expected
     def rollout(self, code, data):
         return rollout.rollout(self.uow, self.registry, code, data)
 
@@ -79,6 +87,14 @@ class ProjectsService(ServiceBase):
     @expected
     def plan_history(self, plan_id, query=None):
         return plans.plan_history(self.uow, plan_id, query)
+
+    @expected
+    def get_baseline(self, plan_id):
+        return baselines.get_baseline(self.uow, plan_id)
+
+    @expected
+    def rebaseline(self, plan_id, data):
+        return baselines.rebaseline(self.uow, plan_id, data)
 
     # tasks
     @expected

@@ -43,10 +43,16 @@ def plan_or_404(uow, plan_id):
 
 
 def task_or_404(uow, task_id):
+    """The task, if the actor may read it: a KGU coordinator reads its region's tasks and
+    the RGU tasks its region's tasks follow (writing them stays the RGU's: 403)."""
     task = uow.repo.task(task_id)
     if task is None:
         raise NotFound(f"task {task_id} not found")
-    ensure_readable(uow.context.actor, task.region_code, f"task {task_id}")
+    actor = uow.context.actor
+    if task.region_code is None and actor.get("role") == "kgu_coordinator" \
+            and uow.repo.followed_in_region(task.id, actor.get("region")):
+        return task
+    ensure_readable(actor, task.region_code, f"task {task_id}")
     return task
 
 

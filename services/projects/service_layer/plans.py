@@ -6,6 +6,7 @@ from kelisim.db.versioning import check_version, concurrent_update_guard
 from kelisim.schemas import load
 from services.projects import schemas
 from services.projects.domain.money import kzt
+from services.projects.service_layer import approval, baselines
 from services.projects.service_layer.common import (
     changes_of, plan_or_404, record, regions_of)
 
@@ -68,6 +69,10 @@ def update_plan(uow, plan_id, data):
         with concurrent_update_guard(f"plan {plan_id}"):
             uow.flush()
         record(uow, "plan", plan.id, "update", changes, plan_id=plan.id, reason=data["reason"])
+        if plan.status != old_status and (plan.status == "approved" or old_status == "approved"):
+            approval.follow_plan_status(uow, plan, old_status)
+        if plan.status == "approved":
+            baselines.capture_if_missing(uow, plan, data["reason"] or "approved by the RGU")
         if plan.status != old_status and plan.region_code:
             uow.emit("plan_status_changed", {
                 "plan_id": plan.id, "project_code": plan.project_code,

@@ -93,3 +93,42 @@ def set_indicator_actual(uow, code, year, data):
         record(uow, "indicator", indicator.id, "actual", {str(year): [old, str(data["value"])]})
         uow.commit()
         return dump_indicator(indicator)
+
+
+def set_indicator_target(uow, code, year, data):
+    """Set an indicator's target for a year of the platform's span (2020–2040), beyond the
+    concept's 2026; changing a target already set needs a reason. Both kept in history."""
+    data = load(schemas.IndicatorTargetSchema(), data)
+    if not schemas.YEAR_RANGE[0] <= year <= schemas.YEAR_RANGE[1]:
+        raise Invalid("no such year", {"year": "from {} to {}".format(*schemas.YEAR_RANGE)})
+    with uow:
+        require_rgu(uow.context.actor, "set indicator targets")
+        indicator = uow.repo.indicator(code)
+        if indicator is None:
+            raise NotFound(f"indicator {code} not found")
+        check_version(indicator, data["version"], f"indicator {code}")
+        old = indicator.targets.get(str(year))
+        new = f"{Decimal(data['value']).normalize():f}"  # as the concept writes it: 80.2
+        if old is not None and Decimal(old) != Decimal(new) and not (data["reason"] or "").strip():
+            raise Invalid("changing a target needs a reason",
+                          {"reason": f"required: the {year} target is already {old}"})
+        indicator.targets = dict(sorted({**indicator.targets, str(year): new}.items()))
+        with concurrent_update_guard(f"indicator {code}"):
+            uow.flush()
+        record(uow, "indicator", indicator.id, "target", {str(year): [old, new]},
+               reason=data["reason"])
+        uow.commit()
+        return dump_indicator(indicator)
+
+
+def indicator_history(uow, code, query=None):
+    """Every change to an indicator's targets and actuals, newest first."""
+    query = load(schemas.HistoryQuery(), query or {})
+    with uow:
+        indicator = uow.repo.indicator(code)
+        if indicator is None:
+            raise NotFound(f"indicator {code} not found")
+        rows, total = uow.repo.history("indicator", indicator.id, query["limit"],
+                                       query["offset"])
+        return {"items": schemas.HistorySchema().dump(rows, many=True), "total": total,
+                "limit": query["limit"], "offset": query["offset"]}

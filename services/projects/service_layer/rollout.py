@@ -13,6 +13,7 @@ from services.projects import schemas
 from services.projects.domain import template as templates
 from services.projects.domain.model import RGU_SCOPE, Assignment, Plan, Task
 from services.projects.domain.schedule import Graph, Node
+from services.projects.service_layer import baselines
 from services.projects.service_layer.common import (
     history_row, project_or_404, work_calendar)
 from services.projects.service_layer.projects import require_rgu
@@ -48,6 +49,9 @@ def rollout(uow, registry, code, data):
             builder.regional_plan(region, kgus[region])
         builder.schedule()
         builder.insert()
+        for plan in builder.new_plans:  # the RGU's own plan is approved as it is made
+            if plan.status == "approved":
+                baselines.capture(uow, plan, "the RGU's plan, approved at its rollout")
         assigned = builder.assign(kgus, rgu_unit, structures)
         uow.commit()
         result["created"] = [{"plan_id": p.id, "region_code": p.region_code}

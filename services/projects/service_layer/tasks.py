@@ -4,7 +4,7 @@ from kelisim.db.versioning import check_version, concurrent_update_guard
 from kelisim.errors import Invalid
 from kelisim.schemas import load
 from services.projects import schemas
-from services.projects.domain.model import Assignment, Task, check_raci
+from services.projects.domain.model import APPROVAL_MILESTONE, Assignment, Task, check_raci
 from services.projects.service_layer import scheduling
 from services.projects.service_layer.common import (
     changes_of, plan_or_404, record, regions_of, task_or_404, today, work_calendar)
@@ -211,6 +211,9 @@ def update_task(uow, task_id, data):
             raise Invalid("moving a due date later needs a reason",
                           {"reason": "required when the due date moves later"})
         status = data.get("status", task.status)
+        if status != task.status and task.template_key == APPROVAL_MILESTONE:
+            raise Invalid("this milestone follows the plan's approval",
+                          {"status": "completed when the RGU approves the plan"})
         if status != task.status and status in ("in_progress", "done"):
             check_raci(repo.assignments([task.id]), status)
         if status == "done" and "progress" not in data:

@@ -1,0 +1,36 @@
+"""The milestone "implementation plan approved by the RGU" follows the plan's approval:
+approving the plan completes it, reopening the plan to draft reopens it."""
+from services.projects.domain.model import APPROVAL_MILESTONE
+from services.projects.service_layer import scheduling
+from services.projects.service_layer.common import changes_of, record, work_calendar
+
+REASON = {"approved": "the RGU approved the implementation plan",
+          "draft": "the RGU reopened the implementation plan"}
+
+
+def follow_plan_status(uow, plan, old_status):
+    """Complete (plan approved) or reopen (plan back to draft) the plan's approval
+    milestone in the caller's transaction, and reschedule what follows it."""
+    if plan.status == "approved":
+        status, progress = "done", 100
+    elif plan.status == "draft" and old_status == "approved":
+        status, progress = "planned", 0
+    else:
+        return []
+    changed = []
+    for task in uow.repo.tasks_of_plan(plan.id):
+        if task.template_key != APPROVAL_MILESTONE or task.status in (status, "cancelled"):
+            continue
+        before = {"status": task.status, "progress": task.progress}
+        task.status, task.progress = status, progress
+        changed.append(task)
+        record(uow, "task", task.id, "update",
+               changes_of(before, {"status": task.status, "progress": task.progress}),
+               plan_id=plan.id, reason=REASON[plan.status])
+    if changed:
+        uow.flush()
+        graph, rows = scheduling.load_graph(uow.repo, plan.project_code, plan.year)
+        scheduling.propagate(uow, graph, rows, plan.project_code, work_calendar(),
+                             cause=changed[0].id, reason=REASON[plan.status],
+                             origins=[t.id for t in changed])
+    return changed

@@ -1,0 +1,90 @@
+"""Use cases on a plan's baseline: captured when the RGU approves the plan, re-captured
+only when the RGU re-baselines it with a reason; every capture is kept (history)."""
+from decimal import Decimal
+
+from kelisim.access import ensure_writable
+from kelisim.db.types import utcnow
+from kelisim.errors import Conflict
+from kelisim.schemas import load
+from services.projects import schemas
+from services.projects.domain import baseline as baselines
+from services.projects.domain.money import kzt
+from services.projects.service_layer.common import plan_or_404, record
+from services.projects.service_layer.projects import require_rgu
+
+NO_BASELINE = ("no baseline yet: it is captured when the RGU approves the plan; until then "
+               "earned value is measured against the current dates and budget")
+
+
+def capture(uow, plan, reason):
+    """Capture the plan's next baseline from its tasks and budget as they stand (inside the
+    caller's transaction); returns the :class:`Baseline`."""
+    repo = uow.repo
+    uow.flush()
+    existing = repo.baselines([plan.id]).get(plan.id, [])
+    number = existing[0].number + 1 if existing else 1
+    budget = sum((line.planned for line in repo.budget_lines([plan.id])), Decimal(0))
+    captured = baselines.capture(plan.id, number, budget, repo.leaf_rows([plan.id]))
+    captured.captured_at = utcnow()
+    captured.actor_id = uow.context.actor.get("id", "system")
+    captured.reason = reason
+    repo.add_baseline(captured)
+    record(uow, "plan", plan.id, "baseline", {"baseline": [number - 1 or None, number]},
+           plan_id=plan.id, reason=reason)
+    return captured
+
+
+def capture_if_missing(uow, plan, reason):
+    """The first approval captures the baseline; later approvals (after a reopening) keep
+    it: only an explicit re-baseline moves it, so a slip cannot hide by a reapproval."""
+    if uow.repo.baselines([plan.id]).get(plan.id):
+        return None
+    return capture(uow, plan, reason)
+
+
+def dump_baseline(item, rows=None):
+    """A baseline as JSON, with each task's current dates beside the baselined ones."""
+    current = {row.id: row for row in rows or ()}
+    tasks = []
+    for work in item.tasks:
+        now = current.get(work.task_id)
+        tasks.append({
+            "task_id": work.task_id, "start_date": work.start_date.isoformat(),
+            "due_date": work.due_date.isoformat(), "duration": work.duration,
+            "current_start_date": now.start_date.isoformat() if now else None,
+            "current_due_date": now.due_date.isoformat() if now else None,
+            "slipped": bool(now and now.due_date > work.due_date)})
+    return {"number": item.number, "captured_at": item.captured_at.isoformat(),
+            "actor_id": item.actor_id, "reason": item.reason, "budget": str(kzt(item.budget)),
+            "task_count": len(item.tasks), "tasks": tasks}
+
+
+def get_baseline(uow, plan_id):
+    """The plan's current baseline beside its current dates, and every earlier capture."""
+    with uow:
+        plan = plan_or_404(uow, plan_id)
+        history = uow.repo.baselines([plan.id], latest_only=False).get(plan.id, [])
+        budget = sum((line.planned for line in uow.repo.budget_lines([plan.id])), Decimal(0))
+        answer = {"plan_id": plan.id, "status": plan.status,
+                  "current_budget": str(kzt(budget)), "baseline": None, "history": [],
+                  "note": None if history else NO_BASELINE}
+        if history:
+            answer["baseline"] = dump_baseline(history[0], uow.repo.leaf_rows([plan.id]))
+            answer["history"] = [{key: value for key, value in dump_baseline(item).items()
+                                  if key != "tasks"} for item in history]
+        return answer
+
+
+def rebaseline(uow, plan_id, data):
+    """The RGU re-baselines an approved plan, with a reason kept in the history."""
+    data = load(schemas.RebaselineSchema(), data)
+    with uow:
+        require_rgu(uow.context.actor, "re-baseline a plan")
+        plan = plan_or_404(uow, plan_id)
+        ensure_writable(uow.context.actor, plan.region_code)
+        if plan.status not in ("approved", "in_progress"):
+            raise Conflict(f"a {plan.status} plan cannot be re-baselined",
+                           {"status": "approve the plan first (approval captures a baseline)"})
+        capture(uow, plan, data["reason"])
+        uow.commit()
+    return get_baseline(uow, plan_id)
