@@ -51,3 +51,34 @@ class AuditEntrySchema(Schema):
     region_code = fields.Str(allow_none=True)
     before = fields.Dict(allow_none=True)
     after = fields.Dict(allow_none=True)
+
+
+class CalendarQuery(QuerySchema):
+    year = fields.Int(required=True, strict=False, validate=validate.Range(2020, 2040, error=(
+        "a year the platform schedules in, 2020 to 2040")))
+
+
+class DayNameSchema(Schema):
+    kk = fields.Str()
+    ru = fields.Str()
+    en = fields.Str()
+
+
+class CalendarDaySchema(Schema):
+    date = fields.Date()
+    working_day = fields.Bool(metadata={
+        "description": "false for a day off; true for a Saturday or Sunday a decree makes a "
+                       "working day"})
+    kind = fields.Str(metadata={
+        "description": "holiday (a public holiday, or the day off replacing one that falls on "
+                       "a weekend) or transfer (a Government decree moved a day off)"})
+    name = fields.Nested(DayNameSchema)
+    source = fields.Str(metadata={"description": "the law or decree (adilet.zan.kz)"})
+
+
+class CalendarSchema(Schema):
+    year = fields.Int()
+    working_days = fields.Int(metadata={"description": "working days in the year"})
+    days = fields.List(fields.Nested(CalendarDaySchema), metadata={
+        "description": "every day that is not as in a plain Monday-to-Friday week, and every "
+                       "public holiday (also on a Saturday or Sunday), in date order"})

@@ -1,7 +1,11 @@
 """Routes of the projects service (served by it over RPC)."""
 from marshmallow import Schema, fields
 
+from datetime import date
+
 from gateway.http import route
+from gateway.schemas import CalendarQuery, CalendarSchema
+from kelisim import workdays
 from services.projects import schemas
 
 API = "/api/v1"
@@ -57,6 +61,17 @@ class ProjectsRoutes:
            query=schemas.ProgrammeSummaryQuery, response=schemas.ProgrammeSummarySchema)
     def programme_summary(self, req):
         return self.projects.programme_summary(_plain(req.query))
+
+    @route("GET", f"{API}/calendar",
+           summary="A year's days off and working weekends in Kazakhstan, named in kk/ru/en",
+           tag="projects", query=CalendarQuery, response=CalendarSchema)
+    def get_calendar(self, req):
+        """Answered here from kelisim.workdays, the calendar every service schedules with."""
+        year = req.query["year"]
+        calendar = workdays.kazakhstan()
+        return {"year": year,
+                "working_days": calendar.count(date(year, 1, 1), date(year, 12, 31)),
+                "days": workdays.days_of_year(year)}
 
     @route("GET", f"{API}/indicators", summary="The concept's target indicators with the gap",
            tag="projects", response=schemas.IndicatorSchema, many=True)

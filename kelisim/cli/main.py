@@ -17,11 +17,13 @@ def build_parser():
     commands.add_parser("prepare", help="migrate, load reference data and ensure the admin "
                                          "token, then exit (a deployment's one-shot job)")
     from gateway.cli import add_token_commands
+    from kelisim.cli.calendar import add_calendar_commands
     from kelisim.cli.dlq import add_dlq_commands
     from kelisim.cli.listen import add_listen_command
 
     add_token_commands(commands)
     add_dlq_commands(commands)
+    add_calendar_commands(commands)
     add_listen_command(commands)
     return parser
 

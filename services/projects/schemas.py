@@ -16,7 +16,7 @@ TEXT = validate.Length(min=1, max=500)
 LONG_TEXT = validate.Length(max=10_000)
 YEAR_RANGE = (2020, 2040)  # the years the working calendar covers
 YEAR = validate.Range(*YEAR_RANGE)
-# the span of the working calendar (reference/holidays_kz.json) every date is scheduled in
+# the span of the working calendar (kelisim.workdays) every date is scheduled in
 WORKING_DATE = validate.Range(date(2020, 1, 1), date(2040, 12, 31),
                               error="must be within the working calendar, 2020 to 2040")
 LAG = validate.Range(0, MAX_LAG, error=f"from 0 to {MAX_LAG} working days")

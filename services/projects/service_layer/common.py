@@ -1,13 +1,12 @@
 """Helpers every projects use case shares: the calendar, look-ups, history rows, dumps."""
 import json
 from datetime import date, datetime, timedelta, timezone
-from functools import lru_cache
 from importlib import resources
 
 from kelisim.access import ensure_readable
 from kelisim.db.types import utcnow
 from kelisim.errors import NotFound
-from services.projects.domain.calendar import from_reference
+from kelisim.workdays import kazakhstan
 
 KAZAKHSTAN = timezone(timedelta(hours=5))  # one time zone, UTC+5, since 1 March 2024
 
@@ -22,9 +21,9 @@ def reference(name):
     return json.loads(text)
 
 
-@lru_cache(maxsize=1)
 def work_calendar():
-    return from_reference(reference("holidays_kz.json"))
+    """Kazakhstan's working calendar over the dates the platform schedules in (2020-2040)."""
+    return kazakhstan()
 
 
 def project_or_404(repo, code):

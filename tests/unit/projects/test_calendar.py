@@ -24,3 +24,16 @@ def test_working_day_arithmetic_skips_days_off():
     assert calendar.duration(date(2026, 3, 19), date(2026, 3, 26)) == 3
     assert calendar.add(date(2026, 3, 21), 1) == date(2026, 3, 26)  # Saturday + 1
     assert calendar.on_or_after(date(2026, 1, 1)) == date(2026, 1, 5)
+
+
+def test_the_schedule_uses_the_package_calendar_for_every_year_2020_to_2040():
+    import holidays
+
+    from tests.unit.core.test_workdays import DELIBERATE, every_day
+
+    calendar = work_calendar()
+    package = holidays.KZ(years=range(2020, 2041))
+    assert {d for d in every_day() if calendar.is_working_day(d) != package.is_working_day(d)} \
+        == set(DELIBERATE)
+    # a 3-day task starting Monday 20 March 2028 skips Nauryz (21-23 March)
+    assert calendar.finish(date(2028, 3, 20), 3) == date(2028, 3, 27)
