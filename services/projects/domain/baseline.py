@@ -65,7 +65,8 @@ def planned_share(start, due, duration, as_of, calendar):
         return Decimal(1)
     if as_of < start:
         return Decimal(0)
-    return min(Decimal(calendar.duration(start, as_of)) / Decimal(max(duration, 1)), Decimal(1))
+    # working days only: a task dated on a day off has none planned until its first
+    return min(Decimal(calendar.count(start, as_of)) / Decimal(max(duration, 1)), Decimal(1))
 
 
 def earned_share(row):

@@ -228,3 +228,28 @@ def chains(moves, origins):
         return found.get(task_id, base)
 
     return {move.id: chain_of(move.id) for move in moves}
+
+
+def place(calendar, *, kind, scheduling, start, due=None, duration=None):
+    """``(start, due, duration)`` of a task dated by hand, on working days (OpenProject's rule).
+
+    An automatic task starts on the first working day on or after ``start`` and ends after
+    ``duration`` working days (or on the last working day up to ``due``). A manual task keeps
+    its dates; its duration counts the working days between them. A milestone has no
+    duration: one day, moved to a working day if automatic. ``duration`` is in working days
+    (at least 1 for a task); :class:`Invalid` if ``due`` is before ``start``; the calendar's
+    :class:`~kelisim.workdays.OutOfCalendar` if the dates leave it.
+    """
+    auto = scheduling == "auto"
+    if kind == "milestone":
+        day = due or start
+        day = calendar.on_or_after(day) if auto else day
+        return day, day, 0
+    if due is not None and due < start:
+        raise Invalid("the task ends before it starts", {"due_date": "is before the start date"})
+    if auto:
+        start = calendar.on_or_after(start)
+    if due is None:
+        return start, calendar.finish(start, max(duration or 1, 1)), max(duration or 1, 1)
+    duration = calendar.duration(start, max(due, start))
+    return start, calendar.finish(start, duration) if auto else due, duration

@@ -1,12 +1,13 @@
 """Helpers every projects use case shares: the calendar, look-ups, history rows, dumps."""
+import contextlib
 import json
 from datetime import date, datetime, timedelta, timezone
 from importlib import resources
 
 from kelisim.access import ensure_readable
 from kelisim.db.types import utcnow
-from kelisim.errors import NotFound
-from kelisim.workdays import kazakhstan
+from kelisim.errors import Invalid, NotFound
+from kelisim.workdays import OutOfCalendar, kazakhstan
 
 KAZAKHSTAN = timezone(timedelta(hours=5))  # one time zone, UTC+5, since 1 March 2024
 
@@ -24,6 +25,19 @@ def reference(name):
 def work_calendar():
     """Kazakhstan's working calendar over the dates the platform schedules in (2020-2040)."""
     return kazakhstan()
+
+
+@contextlib.contextmanager
+def within_calendar(field):
+    """Turn a schedule that leaves the working calendar into a 422 naming ``field``, the
+    input that pushed it out (the unit of work then writes nothing)."""
+    try:
+        yield
+    except OutOfCalendar as error:
+        calendar = work_calendar()
+        raise Invalid(f"the schedule would leave the working calendar: {error.detail}",
+                      {field: f"every date must stay between {calendar.first} and "
+                              f"{calendar.last}"}) from None
 
 
 def project_or_404(repo, code):

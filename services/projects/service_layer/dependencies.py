@@ -1,5 +1,5 @@
 """Use cases on finish-to-start dependencies between tasks of one project and year."""
-from kelisim.access import ensure_writable
+from kelisim.access import ensure_readable, ensure_writable
 from kelisim.errors import Conflict, Invalid, NotFound
 from kelisim.schemas import load
 from services.projects import schemas
@@ -7,6 +7,40 @@ from services.projects.domain.model import Dependency
 from services.projects.service_layer import scheduling
 from services.projects.service_layer.common import record, task_or_404, work_calendar
 from services.projects.service_layer.tasks import dump_task
+
+
+def _predecessor_or_404(uow, predecessor_id):
+    """The predecessor, if the caller may read it: a KGU reads its own region's tasks and the
+    RGU's (which its plans follow); any other task is not found, as on GET (no message
+    describes a record its caller cannot read)."""
+    pred = uow.repo.task(predecessor_id)
+    if pred is not None and pred.region_code is not None:
+        ensure_readable(uow.context.actor, pred.region_code, f"task {predecessor_id}")
+    if pred is None:
+        raise NotFound(f"task {predecessor_id} not found")
+    return pred
+
+
+def _check_regions(pred, task):
+    """A dependency stays within one region's plan, or makes a region's task follow an RGU
+    task: the RGU's own milestones are the one designed link across regions."""
+    if pred.region_code is None or pred.region_code == task.region_code:
+        return
+    if task.region_code is None:
+        raise Invalid("an RGU task cannot follow one region's task",
+                      {"predecessor_id": f"task {pred.id} is in the plan of {pred.region_code}; "
+                                         "an RGU task is followed by the regions, not the "
+                                         "other way round"})
+    raise Invalid("a dependency cannot link two regions' plans",
+                  {"predecessor_id": f"task {pred.id} is in the plan of {pred.region_code}, "
+                                     f"task {task.id} in that of {task.region_code}; only "
+                                     "the RGU's own tasks precede tasks of several regions"})
+
+
+def constrained(graph, task_id):
+    """What a dependency of ``task_id`` constrains: the task, every task under it (a
+    phase's predecessors hold each of its tasks) and all that follows from them."""
+    return graph.closure({task_id, *graph.leaves_under(task_id)})
 
 
 def add_dependency(uow, task_id, data):
@@ -17,9 +51,8 @@ def add_dependency(uow, task_id, data):
         repo = uow.repo
         task = task_or_404(uow, task_id)
         ensure_writable(uow.context.actor, task.region_code)
-        pred = repo.task(data["predecessor_id"])
-        if pred is None:
-            raise Invalid("unknown predecessor", {"predecessor_id": "no such task"})
+        pred = _predecessor_or_404(uow, data["predecessor_id"])
+        _check_regions(pred, task)
         if (pred.project_code, pred.year) != (task.project_code, task.year):
             raise Invalid("dependencies link tasks of the same project and year",
                           {"predecessor_id": f"task {pred.id} is in {pred.project_code} "
@@ -37,7 +70,8 @@ def add_dependency(uow, task_id, data):
                plan_id=task.plan_id)
         moves = scheduling.propagate(uow, graph, rows, task.project_code, calendar,
                                      cause=pred.id, reason=f"task {task.id} now follows "
-                                     f"task {pred.id}", only=graph.closure({task.id}))
+                                     f"task {pred.id}", only=constrained(graph, task.id),
+                                     field="lag")
         uow.commit()
         uow.session.expire_all()
         return {"task": dump_task(repo, repo.task(task.id)),
@@ -61,7 +95,7 @@ def remove_dependency(uow, task_id, predecessor_id):
         moves = scheduling.propagate(uow, graph, rows, task.project_code, work_calendar(),
                                      cause=task.id, reason=f"task {task.id} no longer "
                                      f"follows task {predecessor_id}",
-                                     only=graph.closure({task.id}))
+                                     only=constrained(graph, task.id))
         uow.commit()
         uow.session.expire_all()
         return {"task": dump_task(repo, repo.task(task.id)),

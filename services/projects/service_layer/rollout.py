@@ -15,7 +15,7 @@ from services.projects.domain.model import RGU_SCOPE, Assignment, Plan, Task
 from services.projects.domain.schedule import Graph, Node
 from services.projects.service_layer import baselines
 from services.projects.service_layer.common import (
-    history_row, project_or_404, work_calendar)
+    history_row, project_or_404, within_calendar, work_calendar)
 from services.projects.service_layer.projects import require_rgu
 from services.projects.service_layer.tasks import assigned_event
 
@@ -40,14 +40,15 @@ def rollout(uow, registry, code, data):
                   "skipped": [r for r in wanted if r in done], "tasks": 0, "assignments": 0}
         if not todo:
             return result
-        start = calendar.on_or_after(data["start_date"] or date(year, 1, 15))
         rgu_unit = registry.rgu()
         structures = registry.structures(templates.structure_types(items), set(todo) | {None})
-        builder = _Builder(uow, code, year, start, calendar, items)
-        builder.rgu_plan(rgu_unit)
-        for region in todo:
-            builder.regional_plan(region, kgus[region])
-        builder.schedule()
+        with within_calendar("start_date" if data["start_date"] else "year"):
+            start = calendar.on_or_after(data["start_date"] or date(year, 1, 15))
+            builder = _Builder(uow, code, year, start, calendar, items)
+            builder.rgu_plan(rgu_unit)
+            for region in todo:
+                builder.regional_plan(region, kgus[region])
+            builder.schedule()
         builder.insert()
         for plan in builder.new_plans:  # the RGU's own plan is approved as it is made
             if plan.status == "approved":

@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from kelisim.db.types import utcnow
 from services.projects.domain.schedule import Graph, Node, chains
-from services.projects.service_layer.common import history_row, regions_of
+from services.projects.service_layer.common import history_row, regions_of, within_calendar
 
 
 def load_graph(repo, project_code, year):
@@ -44,13 +44,16 @@ def slip_event(project_code, row, old_start, old_due, start, due, cause, chain, 
 
 
 def propagate(uow, graph, rows, project_code, calendar, *, cause, reason, origins=None,
-              only=None):
+              only=None, field="due_date"):
     """Reschedule what depends on ``origins`` (or exactly ``only``); write, record, emit.
 
     Returns the moves. Moves to a later due date are slips: one ``deadline_slipped`` each.
+    A move that would leave the working calendar is :class:`Invalid` naming ``field``, the
+    input that caused it.
     """
     origins = [cause] if origins is None and only is None else (origins or [])
-    moves = graph.reschedule(calendar, origins, only=only)
+    with within_calendar(field):
+        moves = graph.reschedule(calendar, origins, only=only)
     if not moves:
         return moves
     uow.repo.move_tasks([(m.id, m.start, m.due) for m in moves])

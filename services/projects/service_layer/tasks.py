@@ -5,9 +5,11 @@ from kelisim.errors import Invalid
 from kelisim.schemas import load
 from services.projects import schemas
 from services.projects.domain.model import APPROVAL_MILESTONE, Assignment, Task, check_raci
+from services.projects.domain.schedule import place
 from services.projects.service_layer import scheduling
 from services.projects.service_layer.common import (
-    changes_of, plan_or_404, record, regions_of, task_or_404, today, work_calendar)
+    changes_of, plan_or_404, record, regions_of, task_or_404, today, within_calendar,
+    work_calendar)
 
 _TASK = schemas.TaskSchema()
 _ASSIGNMENT = schemas.AssignmentSchema()
@@ -120,19 +122,10 @@ def create_task(uow, plan_id, data):
                 raise Invalid("unknown parent", {"parent_id": "no such task in this plan"})
             if parent.kind == "milestone":
                 raise Invalid("a milestone has no children", {"parent_id": "a milestone"})
-        start = data["start_date"]
-        if data["kind"] == "milestone":
-            due, duration = data["due_date"] or start, 0
-        elif data["due_date"] is not None:
-            due = data["due_date"]
-            if due < start:
-                raise Invalid("the task ends before it starts",
-                              {"due_date": "is before the start date"})
-            duration = calendar.duration(start, due)
-        else:
-            duration = data["duration"] or 1
-            due = calendar.finish(start, duration)
-        _check_in_calendar(calendar, start, due)
+        with within_calendar("duration" if data["due_date"] is None else "due_date"):
+            start, due, duration = place(
+                calendar, kind=data["kind"], scheduling=data["scheduling"],
+                start=data["start_date"], due=data["due_date"], duration=data["duration"])
         task = Task(plan_id=plan.id, project_code=plan.project_code, year=plan.year,
                     region_code=plan.region_code, parent_id=data["parent_id"],
                     kind=data["kind"], title=data["title"], title_kk=data["title_kk"],
@@ -178,13 +171,6 @@ def emit_assigned(uow, task, assignment, previous=None):
         uow.emit("task_assigned", data, regions=regions)
 
 
-def _check_in_calendar(calendar, *days):
-    for day in days:
-        if not calendar.first <= day <= calendar.last:
-            raise Invalid("the date is outside the working calendar",
-                          {"start_date": f"between {calendar.first} and {calendar.last}"})
-
-
 def update_task(uow, task_id, data):
     """Change a task. A due date moved later needs a reason; what depends on the task in
     automatic mode is rescheduled, and every slipped task is announced."""
@@ -198,10 +184,12 @@ def update_task(uow, task_id, data):
         check_version(task, data.pop("version"), f"task {task_id}")
         before = snapshot(task)
         dated = "start_date" in data or "due_date" in data
-        if dated and repo.children(task.id):
+        parent = bool(repo.children(task.id))
+        if dated and parent:
             raise Invalid("a parent's dates follow its children",
                           {"due_date": "change the dates of its tasks instead"})
-        start, due = _new_dates(task, data, calendar)
+        start, due, duration = (task.start_date, task.due_date, task.duration) if parent \
+            else _new_dates(task, data, calendar)
         if "start_date" in data and start != task.start_date and task.scheduling == "auto" \
                 and data.get("scheduling", "auto") == "auto" and repo.predecessors([task.id]):
             raise Invalid("an automatically scheduled task starts when its predecessors allow",
@@ -221,9 +209,7 @@ def update_task(uow, task_id, data):
         for name in ("title", "title_kk", "description", "scheduling", "status", "progress"):
             if name in data:
                 setattr(task, name, data[name])
-        task.start_date, task.due_date = start, due
-        if dated:
-            task.duration = 0 if task.kind == "milestone" else calendar.duration(start, due)
+        task.start_date, task.due_date, task.duration = start, due, duration
         task.check()
         changes = changes_of(before, snapshot(task))
         if not changes:
@@ -233,6 +219,7 @@ def update_task(uow, task_id, data):
         record(uow, "task", task.id, "update", changes, plan_id=task.plan_id, reason=reason)
         moves = []
         if dated or "scheduling" in changes or "status" in changes:
+            field = "due_date" if dated else "scheduling" if "scheduling" in changes else "status"
             graph, rows = scheduling.load_graph(repo, task.project_code, task.year)
             if slipped:
                 uow.emit("deadline_slipped", *scheduling.slip_event(
@@ -242,10 +229,11 @@ def update_task(uow, task_id, data):
             if "scheduling" in changes and task.scheduling == "auto":
                 only = graph.closure({task.id})
                 moves = scheduling.propagate(uow, graph, rows, task.project_code, calendar,
-                                             cause=task.id, reason=reason, only=only)
+                                             cause=task.id, reason=reason, only=only,
+                                             field=field)
             else:
                 moves = scheduling.propagate(uow, graph, rows, task.project_code, calendar,
-                                             cause=task.id, reason=reason)
+                                             cause=task.id, reason=reason, field=field)
         uow.commit()
         uow.session.expire_all()
         return {"task": dump_task(repo, repo.task(task.id)),
@@ -253,14 +241,15 @@ def update_task(uow, task_id, data):
 
 
 def _new_dates(task, data, calendar):
+    """``(start, due, duration)`` after ``data``: placed on working days when dated anew (or
+    turned automatic), else as they are."""
+    scheduling = data.get("scheduling", task.scheduling)
+    dated = "start_date" in data or "due_date" in data
+    if not dated and not (scheduling == "auto" != task.scheduling):
+        return task.start_date, task.due_date, task.duration
     start = data.get("start_date", task.start_date)
-    due = data.get("due_date", task.due_date)
-    if task.kind == "milestone":
-        day = data.get("due_date") or data.get("start_date") or task.due_date
-        return day, day
-    if "start_date" in data and "due_date" not in data:
-        due = calendar.finish(start, task.duration)
-    _check_in_calendar(calendar, start, due)
-    if due < start:
-        raise Invalid("the task ends before it starts", {"due_date": "is before the start date"})
-    return start, due
+    due = data.get("due_date")
+    field = "due_date" if due is not None else "start_date" if dated else "scheduling"
+    with within_calendar(field):
+        return place(calendar, kind=task.kind, scheduling=scheduling, start=start, due=due,
+                     duration=None if due is not None else task.duration)

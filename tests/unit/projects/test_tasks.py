@@ -145,7 +145,7 @@ def test_dependencies_reschedule_and_cycles_are_refused(rolled_out, uow, session
     with pytest.raises(Invalid):
         dependencies.add_dependency(uow(), region["mon.map"]["id"],
                                     {"predecessor_id": region["org.plan"]["id"], "lag": 400})
-    with pytest.raises(Invalid):  # another year's family
+    with pytest.raises(NotFound):  # no such task
         dependencies.add_dependency(uow(), region["mon.map"]["id"], {"predecessor_id": 999999})
     with sessions() as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(orm.dependencies).where(
