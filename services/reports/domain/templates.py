@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from kelisim.errors import Invalid
+from kelisim.workdays import kazakhstan
 from services.reports.domain.periods import PERIOD_TYPES, Period
 
 FIELD_TYPES = ("integer", "decimal", "money", "percent", "text", "choice", "date")
@@ -146,6 +147,15 @@ def _plain(number):
     return format(number, "f")
 
 
+# report periods run from 2000 to 2100 (schemas.py); due dates reach a year beyond
+_CALENDAR_SPAN = (date(2000, 1, 1), date(2102, 12, 31))
+
+
+def next_working_day(day):
+    """``day`` if it is a working day in Kazakhstan, else the first working day after it."""
+    return kazakhstan(*_CALENDAR_SPAN).on_or_after(day)
+
+
 @dataclass
 class Template:
     code: str
@@ -214,11 +224,15 @@ class Template:
             raise Invalid("the template is not consistent", errors)
 
     def due_date(self, period: Period):
-        return period.end + timedelta(days=self.due_days)
+        """``due_days`` calendar days after the period ends; a deadline falling on a day off
+        moves to the next working day, as the Labour Code treats deadlines (Kazakhstan's
+        working calendar, kelisim.workdays)."""
+        return next_working_day(period.end + timedelta(days=self.due_days))
 
     def timely_until(self, period: Period):
-        """The last day a submission counts as on time: due date plus the timely window."""
-        return self.due_date(period) + timedelta(days=self.timely_days)
+        """The last day a submission counts as on time: the timely window of ``timely_days``
+        follows the due date (moved off a day off), and ends on a working day too."""
+        return next_working_day(self.due_date(period) + timedelta(days=self.timely_days))
 
     def must_report(self, unit):
         """Whether ``unit`` (a local copy of a registry org unit) reports on this template."""
