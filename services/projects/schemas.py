@@ -251,10 +251,14 @@ class TaskCreateSchema(StrictSchema):
     description = fields.Str(load_default="", validate=LONG_TEXT)
     kind = fields.Str(load_default="task", validate=validate.OneOf(("task", "milestone")))
     parent_id = fields.Int(load_default=None, allow_none=True, strict=True)
-    start_date = fields.Date(required=True, validate=WORKING_DATE)
+    start_date = fields.Date(required=True, validate=WORKING_DATE, metadata={
+        "description": "a day off moves an automatic task to the next working day; a manual "
+                       "task keeps it (GET /api/v1/calendar lists the days off)"})
     due_date = fields.Date(load_default=None, allow_none=True, validate=WORKING_DATE)
     duration = fields.Int(load_default=None, allow_none=True, strict=True,
-                          validate=validate.Range(1, 500))
+                          validate=validate.Range(1, 500), metadata={
+                              "description": "working days; one that would end after "
+                                             "2040-12-31 is 422"})
     scheduling = fields.Str(load_default="auto", validate=validate.OneOf(SCHEDULING_MODES))
 
 
@@ -273,8 +277,13 @@ class TaskPatchSchema(StrictSchema):
 
 
 class DependencyCreateSchema(StrictSchema):
-    predecessor_id = fields.Int(required=True, strict=True)
-    lag = fields.Int(load_default=0, strict=True, validate=LAG)
+    predecessor_id = fields.Int(required=True, strict=True, metadata={
+        "description": "a task of the same project and year, in the same region's plan or "
+                       "the RGU's; a task the caller cannot read is 404, another region's "
+                       "plan 422"})
+    lag = fields.Int(load_default=0, strict=True, validate=LAG, metadata={
+        "description": "working days between the predecessor's finish and the start; a lag "
+                       "that would push a task past 2040-12-31 is 422"})
 
 
 class AssignmentCreateSchema(StrictSchema):

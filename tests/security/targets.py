@@ -192,6 +192,7 @@ TARGETS = {
     "project_summary": ("national", lambda t: (f"{API}/projects/mediation/summary", None,
                                                None)),
     "programme_summary": ("national", lambda t: (f"{API}/programme/summary", None, None)),
+    "get_calendar": ("national", lambda t: (f"{API}/calendar", {"year": 2027}, None)),
     "list_indicators": ("national", lambda t: (f"{API}/indicators", None, None)),
     "set_indicator_actual": ("national", lambda t: (
         f"{API}/indicators/{t.indicator()['code']}/actuals/2025", None,

@@ -1,4 +1,5 @@
-"""Use cases on finish-to-start dependencies between tasks of one project and year."""
+"""Use cases on finish-to-start dependencies between tasks of one project, year and region
+(or after an RGU task, the designed link across regions)."""
 from kelisim.access import ensure_readable, ensure_writable
 from kelisim.errors import Conflict, Invalid, NotFound
 from kelisim.schemas import load
