@@ -1,6 +1,6 @@
 """Use cases on finish-to-start dependencies between tasks of one project, year and region
 (or after an RGU task, the designed link across regions)."""
-from kelisim.access import ensure_readable, ensure_writable
+from kelisim.access import ensure_writable
 from kelisim.errors import Conflict, Invalid, NotFound
 from kelisim.schemas import load
 from services.projects import schemas
@@ -8,18 +8,6 @@ from services.projects.domain.model import Dependency
 from services.projects.service_layer import scheduling
 from services.projects.service_layer.common import record, task_or_404, work_calendar
 from services.projects.service_layer.tasks import dump_task
-
-
-def _predecessor_or_404(uow, predecessor_id):
-    """The predecessor, if the caller may read it: a KGU reads its own region's tasks and the
-    RGU's (which its plans follow); any other task is not found, as on GET (no message
-    describes a record its caller cannot read)."""
-    pred = uow.repo.task(predecessor_id)
-    if pred is not None and pred.region_code is not None:
-        ensure_readable(uow.context.actor, pred.region_code, f"task {predecessor_id}")
-    if pred is None:
-        raise NotFound(f"task {predecessor_id} not found")
-    return pred
 
 
 def _check_regions(pred, task):
@@ -52,7 +40,8 @@ def add_dependency(uow, task_id, data):
         repo = uow.repo
         task = task_or_404(uow, task_id)
         ensure_writable(uow.context.actor, task.region_code)
-        pred = _predecessor_or_404(uow, data["predecessor_id"])
+        # a task the caller cannot read is not found, as on GET: no message describes it
+        pred = task_or_404(uow, data["predecessor_id"])
         _check_regions(pred, task)
         if (pred.project_code, pred.year) != (task.project_code, task.year):
             raise Invalid("dependencies link tasks of the same project and year",
