@@ -1,0 +1,77 @@
+"""Concurrency control shared by every service: named locks and unique-key races.
+
+Two tools, each for one kind of race:
+
+* :func:`hold_lock` serialises the transactions that read-then-write one aggregate too
+  large for a version check on each row (a project-year's schedule). It upserts one row
+  of a lock table: on PostgreSQL the upsert holds that row's lock until the transaction
+  ends (a concurrent holder waits at this statement); on SQLite any write takes the
+  database's single writer lock, which is the embedded equivalent.
+* :func:`retry_on_unique` turns the other race, "both checked the row was missing, both
+  inserted it", into what a repeat of the request answers: the whole use case runs again
+  in a fresh transaction and sees the winner's row. Nothing of the loser's first attempt
+  was committed (the unique violation rolled it back).
+"""
+import functools
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+
+from kelisim.db.types import utcnow
+from kelisim.errors import Conflict
+from kelisim.logging import get_logger
+
+log = get_logger(__name__)
+UNIQUE_ATTEMPTS = 3
+_UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def hold_lock(session, table, **key):
+    """Take the lock named ``key`` (the primary key columns of ``table``, which also has a
+    ``locked_at`` column) for the rest of the session's transaction.
+
+    Call it before reading anything the transaction's decisions rest on: on PostgreSQL
+    (READ COMMITTED) every later statement then sees what the previous holder committed;
+    on SQLite the reads before the first write ran outside the transaction anyway.
+    """
+    upsert = _UPSERTS[session.get_bind().dialect.name](table).values(**key, locked_at=utcnow())
+    session.execute(upsert.on_conflict_do_update(
+        index_elements=list(key), set_={"locked_at": upsert.excluded.locked_at}))
+
+
+def is_unique_violation(exc):
+    """True if ``exc`` (an IntegrityError) broke a unique or primary key, on PostgreSQL
+    (SQLSTATE 23505) or SQLite ("UNIQUE constraint failed")."""
+    if not isinstance(exc, IntegrityError):
+        return False
+    if getattr(exc.orig, "pgcode", None) == "23505":
+        return True
+    return "UNIQUE constraint failed" in str(exc.orig)
+
+
+def retry_on_unique(use_case=None, *, what="the record"):
+    """Decorate a use case ``f(uow, ...)`` that inserts rows guarded by a unique key.
+
+    When a concurrent request inserted the same key first, the use case runs again (up to
+    ``UNIQUE_ATTEMPTS`` times in all) and answers as a repeat would: ``skipped``, a 409
+    "exists already", or an update of the winner's row. If every attempt loses, the caller
+    gets :class:`~kelisim.errors.Conflict` (409) naming ``what``, never a 500. Other
+    integrity errors (foreign keys, checks) are raised unchanged.
+    """
+    if use_case is None:
+        return functools.partial(retry_on_unique, what=what)
+
+    @functools.wraps(use_case)
+    def run(*args, **kwargs):
+        for attempt in range(1, UNIQUE_ATTEMPTS + 1):
+            try:
+                return use_case(*args, **kwargs)
+            except IntegrityError as exc:
+                if not is_unique_violation(exc):
+                    raise
+                log.info("lost a unique-key race; running again", use_case=use_case.__name__,
+                         attempt=attempt, error=str(exc.orig).splitlines()[0])
+        raise Conflict(f"{what} was changed by concurrent requests: retry",
+                       {"_": "concurrent change"})
+
+    return run
