@@ -111,6 +111,18 @@ assignments = sa.Table(
     sa.Column("region_code", sa.String(8), nullable=True),
     sa.UniqueConstraint("task_id", "role", "assignee_kind", "assignee_id",
                         name="uq_assignment"),
+    # exactly one Accountable: the database refuses a second A row of a task
+    sa.Index("uq_assignment_accountable", "task_id", unique=True,
+             postgresql_where=sa.text("role = 'A'"), sqlite_where=sa.text("role = 'A'")),
+)
+
+# One row per project-year whose schedule was ever changed: its row lock serialises every
+# change of that year's tasks, dependencies and assignments (see scheduling.lock_family).
+schedule_locks = sa.Table(
+    "schedule_locks", metadata,
+    sa.Column("project_code", sa.String(40), primary_key=True),
+    sa.Column("year", sa.Integer, primary_key=True),
+    sa.Column("locked_at", UtcDateTime, nullable=False),
 )
 
 history = sa.Table(

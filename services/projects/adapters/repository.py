@@ -7,6 +7,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from kelisim.db.races import hold_lock
 from kelisim.db.types import utcnow
 from services.projects.adapters import orm
 from services.projects.domain.baseline import Baseline, BaselineTask
@@ -134,6 +135,16 @@ class ProjectsRepository:
 
     def children(self, task_id):
         return self.session.scalars(sa.select(Task).where(Task.parent_id == task_id)).all()
+
+    def family_of(self, task_id):
+        """``(project_code, year)`` of a task, or None; read without loading the task."""
+        query = sa.select(T.c.project_code, T.c.year).where(T.c.id == task_id)
+        row = self.session.execute(query).first()
+        return tuple(row) if row else None
+
+    def lock_family(self, project_code, year):
+        """Hold the project-year's schedule lock until the transaction ends."""
+        hold_lock(self.session, orm.schedule_locks, project_code=project_code, year=year)
 
     def family_rows(self, project_code, year):
         """Every task of a project's year as plain rows (the scheduling graph's nodes)."""

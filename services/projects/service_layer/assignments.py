@@ -1,24 +1,34 @@
 """Responsibility (RACI) for tasks: org units, structures or people, checked in the registry.
 
 Exactly one Accountable: a new A replaces the old one (``task_reassigned``); the last A
-cannot be removed; a Responsible is required while work is under way.
+cannot be removed; a Responsible is required while work is under way. The database holds
+the rule too (a unique index on the task's A row). Concurrent changes of a task's people
+take its project-year's schedule lock, so a second new A is applied after the first and
+replaces it (its ``task_reassigned`` names the first as the previous A).
 """
 from kelisim.access import ensure_writable
+from kelisim.db.races import retry_on_unique
 from kelisim.errors import Conflict, Invalid, NotFound
 from kelisim.schemas import load
 from services.projects import schemas
 from services.projects.domain.model import Assignment, check_raci
 from services.projects.service_layer.common import record, task_or_404
+from services.projects.service_layer.scheduling import lock_family_of
 from services.projects.service_layer.tasks import dump_assignment, emit_assigned
 
 
+@retry_on_unique(what="the task's assignments")
 def add_assignment(uow, registry, task_id, data):
+    """Assign someone to a task; an identical concurrent request is answered as a repeat
+    (409, the assignment exists already)."""
     data = load(schemas.AssignmentCreateSchema(), data)
     with uow:
         repo = uow.repo
         task = task_or_404(uow, task_id)
         ensure_writable(uow.context.actor, task.region_code)
         assignee = registry.assignee(data["kind"], data["id"])
+        lock_family_of(uow, task.id)  # after the registry call: the lock is not held over RPC
+        uow.session.refresh(task)  # as the previous holder of the lock left it
         if assignee is None:
             raise Invalid("unknown assignee", {"id": f"no {data['kind']} {data['id']}"})
         if assignee["region_code"] not in (None, task.region_code):
@@ -52,6 +62,7 @@ def add_assignment(uow, registry, task_id, data):
 def remove_assignment(uow, task_id, assignment_id):
     with uow:
         repo = uow.repo
+        lock_family_of(uow, task_id)
         task = task_or_404(uow, task_id)
         ensure_writable(uow.context.actor, task.region_code)
         assignment = repo.assignment(assignment_id)

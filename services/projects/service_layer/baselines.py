@@ -3,6 +3,7 @@ only when the RGU re-baselines it with a reason; every capture is kept (history)
 from decimal import Decimal
 
 from kelisim.access import ensure_writable
+from kelisim.db.races import retry_on_unique
 from kelisim.db.types import utcnow
 from kelisim.errors import Conflict
 from kelisim.schemas import load
@@ -11,6 +12,7 @@ from services.projects.domain import baseline as baselines
 from services.projects.domain.money import kzt
 from services.projects.service_layer.common import plan_or_404, record
 from services.projects.service_layer.projects import require_rgu
+from services.projects.service_layer.scheduling import lock_family
 
 NO_BASELINE = ("no baseline yet: it is captured when the RGU approves the plan; until then "
                "earned value is measured against the current dates and budget")
@@ -75,13 +77,17 @@ def get_baseline(uow, plan_id):
         return answer
 
 
+@retry_on_unique(what="the plan's baselines")
 def rebaseline(uow, plan_id, data):
-    """The RGU re-baselines an approved plan, with a reason kept in the history."""
+    """The RGU re-baselines an approved plan, with a reason kept in the history. Captures
+    of one project-year are numbered under its schedule lock: two at once both succeed."""
     data = load(schemas.RebaselineSchema(), data)
     with uow:
         require_rgu(uow.context.actor, "re-baseline a plan")
         plan = plan_or_404(uow, plan_id)
         ensure_writable(uow.context.actor, plan.region_code)
+        lock_family(uow, plan.project_code, plan.year)
+        uow.session.refresh(plan)
         if plan.status not in ("approved", "in_progress"):
             raise Conflict(f"a {plan.status} plan cannot be re-baselined",
                            {"status": "approve the plan first (approval captures a baseline)"})

@@ -1,6 +1,7 @@
 """Use cases on finish-to-start dependencies between tasks of one project, year and region
 (or after an RGU task, the designed link across regions)."""
 from kelisim.access import ensure_writable
+from kelisim.db.races import retry_on_unique
 from kelisim.errors import Conflict, Invalid, NotFound
 from kelisim.schemas import load
 from services.projects import schemas
@@ -32,12 +33,15 @@ def constrained(graph, task_id):
     return graph.closure({task_id, *graph.leaves_under(task_id)})
 
 
+@retry_on_unique(what="the dependency")
 def add_dependency(uow, task_id, data):
-    """Make ``task_id`` wait for a predecessor; reschedule it and what follows if automatic."""
+    """Make ``task_id`` wait for a predecessor; reschedule it and what follows if automatic.
+    A concurrent identical request is answered as a repeat: 409, it exists already."""
     data = load(schemas.DependencyCreateSchema(), data)
     calendar = work_calendar()
     with uow:
         repo = uow.repo
+        scheduling.lock_family_of(uow, task_id)
         task = task_or_404(uow, task_id)
         ensure_writable(uow.context.actor, task.region_code)
         # a task the caller cannot read is not found, as on GET: no message describes it
@@ -71,6 +75,7 @@ def add_dependency(uow, task_id, data):
 def remove_dependency(uow, task_id, predecessor_id):
     with uow:
         repo = uow.repo
+        scheduling.lock_family_of(uow, task_id)
         task = task_or_404(uow, task_id)
         ensure_writable(uow.context.actor, task.region_code)
         dependency = repo.dependency(predecessor_id, task.id)

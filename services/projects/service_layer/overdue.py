@@ -41,6 +41,7 @@ def scan_overdue(uow, day=None):
 def _announce(uow, task_id, stages, day):
     with uow:
         repo = uow.repo
+        scheduling.lock_family_of(uow, task_id)
         task = repo.task(task_id)
         if task is None or not task.is_open or task.due_date >= day:
             return 0

@@ -6,7 +6,7 @@ from kelisim.db.versioning import check_version, concurrent_update_guard
 from kelisim.schemas import load
 from services.projects import schemas
 from services.projects.domain.money import kzt
-from services.projects.service_layer import approval, baselines
+from services.projects.service_layer import approval, baselines, scheduling
 from services.projects.service_layer.common import (
     changes_of, plan_or_404, record, regions_of)
 
@@ -55,6 +55,9 @@ def update_plan(uow, plan_id, data):
         plan = plan_or_404(uow, plan_id)
         actor = uow.context.actor
         ensure_writable(actor, plan.region_code)
+        # approving completes a milestone and reschedules: under the project-year's lock
+        scheduling.lock_family(uow, plan.project_code, plan.year)
+        uow.session.refresh(plan)
         check_version(plan, data.pop("version"), f"plan {plan_id}")
         before = {"status": plan.status, "expected_results": plan.expected_results}
         old_status = plan.status

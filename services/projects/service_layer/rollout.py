@@ -1,12 +1,16 @@
 """Rolling a base project out to the regions: one transaction creates each KGU's plan with
 its tasks, dependencies, assignments and dates, and queues a task_assigned per assignment.
 
-Idempotent per project x year x region (a region rolled out before is skipped). The
+Idempotent per project x year x region (a region rolled out before is skipped), also when
+rollouts run at once: each takes the project-year's schedule lock (scheduling.lock_family)
+before deciding which regions are still to do, so a concurrent identical rollout answers
+``skipped`` and rollouts to different regions share one RGU plan. The
 template is only read. Template items of level ``rgu`` are created once, in the project's
 RGU plan for the year, and precede the regional tasks that name them in every region.
 """
 from datetime import date
 
+from kelisim.db.races import retry_on_unique
 from kelisim.errors import Invalid
 from kelisim.schemas import load
 from services.projects import schemas
@@ -16,11 +20,15 @@ from services.projects.domain.schedule import Graph, Node
 from services.projects.service_layer import baselines
 from services.projects.service_layer.common import (
     history_row, project_or_404, within_calendar, work_calendar)
+from services.projects.service_layer.scheduling import lock_family
 from services.projects.service_layer.projects import require_rgu
 from services.projects.service_layer.tasks import assigned_event
 
 
+@retry_on_unique(what="the rollout")
 def rollout(uow, registry, code, data):
+    """Create the plans of ``data["regions"]`` for ``data["year"]``; regions with a plan are
+    ``skipped``. Returns what was created, with counts of tasks and assignments."""
     data = load(schemas.RolloutSchema(), data)
     year = data["year"]
     calendar = work_calendar()
@@ -34,14 +42,18 @@ def rollout(uow, registry, code, data):
         unknown = [r for r in wanted if r not in kgus]
         if unknown:
             raise Invalid("no KGU in some regions", {"regions": ", ".join(unknown)})
-        done = repo.plan_scopes(code, year)
-        todo = [r for r in wanted if r not in done]
+        todo = _todo(repo, code, year, wanted)
+        if todo:  # the registry is asked before the lock: it is not held over RPC
+            rgu_unit = registry.rgu()
+            structures = registry.structures(templates.structure_types(items),
+                                             set(todo) | {None})
+            lock_family(uow, code, year)
+            todo = _todo(repo, code, year, todo)
         result = {"project_code": code, "year": year, "created": [],
-                  "skipped": [r for r in wanted if r in done], "tasks": 0, "assignments": 0}
+                  "skipped": [r for r in wanted if r not in todo], "tasks": 0,
+                  "assignments": 0}
         if not todo:
             return result
-        rgu_unit = registry.rgu()
-        structures = registry.structures(templates.structure_types(items), set(todo) | {None})
         with within_calendar("start_date" if data["start_date"] else "year"):
             start = calendar.on_or_after(data["start_date"] or date(year, 1, 15))
             builder = _Builder(uow, code, year, start, calendar, items)
@@ -60,6 +72,12 @@ def rollout(uow, registry, code, data):
         result["tasks"] = len(builder.new_tasks)
         result["assignments"] = assigned
         return result
+
+
+def _todo(repo, code, year, regions):
+    """Those of ``regions`` without a plan of the project's year yet."""
+    done = repo.plan_scopes(code, year)
+    return [r for r in regions if r not in done]
 
 
 class _Builder:

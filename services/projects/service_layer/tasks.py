@@ -113,6 +113,7 @@ def create_task(uow, plan_id, data):
         repo = uow.repo
         plan = plan_or_404(uow, plan_id)
         ensure_writable(uow.context.actor, plan.region_code)
+        scheduling.lock_family(uow, plan.project_code, plan.year)
         if plan.status == "closed":
             raise Invalid("a closed plan takes no new tasks", {"plan_id": "closed"})
         parent = None
@@ -179,6 +180,7 @@ def update_task(uow, task_id, data):
     calendar = work_calendar()
     with uow:
         repo = uow.repo
+        scheduling.lock_family_of(uow, task_id)
         task = task_or_404(uow, task_id)
         ensure_writable(uow.context.actor, task.region_code)
         check_version(task, data.pop("version"), f"task {task_id}")

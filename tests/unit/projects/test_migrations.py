@@ -1,4 +1,5 @@
 """The projects' Alembic scripts build exactly the tables its ORM maps, and undo them."""
+import pytest
 import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -21,5 +22,49 @@ def test_migrations_match_the_orm_and_downgrade_cleanly(tmp_path):
         command.downgrade(migrate.alembic_config("projects", url), "base")
         with engine.connect() as conn:
             assert sa.inspect(conn).get_table_names() == ["alembic_version"]
+    finally:
+        engine.dispose()
+
+
+def _accountables(engine):
+    with engine.connect() as conn:
+        return conn.execute(sa.text(
+            "SELECT task_id, assignee_id FROM assignments WHERE role = 'A' ORDER BY task_id")).all()
+
+
+def test_the_database_keeps_one_accountable_per_task_and_the_upgrade_keeps_the_newest(
+        database_url):
+    """Two A rows a race left before 0003: the one applied last stays; a third is refused
+    (SQLite and PostgreSQL)."""
+    url = database_url
+    engine = make_engine(url)
+    try:
+        migrate.upgrade("projects", url, "0002")
+        with engine.begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO projects (code, title_kk, title_ru, title_en, goal_kk, goal_ru,"
+                " goal_en, version) VALUES ('p', 'p', 'p', 'p', 'g', 'g', 'g', 1)"))
+            conn.execute(sa.text(
+                "INSERT INTO plans (id, project_code, year, scope, status, expected_results,"
+                " version) VALUES (1, 'p', 2026, 'KZ-61', 'draft', '', 1)"))
+            conn.execute(sa.text(
+                "INSERT INTO tasks (id, plan_id, project_code, year, kind, title, description,"
+                " start_date, due_date, duration, scheduling, status, progress, version)"
+                " VALUES (7, 1, 'p', 2026, 'task', 't', '', '2026-02-02', '2026-02-03', 2,"
+                " 'auto', 'planned', 0, 1)"))
+            for assignee in (10, 11):
+                conn.execute(sa.text(
+                    "INSERT INTO assignments (task_id, role, assignee_kind, assignee_id)"
+                    " VALUES (7, 'A', 'org_unit', :a)"), {"a": assignee})
+            conn.execute(sa.text("INSERT INTO assignments (task_id, role, assignee_kind,"
+                                 " assignee_id) VALUES (7, 'R', 'org_unit', 10)"))
+        migrate.upgrade("projects", url)
+        assert _accountables(engine) == [(7, 11)]
+        with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
+            conn.execute(sa.text("INSERT INTO assignments (task_id, role, assignee_kind,"
+                                 " assignee_id) VALUES (7, 'A', 'person', 12)"))
+        with engine.begin() as conn:  # any number of the other roles
+            conn.execute(sa.text("INSERT INTO assignments (task_id, role, assignee_kind,"
+                                 " assignee_id) VALUES (7, 'R', 'person', 12)"))
     finally:
         engine.dispose()
