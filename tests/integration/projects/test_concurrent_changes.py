@@ -23,7 +23,7 @@ from kelisim.errors import Conflict
 from services.projects.adapters import orm
 from services.projects.adapters.repository import ProjectsRepository
 from services.projects.service_layer import (
-    assignments, dependencies, reference, rollout, scheduling, tasks)
+    assignments, baselines, dependencies, reference, rollout, scheduling, tasks)
 from services.projects.service_layer.common import work_calendar
 from tests.unit.projects.conftest import ADMIN, FakeRegistry
 
@@ -244,3 +244,14 @@ def test_rollouts_to_different_regions_at_once_both_succeed_on_one_rgu_plan(
     with platform.uow() as uow:  # every region's training waits for the one RGU milestone
         followed = {pred for pred, _, _ in uow.repo.predecessors(programmes)}
     assert followed == {stored[("RGU", "rgu.method")]["id"]}
+
+
+def test_two_rebaselines_at_once_both_succeed_with_the_next_numbers(platform):
+    with platform.uow() as uow:
+        rgu_plan = uow.repo.plan_by_scope(PROJECT, YEAR, "RGU").id
+    answers = platform.race([
+        lambda uow, n=n: baselines.rebaseline(uow, rgu_plan, {"reason": f"review {n}"})
+        for n in (1, 2)])
+    assert [type(a).__name__ for a in answers] == ["dict", "dict"]
+    history = baselines.get_baseline(platform.uow(), rgu_plan)["history"]
+    assert sorted(item["number"] for item in history) == [1, 2, 3]
