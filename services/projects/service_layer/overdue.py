@@ -8,6 +8,7 @@ finished that day (``deadline_slipped`` for each one that slips).
 """
 from sqlalchemy.exc import IntegrityError
 
+from kelisim.errors import Invalid
 from kelisim.logging import get_logger
 from services.projects.service_layer import scheduling
 from services.projects.service_layer.common import record, regions_of, today, work_calendar
@@ -61,7 +62,11 @@ def _announce(uow, task_id, stages, day):
         if "overdue" in stages:
             repo.set_expected_finish(task.id, day)
             graph, rows = scheduling.load_graph(repo, task.project_code, task.year)
-            scheduling.propagate(uow, graph, rows, task.project_code, work_calendar(),
-                                 cause=task.id, reason=f"task {task.id} is overdue")
+            try:
+                scheduling.propagate(uow, graph, rows, task.project_code, work_calendar(),
+                                     cause=task.id, reason=f"task {task.id} is overdue")
+            except Invalid as error:  # the successors would leave the calendar (after 2040)
+                log.warning("overdue task's successors not rescheduled", task_id=task.id,
+                            error=error.detail)
         uow.commit()
         return 1

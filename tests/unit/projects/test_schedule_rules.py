@@ -161,3 +161,29 @@ def test_a_dependency_never_links_two_regions_plans(rolled_out, uow, sessions):
     made = dependencies.add_dependency(uow(COORDINATOR), youth["id"],
                                        {"predecessor_id": council["id"]})
     assert council["id"] in [p["predecessor_id"] for p in made["task"]["predecessors"]]
+
+
+def test_an_overdue_task_near_the_calendars_end_is_still_announced(uow, registry, events):
+    from services.projects.service_layer import overdue
+
+    rollout(uow(), registry, "mediation", {"year": 2040, "regions": ["KZ-61"]})
+    region = by_key(uow, "KZ-61")
+    survey = region["mon.survey"]  # mon.map follows it: 5 more working days
+    tasks.update_task(uow(), survey["id"], {"version": survey["version"],
+                                            "due_date": "2040-12-24", "reason": "late"})
+    assert overdue.scan_overdue(uow(), date(2040, 12, 28)) >= 1
+    announced = {e["data"]["task_id"] for e in events("task_overdue")}
+    assert survey["id"] in announced
+
+
+def test_a_2028_task_is_scheduled_around_nauryz(uow, registry):
+    plan_id = plan_of(rollout(uow(), registry, "mediation", {"year": 2028,
+                                                              "regions": ["KZ-61"]}))
+    made = tasks.create_task(uow(COORDINATOR), plan_id, {
+        "title": "Наурыз", "start_date": "2028-03-20", "duration": 3})
+    assert (made["start_date"], made["due_date"]) == ("2028-03-20", "2028-03-27")
+    region = by_key(uow, "KZ-61")
+    # the rollout itself skips 8 March and 21-23 March 2028
+    for task in region.values():
+        for field in ("start_date", "due_date"):
+            assert task[field] not in ("2028-03-08", "2028-03-21", "2028-03-22", "2028-03-23")
