@@ -154,7 +154,7 @@ def _calendar(rows, first, last):
     return WorkCalendar(days_off - worked, worked, first, last)
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=8)
 def kazakhstan(first=FIRST, last=LAST):
     """The Kazakhstan :class:`WorkCalendar` from ``first`` to ``last``: the package's days
     off, plus the transfer rows (a row's working_day is worked, its day_off is not)."""
@@ -200,7 +200,8 @@ def days_of_year(year):
     ``kind`` is ``holiday`` (a public holiday or the day off that replaces one falling on a
     weekend, named as the package names it; those on a Saturday or Sunday included) or
     ``transfer`` (a decree's day off, or the Saturday/Sunday it makes a working day)."""
-    calendar = kazakhstan(date(year, 1, 1), date(year, 12, 31))
+    calendar = kazakhstan() if FIRST.year <= year <= LAST.year \
+        else kazakhstan(date(year, 1, 1), date(year, 12, 31))
     kk = package_calendar(year, "kk")
     en = package_calendar(year, "en_US")
     rows = {}
