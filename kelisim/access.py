@@ -5,6 +5,7 @@ reads and writes its own region only; an ``observer`` reads everything, writes n
 Data of another region is reported as not found, so its existence does not leak.
 """
 from kelisim.errors import Forbidden, NotFound
+from kelisim.i18n import _
 
 ROLES = ("rgu_admin", "kgu_coordinator", "observer")
 
@@ -18,20 +19,22 @@ def scope_region(actor, requested=None):
     if not _is_coordinator(actor):
         return requested
     if requested and requested != actor.get("region"):
-        raise Forbidden(f"a KGU coordinator of {actor.get('region')} sees only that region")
+        raise Forbidden(_("a KGU coordinator of {region} sees only that region",
+                          region=actor.get("region")))
     return actor.get("region")
 
 
 def ensure_readable(actor, region, what="record"):
     if _is_coordinator(actor) and region != actor.get("region"):
-        raise NotFound(f"{what} not found")
+        raise NotFound(_("{what} not found", what=what))
 
 
 def ensure_writable(actor, region):
     role = actor.get("role")
     if role == "observer":
-        raise Forbidden("observers cannot change anything")
+        raise Forbidden(_("observers cannot change anything"))
     if role not in ("rgu_admin", "kgu_coordinator", "system"):
-        raise Forbidden(f"role {role!r} cannot change anything")
+        raise Forbidden(_("role {role} cannot change anything", role=repr(role)))
     if role == "kgu_coordinator" and region != actor.get("region"):
-        raise Forbidden(f"a KGU coordinator of {actor.get('region')} writes only in that region")
+        raise Forbidden(_("a KGU coordinator of {region} writes only in that region",
+                          region=actor.get("region")))

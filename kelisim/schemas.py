@@ -3,8 +3,43 @@ from marshmallow import (
     EXCLUDE, RAISE, Schema, ValidationError, fields, post_load, pre_load, validate)
 
 from kelisim.errors import Invalid
+from kelisim.i18n import Msg, N_, _
 
-REGION_CODE = validate.Regexp(r"^KZ-\d{2}$", error="not a region code like KZ-61")
+# marshmallow's own messages arrive as English text; listed here for the catalogue, the
+# gateway translates them (kelisim.i18n.translate matches the ones with numbers too)
+MARSHMALLOW_MESSAGES = (
+    N_("Missing data for required field."),
+    N_("Field may not be null."),
+    N_("Invalid value."),
+    N_("Invalid input type."),
+    N_("Invalid type."),
+    N_("Unknown field."),
+    N_("Not a valid string."),
+    N_("Not a valid integer."),
+    N_("Not a valid number."),
+    N_("Number too large."),
+    N_("Not a valid boolean."),
+    N_("Not a valid date."),
+    N_("Not a valid datetime."),
+    N_("Not a valid aware datetime."),
+    N_("Not a valid list."),
+    N_("Not a valid mapping type."),
+    N_("Not a valid email address."),
+    N_("Not a valid URL."),
+    N_("Not a valid UUID."),
+    N_("Not a valid utf-8 string."),
+    N_("Special numeric values (nan or infinity) are not permitted."),
+    N_("String does not match expected pattern."),
+    N_("Must be one of: {choices}."),
+    N_("Must be greater than or equal to {min} and less than or equal to {max}."),
+    N_("Must be greater than or equal to {min}."),
+    N_("Must be less than or equal to {max}."),
+    N_("Length must be between {min} and {max}."),
+    N_("Length must be {equal}."),
+    N_("Shorter than minimum length {min}."),
+    N_("Longer than maximum length {max}."),
+)
+REGION_CODE = validate.Regexp(r"^KZ-\d{2}$", error=N_("not a region code like KZ-61"))
 
 
 INTEGER_RANGE = (-(2**31), 2**31 - 1)  # the databases' INTEGER columns (ids, counts)
@@ -40,7 +75,7 @@ class _StorableInput:
             bad = sorted(str(name) for name, value in data.items()
                          if _holds_nul(name) or _holds_nul(value))
             if bad:
-                raise ValidationError({name: ["must not contain NUL characters"]
+                raise ValidationError({name: [_("must not contain NUL characters")]
                                        for name in bad})
         return data
 
@@ -50,7 +85,8 @@ class _StorableInput:
             bad = sorted(str(name) for name, value in data.items() if _too_big(value))
             if bad:
                 low, high = INTEGER_RANGE
-                raise ValidationError({name: [f"must be from {low} to {high}"] for name in bad})
+                raise ValidationError({name: [_("must be from {low} to {high}", low=low, high=high)]
+                                       for name in bad})
         return data
 
 
@@ -88,11 +124,21 @@ def load(schema, data, partial=False):
     try:
         return schema.load(data if data is not None else {}, partial=partial)
     except ValidationError as exc:
-        raise Invalid("the request has invalid fields", _flatten(exc.messages)) from None
+        raise Invalid(_("the request has invalid fields"), _flatten(exc.messages)) from None
 
 
 def _flatten(messages):
+    """marshmallow's messages as {field: message}; a message stays a Msg (translated by
+    the gateway), several for one field are joined."""
     if isinstance(messages, dict):
-        return {str(k): _flatten(v) if isinstance(v, dict) else "; ".join(map(str, v))
-                if isinstance(v, list) else str(v) for k, v in messages.items()}
-    return {"_schema": "; ".join(map(str, messages))}
+        return {str(k): _flatten(v) if isinstance(v, dict) else _joined(v)
+                for k, v in messages.items()}
+    return {"_schema": _joined(messages)}
+
+
+def _joined(value):
+    if isinstance(value, (list, tuple)):
+        if len(value) == 1:
+            return _joined(value[0])
+        return _("{first}; {rest}", first=_joined(value[0]), rest=_joined(value[1:]))
+    return value if isinstance(value, Msg) else str(value)

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from kelisim.access import ROLES
 from kelisim.errors import Conflict, Invalid
+from kelisim.i18n import _
 
 BOOTSTRAP_NAME = "bootstrap-admin"
 COORDINATOR = "kgu_coordinator"
@@ -64,17 +65,17 @@ class ApiToken:
         """Raise :class:`Invalid` unless role, region and name agree."""
         errors = {}
         if self.role not in ROLES:
-            errors["role"] = f"must be one of {', '.join(ROLES)}"
+            errors["role"] = _("must be one of {roles}", roles=', '.join(ROLES))
         if self.role == COORDINATOR and not self.region_code:
-            errors["region"] = "a KGU coordinator is bound to one region"
+            errors["region"] = _("a KGU coordinator is bound to one region")
         elif self.role != COORDINATOR and self.region_code:
-            errors["region"] = "only a KGU coordinator is bound to a region"
+            errors["region"] = _("only a KGU coordinator is bound to a region")
         elif self.region_code and not _REGION.match(self.region_code):
-            errors["region"] = "not a region code like KZ-61"
+            errors["region"] = _("not a region code like KZ-61")
         if not self.name or not self.name.strip() or len(self.name) > MAX_NAME:
-            errors["name"] = f"1 to {MAX_NAME} characters"
+            errors["name"] = _("1 to {max_name} characters", max_name=MAX_NAME)
         if errors:
-            raise Invalid("the token is not consistent", errors)
+            raise Invalid(_("the token is not consistent"), errors)
 
     def matches(self, plaintext):
         return self.active and token_matches(plaintext, self.token_hash)
@@ -86,8 +87,8 @@ class ApiToken:
     def reactivate_as_admin(self):
         """Make a configured bootstrap token usable again (its plaintext is the operator's)."""
         if self.role != "rgu_admin":
-            raise Conflict("the configured admin token belongs to another role",
-                          {"token": f"already issued as {self.role}"})
+            raise Conflict(_("the configured admin token belongs to another role"),
+                          {"token": _("already issued as {role}", role=self.role)})
         self.revoked_at = None
 
     def actor(self):

@@ -14,6 +14,7 @@ from gateway.http.errors import Unauthorized
 from gateway.service_layer import tokens
 from kelisim.context import ACTOR_KEY
 from kelisim.errors import Forbidden
+from kelisim.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +34,10 @@ class Principal:
             raise self.failure
         role = self.actor["role"]
         if spec.writes and role == "observer":
-            raise Forbidden("observers cannot change anything")
+            raise Forbidden(_("observers cannot change anything"))
         if spec.roles and role not in spec.roles:
-            raise Forbidden(f"the {role} role may not {spec.summary[:1].lower()}{spec.summary[1:]}")
+            raise Forbidden(_("the {role} role may not use this route ({route})",
+                              role=role, route=spec.summary))
         return self.actor
 
 
@@ -76,10 +78,10 @@ class BearerAuth(DependencyProvider):
     def authenticate(self, header):
         token = bearer_token(header)
         if token is None:
-            raise Unauthorized("send an API token as 'Authorization: Bearer <token>'")
+            raise Unauthorized(_("send an API token as 'Authorization: Bearer <token>'"))
         if self.credentials is None:
             self.credentials = CredentialsLookup(self.database.engine)
         actor = tokens.authenticate_with(self.credentials, token)
         if actor is None:
-            raise Unauthorized("the API token is unknown or revoked", invalid_token=True)
+            raise Unauthorized(_("the API token is unknown or revoked"), invalid_token=True)
         return actor

@@ -4,16 +4,17 @@ Client errors extend :class:`kelisim.errors.KelisimError` like the services' own
 mapping turns all of them into problems; upstream failures are not the client's fault.
 """
 from kelisim.errors import KelisimError
+from kelisim.i18n import N_
 
 
 class MalformedRequest(KelisimError):
     status = 400
-    title = "Malformed request"
+    title = N_("Malformed request")
 
 
 class Unauthorized(KelisimError):
     status = 401
-    title = "Unauthorized"
+    title = N_("Unauthorized")
 
     def __init__(self, detail, invalid_token=False):
         super().__init__(detail)
@@ -25,25 +26,25 @@ class Unauthorized(KelisimError):
 
 class PayloadTooLarge(KelisimError):
     status = 413
-    title = "Payload too large"
+    title = N_("Payload too large")
     headers = {"Connection": "close"}
 
 
 class UriTooLong(KelisimError):
     status = 414
-    title = "URI too long"
+    title = N_("URI too long")
 
 
 class UnsupportedMediaType(KelisimError):
     status = 415
-    title = "Unsupported media type"
+    title = N_("Unsupported media type")
 
 
 class UpstreamError(Exception):
     """A service behind the gateway could not answer."""
 
     status = 502
-    title = "Bad gateway"
+    title = N_("Bad gateway")
 
     def __init__(self, detail, extra=None):
         super().__init__(detail)
@@ -53,9 +54,9 @@ class UpstreamError(Exception):
 
 class ServiceUnavailable(UpstreamError):
     status = 503
-    title = "Service unavailable"
+    title = N_("Service unavailable")
 
 
 class UpstreamTimeout(UpstreamError):
     status = 504
-    title = "Gateway timeout"
+    title = N_("Gateway timeout")

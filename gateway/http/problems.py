@@ -8,10 +8,19 @@ from werkzeug.http import HTTP_STATUS_CODES
 
 from gateway.http.errors import UpstreamError
 from kelisim.errors import KelisimError
+from kelisim.i18n import DEFAULT_LANGUAGE, Msg, N_, _, translate
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:kelisim:problem:"
-INTERNAL_DETAIL = "an unexpected error occurred; quote the correlation id when reporting it"
+INTERNAL_DETAIL = _("an unexpected error occurred; quote the correlation id when reporting it")
+# werkzeug's titles of the statuses the gateway answers itself, for the catalogue
+HTTP_TITLES = (N_("Not Found"), N_("Method Not Allowed"), N_("Internal Server Error"),
+               N_("Bad Request"), N_("Request Entity Too Large"), N_("Service Unavailable"))
+# werkzeug's own descriptions are long English prose: these say the same, in every language
+HTTP_DETAILS = {
+    404: _("nothing is found at this address"),
+    405: _("this address does not take this method"),
+}
 
 
 @dataclass
@@ -43,25 +52,33 @@ def _title(status):
     return HTTP_STATUS_CODES.get(status, "Error")
 
 
-def problem_for(exc):
-    """The problem a client sees for ``exc``; unexpected errors reveal nothing internal."""
+def problem_for(exc, lang=DEFAULT_LANGUAGE):
+    """The problem a client reading ``lang`` (kk, ru, en; see kelisim.i18n.negotiate) sees
+    for ``exc``: title, detail and field messages in that language; unexpected errors
+    reveal nothing internal."""
     if isinstance(exc, KelisimError):
-        errors = exc.errors if exc.errors or exc.status == 422 else None
-        return Problem(exc.status, exc.title, exc.detail, type_uri(type(exc).__name__),
-                       errors=errors, headers=dict(getattr(exc, "headers", None) or {}))
+        errors = exc.errors_in(lang) if exc.errors or exc.status == 422 else None
+        return Problem(exc.status, translate(exc.title, lang), exc.detail_in(lang),
+                       type_uri(type(exc).__name__), errors=errors,
+                       headers=dict(getattr(exc, "headers", None) or {}))
     if isinstance(exc, UnknownService):
-        return Problem(503, "Service unavailable", f"the {exc.args[0]} service is not running",
+        return Problem(503, translate("Service unavailable", lang),
+                       _("the {service} service is not running",
+                         service=exc.args[0]).render(lang),
                        type_uri("ServiceUnavailable"))
     if isinstance(exc, UpstreamError):
-        return Problem(exc.status, exc.title, exc.detail, type_uri(type(exc).__name__),
-                       extra=exc.extra)
+        return Problem(exc.status, translate(exc.title, lang), translate(exc.detail, lang),
+                       type_uri(type(exc).__name__), extra=exc.extra)
     if isinstance(exc, HTTPException) and exc.code and exc.code >= 400:
         headers = {}
         if getattr(exc, "valid_methods", None):
             headers["Allow"] = ", ".join(exc.valid_methods)
-        return Problem(exc.code, _title(exc.code), _plain(exc.description),
+        detail = exc.description if isinstance(exc.description, Msg) else HTTP_DETAILS.get(exc.code)
+        return Problem(exc.code, translate(_title(exc.code), lang),
+                       detail.render(lang) if detail else translate(_plain(exc.description), lang),
                        type_uri(_title(exc.code).title().replace(" ", "")), headers=headers)
-    return Problem(500, _title(500), INTERNAL_DETAIL, type_uri("InternalServerError"))
+    return Problem(500, translate(_title(500), lang), INTERNAL_DETAIL.render(lang),
+                   type_uri("InternalServerError"))
 
 
 def _plain(text):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from werkzeug.wrappers import Request
 
 from gateway.http.errors import MalformedRequest, PayloadTooLarge, UnsupportedMediaType
+from kelisim.i18n import _
 from kelisim.schemas import load
 
 DEFAULT_MAX_BYTES = 1_048_576
@@ -20,10 +21,12 @@ def read_body(request, max_bytes):
     """Read the raw body (at most ``max_bytes``) onto the request; 413 beyond that."""
     declared = request.content_length
     if declared is not None and declared > max_bytes:
-        raise PayloadTooLarge(f"the body has {declared} bytes; the limit is {max_bytes}")
+        raise PayloadTooLarge(_("the body has {declared} bytes; the limit is {max_bytes}",
+                                declared=declared, max_bytes=max_bytes))
     data = request.environ["wsgi.input"].read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise PayloadTooLarge(f"the body is larger than the limit of {max_bytes} bytes")
+        raise PayloadTooLarge(_("the body is larger than the limit of {max_bytes} bytes",
+                                max_bytes=max_bytes))
     setattr(request, BODY_ATTR, data)
     return data
 
@@ -40,7 +43,7 @@ def parse_json(data):
     try:
         return json.loads(data.decode("utf-8"), parse_constant=_reject_constant)
     except (UnicodeDecodeError, ValueError) as exc:
-        raise MalformedRequest(f"the body is not valid UTF-8 JSON: {exc}") from None
+        raise MalformedRequest(_("the body is not valid UTF-8 JSON: {exc}", exc=exc)) from None
 
 
 @dataclass
@@ -57,7 +60,8 @@ class ApiRequest:
         if spec.body is not None:
             if not is_json(request.mimetype):
                 raise UnsupportedMediaType(
-                    f"send the body as application/json, not {request.mimetype or 'nothing'}")
+                    _("send the body as application/json, not {value}",
+                      value=request.mimetype or 'nothing'))
             body = parse_json(getattr(request, BODY_ATTR, b""))
         query = load(spec.query(), request.args.to_dict()) if spec.query is not None else {}
         if spec.body is not None:

@@ -19,7 +19,7 @@ from gateway.http.cache import CACHE_LOOKUPS
 from gateway.http.problems import problem_for
 from gateway.http.request import DEFAULT_MAX_BYTES, ApiRequest, read_body
 from gateway.http.responses import json_response, problem_response, to_json
-from gateway.http.server import ProblemWebServer, correlation_id_of
+from gateway.http.server import ProblemWebServer, correlation_id_of, language_of
 from kelisim.errors import KelisimError
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -89,7 +89,8 @@ class ApiRoute(HttpRequestHandler):
             return self.problem_from_exception(exc, request)
 
     def problem_from_exception(self, exc, request):
-        return problem_response(problem_for(exc), request.path, correlation_id_of(request))
+        return problem_response(problem_for(exc, language_of(request)), request.path,
+                                correlation_id_of(request))
 
 
 def route(method, path, *, summary, tag, query=None, body=None, response=None, many=False,

@@ -19,6 +19,7 @@ from gateway.http.metrics import UNMATCHED, observe_request
 from gateway.http.problems import problem_for
 from gateway.http.responses import problem_response
 from kelisim.context import CORRELATION_KEY
+from kelisim.i18n import _, negotiate
 
 CORRELATION_HEADER = "X-Correlation-ID"
 CORRELATION_ENVIRON = "kelisim.correlation_id"
@@ -41,6 +42,11 @@ def correlation_id_of(request):
         request.headers.get(CORRELATION_HEADER))
 
 
+def language_of(request):
+    """The reader's language from ``Accept-Language``: kk (the default), ru or en."""
+    return negotiate(request.headers.get("Accept-Language"))
+
+
 class ProblemWsgiApp(WsgiApp):
     def __call__(self, environ, start_response):
         started = time.perf_counter()
@@ -51,7 +57,8 @@ class ProblemWsgiApp(WsgiApp):
         try:
             uri_length = len(environ.get("RAW_PATH_INFO", "")) + len(environ.get("QUERY_STRING", ""))
             if uri_length > MAX_URI:
-                raise UriTooLong(f"the path and query are longer than {MAX_URI} bytes")
+                raise UriTooLong(_("the path and query are longer than {max_uri} bytes",
+                                   max_uri=MAX_URI))
             rule, values = self.url_map.bind_to_environ(environ).match(return_rule=True)
             template = rule.rule
             request.path_values = values
@@ -59,7 +66,7 @@ class ProblemWsgiApp(WsgiApp):
         except RequestRedirect as redirect:
             response = redirect.get_response(environ)
         except Exception as exc:  # 404 and 405 from routing, or a bug before any worker ran
-            problem = problem_for(exc)
+            problem = problem_for(exc, language_of(request))
             if problem.status >= 500:
                 log.exception("request failed outside a worker")
             instance = request.path if len(request.path) <= MAX_URI else None
@@ -77,7 +84,7 @@ class RecordId(IntegerConverter):
     def to_python(self, value):
         number = super().to_python(value)
         if number > MAX_ID:
-            raise NotFound(f"{value} is not the id of any record")
+            raise NotFound(_("{value} is not the id of any record", value=value))
         return number
 
 

@@ -3,6 +3,7 @@ from gateway.domain.tokens import (
     BOOTSTRAP_NAME, MAX_TOKEN_LENGTH, MIN_CONFIGURED_LENGTH, ApiToken, hash_token, token_matches)
 from kelisim.db.types import utcnow
 from kelisim.errors import Invalid, NotFound
+from kelisim.i18n import _
 
 ENTITY = "api_token"
 
@@ -24,7 +25,7 @@ def revoke_token(uow, token_id):
     with uow:
         token = uow.repo.get(token_id)
         if token is None:
-            raise NotFound(f"token {token_id} not found")
+            raise NotFound(_("token {token_id} not found", token_id=token_id))
         if not token.active:
             return token.to_dict()
         before = token.to_dict()
@@ -71,8 +72,10 @@ def ensure_bootstrap_admin(uow, token=None):
         repo = uow.repo
         if token:
             if len(token) < MIN_CONFIGURED_LENGTH or len(token) > MAX_TOKEN_LENGTH:
-                raise Invalid("the configured admin token has the wrong length", {
-                    "token": f"{MIN_CONFIGURED_LENGTH} to {MAX_TOKEN_LENGTH} characters"})
+                raise Invalid(_("the configured admin token has the wrong length"), {
+                    "token": _("{min_configured_length} to {max_token_length} characters",
+                               min_configured_length=MIN_CONFIGURED_LENGTH,
+                               max_token_length=MAX_TOKEN_LENGTH)})
             existing = repo.by_hash(hash_token(token))
             if existing is not None:
                 was_active = existing.active
@@ -81,8 +84,8 @@ def ensure_bootstrap_admin(uow, token=None):
                     uow.audit("reactivate", ENTITY, existing.id, after=existing.to_dict())
                     uow.commit()
                 return None
-            issued, _ = ApiToken.issue("rgu_admin", name=BOOTSTRAP_NAME, now=utcnow(),
-                                       plaintext=token)
+            issued, _plaintext = ApiToken.issue("rgu_admin", name=BOOTSTRAP_NAME, now=utcnow(),
+                                                plaintext=token)
             plaintext = None
         else:
             if repo.active_named(BOOTSTRAP_NAME) is not None:

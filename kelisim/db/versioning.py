@@ -4,13 +4,15 @@ from contextlib import contextmanager
 from sqlalchemy.orm.exc import StaleDataError
 
 from kelisim.errors import StaleVersion
+from kelisim.i18n import _
 
 
 def check_version(entity, expected, what="record"):
     if entity.version != expected:
         raise StaleVersion(
-            f"{what} is at version {entity.version}, not {expected}: reload and retry",
-            {"version": f"current version is {entity.version}"})
+            _("{what} is at version {version}, not {expected}: reload and retry",
+              what=what, version=entity.version, expected=expected),
+            {"version": _("current version is {version}", version=entity.version)})
 
 
 def apply_changes(entity, changes):
@@ -29,4 +31,5 @@ def concurrent_update_guard(what="record"):
     try:
         yield
     except StaleDataError:
-        raise StaleVersion(f"{what} was changed by someone else: reload and retry") from None
+        raise StaleVersion(_("{what} was changed by someone else: reload and retry",
+                             what=what)) from None

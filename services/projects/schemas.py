@@ -4,6 +4,7 @@ from datetime import date
 
 from marshmallow import Schema, fields, validate, validates_schema, ValidationError
 
+from kelisim.i18n import N_, _
 from kelisim.schemas import REGION_CODE, PageQuery, QuerySchema, StrictSchema, page_of
 from services.projects.domain.model import (
     ASSIGNEE_KINDS, MAX_LAG, PLAN_STATUSES, RACI_ROLES, SCHEDULING_MODES, TASK_KINDS,
@@ -11,33 +12,33 @@ from services.projects.domain.model import (
 from services.projects.domain.money import BUDGET_CATEGORIES
 from services.projects.domain.risks import RISK_CATEGORIES, RISK_STATUSES
 
-PROJECT_CODE = validate.Regexp(r"^[a-z][a-z0-9-]{1,39}$", error="a project code like mediation")
+PROJECT_CODE = validate.Regexp(r"^[a-z][a-z0-9-]{1,39}$", error=N_("a project code like mediation"))
 TEXT = validate.Length(min=1, max=500)
 LONG_TEXT = validate.Length(max=10_000)
 YEAR_RANGE = (2020, 2040)  # the years the working calendar covers
 YEAR = validate.Range(*YEAR_RANGE)
 # the span of the working calendar (kelisim.workdays) every date is scheduled in
 WORKING_DATE = validate.Range(date(2020, 1, 1), date(2040, 12, 31),
-                              error="must be within the working calendar, 2020 to 2040")
-LAG = validate.Range(0, MAX_LAG, error=f"from 0 to {MAX_LAG} working days")
+                              error=N_("must be within the working calendar, 2020 to 2040"))
+LAG = validate.Range(0, MAX_LAG, error=N_("from 0 to {max} working days"))
 SCALE = validate.Range(1, 5)
 
 
 def _money_range(value):
     if not 0 <= value <= 10**15:
-        raise ValidationError("from 0 to 10^15 KZT")
+        raise ValidationError([_("from 0 to 10^15 KZT")])
 
 
 def _percent(value):
     if not 0 <= value <= 100:
-        raise ValidationError("a percentage from 0 to 100")
+        raise ValidationError([_("a percentage from 0 to 100")])
 
 
 MONEY = {"as_string": True, "places": 2, "allow_nan": False, "validate": _money_range,
          "metadata": {"type": "string", "format": "decimal", "example": "1500000.00",
                       "description": "KZT, exact, as a decimal string"}}
 SOURCE = validate.Regexp(r"^[a-z][a-z0-9_]{1,39}$",
-                         error="kgu, rgu or a structure type such as mediation_council")
+                         error=N_("kgu, rgu or a structure type such as mediation_council"))
 
 
 # projects, indicators, templates
@@ -95,7 +96,7 @@ class ResponsibilitySchema(StrictSchema):
 
 class WorkItemSchema(StrictSchema):
     key = fields.Str(required=True, validate=validate.Regexp(
-        r"^[a-z0-9][a-z0-9.-]{0,39}$", error="lower-case letters, digits, '.', '-'"))
+        r"^[a-z0-9][a-z0-9.-]{0,39}$", error=N_("lower-case letters, digits, '.', '-'")))
     parent = fields.Str(load_default=None, allow_none=True)
     kind = fields.Str(required=True, validate=validate.OneOf(TASK_KINDS))
     title_ru = fields.Str(required=True, validate=TEXT)
@@ -131,15 +132,15 @@ class RolloutSchema(StrictSchema):
                                        "when the plans start (default: 15 January of the year)"})
 
     @validates_schema
-    def check_regions(self, data, **_):
+    def check_regions(self, data, **kwargs):
         regions = data.get("regions")
         if regions == "all":
             return
         if not isinstance(regions, list) or not regions or not all(
                 isinstance(r, str) and REGION_CODE.regex.match(r) for r in regions):
-            raise ValidationError('"all" or a non-empty list of region codes', "regions")
+            raise ValidationError([_('"all" or a non-empty list of region codes')], "regions")
         if data.get("start_date") and data["start_date"].year != data["year"]:
-            raise ValidationError("must fall in the rollout's year", "start_date")
+            raise ValidationError([_("must fall in the rollout's year")], "start_date")
 
 
 class RolloutResultSchema(Schema):

@@ -1,6 +1,7 @@
 """The registry's contract: what its RPC methods accept and return (also the gateway's)."""
 from marshmallow import Schema, fields, validate
 
+from kelisim.i18n import N_
 from kelisim.schemas import REGION_CODE, PageQuery, QuerySchema, StrictSchema, page_of
 from services.registry.domain.model import (
     ACCREDITATION_STATUSES, LEVELS, ORG_UNIT_KINDS)
@@ -41,7 +42,7 @@ class OrgUnitSchema(Schema):
 
 class OrgUnitCreateSchema(StrictSchema):
     code = fields.Str(required=True, validate=validate.Regexp(
-        r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,59}$", error="letters, digits, '-', '_', '.'; up to 60"))
+        r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,59}$", error=N_("letters, digits, '-', '_', '.'; up to 60")))
     name_kk = fields.Str(required=True, validate=NAME)
     name_ru = fields.Str(required=True, validate=NAME)
     name_en = fields.Str(load_default=None, allow_none=True, validate=NAME)
@@ -129,7 +130,7 @@ class PersonCreateSchema(StrictSchema):
     position = fields.Str(load_default=None, allow_none=True, validate=NAME)
     email = fields.Email(load_default=None, allow_none=True)
     phone = fields.Str(load_default=None, allow_none=True, validate=validate.Regexp(
-        r"^\+?[0-9 ()-]{5,40}$", error="not a phone number"))
+        r"^\+?[0-9 ()-]{5,40}$", error=N_("not a phone number")))
     org_unit_id = fields.Int(load_default=None, allow_none=True, strict=True)
     structure_id = fields.Int(load_default=None, allow_none=True, strict=True)
 
@@ -140,7 +141,7 @@ class PersonPatchSchema(StrictSchema):
     position = fields.Str(allow_none=True, validate=NAME)
     email = fields.Email(allow_none=True)
     phone = fields.Str(allow_none=True, validate=validate.Regexp(
-        r"^\+?[0-9 ()-]{5,40}$", error="not a phone number"))
+        r"^\+?[0-9 ()-]{5,40}$", error=N_("not a phone number")))
 
 
 class PersonQuery(QuerySchema):

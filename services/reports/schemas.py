@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from kelisim.i18n import N_, _
 from kelisim.schemas import REGION_CODE, PageQuery, QuerySchema, StrictSchema, page_of
 from services.reports.domain.periods import PERIOD_TYPES, parse_period
 from services.reports.domain.reports import STATUSES
@@ -10,9 +11,9 @@ from services.reports.domain.templates import FIELD_TYPES, REPORTERS, RULE_OPERA
 
 LEVELS = ("republican", "regional", "city", "district", "rural")
 CODE = validate.Regexp(r"^[a-z][a-z0-9_-]{0,59}$",
-                       error="lower-case letters, digits, '-' and '_'; up to 60")
+                       error=N_("lower-case letters, digits, '-' and '_'; up to 60"))
 FIELD_CODE = validate.Regexp(r"^[a-z][a-z0-9_]{0,59}$",
-                             error="lower-case letters, digits and '_'; up to 60")
+                             error=N_("lower-case letters, digits and '_'; up to 60"))
 TITLE = validate.Length(min=1, max=300)
 DAYS = validate.Range(0, 366)
 
@@ -25,7 +26,7 @@ class PeriodField(fields.Str):
         try:
             parse_period(text)
         except ValueError as exc:
-            raise ValidationError(str(exc)) from None
+            raise ValidationError([exc.args[0]]) from None
         return text
 
 
@@ -34,14 +35,14 @@ class Operand(fields.Field):
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool):
-            raise ValidationError("a field code, a list of field codes or a number")
+            raise ValidationError([_("a field code, a list of field codes or a number")])
         if isinstance(value, (int, float)):
             return value
         if isinstance(value, str) and value:
             return value
         if isinstance(value, list) and value and all(isinstance(v, str) and v for v in value):
             return value
-        raise ValidationError("a field code, a list of field codes or a number")
+        raise ValidationError([_("a field code, a list of field codes or a number")])
 
 
 # templates
@@ -240,7 +241,7 @@ class RangeQuery(QuerySchema):
     @validates_schema
     def one_range(self, data, **kwargs):
         if data.get("year") and (data.get("period_from") or data.get("period_to")):
-            raise ValidationError("give a year or a from/to range, not both", "year")
+            raise ValidationError([_("give a year or a from/to range, not both")], "year")
 
 
 class RatesQuery(RangeQuery):

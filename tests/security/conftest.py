@@ -74,6 +74,7 @@ class Deployment:
 
     def request(self, method, path, who="admin", **kwargs):
         headers = dict(kwargs.pop("headers", None) or {})
+        headers.setdefault("Accept-Language", "en")  # the assertions read English problems
         if who is not None:
             headers.setdefault("Authorization", f"Bearer {self.tokens.get(who, who)}")
         kwargs.setdefault("timeout", 30)

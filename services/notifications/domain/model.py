@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from kelisim.errors import Invalid
+from kelisim.i18n import _
 from services.notifications.domain.backoff import RetryPolicy
 
 CHANNELS = ("inbox", "email", "webhook", "stream")
@@ -240,12 +241,14 @@ class Preference:
         errors = {}
         missing = [c for c in PREFERENCE_CHANNELS if c not in self.channels]
         if missing:
-            errors["channels"] = (f"{self.event_type} is critical and cannot be muted: "
-                                  f"keep {', '.join(PREFERENCE_CHANNELS)}")
+            errors["channels"] = _(
+                "{event_type} is critical and cannot be muted: keep {preference_channels}",
+                event_type=self.event_type, preference_channels=", ".join(PREFERENCE_CHANNELS))
         if self.frequency != "immediate":
-            errors["frequency"] = f"{self.event_type} is critical and is always sent at once"
+            errors["frequency"] = _("{event_type} is critical and is always sent at once",
+                                    event_type=self.event_type)
         if errors:
-            raise Invalid(f"{self.event_type} cannot be muted", errors)
+            raise Invalid(_("{event_type} cannot be muted", event_type=self.event_type), errors)
 
 
 DEFAULT_PREFERENCE = {"channels": list(PREFERENCE_CHANNELS), "frequency": "immediate"}

@@ -2,6 +2,7 @@
 from kelisim.access import ensure_readable, ensure_writable
 from kelisim.db.types import utcnow
 from kelisim.errors import NotFound
+from kelisim.i18n import _
 from kelisim.schemas import load
 from services.notifications import schemas
 from services.notifications.service_layer.mailbox import mailbox_of
@@ -28,8 +29,8 @@ def list_inbox(uow, directory, query):
 def _item(uow, item_id):
     item = uow.repo.inbox_item(item_id)
     if item is None:
-        raise NotFound(f"inbox item {item_id} not found")
-    ensure_readable(uow.context.actor, item.region_code, f"inbox item {item_id}")
+        raise NotFound(_("inbox item {item_id} not found", item_id=item_id))
+    ensure_readable(uow.context.actor, item.region_code, _("inbox item {id}", id=item_id))
     ensure_writable(uow.context.actor, item.region_code)
     return item
 

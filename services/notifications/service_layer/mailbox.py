@@ -5,6 +5,7 @@ the RGU admin and observers read the RGU's, or any org unit's they name.
 """
 from kelisim.access import ensure_readable
 from kelisim.errors import Invalid, NotFound
+from kelisim.i18n import _
 
 
 def mailbox_of(actor, directory, org_unit_id=None):
@@ -12,18 +13,18 @@ def mailbox_of(actor, directory, org_unit_id=None):
     if org_unit_id is not None:
         unit = directory.org_unit(org_unit_id)
         if unit is None:
-            raise NotFound(f"org unit {org_unit_id} not found")
-        ensure_readable(actor, unit.get("region_code"), f"org unit {org_unit_id}")
+            raise NotFound(_("org unit {org_unit_id} not found", org_unit_id=org_unit_id))
+        ensure_readable(actor, unit.get("region_code"), _("org unit {id}", id=org_unit_id))
         return unit
     role = actor.get("role")
     if role == "kgu_coordinator":
-        unit, _ = directory.kgu_of(actor.get("region"))
+        unit, _contacts = directory.kgu_of(actor.get("region"))
         if unit is None:
-            raise NotFound(f"region {actor.get('region')} has no KGU")
+            raise NotFound(_("region {region} has no KGU", region=actor.get("region")))
         return unit
     if role in ("rgu_admin", "observer"):
-        unit, _ = directory.rgu()
+        unit, _contacts = directory.rgu()
         if unit is None:
-            raise NotFound("the registry has no RGU")
+            raise NotFound(_("the registry has no RGU"))
         return unit
-    raise Invalid("name the org unit", {"org_unit_id": "required for this caller"})
+    raise Invalid(_("name the org unit"), {"org_unit_id": _("required for this caller")})

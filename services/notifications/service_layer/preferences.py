@@ -2,6 +2,7 @@
 from kelisim.access import ensure_readable, ensure_writable
 from kelisim.db.types import utcnow
 from kelisim.errors import NotFound
+from kelisim.i18n import _
 from kelisim.schemas import load
 from services.notifications import schemas
 from services.notifications.domain.model import NOTIFIED_TYPES, Preference, is_critical
@@ -16,8 +17,8 @@ def _owner(actor, directory, org_unit_id=None, person_id=None):
         return "org_unit", unit["id"], unit["id"], unit.get("region_code")
     person = directory.person(person_id)
     if person is None:
-        raise NotFound(f"person {person_id} not found")
-    ensure_readable(actor, person.get("region_code"), f"person {person_id}")
+        raise NotFound(_("person {person_id} not found", person_id=person_id))
+    ensure_readable(actor, person.get("region_code"), _("person {id}", id=person_id))
     unit_id = person.get("org_unit_id")
     if unit_id is None and person.get("structure_id") is not None:
         structure = directory.structure(person["structure_id"])
@@ -40,12 +41,12 @@ def _row(preferences, event_type, owners):
 
 def _require_type(event_type):
     if event_type not in NOTIFIED_TYPES:
-        raise NotFound(f"no notified event type {event_type}")
+        raise NotFound(_("no notified event type {event_type}", event_type=event_type))
 
 
 def get_preferences(uow, directory, query):
     query = load(schemas.PreferenceQuery(), query)
-    kind, owner_id, unit_id, _ = _owner(uow.context.actor, directory,
+    kind, owner_id, unit_id, _person = _owner(uow.context.actor, directory,
                                         query.get("org_unit_id"), query.get("person_id"))
     owners = _chain(kind, owner_id, unit_id)
     with uow:

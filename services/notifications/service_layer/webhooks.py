@@ -4,6 +4,7 @@ import secrets
 from kelisim.access import ensure_readable, ensure_writable, scope_region
 from kelisim.db.types import utcnow
 from kelisim.errors import NotFound
+from kelisim.i18n import _
 from kelisim.schemas import load
 from services.notifications import schemas
 from services.notifications.domain.model import Webhook
@@ -50,8 +51,8 @@ def list_webhooks(uow, query):
 def _writable(uow, webhook_id):
     hook = uow.repo.webhook(webhook_id)
     if hook is None or hook.deleted_at is not None:
-        raise NotFound(f"webhook {webhook_id} not found")
-    ensure_readable(uow.context.actor, hook.region_code, f"webhook {webhook_id}")
+        raise NotFound(_("webhook {webhook_id} not found", webhook_id=webhook_id))
+    ensure_readable(uow.context.actor, hook.region_code, _("webhook {id}", id=webhook_id))
     ensure_writable(uow.context.actor, hook.region_code)
     return hook
 

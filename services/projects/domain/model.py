@@ -4,6 +4,8 @@ from datetime import date
 from decimal import Decimal
 
 from kelisim.errors import Conflict, Invalid
+from kelisim.i18n import _
+from kelisim.labels import label
 
 PLAN_STATUSES = ("draft", "approved", "in_progress", "closed")
 # Who may move a plan from one status to the next: the RGU approves, reopens and closes.
@@ -92,11 +94,16 @@ class Plan:
             return False
         allowed = PLAN_TRANSITIONS[self.status]
         if status not in allowed:
-            raise Conflict(f"a {self.status} plan cannot become {status}",
-                           {"status": f"from {self.status}: {', '.join(allowed) or 'none'}"})
+            raise Conflict(_("a plan that is {status} cannot become {new_status}",
+                             status=label("plan_status", self.status),
+                             new_status=label("plan_status", status)),
+                           {"status": _("from {status}: {allowed}",
+                                        status=label("plan_status", self.status),
+                                        allowed=", ".join(allowed) or "—")})
         if allowed[status] == "rgu" and actor_role not in ("rgu_admin", "system"):
-            raise Invalid(f"only the RGU may make a plan {status}",
-                          {"status": "the RGU approves, reopens and closes plans"})
+            raise Invalid(_("only the RGU may make a plan {status}",
+                            status=label("plan_status", status)),
+                          {"status": _("the RGU approves, reopens and closes plans")})
         self.status = status
         return True
 
@@ -133,15 +140,15 @@ class Task:
     def check(self):
         errors = {}
         if self.start_date and self.due_date and self.due_date < self.start_date:
-            errors["due_date"] = "the due date is before the start date"
+            errors["due_date"] = _("the due date is before the start date")
         if self.kind == "milestone" and self.start_date != self.due_date:
-            errors["due_date"] = "a milestone starts and ends on the same day"
+            errors["due_date"] = _("a milestone starts and ends on the same day")
         if not 0 <= self.progress <= 100:
-            errors["progress"] = "between 0 and 100"
+            errors["progress"] = _("between 0 and 100")
         if self.status == "done" and self.progress != 100:
-            errors["progress"] = "a done task is 100% complete"
+            errors["progress"] = _("a done task is 100% complete")
         if errors:
-            raise Invalid("the task is not consistent", errors)
+            raise Invalid(_("the task is not consistent"), errors)
 
     def effective_finish(self):
         """When successors can count on it: an unfinished overdue task finishes no earlier
@@ -180,8 +187,8 @@ def check_raci(assignments, status):
     """Exactly one Accountable; a Responsible once work has started (or is done)."""
     roles = [a.role for a in assignments]
     if roles.count("A") != 1:
-        raise Invalid("a task has exactly one Accountable (A)",
-                      {"role": f"{roles.count('A')} accountable assignments"})
+        raise Invalid(_("a task has exactly one Accountable (A)"),
+                      {"role": _("{count} accountable assignments", count=roles.count('A'))})
     if status in ("in_progress", "done") and "R" not in roles:
-        raise Invalid("a Responsible (R) is required before work starts",
-                      {"status": "assign a Responsible first"})
+        raise Invalid(_("a Responsible (R) is required before work starts"),
+                      {"status": _("assign a Responsible first")})

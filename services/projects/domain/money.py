@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from kelisim.errors import Invalid
+from kelisim.i18n import _
 
 BUDGET_CATEGORIES = ("events", "training", "publishing", "media", "research", "travel",
                      "equipment", "grants", "other")
@@ -29,7 +30,7 @@ class BudgetLine:
         errors = {name: "must not be negative" for name in ("planned", "committed", "actual")
                   if getattr(self, name) < 0}
         if errors:
-            raise Invalid("money is never negative", errors)
+            raise Invalid(_("money is never negative"), errors)
 
     @property
     def overrun(self):

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from kelisim.errors import Invalid
+from kelisim.i18n import _
 
 RISK_STATUSES = ("identified", "assessed", "mitigating", "closed", "occurred")
 RISK_CATEGORIES = ("organisational", "financial", "social", "political", "legal",
@@ -47,9 +48,9 @@ class Risk:
         for name in ("probability", "impact", "residual_probability", "residual_impact"):
             value = getattr(self, name)
             if value is not None and value not in SCALE:
-                errors[name] = "from 1 to 5"
+                errors[name] = _("from 1 to 5")
         if errors:
-            raise Invalid("the risk is not consistent", errors)
+            raise Invalid(_("the risk is not consistent"), errors)
 
     def needs_escalation(self):
         """True once when the score reaches the red zone of an open risk; re-arms below it."""

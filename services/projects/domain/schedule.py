@@ -14,6 +14,7 @@ from collections import defaultdict, deque
 from dataclasses import dataclass
 
 from kelisim.errors import Invalid
+from kelisim.i18n import _
 
 FIXED_STATUSES = ("done", "cancelled")
 
@@ -95,7 +96,7 @@ class Graph:
 
     def _influenced(self, task_id):
         """Tasks whose dates may depend on those of ``task_id``."""
-        for succ, _ in self.succs.get(task_id, ()):
+        for succ, _lag in self.succs.get(task_id, ()):
             yield from self.leaves_under(succ)
         parent = self.nodes[task_id].parent_id
         if parent is not None:
@@ -112,10 +113,11 @@ class Graph:
     def check_new_dependency(self, pred, succ):
         """Raise :class:`Invalid` if ``pred -> succ`` would make a cycle; show the cycle."""
         if pred == succ:
-            raise Invalid("a task cannot depend on itself", {"predecessor_id": "same task"})
+            raise Invalid(_("a task cannot depend on itself"), {"predecessor_id": _("same task")})
         if pred in self.ancestors(succ) or succ in self.ancestors(pred):
-            raise Invalid("a task cannot depend on its own parent or child",
-                          {"predecessor_id": "they are in one hierarchy; parents follow children"})
+            raise Invalid(_("a task cannot depend on its own parent or child"),
+                          {"predecessor_id": _(
+                              "they are in one hierarchy; parents follow children")})
         start = [succ, *self.leaves_under(succ)]
         came_from = {node: None for node in start}
         queue = deque(start)
@@ -126,7 +128,7 @@ class Graph:
                 while came_from[path[-1]] is not None:
                     path.append(came_from[path[-1]])
                 cycle = [pred, *reversed(path)]
-                raise Invalid("the dependency would make a cycle",
+                raise Invalid(_("the dependency would make a cycle"),
                               {"predecessor_id": " -> ".join(map(str, cycle))})
             for nxt in self._influenced(current):
                 if nxt not in came_from:
@@ -189,7 +191,7 @@ class Graph:
                 if indegree[target] == 0:
                     queue.append(target)
         if len(order) != len(subset):
-            raise Invalid("the dependencies make a cycle", {})
+            raise Invalid(_("the dependencies make a cycle"), {})
         return order
 
     def _span(self, kids):

@@ -8,6 +8,7 @@ once, in the project's RGU plan, and it may precede tasks in every region) and
 ``responsible``: RACI roles to ``kgu``, ``rgu`` or a public structure type.
 """
 from kelisim.errors import Invalid
+from kelisim.i18n import _
 from services.projects.domain.model import MAX_LAG
 from services.projects.domain.schedule import Graph, Node
 
@@ -30,34 +31,35 @@ def validate(items):
     by_key = {}
     for index, item in enumerate(items):
         if item["key"] in by_key:
-            errors[f"items.{index}.key"] = f"duplicate key {item['key']}"
+            errors[f"items.{index}.key"] = _("duplicate key {key}", key=item['key'])
         by_key[item["key"]] = item
     for index, item in enumerate(items):
         where = f"items.{index}"
         parent = item.get("parent")
         if parent is not None:
             if parent not in by_key:
-                errors[f"{where}.parent"] = f"no item {parent}"
+                errors[f"{where}.parent"] = _("no item {parent}", parent=parent)
             elif by_key[parent]["kind"] == "milestone":
-                errors[f"{where}.parent"] = "a milestone has no children"
+                errors[f"{where}.parent"] = _("a milestone has no children")
             elif by_key[parent].get("level", "region") != item.get("level", "region"):
-                errors[f"{where}.parent"] = "parent and child are at different levels"
+                errors[f"{where}.parent"] = _("parent and child are at different levels")
         if item["kind"] == "milestone" and item.get("duration", 0) != 0:
-            errors[f"{where}.duration"] = "a milestone lasts 0 days"
+            errors[f"{where}.duration"] = _("a milestone lasts 0 days")
         if item["kind"] == "task" and item.get("duration", 1) < 1:
-            errors[f"{where}.duration"] = "a task lasts at least 1 working day"
+            errors[f"{where}.duration"] = _("a task lasts at least 1 working day")
         for dep in item.get("after", ()):
             if dep["key"] not in by_key:
-                errors[f"{where}.after"] = f"no item {dep['key']}"
+                errors[f"{where}.after"] = _("no item {key}", key=dep['key'])
             elif item.get("level") == "rgu" and by_key[dep["key"]].get("level") != "rgu":
-                errors[f"{where}.after"] = "an RGU item cannot wait for a regional one"
+                errors[f"{where}.after"] = _("an RGU item cannot wait for a regional one")
             elif not 0 <= dep.get("lag", 0) <= MAX_LAG:
-                errors[f"{where}.after"] = f"lag from 0 to {MAX_LAG} working days"
+                errors[f"{where}.after"] = _("lag from 0 to {max_lag} working days",
+                                             max_lag=MAX_LAG)
         for role, source in responsibility(item):
             if source == "rgu" and item.get("level") != "rgu" and role in ("A", "R"):
-                errors[f"{where}.responsible"] = "regional work is done by the region"
+                errors[f"{where}.responsible"] = _("regional work is done by the region")
     if errors:
-        raise Invalid("the template is not consistent", errors)
+        raise Invalid(_("the template is not consistent"), errors)
     graph = Graph([Node(item["key"], None, None, parent_id=item.get("parent"))
                    for item in items])
     for item in items:
@@ -65,8 +67,10 @@ def validate(items):
             try:
                 graph.check_new_dependency(dep["key"], item["key"])
             except Invalid as exc:
-                raise Invalid(f"the template: {exc.detail} ({item['key']})",
-                              {"items": "; ".join(exc.errors.values())}) from None
+                raise Invalid(_("the template: {detail} ({key})",
+                                detail=exc.message, key=item["key"]),
+                              {"items": next(iter(exc.texts["errors"].values()), exc.message)}
+                              ) from None
             graph.add_dependency(dep["key"], item["key"], dep.get("lag", 0))
 
 

@@ -8,6 +8,7 @@ from kelisim.config import env
 from kelisim.db.provider import Database
 from kelisim.errors import KelisimError
 from kelisim.gauges import BackgroundGauges
+from kelisim.i18n import _
 from kelisim.rpc import TimedRpcProxy, rpc
 from kelisim.service import ServiceBase
 from services.projects import metrics as programme_metrics
@@ -178,5 +179,5 @@ class ProjectsService(ServiceBase):
     @expected
     def scan_overdue(self, day=None):
         """Run the overdue job now (operators, tests); ``day`` as an ISO date."""
-        require_rgu(self.uow.context.actor, "run the overdue job")
+        require_rgu(self.uow.context.actor, _("only the RGU may run the overdue job"))
         return overdue.scan_overdue(self.uow, date.fromisoformat(day) if day else None)

@@ -9,6 +9,7 @@ replaces it (its ``task_reassigned`` names the first as the previous A).
 from kelisim.access import ensure_writable
 from kelisim.db.races import retry_on_unique
 from kelisim.errors import Conflict, Invalid, NotFound
+from kelisim.i18n import _
 from kelisim.schemas import load
 from services.projects import schemas
 from services.projects.domain.model import Assignment, check_raci
@@ -30,15 +31,18 @@ def add_assignment(uow, registry, task_id, data):
         lock_family_of(uow, task.id)  # after the registry call: the lock is not held over RPC
         uow.session.refresh(task)  # as the previous holder of the lock left it
         if assignee is None:
-            raise Invalid("unknown assignee", {"id": f"no {data['kind']} {data['id']}"})
+            raise Invalid(_("unknown assignee"), {"id": _("no {kind} {id}",
+                                                       kind=data['kind'], id=data['id'])})
         if assignee["region_code"] not in (None, task.region_code):
-            raise Invalid("the assignee works in another region",
-                          {"id": f"{data['kind']} {data['id']} is in {assignee['region_code']}"})
+            raise Invalid(_("the assignee works in another region"),
+                          {"id": _("{kind} {id} is in {region_code}",
+                                   kind=data["kind"], id=data["id"],
+                                   region_code=assignee["region_code"])})
         current = repo.assignments([task.id])
         same = [a for a in current if (a.role, a.assignee_kind, a.assignee_id) ==
                 (data["role"], data["kind"], data["id"])]
         if same:
-            raise Conflict("the assignment exists already", {"id": "already assigned"})
+            raise Conflict(_("the assignment exists already"), {"id": _("already assigned")})
         assignment = Assignment(task_id=task.id, role=data["role"], assignee_kind=data["kind"],
                                 assignee_id=data["id"], assignee_name=assignee["name"],
                                 region_code=assignee["region_code"])
@@ -67,11 +71,12 @@ def remove_assignment(uow, task_id, assignment_id):
         ensure_writable(uow.context.actor, task.region_code)
         assignment = repo.assignment(assignment_id)
         if assignment is None or assignment.task_id != task.id:
-            raise NotFound(f"assignment {assignment_id} of task {task_id} not found")
+            raise NotFound(_("assignment {assignment_id} of task {task_id} not found",
+                             assignment_id=assignment_id, task_id=task_id))
         remaining = [a for a in repo.assignments([task.id]) if a.id != assignment.id]
         if assignment.role == "A":
-            raise Invalid("a task keeps exactly one Accountable",
-                          {"role": "assign another A instead; it replaces this one"})
+            raise Invalid(_("a task keeps exactly one Accountable"),
+                          {"role": _("assign another A instead; it replaces this one")})
         check_raci(remaining, task.status)
         removed = {"role": assignment.role, **assignment.assignee()}
         repo.delete(assignment)

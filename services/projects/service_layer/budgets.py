@@ -4,6 +4,7 @@ from decimal import Decimal
 from kelisim.access import ensure_readable, ensure_writable
 from kelisim.db.versioning import check_version, concurrent_update_guard
 from kelisim.errors import Invalid, NotFound
+from kelisim.i18n import _
 from kelisim.schemas import load
 from services.projects import schemas
 from services.projects.domain.money import BudgetLine, kzt
@@ -40,7 +41,7 @@ def create_budget_line(uow, plan_id, data):
         plan = plan_or_404(uow, plan_id)
         ensure_writable(uow.context.actor, plan.region_code)
         if plan.status == "closed":
-            raise Invalid("a closed plan's budget is frozen", {"plan_id": "closed"})
+            raise Invalid(_("a closed plan's budget is frozen"), {"plan_id": _("closed")})
         line = BudgetLine(plan_id=plan.id, **{k: kzt(v) if k in MONEY_FIELDS else v
                                                for k, v in data.items()})
         line.check()
@@ -61,18 +62,18 @@ def update_budget_line(uow, line_id, data):
     with uow:
         line = uow.repo.budget_line(line_id)
         if line is None:
-            raise NotFound(f"budget line {line_id} not found")
+            raise NotFound(_("budget line {line_id} not found", line_id=line_id))
         plan = uow.repo.plan(line.plan_id)
-        ensure_readable(uow.context.actor, plan.region_code, f"budget line {line_id}")
+        ensure_readable(uow.context.actor, plan.region_code, _("budget line {id}", id=line_id))
         ensure_writable(uow.context.actor, plan.region_code)
-        check_version(line, data.pop("version"), f"budget line {line_id}")
+        check_version(line, data.pop("version"), _("budget line {id}", id=line_id))
         before = {k: str(getattr(line, k)) for k in MONEY_FIELDS}
         before["description"] = line.description
         was_over = line.overrun
         if "planned" in data and kzt(data["planned"]) != line.planned \
                 and not (reason or "").strip():
-            raise Invalid("amending the planned amount needs a reason",
-                          {"reason": "required when the planned amount changes"})
+            raise Invalid(_("amending the planned amount needs a reason"),
+                          {"reason": _("required when the planned amount changes")})
         for name, value in data.items():
             setattr(line, name, kzt(value) if name in MONEY_FIELDS else value)
         line.check()
@@ -81,7 +82,7 @@ def update_budget_line(uow, line_id, data):
         changes = changes_of(before, after)
         if not changes:
             return dump_line(line)
-        with concurrent_update_guard(f"budget line {line_id}"):
+        with concurrent_update_guard(_("budget line {id}", id=line_id)):
             uow.flush()
         action = "amendment" if "planned" in changes else "update"
         record(uow, "budget_line", line.id, action, changes, plan_id=plan.id, reason=reason)

@@ -7,6 +7,7 @@ from importlib import resources
 from kelisim.access import ensure_readable
 from kelisim.db.types import utcnow
 from kelisim.errors import Invalid, NotFound
+from kelisim.i18n import _
 from kelisim.workdays import OutOfCalendar, kazakhstan
 
 KAZAKHSTAN = timezone(timedelta(hours=5))  # one time zone, UTC+5, since 1 March 2024
@@ -35,23 +36,24 @@ def within_calendar(field):
         yield
     except OutOfCalendar as error:
         calendar = work_calendar()
-        raise Invalid(f"the schedule would leave the working calendar: {error.detail}",
-                      {field: f"every date must stay between {calendar.first} and "
-                              f"{calendar.last}"}) from None
+        raise Invalid(_("the schedule would leave the working calendar: {detail}",
+                        detail=error.detail),
+                      {field: _("every date must stay between {first} and {last}",
+                                first=calendar.first, last=calendar.last)}) from None
 
 
 def project_or_404(repo, code):
     project = repo.project(code)
     if project is None:
-        raise NotFound(f"project {code} not found")
+        raise NotFound(_("project {code} not found", code=code))
     return project
 
 
 def plan_or_404(uow, plan_id):
     plan = uow.repo.plan(plan_id)
     if plan is None:
-        raise NotFound(f"plan {plan_id} not found")
-    ensure_readable(uow.context.actor, plan.region_code, f"plan {plan_id}")
+        raise NotFound(_("plan {plan_id} not found", plan_id=plan_id))
+    ensure_readable(uow.context.actor, plan.region_code, _("plan {id}", id=plan_id))
     return plan
 
 
@@ -60,12 +62,12 @@ def task_or_404(uow, task_id):
     the RGU tasks its region's tasks follow (writing them stays the RGU's: 403)."""
     task = uow.repo.task(task_id)
     if task is None:
-        raise NotFound(f"task {task_id} not found")
+        raise NotFound(_("task {task_id} not found", task_id=task_id))
     actor = uow.context.actor
     if task.region_code is None and actor.get("role") == "kgu_coordinator" \
             and uow.repo.followed_in_region(task.id, actor.get("region")):
         return task
-    ensure_readable(actor, task.region_code, f"task {task_id}")
+    ensure_readable(actor, task.region_code, _("task {id}", id=task_id))
     return task
 
 

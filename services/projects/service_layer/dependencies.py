@@ -3,6 +3,7 @@
 from kelisim.access import ensure_writable
 from kelisim.db.races import retry_on_unique
 from kelisim.errors import Conflict, Invalid, NotFound
+from kelisim.i18n import _
 from kelisim.schemas import load
 from services.projects import schemas
 from services.projects.domain.model import Dependency
@@ -17,14 +18,17 @@ def _check_regions(pred, task):
     if pred.region_code is None or pred.region_code == task.region_code:
         return
     if task.region_code is None:
-        raise Invalid("an RGU task cannot follow one region's task",
-                      {"predecessor_id": f"task {pred.id} is in the plan of {pred.region_code}; "
-                                         "an RGU task is followed by the regions, not the "
-                                         "other way round"})
-    raise Invalid("a dependency cannot link two regions' plans",
-                  {"predecessor_id": f"task {pred.id} is in the plan of {pred.region_code}, "
-                                     f"task {task.id} in that of {task.region_code}; only "
-                                     "the RGU's own tasks precede tasks of several regions"})
+        raise Invalid(_("an RGU task cannot follow one region's task"),
+                      {"predecessor_id": _(
+                          "task {id} is in the plan of {region_code}; an RGU task is followed "
+                          "by the regions, not the other way round",
+                          id=pred.id, region_code=pred.region_code)})
+    raise Invalid(_("a dependency cannot link two regions' plans"),
+                  {"predecessor_id": _(
+                      "task {id} is in the plan of {region_code}, task {id2} in that of "
+                      "{region_code2}; only the RGU's own tasks precede tasks of several regions",
+                      id=pred.id, region_code=pred.region_code, id2=task.id,
+                      region_code2=task.region_code)})
 
 
 def constrained(graph, task_id):
@@ -48,12 +52,14 @@ def add_dependency(uow, task_id, data):
         pred = task_or_404(uow, data["predecessor_id"])
         _check_regions(pred, task)
         if (pred.project_code, pred.year) != (task.project_code, task.year):
-            raise Invalid("dependencies link tasks of the same project and year",
-                          {"predecessor_id": f"task {pred.id} is in {pred.project_code} "
-                                             f"{pred.year}"})
+            raise Invalid(_("dependencies link tasks of the same project and year"),
+                          {"predecessor_id": _("task {id} is in {project_code} {year}",
+                                               id=pred.id, project_code=pred.project_code,
+                                               year=pred.year)})
         if repo.dependency(pred.id, task.id) is not None:
-            raise Conflict("the dependency exists already",
-                           {"predecessor_id": f"task {task.id} already follows {pred.id}"})
+            raise Conflict(_("the dependency exists already"),
+                           {"predecessor_id": _("task {id} already follows {id2}",
+                                                id=task.id, id2=pred.id)})
         graph, rows = scheduling.load_graph(repo, task.project_code, task.year)
         graph.check_new_dependency(pred.id, task.id)
         graph.add_dependency(pred.id, task.id, data["lag"])
@@ -80,7 +86,8 @@ def remove_dependency(uow, task_id, predecessor_id):
         ensure_writable(uow.context.actor, task.region_code)
         dependency = repo.dependency(predecessor_id, task.id)
         if dependency is None:
-            raise NotFound(f"task {task_id} does not follow task {predecessor_id}")
+            raise NotFound(_("task {task_id} does not follow task {predecessor_id}",
+                             task_id=task_id, predecessor_id=predecessor_id))
         repo.delete(dependency)
         uow.flush()
         record(uow, "task", task.id, "dependency_removed",

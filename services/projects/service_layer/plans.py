@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from kelisim.access import ensure_writable, scope_region
 from kelisim.db.versioning import check_version, concurrent_update_guard
+from kelisim.i18n import _
 from kelisim.schemas import load
 from services.projects import schemas
 from services.projects.domain.money import kzt
@@ -58,7 +59,7 @@ def update_plan(uow, plan_id, data):
         # approving completes a milestone and reschedules: under the project-year's lock
         scheduling.lock_family(uow, plan.project_code, plan.year)
         uow.session.refresh(plan)
-        check_version(plan, data.pop("version"), f"plan {plan_id}")
+        check_version(plan, data.pop("version"), _("plan {id}", id=plan_id))
         before = {"status": plan.status, "expected_results": plan.expected_results}
         old_status = plan.status
         if "status" in data:
@@ -69,7 +70,7 @@ def update_plan(uow, plan_id, data):
                                       "expected_results": plan.expected_results})
         if not changes:
             return dump_plans(uow.repo, [plan])[0]
-        with concurrent_update_guard(f"plan {plan_id}"):
+        with concurrent_update_guard(_("plan {id}", id=plan_id)):
             uow.flush()
         record(uow, "plan", plan.id, "update", changes, plan_id=plan.id, reason=data["reason"])
         if plan.status != old_status and (plan.status == "approved" or old_status == "approved"):

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from kelisim.db.versioning import check_version, concurrent_update_guard
 from kelisim.errors import Forbidden, Invalid, NotFound
+from kelisim.i18n import _
 from kelisim.schemas import load
 from services.projects import schemas
 from services.projects.domain import template as templates
@@ -25,9 +26,10 @@ def dump_project(project, indicators):
     return data
 
 
-def require_rgu(actor, what):
+def require_rgu(actor, detail):
+    """Forbidden (with ``detail``, a Msg saying what only the RGU may do) unless the RGU."""
     if actor.get("role") not in ("rgu_admin", "system"):
-        raise Forbidden(f"only the RGU may {what}")
+        raise Forbidden(detail)
 
 
 def list_projects(uow):
@@ -51,20 +53,21 @@ def put_template(uow, registry, code, data):
     """Replace a project's template (plans already rolled out are not touched)."""
     data = load(schemas.ProjectTemplatePutSchema(), data)
     with uow:
-        require_rgu(uow.context.actor, "change a project's template")
+        require_rgu(uow.context.actor, _("only the RGU may change a project's template"))
         project_or_404(uow.repo, code)
         template = uow.repo.template(code)
-        check_version(template, data["version"], f"the template of {code}")
+        check_version(template, data["version"], _("the template of {id}", id=code))
         templates.validate(data["items"])
         if registry is not None:
             known = registry.structure_types()
             unknown = [t for t in templates.structure_types(data["items"]) if t not in known]
             if unknown:
-                raise Invalid("unknown structure types in the template",
-                              {"items": f"no structure type {', '.join(unknown)}"})
+                raise Invalid(_("unknown structure types in the template"),
+                              {"items": _("no structure type {unknown}",
+                                          unknown=', '.join(unknown))})
         before = len(template.items)
         template.items = data["items"]
-        with concurrent_update_guard(f"the template of {code}"):
+        with concurrent_update_guard(_("the template of {id}", id=code)):
             uow.flush()
         record(uow, "template", template.id, "replace",
                {"items": [before, len(template.items)]})
@@ -81,14 +84,14 @@ def set_indicator_actual(uow, code, year, data):
     """Record the measured value of an indicator for a year."""
     data = load(schemas.IndicatorActualSchema(), data)
     with uow:
-        require_rgu(uow.context.actor, "record indicator values")
+        require_rgu(uow.context.actor, _("only the RGU may record indicator values"))
         indicator = uow.repo.indicator(code)
         if indicator is None:
-            raise NotFound(f"indicator {code} not found")
-        check_version(indicator, data["version"], f"indicator {code}")
+            raise NotFound(_("indicator {code} not found", code=code))
+        check_version(indicator, data["version"], _("indicator {id}", id=code))
         old = indicator.actuals.get(str(year))
         indicator.actuals = {**indicator.actuals, str(year): str(Decimal(data["value"]))}
-        with concurrent_update_guard(f"indicator {code}"):
+        with concurrent_update_guard(_("indicator {id}", id=code)):
             uow.flush()
         record(uow, "indicator", indicator.id, "actual", {str(year): [old, str(data["value"])]})
         uow.commit()

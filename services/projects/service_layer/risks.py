@@ -2,6 +2,7 @@
 from kelisim.access import ensure_readable, ensure_writable
 from kelisim.db.versioning import check_version, concurrent_update_guard
 from kelisim.errors import NotFound
+from kelisim.i18n import _
 from kelisim.schemas import load
 from services.projects import schemas
 from services.projects.domain.risks import ESCALATION_SCORE, Risk
@@ -46,10 +47,10 @@ def update_risk(uow, risk_id, data):
     with uow:
         risk = uow.repo.risk(risk_id)
         if risk is None:
-            raise NotFound(f"risk {risk_id} not found")
-        ensure_readable(uow.context.actor, risk.region_code, f"risk {risk_id}")
+            raise NotFound(_("risk {risk_id} not found", risk_id=risk_id))
+        ensure_readable(uow.context.actor, risk.region_code, _("risk {id}", id=risk_id))
         ensure_writable(uow.context.actor, risk.region_code)
-        check_version(risk, data.pop("version"), f"risk {risk_id}")
+        check_version(risk, data.pop("version"), _("risk {id}", id=risk_id))
         before = _plain(risk)
         for name, value in data.items():
             setattr(risk, name, value)
@@ -58,7 +59,7 @@ def update_risk(uow, risk_id, data):
         changes = changes_of(before, _plain(risk))
         if not changes:
             return dump_risk(risk)
-        with concurrent_update_guard(f"risk {risk_id}"):
+        with concurrent_update_guard(_("risk {id}", id=risk_id)):
             uow.flush()
         record(uow, "risk", risk.id, "update", changes, plan_id=risk.plan_id)
         if escalate:

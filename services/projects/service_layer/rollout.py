@@ -12,6 +12,7 @@ from datetime import date
 
 from kelisim.db.races import retry_on_unique
 from kelisim.errors import Invalid
+from kelisim.i18n import _
 from kelisim.schemas import load
 from services.projects import schemas
 from services.projects.domain import template as templates
@@ -34,14 +35,14 @@ def rollout(uow, registry, code, data):
     calendar = work_calendar()
     with uow:
         repo = uow.repo
-        require_rgu(uow.context.actor, "roll out a project")
+        require_rgu(uow.context.actor, _("only the RGU may roll out a project"))
         project_or_404(repo, code)
         items = repo.template(code).items
         kgus = registry.kgus()
         wanted = sorted(kgus) if data["regions"] == "all" else sorted(set(data["regions"]))
         unknown = [r for r in wanted if r not in kgus]
         if unknown:
-            raise Invalid("no KGU in some regions", {"regions": ", ".join(unknown)})
+            raise Invalid(_("no KGU in some regions"), {"regions": ", ".join(unknown)})
         todo = _todo(repo, code, year, wanted)
         if todo:  # the registry is asked before the lock: it is not held over RPC
             rgu_unit = registry.rgu()

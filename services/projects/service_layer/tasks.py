@@ -2,6 +2,7 @@
 from kelisim.access import ensure_writable, scope_region
 from kelisim.db.versioning import check_version, concurrent_update_guard
 from kelisim.errors import Invalid
+from kelisim.i18n import _
 from kelisim.schemas import load
 from services.projects import schemas
 from services.projects.domain.model import APPROVAL_MILESTONE, Assignment, Task, check_raci
@@ -115,14 +116,14 @@ def create_task(uow, plan_id, data):
         ensure_writable(uow.context.actor, plan.region_code)
         scheduling.lock_family(uow, plan.project_code, plan.year)
         if plan.status == "closed":
-            raise Invalid("a closed plan takes no new tasks", {"plan_id": "closed"})
+            raise Invalid(_("a closed plan takes no new tasks"), {"plan_id": _("closed")})
         parent = None
         if data["parent_id"] is not None:
             parent = repo.task(data["parent_id"])
             if parent is None or parent.plan_id != plan.id:
-                raise Invalid("unknown parent", {"parent_id": "no such task in this plan"})
+                raise Invalid(_("unknown parent"), {"parent_id": _("no such task in this plan")})
             if parent.kind == "milestone":
-                raise Invalid("a milestone has no children", {"parent_id": "a milestone"})
+                raise Invalid(_("a milestone has no children"), {"parent_id": _("a milestone")})
         with within_calendar("duration" if data["due_date"] is None else "due_date"):
             start, due, duration = place(
                 calendar, kind=data["kind"], scheduling=data["scheduling"],
@@ -183,27 +184,27 @@ def update_task(uow, task_id, data):
         scheduling.lock_family_of(uow, task_id)
         task = task_or_404(uow, task_id)
         ensure_writable(uow.context.actor, task.region_code)
-        check_version(task, data.pop("version"), f"task {task_id}")
+        check_version(task, data.pop("version"), _("task {id}", id=task_id))
         before = snapshot(task)
         dated = "start_date" in data or "due_date" in data
         parent = bool(repo.children(task.id))
         if dated and parent:
-            raise Invalid("a parent's dates follow its children",
-                          {"due_date": "change the dates of its tasks instead"})
+            raise Invalid(_("a parent's dates follow its children"),
+                          {"due_date": _("change the dates of its tasks instead")})
         start, due, duration = (task.start_date, task.due_date, task.duration) if parent \
             else _new_dates(task, data, calendar)
         if "start_date" in data and start != task.start_date and task.scheduling == "auto" \
                 and data.get("scheduling", "auto") == "auto" and repo.predecessors([task.id]):
-            raise Invalid("an automatically scheduled task starts when its predecessors allow",
-                          {"start_date": "set scheduling to manual to fix the start date"})
+            raise Invalid(_("an automatically scheduled task starts when its predecessors allow"),
+                          {"start_date": _("set scheduling to manual to fix the start date")})
         slipped = due > task.due_date
         if slipped and not (reason or "").strip():
-            raise Invalid("moving a due date later needs a reason",
-                          {"reason": "required when the due date moves later"})
+            raise Invalid(_("moving a due date later needs a reason"),
+                          {"reason": _("required when the due date moves later")})
         status = data.get("status", task.status)
         if status != task.status and task.template_key == APPROVAL_MILESTONE:
-            raise Invalid("this milestone follows the plan's approval",
-                          {"status": "completed when the RGU approves the plan"})
+            raise Invalid(_("this milestone follows the plan's approval"),
+                          {"status": _("completed when the RGU approves the plan")})
         if status != task.status and status in ("in_progress", "done"):
             check_raci(repo.assignments([task.id]), status)
         if status == "done" and "progress" not in data:
@@ -216,7 +217,7 @@ def update_task(uow, task_id, data):
         changes = changes_of(before, snapshot(task))
         if not changes:
             return {"task": dump_task(repo, task), "rescheduled": []}
-        with concurrent_update_guard(f"task {task_id}"):
+        with concurrent_update_guard(_("task {id}", id=task_id)):
             uow.flush()
         record(uow, "task", task.id, "update", changes, plan_id=task.plan_id, reason=reason)
         moves = []

@@ -3,6 +3,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from kelisim.errors import Invalid
+from kelisim.i18n import _
 
 LEVELS = ("republican", "regional", "city", "district", "rural")
 ORG_UNIT_KINDS = ("rgu", "kgu", "kgu_branch", "house_of_friendship")
@@ -60,21 +61,23 @@ class OrgUnit:
         """Raise :class:`Invalid` unless kind, level, region, parent and dates agree."""
         errors = {}
         if self.level not in KIND_LEVELS[self.kind]:
-            errors["level"] = f"a {self.kind} sits at level {' or '.join(KIND_LEVELS[self.kind])}"
+            errors["level"] = _("a {kind} sits at level {value}",
+                                kind=self.kind, value=' or '.join(KIND_LEVELS[self.kind]))
         if self.kind == "rgu" and self.region_code is not None:
-            errors["region_code"] = "the RGU is republican and belongs to no region"
+            errors["region_code"] = _("the RGU is republican and belongs to no region")
         if self.kind != "rgu" and self.region_code is None:
-            errors["region_code"] = f"a {self.kind} belongs to a region"
+            errors["region_code"] = _("a {kind} belongs to a region", kind=self.kind)
         parent_kind = parent.kind if parent else None
         if parent_kind not in KIND_PARENTS[self.kind]:
             wanted = " or ".join(k or "none" for k in KIND_PARENTS[self.kind])
-            errors["parent_id"] = f"the parent of a {self.kind} must be: {wanted}"
+            errors["parent_id"] = _("the parent of a {kind} must be: {wanted}",
+                                    kind=self.kind, wanted=wanted)
         elif parent is not None and parent.region_code not in (None, self.region_code):
-            errors["parent_id"] = "the parent is in another region"
+            errors["parent_id"] = _("the parent is in another region")
         if self.opened_on and self.closed_on and self.closed_on < self.opened_on:
-            errors["closed_on"] = "closed before it opened"
+            errors["closed_on"] = _("closed before it opened")
         if errors:
-            raise Invalid("the org unit is not consistent", errors)
+            raise Invalid(_("the org unit is not consistent"), errors)
 
     def to_dict(self):
         return asdict(self)
@@ -97,15 +100,15 @@ class PublicStructure:
     def check(self, structure_type):
         errors = {}
         if self.member_count < 0:
-            errors["member_count"] = "must not be negative"
+            errors["member_count"] = _("must not be negative")
         if self.level not in LEVELS:
-            errors["level"] = f"must be one of {', '.join(LEVELS)}"
+            errors["level"] = _("must be one of {levels}", levels=', '.join(LEVELS))
         if self.accreditation is not None and not structure_type.accreditable:
-            errors["accreditation"] = f"a {structure_type.code} is not accredited"
+            errors["accreditation"] = _("a {code} is not accredited", code=structure_type.code)
         if self.opened_on and self.closed_on and self.closed_on < self.opened_on:
-            errors["closed_on"] = "closed before it opened"
+            errors["closed_on"] = _("closed before it opened")
         if errors:
-            raise Invalid("the public structure is not consistent", errors)
+            raise Invalid(_("the public structure is not consistent"), errors)
 
     def to_dict(self):
         return asdict(self)
@@ -125,8 +128,8 @@ class Person:
 
     def check(self):
         if (self.org_unit_id is None) == (self.structure_id is None):
-            raise Invalid("a person is attached to an org unit or to a structure",
-                          {"org_unit_id": "give exactly one of org_unit_id, structure_id"})
+            raise Invalid(_("a person is attached to an org unit or to a structure"),
+                          {"org_unit_id": _("give exactly one of org_unit_id, structure_id")})
 
     def to_dict(self):
         return asdict(self)

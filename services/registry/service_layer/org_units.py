@@ -3,6 +3,7 @@ from sqlalchemy.exc import IntegrityError
 
 from kelisim.access import ensure_readable, ensure_writable, scope_region
 from kelisim.errors import Conflict, Invalid, NotFound
+from kelisim.i18n import _
 from kelisim.schemas import load
 from services.registry import schemas
 from services.registry.domain.model import OrgUnit
@@ -17,13 +18,15 @@ def dump(unit):
 
 def require_region(repo, code, field="region_code"):
     if code is not None and repo.region(code) is None:
-        raise Invalid(f"unknown region {code}", {field: f"no region with code {code}"})
+        raise Invalid(_("unknown region {code}",
+                        code=code), {field: _("no region with code {code}",
+                                                          code=code)})
 
 
 def get_or_404(repo, unit_id):
     unit = repo.org_unit(unit_id)
     if unit is None:
-        raise NotFound(f"org unit {unit_id} not found")
+        raise NotFound(_("org unit {unit_id} not found", unit_id=unit_id))
     return unit
 
 
@@ -39,7 +42,7 @@ def list_org_units(uow, query):
 def get_org_unit(uow, unit_id):
     with uow:
         unit = get_or_404(uow.repo, unit_id)
-        ensure_readable(uow.context.actor, unit.region_code, f"org unit {unit_id}")
+        ensure_readable(uow.context.actor, unit.region_code, _("org unit {id}", id=unit_id))
         return dump(unit)
 
 
@@ -50,20 +53,22 @@ def create_org_unit(uow, data):
         ensure_writable(uow.context.actor, data["region_code"])
         require_region(repo, data["region_code"])
         if repo.org_unit_by_code(data["code"]) is not None:
-            raise Conflict(f"org unit code {data['code']} is taken", {"code": "already exists"})
+            raise Conflict(_("org unit code {code} is taken",
+                             code=data['code']), {"code": _("already exists")})
         parent = None
         if data["parent_id"] is not None:
             parent = repo.org_unit(data["parent_id"])
             if parent is None:
-                raise Invalid("unknown parent", {"parent_id": f"no org unit {data['parent_id']}"})
+                raise Invalid(_("unknown parent"), {"parent_id": _("no org unit {parent_id}",
+                                                                parent_id=data['parent_id'])})
         unit = OrgUnit(**data)
         unit.check(parent)
         repo.add(unit)
         try:
             uow.flush()
         except IntegrityError:  # the code was taken by a concurrent create
-            raise Conflict(f"org unit code {data['code']} is taken",
-                           {"code": "already exists"}) from None
+            raise Conflict(_("org unit code {code} is taken", code=data['code']),
+                           {"code": _("already exists")}) from None
         after = dump(unit)
         uow.audit("create", "org_unit", unit.id, after=after, region=unit.region_code)
         uow.emit("org_unit_created", after, regions=regions_of(unit))
@@ -76,8 +81,8 @@ def update_org_unit(uow, unit_id, data):
     with uow:
         repo = uow.repo
         unit = get_or_404(repo, unit_id)
-        ensure_readable(uow.context.actor, unit.region_code, f"org unit {unit_id}")
+        ensure_readable(uow.context.actor, unit.region_code, _("org unit {id}", id=unit_id))
         ensure_writable(uow.context.actor, unit.region_code)
         parent = repo.org_unit(unit.parent_id) if unit.parent_id else None
-        return save_changes(uow, unit, data, kind="org_unit", label=f"org unit {unit_id}",
+        return save_changes(uow, unit, data, kind="org_unit", label=_("org unit {id}", id=unit_id),
                             dump=dump, check=lambda: unit.check(parent))

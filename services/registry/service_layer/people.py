@@ -1,6 +1,7 @@
 """Use cases on responsible people attached to org units and structures."""
 from kelisim.access import ensure_readable, ensure_writable, scope_region
 from kelisim.errors import Invalid, NotFound
+from kelisim.i18n import _
 from kelisim.schemas import load
 from services.registry import schemas
 from services.registry.domain.model import Person
@@ -31,13 +32,15 @@ def create_person(uow, data):
         if person.org_unit_id is not None:
             unit = repo.org_unit(person.org_unit_id)
             if unit is None:
-                raise Invalid("unknown org unit", {"org_unit_id": f"no org unit {person.org_unit_id}"})
+                raise Invalid(_("unknown org unit"), {"org_unit_id": _(
+                    "no org unit {org_unit_id}", org_unit_id=person.org_unit_id)})
             person.region_code = unit.region_code
         else:
             structure = repo.structure(person.structure_id)
             if structure is None:
-                raise Invalid("unknown structure",
-                              {"structure_id": f"no structure {person.structure_id}"})
+                raise Invalid(_("unknown structure"),
+                              {"structure_id": _("no structure {structure_id}",
+                                                 structure_id=person.structure_id)})
             person.region_code = structure.region_code
         ensure_writable(uow.context.actor, person.region_code)
         repo.add(person)
@@ -52,8 +55,8 @@ def create_person(uow, data):
 def _readable_person(uow, person_id):
     person = uow.repo.person(person_id)
     if person is None:
-        raise NotFound(f"person {person_id} not found")
-    ensure_readable(uow.context.actor, person.region_code, f"person {person_id}")
+        raise NotFound(_("person {person_id} not found", person_id=person_id))
+    ensure_readable(uow.context.actor, person.region_code, _("person {id}", id=person_id))
     return person
 
 
@@ -68,5 +71,5 @@ def update_person(uow, person_id, data):
     with uow:
         person = _readable_person(uow, person_id)
         ensure_writable(uow.context.actor, person.region_code)
-        return save_changes(uow, person, data, kind="person", label=f"person {person_id}",
+        return save_changes(uow, person, data, kind="person", label=_("person {id}", id=person_id),
                             dump=dump, check=person.check)

@@ -1,6 +1,7 @@
 """Read-only views: reference data, statistics, a region's KGU and contacts, the audit log."""
 from kelisim.access import ensure_readable, scope_region
 from kelisim.errors import NotFound
+from kelisim.i18n import _
 from services.registry import schemas
 from services.registry.service_layer import org_units, people
 from services.registry.service_layer.org_units import require_region
@@ -37,10 +38,10 @@ def kgu_of_region(uow, region_code):
     """The KGU of a region with the people attached to it: who to tell about that region."""
     with uow:
         require_region(uow.repo, region_code)
-        ensure_readable(uow.context.actor, region_code, f"the KGU of {region_code}")
+        ensure_readable(uow.context.actor, region_code, _("the KGU of {id}", id=region_code))
         unit = uow.repo.kgu_of(region_code)
         if unit is None:
-            raise NotFound(f"region {region_code} has no KGU")
+            raise NotFound(_("region {region_code} has no KGU", region_code=region_code))
         contacts = uow.repo.people(org_unit_id=unit.id)
         return {"org_unit": org_units.dump(unit), "contacts": [people.dump(p) for p in contacts]}
 

@@ -3,6 +3,7 @@ from datetime import date
 
 from kelisim.access import ensure_readable, ensure_writable, scope_region
 from kelisim.errors import Conflict, Invalid, NotFound
+from kelisim.i18n import _
 from kelisim.schemas import load
 from services.registry import schemas
 from services.registry.domain.model import PublicStructure
@@ -19,7 +20,9 @@ def dump(structure):
 def _structure_type(repo, code):
     structure_type = repo.structure_type(code)
     if structure_type is None:
-        raise Invalid(f"unknown structure type {code}", {"type": f"no structure type {code}"})
+        raise Invalid(_("unknown structure type {code}",
+                        code=code), {"type": _("no structure type {code}",
+                                                                   code=code)})
     return structure_type
 
 
@@ -37,8 +40,9 @@ def get_structure(uow, structure_id):
     with uow:
         structure = uow.repo.structure(structure_id)
         if structure is None:
-            raise NotFound(f"structure {structure_id} not found")
-        ensure_readable(uow.context.actor, structure.region_code, f"structure {structure_id}")
+            raise NotFound(_("structure {structure_id} not found", structure_id=structure_id))
+        ensure_readable(uow.context.actor, structure.region_code,
+                        _("structure {id}", id=structure_id))
         return dump(structure)
 
 
@@ -50,11 +54,13 @@ def create_structure(uow, data, today=None):
         structure_type = _structure_type(repo, data["type"])
         unit = repo.org_unit(data["org_unit_id"])
         if unit is None:
-            raise Invalid("unknown org unit", {"org_unit_id": f"no org unit {data['org_unit_id']}"})
+            raise Invalid(_("unknown org unit"), {"org_unit_id": _("no org unit {org_unit_id}",
+                                                                org_unit_id=data['org_unit_id'])})
         ensure_writable(uow.context.actor, unit.region_code)
         if not unit.is_open_on(today):
-            raise Conflict(f"org unit {unit.code} is closed and takes no new structures",
-                           {"org_unit_id": f"closed on {unit.closed_on}"})
+            raise Conflict(_("org unit {code} is closed and takes no new structures",
+                             code=unit.code),
+                           {"org_unit_id": _("closed on {closed_on}", closed_on=unit.closed_on)})
         data["level"] = data["level"] or unit.level
         structure = PublicStructure(region_code=unit.region_code, **data)
         structure.check(structure_type)
@@ -73,10 +79,11 @@ def update_structure(uow, structure_id, data):
         repo = uow.repo
         structure = repo.structure(structure_id)
         if structure is None:
-            raise NotFound(f"structure {structure_id} not found")
-        ensure_readable(uow.context.actor, structure.region_code, f"structure {structure_id}")
+            raise NotFound(_("structure {structure_id} not found", structure_id=structure_id))
+        ensure_readable(uow.context.actor, structure.region_code,
+                        _("structure {id}", id=structure_id))
         ensure_writable(uow.context.actor, structure.region_code)
         structure_type = _structure_type(repo, structure.type)
         return save_changes(uow, structure, data, kind="structure",
-                            label=f"structure {structure_id}", dump=dump,
+                            label=_("structure {id}", id=structure_id), dump=dump,
                             check=lambda: structure.check(structure_type))

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
+from kelisim.i18n import _
+
 PERIOD_TYPES = ("monthly", "quarterly", "half_yearly", "yearly")
 KZ_TIME = timezone(timedelta(hours=5), "Asia/Almaty")
 _MONTHS = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
@@ -74,9 +76,11 @@ def parse_period(text, period_type=None):
         match = pattern.match(text or "")
         if match:
             if period_type and kind != period_type:
-                raise ValueError(f"{text} is not a {period_type.replace('_', '-')} period")
+                raise ValueError(_("{text} is not a {period_type} period", text=text,
+                                   period_type=period_type.replace("_", "-")))
             return Period(int(match[1]), kind, int(match[2]) if kind != "yearly" else 1)
-    raise ValueError(f"{text!r} is not a period like 2026-07, 2026-Q3, 2026-H2 or 2026")
+    raise ValueError(_("{text} is not a period like 2026-07, 2026-Q3, 2026-H2 or 2026",
+                       text=repr(text)))
 
 
 def period_containing(day, period_type):

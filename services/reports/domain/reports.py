@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from kelisim.errors import Conflict, Invalid
+from kelisim.i18n import Msg, _
+from kelisim.labels import label
 
 STATUSES = ("draft", "submitted", "accepted", "returned", "reopened")
 EDITABLE = ("draft", "returned", "reopened")
@@ -74,22 +76,26 @@ class Report:
     def is_overdue(self, today):
         return not self.reported and today > self.due_date
 
-    def _require(self, allowed, doing):
+    def _require(self, allowed, refused):
+        """Conflict, saying ``refused`` (a Msg with ``{status}``), unless the status allows."""
         if self.status not in allowed:
-            hint = " (accepted reports are locked; the RGU can reopen them)" \
+            hint = _("accepted reports are locked; the RGU can reopen them") \
                 if self.status == "accepted" else ""
-            raise Conflict(f"a {self.status} report cannot be {doing}{hint}",
-                           {"status": f"is {self.status}; {doing} needs "
-                                      f"{' or '.join(allowed)}"})
+            status = label("report_status", self.status)
+            raise Conflict(_("{refusal} ({hint})", refusal=Msg(refused.msgid, status=status),
+                             hint=hint) if hint else Msg(refused.msgid, status=status),
+                           {"status": _("is {status}; this needs {allowed}", status=status,
+                                        allowed=_or([label("report_status", a)
+                                                     for a in allowed]))})
 
     def save(self, values, now):
-        self._require(EDITABLE, "edited")
+        self._require(EDITABLE, _("a report that is {status} cannot be edited"))
         self.values = values
         self.updated_at = now
 
     def submit(self, values, now, submitted_on):
         """``values`` are already checked complete; ``submitted_on`` is the KZ date of now."""
-        self._require(EDITABLE, "submitted")
+        self._require(EDITABLE, _("a report that is {status} cannot be submitted"))
         self.values = values
         self.status = "submitted"
         self.submission_count += 1
@@ -101,7 +107,7 @@ class Report:
         self.updated_at = now
 
     def accept(self, now, actor_id, comment=None):
-        self._require(("submitted",), "accepted")
+        self._require(("submitted",), _("a report that is {status} cannot be accepted"))
         self.status = "accepted"
         self.accepted_at = now
         self.decided_by = actor_id
@@ -109,21 +115,32 @@ class Report:
         self.updated_at = now
 
     def return_for_correction(self, now, actor_id, comment):
-        self._require(("submitted",), "returned")
+        self._require(("submitted",), _("a report that is {status} cannot be returned"))
         if not (comment or "").strip():
-            raise Invalid("say what to correct", {"comment": "required: why it is returned"})
+            raise Invalid(_("say what to correct"), {"comment": _("required: why it is returned")})
         self.status = "returned"
         self.decided_by = actor_id
         self.comment = comment
         self.updated_at = now
 
     def reopen(self, now, actor_id, reason):
-        self._require(("accepted",), "reopened")
+        self._require(("accepted",), _("a report that is {status} cannot be reopened"))
         if not (reason or "").strip():
-            raise Invalid("say why it is reopened", {"reason": "required: why it is reopened"})
+            raise Invalid(_("say why it is reopened"),
+                          {"reason": _("required: why it is reopened")})
         self.status = "reopened"
         self.reopen_count += 1
         self.accepted_at = None
         self.decided_by = actor_id
         self.comment = reason
         self.updated_at = now
+
+
+def _or(messages):
+    """``a``, ``a or b``, ``a, b or c`` in the reader's language."""
+    if len(messages) == 1:
+        return messages[0]
+    head = messages[0]
+    for item in messages[1:-1]:
+        head = _("{first}, {second}", first=head, second=item)
+    return _("{first} or {last}", first=head, last=messages[-1])

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from kelisim.errors import Invalid
+from kelisim.i18n import _
 from kelisim.workdays import kazakhstan
 from services.reports.domain.periods import PERIOD_TYPES, Period
 
@@ -37,42 +38,43 @@ class FieldSpec:
         """The stored form of ``raw`` for this field; ValueError naming the broken type rule."""
         if self.type == "integer":
             if isinstance(raw, bool) or not isinstance(raw, int):
-                raise ValueError("type: must be a whole number")
+                raise ValueError(_("type: must be a whole number"))
             self._check_range(Decimal(raw))
             return raw
         if self.type in ("decimal", "money", "percent"):
             number = _decimal(raw)
             places = _PLACES.get(self.type)
             if places is not None and number != number.quantize(places):
-                raise ValueError(f"type: {self.type} takes at most 2 decimal places")
+                raise ValueError(_("type: {type} takes at most 2 decimal places", type=self.type))
             if self.type == "money" and number < 0:
-                raise ValueError("min: money must not be negative")
+                raise ValueError(_("min: money must not be negative"))
             if self.type == "percent" and not Decimal(0) <= number <= Decimal(100):
-                raise ValueError("range: a percent is between 0 and 100")
+                raise ValueError(_("range: a percent is between 0 and 100"))
             self._check_range(number)
             return _plain(number.quantize(places) if places is not None else number)
         if self.type == "text":
             if not isinstance(raw, str):
-                raise ValueError("type: must be text")
+                raise ValueError(_("type: must be text"))
             if len(raw) > MAX_TEXT:
-                raise ValueError(f"length: at most {MAX_TEXT} characters")
+                raise ValueError(_("length: at most {max_text} characters", max_text=MAX_TEXT))
             return raw
         if self.type == "choice":
             if raw not in (self.choices or []):
-                raise ValueError(f"choice: must be one of {', '.join(map(str, self.choices))}")
+                raise ValueError(_("choice: must be one of {choices}",
+                                   choices=", ".join(map(str, self.choices))))
             return raw
         if self.type == "date":
             try:
                 return date.fromisoformat(raw).isoformat()
             except (TypeError, ValueError):
-                raise ValueError("type: must be a date like 2026-03-31") from None
-        raise ValueError(f"type: unknown field type {self.type}")
+                raise ValueError(_("type: must be a date like 2026-03-31")) from None
+        raise ValueError(_("type: unknown field type {type}", type=self.type))
 
     def _check_range(self, number):
         if self.min is not None and number < Decimal(str(self.min)):
-            raise ValueError(f"min: must be at least {self.min}")
+            raise ValueError(_("min: must be at least {min}", min=self.min))
         if self.max is not None and number > Decimal(str(self.max)):
-            raise ValueError(f"max: must be at most {self.max}")
+            raise ValueError(_("max: must be at most {max}", max=self.max))
 
     def number(self, stored):
         """A stored numeric value as an exact Decimal."""
@@ -101,8 +103,9 @@ class Rule:
             return None
         if RULE_OPERATORS[self.op](left, right):
             return None
-        text = self.message or f"must satisfy {self.describe()}"
-        return f"rule {self.describe()}: {text} (here {_plain(left)} {self.op} {_plain(right)} is false)"
+        text = self.message or _("must satisfy {rule}", rule=self.describe())
+        return _("rule {rule}: {text} (here {left} {op} {right} is false)", rule=self.describe(),
+                 text=text, left=_plain(left), op=self.op, right=_plain(right))
 
 
 def _side_fields(side):
@@ -132,13 +135,13 @@ def _side_value(side, values, specs):
 
 def _decimal(raw):
     if isinstance(raw, bool) or not isinstance(raw, (int, str, float)):
-        raise ValueError("type: must be a number (send exact amounts as strings)")
+        raise ValueError(_("type: must be a number (send exact amounts as strings)"))
     try:
         number = Decimal(str(raw).strip())
     except InvalidOperation:
-        raise ValueError("type: must be a number") from None
+        raise ValueError(_("type: must be a number")) from None
     if not number.is_finite():
-        raise ValueError("type: must be a finite number")
+        raise ValueError(_("type: must be a finite number"))
     return number
 
 
@@ -194,34 +197,36 @@ class Template:
         """Raise :class:`Invalid` unless the fields, rules and settings agree."""
         errors = {}
         if self.period_type not in PERIOD_TYPES:
-            errors["period_type"] = f"must be one of {', '.join(PERIOD_TYPES)}"
+            errors["period_type"] = _("must be one of {period_types}",
+                                      period_types=', '.join(PERIOD_TYPES))
         codes = [f["code"] for f in self.fields]
         if not codes:
-            errors["fields"] = "a template has at least one field"
+            errors["fields"] = _("a template has at least one field")
         if len(set(codes)) != len(codes):
-            errors["fields"] = "field codes must be unique"
+            errors["fields"] = _("field codes must be unique")
         for spec in self.fields:
             if spec["type"] == "choice" and not spec.get("choices"):
-                errors[f"fields.{spec['code']}"] = "a choice field lists its choices"
+                errors[f"fields.{spec['code']}"] = _("a choice field lists its choices")
             if spec.get("min") is not None and spec.get("max") is not None \
                     and Decimal(str(spec["min"])) > Decimal(str(spec["max"])):
-                errors[f"fields.{spec['code']}"] = "min is above max"
+                errors[f"fields.{spec['code']}"] = _("min is above max")
         numeric = set(self.numeric_fields())
         for index, rule in enumerate(self.rule_objects()):
             unknown = [c for c in rule.fields() if c not in numeric]
             if unknown:
-                errors[f"rules.{index}"] = (f"{rule.describe()}: {', '.join(unknown)} "
-                                            "is not a numeric field of this template")
+                errors[f"rules.{index}"] = _(
+                    "{describe}: {unknown} is not a numeric field of this template",
+                    describe=rule.describe(), unknown=", ".join(unknown))
             elif not rule.fields():
-                errors[f"rules.{index}"] = "a rule compares at least one field"
+                errors[f"rules.{index}"] = _("a rule compares at least one field")
         if self.reporters == "level" and not self.reporter_level:
-            errors["reporter_level"] = "name the level whose org units report"
+            errors["reporter_level"] = _("name the level whose org units report")
         if self.reporters == "list" and not self.reporter_ids:
-            errors["reporter_ids"] = "list the org units that report"
+            errors["reporter_ids"] = _("list the org units that report")
         if self.active_from and self.active_until and self.active_until < self.active_from:
-            errors["active_until"] = "ends before it starts"
+            errors["active_until"] = _("ends before it starts")
         if errors:
-            raise Invalid("the template is not consistent", errors)
+            raise Invalid(_("the template is not consistent"), errors)
 
     def due_date(self, period: Period):
         """``due_days`` calendar days after the period ends; a deadline falling on a day off
@@ -251,18 +256,18 @@ class Template:
         errors, clean = {}, {}
         for code, raw in (values or {}).items():
             if code not in specs:
-                errors[code] = "unknown: not a field of this template"
+                errors[code] = _("unknown: not a field of this template")
                 continue
             if raw is None or raw == "":
                 continue
             try:
                 clean[code] = specs[code].parse(raw)
             except ValueError as exc:
-                errors[code] = str(exc)
+                errors[code] = exc.args[0]
         if complete:
             for code, spec in specs.items():
                 if spec.required and code not in clean and code not in errors:
-                    errors[code] = "required: a value is needed to submit"
+                    errors[code] = _("required: a value is needed to submit")
             for rule in self.rule_objects():
                 broken = rule.broken_by(clean, specs)
                 if broken:
@@ -270,7 +275,7 @@ class Template:
                         else _side_fields(rule.right)[0]
                     errors.setdefault(target, broken)
         if errors:
-            raise Invalid("the report has invalid fields", errors)
+            raise Invalid(_("the report has invalid fields"), errors)
         return clean
 
     def to_dict(self):

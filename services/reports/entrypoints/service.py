@@ -9,6 +9,7 @@ from kelisim.errors import KelisimError
 from kelisim.events.handler import on_event
 from kelisim.gauges import BackgroundGauges
 from kelisim.rpc import rpc
+from kelisim.i18n import _
 from kelisim.service import ServiceBase
 from services.reports import metrics as collection_metrics
 from services.reports.adapters.orm import start_mappers
@@ -103,7 +104,8 @@ class ReportsService(ServiceBase):
     @expected
     def run_collection(self, today=None):
         """Run the job now (RGU or internal callers); ``today`` (ISO) pins the date."""
-        templates.ensure_manager(self.uow.context.actor, "run the collection job")
+        templates.ensure_manager(self.uow.context.actor,
+                                 _("only the RGU may run the collection job"))
         return self._run(date.fromisoformat(today) if today else kz_today())
 
     @ConfiguredTimer.decorator(interval=DEFAULT_JOB_INTERVAL, eager=True)

@@ -9,6 +9,7 @@ import base64
 
 from kelisim.access import scope_region
 from kelisim.errors import Invalid, NotFound
+from kelisim.i18n import _
 from kelisim.schemas import load
 from services.reports import schemas
 from services.reports.adapters import exports
@@ -22,7 +23,7 @@ NATIONAL = "national"
 def _range(query, today):
     first, last = period_range(query, today)
     if first > last:
-        raise Invalid("the range ends before it starts", {"to": "must not precede from"})
+        raise Invalid(_("the range ends before it starts"), {"to": _("must not precede from")})
     return first, last
 
 
@@ -80,16 +81,18 @@ def _rollup_templates(repo, query):
     if query.get("template"):
         templates = repo.latest_templates(code=query["template"])
         if not templates:
-            raise NotFound(f"report template {query['template']} not found")
+            raise NotFound(_("report template {template} not found", template=query['template']))
         return templates
     if query["by"] != "project":
-        raise Invalid("name the template to roll up", {
-            "template": "required unless by=project (all base-project templates)"})
+        raise Invalid(_("name the template to roll up"), {
+            "template": _("required unless by=project (all base-project templates)")})
     templates = [t for t in repo.latest_templates(project=query.get("project"))
                  if t.project_code]
     if not templates:
-        raise NotFound("no report template is linked to a base project"
-                       + (f" {query['project']}" if query.get("project") else ""))
+        if query.get("project"):
+            raise NotFound(_("no report template is linked to the base project {project}",
+                             project=query["project"]))
+        raise NotFound(_("no report template is linked to a base project"))
     return templates
 
 

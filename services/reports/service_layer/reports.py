@@ -10,6 +10,7 @@ from kelisim.access import ensure_readable, ensure_writable, scope_region
 from kelisim.db.types import utcnow
 from kelisim.db.versioning import check_version, concurrent_update_guard
 from kelisim.errors import Conflict, NotFound
+from kelisim.i18n import _
 from kelisim.schemas import load
 from services.reports import schemas
 from services.reports.domain.periods import kz_date, kz_today, parse_period
@@ -30,8 +31,8 @@ def dump(report, today=None):
 def get_or_404(uow, report_id):
     report = uow.repo.report(report_id)
     if report is None:
-        raise NotFound(f"report {report_id} not found")
-    ensure_readable(uow.context.actor, report.region_code, f"report {report_id}")
+        raise NotFound(_("report {report_id} not found", report_id=report_id))
+    ensure_readable(uow.context.actor, report.region_code, _("report {id}", id=report_id))
     return report
 
 
@@ -69,7 +70,7 @@ def _writable(uow, report_id, version):
     """The report, if the actor may change it and ``version`` is current."""
     report = get_or_404(uow, report_id)
     ensure_writable(uow.context.actor, report.region_code)
-    check_version(report, version, f"report {report_id}")
+    check_version(report, version, _("report {id}", id=report_id))
     return report
 
 
@@ -79,15 +80,15 @@ def _template(uow, report):
 
 def _finish(uow, report, action, before, event=None, stage=None, extra=None, now=None):
     """Flush (a lost race is a 409), audit, emit the event once, commit; return the dump."""
-    with concurrent_update_guard(f"report {report.id}"):
+    with concurrent_update_guard(_("report {id}", id=report.id)):
         uow.flush()
     after = dump(report)
     uow.audit(action, "report", report.id, before=before, after=after, region=report.region_code)
     if event is not None:
         sent = emit_once(uow, report, _template(uow, report), event, stage, extra or {}, now)
         if sent is None:
-            raise Conflict(f"report {report.id} was {action} concurrently: reload",
-                           {"status": f"{event} already published for this stage"})
+            raise Conflict(_("report {id} was changed concurrently: reload", id=report.id),
+                           {"status": _("{event} already published for this stage", event=event)})
     uow.commit()
     return after
 
@@ -121,14 +122,15 @@ def submit_report(uow, report_id, data):
 def _decision(uow, report_id, version, doing):
     report = get_or_404(uow, report_id)
     ensure_manager(uow.context.actor, doing)
-    check_version(report, version, f"report {report_id}")
+    check_version(report, version, _("report {id}", id=report_id))
     return report
 
 
 def accept_report(uow, report_id, data):
     data = load(schemas.ReportAcceptSchema(), data)
     with uow:
-        report = _decision(uow, report_id, data["version"], "accept reports")
+        report = _decision(uow, report_id, data["version"],
+                           _("only the RGU may accept reports"))
         before, now = dump(report), utcnow()
         report.accept(now, uow.context.actor_id, data.get("comment"))
         return _finish(uow, report, "accept", before, "report_accepted",
@@ -138,7 +140,8 @@ def accept_report(uow, report_id, data):
 def return_report(uow, report_id, data):
     data = load(schemas.ReportReturnSchema(), data)
     with uow:
-        report = _decision(uow, report_id, data["version"], "return reports")
+        report = _decision(uow, report_id, data["version"],
+                           _("only the RGU may return reports"))
         before, now = dump(report), utcnow()
         report.return_for_correction(now, uow.context.actor_id, data["comment"])
         return _finish(uow, report, "return", before, "report_returned",
@@ -148,7 +151,8 @@ def return_report(uow, report_id, data):
 def reopen_report(uow, report_id, data):
     data = load(schemas.ReportReopenSchema(), data)
     with uow:
-        report = _decision(uow, report_id, data["version"], "reopen reports")
+        report = _decision(uow, report_id, data["version"],
+                           _("only the RGU may reopen reports"))
         before, now = dump(report), utcnow()
         report.reopen(now, uow.context.actor_id, data["reason"])
         return _finish(uow, report, "reopen", before, "report_reopened",

@@ -6,6 +6,7 @@ from sqlalchemy.exc import IntegrityError
 
 from kelisim.db.types import utcnow
 from kelisim.errors import Conflict, Forbidden, NotFound
+from kelisim.i18n import _
 from kelisim.schemas import load
 from services.reports import schemas
 from services.reports.domain.templates import Template
@@ -18,15 +19,16 @@ def dump(template):
     return _OUT.dump(template)
 
 
-def ensure_manager(actor, doing):
+def ensure_manager(actor, detail):
+    """Forbidden (with ``detail``, a Msg saying what only the RGU may do) unless the RGU."""
     if actor.get("role") not in MANAGERS:
-        raise Forbidden(f"only the RGU may {doing}")
+        raise Forbidden(detail)
 
 
 def get_or_404(repo, template_id):
     template = repo.template(template_id)
     if template is None:
-        raise NotFound(f"report template {template_id} not found")
+        raise NotFound(_("report template {template_id} not found", template_id=template_id))
     return template
 
 
@@ -60,8 +62,8 @@ def add_template(uow, data):
     try:
         uow.flush()
     except IntegrityError:  # a concurrent create took this version number
-        raise Conflict(f"template {data['code']} changed meanwhile: retry",
-                       {"code": "a new version was added concurrently"}) from None
+        raise Conflict(_("template {code} changed meanwhile: retry", code=data['code']),
+                       {"code": _("a new version was added concurrently")}) from None
     after = dump(template)
     uow.audit("create", "report_template", template.id, after=after)
     return template
@@ -71,7 +73,7 @@ def create_template(uow, data):
     """A new template, or the next version of an existing code (reports keep theirs)."""
     data = load(schemas.TemplateCreateSchema(), data)
     with uow:
-        ensure_manager(uow.context.actor, "define report templates")
+        ensure_manager(uow.context.actor, _("only the RGU may define report templates"))
         template = add_template(uow, data)
         uow.commit()
         return dump(template)

@@ -33,7 +33,9 @@ class Gateway:
     registry: object = None  # the registry's ServiceRunner, when one was started
 
     def headers(self, who, extra=None):
-        headers = dict(extra or {})
+        # the tests read problems in English; without this header the gateway answers in
+        # Kazakh (tests/integration/gateway/test_languages.py checks kk and ru)
+        headers = {"Accept-Language": "en", **(extra or {})}
         if who is not None:
             headers["Authorization"] = f"Bearer {self.tokens.get(who, who)}"
         return headers

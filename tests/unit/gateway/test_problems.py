@@ -29,7 +29,7 @@ def over_rpc(exc):
 def test_service_errors_keep_status_type_detail_and_fields_across_rpc(exc, status, type_):
     received = over_rpc(exc)
     assert type(received) is type(exc)
-    problem = problem_for(received)
+    problem = problem_for(received, "en")
     assert (problem.status, problem.type, problem.detail) == (status, type_, exc.detail)
     assert problem.errors == (exc.errors or None)
 
@@ -69,14 +69,14 @@ def test_routing_errors_become_problems():
     RemoteError("OperationalError", "could not connect to server at 10.0.0.5"),
 ])
 def test_unexpected_errors_reveal_nothing(exc):
-    problem = problem_for(exc)
-    assert problem.status == 500 and problem.detail == INTERNAL_DETAIL
+    problem = problem_for(exc, "en")
+    assert problem.status == 500 and problem.detail == INTERNAL_DETAIL.render("en")
     body = json.dumps(problem.body("/x", "c-1"))
     assert "hunter2" not in body and "10.0.0.5" not in body and "Error" not in problem.detail
 
 
 def test_problem_document_fields_and_media_type():
-    response = problem_response(problem_for(Invalid("Қате өріс", {"name_kk": "міндетті"})),
+    response = problem_response(problem_for(Invalid("Қате өріс", {"name_kk": "міндетті"}), "en"),
                                 "/api/v1/org-units", "corr-1")
     assert response.status_code == 422
     assert response.content_type == "application/problem+json; charset=utf-8"

@@ -1,0 +1,113 @@
+"""The words a person reads for a code: task status, RACI role, budget category, risk band...
+
+Each table maps a code to its English word, marked for the catalogue with its context
+(``C_``), so that :func:`label` renders it in Kazakh, Russian or English. The RACI words
+are those Kazakh and Russian project managers use: R Жауапты орындаушы / Ответственный
+исполнитель, A Есеп беретін (бекітуші) / Утверждающий (подотчётный), C Кеңесші /
+Консультант (согласующий), I Хабардар етілетін / Информируемый.
+"""
+from kelisim.i18n import C_, Msg
+
+LABELS = {
+    "task_status": {
+        "planned": C_("task status", "planned"),
+        "in_progress": C_("task status", "in progress"),
+        "done": C_("task status", "done"),
+        "cancelled": C_("task status", "cancelled"),
+    },
+    "task_kind": {
+        "phase": C_("task kind", "phase"),
+        "task": C_("task kind", "task"),
+        "subtask": C_("task kind", "subtask"),
+        "milestone": C_("task kind", "milestone"),
+    },
+    "plan_status": {
+        "draft": C_("plan status", "draft"),
+        "approved": C_("plan status", "approved"),
+        "in_progress": C_("plan status", "in progress"),
+        "closed": C_("plan status", "closed"),
+    },
+    "raci_role": {
+        "R": C_("RACI role", "Responsible"),
+        "A": C_("RACI role", "Accountable (approver)"),
+        "C": C_("RACI role", "Consulted"),
+        "I": C_("RACI role", "Informed"),
+    },
+    "assignee_kind": {
+        "org_unit": C_("assignee kind", "org unit"),
+        "structure": C_("assignee kind", "public structure"),
+        "person": C_("assignee kind", "person"),
+    },
+    "budget_category": {
+        "events": C_("budget category", "events"),
+        "training": C_("budget category", "training"),
+        "publishing": C_("budget category", "publishing"),
+        "media": C_("budget category", "media"),
+        "research": C_("budget category", "research"),
+        "travel": C_("budget category", "travel"),
+        "equipment": C_("budget category", "equipment"),
+        "grants": C_("budget category", "grants"),
+        "other": C_("budget category", "other"),
+    },
+    "risk_category": {
+        "organisational": C_("risk category", "organisational"),
+        "financial": C_("risk category", "financial"),
+        "social": C_("risk category", "social"),
+        "political": C_("risk category", "political"),
+        "legal": C_("risk category", "legal"),
+        "informational": C_("risk category", "informational"),
+        "schedule": C_("risk category", "schedule"),
+        "other": C_("risk category", "other"),
+    },
+    "risk_status": {
+        "identified": C_("risk status", "identified"),
+        "assessed": C_("risk status", "assessed"),
+        "mitigating": C_("risk status", "being mitigated"),
+        "closed": C_("risk status", "closed"),
+        "occurred": C_("risk status", "occurred"),
+    },
+    "risk_band": {
+        "low": C_("risk band", "low"),
+        "medium": C_("risk band", "medium"),
+        "high": C_("risk band", "high"),
+        "critical": C_("risk band", "critical"),
+    },
+    "report_status": {
+        "draft": C_("report status", "draft"),
+        "submitted": C_("report status", "submitted"),
+        "accepted": C_("report status", "accepted"),
+        "returned": C_("report status", "returned for correction"),
+        "reopened": C_("report status", "reopened"),
+    },
+    "org_unit_kind": {
+        "rgu": C_("org unit kind", "RGU"),
+        "kgu": C_("org unit kind", "KGU"),
+        "kgu_branch": C_("org unit kind", "KGU branch"),
+        "house_of_friendship": C_("org unit kind", "house of friendship"),
+    },
+    "level": {
+        "republican": C_("level", "republican"),
+        "regional": C_("level", "regional"),
+        "city": C_("level", "city"),
+        "district": C_("level", "district"),
+        "rural": C_("level", "rural"),
+    },
+}
+
+# the 5x5 probability x impact matrix: 15..25 is the red zone (escalated)
+RISK_BANDS = ((15, "critical"), (10, "high"), (5, "medium"), (1, "low"))
+
+
+def risk_band(score):
+    """The band of a probability x impact score (1..25): low, medium, high or critical."""
+    for floor, band in RISK_BANDS:
+        if score >= floor:
+            return band
+    return "low"
+
+
+def label(kind, code):
+    """The :class:`Msg` naming ``code`` of ``kind`` (a key of LABELS); the code itself,
+    untranslated, when the table does not know it."""
+    found = LABELS.get(kind, {}).get(code)
+    return found if found is not None else Msg("{code}", code=code)

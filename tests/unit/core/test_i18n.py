@@ -1,0 +1,116 @@
+"""The catalogues are whole (every text in kk, ru and en) and the formats are the reader's."""
+import re
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+from nameko.exceptions import deserialize, serialize
+
+from kelisim import i18n
+from kelisim.errors import Invalid, NotFound
+from kelisim.i18n import LANGUAGES, _, catalogue_path, negotiate, translate
+from kelisim.labels import LABELS, label
+
+ROOT = Path(__file__).resolve().parents[3]
+KEYWORDS = {"_": None, "N_": None, "C_": ((1, "c"), 2)}
+PLACEHOLDER = re.compile(r"\{(\w+)[^}]*\}")
+
+
+def _template():
+    with open(catalogue_path(), "rb") as pot:
+        return {(m.context, m.id) for m in read_po(pot) if m.id}
+
+
+def _catalogue(lang):
+    with open(catalogue_path(lang), "rb") as po:
+        return {(m.context, m.id): m.string for m in read_po(po, locale=lang) if m.id}
+
+
+def test_every_text_in_the_code_is_in_the_template():
+    """A new _() text without `make messages` fails here."""
+    extracted = set()
+    for package in ("kelisim", "services", "gateway"):
+        for _path, _line, message, _comments, context in extract_from_dir(
+                ROOT / package, keywords=KEYWORDS):
+            extracted.add((context, message))
+    missing = sorted(extracted - _template(), key=str)
+    assert not missing, f"run `make messages`; not in messages.pot: {missing[:10]}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_template_entry_has_a_translation_in_each_language(lang):
+    catalogue = _catalogue(lang)
+    missing = sorted((key for key in _template() if not catalogue.get(key)), key=str)
+    assert not missing, f"{lang}: {len(missing)} entries without a translation, e.g. {missing[:5]}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_translations_keep_the_placeholders_of_their_msgid(lang):
+    wrong = {key: text for key, text in _catalogue(lang).items()
+             if text and set(PLACEHOLDER.findall(text)) != set(PLACEHOLDER.findall(key[1]))}
+    assert not wrong
+
+
+def test_raci_words_are_the_project_managers_ones():
+    kk = {code: label("raci_role", code).render("kk") for code in "RACI"}
+    ru = {code: label("raci_role", code).render("ru") for code in "RACI"}
+    assert kk == {"R": "Жауапты орындаушы", "A": "Есеп беретін (бекітуші)", "C": "Кеңесші",
+                  "I": "Хабардар етілетін"}
+    assert ru == {"R": "Ответственный исполнитель", "A": "Утверждающий (подотчётный)",
+                  "C": "Консультант (согласующий)", "I": "Информируемый"}
+
+
+@pytest.mark.parametrize("kind", sorted(LABELS))
+def test_every_label_reads_differently_from_its_english_word_in_kazakh(kind):
+    for code, message in LABELS[kind].items():
+        assert message.render("kk") != message.render("en"), (kind, code)
+        assert message.render("ru") != message.render("en"), (kind, code)
+
+
+@pytest.mark.parametrize("header, lang", [
+    (None, "kk"), ("", "kk"), ("de-DE", "kk"), ("ru-RU,ru;q=0.9,en;q=0.5", "ru"),
+    ("en;q=0.1, kk;q=0.5", "kk"), ("kk-KZ", "kk"), ("en-GB,en", "en"), ("ru;q=0, en", "en"),
+    ("*", "kk"), ("ru;q=bad, en;q=0.2", "en"),
+])
+def test_the_reader_language_comes_from_accept_language(header, lang):
+    assert negotiate(header) == lang
+
+
+def test_a_message_crosses_rpc_and_renders_in_each_language():
+    raised = NotFound(_("{what} not found", what=_("task {id}", id=553)))
+    received = deserialize(serialize(raised))
+    assert received.detail_in("kk") == "553 тапсырмасы табылмады"
+    assert received.detail_in("ru") == "задача 553: не найдено"
+    assert received.detail == received.detail_in("en") == "task 553 not found"
+
+
+def test_field_messages_and_marshmallow_texts_are_translated():
+    raised = Invalid(_("the request has invalid fields"),
+                     {"limit": "Must be greater than or equal to 1 and less than or equal to 200.",
+                      "name": "Missing data for required field.",
+                      "lag": _("from 0 to {max} working days", max=30)})
+    received = deserialize(serialize(raised))
+    assert received.errors_in("kk") == {"limit": "1 мен 200 аралығында болуы керек.",
+                                        "name": "Міндетті өріс толтырылмаған.",
+                                        "lag": "0-ден 30 жұмыс күніне дейін"}
+    assert received.errors_in("ru")["name"] == "Обязательное поле не заполнено."
+
+
+def test_text_a_person_wrote_is_left_as_it_is():
+    assert translate("Қате өріс", "ru") == "Қате өріс"
+    assert translate("Медиация институтын танымал ету", "en") == "Медиация институтын танымал ету"
+
+
+def test_dates_amounts_and_periods_in_the_reader_language():
+    assert i18n.format_date(date(2026, 3, 5), "en") == "05.03.2026"
+    assert i18n.format_datetime(datetime(2026, 3, 5, 20, 30, tzinfo=timezone.utc)) \
+        == "06.03.2026 01:30"  # Asia/Almaty, UTC+5
+    assert i18n.format_money(Decimal("1500000"), "kk") == "1\xa0500\xa0000,00\xa0₸"
+    assert i18n.format_money(Decimal("1500000"), "ru") == "1\xa0500\xa0000,00\xa0₸"
+    assert i18n.format_money(Decimal("1500000"), "en") == "1,500,000.00\xa0₸"
+    assert i18n.format_period("2026-Q3", "kk") == "2026 ж. \u0406\u0406\u0406 тоқсан"  # CLDR
+    assert i18n.format_period("2026-03", "ru") == "март 2026 г."
+    assert i18n.format_period("2026-Q3", "en") == "3rd quarter 2026"
