@@ -14,6 +14,7 @@ Two tools, each for one kind of race:
 """
 import functools
 
+from kelisim.i18n import _
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -71,7 +72,7 @@ def retry_on_unique(use_case=None, *, what="the record"):
                     raise
                 log.info("lost a unique-key race; running again", use_case=use_case.__name__,
                          attempt=attempt, error=str(exc.orig).splitlines()[0])
-        raise Conflict(f"{what} was changed by concurrent requests: retry",
-                       {"_": "concurrent change"})
+        raise Conflict(_("{what} was changed by concurrent requests: retry", what=what),
+                       {"_": _("concurrent change")})
 
     return run

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from nameko.exceptions import deserialize_to_instance
 
 from kelisim.errors import Invalid
+from kelisim.i18n import _
 
 
 @deserialize_to_instance
@@ -38,14 +39,15 @@ class WorkCalendar:
             return True
         return day.weekday() < 5 and day not in self.holidays
 
-    def _outside(self, what="the date"):
-        return OutOfCalendar(f"{what} falls outside the working calendar "
-                             f"({self.first} to {self.last})",
-                             {"date": f"between {self.first} and {self.last}"})
+    def _outside(self, what):
+        return OutOfCalendar(_("{what} falls outside the working calendar ({first} to {last})",
+                               what=what, first=self.first, last=self.last),
+                             {"date": _("between {first} and {last}", first=self.first,
+                                        last=self.last)})
 
     def _check(self, day):
         if not self.first <= day <= self.last:
-            raise self._outside(str(day))
+            raise self._outside(_("the date {day}", day=day))
 
     def contains(self, day):
         return self.first <= day <= self.last
@@ -55,7 +57,7 @@ class WorkCalendar:
         self._check(day)
         index = bisect.bisect_left(self._days, day)
         if index == len(self._days):
-            raise self._outside(f"the working day on or after {day}")
+            raise self._outside(_("the working day on or after {day}", day=day))
         return self._days[index]
 
     def on_or_before(self, day):
@@ -63,7 +65,7 @@ class WorkCalendar:
         self._check(day)
         index = bisect.bisect_right(self._days, day) - 1
         if index < 0:
-            raise self._outside(f"the working day on or before {day}")
+            raise self._outside(_("the working day on or before {day}", day=day))
         return self._days[index]
 
     def add(self, day, working_days):
@@ -78,7 +80,8 @@ class WorkCalendar:
             index = self._index[snap]
         target = index + working_days
         if not 0 <= target < len(self._days):
-            raise self._outside(f"{day} plus {working_days} working days")
+            raise self._outside(_("{day} plus {count} working days", day=day,
+                                             count=working_days))
         return self._days[target]
 
     def finish(self, start, duration):

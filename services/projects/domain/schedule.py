@@ -248,7 +248,8 @@ def place(calendar, *, kind, scheduling, start, due=None, duration=None):
         day = calendar.on_or_after(day) if auto else day
         return day, day, 0
     if due is not None and due < start:
-        raise Invalid("the task ends before it starts", {"due_date": "is before the start date"})
+        raise Invalid(_("the task ends before it starts"),
+                      {"due_date": _("is before the start date")})
     if auto:
         start = calendar.on_or_after(start)
     if due is None:

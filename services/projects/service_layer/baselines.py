@@ -6,6 +6,8 @@ from kelisim.access import ensure_writable
 from kelisim.db.races import retry_on_unique
 from kelisim.db.types import utcnow
 from kelisim.errors import Conflict
+from kelisim.i18n import _
+from kelisim.labels import label
 from kelisim.schemas import load
 from services.projects import schemas
 from services.projects.domain import baseline as baselines
@@ -83,14 +85,15 @@ def rebaseline(uow, plan_id, data):
     of one project-year are numbered under its schedule lock: two at once both succeed."""
     data = load(schemas.RebaselineSchema(), data)
     with uow:
-        require_rgu(uow.context.actor, "re-baseline a plan")
+        require_rgu(uow.context.actor, _("only the RGU may re-baseline a plan"))
         plan = plan_or_404(uow, plan_id)
         ensure_writable(uow.context.actor, plan.region_code)
         lock_family(uow, plan.project_code, plan.year)
         uow.session.refresh(plan)
         if plan.status not in ("approved", "in_progress"):
-            raise Conflict(f"a {plan.status} plan cannot be re-baselined",
-                           {"status": "approve the plan first (approval captures a baseline)"})
+            raise Conflict(_("a plan that is {status} cannot be re-baselined",
+                             status=label("plan_status", plan.status)),
+                           {"status": _("approve the plan first (approval captures a baseline)")})
         capture(uow, plan, data["reason"])
         uow.commit()
     return get_baseline(uow, plan_id)

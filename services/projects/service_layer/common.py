@@ -37,7 +37,7 @@ def within_calendar(field):
     except OutOfCalendar as error:
         calendar = work_calendar()
         raise Invalid(_("the schedule would leave the working calendar: {detail}",
-                        detail=error.detail),
+                        detail=error.message),
                       {field: _("every date must stay between {first} and {last}",
                                 first=calendar.first, last=calendar.last)}) from None
 

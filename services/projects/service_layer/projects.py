@@ -103,20 +103,22 @@ def set_indicator_target(uow, code, year, data):
     concept's 2026; changing a target already set needs a reason. Both kept in history."""
     data = load(schemas.IndicatorTargetSchema(), data)
     if not schemas.YEAR_RANGE[0] <= year <= schemas.YEAR_RANGE[1]:
-        raise Invalid("no such year", {"year": "from {} to {}".format(*schemas.YEAR_RANGE)})
+        raise Invalid(_("no such year"), {"year": _("from {low} to {high}", low=schemas.YEAR_RANGE[0],
+                                                    high=schemas.YEAR_RANGE[1])})
     with uow:
-        require_rgu(uow.context.actor, "set indicator targets")
+        require_rgu(uow.context.actor, _("only the RGU may set indicator targets"))
         indicator = uow.repo.indicator(code)
         if indicator is None:
-            raise NotFound(f"indicator {code} not found")
-        check_version(indicator, data["version"], f"indicator {code}")
+            raise NotFound(_("indicator {code} not found", code=code))
+        check_version(indicator, data["version"], _("indicator {id}", id=code))
         old = indicator.targets.get(str(year))
         new = f"{Decimal(data['value']).normalize():f}"  # as the concept writes it: 80.2
         if old is not None and Decimal(old) != Decimal(new) and not (data["reason"] or "").strip():
-            raise Invalid("changing a target needs a reason",
-                          {"reason": f"required: the {year} target is already {old}"})
+            raise Invalid(_("changing a target needs a reason"),
+                          {"reason": _("required: the {year} target is already {old}",
+                                       year=year, old=old)})
         indicator.targets = dict(sorted({**indicator.targets, str(year): new}.items()))
-        with concurrent_update_guard(f"indicator {code}"):
+        with concurrent_update_guard(_("indicator {id}", id=code)):
             uow.flush()
         record(uow, "indicator", indicator.id, "target", {str(year): [old, new]},
                reason=data["reason"])
@@ -130,7 +132,7 @@ def indicator_history(uow, code, query=None):
     with uow:
         indicator = uow.repo.indicator(code)
         if indicator is None:
-            raise NotFound(f"indicator {code} not found")
+            raise NotFound(_("indicator {code} not found", code=code))
         rows, total = uow.repo.history("indicator", indicator.id, query["limit"],
                                        query["offset"])
         return {"items": schemas.HistorySchema().dump(rows, many=True), "total": total,
