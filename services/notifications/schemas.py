@@ -56,7 +56,13 @@ class MarkedSchema(Schema):
 
 class WebhookCreateSchema(StrictSchema):
     url = fields.Url(required=True, schemes={"http", "https"}, require_tld=False,
-                     validate=validate.Length(max=2000))
+                     validate=validate.Length(max=2000), metadata={"description": (
+                         "http(s) URL without credentials whose host resolves to public "
+                         "internet addresses only (loopback, private, link-local, "
+                         "carrier-grade NAT, multicast and reserved ranges are refused in "
+                         "every spelling, unless the operator allowed the network or host); "
+                         "checked again at every delivery. A refused URL is a 422 naming "
+                         "`url`.")})
     event_types = fields.List(fields.Str(validate=EVENT_TYPE), required=True,
                               validate=validate.Length(min=1))
     org_unit_id = fields.Int(load_default=None, allow_none=True, strict=True)

@@ -3,13 +3,17 @@
 A nameko config may carry a ``NOTIFICATIONS`` dict (tests do) whose keys win over the
 environment: ``smtp`` (a dict like :class:`SmtpSettings`, or None to turn e-mail off),
 ``email_retry`` / ``webhook_retry`` (dicts like
-:class:`~services.notifications.domain.backoff.RetryPolicy`), and the scalar fields below.
+:class:`~services.notifications.domain.backoff.RetryPolicy`), ``webhook_destinations``
+(a dict ``{"networks": [...], "hosts": [...]}`` widening the public-only rule of
+:class:`~services.notifications.domain.destinations.DestinationPolicy`), and the scalar
+fields below.
 """
 from dataclasses import dataclass, field, fields, replace
 from datetime import time
 
 from kelisim.config import env
 from services.notifications.domain.backoff import RetryPolicy
+from services.notifications.domain.destinations import DestinationPolicy
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,10 @@ class Settings:
     smtp: SmtpSettings = None
     email_retry: RetryPolicy = field(default_factory=lambda: RetryPolicy(window=6 * 3600))
     webhook_retry: RetryPolicy = field(default_factory=RetryPolicy)
-    webhook_timeout: float = 10.0
+    webhook_timeout: float = 10.0          # seconds for a whole webhook call
+    webhook_destinations: DestinationPolicy = field(default_factory=DestinationPolicy)
+    webhook_max_response_bytes: int = 65536  # read at most this much of an answer
+    webhook_per_destination: int = 2       # sends in flight to one host:port, per process
     report_escalation_stage: int = 2
     digest_daily_at: time = time(9, 0)
     directory_ttl: float = 300.0
@@ -61,6 +68,10 @@ def from_env():
         smtp=smtp_from_env(),
         webhook_retry=RetryPolicy(window=hours * 3600),
         webhook_timeout=float(env("KELISIM_WEBHOOK_TIMEOUT", 10)),
+        webhook_destinations=DestinationPolicy.parse(
+            env("KELISIM_WEBHOOK_ALLOWED_NETWORKS", ""), env("KELISIM_WEBHOOK_ALLOWED_HOSTS", "")),
+        webhook_max_response_bytes=int(env("KELISIM_WEBHOOK_MAX_RESPONSE_BYTES", 65536)),
+        webhook_per_destination=int(env("KELISIM_WEBHOOK_PER_DESTINATION", 2)),
         report_escalation_stage=int(env("KELISIM_REPORT_ESCALATION_STAGE", 2)),
         digest_daily_at=time.fromisoformat(at),
         directory_ttl=float(env("KELISIM_DIRECTORY_TTL", 300)),
@@ -77,6 +88,10 @@ def from_config(config):
     for name in ("email_retry", "webhook_retry"):
         if name in overrides:
             overrides[name] = RetryPolicy(**overrides[name])
+    if "webhook_destinations" in overrides:
+        allowed = overrides["webhook_destinations"] or {}
+        overrides["webhook_destinations"] = DestinationPolicy.parse(
+            allowed.get("networks", ()), allowed.get("hosts", ()))
     known = {f.name for f in fields(Settings)}
     unknown = set(overrides) - known
     if unknown:

@@ -27,7 +27,8 @@ from tests.integration.notifications.receivers import WebhookReceiver
 pytestmark = [pytest.mark.broker, pytest.mark.faults]
 # webhook retries from 0.2 s growing to 1 s, given up only after a minute
 PATIENT = {"webhook_retry": {"first_delay": 0.2, "factor": 2, "max_delay": 1.0, "window": 60},
-           "dispatch_interval": 0.2, "webhook_timeout": 2.0, "smtp": None}
+           "dispatch_interval": 0.2, "webhook_timeout": 2.0, "smtp": None,
+           "webhook_destinations": {"networks": ["127.0.0.1/32"]}}  # its receiver: loopback
 
 
 @pytest.fixture

@@ -128,7 +128,8 @@ def deployment(tmp_path_factory):
     _rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
     folder = tmp_path_factory.mktemp("security")
     platform = prepare(f"amqp://guest:guest@127.0.0.1:5672/{vhost}", folder,
-                       KELISIM_MAX_REQUEST_BYTES="65536")
+                       KELISIM_MAX_REQUEST_BYTES="65536",
+                       KELISIM_WEBHOOK_ALLOWED_NETWORKS="127.0.0.1/32")  # the receiver
     receiver = WebhookReceiver()
     try:
         issued, actors = _issue_tokens(platform.urls["gateway"])

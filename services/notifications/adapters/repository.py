@@ -8,6 +8,7 @@ from services.notifications.domain.model import (
     Attempt, Delivery, InboxItem, Preference, ReceivedEvent, Webhook)
 
 D = orm.deliveries.c
+CLAIM_WINDOW = 10  # due rows looked at per free worker when a choice is made among them
 
 
 class NotificationsRepository:
@@ -112,16 +113,24 @@ class NotificationsRepository:
             found.setdefault(attempt.delivery_id, []).append(attempt)
         return found
 
-    def claim_due(self, channel, now, limit, lease):
-        """Lease up to ``limit`` due deliveries of ``channel``; their ids, oldest first."""
+    def claim_due(self, channel, now, limit, lease, choose=None, skip_webhooks=()):
+        """Lease up to ``limit`` due deliveries of ``channel``; their ids, oldest first.
+
+        ``choose(rows)``, given up to ``CLAIM_WINDOW`` times more due rows (``id``,
+        ``target``, ``webhook_id``), returns the ids to lease; ``skip_webhooks``: ids of
+        webhooks whose deliveries are not looked at."""
         if limit <= 0:
             return []
         table = orm.deliveries
-        ids = self.session.scalars(
-            sa.select(D.id).where(D.channel == channel, D.status == "pending",
-                                  D.next_attempt_at <= now)
-            .order_by(D.next_attempt_at, D.id).limit(limit).with_for_update(skip_locked=True)
-        ).all()
+        query = sa.select(D.id, D.target, D.webhook_id).where(
+            D.channel == channel, D.status == "pending", D.next_attempt_at <= now)
+        if skip_webhooks:
+            query = query.where(sa.or_(D.webhook_id.is_(None),
+                                       D.webhook_id.not_in(sorted(skip_webhooks))))
+        window = limit if choose is None else limit * CLAIM_WINDOW
+        rows = self.session.execute(query.order_by(D.next_attempt_at, D.id).limit(window)
+                                    .with_for_update(skip_locked=True)).all()
+        ids = [row.id for row in rows] if choose is None else list(choose(rows))
         if ids:
             self.session.execute(table.update().where(D.id.in_(ids)).values(
                 status="sending", claimed_until=now + timedelta(seconds=lease)))
@@ -143,9 +152,10 @@ class NotificationsRepository:
                  .order_by(Delivery.id).limit(limit))
         return self.session.scalars(query).all()
 
-    def pending_of_webhook(self, webhook_id):
+    def unfinished_of_webhook(self, webhook_id):
+        """Deliveries of the webhook waiting or in flight (``pending`` or ``sending``)."""
         query = sa.select(Delivery).where(Delivery.webhook_id == webhook_id,
-                                          Delivery.status == "pending")
+                                          Delivery.status.in_(("pending", "sending")))
         return self.session.scalars(query).all()
 
     def due_digest_items(self, now):

@@ -137,17 +137,26 @@ class Delivery:
         self.next_attempt_at = retry_at
         return False
 
-    def interrupted(self, now, repeatable):
-        """A send was cut off (the process died): retry, or give up if it may have happened."""
+    def interrupted(self, now, repeatable, cause="interrupted while sending"):
+        """A send was cut off (the process died, or the receiver never gave its final
+        answer): retry, or give up if it may have happened. True if it is dead."""
         self.claimed_until = None
         if repeatable:
             self.status = "pending"
             self.next_attempt_at = now
             return False
         self.status = "dead"
-        self.last_error = "interrupted while sending: it may have been delivered, so it is " \
-                          "not repeated automatically (replay it to send it again)"
+        self.last_error = f"{cause}: it may have been delivered, so it is not repeated " \
+                          "automatically (replay it to send it again)"
         return True
+
+    def maybe_delivered(self, now, repeatable, cause):
+        """An attempt that ended without knowing whether the receiver took it (an SMTP
+        server that took the whole message but never answered): counted as an attempt,
+        then handled as an interrupted send. True if it is dead."""
+        self.attempts += 1
+        self.first_attempt_at = self.first_attempt_at or now
+        return self.interrupted(now, repeatable, cause)
 
     def replay(self, now):
         """An operator asked for another try: a fresh retry budget from now."""
@@ -160,8 +169,11 @@ class Delivery:
         return True
 
     def cancel(self):
-        if self.status in ("pending", "digest"):
+        """Not to be sent (any more): waiting, held for a digest or in flight. A send in
+        flight still has its outcome logged but is never tried again."""
+        if self.status in ("pending", "digest", "sending"):
             self.status = "cancelled"
+            self.claimed_until = None
 
 
 @dataclass

@@ -7,6 +7,7 @@ holds back another. Loops wake as soon as an event is taken in, else when the ne
 retry is due, else every ``dispatch_interval`` seconds.
 """
 import time
+from collections import Counter
 
 import eventlet
 import eventlet.event
@@ -18,6 +19,7 @@ from kelisim.logging import get_logger
 from services.notifications import metrics
 from services.notifications.adapters.channels import StreamChannel, outbound_channels
 from services.notifications.adapters.dead_letters import DeliveryDeadLetters
+from services.notifications.domain.destinations import Refused, split_url, spread
 from services.notifications.service_layer import dispatch
 from services.notifications.settings import from_config
 
@@ -60,9 +62,13 @@ class Loop:
 
 
 class ChannelSender:
-    """Leases due deliveries of one channel and sends them through a bounded pool."""
+    """Leases due deliveries of one channel and sends them through a bounded pool.
 
-    def __init__(self, dispatcher, channel, policy):
+    With ``per_destination`` (webhooks), at most that many sends of this process are in
+    flight to one destination (host and port) at a time: a slow receiver holds those
+    workers, never all of them, and the others' deliveries go out meanwhile."""
+
+    def __init__(self, dispatcher, channel, policy, per_destination=None):
         self.dispatcher = dispatcher
         self.channel = channel
         self.policy = policy
@@ -70,14 +76,48 @@ class ChannelSender:
         self.lease = max(60.0, 3 * dispatcher.settings.webhook_timeout,
                          3 * (dispatcher.settings.smtp.timeout if dispatcher.settings.smtp else 0))
         self.loop = Loop(channel.name, self.step, dispatcher.settings.dispatch_interval)
+        self.per_destination = per_destination
+        self.in_flight = Counter()     # destination key -> sends in flight
+        self.key_of_delivery = {}      # delivery id in flight -> its destination key
+        self.key_of_webhook = {}       # webhook id -> destination key, as last seen
+
+    def _choose(self, free, keys):
+        """``choose`` for the claim: spread ``free`` sends over destinations, noting each
+        candidate's key in ``keys`` {delivery id: key}."""
+        def choose(rows):
+            candidates = []
+            for row in rows:
+                key = _key(row.target)
+                if row.webhook_id is not None:
+                    self.key_of_webhook[row.webhook_id] = key
+                keys[row.id] = key
+                candidates.append((row.id, key))
+            return spread(candidates, free, self.in_flight, self.per_destination)
+        return choose
 
     def step(self):
         free = self.pool.free()
         interval = self.loop.interval
         if free == 0:
             return interval  # a finishing send wakes the loop
-        ids = dispatch.claim(self.dispatcher.unit_of_work(), self.channel.name, utcnow(), free,
-                             self.lease)
+        if self.per_destination:
+            full = {k for k, n in self.in_flight.items() if n >= self.per_destination}
+            skip = {w for w, k in self.key_of_webhook.items() if k in full}
+            keys = {}
+            ids = dispatch.claim(self.dispatcher.unit_of_work(), self.channel.name, utcnow(),
+                                 free, self.lease, self._choose(free, keys), skip)
+            for delivery_id in ids:  # leased: counted until its send is recorded
+                self.key_of_delivery[delivery_id] = keys[delivery_id]
+                self.in_flight[keys[delivery_id]] += 1
+            if skip or len(keys) > len(ids):
+                # due deliveries wait for their destination: a finishing send wakes the
+                # loop (the next due date would be now, and the loop would spin)
+                for delivery_id in ids:
+                    self.pool.spawn_n(self.send, [delivery_id])
+                return interval
+        else:
+            ids = dispatch.claim(self.dispatcher.unit_of_work(), self.channel.name, utcnow(),
+                                 free, self.lease)
         for delivery_id in ids:
             self.pool.spawn_n(self.send, [delivery_id])
         if len(ids) == free:
@@ -96,6 +136,12 @@ class ChannelSender:
             log.error("could not record deliveries", delivery_ids=delivery_ids, error=repr(exc))
             return
         finally:
+            for delivery_id in delivery_ids:
+                key = self.key_of_delivery.pop(delivery_id, None)
+                if key is not None:
+                    self.in_flight[key] -= 1
+                    if self.in_flight[key] <= 0:
+                        del self.in_flight[key]
             self.loop.wake()
         for outcome, delivery in results:
             self.observe(service, outcome, delivery)
@@ -116,6 +162,13 @@ class ChannelSender:
             self.dispatcher.housekeeping.wake()
 
 
+def _key(url):
+    try:
+        return split_url(url).key
+    except Refused:
+        return url  # refused again when sent; still one destination
+
+
 class Dispatcher(DependencyProvider):
     """Declared as ``dispatcher = Dispatcher()`` next to the service's ``uow = Database()``;
     workers get the dispatcher itself, to ``wake()`` it and read its ``settings``."""
@@ -133,7 +186,8 @@ class Dispatcher(DependencyProvider):
         self.settings = from_config(config)
         self.dead_letters = DeliveryDeadLetters(config["AMQP_URI"])
         policies = {"email": self.settings.email_retry, "webhook": self.settings.webhook_retry}
-        self.senders = {name: ChannelSender(self, channel, policies[name])
+        bounds = {"webhook": self.settings.webhook_per_destination}
+        self.senders = {name: ChannelSender(self, channel, policies[name], bounds.get(name))
                         for name, channel in outbound_channels(self.settings).items()}
         self.stream = StreamChannel(config["AMQP_URI"])
         self.housekeeping = Loop("housekeeping", self.keep_house,

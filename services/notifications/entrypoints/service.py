@@ -163,7 +163,8 @@ class NotificationsService(ServiceBase):
     # webhooks and the delivery log
     @expected
     def register_webhook(self, data):
-        return webhooks.register_webhook(self.uow, self.directory, data)
+        return webhooks.register_webhook(self.uow, self.directory, data,
+                                         self.dispatcher.settings.webhook_destinations)
 
     @expected
     def list_webhooks(self, query=None):
@@ -175,7 +176,8 @@ class NotificationsService(ServiceBase):
 
     @expected
     def enable_webhook(self, webhook_id):
-        return webhooks.enable_webhook(self.uow, webhook_id)
+        return webhooks.enable_webhook(self.uow, webhook_id,
+                                       self.dispatcher.settings.webhook_destinations)
 
     @expected
     def list_deliveries(self, query=None):

@@ -18,9 +18,11 @@ from services.notifications.domain.templates import TEMPLATES, render
 DIGEST = "digest"
 
 
-def claim(uow, channel, now, limit, lease):
+def claim(uow, channel, now, limit, lease, choose=None, skip_webhooks=()):
+    """Lease due deliveries of ``channel`` for ``lease`` seconds; their ids. ``choose`` and
+    ``skip_webhooks``: see ``NotificationsRepository.claim_due``."""
     with uow:
-        ids = uow.repo.claim_due(channel, now, limit, lease)
+        ids = uow.repo.claim_due(channel, now, limit, lease, choose, skip_webhooks)
         uow.commit()
         return ids
 
@@ -85,22 +87,35 @@ def send_batch(uow_factory, channel, delivery_ids, policy, now=utcnow, rng=None)
         outcomes = {}
         for delivery in uow.repo.deliveries_by_id(list(results)):
             outcomes[delivery.id] = (_record(uow.repo, delivery, *results[delivery.id],
-                                             policy=policy, rng=rng), delivery)
+                                             policy=policy, rng=rng,
+                                             repeatable=channel.repeatable), delivery)
         uow.commit()
     return [outcomes.get(i, ("skipped", None)) for i in delivery_ids]
 
 
-def _record(repo, delivery, failure, status_code, duration_ms, finished, policy, rng):
-    """Apply one attempt's outcome to ``delivery`` (and its webhook); return the outcome."""
+def _record(repo, delivery, failure, status_code, duration_ms, finished, policy, rng,
+            repeatable=True):
+    """Apply one attempt's outcome to ``delivery`` (and its webhook); return the outcome.
+
+    A delivery that stopped being ``sending`` while it was sent (its webhook deleted or
+    disabled meanwhile) keeps its status unless this attempt delivered it: it is never
+    scheduled again. An attempt that may have been delivered (``maybe_delivered``) on a
+    channel that is not ``repeatable`` is dead at once and goes to the operator."""
     hook = repo.webhook(delivery.webhook_id) if delivery.webhook_id is not None else None
-    if failure is None:
+    if delivery.status != "sending" and failure is not None:
+        outcome = delivery.status  # cancelled or dead meanwhile: logged, not retried
+    elif failure is None:
         delivery.succeeded(finished, status_code)
         outcome = "delivered"
         if hook is not None:
             hook.note_success(finished)
     else:
-        dead = delivery.failed(finished, failure.error, policy, permanent=failure.permanent,
-                               status_code=failure.status_code, rng=rng)
+        if failure.maybe_delivered:
+            dead = delivery.maybe_delivered(finished, repeatable, failure.error)
+        else:
+            dead = delivery.failed(finished, failure.error, policy,
+                                   permanent=failure.permanent,
+                                   status_code=failure.status_code, rng=rng)
         outcome = "dead" if dead else "failed"
         if hook is not None:
             hook.note_failure(finished)
@@ -118,9 +133,10 @@ def disable_webhook(repo, hook, delivery, now):
     if not hook.disable(now, f"gave up on delivery {delivery.id} after {delivery.attempts} "
                              f"attempts: {delivery.last_error}"):
         return
-    for other in repo.pending_of_webhook(hook.id):
+    for other in repo.unfinished_of_webhook(hook.id):
         if other.id != delivery.id:
             other.status = "dead"
+            other.claimed_until = None
             other.last_error = f"webhook {hook.id} was disabled"
     rendered = render(NOTICE_WEBHOOK_DISABLED, {"url": hook.url, "attempts": delivery.attempts,
                                                 "error": delivery.last_error})

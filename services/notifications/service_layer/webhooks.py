@@ -3,10 +3,13 @@ import secrets
 
 from kelisim.access import ensure_readable, ensure_writable, scope_region
 from kelisim.db.types import utcnow
-from kelisim.errors import NotFound
+from kelisim.errors import Invalid, NotFound
 from kelisim.i18n import _
 from kelisim.schemas import load
 from services.notifications import schemas
+from services.notifications.adapters.channels import pinned
+from services.notifications.domain.destinations import (
+    DestinationPolicy, Refused, Unresolvable, allowed_addresses, split_url)
 from services.notifications.domain.model import Webhook
 from services.notifications.service_layer.mailbox import mailbox_of
 
@@ -21,11 +24,33 @@ def new_secret():
     return "whsec_" + secrets.token_urlsafe(32)
 
 
-def register_webhook(uow, directory, data):
+def check_destination(url, policy, resolver=pinned.resolve):
+    """Refuse (422 naming ``url``) a URL the destination policy does not allow: not http(s),
+    credentials in it, or a host resolving to any non-public address the operator did not
+    allow (see ``domain.destinations``). Checked again at every connection."""
+    try:
+        allowed_addresses(url, policy, resolver)
+    except Refused as exc:
+        raise Invalid(_("this webhook URL is not allowed: {reason}", reason=exc.reason),
+                      {"url": exc.reason}) from None
+    except Unresolvable:
+        if policy.host_allowed(split_url(url).host):
+            return  # a host the operator allowed by name: it may resolve later
+        # the same answer as for an internal name: nothing is learnt about internal names
+        reason = "the host does not resolve to public internet addresses only"
+        raise Invalid(_("this webhook URL is not allowed: {reason}", reason=reason),
+                      {"url": reason}) from None
+
+
+def register_webhook(uow, directory, data, policy=None, resolver=pinned.resolve):
+    """Register a webhook of the caller's org unit (or ``org_unit_id``); its URL must pass
+    :func:`check_destination` under ``policy`` (public addresses only by default). Returns
+    the webhook with its secret, shown this once."""
     data = load(schemas.WebhookCreateSchema(), data)
     actor = uow.context.actor
     unit = mailbox_of(actor, directory, data.pop("org_unit_id"))
     ensure_writable(actor, unit.get("region_code"))
+    check_destination(data["url"], policy or DestinationPolicy(), resolver)
     with uow:
         hook = Webhook(org_unit_id=unit["id"], region_code=unit.get("region_code"),
                        url=data["url"], secret=new_secret(),
@@ -58,22 +83,25 @@ def _writable(uow, webhook_id):
 
 
 def delete_webhook(uow, webhook_id):
-    """Remove a webhook; what it had not received yet is cancelled."""
+    """Remove a webhook; what it had not received yet is cancelled, sends in flight
+    included (their outcome is logged when they end, but they are not tried again)."""
     with uow:
         hook = _writable(uow, webhook_id)
         before = dump(hook)
         hook.deleted_at = utcnow()
         hook.active = False
-        for delivery in uow.repo.pending_of_webhook(hook.id):
+        for delivery in uow.repo.unfinished_of_webhook(hook.id):
             delivery.cancel()
         uow.audit("delete", "webhook", hook.id, before=before, region=hook.region_code)
         uow.commit()
 
 
-def enable_webhook(uow, webhook_id):
-    """Turn a disabled webhook back on (after fixing its receiver)."""
+def enable_webhook(uow, webhook_id, policy=None, resolver=pinned.resolve):
+    """Turn a disabled webhook back on (after fixing its receiver); its URL must still
+    pass :func:`check_destination` (the policy may have narrowed since)."""
     with uow:
         hook = _writable(uow, webhook_id)
+        check_destination(hook.url, policy or DestinationPolicy(), resolver)
         before = dump(hook)
         hook.enable()
         after = dump(hook)

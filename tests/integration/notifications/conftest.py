@@ -31,10 +31,14 @@ from tests.support import on_database
 ADMIN = {"id": "admin-1", "role": "rgu_admin", "region": None}
 TURKISTAN = {"id": "coord-61", "role": "kgu_coordinator", "region": "KZ-61"}
 SMTP_USER, SMTP_PASSWORD = "kelisim", "s3cret-pass"
+# The test receivers listen on loopback, which webhooks may reach only when an operator
+# allows it: the tests allow 127.0.0.1 (and nothing else) explicitly.
+LOOPBACK_ALLOWED = {"networks": ["127.0.0.1/32"]}
 # Fast retries: the webhook window is 1.5 s instead of 24 h.
 FAST = {"webhook_retry": {"first_delay": 0.05, "factor": 2, "max_delay": 0.4, "window": 1.5},
         "email_retry": {"first_delay": 0.05, "factor": 2, "max_delay": 0.2, "window": 1.0},
-        "dispatch_interval": 0.2, "webhook_timeout": 2.0}
+        "dispatch_interval": 0.2, "webhook_timeout": 2.0,
+        "webhook_destinations": LOOPBACK_ALLOWED}
 
 
 @pytest.fixture(scope="session")

@@ -76,6 +76,15 @@ class Directory:
                      and (region is None or p["region_code"] == region)), None)
 
 
+PUBLIC_ADDRESS = "93.184.215.14"  # a public internet address (no DNS is reachable offline)
+
+
+def public_dns(host, port):
+    """A stand-in for public DNS, which these machines cannot reach: every name under
+    ``example.kz`` resolves to :data:`PUBLIC_ADDRESS`, no other name resolves."""
+    return [PUBLIC_ADDRESS] if host == "example.kz" or host.endswith(".example.kz") else []
+
+
 @pytest.fixture
 def directory():
     return Directory()

@@ -8,9 +8,9 @@ from services.notifications.adapters.channels import Channel, DeliveryFailed
 from services.notifications.domain.audience import audience_for
 from services.notifications.domain.backoff import RetryPolicy
 from services.notifications.domain.model import Webhook
-from services.notifications.service_layer import dispatch, intake, preferences
+from services.notifications.service_layer import dispatch, intake, preferences, webhooks
 from tests.unit.notifications.conftest import (
-    ADMIN, NOW, SAMPLES, envelope, task_assigned)
+    ADMIN, NOW, SAMPLES, TURKISTAN, envelope, task_assigned)
 
 POLICY = RetryPolicy(first_delay=60, factor=2, max_delay=3600, window=4 * 3600)
 
@@ -188,3 +188,58 @@ def test_backlog_counts_waiting_and_dead_deliveries_per_channel(uow, directory, 
     waiting, dead = dispatch.backlog(uow())
     assert waiting == {"webhook": 1}
     assert dead == {"email": 1}
+
+
+class DeletesItsWebhook(Channel):
+    """The webhook's owner deletes it while its delivery is being sent, which then fails."""
+
+    name = "webhook"
+
+    def __init__(self, uow):
+        self.uow = uow
+
+    def deliver(self, message):
+        webhooks.delete_webhook(self.uow(TURKISTAN), message.webhook_id)
+        raise DeliveryFailed("HTTP 503", status_code=503)
+
+
+def test_a_webhook_deleted_while_its_delivery_is_in_flight_is_not_called_again(
+        uow, directory, settings, table):
+    event_with_webhook(uow, directory, settings)
+    assert send_due(uow, DeletesItsWebhook(uow), Clock()) == ["cancelled"]
+    [delivery] = table("deliveries", channel="webhook")
+    assert delivery["status"] == "cancelled" and delivery["claimed_until"] is None
+    assert [(a["outcome"], a["status_code"]) for a in table(
+        "delivery_attempts", delivery_id=delivery["id"])] == [("cancelled", 503)]
+    later = Scripted("webhook")
+    assert send_due(uow, later, Clock(NOW + timedelta(hours=1))) == [] and later.sent == []
+
+
+def test_a_webhook_deleted_while_a_dead_process_holds_the_lease_is_not_called_again(
+        uow, directory, settings, table):
+    event_with_webhook(uow, directory, settings)
+    assert len(dispatch.claim(uow(), "webhook", NOW, 10, lease=60)) == 1  # then it dies
+    webhooks.delete_webhook(uow(TURKISTAN), 1)
+    later = NOW + timedelta(seconds=61)
+    assert dispatch.recover_stale(uow(), "webhook", True, later) == 0
+    [delivery] = table("deliveries", channel="webhook")
+    assert delivery["status"] == "cancelled"
+    assert send_due(uow, Scripted("webhook"), Clock(later)) == []
+
+
+def test_an_email_that_may_have_been_delivered_goes_to_the_operator_not_out_again(
+        uow, directory, settings, table):
+    event_with_webhook(uow, directory, settings)
+    mail = Scripted("email", [DeliveryFailed("no final reply", maybe_delivered=True)],
+                    repeatable=False)
+    assert send_due(uow, mail, Clock()) == ["dead"]
+    [email] = table("deliveries", channel="email")
+    assert email["status"] == "dead" and email["attempts"] == 1
+    assert email["last_error"].startswith("no final reply: it may have been delivered")
+    with uow() as work:
+        assert [d.id for d in work.repo.undead_lettered()] == [email["id"]]
+    assert send_due(uow, mail, Clock(NOW + timedelta(hours=1))) == [] and len(mail.sent) == 1
+    # a webhook, whose receivers drop repeats by delivery id, is simply retried
+    hook = Scripted("webhook", [DeliveryFailed("cut off", maybe_delivered=True)])
+    assert send_due(uow, hook, Clock()) == ["failed"]
+    assert send_due(uow, hook, Clock(NOW + timedelta(seconds=1))) == ["delivered"]

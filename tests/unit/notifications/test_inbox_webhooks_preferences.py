@@ -8,7 +8,7 @@ from services.notifications.domain.audience import audience_for
 from services.notifications.service_layer import (
     deliveries, inbox, intake, preferences, webhooks)
 from tests.unit.notifications.conftest import (
-    ADMIN, ALMATY, NOW, OBSERVER, SAMPLES, TURKISTAN, envelope, task_assigned)
+    ADMIN, ALMATY, NOW, OBSERVER, SAMPLES, TURKISTAN, envelope, public_dns, task_assigned)
 
 
 def notify(uow, directory, settings, event_type, regions=("KZ-61",), now=NOW, **changes):
@@ -91,7 +91,8 @@ def test_who_may_read_and_change_which_inbox(uow, directory, settings):
 def test_webhooks_are_registered_per_org_unit_and_their_secret_is_shown_once(uow, directory):
     created = webhooks.register_webhook(uow(TURKISTAN), directory, {
         "url": "https://kgu61.example.kz/hooks", "event_types": ["task_assigned",
-                                                                 "task_assigned", "task_overdue"]})
+                                                                 "task_assigned", "task_overdue"]},
+        resolver=public_dns)
     assert created["org_unit_id"] == 16 and created["secret"].startswith("whsec_")
     assert created["event_types"] == ["task_assigned", "task_overdue"] and created["active"]
     listed = webhooks.list_webhooks(uow(TURKISTAN), {})

@@ -4,13 +4,17 @@ from dataclasses import dataclass, field
 
 
 class DeliveryFailed(Exception):
-    """A send did not succeed. ``permanent``: trying again cannot help (it is dead-lettered)."""
+    """A send did not succeed. ``permanent``: trying again cannot help (it is dead-lettered).
+    ``maybe_delivered``: it was cut off after the receiver had the whole message, so it
+    may have been delivered (on a channel that is not ``repeatable`` it goes to the
+    operator, as a send interrupted by a process death does)."""
 
-    def __init__(self, error, permanent=False, status_code=None):
+    def __init__(self, error, permanent=False, status_code=None, maybe_delivered=False):
         super().__init__(error)
         self.error = error
         self.permanent = permanent
         self.status_code = status_code
+        self.maybe_delivered = maybe_delivered
 
 
 @dataclass

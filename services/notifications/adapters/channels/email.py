@@ -35,6 +35,35 @@ def compose(message, sender):
     return mail
 
 
+class _Tracked:
+    """Notes when the whole message (its terminating ``CRLF.CRLF``) went out in DATA: from
+    then on a lost final reply means the server may have taken it (RFC 5321 §4.1.1.4)."""
+
+    message_sent = False
+    _in_data = False
+
+    def data(self, msg):
+        self._in_data = True
+        try:
+            return super().data(msg)
+        finally:
+            self._in_data = False
+
+    def send(self, s):
+        super().send(s)
+        if self._in_data and (s.endswith(b"\r\n.\r\n") if isinstance(s, bytes)
+                              else s.endswith("\r\n.\r\n")):
+            self.message_sent = True
+
+
+class _SMTP(_Tracked, smtplib.SMTP):
+    pass
+
+
+class _SMTP_SSL(_Tracked, smtplib.SMTP_SSL):
+    pass
+
+
 class EmailChannel(Channel):
     name = "email"
     repeatable = False  # an SMTP server may have accepted a message whose reply was lost
@@ -48,14 +77,18 @@ class EmailChannel(Channel):
     def _connect(self):
         s = self.settings
         if s.security == "tls":
-            return smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=self._context())
-        smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+            return _SMTP_SSL(s.host, s.port, timeout=s.timeout, context=self._context())
+        smtp = _SMTP(s.host, s.port, timeout=s.timeout)
         if s.security == "starttls":
             smtp.starttls(context=self._context())
         return smtp
 
     def deliver(self, message):
+        """Send the e-mail of ``message``; 250, or :class:`DeliveryFailed` (with
+        ``maybe_delivered`` when the server had the whole message but its final reply
+        never came: that one is not sent again blindly)."""
         mail = compose(message, self.settings.sender)
+        smtp = None
         try:
             smtp = self._connect()
             try:
@@ -77,6 +110,10 @@ class EmailChannel(Channel):
                 exc.smtp_error, bytes) else str(exc.smtp_error)
             raise DeliveryFailed(f"SMTP {exc.smtp_code}: {text}", permanent=exc.smtp_code >= 500,
                                  status_code=exc.smtp_code) from None
-        except (smtplib.SMTPException, OSError) as exc:
+        except (smtplib.SMTPException, OSError) as exc:  # no answer: cut off, timed out
+            if smtp is not None and smtp.message_sent:
+                raise DeliveryFailed(
+                    f"no final reply from the SMTP server after the whole message was sent "
+                    f"({type(exc).__name__})", maybe_delivered=True) from None
             raise DeliveryFailed(f"{type(exc).__name__}: {exc}") from None
         return 250

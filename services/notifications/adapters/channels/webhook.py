@@ -1,11 +1,17 @@
-"""Webhooks: a signed JSON POST to the URL an org unit registered."""
+"""Webhooks: a signed JSON POST to the URL an org unit registered.
+
+Sent through :mod:`.pinned`: to a destination the policy allows at the address actually
+connected to, bounded by a deadline and a response size. What the delivery log keeps of
+a failure is short (``HTTP 503``, ``connection refused``, ``timed out``): never the
+receiver's answer, which could be an internal service's.
+"""
 import json
 import time
 
-import requests
-
+from services.notifications.adapters.channels import pinned
 from services.notifications.adapters.channels.base import Channel, DeliveryFailed
 from services.notifications.domain import signing
+from services.notifications.domain.destinations import DestinationPolicy, Refused
 
 USER_AGENT = "kelisim-webhooks/1"
 
@@ -21,9 +27,16 @@ class WebhookChannel(Channel):
     name = "webhook"
     repeatable = True  # the delivery id header lets a receiver drop a repeat
 
-    def __init__(self, timeout=10.0, clock=time.time):
+    def __init__(self, timeout=10.0, clock=time.time, policy=None, max_response_bytes=65536,
+                 resolver=pinned.resolve):
+        """``timeout``: seconds for a whole call (connect, send, answer);
+        ``policy``: the :class:`DestinationPolicy` (public addresses only by default);
+        ``resolver``: ``(host, port) -> [ip]``, the system's by default."""
         self.timeout = timeout
         self.clock = clock
+        self.policy = policy or DestinationPolicy()
+        self.max_response_bytes = max_response_bytes
+        self.resolver = resolver
 
     def deliver(self, message):
         body = body_of(message)
@@ -37,13 +50,15 @@ class WebhookChannel(Channel):
             signing.EVENT_HEADER: message.event_type,
         }
         try:
-            response = requests.post(message.target, data=body, headers=headers,
-                                     timeout=self.timeout, allow_redirects=False)
-        except requests.RequestException as exc:
-            raise DeliveryFailed(f"{type(exc).__name__}: {exc}") from None
-        status = response.status_code
+            status = pinned.post(message.target, body, headers, self.policy,
+                                 deadline=self.timeout,
+                                 max_response_bytes=self.max_response_bytes,
+                                 resolver=self.resolver)
+        except Refused as exc:  # an internal address: trying again cannot make it public
+            raise DeliveryFailed(f"destination refused: {exc.reason}", permanent=True) from None
+        except pinned.SendError as exc:
+            raise DeliveryFailed(exc.reason) from None
         if 200 <= status < 300:
             return status
         # 410 Gone: the receiver says it will never take these again.
-        raise DeliveryFailed(f"HTTP {status}: {response.text[:300]}", permanent=status == 410,
-                             status_code=status)
+        raise DeliveryFailed(f"HTTP {status}", permanent=status == 410, status_code=status)
