@@ -97,10 +97,15 @@ class WebhookQuery(QuerySchema):
 
 class DeliveryAttemptSchema(Schema):
     attempted_at = fields.DateTime()
-    outcome = fields.Str()
+    outcome = fields.Str(metadata={"description": "delivered, failed (retried), dead, "
+                                                  "interrupted, or cancelled (its webhook "
+                                                  "was deleted meanwhile)"})
     duration_ms = fields.Float(allow_none=True)
     status_code = fields.Int(allow_none=True)
-    error = fields.Str(allow_none=True)
+    error = fields.Str(allow_none=True, metadata={"description": (
+        "why the attempt failed, as a short class (`HTTP 503`, `connection refused`, "
+        "`no complete answer within 10 s`, `destination refused: …`); never the "
+        "receiver's answer")})
 
 
 class DeliverySchema(Schema):
@@ -119,7 +124,8 @@ class DeliverySchema(Schema):
     next_attempt_at = fields.DateTime(allow_none=True)
     delivered_at = fields.DateTime(allow_none=True)
     due_at = fields.DateTime(allow_none=True)
-    last_error = fields.Str(allow_none=True)
+    last_error = fields.Str(allow_none=True, metadata={
+        "description": "the last attempt's error, as in `log`"})
     last_status_code = fields.Int(allow_none=True)
     log = fields.List(fields.Nested(DeliveryAttemptSchema))
 
