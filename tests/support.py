@@ -71,3 +71,31 @@ def on_database(url, repositories, action):
                                  repositories=repositories))
     finally:
         engine.dispose()
+
+
+class SlowCommit(UnitOfWork):
+    """Writes everything, then waits ``delay`` seconds before committing: the window in which
+    a concurrent request checks for the rows it is about to insert and does not see them."""
+
+    delay = 0.3
+
+    def commit(self):
+        self.flush()
+        eventlet.sleep(self.delay)
+        super().commit()
+
+
+def race_with_slow_commit(make_uow, use_case, *args):
+    """Run ``use_case(uow, *args)`` twice at once on PostgreSQL, the first committing slowly
+    (:class:`SlowCommit`); return both outcomes (results or the exceptions raised)."""
+
+    def run(cls):
+        try:
+            return use_case(make_uow(cls), *args)
+        except Exception as exc:  # noqa: BLE001 - the caller looks at each outcome
+            return exc
+
+    first = eventlet.spawn(run, SlowCommit)
+    eventlet.sleep(0.1)
+    second = eventlet.spawn(run, UnitOfWork)
+    return first.wait(), second.wait()

@@ -1,6 +1,7 @@
 """Use cases on API tokens: issue, revoke, list, authenticate, bootstrap the first admin."""
 from gateway.domain.tokens import (
     BOOTSTRAP_NAME, MAX_TOKEN_LENGTH, MIN_CONFIGURED_LENGTH, ApiToken, hash_token, token_matches)
+from kelisim.db.races import retry_on_unique
 from kelisim.db.types import utcnow
 from kelisim.errors import Invalid, NotFound
 from kelisim.i18n import _
@@ -60,13 +61,15 @@ def authenticate_with(credentials, plaintext):
                     region_code=row.region_code, id=row.id).actor()
 
 
+@retry_on_unique(what="the bootstrap admin token")
 def ensure_bootstrap_admin(uow, token=None):
     """Make sure an administrator can log in; return a plaintext only if one was generated.
 
     With ``token`` (configured by the operator), an active ``rgu_admin`` token with that
     hash is created or re-activated and None is returned. Without it, a
     ``bootstrap-admin`` token is generated only when no active one exists, and its
-    plaintext is returned so the launcher can print it once.
+    plaintext is returned so the launcher can print it once. Two replicas preparing at
+    once with one configured token: the one that loses runs again and finds it.
     """
     with uow:
         repo = uow.repo

@@ -1,5 +1,6 @@
 """Use cases on preferences: channels and frequency per event type, per org unit or person."""
 from kelisim.access import ensure_readable, ensure_writable
+from kelisim.db.races import retry_on_unique
 from kelisim.db.types import utcnow
 from kelisim.errors import NotFound
 from kelisim.i18n import _
@@ -55,8 +56,10 @@ def get_preferences(uow, directory, query):
                 "items": [_row(stored, t, owners) for t in NOTIFIED_TYPES]}
 
 
+@retry_on_unique(what="the preference")
 def set_preference(uow, directory, event_type, data):
-    """Choose channels and frequency for one event type; critical types cannot be muted (422)."""
+    """Choose channels and frequency for one event type; critical types cannot be muted (422).
+    Two first settings at once: the later updates the row the earlier inserted."""
     _require_type(event_type)
     data = load(schemas.PreferenceSetSchema(), data)
     actor = uow.context.actor

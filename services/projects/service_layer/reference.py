@@ -1,6 +1,7 @@
 """Loading the projects' reference data: the four base projects, the concept's target
 indicators and a template per project. Idempotent: what exists is left alone (a template
 the RGU has edited is kept), so it runs on every start."""
+from kelisim.db.races import retry_on_unique
 from services.projects.domain import template as templates
 from services.projects.domain.model import BaseProject, Indicator, Template
 from services.projects.schemas import WorkItemSchema
@@ -13,8 +14,10 @@ def template_items(code):
     return items
 
 
+@retry_on_unique(what="the reference data")
 def load_reference_data(uow):
-    """Insert what is missing; return how many rows were added."""
+    """Insert what is missing; return how many rows were added. Replicas loading at once:
+    the one that loses runs again and adds nothing."""
     added = 0
     with uow:
         repo = uow.repo

@@ -5,6 +5,7 @@ Idempotent: rows already present are left alone, so it runs on every start.
 import json
 from importlib import resources
 
+from kelisim.db.races import retry_on_unique
 from services.registry.domain.model import (
     BaselineFigure, OrgUnit, Region, StructureType)
 
@@ -19,8 +20,10 @@ def kgu_code(region_code):
     return f"KGU-{region_code}"
 
 
+@retry_on_unique(what="the reference data")
 def load_reference_data(uow):
-    """Insert what is missing; return how many rows were added."""
+    """Insert what is missing; return how many rows were added. Replicas loading at once:
+    the one that loses runs again and adds nothing."""
     added = 0
     with uow:
         repo = uow.repo

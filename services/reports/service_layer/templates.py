@@ -2,10 +2,9 @@
 import json
 from importlib import resources
 
-from sqlalchemy.exc import IntegrityError
-
+from kelisim.db.races import retry_on_unique
 from kelisim.db.types import utcnow
-from kelisim.errors import Conflict, Forbidden, NotFound
+from kelisim.errors import Forbidden, NotFound
 from kelisim.i18n import _
 from kelisim.schemas import load
 from services.reports import schemas
@@ -59,18 +58,16 @@ def add_template(uow, data):
                         created_at=utcnow(), **_stored(data))
     template.check()
     uow.repo.add(template)
-    try:
-        uow.flush()
-    except IntegrityError:  # a concurrent create took this version number
-        raise Conflict(_("template {code} changed meanwhile: retry", code=data['code']),
-                       {"code": _("a new version was added concurrently")}) from None
+    uow.flush()  # a concurrent create took this version number: IntegrityError, retried
     after = dump(template)
     uow.audit("create", "report_template", template.id, after=after)
     return template
 
 
+@retry_on_unique(what="the template")
 def create_template(uow, data):
-    """A new template, or the next version of an existing code (reports keep theirs)."""
+    """A new template, or the next version of an existing code (reports keep theirs). Two
+    creates of one code at once both succeed, as consecutive versions."""
     data = load(schemas.TemplateCreateSchema(), data)
     with uow:
         ensure_manager(uow.context.actor, _("only the RGU may define report templates"))
@@ -86,8 +83,10 @@ def reference_templates():
     return json.loads(text)
 
 
+@retry_on_unique(what="the reference templates")
 def load_reference_templates(uow):
-    """Add each shipped template whose code is not there yet; return how many were added."""
+    """Add each shipped template whose code is not there yet; return how many were added.
+    Replicas loading at once: the one that loses runs again and adds nothing."""
     added = 0
     with uow:
         for raw in reference_templates():

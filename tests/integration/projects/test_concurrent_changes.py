@@ -25,6 +25,7 @@ from services.projects.adapters.repository import ProjectsRepository
 from services.projects.service_layer import (
     assignments, baselines, dependencies, reference, rollout, scheduling, tasks)
 from services.projects.service_layer.common import work_calendar
+from tests.support import race_with_slow_commit
 from tests.unit.projects.conftest import ADMIN, FakeRegistry
 
 OUTBOX = platform_tables(sa.MetaData())[0]
@@ -255,3 +256,15 @@ def test_rebaselines_at_once_all_succeed_with_the_next_numbers(platform):
     assert [type(a).__name__ for a in answers] == ["dict"] * 3
     history = baselines.get_baseline(platform.uow(), rgu_plan)["history"]
     assert sorted(item["number"] for item in history) == [1, 2, 3, 4]
+
+
+def test_replicas_loading_the_reference_data_at_once_add_it_once(postgres_url, migrated,
+                                                                 session_factory):
+    migrated("projects", postgres_url)
+    instances = Instances(postgres_url, session_factory)
+    first, second = race_with_slow_commit(
+        lambda cls: cls(instances.sessions[0], Context(source="projects"), ProjectsRepository),
+        reference.load_reference_data)
+    assert min(first, second) == 0 and max(first, second) > 4
+    with instances.uow() as uow:
+        assert len(uow.repo.projects()) == 4
