@@ -22,6 +22,7 @@ def test_two_first_settings_of_one_preference_at_once_both_succeed(postgres_url,
     first, second = race_with_slow_commit(
         lambda cls: cls(sessions, Context(actor=dict(TURKISTAN), source="notifications"),
                         NotificationsRepository), set_it)
+    assert [repr(a) for a in (first, second) if isinstance(a, Exception)] == []
     assert (first["channels"], second["channels"]) == (["email"], ["inbox"])
     with sessions() as session:
         stored = NotificationsRepository(session).preferences_of([("org_unit", 16)])

@@ -18,6 +18,7 @@ def test_two_versions_of_one_template_created_at_once_both_succeed(postgres_url,
     sessions = session_factory(migrated("reports", postgres_url))
     raw = dict(templates.reference_templates()[0], code="race-template")
     first, second = race_with_slow_commit(_make_uow(sessions), templates.create_template, raw)
+    assert [repr(a) for a in (first, second) if isinstance(a, Exception)] == []
     assert sorted([first["version"], second["version"]]) == [1, 2]
     with sessions() as session:
         assert [t.version for t in ReportsRepository(session).template_versions(
@@ -29,4 +30,5 @@ def test_replicas_loading_the_shipped_templates_at_once_add_them_once(postgres_u
     start_mappers()
     sessions = session_factory(migrated("reports", postgres_url))
     first, second = race_with_slow_commit(_make_uow(sessions), templates.load_reference_templates)
+    assert [repr(a) for a in (first, second) if isinstance(a, Exception)] == []
     assert sorted([first, second]) == [0, len(templates.reference_templates())]
