@@ -6,6 +6,7 @@ A row only moves forward: an older version (a late event) never overwrites a new
 """
 from datetime import date
 
+from kelisim.db.races import retry_on_unique
 from services.reports.domain.reports import OrgUnit
 
 CONSUMER = "reports.org_units"
@@ -39,8 +40,10 @@ def upsert(repo, data):
     return changed
 
 
+@retry_on_unique(what="the org unit")
 def apply_event(uow, event):
-    """Handle a registry org unit event once (by event id)."""
+    """Handle a registry org unit event once (by event id). A unit inserted meanwhile by the
+    sync or another event: handled again at once, as an update."""
     data = event.data.get("current", event.data)
     with uow:
         if not uow.first_time(event.id, CONSUMER):
@@ -50,8 +53,10 @@ def apply_event(uow, event):
         return True
 
 
+@retry_on_unique(what="the org units")
 def sync(uow, units):
-    """Bring the local copy in line with ``units`` (the registry's list); return changes."""
+    """Bring the local copy in line with ``units`` (the registry's list); return changes.
+    Replicas' collection jobs syncing at once: the one that loses runs again as updates."""
     with uow:
         changed = sum(1 for data in units if upsert(uow.repo, data))
         uow.commit()

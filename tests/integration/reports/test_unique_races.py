@@ -3,8 +3,9 @@ repeat would answer, never an error."""
 from kelisim.context import Context
 from services.reports.adapters.orm import start_mappers
 from services.reports.adapters.repository import ReportsRepository
-from services.reports.service_layer import templates
+from services.reports.service_layer import org_units, templates
 from tests.support import ADMIN, race_with_slow_commit
+from tests.unit.reports.conftest import KGUS
 
 
 def _make_uow(sessions):
@@ -32,3 +33,14 @@ def test_replicas_loading_the_shipped_templates_at_once_add_them_once(postgres_u
     first, second = race_with_slow_commit(_make_uow(sessions), templates.load_reference_templates)
     assert [repr(a) for a in (first, second) if isinstance(a, Exception)] == []
     assert sorted([first, second]) == [0, len(templates.reference_templates())]
+
+
+def test_replicas_syncing_the_org_units_at_once_both_succeed(postgres_url, migrated,
+                                                             session_factory):
+    start_mappers()
+    sessions = session_factory(migrated("reports", postgres_url))
+    first, second = race_with_slow_commit(_make_uow(sessions), org_units.sync, KGUS)
+    assert [repr(a) for a in (first, second) if isinstance(a, Exception)] == []
+    assert first == len(KGUS)
+    with sessions() as session:
+        assert {u.id for u in ReportsRepository(session).org_units()} == {u["id"] for u in KGUS}
