@@ -1,5 +1,6 @@
 """What the tests of every service share: actors, regions, migrated SQLite copies, polling."""
 import shutil
+import subprocess
 
 import eventlet
 
@@ -99,3 +100,26 @@ def race_with_slow_commit(make_uow, use_case, *args):
     eventlet.sleep(0.1)
     second = eventlet.spawn(run, UnitOfWork)
     return first.wait(), second.wait()
+
+
+def vhost_connections(amqp_uri):
+    """[(name, state)] of the broker's connections in the vhost of ``amqp_uri``."""
+    out = subprocess.run(["rabbitmqctl", "-q", "list_connections", "-p",
+                          amqp_uri.rsplit("/", 1)[1], "name", "state"],
+                         capture_output=True, text=True, timeout=60, check=True).stdout
+    rows = [line.split("\t") for line in out.splitlines() if "\t" in line]
+    return [(name, state) for name, state in rows if (name, state) != ("name", "state")]
+
+
+def close_vhost_connections(amqp_uri, reason="test: connection cut"):
+    """``rabbitmqctl close_all_connections`` on the vhost of ``amqp_uri`` (a test's OWN vhost,
+    never another's), as a network blip or a load balancer would; returns once the broker
+    has closed each one it listed before (it may list them a while longer, waiting for the
+    client's reply; clients that reconnect add new ones). The number of connections closed."""
+    closing = {name for name, state in vhost_connections(amqp_uri) if state == "running"}
+    subprocess.run(["rabbitmqctl", "-q", "close_all_connections", "-p",
+                    amqp_uri.rsplit("/", 1)[1], reason],
+                   capture_output=True, timeout=60, check=True)
+    wait_for(lambda: not closing & {name for name, state in vhost_connections(amqp_uri)
+                                    if state == "running"}, timeout=30, interval=0.1)
+    return len(closing)

@@ -4,14 +4,21 @@ It binds a durable queue (``kelisim.regional.<region>.<name>``) to the regional 
 ``kelisim.regional`` with ``<region>.#``, so events published while it is not running
 wait for it; ``--national`` also takes the events that concern no region. Each event is
 acknowledged once printed.
+
+A dropped broker connection (a restart, a network blip, ``rabbitmqctl close_connection``)
+is reported once on stderr and re-established with backoff (1 s, then up to 5 s between
+tries); the durable queue kept what arrived meanwhile, and an event printed but not yet
+acknowledged when the connection dropped is printed again.
 """
 import argparse
 import json
 import re
 import sys
+from contextlib import contextmanager
 from datetime import datetime
 
-from kombu import Connection, Consumer, Exchange, Queue
+from kombu import Connection, Exchange, Queue
+from kombu.mixins import ConsumerMixin
 
 from kelisim import config
 from kelisim.cli.broker import broker_problem
@@ -86,29 +93,77 @@ def run(args, out=None):
     name = queue_name(args.region, args.name)
     queues = [Queue(name, exchange=exchange, routing_key=key, durable=True)
               for key in bindings(args.region, args.national)]
-    printed = []
+    listener = _Listener(Connection(uri), queues, args, out)
+    try:
+        listener.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        listener.connection.release()
+    return 0
 
-    def on_message(body, message):
-        if args.json:
+
+class _Listener(ConsumerMixin):
+    """kombu's reconnecting consumer loop over the region's queues, printing each event."""
+
+    RETRY = {"interval_start": 1, "interval_step": 1, "interval_max": 5}
+
+    def __init__(self, connection, queues, args, out):
+        self.connection = connection
+        self.queues = queues
+        self.args = args
+        self.out = out
+        self.printed = 0
+        self.ready = False
+        self.lost = None  # the error that cut the connection, until it is back
+
+    def get_consumers(self, consumer, channel):
+        return [consumer(queues=self.queues, callbacks=[self.on_message], accept=["json"],
+                         prefetch_count=50)]
+
+    def on_message(self, body, message):
+        if self.args.json:
             line = json.dumps(body, ensure_ascii=False, sort_keys=True)
         else:
-            line = describe(body, message.delivery_info.get("routing_key", args.region))
-        print(line, file=out, flush=True)
+            line = describe(body, message.delivery_info.get("routing_key", self.args.region))
+        print(line, file=self.out, flush=True)
         message.ack()
-        printed.append(body.get("id"))
+        self.printed += 1
+        if self.args.count is not None and self.printed >= self.args.count:
+            self.should_stop = True
 
-    with Connection(uri) as conn:
-        with Consumer(conn, queues=queues, callbacks=[on_message], accept=["json"],
-                      prefetch_count=50):
-            if not args.json:
-                print(f"kelisim: listening to {args.region} on queue {name} (Ctrl-C stops)",
-                      file=sys.stderr, flush=True)
+    @contextmanager
+    def establish_connection(self):
+        with self.create_connection() as conn:
+            conn.ensure_connection(self.on_connection_error, self.connect_max_retries,
+                                   **self.RETRY)
+            yield conn
+
+    def on_consume_ready(self, connection, channel, consumers, **kwargs):
+        if not self.args.json and not self.ready:
+            print(f"kelisim: listening to {self.args.region} on queue {self.queues[0].name} "
+                  "(Ctrl-C stops)", file=sys.stderr, flush=True)
+        self.ready = True
+
+    def on_connection_error(self, exc, interval):
+        self._lost(exc)
+
+    def on_connection_revived(self):
+        if self.lost is not None:
+            print("kelisim: reconnected to the broker", file=sys.stderr, flush=True)
+            self.lost = None
+
+    def run(self, _tokens=1, **kwargs):
+        errors = self.connection.connection_errors + self.connection.channel_errors
+        while not self.should_stop:
             try:
-                while args.count is None or len(printed) < args.count:
-                    try:
-                        conn.drain_events(timeout=1)
-                    except TimeoutError:
-                        continue
-            except KeyboardInterrupt:
-                pass
-    return 0
+                for _ in self.consume(limit=None, **kwargs):
+                    pass
+            except errors as exc:
+                self._lost(exc)
+
+    def _lost(self, exc):
+        if self.lost is None:  # said once per outage, however many tries it takes
+            print(f"kelisim: the broker connection was lost ({type(exc).__name__}: {exc}); "
+                  "reconnecting", file=sys.stderr, flush=True)
+        self.lost = exc

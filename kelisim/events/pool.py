@@ -1,18 +1,56 @@
-"""Connections from kombu's pool that never go back broken."""
+"""Connections from kombu's pool that never go back broken.
+
+kombu's own ``with pool.acquire() as conn`` does the wrong thing when its block raises:
+``PooledConnection.__exit__`` closes the connection for good (``_close``, after which
+``conn.connection`` is ``None``) and then puts it back into the pool, so after one
+dropped connection (``rabbitmqctl close_connection``, a load balancer's idle cut, a
+broker restart) every later user got ``AttributeError: 'NoneType' object has no
+attribute 'channel'`` until the process restarted.
+"""
+import select
 from contextlib import contextmanager
 
 from kombu import Connection
 from kombu.pools import connections
 
+from kelisim.logging import get_logger
+
+log = get_logger(__name__)
+
 
 @contextmanager
 def pooled_connection(amqp_uri, timeout=None):
-    """A pooled connection to ``amqp_uri``. If the block raises, the connection is
-    collected rather than returned as it is (the broker may have dropped it, as when it
-    restarts), so the next user connects afresh."""
-    with connections[Connection(amqp_uri)].acquire(block=True, timeout=timeout) as conn:
-        try:
-            yield conn
-        except Exception:
+    """A pooled connection to ``amqp_uri`` (``timeout``: seconds to wait for a free one).
+
+    A connection the broker closed while it sat idle in the pool is noticed before it is
+    handed out and replaced by a fresh one. If the block raises, the connection's socket
+    is dropped without talking to the broker (it may be gone) and the connection goes
+    back to the pool *reusable*: its next user connects afresh. The block's error is
+    re-raised; callers retry with their own backoff.
+    """
+    conn = connections[Connection(amqp_uri)].acquire(block=True, timeout=timeout)
+    try:
+        if _closed_while_idle(conn):
+            log.info("a pooled broker connection was closed by the broker: reconnecting")
             conn.collect()
-            raise
+        yield conn
+    except BaseException:
+        conn.collect()  # forgets socket and transport; ``_closed`` stays False: reconnects
+        raise
+    finally:
+        conn.release()  # back into the pool (never kombu's close-then-return path)
+
+
+def _closed_while_idle(conn):
+    """True when an idle connection's socket has something to read: with no channel open
+    and heartbeats off, that can only be the broker's Connection.Close or end of file."""
+    if not conn.connected:
+        return False
+    sock = getattr(getattr(conn._connection, "transport", None), "sock", None)
+    if sock is None:
+        return False
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+    except (OSError, ValueError):  # closed or unusable descriptor
+        return True
+    return bool(readable)

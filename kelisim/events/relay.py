@@ -147,6 +147,8 @@ class RelayLoop:
             try:
                 published = self.relay.publish_pending()
                 self.relay.update_gauges()
+                if failures:
+                    log.info("outbox relay publishing again", after_failures=failures)
                 failures = 0
             except Exception as exc:  # broker or database down: back off, keep the rows
                 failures += 1

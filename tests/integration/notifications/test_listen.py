@@ -9,6 +9,7 @@ from kombu import Connection, Queue
 from kelisim.cli.main import build_parser
 from kelisim.cli.listen import run
 from tests.integration.notifications.conftest import task_assigned
+from tests.support import close_vhost_connections, wait_for
 
 
 @pytest.fixture
@@ -76,3 +77,21 @@ def test_listen_refuses_a_bad_region_and_an_absent_broker(monkeypatch, capsys):
     args = build_parser().parse_args(["listen", "--region", "KZ-61"])
     assert run(args) == 2
     assert "RabbitMQ is not reachable" in capsys.readouterr().err
+
+
+def test_listen_reconnects_by_itself_when_its_connection_is_closed(
+        notifications, publish, listen, amqp_uri, capfd):
+    """``rabbitmqctl close_connection`` on the vhost (the listener's, and the notifications
+    service's, whose regional stream publishes on): the listener says so once, reconnects,
+    and prints what was published after the cut; notifications publishes it."""
+    thread, out = listen("--region", "KZ-61", "--json", "--count", "2")
+    before = publish("task_assigned", task_assigned({"kind": "org_unit", "id": 16}), ["KZ-61"])
+    wait_for(lambda: before.id in out.getvalue(), timeout=10)
+    assert close_vhost_connections(amqp_uri) >= 2  # at least the listener and notifications
+    after = publish("task_assigned", task_assigned({"kind": "org_unit", "id": 16}), ["KZ-61"])
+    assert wait(thread, timeout=30) == 0
+    printed = [json.loads(line)["id"] for line in out.getvalue().splitlines()]
+    assert printed == [before.id, after.id]
+    err = capfd.readouterr().err
+    assert err.count("kelisim: the broker connection was lost") == 1, err
+    assert err.count("kelisim: reconnected to the broker") == 1, err
