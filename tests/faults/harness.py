@@ -31,6 +31,7 @@ map_projects()
 map_registry()
 ROOT = Path(__file__).resolve().parents[2]
 HOOKED = Path(__file__).with_name("serve_hooked.py")
+TCP_PROXY = Path(__file__).with_name("tcp_proxy.py")
 ADMIN = {"id": "faults-admin", "role": "rgu_admin", "region": None}
 
 
@@ -144,6 +145,32 @@ def broker_stopped():
                        timeout=120)
         subprocess.run(["rabbitmqctl", "-q", "await_startup"], check=True, capture_output=True,
                        timeout=120)
+
+
+class TcpProxy:
+    """tcp_proxy.py in a process of its own on a free port, forwarding to ``target_port``:
+    ``kill()`` cuts every connection through it, ``start()`` lets clients back in."""
+
+    def __init__(self, target_port=5672):
+        self.port = find_free_port()
+        self.target_port = target_port
+        self.proc = None
+
+    def uri(self, amqp_uri):
+        """``amqp_uri`` (user, password, vhost kept) through this proxy."""
+        credentials, vhost = amqp_uri.split("@", 1)[0], amqp_uri.rsplit("/", 1)[1]
+        return f"{credentials}@127.0.0.1:{self.port}/{vhost}"
+
+    def start(self):
+        self.proc = subprocess.Popen([sys.executable, str(TCP_PROXY), str(self.port),
+                                      str(self.target_port)], stdout=subprocess.PIPE,
+                                     text=True)
+        assert self.proc.stdout.readline().strip() == "ready"
+        return self
+
+    def kill(self):
+        self.proc.kill()
+        self.proc.wait(timeout=30)
 
 
 def _pg_ctl(action):

@@ -23,4 +23,4 @@ elif HOOK:
     raise SystemExit(f"unknown KELISIM_FAULT_HOOK {HOOK!r}")
 
 if __name__ == "__main__":
-    serve(sys.argv[1])
+    sys.exit(serve(sys.argv[1]))
