@@ -35,8 +35,12 @@ def amqp_uri():
     return env("KELISIM_AMQP_URI", DEFAULT_AMQP_URI)
 
 
+def metrics_port_variable(service):
+    return f"KELISIM_{service.upper()}_METRICS_PORT"
+
+
 def metrics_port(service):
-    return int(env(f"KELISIM_{service.upper()}_METRICS_PORT", DEFAULT_METRICS_PORTS[service]))
+    return int(env(metrics_port_variable(service), DEFAULT_METRICS_PORTS[service]))
 
 
 def retry_delays():

@@ -8,6 +8,8 @@ import eventlet
 import eventlet.wsgi
 from prometheus_client import make_wsgi_app
 
+from kelisim import ports
+
 
 class Exporter:
     def __init__(self):
@@ -24,9 +26,10 @@ class Exporter:
             return _plain(start_response, "503 Service Unavailable", b"not ready\n")
         return self._metrics(environ, start_response)
 
-    def start(self, host, port):
-        """Listen on ``host:port`` in a greenthread of this process."""
-        sock = eventlet.listen((host, port))
+    def start(self, host, port, variable="KELISIM_METRICS_HOST"):
+        """Listen on ``host:port`` in a greenthread of this process; ``variable`` names the
+        setting of the port. Raises ``kelisim.ports.PortTaken`` when the port is in use."""
+        sock = ports.listen(host, port, variable)
         eventlet.spawn_n(eventlet.wsgi.server, sock, self.app, log_output=False)
         return sock.getsockname()
 

@@ -18,6 +18,7 @@ from gateway.http.errors import UriTooLong
 from gateway.http.metrics import UNMATCHED, observe_request
 from gateway.http.problems import problem_for
 from gateway.http.responses import problem_response
+from kelisim import ports
 from kelisim.context import CORRELATION_KEY
 from kelisim.i18n import _, negotiate
 
@@ -93,6 +94,16 @@ class ProblemWebServer(WebServer):
 
     def get_wsgi_app(self):
         return ProblemWsgiApp(self)
+
+    def start(self):
+        # nameko's start, binding without SO_REUSEPORT: a port in use is a PortTaken
+        if not self._starting:
+            self._starting = True
+            host, port = self.bind_addr
+            self._sock = ports.listen(host or "0.0.0.0", port, ports.GATEWAY_VARIABLE)
+            self._sock.settimeout(None)  # https://github.com/celery/kombu/issues/838
+            self._serv = self.get_wsgi_server(self._sock, self.get_wsgi_app())
+            self._gt = self.container.spawn_managed_thread(self.run)
 
     def get_wsgi_server(self, sock, wsgi_app, *args, **kwargs):
         # eventlet answers a request line over 8 kB itself, in plain text; let lines up to

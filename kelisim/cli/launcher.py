@@ -1,6 +1,6 @@
 """``kelisim run``: what ``make run`` does.
 
-Checks the broker, migrates every component's database, loads reference data, makes
+Checks the broker and that none of the platform's ports is in use, migrates every component's database, loads reference data, makes
 sure a bootstrap administrator token exists, then runs every component as its own
 process until Ctrl-C or SIGTERM, and stops them all cleanly.
 """
@@ -27,6 +27,25 @@ def prepare():
         print(f"kelisim: bootstrap administrator token (shown once, keep it): {token}", flush=True)
 
 
+def taken_port():
+    """A :class:`kelisim.ports.PortTaken` for the first of the platform's ports (the
+    exporters', the gateway's) already in use, else None. Each component binds its own
+    port again and fails the same way if it is taken in between."""
+    from kelisim import ports
+
+    host = config.env("KELISIM_METRICS_HOST", "127.0.0.1")
+    wanted = [(host, config.metrics_port(s), config.metrics_port_variable(s))
+              for s in config.SERVICES]
+    wanted.append((*ports.gateway_address(config.env(
+        ports.GATEWAY_VARIABLE, config.DEFAULT_GATEWAY_ADDRESS)), ports.GATEWAY_VARIABLE))
+    for address, port, variable in wanted:
+        try:
+            ports.ensure_free(address, port, variable)
+        except ports.PortTaken as taken:
+            return taken
+    return None
+
+
 def _start(component):
     return subprocess.Popen([sys.executable, "-m", "kelisim.cli.serve", component])
 
@@ -47,6 +66,10 @@ def run():
     problem = broker_problem(config.amqp_uri())
     if problem:
         print(f"kelisim: {problem}", file=sys.stderr)
+        return 2
+    taken = taken_port()
+    if taken:
+        print(f"kelisim: {taken}", file=sys.stderr)
         return 2
     prepare()
     processes = {name: _start(name) for name in config.COMPONENTS}

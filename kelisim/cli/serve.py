@@ -12,29 +12,40 @@ eventlet.monkey_patch()  # before anything imports socket-using modules
 
 import errno  # noqa: E402
 import signal  # noqa: E402
+import sys  # noqa: E402
 
 from nameko.runners import ServiceRunner  # noqa: E402
 
-from kelisim import config  # noqa: E402
+from kelisim import config, ports  # noqa: E402
 from kelisim.cli.components import service_class  # noqa: E402
 from kelisim.exporter import Exporter  # noqa: E402
 from kelisim.logging import configure, get_logger  # noqa: E402
 
 
 def serve(component):
+    """Run ``component`` until stopped; 0, or 2 at once when one of its ports is in use
+    (one line on stderr naming the port and its variable)."""
     configure(component)
     log = get_logger(__name__)
     exporter = Exporter()
-    if component != "gateway":  # the gateway serves /metrics on its own HTTP port
-        host = config.env("KELISIM_METRICS_HOST", "127.0.0.1")
-        port = config.metrics_port(component)
-        exporter.start(host, port)
-        log.info("metrics exporter listening", address=f"http://{host}:{port}/metrics")
-    cls = service_class(component)
-    settings = config.nameko_config(component)
-    log.info("starting", component=component, database=_safe(settings["DATABASE_URL"]))
-    run(cls, settings, exporter)
+    try:
+        if component != "gateway":  # the gateway serves /metrics on its own HTTP port
+            host = config.env("KELISIM_METRICS_HOST", "127.0.0.1")
+            port = config.metrics_port(component)
+            exporter.start(host, port, config.metrics_port_variable(component))
+            log.info("metrics exporter listening", address=f"http://{host}:{port}/metrics")
+        settings = config.nameko_config(component)
+        if component == "gateway":  # refused here, before any connection is made
+            ports.ensure_free(*ports.gateway_address(settings["WEB_SERVER_ADDRESS"]),
+                              ports.GATEWAY_VARIABLE)
+        cls = service_class(component)
+        log.info("starting", component=component, database=_safe(settings["DATABASE_URL"]))
+        run(cls, settings, exporter)
+    except ports.PortTaken as exc:
+        print(f"kelisim: {component}: {exc}", file=sys.stderr, flush=True)
+        return 2
     log.info("stopped", component=component)
+    return 0
 
 
 def run(cls, settings, exporter):
@@ -55,7 +66,11 @@ def run(cls, settings, exporter):
 
     # signal handlers run in the main loop and cannot use eventlet primitives: spawn_n only
     signal.signal(signal.SIGTERM, lambda _signum, _frame: stop())
-    runner.start()
+    try:
+        runner.start()
+    except BaseException:  # the gateway's port is taken: nothing may stay connected
+        runner.kill()
+        raise
     exporter.ready = True
     waiting = eventlet.spawn(runner.wait)
     interrupted = False
@@ -80,6 +95,4 @@ def _safe(url):
 
 
 if __name__ == "__main__":
-    import sys
-
-    serve(sys.argv[1])
+    sys.exit(serve(sys.argv[1]))

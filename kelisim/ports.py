@@ -1,0 +1,55 @@
+"""Listening sockets that refuse a port already in use.
+
+``eventlet.listen`` (used by nameko's web server and by the exporters) turns on
+SO_REUSEPORT: a second platform started on the same ports bound them silently, the kernel
+shared the connections between the two, and Prometheus scraped two processes' figures in
+turn. Here only SO_REUSEADDR is set (a restart may bind a port whose old connections
+linger in TIME_WAIT), so a port another process listens on is an error, raised as
+:class:`PortTaken` with the setting that chooses the port.
+"""
+import errno
+import socket
+
+import eventlet
+
+GATEWAY_VARIABLE = "KELISIM_GATEWAY_ADDRESS"
+
+
+class PortTaken(Exception):
+    """The port is in use; ``str()`` is a one-line message naming it and its variable."""
+
+    def __init__(self, host, port, variable):
+        self.host, self.port, self.variable = host, port, variable
+        super().__init__(f"port {port} on {host} is already in use (another kelisim "
+                         f"running?); set {variable} to a free one")
+
+
+def listen(host, port, variable, backlog=128):
+    """A listening (green) socket on ``host:port``, without port sharing.
+
+    ``variable`` names the environment variable that set the port, for the message.
+    Raises :class:`PortTaken` when something already listens there; other ``OSError``s
+    (a host that is not an address of this machine) as they are.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return eventlet.listen((host, port), family=family, backlog=backlog,
+                               reuse_port=False)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise PortTaken(host, port, variable) from None
+        raise
+
+
+def ensure_free(host, port, variable):
+    """Raise :class:`PortTaken` if ``host:port`` is in use (bound then released at once):
+    checked before starting what will bind it, so the refusal comes before anything runs."""
+    listen(host, port, variable).close()
+
+
+def gateway_address(address):
+    """``(host, port)`` of a ``[host:]port`` gateway address (no host: every interface)."""
+    from nameko.web.server import parse_address
+
+    parsed = parse_address(address)
+    return parsed.address or "0.0.0.0", parsed.port
