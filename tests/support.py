@@ -103,12 +103,13 @@ def race_with_slow_commit(make_uow, use_case, *args):
 
 
 def vhost_connections(amqp_uri):
-    """[(name, state)] of the broker's connections in the vhost of ``amqp_uri``."""
-    out = subprocess.run(["rabbitmqctl", "-q", "list_connections", "-p",
-                          amqp_uri.rsplit("/", 1)[1], "name", "state"],
+    """[(name, state)] of the broker's connections in the vhost of ``amqp_uri``
+    (``list_connections`` lists every vhost's, whatever ``-p`` says)."""
+    vhost = amqp_uri.rsplit("/", 1)[1]
+    out = subprocess.run(["rabbitmqctl", "-q", "list_connections", "name", "state", "vhost"],
                          capture_output=True, text=True, timeout=60, check=True).stdout
-    rows = [line.split("\t") for line in out.splitlines() if "\t" in line]
-    return [(name, state) for name, state in rows if (name, state) != ("name", "state")]
+    rows = [line.split("\t") for line in out.splitlines() if line.count("\t") == 2]
+    return [(name, state) for name, state, where in rows if where == vhost]
 
 
 def close_vhost_connections(amqp_uri, reason="test: connection cut"):

@@ -122,4 +122,5 @@ def test_connections_cut_twice_in_the_middle_of_a_rollout_to_all_20_regions(star
         for component in ("registry", "notifications", "projects"):
             assert platform.alive(component), platform.log_tail()
     finally:
+        platform.stop_all()  # through the proxy still: a stop without a broker waits for it
         proxy.kill()

@@ -11,7 +11,7 @@ from services.projects.service_layer.reference import load_reference_data
 from tests.integration.gateway.conftest import start_gateway  # noqa: F401
 from tests.integration.gateway.helpers import API, ok, problem
 from tests.integration.registry.conftest import quick_consumer_shutdown  # noqa: F401
-from tests.support import ADMIN, wait_for
+from tests.support import ADMIN, close_vhost_connections, wait_for
 
 
 @pytest.fixture
@@ -176,3 +176,33 @@ def test_task_reads_are_cached_per_scope_and_dropped_when_tasks_change(gateway, 
         return sorted(a["role"] for t in read()["items"] if t["id"] == task["id"]
                       for a in t["assignments"])
     assert "I" in wait_for(lambda: assigned_roles() if "I" in assigned_roles() else None)
+
+
+def test_the_gateway_reads_and_hears_changes_again_after_its_connections_are_cut(
+        gateway, service_config, amqp_uri):
+    """``close_all_connections`` on the vhost: the gateway's RPC proxies and its cache feed
+    (an exclusive queue, gone with its connection) come back by themselves."""
+    ok(gateway.post(f"{API}/projects/mediation/rollouts",
+                    {"year": 2026, "regions": ["KZ-61"]}), 201)
+
+    def read():
+        return ok(gateway.get(f"{API}/tasks", params={"limit": 200}, who="turkistan"))
+
+    hits = cache_lookups("hit")
+    wait_for(lambda: read() and cache_lookups("hit") > hits)  # the rollout's events are in
+    task = read()["items"][0]
+    assert close_vhost_connections(amqp_uri) >= 3  # gateway, projects, registry
+
+    def answered_by_the_service():  # RPC: a call whose reply was lost meanwhile is a 504
+        return gateway.get(f"{API}/tasks", params={"limit": 200}, who="turkistan",
+                           headers={"Cache-Control": "no-cache"}).status_code == 200
+    wait_for(answered_by_the_service, timeout=30, interval=0.5)
+    with ServiceRpcProxy("projects", service_config("projects", "sqlite://"), timeout=15,
+                         context_data={"actor": ADMIN}) as projects:
+        projects.add_assignment(task["id"], {"role": "I", "kind": "org_unit", "id": 16})
+
+    def assigned_roles():  # a cached read: only the event tells the gateway
+        return sorted(a["role"] for t in read()["items"] if t["id"] == task["id"]
+                      for a in t["assignments"])
+    assert "I" in wait_for(lambda: assigned_roles() if "I" in assigned_roles() else None,
+                           timeout=30, interval=0.2)
