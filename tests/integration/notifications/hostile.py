@@ -6,6 +6,7 @@ Plain sockets and threads (green under the tests' eventlet monkey patching), eac
 closed by the test that started it.
 """
 import socket
+import ssl
 import threading
 import time
 
@@ -201,3 +202,28 @@ class SilentSmtpServer(Peer):
                 return
             else:  # HELO, MAIL, RCPT, RSET, NOOP
                 conn.sendall(b"250 OK\r\n")
+
+
+class TlsReceiver(Peer):
+    """An https receiver answering 200 with the certificate ``cert``/``key``; ``requests``
+    keeps each request, ``server_names`` the name each client asked for (TLS SNI)."""
+
+    def __init__(self, cert, key):
+        self.context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        self.context.load_cert_chain(cert, key)
+        self.context.sni_callback = self._sni
+        self.requests = []
+        self.server_names = []
+        super().__init__()
+
+    def _sni(self, sock, name, context):
+        self.server_names.append(name)
+
+    def handle(self, conn):
+        try:
+            tls = self.context.wrap_socket(conn, server_side=True)
+        except (ssl.SSLError, OSError):
+            return  # the client did not trust the certificate
+        self.requests.append(read_request(tls))
+        tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+        tls.close()

@@ -1,6 +1,7 @@
 """The webhook channel against hostile receivers on loopback (real sockets, no broker): a
 receiver that drips its answer is cut off at the deadline, a huge answer is not read
 whole, and the address is checked again at connect time, on the address connected to."""
+import subprocess
 import time
 import tracemalloc
 
@@ -9,7 +10,7 @@ import pytest
 from services.notifications.adapters.channels import DeliveryFailed, Message, WebhookChannel
 from services.notifications.domain.destinations import DestinationPolicy
 from services.notifications.service_layer import webhooks
-from tests.integration.notifications.hostile import DripReceiver, HugeReceiver
+from tests.integration.notifications.hostile import DripReceiver, HugeReceiver, TlsReceiver
 
 LOOPBACK = DestinationPolicy.parse(["127.0.0.1/32"])
 
@@ -114,3 +115,38 @@ def test_failures_are_logged_as_short_classes(receiver):
     internal, _ = deliver("http://10.0.0.1:5432/", policy=DestinationPolicy())
     assert internal.error == "destination refused: 10.0.0.1 is a private address"
     assert internal.permanent
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory):
+    """A self-signed certificate for hooks.kgu61.example.kz: (cert, key) paths."""
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-keyout", str(key), "-out", str(cert), "-subj", "/CN=hooks.kgu61.example.kz",
+                    "-addext", "subjectAltName=DNS:hooks.kgu61.example.kz"],
+                   check=True, capture_output=True)
+    return str(cert), str(key)
+
+
+def test_https_to_the_checked_address_still_checks_the_certificate_of_the_name(certificate):
+    cert, key = certificate
+    peer = TlsReceiver(cert, key)
+    try:
+        def resolver(host, p):
+            return ["127.0.0.1"] if host == "hooks.kgu61.example.kz" else []
+
+        good = f"https://hooks.kgu61.example.kz:{peer.port}/hooks"
+        assert deliver(good, timeout=3.0, resolver=resolver, ca_file=cert)[0] == 200
+        assert peer.server_names == ["hooks.kgu61.example.kz"]
+        assert b"Host: hooks.kgu61.example.kz:" in peer.requests[0]
+
+        # the same receiver at its address: the certificate does not name it
+        wrong, _ = deliver(f"https://127.0.0.1:{peer.port}/hooks", timeout=3.0, ca_file=cert)
+        assert wrong.error == "TLS certificate not trusted" and not wrong.permanent
+        # a CA bundle that does not hold its issuer
+        untrusted, _ = deliver(good, timeout=3.0, resolver=resolver)
+        assert untrusted.error == "TLS certificate not trusted"
+        assert len(peer.requests) == 1
+    finally:
+        peer.close()

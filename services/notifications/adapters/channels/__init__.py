@@ -12,7 +12,8 @@ def outbound_channels(settings):
     """The channels the dispatcher sends through, by name (e-mail only when configured)."""
     channels = {"webhook": WebhookChannel(
         settings.webhook_timeout, policy=settings.webhook_destinations,
-        max_response_bytes=settings.webhook_max_response_bytes)}
+        max_response_bytes=settings.webhook_max_response_bytes,
+        ca_file=settings.webhook_ca_file)}
     if settings.smtp is not None:
         channels["email"] = EmailChannel(settings.smtp)
     return channels

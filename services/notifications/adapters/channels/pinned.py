@@ -72,9 +72,10 @@ class _Watchdog:
 
 def _connection(destination, ip, timeout, ca_file):
     if destination.scheme == "https":
+        # the stdlib's default context (TLS 1.2+, the name checked against the certificate)
+        context = ssl.create_default_context(cafile=ca_file or certifi.where())
         return HTTPSConnection(ip, destination.port, timeout=timeout,
-                               server_hostname=destination.host, cert_reqs="CERT_REQUIRED",
-                               ca_certs=ca_file or certifi.where())
+                               server_hostname=destination.host, ssl_context=context)
     return HTTPConnection(ip, destination.port, timeout=timeout)
 
 

@@ -28,15 +28,17 @@ class WebhookChannel(Channel):
     repeatable = True  # the delivery id header lets a receiver drop a repeat
 
     def __init__(self, timeout=10.0, clock=time.time, policy=None, max_response_bytes=65536,
-                 resolver=pinned.resolve):
+                 resolver=pinned.resolve, ca_file=None):
         """``timeout``: seconds for a whole call (connect, send, answer);
         ``policy``: the :class:`DestinationPolicy` (public addresses only by default);
-        ``resolver``: ``(host, port) -> [ip]``, the system's by default."""
+        ``resolver``: ``(host, port) -> [ip]``, the system's by default; ``ca_file``: the CA
+        bundle https receivers' certificates are checked against (certifi's by default)."""
         self.timeout = timeout
         self.clock = clock
         self.policy = policy or DestinationPolicy()
         self.max_response_bytes = max_response_bytes
         self.resolver = resolver
+        self.ca_file = ca_file
 
     def deliver(self, message):
         body = body_of(message)
@@ -53,7 +55,7 @@ class WebhookChannel(Channel):
             status = pinned.post(message.target, body, headers, self.policy,
                                  deadline=self.timeout,
                                  max_response_bytes=self.max_response_bytes,
-                                 resolver=self.resolver)
+                                 resolver=self.resolver, ca_file=self.ca_file)
         except Refused as exc:  # an internal address: trying again cannot make it public
             raise DeliveryFailed(f"destination refused: {exc.reason}", permanent=True) from None
         except pinned.SendError as exc:
