@@ -9,6 +9,7 @@ recognise repeats; an e-mail that may have gone out is not sent twice blindly.
 import time
 from collections import defaultdict
 
+from kelisim.db.races import retry_on_unique
 from kelisim.db.types import utcnow
 from services.notifications.adapters.channels import DeliveryFailed, Message
 from services.notifications.domain.model import (
@@ -161,8 +162,11 @@ def recover_stale(uow, channel, repeatable, now):
         return len(stale)
 
 
+@retry_on_unique(what="the digests")
 def compose_digests(uow, now):
-    """Gather the e-mail items held for digests that are due into one e-mail per recipient."""
+    """Gather the e-mail items held for digests that are due into one e-mail per recipient.
+    Replicas' dispatchers composing at once: the one that loses runs again and finds the
+    items digested (the digest's key is its recipient and due time)."""
     with uow:
         groups = defaultdict(list)
         for item in uow.repo.due_digest_items(now):
