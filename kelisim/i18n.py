@@ -45,8 +45,10 @@ class Msg:
         self.params = params
 
     def render(self, lang):
-        """The text in ``lang`` (kk, ru or en), parameters rendered in it too."""
-        params = {name: translate(value, lang) for name, value in self.params.items()}
+        """The text in ``lang`` (kk, ru or en), parameters rendered in it too (a Msg or a
+        :func:`name` parameter in ``lang``; any other text, such as a title a person typed,
+        as it is)."""
+        params = {key: _param(value, lang) for key, value in self.params.items()}
         template = gettext(self.msgid, lang, self.context)
         try:
             return template.format(**params)
@@ -75,6 +77,12 @@ class Msg:
         return hash(self.msgid)
 
 
+def _param(value, lang):
+    if as_message(value) is not None or _is_name(value):
+        return translate(value, lang)
+    return value
+
+
 def _(msgid, **params):
     """Mark ``msgid`` (English, ``{name}`` placeholders) for translation; see :class:`Msg`."""
     return Msg(msgid, **params)
@@ -101,6 +109,29 @@ def _plain(value):
     return value
 
 
+def name(kk=None, ru=None, en=None):
+    """A name in the languages it exists in, ``{"kk": ..., "ru": ...}``: as a parameter of a
+    :class:`Msg` (or through :func:`translate`) it reads in the reader's language, in
+    another one only when it has none in that language."""
+    return {lang: text for lang, text in (("kk", kk), ("ru", ru), ("en", en)) if text}
+
+
+_NAME_FALLBACK = {"kk": ("kk", "ru", "en"), "ru": ("ru", "kk", "en"), "en": ("en", "ru", "kk")}
+
+
+def _is_name(value):
+    return isinstance(value, dict) and value and "msgid" not in value and set(value) <= set(
+        LANGUAGES)
+
+
+def pick_name(value, lang):
+    """The text of a :func:`name` for a reader of ``lang``."""
+    for candidate in _NAME_FALLBACK[language_or_default(lang)]:
+        if value.get(candidate):
+            return value[candidate]
+    return ""
+
+
 def is_message(value):
     return isinstance(value, Msg) or (isinstance(value, dict) and "msgid" in value)
 
@@ -124,11 +155,25 @@ def translate(value, lang):
         return message.render(lang)
     if isinstance(value, str):
         return _translate_text(value, lang)
+    if _is_name(value):
+        return pick_name(value, lang)
     if isinstance(value, dict):
         return {k: translate(v, lang) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [translate(v, lang) for v in value]
     return value
+
+
+def recognise(text):
+    """The :class:`Msg` an English ``text`` was made from (a catalogue msgid, with the
+    parameters read back from it), or None."""
+    if text in _catalogue("en"):
+        return Msg(text)
+    for pattern, msgid in _patterns():
+        match = pattern.match(text)
+        if match:
+            return Msg(msgid, **match.groupdict())
+    return None
 
 
 def _translate_text(text, lang):

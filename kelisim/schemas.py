@@ -3,7 +3,7 @@ from marshmallow import (
     EXCLUDE, RAISE, Schema, ValidationError, fields, post_load, pre_load, validate)
 
 from kelisim.errors import Invalid
-from kelisim.i18n import Msg, N_, _
+from kelisim.i18n import Msg, N_, _, recognise
 
 # marshmallow's own messages arrive as English text; listed here for the catalogue, the
 # gateway translates them (kelisim.i18n.translate matches the ones with numbers too)
@@ -141,4 +141,6 @@ def _joined(value):
         if len(value) == 1:
             return _joined(value[0])
         return _("{first}; {rest}", first=_joined(value[0]), rest=_joined(value[1:]))
-    return value if isinstance(value, Msg) else str(value)
+    if isinstance(value, Msg):
+        return value
+    return recognise(str(value)) or str(value)

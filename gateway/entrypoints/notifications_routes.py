@@ -71,8 +71,20 @@ class NotificationsRoutes:
     def get_preferences(self, req):
         return self.notifications.get_preferences(_query(req))
 
+    @route("GET", f"{API}/preferences/language",
+           summary="The language an org unit or a person reads e-mails in (kk by default)",
+           tag="preferences", query=schemas.PreferenceQuery, response=schemas.LanguageSchema)
+    def get_language(self, req):
+        return self.notifications.get_language(_query(req))
+
+    @route("PUT", f"{API}/preferences/language",
+           summary="Choose the language of an org unit's or a person's e-mails: kk, ru or en",
+           tag="preferences", body=schemas.LanguageSetSchema, response=schemas.LanguageSchema)
+    def set_language(self, req):
+        return self.notifications.set_language(req.body)
+
     @route("PUT", f"{API}/preferences/<event_type>",
-           summary="Choose channels and frequency for an event type (critical ones: 422)",
+           summary="Choose channels and frequency for an event type (critical ones cannot be muted: 422)",
            tag="preferences", body=schemas.PreferenceSetSchema, response=schemas.PreferenceSchema)
     def set_preference(self, req, event_type):
         return self.notifications.set_preference(event_type, req.body)

@@ -4,6 +4,7 @@ import base64
 from werkzeug.wrappers import Response
 
 from gateway.http import route
+from gateway.http.server import language_of
 from services.reports import schemas
 
 API = "/api/v1"
@@ -96,7 +97,10 @@ class ReportsRoutes:
            summary="Export a roll-up as CSV (format=xlsx: an XLSX workbook)", tag="reports",
            query=schemas.ExportQuery, produces="text/csv")
     def export_rollup(self, req):
-        exported = self.reports.export_rollup(req.query)
+        query = dict(req.query)
+        if "lang" not in req.http.args:  # the file reads in the caller's language
+            query["lang"] = language_of(req.http)
+        exported = self.reports.export_rollup(query)
         return Response(base64.b64decode(exported["content"]),
                         content_type=exported["content_type"], headers={
                             "Content-Disposition":

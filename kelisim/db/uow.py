@@ -55,6 +55,9 @@ class UnitOfWork:
 
     def emit_many(self, event_type, items):
         """Queue many events of one type, ``[(data, regions)]``, in one INSERT."""
+        names = getattr(self.repo, "event_names", None)  # names in every language, if known
+        if names is not None:
+            items = [(names(event_type, data), regions) for data, regions in items]
         envelopes = [new_envelope(
             event_type, data, source=self.context.source,
             correlation_id=self.context.correlation_id, regions=regions)

@@ -4,6 +4,7 @@ from datetime import timezone
 
 from marshmallow import Schema, fields, validate
 
+from kelisim.i18n import LANGUAGES
 from kelisim.schemas import PageQuery, QuerySchema, StrictSchema, page_of
 from services.notifications.domain.model import (
     CHANNELS, DELIVERY_STATUSES, FREQUENCIES, NOTIFIED_TYPES, PREFERENCE_CHANNELS)
@@ -159,6 +160,19 @@ class PreferenceSchema(Schema):
     channels = fields.List(fields.Str())
     frequency = fields.Str()
     critical = fields.Bool()
+    source = fields.Str(metadata={"description": "default, org_unit or person"})
+
+
+class LanguageSetSchema(StrictSchema):
+    language = fields.Str(required=True, validate=validate.OneOf(LANGUAGES))
+    org_unit_id = fields.Int(load_default=None, allow_none=True, strict=True)
+    person_id = fields.Int(load_default=None, allow_none=True, strict=True)
+
+
+class LanguageSchema(Schema):
+    owner_kind = fields.Str()
+    owner_id = fields.Int()
+    language = fields.Str(metadata={"description": "kk, ru or en: the language of e-mails"})
     source = fields.Str(metadata={"description": "default, org_unit or person"})
 
 

@@ -43,6 +43,7 @@ class Settings:
     directory_ttl: float = 300.0
     dispatch_interval: float = 1.0
     concurrency: int = 10
+    email_batch_seconds: float = 20.0  # how long an e-mail waits for the rest of its action
 
     @property
     def email_enabled(self):
@@ -77,6 +78,7 @@ def from_env():
         report_escalation_stage=int(env("KELISIM_REPORT_ESCALATION_STAGE", 2)),
         digest_daily_at=time.fromisoformat(at),
         directory_ttl=float(env("KELISIM_DIRECTORY_TTL", 300)),
+        email_batch_seconds=float(env("KELISIM_EMAIL_BATCH_SECONDS", 20)),
     )
 
 

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from kelisim.i18n import N_, _
+from kelisim.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, _
 from kelisim.schemas import REGION_CODE, PageQuery, QuerySchema, StrictSchema, page_of
 from services.reports.domain.periods import PERIOD_TYPES, parse_period
 from services.reports.domain.reports import STATUSES
@@ -289,6 +289,8 @@ class RollupQuery(RangeQuery):
 
 class ExportQuery(RollupQuery):
     format = fields.Str(load_default="csv", validate=validate.OneOf(("csv", "xlsx")))
+    lang = fields.Str(load_default=DEFAULT_LANGUAGE, validate=validate.OneOf(LANGUAGES), metadata={
+        "description": "the XLSX's language; by default the request's Accept-Language (kk)"})
 
 
 class AggregateSchema(Schema):

@@ -289,6 +289,10 @@ TARGETS = {
         "channels": ["inbox"], "frequency": "daily", "org_unit_id": t.kgu()})),
     "reset_preference": ("regional", lambda t: (f"{API}/preferences/{t.preference()}",
                                                 {"org_unit_id": t.kgu()}, None)),
+    "get_language": ("regional", lambda t: (f"{API}/preferences/language",
+                                            {"org_unit_id": t.kgu()}, None)),
+    "set_language": ("regional", lambda t: (f"{API}/preferences/language", None, {
+        "language": "ru", "org_unit_id": t.kgu()})),
 }
 def _template():
     return {"code": unique("sec-template"), "title_kk": "Есеп", "title_ru": "Отчёт",

@@ -10,6 +10,12 @@ from kelisim.events.catalogue import event
 RACI = validate.OneOf(("R", "A", "C", "I"))
 
 
+def name_field():
+    """A name in every language it has: ``{"kk": ..., "ru": ..., "en": ...}`` (optional)."""
+    return fields.Dict(keys=fields.Str(), values=fields.Str(allow_none=True), allow_none=True,
+                       load_default=None)
+
+
 class Assignee(Schema):
     kind = fields.Str(required=True, validate=validate.OneOf(("org_unit", "structure", "person")))
     id = fields.Int(required=True)
@@ -19,7 +25,9 @@ class Assignee(Schema):
 
 class TaskRef(Schema):
     task_id = fields.Int(required=True)
-    task_title = fields.Str(required=True)
+    task_title = fields.Str(required=True)  # as entered (Russian); task_title_kk the Kazakh one
+    task_title_kk = fields.Str(allow_none=True, load_default=None)
+    project_name = name_field()
     plan_id = fields.Int(allow_none=True, load_default=None)
     project_code = fields.Str(required=True)
     region_code = fields.Str(allow_none=True, load_default=None)
@@ -49,6 +57,9 @@ class DeadlineSlipped(TaskRef):
     cause_task_id = fields.Int(required=True)
     chain = fields.List(fields.Int(), required=True)
     reason = fields.Str(allow_none=True, load_default=None)
+    # a reason the system made (not typed by a person): a message in every language,
+    # {"msgid", "params"} as kelisim.i18n renders it; ``reason`` is then its English text
+    reason_message = fields.Dict(allow_none=True, load_default=None)
     responsible = fields.List(fields.Nested(Assignee), load_default=list)
 
 
@@ -66,6 +77,7 @@ class BudgetOverrun(Schema):
     region_code = fields.Str(allow_none=True, load_default=None)
     budget_line_id = fields.Int(required=True)
     category = fields.Str(required=True)
+    project_name = name_field()
     planned = fields.Decimal(required=True, as_string=True)
     committed = fields.Decimal(required=True, as_string=True)
     actual = fields.Decimal(required=True, as_string=True)
@@ -81,6 +93,7 @@ class RiskEscalated(Schema):
     score = fields.Int(required=True)
     threshold = fields.Int(required=True)
     owner = fields.Str(allow_none=True, load_default=None)
+    project_name = name_field()
 
 
 @event("projects", "plan_status_changed")
@@ -91,3 +104,4 @@ class PlanStatusChanged(Schema):
     year = fields.Int(required=True)
     old_status = fields.Str(required=True)
     new_status = fields.Str(required=True)
+    project_name = name_field()

@@ -18,6 +18,7 @@ received_events = sa.Table(
     sa.Column("regions", sa.JSON, nullable=False),
     sa.Column("envelope", sa.JSON, nullable=False),
     sa.Column("received_at", UtcDateTime, nullable=False),
+    sa.Column("names", sa.JSON, nullable=True),  # looked-up names in every language
 )
 
 inbox_items = sa.Table(
@@ -66,6 +67,8 @@ deliveries = sa.Table(
     sa.Column("last_error", sa.Text, nullable=True),
     sa.Column("last_status_code", sa.Integer, nullable=True),
     sa.Column("dead_lettered_at", UtcDateTime, nullable=True),
+    sa.Column("language", sa.String(2), nullable=True),
+    sa.Column("batch_key", sa.String(120), nullable=True),
     sa.UniqueConstraint("event_id", "channel", "recipient", name="uq_delivery_key"),
     sa.Index("ix_deliveries_due", "channel", "status", "next_attempt_at"),
 )
@@ -114,6 +117,16 @@ preferences = sa.Table(
     sa.UniqueConstraint("owner_kind", "owner_id", "event_type", name="uq_preference_owner_type"),
 )
 
+language_preferences = sa.Table(
+    "language_preferences", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("owner_kind", sa.String(16), nullable=False),
+    sa.Column("owner_id", sa.Integer, nullable=False),
+    sa.Column("language", sa.String(2), nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.UniqueConstraint("owner_kind", "owner_id", name="uq_language_owner"),
+)
+
 _mappers = mapper_registry()
 
 
@@ -127,3 +140,4 @@ def start_mappers():
     _mappers.map_imperatively(model.Attempt, delivery_attempts)
     _mappers.map_imperatively(model.Webhook, webhooks)
     _mappers.map_imperatively(model.Preference, preferences)
+    _mappers.map_imperatively(model.LanguagePreference, language_preferences)

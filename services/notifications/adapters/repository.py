@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from services.notifications.adapters import orm
 from services.notifications.domain.model import (
-    Attempt, Delivery, InboxItem, Preference, ReceivedEvent, Webhook)
+    Attempt, Delivery, InboxItem, LanguagePreference, Preference, ReceivedEvent, Webhook)
 
 D = orm.deliveries.c
 CLAIM_WINDOW = 10  # due rows looked at per free worker when a choice is made among them
@@ -163,6 +163,14 @@ class NotificationsRepository:
                  .order_by(Delivery.recipient, Delivery.id))
         return self.session.scalars(query).all()
 
+    def batch_items(self, recipient, batch_key):
+        """The e-mails held for one recipient's batch, due or not yet."""
+        query = (sa.select(Delivery).where(Delivery.status == "digest",
+                                           Delivery.recipient == recipient,
+                                           Delivery.batch_key == batch_key)
+                 .order_by(Delivery.id))
+        return self.session.scalars(query).all()
+
     def digest_items(self, digest_id):
         query = sa.select(Delivery).where(Delivery.digest_id == digest_id).order_by(Delivery.id)
         return self.session.scalars(query).all()
@@ -210,6 +218,21 @@ class NotificationsRepository:
             query = query.where(Preference.event_type == event_type)
         return {(p.owner_kind, p.owner_id, p.event_type): p for p in self.session.scalars(query)
                 if (p.owner_kind, p.owner_id) in owners}
+
+    def languages_of(self, owners):
+        """{(kind, id): language} of the ``owners`` [(kind, id)] that chose one."""
+        owners = {(kind, owner_id) for kind, owner_id in owners if owner_id is not None}
+        if not owners:
+            return {}
+        query = sa.select(LanguagePreference).where(LanguagePreference.owner_id.in_(
+            sorted({owner_id for _, owner_id in owners})))
+        return {(p.owner_kind, p.owner_id): p.language for p in self.session.scalars(query)
+                if (p.owner_kind, p.owner_id) in owners}
+
+    def language_preference(self, owner_kind, owner_id):
+        query = sa.select(LanguagePreference).where(LanguagePreference.owner_kind == owner_kind,
+                                                    LanguagePreference.owner_id == owner_id)
+        return self.session.scalars(query).first()
 
     def preference(self, owner_kind, owner_id, event_type):
         query = sa.select(Preference).where(Preference.owner_kind == owner_kind,

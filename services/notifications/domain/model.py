@@ -13,8 +13,11 @@ from services.notifications.domain.backoff import RetryPolicy
 CHANNELS = ("inbox", "email", "webhook", "stream")
 PREFERENCE_CHANNELS = ("inbox", "email")
 FREQUENCIES = ("immediate", "hourly", "daily")
-# What a KGU must learn at once: these can be neither muted nor put in a digest.
+# What a KGU must learn: these cannot be muted (inbox and e-mail stay on).
 CRITICAL_TYPES = ("task_assigned", "task_reassigned", "deadline_slipped", "task_overdue")
+# What a KGU must learn at once: sent without waiting for a digest, whatever the preference
+# (only gathered with what the same action caused, see planning.plan).
+AT_ONCE_TYPES = ("deadline_slipped", "task_overdue")
 # Event types that notify people (inbox, e-mail, webhooks); every consumed event also
 # goes to the regional stream.
 NOTIFIED_TYPES = (
@@ -35,6 +38,10 @@ def is_critical(event_type):
     return event_type in CRITICAL_TYPES
 
 
+def is_at_once(event_type):
+    return event_type in AT_ONCE_TYPES
+
+
 @dataclass
 class ReceivedEvent:
     """An event as it arrived: deliveries are rendered from it, webhooks and the stream carry it."""
@@ -46,6 +53,11 @@ class ReceivedEvent:
     regions: list
     envelope: dict
     received_at: datetime = None
+    names: dict = None        # {key: {"kk": ..., "ru": ...}} of the assignees it names
+
+    @property
+    def correlation_id(self):
+        return (self.envelope or {}).get("correlation_id")
 
 
 @dataclass
@@ -105,6 +117,8 @@ class Delivery:
     last_error: str = None
     last_status_code: int = None
     dead_lettered_at: datetime = None
+    language: str = None      # the language the recipient reads (e-mail), kk by default
+    batch_key: str = None     # e-mails of one action (its correlation id) go out as one
     id: int = None
 
     def claim(self, now, lease):
@@ -256,11 +270,19 @@ class Preference:
             errors["channels"] = _(
                 "{event_type} is critical and cannot be muted: keep {preference_channels}",
                 event_type=self.event_type, preference_channels=", ".join(PREFERENCE_CHANNELS))
-        if self.frequency != "immediate":
-            errors["frequency"] = _("{event_type} is critical and is always sent at once",
-                                    event_type=self.event_type)
         if errors:
             raise Invalid(_("{event_type} cannot be muted", event_type=self.event_type), errors)
 
 
 DEFAULT_PREFERENCE = {"channels": list(PREFERENCE_CHANNELS), "frequency": "immediate"}
+
+
+@dataclass
+class LanguagePreference:
+    """The language an org unit or a person reads notifications in (kk by default)."""
+
+    owner_kind: str           # org_unit or person
+    owner_id: int
+    language: str
+    updated_at: datetime = None
+    id: int = None

@@ -1,182 +1,185 @@
-"""Titles and bodies in Kazakh and Russian, one template per event type."""
-from dataclasses import dataclass
-from datetime import date
+"""Title and body of each notified event type, in Kazakh, Russian and English.
 
-PROJECTS = {
-    "civic-identity": ("Жалпыазаматтық бірегейлікті қалыптастыру",
-                       "Формирование общегражданской идентичности"),
-    "cultural-diversity": ("Қазақстандық этностардың алуан түрлілігін рухани-мәдени тұрғыдан "
-                           "танымал ету",
-                           "Духовно-культурная популяризация казахстанского многообразия этносов"),
-    "ethnocultural-genesis": ("Көпэтносты Қазақстан: этномәдени генезис",
-                              "Полиэтнический Казахстан: этнокультурный генезис"),
-    "mediation": ("Медиация институтын дамыту", "Развитие института медиации"),
-}
-ROLES = {"R": ("жауапты орындаушы", "ответственный"), "A": ("есеп беретін", "подотчётный"),
-         "C": ("кеңес сұралатын", "консультирующий"),
-         "I": ("хабардар етілетін", "информируемый")}
-PLAN_STATUSES = {"draft": ("жоба", "черновик"), "approved": ("бекітілді", "утверждён"),
-                 "in_progress": ("орындалуда", "исполняется"), "closed": ("жабылды", "закрыт")}
+Every sentence is a catalogue entry (kelisim/locale); the names inside come in the
+reader's language: events carry the task's and the project's names in every language
+(``task_title_kk``, ``project_name``), reports their template title in kk and ru, and the
+names of assignees are looked up in the registry by the consumer (``names``, see
+:func:`services.notifications.domain.naming.names_for`). A reason the system made
+arrives as a message (``reason_message``) and reads in the reader's language too.
+"""
+from dataclasses import dataclass, field
+
+from kelisim.i18n import (
+    LANGUAGES, _, format_date, format_money, format_period, name, pick_name, translate)
+from kelisim.labels import label, risk_band
 
 
 @dataclass(frozen=True)
 class Rendered:
-    title_kk: str
-    title_ru: str
-    body_kk: str
-    body_ru: str
+    """The title and body of one notification in each language: ``texts[lang] = (t, b)``."""
+
+    texts: dict = field(default_factory=dict)
+
+    def title(self, lang):
+        return self.texts[lang][0]
+
+    def body(self, lang):
+        return self.texts[lang][1]
+
+    @property
+    def title_kk(self):
+        return self.title("kk")
+
+    @property
+    def title_ru(self):
+        return self.title("ru")
+
+    @property
+    def body_kk(self):
+        return self.body("kk")
+
+    @property
+    def body_ru(self):
+        return self.body("ru")
 
 
-def _date(value):
-    if not value:
-        return "—"
-    day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-    return day.strftime("%d.%m.%Y")
+def per_language(render):
+    """``{lang: render(lang)}``: a value written differently in each language (a period,
+    an amount), usable as a name inside a message."""
+    return {lang: render(lang) for lang in LANGUAGES}
 
 
-def _project(code):
-    return PROJECTS.get(code, (code, code))
+def task_name(d):
+    return name(kk=d.get("task_title_kk"), ru=d.get("task_title"))
 
 
-def _who(assignee):
+def project_name(d):
+    return d.get("project_name") or {"en": d.get("project_code") or "—"}
+
+
+def template_name(d):
+    return name(kk=d.get("template_title"), ru=d.get("template_title_ru"))
+
+
+def _assignee(assignee, names, key):
+    """The name of an assignee: looked up (``names[key]``), else as the event gives it."""
     if not assignee:
         return "—"
+    found = (names or {}).get(key)
+    if found:
+        return found
     return assignee.get("name") or f"{assignee.get('kind')} #{assignee.get('id')}"
 
 
-def _role(code):
-    return ROLES.get(code, (code, code))
+def _date(value):
+    return format_date(value)
 
 
-def _status(code):
-    return PLAN_STATUSES.get(code, (code, code))
+def _money(amount):
+    return per_language(lambda lang: format_money(amount, lang))
 
 
-def _tenge(amount):
-    return f"{amount} ₸"
+def task_assigned(d, names):
+    return (_("New task: {task}", task=task_name(d)),
+            _("Project «{project}»: the task «{task}» is assigned. {role}: {who}. Due: {due}.",
+              project=project_name(d), task=task_name(d), role=label("raci_role", d["role"]),
+              who=_assignee(d["assignee"], names, "assignee"), due=_date(d.get("due_date"))))
 
 
-def task_assigned(d):
-    kk_project, ru_project = _project(d["project_code"])
-    kk_role, ru_role = _role(d["role"])
-    who = _who(d["assignee"])
-    return Rendered(
-        f"Жаңа тапсырма: {d['task_title']}", f"Новая задача: {d['task_title']}",
-        f"«{kk_project}» жобасы бойынша «{d['task_title']}» тапсырмасы берілді. "
-        f"Орындаушы: {who} ({kk_role}). Мерзімі: {_date(d.get('due_date'))}.",
-        f"По проекту «{ru_project}» поручена задача «{d['task_title']}». "
-        f"Исполнитель: {who} ({ru_role}). Срок: {_date(d.get('due_date'))}.")
+def task_reassigned(d, names):
+    return (_("Task reassigned: {task}", task=task_name(d)),
+            _("Project «{project}»: in the task «{task}» the {role} is now {after} instead of "
+              "{before}. Due: {due}.", project=project_name(d), task=task_name(d),
+              role=label("raci_role", d["role"]),
+              before=_assignee(d["previous_assignee"], names, "previous_assignee"),
+              after=_assignee(d["assignee"], names, "assignee"), due=_date(d.get("due_date"))))
 
 
-def task_reassigned(d):
-    kk_project, ru_project = _project(d["project_code"])
-    before, after = _who(d["previous_assignee"]), _who(d["assignee"])
-    return Rendered(
-        f"Тапсырма қайта тағайындалды: {d['task_title']}",
-        f"Задача переназначена: {d['task_title']}",
-        f"«{kk_project}» жобасы: «{d['task_title']}» тапсырмасы {before} орнына {after} "
-        f"ұйымына берілді. Мерзімі: {_date(d.get('due_date'))}.",
-        f"Проект «{ru_project}»: задача «{d['task_title']}» передана от {before} к {after}. "
-        f"Срок: {_date(d.get('due_date'))}.")
+def _reason(d):
+    if d.get("reason_message"):
+        return d["reason_message"]
+    return d.get("reason")
 
 
-def deadline_slipped(d):
-    chain = len(d.get("chain") or [])
-    reason_kk = f" Себебі: {d['reason']}." if d.get("reason") else ""
-    reason_ru = f" Причина: {d['reason']}." if d.get("reason") else ""
-    return Rendered(
-        f"Мерзім ауысты: {d['task_title']}", f"Срок сдвинулся: {d['task_title']}",
-        f"«{d['task_title']}» тапсырмасының мерзімі {_date(d['old_due_date'])} күнінен "
-        f"{_date(d.get('due_date'))} күніне ауысты (тізбектегі тапсырмалар: {chain}).{reason_kk}",
-        f"Срок задачи «{d['task_title']}» сдвинулся с {_date(d['old_due_date'])} на "
-        f"{_date(d.get('due_date'))} (задач в цепочке: {chain}).{reason_ru}")
+def deadline_slipped(d, names):
+    body = _("The due date of «{task}» moved from {old} to {new} (tasks in the chain: "
+             "{chain}).", task=task_name(d), old=_date(d["old_due_date"]),
+             new=_date(d.get("due_date")), chain=len(d.get("chain") or []))
+    if _reason(d):
+        body = _("{text} Reason: {reason}.", text=body, reason=_reason(d))
+    return _("Deadline moved: {task}", task=task_name(d)), body
 
 
-def task_overdue(d):
-    return Rendered(
-        f"Тапсырма мерзімі өтті: {d['task_title']}", f"Задача просрочена: {d['task_title']}",
-        f"«{d['task_title']}» тапсырмасының мерзімі ({_date(d.get('due_date'))}) "
-        f"{d['days_overdue']} күнге өтіп кетті.",
-        f"Задача «{d['task_title']}» просрочена на {d['days_overdue']} дн. "
-        f"(срок {_date(d.get('due_date'))}).")
+def task_overdue(d, names):
+    return (_("Task overdue: {task}", task=task_name(d)),
+            _("The task «{task}» is {days} days past its due date ({due}).", task=task_name(d),
+              days=d["days_overdue"], due=_date(d.get("due_date"))))
 
 
-def budget_overrun(d):
-    kk_project, ru_project = _project(d["project_code"])
-    return Rendered(
-        f"Бюджет асып кетті: {kk_project}", f"Перерасход бюджета: {ru_project}",
-        f"«{d['category']}» бабы бойынша жоспар {_tenge(d['planned'])}, міндеттеме "
-        f"{_tenge(d['committed'])}, нақты шығыс {_tenge(d['actual'])}.",
-        f"По статье «{d['category']}»: план {_tenge(d['planned'])}, обязательства "
-        f"{_tenge(d['committed'])}, факт {_tenge(d['actual'])}.")
+def budget_overrun(d, names):
+    return (_("Budget overrun: {project}", project=project_name(d)),
+            _("Budget line «{category}»: planned {planned}, committed {committed}, spent "
+              "{actual}.", category=label("budget_category", d["category"]),
+              planned=_money(d["planned"]), committed=_money(d["committed"]),
+              actual=_money(d["actual"])))
 
 
-def risk_escalated(d):
-    kk_project, ru_project = _project(d["project_code"])
-    return Rendered(
-        f"Тәуекел жоғары деңгейге көтерілді: {d['title']}", f"Эскалация риска: {d['title']}",
-        f"«{kk_project}» жобасының тәуекелі: бағасы {d['score']}, шегі {d['threshold']}.",
-        f"Риск проекта «{ru_project}»: оценка {d['score']} при пороге {d['threshold']}.")
+def risk_escalated(d, names):
+    return (_("Risk escalated: {risk}", risk=d["title"]),
+            _("A risk of the project «{project}»: score {score} ({band}), threshold {threshold}.",
+              project=project_name(d), score=d["score"],
+              band=label("risk_band", risk_band(d["score"])), threshold=d["threshold"]))
 
 
-def plan_status_changed(d):
-    kk_project, ru_project = _project(d["project_code"])
-    (kk_old, ru_old), (kk_new, ru_new) = _status(d["old_status"]), _status(d["new_status"])
-    return Rendered(
-        f"Жоспар мәртебесі өзгерді: {d['year']}", f"Статус плана изменён: {d['year']}",
-        f"«{kk_project}» жобасының {d['year']} жылғы жоспары: {kk_old} → {kk_new}.",
-        f"План {d['year']} года по проекту «{ru_project}»: {ru_old} → {ru_new}.")
+def plan_status_changed(d, names):
+    return (_("Plan status changed: {year}", year=d["year"]),
+            _("The {year} plan of the project «{project}»: {old} → {new}.", year=d["year"],
+              project=project_name(d), old=label("plan_status", d["old_status"]),
+              new=label("plan_status", d["new_status"])))
 
 
-def _report(d, kk_title, ru_title, kk_tail, ru_tail):
-    return Rendered(
-        f"{kk_title}: {d['template_title']} ({d['period']})",
-        f"{ru_title}: {d['template_title']} ({d['period']})",
-        f"«{d['template_title']}» есебі, кезең {d['period']}, мерзімі {_date(d['due_date'])}. "
-        + kk_tail,
-        f"Отчёт «{d['template_title']}» за период {d['period']}, срок {_date(d['due_date'])}. "
-        + ru_tail)
+def _report(d, title, tail):
+    period = per_language(lambda lang: format_period(d["period"], lang))
+    body = _("Report «{template}» for {period}, due {due}.", template=template_name(d),
+             period=period, due=_date(d["due_date"]))
+    if tail is not None:
+        body = _("{text} {more}", text=body, more=tail)
+    return _("{what}: {template} ({period})", what=title, template=template_name(d),
+             period=period), body
 
 
-def report_due_soon(d):
-    return _report(d, "Есеп мерзімі жақындады", "Приближается срок отчёта",
-                   f"{d['days_left']} күн қалды.", f"Осталось дней: {d['days_left']}.")
+def report_due_soon(d, names):
+    return _report(d, _("Report due soon"), _("Days left: {days}.", days=d["days_left"]))
 
 
-def report_overdue(d):
-    return _report(d, "Есеп мерзімі өтті", "Отчёт просрочен",
-                   f"{d['days_overdue']} күнге кешікті (ескерту {d['stage']}).",
-                   f"Просрочен на {d['days_overdue']} дн. (напоминание {d['stage']}).")
+def report_overdue(d, names):
+    return _report(d, _("Report overdue"), _("Late by {days} days (reminder {stage}).",
+                                             days=d["days_overdue"], stage=d["stage"]))
 
 
-def report_submitted(d):
-    return _report(d, "Есеп тапсырылды", "Отчёт сдан",
-                   "Уақтылы." if d["on_time"] else "Мерзімінен кеш.",
-                   "В срок." if d["on_time"] else "С опозданием.")
+def report_submitted(d, names):
+    return _report(d, _("Report submitted"),
+                   _("Submitted on time.") if d["on_time"] else _("Submitted late."))
 
 
-def report_accepted(d):
-    return _report(d, "Есеп қабылданды", "Отчёт принят", "", "")
+def report_accepted(d, names):
+    return _report(d, _("Report accepted"), None)
 
 
-def report_returned(d):
-    return _report(d, "Есеп пысықтауға қайтарылды", "Отчёт возвращён на доработку",
-                   f"Ескерту: {d['comment']}", f"Замечание: {d['comment']}")
+def report_returned(d, names):
+    return _report(d, _("Report returned for correction"),
+                   _("Remark: {comment}", comment=d["comment"]))
 
 
-def report_reopened(d):
-    return _report(d, "Есеп қайта ашылды", "Отчёт открыт повторно",
-                   f"Себебі: {d['reason']}", f"Причина: {d['reason']}")
+def report_reopened(d, names):
+    return _report(d, _("Report reopened"), _("Reason: {reason}", reason=d["reason"]))
 
 
-def webhook_disabled(d):
-    return Rendered(
-        "Вебхук өшірілді", "Вебхук отключён",
-        f"{d['url']} мекенжайы {d['attempts']} әрекеттің ешқайсысын қабылдамады, сондықтан "
-        f"вебхук өшірілді. Соңғы қате: {d['error']}. Қабылдағышты түзетіп, вебхукты қайта "
-        f"қосыңыз.",
-        f"Адрес {d['url']} не принял ни одной из {d['attempts']} попыток, вебхук отключён. "
-        f"Последняя ошибка: {d['error']}. Исправьте приёмник и включите вебхук снова.")
+def webhook_disabled(d, names):
+    return (_("Webhook disabled"),
+            _("{url} did not accept any of {attempts} attempts, so the webhook was disabled. "
+              "Last error: {error}. Fix the receiver and enable the webhook again.",
+              url=d["url"], attempts=d["attempts"], error=d["error"]))
 
 
 TEMPLATES = {fn.__name__: fn for fn in (
@@ -185,14 +188,37 @@ TEMPLATES = {fn.__name__: fn for fn in (
     report_accepted, report_returned, report_reopened, webhook_disabled)}
 
 
-def render(event_type, data):
-    """The kk/ru title and body of ``event_type`` with payload ``data``."""
+def messages(event_type, data, names=None):
+    """(title, body) of ``event_type`` as :class:`kelisim.i18n.Msg`; KeyError if unknown."""
     try:
         template = TEMPLATES[event_type]
     except KeyError:
         raise KeyError(f"no template for {event_type}") from None
-    return template(data)
+    return template(data, names or {})
 
 
-def digest_subject(count):
-    return (f"Хабарламалар жинағы: {count}", f"Сводка уведомлений: {count}")
+def render(event_type, data, names=None):
+    """The :class:`Rendered` title and body of ``event_type`` with payload ``data`` in kk, ru
+    and en; ``names`` are the looked-up names of its assignees ({key: name dict})."""
+    title, body = messages(event_type, data, names)
+    return Rendered({lang: (translate(title, lang), translate(body, lang))
+                     for lang in LANGUAGES})
+
+
+def digest_subject(count, lang):
+    """The subject of a digest of ``count`` notifications."""
+    return _("Notifications: {count}", count=count).render(lang)
+
+
+def batch_subject(rendered_items, lang):
+    """The subject of one e-mail gathering what one action caused (a rollout, a slip
+    cascade): the first title and how many more."""
+    first = rendered_items[0].title(lang)
+    if len(rendered_items) == 1:
+        return first
+    return _("{first} and {more} more", first=first,
+             more=len(rendered_items) - 1).render(lang)
+
+
+__all__ = ["Rendered", "TEMPLATES", "render", "messages", "digest_subject", "batch_subject",
+           "pick_name"]

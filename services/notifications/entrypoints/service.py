@@ -19,6 +19,7 @@ from services.notifications.adapters.directory import Directory
 from services.notifications.adapters.orm import start_mappers
 from services.notifications.adapters.repository import NotificationsRepository
 from services.notifications.domain.audience import audience_for
+from services.notifications.domain.naming import names_for
 from services.notifications.entrypoints.dispatcher import Dispatcher
 from services.notifications.service_layer import (
     deliveries, dispatch, inbox, intake, preferences, webhooks)
@@ -115,14 +116,14 @@ class NotificationsService(ServiceBase):
         settings = self.dispatcher.settings
         audience = audience_for(event.type, event.data, event.regions, self.directory,
                                 settings.report_escalation_stage)
-        return self._receive(event, audience)
+        return self._receive(event, audience, names_for(event.data, self.directory))
 
     def _directory_changed(self, event):
         self.directory.invalidate()
         return self._receive(event, None)
 
-    def _receive(self, event, audience):
-        summary = intake.receive(self.uow, event, audience, self.dispatcher.settings)
+    def _receive(self, event, audience, names=None):
+        summary = intake.receive(self.uow, event, audience, self.dispatcher.settings, names=names)
         streamed = intake.publish_stream(self.dispatcher.stream, event)
         if summary.get("duplicate"):
             metrics.outcome(self.name, "all", "duplicate")
@@ -195,3 +196,11 @@ class NotificationsService(ServiceBase):
     @expected
     def reset_preference(self, event_type, query=None):
         return preferences.reset_preference(self.uow, self.directory, event_type, query or {})
+
+    @expected
+    def get_language(self, query=None):
+        return preferences.get_language(self.uow, self.directory, query or {})
+
+    @expected
+    def set_language(self, data):
+        return preferences.set_language(self.uow, self.directory, data)

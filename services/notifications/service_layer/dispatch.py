@@ -14,6 +14,7 @@ from kelisim.db.types import utcnow
 from services.notifications.adapters.channels import DeliveryFailed, Message
 from services.notifications.domain.model import (
     NOTICE_WEBHOOK_DISABLED, Attempt, Delivery, InboxItem, is_critical)
+from kelisim.i18n import DEFAULT_LANGUAGE
 from services.notifications.domain.templates import TEMPLATES, render
 
 DIGEST = "digest"
@@ -36,7 +37,7 @@ def next_due(uow, channel):
 def _rendered(event):
     if event is None or event.type not in TEMPLATES:
         return None
-    return render(event.type, event.envelope["data"])
+    return render(event.type, event.envelope["data"], event.names)
 
 
 def message_for(repo, delivery):
@@ -47,7 +48,8 @@ def message_for(repo, delivery):
         target=delivery.target, event_id=delivery.event_id, event_type=delivery.event_type,
         envelope=event.envelope if event else None, rendered=_rendered(event),
         org_unit_id=delivery.org_unit_id, region_code=delivery.region_code,
-        webhook_id=delivery.webhook_id, critical=is_critical(delivery.event_type))
+        webhook_id=delivery.webhook_id, critical=is_critical(delivery.event_type),
+        language=delivery.language or DEFAULT_LANGUAGE, batch=bool(delivery.batch_key))
     if delivery.webhook_id is not None:
         message.secret = repo.webhook(delivery.webhook_id).secret
     if delivery.event_type == DIGEST:
@@ -164,21 +166,30 @@ def recover_stale(uow, channel, repeatable, now):
 
 @retry_on_unique(what="the digests")
 def compose_digests(uow, now):
-    """Gather the e-mail items held for digests that are due into one e-mail per recipient.
-    Replicas' dispatchers composing at once: the one that loses runs again and finds the
-    items digested (the digest's key is its recipient and due time)."""
+    """Gather the e-mail items held back that are due into one e-mail per recipient: a
+    digest of a period (hourly, daily), or what one action caused (a batch, by its
+    correlation id). A batch of one goes out as the e-mail of its event. Replicas'
+    dispatchers composing at once: the one that loses runs again and finds the items
+    digested (the digest's key is its recipient and due time or batch)."""
     with uow:
         groups = defaultdict(list)
         for item in uow.repo.due_digest_items(now):
-            groups[(item.recipient, item.target)].append(item)
-        for (recipient, target), items in groups.items():
+            groups[(item.recipient, item.target, item.batch_key)].append(item)
+        for (recipient, target, batch_key), items in groups.items():
+            if batch_key:  # the rest of the action's e-mails go with the first that is due
+                items = uow.repo.batch_items(recipient, batch_key)
             first = items[0]
+            if batch_key and len(items) == 1:
+                first.status, first.next_attempt_at, first.due_at = "pending", now, None
+                continue
+            key = batch_key or first.due_at.isoformat()
             digest = Delivery(
                 channel="email", recipient=recipient, target=target,
-                event_id=f"digest:{recipient}:{first.due_at.isoformat()}", event_type=DIGEST,
+                event_id=f"digest:{recipient}:{key}"[:80], event_type=DIGEST,
                 org_unit_id=first.org_unit_id, region_code=first.region_code,
                 person_id=first.person_id, occurred_at=min(i.occurred_at for i in items),
-                created_at=now, next_attempt_at=now)
+                created_at=now, next_attempt_at=now, language=first.language,
+                batch_key=batch_key)
             uow.repo.add(digest)
             uow.flush()
             for item in items:

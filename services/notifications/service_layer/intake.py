@@ -17,11 +17,11 @@ from services.notifications.domain.templates import render
 CONSUMER = "notifications.intake"
 
 
-def received_event(envelope, now):
+def received_event(envelope, now, names=None):
     return ReceivedEvent(
         event_id=envelope.id, type=envelope.type, source=envelope.source,
         occurred_at=datetime.fromisoformat(envelope.occurred_at), regions=list(envelope.regions),
-        envelope=envelope.to_message(), received_at=now)
+        envelope=envelope.to_message(), received_at=now, names=names or None)
 
 
 def inbox_message(delivery, event, rendered):
@@ -31,31 +31,34 @@ def inbox_message(delivery, event, rendered):
                    org_unit_id=delivery.org_unit_id, critical=is_critical(event.type))
 
 
-def receive(uow, envelope, audience, settings, now=None):
+def receive(uow, envelope, audience, settings, now=None, names=None):
     """Record ``envelope`` and its deliveries; {channel: count}, or {"duplicate": True}.
 
-    ``audience`` (who the event concerns) is resolved beforehand, outside the transaction;
-    None means the event only goes to the regional stream.
+    ``audience`` (who the event concerns) and ``names`` (its assignees' names in every
+    language, see domain.naming) are resolved beforehand, outside the transaction; None
+    audience means the event only goes to the regional stream.
     """
     now = now or utcnow()
     with uow:
         if not uow.first_time(envelope.id, CONSUMER):
             return {"duplicate": True}
         repo = uow.repo
-        event = received_event(envelope, now)
+        event = received_event(envelope, now, names)
         repo.add(event)
-        preferences, webhooks = {}, []
+        preferences, webhooks, languages = {}, [], {}
         if audience is not None:
             owners = [("org_unit", i) for i in audience.org_units]
             owners += [("person", i) for i in audience.people]
             preferences = repo.preferences_of(owners, envelope.type)
+            languages = repo.languages_of(owners)
             webhooks = repo.active_webhooks_of(set(audience.org_units))
         deliveries = planning.plan(event, audience, preferences, webhooks, now,
                                    email=settings.email_enabled,
-                                   daily_at=settings.digest_daily_at)
+                                   daily_at=settings.digest_daily_at, languages=languages,
+                                   batch_seconds=settings.email_batch_seconds)
         inbox = [d for d in deliveries if d.channel == "inbox"]
         if inbox:  # written in this transaction: delivered exactly when it commits
-            rendered = render(envelope.type, envelope.data)
+            rendered = render(envelope.type, envelope.data, names)
             channel = InboxChannel(repo, clock=lambda: now)
             for delivery in inbox:
                 channel.deliver(inbox_message(delivery, event, rendered))

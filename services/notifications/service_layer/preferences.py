@@ -6,8 +6,9 @@ from kelisim.errors import NotFound
 from kelisim.i18n import _
 from kelisim.schemas import load
 from services.notifications import schemas
-from services.notifications.domain.model import NOTIFIED_TYPES, Preference, is_critical
-from services.notifications.domain.planning import effective_preference
+from services.notifications.domain.model import (
+    NOTIFIED_TYPES, LanguagePreference, Preference, is_critical)
+from services.notifications.domain.planning import effective_preference, language_of
 from services.notifications.service_layer.mailbox import mailbox_of
 
 
@@ -106,3 +107,42 @@ def reset_preference(uow, directory, event_type, query):
             uow.commit()
         owners = _chain(kind, owner_id, unit_id)
         return _row(uow.repo.preferences_of(owners, event_type), event_type, owners)
+
+
+def _language_row(uow, kind, owner_id, unit_id):
+    owners = _chain(kind, owner_id, unit_id)
+    chosen = uow.repo.languages_of(owners)
+    source = next((k for k, i in owners if (k, i) in chosen), "default")
+    return {"owner_kind": kind, "owner_id": owner_id, "language": language_of(chosen, owners),
+            "source": source}
+
+
+def get_language(uow, directory, query):
+    """The language an org unit or a person reads e-mails in: its own choice, else its org
+    unit's (for a person), else Kazakh."""
+    query = load(schemas.PreferenceQuery(), query)
+    kind, owner_id, unit_id, _region = _owner(uow.context.actor, directory,
+                                              query.get("org_unit_id"), query.get("person_id"))
+    with uow:
+        return _language_row(uow, kind, owner_id, unit_id)
+
+
+def set_language(uow, directory, data):
+    """Choose kk, ru or en for an org unit's or a person's e-mails."""
+    data = load(schemas.LanguageSetSchema(), data)
+    actor = uow.context.actor
+    kind, owner_id, unit_id, region = _owner(actor, directory, data["org_unit_id"],
+                                             data["person_id"])
+    ensure_writable(actor, region)
+    with uow:
+        stored = uow.repo.language_preference(kind, owner_id)
+        before = stored.language if stored is not None else None
+        if stored is None:
+            uow.repo.add(LanguagePreference(kind, owner_id, data["language"], utcnow()))
+        else:
+            stored.language, stored.updated_at = data["language"], utcnow()
+        uow.flush()
+        uow.audit("set", "language", f"{kind}:{owner_id}", before={"language": before},
+                  after={"language": data["language"]}, region=region)
+        uow.commit()
+        return _language_row(uow, kind, owner_id, unit_id)

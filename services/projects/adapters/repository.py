@@ -18,6 +18,7 @@ from services.projects.domain.risks import Risk
 
 T = orm.tasks
 FAMILY_COLUMNS = (T.c.id, T.c.parent_id, T.c.plan_id, T.c.region_code, T.c.kind, T.c.title,
+                  T.c.title_kk,
                   T.c.start_date, T.c.due_date, T.c.duration, T.c.scheduling, T.c.status,
                   T.c.expected_finish)
 
@@ -47,6 +48,19 @@ class ProjectsRepository:
 
     def project(self, code):
         return self.session.scalars(sa.select(BaseProject).where(BaseProject.code == code)).first()
+
+    def event_names(self, event_type, data):
+        """``data`` with the name of the base project it mentions in kk, ru and en
+        (``project_name``), so that every reader gets it in their own language."""
+        code = data.get("project_code")
+        if not code or data.get("project_name"):
+            return data
+        cache = self.__dict__.setdefault("_project_names", {})
+        if code not in cache:
+            project = self.project(code)
+            cache[code] = ({"kk": project.title_kk, "ru": project.title_ru,
+                            "en": project.title_en} if project is not None else None)
+        return dict(data, project_name=cache[code]) if cache[code] else data
 
     def indicators(self):
         return self.session.scalars(sa.select(Indicator).order_by(Indicator.id)).all()

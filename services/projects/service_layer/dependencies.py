@@ -69,9 +69,11 @@ def add_dependency(uow, task_id, data):
                {"predecessor_id": [None, pred.id], "lag": [None, data["lag"]]},
                plan_id=task.plan_id)
         moves = scheduling.propagate(uow, graph, rows, task.project_code, calendar,
-                                     cause=pred.id, reason=f"task {task.id} now follows "
-                                     f"task {pred.id}", only=constrained(graph, task.id),
-                                     field="lag")
+                                     cause=pred.id, only=constrained(graph, task.id),
+                                     field="lag",
+                                     reason=_("«{task}» now follows «{predecessor}»",
+                                              task=scheduling.task_name(task),
+                                              predecessor=scheduling.task_name(pred)))
         uow.commit()
         uow.session.expire_all()
         return {"task": dump_task(repo, repo.task(task.id)),
@@ -95,9 +97,11 @@ def remove_dependency(uow, task_id, predecessor_id):
                plan_id=task.plan_id)
         graph, rows = scheduling.load_graph(repo, task.project_code, task.year)
         moves = scheduling.propagate(uow, graph, rows, task.project_code, work_calendar(),
-                                     cause=task.id, reason=f"task {task.id} no longer "
-                                     f"follows task {predecessor_id}",
-                                     only=constrained(graph, task.id))
+                                     cause=task.id, only=constrained(graph, task.id),
+                                     reason=_("«{task}» no longer follows «{predecessor}»",
+                                              task=scheduling.task_name(task),
+                                              predecessor=scheduling.task_name(
+                                                  repo.task(predecessor_id))))
         uow.commit()
         uow.session.expire_all()
         return {"task": dump_task(repo, repo.task(task.id)),

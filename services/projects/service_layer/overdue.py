@@ -9,6 +9,7 @@ finished that day (``deadline_slipped`` for each one that slips).
 from sqlalchemy.exc import IntegrityError
 
 from kelisim.errors import Invalid
+from kelisim.i18n import _
 from kelisim.logging import get_logger
 from services.projects.service_layer import scheduling
 from services.projects.service_layer.common import record, regions_of, today, work_calendar
@@ -52,7 +53,8 @@ def _announce(uow, task_id, stages, day):
         days = (day - task.due_date).days
         responsible = scheduling.responsible_of(repo, [task.id]).get(task.id, [])
         uow.emit("task_overdue", {
-            "task_id": task.id, "task_title": task.title, "plan_id": task.plan_id,
+            "task_id": task.id, "task_title": task.title, "task_title_kk": task.title_kk,
+            "plan_id": task.plan_id,
             "project_code": task.project_code, "region_code": task.region_code,
             "start_date": task.start_date, "due_date": task.due_date, "days_overdue": days,
             "stage": stages[-1], "responsible": responsible},
@@ -64,7 +66,8 @@ def _announce(uow, task_id, stages, day):
             graph, rows = scheduling.load_graph(repo, task.project_code, task.year)
             try:
                 scheduling.propagate(uow, graph, rows, task.project_code, work_calendar(),
-                                     cause=task.id, reason=f"task {task.id} is overdue")
+                                     cause=task.id, reason=_("«{task}» is overdue",
+                                                             task=scheduling.task_name(task)))
             except Invalid as error:  # the successors would leave the calendar (after 2040)
                 log.warning("overdue task's successors not rescheduled", task_id=task.id,
                             error=error.detail)

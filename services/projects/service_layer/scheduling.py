@@ -17,6 +17,7 @@ one queue would give the same order but would make the HTTP answer asynchronous.
 from collections import defaultdict
 
 from kelisim.db.types import utcnow
+from kelisim.i18n import Msg, name
 from services.projects.domain.schedule import Graph, Node, chains
 from services.projects.service_layer.common import history_row, regions_of, within_calendar
 
@@ -60,17 +61,27 @@ def responsible_of(repo, task_ids):
 
 
 def task_ref(row, project_code, start=None, due=None):
-    return {"task_id": row.id, "task_title": row.title, "plan_id": row.plan_id,
+    return {"task_id": row.id, "task_title": row.title, "task_title_kk": row.title_kk,
+            "plan_id": row.plan_id,
             "project_code": project_code, "region_code": row.region_code,
             "start_date": start or row.start_date, "due_date": due or row.due_date}
 
 
+def task_name(task):
+    """The title of a task (row) in Kazakh and Russian, for texts in either language."""
+    return name(kk=task.title_kk, ru=task.title)
+
+
 def slip_event(project_code, row, old_start, old_due, start, due, cause, chain, reason,
                responsible):
-    """(data, regions) of a deadline_slipped event."""
+    """(data, regions) of a deadline_slipped event. ``reason`` is a person's text, or a
+    Msg the system made (sent in every language as ``reason_message``)."""
     data = task_ref(row, project_code, start, due)
     data.update(old_start_date=old_start, old_due_date=old_due, cause_task_id=cause,
-                chain=chain, reason=reason, responsible=responsible)
+                chain=chain, reason=str(reason) if reason is not None else None,
+                responsible=responsible)
+    if isinstance(reason, Msg):
+        data["reason_message"] = reason.to_dict()
     return data, regions_of(row.region_code)
 
 

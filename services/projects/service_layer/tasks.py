@@ -148,7 +148,8 @@ def create_task(uow, plan_id, data):
         if parent is not None:
             graph, rows = scheduling.load_graph(repo, plan.project_code, plan.year)
             scheduling.propagate(uow, graph, rows, plan.project_code, calendar,
-                                 cause=task.id, reason="a subtask was added")
+                                 cause=task.id, reason=_("the subtask «{task}» was added",
+                                                         task=scheduling.task_name(task)))
         uow.commit()
         uow.session.expire_all()
         return dump_task(repo, repo.task(task.id))
@@ -156,7 +157,8 @@ def create_task(uow, plan_id, data):
 
 def assigned_event(task, assignment):
     """(data, regions) of the task_assigned event of ``assignment``."""
-    data = {"task_id": task.id, "task_title": task.title, "plan_id": task.plan_id,
+    data = {"task_id": task.id, "task_title": task.title, "task_title_kk": task.title_kk,
+            "plan_id": task.plan_id,
             "project_code": task.project_code, "region_code": task.region_code,
             "start_date": task.start_date, "due_date": task.due_date,
             "assignment_id": assignment.id, "role": assignment.role,

@@ -1,16 +1,41 @@
 """A roll-up as a file: CSV (UTF-8 with BOM, so spreadsheet programs read Kazakh and
-Russian) or XLSX (exact decimal numbers, via openpyxl)."""
+Russian; codes and plain numbers, for machines) or XLSX (for people: a title row saying
+what, when and which period, headers and labels in the reader's language, region names,
+number formats for money and percent, exact decimal numbers, via openpyxl).
+
+A percent field has no sum: a share of one report added to another's means nothing, so
+its row gives the count, the average (each report weighs the same), the minimum and the
+maximum.
+"""
 import csv
 import io
+from datetime import datetime, timezone
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from kelisim.i18n import _, format_date, format_datetime, format_period, pick_name
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER = ("group", "field", "label_kk", "label_ru", "reports", "count", "sum", "avg", "min",
           "max")
 STATS = ("sum", "avg", "min", "max")
+NATIONAL = "national"
+NOT_SUMMED = ("percent",)
+# Excel number formats per field type (percent fields hold 0..100, not 0..1)
+NUMBER_FORMATS = {"integer": "#,##0", "decimal": "#,##0.00", "money": '#,##0.00 "₸"',
+                  "percent": '0.0 "%"'}
+COLUMNS = (_("Indicator"), _("Reports"), _("Values"), _("Sum"), _("Average"),
+           _("Minimum"), _("Maximum"))
+WIDTHS = (34, 48, 10, 10, 18, 18, 18, 18)
+
+
+def _stats(spec, agg):
+    """The four aggregates of one field, with no sum for a percent field."""
+    return [None if stat == "sum" and spec["type"] in NOT_SUMMED else agg[stat]
+            for stat in STATS]
 
 
 def table(rollup):
@@ -20,7 +45,7 @@ def table(rollup):
         for spec in rollup["fields"]:
             agg = group["fields"][spec["code"]]
             rows.append([group["group"], spec["code"], spec["label_kk"], spec["label_ru"],
-                         group["reports"], agg["count"], *(agg[s] for s in STATS)])
+                         group["reports"], agg["count"], *_stats(spec, agg)])
     return HEADER, rows
 
 
@@ -33,25 +58,78 @@ def to_csv(rollup):
     return out.getvalue().encode("utf-8-sig")
 
 
-def to_xlsx(rollup):
-    header, rows = table(rollup)
+def _group_name(rollup, code, regions, lang):
+    if code == NATIONAL:
+        return _("Kazakhstan (national total)").render(lang)
+    if rollup["by"] == "region" and code in (regions or {}):
+        return pick_name(regions[code], lang)
+    return code
+
+
+def _label(spec, lang):
+    return pick_name({"kk": spec.get("label_kk"), "ru": spec.get("label_ru")}, lang) \
+        or spec["code"]
+
+
+def title_lines(rollup, lang, now):
+    """The title of the sheet: what, by what, which period; when it was made."""
+    period = _("{first} – {last}", first=format_period(rollup["period_from"][:7], lang),
+               last=format_period(rollup["period_to"][:7], lang))
+    params = {"templates": ", ".join(rollup["templates"]), "period": period}
+    what = (_("Roll-up of the reports «{templates}» by region, {period}", **params)
+            if rollup["by"] == "region" else
+            _("Roll-up of the reports «{templates}» by base project, {period}", **params))
+    which = _("accepted reports only") if rollup["accepted_only"] else _(
+        "submitted and accepted reports")
+    return [_("{what} ({which})", what=what, which=which).render(lang),
+            _("Made {when} (Astana time); periods from {first} to {last}.",
+              when=format_datetime(now, lang), first=format_date(rollup["period_from"]),
+              last=format_date(rollup["period_to"])).render(lang)]
+
+
+def to_xlsx(rollup, lang="kk", regions=None, now=None):
+    """The workbook a ministry can hand on, in ``lang``; ``regions`` maps region codes to
+    their names ({"kk": ..., "ru": ..., "en": ...})."""
+    now = now or datetime.now(timezone.utc)
     book = Workbook()
     sheet = book.active
-    sheet.title = "rollup"
-    sheet.append(header)
-    for row in rows:
-        sheet.append([Decimal(v) if i >= 6 and v is not None else v for i, v in enumerate(row)])
-    about = book.create_sheet("about")
-    for key in ("templates", "by", "period_from", "period_to", "accepted_only"):
-        value = rollup[key]
-        about.append([key, ", ".join(value) if isinstance(value, list) else value])
+    sheet.title = _("Roll-up").render(lang)
+    for line in title_lines(rollup, lang, now):
+        sheet.append([line])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append([])
+    first = _("Region") if rollup["by"] == "region" else _("Base project")
+    sheet.append([column.render(lang) for column in (first, *COLUMNS)])
+    header_row = sheet.max_row
+    for cell in sheet[header_row]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for group in [*rollup["groups"], rollup["national"]]:
+        name = _group_name(rollup, group["group"], regions, lang)
+        for spec in rollup["fields"]:
+            agg = group["fields"][spec["code"]]
+            values = [None if v is None else Decimal(v) for v in _stats(spec, agg)]
+            sheet.append([name, _label(spec, lang), group["reports"], agg["count"], *values])
+            row = sheet.max_row
+            for column in (3, 4):
+                sheet.cell(row, column).number_format = "#,##0"
+            for column in range(5, 9):
+                sheet.cell(row, column).number_format = NUMBER_FORMATS.get(spec["type"],
+                                                                           "#,##0.00")
+            if group["group"] == NATIONAL:
+                for cell in sheet[row]:
+                    cell.font = Font(bold=True)
+    for index, width in enumerate(WIDTHS, 1):
+        sheet.column_dimensions[chr(ord("A") + index - 1)].width = width
+    sheet.freeze_panes = sheet.cell(header_row + 1, 1)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def render(rollup, fmt):
-    """(bytes, content type, file extension) of ``rollup`` in ``fmt`` (csv or xlsx)."""
+def render(rollup, fmt, lang="kk", regions=None, now=None):
+    """(bytes, content type, file extension) of ``rollup`` in ``fmt`` (csv or xlsx); the
+    XLSX in ``lang`` with the ``regions``' names."""
     if fmt == "xlsx":
-        return to_xlsx(rollup), XLSX_TYPE, "xlsx"
+        return to_xlsx(rollup, lang, regions, now), XLSX_TYPE, "xlsx"
     return to_csv(rollup), CSV_TYPE, "csv"

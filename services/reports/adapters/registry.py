@@ -41,6 +41,18 @@ class Registry:
         log.warning("using the local copy of org units")
         return None
 
+    def regions(self):
+        """{code: {"kk", "ru", "en"} name} of the 20 regions; {} if the registry is silent
+        (an export then names regions by their codes)."""
+        try:
+            with eventlet.Timeout(self.timeout):
+                found = self._proxy.list_regions.call_async().result()
+        except (Exception, eventlet.Timeout) as exc:
+            log.warning("registry did not answer", error=repr(exc))
+            return {}
+        return {r["code"]: {lang: r.get(f"name_{lang}") for lang in ("kk", "ru", "en")
+                            if r.get(f"name_{lang}")} for r in found}
+
     def _fetch(self):
         units = []
         with eventlet.Timeout(self.timeout):

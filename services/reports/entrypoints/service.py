@@ -98,7 +98,9 @@ class ReportsService(ServiceBase):
 
     @expected
     def export_rollup(self, query=None):
-        return analytics.export_rollup(self.uow, query or {})
+        query = query or {}
+        regions = self.registry.regions() if query.get("format") == "xlsx" else None
+        return analytics.export_rollup(self.uow, query, regions=regions)
 
     # the collection job
     @expected

@@ -146,11 +146,13 @@ def _rollup(uow, query, today):
     }
 
 
-def export_rollup(uow, query, today=None):
-    """The roll-up as a CSV or XLSX file: name, content type and base64 content."""
+def export_rollup(uow, query, today=None, regions=None):
+    """The roll-up as a CSV or XLSX file: name, content type and base64 content. The XLSX
+    reads in ``query["lang"]`` and names the ``regions`` ({code: name in kk, ru, en})."""
     query = load(schemas.ExportQuery(), query)
     data = _rollup(uow, query, today)
-    content, content_type, extension = exports.render(data, query["format"])
+    content, content_type, extension = exports.render(data, query["format"], query["lang"],
+                                                      regions)
     name = "-".join(data["templates"]) if len(data["templates"]) == 1 else "base-projects"
     filename = f"rollup-{name}-by-{data['by']}-{data['period_from']}-{data['period_to']}.{extension}"
     return {"filename": filename, "content_type": content_type,

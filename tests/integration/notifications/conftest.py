@@ -38,7 +38,8 @@ LOOPBACK_ALLOWED = {"networks": ["127.0.0.1/32"]}
 FAST = {"webhook_retry": {"first_delay": 0.05, "factor": 2, "max_delay": 0.4, "window": 1.5},
         "email_retry": {"first_delay": 0.05, "factor": 2, "max_delay": 0.2, "window": 1.0},
         "dispatch_interval": 0.2, "webhook_timeout": 2.0,
-        "webhook_destinations": LOOPBACK_ALLOWED}
+        "webhook_destinations": LOOPBACK_ALLOWED,
+        "email_batch_seconds": 0}  # e-mails of one action wait for each other: see test_email
 
 
 @pytest.fixture(scope="session")
@@ -169,6 +170,8 @@ def rows(session_factory):
 
 def task_assigned(assignee, region="KZ-61", title="Медиаторлар тренингі", role="R", task_id=1):
     return {"task_id": task_id, "task_title": title, "plan_id": 3, "project_code": "mediation",
+            "project_name": {"kk": "Медиация институтын дамыту",
+                             "ru": "Развитие института медиации"},
             "region_code": region, "start_date": "2026-03-01", "due_date": "2026-04-15",
             "assignment_id": 10 + task_id, "role": role, "assignee": assignee}
 

@@ -124,7 +124,9 @@ def table(sessions):
 
 @pytest.fixture
 def settings():
-    return Settings(smtp=SmtpSettings(host="127.0.0.1", port=2525, security="none"))
+    # e-mails go out at once here; tests of batches set email_batch_seconds themselves
+    return Settings(smtp=SmtpSettings(host="127.0.0.1", port=2525, security="none"),
+                    email_batch_seconds=0)
 
 
 def envelope(event_type, data, regions=(), source="projects"):
@@ -134,36 +136,50 @@ def envelope(event_type, data, regions=(), source="projects"):
     return Envelope(**dict(built.to_message(), occurred_at=NOW.isoformat()))
 
 
-def task_assigned(assignee, role="R", region="KZ-61", title="Медиаторлар тренингі"):
-    return {"task_id": 7, "task_title": title, "plan_id": 3, "project_code": "mediation",
-            "region_code": region, "start_date": "2026-03-01", "due_date": "2026-04-15",
-            "assignment_id": 11, "role": role, "assignee": assignee}
+# names as the producers send them, in Kazakh and Russian (and the project's in English)
+MEDIATION = {"kk": "Медиация институтын дамыту", "ru": "Развитие института медиации",
+             "en": "Developing the institution of mediation"}
+CIVIC = {"kk": "Жалпыазаматтық бірегейлікті қалыптастыру",
+         "ru": "Формирование общегражданской идентичности", "en": "Building a civic identity"}
+TASK_KK, TASK_RU = "Медиация институтын танымал ету", "Популяризация института медиации"
+
+
+def task_assigned(assignee, role="R", region="KZ-61", title=TASK_RU, title_kk=TASK_KK):
+    return {"task_id": 7, "task_title": title, "task_title_kk": title_kk, "plan_id": 3,
+            "project_code": "mediation", "project_name": MEDIATION, "region_code": region,
+            "start_date": "2026-03-01", "due_date": "2026-04-15", "assignment_id": 11,
+            "role": role, "assignee": assignee}
 
 
 def report(**extra):
     return dict({"report_id": 5, "template_code": "quarterly", "template_title": "Тоқсандық есеп",
-                 "period": "2026-Q1", "org_unit_id": 16, "region_code": "KZ-61",
-                 "due_date": "2026-04-10"}, **extra)
+                 "template_title_ru": "Квартальный отчёт", "period": "2026-Q1",
+                 "org_unit_id": 16, "region_code": "KZ-61", "due_date": "2026-04-10"}, **extra)
 
 
 SAMPLES = {
     "task_assigned": task_assigned({"kind": "org_unit", "id": 16, "name": "КГУ 61"}),
     "task_reassigned": dict(task_assigned({"kind": "org_unit", "id": 16, "name": "КГУ 61"}),
                             previous_assignee={"kind": "org_unit", "id": 100, "name": "Филиал"}),
-    "deadline_slipped": {"task_id": 7, "task_title": "Тренинг", "project_code": "mediation",
+    "deadline_slipped": {"task_id": 7, "task_title": TASK_RU, "task_title_kk": TASK_KK,
+                         "project_code": "mediation", "project_name": MEDIATION,
                          "due_date": "2026-05-01", "old_due_date": "2026-04-15",
                          "cause_task_id": 6, "chain": [6, 7], "reason": "кешігу",
                          "responsible": [{"kind": "org_unit", "id": 16}]},
-    "task_overdue": {"task_id": 7, "task_title": "Тренинг", "project_code": "mediation",
+    "task_overdue": {"task_id": 7, "task_title": TASK_RU, "task_title_kk": TASK_KK,
+                     "project_code": "mediation", "project_name": MEDIATION,
                      "due_date": "2026-04-15", "days_overdue": 3, "stage": "first",
                      "responsible": [{"kind": "person", "id": 1, "region_code": "KZ-61"}]},
-    "budget_overrun": {"plan_id": 3, "project_code": "civic-identity", "region_code": "KZ-61",
-                       "budget_line_id": 9, "category": "іс-шаралар", "planned": "1000000.00",
-                       "committed": "900000.00", "actual": "1250000.50"},
-    "risk_escalated": {"risk_id": 4, "project_code": "mediation", "region_code": "KZ-61",
-                       "title": "Медиаторлар жетіспейді", "score": 20, "threshold": 15},
-    "plan_status_changed": {"plan_id": 3, "project_code": "mediation", "region_code": "KZ-61",
-                            "year": 2026, "old_status": "draft", "new_status": "approved"},
+    "budget_overrun": {"plan_id": 3, "project_code": "civic-identity", "project_name": CIVIC,
+                       "region_code": "KZ-61", "budget_line_id": 9, "category": "events",
+                       "planned": "1000000.00", "committed": "900000.00",
+                       "actual": "1250000.50"},
+    "risk_escalated": {"risk_id": 4, "project_code": "mediation", "project_name": MEDIATION,
+                       "region_code": "KZ-61", "title": "Медиаторлар жетіспейді", "score": 20,
+                       "threshold": 15},
+    "plan_status_changed": {"plan_id": 3, "project_code": "mediation",
+                            "project_name": MEDIATION, "region_code": "KZ-61", "year": 2026,
+                            "old_status": "draft", "new_status": "approved"},
     "report_due_soon": report(days_left=5),
     "report_overdue": report(days_overdue=4, stage=1),
     "report_submitted": report(submitted_at="2026-04-09T10:00:00+05:00", on_time=True),

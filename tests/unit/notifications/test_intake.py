@@ -45,8 +45,8 @@ def test_an_assignment_fills_inboxes_and_records_each_outbound_delivery(uow, dir
     assert summary["inbox"] == 2 and summary["email"] == 1 and summary["webhook"] == 1
     inbox = table("inbox_items")
     assert [i["org_unit_id"] for i in inbox] == [16, 100]
-    assert inbox[0]["title_kk"] == "Жаңа тапсырма: Медиаторлар тренингі"
-    assert inbox[0]["title_ru"] == "Новая задача: Медиаторлар тренингі"
+    assert inbox[0]["title_kk"] == "Жаңа тапсырма: Медиация институтын танымал ету"
+    assert inbox[0]["title_ru"] == "Новая задача: Популяризация института медиации"
     assert inbox[0]["critical"] and inbox[0]["read_at"] is None
     assert inbox[0]["data"]["assignment_id"] == 11 and inbox[0]["region_code"] == "KZ-61"
     deliveries = by_channel(table("deliveries"))
@@ -114,18 +114,35 @@ def test_a_daily_digest_is_due_at_nine_in_astana(uow, directory, settings, table
     assert len(table("inbox_items")) == 1
 
 
-def test_critical_types_cannot_be_muted_or_delayed(uow, directory, settings, table):
-    for change in ({"channels": ["email"]}, {"channels": ["inbox"]}, {"channels": []},
-                   {"channels": ["inbox", "email"], "frequency": "daily"}):
+def test_critical_types_cannot_be_muted(uow, directory, settings, table):
+    for change in ({"channels": ["email"]}, {"channels": ["inbox"]}, {"channels": []}):
         with pytest.raises(Invalid) as refused:
             preferences.set_preference(uow(TURKISTAN), directory, "task_overdue", change)
         assert refused.value.status == 422
-    # even a preference stored behind the rules' back is ignored for a critical type
-    add(uow, Preference("org_unit", 16, "task_assigned", [], "daily", NOW))
+    # even a preference stored behind the rules' back does not mute a critical type
+    add(uow, Preference("org_unit", 16, "task_assigned", [], "immediate", NOW))
     take(uow, directory, settings, envelope(
         "task_assigned", task_assigned({"kind": "org_unit", "id": 16}), ["KZ-61"]))
     assert len(table("inbox_items")) == 1
     assert table("deliveries", channel="email")[0]["status"] == "pending"
+
+
+def test_every_type_may_go_in_a_digest_but_slips_and_overdue_tasks_go_at_once(
+        uow, directory, settings, table):
+    for event_type in ("task_assigned", "task_overdue", "report_due_soon"):
+        chosen = preferences.set_preference(uow(TURKISTAN), directory, event_type,
+                                            {"channels": ["inbox", "email"],
+                                             "frequency": "daily"})
+        assert chosen["frequency"] == "daily"
+    take(uow, directory, settings, envelope(
+        "task_assigned", task_assigned({"kind": "org_unit", "id": 16}), ["KZ-61"]))
+    assert [d["status"] for d in table("deliveries", channel="email")] == ["digest"]
+    take(uow, directory, settings, envelope("task_overdue", {
+        "task_id": 7, "task_title": "Тренинг", "project_code": "mediation",
+        "region_code": "KZ-61", "due_date": "2026-02-15", "days_overdue": 3,
+        "stage": "overdue"}, ["KZ-61"]))
+    overdue = table("deliveries", channel="email", event_type="task_overdue")
+    assert [d["status"] for d in overdue] == ["pending"]
 
 
 def test_without_smtp_no_email_is_planned(uow, directory, table):

@@ -20,7 +20,8 @@ NOTIFICATION_ROUTES = {
     ("DELETE", f"{API}/webhooks/<int:webhook_id>"),
     ("POST", f"{API}/webhooks/<int:webhook_id>/enable"), ("GET", f"{API}/deliveries"),
     ("GET", f"{API}/preferences"), ("PUT", f"{API}/preferences/<event_type>"),
-    ("DELETE", f"{API}/preferences/<event_type>"),
+    ("DELETE", f"{API}/preferences/<event_type>"), ("GET", f"{API}/preferences/language"),
+    ("PUT", f"{API}/preferences/language"),
 }
 
 

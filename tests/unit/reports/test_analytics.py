@@ -131,7 +131,8 @@ def test_exports_carry_the_same_figures_as_csv_and_xlsx(uow, collected):
     query = {"template": "mediation-test", "from": current.code, "to": current.code}
 
     as_csv = analytics.export_rollup(uow(), dict(query, format="csv"))
-    as_xlsx = analytics.export_rollup(uow(), dict(query, format="xlsx"))
+    as_xlsx = analytics.export_rollup(uow(), dict(query, format="xlsx", lang="ru"),
+                                      regions=REGIONS)
 
     assert as_csv["filename"].endswith(".csv") and as_csv["content_type"].startswith("text/csv")
     text = base64.b64decode(as_csv["content"]).decode("utf-8-sig")
@@ -140,10 +141,73 @@ def test_exports_carry_the_same_figures_as_csv_and_xlsx(uow, collected):
     assert national["budget_spent"]["sum"] == "1234567.89"
     assert national["cases_received"]["label_kk"] == "Түскен"
     assert {r["group"] for r in table} == {"KZ-61", "national"}
-    book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(as_xlsx["content"])))
-    sheet = book["rollup"]
-    header = [c.value for c in sheet[1]]
-    rows = [dict(zip(header, [c.value for c in row])) for row in sheet.iter_rows(min_row=2)]
-    budget = next(r for r in rows if r["group"] == "national" and r["field"] == "budget_spent")
-    assert budget["sum"] == pytest.approx(1234567.89) and budget["label_ru"] == "Бюджет"
+    rows = xlsx_rows(as_xlsx)
+    budget = rows[("Казахстан (итого по республике)", "Бюджет")]
+    assert budget["Сумма"] == pytest.approx(1234567.89)
     assert as_xlsx["filename"].endswith(".xlsx")
+
+
+REGIONS = {"KZ-61": {"kk": "Түркістан облысы", "ru": "Туркестанская область",
+                     "en": "Turkistan Region"},
+           "KZ-75": {"kk": "Алматы қаласы", "ru": "город Алматы", "en": "Almaty"}}
+
+
+def xlsx_rows(exported):
+    """{(group, indicator): {header: value}} of an exported workbook's first sheet, and the
+    sheet itself under the key "sheet"."""
+    book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(exported["content"])))
+    sheet = book.worksheets[0]
+    lines = list(sheet.iter_rows())
+    header_at = next(i for i, row in enumerate(lines) if row[2].value is not None)
+    header = [c.value for c in lines[header_at]]
+    found = {"sheet": sheet, "title": [lines[0][0].value, lines[1][0].value],
+             "header": header}
+    for row in lines[header_at + 1:]:
+        found[(row[0].value, row[1].value)] = {h: c.value for h, c in zip(header, row)}
+        found[(row[0].value, row[1].value, "formats")] = {h: c.number_format
+                                                           for h, c in zip(header, row)}
+    return found
+
+
+def test_the_xlsx_a_ministry_can_hand_on(uow, template, collect):
+    fields = [
+        {"code": "events_held", "type": "integer", "label_kk": "Өткізілген іс-шаралар",
+         "label_ru": "Проведено мероприятий"},
+        {"code": "budget_spent", "type": "money", "label_kk": "Игерілген бюджет",
+         "label_ru": "Освоено бюджета"},
+        {"code": "coverage", "type": "percent", "label_kk": "Қамту үлесі",
+         "label_ru": "Доля охвата"}]
+    first = quarters_ago(1)
+    template(code="coverage", fields=fields, rules=[], active_from=first.start.isoformat())
+    collect()
+    current = quarters_ago(0)
+    values = {"KZ-61": (3, "1500000", "80"), "KZ-75": (5, "250000.50", "40")}
+    for region, (events, spent, coverage) in values.items():
+        [found] = reports.list_reports(uow(), {"region": region, "period": current.code,
+                                               "template": "coverage"})["items"]
+        reports.submit_report(uow(), found["id"], {"version": found["version"], "values": {
+            "events_held": events, "budget_spent": spent, "coverage": coverage}})
+    query = {"template": "coverage", "from": current.code, "to": current.code,
+             "format": "xlsx"}
+
+    kk = xlsx_rows(analytics.export_rollup(uow(), dict(query, lang="kk"), regions=REGIONS))
+    ru = xlsx_rows(analytics.export_rollup(uow(), dict(query, lang="ru"), regions=REGIONS))
+
+    assert kk["header"] == ["Өңір", "Көрсеткіш", "Есептер", "Мәндер", "Жиыны", "Орташа мәні",
+                            "Ең кішісі", "Ең үлкені"]
+    assert ru["header"][:2] == ["Регион", "Показатель"] and kk["sheet"].title == "Жиынтық"
+    assert "«coverage» есептерінің өңірлер бойынша жиынтығы" in kk["title"][0]
+    assert kk["title"][1].startswith("Жасалған уақыты: ") and "Астана уақыты" in kk["title"][1]
+    assert "Свод отчётов «coverage» по регионам" in ru["title"][0]
+    # region names, not codes; labels in the reader's language
+    money = ru[("Туркестанская область", "Освоено бюджета")]
+    assert money["Сумма"] == pytest.approx(1500000)
+    assert ru[("Туркестанская область", "Освоено бюджета", "formats")]["Сумма"] == \
+        '#,##0.00 "₸"'
+    assert ("Түркістан облысы", "Қамту үлесі") in kk and ("KZ-61", "Доля охвата") not in ru
+    # a percent is averaged, never summed
+    national = ru[("Казахстан (итого по республике)", "Доля охвата")]
+    assert national["Сумма"] is None and national["Среднее"] == pytest.approx(60)
+    assert ru[("Казахстан (итого по республике)", "Доля охвата", "formats")]["Среднее"] == \
+        '0.0 "%"'
+    assert ru[("Казахстан (итого по республике)", "Проведено мероприятий")]["Сумма"] == 8

@@ -28,8 +28,10 @@ class Message:
     event_id: str
     event_type: str
     envelope: dict = None        # the event as received (webhook, stream)
-    rendered: object = None      # kk/ru title and body (inbox, e-mail)
+    rendered: object = None      # title and body in each language (inbox, e-mail)
     digest: list = field(default_factory=list)   # [(event_type, occurred_at, rendered)]
+    language: str = "kk"         # the language the recipient reads (e-mail)
+    batch: bool = False          # the digest gathers what one action caused, not a period
     org_unit_id: int = None
     region_code: str = None
     webhook_id: int = None

@@ -1,37 +1,57 @@
-"""E-mail over SMTP: STARTTLS or implicit TLS, optional credentials, kk and ru in one message."""
+"""E-mail over SMTP: STARTTLS or implicit TLS, optional credentials, in the reader's language.
+
+Header values are made safe from any text a person can type (a task title with a line
+break): control characters become spaces. The subject is encoded as RFC 2047 words that
+each end with their own space (``email.header.Header``), so a reader's parser gets the
+words back with the spaces between them; the body is UTF-8 text.
+"""
+import re
 import smtplib
 import ssl
-from email.message import EmailMessage
+from email.header import Header
+from email.mime.text import MIMEText
 from email.utils import formatdate
 
 from services.notifications.adapters.channels.base import Channel, DeliveryFailed
-from services.notifications.domain.templates import digest_subject
+from services.notifications.domain.templates import batch_subject, digest_subject
 
-SEPARATOR = "\n\n— — —\n\n"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
+MAX_SUBJECT = 200
+
+
+def header_safe(text, limit=MAX_SUBJECT):
+    """``text`` on one line, without control characters, at most ``limit`` characters."""
+    line = " ".join(_CONTROL.sub(" ", str(text or "")).split())
+    return line if len(line) <= limit else line[:limit - 1].rstrip() + "…"
+
+
+def _lines(message):
+    """(subject, text) of ``message`` in its reader's language."""
+    lang = message.language
+    if message.digest:
+        rendered = [r for _, _, r in message.digest if r is not None]
+        subject = (batch_subject(rendered, lang) if message.batch and rendered
+                   else digest_subject(len(message.digest), lang))
+        items = [f"• {r.title(lang)}\n  {r.body(lang)}" for r in rendered]
+        return subject, subject + "\n\n" + "\n\n".join(items) + "\n"
+    r = message.rendered
+    return r.title(lang), f"{r.title(lang)}\n\n{r.body(lang)}\n"
 
 
 def compose(message, sender):
-    """The e-mail of one delivery (one event, or a digest of several)."""
-    mail = EmailMessage()
-    if message.digest:
-        kk, ru = digest_subject(len(message.digest))
-        lines_kk = [f"• {r.title_kk}\n  {r.body_kk}" for _, _, r in message.digest]
-        lines_ru = [f"• {r.title_ru}\n  {r.body_ru}" for _, _, r in message.digest]
-        text = kk + "\n\n" + "\n\n".join(lines_kk) + SEPARATOR + ru + "\n\n" + "\n\n".join(lines_ru)
-        subject = f"{kk} / {ru}"
-    else:
-        r = message.rendered
-        subject = f"{r.title_kk} / {r.title_ru}"
-        text = f"{r.title_kk}\n\n{r.body_kk}{SEPARATOR}{r.title_ru}\n\n{r.body_ru}\n"
-        mail["X-Kelisim-Event-Id"] = message.event_id
-    mail["Subject"] = subject
-    mail["From"] = sender
-    mail["To"] = message.target
+    """The e-mail of one delivery (one event, a batch of one action, or a digest)."""
+    subject, text = _lines(message)
+    mail = MIMEText(text, "plain", "utf-8")
+    mail["Subject"] = Header(header_safe(subject), "utf-8")
+    mail["From"] = header_safe(sender)
+    mail["To"] = header_safe(message.target)
     mail["Date"] = formatdate(localtime=False)
     mail["Message-ID"] = f"<delivery-{message.delivery_id}@kelisim>"
+    mail["Content-Language"] = message.language
     mail["X-Kelisim-Delivery"] = str(message.delivery_id)
     mail["X-Kelisim-Event-Type"] = message.event_type
-    mail.set_content(text)
+    if not message.digest:
+        mail["X-Kelisim-Event-Id"] = header_safe(message.event_id)
     return mail
 
 
