@@ -22,6 +22,10 @@ PROBLEMS = {
     504: ("GatewayTimeout", "A service behind the gateway did not answer in time."),
 }
 _OPENAPI_TYPES = {"int": {"type": "integer"}, "float": {"type": "number"}}
+ACCEPT_LANGUAGE = {
+    "in": "header", "name": "Accept-Language", "required": False,
+    "schema": {"type": "string", "example": "kk"},
+    "description": "The language of problems and exported files: kk (the default), ru or en."}
 
 
 def _problem_statuses(route):
@@ -56,6 +60,7 @@ def _operation(route):
                   for name, converter in route.path_params]
     if route.query is not None:
         parameters.append({"in": "query", "schema": route.query})
+    parameters.append(ACCEPT_LANGUAGE)
     operation = {
         "operationId": route.name,
         "summary": route.summary,
@@ -81,7 +86,9 @@ def build_openapi(routes, title="kelisim gateway", version="1.0.0"):
     spec = APISpec(title=title, version=version, openapi_version=OPENAPI_VERSION,
                    plugins=[MarshmallowPlugin()],
                    info={"description": "REST API of the kelisim platform. Every error is an "
-                                        "RFC 7807 problem (application/problem+json)."})
+                                        "RFC 7807 problem (application/problem+json), in the "
+                                        "language of Accept-Language: kk (the default), "
+                                        "ru or en."})
     spec.components.security_scheme(SECURITY_SCHEME, {"type": "http", "scheme": "bearer"})
     spec.components.schema("Problem", schema=ProblemSchema)
     for _, (name, description) in sorted(PROBLEMS.items()):

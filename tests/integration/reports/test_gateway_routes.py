@@ -80,8 +80,15 @@ def test_templates_reports_workflow_rates_and_exports(platform, rpc):
     assert {(r["group"], r["field"], r["sum"]) for r in table if r["field"] == "budget_spent"} \
         == {("KZ-61", "budget_spent", "2500.00"), ("national", "budget_spent", "2500.00")}
     as_xlsx = gw.get(f"{API}/rollups/export", params={"template": "mediation-test",
-                                                      "format": "xlsx"})
+                                                      "format": "xlsx"},
+                     headers={"Accept-Language": "kk"})
     assert as_xlsx.headers["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = openpyxl.load_workbook(io.BytesIO(as_xlsx.content))["rollup"]
-    assert sheet.max_row == 1 + 2 * 3  # KZ-61 and national, three numeric fields
+    sheet = openpyxl.load_workbook(io.BytesIO(as_xlsx.content))["Жиынтық"]
+    # a title, when it was made, a blank line, the header; KZ-61 and national, three fields
+    assert sheet.max_row == 4 + 2 * 3
+    assert sheet["A4"].value == "Өңір" and sheet["A5"].value == "Түркістан облысы"
+    russian = gw.get(f"{API}/rollups/export", params={"template": "mediation-test",
+                                                      "format": "xlsx", "lang": "ru"})
+    sheet = openpyxl.load_workbook(io.BytesIO(russian.content))["Свод"]
+    assert sheet["A5"].value == "Туркестанская область"
 

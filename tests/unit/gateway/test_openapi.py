@@ -3,6 +3,7 @@ from openapi_spec_validator import validate
 
 from gateway.entrypoints.service import GatewayService, openapi_document
 from gateway.http import build_openapi, routes_of
+from gateway.http.openapi import ACCEPT_LANGUAGE
 from services.registry import schemas
 
 ROUTES = routes_of(GatewayService)
@@ -63,11 +64,18 @@ def test_operations_reference_request_response_and_problem_schemas(document):
 def test_path_and_query_parameters_are_typed(document):
     get = document["paths"]["/api/v1/structures/{structure_id}"]["get"]
     assert get["parameters"] == [{"in": "path", "name": "structure_id", "required": True,
-                                  "schema": {"type": "integer"}}]
+                                  "schema": {"type": "integer"}}, ACCEPT_LANGUAGE]
     assert "404" in get["responses"]
-    listing = document["paths"]["/api/v1/structures"]["get"]["parameters"]
+    listing = [p for p in document["paths"]["/api/v1/structures"]["get"]["parameters"]
+               if p["in"] != "header"]
     assert {p["name"] for p in listing} == set(schemas.StructureQuery().fields)
     assert all(p["in"] == "query" for p in listing)
+
+
+def test_every_operation_takes_the_readers_language():
+    for operations in build_openapi(routes_of(GatewayService))["paths"].values():
+        for operation in operations.values():
+            assert ACCEPT_LANGUAGE in operation["parameters"]
 
 
 def test_health_documents_its_503(document):
