@@ -24,8 +24,9 @@ class SmtpSettings:
     username: str = None
     password: str = None
     sender: str = "kelisim@localhost"
-    timeout: float = 10.0
+    timeout: float = 10.0          # seconds for each read
     ca_file: str = None            # trust this CA (a private one) instead of the system's
+    deadline: float = 60.0         # seconds for a whole send (connect to the final reply)
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,8 @@ def smtp_from_env():
         host=host, port=int(env("KELISIM_SMTP_PORT", default_port)), security=security,
         username=env("KELISIM_SMTP_USERNAME"), password=env("KELISIM_SMTP_PASSWORD"),
         sender=env("KELISIM_SMTP_FROM", "kelisim@localhost"),
-        timeout=float(env("KELISIM_SMTP_TIMEOUT", 10)), ca_file=env("KELISIM_SMTP_CA_FILE"))
+        timeout=float(env("KELISIM_SMTP_TIMEOUT", 10)), ca_file=env("KELISIM_SMTP_CA_FILE"),
+        deadline=float(env("KELISIM_SMTP_DEADLINE", 60)))
 
 
 def from_env():

@@ -73,8 +73,10 @@ class ChannelSender:
         self.channel = channel
         self.policy = policy
         self.pool = GreenPool(dispatcher.settings.concurrency)
+        smtp = dispatcher.settings.smtp
+        # longer than any send can last (both are bounded by a deadline)
         self.lease = max(60.0, 3 * dispatcher.settings.webhook_timeout,
-                         3 * (dispatcher.settings.smtp.timeout if dispatcher.settings.smtp else 0))
+                         2 * smtp.deadline if smtp else 0)
         self.loop = Loop(channel.name, self.step, dispatcher.settings.dispatch_interval)
         self.per_destination = per_destination
         self.in_flight = Counter()     # destination key -> sends in flight

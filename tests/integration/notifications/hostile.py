@@ -227,3 +227,20 @@ class TlsReceiver(Peer):
         self.requests.append(read_request(tls))
         tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
         tls.close()
+
+
+class DripSmtpServer(Peer):
+    """An SMTP server that sends its greeting one byte every ``interval`` seconds (for
+    ``duration`` seconds at most), so no single read ever times out."""
+
+    def __init__(self, interval=0.3, duration=15.0):
+        self.interval, self.duration = interval, duration
+        super().__init__()
+
+    def handle(self, conn):
+        ends = time.monotonic() + self.duration
+        for byte in b"220 " + b"slow" * 1000 + b"\r\n":
+            if time.monotonic() > ends or self.closed:
+                return
+            conn.sendall(bytes([byte]))
+            time.sleep(self.interval)

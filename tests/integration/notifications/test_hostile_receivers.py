@@ -12,7 +12,7 @@ from services.notifications.domain.destinations import DestinationPolicy
 from services.notifications.service_layer import webhooks
 from tests.integration.notifications.hostile import DripReceiver, HugeReceiver, TlsReceiver
 
-LOOPBACK = DestinationPolicy.parse(["127.0.0.1/32"])
+LOOPBACK = DestinationPolicy.parse(["127.0.0.1/32", "::1/128"])  # localhost may be both
 
 
 def message(url):

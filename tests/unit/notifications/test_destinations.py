@@ -11,7 +11,7 @@ from services.notifications.domain.destinations import (
     spread)
 from services.notifications.service_layer import webhooks
 from services.notifications.settings import from_config
-from tests.unit.notifications.conftest import PUBLIC_ADDRESS, TURKISTAN, public_dns
+from tests.unit.notifications.conftest import NOW, PUBLIC_ADDRESS, TURKISTAN, public_dns
 
 INTERNAL = [
     # loopback, every spelling
@@ -157,3 +157,18 @@ def test_one_destination_gets_at_most_its_share_of_the_workers():
     assert spread(due, 2, {}, 2) == [1, 2]
     assert spread(due, 10, {"slow:80": 2}, 2) == [4, 6]
     assert spread(due, 10, {}, None) == [1, 2, 3, 4, 5, 6]
+
+
+def test_enabling_a_webhook_checks_its_destination_again(uow, directory):
+    """The operator narrowed the allow-list since: a disabled internal webhook stays off."""
+    widened = DestinationPolicy.parse("10.20.0.0/16")
+    hook = webhooks.register_webhook(uow(TURKISTAN), directory, {
+        "url": "http://10.20.0.5/hooks", "event_types": ["task_assigned"]}, policy=widened)
+    with uow() as work:
+        work.repo.webhook(hook["id"]).disable(NOW, "gave up")
+        work.commit()
+    with pytest.raises(Invalid) as refused:
+        webhooks.enable_webhook(uow(TURKISTAN), hook["id"])
+    assert refused.value.errors == {"url": "10.20.0.5 is a private address"}
+    assert webhooks.list_webhooks(uow(TURKISTAN), {})[0]["active"] is False
+    assert webhooks.enable_webhook(uow(TURKISTAN), hook["id"], policy=widened)["active"]

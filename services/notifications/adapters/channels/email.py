@@ -13,6 +13,7 @@ from email.mime.text import MIMEText
 from email.utils import formatdate
 
 from services.notifications.adapters.channels.base import Channel, DeliveryFailed
+from services.notifications.adapters.channels.deadline import Watchdog
 from services.notifications.domain.templates import batch_subject, digest_subject
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
@@ -94,26 +95,32 @@ class EmailChannel(Channel):
     def _context(self):
         return ssl.create_default_context(cafile=self.settings.ca_file)
 
-    def _connect(self):
+    def _client(self):
         s = self.settings
         if s.security == "tls":
-            return _SMTP_SSL(s.host, s.port, timeout=s.timeout, context=self._context())
-        smtp = _SMTP(s.host, s.port, timeout=s.timeout)
+            return _SMTP_SSL(timeout=s.timeout, context=self._context())
+        return _SMTP(timeout=s.timeout)
+
+    def _open(self, smtp):
+        s = self.settings
+        smtp._host = s.host  # the TLS server name; set by smtplib only when it connects itself
+        smtp.connect(s.host, s.port)
         if s.security == "starttls":
             smtp.starttls(context=self._context())
-        return smtp
+        if s.username:
+            smtp.login(s.username, s.password or "")
 
     def deliver(self, message):
         """Send the e-mail of ``message``; 250, or :class:`DeliveryFailed` (with
         ``maybe_delivered`` when the server had the whole message but its final reply
-        never came: that one is not sent again blindly)."""
+        never came: that one is not sent again blindly). The whole exchange is bounded by
+        the settings' ``deadline`` (seconds), each read by their ``timeout``."""
         mail = compose(message, self.settings.sender)
-        smtp = None
+        smtp = self._client()
+        watchdog = Watchdog(lambda: smtp.sock, self.settings.deadline)
         try:
-            smtp = self._connect()
             try:
-                if self.settings.username:
-                    smtp.login(self.settings.username, self.settings.password or "")
+                self._open(smtp)
                 smtp.send_message(mail)
             finally:
                 try:
@@ -131,9 +138,14 @@ class EmailChannel(Channel):
             raise DeliveryFailed(f"SMTP {exc.smtp_code}: {text}", permanent=exc.smtp_code >= 500,
                                  status_code=exc.smtp_code) from None
         except (smtplib.SMTPException, OSError) as exc:  # no answer: cut off, timed out
-            if smtp is not None and smtp.message_sent:
+            if smtp.message_sent:
                 raise DeliveryFailed(
                     f"no final reply from the SMTP server after the whole message was sent "
                     f"({type(exc).__name__})", maybe_delivered=True) from None
+            if watchdog.fired:
+                raise DeliveryFailed(f"no complete SMTP exchange within "
+                                     f"{self.settings.deadline:g} s") from None
             raise DeliveryFailed(f"{type(exc).__name__}: {exc}") from None
+        finally:
+            watchdog.cancel()
         return 250

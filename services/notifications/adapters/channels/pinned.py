@@ -14,13 +14,13 @@ is never decoded nor kept.
 import http.client
 import socket
 import ssl
-import threading
 import time
 
 import certifi
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.exceptions import HTTPError
 
+from services.notifications.adapters.channels.deadline import Watchdog
 from services.notifications.domain.destinations import Unresolvable, allowed_addresses
 
 CHUNK = 16384
@@ -45,29 +45,6 @@ def resolve(host, port):
         if sockaddr[0] not in seen:
             seen.append(sockaddr[0])
     return seen
-
-
-class _Watchdog:
-    """Shuts the connection's socket down once ``seconds`` have passed."""
-
-    def __init__(self, conn, seconds):
-        self.conn = conn
-        self.fired = False
-        self.timer = threading.Timer(max(0.0, seconds), self._fire)
-        self.timer.daemon = True
-        self.timer.start()
-
-    def _fire(self):
-        self.fired = True
-        sock = getattr(self.conn, "sock", None)
-        if sock is not None:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-
-    def cancel(self):
-        self.timer.cancel()
 
 
 def _connection(destination, ip, timeout, ca_file):
@@ -110,7 +87,7 @@ def post(url, body, headers, policy, *, deadline=10.0, max_response_bytes=65536,
     except Unresolvable as exc:
         raise SendError(str(exc)) from None
     conn = _connect(destination, addresses, deadline_at, ca_file)
-    watchdog = _Watchdog(conn, deadline_at - time.monotonic())
+    watchdog = Watchdog(lambda: conn.sock, deadline_at - time.monotonic())
     try:
         conn.request("POST", destination.path, body=body,
                      headers=dict(headers, Host=destination.host_header),
