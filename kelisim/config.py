@@ -49,6 +49,31 @@ def retry_delays():
     return [float(part) for part in raw.split(",") if part.strip()]
 
 
+# Retention (kelisim/retention.py): days each kind of row is kept; 0 keeps it for ever.
+RETENTION_DEFAULTS = {
+    "outbox": ("KELISIM_RETENTION_OUTBOX_DAYS", 7),
+    "processed": ("KELISIM_RETENTION_PROCESSED_DAYS", 30),
+    "delivery_attempts": ("KELISIM_RETENTION_DELIVERY_ATTEMPTS_DAYS", 90),
+    "archived_inbox": ("KELISIM_RETENTION_ARCHIVED_INBOX_DAYS", 365),
+}
+
+
+def retention_days():
+    """{kind: days} from KELISIM_RETENTION_*_DAYS (whole days, >= 0; 0 = never pruned)."""
+    days = {}
+    for kind, (variable, default) in RETENTION_DEFAULTS.items():
+        value = int(env(variable, default))
+        if value < 0:
+            raise ValueError(f"{variable} must be 0 (keep for ever) or a number of days")
+        days[kind] = value
+    return days
+
+
+def retention_interval():
+    """Seconds between runs of the retention job (KELISIM_RETENTION_INTERVAL, default 1 h)."""
+    return float(env("KELISIM_RETENTION_INTERVAL", 3600))
+
+
 def nameko_config(component, **overrides):
     """The nameko config dict for one component (a service or the gateway)."""
     config = {

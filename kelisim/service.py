@@ -1,8 +1,23 @@
 """What every nameko service class declares, written once."""
+from nameko.dependency_providers import Config
+from nameko.timer import Timer
+
+from kelisim import config, retention
 from kelisim.context import RequestContext
 from kelisim.gauges import BackgroundGauges
 from kelisim.metrics import EntrypointMetrics
 from kelisim.rpc import rpc
+
+
+class RetentionTimer(Timer):
+    """Fires every ``RETENTION_INTERVAL`` seconds (config, else KELISIM_RETENTION_INTERVAL);
+    refuses to start with a processed-event retention shorter than the retry delays."""
+
+    def setup(self):
+        super().setup()
+        retention.check_bounds(retry_delays=self.container.config.get("EVENT_RETRY_DELAYS"))
+        self.interval = float(self.container.config.get("RETENTION_INTERVAL")
+                              or config.retention_interval())
 
 
 class ServiceBase:
@@ -15,8 +30,17 @@ class ServiceBase:
     context = RequestContext()
     metrics = EntrypointMetrics()
     gauges = BackgroundGauges()
+    settings = Config()
 
     @rpc
     def ping(self):
         """Liveness over RPC, used by the gateway's /health."""
         return {"service": self.name, "ok": True}
+
+    @RetentionTimer.decorator(interval=3600)
+    def prune_retention(self):
+        """The retention job (kelisim/retention.py): once per interval across replicas."""
+        with self.uow as uow:
+            engine = uow.session.get_bind()
+        return retention.prune(engine, self.name,
+                               interval=self.settings.get("RETENTION_INTERVAL"))

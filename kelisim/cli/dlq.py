@@ -1,5 +1,6 @@
 """``kelisim dlq``: what operators do with dead-lettered events."""
 import json
+import sys
 
 from kelisim import config
 from kelisim.events import dead_letters, topology
@@ -21,6 +22,8 @@ def add_dlq_commands(commands):
 
 def _handle(args):
     uri = config.amqp_uri()
+    days = config.retention_days()["processed"]
+    max_age = days * 86400 if days else None
     for service in args.service or config.SERVICES:
         if args.dlq_action == "count":
             print(f"{service}\t{dead_letters.count(uri, service)}")
@@ -30,5 +33,12 @@ def _handle(args):
                                   "error": headers.get(topology.ERROR_HEADER), "event": body},
                                  ensure_ascii=False))
         else:
-            print(f"{service}\t{dead_letters.replay(uri, service, args.limit)} replayed")
+            too_old = []
+            replayed = dead_letters.replay(uri, service, args.limit, max_age, too_old)
+            print(f"{service}\t{replayed} replayed")
+            if too_old:
+                print(f"{service}\t{len(too_old)} left in the queue: their events occurred more "
+                      f"than KELISIM_RETENTION_PROCESSED_DAYS={days} days ago, so their "
+                      f"processed-event ids may be pruned and a replay could repeat them",
+                      file=sys.stderr)
     return 0

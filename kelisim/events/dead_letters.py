@@ -1,4 +1,6 @@
 """Dead-lettered events: count them, look at them, replay them to the queue they failed in."""
+from datetime import datetime, timezone
+
 from amqp.exceptions import NotFound
 from kombu import Connection, Exchange
 from kombu.entity import PERSISTENT_DELIVERY_MODE
@@ -54,10 +56,14 @@ def peek(amqp_uri, service, limit=20):
     return seen
 
 
-def replay(amqp_uri, service, limit=None):
+def replay(amqp_uri, service, limit=None, max_age_seconds=None, too_old=None):
     """Send dead letters back to the queue they failed in, with a fresh retry budget.
 
-    Each is acked only after the broker confirmed the republished copy.
+    Each is acked only after the broker confirmed the republished copy. With
+    ``max_age_seconds``, an event whose ``occurred_at`` is older stays in the dead-letter
+    queue (its consumers' processed-event ids may have been pruned, so replaying it could
+    repeat its effects); its body is appended to ``too_old`` when a list is given.
+    Returns how many were replayed.
     """
     replayed = 0
     with Connection(amqp_uri, transport_options={"confirm_publish": True}) as conn:
@@ -69,6 +75,10 @@ def replay(amqp_uri, service, limit=None):
             message = queue.get(no_ack=False, accept=["json"])
             if message is None:
                 break
+            if max_age_seconds is not None and _age(message.payload) > max_age_seconds:
+                if too_old is not None:
+                    too_old.append(message.payload)
+                continue  # held unacked until the channel closes, then back in the queue
             headers = dict(message.headers or {})
             target = headers.pop(topology.QUEUE_HEADER, None)
             if target is None:
@@ -81,4 +91,19 @@ def replay(amqp_uri, service, limit=None):
                              headers=headers, delivery_mode=PERSISTENT_DELIVERY_MODE)
             message.ack()
             replayed += 1
+        channel.close()
     return replayed
+
+
+def _age(body):
+    """Seconds since the event in ``body`` occurred; 0 when it names no ``occurred_at``."""
+    occurred = body.get("occurred_at") if isinstance(body, dict) else None
+    if not occurred:
+        return 0
+    try:
+        moment = datetime.fromisoformat(str(occurred).replace("Z", "+00:00"))
+    except ValueError:
+        return 0
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return (datetime.now(timezone.utc) - moment).total_seconds()

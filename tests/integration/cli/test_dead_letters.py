@@ -49,3 +49,29 @@ def test_cli_counts_per_service(amqp_uri, monkeypatch, capsys):
     _dead_letter(amqp_uri, "reports", {"n": 1}, "nowhere")
     assert main(["dlq", "count", "--service", "reports", "--service", "projects"]) == 0
     assert capsys.readouterr().out.splitlines() == ["reports\t1", "projects\t0"]
+
+
+def test_replay_leaves_events_older_than_the_processed_id_retention(amqp_uri, monkeypatch,
+                                                                   capsys):
+    from datetime import datetime, timedelta, timezone
+
+    target = Queue("evt-test-old", exchange=Exchange("", type="direct"), routing_key="evt-test-old")
+    with Connection(amqp_uri) as conn:
+        target(conn.channel()).declare()
+    now = datetime.now(timezone.utc)
+    for n, days in ((1, 40), (2, 1), (3, 31)):
+        _dead_letter(amqp_uri, "projects",
+                     {"id": f"e{n}", "occurred_at": (now - timedelta(days=days)).isoformat()},
+                     "evt-test-old")
+    monkeypatch.setenv("KELISIM_AMQP_URI", amqp_uri)
+    monkeypatch.setenv("KELISIM_RETENTION_PROCESSED_DAYS", "30")
+
+    assert main(["dlq", "replay", "--service", "projects"]) == 0
+
+    out = capsys.readouterr()
+    assert out.out.splitlines() == ["projects\t1 replayed"]
+    assert "2 left in the queue" in out.err and "KELISIM_RETENTION_PROCESSED_DAYS=30" in out.err
+    assert [body["id"] for _, body in dead_letters.peek(amqp_uri, "projects")] == ["e1", "e3"]
+    with Connection(amqp_uri) as conn:
+        message = target(conn.channel()).get(no_ack=True, accept=["json"])
+    assert message.payload["id"] == "e2"
