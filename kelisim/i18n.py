@@ -80,6 +80,8 @@ class Msg:
 def _param(value, lang):
     if as_message(value) is not None or _is_name(value):
         return translate(value, lang)
+    if isinstance(value, date):  # datetime too
+        return format_date(value, lang)
     return value
 
 
@@ -104,7 +106,9 @@ def N_(msgid):
 def _plain(value):
     if isinstance(value, Msg):
         return value.to_dict()
-    if isinstance(value, (date, datetime, Decimal)):
+    if isinstance(value, date):  # dates read dd.mm.yyyy in every language
+        return format_date(value)
+    if isinstance(value, Decimal):
         return str(value)
     return value
 
