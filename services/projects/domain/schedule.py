@@ -200,6 +200,17 @@ class Graph:
         last = max((n for n in nodes if n.due is not None), key=lambda n: n.due)
         return start, last.due, last.id
 
+    def earliest_start(self, task_id, calendar):
+        """The first working day the predecessors of ``task_id`` and of its ancestors
+        allow a task at that place to start (None if nothing constrains it). Used to place
+        a new child of ``task_id``: a phase's predecessors hold each of its tasks."""
+        best = None
+        for pred, lag in self.constraints(task_id):
+            candidate = calendar.successor_start(self.nodes[pred].finish(), lag)
+            if best is None or candidate > best:
+                best = candidate
+        return best
+
     def _soonest(self, node, calendar):
         best, via = None, None
         for pred, lag in self.constraints(node.id):

@@ -6,7 +6,7 @@ from kelisim.i18n import _
 from kelisim.schemas import load
 from services.projects import schemas
 from services.projects.domain.model import APPROVAL_MILESTONE, Assignment, Task, check_raci
-from services.projects.domain.schedule import place
+from services.projects.domain.schedule import FIXED_STATUSES, place
 from services.projects.service_layer import scheduling
 from services.projects.service_layer.common import (
     changes_of, plan_or_404, record, regions_of, task_or_404, today, within_calendar,
@@ -128,6 +128,15 @@ def create_task(uow, plan_id, data):
             start, due, duration = place(
                 calendar, kind=data["kind"], scheduling=data["scheduling"],
                 start=data["start_date"], due=data["due_date"], duration=data["duration"])
+        if parent is not None and data["scheduling"] == "auto":
+            # a phase's predecessors hold each of its tasks, a new one included
+            graph, _rows = scheduling.load_graph(repo, plan.project_code, plan.year)
+            with within_calendar("parent_id"):
+                earliest = graph.earliest_start(parent.id, calendar)
+                if earliest is not None:
+                    start = earliest
+                    due = start if data["kind"] == "milestone" \
+                        else calendar.finish(start, duration)
         task = Task(plan_id=plan.id, project_code=plan.project_code, year=plan.year,
                     region_code=plan.region_code, parent_id=data["parent_id"],
                     kind=data["kind"], title=data["title"], title_kk=data["title_kk"],
@@ -196,7 +205,7 @@ def update_task(uow, task_id, data):
         start, due, duration = (task.start_date, task.due_date, task.duration) if parent \
             else _new_dates(task, data, calendar)
         if "start_date" in data and start != task.start_date and task.scheduling == "auto" \
-                and data.get("scheduling", "auto") == "auto" and repo.predecessors([task.id]):
+                and data.get("scheduling", "auto") == "auto" and _held(repo, task):
             raise Invalid(_("an automatically scheduled task starts when its predecessors allow"),
                           {"start_date": _("set scheduling to manual to fix the start date")})
         slipped = due > task.due_date
@@ -231,7 +240,10 @@ def update_task(uow, task_id, data):
                     task.project_code, rows[task.id], before["start_date"], before["due_date"],
                     start, due, task.id, [task.id], reason,
                     scheduling.responsible_of(repo, [task.id]).get(task.id, [])))
-            if "scheduling" in changes and task.scheduling == "auto":
+            reopened = before["status"] in FIXED_STATUSES and task.is_open
+            if task.scheduling == "auto" and ("scheduling" in changes or reopened):
+                # turned automatic, or open again after done/cancelled: it starts when its
+                # predecessors allow, like the tasks it holds
                 only = graph.closure({task.id})
                 moves = scheduling.propagate(uow, graph, rows, task.project_code, calendar,
                                              cause=task.id, reason=reason, only=only,
@@ -243,6 +255,16 @@ def update_task(uow, task_id, data):
         uow.session.expire_all()
         return {"task": dump_task(repo, repo.task(task.id)),
                 "rescheduled": scheduling.describe(moves)}
+
+
+def _held(repo, task):
+    """Whether predecessors fix the start of ``task``: its own, or those of a phase (or
+    parent task) above it, which hold each task under it."""
+    ids, parent_id = [task.id], task.parent_id
+    while parent_id is not None:
+        ids.append(parent_id)
+        parent_id = repo.task(parent_id).parent_id
+    return bool(repo.predecessors(ids))
 
 
 def _new_dates(task, data, calendar):

@@ -1,0 +1,88 @@
+"""Review of issue 12.3 and 10.2: every change leaves the stored schedule equal to what the
+rescheduler computes from the stored graph, also for tasks under a phase whose
+predecessors hold them, and for a task that comes back from done."""
+from datetime import date
+
+import pytest
+
+from kelisim.errors import Invalid
+from services.projects.domain.schedule import Graph
+from services.projects.service_layer import dependencies, scheduling, tasks
+from services.projects.service_layer.common import work_calendar
+
+from tests.unit.projects.conftest import COORDINATOR
+from tests.unit.projects.test_tasks import by_key
+
+
+def day(text):
+    return date.fromisoformat(text)
+
+
+def unsettled(uow, project_code="mediation", year=2026):
+    """Moves the rescheduler would still make on the stored graph (none when consistent)."""
+    with uow() as unit:
+        graph, _rows = scheduling.load_graph(unit.repo, project_code, year)
+        return graph.reschedule(work_calendar(), only=set(graph.nodes))
+
+
+@pytest.fixture
+def held_phase(rolled_out, uow):
+    """KZ-61's promo phase made to follow train.q3 with a lag of 2: the day its tasks may
+    start at the earliest, and the tasks."""
+    region = by_key(uow, "KZ-61")
+    dependencies.add_dependency(uow(COORDINATOR), region["promo"]["id"], {
+        "predecessor_id": region["train.q3"]["id"], "lag": 2})
+    earliest = work_calendar().successor_start(day(region["train.q3"]["due_date"]), 2)
+    assert unsettled(uow) == []
+    return earliest, by_key(uow, "KZ-61")
+
+
+def test_a_task_added_under_a_held_phase_starts_when_the_phase_may(held_phase, uow):
+    earliest, region = held_phase
+    phase = region["promo"]
+    made = tasks.create_task(uow(COORDINATOR), phase["plan_id"], {
+        "title": "Флешмоб", "start_date": "2026-02-02", "duration": 3,
+        "parent_id": phase["id"]})
+    assert day(made["start_date"]) == earliest
+    assert day(made["due_date"]) == work_calendar().finish(earliest, 3)
+    assert by_key(uow, "KZ-61")["promo"]["start_date"] == earliest.isoformat()
+    milestone = tasks.create_task(uow(COORDINATOR), phase["plan_id"], {
+        "title": "Итог", "kind": "milestone", "start_date": "2026-02-02",
+        "parent_id": phase["id"]})
+    assert day(milestone["start_date"]) == day(milestone["due_date"]) == earliest
+    manual = tasks.create_task(uow(COORDINATOR), phase["plan_id"], {  # keeps its dates
+        "title": "Вне графика", "start_date": "2026-12-01", "duration": 2,
+        "scheduling": "manual", "parent_id": phase["id"]})
+    assert manual["start_date"] == "2026-12-01"
+    assert unsettled(uow) == []
+
+
+def test_a_task_under_a_held_phase_cannot_be_dated_before_it(held_phase, uow):
+    earliest, region = held_phase
+    phase = region["promo"]
+    made = tasks.create_task(uow(COORDINATOR), phase["plan_id"], {  # no own predecessor
+        "title": "Флешмоб", "start_date": earliest.isoformat(), "duration": 3,
+        "parent_id": phase["id"]})
+    assert day(made["start_date"]) == earliest
+    with pytest.raises(Invalid) as refused:
+        tasks.update_task(uow(COORDINATOR), made["id"], {
+            "version": made["version"], "start_date": "2026-02-02"})
+    assert set(refused.value.errors) == {"start_date"}
+    assert tasks.get_task(uow(), made["id"]) == made
+    assert unsettled(uow) == []
+
+
+def test_a_task_reopened_after_done_follows_its_predecessors_again(rolled_out, uow):
+    region = by_key(uow, "KZ-61")
+    youth, plan = region["promo.youth"], region["promo.plan"]
+    done = tasks.update_task(uow(COORDINATOR), youth["id"], {
+        "version": youth["version"], "status": "done"})["task"]
+    tasks.update_task(uow(COORDINATOR), plan["id"], {
+        "version": plan["version"], "due_date": "2026-03-02", "reason": "the studio is late"})
+    assert by_key(uow, "KZ-61")["promo.youth"]["start_date"] == youth["start_date"]  # done
+    reopened = tasks.update_task(uow(COORDINATOR), youth["id"], {
+        "version": done["version"], "status": "in_progress", "progress": 50})
+    assert day(reopened["task"]["start_date"]) == work_calendar().successor_start(
+        day("2026-03-02"))
+    assert youth["id"] in {m["task_id"] for m in reopened["rescheduled"]}
+    assert unsettled(uow) == []
