@@ -1,4 +1,5 @@
 """The catalogues are whole (every text in kk, ru and en) and the formats are the reader's."""
+import ast
 import re
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -114,3 +115,48 @@ def test_dates_amounts_and_periods_in_the_reader_language():
     assert i18n.format_period("2026-Q3", "kk") == "2026 ж. \u0406\u0406\u0406 тоқсан"  # CLDR
     assert i18n.format_period("2026-03", "ru") == "март 2026 г."
     assert i18n.format_period("2026-Q3", "en") == "3rd quarter 2026"
+
+
+def _error_names():
+    import gateway.http.errors  # noqa: F401  (registers the gateway's own errors)
+    import kelisim.workdays.calendar  # noqa: F401
+    from kelisim.errors import KelisimError
+
+    found, todo = set(), [KelisimError]
+    while todo:
+        cls = todo.pop()
+        found.add(cls.__name__)
+        todo.extend(cls.__subclasses__())
+    return found
+
+
+def _english_only(node):
+    """A text written as a plain or f-string literal (not a catalogue message)."""
+    return isinstance(node, ast.JoinedStr) or (isinstance(node, ast.Constant)
+                                               and isinstance(node.value, str) and node.value)
+
+
+def test_no_problem_text_is_a_literal_outside_the_catalogue():
+    """Every detail and field message raised to a client is a _() text: a literal would
+    reach a Kazakh or Russian reader in English."""
+    names, found = _error_names(), []
+    for package in ("kelisim", "services", "gateway"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            tree = ast.parse(path.read_text(), str(path))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Assign) and any(
+                        isinstance(t, ast.Subscript) and getattr(t.value, "id", None) == "errors"
+                        for t in node.targets) and _english_only(node.value):
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+                if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):
+                    continue
+                func = node.exc.func
+                name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+                if name not in names:
+                    continue
+                texts = list(node.exc.args[:1])
+                if len(node.exc.args) > 1 and isinstance(node.exc.args[1], ast.Dict):
+                    texts += node.exc.args[1].values
+                found += [f"{path.relative_to(ROOT)}:{node.lineno}" for text in texts
+                          if _english_only(text)]
+    assert not found, f"wrap these in _(): {found}"
