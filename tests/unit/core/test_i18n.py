@@ -160,3 +160,16 @@ def test_no_problem_text_is_a_literal_outside_the_catalogue():
                 found += [f"{path.relative_to(ROOT)}:{node.lineno}" for text in texts
                           if _english_only(text)]
     assert not found, f"wrap these in _(): {found}"
+
+
+def test_every_problem_title_reads_in_kazakh_and_russian():
+    import gateway.http.errors  # noqa: F401
+    from kelisim.errors import KelisimError
+
+    todo, untranslated = [KelisimError], []
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if translate(cls.title, "kk") == cls.title or translate(cls.title, "ru") == cls.title:
+            untranslated.append(cls.__name__)
+    assert not untranslated
