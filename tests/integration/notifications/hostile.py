@@ -244,3 +244,21 @@ class DripSmtpServer(Peer):
                 return
             conn.sendall(bytes([byte]))
             time.sleep(self.interval)
+
+
+class DripTlsHandshake(Peer):
+    """Answers a TLS client's hello with the header of a 16 KiB handshake record, then one
+    byte of it every ``interval`` seconds (``duration`` at most): no single read of the
+    handshake ever times out."""
+
+    def __init__(self, interval=0.3, duration=15.0):
+        self.interval, self.duration = interval, duration
+        super().__init__()
+
+    def handle(self, conn):
+        conn.recv(65536)  # the ClientHello
+        conn.sendall(b"\x16\x03\x03\x40\x00")
+        ends = time.monotonic() + self.duration
+        while time.monotonic() < ends and not self.closed:
+            conn.sendall(b"\x00")
+            time.sleep(self.interval)

@@ -10,7 +10,8 @@ import pytest
 from services.notifications.adapters.channels import DeliveryFailed, Message, WebhookChannel
 from services.notifications.domain.destinations import DestinationPolicy
 from services.notifications.service_layer import webhooks
-from tests.integration.notifications.hostile import DripReceiver, HugeReceiver, TlsReceiver
+from tests.integration.notifications.hostile import (
+    DripReceiver, DripTlsHandshake, HugeReceiver, TlsReceiver)
 
 LOOPBACK = DestinationPolicy.parse(["127.0.0.1/32", "::1/128"])  # localhost may be both
 
@@ -42,6 +43,18 @@ def test_a_receiver_dripping_its_headers_is_cut_off_at_the_deadline():
     assert isinstance(outcome, DeliveryFailed) and not outcome.permanent
     assert outcome.error == "no complete answer within 1 s"
     assert len(peer.requests) == 1
+
+
+def test_a_receiver_dripping_its_tls_handshake_is_cut_off_at_the_deadline():
+    peer = DripTlsHandshake(interval=0.3, duration=10)
+    try:
+        outcome, took = deliver(f"https://hooks.kgu61.example.kz:{peer.port}/hooks",
+                                timeout=1.0, resolver=lambda host, p: ["127.0.0.1"])
+    finally:
+        peer.close()
+    assert took < 1.8, f"held for {took:.1f} s"
+    assert isinstance(outcome, DeliveryFailed)
+    assert outcome.error == "no complete answer within 1 s"
 
 
 def test_a_receiver_dripping_its_body_holds_a_worker_no_longer_than_the_deadline():

@@ -6,7 +6,8 @@ import time
 from services.notifications.adapters.channels import DeliveryFailed, EmailChannel, Message
 from services.notifications.domain.templates import render
 from services.notifications.settings import SmtpSettings
-from tests.integration.notifications.hostile import DripSmtpServer, SilentSmtpServer
+from tests.integration.notifications.hostile import (
+    DripSmtpServer, DripTlsHandshake, SilentSmtpServer)
 
 
 def message():
@@ -19,8 +20,8 @@ def message():
 
 
 def send(port, **settings):
-    channel = EmailChannel(SmtpSettings(host="127.0.0.1", port=port, security="none",
-                                        **settings))
+    settings.setdefault("security", "none")
+    channel = EmailChannel(SmtpSettings(host="127.0.0.1", port=port, **settings))
     started = time.monotonic()
     try:
         outcome = channel.deliver(message())
@@ -37,6 +38,16 @@ def test_an_smtp_server_dripping_its_replies_is_cut_off_at_the_deadline():
         server.close()
     assert took < 3.0, f"held for {took:.1f} s"
     assert isinstance(outcome, DeliveryFailed) and not outcome.maybe_delivered
+    assert outcome.error == "no complete SMTP exchange within 2 s"
+
+
+def test_an_smtp_server_dripping_its_tls_handshake_is_cut_off_at_the_deadline():
+    server = DripTlsHandshake(interval=0.3, duration=10)
+    try:
+        outcome, took = send(server.port, security="tls", timeout=1.0, deadline=2.0)
+    finally:
+        server.close()
+    assert took < 3.0, f"held for {took:.1f} s"
     assert outcome.error == "no complete SMTP exchange within 2 s"
 
 

@@ -13,7 +13,7 @@ from email.mime.text import MIMEText
 from email.utils import formatdate
 
 from services.notifications.adapters.channels.base import Channel, DeliveryFailed
-from services.notifications.adapters.channels.deadline import Watchdog
+from services.notifications.adapters.channels.deadline import RawFd, Watchdog, cut
 from services.notifications.domain.templates import batch_subject, digest_subject
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
@@ -77,11 +77,18 @@ class _Tracked:
             self.message_sent = True
 
 
-class _SMTP(_Tracked, smtplib.SMTP):
+class _Raw(RawFd, smtplib.SMTP):
+    """Keeps the TCP socket's descriptor (before an implicit TLS handshake)."""
+
+    def _get_socket(self, host, port, timeout):
+        return self._remember(super()._get_socket(host, port, timeout))
+
+
+class _SMTP(_Tracked, _Raw):
     pass
 
 
-class _SMTP_SSL(_Tracked, smtplib.SMTP_SSL):
+class _SMTP_SSL(_Tracked, smtplib.SMTP_SSL, _Raw):
     pass
 
 
@@ -117,7 +124,7 @@ class EmailChannel(Channel):
         the settings' ``deadline`` (seconds), each read by their ``timeout``."""
         mail = compose(message, self.settings.sender)
         smtp = self._client()
-        watchdog = Watchdog(lambda: smtp.sock, self.settings.deadline)
+        watchdog = Watchdog(lambda: cut(smtp.raw_fd), self.settings.deadline)
         try:
             try:
                 self._open(smtp)

@@ -20,7 +20,7 @@ import certifi
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.exceptions import HTTPError
 
-from services.notifications.adapters.channels.deadline import Watchdog
+from services.notifications.adapters.channels.deadline import RawFd, Watchdog, cut
 from services.notifications.domain.destinations import Unresolvable, allowed_addresses
 
 CHUNK = 16384
@@ -47,29 +47,47 @@ def resolve(host, port):
     return seen
 
 
+class _HTTP(RawFd, HTTPConnection):
+    def _new_conn(self):
+        return self._remember(super()._new_conn())
+
+
+class _HTTPS(RawFd, HTTPSConnection):
+    def _new_conn(self):
+        return self._remember(super()._new_conn())
+
+
 def _connection(destination, ip, timeout, ca_file):
     if destination.scheme == "https":
         # the stdlib's default context (TLS 1.2+, the name checked against the certificate)
         context = ssl.create_default_context(cafile=ca_file or certifi.where())
-        return HTTPSConnection(ip, destination.port, timeout=timeout,
-                               server_hostname=destination.host, ssl_context=context)
-    return HTTPConnection(ip, destination.port, timeout=timeout)
+        return _HTTPS(ip, destination.port, timeout=timeout,
+                      server_hostname=destination.host, ssl_context=context)
+    return _HTTP(ip, destination.port, timeout=timeout)
 
 
 def _connect(destination, addresses, deadline_at, ca_file):
+    """A connection to the first of ``addresses`` that answers, the TLS handshake done,
+    all within the deadline (a watchdog cuts a handshake that drips)."""
     last = None
     for ip in addresses:
         remaining = deadline_at - time.monotonic()
         if remaining <= 0:
             break
         conn = _connection(destination, ip, remaining, ca_file)
+        watchdog = Watchdog(lambda: cut(conn.raw_fd), remaining)
         try:
             conn.connect()
             return conn
         except (OSError, HTTPError, http.client.HTTPException) as exc:
-            conn.close()
             last = exc
-    raise SendError(describe(last) if last else "timed out while connecting")
+            if watchdog.fired:
+                conn.close()
+                break
+            conn.close()
+        finally:
+            watchdog.cancel()
+    raise SendError(describe(last) if last else "no connection within the deadline")
 
 
 def post(url, body, headers, policy, *, deadline=10.0, max_response_bytes=65536,
@@ -86,8 +104,13 @@ def post(url, body, headers, policy, *, deadline=10.0, max_response_bytes=65536,
         destination, addresses = allowed_addresses(url, policy, resolver)
     except Unresolvable as exc:
         raise SendError(str(exc)) from None
-    conn = _connect(destination, addresses, deadline_at, ca_file)
-    watchdog = Watchdog(lambda: conn.sock, deadline_at - time.monotonic())
+    try:
+        conn = _connect(destination, addresses, deadline_at, ca_file)
+    except SendError:
+        if time.monotonic() >= deadline_at:
+            raise SendError(f"no complete answer within {deadline:g} s") from None
+        raise
+    watchdog = Watchdog(lambda: cut(conn.raw_fd), deadline_at - time.monotonic())
     try:
         conn.request("POST", destination.path, body=body,
                      headers=dict(headers, Host=destination.host_header),
