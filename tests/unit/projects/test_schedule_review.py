@@ -86,3 +86,24 @@ def test_a_task_reopened_after_done_follows_its_predecessors_again(rolled_out, u
         day("2026-03-02"))
     assert youth["id"] in {m["task_id"] for m in reopened["rescheduled"]}
     assert unsettled(uow) == []
+
+
+# 11.2 no error message describes a record its caller cannot read
+def test_a_kgu_learns_nothing_of_another_regions_assignee(rolled_out, uow, registry, sessions):
+    from services.projects.service_layer import assignments
+
+    task = by_key(uow, "KZ-61")["promo.youth"]
+    answers = {}
+    for assignee_id in (102, 99_999):  # Almaty's mediation council; no structure at all
+        with pytest.raises(Invalid) as refused:
+            assignments.add_assignment(uow(COORDINATOR), registry, task["id"], {
+                "role": "C", "kind": "structure", "id": assignee_id})
+        answers[assignee_id] = (str(refused.value), refused.value.errors)
+    assert "KZ-75" not in str(answers[102])
+    assert answers[102][0] == answers[99_999][0]
+    assert answers[102][1] == {"id": "no structure 102"}
+    with pytest.raises(Invalid) as told:  # the RGU, who reads every region, is told why
+        assignments.add_assignment(uow(), registry, task["id"], {
+            "role": "C", "kind": "structure", "id": 102})
+    assert "KZ-75" in str(told.value.errors)
+    assert by_key(uow, "KZ-61")["promo.youth"] == task
