@@ -1,7 +1,7 @@
 """The gateway's own contract: what it adds to the services' schemas (problems, health, audit)."""
 from marshmallow import Schema, fields, validate
 
-from kelisim.schemas import REGION_CODE, PageQuery, QuerySchema
+from kelisim.schemas import REGION_CODE, QuerySchema, page_of
 
 
 class ProblemSchema(Schema):
@@ -33,14 +33,9 @@ class StatisticsQuery(QuerySchema):
     region = fields.Str(validate=REGION_CODE)
 
 
-class AuditQuery(PageQuery):
-    entity = fields.Str(validate=validate.Length(min=1, max=60))
-    entity_id = fields.Str(validate=validate.Length(min=1, max=64))
-    region = fields.Str(validate=REGION_CODE)
-
-
 class AuditEntrySchema(Schema):
-    id = fields.Int()
+    id = fields.Int(metadata={"description": "unique within its service"})
+    service = fields.Str(metadata={"description": "registry, projects, reports, notifications"})
     occurred_at = fields.DateTime()
     actor_id = fields.Str()
     actor_role = fields.Str()
@@ -51,6 +46,12 @@ class AuditEntrySchema(Schema):
     region_code = fields.Str(allow_none=True)
     before = fields.Dict(allow_none=True)
     after = fields.Dict(allow_none=True)
+    reason = fields.Str(allow_none=True, metadata={"description": "why, where one was given"})
+
+
+class AuditPageSchema(page_of(AuditEntrySchema)):
+    unavailable = fields.List(fields.Str(), metadata={
+        "description": "services that did not answer: their entries are missing"})
 
 
 class CalendarQuery(QuerySchema):

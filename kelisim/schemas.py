@@ -1,6 +1,6 @@
 """Marshmallow helpers shared by every service's contract."""
 from marshmallow import (
-    EXCLUDE, RAISE, Schema, ValidationError, fields, post_load, pre_load, validate)
+    RAISE, Schema, ValidationError, fields, post_load, pre_load, validate)
 
 from kelisim.errors import Invalid
 from kelisim.i18n import Msg, N_, _, recognise
@@ -97,11 +97,58 @@ class StrictSchema(_StorableInput, Schema):
         unknown = RAISE
 
 
+UNKNOWN_PARAMETER = "unknown query parameter"
+
+
 class QuerySchema(_StorableInput, Schema):
-    """Query-string schema: unknown parameters are ignored."""
+    """Query-string schema: an unknown parameter is an error naming it (422), so a client
+    never believes it filtered by something that was silently dropped."""
+
+    error_messages = {"unknown": UNKNOWN_PARAMETER}
 
     class Meta:
-        unknown = EXCLUDE
+        unknown = RAISE
+
+
+class SortField(fields.Field):
+    """``sort=due_date,-title``: comma-separated names from a fixed list, ``-`` for
+    descending. Loads as ``[(name, descending)]``; an unknown name is an error."""
+
+    def __init__(self, allowed, **kwargs):
+        self.allowed = tuple(allowed)
+        metadata = kwargs.pop("metadata", {})
+        metadata.setdefault("description", "comma-separated, '-' for descending; one of: "
+                            + ", ".join(self.allowed))
+        metadata.setdefault("example", ",".join(self.allowed[:2]))
+        super().__init__(metadata={"type": "string", **metadata}, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or not value.strip():
+            raise ValidationError("a comma-separated list of field names")
+        keys, seen = [], set()
+        for part in value.split(","):
+            part = part.strip()
+            name, descending = (part[1:], True) if part.startswith("-") else (part, False)
+            if name not in self.allowed:
+                raise ValidationError(f"cannot sort by {name!r}; one of: "
+                                      + ", ".join(self.allowed))
+            if name in seen:
+                raise ValidationError(f"{name!r} is named twice")
+            seen.add(name)
+            keys.append((name, descending))
+        return keys
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return ",".join(("-" if descending else "") + name for name, descending in value)
+
+
+def text_search(**kwargs):
+    """``q``: a case-insensitive substring of a name, in Kazakh or Russian (Cyrillic)."""
+    metadata = {"description": "case-insensitive text in the name (Kazakh or Russian)"}
+    metadata.update(kwargs.pop("metadata", {}))
+    return fields.Str(validate=validate.Length(1, 200), metadata=metadata, **kwargs)
 
 
 class PageQuery(QuerySchema):

@@ -15,7 +15,7 @@ class NotificationsRoutes:
     @route("GET", f"{API}/inbox", summary="List the caller's inbox, newest first, a page at a time",
            tag="inbox", query=schemas.InboxQuery, response=schemas.InboxPageSchema)
     def list_inbox(self, req):
-        return self.notifications.list_inbox(_query(req))
+        return self.notifications.list_inbox(req.params)
 
     @route("POST", f"{API}/inbox/<int:item_id>/read", summary="Mark an inbox item read",
            tag="inbox", response=schemas.InboxItemSchema)
@@ -31,13 +31,13 @@ class NotificationsRoutes:
     @route("POST", f"{API}/inbox/read-all", summary="Mark every unread item of the inbox read",
            tag="inbox", query=schemas.InboxTarget, response=schemas.MarkedSchema)
     def mark_all_read(self, req):
-        return self.notifications.mark_all_read(_query(req))
+        return self.notifications.mark_all_read(req.params)
 
     # webhooks
     @route("GET", f"{API}/webhooks", summary="List webhooks", tag="webhooks",
            query=schemas.WebhookQuery, response=schemas.WebhookSchema, many=True)
     def list_webhooks(self, req):
-        return self.notifications.list_webhooks(_query(req))
+        return self.notifications.list_webhooks(req.params)
 
     @route("POST", f"{API}/webhooks",
            summary="Register a webhook for chosen event types (the secret is shown once)",
@@ -62,14 +62,14 @@ class NotificationsRoutes:
            summary="The delivery log: each delivery with every attempt", tag="webhooks",
            query=schemas.DeliveryQuery, response=schemas.DeliveryPageSchema)
     def list_deliveries(self, req):
-        return self.notifications.list_deliveries(_query(req))
+        return self.notifications.list_deliveries(req.params)
 
     # preferences
     @route("GET", f"{API}/preferences",
            summary="Channels and frequency per event type of an org unit or a person",
            tag="preferences", query=schemas.PreferenceQuery, response=schemas.PreferencesSchema)
     def get_preferences(self, req):
-        return self.notifications.get_preferences(_query(req))
+        return self.notifications.get_preferences(req.params)
 
     @route("GET", f"{API}/preferences/language",
            summary="The language an org unit or a person reads e-mails in (kk by default)",
@@ -93,10 +93,5 @@ class NotificationsRoutes:
            summary="Forget a preference (the org unit's or the default applies again)",
            tag="preferences", query=schemas.PreferenceQuery, response=schemas.PreferenceSchema)
     def reset_preference(self, req, event_type):
-        return self.notifications.reset_preference(event_type, _query(req))
+        return self.notifications.reset_preference(event_type, req.params)
 
-
-def _query(req):
-    """The validated query, as the service takes it (it validates again): JSON-safe values."""
-    return {name: value.isoformat() if hasattr(value, "isoformat") else value
-            for name, value in req.query.items()}

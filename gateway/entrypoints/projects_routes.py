@@ -53,14 +53,14 @@ class ProjectsRoutes:
            summary="Progress, variances, earned value, risk heat map, overdue per region",
            tag="projects", query=schemas.SummaryQuery, response=schemas.SummarySchema)
     def project_summary(self, req, code):
-        return self.projects.project_summary(code, _plain(req.query))
+        return self.projects.project_summary(code, req.params)
 
     @route("GET", f"{API}/programme/summary",
            summary="Progress, earned value, risk heat map, overdue per region: per project "
                    "and for the whole programme", tag="projects",
            query=schemas.ProgrammeSummaryQuery, response=schemas.ProgrammeSummarySchema)
     def programme_summary(self, req):
-        return self.projects.programme_summary(_plain(req.query))
+        return self.projects.programme_summary(req.params)
 
     @route("GET", f"{API}/calendar",
            summary="A year's days off and working weekends in Kazakhstan, named in kk/ru/en",
@@ -95,14 +95,14 @@ class ProjectsRoutes:
            summary="Who changed an indicator's targets and actuals, when and why",
            tag="projects", query=schemas.HistoryQuery)
     def indicator_history(self, req, code):
-        return self.projects.indicator_history(code, req.http.args.to_dict())
+        return self.projects.indicator_history(code, req.params)
 
     # plans
     @route("GET", f"{API}/plans", cached=True,
            summary="List implementation plans, a page at a time",
            tag="plans", query=schemas.PlanQuery, response=schemas.PlanPageSchema)
     def list_plans(self, req):
-        return self.projects.list_plans(req.http.args.to_dict())
+        return self.projects.list_plans(req.params)
 
     @route("GET", f"{API}/plans/<int:plan_id>", cached=True,
            summary="Get an implementation plan",
@@ -120,7 +120,7 @@ class ProjectsRoutes:
            summary="Who changed what in a plan, when and why", tag="plans",
            query=schemas.HistoryQuery)
     def plan_history(self, req, plan_id):
-        return self.projects.plan_history(plan_id, req.http.args.to_dict())
+        return self.projects.plan_history(plan_id, req.params)
 
     @route("GET", f"{API}/plans/<int:plan_id>/baseline",
            summary="A plan's baseline (approved dates, durations, budget) beside its current "
@@ -152,7 +152,7 @@ class ProjectsRoutes:
            summary="List tasks, a page at a time", tag="tasks",
            query=schemas.TaskQuery, response=schemas.TaskPageSchema)
     def list_tasks(self, req):
-        return self.projects.list_tasks(req.http.args.to_dict())
+        return self.projects.list_tasks(req.params)
 
     @route("GET", f"{API}/tasks/<int:task_id>", cached=True,
            summary="Get a task", tag="tasks",
@@ -170,7 +170,7 @@ class ProjectsRoutes:
            summary="Who changed what in a task, when and why", tag="tasks",
            query=schemas.HistoryQuery)
     def task_history(self, req, task_id):
-        return self.projects.task_history(task_id, req.http.args.to_dict())
+        return self.projects.task_history(task_id, req.params)
 
     @route("POST", f"{API}/tasks/<int:task_id>/dependencies",
            summary="Make a task follow another (finish-to-start, lag in working days)",
@@ -229,7 +229,3 @@ class ProjectsRoutes:
     def update_risk(self, req, risk_id):
         return self.projects.update_risk(risk_id, req.body)
 
-
-def _plain(query):
-    """Validated query values as JSON-friendly values for RPC."""
-    return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in query.items()}

@@ -1,6 +1,8 @@
 """Routes of the structures registry (served by the registry service over RPC)."""
 from gateway import schemas as gateway_schemas
 from gateway.http import route
+from gateway.service_layer import audit
+from kelisim.audit import AuditQuery
 from services.registry import schemas
 
 API = "/api/v1"
@@ -36,7 +38,7 @@ class RegistryRoutes:
     @route("GET", f"{API}/org-units", summary="List org units", tag="org units",
            query=schemas.OrgUnitQuery, response=schemas.OrgUnitSchema, many=True)
     def list_org_units(self, req):
-        return self.registry.list_org_units(req.query)
+        return self.registry.list_org_units(req.params)
 
     @route("POST", f"{API}/org-units", summary="Create an org unit", tag="org units",
            body=schemas.OrgUnitCreateSchema, response=schemas.OrgUnitSchema, status=201)
@@ -58,7 +60,7 @@ class RegistryRoutes:
     @route("GET", f"{API}/structures", summary="List public structures, a page at a time",
            tag="structures", query=schemas.StructureQuery, response=schemas.StructurePageSchema)
     def list_structures(self, req):
-        return self.registry.list_structures(req.query)
+        return self.registry.list_structures(req.params)
 
     @route("POST", f"{API}/structures", summary="Create a public structure", tag="structures",
            body=schemas.StructureCreateSchema, response=schemas.StructureSchema, status=201)
@@ -80,7 +82,7 @@ class RegistryRoutes:
     @route("GET", f"{API}/people", summary="List responsible people", tag="people",
            query=schemas.PersonQuery, response=schemas.PersonSchema, many=True)
     def list_people(self, req):
-        return self.registry.list_people(req.query)
+        return self.registry.list_people(req.params)
 
     @route("POST", f"{API}/people", summary="Add a responsible person", tag="people",
            body=schemas.PersonCreateSchema, response=schemas.PersonSchema, status=201)
@@ -98,11 +100,11 @@ class RegistryRoutes:
     def update_person(self, req, person_id):
         return self.registry.update_person(person_id, req.body)
 
-    # registry: audit
-    @route("GET", f"{API}/audit", summary="Read the audit log of the registry", tag="audit",
-           query=gateway_schemas.AuditQuery, response=gateway_schemas.AuditEntrySchema, many=True,
+    # audit: every service's writes
+    @route("GET", f"{API}/audit",
+           summary="Read the audit log of every service's writes, newest first", tag="audit",
+           query=AuditQuery, response=gateway_schemas.AuditPageSchema,
            roles=("rgu_admin", "observer"))
     def audit_log(self, req):
-        q = req.query
-        return self.registry.audit_log(q.get("entity"), q.get("entity_id"), q.get("region"),
-                                       q["limit"], q["offset"])
+        return audit.merged_page({name: getattr(self, name) for name in audit.AUDITED},
+                                 req.params)

@@ -19,7 +19,7 @@ class ReportsRoutes:
            tag="reports", query=schemas.TemplateQuery, response=schemas.TemplateSchema,
            many=True)
     def list_report_templates(self, req):
-        return self.reports.list_templates(req.query)
+        return self.reports.list_templates(req.params)
 
     @route("POST", f"{API}/report-templates",
            summary="Create a report template, or the next version of its code", tag="reports",
@@ -37,7 +37,7 @@ class ReportsRoutes:
     @route("GET", f"{API}/reports", summary="List reports, a page at a time", tag="reports",
            query=schemas.ReportQuery, response=schemas.ReportPageSchema)
     def list_reports(self, req):
-        return self.reports.list_reports(req.query)
+        return self.reports.list_reports(req.params)
 
     @route("GET", f"{API}/reports/<int:report_id>", summary="Get a report", tag="reports",
            response=schemas.ReportSchema)
@@ -85,20 +85,20 @@ class ReportsRoutes:
            summary="Get reporting and on-time rates per region, template and period",
            tag="reports", query=schemas.RatesQuery, response=schemas.RatesSchema)
     def reporting_rates(self, req):
-        return self.reports.reporting_rates(req.query)
+        return self.reports.reporting_rates(req.params)
 
     @route("GET", f"{API}/rollups",
            summary="Roll up numeric fields (sum, avg, min, max) by region or base project",
            tag="reports", query=schemas.RollupQuery, response=schemas.RollupSchema)
     def rollups(self, req):
-        return self.reports.rollup(req.query)
+        return self.reports.rollup(req.params)
 
     @route("GET", f"{API}/rollups/export",
            summary="Export a roll-up as CSV (format=xlsx: an XLSX workbook)", tag="reports",
            query=schemas.ExportQuery, produces="text/csv")
     def export_rollup(self, req):
-        query = dict(req.query)
-        if "lang" not in req.http.args:  # the file reads in the caller's language
+        query = dict(req.params)  # as sent: the service's contract reads from/to so
+        if "lang" not in query:  # the file reads in the caller's language
             query["lang"] = language_of(req.http)
         exported = self.reports.export_rollup(query)
         return Response(base64.b64decode(exported["content"]),

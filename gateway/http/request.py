@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from werkzeug.wrappers import Request
 
 from gateway.http.errors import MalformedRequest, PayloadTooLarge, UnsupportedMediaType
+from kelisim.errors import Invalid
 from kelisim.i18n import _
-from kelisim.schemas import load
+from kelisim.schemas import UNKNOWN_PARAMETER, load
 
 DEFAULT_MAX_BYTES = 1_048_576
 BODY_ATTR = "body_bytes"
@@ -48,10 +49,15 @@ def parse_json(data):
 
 @dataclass
 class ApiRequest:
+    """``query`` is the validated query (typed values, attribute names) for the gateway's
+    own use; ``params`` is the same query as the client sent it, parameter names and
+    strings, which is what a service's contract loads: pass ``params`` on to services."""
+
     http: Request
     actor: dict = None
     query: dict = None
     body: object = None
+    params: dict = None
 
     @classmethod
     def parse(cls, request, spec, actor=None):
@@ -63,7 +69,14 @@ class ApiRequest:
                     _("send the body as application/json, not {value}",
                       value=request.mimetype or 'nothing'))
             body = parse_json(getattr(request, BODY_ATTR, b""))
-        query = load(spec.query(), request.args.to_dict()) if spec.query is not None else {}
+        params = request.args.to_dict()
+        if spec.query is not None:
+            query = load(spec.query(), params)
+        elif params:
+            raise Invalid("this route takes no query parameters",
+                          {name: UNKNOWN_PARAMETER for name in sorted(params)})
+        else:
+            query = {}
         if spec.body is not None:
             load(spec.body(), body)
-        return cls(http=request, actor=actor, query=query, body=body)
+        return cls(http=request, actor=actor, query=query, body=body, params=params)

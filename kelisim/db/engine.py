@@ -4,6 +4,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from kelisim.db.search import register_sqlite_functions
+
 
 def _green_psycopg():
     """Make psycopg2 cooperative when running under eventlet's monkey patching."""
@@ -23,6 +25,7 @@ def _sqlite_pragmas(dbapi_connection, _record):
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+    register_sqlite_functions(dbapi_connection)
 
 
 def make_engine(url, **kwargs):

@@ -97,6 +97,26 @@ class UnitOfWork:
             event_id=event_id, consumer=consumer, processed_at=utcnow()))
         return True
 
+    def audit_page(self, *, entity=None, entity_id=None, region=None, actor=None, limit=100,
+                   offset=0):
+        """``(entries, total)`` of the audit log filtered so, newest first."""
+        query = sa.select(_AUDIT)
+        if entity:
+            query = query.where(_AUDIT.c.entity == entity)
+        if entity_id is not None:
+            query = query.where(_AUDIT.c.entity_id == str(entity_id))
+        if region:
+            query = query.where(_AUDIT.c.region_code == region)
+        if actor:
+            query = query.where(_AUDIT.c.actor_id == actor)
+        total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+        page = query.order_by(_AUDIT.c.occurred_at.desc(), _AUDIT.c.id.desc())
+        rows = [dict(row._mapping) for row in
+                self.session.execute(page.limit(limit).offset(offset))]
+        for row in rows:
+            row["occurred_at"] = row["occurred_at"].isoformat()
+        return rows, total
+
     def audit_entries(self, *, entity=None, entity_id=None, region=None, limit=100, offset=0):
         query = sa.select(_AUDIT).order_by(_AUDIT.c.id.desc()).limit(limit).offset(offset)
         if entity:

@@ -5,7 +5,8 @@ from datetime import date
 from marshmallow import Schema, fields, validate, validates_schema, ValidationError
 
 from kelisim.i18n import N_, _
-from kelisim.schemas import REGION_CODE, PageQuery, QuerySchema, StrictSchema, page_of
+from kelisim.schemas import (
+    REGION_CODE, PageQuery, QuerySchema, SortField, StrictSchema, page_of, text_search)
 from services.projects.domain.model import (
     ASSIGNEE_KINDS, MAX_LAG, PLAN_STATUSES, RACI_ROLES, SCHEDULING_MODES, TASK_KINDS,
     TASK_STATUSES)
@@ -22,6 +23,7 @@ WORKING_DATE = validate.Range(date(2020, 1, 1), date(2040, 12, 31),
                               error=N_("must be within the working calendar, 2020 to 2040"))
 LAG = validate.Range(0, MAX_LAG, error=N_("from 0 to {max} working days"))
 SCALE = validate.Range(1, 5)
+TASK_SORTS = ("id", "due_date", "start_date", "title", "status", "progress")
 
 
 def _money_range(value):
@@ -241,6 +243,17 @@ class TaskQuery(PageQuery):
     assignee_kind = fields.Str(validate=validate.OneOf(ASSIGNEE_KINDS))
     assignee_id = fields.Int()
     role = fields.Str(validate=validate.OneOf(RACI_ROLES))
+    q = text_search(metadata={"description": "case-insensitive text in the title, Russian "
+                                             "(title) or Kazakh (title_kk)"})
+    due_after = fields.Date(metadata={"description": "due on or after this date"})
+    due_before = fields.Date(metadata={"description": "due on or before this date"})
+    sort = SortField(TASK_SORTS)
+
+    @validates_schema
+    def ordered_range(self, data, **_):
+        if data.get("due_after") and data.get("due_before") and \
+                data["due_after"] > data["due_before"]:
+            raise ValidationError("must not precede due_after", "due_before")
 
 
 TaskPageSchema = page_of(TaskSchema)

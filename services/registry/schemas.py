@@ -2,7 +2,8 @@
 from marshmallow import Schema, fields, validate
 
 from kelisim.i18n import N_
-from kelisim.schemas import REGION_CODE, PageQuery, QuerySchema, StrictSchema, page_of
+from kelisim.schemas import (
+    REGION_CODE, PageQuery, QuerySchema, StrictSchema, page_of, text_search)
 from services.registry.domain.model import (
     ACCREDITATION_STATUSES, LEVELS, ORG_UNIT_KINDS)
 
@@ -108,6 +109,8 @@ class StructureQuery(PageQuery):
     type = fields.Str(validate=validate.Length(max=40))
     level = fields.Str(validate=validate.OneOf(LEVELS))
     org_unit_id = fields.Int()
+    q = text_search(metadata={"description": "case-insensitive text in the structure's name "
+                                             "(Kazakh or Russian)"})
 
 
 StructurePageSchema = page_of(StructureSchema)

@@ -4,7 +4,8 @@ from decimal import Decimal
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from kelisim.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, _
-from kelisim.schemas import REGION_CODE, PageQuery, QuerySchema, StrictSchema, page_of
+from kelisim.schemas import (
+    REGION_CODE, PageQuery, QuerySchema, SortField, StrictSchema, page_of)
 from services.reports.domain.periods import PERIOD_TYPES, parse_period
 from services.reports.domain.reports import STATUSES
 from services.reports.domain.templates import FIELD_TYPES, REPORTERS, RULE_OPERATORS
@@ -16,6 +17,7 @@ FIELD_CODE = validate.Regexp(r"^[a-z][a-z0-9_]{0,59}$",
                              error=N_("lower-case letters, digits and '_'; up to 60"))
 TITLE = validate.Length(min=1, max=300)
 DAYS = validate.Range(0, 366)
+REPORT_SORTS = ("id", "due_date", "period_start", "status", "region_code", "template_code")
 
 
 class PeriodField(fields.Str):
@@ -183,6 +185,17 @@ class ReportQuery(PageQuery):
     overdue = fields.Bool(metadata={"description": "only reports not submitted by their due date"})
     missing = fields.Bool(metadata={"description": "true: not submitted (draft, returned, "
                                                    "reopened); false: submitted or accepted"})
+    due_after = fields.Date(metadata={"description": "due on or after this date"})
+    due_before = fields.Date(metadata={"description": "due on or before this date"})
+    sort = SortField(REPORT_SORTS, metadata={
+        "description": "comma-separated, '-' for descending (default: -period_start, "
+                       "template_code, region_code); one of: " + ", ".join(REPORT_SORTS)})
+
+    @validates_schema
+    def ordered_range(self, data, **_):
+        if data.get("due_after") and data.get("due_before") and \
+                data["due_after"] > data["due_before"]:
+            raise ValidationError("must not precede due_after", "due_before")
 
 
 VALUES = fields.Dict(keys=fields.Str(validate=validate.Length(1, 60)), values=fields.Raw(

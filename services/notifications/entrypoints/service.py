@@ -6,6 +6,7 @@ refresh the cached directory of recipients.
 """
 from kombu import Queue
 
+from kelisim.audit import AuditEntries
 from kelisim.consumer import consume
 from kelisim.db.provider import Database
 from kelisim.db.types import utcnow
@@ -28,7 +29,7 @@ start_mappers()
 expected = rpc(expected_exceptions=KelisimError)
 
 
-class NotificationsService(ServiceBase):
+class NotificationsService(AuditEntries, ServiceBase):
     name = "notifications"
     uow = Database(repositories=NotificationsRepository)
     directory = Directory()

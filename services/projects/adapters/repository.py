@@ -8,6 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from kelisim.db.races import hold_lock
+from kelisim.db.search import contains_text, ordering
 from kelisim.db.types import utcnow
 from services.projects.adapters import orm
 from services.projects.domain.baseline import Baseline, BaselineTask
@@ -117,8 +118,17 @@ class ProjectsRepository:
 
     def tasks(self, *, region=None, project=None, year=None, plan_id=None, status=None,
               overdue=None, assignee_kind=None, assignee_id=None, role=None, today=None,
-              limit=50, offset=0):
+              q=None, due_after=None, due_before=None, sort=None, limit=50, offset=0):
+        """A page of tasks and the total; ``q`` is text in the Russian or Kazakh title
+        (any case), ``due_after``/``due_before`` bound the due date (inclusive), ``sort``
+        is ``[(column, descending)]`` (then by id)."""
         query = sa.select(Task)
+        if q:
+            query = query.where(contains_text((T.c.title, T.c.title_kk), q))
+        if due_after:
+            query = query.where(Task.due_date >= due_after)
+        if due_before:
+            query = query.where(Task.due_date <= due_before)
         if region:
             query = query.where(Task.region_code == region)
         if project:
@@ -144,7 +154,7 @@ class ProjectsRepository:
                 sub = sub.where(a.c.role == role)
             query = query.where(Task.id.in_(sub))
         total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-        page = query.order_by(Task.id).limit(limit).offset(offset)
+        page = query.order_by(*ordering(sort, T.c, T.c.id)).limit(limit).offset(offset)
         return self.session.scalars(page).all(), total
 
     def children(self, task_id):
@@ -357,3 +367,24 @@ class ProjectsRepository:
                 captured_at=row.captured_at, actor_id=row.actor_id, reason=row.reason,
                 id=row.id))
         return found
+
+    def audit_page(self, *, entity=None, entity_id=None, region=None, actor=None, limit=50,
+                   offset=0):
+        """``(rows, total)`` of the change history as an audit trail, newest first: each
+        row with the region of the plan it belongs to (None: national, e.g. indicators)."""
+        h, p = orm.history, orm.plans
+        query = (sa.select(h, p.c.region_code)
+                 .select_from(h.outerjoin(p, p.c.id == h.c.plan_id)))
+        if entity:
+            query = query.where(h.c.entity == entity)
+        if entity_id is not None:
+            if not str(entity_id).isdigit():
+                return [], 0
+            query = query.where(h.c.entity_id == int(entity_id))
+        if region:
+            query = query.where(p.c.region_code == region)
+        if actor:
+            query = query.where(h.c.actor_id == actor)
+        total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+        page = query.order_by(h.c.occurred_at.desc(), h.c.id.desc()).limit(limit).offset(offset)
+        return [dict(row._mapping) for row in self.session.execute(page)], total

@@ -16,7 +16,7 @@ from services.projects.adapters.orm import start_mappers
 from services.projects.adapters.registry import RegistryClient
 from services.projects.adapters.repository import ProjectsRepository
 from services.projects.service_layer import (
-    assignments, baselines, budgets, dependencies, overdue, plans, projects, risks, rollout, summary,
+    assignments, audit, baselines, budgets, dependencies, overdue, plans, projects, risks, rollout, summary,
     tasks)
 from services.projects.service_layer.projects import require_rgu
 
@@ -170,6 +170,10 @@ class ProjectsService(ServiceBase):
     @expected
     def programme_summary(self, query=None):
         return summary.programme_summary(self.uow, query)
+
+    @expected
+    def audit_entries(self, query=None):
+        return audit.audit_entries(self.uow, query)
 
     # the overdue job
     @timer(interval=OVERDUE_SCAN_SECONDS)

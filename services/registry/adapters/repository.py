@@ -3,6 +3,8 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from kelisim.db.search import contains_text
+
 from services.registry.adapters import orm
 from services.registry.domain.model import (
     BaselineFigure, OrgUnit, Person, PublicStructure, Region, StructureType)
@@ -57,9 +59,12 @@ class RegistryRepository:
     def structure(self, structure_id):
         return self.session.get(PublicStructure, structure_id)
 
-    def structures(self, *, region=None, type=None, level=None, org_unit_id=None,
+    def structures(self, *, region=None, type=None, level=None, org_unit_id=None, q=None,
                    limit=50, offset=0):
+        """A page of structures and the total; ``q``: text in the name, any case."""
         query = sa.select(PublicStructure)
+        if q:
+            query = query.where(contains_text((orm.structures.c.name,), q))
         if region:
             query = query.where(PublicStructure.region_code == region)
         if type:

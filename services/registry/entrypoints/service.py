@@ -1,4 +1,5 @@
 """The registry's nameko entrypoints: each builds its arguments and calls the service layer."""
+from kelisim.audit import AuditEntries
 from kelisim.db.provider import Database
 from kelisim.errors import KelisimError
 from kelisim.rpc import rpc
@@ -11,7 +12,7 @@ start_mappers()
 expected = rpc(expected_exceptions=KelisimError)
 
 
-class RegistryService(ServiceBase):
+class RegistryService(AuditEntries, ServiceBase):
     name = "registry"
     uow = Database(repositories=RegistryRepository)
 

@@ -2,6 +2,7 @@
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from kelisim.db.search import ordering
 from services.reports.adapters import orm
 from services.reports.domain.reports import EDITABLE, REPORTED, OrgUnit, Report
 from services.reports.domain.templates import Template
@@ -95,7 +96,11 @@ class ReportsRepository:
 
     def _filtered(self, query, *, region=None, template=None, period=None, status=None,
                   org_unit_id=None, missing=None, overdue_on=None, period_from=None,
-                  period_to=None, project=None):
+                  period_to=None, project=None, due_after=None, due_before=None):
+        if due_after:
+            query = query.where(Report.due_date >= due_after)
+        if due_before:
+            query = query.where(Report.due_date <= due_before)
         if region:
             query = query.where(Report.region_code == region)
         if template:
@@ -120,11 +125,15 @@ class ReportsRepository:
             query = query.where(Report.status.in_(EDITABLE), Report.due_date < overdue_on)
         return query
 
-    def reports(self, *, limit=50, offset=0, **filters):
+    def reports(self, *, limit=50, offset=0, sort=None, **filters):
+        """A page of reports and the total; ``sort`` is ``[(column, descending)]`` (then
+        by id), by default the newest periods first."""
         query = self._filtered(sa.select(Report), **filters)
         total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-        page = query.order_by(Report.period_start.desc(), Report.template_code,
-                              Report.region_code, Report.id).limit(limit).offset(offset)
+        r = orm.reports
+        order = ordering(sort, r.c, r.c.id) if sort else (
+            Report.period_start.desc(), Report.template_code, Report.region_code, Report.id)
+        page = query.order_by(*order).limit(limit).offset(offset)
         return self.session.scalars(page).all(), total
 
     def pending_reminders(self, remind_until):

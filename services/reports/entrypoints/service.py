@@ -3,6 +3,7 @@ from datetime import date
 
 from nameko.timer import Timer
 
+from kelisim.audit import AuditEntries
 from kelisim.config import env
 from kelisim.db.provider import Database
 from kelisim.errors import KelisimError
@@ -35,7 +36,7 @@ class ConfiguredTimer(Timer):
         self.eager = bool(config.get("REPORTS_JOB_EAGER", self.eager))
 
 
-class ReportsService(ServiceBase):
+class ReportsService(AuditEntries, ServiceBase):
     name = "reports"
     uow = Database(repositories=ReportsRepository)
     registry = RegistryClient()

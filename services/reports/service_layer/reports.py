@@ -40,7 +40,8 @@ def list_reports(uow, query, today=None):
     query = load(schemas.ReportQuery(), query)
     today = today or kz_today()
     filters = {name: query.get(name) for name in (
-        "template", "project", "period", "status", "org_unit_id", "missing")}
+        "template", "project", "period", "status", "org_unit_id", "missing", "due_after",
+        "due_before")}
     if query.get("overdue"):
         filters["overdue_on"] = today
     if query.get("year"):
@@ -49,7 +50,8 @@ def list_reports(uow, query, today=None):
     with uow:
         region = scope_region(uow.context.actor, query.get("region"))
         items, total = uow.repo.reports(region=region, limit=query["limit"],
-                                        offset=query["offset"], **filters)
+                                        offset=query["offset"], sort=query.get("sort"),
+                                        **filters)
         return {"items": [dump(r, today) for r in items], "total": total,
                 "limit": query["limit"], "offset": query["offset"]}
 

@@ -71,7 +71,7 @@ def test_a_write_round_trips_kazakh_text_and_is_audited(start_gateway, request, 
                                {"version": unit["version"], "name_ru": "Дом дружбы"},
                                who="turkistan", headers={"X-Correlation-ID": "it-patch-1"}))
     entries = ok(gateway.get(f"{API}/audit", params={"entity": "org_unit",
-                                                     "entity_id": str(unit["id"])}))
+                                                     "entity_id": str(unit["id"])}))["items"]
     assert [(e["action"], e["correlation_id"]) for e in entries] == [
         ("update", "it-patch-1"), ("create", "it-create-1")]
     update, create = entries

@@ -65,3 +65,13 @@ def test_errors_cross_rpc_as_kelisim_errors_and_change_nothing(rpc):
         with pytest.raises(Forbidden):
             projects.rollout("mediation", {"year": 2027, "regions": ["KZ-61"]})
         assert projects.list_plans({})["total"] == 1
+
+
+def test_text_search_folds_cyrillic_case_on_each_database(rpc):
+    """Issue 12.7: ``q`` matches «МЕДИАТОР» to «медиатор» on SQLite and PostgreSQL alike."""
+    with rpc() as projects:
+        projects.rollout("mediation", {"year": 2026, "regions": ["KZ-61"]})
+        every = projects.list_tasks({"region": "KZ-61", "limit": 200})["items"]
+        found = projects.list_tasks({"region": "KZ-61", "q": "МЕДИАТОР", "limit": 200})
+    expected = {t["id"] for t in every if "медиатор" in t["title"].lower()}
+    assert expected and {t["id"] for t in found["items"]} == expected

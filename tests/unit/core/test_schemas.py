@@ -3,7 +3,8 @@ import pytest
 from marshmallow import Schema, fields, validate, validates_schema, ValidationError
 
 from kelisim.errors import Invalid, KelisimError
-from kelisim.schemas import REGION_CODE, PageQuery, QuerySchema, StrictSchema, load, page_of
+from kelisim.schemas import (
+    REGION_CODE, PageQuery, QuerySchema, SortField, StrictSchema, load, page_of)
 
 
 class Address(StrictSchema):
@@ -75,8 +76,10 @@ def test_partial_load_skips_missing_required_fields():
     assert load(Member(), {"age": 3}, partial=True) == {"age": 3}
 
 
-def test_query_schemas_ignore_unknown_parameters_and_default_the_page():
-    assert load(PageQuery(), {"utm_source": "x"}) == {"limit": 50, "offset": 0}
+def test_query_schemas_refuse_unknown_parameters_by_name_and_default_the_page():
+    assert errors_of(PageQuery(), {"utm_source": "x"}) == {
+        "utm_source": "unknown query parameter"}
+    assert load(PageQuery(), {}) == {"limit": 50, "offset": 0}
     assert set(errors_of(PageQuery(), {"limit": 0, "offset": -1})) == {"limit", "offset"}
     assert issubclass(PageQuery, QuerySchema)
 
@@ -90,3 +93,13 @@ def test_page_of_dumps_items_with_their_schema():
 
     assert page == {"items": [{"id": 1}], "total": 1, "limit": 50, "offset": 0}
     assert page_of(Item).__name__ == "ItemPageSchema"
+
+
+def test_a_sort_takes_allowed_names_in_order_with_a_minus_for_descending():
+    class Sorted(QuerySchema):
+        sort = SortField(("due_date", "title", "id"))
+
+    assert load(Sorted(), {"sort": "due_date,-title"}) == {
+        "sort": [("due_date", False), ("title", True)]}
+    for bad in ("password", "due_date,due_date", "", "-"):
+        assert "sort" in errors_of(Sorted(), {"sort": bad})

@@ -82,8 +82,13 @@ def test_a_json_array_is_not_an_object():
 
 
 def test_the_query_is_validated_and_typed():
-    req = request(query={"region": "KZ-61", "limit": "5", "unknown": "ignored"})
-    assert ApiRequest.parse(req, QUERY_SPEC).query == {"region": "KZ-61", "limit": 5, "offset": 0}
+    req = request(query={"region": "KZ-61", "limit": "5"})
+    parsed = ApiRequest.parse(req, QUERY_SPEC)
+    assert parsed.query == {"region": "KZ-61", "limit": 5, "offset": 0}
+    assert parsed.params == {"region": "KZ-61", "limit": "5"}  # as sent, for the service
+    with pytest.raises(Invalid) as unknown:
+        ApiRequest.parse(request(query={"region": "KZ-61", "sort": "x"}), QUERY_SPEC)
+    assert unknown.value.errors == {"sort": "unknown query parameter"}
     with pytest.raises(Invalid) as caught:
         ApiRequest.parse(request(query={"limit": "many", "region": "Turkistan"}), QUERY_SPEC)
     assert set(caught.value.errors) == {"limit", "region"}

@@ -1,5 +1,7 @@
 """The projects' Alembic scripts build exactly the tables its ORM maps, and undo them."""
 import pytest
+from decimal import Decimal
+
 import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -7,6 +9,7 @@ from alembic.migration import MigrationContext
 
 from kelisim.db import migrate
 from kelisim.db.engine import make_engine
+from services.projects.adapters import orm
 from services.projects.adapters.orm import metadata
 
 
@@ -68,3 +71,39 @@ def test_the_database_keeps_one_accountable_per_task_and_the_upgrade_keeps_the_n
                                  " assignee_id) VALUES (7, 'R', 'person', 12)"))
     finally:
         engine.dispose()
+
+
+def test_plans_approved_before_baselines_get_one_from_their_dates_as_they_stand(tmp_path):
+    """Issue 12.5: migration 0005 gives an already approved plan baseline 1, so its earned
+    value is measured against a baseline from then on (a draft gets none)."""
+    url = f"sqlite:///{tmp_path / 'before.db'}"
+    engine = make_engine(url)
+    try:
+        migrate.upgrade("projects", url, revision="0004")
+        with engine.begin() as conn:
+            conn.exec_driver_sql(
+                "INSERT INTO projects (code, title_kk, title_ru, title_en, goal_kk, goal_ru, "
+                "goal_en, version) VALUES ('mediation', 'k', 'r', 'e', '', '', '', 1)")
+            for plan_id, status in ((1, "approved"), (2, "draft")):
+                conn.exec_driver_sql(
+                    "INSERT INTO plans (id, project_code, year, scope, region_code, status, "
+                    "expected_results, version) VALUES (?, 'mediation', 2026, ?, ?, ?, '', 1)",
+                    (plan_id, f"KZ-6{plan_id}", f"KZ-6{plan_id}", status))
+                conn.exec_driver_sql(
+                    "INSERT INTO tasks (id, plan_id, project_code, year, kind, title, "
+                    "description, start_date, due_date, duration, scheduling, status, progress, "
+                    "version) VALUES (?, ?, 'mediation', 2026, 'task', 't', '', '2026-02-02', "
+                    "'2026-02-06', 5, 'auto', 'planned', 0, 1)", (plan_id * 10, plan_id))
+            conn.exec_driver_sql(
+                "INSERT INTO budget_lines (plan_id, category, description, planned, committed, "
+                "actual, version) VALUES (1, 'events', '', 150000000, 0, 0, 1)")
+        migrate.upgrade("projects", url)
+        with engine.connect() as conn:
+            rows = conn.execute(sa.select(orm.plan_baselines)).all()
+    finally:
+        engine.dispose()
+    assert len(rows) == 1
+    baseline = rows[0]
+    assert (baseline.plan_id, baseline.number, baseline.actor_id) == (1, 1, "system")
+    assert baseline.budget == Decimal("1500000.00")
+    assert baseline.tasks == [[10, "2026-02-02", "2026-02-06", 5]]

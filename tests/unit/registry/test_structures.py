@@ -126,3 +126,15 @@ def test_list_pages_and_filters(uow, branch, kgu):
     assert structures.list_structures(uow(), {"type": "journalists_club"})["total"] == 1
     assert structures.list_structures(uow(), {"level": "regional"})["total"] == 1
     assert structures.list_structures(uow(), {})["total"] == 4
+
+
+def test_text_search_finds_structures_by_name_in_any_case(uow, branch):
+    """Issue 12.7: ``q`` searches the name, Kazakh or Russian, Cyrillic case included."""
+    mothers = structures.create_structure(uow(), structure(branch["id"]))
+    council = structures.create_structure(uow(), structure(
+        branch["id"], type="mediation_council", name="Совет медиации Туркестанской области"))
+    assert [s["id"] for s in structures.list_structures(uow(), {"q": "аналар"})["items"]] == [
+        mothers["id"]]
+    assert [s["id"] for s in structures.list_structures(uow(), {"q": "МЕДИАЦИИ"})["items"]] \
+        == [council["id"]]
+    assert structures.list_structures(uow(), {"q": "шахмат"})["total"] == 0
