@@ -120,6 +120,8 @@ class SortField(fields.Field):
         metadata.setdefault("description", "comma-separated, '-' for descending; one of: "
                             + ", ".join(self.allowed))
         metadata.setdefault("example", ",".join(self.allowed[:2]))
+        name = "-?(?:" + "|".join(self.allowed) + ")"
+        metadata.setdefault("pattern", f"^{name}(?:,{name})*$")
         super().__init__(metadata={"type": "string", **metadata}, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
