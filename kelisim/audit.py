@@ -6,6 +6,7 @@ Only the RGU administrator and observers read it (and internal callers)."""
 from marshmallow import fields, validate
 
 from kelisim.errors import Forbidden, KelisimError
+from kelisim.i18n import _
 from kelisim.rpc import rpc
 from kelisim.schemas import REGION_CODE, PageQuery, load
 
@@ -35,7 +36,7 @@ class AuditWindowQuery(AuditQuery):
 
 def require_auditor(actor):
     if actor.get("role", "system") not in AUDITORS:
-        raise Forbidden("only the RGU administrator and observers read the audit log")
+        raise Forbidden(_("only the RGU administrator and observers read the audit log"))
 
 
 def entries_page(uow, query, service):

@@ -97,7 +97,7 @@ class StrictSchema(_StorableInput, Schema):
         unknown = RAISE
 
 
-UNKNOWN_PARAMETER = "unknown query parameter"
+UNKNOWN_PARAMETER = N_("unknown query parameter")
 
 
 class QuerySchema(_StorableInput, Schema):
@@ -126,16 +126,16 @@ class SortField(fields.Field):
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, str) or not value.strip():
-            raise ValidationError("a comma-separated list of field names")
+            raise ValidationError(_("a comma-separated list of field names"))
         keys, seen = [], set()
         for part in value.split(","):
             part = part.strip()
             name, descending = (part[1:], True) if part.startswith("-") else (part, False)
             if name not in self.allowed:
-                raise ValidationError(f"cannot sort by {name!r}; one of: "
-                                      + ", ".join(self.allowed))
+                raise ValidationError(_("cannot sort by {name}; one of: {allowed}",
+                                        name=name, allowed=", ".join(self.allowed)))
             if name in seen:
-                raise ValidationError(f"{name!r} is named twice")
+                raise ValidationError(_("{name} is named twice", name=name))
             seen.add(name)
             keys.append((name, descending))
         return keys

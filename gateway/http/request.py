@@ -73,7 +73,7 @@ class ApiRequest:
         if spec.query is not None:
             query = load(spec.query(), params)
         elif params:
-            raise Invalid("this route takes no query parameters",
+            raise Invalid(_("this route takes no query parameters"),
                           {name: UNKNOWN_PARAMETER for name in sorted(params)})
         else:
             query = {}

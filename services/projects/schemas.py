@@ -253,7 +253,7 @@ class TaskQuery(PageQuery):
     def ordered_range(self, data, **_):
         if data.get("due_after") and data.get("due_before") and \
                 data["due_after"] > data["due_before"]:
-            raise ValidationError("must not precede due_after", "due_before")
+            raise ValidationError(_("must not precede due_after"), "due_before")
 
 
 TaskPageSchema = page_of(TaskSchema)

@@ -195,7 +195,7 @@ class ReportQuery(PageQuery):
     def ordered_range(self, data, **_):
         if data.get("due_after") and data.get("due_before") and \
                 data["due_after"] > data["due_before"]:
-            raise ValidationError("must not precede due_after", "due_before")
+            raise ValidationError(_("must not precede due_after"), "due_before")
 
 
 VALUES = fields.Dict(keys=fields.Str(validate=validate.Length(1, 60)), values=fields.Raw(

@@ -3,6 +3,7 @@ documented one reaches the service in the form its contract reads (the gateway u
 validate ``from``/``to`` and then pass them on under names the service dropped)."""
 import base64
 import inspect
+import json
 
 import pytest
 from marshmallow import fields, validate
@@ -91,7 +92,7 @@ def test_every_route_refuses_an_unknown_query_parameter_by_name(route):
     with pytest.raises(Invalid) as refused:
         ApiRequest.parse(http_request(route, {"due_befor": "2027-01-01"}), route,
                          {"role": "rgu_admin"})
-    assert refused.value.errors == {"due_befor": "unknown query parameter"}
+    assert refused.value.errors["due_befor"] == "unknown query parameter"
 
 
 @pytest.mark.parametrize("route,wire,name,field", CASES)
@@ -103,9 +104,10 @@ def test_every_documented_query_parameter_reaches_the_service(route, wire, name,
         req.body = {}
     gateway = FakeGateway()
     handler = inspect.unwrap(getattr(GatewayService, route.name))
-    handler(gateway, req, **{n: PATH_VALUES.get(n, 7) if c != "int" else 7
-                             for n, c in route.path_params})
-    assert gateway.calls, f"{route.name} called no service"
+    answer = handler(gateway, req, **{n: PATH_VALUES.get(n, 7) if c != "int" else 7
+                                      for n, c in route.path_params})
+    if not gateway.calls:  # answered by the gateway itself (the calendar): it must show
+        assert str(req.query[name]) in json.dumps(answer, default=str), route.name
     for _, args, kwargs in gateway.calls:  # one call, or one per service (the audit view)
         passed = [*args, *kwargs.values()]
         queries = [a for a in passed if isinstance(a, dict)]
