@@ -250,7 +250,7 @@ class TaskQuery(PageQuery):
     sort = SortField(TASK_SORTS)
 
     @validates_schema
-    def ordered_range(self, data, **_):
+    def ordered_range(self, data, **kwargs):
         if data.get("due_after") and data.get("due_before") and \
                 data["due_after"] > data["due_before"]:
             raise ValidationError(_("must not precede due_after"), "due_before")

@@ -192,7 +192,7 @@ class ReportQuery(PageQuery):
                        "template_code, region_code); one of: " + ", ".join(REPORT_SORTS)})
 
     @validates_schema
-    def ordered_range(self, data, **_):
+    def ordered_range(self, data, **kwargs):
         if data.get("due_after") and data.get("due_before") and \
                 data["due_after"] > data["due_before"]:
             raise ValidationError(_("must not precede due_after"), "due_before")

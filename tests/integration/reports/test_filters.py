@@ -69,6 +69,9 @@ def test_report_lists_filter_by_due_date_and_sort_and_refuse_unknown_parameters(
     keys = [(r["due_date"], r["region_code"]) for r in newest_due["items"]]
     assert keys[0][0] == dues[-1] and [k[0] for k in keys] == sorted(
         [k[0] for k in keys], reverse=True)
+    backwards = problem(gw.get(f"{API}/reports", params={"due_after": dues[1],
+                                                         "due_before": dues[0]}), 422)
+    assert "due_before" in backwards["errors"]
     bad = problem(gw.get(f"{API}/reports", params={"sort": "password"}), 422)
     assert "sort" in bad["errors"]
     unknown = problem(gw.get(f"{API}/reports", params={"q": "x", "due_befor": "2026-01-01"}),
