@@ -75,7 +75,7 @@ class NotificationsRoutes:
            summary="The language an org unit or a person reads e-mails in (kk by default)",
            tag="preferences", query=schemas.PreferenceQuery, response=schemas.LanguageSchema)
     def get_language(self, req):
-        return self.notifications.get_language(_query(req))
+        return self.notifications.get_language(req.params)
 
     @route("PUT", f"{API}/preferences/language",
            summary="Choose the language of an org unit's or a person's e-mails: kk, ru or en",
