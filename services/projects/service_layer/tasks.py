@@ -204,10 +204,12 @@ def update_task(uow, task_id, data):
                           {"due_date": _("change the dates of its tasks instead")})
         start, due, duration = (task.start_date, task.due_date, task.duration) if parent \
             else _new_dates(task, data, calendar)
-        if "start_date" in data and start != task.start_date and task.scheduling == "auto" \
+        if dated and start != task.start_date and task.scheduling == "auto" \
                 and data.get("scheduling", "auto") == "auto" and _held(repo, task):
+            # a milestone's one date is its start too: moving it by hand is the same case
             raise Invalid(_("an automatically scheduled task starts when its predecessors allow"),
-                          {"start_date": _("set scheduling to manual to fix the start date")})
+                          {"start_date" if "start_date" in data else "due_date": _(
+                              "set scheduling to manual to fix the start date")})
         slipped = due > task.due_date
         if slipped and not (reason or "").strip():
             raise Invalid(_("moving a due date later needs a reason"),

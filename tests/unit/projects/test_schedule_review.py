@@ -107,3 +107,19 @@ def test_a_kgu_learns_nothing_of_another_regions_assignee(rolled_out, uow, regis
             "role": "C", "kind": "structure", "id": 102})
     assert "KZ-75" in str(told.value.errors)
     assert by_key(uow, "KZ-61")["promo.youth"] == task
+
+
+def test_an_automatic_milestone_after_predecessors_is_not_dated_by_hand(rolled_out, uow):
+    region = by_key(uow, "KZ-61")
+    approved = region["org.approved"]  # a milestone after org.budget and org.risks
+    for moved_to in ("2026-03-02", "2026-01-20"):
+        with pytest.raises(Invalid) as refused:
+            tasks.update_task(uow(COORDINATOR), approved["id"], {
+                "version": approved["version"], "due_date": moved_to, "reason": "later"})
+        assert set(refused.value.errors) == {"due_date"}
+    assert by_key(uow, "KZ-61") == region
+    manual = tasks.update_task(uow(COORDINATOR), approved["id"], {  # manual: as asked
+        "version": approved["version"], "due_date": "2026-03-02", "scheduling": "manual",
+        "reason": "the RGU meets later"})["task"]
+    assert manual["start_date"] == manual["due_date"] == "2026-03-02"
+    assert unsettled(uow) == []
