@@ -1,4 +1,8 @@
 """Marshmallow helpers shared by every service's contract."""
+import re
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
 from marshmallow import (
     RAISE, Schema, ValidationError, fields, post_load, pre_load, validate)
 
@@ -43,6 +47,14 @@ REGION_CODE = validate.Regexp(r"^KZ-\d{2}$", error=N_("not a region code like KZ
 
 
 INTEGER_RANGE = (-(2**31), 2**31 - 1)  # the databases' INTEGER columns (ids, counts)
+# every date and time anyone sends: far beyond the platform's own years, yet narrow enough
+# that a time converts to UTC (and to every database's type) without overflowing
+DATE_RANGE = (date(1900, 1, 1), date(9998, 12, 31))
+# C0 control characters other than tab, line feed and carriage return: never text a person
+# typed, and NUL cannot be stored by PostgreSQL at all
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # half a UTF-16 pair: no database encodes it
+TEXT_RULE = _("must not contain NUL or other control characters, or unpaired surrogates")
 
 
 def _too_big(value):
@@ -55,28 +67,46 @@ def _too_big(value):
     return False  # a dict is a JSON document (report values): kept as sent
 
 
-def _holds_nul(value):
+def _bad_text(value):
+    """Whether a string anywhere in ``value`` (a JSON value) cannot be stored as text."""
     if isinstance(value, str):
-        return "\x00" in value
+        return bool(_CONTROL.search(value) or _SURROGATE.search(value))
     if isinstance(value, dict):
-        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+        return any(_bad_text(k) or _bad_text(v) for k, v in value.items())
     if isinstance(value, (list, tuple)):
-        return any(_holds_nul(v) for v in value)
+        return any(_bad_text(v) for v in value)
+    return False
+
+
+def _out_of_time(value):
+    """Whether a loaded date or datetime (or one in a list) lies outside DATE_RANGE."""
+    if isinstance(value, (list, tuple)):
+        return any(_out_of_time(v) for v in value)
+    if isinstance(value, datetime):
+        try:
+            day = value.astimezone(timezone.utc).date() if value.tzinfo else value.date()
+        except OverflowError:
+            return True
+        return not DATE_RANGE[0] <= day <= DATE_RANGE[1]
+    if isinstance(value, date):
+        return not DATE_RANGE[0] <= value <= DATE_RANGE[1]
     return False
 
 
 class _StorableInput:
-    """Input every database can store: text with a NUL character is refused (PostgreSQL
-    cannot store it), and so is an integer beyond the INTEGER columns' range."""
+    """Input every database can store: text with a NUL or another control character (tab
+    and line breaks aside) or an unpaired surrogate is refused (PostgreSQL cannot store NUL,
+    no database can encode a lone surrogate), and so are an integer beyond the INTEGER
+    columns' range and a date or time outside DATE_RANGE (converting such a time to UTC
+    overflows)."""
 
     @pre_load
-    def _refuse_nul_characters(self, data, **kwargs):
+    def _refuse_unstorable_text(self, data, **kwargs):
         if isinstance(data, dict):
-            bad = sorted(str(name) for name, value in data.items()
-                         if _holds_nul(name) or _holds_nul(value))
+            bad = sorted(str(name).encode("utf-8", "backslashreplace").decode()
+                         for name, value in data.items() if _bad_text(name) or _bad_text(value))
             if bad:
-                raise ValidationError({name: [_("must not contain NUL characters")]
-                                       for name in bad})
+                raise ValidationError({name: [TEXT_RULE] for name in bad})
         return data
 
     @post_load
@@ -88,6 +118,66 @@ class _StorableInput:
                 raise ValidationError({name: [_("must be from {low} to {high}", low=low, high=high)]
                                        for name in bad})
         return data
+
+    @post_load
+    def _refuse_distant_dates(self, data, **kwargs):
+        if isinstance(data, dict):
+            bad = sorted(str(name) for name, value in data.items() if _out_of_time(value))
+            if bad:
+                low, high = DATE_RANGE
+                raise ValidationError({name: [_("must be from {low} to {high}", low=low, high=high)]
+                                       for name in bad})
+        return data
+
+
+class ExactDecimal(fields.Decimal):
+    """A decimal sent as a string (or a JSON number), kept exactly: a value with more than
+    ``places`` decimal places is refused, never rounded (marshmallow's own ``places`` rounds
+    half to even, so 1.005 became 1.00), and so is one outside [``minimum``, ``maximum``],
+    NaN and infinity. Loaded as a Decimal with exactly ``places`` places; dumped as text."""
+
+    def __init__(self, places=2, minimum=None, maximum=None, unit="", **kwargs):
+        kwargs.setdefault("as_string", True)
+        kwargs["allow_nan"] = False
+        super().__init__(**kwargs)
+        self.exact_places = places
+        self.minimum = None if minimum is None else Decimal(minimum)
+        self.maximum = None if maximum is None else Decimal(maximum)
+        self.unit = unit
+
+    def _validated(self, value):
+        number = super()._validated(value)
+        if number is None:
+            return None
+        if (self.minimum is not None and number < self.minimum) or \
+                (self.maximum is not None and number > self.maximum):
+            raise ValidationError([_("from {low} to {high}{unit}", low=_plain(self.minimum),
+                                     high=_plain(self.maximum), unit=self.unit)])
+        step = Decimal(1).scaleb(-self.exact_places)
+        if number.as_tuple().exponent < -self.exact_places and number != number.quantize(step):
+            raise ValidationError([_("at most {places} decimal places: the amount is kept "
+                                     "exactly, never rounded", places=self.exact_places)])
+        return number.quantize(step)
+
+
+def _plain(number):
+    return "any" if number is None else format(number, "f")
+
+
+# Money in KZT, exact to the tiyn: under 10^13 an amount has at most 15 significant digits,
+# so the double a spreadsheet (XLSX) or a JSON number reader makes of it is still exact
+MAX_MONEY = Decimal("9999999999999.99")
+
+
+def money(**kwargs):
+    """A money field: KZT from 0 to MAX_MONEY, at most 2 decimal places (refused, not rounded)."""
+    metadata = {"type": "string", "format": "decimal", "example": "1500000.00",
+                "pattern": r"^\d{1,13}(\.\d{1,2})?$",
+                "description": "KZT, exact, as a decimal string: 0 to 9999999999999.99, "
+                               "at most 2 decimal places (more are refused, not rounded)"}
+    metadata.update(kwargs.pop("metadata", {}))
+    return ExactDecimal(places=2, minimum=0, maximum=MAX_MONEY, unit=" KZT", metadata=metadata,
+                        **kwargs)
 
 
 class StrictSchema(_StorableInput, Schema):

@@ -40,6 +40,11 @@ class UnsupportedMediaType(KelisimError):
     title = N_("Unsupported media type")
 
 
+class HeaderFieldsTooLarge(KelisimError):
+    status = 431
+    title = N_("Request header fields too large")
+
+
 class UpstreamError(Exception):
     """A service behind the gateway could not answer."""
 

@@ -8,15 +8,28 @@ from gateway.schemas import ProblemSchema
 OPENAPI_VERSION = "3.0.3"
 SECURITY_SCHEME = "bearerAuth"
 PROBLEMS = {
-    400: ("MalformedRequest", "The body is not valid JSON."),
+    400: ("MalformedRequest", "The body is not valid UTF-8 JSON, nests objects and arrays more "
+                              "than 32 deep, holds a number no double holds (1e999), or ends "
+                              "before its Content-Length; or the request's framing is "
+                              "ambiguous (Content-Length twice with different values, with "
+                              "Transfer-Encoding, a coding other than chunked). Nothing is "
+                              "done."),
     401: ("Unauthorized", "No API token, or an unknown or revoked one."),
     403: ("Forbidden", "The token's role or region may not do this."),
-    404: ("NotFound", "No such resource (or it belongs to another region)."),
+    404: ("NotFound", "No such resource (or it belongs to another region); a path segment "
+                      "with a control character names none."),
     409: ("Conflict", "Duplicate, or the record changed since it was read (stale version)."),
     413: ("PayloadTooLarge", "The body is larger than the configured limit."),
     414: ("UriTooLong", "The path and query are longer than 8 kB."),
     415: ("UnsupportedMediaType", "The body is not application/json."),
-    422: ("Unprocessable", "Invalid fields; `errors` maps each field to a message."),
+    431: ("HeaderFieldsTooLarge", "A header line over 8 kB, more than 100 headers, or over "
+                                  "64 kB of headers together."),
+    422: ("Unprocessable", "Invalid fields; `errors` maps each field to a message. Refused "
+                           "everywhere: text with NUL or another control character (tab and "
+                           "line breaks aside) or an unpaired surrogate; a date or time "
+                           "outside 1900-01-01..9998-12-31; an integer outside the 32-bit "
+                           "range; money with more than 2 decimal places or outside "
+                           "0..9999999999999.99 KZT (never rounded)."),
     500: ("InternalError", "Unexpected failure; quote the correlation id."),
     503: ("ServiceUnavailable", "A service behind the gateway is not running."),
     504: ("GatewayTimeout", "A service behind the gateway did not answer in time."),
@@ -29,7 +42,7 @@ ACCEPT_LANGUAGE = {
 
 
 def _problem_statuses(route):
-    statuses = {500, *route.problems}
+    statuses = {400, 431, 500, *route.problems}  # 400, 431: refused before any route runs
     takes_input = bool(route.path_params) or route.query is not None or route.body is not None
     if route.auth:
         statuses |= {401, 403, 503, 504}

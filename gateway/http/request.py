@@ -1,10 +1,14 @@
 """What a route method receives: the caller, the validated query, the JSON body.
 
 The body is read once, bounded by ``MAX_REQUEST_BYTES`` whatever ``Content-Length``
-says (chunked bodies have none); it is checked against the route's schema at the edge
-and passed on as sent, because the service validates its own contract again.
+says (chunked bodies have none), and only a whole body is used: one that ends before its
+``Content-Length`` (the client gave up) or a broken chunked body is a 400, never executed.
+JSON nested deeper than ``MAX_DEPTH`` and numbers no double holds (``1e999``) are a 400 too.
+The body is checked against the route's schema at the edge and passed on as sent, because
+the service validates its own contract again.
 """
 import json
+import math
 from dataclasses import dataclass
 
 from werkzeug.wrappers import Request
@@ -16,18 +20,27 @@ from kelisim.schemas import UNKNOWN_PARAMETER, load
 
 DEFAULT_MAX_BYTES = 1_048_576
 BODY_ATTR = "body_bytes"
+MAX_DEPTH = 32  # objects and arrays inside one another; the deepest contract needs 4
 
 
 def read_body(request, max_bytes):
-    """Read the raw body (at most ``max_bytes``) onto the request; 413 beyond that."""
+    """Read the raw body (at most ``max_bytes``) onto the request; 413 beyond that, 400 when
+    it ends before its ``Content-Length`` or its chunked encoding is broken."""
     declared = request.content_length
     if declared is not None and declared > max_bytes:
         raise PayloadTooLarge(_("the body has {declared} bytes; the limit is {max_bytes}",
                                 declared=declared, max_bytes=max_bytes))
-    data = request.environ["wsgi.input"].read(max_bytes + 1)
+    try:
+        data = request.environ["wsgi.input"].read(max_bytes + 1)
+    except (OSError, ValueError):  # eventlet: a chunk cut short or a chunk size not hex
+        raise MalformedRequest(_("the chunked body is broken or ended early")) from None
     if len(data) > max_bytes:
         raise PayloadTooLarge(_("the body is larger than the limit of {max_bytes} bytes",
                                 max_bytes=max_bytes))
+    if declared is not None and len(data) < declared:
+        raise MalformedRequest(_("the body ended after {read} of its {declared} bytes "
+                                 "(Content-Length); nothing was done",
+                                 read=len(data), declared=declared))
     setattr(request, BODY_ATTR, data)
     return data
 
@@ -40,11 +53,46 @@ def _reject_constant(name):
     raise ValueError(f"{name} is not JSON")
 
 
+def _finite_float(text):
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text} is beyond the range of a number")
+    return number
+
+
+def _depth(value):
+    """How deeply objects and arrays nest in ``value`` (a scalar is 0); iterative."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else \
+            item if isinstance(item, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, depth)
+        if deepest > MAX_DEPTH:
+            break
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
 def parse_json(data):
+    """The JSON value of ``data``; MalformedRequest (400) for anything but UTF-8 JSON
+    of finite numbers nested at most MAX_DEPTH deep."""
     try:
-        return json.loads(data.decode("utf-8"), parse_constant=_reject_constant)
+        value = json.loads(data.decode("utf-8"), parse_constant=_reject_constant,
+                           parse_float=_finite_float)
+    except RecursionError:
+        value = None
+        too_deep = True
     except (UnicodeDecodeError, ValueError) as exc:
         raise MalformedRequest(_("the body is not valid UTF-8 JSON: {exc}", exc=exc)) from None
+    else:
+        too_deep = _depth(value) > MAX_DEPTH
+    if too_deep:
+        raise MalformedRequest(_("the body nests objects and arrays more than {depth} deep",
+                                 depth=MAX_DEPTH))
+    return value
 
 
 @dataclass

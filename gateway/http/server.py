@@ -11,12 +11,14 @@ import uuid
 
 from nameko.web.server import WebServer, WsgiApp
 from werkzeug.exceptions import NotFound
-from werkzeug.routing import IntegerConverter, Map, RequestRedirect
+from werkzeug.routing import (
+    IntegerConverter, Map, PathConverter, RequestRedirect, UnicodeConverter)
 from werkzeug.wrappers import Request
 
 from gateway.http.errors import UriTooLong
 from gateway.http.metrics import UNMATCHED, observe_request
 from gateway.http.problems import problem_for
+from gateway.http.protocol import ProblemProtocol
 from gateway.http.responses import problem_response
 from kelisim import ports
 from kelisim.context import CORRELATION_KEY
@@ -26,8 +28,11 @@ CORRELATION_HEADER = "X-Correlation-ID"
 CORRELATION_ENVIRON = "kelisim.correlation_id"
 MAX_ID = 2**31 - 1  # ids are INTEGER columns: a larger one names nothing
 MAX_URI = 8192  # longest path and query answered; longer ones get a 414 problem
-URL_LINE_LIMIT = 65536  # beyond this eventlet itself answers 414, in plain text
+URL_LINE_LIMIT = 65536  # longest request line read; beyond it the protocol answers 414
 _SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")  # fits the audit log's column
+# no code or name in a path holds a control character (NUL cannot even be stored by
+# PostgreSQL) or half a surrogate pair (no database encodes it)
+_UNNAMEABLE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 log = logging.getLogger(__name__)
 
 
@@ -89,6 +94,25 @@ class RecordId(IntegerConverter):
         return number
 
 
+class _PlainText:
+    """A text segment of a path that names nothing when it holds a control character or
+    an unpaired surrogate: a plain 404 rather than an error inside a service."""
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if _UNNAMEABLE.search(text):
+            raise NotFound(_("no record is named with control characters"))
+        return text
+
+
+class PlainSegment(_PlainText, UnicodeConverter):
+    """``<name>`` and ``<string:name>`` in a path."""
+
+
+class PlainPath(_PlainText, PathConverter):
+    """``<path:name>`` in a path."""
+
+
 class ProblemWebServer(WebServer):
     """The shared web server of :class:`gateway.http.routing.ApiRoute` entrypoints."""
 
@@ -106,9 +130,10 @@ class ProblemWebServer(WebServer):
             self._gt = self.container.spawn_managed_thread(self.run)
 
     def get_wsgi_server(self, sock, wsgi_app, *args, **kwargs):
-        # eventlet answers a request line over 8 kB itself, in plain text; let lines up to
-        # 64 kB through, so that ProblemWsgiApp answers them with a problem (eventlet logs
-        # each request line: the limit bounds what one request writes to the log)
+        # eventlet refuses a request line over 8 kB; let lines up to 64 kB through, so that
+        # ProblemWsgiApp answers them with a 414 naming the path (eventlet logs each request
+        # line: the limit bounds what one request writes to the log)
+        kwargs["protocol"] = ProblemProtocol  # its own refusals answered as problems too
         server = super().get_wsgi_server(sock, wsgi_app, *args, **kwargs)
         server.url_length_limit = max(server.url_length_limit, URL_LINE_LIMIT)
         return server
@@ -121,7 +146,8 @@ class ProblemWebServer(WebServer):
         return super().process_request(sock, address)
 
     def make_url_map(self):
-        url_map = Map(converters={"int": RecordId})
+        url_map = Map(converters={"int": RecordId, "default": PlainSegment,
+                                  "string": PlainSegment, "path": PlainPath})
         for provider in self._providers:
             rule = provider.get_url_rule()
             rule.endpoint = provider

@@ -6,7 +6,8 @@ from marshmallow import Schema, fields, validate, validates_schema, ValidationEr
 
 from kelisim.i18n import N_, _
 from kelisim.schemas import (
-    REGION_CODE, PageQuery, QuerySchema, SortField, StrictSchema, page_of, text_search)
+    REGION_CODE, ExactDecimal, PageQuery, QuerySchema, SortField, StrictSchema, money, page_of,
+    text_search)
 from services.projects.domain.model import (
     ASSIGNEE_KINDS, MAX_LAG, PLAN_STATUSES, RACI_ROLES, SCHEDULING_MODES, TASK_KINDS,
     TASK_STATUSES)
@@ -26,19 +27,6 @@ SCALE = validate.Range(1, 5)
 TASK_SORTS = ("id", "due_date", "start_date", "title", "status", "progress")
 
 
-def _money_range(value):
-    if not 0 <= value <= 10**15:
-        raise ValidationError([_("from 0 to 10^15 KZT")])
-
-
-def _percent(value):
-    if not 0 <= value <= 100:
-        raise ValidationError([_("a percentage from 0 to 100")])
-
-
-MONEY = {"as_string": True, "places": 2, "allow_nan": False, "validate": _money_range,
-         "metadata": {"type": "string", "format": "decimal", "example": "1500000.00",
-                      "description": "KZT, exact, as a decimal string"}}
 SOURCE = validate.Regexp(r"^[a-z][a-z0-9_]{1,39}$",
                          error=N_("kgu, rgu or a structure type such as mediation_council"))
 
@@ -59,16 +47,18 @@ class IndicatorSchema(Schema):
 
 
 class IndicatorTargetSchema(StrictSchema):
-    value = fields.Decimal(required=True, as_string=True, places=2, validate=_percent,
-                           metadata={"type": "string", "format": "decimal", "example": "82.0"})
+    value = ExactDecimal(places=2, minimum=0, maximum=100, required=True, metadata={
+        "type": "string", "format": "decimal", "example": "82.0",
+        "description": "a percentage from 0 to 100, at most 2 decimal places"})
     version = fields.Int(required=True, strict=True)
     reason = fields.Str(load_default=None, allow_none=True, validate=LONG_TEXT, metadata={
         "description": "required when an existing target changes; kept in the history"})
 
 
 class IndicatorActualSchema(StrictSchema):
-    value = fields.Decimal(required=True, as_string=True, places=2, validate=_percent,
-                           metadata={"type": "string", "format": "decimal", "example": "69.2"})
+    value = ExactDecimal(places=2, minimum=0, maximum=100, required=True, metadata={
+        "type": "string", "format": "decimal", "example": "69.2",
+        "description": "a percentage from 0 to 100, at most 2 decimal places"})
     version = fields.Int(required=True, strict=True)
 
 
@@ -348,17 +338,17 @@ class BudgetLineSchema(Schema):
 class BudgetLineCreateSchema(StrictSchema):
     category = fields.Str(required=True, validate=validate.OneOf(BUDGET_CATEGORIES))
     description = fields.Str(load_default="", validate=LONG_TEXT)
-    planned = fields.Decimal(required=True, **MONEY)
-    committed = fields.Decimal(load_default="0", **MONEY)
-    actual = fields.Decimal(load_default="0", **MONEY)
+    planned = money(required=True)
+    committed = money(load_default="0")
+    actual = money(load_default="0")
 
 
 class BudgetLinePatchSchema(StrictSchema):
     version = fields.Int(required=True, strict=True)
     description = fields.Str(validate=LONG_TEXT)
-    planned = fields.Decimal(**MONEY)
-    committed = fields.Decimal(**MONEY)
-    actual = fields.Decimal(**MONEY)
+    planned = money()
+    committed = money()
+    actual = money()
     reason = fields.Str(load_default=None, allow_none=True, validate=LONG_TEXT, metadata={
         "description": "required when the planned amount changes (an amendment)"})
 
@@ -406,7 +396,7 @@ class RiskCreateSchema(StrictSchema):
                                       validate=SCALE)
     residual_impact = fields.Int(load_default=None, allow_none=True, strict=True,
                                  validate=SCALE)
-    next_review = fields.Date(load_default=None, allow_none=True)
+    next_review = fields.Date(load_default=None, allow_none=True, validate=WORKING_DATE)
 
 
 class RiskPatchSchema(StrictSchema):

@@ -8,7 +8,8 @@ from kelisim.schemas import (
     REGION_CODE, PageQuery, QuerySchema, SortField, StrictSchema, page_of)
 from services.reports.domain.periods import PERIOD_TYPES, parse_period
 from services.reports.domain.reports import STATUSES
-from services.reports.domain.templates import FIELD_TYPES, REPORTERS, RULE_OPERATORS
+from services.reports.domain.templates import (
+    FIELD_TYPES, FIRST_DAY, LAST_DAY, LIMITS, REPORTERS, RULE_OPERATORS)
 
 LEVELS = ("republican", "regional", "city", "district", "rural")
 CODE = validate.Regexp(r"^[a-z][a-z0-9_-]{0,59}$",
@@ -18,6 +19,16 @@ FIELD_CODE = validate.Regexp(r"^[a-z][a-z0-9_]{0,59}$",
 TITLE = validate.Length(min=1, max=300)
 DAYS = validate.Range(0, 366)
 REPORT_SORTS = ("id", "due_date", "period_start", "status", "region_code", "template_code")
+TEMPLATE_DAY = validate.Range(FIRST_DAY, LAST_DAY,
+                              error=N_("must be within the platform's calendar, {min} to {max}"))
+_LARGEST = max(abs(Decimal(v)) for bounds in LIMITS.values() for v in bounds)
+
+
+def _bounded_number(value):
+    """A number a field's bound or a rule may name: finite and within the field limits."""
+    number = Decimal(str(value))
+    if not number.is_finite() or abs(number) > _LARGEST:
+        raise ValidationError([_("a number from -{largest} to {largest}", largest=_LARGEST)])
 
 
 class PeriodField(fields.Str):
@@ -39,6 +50,7 @@ class Operand(fields.Field):
         if isinstance(value, bool):
             raise ValidationError([_("a field code, a list of field codes or a number")])
         if isinstance(value, (int, float)):
+            _bounded_number(value)
             return value
         if isinstance(value, str) and value:
             return value
@@ -56,8 +68,10 @@ class FieldSpecSchema(StrictSchema):
     required = fields.Bool(load_default=False)
     choices = fields.List(fields.Str(validate=validate.Length(1, 200)), load_default=None,
                           allow_none=True)
-    min = fields.Decimal(load_default=None, allow_none=True, as_string=True)
-    max = fields.Decimal(load_default=None, allow_none=True, as_string=True)
+    min = fields.Decimal(load_default=None, allow_none=True, as_string=True,
+                         validate=_bounded_number)
+    max = fields.Decimal(load_default=None, allow_none=True, as_string=True,
+                         validate=_bounded_number)
 
 
 class RuleSchema(StrictSchema):
@@ -85,8 +99,8 @@ class TemplateCreateSchema(StrictSchema):
     project_code = fields.Str(load_default=None, allow_none=True, validate=CODE)
     rules = fields.List(fields.Nested(RuleSchema), load_default=list,
                         validate=validate.Length(max=100))
-    active_from = fields.Date(load_default=None, allow_none=True)
-    active_until = fields.Date(load_default=None, allow_none=True)
+    active_from = fields.Date(load_default=None, allow_none=True, validate=TEMPLATE_DAY)
+    active_until = fields.Date(load_default=None, allow_none=True, validate=TEMPLATE_DAY)
     # last: from here on ``fields`` names this attribute, not marshmallow's module
     fields = fields.List(fields.Nested(FieldSpecSchema), required=True,
                          validate=validate.Length(1, 200))
@@ -198,8 +212,14 @@ class ReportQuery(PageQuery):
             raise ValidationError(_("must not precede due_after"), "due_before")
 
 
+VALUES_DESCRIPTION = (
+    "field code -> value. Integers |n| < 10^15; decimals |x| < 10^15 with at most 6 decimal "
+    "places; money from 0 to 9999999999999.99 and percent from 0 to 100, at most 2 decimal "
+    "places (sent as strings; more places are refused, never rounded); dates 1900-01-01 to "
+    "9998-12-31; text up to 4000 characters. A value beyond these is a 422 naming the field.")
 VALUES = fields.Dict(keys=fields.Str(validate=validate.Length(1, 60)), values=fields.Raw(
-    allow_none=True), validate=validate.Length(max=200))
+    allow_none=True), validate=validate.Length(max=200),
+    metadata={"description": VALUES_DESCRIPTION})
 
 
 class ReportSaveSchema(StrictSchema):
@@ -207,7 +227,8 @@ class ReportSaveSchema(StrictSchema):
 
     version = fields.Int(required=True, strict=True)
     values = fields.Dict(keys=fields.Str(validate=validate.Length(1, 60)), values=fields.Raw(
-        allow_none=True), required=True, validate=validate.Length(max=200))
+        allow_none=True), required=True, validate=validate.Length(max=200),
+        metadata={"description": VALUES_DESCRIPTION})
 
 
 class ReportSubmitSchema(StrictSchema):

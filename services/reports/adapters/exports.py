@@ -6,6 +6,13 @@ number formats for money and percent, exact decimal numbers, via openpyxl).
 A percent field has no sum: a share of one report added to another's means nothing, so
 its row gives the count, the average (each report weighs the same), the minimum and the
 maximum.
+
+No text cell can become a formula (OWASP, CSV injection): in the CSV a text cell beginning
+with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading single quote,
+which spreadsheet programs show as text; in the XLSX every text cell is a string cell, never
+a formula. Figures stay numbers. An XLSX number is a double, exact to 15 significant digits:
+a figure with more (a sum over many large amounts) is written as its exact text, so that
+every tiyn shows; the CSV writes every figure as exact decimal text.
 """
 import csv
 import io
@@ -30,6 +37,9 @@ NUMBER_FORMATS = {"integer": "#,##0", "decimal": "#,##0.00", "money": '#,##0.00 
 COLUMNS = (_("Indicator"), _("Reports"), _("Values"), _("Sum"), _("Average"),
            _("Minimum"), _("Maximum"))
 WIDTHS = (34, 48, 10, 10, 18, 18, 18, 18)
+FIGURES = 4  # CSV columns from here on are numbers (reports, count, then STATS)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+EXACT_DIGITS = 15  # significant digits every double holds exactly
 
 
 def _stats(spec, agg):
@@ -49,12 +59,39 @@ def table(rollup):
     return HEADER, rows
 
 
+def as_text(value):
+    """A text cell a spreadsheet program cannot take for a formula (OWASP's leading quote)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _figure(value):
+    """A figure as an XLSX number when a double holds it exactly, else as its exact text."""
+    if value is None:
+        return None
+    number = Decimal(value)
+    if number.is_finite() and len(number.normalize().as_tuple().digits) <= EXACT_DIGITS:
+        return number
+    return str(value)
+
+
+def _append(sheet, values):
+    """Append a row; its text cells are string cells, never formulas (openpyxl would make a
+    formula of any text beginning with ``=``)."""
+    sheet.append(values)
+    for cell, value in zip(sheet[sheet.max_row], values):
+        if isinstance(value, str):
+            cell.data_type = "s"
+
+
 def to_csv(rollup):
     header, rows = table(rollup)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows([[("" if v is None else v) for v in row] for row in rows])
+    writer.writerows([["" if v is None else v if i >= FIGURES else as_text(v)
+                       for i, v in enumerate(row)] for row in rows])
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -95,11 +132,11 @@ def to_xlsx(rollup, lang="kk", regions=None, now=None):
     sheet = book.active
     sheet.title = _("Roll-up").render(lang)
     for line in title_lines(rollup, lang, now):
-        sheet.append([line])
+        _append(sheet, [line])
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append([])
     first = _("Region") if rollup["by"] == "region" else _("Base project")
-    sheet.append([column.render(lang) for column in (first, *COLUMNS)])
+    _append(sheet, [column.render(lang) for column in (first, *COLUMNS)])
     header_row = sheet.max_row
     for cell in sheet[header_row]:
         cell.font = Font(bold=True)
@@ -108,8 +145,8 @@ def to_xlsx(rollup, lang="kk", regions=None, now=None):
         name = _group_name(rollup, group["group"], regions, lang)
         for spec in rollup["fields"]:
             agg = group["fields"][spec["code"]]
-            values = [None if v is None else Decimal(v) for v in _stats(spec, agg)]
-            sheet.append([name, _label(spec, lang), group["reports"], agg["count"], *values])
+            values = [_figure(v) for v in _stats(spec, agg)]
+            _append(sheet, [name, _label(spec, lang), group["reports"], agg["count"], *values])
             row = sheet.max_row
             for column in (3, 4):
                 sheet.cell(row, column).number_format = "#,##0"

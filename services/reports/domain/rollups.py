@@ -1,11 +1,19 @@
 """Aggregates of numeric fields (sum, average, minimum, maximum) over groups of reports.
 
 Exact: every value is a Decimal; integer fields stay whole in sums, minima and maxima,
-averages are rounded to 2 decimal places (half up).
+averages are rounded to 2 decimal places (half up). The arithmetic runs with far more
+digits than any accepted value needs (``ROLLUP_CONTEXT``), so a value stored before today's
+bounds (an integer of 10^30, say) still adds up; a stored value that is not a finite number
+(a field that changed type between template versions) is left out of the figures, never an
+error that would break the view for everybody.
 """
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
 
 CENT = Decimal("0.01")
+# 60 significant digits: sums of 10^6 values of up to 10^30 stay exact; huge exponents are
+# allowed so that no arithmetic traps (an amount beyond 60 digits is rounded, not refused)
+ROLLUP_CONTEXT = Context(prec=60, Emax=999_999_999, Emin=-999_999_999, rounding=ROUND_HALF_UP)
+MAX_TEXT_DIGITS = 80  # a figure with more digits before or after the point: exponent notation
 
 
 class Aggregate:
@@ -18,21 +26,46 @@ class Aggregate:
         self.max = None
 
     def add(self, value):
-        self.count += 1
-        self.sum += value
-        if self.min is None or value < self.min:
-            self.min = value
-        if self.max is None or value > self.max:
-            self.max = value
+        with localcontext(ROLLUP_CONTEXT):
+            self.count += 1
+            self.sum += value
+            if self.min is None or value < self.min:
+                self.min = value
+            if self.max is None or value > self.max:
+                self.max = value
 
     def result(self):
-        avg = (self.sum / self.count).quantize(CENT, ROUND_HALF_UP) if self.count else None
+        with localcontext(ROLLUP_CONTEXT):
+            avg = _cents(self.sum / self.count) if self.count else None
         return {"count": self.count, "sum": _text(self.sum) if self.count else None,
                 "avg": _text(avg), "min": _text(self.min), "max": _text(self.max)}
 
 
+def _cents(number):
+    """``number`` rounded half up to 2 places, or as it is when it has too many digits."""
+    try:
+        return number.quantize(CENT, ROUND_HALF_UP)
+    except InvalidOperation:
+        return number
+
+
 def _text(number):
-    return None if number is None else format(number, "f")
+    if number is None:
+        return None
+    if abs(number.adjusted()) >= MAX_TEXT_DIGITS:
+        return str(number)
+    return format(number, "f")
+
+
+def number_of(value):
+    """A stored value as a finite Decimal, or None when it is not a number."""
+    if isinstance(value, bool) or not isinstance(value, (int, str, float)):
+        return None
+    try:
+        number = Decimal(str(value).strip()) if not isinstance(value, int) else Decimal(value)
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
 
 
 def roll_up(rows, fields, groups_of):
@@ -43,7 +76,8 @@ def roll_up(rows, fields, groups_of):
     """
     groups = {}
     for values, row in rows:
-        numbers = [(code, Decimal(values[code])) for code in fields if values.get(code) is not None]
+        numbers = [(code, number_of(values.get(code))) for code in fields]
+        numbers = [(code, number) for code, number in numbers if number is not None]
         for name in groups_of(row):
             group = groups.get(name)
             if group is None:

@@ -3,6 +3,11 @@
 A template is identified by its ``code``; changing a template adds a new ``version``,
 and reports keep the version they were collected with. Field values are plain JSON:
 numbers that must stay exact (decimal, money, percent) travel as decimal strings.
+
+Every numeric value is bounded (``LIMITS``) and has at most ``PLACES`` decimal places, so
+that each one is exact as a double (JSON readers, XLSX cells: at most 15 significant
+digits, except decimals with 6 places) and sums over every report of a roll-up stay well
+inside exact decimal arithmetic; a value beyond them is refused, never rounded.
 """
 import operator
 from dataclasses import asdict, dataclass, field
@@ -11,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from kelisim.errors import Invalid
 from kelisim.i18n import _
-from kelisim.workdays import kazakhstan
+from kelisim.workdays import FIRST as CALENDAR_FIRST, LAST as CALENDAR_LAST, kazakhstan
 from services.reports.domain.periods import PERIOD_TYPES, Period
 
 FIELD_TYPES = ("integer", "decimal", "money", "percent", "text", "choice", "date")
@@ -20,7 +25,16 @@ REPORTERS = ("all_kgus", "level", "list")
 RULE_OPERATORS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt,
                   "==": operator.eq, "!=": operator.ne}
 MAX_TEXT = 4000
-_PLACES = {"money": Decimal("0.01"), "percent": Decimal("0.01")}
+PLACES = {"decimal": 6, "money": 2, "percent": 2}
+# the smallest and largest value of each numeric type (money: KZT under 10^13, as budget
+# lines, exact to the tiyn in 15 significant digits; integers: 15 digits)
+LIMITS = {"integer": (-(10**15 - 1), 10**15 - 1),
+          "decimal": (Decimal("-999999999999999.999999"), Decimal("999999999999999.999999")),
+          "money": (Decimal(0), Decimal("9999999999999.99")),
+          "percent": (Decimal(0), Decimal(100))}
+# the platform's calendar (the projects' working calendar): a template collects within it
+FIRST_DAY, LAST_DAY = CALENDAR_FIRST, CALENDAR_LAST
+DATE_VALUES = (date(1900, 1, 1), date(9998, 12, 31))  # a date field's value (every API date)
 
 
 @dataclass
@@ -39,19 +53,25 @@ class FieldSpec:
         if self.type == "integer":
             if isinstance(raw, bool) or not isinstance(raw, int):
                 raise ValueError(_("type: must be a whole number"))
+            _check_limits(self.type, raw)
             self._check_range(Decimal(raw))
             return raw
-        if self.type in ("decimal", "money", "percent"):
+        if self.type in PLACES:
             number = _decimal(raw)
-            places = _PLACES.get(self.type)
-            if places is not None and number != number.quantize(places):
-                raise ValueError(_("type: {type} takes at most 2 decimal places", type=self.type))
             if self.type == "money" and number < 0:
                 raise ValueError(_("min: money must not be negative"))
             if self.type == "percent" and not Decimal(0) <= number <= Decimal(100):
                 raise ValueError(_("range: a percent is between 0 and 100"))
+            _check_limits(self.type, number)
+            places = PLACES[self.type]
+            step = Decimal(1).scaleb(-places)
+            if number.as_tuple().exponent < -places and number != number.quantize(step):
+                raise ValueError(_("type: {type} takes at most {places} decimal places",
+                                   type=self.type, places=places))
             self._check_range(number)
-            return _plain(number.quantize(places) if places is not None else number)
+            if self.type in ("money", "percent") or number.as_tuple().exponent < -places:
+                number = number.quantize(step)
+            return _plain(number)
         if self.type == "text":
             if not isinstance(raw, str):
                 raise ValueError(_("type: must be text"))
@@ -65,9 +85,13 @@ class FieldSpec:
             return raw
         if self.type == "date":
             try:
-                return date.fromisoformat(raw).isoformat()
+                day = date.fromisoformat(raw)
             except (TypeError, ValueError):
                 raise ValueError(_("type: must be a date like 2026-03-31")) from None
+            if not DATE_VALUES[0] <= day <= DATE_VALUES[1]:
+                raise ValueError(_("range: a date from {first} to {last}",
+                                   first=DATE_VALUES[0], last=DATE_VALUES[1]))
+            return day.isoformat()
         raise ValueError(_("type: unknown field type {type}", type=self.type))
 
     def _check_range(self, number):
@@ -131,6 +155,14 @@ def _side_value(side, values, specs):
             return None
         total += specs[code].number(values[code])
     return total
+
+
+def _check_limits(kind, number):
+    """ValueError unless ``number`` is within LIMITS of ``kind``."""
+    low, high = LIMITS[kind]
+    if not low <= number <= high:
+        raise ValueError(_("range: a {type} value is from {low} to {high}", type=kind,
+                           low=_plain(Decimal(low)), high=_plain(Decimal(high))))
 
 
 def _decimal(raw):
@@ -207,6 +239,13 @@ class Template:
         for spec in self.fields:
             if spec["type"] == "choice" and not spec.get("choices"):
                 errors[f"fields.{spec['code']}"] = _("a choice field lists its choices")
+            for bound in ("min", "max"):
+                if spec.get(bound) is not None and spec["type"] in LIMITS:
+                    try:
+                        _check_limits(spec["type"], Decimal(str(spec[bound])))
+                    except ValueError as exc:
+                        errors[f"fields.{spec['code']}"] = _("{bound}: {problem}", bound=bound,
+                                                                problem=exc.args[0])
             if spec.get("min") is not None and spec.get("max") is not None \
                     and Decimal(str(spec["min"])) > Decimal(str(spec["max"])):
                 errors[f"fields.{spec['code']}"] = _("min is above max")
@@ -223,6 +262,11 @@ class Template:
             errors["reporter_level"] = _("name the level whose org units report")
         if self.reporters == "list" and not self.reporter_ids:
             errors["reporter_ids"] = _("list the org units that report")
+        for name in ("active_from", "active_until"):
+            day = getattr(self, name)
+            if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+                errors[name] = _("must be within the platform's calendar, {first} to {last}",
+                                 first=FIRST_DAY, last=LAST_DAY)
         if self.active_from and self.active_until and self.active_until < self.active_from:
             errors["active_until"] = _("ends before it starts")
         if errors:

@@ -3,6 +3,11 @@
 Both steps are idempotent, so the job may run again, after a restart, or on two
 instances at once: obligations are unique per (template, period, org unit), and each
 reminder is stamped per (report, kind, stage) in the transaction that publishes it.
+
+A run looks back a bounded window only: it creates the obligations of periods that ended at
+most ``LOOKBACK_DAYS`` days before today, and of the current period; older periods of a
+template that starts far in the past are never owed (nor escalated), however early its
+``active_from``.
 """
 from datetime import timedelta
 
@@ -14,12 +19,15 @@ from services.reports.service_layer import org_units
 from services.reports.service_layer.events import emit_once
 
 MAX_REMIND_DAYS = 90  # the schema's limit on remind_days_before
+LOOKBACK_DAYS = 366  # the oldest period a run creates obligations for ended this long ago
 log = get_logger(__name__)
 
 
-def _first_day(template):
-    """The first day of the first period a template collects."""
+def _first_day(template, today):
+    """The first day of the first period a run collects: the template's first period, or the
+    period holding the first day of the look-back window when that is later."""
     start = template.active_from or kz_date(template.created_at or utcnow())
+    start = max(start, today - timedelta(days=LOOKBACK_DAYS))
     return period_containing(start, template.period_type).start
 
 
@@ -27,7 +35,8 @@ def expected_rows(template, units, known, today, now):
     """Rows of the reports ``template`` expects up to ``today`` that are not in ``known``."""
     last_day = min(today, template.active_until) if template.active_until else today
     rows = []
-    for period in periods_starting_between(template.period_type, _first_day(template), last_day):
+    first_day = _first_day(template, today)
+    for period in periods_starting_between(template.period_type, first_day, last_day):
         for unit in units:
             if (period.code, unit.id) in known or not template.must_report(unit):
                 continue

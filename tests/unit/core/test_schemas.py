@@ -1,4 +1,6 @@
 """kelisim.schemas.load: one Invalid naming every bad field, whatever marshmallow reports."""
+from decimal import Decimal
+
 import pytest
 from marshmallow import Schema, fields, validate, validates_schema, ValidationError
 
@@ -103,3 +105,36 @@ def test_a_sort_takes_allowed_names_in_order_with_a_minus_for_descending():
         "sort": [("due_date", False), ("title", True)]}
     for bad in ("password", "due_date,due_date", "", "-"):
         assert "sort" in errors_of(Sorted(), {"sort": bad})
+
+
+class Dated(StrictSchema):
+    day = fields.Date()
+    moment = fields.AwareDateTime()
+    name = fields.Str()
+
+
+@pytest.mark.parametrize("data", [{"day": "0001-01-01"}, {"day": "9999-12-31"},
+                                  {"moment": "9999-12-31T23:59:59-05:00"},
+                                  {"moment": "0001-01-01T00:00:00+05:00"}])
+def test_dates_and_times_beyond_the_calendar_are_refused_naming_the_field(data):
+    assert set(errors_of(Dated(), data)) == set(data)
+
+
+@pytest.mark.parametrize("text", ["a\x00b", "\x1b[31m", "\x0b", "\ud800x", "x\udc00"])
+def test_text_no_database_can_store_is_refused_naming_the_field(text):
+    assert set(errors_of(Dated(), {"name": text})) == {"name"}
+    assert set(errors_of(QuerySchema.from_dict({"q": fields.Str()})(), {"q": text})) == {"q"}
+
+
+def test_tabs_and_line_breaks_are_text():
+    assert load(Dated(), {"name": "a\tb\r\nc"}) == {"name": "a\tb\r\nc"}
+
+
+def test_exact_decimals_are_refused_rather_than_rounded():
+    from services.projects.schemas import BudgetLineCreateSchema, IndicatorActualSchema
+    assert errors_of(IndicatorActualSchema(), {"value": "69.255", "version": 1}) == {
+        "value": "at most 2 decimal places: the amount is kept exactly, never rounded"}
+    assert load(IndicatorActualSchema(), {"value": "69.2", "version": 1})["value"] == \
+        Decimal("69.20")
+    assert set(errors_of(BudgetLineCreateSchema(), {"category": "media",
+                                                    "planned": "1.005"})) == {"planned"}

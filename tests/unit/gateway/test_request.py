@@ -92,3 +92,30 @@ def test_the_query_is_validated_and_typed():
     with pytest.raises(Invalid) as caught:
         ApiRequest.parse(request(query={"limit": "many", "region": "Turkistan"}), QUERY_SPEC)
     assert set(caught.value.errors) == {"limit", "region"}
+
+
+@pytest.mark.parametrize("depth", [33, 900, 3000, 100_000])
+def test_json_nested_too_deep_is_a_bad_request_not_a_crash(depth):
+    body = '{"code": ' + "[" * depth + "1" + "]" * depth + "}"
+    with pytest.raises(MalformedRequest, match="deep"):
+        parsed(body.encode(), max_bytes=len(body))
+
+
+@pytest.mark.parametrize("number", ["1e999", "-1e999", "1.5e400"])
+def test_numbers_no_double_holds_are_a_bad_request(number):
+    with pytest.raises(MalformedRequest):
+        parsed(b'{"parent_id": ' + number.encode() + b"}")
+
+
+def test_a_body_that_ends_before_its_content_length_is_not_used():
+    req = request(b'{"code": "HF-1"}')
+    req.environ["CONTENT_LENGTH"] = "200"  # the client promised more, then closed
+    with pytest.raises(MalformedRequest, match="ended after 16 of its 200 bytes"):
+        read_body(req, 4096)
+
+
+@pytest.mark.parametrize("text", ["\ud800x", "x\udfff", "a\x00b", "\x1b[2J", "\x7f\x08"])
+def test_unstorable_text_in_a_body_names_its_field(text):
+    with pytest.raises(Invalid) as caught:
+        parsed(json.dumps(dict(UNIT, name_kk=text)).encode())
+    assert set(caught.value.errors) == {"name_kk"}

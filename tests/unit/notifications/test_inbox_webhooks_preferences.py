@@ -174,3 +174,11 @@ def test_a_task_assignment_to_another_region_s_unit_reaches_that_inbox(uow, dire
     intake.receive(uow(), event, audience_for(event.type, event.data, event.regions, directory),
                    settings, now=NOW)
     assert inbox.list_inbox(uow(ALMATY), directory, {})["total"] == 1
+
+
+@pytest.mark.parametrize("since", ["9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+05:00",
+                                   "1899-12-31T00:00:00Z"])
+def test_a_since_beyond_the_calendar_is_refused_naming_it(uow, directory, since):
+    with pytest.raises(Invalid) as refused:
+        inbox.list_inbox(uow(TURKISTAN), directory, {"since": since})
+    assert set(refused.value.errors) == {"since"}

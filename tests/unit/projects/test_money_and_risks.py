@@ -103,3 +103,28 @@ def test_earned_value_per_plan_project_and_programme(rolled_out, uow):
     assert late["overdue_by_region"]["KZ-75"] > 0 and late["overdue_by_region"]["KZ-61"] < \
         late["overdue_by_region"]["KZ-75"]
     assert date.fromisoformat(late["as_of"]) == date(2026, 3, 2)
+
+
+@pytest.mark.parametrize("field", ["planned", "committed", "actual"])
+@pytest.mark.parametrize("amount", ["1.005", "1.025", "0.005", "0.001", "10000000000000",
+                                    "1e30", "1E+999999999", "-0.01", "NaN", "Infinity"])
+def test_money_is_exact_to_the_tiyn_and_bounded_or_refused_naming_the_field(
+        rolled_out, uow, field, amount):
+    plan_id = rolled_out["created"][0]["plan_id"]
+    body = {"category": "training", "planned": "1.00", field: amount}
+    with pytest.raises(Invalid) as refused:
+        budgets.create_budget_line(uow(), plan_id, body)
+    assert set(refused.value.errors) == {field}
+    line = budgets.create_budget_line(uow(), plan_id, {"category": "media", "planned": "5"})
+    with pytest.raises(Invalid) as refused:
+        budgets.update_budget_line(uow(), line["id"], {"version": 1, field: amount,
+                                                       "reason": "a test"})
+    assert set(refused.value.errors) == {field}
+    assert budgets.list_budget_lines(uow(), plan_id)["totals"]["planned"] == "5.00"
+
+
+def test_the_largest_amount_is_kept_exactly(rolled_out, uow):
+    plan_id = rolled_out["created"][0]["plan_id"]
+    line = budgets.create_budget_line(uow(), plan_id, {
+        "category": "media", "planned": "9999999999999.99", "actual": "1.1"})
+    assert (line["planned"], line["actual"]) == ("9999999999999.99", "1.10")
