@@ -27,6 +27,7 @@ SCALE = validate.Range(1, 5)
 TASK_SORTS = ("id", "due_date", "start_date", "title", "status", "progress")
 
 
+KZT_TEXT = {"type": "string", "format": "decimal", "description": "KZT, exact"}  # as answered
 SOURCE = validate.Regexp(r"^[a-z][a-z0-9_]{1,39}$",
                          error=N_("kgu, rgu or a structure type such as mediation_council"))
 
@@ -327,9 +328,9 @@ class BudgetLineSchema(Schema):
     plan_id = fields.Int()
     category = fields.Str()
     description = fields.Str()
-    planned = fields.Decimal(as_string=True)
-    committed = fields.Decimal(as_string=True)
-    actual = fields.Decimal(as_string=True)
+    planned = fields.Decimal(as_string=True, metadata=KZT_TEXT)
+    committed = fields.Decimal(as_string=True, metadata=KZT_TEXT)
+    actual = fields.Decimal(as_string=True, metadata=KZT_TEXT)
     variance = fields.Dict(keys=fields.Str(), values=fields.Str())
     overrun = fields.Bool()
     version = fields.Int()

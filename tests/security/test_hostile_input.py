@@ -9,6 +9,7 @@ from gateway.entrypoints.service import GatewayService
 from gateway.http import routes_of
 from tests.security.conftest import API
 from tests.security.targets import TARGETS, Targets
+from tests.unit.reports.conftest import mediation_template
 
 pytestmark = [pytest.mark.broker, pytest.mark.security]
 LIMIT = 65536  # KELISIM_MAX_REQUEST_BYTES of the deployment
@@ -21,10 +22,10 @@ WRONG = {"Integer": "many", "Decimal": {"amount": 1}, "String": 12345, "Email": 
          "Raw": {"nested": True}, "Boolean": "maybe"}
 
 
-def refused(deployment, changes, method, path, status=None, **kwargs):
+def refused(deployment, changes, method, path, status=None, who="admin", **kwargs):
     """Send it; assert a 4xx problem (``status`` if given) and no committed change."""
     before = changes.versions()
-    response = deployment.request(method, path, "admin", **kwargs)
+    response = deployment.request(method, path, who, **kwargs)
     where = f"{method} {path}: {response.status_code} {response.text[:300]}"
     assert 400 <= response.status_code < 500, where
     assert status is None or response.status_code == status, where
@@ -104,3 +105,31 @@ def test_an_overlong_url_is_a_problem_not_plain_text(deployment, changes):
     # a write with an overlong URL changes nothing either
     refused(deployment, changes, "POST", f"{API}/people?x=" + "y" * 9000, 414,
             json={"full_name": "Ұзын", "org_unit_id": 1})
+
+
+def test_each_shape_that_answered_500_is_a_problem_that_changes_nothing(deployment, changes):
+    """Issue 11.3's cases through the whole platform, each a 4xx problem, nothing changed."""
+    t = Targets(deployment)
+    kgu, report, plan = t.kgu(), t.report("editable"), t.plan()
+    changes.quiet(settle=0.3)
+    deep = "[" * 3000 + "1" + "]" * 3000  # one field of 6 kB
+    refused(deployment, changes, "POST", f"{API}/structures", 400, headers=JSON,
+            data=f'{{"type": "mediation_council", "org_unit_id": {kgu}, "name": {deep}}}')
+    refused(deployment, changes, "POST", f"{API}/structures", 422, json={
+        "type": "mediation_council", "name": "\ud800x", "org_unit_id": kgu})
+    refused(deployment, changes, "GET", f"{API}/projects/ab%00c", 404)
+    refused(deployment, changes, "GET", f"{API}/inbox", 422, who="coordinator",
+            params={"since": "9999-12-31T23:59:59-05:00"})
+    path = f"{API}/reports/{report['id']}"
+    for values in ({"budget_spent": "1e30"}, {"budget_spent": "1E+999999999"},
+                   {"budget_spent": "1.005"}, {"cases_received": 10**30}):
+        answer = refused(deployment, changes, "PUT", path, 422, who="coordinator",
+                         json={"version": report["version"], "values": values})
+        assert set(answer.json()["errors"]) == set(values)
+    for amount in ("1.005", "1.025", "0.005", "10000000000000"):
+        answer = refused(deployment, changes, "POST", f"{API}/plans/{plan['id']}/budget-lines",
+                         422, json={"category": "training", "planned": amount})
+        assert set(answer.json()["errors"]) == {"planned"}
+    answer = refused(deployment, changes, "POST", f"{API}/report-templates", 422,
+                     json=mediation_template(code="typo", active_from="0001-01-01"))
+    assert set(answer.json()["errors"]) == {"active_from"}
