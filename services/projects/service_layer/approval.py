@@ -30,7 +30,11 @@ def follow_plan_status(uow, plan, old_status):
     if changed:
         uow.flush()
         graph, rows = scheduling.load_graph(uow.repo, plan.project_code, plan.year)
+        ids = [t.id for t in changed]
+        # reopened, the milestone is automatic again: placed after its predecessors, which
+        # may have moved while it was done; completed, it only releases what follows it
+        where = {"only": graph.closure(set(ids))} if status == "planned" else {"origins": ids}
         scheduling.propagate(uow, graph, rows, plan.project_code, work_calendar(),
-                             cause=changed[0].id, reason=REASON[plan.status],
-                             origins=[t.id for t in changed])
+                             cause=changed[0].id, reason=REASON[plan.status], field="status",
+                             **where)
     return changed

@@ -123,3 +123,20 @@ def test_an_automatic_milestone_after_predecessors_is_not_dated_by_hand(rolled_o
         "reason": "the RGU meets later"})["task"]
     assert manual["start_date"] == manual["due_date"] == "2026-03-02"
     assert unsettled(uow) == []
+
+
+def test_the_approval_milestone_reopened_with_its_plan_follows_its_predecessors(
+        rolled_out, uow):
+    from tests.unit.projects.test_small_rules import move_plan
+
+    plan_id = rolled_out["created"][0]["plan_id"]
+    move_plan(uow, plan_id, "approved")
+    budget = by_key(uow, "KZ-61")["org.budget"]  # org.approved follows it, done meanwhile
+    tasks.update_task(uow(), budget["id"], {
+        "version": budget["version"], "due_date": "2026-03-02", "reason": "re-costed"})
+    assert by_key(uow, "KZ-61")["org.approved"]["due_date"] < "2026-03-02"
+    move_plan(uow, plan_id, "draft", reason="the budget must be revised")
+    reopened = by_key(uow, "KZ-61")["org.approved"]
+    assert reopened["status"] == "planned"
+    assert day(reopened["start_date"]) == work_calendar().successor_start(day("2026-03-02"))
+    assert unsettled(uow) == []
