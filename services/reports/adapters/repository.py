@@ -162,8 +162,9 @@ class ReportsRepository:
         return self.session.execute(query).all()
 
     def values_for_rollup(self, *, templates, period_from, period_to, region=None,
-                          accepted_only=False):
-        """(values, region, project, template) of every counted report in the range."""
+                          project=None, accepted_only=False):
+        """(values, region, project, template) of every counted report in the range (of
+        ``project``'s reports only, when one is named)."""
         r = orm.reports
         statuses = ("accepted",) if accepted_only else REPORTED
         query = (sa.select(r.c["values"], r.c.region_code, r.c.project_code, r.c.template_code)
@@ -171,6 +172,8 @@ class ReportsRepository:
                         r.c.period_start >= period_from, r.c.period_start <= period_to))
         if region:
             query = query.where(r.c.region_code == region)
+        if project:
+            query = query.where(r.c.project_code == project)
         return self.session.execute(query).all()
 
     # reminder and event stamps

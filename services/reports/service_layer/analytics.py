@@ -123,7 +123,7 @@ def _rollup(uow, query, today):
         template_codes = [t.code for t in templates]
         rows = uow.repo.values_for_rollup(
             templates=template_codes, period_from=first, period_to=last,
-            region=region, accepted_only=query["accepted_only"])
+            region=region, project=query.get("project"), accepted_only=query["accepted_only"])
     column = 1 if query["by"] == "region" else 2
     codes = [f["code"] for f in fields]
     reports = {}
