@@ -38,6 +38,8 @@ class Settings:
     webhook_destinations: DestinationPolicy = field(default_factory=DestinationPolicy)
     webhook_max_response_bytes: int = 65536  # read at most this much of an answer
     webhook_per_destination: int = 2       # sends in flight to one host:port, per process
+    webhook_per_region: int = None         # sends in flight to one region's webhooks, per
+                                           # process (None: half of ``concurrency``)
     webhook_ca_file: str = None            # trust this CA bundle for https receivers
     report_escalation_stage: int = 2
     digest_daily_at: time = time(9, 0)
@@ -76,6 +78,7 @@ def from_env():
             env("KELISIM_WEBHOOK_ALLOWED_NETWORKS", ""), env("KELISIM_WEBHOOK_ALLOWED_HOSTS", "")),
         webhook_max_response_bytes=int(env("KELISIM_WEBHOOK_MAX_RESPONSE_BYTES", 65536)),
         webhook_per_destination=int(env("KELISIM_WEBHOOK_PER_DESTINATION", 2)),
+        webhook_per_region=int(env("KELISIM_WEBHOOK_PER_REGION", 0)) or None,
         webhook_ca_file=env("KELISIM_WEBHOOK_CA_FILE"),
         report_escalation_stage=int(env("KELISIM_REPORT_ESCALATION_STAGE", 2)),
         digest_daily_at=time.fromisoformat(at),

@@ -113,20 +113,25 @@ class NotificationsRepository:
             found.setdefault(attempt.delivery_id, []).append(attempt)
         return found
 
-    def claim_due(self, channel, now, limit, lease, choose=None, skip_webhooks=()):
+    def claim_due(self, channel, now, limit, lease, choose=None, skip_webhooks=(),
+                  skip_regions=()):
         """Lease up to ``limit`` due deliveries of ``channel``; their ids, oldest first.
 
         ``choose(rows)``, given up to ``CLAIM_WINDOW`` times more due rows (``id``,
-        ``target``, ``webhook_id``), returns the ids to lease; ``skip_webhooks``: ids of
-        webhooks whose deliveries are not looked at."""
+        ``target``, ``webhook_id``, ``region_code``), returns the ids to lease;
+        ``skip_webhooks``: ids of webhooks whose deliveries are not looked at;
+        ``skip_regions``: region codes whose deliveries are not looked at."""
         if limit <= 0:
             return []
         table = orm.deliveries
-        query = sa.select(D.id, D.target, D.webhook_id).where(
+        query = sa.select(D.id, D.target, D.webhook_id, D.region_code).where(
             D.channel == channel, D.status == "pending", D.next_attempt_at <= now)
         if skip_webhooks:
             query = query.where(sa.or_(D.webhook_id.is_(None),
                                        D.webhook_id.not_in(sorted(skip_webhooks))))
+        if skip_regions:
+            query = query.where(sa.or_(D.region_code.is_(None),
+                                       D.region_code.not_in(sorted(skip_regions))))
         window = limit if choose is None else limit * CLAIM_WINDOW
         rows = self.session.execute(query.order_by(D.next_attempt_at, D.id).limit(window)
                                     .with_for_update(skip_locked=True)).all()

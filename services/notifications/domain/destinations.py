@@ -45,8 +45,13 @@ class Destination:
 
     @property
     def key(self):
-        """Deliveries to one key share the per-destination bound of the dispatcher."""
-        return f"{self.host}:{self.port}"
+        """Deliveries to one key share the per-destination bound of the dispatcher; a
+        literal address is keyed in its one canonical spelling (``2130706433``, ``127.1``
+        and ``127.0.0.1`` are one destination)."""
+        literal = literal_address(self.host)
+        if literal is not None and literal.version == 6 and literal.ipv4_mapped:
+            literal = literal.ipv4_mapped
+        return f"{literal if literal is not None else self.host}:{self.port}"
 
     @property
     def host_header(self):
@@ -248,17 +253,25 @@ def allowed_addresses(url, policy, resolver):
     return destination, addresses
 
 
-def spread(candidates, free, busy, cap):
-    """Which due deliveries to start: ``candidates`` [(id, key)] oldest first, at most
-    ``free`` of them and at most ``cap`` in flight per key, counting ``busy`` {key: n}
-    already in flight. Keeps one receiver from occupying every worker. Returns the ids."""
+def spread(candidates, free, busy, cap, group_cap=None):
+    """Which due deliveries to start: ``candidates`` [(id, key)] or [(id, key, group)]
+    oldest first, at most ``free`` of them, at most ``cap`` in flight per key (a
+    destination) and at most ``group_cap`` per group (the region whose webhooks they are),
+    counting ``busy`` {key or group: n} already in flight (a group is counted under
+    ``("group", group)``). Keeps one receiver, and one region's many receivers, from
+    occupying every worker. Returns the ids."""
     taken = dict(busy)
     picked = []
-    for delivery_id, key in candidates:
+    for delivery_id, key, *rest in candidates:
+        group = ("group", rest[0]) if rest and rest[0] is not None else None
         if len(picked) >= free:
             break
         if key is not None and cap and taken.get(key, 0) >= cap:
             continue
+        if group is not None and group_cap and taken.get(group, 0) >= group_cap:
+            continue
         taken[key] = taken.get(key, 0) + 1
+        if group is not None:
+            taken[group] = taken.get(group, 0) + 1
         picked.append(delivery_id)
     return picked

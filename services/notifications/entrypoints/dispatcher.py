@@ -65,10 +65,12 @@ class ChannelSender:
     """Leases due deliveries of one channel and sends them through a bounded pool.
 
     With ``per_destination`` (webhooks), at most that many sends of this process are in
-    flight to one destination (host and port) at a time: a slow receiver holds those
-    workers, never all of them, and the others' deliveries go out meanwhile."""
+    flight to one destination (host and port) at a time, and with ``per_region`` at most
+    that many to the webhooks of one region (whose coordinators may register many
+    destinations): a slow receiver, or a region's many, hold those workers, never all of
+    them, and the others' deliveries go out meanwhile."""
 
-    def __init__(self, dispatcher, channel, policy, per_destination=None):
+    def __init__(self, dispatcher, channel, policy, per_destination=None, per_region=None):
         self.dispatcher = dispatcher
         self.channel = channel
         self.policy = policy
@@ -79,8 +81,9 @@ class ChannelSender:
                          2 * smtp.deadline if smtp else 0)
         self.loop = Loop(channel.name, self.step, dispatcher.settings.dispatch_interval)
         self.per_destination = per_destination
-        self.in_flight = Counter()     # destination key -> sends in flight
-        self.key_of_delivery = {}      # delivery id in flight -> its destination key
+        self.per_region = per_region
+        self.in_flight = Counter()     # destination key or ("group", region) -> in flight
+        self.key_of_delivery = {}      # delivery id in flight -> (its key, its region)
         self.key_of_webhook = {}       # webhook id -> destination key, as last seen
 
     def _choose(self, free, keys):
@@ -92,9 +95,10 @@ class ChannelSender:
                 key = _key(row.target)
                 if row.webhook_id is not None:
                     self.key_of_webhook[row.webhook_id] = key
-                keys[row.id] = key
-                candidates.append((row.id, key))
-            return spread(candidates, free, self.in_flight, self.per_destination)
+                keys[row.id] = (key, row.region_code)
+                candidates.append((row.id, key, row.region_code))
+            return spread(candidates, free, self.in_flight, self.per_destination,
+                          self.per_region)
         return choose
 
     def step(self):
@@ -102,16 +106,22 @@ class ChannelSender:
         interval = self.loop.interval
         if free == 0:
             return interval  # a finishing send wakes the loop
-        if self.per_destination:
-            full = {k for k, n in self.in_flight.items() if n >= self.per_destination}
+        if self.per_destination or self.per_region:
+            full = {k for k, n in self.in_flight.items() if not isinstance(k, tuple)
+                    and self.per_destination and n >= self.per_destination}
             skip = {w for w, k in self.key_of_webhook.items() if k in full}
+            regions = {k[1] for k, n in self.in_flight.items()
+                       if isinstance(k, tuple) and self.per_region and n >= self.per_region}
             keys = {}
             ids = dispatch.claim(self.dispatcher.unit_of_work(), self.channel.name, utcnow(),
-                                 free, self.lease, self._choose(free, keys), skip)
+                                 free, self.lease, self._choose(free, keys), skip, regions)
             for delivery_id in ids:  # leased: counted until its send is recorded
+                key, region = keys[delivery_id]
                 self.key_of_delivery[delivery_id] = keys[delivery_id]
-                self.in_flight[keys[delivery_id]] += 1
-            if skip or len(keys) > len(ids):
+                self.in_flight[key] += 1
+                if region is not None:
+                    self.in_flight[("group", region)] += 1
+            if skip or regions or len(keys) > len(ids):
                 # due deliveries wait for their destination: a finishing send wakes the
                 # loop (the next due date would be now, and the loop would spin)
                 for delivery_id in ids:
@@ -139,11 +149,12 @@ class ChannelSender:
             return
         finally:
             for delivery_id in delivery_ids:
-                key = self.key_of_delivery.pop(delivery_id, None)
-                if key is not None:
-                    self.in_flight[key] -= 1
-                    if self.in_flight[key] <= 0:
-                        del self.in_flight[key]
+                key, region = self.key_of_delivery.pop(delivery_id, (None, None))
+                for counted in (key, ("group", region) if region is not None else None):
+                    if counted is not None:
+                        self.in_flight[counted] -= 1
+                        if self.in_flight[counted] <= 0:
+                            del self.in_flight[counted]
             self.loop.wake()
         for outcome, delivery in results:
             self.observe(service, outcome, delivery)
@@ -188,8 +199,11 @@ class Dispatcher(DependencyProvider):
         self.settings = from_config(config)
         self.dead_letters = DeliveryDeadLetters(config["AMQP_URI"])
         policies = {"email": self.settings.email_retry, "webhook": self.settings.webhook_retry}
-        bounds = {"webhook": self.settings.webhook_per_destination}
-        self.senders = {name: ChannelSender(self, channel, policies[name], bounds.get(name))
+        bounds = {"webhook": (self.settings.webhook_per_destination,
+                              self.settings.webhook_per_region
+                              or max(1, self.settings.concurrency // 2))}
+        self.senders = {name: ChannelSender(self, channel, policies[name],
+                                            *bounds.get(name, ()))
                         for name, channel in outbound_channels(self.settings).items()}
         self.stream = StreamChannel(config["AMQP_URI"])
         self.housekeeping = Loop("housekeeping", self.keep_house,

@@ -20,11 +20,12 @@ from services.notifications.domain.templates import TEMPLATES, render
 DIGEST = "digest"
 
 
-def claim(uow, channel, now, limit, lease, choose=None, skip_webhooks=()):
-    """Lease due deliveries of ``channel`` for ``lease`` seconds; their ids. ``choose`` and
-    ``skip_webhooks``: see ``NotificationsRepository.claim_due``."""
+def claim(uow, channel, now, limit, lease, choose=None, skip_webhooks=(), skip_regions=()):
+    """Lease due deliveries of ``channel`` for ``lease`` seconds; their ids. ``choose``,
+    ``skip_webhooks`` and ``skip_regions``: see ``NotificationsRepository.claim_due``."""
     with uow:
-        ids = uow.repo.claim_due(channel, now, limit, lease, choose, skip_webhooks)
+        ids = uow.repo.claim_due(channel, now, limit, lease, choose, skip_webhooks,
+                                 skip_regions)
         uow.commit()
         return ids
 

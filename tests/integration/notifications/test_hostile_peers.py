@@ -123,3 +123,35 @@ def test_a_webhook_into_the_platform_s_own_network_is_refused_over_http(
         assert list(refused["errors"]) == ["url"], url
     assert ok(gateway.get(f"{API}/webhooks", who="turkistan")) == []
     assert receiver.calls == []
+
+
+def test_one_region_s_webhooks_to_many_destinations_hold_back_no_other_region(
+        start, registry, notifications_db, publish, people, receiver, rpc):
+    # four workers, two per destination, two per region: Turkistan's two dripping
+    # receivers (two destinations) could otherwise take all four
+    start(NotificationsService, notifications_db, NOTIFICATIONS=dict(
+        FAST, smtp=None, webhook_timeout=5.0, concurrency=4, webhook_per_destination=2,
+        webhook_per_region=2,
+        webhook_retry={"first_delay": 0.05, "factor": 2, "max_delay": 0.4, "window": 60}))
+    drips = [DripReceiver(interval=0.3, duration=20, where="headers") for _ in range(2)]
+    try:
+        _, turkistan = people("KZ-61")
+        _, almaty = people("KZ-75")
+        with rpc("notifications", TURKISTAN) as service:
+            for drip in drips:
+                service.register_webhook({"url": drip.url, "event_types": ["task_assigned"]})
+        with rpc("notifications", ALMATY) as service:
+            service.register_webhook({"url": receiver.url, "event_types": ["task_assigned"]})
+
+        for n in range(1, 7):
+            assign(publish, turkistan, task_id=n)
+        wait_for(lambda: sum(d.connections for d in drips) >= 2, timeout=5)
+        other = assign(publish, almaty, region="KZ-75", task_id=99)
+
+        [call] = wait_for(lambda: receiver.calls, timeout=2.5)
+        assert call.json["event"]["id"] == other.id
+        assert sum(d.open for d in drips) >= 1
+        assert sum(d.most_open for d in drips) <= 3  # never all four workers
+    finally:
+        for drip in drips:
+            drip.close()

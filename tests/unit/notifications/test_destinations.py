@@ -159,6 +159,23 @@ def test_one_destination_gets_at_most_its_share_of_the_workers():
     assert spread(due, 10, {}, None) == [1, 2, 3, 4, 5, 6]
 
 
+def test_one_address_in_any_spelling_is_one_destination():
+    """Else a coordinator writing one receiver's address in several spellings would get
+    several shares of the workers."""
+    keys = {split_url(url).key for url in (
+        "http://93.184.215.14/", "http://1572394766/", "http://0x5d.0xb8.0xd7.0x0e/",
+        "http://93.184.55054/", "http://[::ffff:93.184.215.14]:80/")}
+    assert keys == {"93.184.215.14:80"}
+
+
+def test_one_region_gets_at_most_its_share_of_the_workers_over_all_its_destinations():
+    due = [(1, "a:80", "KZ-61"), (2, "b:80", "KZ-61"), (3, "c:80", "KZ-61"),
+           (4, "d:80", "KZ-75"), (5, "e:80", None)]
+    assert spread(due, 10, {}, 2, 2) == [1, 2, 4, 5]
+    assert spread(due, 10, {("group", "KZ-61"): 1}, 2, 2) == [1, 4, 5]
+    assert spread(due, 10, {}, 2, None) == [1, 2, 3, 4, 5]
+
+
 def test_enabling_a_webhook_checks_its_destination_again(uow, directory):
     """The operator narrowed the allow-list since: a disabled internal webhook stays off."""
     widened = DestinationPolicy.parse("10.20.0.0/16")
