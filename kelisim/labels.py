@@ -4,7 +4,8 @@ Each table maps a code to its English word, marked for the catalogue with its co
 (``C_``), so that :func:`label` renders it in Kazakh, Russian or English. The RACI words
 are those Kazakh and Russian project managers use: R Жауапты орындаушы / Ответственный
 исполнитель, A Есеп беретін (бекітуші) / Утверждающий (подотчётный), C Кеңесші /
-Консультант (согласующий), I Хабардар етілетін / Информируемый.
+Консультант (not «согласующий»: in Russian paperwork that is a binding sign-off), I Хабардар
+етілетін / Информируемый. The chosen kk/ru terms are listed in kelisim/locale/GLOSSARY.md.
 """
 from kelisim.i18n import C_, Msg
 
