@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate clean check-deploy messages
+.PHONY: run test install migrate clean check-deploy messages drill
 
 run: $(STAMP)
 	$(BIN)/kelisim run
@@ -13,6 +13,10 @@ test: $(STAMP)
 	$(BIN)/pytest
 
 install: $(STAMP)
+
+# The backup and restore drill alone (about a minute; `make test` runs it too).
+drill: $(STAMP)
+	$(BIN)/pytest -q -m drill tests/faults/test_restore_drill.py
 
 # (Re)install only when the project's dependencies change.
 $(STAMP): pyproject.toml

@@ -17,6 +17,7 @@ def build_parser():
     commands.add_parser("prepare", help="migrate, load reference data and ensure the admin "
                                          "token, then exit (a deployment's one-shot job)")
     from gateway.cli import add_token_commands
+    from kelisim.cli.backup import add_backup_commands
     from kelisim.cli.calendar import add_calendar_commands
     from kelisim.cli.dlq import add_dlq_commands
     from kelisim.cli.listen import add_listen_command
@@ -25,6 +26,7 @@ def build_parser():
     add_dlq_commands(commands)
     add_calendar_commands(commands)
     add_listen_command(commands)
+    add_backup_commands(commands)
     return parser
 
 

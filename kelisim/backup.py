@@ -1,0 +1,341 @@
+"""Backups of the embedded default (SQLite) and their restore, on a running platform.
+
+``backup(folder)`` copies every component's SQLite database with SQLite's online backup
+API (``sqlite3.Connection.backup``: a consistent snapshot of each database while the
+services keep writing; never a file copy, which could catch a half-written page or miss
+the WAL) in the order consumers first, producers last, plus ``broker.json`` (the
+exchanges, queues and bindings kelisim declares, computed from ``kelisim/events/topology``
+and the services' event handlers; not a RabbitMQ export) and ``manifest.json`` (kelisim's
+version, the time, each file's SHA-256 and size, each database's Alembic revision and the
+code's heads).
+
+``restore(folder)`` refuses while a platform runs on this configuration (a kelisim port in
+use, or a service consuming its RPC queue on the broker) or when a target database file
+exists, checks every checksum and revision, copies the databases into place, and marks the
+outbox rows published in the ``republish_hours`` before the backup as unpublished again, so
+the restored relays publish them once more: events that were on the broker, not yet
+consumed, when the backup was taken reach their consumers; those consumers already had
+drop as repeats (their processed-event ids were backed up with their effects).
+"""
+import hashlib
+import importlib.metadata
+import json
+import shutil
+import sqlite3
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from kelisim import config
+
+# Consumers before their producers: a consumer's copy never holds the effect of an event
+# its producer's (later) copy does not have. notifications consumes registry, projects and
+# reports; reports consumes registry; the gateway holds only API tokens.
+ORDER = ("notifications", "reports", "projects", "registry", "gateway")
+MANIFEST = "manifest.json"
+BROKER = "broker.json"
+FORMAT = 1
+
+
+class BackupError(Exception):
+    """A backup or restore that must not go on; the message says why, for an operator."""
+
+
+def sqlite_path(component):
+    """The SQLite file of ``component`` from its configured URL; BackupError otherwise."""
+    url = make_url(config.database_url(component))
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        raise BackupError(
+            f"{component} uses {url.get_backend_name()}, not an embedded SQLite file: back it "
+            "up with pg_dump or the operator's point-in-time recovery (README, \"Backups and "
+            "retention\")")
+    return Path(url.database)
+
+
+def backup(folder, now=None):
+    """Back up every component into ``folder`` (created; must be empty). Returns the manifest.
+
+    Raises BackupError for a non-SQLite database, a missing database file or a non-empty
+    folder."""
+    folder = Path(folder)
+    if folder.exists() and any(folder.iterdir()):
+        raise BackupError(f"{folder} is not empty: back up into a new folder")
+    sources = {component: sqlite_path(component) for component in ORDER}
+    for component, path in sources.items():
+        if not path.exists():
+            raise BackupError(f"{component}'s database {path} does not exist")
+    folder.mkdir(parents=True, exist_ok=True)
+    components = {}
+    for component in ORDER:
+        target = folder / f"{component}.db"
+        _online_copy(sources[component], target)
+        components[component] = {
+            "file": target.name, "sha256": _sha256(target), "bytes": target.stat().st_size,
+            "alembic_revision": _revision(target), "alembic_heads": code_heads(component)}
+    (folder / BROKER).write_text(json.dumps(broker_definitions(), indent=2) + "\n")
+    manifest = {
+        "format": FORMAT, "kelisim_version": _version(),
+        "created_at": (now or datetime.now(timezone.utc)).isoformat(),
+        "components": components,
+        "broker": {"file": BROKER, "sha256": _sha256(folder / BROKER),
+                   "source": "kelisim.events.topology and the services' event handlers"},
+    }
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+    return manifest
+
+
+def restore(folder, republish_hours=24.0, force_old=False, now=None):
+    """Restore the backup in ``folder`` into the configured (empty) SQLite paths.
+
+    Returns {component: outbox rows marked for publishing again}. Raises BackupError when a
+    platform runs on this configuration, a target file exists, a checksum differs, a
+    database is at a revision this code does not know, or the backup is older than the
+    processed-event retention allows (``force_old`` to restore it anyway)."""
+    folder = Path(folder)
+    manifest = read_manifest(folder)
+    running = running_platform()
+    if running:
+        raise BackupError(f"a platform is running on this configuration ({running}): stop it "
+                          "first; restore never overwrites a running platform")
+    taken = _check_age(manifest, now, republish_hours)
+    if taken and not force_old:
+        raise BackupError(taken)
+    targets = {component: sqlite_path(component) for component in manifest["components"]}
+    for component, path in targets.items():
+        for existing in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            if existing.exists():
+                raise BackupError(f"{existing} exists: restore into an empty data directory")
+    verify(folder, manifest)
+    republished = {}
+    since = datetime.fromisoformat(manifest["created_at"]) - timedelta(hours=republish_hours)
+    for component, entry in manifest["components"].items():
+        path = targets[component]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".restoring")
+        shutil.copyfile(folder / entry["file"], partial)
+        republished[component] = _republish(partial, since)
+        partial.rename(path)
+    return republished
+
+
+def read_manifest(folder):
+    path = Path(folder) / MANIFEST
+    if not path.exists():
+        raise BackupError(f"{path} not found: not a kelisim backup")
+    manifest = json.loads(path.read_text())
+    if manifest.get("format") != FORMAT:
+        raise BackupError(f"backup format {manifest.get('format')} is not {FORMAT}")
+    return manifest
+
+
+def verify(folder, manifest=None):
+    """Check every file's SHA-256 and that each database's Alembic revision is one this
+    code knows (older revisions are upgraded by ``kelisim migrate``/``run``). BackupError."""
+    folder = Path(folder)
+    manifest = manifest or read_manifest(folder)
+    files = [entry["file"] for entry in manifest["components"].values()]
+    sums = [entry["sha256"] for entry in manifest["components"].values()]
+    files.append(manifest["broker"]["file"])
+    sums.append(manifest["broker"]["sha256"])
+    for name, expected in zip(files, sums):
+        if not (folder / name).exists() or _sha256(folder / name) != expected:
+            raise BackupError(f"{name} does not match its checksum in the manifest")
+    for component, entry in manifest["components"].items():
+        revision = _revision(folder / entry["file"])
+        if revision != entry["alembic_revision"]:
+            raise BackupError(f"{component}: revision {revision} is not the manifest's")
+        if revision is not None and revision not in known_revisions(component):
+            raise BackupError(
+                f"{component}'s database is at revision {revision}, which this release "
+                f"(heads {', '.join(code_heads(component))}) does not know: restore it with "
+                "the release that took it")
+
+
+def running_platform():
+    """Why a platform seems to run on this configuration, or None: a kelisim port (an
+    exporter's, the gateway's) in use, or a consumer on a service's RPC queue."""
+    from kelisim.cli.launcher import taken_port
+
+    taken = taken_port()
+    if taken is not None:
+        return str(taken)
+    from kombu import Connection
+    from amqp.exceptions import NotFound
+
+    try:
+        with Connection(config.amqp_uri(), connect_timeout=3) as conn:
+            for service in config.SERVICES:
+                channel = conn.channel()
+                try:
+                    answer = channel.queue_declare(f"rpc-{service}", passive=True)
+                except NotFound:
+                    continue
+                finally:
+                    if channel.is_open:
+                        channel.close()
+                if answer.consumer_count:
+                    return f"{service} consumes rpc-{service} on the broker"
+    except Exception:  # no broker answers: nothing consumes on it (the ports were checked)
+        return None
+    return None
+
+
+def code_heads(component):
+    from alembic.script import ScriptDirectory
+
+    from kelisim.db.migrate import alembic_config
+
+    return sorted(ScriptDirectory.from_config(alembic_config(component, "sqlite://")).get_heads())
+
+
+def known_revisions(component):
+    from alembic.script import ScriptDirectory
+
+    from kelisim.db.migrate import alembic_config
+
+    script = ScriptDirectory.from_config(alembic_config(component, "sqlite://"))
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def declared_queues():
+    """The durable queues kelisim declares, as kombu Queues bound to their exchanges: each
+    service's event queues (named as nameko names them), its dead-letter queue, the retry
+    queues. nameko's RPC queues and the exclusive stream and cache queues are left out."""
+    from nameko.events import SERVICE_POOL, EventHandler
+    from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
+    from kombu import Queue
+
+    from kelisim.events import topology
+
+    queues = []
+    for service, cls in _service_classes().items():
+        for method_name in sorted(dir(cls)):
+            handlers = getattr(getattr(cls, method_name), ENTRYPOINT_EXTENSIONS_ATTR, ())
+            for handler in handlers:
+                if not isinstance(handler, EventHandler) or handler.handler_type != SERVICE_POOL \
+                        or handler.reliable_delivery is False:
+                    continue
+                queues.append(Queue(
+                    f"evt-{handler.source_service}-{handler.event_type}--{service}.{method_name}",
+                    exchange=topology.event_exchange(handler.source_service),
+                    routing_key=handler.event_type, durable=True, auto_delete=False,
+                    queue_arguments=topology.durable_arguments() or None))
+        queues.append(topology.dead_letter_queue(service))
+    for delay in config.retry_delays():
+        queues.append(topology.retry_route(delay)[1])
+    return queues
+
+
+def broker_definitions():
+    """``declared_queues`` in RabbitMQ's definitions layout (exchanges, queues, bindings)."""
+    exchanges, queues, bindings = {}, [], []
+    for queue in declared_queues():
+        exchange = queue.exchange
+        exchanges[exchange.name] = {"name": exchange.name, "type": exchange.type,
+                                    "durable": exchange.durable, "auto_delete": False,
+                                    "internal": False, "arguments": {}}
+        queues.append({"name": queue.name, "durable": True, "auto_delete": False,
+                       "arguments": queue.queue_arguments or {}})
+        bindings.append({"source": exchange.name, "destination": queue.name,
+                         "destination_type": "queue", "routing_key": queue.routing_key or "",
+                         "arguments": {}})
+    return {"exchanges": sorted(exchanges.values(), key=lambda e: e["name"]),
+            "queues": queues, "bindings": bindings}
+
+
+def declare_on_broker(amqp_uri=None):
+    """Declare ``declared_queues`` (exchanges, queues, bindings; as configured now) on the
+    broker, so that events the restored relays republish before their consumers start are
+    queued for them rather than dropped by an exchange with no queue. Returns how many
+    queues; raises the broker's error when it cannot be reached."""
+    from kombu import Connection
+
+    queues = declared_queues()
+    with Connection(amqp_uri or config.amqp_uri(), connect_timeout=5) as conn:
+        channel = conn.channel()
+        for queue in queues:
+            queue(channel).declare()
+        channel.close()
+    return len(queues)
+
+
+def _service_classes():
+    from services.notifications.entrypoints.service import NotificationsService
+    from services.projects.entrypoints.service import ProjectsService
+    from services.registry.entrypoints.service import RegistryService
+    from services.reports.entrypoints.service import ReportsService
+
+    return {cls.name: cls for cls in (RegistryService, ProjectsService, ReportsService,
+                                      NotificationsService)}
+
+
+def _online_copy(source, target):
+    """SQLite's online backup of ``source`` into ``target``: one consistent snapshot."""
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
+    dst = sqlite3.connect(target)
+    try:
+        with dst:
+            src.backup(dst)
+        dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+    finally:
+        dst.close()
+        src.close()
+
+
+def _republish(path, since):
+    """Mark outbox rows published at or after ``since`` as unpublished; return how many."""
+    conn = sqlite3.connect(path)
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        if "outbox" not in tables:
+            return 0
+        with conn:
+            cursor = conn.execute(
+                "UPDATE outbox SET published_at = NULL, claimed_until = NULL "
+                "WHERE published_at IS NOT NULL AND published_at >= ?",
+                (since.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f"),))
+        return cursor.rowcount
+    finally:
+        conn.close()
+
+
+def _check_age(manifest, now, republish_hours):
+    """A refusal message when the backup's republished events could outlive the
+    consumers' processed-event ids, else None."""
+    days = config.retention_days()["processed"]
+    if not days:
+        return None
+    taken = datetime.fromisoformat(manifest["created_at"])
+    age = (now or datetime.now(timezone.utc)) - taken + timedelta(hours=republish_hours)
+    if age >= timedelta(days=days):
+        return (f"the backup was taken on {taken:%Y-%m-%d %H:%M} UTC: the events it republishes "
+                f"are older than KELISIM_RETENTION_PROCESSED_DAYS={days}, so consumers may "
+                "have pruned their ids and handle them twice (--force-old to restore anyway)")
+    return None
+
+
+def _revision(path):
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.OperationalError:
+        return None
+    finally:
+        conn.close()
+    return row[0] if row else None
+
+
+def _sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _version():
+    try:
+        return importlib.metadata.version("kelisim")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
