@@ -38,6 +38,7 @@ class Settings:
     webhook_destinations: DestinationPolicy = field(default_factory=DestinationPolicy)
     webhook_max_response_bytes: int = 65536  # read at most this much of an answer
     webhook_per_destination: int = 2       # sends in flight to one host:port, per process
+    webhook_max_per_org_unit: int = 20    # webhooks one org unit may register
     webhook_per_region: int = None         # sends in flight to one region's webhooks, per
                                            # process (None: half of ``concurrency``)
     webhook_ca_file: str = None            # trust this CA bundle for https receivers
@@ -79,6 +80,7 @@ def from_env():
         webhook_max_response_bytes=int(env("KELISIM_WEBHOOK_MAX_RESPONSE_BYTES", 65536)),
         webhook_per_destination=int(env("KELISIM_WEBHOOK_PER_DESTINATION", 2)),
         webhook_per_region=int(env("KELISIM_WEBHOOK_PER_REGION", 0)) or None,
+        webhook_max_per_org_unit=int(env("KELISIM_WEBHOOK_MAX_PER_ORG_UNIT", 20)),
         webhook_ca_file=env("KELISIM_WEBHOOK_CA_FILE"),
         report_escalation_stage=int(env("KELISIM_REPORT_ESCALATION_STAGE", 2)),
         digest_daily_at=time.fromisoformat(at),

@@ -165,8 +165,10 @@ class NotificationsService(AuditEntries, ServiceBase):
     # webhooks and the delivery log
     @expected
     def register_webhook(self, data):
+        settings = self.dispatcher.settings
         return webhooks.register_webhook(self.uow, self.directory, data,
-                                         self.dispatcher.settings.webhook_destinations)
+                                         settings.webhook_destinations,
+                                         limit=settings.webhook_max_per_org_unit)
 
     @expected
     def list_webhooks(self, query=None):

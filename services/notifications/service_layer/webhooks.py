@@ -3,7 +3,7 @@ import secrets
 
 from kelisim.access import ensure_readable, ensure_writable, scope_region
 from kelisim.db.types import utcnow
-from kelisim.errors import Invalid, NotFound
+from kelisim.errors import Conflict, Invalid, NotFound
 from kelisim.i18n import _
 from kelisim.schemas import load
 from services.notifications import schemas
@@ -42,16 +42,24 @@ def check_destination(url, policy, resolver=pinned.resolve):
                       {"url": reason}) from None
 
 
-def register_webhook(uow, directory, data, policy=None, resolver=pinned.resolve):
+MAX_PER_ORG_UNIT = 20  # as the well-kept webhook senders bound them (GitHub: 20 per event)
+
+
+def register_webhook(uow, directory, data, policy=None, resolver=pinned.resolve,
+                     limit=MAX_PER_ORG_UNIT):
     """Register a webhook of the caller's org unit (or ``org_unit_id``); its URL must pass
-    :func:`check_destination` under ``policy`` (public addresses only by default). Returns
-    the webhook with its secret, shown this once."""
+    :func:`check_destination` under ``policy`` (public addresses only by default). An org
+    unit has at most ``limit`` webhooks (each event of the unit is sent to each of them):
+    Conflict (409) beyond. Returns the webhook with its secret, shown this once."""
     data = load(schemas.WebhookCreateSchema(), data)
     actor = uow.context.actor
     unit = mailbox_of(actor, directory, data.pop("org_unit_id"))
     ensure_writable(actor, unit.get("region_code"))
     check_destination(data["url"], policy or DestinationPolicy(), resolver)
     with uow:
+        if limit and len(uow.repo.webhooks(org_unit_id=unit["id"])) >= limit:
+            raise Conflict(_("org unit {id} has {limit} webhooks already, the most it may "
+                             "have: remove one first", id=unit["id"], limit=limit))
         hook = Webhook(org_unit_id=unit["id"], region_code=unit.get("region_code"),
                        url=data["url"], secret=new_secret(),
                        event_types=sorted(set(data["event_types"])),

@@ -3,10 +3,11 @@ from datetime import timedelta
 
 import pytest
 
-from kelisim.errors import Forbidden, Invalid, NotFound
+from kelisim.errors import Conflict, Forbidden, Invalid, NotFound
 from services.notifications.domain.audience import audience_for
 from services.notifications.service_layer import (
     deliveries, inbox, intake, preferences, webhooks)
+from services.notifications.settings import from_config
 from tests.unit.notifications.conftest import (
     ADMIN, ALMATY, NOW, OBSERVER, SAMPLES, TURKISTAN, envelope, public_dns, task_assigned)
 
@@ -182,3 +183,24 @@ def test_a_since_beyond_the_calendar_is_refused_naming_it(uow, directory, since)
     with pytest.raises(Invalid) as refused:
         inbox.list_inbox(uow(TURKISTAN), directory, {"since": since})
     assert set(refused.value.errors) == {"since"}
+
+
+def test_an_org_unit_has_a_bounded_number_of_webhooks(uow, directory, monkeypatch):
+    """Each event of an org unit goes to each of its webhooks: without a bound, one
+    coordinator could make every event of its unit a thousand sends."""
+    def register(n):
+        return webhooks.register_webhook(uow(TURKISTAN), directory, {
+            "url": f"https://h{n}.example.kz/hooks", "event_types": ["task_assigned"]},
+            resolver=public_dns, limit=3)
+
+    first, *_ = [register(n) for n in range(3)]
+    with pytest.raises(Conflict) as refused:
+        register(3)
+    assert "3" in str(refused.value)
+    assert len(webhooks.list_webhooks(uow(TURKISTAN), {})) == 3
+    webhooks.delete_webhook(uow(TURKISTAN), first["id"])
+    assert register(4)["active"]
+
+    assert from_config({"AMQP_URI": "x"}).webhook_max_per_org_unit == 20
+    monkeypatch.setenv("KELISIM_WEBHOOK_MAX_PER_ORG_UNIT", "5")
+    assert from_config({"AMQP_URI": "x"}).webhook_max_per_org_unit == 5
