@@ -21,7 +21,7 @@ def test_not_found_forbidden_and_routing_problems_in_kazakh_and_russian(gateway)
     assert ru["title"] == "Не найдено"
     denied = gateway.get(f"{API}/structures", who="turkistan", params={"region": "KZ-75"},
                          headers={"Accept-Language": "kk"})
-    assert problem(denied, 403)["detail"] == "KZ-61 КММ үйлестірушісі тек өз өңірін көреді"
+    assert problem(denied, 403)["detail"] == "KZ-61 өңірінің КММ үйлестірушісі тек өз өңірін көреді"
     route = problem(gateway.get("/api/v1/nothing", headers={"Accept-Language": "ru"}), 404)
     assert route["detail"] == "по этому адресу ничего не найдено"
     token = gateway.get(f"{API}/regions", who=None, headers={"Accept-Language": "ru"})
@@ -40,7 +40,7 @@ def test_field_messages_of_the_edge_and_of_a_service_in_kazakh_and_russian(gatew
         assert not any(text.isascii() for text in body["errors"].values()), body["errors"]
     query = gateway.get(f"{API}/structures", params={"limit": 500},
                         headers={"Accept-Language": "kk"})
-    assert problem(query, 422)["errors"] == {"limit": "1 мен 200 аралығында болуы керек."}
+    assert problem(query, 422)["errors"] == {"limit": "Кемінде 1 және ең көбі 200 болуы керек."}
     structure = {"type": "no_such_type", "name": "Кеңес", "org_unit_id": kgu_id(gateway, "KZ-61")}
     service = problem(gateway.post(f"{API}/structures", structure,
                                    headers={"Accept-Language": "ru"}), 422)
