@@ -75,9 +75,10 @@ class WorkCalendar:
         plus one is Monday) and as the one after it when moving back.
         """
         index = self._index.get(day)
-        if index is None:
-            snap = self.on_or_before(day) if working_days > 0 else self.on_or_after(day)
-            index = self._index[snap]
+        if index is None:  # a day off, between the working days numbered after - 1 and after
+            self._check(day)
+            after = bisect.bisect_left(self._days, day)
+            index = after - 1 if working_days > 0 else after
         target = index + working_days
         if not 0 <= target < len(self._days):
             raise self._outside(_("{day} plus {count} working days", day=day,
@@ -92,7 +93,7 @@ class WorkCalendar:
 
     def successor_start(self, finish, lag=0):
         """Earliest start after a predecessor finishing on ``finish``, ``lag`` working days later."""
-        return self.add(self.on_or_before(finish), 1 + lag)
+        return self.add(finish, 1 + lag)  # a finish on a day off: see add
 
     def count(self, start, due):
         """Working days from ``start`` to ``due`` inclusive (0 if there are none)."""

@@ -95,3 +95,22 @@ def test_leaving_the_calendar_is_a_422_error():
     assert error.value.status == 422
     with pytest.raises(workdays.OutOfCalendar):
         calendar.successor_start(date(2040, 12, 31))
+
+
+def test_a_day_off_before_the_first_working_day_still_has_a_next_one():
+    """1-4 January 2020 are days off and the calendar starts on the 1st: a predecessor
+    finishing on one of them (a manual milestone) is followed from the first working day
+    after it, not refused as leaving the calendar."""
+    calendar = workdays.kazakhstan()
+    first = calendar.on_or_after(date(2020, 1, 1))
+    assert first > date(2020, 1, 2)
+    for finish in (date(2020, 1, 1), date(2020, 1, 2)):
+        assert calendar.successor_start(finish) == first
+        assert calendar.successor_start(finish, 2) == calendar.add(first, 2)
+        assert calendar.add(finish, 1) == first
+    # the same rule as in mid-calendar: a day off counts as the working day before it
+    saturday = date(2027, 3, 20)
+    assert calendar.add(saturday, 1) == calendar.add(date(2027, 3, 19), 1)
+    assert calendar.add(saturday, -1) == calendar.add(calendar.on_or_after(saturday), -1)
+    assert calendar.add(saturday, 0) == calendar.on_or_after(saturday)
+    assert calendar.add(date(2040, 12, 30), -1) == calendar.add(date(2040, 12, 31), -1)  # Sun

@@ -140,3 +140,21 @@ def test_the_approval_milestone_reopened_with_its_plan_follows_its_predecessors(
     assert reopened["status"] == "planned"
     assert day(reopened["start_date"]) == work_calendar().successor_start(day("2026-03-02"))
     assert unsettled(uow) == []
+
+
+def test_a_task_may_follow_a_milestone_on_new_years_day_2020(uow, registry):
+    from services.projects.service_layer.rollout import rollout
+    from tests.unit.projects.test_schedule_rules import plan_of
+
+    plan_id = plan_of(rollout(uow(), registry, "mediation", {"year": 2020,
+                                                              "regions": ["KZ-61"]}))
+    kickoff = tasks.create_task(uow(COORDINATOR), plan_id, {
+        "title": "Старт", "kind": "milestone", "start_date": "2020-01-01",
+        "scheduling": "manual"})  # a holiday, before the calendar's first working day
+    made = tasks.create_task(uow(COORDINATOR), plan_id, {
+        "title": "Подготовка", "start_date": "2020-02-03", "duration": 2})
+    moved = dependencies.add_dependency(uow(COORDINATOR), made["id"], {
+        "predecessor_id": kickoff["id"], "lag": 1})["task"]
+    first = work_calendar().on_or_after(date(2020, 1, 1))
+    assert day(moved["start_date"]) == work_calendar().add(first, 1)
+    assert unsettled(uow, year=2020) == []
