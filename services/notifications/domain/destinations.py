@@ -156,6 +156,16 @@ def non_public(ip):
     return None
 
 
+def never_by_name(ip):
+    """Whether ``ip`` (or an IPv4 address it carries) is loopback, link-local, unspecified
+    or multicast: the addresses no allowed host name opens."""
+    for address in [ip] + embedded_ipv4(ip):
+        if (address.is_loopback or address.is_link_local or address.is_unspecified
+                or address.is_multicast):
+            return True
+    return False
+
+
 def _network(text):
     try:
         return ipaddress.ip_network(text.strip(), strict=False)
@@ -204,9 +214,13 @@ class DestinationPolicy:
         return False
 
     def refusal(self, destination, ip):
-        """Why ``destination`` may not be reached at ``ip``, or None when it may."""
+        """Why ``destination`` may not be reached at ``ip``, or None when it may. An
+        allowed host name may resolve to any address but this host's own and the
+        cloud metadata's (loopback, link-local, unspecified, multicast): a name under an
+        allowed domain that someone points there reaches nothing; only an allowed network
+        opens those."""
         ip = ipaddress.ip_address(ip)
-        if self.host_allowed(destination.host):
+        if self.host_allowed(destination.host) and not never_by_name(ip):
             return None
         candidates = [ip] + ([ip.ipv4_mapped] if ip.version == 6 and ip.ipv4_mapped else [])
         if any(c in net for c in candidates for net in self.allowed_networks

@@ -129,6 +129,23 @@ def test_an_operator_allows_named_networks_and_hosts(uow, directory):
             DestinationPolicy.parse(networks, hosts)
 
 
+@pytest.mark.parametrize("address", ["127.0.0.1", "127.8.0.1", "::1", "169.254.169.254",
+                                     "fe80::1", "0.0.0.0", "::", "224.0.0.1",
+                                     "::ffff:169.254.169.254"])
+def test_an_allowed_host_name_never_opens_loopback_link_local_or_unspecified(address):
+    """``*.egov.kz`` allowed: a name under it that someone points at this host or at the
+    cloud metadata address is still refused; an allowed network opens them."""
+    by_name = DestinationPolicy.parse("", "*.egov.kz")
+    with pytest.raises(Refused):
+        allowed_addresses("https://x.egov.kz/h", by_name, lambda host, port: [address])
+    assert allowed_addresses("https://x.egov.kz/h", by_name,
+                             lambda host, port: ["10.99.0.5"])[1] == ["10.99.0.5"]
+    network = "::/0" if ":" in address else "0.0.0.0/0"
+    opened = DestinationPolicy.parse(network, "*.egov.kz")
+    assert allowed_addresses("https://x.egov.kz/h", opened,
+                             lambda host, port: [address])[1] == [address]
+
+
 def test_the_allow_list_comes_from_the_environment_or_the_config(monkeypatch):
     assert from_config({}).webhook_destinations == DestinationPolicy()
     monkeypatch.setenv("KELISIM_WEBHOOK_ALLOWED_NETWORKS", "10.20.0.0/16,fd00:1::/64")
