@@ -44,7 +44,7 @@ clean:
 # ru and en catalogues (then translate the new empty entries; tests/unit/core/test_i18n.py
 # fails while one is missing). The .po files are read as they are at run time.
 messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k C_:1c,2 --no-location --sort-output \
 		--project kelisim --copyright-holder "RGU Qogamdyq kelisim" \
 		-o kelisim/locale/messages.pot kelisim services gateway
 	for lang in kk ru en; do \
