@@ -255,7 +255,9 @@ class TaskCreateSchema(StrictSchema):
     title_kk = fields.Str(load_default=None, allow_none=True, validate=TEXT)
     description = fields.Str(load_default="", validate=LONG_TEXT)
     kind = fields.Str(load_default="task", validate=validate.OneOf(("task", "milestone")))
-    parent_id = fields.Int(load_default=None, allow_none=True, strict=True)
+    parent_id = fields.Int(load_default=None, allow_none=True, strict=True, metadata={
+        "description": "a task of the same plan; if it (or a phase above it) has "
+                       "predecessors, an automatic task starts when they allow"})
     start_date = fields.Date(required=True, validate=WORKING_DATE, metadata={
         "description": "a day off moves an automatic task to the next working day; a manual "
                        "task keeps it (GET /api/v1/calendar lists the days off)"})
@@ -272,10 +274,16 @@ class TaskPatchSchema(StrictSchema):
     title = fields.Str(validate=TEXT)
     title_kk = fields.Str(allow_none=True, validate=TEXT)
     description = fields.Str(validate=LONG_TEXT)
-    start_date = fields.Date(validate=WORKING_DATE)
-    due_date = fields.Date(validate=WORKING_DATE)
+    start_date = fields.Date(validate=WORKING_DATE, metadata={
+        "description": "422 for an automatic task held by predecessors (its own or a "
+                       "parent's): set scheduling to manual to fix it"})
+    due_date = fields.Date(validate=WORKING_DATE, metadata={
+        "description": "a milestone's one date: 422 if it is automatic and held by "
+                       "predecessors, as start_date"})
     scheduling = fields.Str(validate=validate.OneOf(SCHEDULING_MODES))
-    status = fields.Str(validate=validate.OneOf(TASK_STATUSES))
+    status = fields.Str(validate=validate.OneOf(TASK_STATUSES), metadata={
+        "description": "an automatic task reopened after done or cancelled is placed after "
+                       "its predecessors again"})
     progress = fields.Int(strict=True, validate=validate.Range(0, 100))
     reason = fields.Str(load_default=None, allow_none=True, validate=LONG_TEXT, metadata={
         "description": "required when the due date moves later; kept in the history"})
