@@ -5,7 +5,8 @@ its own network (server-side request forgery). The rules follow the OWASP SSRF p
 cheat sheet and what the well-kept webhook senders do:
 
 - ``http`` or ``https``, a host, no credentials (``user:pass@``) in the URL;
-- every address the host resolves to must be public: loopback, private (RFC 1918, ULA),
+- every address the host resolves to must be public: loopback, private (RFC 1918, ULA,
+  IPv6 site-local fec0::/10),
   link-local (the cloud metadata address 169.254.169.254 included), carrier-grade NAT
   (100.64.0.0/10), multicast, unspecified and reserved or special-purpose ranges are
   refused, also when written as IPv4-mapped (``::ffff:127.0.0.1``), IPv4-compatible,
@@ -144,6 +145,7 @@ def non_public(ip):
     ip = ipaddress.ip_address(ip)
     checks = (("unspecified", ip.is_unspecified), ("loopback", ip.is_loopback),
               ("link-local", ip.is_link_local), ("multicast", ip.is_multicast),
+              ("site-local", ip.version == 6 and ip.is_site_local),
               ("carrier-grade NAT", ip.version == 4 and ip in CARRIER_GRADE_NAT),
               ("private", ip.is_private), ("reserved", ip.is_reserved or not ip.is_global))
     for reason, hit in checks:

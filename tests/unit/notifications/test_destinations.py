@@ -33,6 +33,8 @@ INTERNAL = [
     "http://224.0.0.1/", "http://239.255.255.250:1900/", "http://[ff02::1]/",
     "http://255.255.255.255/", "http://240.0.0.1/", "http://192.0.2.1/", "http://198.18.0.1/",
     "http://[2001:db8::1]/",
+    # IPv6 site-local (deprecated, still routed inside some networks like fc00::/7)
+    "http://[fec0::1]/", "http://[feff:ffff::1]:8080/",
 ]
 MALFORMED = ["http://user:pass@93.184.215.14/", "http://token@93.184.215.14/",
              "ftp://93.184.215.14/", "http:///nohost", "http://93.184.215.14:99999/",
