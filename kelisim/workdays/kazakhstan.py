@@ -178,7 +178,7 @@ def _ru(en_name):
 def _transfer_names(row, day):
     if day == row.day_off:
         other = row.working_day and row.working_day.strftime("%d.%m.%Y")
-        return {"kk": f"Демалыс күні ({other} бастап ауыстырылды)" if other
+        return {"kk": f"Демалыс күні ({other} күнінен ауыстырылды)" if other
                 else "Демалыс күні (Үкімет қаулысы)",
                 "ru": f"Выходной день (перенесён с {other})" if other
                 else "Выходной день (постановление Правительства)",

@@ -64,6 +64,15 @@ def test_every_day_off_has_its_names_in_kk_ru_and_en():
     assert nauryz["working_day"] is False and nauryz["kind"] == "holiday"
 
 
+def test_a_decrees_moved_day_names_the_day_it_came_from():
+    """«{date} бастап» would say "starting from"; the day came *from* a date: «... күнінен»."""
+    days = {d["date"]: d["name"] for d in workdays.days_of_year(2020)}
+    assert days[date(2020, 1, 3)] == {"kk": "Демалыс күні (05.01.2020 күнінен ауыстырылды)",
+                                      "ru": "Выходной день (перенесён с 05.01.2020)",
+                                      "en": "Day off (moved from 05.01.2020)"}
+    assert days[date(2020, 1, 5)]["kk"] == "Жұмыс күні (03.01.2020 демалыс күнінің орнына)"
+
+
 def test_next_years_decree_is_added_by_a_command_and_checked(tmp_path, capsys):
     data = tmp_path / "transfers.json"
     shutil.copy(TRANSFERS, data)
