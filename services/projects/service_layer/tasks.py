@@ -204,7 +204,8 @@ def update_task(uow, task_id, data):
                           {"due_date": _("change the dates of its tasks instead")})
         start, due, duration = (task.start_date, task.due_date, task.duration) if parent \
             else _new_dates(task, data, calendar)
-        if dated and start != task.start_date and task.scheduling == "auto" \
+        by_hand = "start_date" in data or (dated and task.kind == "milestone")
+        if by_hand and start != task.start_date and task.scheduling == "auto" \
                 and data.get("scheduling", "auto") == "auto" and _held(repo, task):
             # a milestone's one date is its start too: moving it by hand is the same case
             raise Invalid(_("an automatically scheduled task starts when its predecessors allow"),

@@ -158,3 +158,21 @@ def test_a_task_may_follow_a_milestone_on_new_years_day_2020(uow, registry):
     first = work_calendar().on_or_after(date(2020, 1, 1))
     assert day(moved["start_date"]) == work_calendar().add(first, 1)
     assert unsettled(uow, year=2020) == []
+
+
+def test_a_held_task_stored_on_a_day_off_still_takes_a_new_due_date(rolled_out, uow, sessions):
+    """Dates stored before the calendar knew a day off (a 2028 task on Nauryz, say) stay
+    editable: a due date edit of a task, not a milestone, does not count as dating its start
+    by hand, though placing it moves the start to a working day."""
+    import sqlalchemy as sa
+
+    from services.projects.adapters import orm
+
+    survey = by_key(uow, "KZ-61")["mon.survey"]  # automatic, after org.approved
+    with sessions() as session:
+        session.execute(sa.update(orm.tasks).where(orm.tasks.c.id == survey["id"])
+                        .values(start_date=date(2026, 1, 31)))  # a Saturday
+        session.commit()
+    moved = tasks.update_task(uow(COORDINATOR), survey["id"], {
+        "version": survey["version"], "due_date": "2026-04-10", "reason": "more schools"})
+    assert moved["task"]["due_date"] == "2026-04-10"
