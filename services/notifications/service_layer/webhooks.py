@@ -24,12 +24,17 @@ def new_secret():
     return "whsec_" + secrets.token_urlsafe(32)
 
 
-def check_destination(url, policy, resolver=pinned.resolve):
+RESOLVE_SECONDS = 5.0  # a name server slower than this is taken as one that did not answer
+
+
+def check_destination(url, policy, resolver=pinned.resolve, seconds=RESOLVE_SECONDS):
     """Refuse (422 naming ``url``) a URL the destination policy does not allow: not http(s),
     credentials in it, or a host resolving to any non-public address the operator did not
-    allow (see ``domain.destinations``). Checked again at every connection."""
+    allow (see ``domain.destinations``). Checked again at every connection. The name is
+    resolved within ``seconds`` (the coordinator's name server may never answer)."""
     try:
-        allowed_addresses(url, policy, resolver)
+        allowed_addresses(url, policy, pinned.within(
+            resolver, seconds, Unresolvable("no answer from the name server")))
     except Refused as exc:
         raise Invalid(_("this webhook URL is not allowed: {reason}", reason=exc.reason),
                       {"url": exc.reason}) from None

@@ -5,8 +5,10 @@ import subprocess
 import time
 import tracemalloc
 
+import eventlet
 import pytest
 
+from kelisim.errors import Invalid
 from services.notifications.adapters.channels import DeliveryFailed, Message, WebhookChannel
 from services.notifications.domain.destinations import DestinationPolicy
 from services.notifications.service_layer import webhooks
@@ -84,6 +86,35 @@ def test_a_huge_answer_is_not_read_into_memory(status):
     else:  # the log keeps the status, never the answer
         assert isinstance(outcome, DeliveryFailed) and outcome.error == "HTTP 500"
         assert outcome.status_code == 500
+
+
+def test_a_name_server_that_never_answers_holds_a_send_no_longer_than_the_deadline(receiver):
+    """The name of a coordinator's webhook is resolved by its own name server, which may
+    never answer (stood in for by a resolver that waits, as eventlet's does on the wire)."""
+    def silent_name_server(host, port):
+        eventlet.sleep(30)
+        return ["127.0.0.1"]
+
+    outcome, took = deliver(receiver.url.replace("127.0.0.1", "hooks.example.kz"),
+                            timeout=1.0, resolver=silent_name_server)
+    assert took < 1.8, f"held for {took:.1f} s"
+    assert isinstance(outcome, DeliveryFailed) and not outcome.permanent
+    assert outcome.error == "no complete answer within 1 s"
+    assert receiver.calls == []
+
+
+def test_a_name_server_that_never_answers_holds_a_registration_no_longer_than_its_bound():
+    def silent_name_server(host, port):
+        eventlet.sleep(30)
+        return ["93.184.215.14"]
+
+    started = time.monotonic()
+    with pytest.raises(Invalid) as refused:
+        webhooks.check_destination("https://hooks.example.kz/h", DestinationPolicy(),
+                                   silent_name_server, seconds=0.5)
+    assert time.monotonic() - started < 1.3
+    assert refused.value.errors == {
+        "url": "the host does not resolve to public internet addresses only"}
 
 
 def test_a_name_that_resolves_to_loopback_at_connect_time_is_refused(receiver):

@@ -17,6 +17,7 @@ import ssl
 import time
 
 import certifi
+import eventlet
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.exceptions import HTTPError
 
@@ -55,6 +56,18 @@ class _HTTP(RawFd, HTTPConnection):
 class _HTTPS(RawFd, HTTPSConnection):
     def _new_conn(self):
         return self._remember(super()._new_conn())
+
+
+def within(resolver, seconds, timed_out):
+    """``resolver`` bounded by ``seconds`` (a name server that never answers, or answers
+    slowly, holds the send no longer than its deadline): raises ``timed_out`` then. The
+    bound needs a green resolver (eventlet's, as in the services); a blocking one is not
+    cut."""
+    def bounded(host, port):
+        with eventlet.Timeout(max(seconds, 0.001), False):
+            return resolver(host, port)
+        raise timed_out
+    return bounded
 
 
 def _connection(destination, ip, timeout, ca_file):
@@ -100,8 +113,10 @@ def post(url, body, headers, policy, *, deadline=10.0, max_response_bytes=65536,
     did not resolve).
     """
     deadline_at = time.monotonic() + deadline
+    timed_out = SendError(f"no complete answer within {deadline:g} s")
     try:
-        destination, addresses = allowed_addresses(url, policy, resolver)
+        destination, addresses = allowed_addresses(
+            url, policy, within(resolver, deadline, timed_out))
     except Unresolvable as exc:
         raise SendError(str(exc)) from None
     try:
