@@ -1,6 +1,7 @@
 """The gateway's own contract: what it adds to the services' schemas (problems, health, audit)."""
 from marshmallow import Schema, fields, validate
 
+from kelisim.i18n import N_
 from kelisim.schemas import REGION_CODE, QuerySchema, page_of
 
 
@@ -55,8 +56,8 @@ class AuditPageSchema(page_of(AuditEntrySchema)):
 
 
 class CalendarQuery(QuerySchema):
-    year = fields.Int(required=True, strict=False, validate=validate.Range(2020, 2040, error=(
-        "a year the platform schedules in, 2020 to 2040")))
+    year = fields.Int(required=True, strict=False, validate=validate.Range(2020, 2040, error=N_(
+        "must be within the working calendar, 2020 to 2040")))
 
 
 class DayNameSchema(Schema):
