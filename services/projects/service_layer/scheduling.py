@@ -86,10 +86,11 @@ def slip_event(project_code, row, old_start, old_due, start, due, cause, chain, 
 
 
 def propagate(uow, graph, rows, project_code, calendar, *, cause, reason, origins=None,
-              only=None, field="due_date"):
+              only=None, field="due_date", announced=()):
     """Reschedule what depends on ``origins`` (or exactly ``only``); write, record, emit.
 
-    Returns the moves. Moves to a later due date are slips: one ``deadline_slipped`` each.
+    Returns the moves. Moves to a later due date are slips: one ``deadline_slipped`` each,
+    except for the tasks in ``announced``, whose slip the caller announces itself.
     A move that would leave the working calendar is :class:`Invalid` naming ``field``, the
     input that caused it.
     """
@@ -107,7 +108,7 @@ def propagate(uow, graph, rows, project_code, calendar, *, cause, reason, origin
             "start_date": [m.old_start.isoformat(), m.start.isoformat()],
             "due_date": [m.old_due.isoformat(), m.due.isoformat()]},
         plan_id=rows[m.id].plan_id, reason=note, at=now) for m in moves])
-    slipped = [m for m in moves if m.slipped]
+    slipped = [m for m in moves if m.slipped and m.id not in announced]
     responsible = responsible_of(uow.repo, [m.id for m in slipped])
     uow.emit_many("deadline_slipped", [
         slip_event(project_code, rows[m.id], m.old_start, m.old_due, m.start, m.due, cause,

@@ -238,20 +238,26 @@ def update_task(uow, task_id, data):
         if dated or "scheduling" in changes or "status" in changes:
             field = "due_date" if dated else "scheduling" if "scheduling" in changes else "status"
             graph, rows = scheduling.load_graph(repo, task.project_code, task.year)
+            reopened = before["status"] in FIXED_STATUSES and task.is_open
+            placed_again = task.scheduling == "auto" and ("scheduling" in changes or reopened)
+            if placed_again:
+                # turned automatic, or open again after done/cancelled: it starts when its
+                # predecessors allow, like the tasks it holds; its own slip is announced
+                # once, below, with the dates it ends up with
+                moves = scheduling.propagate(uow, graph, rows, task.project_code, calendar,
+                                             cause=task.id, reason=reason,
+                                             only=graph.closure({task.id}), field=field,
+                                             announced={task.id})
+                own = next((m for m in moves if m.id == task.id), None)
+                if own is not None:
+                    start, due = own.start, own.due
+                slipped = due > before["due_date"]
             if slipped:
                 uow.emit("deadline_slipped", *scheduling.slip_event(
                     task.project_code, rows[task.id], before["start_date"], before["due_date"],
                     start, due, task.id, [task.id], reason,
                     scheduling.responsible_of(repo, [task.id]).get(task.id, [])))
-            reopened = before["status"] in FIXED_STATUSES and task.is_open
-            if task.scheduling == "auto" and ("scheduling" in changes or reopened):
-                # turned automatic, or open again after done/cancelled: it starts when its
-                # predecessors allow, like the tasks it holds
-                only = graph.closure({task.id})
-                moves = scheduling.propagate(uow, graph, rows, task.project_code, calendar,
-                                             cause=task.id, reason=reason, only=only,
-                                             field=field)
-            else:
+            if not placed_again:
                 moves = scheduling.propagate(uow, graph, rows, task.project_code, calendar,
                                              cause=task.id, reason=reason, field=field)
         uow.commit()

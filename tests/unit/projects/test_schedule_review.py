@@ -176,3 +176,24 @@ def test_a_held_task_stored_on_a_day_off_still_takes_a_new_due_date(rolled_out, 
     moved = tasks.update_task(uow(COORDINATOR), survey["id"], {
         "version": survey["version"], "due_date": "2026-04-10", "reason": "more schools"})
     assert moved["task"]["due_date"] == "2026-04-10"
+
+
+def test_one_edit_announces_one_slip_per_task_with_its_final_dates(rolled_out, uow, events):
+    """Turning a task automatic with a later due date moves it twice in one change (the edit,
+    then its predecessors): its KGU gets one deadline_slipped, from the dates before the
+    change to those stored after it."""
+    youth = by_key(uow, "KZ-61")["promo.youth"]  # follows promo.plan (ends 12 February)
+    manual = tasks.update_task(uow(COORDINATOR), youth["id"], {
+        "version": youth["version"], "scheduling": "manual", "start_date": "2026-02-02"})["task"]
+    assert manual["start_date"] == "2026-02-02"
+    before = len([e for e in events("deadline_slipped") if e["data"]["task_id"] == youth["id"]])
+    auto = tasks.update_task(uow(COORDINATOR), youth["id"], {
+        "version": manual["version"], "scheduling": "auto", "due_date": "2026-03-20",
+        "reason": "the youth forum moved"})["task"]
+    assert auto["start_date"] == "2026-02-13"  # after promo.plan, not 2 February
+    slips = [e["data"] for e in events("deadline_slipped")
+             if e["data"]["task_id"] == youth["id"]][before:]
+    assert [(s["old_start_date"], s["old_due_date"], s["start_date"], s["due_date"])
+            for s in slips] == [(manual["start_date"], manual["due_date"],
+                                 auto["start_date"], auto["due_date"])]
+    assert unsettled(uow) == []
