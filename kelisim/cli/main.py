@@ -12,7 +12,10 @@ def build_parser():
     serve = commands.add_parser("serve", help="run one component in this process")
     serve.add_argument("component", choices=COMPONENTS)
     migrate = commands.add_parser("migrate", help="upgrade databases to the newest schema")
-    migrate.add_argument("components", nargs="*", choices=COMPONENTS, default=list(COMPONENTS))
+    # No `choices` here: Python 3.11's argparse checks the empty list against them and refuses
+    # a bare `kelisim migrate`; the names are checked after parsing instead.
+    migrate.add_argument("components", nargs="*", metavar="component",
+                         help="one of %s (default: all)" % ", ".join(COMPONENTS))
     commands.add_parser("load-reference", help="load every service's reference data")
     commands.add_parser("prepare", help="migrate, load reference data and ensure the admin "
                                          "token, then exit (a deployment's one-shot job)")
@@ -36,7 +39,8 @@ def main(argv=None):
         import eventlet
 
         eventlet.monkey_patch()  # before the parser imports anything socket-bound
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     if args.command == "run":
         from kelisim.cli.launcher import run
 
@@ -48,6 +52,10 @@ def main(argv=None):
     if args.command == "migrate":
         from kelisim.cli.setup import migrate_all
 
+        unknown = [name for name in args.components if name not in COMPONENTS]
+        if unknown:
+            parser.error("unknown component %s (choose from %s)"
+                         % (", ".join(unknown), ", ".join(COMPONENTS)))
         migrate_all(args.components or COMPONENTS)
         return 0
     if args.command == "prepare":
