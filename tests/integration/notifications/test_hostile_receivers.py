@@ -161,6 +161,18 @@ def test_failures_are_logged_as_short_classes(receiver):
     assert internal.permanent
 
 
+
+def test_an_unforeseen_error_is_logged_by_its_class_without_its_text(receiver):
+    """Whatever a library raises, its message (which may quote the receiver or name an
+    internal address) stays out of the log the coordinator reads."""
+    def failing(host, port):
+        raise ValueError("upstream 10.9.8.7:5432 said: FATAL password authentication")
+
+    outcome, _ = deliver(receiver.url.replace("127.0.0.1", "hooks.example.kz"),
+                         resolver=failing)
+    assert outcome.error == "connection failed (ValueError)" and not outcome.permanent
+
+
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory):
     """A self-signed certificate for hooks.kgu61.example.kz: (cert, key) paths."""

@@ -60,6 +60,8 @@ class WebhookChannel(Channel):
             raise DeliveryFailed(f"destination refused: {exc.reason}", permanent=True) from None
         except pinned.SendError as exc:
             raise DeliveryFailed(exc.reason) from None
+        except Exception as exc:  # unforeseen: its text may quote the receiver, never kept
+            raise DeliveryFailed(f"connection failed ({type(exc).__name__})") from None
         if 200 <= status < 300:
             return status
         # 410 Gone: the receiver says it will never take these again.
