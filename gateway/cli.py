@@ -32,14 +32,14 @@ def add_token_commands(subparsers):
 
 
 @contextmanager
-def gateway_uow():
+def gateway_uow(repositories=TokenRepository):
     """A unit of work on the gateway database, migrated to the newest schema first."""
     url = config.database_url("gateway")
     migrate.upgrade("gateway", url)
     engine = make_engine(url)
     try:
         yield UnitOfWork(sessionmaker(engine, expire_on_commit=False),
-                         repositories=TokenRepository)
+                         repositories=repositories)
     finally:
         engine.dispose()
 

@@ -90,5 +90,14 @@ def nameko_config(component, **overrides):
         config["WEB_SERVER_ADDRESS"] = env("KELISIM_GATEWAY_ADDRESS", DEFAULT_GATEWAY_ADDRESS)
         config["MAX_REQUEST_BYTES"] = int(env("KELISIM_MAX_REQUEST_BYTES", 1_048_576))
         config["READ_CACHE_SECONDS"] = float(env("KELISIM_GATEWAY_CACHE_SECONDS", 5))
+        config["SESSION_SECONDS"] = float(env("KELISIM_SESSION_HOURS", 12)) * 3600
+        config["PUBLIC_URL"] = env("KELISIM_PUBLIC_URL")
+        config["TRUSTED_PROXIES"] = [a.strip() for a in env("KELISIM_TRUSTED_PROXIES", "").split(",")
+                                     if a.strip()]
+        config["COOKIE_SECURE"] = env("KELISIM_COOKIE_SECURE", "") in ("1", "true", "yes")
+        config["SIGN_IN_THROTTLE"] = {
+            "slow_after": int(env("KELISIM_SIGN_IN_SLOW_AFTER", 3)),
+            "lock_after": int(env("KELISIM_SIGN_IN_LOCK_AFTER", 10)),
+            "lock_seconds": float(env("KELISIM_SIGN_IN_LOCK_MINUTES", 15)) * 60}
     config.update(overrides)
     return config

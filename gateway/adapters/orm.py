@@ -2,6 +2,9 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import registry as mapper_registry
 
+from gateway.domain.accounts import Account
+from gateway.domain.sessions import AccountLink, Session
+from gateway.domain.throttle import SignInFailures
 from gateway.domain.tokens import ApiToken
 from kelisim.db.tables import platform_tables
 from kelisim.db.types import UtcDateTime
@@ -18,7 +21,62 @@ api_tokens = sa.Table(
     sa.Column("token_hash", sa.String(64), nullable=False),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("revoked_at", UtcDateTime, nullable=True),
+    sa.Column("account_id", sa.Integer, nullable=True, index=True),
+    sa.Column("expires_at", UtcDateTime, nullable=True),
     sa.UniqueConstraint("token_hash", name="uq_api_tokens_token_hash"),
+)
+
+accounts = sa.Table(
+    "accounts", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("login", sa.String(254), nullable=False),
+    sa.Column("display_name_kk", sa.String(200), nullable=False),
+    sa.Column("display_name_ru", sa.String(200), nullable=False),
+    sa.Column("role", sa.String(40), nullable=False),
+    sa.Column("region_code", sa.String(8), nullable=True, index=True),
+    sa.Column("person_id", sa.Integer, nullable=True),
+    sa.Column("org_unit_id", sa.Integer, nullable=True),
+    sa.Column("org_unit_name_kk", sa.String(300), nullable=True),
+    sa.Column("org_unit_name_ru", sa.String(300), nullable=True),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("password_hash", sa.String(200), nullable=True),
+    sa.Column("last_sign_in_at", UtcDateTime, nullable=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("disabled_at", UtcDateTime, nullable=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.UniqueConstraint("login", name="uq_accounts_login"),
+    sa.UniqueConstraint("person_id", name="uq_accounts_person_id"),
+)
+
+sessions = sa.Table(
+    "sessions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("account_id", sa.Integer, nullable=False, index=True),
+    sa.Column("secret_hash", sa.String(64), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+    sa.Column("revoked_at", UtcDateTime, nullable=True),
+    sa.UniqueConstraint("secret_hash", name="uq_sessions_secret_hash"),
+)
+
+account_links = sa.Table(
+    "account_links", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("account_id", sa.Integer, nullable=False, index=True),
+    sa.Column("purpose", sa.String(20), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+    sa.Column("used_at", UtcDateTime, nullable=True),
+    sa.UniqueConstraint("token_hash", name="uq_account_links_token_hash"),
+)
+
+sign_in_failures = sa.Table(
+    "sign_in_failures", metadata,
+    sa.Column("key", sa.String(300), primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("last_failed_at", UtcDateTime, nullable=False),
+    sa.Column("locked_until", UtcDateTime, nullable=True),
 )
 
 _mappers = mapper_registry()
@@ -29,3 +87,7 @@ def start_mappers():
     if _mappers.mappers:
         return
     _mappers.map_imperatively(ApiToken, api_tokens)
+    _mappers.map_imperatively(Account, accounts, version_id_col=accounts.c.version)
+    _mappers.map_imperatively(Session, sessions)
+    _mappers.map_imperatively(AccountLink, account_links)
+    _mappers.map_imperatively(SignInFailures, sign_in_failures)

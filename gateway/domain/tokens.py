@@ -46,15 +46,22 @@ class ApiToken:
     created_at: datetime
     region_code: str = None
     revoked_at: datetime = None
+    account_id: int = None
+    expires_at: datetime = None
     id: int = None
 
     @classmethod
-    def issue(cls, role, region_code=None, name=None, *, now, plaintext=None):
-        """A new token and its plaintext (generated unless given)."""
+    def issue(cls, role, region_code=None, name=None, *, now, plaintext=None, account_id=None,
+              expires_at=None):
+        """A new token and its plaintext (generated unless given). A personal token names
+        its ``account_id`` and acts as that account; ``expires_at`` (UTC) ends it."""
         plaintext = plaintext or generate_token()
         token = cls(name=name or default_name(role, region_code), role=role,
-                    token_hash=hash_token(plaintext), created_at=now, region_code=region_code)
+                    token_hash=hash_token(plaintext), created_at=now, region_code=region_code,
+                    account_id=account_id, expires_at=expires_at)
         token.check()
+        if expires_at is not None and expires_at <= now:
+            raise Invalid("the token would be expired already", {"expires_at": "in the future"})
         return token, plaintext
 
     @property
@@ -100,5 +107,7 @@ class ApiToken:
             "id": self.id, "name": self.name, "role": self.role, "region": self.region_code,
             "created_at": self.created_at.isoformat() if self.created_at else None,
             "revoked_at": self.revoked_at.isoformat() if self.revoked_at else None,
+            "expires_at": self.expires_at.isoformat() if self.expires_at else None,
+            "account_id": self.account_id,
             "active": self.active,
         }

@@ -8,13 +8,14 @@ from nameko.dependency_providers import Config
 from werkzeug.wrappers import Response
 
 from gateway import schemas as gateway_schemas
-from gateway.adapters.repository import TokenRepository
+from gateway.adapters.accounts import AccountRepository
 from gateway.http import BearerAuth, TimedRpcProxy, build_openapi, route, routes_of
 from gateway.http.cache import ReadCacheProvider, change_feed
 from gateway.http.errors import ServiceUnavailable
 from gateway.http.problems import problem_for
 from gateway.http.responses import problem_response
 from gateway.http.server import correlation_id_of
+from gateway.entrypoints.accounts_routes import AccountsRoutes
 from gateway.entrypoints.notifications_routes import NotificationsRoutes
 from gateway.entrypoints.projects_routes import ProjectsRoutes
 from gateway.entrypoints.registry_routes import RegistryRoutes
@@ -35,9 +36,9 @@ def openapi_document(service_cls):
 
 
 class GatewayService(RegistryRoutes, ProjectsRoutes, ReportsRoutes, NotificationsRoutes,
-                     ServiceBase):
+                     AccountsRoutes, ServiceBase):
     name = "gateway"
-    uow = Database(repositories=TokenRepository, relay=False)
+    uow = Database(repositories=AccountRepository, relay=False)
     auth = BearerAuth(database="uow")
     registry = TimedRpcProxy("registry")
     projects = TimedRpcProxy("projects")

@@ -1,4 +1,7 @@
-"""Bearer-token authentication, checked against the gateway database on every request.
+"""Bearer-token and session-cookie authentication, checked against the gateway database on
+every request. A request with ``Authorization`` is judged by its token alone; one without
+it, by its session cookie, and then a state-changing method also needs the session's CSRF
+token in ``X-CSRF-Token`` (see gateway/http/sessions.py).
 
 The actor of a valid token goes into the worker's context data, so every RPC call the
 route makes carries it (``nameko.actor``) and the services apply their region rules.
@@ -11,9 +14,10 @@ from nameko.extensions import DependencyProvider
 
 from gateway.adapters.repository import CredentialsLookup
 from gateway.http.errors import Unauthorized
-from gateway.service_layer import tokens
+from gateway.http.sessions import SESSION_COOKIE, check_csrf
+from gateway.service_layer import sessions, tokens
 from kelisim.context import ACTOR_KEY
-from kelisim.errors import Forbidden
+from kelisim.errors import Forbidden, KelisimError
 from kelisim.i18n import _
 
 log = logging.getLogger(__name__)
@@ -33,7 +37,7 @@ class Principal:
         if self.failure is not None:
             raise self.failure
         role = self.actor["role"]
-        if spec.writes and role == "observer":
+        if spec.writes and role == "observer" and not spec.personal:
             raise Forbidden(_("observers cannot change anything"))
         if spec.roles and role not in spec.roles:
             raise Forbidden(_("the {role} role may not use this route ({route})",
@@ -64,9 +68,16 @@ class BearerAuth(DependencyProvider):
         spec = getattr(worker_ctx.entrypoint, "spec", None)
         if spec is None or not spec.auth:
             return Principal()
+        request = worker_ctx.args[0]
         try:
-            actor = self.authenticate(worker_ctx.args[0].headers.get("Authorization"))
-        except Unauthorized as exc:
+            header = request.headers.get("Authorization")
+            cookie = request.cookies.get(SESSION_COOKIE)
+            if header is None and cookie:
+                actor = self.authenticate_session(cookie)
+                check_csrf(request, cookie)
+            else:
+                actor = self.authenticate(header)
+        except KelisimError as exc:
             return Principal(failure=exc)
         except Exception as exc:  # the database is down: a 500 inside the route, not a hang
             log.exception("token lookup failed")
@@ -83,5 +94,10 @@ class BearerAuth(DependencyProvider):
             self.credentials = CredentialsLookup(self.database.engine)
         actor = tokens.authenticate_with(self.credentials, token)
         if actor is None:
-            raise Unauthorized(_("the API token is unknown or revoked"), invalid_token=True)
+            raise Unauthorized(_("the API token is unknown, revoked or expired"),
+                               invalid_token=True)
         return actor
+
+    def authenticate_session(self, secret):
+        """The actor of a live session; SessionInvalid (401) otherwise."""
+        return sessions.authenticate_session(self.database.unit_of_work(), secret)

@@ -7,6 +7,12 @@ from gateway.schemas import ProblemSchema
 
 OPENAPI_VERSION = "3.0.3"
 SECURITY_SCHEME = "bearerAuth"
+COOKIE_SCHEME = "cookieAuth"
+COOKIE_DESCRIPTION = (
+    "The browser session opened by `POST /api/v1/session` (cookie `kelisim_session`, "
+    "HttpOnly, SameSite=Lax, Secure over TLS). Every POST, PUT, PATCH or DELETE made with it "
+    "must send the session's CSRF token as `X-CSRF-Token` (answered by sign-in and "
+    "`GET /api/v1/session`), else 403.")
 PROBLEMS = {
     400: ("MalformedRequest", "The body is not valid UTF-8 JSON, nests objects and arrays more "
                               "than 32 deep, holds a number no double holds (1e999), or ends "
@@ -14,7 +20,8 @@ PROBLEMS = {
                               "ambiguous (Content-Length twice with different values, with "
                               "Transfer-Encoding, a coding other than chunked). Nothing is "
                               "done."),
-    401: ("Unauthorized", "No API token, or an unknown or revoked one."),
+    401: ("Unauthorized", "No API token or session, or an unknown, revoked or expired one; "
+                          "a wrong login or password."),
     403: ("Forbidden", "The token's role or region may not do this."),
     404: ("NotFound", "No such resource (or it belongs to another region); a path segment "
                       "with a control character names none."),
@@ -30,6 +37,7 @@ PROBLEMS = {
                            "outside 1900-01-01..9998-12-31; an integer outside the 32-bit "
                            "range; money with more than 2 decimal places or outside "
                            "0..9999999999999.99 KZT (never rounded)."),
+    429: ("TooManyRequests", "Too many failed sign-ins: wait `Retry-After` seconds."),
     500: ("InternalError", "Unexpected failure; quote the correlation id."),
     503: ("ServiceUnavailable", "A service behind the gateway is not running."),
     504: ("GatewayTimeout", "A service behind the gateway did not answer in time."),
@@ -79,7 +87,7 @@ def _operation(route):
         "summary": route.summary,
         "tags": [route.tag],
         "parameters": parameters,
-        "security": [{SECURITY_SCHEME: []}] if route.auth else [],
+        "security": [{SECURITY_SCHEME: []}, {COOKIE_SCHEME: []}] if route.auth else [],
         "responses": {str(route.status): _success(route)},
     }
     if route.roles:
@@ -102,7 +110,13 @@ def build_openapi(routes, title="kelisim gateway", version="1.0.0"):
                                         "RFC 7807 problem (application/problem+json), in the "
                                         "language of Accept-Language: kk (the default), "
                                         "ru or en."})
-    spec.components.security_scheme(SECURITY_SCHEME, {"type": "http", "scheme": "bearer"})
+    spec.components.security_scheme(SECURITY_SCHEME, {
+        "type": "http", "scheme": "bearer",
+        "description": "An API token: `kelisim token create`, or a personal one from "
+                       "`POST /api/v1/tokens`."})
+    spec.components.security_scheme(COOKIE_SCHEME, {
+        "type": "apiKey", "in": "cookie", "name": "kelisim_session",
+        "description": COOKIE_DESCRIPTION})
     spec.components.schema("Problem", schema=ProblemSchema)
     for _, (name, description) in sorted(PROBLEMS.items()):
         spec.components.response(name, {"description": description, "content": {

@@ -47,6 +47,7 @@ class RouteSpec:
     produces: str = "application/json"
     problems: tuple = ()
     cached: bool = False
+    personal: bool = False  # a write on the caller's own session or tokens: observers too
 
     @property
     def path_params(self):
@@ -95,7 +96,7 @@ class ApiRoute(HttpRequestHandler):
 
 def route(method, path, *, summary, tag, query=None, body=None, response=None, many=False,
           status=200, writes=None, auth=True, roles=None, produces="application/json",
-          problems=(), cached=False):
+          problems=(), cached=False, personal=False):
     """Declare an HTTP route of a gateway service; the service needs an ``auth`` BearerAuth
     and a ``read_cache`` (gateway/http/cache.py). A ``cached`` route's answers are served
     from it; every write route drops it."""
@@ -105,7 +106,7 @@ def route(method, path, *, summary, tag, query=None, body=None, response=None, m
             body=body, response=response, many=many, status=status,
             writes=method in WRITE_METHODS if writes is None else writes, auth=auth,
             roles=tuple(roles) if roles else None, produces=produces,
-            problems=tuple(problems), cached=cached)
+            problems=tuple(problems), cached=cached, personal=personal)
 
         @functools.wraps(fn)
         def endpoint(service, request, **path_values):

@@ -1,4 +1,5 @@
 """Use cases on API tokens: issue, revoke, list, authenticate, bootstrap the first admin."""
+from gateway.domain.accounts import actor_of
 from gateway.domain.tokens import (
     BOOTSTRAP_NAME, MAX_TOKEN_LENGTH, MIN_CONFIGURED_LENGTH, ApiToken, hash_token, token_matches)
 from kelisim.db.races import retry_on_unique
@@ -51,12 +52,23 @@ def authenticate(uow, plaintext):
 
 def authenticate_with(credentials, plaintext):
     """:func:`authenticate` given ``credentials(token_hash)``, a lookup of the token's row
-    (or None): the gateway passes one that skips the unit of work, as every request asks."""
+    (or None): the gateway passes one that skips the unit of work, as every request asks.
+    An expired token, or a personal one whose account is disabled, is None too."""
     if not plaintext or len(plaintext) > MAX_TOKEN_LENGTH:
         return None
     row = credentials(hash_token(plaintext))
     if row is None or row.revoked_at is not None or not token_matches(plaintext, row.token_hash):
         return None
+    if row.expires_at is not None and row.expires_at <= utcnow():
+        return None
+    if row.account_id is not None:  # a personal token acts as its account, while it is active
+        if not row.account_active:
+            return None
+        actor = actor_of(row.account_id, row.account_role, row.account_region,
+                         row.display_name_kk, row.display_name_ru, row.org_unit_name_kk,
+                         row.org_unit_name_ru)
+        actor["token"] = row.id
+        return actor
     return ApiToken(name="", role=row.role, token_hash=row.token_hash, created_at=None,
                     region_code=row.region_code, id=row.id).actor()
 

@@ -14,17 +14,39 @@ from kelisim import config
 from kelisim.cli.broker import broker_problem
 
 STOP_GRACE_SECONDS = 30
+DEFAULT_ADMIN_LOGIN = "admin@localhost"
 
 
 def prepare():
     """Migrations, reference data and the admin token: idempotent, safe on every start."""
-    from kelisim.cli.setup import bootstrap_admin_token, load_reference_data, migrate_all
+    from kelisim.cli.setup import (
+        bootstrap_admin_account, bootstrap_admin_token, load_reference_data, migrate_all)
 
     migrate_all()
     load_reference_data()
     token = bootstrap_admin_token(config.env("KELISIM_ADMIN_TOKEN"))
     if token:
         print(f"kelisim: bootstrap administrator token (shown once, keep it): {token}", flush=True)
+    login = config.env("KELISIM_ADMIN_LOGIN", DEFAULT_ADMIN_LOGIN)
+    link = bootstrap_admin_account(login, config.env("KELISIM_ADMIN_NAME", "Әкімші"))
+    if link:
+        print(first_admin_instructions(login, link), flush=True)
+
+
+def first_admin_instructions(login, token):
+    """How the first administrator signs in, printed while their account has no password."""
+    from gateway.account_cli import set_password_url
+
+    base = set_password_url(token).split("/set-password#", 1)[0]
+    return (
+        f"kelisim: the first administrator signs in as {login}. Set the password once with "
+        f"this single-use link (3 days):\n"
+        f"  {set_password_url(token)}\n"
+        f"  i.e. curl -X POST {base}/api/v1/password -H 'Content-Type: application/json' "
+        f"-d '{{\"token\": \"{token}\", \"password\": \"<12 or more characters>\"}}'\n"
+        f"then sign in with POST {base}/api/v1/session {{\"login\": \"{login}\", "
+        f"\"password\": ...}} (a session cookie), and create personal tokens with "
+        f"POST {base}/api/v1/tokens.")
 
 
 def taken_port():

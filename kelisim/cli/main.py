@@ -19,6 +19,7 @@ def build_parser():
     commands.add_parser("load-reference", help="load every service's reference data")
     commands.add_parser("prepare", help="migrate, load reference data and ensure the admin "
                                          "token, then exit (a deployment's one-shot job)")
+    from gateway.account_cli import add_account_commands
     from gateway.cli import add_token_commands
     from kelisim.cli.backup import add_backup_commands
     from kelisim.cli.calendar import add_calendar_commands
@@ -26,6 +27,7 @@ def build_parser():
     from kelisim.cli.listen import add_listen_command
 
     add_token_commands(commands)
+    add_account_commands(commands)
     add_dlq_commands(commands)
     add_calendar_commands(commands)
     add_listen_command(commands)

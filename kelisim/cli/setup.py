@@ -55,3 +55,15 @@ def bootstrap_admin_token(token=None):
         return ensure_bootstrap_admin(uow, token)
     finally:
         engine.dispose()
+
+
+def bootstrap_admin_account(login, name):
+    """Ensure the first administrator's account; a set-password token while it has none."""
+    from gateway.adapters.accounts import AccountRepository
+    from gateway.service_layer.accounts import ensure_first_admin
+
+    engine, uow = _unit_of_work("gateway", AccountRepository)
+    try:
+        return ensure_first_admin(uow, login, name)
+    finally:
+        engine.dispose()

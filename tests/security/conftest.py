@@ -2,6 +2,7 @@
 ``make run`` starts them) on a vhost of its own, SQLite, with a token per role, shared by
 the tests of one module; plus a watch on every database that notices any committed change.
 """
+import http.cookiejar
 import sqlite3
 import subprocess
 import time
@@ -12,8 +13,10 @@ import pytest
 import requests
 from sqlalchemy.orm import sessionmaker
 
-from gateway.adapters.repository import TokenRepository
-from gateway.service_layer import tokens
+from gateway.adapters.accounts import AccountRepository
+from gateway.domain.opaque import csrf_token_for
+from gateway.service_layer import accounts, personal_tokens, sessions
+from kelisim.context import SYSTEM_ACTOR, Context
 from kelisim.db.engine import make_engine
 from kelisim.db.uow import UnitOfWork
 from tests.faults.harness import prepare
@@ -22,10 +25,15 @@ from tests.unit.reports.conftest import mediation_template
 
 API = "/api/v1"
 OWN, OTHER = "KZ-61", "KZ-75"
-# who -> (role, region); "revoked" is a Turkistan coordinator's token, revoked before use
+# who -> (role, region): an account each, with a personal API token; "revoked" is a Turkistan
+# coordinator whose token was revoked before use
 WHO = {"admin": ("rgu_admin", None), "coordinator": ("kgu_coordinator", OWN),
        "stranger": ("kgu_coordinator", OTHER), "observer": ("observer", None),
        "revoked": ("kgu_coordinator", OWN)}
+# who also calls as a browser: "<who>~session" sends the session cookie and its CSRF token;
+# "coordinator~nocsrf" the cookie alone; "ended~session" a signed-out session's cookie
+SESSIONS = ("admin", "coordinator", "stranger", "observer")
+PASSWORD = "security-matrix password"
 AUDIT_TABLES = {"projects": ("audit_log", "history")}
 COMPONENTS = ("registry", "projects", "reports", "notifications", "gateway")
 
@@ -70,15 +78,29 @@ class Deployment:
     hook_url: str = None  # a receiver answering 200, so no delivery lingers in retries
     tokens: dict = field(default_factory=dict)
     actors: dict = field(default_factory=dict)
-    session: requests.Session = field(default_factory=requests.Session)
+    sessions: dict = field(default_factory=dict)  # who -> the secret of its session cookie
+    session: requests.Session = field(default_factory=lambda: cookieless_session())
 
     def request(self, method, path, who="admin", **kwargs):
+        """As ``who``: a WHO name (its personal token), ``<who>~session`` or
+        ``<who>~nocsrf`` (its browser session, with or without the CSRF token), a token."""
         headers = dict(kwargs.pop("headers", None) or {})
         headers.setdefault("Accept-Language", "en")  # the assertions read English problems
-        if who is not None:
+        browser = who is not None and "~" in who
+        if browser:
+            name, kind = who.split("~")
+            secret = self.sessions[name]
+            headers["Cookie"] = f"kelisim_session={secret}"
+            if kind != "nocsrf":
+                headers["X-CSRF-Token"] = csrf_token_for(secret)
+        elif who is not None:
             headers.setdefault("Authorization", f"Bearer {self.tokens.get(who, who)}")
         kwargs.setdefault("timeout", 30)
-        return self.session.request(method, self.url + path, headers=headers, **kwargs)
+        response = self.session.request(method, self.url + path, headers=headers, **kwargs)
+        if browser and name != "ended" and method == "DELETE" and path == f"{API}/session" \
+                and response.status_code == 204:
+            self.sessions[name] = sign_in(self.db("gateway"), name)  # signed out: back in
+        return response
 
     def ok(self, method, path, who="admin", status=None, **kwargs):
         response = self.request(method, path, who, **kwargs)
@@ -102,21 +124,56 @@ class Deployment:
             engine.dispose()
 
 
+def cookieless_session():
+    """A requests session that keeps no cookies: each caller's credentials are sent as set."""
+    session = requests.Session()
+    session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+    return session
+
+
+def _gateway_uow(engine, actor=None):
+    return UnitOfWork(sessionmaker(engine, expire_on_commit=False),
+                      Context(actor=dict(actor or SYSTEM_ACTOR)), repositories=AccountRepository)
+
+
 def _issue_tokens(gateway_url):
+    """An account per WHO with a password and a personal API token (the revoked one's
+    revoked), and a signed-in session per SESSIONS; returns ``(tokens, actors, sessions,
+    passwords)``."""
     engine = make_engine(gateway_url)
-    issued, actors = {}, {}
+    issued, actors, signed_in = {}, {}, {}
     try:
         for who, (role, region) in WHO.items():
-            uow = UnitOfWork(sessionmaker(engine, expire_on_commit=False),
-                             repositories=TokenRepository)
-            token, plaintext = tokens.create_token(uow, role, region, f"security {who}")
-            issued[who], actors[who] = plaintext, f"token:{token['id']}"
+            made = accounts.create_account(_gateway_uow(engine), {
+                "login": f"{who}@security.kz", "role": role, "region_code": region,
+                "display_name_kk": f"{who} (kk)", "display_name_ru": f"{who} (ru)"})
+            link = accounts.issue_link(_gateway_uow(engine), made["id"])[2]
+            accounts.set_password(_gateway_uow(engine), link, PASSWORD)
+            actor = {"id": f"account:{made['id']}", "role": role, "region": region}
+            token, plaintext = personal_tokens.create_token(_gateway_uow(engine, actor), actor,
+                                                            f"security {who}")
+            issued[who], actors[who] = plaintext, actor["id"]
             if who == "revoked":
-                tokens.revoke_token(UnitOfWork(sessionmaker(engine, expire_on_commit=False),
-                                               repositories=TokenRepository), token["id"])
+                personal_tokens.revoke_token(_gateway_uow(engine, actor), actor, token["id"])
+        for who in SESSIONS:
+            signed_in[who] = sign_in(gateway_url, who)
+        ended = sign_in(gateway_url, "coordinator")
+        sessions.sign_out(_gateway_uow(engine), ended)
+        signed_in["ended"] = ended
     finally:
         engine.dispose()
-    return issued, actors
+    for who in SESSIONS:
+        actors[f"{who}~session"] = actors[who]
+    return issued, actors, signed_in
+
+
+def sign_in(gateway_url, who):
+    """A new session of ``who``'s account, signed in on the database; its secret."""
+    engine = make_engine(gateway_url)
+    try:
+        return sessions.sign_in(_gateway_uow(engine), f"{who}@security.kz", PASSWORD)[1]
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture(scope="package")
@@ -128,11 +185,12 @@ def deployment(tmp_path_factory):
     _rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
     folder = tmp_path_factory.mktemp("security")
     platform = prepare(f"amqp://guest:guest@127.0.0.1:5672/{vhost}", folder,
-                       KELISIM_MAX_REQUEST_BYTES="65536",
+                       KELISIM_MAX_REQUEST_BYTES="65536", KELISIM_SIGN_IN_SLOW_AFTER="1000",
+                       KELISIM_SIGN_IN_LOCK_AFTER="2000",
                        KELISIM_WEBHOOK_ALLOWED_NETWORKS="127.0.0.1/32")  # the receiver
     receiver = WebhookReceiver()
     try:
-        issued, actors = _issue_tokens(platform.urls["gateway"])
+        issued, actors, signed_in = _issue_tokens(platform.urls["gateway"])
         for component in COMPONENTS:
             platform.start(component)
         platform.wait_ready("registry", "projects", "reports", "notifications")
@@ -146,7 +204,7 @@ def deployment(tmp_path_factory):
                 pass
             assert time.monotonic() < deadline, platform.log_tail()
             time.sleep(0.3)
-        deployment = Deployment(platform, url, receiver.url, issued, actors)
+        deployment = Deployment(platform, url, receiver.url, issued, actors, signed_in)
         deployment.ok("POST", f"{API}/projects/mediation/rollouts",
                       json={"year": 2026, "regions": [OWN, OTHER]})
         deployment.ok("POST", f"{API}/report-templates", json=mediation_template(

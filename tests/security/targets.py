@@ -9,7 +9,10 @@ same for everyone (reference data, the programme). ``make(t)`` returns
 import itertools
 from datetime import date
 
-from tests.security.conftest import API, OWN
+from gateway.adapters.accounts import AccountRepository
+from gateway.service_layer import accounts
+from tests.security.conftest import API, OWN, PASSWORD
+from tests.support import on_database
 
 _serial = itertools.count(1)
 
@@ -123,10 +126,41 @@ class Targets:
             "channels": ["inbox"], "frequency": "hourly", "org_unit_id": self.kgu()})
         return "report_due_soon"
 
+    # accounts and tokens
+    def account(self):
+        """A Turkistan coordinator's account for a new person, made by the administrator."""
+        return self.post("/accounts", {"login": f"{unique('person')}@example.kz",
+                                       "role": "kgu_coordinator",
+                                       "person_id": self.person()["id"],
+                                       "send_invitation": False}, status=201)
+
+    def credentials(self):
+        """``(login, password)`` of a new account whose password is set."""
+        account = self.account()
+        set_password(self.d.db("gateway"), account["id"], PASSWORD)
+        return account["login"], PASSWORD
+
+    def link(self):
+        """The token of a new account's set-password link."""
+        return issue_link(self.d.db("gateway"), self.account()["id"])
+
+    def admins_token(self):
+        return self.post("/tokens", {"name": unique("admin's")}, status=201)["id"]
+
     def webhook(self):
         return self.post("/webhooks", {"url": self.d.hook_url,
                                        "event_types": ["task_assigned"],
                                        "org_unit_id": self.kgu()})["id"]
+
+
+def issue_link(gateway_db, account_id):
+    return on_database(gateway_db, AccountRepository,
+                       lambda uow: accounts.issue_link(uow, account_id))[2]
+
+
+def set_password(gateway_db, account_id, password):
+    on_database(gateway_db, AccountRepository, lambda uow: accounts.set_password(
+        uow, issue_link(gateway_db, account_id), password))
 
 
 FILLED = {"cases_received": 4, "resolved_by_mediation": 3, "budget_spent": "2500.00"}
@@ -293,6 +327,29 @@ TARGETS = {
                                             {"org_unit_id": t.kgu()}, None)),
     "set_language": ("regional", lambda t: (f"{API}/preferences/language", None, {
         "language": "ru", "org_unit_id": t.kgu()})),
+    # sessions and one-time links: public, each with credentials that work
+    "sign_in": ("public", lambda t: (f"{API}/session", None, dict(zip(
+        ("login", "password"), t.credentials())))),
+    "request_password_reset": ("public", lambda t: (f"{API}/password-reset", None, {
+        "login": t.account()["login"]})),
+    "set_password": ("public", lambda t: (f"{API}/password", None, {
+        "token": t.link(), "password": PASSWORD})),
+    "get_session": ("personal", lambda t: (f"{API}/session", None, None)),
+    "sign_out": ("personal", lambda t: (f"{API}/session", None, None)),
+    # accounts: Turkistan's
+    "list_accounts": ("regional", lambda t: (f"{API}/accounts", {"region": OWN}, None)),
+    "create_account": ("regional", lambda t: (f"{API}/accounts", None, {
+        "login": f"{unique('new')}@example.kz", "role": "kgu_coordinator",
+        "person_id": t.person()["id"], "send_invitation": False})),
+    "get_account": ("regional", lambda t: (f"{API}/accounts/{t.account()['id']}", None, None)),
+    "update_account": ("regional", _versioned(lambda t: t.account(), f"{API}/accounts/{{}}",
+                                              display_name_ru=lambda: unique("Сотрудник"))),
+    "send_account_link": ("regional", lambda t: (f"{API}/accounts/{t.account()['id']}/link",
+                                                 None, None)),
+    # personal tokens: the caller's own; revoking one of the administrator's
+    "list_tokens": ("personal", lambda t: (f"{API}/tokens", None, None)),
+    "create_token": ("personal", lambda t: (f"{API}/tokens", None, {"name": unique("ноутбук")})),
+    "revoke_token": ("admins", lambda t: (f"{API}/tokens/{t.admins_token()}", None, None)),
 }
 def _template():
     return {"code": unique("sec-template"), "title_kk": "Есеп", "title_ru": "Отчёт",

@@ -47,7 +47,7 @@ def test_no_database_holds_a_token_only_its_hash(deployment):
     finally:
         engine.dispose()
     assert columns == ["id", "name", "role", "region_code", "token_hash", "created_at",
-                       "revoked_at"]
+                       "revoked_at", "account_id", "expires_at"]
     assert {hashlib.sha256(t.encode()).hexdigest() for t in deployment.tokens.values()} <= hashes
     assert all(re.fullmatch(r"[0-9a-f]{64}", h) for h in hashes)
     assert plaintext not in kelisim(deployment, "token", "list")

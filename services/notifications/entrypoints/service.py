@@ -12,11 +12,14 @@ from kelisim.db.provider import Database
 from kelisim.db.types import utcnow
 from kelisim.errors import KelisimError
 from kelisim.events.handler import on_event
+from kelisim.logging import get_logger
 from kelisim.rpc import rpc
 from kelisim.service import ServiceBase
 from services.notifications import metrics
 from services.notifications.adapters.dead_letters import REDELIVER_QUEUE
+from services.notifications.adapters.channels import DeliveryFailed, EmailChannel
 from services.notifications.adapters.directory import Directory
+from services.notifications.domain.account_mail import compose_link_mail
 from services.notifications.adapters.orm import start_mappers
 from services.notifications.adapters.repository import NotificationsRepository
 from services.notifications.domain.audience import audience_for
@@ -25,6 +28,7 @@ from services.notifications.entrypoints.dispatcher import Dispatcher
 from services.notifications.service_layer import (
     deliveries, dispatch, inbox, intake, preferences, webhooks)
 
+log = get_logger(__name__)
 start_mappers()
 expected = rpc(expected_exceptions=KelisimError)
 
@@ -144,6 +148,23 @@ class NotificationsService(AuditEntries, ServiceBase):
         channel = dispatch.replay(self.uow, letter)
         if channel is not None:
             self.dispatcher.wake([channel])
+
+    # the gateway's account e-mails (invitation and reset links), sent at once
+    @expected
+    def send_account_link(self, data):
+        """E-mail ``{"to", "purpose", "link", "name", "expires_at"}`` now; ``{"sent": bool}``
+        (False: no SMTP server configured, or it refused; the gateway may issue a new link)."""
+        smtp = self.dispatcher.settings.smtp
+        if smtp is None:
+            return {"sent": False}
+        mail = compose_link_mail(data["to"], data["purpose"], data["link"], data["name"],
+                                 data["expires_at"])
+        try:
+            EmailChannel(smtp).send(mail)
+        except DeliveryFailed as exc:
+            log.warning("account e-mail not sent", purpose=data["purpose"], error=exc.error)
+            return {"sent": False}
+        return {"sent": True}
 
     # the inbox
     @expected

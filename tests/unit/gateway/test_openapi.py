@@ -27,13 +27,21 @@ def test_every_route_is_documented_once(document):
     assert sorted(operation_ids) == sorted(r.name for r in ROUTES)
 
 
-def test_bearer_security_applies_to_the_api_not_to_operations(document):
-    assert document["components"]["securitySchemes"]["bearerAuth"] == {
+PUBLIC_API = {("post", "/api/v1/session"), ("post", "/api/v1/password-reset"),
+              ("post", "/api/v1/password")}
+
+
+def test_bearer_and_cookie_security_apply_to_the_api_not_to_operations(document):
+    schemes = document["components"]["securitySchemes"]
+    assert {k: v for k, v in schemes["bearerAuth"].items() if k != "description"} == {
         "type": "http", "scheme": "bearer"}
+    assert {k: v for k, v in schemes["cookieAuth"].items() if k != "description"} == {
+        "type": "apiKey", "in": "cookie", "name": "kelisim_session"}
+    assert "X-CSRF-Token" in schemes["cookieAuth"]["description"]
     for path, ops in document["paths"].items():
-        for op in ops.values():
-            expected = [] if not path.startswith("/api/") else [{"bearerAuth": []}]
-            assert op["security"] == expected
+        for method, op in ops.items():
+            public = not path.startswith("/api/") or (method, path) in PUBLIC_API
+            assert op["security"] == ([] if public else [{"bearerAuth": []}, {"cookieAuth": []}])
 
 
 def test_the_registry_contract_is_derived_from_its_schemas(document):

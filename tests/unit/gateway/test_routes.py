@@ -46,8 +46,10 @@ def test_the_route_table_is_exactly_the_published_api():
 
 
 def test_only_operations_routes_are_public():
-    public = {r.path for r in ROUTES if not r.auth}
-    assert public == {"/health", "/metrics", "/openapi.json"}
+    public = {(r.method, r.path) for r in ROUTES if not r.auth}
+    assert public == {("GET", "/health"), ("GET", "/metrics"), ("GET", "/openapi.json"),
+                      ("POST", f"{API}/session"), ("POST", f"{API}/password-reset"),
+                      ("POST", f"{API}/password")}
 
 
 def test_writes_are_exactly_the_changing_methods_and_only_writes_take_a_body():
@@ -92,10 +94,19 @@ ADMIN = {"id": "token:1", "role": "rgu_admin", "region": None}
 
 def test_observers_are_refused_on_every_write():
     for route in ROUTES:
-        if route.writes:
+        if route.writes and route.auth and not route.personal:
             with pytest.raises(Forbidden):
                 Principal(OBSERVER).require(route)
-        elif route.auth:
+        elif route.auth and (not route.roles or "observer" in route.roles):
+            assert Principal(OBSERVER).require(route) == OBSERVER
+
+
+def test_observers_may_sign_out_and_manage_their_own_tokens():
+    personal = {(r.method, r.path) for r in ROUTES if r.personal}
+    assert personal == {("DELETE", f"{API}/session"), ("POST", f"{API}/tokens"),
+                        ("DELETE", f"{API}/tokens/<int:token_id>")}
+    for route in ROUTES:
+        if route.personal:
             assert Principal(OBSERVER).require(route) == OBSERVER
 
 

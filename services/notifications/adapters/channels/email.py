@@ -122,7 +122,13 @@ class EmailChannel(Channel):
         ``maybe_delivered`` when the server had the whole message but its final reply
         never came: that one is not sent again blindly). The whole exchange is bounded by
         the settings' ``deadline`` (seconds), each read by their ``timeout``."""
-        mail = compose(message, self.settings.sender)
+        return self.send(compose(message, self.settings.sender))
+
+    def send(self, mail):
+        """Send one composed :class:`EmailMessage` (its From set here when missing), as
+        :meth:`deliver` does."""
+        if mail["From"] is None:
+            mail["From"] = self.settings.sender
         smtp = self._client()
         watchdog = Watchdog(lambda: cut(smtp.raw_fd), self.settings.deadline)
         try:

@@ -1,0 +1,83 @@
+"""Queries on accounts, sessions, one-time links and sign-in failures (and, inherited, tokens)."""
+from collections import namedtuple
+
+import sqlalchemy as sa
+
+from gateway.adapters.orm import accounts, sessions
+from gateway.adapters.repository import TokenRepository
+from gateway.domain.accounts import Account
+from gateway.domain.sessions import AccountLink, Session
+from gateway.domain.throttle import SignInFailures
+from gateway.domain.tokens import ApiToken
+
+# What every request made with a session cookie needs: the session and its account.
+_SESSION = sa.select(
+    sessions.c.id, sessions.c.account_id, sessions.c.expires_at, sessions.c.revoked_at,
+    accounts.c.active, accounts.c.role, accounts.c.region_code, accounts.c.display_name_kk,
+    accounts.c.display_name_ru, accounts.c.org_unit_name_kk, accounts.c.org_unit_name_ru,
+).select_from(sessions.join(accounts, accounts.c.id == sessions.c.account_id)).where(
+    sessions.c.secret_hash == sa.bindparam("secret_hash"))
+SessionRow = namedtuple("SessionRow", [c.name for c in _SESSION.selected_columns])
+
+
+class AccountRepository(TokenRepository):
+    def account(self, account_id):
+        return self.session.get(Account, account_id)
+
+    def account_by_login(self, login):
+        return self.session.scalars(sa.select(Account).where(Account.login == login)).first()
+
+    def account_by_person(self, person_id):
+        return self.session.scalars(
+            sa.select(Account).where(Account.person_id == person_id)).first()
+
+    def accounts(self, region=None, role=None, limit=100, offset=0):
+        """``(accounts, total)`` ordered by id, optionally of one region or role."""
+        query = sa.select(Account)
+        if region:
+            query = query.where(Account.region_code == region)
+        if role:
+            query = query.where(Account.role == role)
+        total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+        rows = self.session.scalars(query.order_by(Account.id).limit(limit).offset(offset)).all()
+        return rows, total
+
+    def any_active_admin(self):
+        query = sa.select(Account).where(Account.role == "rgu_admin", Account.active.is_(True))
+        return self.session.scalars(query.order_by(Account.id)).first()
+
+    def add_any(self, item):
+        self.session.add(item)
+
+    # sessions
+    def session_row(self, secret_hash):
+        row = self.session.connection().execute(_SESSION, {"secret_hash": secret_hash}).first()
+        return None if row is None else SessionRow(*row)
+
+    def session_by_hash(self, secret_hash):
+        return self.session.scalars(
+            sa.select(Session).where(Session.secret_hash == secret_hash)).first()
+
+    def live_sessions(self, account_id):
+        return self.session.scalars(sa.select(Session).where(
+            Session.account_id == account_id, Session.revoked_at.is_(None))).all()
+
+    # personal tokens
+    def tokens_of(self, account_id):
+        return self.session.scalars(sa.select(ApiToken).where(
+            ApiToken.account_id == account_id).order_by(ApiToken.id)).all()
+
+    # one-time links
+    def link_by_hash(self, token_hash):
+        return self.session.scalars(
+            sa.select(AccountLink).where(AccountLink.token_hash == token_hash)).first()
+
+    def open_links(self, account_id):
+        return self.session.scalars(sa.select(AccountLink).where(
+            AccountLink.account_id == account_id, AccountLink.used_at.is_(None))).all()
+
+    # sign-in failures
+    def failures(self, keys):
+        """The failure records of ``keys`` that exist, locked for update where it counts."""
+        query = sa.select(SignInFailures).where(SignInFailures.key.in_(list(keys)))
+        return self.session.scalars(query.with_for_update()).all()

@@ -1,0 +1,127 @@
+"""Accounts of the RGU's and the KGUs' staff: who signs in, in which role and region.
+
+An account may be tied to one person of the registry (``person_id``, unique) and carries the
+names shown wherever that person acts: a display name in Kazakh and Russian and the name of
+their org unit. The role set is the platform's (:data:`kelisim.access.ROLES`).
+"""
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from kelisim.access import ROLES
+from kelisim.errors import Forbidden, Invalid
+
+ADMIN, COORDINATOR, OBSERVER = "rgu_admin", "kgu_coordinator", "observer"
+MAX_NAME = 200
+MAX_LOGIN = 254
+_LOGIN = re.compile(r"^[^@\s]{1,64}@[^@\s]+$")
+_REGION = re.compile(r"^KZ-\d{2}$")
+# what an administrator may change with PATCH (login, person and password are not here)
+CHANGEABLE = ("display_name_kk", "display_name_ru", "role", "region_code", "active")
+
+
+def normalise_login(login):
+    """Logins are e-mail addresses compared without case or surrounding blanks."""
+    return (login or "").strip().lower()
+
+
+@dataclass
+class Account:
+    login: str
+    display_name_kk: str
+    display_name_ru: str
+    role: str
+    created_at: datetime
+    region_code: str = None
+    person_id: int = None
+    org_unit_id: int = None
+    org_unit_name_kk: str = None
+    org_unit_name_ru: str = None
+    active: bool = True
+    password_hash: str = None
+    last_sign_in_at: datetime = None
+    disabled_at: datetime = None
+    version: int = 1
+    id: int = None
+
+    def check(self):
+        """Raise :class:`Invalid` unless login, names, role and region agree."""
+        errors = {}
+        if not _LOGIN.match(self.login or "") or len(self.login) > MAX_LOGIN:
+            errors["login"] = "an e-mail address"
+        for name in ("display_name_kk", "display_name_ru"):
+            value = getattr(self, name)
+            if not value or not value.strip() or len(value) > MAX_NAME:
+                errors[name] = f"1 to {MAX_NAME} characters"
+        if self.role not in ROLES:
+            errors["role"] = f"must be one of {', '.join(ROLES)}"
+        elif self.role == COORDINATOR and not self.region_code:
+            errors["region_code"] = "a KGU coordinator is bound to one region"
+        elif self.role != COORDINATOR and self.region_code:
+            errors["region_code"] = "only a KGU coordinator is bound to a region"
+        elif self.region_code and not _REGION.match(self.region_code):
+            errors["region_code"] = "not a region code like KZ-61"
+        if errors:
+            raise Invalid("the account is not consistent", errors)
+
+    @property
+    def has_password(self):
+        return self.password_hash is not None
+
+    def disable(self, now):
+        if self.active:
+            self.active = False
+            self.disabled_at = now
+
+    def enable(self):
+        self.active = True
+        self.disabled_at = None
+
+    def actor(self):
+        """The principal travelling with every RPC call made for this account."""
+        return actor_of(self.id, self.role, self.region_code, self.display_name_kk,
+                        self.display_name_ru, self.org_unit_name_kk, self.org_unit_name_ru)
+
+    def to_dict(self):
+        return {
+            "id": self.id, "login": self.login, "display_name_kk": self.display_name_kk,
+            "display_name_ru": self.display_name_ru, "role": self.role,
+            "region_code": self.region_code, "person_id": self.person_id,
+            "org_unit_id": self.org_unit_id, "org_unit_name_kk": self.org_unit_name_kk,
+            "org_unit_name_ru": self.org_unit_name_ru, "active": self.active,
+            "has_password": self.has_password,
+            "last_sign_in_at": _iso(self.last_sign_in_at),
+            "created_at": _iso(self.created_at), "disabled_at": _iso(self.disabled_at),
+            "version": self.version,
+        }
+
+
+def actor_of(account_id, role, region, name_kk, name_ru, unit_kk=None, unit_ru=None):
+    """``{"id": "account:N", "role", "region", "name", "org_unit"}``: ``name`` and
+    ``org_unit`` are "Kazakh / Russian" (one of them when both are the same)."""
+    return {"id": f"account:{account_id}", "role": role, "region": region,
+            "name": _both(name_kk, name_ru), "org_unit": _both(unit_kk, unit_ru)}
+
+
+def _both(kk, ru):
+    if kk and ru and kk != ru:
+        return f"{kk} / {ru}"
+    return kk or ru or None
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def ensure_may_manage(actor, role, region_code):
+    """Raise :class:`Forbidden` unless ``actor`` may create or hold an account of ``role`` in
+    ``region_code``: the RGU administrator any; a KGU coordinator only a coordinator of its
+    own region (never an administrator, an observer or another region's account)."""
+    if actor.get("role") in (ADMIN, "system"):
+        return
+    if actor.get("role") != COORDINATOR:
+        raise Forbidden("only the RGU administrator and KGU coordinators manage accounts")
+    if role != COORDINATOR:
+        raise Forbidden(f"a KGU coordinator cannot give the {role} role")
+    if region_code != actor.get("region"):
+        raise Forbidden(f"a KGU coordinator of {actor.get('region')} manages only that region")

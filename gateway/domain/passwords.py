@@ -1,0 +1,46 @@
+"""Passwords: Argon2id through argon2-cffi with its recommended (RFC 9106 low-memory) parameters.
+
+Only the encoded hash is ever stored; a hash made with older parameters is re-made on the
+next successful sign-in (:func:`verify` tells when).
+"""
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from kelisim.errors import Invalid
+
+MIN_LENGTH = 12
+MAX_LENGTH = 256  # hashing is deliberately slow; a bound keeps one request bounded too
+_HASHER = PasswordHasher()  # argon2-cffi's defaults: Argon2id, RFC 9106 low-memory profile
+# verified against when the login names no account, so both answers take as long
+_DUMMY = _HASHER.hash("kelisim: no such account")
+
+
+def check_strength(password):
+    """Raise :class:`Invalid` (field ``password``) unless 12 to 256 characters, not all one."""
+    if not isinstance(password, str) or not MIN_LENGTH <= len(password) <= MAX_LENGTH:
+        raise Invalid("the password is not acceptable",
+                      {"password": f"{MIN_LENGTH} to {MAX_LENGTH} characters"})
+    if len(set(password)) < 4:
+        raise Invalid("the password is not acceptable",
+                      {"password": "use at least four different characters"})
+
+
+def hash_password(password, hasher=None):
+    """The Argon2id hash (PHC string) of ``password``, after :func:`check_strength`."""
+    check_strength(password)
+    return (hasher or _HASHER).hash(password)
+
+
+def verify(password_hash, password, hasher=None):
+    """``(matches, needs_rehash)``. No hash (no password set yet, or no account) never
+    matches, but still costs one Argon2 verification."""
+    hasher = hasher or _HASHER
+    if not isinstance(password, str) or len(password) > MAX_LENGTH:
+        return False, False
+    try:
+        hasher.verify(password_hash or _DUMMY, password)
+    except (VerificationError, InvalidHashError):
+        return False, False
+    if password_hash is None:
+        return False, False
+    return True, hasher.check_needs_rehash(password_hash)

@@ -1,0 +1,135 @@
+"""Signing in with a password, browser sessions and signing out.
+
+Failed attempts are counted per login name and per client address (see
+:mod:`gateway.domain.throttle`); the answer is the same whether or not the login exists.
+"""
+from datetime import timedelta
+
+from eventlet import tpool
+
+from gateway.domain import passwords
+from gateway.domain.accounts import actor_of, normalise_login
+from gateway.domain.auth_errors import SessionInvalid, SignInFailed, TooManyAttempts
+from gateway.domain.opaque import digest
+from gateway.domain.sessions import Session
+from gateway.domain.throttle import SignInFailures, ThrottlePolicy
+from kelisim.db.types import utcnow
+
+ENTITY = "account"
+DEFAULT_LIFETIME = timedelta(hours=12)
+
+
+class Outcome:
+    """What :func:`sign_in` reports to the caller for metrics: one of these strings."""
+
+    SUCCESS, FAILURE, THROTTLED, LOCKED = "success", "failure", "throttled", "locked"
+
+
+def throttle_keys(login, address):
+    keys = [f"login:{normalise_login(login)[:250]}"]
+    if address:
+        keys.append(f"address:{address[:250]}")
+    return keys
+
+
+def sign_in(uow, login, password, address=None, *, policy=ThrottlePolicy(),
+            lifetime=DEFAULT_LIFETIME, observe=None):
+    """Open a session for a right login and password; return ``(account dict, secret,
+    expires_at)``. Raises TooManyAttempts (429) while slowed or locked, SignInFailed (401)
+    for anything else that is wrong (unknown login, wrong password, no password yet,
+    a disabled account). ``observe(outcome)`` is told the outcome (a metric)."""
+    observe = observe or (lambda outcome: None)
+    keys = throttle_keys(login, address)
+    with uow:
+        now = utcnow()
+        records = {r.key: r for r in uow.repo.failures(keys)}
+        wait = max((r.wait(now, policy) for r in records.values()), default=0.0)
+        if wait > 0:
+            observe(Outcome.THROTTLED)
+            raise TooManyAttempts(wait)
+        account = uow.repo.account_by_login(normalise_login(login))
+        usable = account is not None and account.active
+        matches, rehash = tpool.execute(passwords.verify,
+                                        account.password_hash if usable else None, password)
+        if not matches:
+            _count_failure(uow, keys, records, now, policy, observe)
+            uow.commit()
+            raise SignInFailed()
+        if rehash:
+            account.password_hash = tpool.execute(passwords.hash_password, password)
+        account.last_sign_in_at = now
+        login_record = records.get(keys[0])
+        if login_record is not None:
+            uow.session.delete(login_record)
+        session, secret = Session.open(account.id, now=now, lifetime=lifetime)
+        uow.repo.add_any(session)
+        uow.flush()
+        uow.audit("sign_in", ENTITY, account.id, after={"session": session.id},
+                  region=account.region_code)
+        uow.commit()
+        observe(Outcome.SUCCESS)
+        return account.to_dict(), secret, session.expires_at
+
+
+def _count_failure(uow, keys, records, now, policy, observe):
+    locked = []
+    for key in keys:
+        record = records.get(key)
+        if record is None:
+            record = SignInFailures(key=key, failures=0, last_failed_at=now)
+            uow.repo.add_any(record)
+        if record.fail(now, policy):
+            locked.append(record)
+    uow.flush()
+    for record in locked:
+        uow.audit("lock", "sign_in", record.key[:64], after={"key": record.key,
+            "failures": record.failures, "locked_until": record.locked_until.isoformat()})
+    observe(Outcome.LOCKED if locked else Outcome.FAILURE)
+
+
+def session_actor(row, now=None):
+    """The actor of a session row (see AccountRepository.session_row); raises SessionInvalid
+    for a missing, ended or expired session or a disabled account."""
+    now = now or utcnow()
+    if row is None or row.revoked_at is not None or not row.active or now >= row.expires_at:
+        raise SessionInvalid()
+    actor = actor_of(row.account_id, row.role, row.region_code, row.display_name_kk,
+                     row.display_name_ru, row.org_unit_name_kk, row.org_unit_name_ru)
+    actor["session"] = row.id
+    return actor
+
+
+def authenticate_session(uow, secret):
+    """The actor of the session whose cookie holds ``secret``; raises SessionInvalid."""
+    if not secret or len(secret) > 256:
+        raise SessionInvalid()
+    with uow:
+        return session_actor(uow.repo.session_row(digest(secret)))
+
+
+def sign_out(uow, secret):
+    """End the session of ``secret`` at once (idempotent)."""
+    if not secret or len(secret) > 256:
+        return
+    with uow:
+        session = uow.repo.session_by_hash(digest(secret))
+        if session is None or session.revoked_at is not None:
+            return
+        session.end(utcnow())
+        uow.audit("sign_out", ENTITY, session.account_id, after={"session": session.id})
+        uow.commit()
+
+
+def current_account(uow, actor):
+    """The account dict of an ``account:N`` actor, or None for a bare API token."""
+    account_id = account_id_of(actor)
+    if account_id is None:
+        return None
+    with uow:
+        account = uow.repo.account(account_id)
+        return account.to_dict() if account else None
+
+
+def account_id_of(actor):
+    ident = str(actor.get("id", ""))
+    return int(ident.split(":", 1)[1]) if ident.startswith("account:") else None
