@@ -10,6 +10,7 @@ from datetime import datetime
 
 from kelisim.access import ROLES
 from kelisim.errors import Forbidden, Invalid
+from kelisim.i18n import _
 
 ADMIN, COORDINATOR, OBSERVER = "rgu_admin", "kgu_coordinator", "observer"
 MAX_NAME = 200
@@ -48,21 +49,21 @@ class Account:
         """Raise :class:`Invalid` unless login, names, role and region agree."""
         errors = {}
         if not _LOGIN.match(self.login or "") or len(self.login) > MAX_LOGIN:
-            errors["login"] = "an e-mail address"
+            errors["login"] = _("an e-mail address")
         for name in ("display_name_kk", "display_name_ru"):
             value = getattr(self, name)
             if not value or not value.strip() or len(value) > MAX_NAME:
-                errors[name] = f"1 to {MAX_NAME} characters"
+                errors[name] = _("1 to {max_name} characters", max_name=MAX_NAME)
         if self.role not in ROLES:
-            errors["role"] = f"must be one of {', '.join(ROLES)}"
+            errors["role"] = _("must be one of {roles}", roles=", ".join(ROLES))
         elif self.role == COORDINATOR and not self.region_code:
-            errors["region_code"] = "a KGU coordinator is bound to one region"
+            errors["region_code"] = _("a KGU coordinator is bound to one region")
         elif self.role != COORDINATOR and self.region_code:
-            errors["region_code"] = "only a KGU coordinator is bound to a region"
+            errors["region_code"] = _("only a KGU coordinator is bound to a region")
         elif self.region_code and not _REGION.match(self.region_code):
-            errors["region_code"] = "not a region code like KZ-61"
+            errors["region_code"] = _("not a region code like KZ-61")
         if errors:
-            raise Invalid("the account is not consistent", errors)
+            raise Invalid(_("the account is not consistent"), errors)
 
     @property
     def has_password(self):
@@ -120,8 +121,9 @@ def ensure_may_manage(actor, role, region_code):
     if actor.get("role") in (ADMIN, "system"):
         return
     if actor.get("role") != COORDINATOR:
-        raise Forbidden("only the RGU administrator and KGU coordinators manage accounts")
+        raise Forbidden(_("only the RGU administrator and KGU coordinators manage accounts"))
     if role != COORDINATOR:
-        raise Forbidden(f"a KGU coordinator cannot give the {role} role")
+        raise Forbidden(_("a KGU coordinator cannot give the {role} role", role=role))
     if region_code != actor.get("region"):
-        raise Forbidden(f"a KGU coordinator of {actor.get('region')} manages only that region")
+        raise Forbidden(_("a KGU coordinator of {region} manages only that region",
+                          region=actor.get("region")))

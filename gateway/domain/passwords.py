@@ -7,6 +7,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from kelisim.errors import Invalid
+from kelisim.i18n import _
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256  # hashing is deliberately slow; a bound keeps one request bounded too
@@ -18,11 +19,12 @@ _DUMMY = _HASHER.hash("kelisim: no such account")
 def check_strength(password):
     """Raise :class:`Invalid` (field ``password``) unless 12 to 256 characters, not all one."""
     if not isinstance(password, str) or not MIN_LENGTH <= len(password) <= MAX_LENGTH:
-        raise Invalid("the password is not acceptable",
-                      {"password": f"{MIN_LENGTH} to {MAX_LENGTH} characters"})
+        raise Invalid(_("the password is not acceptable"), {"password": _(
+            "{min_length} to {max_length} characters", min_length=MIN_LENGTH,
+            max_length=MAX_LENGTH)})
     if len(set(password)) < 4:
-        raise Invalid("the password is not acceptable",
-                      {"password": "use at least four different characters"})
+        raise Invalid(_("the password is not acceptable"),
+                      {"password": _("use at least four different characters")})
 
 
 def hash_password(password, hasher=None):

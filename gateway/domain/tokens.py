@@ -61,7 +61,8 @@ class ApiToken:
                     account_id=account_id, expires_at=expires_at)
         token.check()
         if expires_at is not None and expires_at <= now:
-            raise Invalid("the token would be expired already", {"expires_at": "in the future"})
+            raise Invalid(_("the token would be expired already"),
+                          {"expires_at": _("must be in the future")})
         return token, plaintext
 
     @property

@@ -8,6 +8,7 @@ token pattern; the token is answered by sign-in and ``GET /api/v1/session``).
 """
 from gateway.domain.auth_errors import CsrfFailed
 from gateway.domain.opaque import csrf_token_for, same
+from kelisim.i18n import _
 
 SESSION_COOKIE = "kelisim_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -19,7 +20,8 @@ def check_csrf(request, session_secret):
     if request.method in SAFE_METHODS:
         return
     if not same(request.headers.get(CSRF_HEADER), csrf_token_for(session_secret)):
-        raise CsrfFailed(f"a change made with a session cookie needs its {CSRF_HEADER} header")
+        raise CsrfFailed(_("a change made with a session cookie needs its {header} header",
+                           header=CSRF_HEADER))
 
 
 def _trusted(request, config):

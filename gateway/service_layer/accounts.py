@@ -14,6 +14,7 @@ from kelisim.access import scope_region
 from kelisim.db.types import utcnow
 from kelisim.db.versioning import check_version, concurrent_update_guard
 from kelisim.errors import Conflict, Invalid, NotFound
+from kelisim.i18n import _
 
 ENTITY = "account"
 
@@ -24,7 +25,7 @@ def _visible(uow, account_id):
     actor = uow.context.actor
     if account is None or (actor.get("role") == COORDINATOR
                            and account.region_code != actor.get("region")):
-        raise NotFound(f"account {account_id} not found")
+        raise NotFound(_("account {account_id} not found", account_id=account_id))
     return account
 
 
@@ -40,8 +41,8 @@ def create_account(uow, data, person=None, org_unit=None):
     if region is None and role == COORDINATOR:
         region = person.get("region_code")
     if person and role == COORDINATOR and person.get("region_code") not in (None, region):
-        raise Invalid("the person works in another region",
-                      {"region_code": f"the person is in {person.get('region_code')}"})
+        raise Invalid(_("the person works in another region"), {"region_code": _(
+            "the person is in {region}", region=person.get("region_code"))})
     ensure_may_manage(uow.context.actor, role, region)
     with uow:
         account = Account(
@@ -54,10 +55,11 @@ def create_account(uow, data, person=None, org_unit=None):
             created_at=utcnow())
         account.check()
         if uow.repo.account_by_login(account.login) is not None:
-            raise Conflict("the login name is taken", {"login": "already has an account"})
+            raise Conflict(_("the login name is taken"),
+                           {"login": _("already has an account")})
         if account.person_id is not None and uow.repo.account_by_person(account.person_id):
-            raise Conflict("the person has an account already",
-                           {"person_id": "a person may have one account"})
+            raise Conflict(_("the person has an account already"),
+                           {"person_id": _("a person may have one account")})
         uow.repo.add_any(account)
         uow.flush()
         after = account.to_dict()
@@ -86,7 +88,7 @@ def update_account(uow, account_id, data):
     every session, token and open link of the account in the same transaction."""
     with uow:
         account = _visible(uow, account_id)
-        check_version(account, data["version"], f"account {account_id}")
+        check_version(account, data["version"], _("account {id}", id=account_id))
         ensure_may_manage(uow.context.actor, account.role, account.region_code)
         before = account.to_dict()
         changes = {k: data[k] for k in CHANGEABLE if k in data}
@@ -103,7 +105,7 @@ def update_account(uow, account_id, data):
             end_everything(uow, account, now)
         elif active is True:
             account.enable()
-        with concurrent_update_guard(f"account {account_id}"):
+        with concurrent_update_guard(_("account {id}", id=account_id)):
             uow.flush()
         after = account.to_dict()
         if after != before:
@@ -132,7 +134,7 @@ def issue_link(uow, account_id, purpose=None):
         account = _visible(uow, account_id)
         ensure_may_manage(uow.context.actor, account.role, account.region_code)
         if not account.active:
-            raise Conflict("the account is disabled", {"active": "enable it first"})
+            raise Conflict(_("the account is disabled"), {"active": _("enable it first")})
         result = _issue(uow, account, purpose)
         uow.commit()
         return result

@@ -7,6 +7,7 @@ from gateway.domain.tokens import ApiToken
 from gateway.service_layer.sessions import account_id_of
 from kelisim.db.types import utcnow
 from kelisim.errors import Forbidden, NotFound
+from kelisim.i18n import _
 
 ENTITY = "api_token"
 
@@ -14,7 +15,7 @@ ENTITY = "api_token"
 def _own_account_id(actor):
     account_id = account_id_of(actor)
     if account_id is None:
-        raise Forbidden("personal tokens belong to a person: sign in with an account")
+        raise Forbidden(_("personal tokens belong to a person: sign in with an account"))
     return account_id
 
 
@@ -25,7 +26,7 @@ def create_token(uow, actor, name, expires_at=None):
     with uow:
         account = uow.repo.account(account_id)
         if account is None or not account.active:
-            raise Forbidden("the account cannot sign in")
+            raise Forbidden(_("the account cannot sign in"))
         token, plaintext = ApiToken.issue(account.role, account.region_code, name, now=utcnow(),
                                           account_id=account.id, expires_at=expires_at)
         uow.repo.add(token)
@@ -40,7 +41,7 @@ def list_tokens(uow, actor, account_id=None):
     """The actor's own tokens; the RGU administrator may name another ``account_id``."""
     own = account_id_of(actor)
     if account_id is not None and account_id != own and actor.get("role") != "rgu_admin":
-        raise Forbidden("only the RGU administrator lists another person's tokens")
+        raise Forbidden(_("only the RGU administrator lists another person's tokens"))
     target = account_id if account_id is not None else _own_account_id(actor)
     with uow:
         return [token.to_dict() for token in uow.repo.tokens_of(target)]
@@ -54,7 +55,7 @@ def revoke_token(uow, actor, token_id):
         if token is None or (actor.get("role") != "rgu_admin"
                              and (token.account_id is None
                                   or token.account_id != account_id_of(actor))):
-            raise NotFound(f"token {token_id} not found")
+            raise NotFound(_("token {token_id} not found", token_id=token_id))
         if token.active:
             before = token.to_dict()
             token.revoke(utcnow())
