@@ -27,6 +27,7 @@ class Browser:
 
     def request(self, method, path, csrf=True, **kwargs):
         headers = dict(kwargs.pop("headers", None) or {})
+        headers.setdefault("Accept-Language", "en")  # the assertions read English problems
         if csrf and self.csrf:
             headers.setdefault("X-CSRF-Token", self.csrf)
         kwargs.setdefault("timeout", 15)
