@@ -39,6 +39,9 @@ class AuditEntrySchema(Schema):
     service = fields.Str(metadata={"description": "registry, projects, reports, notifications"})
     occurred_at = fields.DateTime()
     actor_id = fields.Str()
+    actor_name = fields.Str(allow_none=True, metadata={
+        "description": "the person's display name (kk / ru), or the API token's name"})
+    actor_org_unit = fields.Str(allow_none=True, metadata={"description": "the person's org unit"})
     actor_role = fields.Str()
     correlation_id = fields.Str(allow_none=True)
     action = fields.Str()

@@ -21,6 +21,9 @@ SessionRow = namedtuple("SessionRow", [c.name for c in _SESSION.selected_columns
 
 
 class AccountRepository(TokenRepository):
+    def names(self, actor_ids):
+        return names_of(self.session, actor_ids)
+
     def account(self, account_id):
         return self.session.get(Account, account_id)
 
@@ -81,3 +84,21 @@ class AccountRepository(TokenRepository):
         """The failure records of ``keys`` that exist, locked for update where it counts."""
         query = sa.select(SignInFailures).where(SignInFailures.key.in_(list(keys)))
         return self.session.scalars(query.with_for_update()).all()
+
+
+def names_of(session, actor_ids):
+    """``{actor_id: (name, org_unit)}`` for the ``account:N`` and ``token:N`` ids among
+    ``actor_ids`` that name an account or a token (a token: its name, no org unit)."""
+    accounts_ids, token_ids = set(), set()
+    for actor_id in actor_ids:
+        kind, _, number = str(actor_id).partition(":")
+        if number.isdigit() and kind in ("account", "token"):
+            (accounts_ids if kind == "account" else token_ids).add(int(number))
+    found = {}
+    if accounts_ids:
+        for account in session.scalars(sa.select(Account).where(Account.id.in_(accounts_ids))):
+            found[f"account:{account.id}"] = (account.actor()["name"], account.actor()["org_unit"])
+    if token_ids:
+        for token in session.scalars(sa.select(ApiToken).where(ApiToken.id.in_(token_ids))):
+            found[f"token:{token.id}"] = (token.name, None)
+    return found

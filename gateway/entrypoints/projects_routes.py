@@ -118,7 +118,7 @@ class ProjectsRoutes:
 
     @route("GET", f"{API}/plans/<int:plan_id>/history",
            summary="Who changed what in a plan, when and why", tag="plans",
-           query=schemas.HistoryQuery)
+           query=schemas.HistoryQuery, names=True)
     def plan_history(self, req, plan_id):
         return self.projects.plan_history(plan_id, req.params)
 
@@ -168,7 +168,7 @@ class ProjectsRoutes:
 
     @route("GET", f"{API}/tasks/<int:task_id>/history",
            summary="Who changed what in a task, when and why", tag="tasks",
-           query=schemas.HistoryQuery)
+           query=schemas.HistoryQuery, names=True)
     def task_history(self, req, task_id):
         return self.projects.task_history(task_id, req.params)
 

@@ -104,7 +104,7 @@ class RegistryRoutes:
     @route("GET", f"{API}/audit",
            summary="Read the audit log of every service's writes, newest first", tag="audit",
            query=AuditQuery, response=gateway_schemas.AuditPageSchema,
-           roles=("rgu_admin", "observer"))
+           roles=("rgu_admin", "observer"), names=True)
     def audit_log(self, req):
         return audit.merged_page({name: getattr(self, name) for name in audit.AUDITED},
                                  req.params)

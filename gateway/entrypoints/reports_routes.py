@@ -35,12 +35,12 @@ class ReportsRoutes:
 
     # reports
     @route("GET", f"{API}/reports", summary="List reports, a page at a time", tag="reports",
-           query=schemas.ReportQuery, response=schemas.ReportPageSchema)
+           query=schemas.ReportQuery, response=schemas.ReportPageSchema, names=True)
     def list_reports(self, req):
         return self.reports.list_reports(req.params)
 
     @route("GET", f"{API}/reports/<int:report_id>", summary="Get a report", tag="reports",
-           response=schemas.ReportSchema)
+           response=schemas.ReportSchema, names=True)
     def get_report(self, req, report_id):
         return self.reports.get_report(report_id)
 
@@ -58,25 +58,27 @@ class ReportsRoutes:
 
     @route("POST", f"{API}/reports/<int:report_id>/accept", summary="Accept a submitted report",
            tag="reports", body=schemas.ReportAcceptSchema, response=schemas.ReportSchema,
-           roles=RGU)
+           roles=RGU, names=True)
     def accept_report(self, req, report_id):
         return self.reports.accept_report(report_id, req.body)
 
     @route("POST", f"{API}/reports/<int:report_id>/return",
            summary="Return a submitted report for correction, with a comment", tag="reports",
-           body=schemas.ReportReturnSchema, response=schemas.ReportSchema, roles=RGU)
+           body=schemas.ReportReturnSchema, response=schemas.ReportSchema, roles=RGU,
+           names=True)
     def return_report(self, req, report_id):
         return self.reports.return_report(report_id, req.body)
 
     @route("POST", f"{API}/reports/<int:report_id>/reopen",
            summary="Reopen an accepted report, with a reason", tag="reports",
-           body=schemas.ReportReopenSchema, response=schemas.ReportSchema, roles=RGU)
+           body=schemas.ReportReopenSchema, response=schemas.ReportSchema, roles=RGU,
+           names=True)
     def reopen_report(self, req, report_id):
         return self.reports.reopen_report(report_id, req.body)
 
     @route("GET", f"{API}/reports/<int:report_id>/history",
            summary="Get the audit trail of a report", tag="reports",
-           response=schemas.HistoryEntrySchema, many=True)
+           response=schemas.HistoryEntrySchema, many=True, names=True)
     def report_history(self, req, report_id):
         return self.reports.report_history(report_id)
 

@@ -48,6 +48,7 @@ class RouteSpec:
     problems: tuple = ()
     cached: bool = False
     personal: bool = False  # a write on the caller's own session or tokens: observers too
+    names: bool = False  # actor ids in the answer get the person's name and org unit beside
 
     @property
     def path_params(self):
@@ -96,17 +97,18 @@ class ApiRoute(HttpRequestHandler):
 
 def route(method, path, *, summary, tag, query=None, body=None, response=None, many=False,
           status=200, writes=None, auth=True, roles=None, produces="application/json",
-          problems=(), cached=False, personal=False):
+          problems=(), cached=False, personal=False, names=False):
     """Declare an HTTP route of a gateway service; the service needs an ``auth`` BearerAuth
     and a ``read_cache`` (gateway/http/cache.py). A ``cached`` route's answers are served
-    from it; every write route drops it."""
+    from it; every write route drops it. A ``names`` route's answer gets names beside its
+    actor ids (gateway/service_layer/names.py)."""
     def decorate(fn):
         spec = RouteSpec(
             method=method, path=path, name=fn.__name__, summary=summary, tag=tag, query=query,
             body=body, response=response, many=many, status=status,
             writes=method in WRITE_METHODS if writes is None else writes, auth=auth,
             roles=tuple(roles) if roles else None, produces=produces,
-            problems=tuple(problems), cached=cached, personal=personal)
+            problems=tuple(problems), cached=cached, personal=personal, names=names)
 
         @functools.wraps(fn)
         def endpoint(service, request, **path_values):
@@ -125,6 +127,8 @@ def route(method, path, *, summary, tag, query=None, body=None, response=None, m
                     service.read_cache.invalidate()
             if isinstance(result, Response):
                 return result
+            if spec.names:
+                result = attach_names(service.uow, result)
             body = to_json(result)
             if spec.cached:
                 service.read_cache.put(key, generation, body)

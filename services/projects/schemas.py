@@ -312,6 +312,9 @@ class HistorySchema(Schema):
     plan_id = fields.Int(allow_none=True)
     occurred_at = fields.DateTime()
     actor_id = fields.Str()
+    actor_name = fields.Str(allow_none=True, metadata={
+        "description": "the person's display name (kk / ru), or the API token's name"})
+    actor_org_unit = fields.Str(allow_none=True, metadata={"description": "the person's org unit"})
     actor_role = fields.Str()
     correlation_id = fields.Str(allow_none=True)
     action = fields.Str()

@@ -177,6 +177,9 @@ class ReportSchema(Schema):
     submitted_at = fields.AwareDateTime(allow_none=True)
     accepted_at = fields.AwareDateTime(allow_none=True)
     decided_by = fields.Str(allow_none=True)
+    decided_by_name = fields.Str(allow_none=True, metadata={
+        "description": "who decided: the person's display name (kk / ru)"})
+    decided_by_org_unit = fields.Str(allow_none=True)
     on_time = fields.Bool(allow_none=True)
     overdue = fields.Bool(metadata={"description": "not submitted and past its due date"})
     days_overdue = fields.Int()
@@ -255,6 +258,9 @@ class HistoryEntrySchema(Schema):
     id = fields.Int()
     occurred_at = fields.DateTime()
     actor_id = fields.Str()
+    actor_name = fields.Str(allow_none=True, metadata={
+        "description": "the person's display name (kk / ru), or the API token's name"})
+    actor_org_unit = fields.Str(allow_none=True, metadata={"description": "the person's org unit"})
     actor_role = fields.Str()
     correlation_id = fields.Str(allow_none=True)
     action = fields.Str()
