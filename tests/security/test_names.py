@@ -29,7 +29,7 @@ def test_who_acted_is_named_with_their_org_unit(deployment):
         "full_name": "Жаңа медиатор", "org_unit_id": t.kgu()}, timeout=30)
     assert made.status_code == 201, made.text
     audit = deployment.ok("GET", f"{API}/audit", params={
-        "entity": "person", "entity_id": made.json()["id"]})
+        "entity": "person", "entity_id": made.json()["id"]})["items"]
     assert [(e["actor_id"], e["actor_name"], e["actor_org_unit"]) for e in audit] == [
         (f"account:{account['id']}", person_name, unit)]
     task = t.task()
