@@ -29,7 +29,9 @@ def test_a_coordinator_manages_its_region_only_and_never_an_administrator(platfo
     assert {a["region_code"] for a in listed["items"]} == {"KZ-61"}
     assert listed["total"] == 1
     problem(coordinator.request("GET", f"{API}/accounts", params={"region": "KZ-75"}), 403)
-    other = platform.gateway.get(f"{API}/accounts", params={"region": "KZ-75"}).json()["items"][0]
+    others = platform.gateway.get(f"{API}/accounts", params={"region": "KZ-75"}).json()["items"]
+    assert [a["login"] for a in others] == ["coord75@example.kz"]
+    other = others[0]
     problem(coordinator.request("GET", f"{API}/accounts/{other['id']}"), 404)
     problem(coordinator.request("PATCH", f"{API}/accounts/{other['id']}", json={
         "version": other["version"], "active": False}), 404)
@@ -63,6 +65,10 @@ def test_a_coordinator_manages_its_region_only_and_never_an_administrator(platfo
 
 def test_observers_have_no_say_over_accounts(platform):
     platform.account("watch@example.kz", role="observer")
+    platform.account("coordinator@example.kz")
+    by_role = platform.gateway.get(f"{API}/accounts", params={"role": "observer"}).json()
+    assert [a["login"] for a in by_role["items"]] == ["watch@example.kz"]
+    assert by_role["total"] == 1
     observer = platform.browser()
     assert observer.sign_in("watch@example.kz").status_code == 200
     problem(observer.request("GET", f"{API}/accounts"), 403)
