@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font
 
 from kelisim.i18n import _, format_date, format_datetime, format_period, pick_name
@@ -76,13 +77,17 @@ def _figure(value):
     return str(value)
 
 
+def _text_cell(sheet, value):
+    """A string cell of ``value``, never a formula (openpyxl would make a formula of any
+    text beginning with ``=``)."""
+    cell = Cell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
+
+
 def _append(sheet, values):
-    """Append a row; its text cells are string cells, never formulas (openpyxl would make a
-    formula of any text beginning with ``=``)."""
-    sheet.append(values)
-    for cell, value in zip(sheet[sheet.max_row], values):
-        if isinstance(value, str):
-            cell.data_type = "s"
+    """Append a row whose text cells are string cells."""
+    sheet.append([_text_cell(sheet, v) if isinstance(v, str) else v for v in values])
 
 
 def to_csv(rollup):

@@ -26,13 +26,13 @@ class Aggregate:
         self.max = None
 
     def add(self, value):
-        with localcontext(ROLLUP_CONTEXT):
-            self.count += 1
-            self.sum += value
-            if self.min is None or value < self.min:
-                self.min = value
-            if self.max is None or value > self.max:
-                self.max = value
+        """Count ``value`` in; call within ``localcontext(ROLLUP_CONTEXT)`` (roll_up does)."""
+        self.count += 1
+        self.sum += value
+        if self.min is None or value < self.min:
+            self.min = value
+        if self.max is None or value > self.max:
+            self.max = value
 
     def result(self):
         with localcontext(ROLLUP_CONTEXT):
@@ -59,10 +59,10 @@ def _text(number):
 
 def number_of(value):
     """A stored value as a finite Decimal, or None when it is not a number."""
-    if isinstance(value, bool) or not isinstance(value, (int, str, float)):
+    if value is None or isinstance(value, bool) or not isinstance(value, (int, str, float)):
         return None
     try:
-        number = Decimal(str(value).strip()) if not isinstance(value, int) else Decimal(value)
+        number = Decimal(value) if not isinstance(value, float) else Decimal(str(value))
     except (InvalidOperation, ValueError):
         return None
     return number if number.is_finite() else None
@@ -75,14 +75,15 @@ def roll_up(rows, fields, groups_of):
     ``fields`` are the numeric field codes.
     """
     groups = {}
-    for values, row in rows:
-        numbers = [(code, number_of(values.get(code))) for code in fields]
-        numbers = [(code, number) for code, number in numbers if number is not None]
-        for name in groups_of(row):
-            group = groups.get(name)
-            if group is None:
-                group = groups[name] = {code: Aggregate() for code in fields}
-            for code, number in numbers:
-                group[code].add(number)
+    with localcontext(ROLLUP_CONTEXT):
+        for values, row in rows:
+            numbers = [(code, number_of(values.get(code))) for code in fields]
+            numbers = [(code, number) for code, number in numbers if number is not None]
+            for name in groups_of(row):
+                group = groups.get(name)
+                if group is None:
+                    group = groups[name] = {code: Aggregate() for code in fields}
+                for code, number in numbers:
+                    group[code].add(number)
     return {name: {code: agg.result() for code, agg in aggregates.items()}
             for name, aggregates in groups.items()}
