@@ -44,10 +44,10 @@ clean:
 # ru and en catalogues (then translate the new empty entries; tests/unit/core/test_i18n.py
 # fails while one is missing). The .po files are read as they are at run time.
 messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k C_:1c,2 --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k C_:1c,2 --no-location --no-wrap --sort-output \
 		--project kelisim --copyright-holder "RGU Qogamdyq kelisim" \
 		-o kelisim/locale/messages.pot kelisim services gateway
 	for lang in kk ru en; do \
 		$(BIN)/pybabel update -i kelisim/locale/messages.pot -d kelisim/locale -l $$lang \
-			--no-fuzzy-matching --ignore-obsolete || exit 1; \
+			--no-fuzzy-matching --ignore-obsolete --no-wrap || exit 1; \
 	done
