@@ -19,6 +19,7 @@ from gateway.http.cache import CACHE_LOOKUPS
 from gateway.http.problems import problem_for
 from gateway.http.request import DEFAULT_MAX_BYTES, ApiRequest, read_body
 from gateway.http.responses import json_response, problem_response, to_json
+from gateway.http.localise import localise
 from gateway.http.server import ProblemWebServer, correlation_id_of, language_of
 from gateway.service_layer.names import attach_names
 from kelisim.errors import KelisimError
@@ -116,7 +117,7 @@ def route(method, path, *, summary, tag, query=None, body=None, response=None, m
             actor = service.auth.require(spec)
             if spec.cached:
                 key = (spec.name, tuple(sorted(path_values.items())), request.query_string,
-                       actor["role"], actor.get("region"))
+                       actor["role"], actor.get("region"), language_of(request))
                 body = _cached_answer(service.read_cache, spec, key, request)
                 if body is not None:
                     return json_response(body, spec.status)
@@ -130,7 +131,7 @@ def route(method, path, *, summary, tag, query=None, body=None, response=None, m
                 return result
             if spec.names:
                 result = attach_names(service.uow, result)
-            body = to_json(result)
+            body = to_json(localise(result, language_of(request)))
             if spec.cached:
                 service.read_cache.put(key, generation, body)
             return json_response(body, spec.status)

@@ -1,11 +1,13 @@
 """The milestone "implementation plan approved by the RGU" follows the plan's approval:
 approving the plan completes it, reopening the plan to draft reopens it."""
+from kelisim.i18n import _
 from services.projects.domain.model import APPROVAL_MILESTONE
 from services.projects.service_layer import scheduling
 from services.projects.service_layer.common import changes_of, record, work_calendar
 
-REASON = {"approved": "the RGU approved the implementation plan",
-          "draft": "the RGU reopened the implementation plan"}
+# kept as text (English); the gateway shows it in the reader's language
+REASON = {"approved": str(_("the RGU approved the implementation plan")),
+          "draft": str(_("the RGU reopened the implementation plan"))}
 
 
 def follow_plan_status(uow, plan, old_status):

@@ -16,8 +16,10 @@ from services.projects.service_layer.common import plan_or_404, record
 from services.projects.service_layer.projects import require_rgu
 from services.projects.service_layer.scheduling import lock_family
 
-NO_BASELINE = ("no baseline yet: it is captured when the RGU approves the plan; until then "
-               "earned value is measured against the current dates and budget")
+# a message (its dict form): the gateway renders it in the reader's language
+NO_BASELINE = _("no baseline yet: it is captured when the RGU approves the plan; until then "
+                "earned value is measured against the current dates and budget").to_dict()
+APPROVED_BY_RGU = _("approved by the RGU")
 
 
 def capture(uow, plan, reason):

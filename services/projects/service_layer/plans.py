@@ -76,7 +76,7 @@ def update_plan(uow, plan_id, data):
         if plan.status != old_status and (plan.status == "approved" or old_status == "approved"):
             approval.follow_plan_status(uow, plan, old_status)
         if plan.status == "approved":
-            baselines.capture_if_missing(uow, plan, data["reason"] or "approved by the RGU")
+            baselines.capture_if_missing(uow, plan, data["reason"] or str(baselines.APPROVED_BY_RGU))
         if plan.status != old_status and plan.region_code:
             uow.emit("plan_status_changed", {
                 "plan_id": plan.id, "project_code": plan.project_code,

@@ -178,12 +178,13 @@ class _Builder:
             for pred, succ, lag in self.deps if id(self.tasks[succ]) in new])
         rows = [history_row(self.uow, "plan", plan.id, "rollout",
                             {"status": [None, plan.status]}, plan_id=plan.id,
-                            reason=f"rollout of {self.code} for {self.year}")
+                            reason=str(_("rollout of {template} for {year}",
+                                             template=self.code, year=self.year)))
                 for plan in self.new_plans]
         rows += [history_row(self.uow, "task", task.id, "create",
                              {"start_date": [None, task.start_date.isoformat()],
                               "due_date": [None, task.due_date.isoformat()]},
-                             plan_id=task.plan_id, reason="created from the template")
+                             plan_id=task.plan_id, reason=str(_("created from the template")))
                  for task in self.new_tasks]
         self.repo.add_history(rows)
 

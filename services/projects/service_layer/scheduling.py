@@ -17,7 +17,7 @@ one queue would give the same order but would make the HTTP answer asynchronous.
 from collections import defaultdict
 
 from kelisim.db.types import utcnow
-from kelisim.i18n import Msg, name
+from kelisim.i18n import Msg, _, name
 from services.projects.domain.schedule import Graph, Node, chains
 from services.projects.service_layer.common import history_row, regions_of, within_calendar
 
@@ -101,7 +101,10 @@ def propagate(uow, graph, rows, project_code, calendar, *, cause, reason, origin
         return moves
     uow.repo.move_tasks([(m.id, m.start, m.due) for m in moves])
     paths = chains(moves, origins or [cause])
-    note = f"rescheduled after task {cause}" + (f": {reason}" if reason else "")
+    # kept as text (English); the gateway shows it in the reader's language, the typed
+    # part of it as typed
+    note = str(_("rescheduled after task {task}: {reason}", task=cause, reason=reason)
+               if reason else _("rescheduled after task {task}", task=cause))
     now = utcnow()
     uow.repo.add_history([history_row(
         uow, "task", m.id, "rescheduled", {
