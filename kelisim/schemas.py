@@ -130,7 +130,24 @@ class _StorableInput:
         return data
 
 
-class ExactDecimal(fields.Decimal):
+# the only text a decimal may be: ASCII digits, an optional minus sign and decimal point
+# (no exponent, underscore, whitespace, leading plus or non-ASCII digits, which Decimal() and
+# int() would accept: issue 11.4, "money is exact or refused")
+DECIMAL_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?", re.ASCII)
+
+
+class StrictDecimal(fields.Decimal):
+    """A marshmallow Decimal whose text form must match DECIMAL_TEXT (``1e3``, `` 12 ``,
+    ``1_000``, ``+5`` or ``١٢`` are refused as "Not a valid number."); JSON numbers load as
+    before."""
+
+    def _validated(self, value):
+        if isinstance(value, str) and not DECIMAL_TEXT.fullmatch(value):
+            raise self.make_error("invalid")
+        return super()._validated(value)
+
+
+class ExactDecimal(StrictDecimal):
     """A decimal sent as a string (or a JSON number), kept exactly: a value with more than
     ``places`` decimal places is refused, never rounded (marshmallow's own ``places`` rounds
     half to even, so 1.005 became 1.00), and so is one outside [``minimum``, ``maximum``],

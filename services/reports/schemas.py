@@ -5,7 +5,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from kelisim.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, _
 from kelisim.schemas import (
-    REGION_CODE, PageQuery, QuerySchema, SortField, StrictSchema, page_of)
+    REGION_CODE, PageQuery, QuerySchema, SortField, StrictDecimal, StrictSchema, page_of)
 from services.reports.domain.periods import PERIOD_TYPES, parse_period
 from services.reports.domain.reports import STATUSES
 from services.reports.domain.templates import (
@@ -68,9 +68,9 @@ class FieldSpecSchema(StrictSchema):
     required = fields.Bool(load_default=False)
     choices = fields.List(fields.Str(validate=validate.Length(1, 200)), load_default=None,
                           allow_none=True)
-    min = fields.Decimal(load_default=None, allow_none=True, as_string=True,
+    min = StrictDecimal(load_default=None, allow_none=True, as_string=True,
                          validate=_bounded_number)
-    max = fields.Decimal(load_default=None, allow_none=True, as_string=True,
+    max = StrictDecimal(load_default=None, allow_none=True, as_string=True,
                          validate=_bounded_number)
 
 

@@ -10,6 +10,7 @@ digits, except decimals with 6 places) and sums over every report of a roll-up s
 inside exact decimal arithmetic; a value beyond them is refused, never rounded.
 """
 import operator
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -165,11 +166,19 @@ def _check_limits(kind, number):
                            low=_plain(Decimal(low)), high=_plain(Decimal(high))))
 
 
+# a numeric value sent as text: ASCII digits, optional minus sign and decimal point only
+# (issue 11.4: no exponent, underscore, whitespace, leading + or non-ASCII digits)
+DECIMAL_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?", re.ASCII)
+
+
 def _decimal(raw):
     if isinstance(raw, bool) or not isinstance(raw, (int, str, float)):
         raise ValueError(_("type: must be a number (send exact amounts as strings)"))
+    if isinstance(raw, str) and not DECIMAL_TEXT.fullmatch(raw):
+        # exponents, underscores, whitespace, a leading + and non-ASCII digits are refused
+        raise ValueError(_("type: must be a number"))
     try:
-        number = Decimal(str(raw).strip())
+        number = Decimal(str(raw))
     except InvalidOperation:
         raise ValueError(_("type: must be a number")) from None
     if not number.is_finite():

@@ -107,7 +107,10 @@ def test_earned_value_per_plan_project_and_programme(rolled_out, uow):
 
 @pytest.mark.parametrize("field", ["planned", "committed", "actual"])
 @pytest.mark.parametrize("amount", ["1.005", "1.025", "0.005", "0.001", "10000000000000",
-                                    "1e30", "1E+999999999", "-0.01", "NaN", "Infinity"])
+                                    "1e30", "1E+999999999", "-0.01", "NaN", "Infinity",
+                                    # issue 11.4: only the OpenAPI pattern ^\\d{1,13}(\\.\\d{1,2})?$
+                                    "1e3", " 12 ", "12 ", "1_000", "+5", "\u0661\u0662",
+                                    "\uff11\uff12", ".5", "5.", "1,5"])
 def test_money_is_exact_to_the_tiyn_and_bounded_or_refused_naming_the_field(
         rolled_out, uow, field, amount):
     plan_id = rolled_out["created"][0]["plan_id"]

@@ -40,7 +40,26 @@ def test_money_beyond_the_bounds_or_the_tiyn_is_refused_never_rounded(raw):
 
 def test_money_within_the_bounds_is_kept_exactly():
     assert money("9999999999999.99") == "9999999999999.99"
-    assert money("1.10") == "1.10" and money("1.100") == "1.10" and money("1E+2") == "100.00"
+    assert money("1.10") == "1.10" and money("1.100") == "1.10" and money("100") == "100.00"
+
+
+# issue 11.4: a number sent as text is ASCII digits with an optional minus and decimal point
+# only; Decimal() would take each of these (1000, 12, 1000, 5, 12 in Arabic-Indic digits)
+NOT_PLAIN = ["1e3", "1E+2", " 12 ", "12\n", "1_000", "+5", "\u0661\u0662", "\uff11\uff12",
+             ".5", "5.", "1,5", ""]
+
+
+@pytest.mark.parametrize("kind", ["money", "decimal", "percent"])
+@pytest.mark.parametrize("raw", NOT_PLAIN)
+def test_numbers_as_text_take_plain_ascii_digits_only(kind, raw):
+    with pytest.raises(ValueError):
+        FieldSpec("x", kind, "x", "x").parse(raw)
+
+
+@pytest.mark.parametrize("raw", ["1000", "١٢", 12.5, True])
+def test_integer_fields_take_json_whole_numbers_only(raw):
+    with pytest.raises(ValueError):
+        FieldSpec("x", "integer", "x", "x").parse(raw)
 
 
 @pytest.mark.parametrize("kind, raw", [("integer", 10**30), ("integer", -(10**15)),
