@@ -3,7 +3,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from kelisim.errors import Conflict, Invalid
+from kelisim.errors import Conflict, Forbidden, Invalid
 from kelisim.i18n import _
 from kelisim.labels import label
 
@@ -101,7 +101,7 @@ class Plan:
                                         status=label("plan_status", self.status),
                                         allowed=", ".join(allowed) or "—")})
         if allowed[status] == "rgu" and actor_role not in ("rgu_admin", "system"):
-            raise Invalid(_("only the RGU may make a plan {status}",
+            raise Forbidden(_("only the RGU may make a plan {status}",
                             status=label("plan_status", status)),
                           {"status": _("the RGU approves, reopens and closes plans")})
         self.status = status

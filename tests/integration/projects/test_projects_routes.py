@@ -52,7 +52,7 @@ def test_the_project_office_rolls_out_plans_and_manages_tasks(gateway):
     plan = plans["items"][0]
     assert plans["total"] == 1 and plan["status"] == "draft"
     refused = problem(gateway.patch(f"{API}/plans/{plan['id']}", {
-        "version": plan["version"], "status": "approved"}, who="turkistan"), 422)
+        "version": plan["version"], "status": "approved"}, who="turkistan"), 403)
     assert "status" in refused["errors"]
     approved = ok(gateway.patch(f"{API}/plans/{plan['id']}", {
         "version": plan["version"], "status": "approved"}))

@@ -41,6 +41,18 @@ def test_approving_the_plan_completes_its_approval_milestone_and_reopening_undoe
     assert (reopened["status"], reopened["progress"]) == ("planned", 0)
 
 
+@pytest.mark.parametrize("status", ["approved"])
+def test_a_kgu_moving_its_plan_where_only_the_rgu_may_is_forbidden_not_invalid(
+        rolled_out, uow, status):
+    """A role refusal is 403 (Forbidden), like every other one, not 422."""
+    plan_id = rolled_out["created"][0]["plan_id"]
+    plan = plans.get_plan(uow(), plan_id)
+    with pytest.raises(Forbidden):
+        plans.update_plan(uow(COORDINATOR), plan_id, {"version": plan["version"],
+                                                      "status": status, "reason": None})
+    assert plans.get_plan(uow(), plan_id)["status"] == "draft"
+
+
 def test_a_kgu_reads_the_rgu_tasks_its_plan_follows_and_never_writes_them(rolled_out, uow):
     regional = by_key(uow, "KZ-61")["train.selection"]
     followed = [p["predecessor_id"] for p in regional["predecessors"]]
