@@ -158,8 +158,8 @@ def running_platform():
     from kelisim.cli.launcher import taken_port
 
     taken = taken_port()
-    if taken is not None:
-        return str(taken)
+    if taken is not None:  # not PortTaken's own advice (another port): restore means stop it
+        return f"port {taken.port} on {taken.host} ({taken.variable}) is in use"
     from kombu import Connection
     from amqp.exceptions import NotFound
 

@@ -1,0 +1,17 @@
+"""``kelisim restore`` on a running platform says to stop it, not to move a port."""
+import socket
+
+from kelisim import backup, config
+
+
+def test_a_platform_seen_by_its_port_is_reported_as_running_not_as_a_port_to_change(
+        monkeypatch):
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        monkeypatch.setenv("KELISIM_METRICS_HOST", "127.0.0.1")
+        monkeypatch.setenv(config.metrics_port_variable(config.SERVICES[0]), str(port))
+        running = backup.running_platform()
+    assert running is not None and str(port) in running
+    assert "free one" not in running and "set " not in running
