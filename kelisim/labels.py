@@ -34,6 +34,11 @@ LABELS = {
         "C": C_("RACI role", "Consulted"),
         "I": C_("RACI role", "Informed"),
     },
+    "account_role": {  # kelisim/access.py ROLES
+        "rgu_admin": C_("account role", "RGU administrator"),
+        "kgu_coordinator": C_("account role", "KGU coordinator"),
+        "observer": C_("account role", "observer"),
+    },
     "assignee_kind": {
         "org_unit": C_("assignee kind", "org unit"),
         "structure": C_("assignee kind", "public structure"),

@@ -19,6 +19,7 @@ from gateway.service_layer import sessions, tokens
 from kelisim.context import ACTOR_KEY
 from kelisim.errors import Forbidden, KelisimError
 from kelisim.i18n import _
+from kelisim.labels import label
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +41,11 @@ class Principal:
         if spec.writes and role == "observer" and not spec.personal:
             raise Forbidden(_("observers cannot change anything"))
         if spec.roles and role not in spec.roles:
-            raise Forbidden(_("the {role} role may not use this route ({route})",
-                              role=role, route=spec.summary))
+            # the role's word in the reader's language; the route by its method and path,
+            # which read the same in every language (its summary is English only)
+            raise Forbidden(_("the role «{role}» may not use this route ({route})",
+                              role=label("account_role", role),
+                              route=f"{spec.method} {spec.openapi_path}"))
         return self.actor
 
 
