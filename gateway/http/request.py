@@ -49,15 +49,39 @@ def is_json(mimetype):
     return mimetype == "application/json" or (mimetype or "").endswith("+json")
 
 
+class _Refused(ValueError):
+    """Valid to Python's parser, not JSON of finite numbers: ``message`` says why."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
 def _reject_constant(name):
-    raise ValueError(f"{name} is not JSON")
+    raise _Refused(_("the body is not valid UTF-8 JSON: {constant} is not a JSON value",
+                     constant=name))
 
 
 def _finite_float(text):
     number = float(text)
     if not math.isfinite(number):
-        raise ValueError(f"{text} is beyond the range of a number")
+        raise _Refused(_("the body is not valid UTF-8 JSON: the number {number} is too large",
+                         number=text))
     return number
+
+
+def _malformed(exc):
+    """The reason ``exc`` (from decoding or parsing) gives, as a message in every language:
+    the parser's English wording is left out, its position kept."""
+    if isinstance(exc, _Refused):
+        return exc.message
+    if isinstance(exc, UnicodeDecodeError):
+        return _("the body is not valid UTF-8 JSON: byte {position} is not UTF-8",
+                 position=exc.start)
+    if isinstance(exc, json.JSONDecodeError):
+        return _("the body is not valid UTF-8 JSON: an error at line {line}, column {column}",
+                 line=exc.lineno, column=exc.colno)
+    return _("the body is not valid UTF-8 JSON")
 
 
 def _depth(value):
@@ -86,7 +110,7 @@ def parse_json(data):
         value = None
         too_deep = True
     except (UnicodeDecodeError, ValueError) as exc:
-        raise MalformedRequest(_("the body is not valid UTF-8 JSON: {exc}", exc=exc)) from None
+        raise MalformedRequest(_malformed(exc)) from None
     else:
         too_deep = _depth(value) > MAX_DEPTH
     if too_deep:

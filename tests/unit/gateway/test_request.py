@@ -119,3 +119,22 @@ def test_unstorable_text_in_a_body_names_its_field(text):
     with pytest.raises(Invalid) as caught:
         parsed(json.dumps(dict(UNIT, name_kk=text)).encode())
     assert set(caught.value.errors) == {"name_kk"}
+
+
+@pytest.mark.parametrize("body, en_part", [
+    (b'{"name": "x", }', "line 1, column 15"),
+    (b'{"name": "\xff"}', "byte 10 is not UTF-8"),
+    (b'{"share": NaN}', "NaN is not a JSON value"),
+    (b'{"share": 1e999}', "the number 1e999 is too large"),
+])
+def test_a_bad_body_is_described_in_the_reader_language_without_the_parser_words(body, en_part):
+    """Issue 13: only positions come from Python's parser, never its English sentence."""
+    with pytest.raises(MalformedRequest) as refused:
+        parsed(body)
+    kk, ru, en = (refused.value.detail_in(lang) for lang in ("kk", "ru", "en"))
+    assert en_part in en
+    assert kk.startswith("сұрау денесі жарамды UTF-8 JSON емес: ")
+    assert ru.startswith("тело запроса не является корректным JSON в UTF-8: ")
+    for text in (kk, ru):
+        assert not any(word in text for word in (
+            "Expecting", "codec", "decode", "beyond", "is not", "line", "too large"))
