@@ -335,7 +335,9 @@ class ExportQuery(RollupQuery):
 
 class AggregateSchema(Schema):
     count = fields.Int()
-    sum = fields.Str(allow_none=True)
+    sum = fields.Str(allow_none=True, metadata={
+        "description": "exact decimal text; null when nothing was counted and always for a "
+                       "percent field (a share is averaged, never summed, as in the CSV/XLSX)"})
     avg = fields.Str(allow_none=True)
     min = fields.Str(allow_none=True)
     max = fields.Str(allow_none=True)

@@ -24,6 +24,7 @@ from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font
 
 from kelisim.i18n import _, format_date, format_datetime, format_period, pick_name
+from services.reports.domain.rollups import NOT_SUMMED  # percent fields: no sum
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -31,7 +32,6 @@ HEADER = ("group", "field", "label_kk", "label_ru", "reports", "count", "sum", "
           "max")
 STATS = ("sum", "avg", "min", "max")
 NATIONAL = "national"
-NOT_SUMMED = ("percent",)
 # Excel number formats per field type (percent fields hold 0..100, not 0..1)
 NUMBER_FORMATS = {"integer": "#,##0", "decimal": "#,##0.00", "money": '#,##0.00 "₸"',
                   "percent": '0.0 "%"'}

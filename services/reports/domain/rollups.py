@@ -14,6 +14,8 @@ CENT = Decimal("0.01")
 # allowed so that no arithmetic traps (an amount beyond 60 digits is rounded, not refused)
 ROLLUP_CONTEXT = Context(prec=60, Emax=999_999_999, Emin=-999_999_999, rounding=ROUND_HALF_UP)
 MAX_TEXT_DIGITS = 80  # a figure with more digits before or after the point: exponent notation
+# field types with no sum (null): a share of one report added to another's means nothing
+NOT_SUMMED = ("percent",)
 
 
 class Aggregate:
@@ -34,10 +36,12 @@ class Aggregate:
         if self.max is None or value > self.max:
             self.max = value
 
-    def result(self):
+    def result(self, summed=True):
+        """count, sum, avg, min, max as text (None when nothing counted, and the sum when
+        ``summed`` is false)."""
         with localcontext(ROLLUP_CONTEXT):
             avg = _cents(self.sum / self.count) if self.count else None
-        return {"count": self.count, "sum": _text(self.sum) if self.count else None,
+        return {"count": self.count, "sum": _text(self.sum) if self.count and summed else None,
                 "avg": _text(avg), "min": _text(self.min), "max": _text(self.max)}
 
 
@@ -68,11 +72,12 @@ def number_of(value):
     return number if number.is_finite() else None
 
 
-def roll_up(rows, fields, groups_of):
+def roll_up(rows, fields, groups_of, unsummed=()):
     """``{group: {field: aggregate}}`` over ``rows`` of (values dict, row).
 
     ``groups_of(row)`` names the groups a row counts in (e.g. its region and "national");
-    ``fields`` are the numeric field codes.
+    ``fields`` are the numeric field codes; those in ``unsummed`` (the percent fields, see
+    NOT_SUMMED) get a null sum, as in the CSV/XLSX exports.
     """
     groups = {}
     with localcontext(ROLLUP_CONTEXT):
@@ -85,5 +90,5 @@ def roll_up(rows, fields, groups_of):
                     group = groups[name] = {code: Aggregate() for code in fields}
                 for code, number in numbers:
                     group[code].add(number)
-    return {name: {code: agg.result() for code, agg in aggregates.items()}
+    return {name: {code: agg.result(code not in unsummed) for code, agg in aggregates.items()}
             for name, aggregates in groups.items()}

@@ -14,7 +14,7 @@ from kelisim.schemas import load
 from services.reports import schemas
 from services.reports.adapters import exports
 from services.reports.domain.periods import kz_today
-from services.reports.domain.rollups import Aggregate, roll_up
+from services.reports.domain.rollups import NOT_SUMMED, Aggregate, roll_up
 from services.reports.service_layer.reports import period_range
 
 NATIONAL = "national"
@@ -133,7 +133,8 @@ def _rollup(uow, query, today):
         reports[name] = reports.get(name, 0) + 1
         return (name, NATIONAL)
 
-    aggregates = roll_up(((row[0] or {}, row) for row in rows), codes, groups_of)
+    unsummed = {f["code"] for f in fields if f["type"] in NOT_SUMMED}
+    aggregates = roll_up(((row[0] or {}, row) for row in rows), codes, groups_of, unsummed)
     return {
         "templates": template_codes, "by": query["by"],
         "period_from": first.isoformat(), "period_to": last.isoformat(),
@@ -142,7 +143,7 @@ def _rollup(uow, query, today):
                    for name in sorted(reports)],
         "national": {"group": NATIONAL, "reports": len(rows),
                      "fields": aggregates.get(NATIONAL) or {
-                         code: Aggregate().result() for code in codes}},
+                         code: Aggregate().result(code not in unsummed) for code in codes}},
     }
 
 

@@ -211,3 +211,11 @@ def test_the_xlsx_a_ministry_can_hand_on(uow, template, collect):
     assert ru[("Казахстан (итого по республике)", "Доля охвата", "formats")]["Среднее"] == \
         '0.0 "%"'
     assert ru[("Казахстан (итого по республике)", "Проведено мероприятий")]["Сумма"] == 8
+    # the JSON roll-up agrees with the files: no sum for a percent field, in every group
+    rolled = analytics.rollup(uow(), {"template": "coverage", "from": current.code,
+                                      "to": current.code})
+    for group in [rolled["national"], *rolled["groups"]]:
+        assert group["fields"]["coverage"]["sum"] is None, group
+        assert group["fields"]["events_held"]["sum"] is not None
+    assert rolled["national"]["fields"]["coverage"]["avg"] == "60.00"
+    assert rolled["national"]["fields"]["events_held"]["sum"] == "8"
