@@ -21,14 +21,29 @@ import ipaddress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from kelisim.i18n import C_, _
+
 SCHEMES = {"http": 80, "https": 443}
 CARRIER_GRADE_NAT = ipaddress.ip_network("100.64.0.0/10")
 NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
 IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
 
+NOT_PUBLIC_ONLY = _("the host does not resolve to public internet addresses only")
+ADDRESS_KIND = {  # why an address is not public, in every language
+    "unspecified": C_("address kind", "an unspecified address"),
+    "loopback": C_("address kind", "a loopback address"),
+    "link-local": C_("address kind", "a link-local address"),
+    "multicast": C_("address kind", "a multicast address"),
+    "site-local": C_("address kind", "a site-local address"),
+    "carrier-grade NAT": C_("address kind", "a carrier-grade NAT address"),
+    "private": C_("address kind", "a private address"),
+    "reserved": C_("address kind", "a reserved address"),
+}
+
 
 class Refused(Exception):
-    """The destination is not allowed; ``reason`` says why, for the caller."""
+    """The destination is not allowed; ``reason`` says why, for the caller: a
+    :class:`kelisim.i18n.Msg`, read in the caller's language (``str()`` is English)."""
 
     def __init__(self, reason):
         super().__init__(reason)
@@ -67,22 +82,22 @@ def split_url(url):
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        raise Refused(f"not a valid URL: {exc}") from None
+        raise Refused(_("not a valid URL (its port or address cannot be read)")) from None
     scheme = parts.scheme.lower()
     if scheme not in SCHEMES:
-        raise Refused("only http and https URLs are allowed")
+        raise Refused(_("only http and https URLs are allowed"))
     if "@" in parts.netloc:
-        raise Refused("credentials in the URL are not allowed; the receiver checks the "
-                      "signature instead")
+        raise Refused(_("credentials in the URL are not allowed; the receiver checks the "
+                        "signature instead"))
     host = (parts.hostname or "").rstrip(".")
     if not host:
-        raise Refused("the URL has no host")
+        raise Refused(_("the URL has no host"))
     if "%" in host:
-        raise Refused("IPv6 zone identifiers are not allowed")
+        raise Refused(_("IPv6 zone identifiers are not allowed"))
     try:
         host = host.encode("idna").decode("ascii").lower()
     except UnicodeError:
-        raise Refused("the host is not a valid domain name") from None
+        raise Refused(_("the host is not a valid domain name")) from None
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
@@ -141,20 +156,23 @@ def embedded_ipv4(ip):
 
 
 def non_public(ip):
-    """Why ``ip`` is not a public internet address (a short phrase), or None if it is."""
+    """Why ``ip`` is not a public internet address (a short phrase, a Msg), or None if it is."""
     ip = ipaddress.ip_address(ip)
-    checks = (("unspecified", ip.is_unspecified), ("loopback", ip.is_loopback),
-              ("link-local", ip.is_link_local), ("multicast", ip.is_multicast),
-              ("site-local", ip.version == 6 and ip.is_site_local),
-              ("carrier-grade NAT", ip.version == 4 and ip in CARRIER_GRADE_NAT),
-              ("private", ip.is_private), ("reserved", ip.is_reserved or not ip.is_global))
+    checks = ((ADDRESS_KIND["unspecified"], ip.is_unspecified),
+              (ADDRESS_KIND["loopback"], ip.is_loopback),
+              (ADDRESS_KIND["link-local"], ip.is_link_local),
+              (ADDRESS_KIND["multicast"], ip.is_multicast),
+              (ADDRESS_KIND["site-local"], ip.version == 6 and ip.is_site_local),
+              (ADDRESS_KIND["carrier-grade NAT"], ip.version == 4 and ip in CARRIER_GRADE_NAT),
+              (ADDRESS_KIND["private"], ip.is_private),
+              (ADDRESS_KIND["reserved"], ip.is_reserved or not ip.is_global))
     for reason, hit in checks:
         if hit:
-            return f"a {reason} address"
+            return reason
     for inner in embedded_ipv4(ip):
         reason = non_public(inner)
         if reason:
-            return f"{reason} ({inner}) written as IPv6"
+            return _("{reason} ({inner}) written as IPv6", reason=reason, inner=str(inner))
     return None
 
 
@@ -232,15 +250,15 @@ class DestinationPolicy:
         if reason is None:
             return None
         if literal_address(destination.host) is not None:
-            return f"{destination.host} is {reason}"
-        return "the host does not resolve to public internet addresses only"
+            return _("{host} is {reason}", host=destination.host, reason=reason)
+        return NOT_PUBLIC_ONLY
 
 
 def check_addresses(destination, addresses, policy):
     """Raise :class:`Refused` unless every one of ``addresses`` (where ``destination``'s
     host resolved) may be reached: a name with one internal address is refused whole."""
     if not addresses:
-        raise Refused("the host does not resolve to public internet addresses only")
+        raise Refused(NOT_PUBLIC_ONLY)
     for ip in addresses:
         reason = policy.refusal(destination, ip)
         if reason:

@@ -73,7 +73,7 @@ def test_a_name_with_one_internal_address_among_public_ones_is_refused():
 
     with pytest.raises(Refused) as refused:
         allowed_addresses("https://hooks.example.kz/", DestinationPolicy(), split_horizon)
-    assert refused.value.reason == "the host does not resolve to public internet addresses only"
+    assert str(refused.value.reason) == "the host does not resolve to public internet addresses only"
 
 
 def test_the_refusal_names_the_field_and_says_why(uow, directory):
@@ -208,3 +208,21 @@ def test_enabling_a_webhook_checks_its_destination_again(uow, directory):
     assert refused.value.errors == {"url": "10.20.0.5 is a private address"}
     assert webhooks.list_webhooks(uow(TURKISTAN), {})[0]["active"] is False
     assert webhooks.enable_webhook(uow(TURKISTAN), hook["id"], policy=widened)["active"]
+
+
+@pytest.mark.parametrize("url, kk, ru", [
+    ("http://127.0.0.1:9101/metrics", "127.0.0.1 — кері тұйық (loopback) мекенжай",
+     "127.0.0.1 — адрес обратной петли (loopback)"),
+    ("http://10.0.0.7/hooks", "10.0.0.7 — жеке желінің мекенжайы", "10.0.0.7 — адрес частной сети"),
+    ("https://u:p@hooks.example.kz/",
+     "URL ішінде тіркелгі деректеріне рұқсат жоқ; қабылдаушы оның орнына қолтаңбаны тексереді",
+     "учётные данные в URL не допускаются; получатель вместо этого проверяет подпись"),
+])
+def test_a_webhook_refusal_reads_in_the_reader_language(uow, directory, url, kk, ru):
+    """Issue 13: the reason a webhook URL is refused is a catalogue text, not English."""
+    with pytest.raises(Invalid) as refused:
+        webhooks.register_webhook(uow(TURKISTAN), directory, {
+            "url": url, "event_types": ["task_assigned"]}, resolver=public_dns)
+    assert refused.value.errors_in("kk") == {"url": kk}
+    assert refused.value.errors_in("ru") == {"url": ru}
+    assert kk in refused.value.detail_in("kk") and ru in refused.value.detail_in("ru")
