@@ -95,6 +95,11 @@ def nameko_config(component, **overrides):
         config["TRUSTED_PROXIES"] = [a.strip() for a in env("KELISIM_TRUSTED_PROXIES", "").split(",")
                                      if a.strip()]
         config["COOKIE_SECURE"] = env("KELISIM_COOKIE_SECURE", "") in ("1", "true", "yes")
+        config["OIDC"] = {
+            "issuer": env("KELISIM_OIDC_ISSUER"), "client_id": env("KELISIM_OIDC_CLIENT_ID"),
+            "client_secret": env("KELISIM_OIDC_CLIENT_SECRET"),
+            "redirect_uri": env("KELISIM_OIDC_REDIRECT_URI"),
+            "scope": env("KELISIM_OIDC_SCOPE"), "claim": env("KELISIM_OIDC_CLAIM")}
         config["SIGN_IN_THROTTLE"] = {
             "slow_after": int(env("KELISIM_SIGN_IN_SLOW_AFTER", 3)),
             "lock_after": int(env("KELISIM_SIGN_IN_LOCK_AFTER", 10)),

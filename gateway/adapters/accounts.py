@@ -7,6 +7,7 @@ from gateway.adapters.orm import accounts, sessions
 from gateway.adapters.repository import TokenRepository
 from gateway.domain.accounts import Account
 from gateway.domain.sessions import AccountLink, Session
+from gateway.domain.sso import SsoAttempt
 from gateway.domain.throttle import SignInFailures
 from gateway.domain.tokens import ApiToken
 
@@ -23,6 +24,9 @@ SessionRow = namedtuple("SessionRow", [c.name for c in _SESSION.selected_columns
 class AccountRepository(TokenRepository):
     def names(self, actor_ids):
         return names_of(self.session, actor_ids)
+
+    def sso_attempt(self, state_hash):
+        return sso_attempt(self.session, state_hash)
 
     def account(self, account_id):
         return self.session.get(Account, account_id)
@@ -102,3 +106,9 @@ def names_of(session, actor_ids):
         for token in session.scalars(sa.select(ApiToken).where(ApiToken.id.in_(token_ids))):
             found[f"token:{token.id}"] = (token.name, None)
     return found
+
+
+def sso_attempt(session, state_hash):
+    """The single sign-on attempt of a state's hash, or None."""
+    return session.scalars(sa.select(SsoAttempt).where(
+        SsoAttempt.state_hash == state_hash)).first()

@@ -4,6 +4,7 @@ from sqlalchemy.orm import registry as mapper_registry
 
 from gateway.domain.accounts import Account
 from gateway.domain.sessions import AccountLink, Session
+from gateway.domain.sso import SsoAttempt
 from gateway.domain.throttle import SignInFailures
 from gateway.domain.tokens import ApiToken
 from kelisim.db.tables import platform_tables
@@ -79,6 +80,17 @@ sign_in_failures = sa.Table(
     sa.Column("locked_until", UtcDateTime, nullable=True),
 )
 
+sso_attempts = sa.Table(
+    "sso_attempts", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("state_hash", sa.String(64), nullable=False),
+    sa.Column("code_verifier", sa.String(128), nullable=False),
+    sa.Column("nonce", sa.String(64), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("used_at", UtcDateTime, nullable=True),
+    sa.UniqueConstraint("state_hash", name="uq_sso_attempts_state_hash"),
+)
+
 _mappers = mapper_registry()
 
 
@@ -91,3 +103,4 @@ def start_mappers():
     _mappers.map_imperatively(Session, sessions)
     _mappers.map_imperatively(AccountLink, account_links)
     _mappers.map_imperatively(SignInFailures, sign_in_failures)
+    _mappers.map_imperatively(SsoAttempt, sso_attempts)

@@ -16,6 +16,7 @@ from gateway.http.problems import problem_for
 from gateway.http.responses import problem_response
 from gateway.http.server import correlation_id_of
 from gateway.entrypoints.accounts_routes import AccountsRoutes
+from gateway.entrypoints.sso_routes import Oidc, SsoRoutes
 from gateway.entrypoints.notifications_routes import NotificationsRoutes
 from gateway.entrypoints.projects_routes import ProjectsRoutes
 from gateway.entrypoints.registry_routes import RegistryRoutes
@@ -36,10 +37,11 @@ def openapi_document(service_cls):
 
 
 class GatewayService(RegistryRoutes, ProjectsRoutes, ReportsRoutes, NotificationsRoutes,
-                     AccountsRoutes, ServiceBase):
+                     AccountsRoutes, SsoRoutes, ServiceBase):
     name = "gateway"
     uow = Database(repositories=AccountRepository, relay=False)
     auth = BearerAuth(database="uow")
+    oidc = Oidc()
     registry = TimedRpcProxy("registry")
     projects = TimedRpcProxy("projects")
     reports = TimedRpcProxy("reports")

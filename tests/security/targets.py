@@ -334,6 +334,10 @@ TARGETS = {
         "login": t.account()["login"]})),
     "set_password": ("public", lambda t: (f"{API}/password", None, {
         "token": t.link(), "password": PASSWORD})),
+    # single sign-on: no provider in this deployment, so not found for anyone
+    "sso_login": ("unconfigured", lambda t: (f"{API}/sso/login", None, None)),
+    "sso_callback": ("unconfigured", lambda t: (f"{API}/sso/callback", {
+        "code": "x", "state": "y"}, None)),
     "get_session": ("personal", lambda t: (f"{API}/session", None, None)),
     "sign_out": ("personal", lambda t: (f"{API}/session", None, None)),
     # accounts: Turkistan's

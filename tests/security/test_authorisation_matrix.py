@@ -46,6 +46,8 @@ def owner(spec):
 
 def expected(spec, scope, caller):
     """An HTTP status, or "ok" for the route's own success status."""
+    if scope == "unconfigured":
+        return 404
     if not spec.auth:
         return "ok"
     if caller in UNAUTHENTICATED:

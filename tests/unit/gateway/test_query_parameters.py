@@ -48,9 +48,9 @@ def documented(route):
     return [(field.data_key or name, name, field) for name, field in schema.fields.items()]
 
 
-# answered from the gateway's own database (accounts, tokens): their filters are checked
+# answered from the gateway's own database (accounts, tokens, single sign-on): checked
 # against the real gateway in tests/integration/accounts
-OWN_DATABASE = ("gateway.entrypoints.accounts_routes",)
+OWN_DATABASE = ("gateway.entrypoints.accounts_routes", "gateway.entrypoints.sso_routes")
 CASES = [pytest.param(route, wire, name, field, id=f"{route.name}:{wire}")
          for route in ROUTES if route.query is not None
          and inspect.unwrap(getattr(GatewayService, route.name)).__module__ not in OWN_DATABASE

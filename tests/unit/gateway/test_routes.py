@@ -49,7 +49,8 @@ def test_only_operations_routes_are_public():
     public = {(r.method, r.path) for r in ROUTES if not r.auth}
     assert public == {("GET", "/health"), ("GET", "/metrics"), ("GET", "/openapi.json"),
                       ("POST", f"{API}/session"), ("POST", f"{API}/password-reset"),
-                      ("POST", f"{API}/password")}
+                      ("POST", f"{API}/password"), ("GET", f"{API}/sso/login"),
+                      ("GET", f"{API}/sso/callback")}
 
 
 def test_writes_are_exactly_the_changing_methods_and_only_writes_take_a_body():

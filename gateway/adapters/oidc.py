@@ -1,0 +1,121 @@
+"""An OpenID Connect provider, through Authlib: discovery, the authorisation URL (code flow
+with PKCE S256), the code exchange and the ID token's checks (signature by the provider's
+JWKS, issuer, audience, expiry, nonce); the mapped claim from the UserInfo endpoint when the
+ID token does not carry it.
+
+Configured by the environment (see kelisim/config.py): ``KELISIM_OIDC_ISSUER``,
+``KELISIM_OIDC_CLIENT_ID``, ``KELISIM_OIDC_CLIENT_SECRET``, ``KELISIM_OIDC_REDIRECT_URI``,
+``KELISIM_OIDC_SCOPE`` and ``KELISIM_OIDC_CLAIM`` (the claim naming the account's login).
+"""
+import time
+from dataclasses import dataclass
+
+import requests
+from authlib.integrations.requests_client import OAuth2Session
+from authlib.jose import JsonWebKey, JsonWebToken
+from authlib.jose.errors import JoseError
+
+DISCOVERY_TTL = 3600.0
+
+
+class ProviderError(Exception):
+    """The provider refused or could not be reached; the sign-in does not happen."""
+
+
+@dataclass(frozen=True)
+class OidcSettings:
+    issuer: str
+    client_id: str
+    client_secret: str
+    redirect_uri: str
+    scope: str = "openid email"
+    claim: str = "email"
+    timeout: float = 10.0
+
+    @classmethod
+    def from_config(cls, config, default_redirect=None):
+        """The settings in a nameko config's ``OIDC`` dict, or None when not configured;
+        ``default_redirect`` stands in for a missing ``redirect_uri``."""
+        oidc = {k: v for k, v in (config.get("OIDC") or {}).items() if v is not None}
+        if not oidc.get("issuer"):
+            return None
+        oidc.setdefault("redirect_uri", default_redirect)
+        return cls(**oidc)
+
+
+class OidcClient:
+    """One provider; its discovery document and keys are fetched once an hour."""
+
+    def __init__(self, settings):
+        self.settings = settings
+        self._metadata = None
+        self._fetched = 0.0
+
+    def metadata(self):
+        if self._metadata is None or time.monotonic() - self._fetched > DISCOVERY_TTL:
+            url = self.settings.issuer.rstrip("/") + "/.well-known/openid-configuration"
+            self._metadata = self._get(url)
+            self._fetched = time.monotonic()
+        return self._metadata
+
+    def _get(self, url):
+        try:
+            response = requests.get(url, timeout=self.settings.timeout)
+            response.raise_for_status()
+            return response.json()
+        except (requests.RequestException, ValueError) as exc:
+            raise ProviderError(f"the identity provider did not answer: {exc}") from None
+
+    def _session(self):
+        s = self.settings
+        return OAuth2Session(s.client_id, s.client_secret, scope=s.scope,
+                             redirect_uri=s.redirect_uri,
+                             token_endpoint_auth_method="client_secret_basic",
+                             code_challenge_method="S256")
+
+    def authorization_url(self, state, nonce, code_verifier):
+        """Where to send the browser: the provider's authorisation endpoint with PKCE."""
+        url, _ = self._session().create_authorization_url(
+            self.metadata()["authorization_endpoint"], state=state, nonce=nonce,
+            code_verifier=code_verifier)
+        return url
+
+    def claims(self, code, code_verifier, nonce):
+        """Exchange ``code`` and return the checked ID token's claims (a dict)."""
+        metadata = self.metadata()
+        try:
+            token = self._session().fetch_token(
+                metadata["token_endpoint"], grant_type="authorization_code", code=code,
+                code_verifier=code_verifier, timeout=self.settings.timeout)
+        except Exception as exc:  # Authlib raises OAuthError, requests its own
+            raise ProviderError(f"the code was not accepted: {exc}") from None
+        if "id_token" not in token:
+            raise ProviderError("the provider answered no ID token")
+        keys = JsonWebKey.import_key_set(self._get(metadata["jwks_uri"]))
+        options = {"iss": {"essential": True, "value": metadata["issuer"]},
+                   "aud": {"essential": True, "value": self.settings.client_id},
+                   "exp": {"essential": True}, "nonce": {"essential": True, "value": nonce}}
+        try:
+            claims = JsonWebToken(["RS256", "ES256", "PS256", "EdDSA"]).decode(
+                token["id_token"], keys, claims_options=options)
+            claims.validate(leeway=60)
+        except JoseError as exc:
+            raise ProviderError(f"the ID token is not valid: {exc}") from None
+        claims = dict(claims)
+        if self.settings.claim not in claims and metadata.get("userinfo_endpoint"):
+            claims.update(self._userinfo(metadata["userinfo_endpoint"], token, claims["sub"]))
+        return claims
+
+    def _userinfo(self, url, token, subject):
+        """The UserInfo claims (a provider may put ``email`` there, not in the ID token);
+        they must be about the ID token's subject."""
+        try:
+            response = requests.get(url, timeout=self.settings.timeout, headers={
+                "Authorization": f"Bearer {token['access_token']}"})
+            response.raise_for_status()
+            info = response.json()
+        except (requests.RequestException, ValueError, KeyError) as exc:
+            raise ProviderError(f"the provider's UserInfo did not answer: {exc}") from None
+        if info.get("sub") != subject:
+            raise ProviderError("the UserInfo answer is about another subject")
+        return {k: v for k, v in info.items() if k != "sub"}

@@ -1,0 +1,44 @@
+"""Single sign-on attempts: the state, nonce and PKCE verifier of one authorisation request.
+
+An attempt is found by the SHA-256 of its ``state`` (which also rides in the browser's
+``kelisim_sso`` cookie, binding the answer to the browser that asked), is used once, and
+lapses after :data:`ATTEMPT_LIFETIME`.
+"""
+import base64
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from gateway.domain.opaque import digest, new_secret
+
+ATTEMPT_LIFETIME = timedelta(minutes=10)
+
+
+def code_challenge(verifier):
+    """RFC 7636 S256: BASE64URL(SHA256(verifier)) without padding."""
+    return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(
+        b"=").decode()
+
+
+@dataclass
+class SsoAttempt:
+    state_hash: str
+    code_verifier: str
+    nonce: str
+    created_at: datetime
+    used_at: datetime = None
+    id: int = None
+
+    @classmethod
+    def begin(cls, now):
+        """A new attempt and its ``state`` (for the provider and the cookie)."""
+        state = new_secret()
+        return cls(state_hash=digest(state), code_verifier=secrets.token_urlsafe(64),
+                   nonce=new_secret(), created_at=now), state
+
+    def usable(self, now):
+        return self.used_at is None and now < self.created_at + ATTEMPT_LIFETIME
+
+    def use(self, now):
+        self.used_at = now
