@@ -92,8 +92,8 @@ def nameko_config(component, **overrides):
         config["READ_CACHE_SECONDS"] = float(env("KELISIM_GATEWAY_CACHE_SECONDS", 5))
         config["SESSION_SECONDS"] = float(env("KELISIM_SESSION_HOURS", 12)) * 3600
         config["PUBLIC_URL"] = env("KELISIM_PUBLIC_URL")
-        config["TRUSTED_PROXIES"] = [a.strip() for a in env("KELISIM_TRUSTED_PROXIES", "").split(",")
-                                     if a.strip()]
+        proxies = env("KELISIM_TRUSTED_PROXIES", "").split(",")
+        config["TRUSTED_PROXIES"] = [a.strip() for a in proxies if a.strip()]
         config["COOKIE_SECURE"] = env("KELISIM_COOKIE_SECURE", "") in ("1", "true", "yes")
         config["OIDC"] = {
             "issuer": env("KELISIM_OIDC_ISSUER"), "client_id": env("KELISIM_OIDC_CLIENT_ID"),

@@ -1,4 +1,4 @@
-"""An OpenID Connect provider, through Authlib: discovery, the authorisation URL (code flow
+"""An OpenID Connect provider, through Authlib (and joserfc, its JOSE library): discovery, the authorisation URL (code flow
 with PKCE S256), the code exchange and the ID token's checks (signature by the provider's
 JWKS, issuer, audience, expiry, nonce); the mapped claim from the UserInfo endpoint when the
 ID token does not carry it.
@@ -12,10 +12,12 @@ from dataclasses import dataclass
 
 import requests
 from authlib.integrations.requests_client import OAuth2Session
-from authlib.jose import JsonWebKey, JsonWebToken
-from authlib.jose.errors import JoseError
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
 
 DISCOVERY_TTL = 3600.0
+ALGORITHMS = ["RS256", "PS256", "ES256", "EdDSA"]  # never "none", never HMAC with our secret
 
 
 class ProviderError(Exception):
@@ -91,17 +93,17 @@ class OidcClient:
             raise ProviderError(f"the code was not accepted: {exc}") from None
         if "id_token" not in token:
             raise ProviderError("the provider answered no ID token")
-        keys = JsonWebKey.import_key_set(self._get(metadata["jwks_uri"]))
-        options = {"iss": {"essential": True, "value": metadata["issuer"]},
-                   "aud": {"essential": True, "value": self.settings.client_id},
-                   "exp": {"essential": True}, "nonce": {"essential": True, "value": nonce}}
         try:
-            claims = JsonWebToken(["RS256", "ES256", "PS256", "EdDSA"]).decode(
-                token["id_token"], keys, claims_options=options)
-            claims.validate(leeway=60)
-        except JoseError as exc:
+            keys = KeySet.import_key_set(self._get(metadata["jwks_uri"]))
+            decoded = jwt.decode(token["id_token"], keys, algorithms=ALGORITHMS)
+            jwt.JWTClaimsRegistry(
+                leeway=60, iss={"essential": True, "value": metadata["issuer"]},
+                aud={"essential": True, "value": self.settings.client_id},
+                exp={"essential": True},
+                nonce={"essential": True, "value": nonce}).validate(decoded.claims)
+        except (JoseError, ValueError) as exc:
             raise ProviderError(f"the ID token is not valid: {exc}") from None
-        claims = dict(claims)
+        claims = dict(decoded.claims)
         if self.settings.claim not in claims and metadata.get("userinfo_endpoint"):
             claims.update(self._userinfo(metadata["userinfo_endpoint"], token, claims["sub"]))
         return claims

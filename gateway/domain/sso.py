@@ -4,8 +4,6 @@ An attempt is found by the SHA-256 of its ``state`` (which also rides in the bro
 ``kelisim_sso`` cookie, binding the answer to the browser that asked), is used once, and
 lapses after :data:`ATTEMPT_LIFETIME`.
 """
-import base64
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -13,12 +11,6 @@ from datetime import datetime, timedelta
 from gateway.domain.opaque import digest, new_secret
 
 ATTEMPT_LIFETIME = timedelta(minutes=10)
-
-
-def code_challenge(verifier):
-    """RFC 7636 S256: BASE64URL(SHA256(verifier)) without padding."""
-    return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(
-        b"=").decode()
 
 
 @dataclass
