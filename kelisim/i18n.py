@@ -335,8 +335,11 @@ def format_percent(value, lang=DEFAULT_LANGUAGE):
 
 
 def month_name(month, lang=DEFAULT_LANGUAGE):
-    """The stand-alone name of month 1-12 in ``lang`` (наурыз, март, March)."""
-    return get_month_names("wide", context="stand-alone", locale=babel_locale(lang))[int(month)]
+    """The stand-alone name of month 1-12 in ``lang`` (наурыз, март, March): lower-case in
+    Kazakh and Russian, as inside a sentence (CLDR capitalises the Kazakh stand-alone
+    names: «Қаңтар»); English keeps its capital."""
+    found = get_month_names("wide", context="stand-alone", locale=babel_locale(lang))[int(month)]
+    return found if language_or_default(lang) == "en" else found.lower()
 
 
 def quarter_name(quarter, lang=DEFAULT_LANGUAGE):

@@ -109,7 +109,9 @@ def _group_name(rollup, code, regions, lang):
 
 
 def _label(spec, lang):
-    return pick_name({"kk": spec.get("label_kk"), "ru": spec.get("label_ru")}, lang) \
+    # a template without English labels reads in Russian in an English export (README)
+    return pick_name({"kk": spec.get("label_kk"), "ru": spec.get("label_ru"),
+                      "en": spec.get("label_en")}, lang) \
         or spec["code"]
 
 
@@ -117,7 +119,10 @@ def title_lines(rollup, lang, now):
     """The title of the sheet: what, by what, which period; when it was made."""
     period = _("{first} – {last}", first=format_period(rollup["period_from"][:7], lang),
                last=format_period(rollup["period_to"][:7], lang))
-    params = {"templates": ", ".join(rollup["templates"]), "period": period}
+    titles = rollup.get("template_titles") or {}
+    params = {"templates": "», «".join(
+        pick_name(titles[code], lang) if titles.get(code) else code
+        for code in rollup["templates"]), "period": period}
     what = (_("Roll-up of the reports «{templates}» by region, {period}", **params)
             if rollup["by"] == "region" else
             _("Roll-up of the reports «{templates}» by base project, {period}", **params))
@@ -158,6 +163,8 @@ def to_xlsx(rollup, lang="kk", regions=None, now=None):
             for column in range(5, 9):
                 sheet.cell(row, column).number_format = NUMBER_FORMATS.get(spec["type"],
                                                                            "#,##0.00")
+            if spec["type"] == "integer":  # an average of whole numbers is not whole: 6.75
+                sheet.cell(row, 6).number_format = "#,##0.00"
             if group["group"] == NATIONAL:
                 for cell in sheet[row]:
                     cell.font = Font(bold=True)

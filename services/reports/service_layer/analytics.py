@@ -105,6 +105,8 @@ def _numeric_fields(templates):
                     spec["code"] not in seen:
                 seen[spec["code"]] = {key: spec[key] for key in
                                       ("code", "type", "label_kk", "label_ru")}
+                if spec.get("label_en"):
+                    seen[spec["code"]]["label_en"] = spec["label_en"]
     return list(seen.values())
 
 
@@ -121,6 +123,8 @@ def _rollup(uow, query, today):
         templates = _rollup_templates(uow.repo, query)
         fields = _numeric_fields(templates)
         template_codes = [t.code for t in templates]
+        titles = {t.code: {"kk": t.title_kk, "ru": t.title_ru, "en": t.title_en}
+                  for t in templates}
         rows = uow.repo.values_for_rollup(
             templates=template_codes, period_from=first, period_to=last,
             region=region, project=query.get("project"), accepted_only=query["accepted_only"])
@@ -137,6 +141,7 @@ def _rollup(uow, query, today):
     aggregates = roll_up(((row[0] or {}, row) for row in rows), codes, groups_of, unsummed)
     return {
         "templates": template_codes, "by": query["by"],
+        "template_titles": titles,
         "period_from": first.isoformat(), "period_to": last.isoformat(),
         "accepted_only": query["accepted_only"], "fields": fields,
         "groups": [{"group": name, "reports": reports[name], "fields": aggregates[name]}

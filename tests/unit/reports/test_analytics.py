@@ -196,9 +196,16 @@ def test_the_xlsx_a_ministry_can_hand_on(uow, template, collect):
     assert kk["header"] == ["Өңір", "Көрсеткіш", "Есептер", "Мәндер", "Жиыны", "Орташа мәні",
                             "Ең кішісі", "Ең үлкені"]
     assert ru["header"][:2] == ["Регион", "Показатель"] and kk["sheet"].title == "Жиынтық"
-    assert "«coverage» есептерінің өңірлер бойынша жиынтығы" in kk["title"][0]
+    # the template by its title in the reader's language, months lower-case mid-sentence
+    assert "«Медиация есебі» есептерінің өңірлер бойынша жиынтығы" in kk["title"][0]
+    assert "coverage" not in kk["title"][0] + ru["title"][0]
+    month = kk["title"][0].split("жиынтығы, ")[1].split(" ")[2]
+    assert month == month.lower(), kk["title"][0]
     assert kk["title"][1].startswith("Жасалған уақыты: ") and "Астана уақыты" in kk["title"][1]
-    assert "Свод отчётов «coverage» по регионам" in ru["title"][0]
+    assert "Свод отчётов «Отчёт по медиации» по регионам" in ru["title"][0]
+    # an average of whole numbers keeps its decimals (3 and 5 events: 4.00, 6.75 not 7)
+    assert ru[("Казахстан (итого по республике)", "Проведено мероприятий", "formats")][
+        "Среднее"] == "#,##0.00"
     # region names, not codes; labels in the reader's language
     money = ru[("Туркестанская область", "Освоено бюджета")]
     assert money["Сумма"] == pytest.approx(1500000)
