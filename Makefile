@@ -4,13 +4,18 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate clean check-deploy messages drill
+.PHONY: run test chaos install migrate clean check-deploy messages drill
 
 run: $(STAMP)
 	$(BIN)/kelisim run
 
 test: $(STAMP)
 	$(BIN)/pytest
+
+# The cluster shape under faults (tests marked chaos, minutes long; .ci/run calls it too):
+# two replicas of every component on PostgreSQL, broker connections cut.
+chaos: $(STAMP)
+	KELISIM_CHAOS=1 $(BIN)/pytest -m chaos tests/faults
 
 install: $(STAMP)
 

@@ -4,6 +4,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from kelisim.config import env
 from kelisim.db.search import register_sqlite_functions
 
 
@@ -40,6 +41,8 @@ def make_engine(url, **kwargs):
         return engine
     _green_psycopg()
     kwargs.setdefault("pool_pre_ping", True)
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 10)
+    # per process: replicas x components x (size + overflow) must stay under PostgreSQL's
+    # max_connections (100 by default), which two replicas at the defaults already reach
+    kwargs.setdefault("pool_size", int(env("KELISIM_DB_POOL_SIZE", 10)))
+    kwargs.setdefault("max_overflow", int(env("KELISIM_DB_MAX_OVERFLOW", 10)))
     return sa.create_engine(url, **kwargs)

@@ -60,3 +60,13 @@ def postgres_databases():
         _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+
+
+def pytest_collection_modifyitems(config, items):
+    """``chaos`` tests (minutes each) run only under ``make chaos`` (KELISIM_CHAOS=1)."""
+    if os.environ.get("KELISIM_CHAOS") == "1":
+        return
+    skip = pytest.mark.skip(reason="a chaos test: run it with `make chaos`")
+    for item in items:
+        if "chaos" in item.keywords:
+            item.add_marker(skip)

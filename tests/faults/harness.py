@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import requests
 from nameko.standalone.rpc import ServiceRpcProxy
 from nameko.testing.utils import find_free_port
 
@@ -45,22 +46,62 @@ class Platform:
         self.env = env
         self.procs = {}
         self.logs = []
+        self.env_of = {}  # replica name -> the ports given to it
 
-    def start(self, component, hook=None, **env):
-        """Start ``kelisim serve component`` (or with a fault ``hook``, see serve_hooked.py)."""
-        assert component not in self.procs or self.procs[component].poll() is not None
+    def start(self, component, hook=None, replica=None, **env):
+        """Start ``kelisim serve component`` (or with a fault ``hook``, see serve_hooked.py).
+
+        ``replica`` (a name such as ``"b"``) starts another process of the component, known
+        as ``component-b``, with an exporter port (or a gateway address) of its own."""
+        name = component if replica is None else f"{component}-{replica}"
+        assert name not in self.procs or self.procs[name].poll() is not None
         environment = dict(self.env, **env)
+        if replica is not None:
+            if name not in self.env_of:  # the same ports again on a restart
+                variable = ("KELISIM_GATEWAY_ADDRESS" if component == "gateway"
+                            else f"KELISIM_{component.upper()}_METRICS_PORT")
+                port = find_free_port()
+                self.env_of[name] = {variable: f"127.0.0.1:{port}" if component == "gateway"
+                                     else str(port)}
+            environment.update(self.env_of[name])
+            environment.update(env)
         if hook:
             environment["KELISIM_FAULT_HOOK"] = hook
             command = [sys.executable, str(HOOKED), component]
         else:
             command = [sys.executable, "-m", "kelisim.cli.serve", component]
-        log_path = self.folder / f"{component}.{len(self.logs)}.log"
+        log_path = self.folder / f"{name}.{len(self.logs)}.log"
         self.logs.append(log_path)
         with open(log_path, "w") as log:
-            self.procs[component] = subprocess.Popen(command, cwd=ROOT, env=environment,
-                                                     stdout=log, stderr=subprocess.STDOUT)
-        return self.procs[component]
+            self.procs[name] = subprocess.Popen(command, cwd=ROOT, env=environment,
+                                                stdout=log, stderr=subprocess.STDOUT)
+        return self.procs[name]
+
+    def setting(self, name, variable):
+        """An environment variable as process ``name`` (``component[-replica]``) got it."""
+        return self.env_of.get(name, {}).get(variable, self.env[variable])
+
+    def wait_serving(self, *names, timeout=90):
+        """Until each process (``component[-replica]``) is ready: a service's exporter
+        answers ``/ready``, the gateway's ``/health`` 200 (so every service answers it)."""
+        deadline = time.monotonic() + timeout
+        for name in names:
+            component = name.split("-", 1)[0]
+            if component == "gateway":
+                url = f"http://{self.setting(name, 'KELISIM_GATEWAY_ADDRESS')}/health"
+            else:
+                port = self.setting(name, f"KELISIM_{component.upper()}_METRICS_PORT")
+                url = f"http://127.0.0.1:{port}/ready"
+            while True:
+                assert self.procs[name].poll() is None, f"{name} exited:\n{self.log_tail()}"
+                try:
+                    if requests.get(url, timeout=2).status_code == 200:
+                        break
+                except requests.RequestException:
+                    pass
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"{name} is not ready:\n{self.log_tail()}")
+                time.sleep(0.3)
 
     def wait_ready(self, *components, timeout=60):
         """Until each component answers ``ping`` over RPC."""

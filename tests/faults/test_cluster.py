@@ -1,0 +1,222 @@
+"""The cluster shape: two replicas of every service and of the gateway on PostgreSQL, as
+deploy/kubernetes runs them, through a 20-region rollout, slips made through both
+gateways, the overdue and report jobs firing on both replicas at once, and every broker
+connection of the vhost cut in the middle. Afterwards every expected inbox item, e-mail
+and webhook call exists exactly once, every outbox is drained and the dead-letter queues
+are empty (this test puts nothing there).
+
+Slow (a few minutes on a small machine): marked ``chaos``, skipped by ``make test``, run by
+``make chaos`` (which .ci/run calls after ``make test``).
+"""
+import json
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter
+from datetime import date, timedelta
+
+import pytest
+import requests
+
+from tests.faults.checks import (
+    SERVICES,
+    assert_settled,
+    dead_letter_counts,
+    outbox_events,
+    query,
+    received_ids,
+    unpublished,
+    wait_until,
+)
+from tests.faults.harness import ROOT
+from tests.integration.notifications.conftest import smtp_server  # noqa: F401  (a fixture)
+from tests.integration.notifications.receivers import WebhookReceiver
+from tests.support import close_vhost_connections
+
+pytestmark = [pytest.mark.broker, pytest.mark.postgres, pytest.mark.faults, pytest.mark.chaos]
+COMPONENTS = ("registry", "projects", "reports", "notifications", "gateway")
+REPLICAS = ("a", "b")
+ADMIN_TOKEN = "cluster-admin-token-" + "x" * 20
+API = "/api/v1"
+HOOKED_TYPES = ["task_assigned", "deadline_slipped", "task_overdue"]
+
+
+class Gateway:
+    def __init__(self, address, token):
+        self.base = f"http://{address}{API}"
+        self.headers = {"Authorization": f"Bearer {token}"}
+
+    def call(self, method, path, expect=200, **kwargs):
+        response = requests.request(method, self.base + path, headers=self.headers,
+                                    timeout=60, **kwargs)
+        assert response.status_code == expect, (method, path, response.status_code,
+                                                response.text[:2000])
+        return response.json() if response.content else None
+
+
+def kelisim(platform, *argv):
+    done = subprocess.run([sys.executable, "-m", "kelisim.cli.main", *argv], cwd=ROOT,
+                          env=platform.env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def events_of(platform, *services):
+    """Every envelope in the outboxes of ``services``."""
+    found = []
+    for service in services:
+        for (envelope,) in query(platform.urls[service], "SELECT envelope FROM outbox"):
+            found.append(envelope if isinstance(envelope, dict) else json.loads(envelope))
+    return found
+
+
+def slip(gateway, task, days, reason):
+    later = date.fromisoformat(task["due_date"]) + timedelta(days=days)
+    return gateway.call("PATCH", f"/tasks/{task['id']}", json={
+        "version": task["version"], "due_date": later.isoformat(), "reason": reason})
+
+
+@pytest.mark.timeout(1800)
+def test_two_replicas_of_everything_through_a_rollout_slips_jobs_and_a_connection_cut(
+        start_platform, postgres_databases, smtp_server, amqp_uri):  # noqa: F811
+    smtp, mailbox = smtp_server
+    receiver = WebhookReceiver()
+    started = time.monotonic()
+
+    def step(what):  # printed with the failure: where the time went
+        print(f"{time.monotonic() - started:7.1f} s  {what}", flush=True)
+    platform = start_platform(
+        postgres_databases(*COMPONENTS), KELISIM_ADMIN_TOKEN=ADMIN_TOKEN,
+        KELISIM_SMTP_HOST=smtp["host"], KELISIM_SMTP_PORT=str(smtp["port"]),
+        KELISIM_SMTP_SECURITY="starttls", KELISIM_SMTP_USERNAME=smtp["username"],
+        KELISIM_SMTP_PASSWORD=smtp["password"], KELISIM_SMTP_FROM=smtp["sender"],
+        KELISIM_SMTP_CA_FILE=smtp["ca_file"], KELISIM_OVERDUE_SCAN_SECONDS="2",
+        KELISIM_REPORTS_JOB_INTERVAL="2", KELISIM_GAUGE_INTERVAL="1",
+        KELISIM_WEBHOOK_ALLOWED_NETWORKS="127.0.0.0/8",  # the receiver is the test's own
+        # 10 processes within PostgreSQL's 100 connections, shared with other tests
+        KELISIM_MAX_WORKERS="4", KELISIM_DB_POOL_SIZE="3", KELISIM_DB_MAX_OVERFLOW="2",
+        KELISIM_RPC_TIMEOUT="120")  # a 20-region rollout on a loaded machine takes a while
+    try:
+        kelisim(platform, "prepare")  # the bootstrap administrator token
+        coordinator = kelisim(platform, "token", "create", "--role", "kgu_coordinator",
+                              "--region", "KZ-61", "--name", "Turkistan KGU").split()[-1]
+        names = [f"{component}-{replica}" for component in COMPONENTS for replica in REPLICAS]
+        for component in COMPONENTS:
+            for replica in REPLICAS:
+                platform.start(component, replica=replica)
+        platform.wait_serving(*names, timeout=180)
+        step("started")
+        admin = {r: Gateway(platform.setting(f"gateway-{r}", "KELISIM_GATEWAY_ADDRESS"),
+                            ADMIN_TOKEN) for r in REPLICAS}
+        turkistan = {r: Gateway(platform.setting(f"gateway-{r}", "KELISIM_GATEWAY_ADDRESS"),
+                                coordinator) for r in REPLICAS}
+
+        # who receives: a person with e-mail at the Turkistan KGU, and its webhook
+        kgu = turkistan["a"].call("GET", "/org-units", params={"kind": "kgu"})[0]
+        address = f"office.{uuid.uuid4().hex[:8]}@example.kz"
+        turkistan["b"].call("POST", "/people", expect=201, json={
+            "full_name": "Облыс кеңсесі", "email": address, "org_unit_id": kgu["id"]})
+        turkistan["a"].call("POST", "/webhooks", expect=201, json={
+            "url": receiver.url, "event_types": HOOKED_TYPES})
+
+        # a report template collected since January: Q1 to Q3 are overdue, for every KGU
+        admin["b"].call("POST", "/report-templates", expect=201, json={
+            "code": "cluster-quarterly", "title_kk": "Тоқсандық есеп",
+            "title_ru": "Квартальный отчёт", "period_type": "quarterly", "due_days": 10,
+            "active_from": "2026-01-01", "fields": [
+                {"code": "events_held", "type": "integer", "label_kk": "Іс-шаралар",
+                 "label_ru": "Мероприятия", "required": True, "min": "0", "max": "10000"}]})
+
+        # next year's plans for all 20 regions; this year's for two, half of it overdue
+        rollout = admin["a"].call("POST", "/projects/mediation/rollouts", expect=201,
+                                  json={"year": 2027, "regions": "all"})
+        assert len(rollout["created"]) == 20
+        late = admin["b"].call("POST", "/projects/civic-identity/rollouts", expect=201,
+                               json={"year": 2026, "regions": ["KZ-61", "KZ-75"]})
+        assert len(late["created"]) == 2
+        step("rolled out")
+        wait_until(lambda: len(received_ids(platform.urls["notifications"])) >= 50, 120,
+                   "the first events to arrive")
+        # every connection of the vhost, of every replica, cut by the broker
+        assert close_vhost_connections(amqp_uri) >= 10
+        taken = len(received_ids(platform.urls["notifications"]))
+        assert taken < rollout["assignments"], "the connections were cut after the rollout"
+        step("connections cut")
+        # slips through both gateways: an RGU office's and a KGU's
+        ours = turkistan["b"].call("GET", "/tasks", params={
+            "region": "KZ-61", "project": "mediation", "limit": 200})
+        theirs = admin["a"].call("GET", "/tasks", params={
+            "region": "KZ-75", "project": "mediation", "limit": 200})
+        slip(turkistan["b"], ours["items"][-1], 5, "the hall was not free")
+        slip(admin["a"], theirs["items"][-1], 3, "the trainer fell ill")
+
+        # settled: every projects, reports and registry event taken in, outboxes empty
+        envelopes = events_of(platform, "projects", "reports", "registry")
+        kinds = Counter(e["type"] for e in envelopes)
+        assert kinds["task_assigned"] == rollout["assignments"] + late["assignments"]
+        assert kinds["deadline_slipped"] >= 2
+        assert kinds["task_overdue"] > 0, "the overdue job found nothing"
+        try:
+            wait_until(lambda: query(platform.urls["reports"], "SELECT count(*) FROM outbox "
+                                     "WHERE event_type IN ('report_due_soon', "
+                                     "'report_overdue')")[0][0], 120, "a report reminder")
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\n{platform.log_tail()}") from None
+        assigned = [e for e in envelopes if e["type"] == "task_assigned"]
+        assert_settled(platform, assigned, timeout=900)
+        step("task_assigned settled")
+        wanted = {e["id"] for e in events_of(platform, "projects", "reports", "registry")}
+        wait_until(lambda: wanted <= set(received_ids(platform.urls["notifications"])), 600,
+                   "notifications to take in every event")
+        for service in SERVICES:
+            assert unpublished(platform.urls[service]) == 0, service
+        envelopes = events_of(platform, "projects", "reports", "registry")
+
+        step("every event taken in")
+        # the overdue and report jobs ran on both replicas: still each stage once
+        overdue = Counter((e["data"]["task_id"], e["data"]["stage"])
+                          for e in envelopes if e["type"] == "task_overdue")
+        assert [key for key, n in overdue.items() if n > 1] == []
+        reminders = Counter((e["type"], json.dumps(e["data"], sort_keys=True))
+                            for e in envelopes if e["type"].startswith("report_"))
+        assert [key for key, n in reminders.items() if n > 1] == []
+
+        # inbox: the KGU of every region an event names, each item once
+        notifications = platform.urls["notifications"]
+        kgu_of = dict(query(platform.urls["registry"],
+                            "SELECT region_code, id FROM org_units WHERE kind = 'kgu'"))
+        items = Counter(query(notifications, "SELECT event_id, org_unit_id FROM inbox_items "
+                                             "WHERE event_id IS NOT NULL"))
+        assert [key for key, n in items.items() if n > 1] == []
+        expected = {(e["id"], kgu_of[region]) for e in envelopes
+                    if e["source"] != "registry" for region in e["regions"] if region in kgu_of}
+        assert expected - set(items) == set()
+
+        # e-mail and webhook: one per event of Turkistan's, none twice
+        turkistan_events = {e["id"]: e["type"] for e in envelopes
+                            if e["source"] != "registry" and "KZ-61" in e["regions"]}
+        hooked = {i for i, kind in turkistan_events.items() if kind in HOOKED_TYPES}
+
+        def mailed():
+            return Counter(m["X-Kelisim-Event-Id"] for m in mailbox.to(address))
+
+        def called():
+            return Counter(json.loads(c.body)["event"]["id"] for c in receiver.calls)
+        wait_until(lambda: set(mailed()) >= set(turkistan_events), 240, "every e-mail")
+        wait_until(lambda: set(called()) >= hooked, 240, "every webhook call")
+        step("e-mails and webhook calls made")
+        wait_until(lambda: query(notifications, "SELECT count(*) FROM deliveries WHERE "
+                                 "channel IN ('email', 'webhook') AND status IN "
+                                 "('pending', 'sending')")[0][0] == 0, 120,
+                   "no e-mail or webhook delivery left to make")
+        assert [i for i, n in mailed().items() if n > 1] == []
+        assert set(mailed()) == set(turkistan_events)
+        assert [i for i, n in called().items() if n > 1] == []
+        assert set(called()) == hooked
+
+        assert dead_letter_counts(amqp_uri) == dict.fromkeys(SERVICES, 0)
+        for name in names:
+            assert platform.alive(name), platform.log_tail()
+    finally:
+        receiver.close()
