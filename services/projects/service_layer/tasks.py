@@ -81,6 +81,8 @@ def list_tasks(uow, query):
     query = load(schemas.TaskQuery(), query)
     with uow:
         region = scope_region(uow.context.actor, query.pop("region", None))
+        if query.get("plan_id") is not None:  # another region's plan: 404, as when read
+            plan_or_404(uow, query["plan_id"])
         items, total = uow.repo.tasks(region=region, today=today(), **query)
         return {"items": dump_tasks(uow.repo, items), "total": total,
                 "limit": query["limit"], "offset": query["offset"]}

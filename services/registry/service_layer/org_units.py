@@ -30,6 +30,23 @@ def get_or_404(repo, unit_id):
     return unit
 
 
+def readable_filters(uow, query):
+    """404 (NotFound) for an ``org_unit_id`` or ``structure_id`` filter naming a record the
+    actor may not read (another region's) or that does not exist: a listing filtered by
+    another region's record answers as reading that record would, never 200 empty."""
+    if query.get("org_unit_id") is not None:
+        unit = get_or_404(uow.repo, query["org_unit_id"])
+        ensure_readable(uow.context.actor, unit.region_code,
+                        _("org unit {id}", id=query["org_unit_id"]))
+    if query.get("structure_id") is not None:
+        structure = uow.repo.structure(query["structure_id"])
+        if structure is None:
+            raise NotFound(_("structure {structure_id} not found",
+                             structure_id=query["structure_id"]))
+        ensure_readable(uow.context.actor, structure.region_code,
+                        _("structure {id}", id=query["structure_id"]))
+
+
 def list_org_units(uow, query):
     query = load(schemas.OrgUnitQuery(), query)
     with uow:

@@ -6,7 +6,7 @@ from kelisim.schemas import load
 from services.registry import schemas
 from services.registry.domain.model import Person
 from services.registry.service_layer.changes import regions_of, save_changes
-from services.registry.service_layer.org_units import require_region
+from services.registry.service_layer.org_units import readable_filters, require_region
 
 _OUT = schemas.PersonSchema()
 
@@ -20,6 +20,7 @@ def list_people(uow, query):
     with uow:
         region = scope_region(uow.context.actor, query.pop("region", None))
         require_region(uow.repo, region, "region")
+        readable_filters(uow, query)
         return [dump(p) for p in uow.repo.people(region=region, **query)]
 
 

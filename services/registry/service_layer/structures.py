@@ -8,7 +8,7 @@ from kelisim.schemas import load
 from services.registry import schemas
 from services.registry.domain.model import PublicStructure
 from services.registry.service_layer.changes import regions_of, save_changes
-from services.registry.service_layer.org_units import require_region
+from services.registry.service_layer.org_units import readable_filters, require_region
 
 _OUT = schemas.StructureSchema()
 
@@ -31,6 +31,7 @@ def list_structures(uow, query):
     with uow:
         region = scope_region(uow.context.actor, query.pop("region", None))
         require_region(uow.repo, region, "region")
+        readable_filters(uow, query)
         items, total = uow.repo.structures(region=region, **query)
         return {"items": [dump(s) for s in items], "total": total,
                 "limit": query["limit"], "offset": query["offset"]}

@@ -53,6 +53,16 @@ def test_a_kgu_moving_its_plan_where_only_the_rgu_may_is_forbidden_not_invalid(
     assert plans.get_plan(uow(), plan_id)["status"] == "draft"
 
 
+def test_tasks_filtered_by_another_regions_plan_are_not_found_for_a_kgu(rolled_out, uow):
+    """plan_id of another region's plan (or of none) is 404, as reading the plan is."""
+    mine, theirs = (p["plan_id"] for p in rolled_out["created"][:2])
+    assert tasks.list_tasks(uow(COORDINATOR), {"plan_id": mine})["total"] > 0
+    for plan_id in (theirs, 987654):
+        with pytest.raises(NotFound):
+            tasks.list_tasks(uow(COORDINATOR), {"plan_id": plan_id})
+    assert tasks.list_tasks(uow(), {"plan_id": theirs})["total"] > 0
+
+
 def test_a_kgu_reads_the_rgu_tasks_its_plan_follows_and_never_writes_them(rolled_out, uow):
     regional = by_key(uow, "KZ-61")["train.selection"]
     followed = [p["predecessor_id"] for p in regional["predecessors"]]

@@ -50,6 +50,24 @@ def test_another_regions_record_is_not_found_for_a_coordinator(uow, branch, coun
                                     {"version": 1, "member_count": 0})
 
 
+def test_a_listing_filtered_by_another_regions_record_is_not_found(uow, branch, council, kgu):
+    """org_unit_id / structure_id of another region (or of nothing) answer 404, as reading
+    that record does, never 200 with an empty list."""
+    for query in ({"org_unit_id": branch["id"]}, {"org_unit_id": 987654}):
+        with pytest.raises(NotFound):
+            structures.list_structures(uow(OTHER_COORDINATOR), query)
+        with pytest.raises(NotFound):
+            people.list_people(uow(OTHER_COORDINATOR), query)
+    for query in ({"structure_id": council["id"]}, {"structure_id": 987654}):
+        with pytest.raises(NotFound):
+            people.list_people(uow(OTHER_COORDINATOR), query)
+    # its own region's records and the RGU's view filter as before
+    assert structures.list_structures(uow(COORDINATOR), {"org_unit_id": branch["id"]})[
+        "total"] == 1
+    assert people.list_people(uow(COORDINATOR), {"structure_id": council["id"]}) == []
+    assert structures.list_structures(uow(), {"org_unit_id": branch["id"]})["total"] == 1
+
+
 def test_coordinator_writing_in_another_region_is_forbidden(uow, kgu, branch):
     with pytest.raises(Forbidden):
         org_units.create_org_unit(uow(OTHER_COORDINATOR), {
