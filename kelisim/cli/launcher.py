@@ -96,10 +96,13 @@ def run():
     prepare()
     processes = {name: _start(name) for name in config.COMPONENTS}
     address = config.env("KELISIM_GATEWAY_ADDRESS", config.DEFAULT_GATEWAY_ADDRESS)
-    print(f"kelisim: {', '.join(processes)} started; gateway on http://{address} "
-          "(Ctrl-C stops everything)", flush=True)
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    # explicit, not Python's default: a shell starts a background job (`make run &`) with
+    # SIGINT ignored, and then `kill -INT` (or Ctrl-C after `fg`) must still stop everything
+    signal.signal(signal.SIGINT, lambda *_: stopping.append(True))
+    print(f"kelisim: {', '.join(processes)} started; gateway on http://{address} "
+          "(Ctrl-C stops everything)", flush=True)
     exit_code = 0
     try:
         while not stopping:
