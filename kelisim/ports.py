@@ -13,6 +13,8 @@ import socket
 import eventlet
 
 GATEWAY_VARIABLE = "KELISIM_GATEWAY_ADDRESS"
+# two platforms on one broker vhost share their RPC queues and answer each other's calls
+VHOST_ADVICE = ", and give a second platform its own vhost in KELISIM_AMQP_URI"
 
 
 class PortTaken(Exception):
@@ -21,7 +23,7 @@ class PortTaken(Exception):
     def __init__(self, host, port, variable):
         self.host, self.port, self.variable = host, port, variable
         super().__init__(f"port {port} on {host} is already in use (another kelisim "
-                         f"running?); set {variable} to a free one")
+                         f"running?); set {variable} to a free one{VHOST_ADVICE}")
 
 
 def listen(host, port, variable, backlog=128):
