@@ -137,9 +137,11 @@ class ApiRequest:
         body = None
         if spec.body is not None:
             if not is_json(request.mimetype):
+                # a request without Content-Type reads as text/plain (eventlet's default),
+                # so the answer names both: missing or unsupported
                 raise UnsupportedMediaType(
-                    _("send the body as application/json, not {value}",
-                      value=request.mimetype or 'nothing'))
+                    _("no or unsupported content type ({value}): send the body with "
+                      "Content-Type: application/json", value=request.mimetype or "none"))
             body = parse_json(getattr(request, BODY_ATTR, b""))
         params = request.args.to_dict()
         if spec.query is not None:

@@ -11,6 +11,9 @@ def test_bodies_that_are_not_json_objects_within_the_limit_are_refused(gateway):
     form = gateway.post(f"{API}/org-units", data="code=X&kind=kgu",
                         headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert problem(form, 415)["type"] == "urn:kelisim:problem:unsupported-media-type"
+    # no Content-Type at all (eventlet reads it as text/plain): the answer says so
+    bare = problem(gateway.post(f"{API}/org-units", data=b""), 415)["detail"]
+    assert "no or unsupported content type" in bare and "application/json" in bare
     big = {"code": "BIG", "name_kk": "ы" * MAX_REQUEST_BYTES}
     problem(gateway.post(f"{API}/org-units", big), 413)
 
