@@ -49,11 +49,17 @@ def load_graph(repo, project_code, year):
 
 
 def responsible_of(repo, task_ids):
-    """``{task_id: [assignee]}`` of the Responsible and Accountable of each task."""
+    """``{task_id: [assignee]}`` of the Responsible and Accountable of each task, each
+    assignee once (an org unit both R and A is listed once, in assignment order)."""
     found = defaultdict(list)
+    seen = set()
     ids = list(task_ids)
     for start in range(0, len(ids), 500):
         for row in repo.assignment_rows(ids[start:start + 500]):
+            key = (row.task_id, row.assignee_kind, row.assignee_id)
+            if key in seen:
+                continue
+            seen.add(key)
             found[row.task_id].append({"kind": row.assignee_kind, "id": row.assignee_id,
                                        "name": row.assignee_name,
                                        "region_code": row.region_code})

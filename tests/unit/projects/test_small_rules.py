@@ -63,6 +63,24 @@ def test_tasks_filtered_by_another_regions_plan_are_not_found_for_a_kgu(rolled_o
     assert tasks.list_tasks(uow(), {"plan_id": theirs})["total"] > 0
 
 
+def test_the_responsible_of_a_task_lists_each_assignee_once(rolled_out, uow):
+    """deadline_slipped/overdue data.responsible: an org unit both R and A appears once."""
+    from services.projects.service_layer import scheduling
+
+    region = by_key(uow, "KZ-61")
+    def ra(task):
+        return [(a["assignee"]["kind"], a["assignee"]["id"]) for a in task["assignments"]
+                if a["role"] in ("R", "A")]
+
+    twice = [t for t in region.values() if len(set(ra(t))) < len(ra(t))]
+    assert twice, "the rollout makes the KGU both Responsible and Accountable somewhere"
+    with uow() as work:
+        found = scheduling.responsible_of(work.repo, [t["id"] for t in twice])
+    for task in twice:
+        keys = [(a["kind"], a["id"]) for a in found[task["id"]]]
+        assert keys and len(keys) == len(set(keys)), keys
+
+
 def test_a_kgu_reads_the_rgu_tasks_its_plan_follows_and_never_writes_them(rolled_out, uow):
     regional = by_key(uow, "KZ-61")["train.selection"]
     followed = [p["predecessor_id"] for p in regional["predecessors"]]
