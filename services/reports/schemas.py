@@ -287,6 +287,9 @@ class RangeQuery(QuerySchema):
 class RatesQuery(RangeQuery):
     template = fields.Str(validate=CODE)
     period_type = fields.Str(validate=validate.OneOf(PERIOD_TYPES))
+    include_not_due = fields.Bool(load_default=False, metadata={
+        "description": "count reports not yet due too (by default only those whose due date "
+                       "has passed are expected, as DHIS2 counts expected reports)"})
 
 
 class RateSchema(Schema):

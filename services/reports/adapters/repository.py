@@ -144,8 +144,9 @@ class ReportsRepository:
         return self.session.scalars(query).all()
 
     def reporting_counts(self, *, period_from, period_to, template=None, region=None,
-                         period_type_templates=None):
-        """(template, period, region, expected, reported, on time) per group."""
+                         period_type_templates=None, due_before=None):
+        """(template, period, region, expected, reported, on time) per group; with
+        ``due_before`` (a date) only the reports due before it."""
         r = orm.reports
         reported = sa.case((r.c.status.in_(REPORTED), 1), else_=0)
         on_time = sa.case((sa.and_(r.c.status.in_(REPORTED), r.c.on_time.is_(True)), 1), else_=0)
@@ -159,6 +160,8 @@ class ReportsRepository:
             query = query.where(r.c.region_code == region)
         if period_type_templates is not None:
             query = query.where(r.c.template_code.in_(period_type_templates))
+        if due_before is not None:
+            query = query.where(r.c.due_date < due_before)
         return self.session.execute(query).all()
 
     def values_for_rollup(self, *, templates, period_from, period_to, region=None,

@@ -58,7 +58,9 @@ def reporting_rates(uow, query, today=None):
             codes = [t.code for t in uow.repo.latest_templates(period_type=query["period_type"])]
         counts = uow.repo.reporting_counts(period_from=first, period_to=last, region=region,
                                            template=query.get("template"),
-                                           period_type_templates=codes)
+                                           period_type_templates=codes,
+                                           due_before=None if query["include_not_due"]
+                                           else today)
     counts = sorted(counts, key=lambda c: (c[0], c[3], c[2] or ""))
     rows, by_template, by_region, national = [], {}, {}, [0, 0, 0]
     for template, period, region_code, _start, expected, reported, on_time in counts:

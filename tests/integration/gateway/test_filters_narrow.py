@@ -82,7 +82,7 @@ def collect_and_report(gw, rpc, service):
 def cases(ids):
     """``{route: (base params, {param: value})}``."""
     rates = {"region": "KZ-61", "template": "mediation-test", "from": "2026-Q1",
-             "to": "2026-Q1", "year": "2025", "period_type": "yearly"}
+             "to": "2026-Q1", "year": "2025", "period_type": "yearly", "include_not_due": "false"}
     rollup = {"region": "KZ-61", "template": "mediation-yearly", "project": "mediation",
               "from": "2026-Q1", "to": "2026-Q1", "year": "2025", "by": "project",
               "accepted_only": "true"}
@@ -111,7 +111,7 @@ def cases(ids):
             "org_unit_id": ids["kgu61"], "overdue": "true", "missing": "false",
             "due_after": "2026-07-01", "due_before": "2026-01-31", "sort": "-due_date",
             "limit": "3", "offset": "3"}),
-        "/reporting-rates": ({}, rates),
+        "/reporting-rates": ({"include_not_due": "true"}, rates),
         "/rollups": ({"template": "mediation-test"}, rollup),
         "/rollups/export": ({"template": "mediation-test", "format": "csv"},
                             {**rollup, "format": "xlsx", "lang": "ru"}),

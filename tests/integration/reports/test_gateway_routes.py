@@ -65,7 +65,11 @@ def test_templates_reports_workflow_rates_and_exports(platform, rpc):
     assert accepted["status"] == "accepted" and reopened["status"] == "reopened"
     assert [h["action"] for h in history] == ["reopen", "accept", "submit", "save"]
 
-    rates = ok(gw.get(f"{API}/reporting-rates", params={"template": "mediation-test"}))
+    # only the current period is owed, not yet due: expected by default are reports due
+    due = ok(gw.get(f"{API}/reporting-rates", params={"template": "mediation-test"}))
+    assert due["national"]["expected"] == 0 and due["rows"] == []
+    rates = ok(gw.get(f"{API}/reporting-rates", params={"template": "mediation-test",
+                                                        "include_not_due": "true"}))
     assert rates["national"]["expected"] == 20 and rates["national"]["reported"] == 0
     rollup = ok(gw.get(f"{API}/rollups", params={"template": "mediation-test"}))
     assert rollup["national"]["reports"] == 0

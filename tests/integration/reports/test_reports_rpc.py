@@ -37,7 +37,7 @@ def test_collect_from_the_registry_fill_submit_and_accept(registry, start, migra
             reports.create_template(mediation_template(code="other"))
     with rpc(service) as reports:
         accepted = reports.accept_report(mine["id"], {"version": 2})
-        rates = reports.reporting_rates({"template": "mediation-test"})
+        rates = reports.reporting_rates({"template": "mediation-test", "include_not_due": True})
         rollup = reports.rollup({"template": "mediation-test"})
         with pytest.raises(NotFound):
             reports.get_report(999999)
