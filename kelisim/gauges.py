@@ -31,8 +31,17 @@ class BackgroundGauges(DependencyProvider):
                                    for entrypoint in self.container.entrypoints)
 
     def start(self):
+        self._thread = None
         if self.consumes_events or self.refreshers:
-            self.container.spawn_managed_thread(self._run, identifier="background-gauges")
+            self._thread = self.container.spawn_managed_thread(
+                self._run, identifier="background-gauges")
+
+    def stop(self):
+        """End the refresh loop ourselves, so the container has no thread left to kill
+        (nameko warns "killing managed thread 'background-gauges'" otherwise)."""
+        if getattr(self, "_thread", None) is not None:
+            self._thread.kill()
+            self._thread = None
 
     def _run(self):
         while True:
