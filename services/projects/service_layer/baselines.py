@@ -20,6 +20,7 @@ from services.projects.service_layer.scheduling import lock_family
 NO_BASELINE = _("no baseline yet: it is captured when the RGU approves the plan; until then "
                 "earned value is measured against the current dates and budget").to_dict()
 APPROVED_BY_RGU = _("approved by the RGU")
+APPROVED_AT_ROLLOUT = _("the RGU's plan, approved at its rollout")
 
 
 def capture(uow, plan, reason):

@@ -65,7 +65,7 @@ def rollout(uow, registry, code, data):
         builder.insert()
         for plan in builder.new_plans:  # the RGU's own plan is approved as it is made
             if plan.status == "approved":
-                baselines.capture(uow, plan, "the RGU's plan, approved at its rollout")
+                baselines.capture(uow, plan, str(baselines.APPROVED_AT_ROLLOUT))
         assigned = builder.assign(kgus, rgu_unit, structures)
         uow.commit()
         result["created"] = [{"plan_id": p.id, "region_code": p.region_code}

@@ -19,6 +19,8 @@ def test_the_no_baseline_note_reads_in_the_reader_language():
 @pytest.mark.parametrize("stored, kk, ru", [
     (approval.REASON["approved"], "РММ іске асыру жоспарын бекітті", "РГУ утвердило план реализации"),
     (str(baselines.APPROVED_BY_RGU), "РММ бекітті", "утверждён РГУ"),
+    (str(baselines.APPROVED_AT_ROLLOUT), "РММ жоспары, өңірлерге таратылған кезде бекітілді",
+     "план РГУ, утверждён при развёртывании в регионах"),
     (str(_("created from the template")), "үлгіден жасалды", "создано по шаблону"),
     (str(_("rollout of {template} for {year}", template="civic-identity", year=2027)),
      "civic-identity жобасын 2027 жылға өңірлерге тарату",
