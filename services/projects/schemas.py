@@ -11,6 +11,7 @@ from kelisim.schemas import (
 from services.projects.domain.model import (
     ASSIGNEE_KINDS, MAX_LAG, PLAN_STATUSES, RACI_ROLES, SCHEDULING_MODES, TASK_KINDS,
     TASK_STATUSES)
+from services.projects.domain import template as templates
 from services.projects.domain.money import BUDGET_CATEGORIES
 from services.projects.domain.risks import RISK_CATEGORIES, RISK_STATUSES
 
@@ -87,6 +88,18 @@ class ResponsibilitySchema(StrictSchema):
     I = fields.List(fields.Str(validate=SOURCE), load_default=list)  # noqa: E741
 
 
+def _day_of_year(value):
+    problem = templates.day_error(value)
+    if problem:
+        raise ValidationError([problem])
+
+
+def _recurrence(value):
+    problem = templates.rule_error(value)
+    if problem:
+        raise ValidationError([problem])
+
+
 class WorkItemSchema(StrictSchema):
     key = fields.Str(required=True, validate=validate.Regexp(
         r"^[a-z0-9][a-z0-9.-]{0,39}$", error=N_("lower-case letters, digits, '.', '-'")))
@@ -101,6 +114,19 @@ class WorkItemSchema(StrictSchema):
     scheduling = fields.Str(load_default="auto", validate=validate.OneOf(SCHEDULING_MODES))
     level = fields.Str(load_default="region", validate=validate.OneOf(("region", "rgu")))
     responsible = fields.Nested(ResponsibilitySchema, load_default=dict)
+    # dated and recurring items: see services/projects/domain/template.py
+    on = fields.Str(allow_none=True, validate=_day_of_year, metadata={
+        "description": "must finish on this day of the plan's year (MM-DD, e.g. 05-01); "
+                       "a day off means the last working day before it"})
+    not_before = fields.Str(allow_none=True, validate=_day_of_year,
+                            metadata={"description": "start no earlier than (MM-DD)"})
+    within = fields.Str(allow_none=True, validate=validate.OneOf(
+        tuple(templates.PERIODS), error=N_("Q1 to Q4, H1 or H2")), metadata={
+            "description": "start and finish in this quarter or half-year of the plan's year"})
+    repeat = fields.Str(allow_none=True, validate=_recurrence, metadata={
+        "description": "an RFC 5545 RRULE without DTSTART/UNTIL, e.g. "
+                       "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=20: one task per date of the "
+                       "plan's year, due on it"})
 
 
 class ProjectTemplateSchema(Schema):

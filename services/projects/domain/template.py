@@ -6,13 +6,133 @@ days after the plan starts, for items without predecessors), ``after`` (finish-t
 predecessors with lags), ``scheduling``, ``level`` (``region``: one per KGU plan; ``rgu``:
 once, in the project's RGU plan, and it may precede tasks in every region) and
 ``responsible``: RACI roles to ``kgu``, ``rgu`` or a public structure type.
+
+Dated and recurring items (tasks and milestones, never phases). Dates are days of the
+plan's year written ``MM-DD``; periods are ``Q1``..``Q4`` (quarters) and ``H1``, ``H2``
+(half-years) of that year, as in the reporting periods:
+
+* ``"on": "05-01"`` -- *must finish on* 1 May: the due date is that day; if it is a day
+  off in the Kazakhstan working calendar (kelisim.workdays), the last working day before
+  it. Why before and not after: the date is a deadline or an anniversary -- an action for
+  1 May held on 4 May misses the day it marks, one held on 30 April still serves it, and a
+  duty "by 1 May" met earlier is met. The task starts ``duration`` working days earlier.
+  Excludes ``not_before``, ``within`` and ``repeat``.
+* ``"not_before": "03-01"`` -- *start no earlier than* 1 March (the first working day on
+  or after it), and later if predecessors or ``start_offset`` say so.
+* ``"within": "Q4"`` -- start on or after the period's first working day and *finish no
+  later than* its last one (may be combined with a ``not_before`` inside the period).
+* ``"repeat": "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=20"`` -- an RFC 5545 RRULE
+  (python-dateutil's ``rrule``) without ``DTSTART`` or ``UNTIL``: it is read from 1
+  January of the plan's year and cut at 31 December, and gives 1 to 60 dates a year. Each
+  date is one task (key ``<key>.<n>``, title ``<title> (n/N)``) that must finish on that
+  date, as with ``on``; its own overdue stages and reminders follow. A recurring item is
+  a leaf (no item names it as parent), its key has at most 36 characters, and it excludes
+  ``on``, ``not_before`` and ``within``. Its ``after`` holds every occurrence; an item
+  ``after`` it waits for every occurrence.
+
+The scheduler keeps these constraints while honouring finish-to-start dependencies. When
+predecessors finish too late for a constraint (a task ``on`` 1 May after one ending 5
+May; one ``within`` Q4 that cannot start before 25 December), the constraint holds -- the
+task keeps its date -- and the conflict is reported (the rollout's answer, the task's
+``constraint_conflict``, the change that caused it), never moved in silence.
 """
+import re
+from datetime import date, datetime
+
+from dateutil.rrule import rrulestr
+
 from kelisim.errors import Invalid
 from kelisim.i18n import _
 from services.projects.domain.model import MAX_LAG
 from services.projects.domain.schedule import Graph, Node
 
 SOURCES = ("kgu", "rgu")
+PERIODS = {"Q1": (1, 3), "Q2": (4, 6), "Q3": (7, 9), "Q4": (10, 12), "H1": (1, 6),
+           "H2": (7, 12)}  # first and last month
+DAY_OF_YEAR = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
+MAX_OCCURRENCES = 60  # a year
+MAX_RECURRING_KEY = 36  # the key, ".<n>" and the task's 40-character template_key
+_SAMPLE_YEARS = range(2020, 2041)  # the working calendar's years
+
+
+def day_in(text, year):
+    """The date of ``MM-DD`` ``text`` in ``year``; ValueError if it is not a day of it."""
+    month, day = DAY_OF_YEAR.match(text).groups() if DAY_OF_YEAR.match(text or "") \
+        else (0, 0)
+    return date(year, int(month), int(day))
+
+
+def day_error(text):
+    """Why ``text`` is not a day every year has (``MM-DD``; 02-29 is not), or None."""
+    try:
+        day_in(text, 2027)
+    except (ValueError, TypeError):
+        return _("a day of every year as MM-DD, such as 05-01")
+    return None
+
+
+def period_bounds(period, year):
+    """``(first day, last day)`` of ``Q1``..``Q4``, ``H1``, ``H2`` of ``year``."""
+    first, last = PERIODS[period]
+    end = date(year + 1, 1, 1) if last == 12 else date(year, last + 1, 1)
+    return date(year, first, 1), date.fromordinal(end.toordinal() - 1)
+
+
+def occurrences(rule, year):
+    """The dates an RRULE gives in ``year``, in order (python-dateutil, RFC 5545)."""
+    parsed = rrulestr(rule, dtstart=datetime(year, 1, 1))
+    return [moment.date() for moment in parsed.between(
+        datetime(year, 1, 1), datetime(year, 12, 31, 23, 59), inc=True)]
+
+
+def rule_error(rule):
+    """Why ``rule`` is not a usable recurrence (see the module docstring), or None."""
+    if not isinstance(rule, str) or re.search(r"(^|;)\s*(DTSTART|UNTIL)\b", rule.upper()) \
+            or "\n" in rule:
+        return _("an RRULE without DTSTART or UNTIL, such as FREQ=YEARLY;BYMONTH=3;"
+                 "BYMONTHDAY=1")
+    try:
+        counts = {len(occurrences(rule, year)) for year in _SAMPLE_YEARS}
+    except (ValueError, TypeError, OverflowError):
+        return _("an RRULE without DTSTART or UNTIL, such as FREQ=YEARLY;BYMONTH=3;"
+                 "BYMONTHDAY=1")
+    if min(counts) < 1 or max(counts) > MAX_OCCURRENCES:
+        return _("from 1 to {max} dates a year", max=MAX_OCCURRENCES)
+    return None
+
+
+def _dating_errors(item, by_key, parents):
+    """``{field: text}`` for the date rules of one item (see the module docstring)."""
+    errors = {}
+    dated = [f for f in ("on", "not_before", "within", "repeat") if item.get(f)]
+    if not dated:
+        return errors
+    if item["kind"] == "phase":
+        errors[dated[0]] = _("a phase spans its children: date its tasks")
+    elif item.get("on") and len(dated) > 1:
+        errors[dated[1]] = _("«on» fixes the date: no other date rule")
+    elif item.get("repeat") and len(dated) > 1:
+        errors[dated[0]] = _("«repeat» dates each occurrence: no other date rule")
+    for field in ("on", "not_before"):
+        if item.get(field) and day_error(item[field]):
+            errors[field] = day_error(item[field])
+    if item.get("within") and item["within"] not in PERIODS:
+        errors["within"] = _("Q1 to Q4, H1 or H2")
+    elif item.get("within") and item.get("not_before") and "not_before" not in errors:
+        first, last = period_bounds(item["within"], 2027)
+        if not first <= day_in(item["not_before"], 2027) <= last:
+            errors["not_before"] = _("must fall in the period {period}",
+                                     period=item["within"])
+    if item.get("repeat"):
+        problem = rule_error(item["repeat"])
+        if problem:
+            errors["repeat"] = problem
+        if item["key"] in parents:
+            errors["repeat"] = _("a recurring item has no children")
+        if len(item["key"]) > MAX_RECURRING_KEY:
+            errors["key"] = _("at most {max} characters for a recurring item",
+                              max=MAX_RECURRING_KEY)
+    return errors
 
 
 def responsibility(item):
@@ -33,8 +153,11 @@ def validate(items):
         if item["key"] in by_key:
             errors[f"items.{index}.key"] = _("duplicate key {key}", key=item['key'])
         by_key[item["key"]] = item
+    parents = {item.get("parent") for item in items}
     for index, item in enumerate(items):
         where = f"items.{index}"
+        for field, text in _dating_errors(item, by_key, parents).items():
+            errors[f"{where}.{field}"] = text
         parent = item.get("parent")
         if parent is not None:
             if parent not in by_key:

@@ -1,0 +1,104 @@
+"""Dated and recurring template items: the format (on, not_before, within, repeat) and its
+422s in kk/ru/en (services/projects/domain/template.py)."""
+from datetime import date
+
+import pytest
+
+from kelisim.errors import Invalid
+from services.projects.domain import template as templates
+from services.projects.service_layer import projects
+
+
+def item(key, **extra):
+    return {"key": key, "kind": "task", "title_ru": key, "title_kk": key, "duration": 2,
+            **extra}
+
+
+def put(uow, registry, items):
+    version = projects.get_template(uow(), "mediation")["version"]
+    return projects.put_template(uow(), registry, "mediation",
+                                 {"version": version, "items": items})
+
+
+def errors_of(exc):
+    found = {}
+
+    def walk(prefix, value):
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), inner)
+        else:
+            found[prefix] = value
+    walk("", exc.value.errors_in("en"))
+    return found
+
+
+def test_a_template_item_can_be_dated_pinned_to_a_period_or_recurring(uow, registry):
+    saved = put(uow, registry, [
+        item("day", on="05-01"), item("after-march", not_before="03-01"),
+        item("q4", within="Q4"), item("h2-late", within="H2", not_before="11-01"),
+        item("councils", repeat="FREQ=YEARLY;BYMONTH=3,7,11;BYMONTHDAY=15"),
+        item("mothers", repeat="FREQ=MONTHLY;BYMONTHDAY=10,25;COUNT=18", after=[
+            {"key": "day"}])])
+    by_key = {i["key"]: i for i in saved["items"]}
+    assert by_key["day"]["on"] == "05-01" and by_key["q4"]["within"] == "Q4"
+    assert by_key["councils"]["repeat"] == "FREQ=YEARLY;BYMONTH=3,7,11;BYMONTHDAY=15"
+    assert "on" not in by_key["q4"]  # an undated item's document is unchanged
+
+
+@pytest.mark.parametrize("bad, field, text", [
+    (item("x", on="5 May"), "items.0.on", "a day of every year as MM-DD, such as 05-01"),
+    (item("x", on="02-29"), "items.0.on", "a day of every year as MM-DD, such as 05-01"),
+    (item("x", not_before="13-01"), "items.0.not_before",
+     "a day of every year as MM-DD, such as 05-01"),
+    (item("x", within="Q5"), "items.0.within", "Q1 to Q4, H1 or H2"),
+    (item("x", repeat="FREQ=SOMETIMES"), "items.0.repeat",
+     "an RRULE without DTSTART or UNTIL, such as FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=1"),
+    (item("x", repeat="FREQ=YEARLY;UNTIL=20270101"), "items.0.repeat",
+     "an RRULE without DTSTART or UNTIL, such as FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=1"),
+    (item("x", repeat="FREQ=DAILY"), "items.0.repeat", "from 1 to 60 dates a year"),
+])
+def test_a_malformed_date_period_or_rule_is_a_422_naming_the_field(
+        uow, registry, bad, field, text):
+    with pytest.raises(Invalid) as exc:
+        put(uow, registry, [bad])
+    assert exc.value.status == 422
+    found = errors_of(exc)
+    assert field in found, found
+    for lang in ("en", "ru", "kk"):
+        rendered = exc.value.errors_in(lang)
+        for part in field.split("."):
+            rendered = rendered[part]
+        rendered = rendered[0] if isinstance(rendered, list) else rendered
+        assert (rendered == text) == (lang == "en"), (lang, rendered)
+
+
+@pytest.mark.parametrize("bad, field, text", [
+    ([item("x", on="05-01", within="Q2")], "items.0.within",
+     "«on» fixes the date: no other date rule"),
+    ([item("x", repeat="FREQ=YEARLY", within="Q2")], "items.0.within",
+     "«repeat» dates each occurrence: no other date rule"),
+    ([{**item("p"), "kind": "phase", "duration": 0, "within": "Q1"}], "items.0.within",
+     "a phase spans its children: date its tasks"),
+    ([item("x", within="Q2", not_before="09-01")], "items.0.not_before",
+     "must fall in the period Q2"),
+    ([item("x" * 37, repeat="FREQ=YEARLY")], "items.0.key",
+     "at most 36 characters for a recurring item"),
+])
+def test_date_rules_that_contradict_each_other_are_a_422(uow, registry, bad, field, text):
+    with pytest.raises(Invalid) as exc:
+        put(uow, registry, bad)
+    assert exc.value.errors_in("en")[field] == text
+    assert exc.value.errors_in("ru")[field] != text  # translated
+    assert exc.value.errors_in("kk")[field] != text
+
+
+def test_occurrences_and_periods_of_a_year():
+    assert templates.occurrences("FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=1", 2026) == [
+        date(2026, 3, 1)]
+    assert len(templates.occurrences("FREQ=MONTHLY;BYMONTHDAY=10,25;COUNT=18", 2026)) == 18
+    assert templates.occurrences("FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=20", 2026)[-1] \
+        == date(2026, 12, 20)
+    assert templates.period_bounds("Q4", 2026) == (date(2026, 10, 1), date(2026, 12, 31))
+    assert templates.period_bounds("H1", 2028) == (date(2028, 1, 1), date(2028, 6, 30))
+    assert templates.period_bounds("Q1", 2028) == (date(2028, 1, 1), date(2028, 3, 31))
