@@ -78,10 +78,7 @@ def parse_envelope(body):
         raise MalformedEvent("message body is not a JSON object")
     try:
         EnvelopeSchema().load(body)
-        spec = catalogue.get(body["type"])
-        if body["version"] > spec.version:
-            raise MalformedEvent(f"{body['type']} v{body['version']} is newer than this consumer")
-        spec.schema().load(body["data"])
-    except (ValidationError, KeyError) as exc:
+        catalogue.read(body["type"], body["version"], body["data"])
+    except (ValidationError, KeyError, catalogue.NewerVersion) as exc:
         raise MalformedEvent(str(exc)) from exc
     return Envelope(**body)

@@ -3,9 +3,9 @@
 Money travels as decimal strings (exact KZT); dates as ISO dates. ``regions`` in the
 envelope lists every region concerned, so notifications reach each affected KGU.
 """
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
-from kelisim.events.catalogue import event
+from kelisim.events.catalogue import EventData, event
 
 RACI = validate.OneOf(("R", "A", "C", "I"))
 
@@ -16,14 +16,14 @@ def name_field():
                        load_default=None)
 
 
-class Assignee(Schema):
+class Assignee(EventData):
     kind = fields.Str(required=True, validate=validate.OneOf(("org_unit", "structure", "person")))
     id = fields.Int(required=True)
     name = fields.Str(allow_none=True, load_default=None)
     region_code = fields.Str(allow_none=True, load_default=None)
 
 
-class TaskRef(Schema):
+class TaskRef(EventData):
     task_id = fields.Int(required=True)
     task_title = fields.Str(required=True)  # as entered (Russian); task_title_kk the Kazakh one
     task_title_kk = fields.Str(allow_none=True, load_default=None)
@@ -71,7 +71,7 @@ class TaskOverdue(TaskRef):
 
 
 @event("projects", "budget_overrun")
-class BudgetOverrun(Schema):
+class BudgetOverrun(EventData):
     plan_id = fields.Int(required=True)
     project_code = fields.Str(required=True)
     region_code = fields.Str(allow_none=True, load_default=None)
@@ -84,7 +84,7 @@ class BudgetOverrun(Schema):
 
 
 @event("projects", "risk_escalated")
-class RiskEscalated(Schema):
+class RiskEscalated(EventData):
     risk_id = fields.Int(required=True)
     plan_id = fields.Int(allow_none=True, load_default=None)
     project_code = fields.Str(required=True)
@@ -97,7 +97,7 @@ class RiskEscalated(Schema):
 
 
 @event("projects", "plan_status_changed")
-class PlanStatusChanged(Schema):
+class PlanStatusChanged(EventData):
     plan_id = fields.Int(required=True)
     project_code = fields.Str(required=True)
     region_code = fields.Str(required=True)

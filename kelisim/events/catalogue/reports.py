@@ -1,10 +1,10 @@
 """Events published by the reports service about each KGU's periodic reports."""
-from marshmallow import Schema, fields
+from marshmallow import fields
 
-from kelisim.events.catalogue import event
+from kelisim.events.catalogue import EventData, event
 
 
-class ReportRef(Schema):
+class ReportRef(EventData):
     report_id = fields.Int(required=True)
     template_code = fields.Str(required=True)
     template_title = fields.Str(required=True)
