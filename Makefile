@@ -1,34 +1,68 @@
-# The two commands of the README: `make run` and `make test`.
+# The two commands of the README: `make run` and `make test` (and `make lint`, `make lock`).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# Two stamps: the runtime set (make run) and the test set on top of it (make test, make lint).
+STAMP := $(VENV)/.installed-runtime
+TEST_STAMP := $(VENV)/.installed-test
+UV_VERSION := 0.13.9
 
-.PHONY: run test chaos install migrate clean check-deploy messages drill
+.PHONY: run test lint lock lock-check chaos install migrate clean check-deploy messages drill
 
 run: $(STAMP)
 	$(BIN)/kelisim run
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(BIN)/pytest
+
+# ruff (rules in pyproject.toml's [tool.ruff]) over the tree, mypy --strict over kelisim/
+# ([tool.mypy]); .ci/run calls it before `make test`.
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 # The cluster shape under faults (tests marked chaos, minutes long; .ci/run calls it too):
 # two replicas of every component on PostgreSQL, broker connections cut.
-chaos: $(STAMP)
+chaos: $(TEST_STAMP)
 	KELISIM_CHAOS=1 $(BIN)/pytest -m chaos tests/faults
 
-install: $(STAMP)
+install: $(TEST_STAMP)
 
 # The backup and restore drill alone (about a minute; `make test` runs it too).
-drill: $(STAMP)
+drill: $(TEST_STAMP)
 	$(BIN)/pytest -q -m drill tests/faults/test_restore_drill.py
 
-# (Re)install only when the project's dependencies change.
-$(STAMP): pyproject.toml
+# Installs come from the lock only: requirements/runtime.txt (pyproject.toml's dependencies)
+# and requirements/test.txt (plus the `test` extra), every package pinned with its hashes.
+# The project itself is then installed editable without dependencies.
+$(STAMP): requirements/runtime.txt | lock-check
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet --require-hashes -r requirements/runtime.txt
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+$(TEST_STAMP): $(STAMP) requirements/test.txt | lock-check
+	$(BIN)/pip install --quiet --require-hashes -r requirements/test.txt
+	touch $(TEST_STAMP)
+
+# Fails, saying to run `make lock`, when pyproject.toml asks for other dependencies than the
+# lock was compiled from (requirements/inputs.py compares a digest, not file times).
+lock-check:
+	@$(PYTHON) requirements/inputs.py check
+
+# After changing dependencies in pyproject.toml: `make lock`, then commit requirements/.
+# Resolves the newest versions pyproject.toml allows (from PyPI, with uv), for every
+# platform and Python it allows; the test set is constrained to the runtime set's versions.
+# On a rebase conflict in requirements/*.txt take either side, then run `make lock` again.
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -c "import uv" 2>/dev/null && [ "$$($(BIN)/uv --version | cut -d' ' -f2)" = "$(UV_VERSION)" ] \
+		|| $(BIN)/pip install --quiet "uv==$(UV_VERSION)"
+	$(BIN)/uv pip compile pyproject.toml --quiet --universal --generate-hashes \
+		--custom-compile-command "make lock" -o requirements/runtime.txt
+	$(BIN)/uv pip compile pyproject.toml --quiet --universal --generate-hashes --extra test \
+		-c requirements/runtime.txt --custom-compile-command "make lock" -o requirements/test.txt
+	$(PYTHON) requirements/inputs.py write
 
 migrate: $(STAMP)
 	$(BIN)/kelisim migrate
@@ -36,7 +70,7 @@ migrate: $(STAMP)
 # deploy/ checked offline: promtool (Debian's prometheus), docker-compose v1 (Debian) for the
 # compose file, kubernetes-validate (PyPI) for the manifests; `make test` runs the same
 # tests, skipping the last two checks when those tools are missing.
-check-deploy: $(STAMP)
+check-deploy: $(TEST_STAMP)
 	command -v promtool >/dev/null || apt-get install -y -qq prometheus
 	command -v docker-compose >/dev/null || apt-get install -y -qq docker-compose
 	$(BIN)/python -c "import kubernetes_validate" 2>/dev/null || $(BIN)/pip install --quiet kubernetes-validate
