@@ -1,7 +1,8 @@
 """nameko's web server, answering every error (unknown routes too) with a problem.
 
 It also gives every request a correlation id (the caller's ``X-Correlation-ID`` when
-it is sane, else a new one), echoes it on the response and counts the request.
+it is sane, else a new one), echoes it on the response, writes it in the request's
+access log line and counts the request.
 """
 import logging
 import re
@@ -9,6 +10,7 @@ import socket
 import time
 import uuid
 
+import structlog
 from nameko.web.server import WebServer, WsgiApp
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import (
@@ -59,6 +61,11 @@ class ProblemWsgiApp(WsgiApp):
         request = Request(environ, shallow=True)
         correlation_id = correlation_id_from(request.headers.get(CORRELATION_HEADER))
         environ[CORRELATION_ENVIRON] = correlation_id
+        # the connection's greenthread writes the access log line after this returns:
+        # it carries the request's correlation id (and the next request on the
+        # connection binds its own)
+        structlog.contextvars.bind_contextvars(
+            service=self.server.container.service_name, correlation_id=correlation_id)
         template = UNMATCHED
         try:
             uri_length = len(environ.get("RAW_PATH_INFO", "")) + len(environ.get("QUERY_STRING", ""))
