@@ -24,7 +24,7 @@ def scope_region(actor, requested=None):
     return actor.get("region")
 
 
-def ensure_readable(actor, region, what="record"):
+def ensure_readable(actor, region, what: str="record"):
     if _is_coordinator(actor) and region != actor.get("region"):
         raise NotFound(_("{what} not found", what=what))
 

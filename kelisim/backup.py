@@ -85,7 +85,7 @@ def backup(folder, now=None):
     return manifest
 
 
-def restore(folder, republish_hours=24.0, force_old=False, now=None):
+def restore(folder, republish_hours: float=24.0, force_old: bool=False, now=None):
     """Restore the backup in ``folder`` into the configured (empty) SQLite paths.
 
     Returns {component: outbox rows marked for publishing again}. Raises BackupError when a
@@ -152,7 +152,7 @@ def verify(folder, manifest=None):
                 "the release that took it")
 
 
-def running_platform():
+def running_platform() -> str:
     """Why a platform seems to run on this configuration, or None: a kelisim port (an
     exporter's, the gateway's) in use, or a consumer on a service's RPC queue."""
     from kelisim.cli.launcher import taken_port
@@ -270,7 +270,7 @@ def _service_classes():
                                       NotificationsService)}
 
 
-def _online_copy(source, target):
+def _online_copy(source, target) -> None:
     """SQLite's online backup of ``source`` into ``target``: one consistent snapshot."""
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
     dst = sqlite3.connect(target)

@@ -5,6 +5,9 @@ SQLite files under ``KELISIM_DATA_DIR`` and the local RabbitMQ.
 """
 import os
 from pathlib import Path
+from typing import Any, TypeVar, overload
+
+T = TypeVar("T")
 
 SERVICES = ("registry", "projects", "reports", "notifications")
 COMPONENTS = SERVICES + ("gateway",)
@@ -14,16 +17,21 @@ DEFAULT_GATEWAY_ADDRESS = "127.0.0.1:8000"
 DEFAULT_METRICS_PORTS = {"registry": 9101, "projects": 9102, "reports": 9103, "notifications": 9104}
 
 
-def env(name, default=None):
+@overload
+def env(name: str) -> str | None: ...
+@overload
+def env(name: str, default: T) -> str | T: ...
+def env(name: str, default: Any = None) -> Any:
+    """The variable's value; ``default`` when it is unset or empty."""
     value = os.environ.get(name)
     return value if value not in (None, "") else default
 
 
-def data_dir():
+def data_dir() -> Path:
     return Path(env("KELISIM_DATA_DIR", "var")).resolve()
 
 
-def database_url(component):
+def database_url(component: str) -> str:
     """The component's own database: KELISIM_<NAME>_DATABASE_URL, else a SQLite file."""
     url = env(f"KELISIM_{component.upper()}_DATABASE_URL")
     if url:
@@ -31,19 +39,19 @@ def database_url(component):
     return f"sqlite:///{data_dir() / (component + '.db')}"
 
 
-def amqp_uri():
+def amqp_uri() -> str:
     return env("KELISIM_AMQP_URI", DEFAULT_AMQP_URI)
 
 
-def metrics_port_variable(service):
+def metrics_port_variable(service: str) -> str:
     return f"KELISIM_{service.upper()}_METRICS_PORT"
 
 
-def metrics_port(service):
+def metrics_port(service: str) -> int:
     return int(env(metrics_port_variable(service), DEFAULT_METRICS_PORTS[service]))
 
 
-def retry_delays():
+def retry_delays() -> list[float]:
     """Seconds to wait before each redelivery of a failed event; then it is dead-lettered."""
     raw = env("KELISIM_EVENT_RETRY_DELAYS", "1,5,30,120,600")
     return [float(part) for part in raw.split(",") if part.strip()]
@@ -58,7 +66,7 @@ RETENTION_DEFAULTS = {
 }
 
 
-def retention_days():
+def retention_days() -> dict[str, int]:
     """{kind: days} from KELISIM_RETENTION_*_DAYS (whole days, >= 0; 0 = never pruned)."""
     days = {}
     for kind, (variable, default) in RETENTION_DEFAULTS.items():
@@ -69,14 +77,14 @@ def retention_days():
     return days
 
 
-def retention_interval():
+def retention_interval() -> float:
     """Seconds between runs of the retention job (KELISIM_RETENTION_INTERVAL, default 1 h)."""
     return float(env("KELISIM_RETENTION_INTERVAL", 3600))
 
 
-def nameko_config(component, **overrides):
+def nameko_config(component: str, **overrides: Any) -> dict[str, Any]:
     """The nameko config dict for one component (a service or the gateway)."""
-    config = {
+    config: dict[str, Any] = {
         "AMQP_URI": amqp_uri(),
         "serializer": "json",
         "max_workers": int(env("KELISIM_MAX_WORKERS", 10)),

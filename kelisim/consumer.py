@@ -12,6 +12,8 @@ goes through ``SettlingQueueConsumer``:
   py-amqp 5 raises the socket's, and the worker's error killed the whole service when
   RabbitMQ restarted under it.
 """
+from typing import Any
+
 from nameko import messaging
 from nameko.messaging import QueueConsumer
 
@@ -21,36 +23,36 @@ log = get_logger(__name__)
 
 
 class SettlingQueueConsumer(QueueConsumer):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         # (channel, delivery tag): tags restart at 1 on a new connection's channel, so a late
         # ack of a lost connection's message must not settle a new one with the same tag
-        self._unsettled = set()
+        self._unsettled: set[tuple[Any, int]] = set()
 
-    def handle_message(self, provider, body, message):
+    def handle_message(self, provider: Any, body: Any, message: Any) -> None:
         self._unsettled.add((message.channel, message.delivery_tag))
         super().handle_message(provider, body, message)
 
-    def ack_message(self, message):
+    def ack_message(self, message: Any) -> None:
         self._unsettled.discard((message.channel, message.delivery_tag))
         try:
             super().ack_message(message)
         except OSError as exc:
             log.warning("could not acknowledge: the broker will redeliver", error=repr(exc))
 
-    def requeue_message(self, message):
+    def requeue_message(self, message: Any) -> None:
         self._unsettled.discard((message.channel, message.delivery_tag))
         try:
             super().requeue_message(message)
         except OSError as exc:
             log.warning("could not requeue: the broker will redeliver", error=repr(exc))
 
-    def get_consumers(self, consumer_cls, channel):
+    def get_consumers(self, consumer_cls: Any, channel: Any) -> Any:
         # called on every (re)connection: deliveries of a lost connection are the broker's again
         self._unsettled.clear()
         return super().get_consumers(consumer_cls, channel)
 
-    def on_iteration(self):
+    def on_iteration(self) -> None:
         self._cancel_consumers_if_requested()
         if not self._consumers and not self._unsettled:
             self.should_stop = True

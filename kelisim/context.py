@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import structlog
 from nameko.extensions import DependencyProvider
+from typing import Any
 
 CORRELATION_KEY = "correlation_id"
 ACTOR_KEY = "actor"
@@ -20,15 +21,15 @@ class Context:
     """What the service layer knows about who asked and which request this belongs to."""
 
     correlation_id: str = field(default_factory=lambda: str(uuid.uuid4()))
-    actor: dict = field(default_factory=lambda: dict(SYSTEM_ACTOR))
+    actor: dict[str, Any] = field(default_factory=lambda: dict(SYSTEM_ACTOR))
     source: str = "kelisim"
 
     @property
-    def actor_id(self):
-        return self.actor.get("id", "system")
+    def actor_id(self) -> str:
+        return str(self.actor.get("id", "system"))
 
 
-def context_from_worker(worker_ctx):
+def context_from_worker(worker_ctx: Any) -> Context:
     """Read (and if missing, set) the correlation id and actor of a nameko worker.
 
     ``worker_ctx.data`` is what nameko propagates; ``context_data`` is a fresh copy.
@@ -47,7 +48,7 @@ def context_from_worker(worker_ctx):
 class RequestContext(DependencyProvider):
     """Binds the log context of each worker and gives it the :class:`Context`."""
 
-    def worker_setup(self, worker_ctx):
+    def worker_setup(self, worker_ctx: Any) -> None:
         context = context_from_worker(worker_ctx)
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(
@@ -57,8 +58,8 @@ class RequestContext(DependencyProvider):
             actor=context.actor_id,
         )
 
-    def get_dependency(self, worker_ctx):
+    def get_dependency(self, worker_ctx: Any) -> Context:
         return context_from_worker(worker_ctx)
 
-    def worker_teardown(self, worker_ctx):
+    def worker_teardown(self, worker_ctx: Any) -> None:
         structlog.contextvars.clear_contextvars()

@@ -8,6 +8,8 @@ to an RFC 7807 problem with the right status.
 strings): their English form is the exception's text, and their untranslated form
 travels as the third argument, so the gateway answers in the caller's language.
 """
+from typing import Any
+
 from nameko.exceptions import deserialize_to_instance
 
 from kelisim.i18n import N_, as_message, is_message, translate
@@ -19,7 +21,7 @@ class KelisimError(Exception):
     status = 400
     title = N_("Bad request")
 
-    def __init__(self, detail, errors=None, texts=None):
+    def __init__(self, detail: Any, errors: Any = None, texts: dict[str, Any] | None = None) -> None:
         if texts is None:
             texts = {"detail": _portable(detail), "errors": _portable(errors or {})}
         self.texts = texts
@@ -28,22 +30,23 @@ class KelisimError(Exception):
         self.errors = translate(errors or {}, "en")
         super().__init__(self.detail, self.errors, texts)
 
-    def detail_in(self, lang):
+    def detail_in(self, lang: str | None) -> Any:
         """``detail`` in ``lang`` (kk, ru, en)."""
         return translate(self.texts.get("detail", self.detail), lang)
 
-    def errors_in(self, lang):
+    def errors_in(self, lang: str | None) -> Any:
         """``errors`` with every field message in ``lang``."""
         return translate(self.texts.get("errors", self.errors), lang)
 
-    def __str__(self):
-        return self.detail
+    def __str__(self) -> str:
+        return str(self.detail)
 
 
-def _portable(value):
+def _portable(value: Any) -> Any:
     """Msgs as their dict form, the rest as it is (JSON-safe across RPC)."""
-    if is_message(value):
-        return as_message(value).to_dict()
+    message = as_message(value)
+    if message is not None:
+        return message.to_dict()
     if isinstance(value, dict):
         return {str(k): _portable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -8,15 +8,20 @@ import eventlet
 import eventlet.wsgi
 from prometheus_client import make_wsgi_app
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from kelisim import ports
+
+StartResponse = Callable[..., Any]
 
 
 class Exporter:
-    def __init__(self):
+    def __init__(self) -> None:
         self.ready = False
         self._metrics = make_wsgi_app()
 
-    def app(self, environ, start_response):
+    def app(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path == "/live":
             return _plain(start_response, "200 OK", b"live\n")
@@ -24,17 +29,19 @@ class Exporter:
             if self.ready:
                 return _plain(start_response, "200 OK", b"ready\n")
             return _plain(start_response, "503 Service Unavailable", b"not ready\n")
-        return self._metrics(environ, start_response)
+        body: Iterable[bytes] = self._metrics(environ, start_response)
+        return body
 
-    def start(self, host, port, variable="KELISIM_METRICS_HOST"):
+    def start(self, host: str, port: int, variable: str = "KELISIM_METRICS_HOST") -> tuple[str, int]:
         """Listen on ``host:port`` in a greenthread of this process; ``variable`` names the
         setting of the port. Raises ``kelisim.ports.PortTaken`` when the port is in use."""
         sock = ports.listen(host, port, variable)
         eventlet.spawn_n(eventlet.wsgi.server, sock, self.app, log_output=False)
-        return sock.getsockname()
+        address: tuple[str, int] = sock.getsockname()
+        return address
 
 
-def _plain(start_response, status, body):
+def _plain(start_response: StartResponse, status: str, body: bytes) -> list[bytes]:
     start_response(status, [("Content-Type", "text/plain; charset=utf-8"),
                             ("Content-Length", str(len(body)))])
     return [body]

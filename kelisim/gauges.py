@@ -20,35 +20,35 @@ log = get_logger(__name__)
 
 
 class BackgroundGauges(DependencyProvider):
-    def __init__(self, *refreshers):
+    def __init__(self, *refreshers) -> None:
         self.refreshers = refreshers
 
-    def setup(self):
+    def setup(self) -> None:
         config = self.container.config
         self.interval = float(config.get("GAUGE_INTERVAL")
                               or env("KELISIM_GAUGE_INTERVAL", DEFAULT_INTERVAL))
         self.consumes_events = any(isinstance(entrypoint, ReliableEventHandler)
                                    for entrypoint in self.container.entrypoints)
 
-    def start(self):
+    def start(self) -> None:
         self._thread = None
         if self.consumes_events or self.refreshers:
             self._thread = self.container.spawn_managed_thread(
                 self._run, identifier="background-gauges")
 
-    def stop(self):
+    def stop(self) -> None:
         """End the refresh loop ourselves, so the container has no thread left to kill
         (nameko warns "killing managed thread 'background-gauges'" otherwise)."""
         if getattr(self, "_thread", None) is not None:
             self._thread.kill()
             self._thread = None
 
-    def _run(self):
+    def _run(self) -> None:
         while True:
             self.refresh()
             eventlet.sleep(self.interval)
 
-    def refresh(self):
+    def refresh(self) -> None:
         """Refresh every gauge once (also called by tests)."""
         service = self.container.service_name
         if self.consumes_events:
@@ -66,7 +66,7 @@ class BackgroundGauges(DependencyProvider):
                 return dependency.engine
         return None
 
-    def _quietly(self, what, refresh):
+    def _quietly(self, what, refresh) -> None:
         try:
             refresh()
         except Exception as exc:  # broker or database away: keep the last values, retry later

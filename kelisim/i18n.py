@@ -25,6 +25,8 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import get_month_names, get_quarter_names
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
+import babel.core
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 LANGUAGES = ("kk", "ru", "en")
 DEFAULT_LANGUAGE = "kk"   # the state language
@@ -39,12 +41,12 @@ class Msg:
 
     __slots__ = ("msgid", "params", "context")
 
-    def __init__(self, msgid, context=None, **params):
+    def __init__(self, msgid: str, context: Optional[str] = None, **params: Any) -> None:
         self.msgid = msgid
         self.context = context
         self.params = params
 
-    def render(self, lang):
+    def render(self, lang: str | None) -> str:
         """The text in ``lang`` (kk, ru or en), parameters rendered in it too (a Msg or a
         :func:`name` parameter in ``lang``; any other text, such as a title a person typed,
         as it is)."""
@@ -55,29 +57,29 @@ class Msg:
         except (KeyError, IndexError, ValueError):  # a broken translation: say it in English
             return self.msgid.format(**params)
 
-    def to_dict(self):
+    def to_dict(self) -> Dict[str, Any]:
         """A JSON-safe form that :func:`translate` renders again (over RPC, in events)."""
-        found = {"msgid": self.msgid, "params": {name: _plain(value)
+        found: dict[str, Any] = {"msgid": self.msgid, "params": {name: _plain(value)
                                                  for name, value in self.params.items()}}
         if self.context:
             found["context"] = self.context
         return found
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.render("en")
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Msg({self.msgid!r}, **{self.params!r})"
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, Msg) and (self.msgid, self.context, self.params) == (
             other.msgid, other.context, other.params)
 
-    def __hash__(self):
+    def __hash__(self) -> int:
         return hash(self.msgid)
 
 
-def _param(value, lang):
+def _param(value: Any, lang: str | None) -> Any:
     if as_message(value) is not None or _is_name(value):
         return translate(value, lang)
     if isinstance(value, date):  # datetime too
@@ -85,25 +87,25 @@ def _param(value, lang):
     return value
 
 
-def _(msgid, **params):
+def _(msgid: str, **params: Any) -> Msg:
     """Mark ``msgid`` (English, ``{name}`` placeholders) for translation; see :class:`Msg`."""
     return Msg(msgid, **params)
 
 
-def C_(context, msgid):
+def C_(context: str, msgid: str) -> Msg:
     """A :class:`Msg` of ``msgid`` in ``context`` (gettext's msgctxt): one English word that
     is two words in Kazakh or Russian, e.g. a plan's and a report's status."""
     return Msg(msgid, context=context)
 
 
-def N_(msgid):
+def N_(msgid: str) -> str:
     """Mark ``msgid`` for the catalogue and return it unchanged (gettext's no-op marker): for
     labels kept in tables and for libraries that need a str (marshmallow's ``error=``);
     :func:`translate` and :func:`gettext` render it later."""
     return msgid
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     if isinstance(value, Msg):
         return value.to_dict()
     if isinstance(value, date):  # dates read dd.mm.yyyy in every language
@@ -113,7 +115,7 @@ def _plain(value):
     return value
 
 
-def name(kk=None, ru=None, en=None):
+def name(kk: str | None = None, ru: str | None = None, en: str | None = None) -> dict[str, str]:
     """A name in the languages it exists in, ``{"kk": ..., "ru": ...}``: as a parameter of a
     :class:`Msg` (or through :func:`translate`) it reads in the reader's language, in
     another one only when it has none in that language."""
@@ -123,12 +125,12 @@ def name(kk=None, ru=None, en=None):
 _NAME_FALLBACK = {"kk": ("kk", "ru", "en"), "ru": ("ru", "kk", "en"), "en": ("en", "ru", "kk")}
 
 
-def _is_name(value):
-    return isinstance(value, dict) and value and "msgid" not in value and set(value) <= set(
+def _is_name(value: Any) -> bool:
+    return isinstance(value, dict) and bool(value) and "msgid" not in value and set(value) <= set(
         LANGUAGES)
 
 
-def pick_name(value, lang):
+def pick_name(value: dict[str, str], lang: str | None) -> str:
     """The text of a :func:`name` for a reader of ``lang``."""
     for candidate in _NAME_FALLBACK[language_or_default(lang)]:
         if value.get(candidate):
@@ -136,11 +138,11 @@ def pick_name(value, lang):
     return ""
 
 
-def is_message(value):
+def is_message(value: Any) -> bool:
     return isinstance(value, Msg) or (isinstance(value, dict) and "msgid" in value)
 
 
-def as_message(value):
+def as_message(value: Any) -> Optional[Msg]:
     """A :class:`Msg` from a Msg or its dict form; None for anything else."""
     if isinstance(value, Msg):
         return value
@@ -150,7 +152,7 @@ def as_message(value):
     return None
 
 
-def translate(value, lang):
+def translate(value: Any, lang: str | None) -> Any:
     """``value`` for a reader of ``lang``: a Msg (or its dict) rendered; a plain string
     that is a known msgid (or matches one with placeholders) translated; anything else
     as it is. Dicts and lists are translated item by item."""
@@ -168,7 +170,7 @@ def translate(value, lang):
     return value
 
 
-def recognise(text):
+def recognise(text: str) -> Optional[Msg]:
     """The :class:`Msg` an English ``text`` was made from (a catalogue msgid, with the
     parameters read back from it), or None."""
     if text in _catalogue("en"):
@@ -180,7 +182,7 @@ def recognise(text):
     return None
 
 
-def _translate_text(text, lang):
+def _translate_text(text: str, lang: str | None) -> str:
     """A text that arrived already written in English (marshmallow's messages, an error
     raised with a plain string): translated when the catalogue knows it."""
     catalogue = _catalogue(lang)
@@ -192,14 +194,14 @@ def _translate_text(text, lang):
         if match:
             params = {k: _translate_text(v, lang) for k, v in match.groupdict().items()}
             try:
-                return catalogue.get(msgid, msgid).format(**params)
+                return str(catalogue.get(msgid, msgid)).format(**params)
             except (KeyError, IndexError, ValueError):
                 return text
     return text
 
 
 @functools.lru_cache(maxsize=1)
-def _patterns():
+def _patterns() -> List[Tuple[re.Pattern[str], str]]:
     """(regex, msgid) for every msgid with placeholders, most specific first."""
     found = []
     for msgid in _catalogue("en"):
@@ -221,7 +223,7 @@ def _patterns():
     return [(pattern, msgid) for _literal, pattern, msgid in found]
 
 
-def gettext(msgid, lang, context=None):
+def gettext(msgid: str, lang: str | None, context: Optional[str] = None) -> str:
     """The translation of ``msgid`` (in ``context``) in ``lang``; the msgid when there is none."""
     if context:
         return _catalogue(lang).get((context, msgid)) or msgid
@@ -229,24 +231,24 @@ def gettext(msgid, lang, context=None):
 
 
 @functools.lru_cache(maxsize=None)
-def _catalogue(lang):
+def _catalogue(lang: str | None) -> Dict[Union[str, Tuple[str, str]], str]:
     """{msgid or (context, msgid): msgstr} of one language, read from its .po file once."""
     if lang not in LANGUAGES:
         lang = DEFAULT_LANGUAGE
     with open(catalogue_path(lang), "rb") as po:
         catalogue = read_po(po, locale=lang)
     return {(m.context, m.id) if m.context else m.id: m.string for m in catalogue
-            if m.id and isinstance(m.id, str) and m.string}
+            if m.id and isinstance(m.id, str) and isinstance(m.string, str) and m.string}
 
 
-def catalogue_path(lang=None):
+def catalogue_path(lang: Optional[str] = None) -> Path:
     """The .po file of ``lang``, or the .pot template when ``lang`` is None."""
     if lang is None:
         return LOCALE_DIR / f"{DOMAIN}.pot"
     return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def negotiate(accept_language, default=DEFAULT_LANGUAGE):
+def negotiate(accept_language: Optional[str], default: str=DEFAULT_LANGUAGE) -> str:
     """The language of an ``Accept-Language`` header (RFC 9110 quality values): the best of
     kk, ru, en the reader accepts; Kazakh when the header is missing or names none of them."""
     if not accept_language:
@@ -271,19 +273,19 @@ def negotiate(accept_language, default=DEFAULT_LANGUAGE):
     return min(ranked)[2] if ranked else default
 
 
-def language_or_default(lang):
+def language_or_default(lang: str | None) -> str:
     """``lang`` when it is one of ours, else Kazakh."""
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def babel_locale(lang):
+def babel_locale(lang: str | None) -> babel.core.Locale:
     try:
         return Locale.parse(language_or_default(lang))
     except UnknownLocaleError:  # pragma: no cover - CLDR has all three
         return Locale.parse("en")
 
 
-def format_date(value, lang=DEFAULT_LANGUAGE):
+def format_date(value: date | str | None, lang: str | None = DEFAULT_LANGUAGE) -> str:
     """dd.mm.yyyy in every language (how dates are written in Kazakhstan); "—" for none."""
     if value in (None, ""):
         return "—"
@@ -294,7 +296,7 @@ def format_date(value, lang=DEFAULT_LANGUAGE):
     return value.strftime("%d.%m.%Y")
 
 
-def local_time(value):
+def local_time(value: datetime | str) -> datetime:
     """An aware (or naive UTC) datetime in Asia/Almaty."""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
@@ -303,30 +305,31 @@ def local_time(value):
     return value.astimezone(LOCAL_TIME)
 
 
-def format_datetime(value, lang=DEFAULT_LANGUAGE):
+def format_datetime(value: datetime | str | None, lang: str | None = DEFAULT_LANGUAGE) -> str:
     """dd.mm.yyyy HH:MM in Asia/Almaty time."""
-    if value in (None, ""):
+    if value is None or value == "":
         return "—"
     return local_time(value).strftime("%d.%m.%Y %H:%M")
 
 
-def format_number(value, lang=DEFAULT_LANGUAGE, digits=None):
+def format_number(value: Decimal | float | str | None, lang: str | None = DEFAULT_LANGUAGE,
+                  digits: Optional[int] = None) -> str:
     """A number grouped the reader's way (``1 500 000,5`` in kk and ru, ``1,500,000.5`` in en)."""
     if value in (None, ""):
         return "—"
     pattern = "#,##0" if digits == 0 else ("#,##0.###" if digits is None
                                           else "#,##0." + "0" * digits)
-    return format_decimal(Decimal(str(value)), format=pattern, locale=babel_locale(lang))
+    return str(format_decimal(Decimal(str(value)), format=pattern, locale=babel_locale(lang)))
 
 
-def format_money(amount, lang=DEFAULT_LANGUAGE):
+def format_money(amount: Decimal | float | str | None, lang: str | None = DEFAULT_LANGUAGE) -> str:
     """KZT with two decimals and the tenge sign after the number: ``1 500 000,00 ₸``."""
     if amount in (None, ""):
         return "—"
     return format_number(amount, lang, digits=2) + "\u00a0₸"
 
 
-def format_percent(value, lang=DEFAULT_LANGUAGE):
+def format_percent(value: Any, lang: str | None = DEFAULT_LANGUAGE) -> str:
     """``value`` percent (87.5 -> ``87,5 %`` in kk/ru, ``87.5%`` in en)."""
     if value in (None, ""):
         return "—"
@@ -334,23 +337,23 @@ def format_percent(value, lang=DEFAULT_LANGUAGE):
     return f"{number}%" if language_or_default(lang) == "en" else f"{number}\u00a0%"
 
 
-def month_name(month, lang=DEFAULT_LANGUAGE):
+def month_name(month: str | int, lang: str | None = DEFAULT_LANGUAGE) -> str:
     """The stand-alone name of month 1-12 in ``lang`` (наурыз, март, March): lower-case in
     Kazakh and Russian, as inside a sentence (CLDR capitalises the Kazakh stand-alone
     names: «Қаңтар»); English keeps its capital."""
-    found = get_month_names("wide", context="stand-alone", locale=babel_locale(lang))[int(month)]
+    found = str(get_month_names("wide", context="stand-alone", locale=babel_locale(lang))[int(month)])
     return found if language_or_default(lang) == "en" else found.lower()
 
 
-def quarter_name(quarter, lang=DEFAULT_LANGUAGE):
+def quarter_name(quarter: str | int, lang: str | None = DEFAULT_LANGUAGE) -> str:
     """The name of quarter 1-4 in ``lang`` (III тоқсан, 3-й квартал, 3rd quarter)."""
-    return get_quarter_names("wide", context="stand-alone", locale=babel_locale(lang))[int(quarter)]
+    return str(get_quarter_names("wide", context="stand-alone", locale=babel_locale(lang))[int(quarter)])
 
 
 _PERIOD = re.compile(r"^(?P<year>\d{4})(?:-(?:(?P<q>Q[1-4])|(?P<h>H[12])|(?P<m>\d{2})))?$")
 
 
-def format_period(period, lang=DEFAULT_LANGUAGE):
+def format_period(period: str, lang: str | None = DEFAULT_LANGUAGE) -> str:
     """A reporting period (``2026``, ``2026-Q3``, ``2026-H2``, ``2026-07``) in words."""
     match = _PERIOD.match(str(period or ""))
     if not match:

@@ -104,7 +104,7 @@ LABELS = {
 RISK_BANDS = ((15, "critical"), (10, "high"), (5, "medium"), (1, "low"))
 
 
-def risk_band(score):
+def risk_band(score: int) -> str:
     """The band of a probability x impact score (1..25): low, medium, high or critical."""
     for floor, band in RISK_BANDS:
         if score >= floor:
@@ -112,7 +112,7 @@ def risk_band(score):
     return "low"
 
 
-def label(kind, code):
+def label(kind: str, code: str) -> Msg:
     """The :class:`Msg` naming ``code`` of ``kind`` (a key of LABELS); the code itself,
     untranslated, when the table does not know it."""
     found = LABELS.get(kind, {}).get(code)

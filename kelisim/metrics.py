@@ -15,7 +15,9 @@ from prometheus_client import (
     CONTENT_TYPE_LATEST, REGISTRY, Counter, Gauge, Histogram, generate_latest)
 from prometheus_client.core import GaugeMetricFamily
 
-from kelisim.errors import KelisimError
+from kelisim.errors import NotFound, KelisimError
+import prometheus_client.metrics_core
+from typing import Dict, List, Optional, Tuple, Type, Union
 
 ENTRYPOINT_CALLS = Counter(
     "kelisim_entrypoint_calls_total",
@@ -55,14 +57,14 @@ DEAD_LETTERS = Gauge(
 _KINDS = ((Rpc, "rpc"), (EventHandler, "event"), (HttpRequestHandler, "http"), (Timer, "timer"))
 
 
-def entrypoint_kind(entrypoint):
+def entrypoint_kind(entrypoint: Union[Rpc, Timer, EventHandler, object]) -> str:
     for cls, kind in _KINDS:
         if isinstance(entrypoint, cls):
             return kind
     return "other"
 
 
-def outcome_of(exc_info):
+def outcome_of(exc_info: Optional[Union[Tuple[Type[NotFound], NotFound, None], Tuple[Type[KeyError], KeyError, None]]]) -> str:
     if exc_info is None:
         return "ok"
     return "client_error" if isinstance(exc_info[1], KelisimError) else "error"
@@ -71,13 +73,13 @@ def outcome_of(exc_info):
 class EntrypointMetrics(DependencyProvider):
     """Counts and times every entrypoint of the service it is declared on."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._started = {}
 
-    def worker_setup(self, worker_ctx):
+    def worker_setup(self, worker_ctx) -> None:
         self._started[worker_ctx] = time.perf_counter()
 
-    def worker_result(self, worker_ctx, result=None, exc_info=None):
+    def worker_result(self, worker_ctx, result=None, exc_info=None) -> None:
         started = self._started.pop(worker_ctx, None)
         service = worker_ctx.container.service_name
         entrypoint = worker_ctx.entrypoint
@@ -88,7 +90,7 @@ class EntrypointMetrics(DependencyProvider):
             ENTRYPOINT_DURATION.labels(service, name, kind).observe(time.perf_counter() - started)
 
 
-def event_published(service, event_type, envelope):
+def event_published(service: str, event_type: str, envelope: Dict[str, Union[str, int, List[str], Dict[str, Optional[Union[int, str]]]]]) -> None:
     """Count one broker-confirmed event, and in any business counter watching its type."""
     EVENTS_PUBLISHED.labels(service, event_type).inc()
     for counter, labels_of in _EVENT_COUNTERS.get((service, event_type), ()):
@@ -98,7 +100,7 @@ def event_published(service, event_type, envelope):
 _EVENT_COUNTERS = {}
 
 
-def count_published(service, event_type, counter, labels_of):
+def count_published(service, event_type, counter, labels_of) -> None:
     """Also count each published ``event_type`` of ``service`` in ``counter``, labelled
     by ``labels_of(data)``: counted once confirmed, so a rolled-back change never counts."""
     watchers = _EVENT_COUNTERS.setdefault((service, event_type), [])
@@ -114,7 +116,7 @@ class StateGauge:
     dashboards aggregate them with ``max by (...)``, never ``sum``.
     """
 
-    def __init__(self, name, documentation, labelnames, registry=REGISTRY):
+    def __init__(self, name, documentation, labelnames, registry=REGISTRY) -> None:
         self.name = name
         self.documentation = documentation
         self.labelnames = tuple(labelnames)
@@ -122,7 +124,7 @@ class StateGauge:
         if registry is not None:
             registry.register(self)
 
-    def set_all(self, values):
+    def set_all(self, values) -> None:
         """``{(label values...): value}`` becomes the whole family."""
         self._values = {tuple(str(v) for v in key): float(value) for key, value in values.items()}
 
@@ -143,19 +145,19 @@ class PoolCollector:
     """SQLAlchemy connection pool use of every service database in this process, read at
     scrape time (nothing to refresh): checked out, open, and the most it may open."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._engines = {}
         self._lock = threading.Lock()
 
-    def watch(self, service, engine):
+    def watch(self, service, engine) -> None:
         with self._lock:
             self._engines[id(engine)] = (service, engine)
 
-    def unwatch(self, engine):
+    def unwatch(self, engine) -> None:
         with self._lock:
             self._engines.pop(id(engine), None)
 
-    def collect(self):
+    def collect(self) -> List[prometheus_client.metrics_core.GaugeMetricFamily]:
         families = {
             "checked_out": GaugeMetricFamily(
                 "kelisim_db_pool_checked_out_connections",

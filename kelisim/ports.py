@@ -11,6 +11,7 @@ import errno
 import socket
 
 import eventlet
+from typing import Tuple
 
 GATEWAY_VARIABLE = "KELISIM_GATEWAY_ADDRESS"
 # two platforms on one broker vhost share their RPC queues and answer each other's calls
@@ -20,13 +21,13 @@ VHOST_ADVICE = ", and give a second platform its own vhost in KELISIM_AMQP_URI"
 class PortTaken(Exception):
     """The port is in use; ``str()`` is a one-line message naming it and its variable."""
 
-    def __init__(self, host, port, variable):
+    def __init__(self, host: str, port: int, variable: str) -> None:
         self.host, self.port, self.variable = host, port, variable
         super().__init__(f"port {port} on {host} is already in use (another kelisim "
                          f"running?); set {variable} to a free one{VHOST_ADVICE}")
 
 
-def listen(host, port, variable, backlog=128):
+def listen(host: str, port: int, variable: str, backlog: int = 128) -> socket.socket:
     """A listening (green) socket on ``host:port``, without port sharing.
 
     ``variable`` names the environment variable that set the port, for the message.
@@ -35,21 +36,22 @@ def listen(host, port, variable, backlog=128):
     """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
-        return eventlet.listen((host, port), family=family, backlog=backlog,
-                               reuse_port=False)
+        sock: socket.socket = eventlet.listen((host, port), family=family, backlog=backlog,
+                                              reuse_port=False)
+        return sock
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             raise PortTaken(host, port, variable) from None
         raise
 
 
-def ensure_free(host, port, variable):
+def ensure_free(host: str, port: int, variable: str) -> None:
     """Raise :class:`PortTaken` if ``host:port`` is in use (bound then released at once):
     checked before starting what will bind it, so the refusal comes before anything runs."""
     listen(host, port, variable).close()
 
 
-def gateway_address(address):
+def gateway_address(address: str) -> Tuple[str, int]:
     """``(host, port)`` of a ``[host:]port`` gateway address (no host: every interface)."""
     from nameko.web.server import parse_address
 

@@ -48,7 +48,7 @@ rpc = Rpc.decorator
 class ReplyListener(nameko_rpc.ReplyListener):
     queue_consumer = SettlingQueueConsumer()
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         # held weakly: a call that timed out drops its reply and the entry goes with it,
         # where nameko kept it for ever when the reply never came (lost in a broker restart)
@@ -77,7 +77,7 @@ class TimedRpcProxy(RpcProxy):
 
 
 class TimedServiceProxy:
-    def __init__(self, proxy, service_name, timeout, timeout_error=RpcTimeout):
+    def __init__(self, proxy, service_name, timeout, timeout_error=RpcTimeout) -> None:
         self._proxy = proxy
         self.service_name = service_name
         self.timeout = timeout

@@ -8,6 +8,8 @@ from marshmallow import (
 
 from kelisim.errors import Invalid
 from kelisim.i18n import Msg, N_, _, recognise
+from marshmallow.fields import String
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 # marshmallow's own messages arrive as English text; listed here for the catalogue, the
 # gateway translates them (kelisim.i18n.translate matches the ones with numbers too)
@@ -57,7 +59,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")  # half a UTF-16 pair: no database en
 TEXT_RULE = _("must not contain NUL or other control characters, or unpaired surrogates")
 
 
-def _too_big(value):
+def _too_big(value: Any) -> bool:
     if isinstance(value, bool):
         return False
     if isinstance(value, int):
@@ -67,7 +69,7 @@ def _too_big(value):
     return False  # a dict is a JSON document (report values): kept as sent
 
 
-def _bad_text(value):
+def _bad_text(value: Any) -> bool:
     """Whether a string anywhere in ``value`` (a JSON value) cannot be stored as text."""
     if isinstance(value, str):
         return bool(_CONTROL.search(value) or _SURROGATE.search(value))
@@ -78,7 +80,7 @@ def _bad_text(value):
     return False
 
 
-def _out_of_time(value):
+def _out_of_time(value: Any) -> bool:
     """Whether a loaded date or datetime (or one in a list) lies outside DATE_RANGE."""
     if isinstance(value, (list, tuple)):
         return any(_out_of_time(v) for v in value)
@@ -101,7 +103,7 @@ class _StorableInput:
     overflows)."""
 
     @pre_load
-    def _refuse_unstorable_text(self, data, **kwargs):
+    def _refuse_unstorable_text(self, data: Any, **kwargs: Any) -> Any:
         if isinstance(data, dict):
             bad = sorted(str(name).encode("utf-8", "backslashreplace").decode()
                          for name, value in data.items() if _bad_text(name) or _bad_text(value))
@@ -110,7 +112,7 @@ class _StorableInput:
         return data
 
     @post_load
-    def _refuse_huge_integers(self, data, **kwargs):
+    def _refuse_huge_integers(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
         if isinstance(data, dict):
             bad = sorted(str(name) for name, value in data.items() if _too_big(value))
             if bad:
@@ -120,7 +122,7 @@ class _StorableInput:
         return data
 
     @post_load
-    def _refuse_distant_dates(self, data, **kwargs):
+    def _refuse_distant_dates(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
         if isinstance(data, dict):
             bad = sorted(str(name) for name, value in data.items() if _out_of_time(value))
             if bad:
@@ -141,10 +143,11 @@ class StrictDecimal(fields.Decimal):
     ``1_000``, ``+5`` or ``١٢`` are refused as "Not a valid number."); JSON numbers load as
     before."""
 
-    def _validated(self, value):
+    def _validated(self, value: Any) -> Decimal:
         if isinstance(value, str) and not DECIMAL_TEXT.fullmatch(value):
             raise self.make_error("invalid")
-        return super()._validated(value)
+        number: Decimal = super()._validated(value)
+        return number
 
 
 class ExactDecimal(StrictDecimal):
@@ -153,7 +156,8 @@ class ExactDecimal(StrictDecimal):
     half to even, so 1.005 became 1.00), and so is one outside [``minimum``, ``maximum``],
     NaN and infinity. Loaded as a Decimal with exactly ``places`` places; dumped as text."""
 
-    def __init__(self, places=2, minimum=None, maximum=None, unit="", **kwargs):
+    def __init__(self, places: int = 2, minimum: Decimal | int | None = None,
+                 maximum: Decimal | int | None = None, unit: str = "", **kwargs: Any) -> None:
         kwargs.setdefault("as_string", True)
         kwargs["allow_nan"] = False
         super().__init__(**kwargs)
@@ -162,22 +166,21 @@ class ExactDecimal(StrictDecimal):
         self.maximum = None if maximum is None else Decimal(maximum)
         self.unit = unit
 
-    def _validated(self, value):
-        number = super()._validated(value)
-        if number is None:
-            return None
+    def _validated(self, value: Any) -> Decimal:
+        number: Decimal = super()._validated(value)
         if (self.minimum is not None and number < self.minimum) or \
                 (self.maximum is not None and number > self.maximum):
             raise ValidationError([_("from {low} to {high}{unit}", low=_plain(self.minimum),
                                      high=_plain(self.maximum), unit=self.unit)])
         step = Decimal(1).scaleb(-self.exact_places)
-        if number.as_tuple().exponent < -self.exact_places and number != number.quantize(step):
+        exponent = number.as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -self.exact_places and number != number.quantize(step):
             raise ValidationError([_("at most {places} decimal places: the amount is kept "
                                      "exactly, never rounded", places=self.exact_places)])
         return number.quantize(step)
 
 
-def _plain(number):
+def _plain(number: Decimal | int | None) -> str:
     return "any" if number is None else format(number, "f")
 
 
@@ -186,7 +189,7 @@ def _plain(number):
 MAX_MONEY = Decimal("9999999999999.99")
 
 
-def money(**kwargs):
+def money(**kwargs: Any) -> ExactDecimal:
     """A money field: KZT from 0 to MAX_MONEY, at most 2 decimal places (refused, not rounded)."""
     metadata = {"type": "string", "format": "decimal", "example": "1500000.00",
                 "pattern": r"^\d{1,13}(\.\d{1,2})?$",
@@ -217,11 +220,11 @@ class QuerySchema(_StorableInput, Schema):
         unknown = RAISE
 
 
-class SortField(fields.Field):
+class SortField(fields.Field):  # type: ignore[type-arg]
     """``sort=due_date,-title``: comma-separated names from a fixed list, ``-`` for
     descending. Loads as ``[(name, descending)]``; an unknown name is an error."""
 
-    def __init__(self, allowed, **kwargs):
+    def __init__(self, allowed: tuple[str, ...], **kwargs: Any) -> None:
         self.allowed = tuple(allowed)
         metadata = kwargs.pop("metadata", {})
         metadata.setdefault("description", "comma-separated, '-' for descending; one of: "
@@ -231,29 +234,30 @@ class SortField(fields.Field):
         metadata.setdefault("pattern", f"^{name}(?:,{name})*$")
         super().__init__(metadata={"type": "string", **metadata}, **kwargs)
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[tuple[str, bool]]:
         if not isinstance(value, str) or not value.strip():
-            raise ValidationError(_("a comma-separated list of field names"))
-        keys, seen = [], set()
+            raise ValidationError(_("a comma-separated list of field names"))  # type: ignore[arg-type]  # a Msg
+        keys: list[tuple[str, bool]] = []
+        seen: set[str] = set()
         for part in value.split(","):
             part = part.strip()
             name, descending = (part[1:], True) if part.startswith("-") else (part, False)
             if name not in self.allowed:
-                raise ValidationError(_("cannot sort by {name}; one of: {allowed}",
+                raise ValidationError(_("cannot sort by {name}; one of: {allowed}",  # type: ignore[arg-type]  # a Msg
                                         name=name, allowed=", ".join(self.allowed)))
             if name in seen:
-                raise ValidationError(_("{name} is named twice", name=name))
+                raise ValidationError(_("{name} is named twice", name=name))  # type: ignore[arg-type]  # a Msg
             seen.add(name)
             keys.append((name, descending))
         return keys
 
-    def _serialize(self, value, attr, obj, **kwargs):
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         if value is None:
             return None
         return ",".join(("-" if descending else "") + name for name, descending in value)
 
 
-def text_search(**kwargs):
+def text_search(**kwargs: Any) -> fields.String:
     """``q``: a case-insensitive substring of a name, in Kazakh or Russian (Cyrillic)."""
     metadata = {"description": "case-insensitive text in the name (Kazakh or Russian)"}
     metadata.update(kwargs.pop("metadata", {}))
@@ -265,7 +269,7 @@ class PageQuery(QuerySchema):
     offset = fields.Int(load_default=0, validate=validate.Range(0, 10_000_000))
 
 
-def page_of(item_schema):
+def page_of(item_schema: type[Schema]) -> type[Schema]:
     """An output schema for one page of ``item_schema`` items."""
     return Schema.from_dict({
         "items": fields.List(fields.Nested(item_schema)),
@@ -275,15 +279,16 @@ def page_of(item_schema):
     }, name=f"{item_schema.__name__.removesuffix('Schema')}PageSchema")
 
 
-def load(schema, data, partial=False):
+def load(schema: Schema, data: Any, partial: bool = False) -> dict[str, Any]:
     """Validate ``data`` with ``schema``; raise :class:`Invalid` naming each bad field."""
     try:
-        return schema.load(data if data is not None else {}, partial=partial)
+        loaded: dict[str, Any] = schema.load(data if data is not None else {}, partial=partial)
+        return loaded
     except ValidationError as exc:
         raise Invalid(_("the request has invalid fields"), _flatten(exc.messages)) from None
 
 
-def _flatten(messages):
+def _flatten(messages: Any) -> dict[str, Any]:
     """marshmallow's messages as {field: message}; a message stays a Msg (translated by
     the gateway), several for one field are joined."""
     if isinstance(messages, dict):
@@ -292,7 +297,7 @@ def _flatten(messages):
     return {"_schema": _joined(messages)}
 
 
-def _joined(value):
+def _joined(value: Any) -> Msg | str:
     if isinstance(value, (list, tuple)):
         if len(value) == 1:
             return _joined(value[0])

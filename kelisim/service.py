@@ -13,7 +13,7 @@ class RetentionTimer(Timer):
     """Fires every ``RETENTION_INTERVAL`` seconds (config, else KELISIM_RETENTION_INTERVAL);
     refuses to start with a processed-event retention shorter than the retry delays."""
 
-    def setup(self):
+    def setup(self) -> None:
         super().setup()
         retention.check_bounds(retry_delays=self.container.config.get("EVENT_RETRY_DELAYS"))
         self.interval = float(self.container.config.get("RETENTION_INTERVAL")

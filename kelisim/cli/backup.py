@@ -2,9 +2,10 @@
 import sys
 
 from kelisim import backup
+from argparse import _SubParsersAction
 
 
-def add_backup_commands(commands):
+def add_backup_commands(commands: _SubParsersAction) -> None:
     take = commands.add_parser(
         "backup", help="copy every component's SQLite database (online) and the broker "
                        "definitions into a new folder, with a manifest")
@@ -22,7 +23,7 @@ def add_backup_commands(commands):
     back.set_defaults(handler=_restore)
 
 
-def _backup(args):
+def _backup(args) -> int:
     try:
         manifest = backup.backup(args.folder)
     except backup.BackupError as exc:
@@ -34,7 +35,7 @@ def _backup(args):
     return 0
 
 
-def _restore(args):
+def _restore(args) -> int:
     try:
         republished = backup.restore(args.folder, args.republish_hours, args.force_old)
     except backup.BackupError as exc:

@@ -8,7 +8,7 @@ from datetime import date
 from kelisim import workdays
 
 
-def add_calendar_commands(commands):
+def add_calendar_commands(commands) -> None:
     calendar = commands.add_parser("calendar", help="Kazakhstan's working calendar")
     actions = calendar.add_subparsers(dest="calendar_action", required=True)
     show = actions.add_parser("show", help="print a year's days off and working weekends")

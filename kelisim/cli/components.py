@@ -13,6 +13,7 @@ SERVICE_CLASSES = {
 assert set(SERVICE_CLASSES) == set(COMPONENTS)
 
 
-def service_class(component):
+def service_class(component: str) -> type:
     module, name = SERVICE_CLASSES[component].split(":")
-    return getattr(importlib.import_module(module), name)
+    cls: type = getattr(importlib.import_module(module), name)
+    return cls

@@ -4,9 +4,10 @@ import sys
 
 from kelisim import config
 from kelisim.events import dead_letters, topology
+from argparse import _SubParsersAction
 
 
-def add_dlq_commands(commands):
+def add_dlq_commands(commands: _SubParsersAction) -> None:
     dlq = commands.add_parser("dlq", help="inspect and replay dead-lettered events")
     actions = dlq.add_subparsers(dest="dlq_action", required=True)
     for name, help_text in (("count", "messages waiting per service"),
@@ -20,7 +21,7 @@ def add_dlq_commands(commands):
         action.set_defaults(handler=_handle)
 
 
-def _handle(args):
+def _handle(args) -> int:
     uri = config.amqp_uri()
     days = config.retention_days()["processed"]
     max_age = days * 86400 if days else None

@@ -12,12 +12,13 @@ import time
 
 from kelisim import config
 from kelisim.cli.broker import broker_problem
+from kelisim.ports import PortTaken
 
 STOP_GRACE_SECONDS = 30
 DEFAULT_ADMIN_LOGIN = "admin@localhost"
 
 
-def prepare():
+def prepare() -> None:
     """Migrations, reference data and the admin token: idempotent, safe on every start."""
     from kelisim.cli.setup import (
         bootstrap_admin_account, bootstrap_admin_token, load_reference_data, migrate_all)
@@ -33,7 +34,7 @@ def prepare():
         print(first_admin_instructions(login, link), flush=True)
 
 
-def first_admin_instructions(login, token):
+def first_admin_instructions(login, token) -> str:
     """How the first administrator signs in, printed while their account has no password."""
     from gateway.account_cli import set_password_url
 
@@ -49,7 +50,7 @@ def first_admin_instructions(login, token):
         f"POST {base}/api/v1/tokens.")
 
 
-def taken_port():
+def taken_port() -> PortTaken:
     """A :class:`kelisim.ports.PortTaken` for the first of the platform's ports (the
     exporters', the gateway's) already in use, else None. Each component binds its own
     port again and fails the same way if it is taken in between."""
@@ -72,7 +73,7 @@ def _start(component):
     return subprocess.Popen([sys.executable, "-m", "kelisim.cli.serve", component])
 
 
-def _stop(processes):
+def _stop(processes) -> None:
     for proc in processes.values():
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)

@@ -27,7 +27,7 @@ REGION = re.compile(r"^KZ-\d{2}$")
 LOCAL_TIME = "Asia/Almaty"
 
 
-def add_listen_command(commands):
+def add_listen_command(commands: argparse._SubParsersAction) -> None:
     listen = commands.add_parser("listen", help="print one region's events as they arrive")
     listen.add_argument("--region", required=True, type=_region,
                         help="ISO 3166-2:KZ code, e.g. KZ-61")
@@ -52,7 +52,7 @@ def _name(value):
     return value
 
 
-def bindings(region, national=False):
+def bindings(region, national: bool=False):
     from services.notifications.domain.streams import NATIONAL, region_binding
 
     keys = [region_binding(region)]
@@ -79,7 +79,7 @@ def describe(envelope, routing_key):
     return f"{when:%Y-%m-%d %H:%M:%S}  {region:<8} {kind:<32} {summary}".rstrip()
 
 
-def run(args, out=None):
+def run(args, out=None) -> int:
     """Consume until Ctrl-C (or ``--count`` events); 0 on a clean stop, 2 without a broker."""
     from services.notifications.domain.streams import REGIONAL_EXCHANGE, queue_name
 
@@ -108,7 +108,7 @@ class _Listener(ConsumerMixin):
 
     RETRY = {"interval_start": 1, "interval_step": 1, "interval_max": 5}
 
-    def __init__(self, connection, queues, args, out):
+    def __init__(self, connection, queues, args, out) -> None:
         self.connection = connection
         self.queues = queues
         self.args = args
@@ -121,7 +121,7 @@ class _Listener(ConsumerMixin):
         return [consumer(queues=self.queues, callbacks=[self.on_message], accept=["json"],
                          prefetch_count=50)]
 
-    def on_message(self, body, message):
+    def on_message(self, body, message) -> None:
         if self.args.json:
             line = json.dumps(body, ensure_ascii=False, sort_keys=True)
         else:
@@ -139,21 +139,21 @@ class _Listener(ConsumerMixin):
                                    **self.RETRY)
             yield conn
 
-    def on_consume_ready(self, connection, channel, consumers, **kwargs):
+    def on_consume_ready(self, connection, channel, consumers, **kwargs) -> None:
         if not self.args.json and not self.ready:
             print(f"kelisim: listening to {self.args.region} on queue {self.queues[0].name} "
                   "(Ctrl-C stops)", file=sys.stderr, flush=True)
         self.ready = True
 
-    def on_connection_error(self, exc, interval):
+    def on_connection_error(self, exc, interval) -> None:
         self._lost(exc)
 
-    def on_connection_revived(self):
+    def on_connection_revived(self) -> None:
         if self.lost is not None:
             print("kelisim: reconnected to the broker", file=sys.stderr, flush=True)
             self.lost = None
 
-    def run(self, _tokens=1, **kwargs):
+    def run(self, _tokens: int=1, **kwargs) -> None:
         errors = self.connection.connection_errors + self.connection.channel_errors
         while not self.should_stop:
             try:
@@ -162,7 +162,7 @@ class _Listener(ConsumerMixin):
             except errors as exc:
                 self._lost(exc)
 
-    def _lost(self, exc):
+    def _lost(self, exc) -> None:
         if self.lost is None:  # said once per outage, however many tries it takes
             print(f"kelisim: the broker connection was lost ({type(exc).__name__}: {exc}); "
                   "reconnecting", file=sys.stderr, flush=True)

@@ -3,9 +3,10 @@ import argparse
 import sys
 
 from kelisim.config import COMPONENTS
+from typing import List, Optional
 
 
-def build_parser():
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kelisim", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="migrate, load reference data and start every component")
@@ -35,7 +36,7 @@ def build_parser():
     return parser
 
 
-def main(argv=None):
+def main(argv: Optional[List[str]]=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["serve"]:
         import eventlet

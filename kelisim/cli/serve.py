@@ -13,6 +13,7 @@ eventlet.monkey_patch()  # before anything imports socket-using modules
 import errno  # noqa: E402
 import signal  # noqa: E402
 import sys  # noqa: E402
+from typing import Any  # noqa: E402
 
 from nameko.runners import ServiceRunner  # noqa: E402
 
@@ -22,7 +23,7 @@ from kelisim.exporter import Exporter  # noqa: E402
 from kelisim.logging import configure, get_logger  # noqa: E402
 
 
-def serve(component):
+def serve(component: str) -> int:
     """Run ``component`` until stopped; 0, or 2 at once when one of its ports is in use
     (one line on stderr naming the port and its variable)."""
     configure(component)
@@ -48,7 +49,7 @@ def serve(component):
     return 0
 
 
-def run(cls, settings, exporter):
+def run(cls: type, settings: dict[str, Any], exporter: Exporter) -> None:
     """nameko's ``run`` for one service, telling ``exporter`` when it is ready and stopping.
 
     A second SIGTERM or Ctrl-C while stopping (a signal to the whole process group, then
@@ -56,9 +57,9 @@ def run(cls, settings, exporter):
     """
     runner = ServiceRunner(settings)
     runner.add_service(cls)
-    stopping = []
+    stopping: list[bool] = []
 
-    def stop():
+    def stop() -> None:
         exporter.ready = False
         if not stopping:
             stopping.append(True)
@@ -88,7 +89,7 @@ def run(cls, settings, exporter):
             stop()
 
 
-def _safe(url):
+def _safe(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)

@@ -8,7 +8,7 @@ from kelisim.db.uow import UnitOfWork
 from services.reports.bootstrap import load_reference_data as load_report_templates
 
 
-def migrate_all(components=config.COMPONENTS):
+def migrate_all(components=config.COMPONENTS) -> None:
     for component in components:
         migrate.upgrade(component)
 

@@ -6,9 +6,12 @@ from sqlalchemy.engine import make_url
 
 from kelisim.config import env
 from kelisim.db.search import register_sqlite_functions
+from sqlalchemy.engine.base import Engine
+from sqlalchemy.pool.base import _ConnectionRecord
+from sqlite3 import Connection
 
 
-def _green_psycopg():
+def _green_psycopg() -> None:
     """Make psycopg2 cooperative when running under eventlet's monkey patching."""
     try:
         import eventlet.patcher
@@ -20,7 +23,7 @@ def _green_psycopg():
         psycogreen.eventlet.patch_psycopg()
 
 
-def _sqlite_pragmas(dbapi_connection, _record):
+def _sqlite_pragmas(dbapi_connection: Connection, _record: _ConnectionRecord) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -29,7 +32,7 @@ def _sqlite_pragmas(dbapi_connection, _record):
     register_sqlite_functions(dbapi_connection)
 
 
-def make_engine(url, **kwargs):
+def make_engine(url: str, **kwargs) -> Engine:
     """An engine for ``url``; SQLite files get their folder, WAL and foreign keys."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":

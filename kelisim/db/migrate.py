@@ -23,15 +23,15 @@ def alembic_config(component, url=None):
     return cfg
 
 
-def upgrade(component, url=None, revision="head"):
+def upgrade(component, url=None, revision: str="head") -> None:
     command.upgrade(alembic_config(component, url), revision)
 
 
-def revision(component, message, autogenerate=True):
+def revision(component, message, autogenerate: bool=True) -> None:
     command.revision(alembic_config(component), message=message, autogenerate=autogenerate)
 
 
-def run_env(metadata):
+def run_env(metadata) -> None:
     """Body of every ``migrations/env.py``: online migrations against the configured URL."""
     url = context.config.get_main_option("sqlalchemy.url")
     engine = make_engine(url)

@@ -15,12 +15,12 @@ from kelisim.events.relay import OutboxRelay, RelayLoop
 
 
 class Database(DependencyProvider):
-    def __init__(self, repositories=None, relay=True):
+    def __init__(self, repositories=None, relay: bool=True) -> None:
         self.repositories = repositories
         self.relay = relay
         self.loop = None
 
-    def setup(self):
+    def setup(self) -> None:
         config = self.container.config
         self.engine = make_engine(config["DATABASE_URL"])
         self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
@@ -30,17 +30,17 @@ class Database(DependencyProvider):
             relay = OutboxRelay(self.engine, publisher, self.container.service_name)
             self.loop = RelayLoop(relay, interval=config.get("OUTBOX_POLL_INTERVAL", 1.0))
 
-    def start(self):
+    def start(self) -> None:
         if self.loop is not None:
             self.container.spawn_managed_thread(self.loop.run, identifier="outbox-relay")
 
-    def stop(self):
+    def stop(self) -> None:
         if self.loop is not None:
             self.loop.stop()
         metrics.POOLS.unwatch(self.engine)
         self.engine.dispose()
 
-    def kill(self):
+    def kill(self) -> None:
         self.stop()
 
     def unit_of_work(self, context=None):

@@ -27,7 +27,7 @@ UNIQUE_ATTEMPTS = 3
 _UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
-def hold_lock(session, table, **key):
+def hold_lock(session, table, **key) -> None:
     """Take the lock named ``key`` (the primary key columns of ``table``, which also has a
     ``locked_at`` column) for the rest of the session's transaction.
 
@@ -40,7 +40,7 @@ def hold_lock(session, table, **key):
         index_elements=list(key), set_={"locked_at": upsert.excluded.locked_at}))
 
 
-def is_unique_violation(exc):
+def is_unique_violation(exc) -> bool:
     """True if ``exc`` (an IntegrityError) broke a unique or primary key, on PostgreSQL
     (SQLSTATE 23505) or SQLite ("UNIQUE constraint failed")."""
     if not isinstance(exc, IntegrityError):
@@ -50,7 +50,7 @@ def is_unique_violation(exc):
     return "UNIQUE constraint failed" in str(exc.orig)
 
 
-def retry_on_unique(use_case=None, *, what="the record"):
+def retry_on_unique(use_case=None, *, what: str="the record"):
     """Decorate a use case ``f(uow, ...)`` that inserts rows guarded by a unique key.
 
     When a concurrent request inserted the same key first, the use case runs again (up to

@@ -8,6 +8,7 @@ ASCII only, so «Совет» would never match «совет»).
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
+from sqlite3 import Connection
 
 SQLITE_LOWER = "kelisim_lower"
 
@@ -18,12 +19,12 @@ class folded(FunctionElement):  # noqa: N801  (reads like the SQL function it is
 
 
 @compiles(folded)
-def _folded_default(element, compiler, **kw):
+def _folded_default(element, compiler, **kw) -> str:
     return f"lower({compiler.process(element.clauses, **kw)})"
 
 
 @compiles(folded, "sqlite")
-def _folded_sqlite(element, compiler, **kw):
+def _folded_sqlite(element, compiler, **kw) -> str:
     return f"{SQLITE_LOWER}({compiler.process(element.clauses, **kw)})"
 
 
@@ -31,7 +32,7 @@ def _lower(value):
     return value.lower() if isinstance(value, str) else value
 
 
-def register_sqlite_functions(dbapi_connection):
+def register_sqlite_functions(dbapi_connection: Connection) -> None:
     dbapi_connection.create_function(SQLITE_LOWER, 1, _lower, deterministic=True)
 
 

@@ -44,13 +44,13 @@ def platform_tables(metadata):
     return outbox, audit_log, processed_events
 
 
-def create_platform_tables(op):
+def create_platform_tables(op) -> None:
     """Alembic helper: create the platform tables in a service's first migration."""
     bind = op.get_bind()
     for table in platform_tables(sa.MetaData()):
         table.create(bind)
 
 
-def drop_platform_tables(op):
+def drop_platform_tables(op) -> None:
     for name in ("processed_events", "audit_log", "outbox"):
         op.drop_table(name)

@@ -2,6 +2,8 @@
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
+from typing import Optional
 
 
 class UtcDateTime(sa.types.TypeDecorator):
@@ -10,14 +12,14 @@ class UtcDateTime(sa.types.TypeDecorator):
     impl = sa.DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: Optional[datetime], dialect: SQLiteDialect_pysqlite) -> Optional[datetime]:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given where UTC was expected")
         return value.astimezone(timezone.utc)
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: Optional[datetime], dialect: SQLiteDialect_pysqlite) -> Optional[datetime]:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -25,5 +27,5 @@ class UtcDateTime(sa.types.TypeDecorator):
         return value.astimezone(timezone.utc)
 
 
-def utcnow():
+def utcnow() -> datetime:
     return datetime.now(timezone.utc)

@@ -16,7 +16,7 @@ _OUTBOX, _AUDIT, _PROCESSED = platform_tables(sa.MetaData())
 
 
 class UnitOfWork:
-    def __init__(self, session_factory, context=None, repositories=None, on_events=None):
+    def __init__(self, session_factory, context=None, repositories=None, on_events=None) -> None:
         self._session_factory = session_factory
         self.context = context or Context()
         self._repositories = repositories
@@ -32,7 +32,7 @@ class UnitOfWork:
             self.repo = self._repositories(self.session)
         return self
 
-    def __exit__(self, *exc_info):
+    def __exit__(self, *exc_info) -> None:
         self.session.rollback()  # a no-op after commit
         self.session.close()
 
@@ -46,7 +46,7 @@ class UnitOfWork:
             self._on_events()
         self._emitted = 0
 
-    def flush(self):
+    def flush(self) -> None:
         self.session.flush()
 
     def emit(self, event_type, data, regions=()):
@@ -72,7 +72,7 @@ class UnitOfWork:
         self._emitted += len(envelopes)
         return envelopes
 
-    def audit(self, action, entity, entity_id, *, before=None, after=None, region=None):
+    def audit(self, action, entity, entity_id, *, before=None, after=None, region=None) -> None:
         actor = self.context.actor
         self.session.execute(_AUDIT.insert().values(
             occurred_at=utcnow(), actor_id=actor.get("id", "system"),
@@ -81,7 +81,7 @@ class UnitOfWork:
             before=before, after=after,
         ))
 
-    def first_time(self, event_id, consumer):
+    def first_time(self, event_id, consumer) -> bool:
         """Record that ``consumer`` handles ``event_id``; False if it already did.
 
         The row commits with the consumer's effects, so a redelivered event is skipped
@@ -97,8 +97,8 @@ class UnitOfWork:
             event_id=event_id, consumer=consumer, processed_at=utcnow()))
         return True
 
-    def audit_page(self, *, entity=None, entity_id=None, region=None, actor=None, limit=100,
-                   offset=0):
+    def audit_page(self, *, entity=None, entity_id=None, region=None, actor=None, limit: int=100,
+                   offset: int=0):
         """``(entries, total)`` of the audit log filtered so, newest first."""
         query = sa.select(_AUDIT)
         if entity:
@@ -117,7 +117,7 @@ class UnitOfWork:
             row["occurred_at"] = row["occurred_at"].isoformat()
         return rows, total
 
-    def audit_entries(self, *, entity=None, entity_id=None, region=None, limit=100, offset=0):
+    def audit_entries(self, *, entity=None, entity_id=None, region=None, limit: int=100, offset: int=0):
         query = sa.select(_AUDIT).order_by(_AUDIT.c.id.desc()).limit(limit).offset(offset)
         if entity:
             query = query.where(_AUDIT.c.entity == entity)

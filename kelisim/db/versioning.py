@@ -7,7 +7,7 @@ from kelisim.errors import StaleVersion
 from kelisim.i18n import _
 
 
-def check_version(entity, expected, what="record"):
+def check_version(entity, expected, what: str="record"):
     if entity.version != expected:
         raise StaleVersion(
             _("{what} is at version {version}, not {expected}: reload and retry",
@@ -26,7 +26,7 @@ def apply_changes(entity, changes):
 
 
 @contextmanager
-def concurrent_update_guard(what="record"):
+def concurrent_update_guard(what: str="record"):
     """Turn a lost race at UPDATE time into the same 409 as a stale version."""
     try:
         yield

@@ -40,7 +40,7 @@ def waiting(amqp_uri, service):
                 channel.close()
 
 
-def peek(amqp_uri, service, limit=20):
+def peek(amqp_uri, service, limit: int=20):
     """Up to ``limit`` dead letters, left in the queue: (headers, body) pairs."""
     seen = []
     with Connection(amqp_uri) as conn:

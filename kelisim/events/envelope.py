@@ -8,6 +8,8 @@ from marshmallow import RAISE, Schema, ValidationError, fields
 
 from kelisim.db.types import utcnow
 from kelisim.events import catalogue
+from kelisim.events.catalogue.registry import OrgUnitCreated, PersonCreated, StructureCreated
+from typing import Any, Dict, List, Optional, Union
 
 
 class EnvelopeSchema(Schema):
@@ -35,7 +37,7 @@ class Envelope:
     regions: list
     data: dict = field(default_factory=dict)
 
-    def to_message(self):
+    def to_message(self) -> Dict[str, Union[str, int, List[str], Dict[str, Optional[Union[int, str]]]]]:
         return {name: getattr(self, name) for name in _FIELDS}
 
 
@@ -47,12 +49,12 @@ class MalformedEvent(ValueError):
 
 
 @functools.lru_cache(maxsize=None)
-def _payload_schema(event_type):
+def _payload_schema(event_type: str) -> Union[OrgUnitCreated, PersonCreated, StructureCreated]:
     """One schema instance per event type: building one per event costs more than using it."""
     return catalogue.get(event_type).schema()
 
 
-def new_envelope(event_type, data, *, source, correlation_id, regions=()):
+def new_envelope(event_type: str, data: Dict[str, Optional[Union[int, str]]], *, source, correlation_id, regions=()) -> Envelope:
     """Build an envelope, validating ``data`` against the event's catalogue schema."""
     spec = catalogue.get(event_type)
     schema = _payload_schema(event_type)
@@ -72,7 +74,7 @@ def new_envelope(event_type, data, *, source, correlation_id, regions=()):
     )
 
 
-def parse_envelope(body):
+def parse_envelope(body: Any) -> Envelope:
     """Validate a received message body; raise :class:`MalformedEvent` if it is not one."""
     if not isinstance(body, dict):
         raise MalformedEvent("message body is not a JSON object")

@@ -39,7 +39,7 @@ class ReliableEventHandler(EventHandler):
 
     queue_consumer = DeadLetteringQueueConsumer()
 
-    def setup(self):
+    def setup(self) -> None:
         super().setup()
         config = self.container.config
         self.delays = list(config.get("EVENT_RETRY_DELAYS", [1, 5, 30, 120, 600]))
@@ -49,7 +49,7 @@ class ReliableEventHandler(EventHandler):
             self.queue.queue_arguments = topology.durable_arguments(
                 config, **(self.queue.queue_arguments or {})) or None
 
-    def handle_message(self, body, message):
+    def handle_message(self, body, message) -> None:
         try:
             envelope = parse_envelope(body)
         except MalformedEvent as exc:
@@ -63,7 +63,7 @@ class ReliableEventHandler(EventHandler):
         except ContainerBeingKilled:
             self.queue_consumer.requeue_message(message)
 
-    def handle_undecodable(self, message, exc):
+    def handle_undecodable(self, message, exc) -> None:
         body = message.body
         if isinstance(body, bytes):
             body = body.decode("utf-8", errors="replace")
@@ -73,7 +73,7 @@ class ReliableEventHandler(EventHandler):
         self._settle(message, envelope, exc_info)
         return result, exc_info
 
-    def _settle(self, message, envelope, exc_info):
+    def _settle(self, message, envelope, exc_info) -> None:
         if exc_info is None:
             metrics.EVENTS_CONSUMED.labels(self.container.service_name, envelope.type,
                                            "handled").inc()
@@ -87,7 +87,7 @@ class ReliableEventHandler(EventHandler):
         else:
             self._dead_letter(envelope.to_message(), envelope.type, message, error)
 
-    def _retry(self, envelope, message, attempts, error):
+    def _retry(self, envelope, message, attempts, error) -> None:
         exchange, queue = topology.retry_route(self.delays[attempts], self.container.config)
         headers = dict(message.headers or {})
         headers.update({topology.ATTEMPTS_HEADER: attempts + 1, topology.ERROR_HEADER: error})
@@ -107,7 +107,7 @@ class ReliableEventHandler(EventHandler):
                                        "retried").inc()
         self.queue_consumer.ack_message(message)
 
-    def _dead_letter(self, body, event_type, message, error):
+    def _dead_letter(self, body, event_type, message, error) -> None:
         headers = dict(message.headers or {})
         headers.update({
             topology.QUEUE_HEADER: self.queue.name, topology.ERROR_HEADER: error[:4000],

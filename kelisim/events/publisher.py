@@ -15,7 +15,7 @@ from kelisim.events.pool import pooled_connection
 
 
 class ConfirmedBatchPublisher:
-    def __init__(self, amqp_uri, serializer="json", confirm_timeout=30.0):
+    def __init__(self, amqp_uri, serializer: str="json", confirm_timeout: float=30.0) -> None:
         self.amqp_uri = amqp_uri
         self.serializer = serializer
         self.confirm_timeout = confirm_timeout
@@ -28,13 +28,13 @@ class ConfirmedBatchPublisher:
             channel.confirm_select()
             pending, nacked = set(), []
 
-            def on_ack(tag, multiple):
+            def on_ack(tag, multiple) -> None:
                 if multiple:
                     pending.difference_update([t for t in pending if t <= tag])
                 else:
                     pending.discard(tag)
 
-            def on_nack(tag, multiple):
+            def on_nack(tag, multiple) -> None:
                 nacked.append(tag)
                 on_ack(tag, multiple)
 
@@ -43,7 +43,7 @@ class ConfirmedBatchPublisher:
             producer = Producer(channel, serializer=self.serializer)
             tags = itertools.count(1)
 
-            def publish(payload, **kwargs):
+            def publish(payload, **kwargs) -> None:
                 tag = next(tags)
                 pending.add(tag)
                 producer.publish(payload, **kwargs)
@@ -59,6 +59,6 @@ class ConfirmedBatchPublisher:
                 raise MessageNacked(f"the broker refused {len(nacked)} events")
             channel.close()
 
-    def publish(self, payload, **kwargs):
+    def publish(self, payload, **kwargs) -> None:
         with self.batch() as publish:
             publish(payload, **kwargs)

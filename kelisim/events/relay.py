@@ -27,7 +27,7 @@ log = get_logger(__name__)
 
 
 class OutboxRelay:
-    def __init__(self, engine, publisher, service, batch_size=1000):
+    def __init__(self, engine, publisher, service, batch_size: int=1000) -> None:
         self.engine = engine
         self.publisher = publisher
         self.service = service
@@ -83,14 +83,14 @@ class OutboxRelay:
                 "headers": {f"nameko.{CORRELATION_KEY}": envelope["correlation_id"]},
                 "message_id": envelope["id"]}
 
-    def _mark_published(self, ids):
+    def _mark_published(self, ids) -> None:
         if not ids:
             return
         with self.engine.begin() as conn:
             conn.execute(_OUTBOX.update().where(_OUTBOX.c.id.in_(ids))
                          .values(published_at=utcnow(), last_error=None))
 
-    def _release(self, ids, error):
+    def _release(self, ids, error) -> None:
         if not ids:
             return
         with self.engine.begin() as conn:
@@ -109,7 +109,7 @@ class OutboxRelay:
         age = (utcnow() - oldest).total_seconds() if oldest else 0.0
         return count, age
 
-    def update_gauges(self):
+    def update_gauges(self) -> None:
         count, age = self.backlog()
         metrics.OUTBOX_PENDING.labels(self.service).set(count)
         metrics.OUTBOX_OLDEST_AGE.labels(self.service).set(age)
@@ -118,27 +118,27 @@ class OutboxRelay:
 class RelayLoop:
     """Runs a relay until stopped: wakes on commit, else polls every ``interval`` s."""
 
-    def __init__(self, relay, interval=1.0):
+    def __init__(self, relay, interval: float=1.0) -> None:
         self.relay = relay
         self.interval = interval
         self._wakeup = eventlet.event.Event()
         self._running = True
 
-    def wake(self):
+    def wake(self) -> None:
         if not self._wakeup.ready():
             self._wakeup.send(True)
 
-    def stop(self):
+    def stop(self) -> None:
         self._running = False
         self.wake()
 
-    def _update_gauges(self):
+    def _update_gauges(self) -> None:
         try:
             self.relay.update_gauges()
         except Exception as exc:  # the database is down too: the gauges keep their last value
             log.warning("outbox gauges not updated", error=repr(exc))
 
-    def run(self):
+    def run(self) -> None:
         failures = 0
         while self._running:
             # A fresh event before claiming: a commit after this point wakes the wait

@@ -16,6 +16,7 @@ from kombu import Exchange, Queue
 from nameko.events import get_event_exchange
 
 from kelisim.config import env
+import kombu.entity
 
 QUEUE_TYPES = ("classic", "quorum")
 
@@ -28,7 +29,7 @@ SERVICE_HEADER = "x-kelisim-service"
 
 
 @lru_cache(maxsize=None)
-def event_exchange(source):
+def event_exchange(source: str) -> kombu.entity.Exchange:
     """The same exchange nameko's event handlers declare for ``source``."""
     return get_event_exchange(source, {})
 

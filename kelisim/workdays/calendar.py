@@ -6,7 +6,8 @@ from datetime import date, timedelta
 from nameko.exceptions import deserialize_to_instance
 
 from kelisim.errors import Invalid
-from kelisim.i18n import _
+from kelisim.i18n import Msg, _
+from typing import Set
 
 
 @deserialize_to_instance
@@ -21,8 +22,8 @@ class WorkCalendar:
     ``last`` inclusive. Every method takes and returns :class:`datetime.date`; counts are
     working days. A date outside the span raises :class:`OutOfCalendar`."""
 
-    def __init__(self, holidays=(), working_weekends=(), first=date(2020, 1, 1),
-                 last=date(2040, 12, 31)):
+    def __init__(self, holidays: Set[date]=(), working_weekends: Set[date]=(), first: date=date(2020, 1, 1),
+                 last: date=date(2040, 12, 31)) -> None:
         self.holidays = frozenset(holidays)
         self.working_weekends = frozenset(working_weekends)
         self.first, self.last = first, last
@@ -34,25 +35,25 @@ class WorkCalendar:
             day += timedelta(days=1)
         self._index = {day: i for i, day in enumerate(self._days)}
 
-    def is_working_day(self, day):
+    def is_working_day(self, day: date) -> bool:
         if day in self.working_weekends:
             return True
         return day.weekday() < 5 and day not in self.holidays
 
-    def _outside(self, what):
+    def _outside(self, what: Msg) -> OutOfCalendar:
         return OutOfCalendar(_("{what} falls outside the working calendar ({first} to {last})",
                                what=what, first=self.first, last=self.last),
                              {"date": _("between {first} and {last}", first=self.first,
                                         last=self.last)})
 
-    def _check(self, day):
+    def _check(self, day: date) -> None:
         if not self.first <= day <= self.last:
             raise self._outside(_("the date {day}", day=day))
 
     def contains(self, day):
         return self.first <= day <= self.last
 
-    def on_or_after(self, day):
+    def on_or_after(self, day: date) -> date:
         """The first working day that is ``day`` or later."""
         self._check(day)
         index = bisect.bisect_left(self._days, day)
@@ -68,7 +69,7 @@ class WorkCalendar:
             raise self._outside(_("the working day on or before {day}", day=day))
         return self._days[index]
 
-    def add(self, day, working_days):
+    def add(self, day: date, working_days: int) -> date:
         """The working day ``working_days`` after (before, if negative) ``day``.
 
         A ``day`` off counts as the working day before it when moving forward (Saturday
@@ -85,13 +86,13 @@ class WorkCalendar:
                                              count=working_days))
         return self._days[target]
 
-    def finish(self, start, duration):
+    def finish(self, start: date, duration: int) -> date:
         """Due date of a task starting on ``start`` lasting ``duration`` working days (0: a
         milestone). A ``start`` off work counts from the next working day."""
         start = self.on_or_after(start)
         return start if duration <= 1 else self.add(start, duration - 1)
 
-    def successor_start(self, finish, lag=0):
+    def successor_start(self, finish: date, lag: int=0) -> date:
         """Earliest start after a predecessor finishing on ``finish``, ``lag`` working days later."""
         return self.add(finish, 1 + lag)  # a finish on a day off: see add
 

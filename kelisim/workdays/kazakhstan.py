@@ -11,11 +11,13 @@ import re
 from dataclasses import asdict, dataclass
 from datetime import date
 from functools import lru_cache
-from pathlib import Path
+from pathlib import PosixPath, Path
 
 import holidays
 
 from kelisim.workdays.calendar import WorkCalendar
+from holidays.countries.kazakhstan import KZ
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 FIRST, LAST = date(2020, 1, 1), date(2040, 12, 31)  # the dates the platform schedules in
 TRANSFERS = Path(__file__).with_name("transfers_kz.json")
@@ -54,12 +56,12 @@ class Transfer:
     title: str = ""
     reason: str = ""
 
-    def as_json(self):
+    def as_json(self) -> Dict[str, str]:
         row = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(self).items()}
         return {k: v for k, v in row.items() if v}
 
 
-def load_transfers(path=TRANSFERS):
+def load_transfers(path: Union[str, PosixPath]=TRANSFERS) -> List[Transfer]:
     """The transfer rows of ``path`` (transfers_kz.json by default), as :class:`Transfer`."""
     data = json.loads(Path(path).read_text("utf-8"))
     rows = []
@@ -72,13 +74,13 @@ def load_transfers(path=TRANSFERS):
     return rows
 
 
-def package_calendar(years, language=None):
+def package_calendar(years: Union[range, int, List[int]], language: Optional[str]=None) -> KZ:
     """The ``holidays`` package's Kazakhstan calendar for ``years`` (public holidays, its
     observed days and the decrees it knows)."""
     return holidays.KZ(years=years, language=language)
 
 
-def _transfer_problems(row):
+def _transfer_problems(row: Transfer) -> List[Union[Any, str]]:
     problems = []
     if row.day_off is None and row.working_day is None:
         problems.append("names neither a day off nor a working day")
@@ -87,7 +89,7 @@ def _transfer_problems(row):
     return problems
 
 
-def differences(rows, package):
+def differences(rows: List[Transfer], package: KZ) -> Dict[date, Transfer]:
     """``{date: row}``: the days on which ``rows`` make the platform differ from the package."""
     found = {}
     for row in rows:
@@ -98,7 +100,7 @@ def differences(rows, package):
     return found
 
 
-def check_transfers(path=TRANSFERS):
+def check_transfers(path: Union[str, PosixPath]=TRANSFERS) -> Union[Tuple[List[str], Dict[date, Transfer]], Tuple[List[Any], Dict[Any, Any]], Tuple[List[Any], Dict[date, Transfer]]]:
     """``(problems, differences)`` of the transfer rows of ``path``: problems are lines to fix
     (no source, a difference from the package without a reason); differences ``{date: row}``
     are where the platform deliberately departs from the package."""
@@ -116,7 +118,7 @@ def check_transfers(path=TRANSFERS):
     return problems, found
 
 
-def add_transfer(day_off, working_day, source, title="", reason="", path=TRANSFERS):
+def add_transfer(day_off: date, working_day: Optional[date], source: str, title: str="", reason: str="", path: str=TRANSFERS) -> Transfer:
     """Append a decree row to ``path`` after checking it; returns the row.
 
     The day off must be a working day until now and the working day a day off (a Saturday
@@ -145,7 +147,7 @@ def add_transfer(day_off, working_day, source, title="", reason="", path=TRANSFE
     return row
 
 
-def _calendar(rows, first, last):
+def _calendar(rows: List[Transfer], first: date, last: date) -> WorkCalendar:
     package = package_calendar(range(first.year, last.year + 1))
     days_off = set(package) | {r.day_off for r in rows if r.day_off}
     worked = {r.working_day for r in rows if r.working_day}
@@ -155,13 +157,13 @@ def _calendar(rows, first, last):
 
 
 @lru_cache(maxsize=8)
-def kazakhstan(first=FIRST, last=LAST):
+def kazakhstan(first: date=FIRST, last: date=LAST) -> WorkCalendar:
     """The Kazakhstan :class:`WorkCalendar` from ``first`` to ``last``: the package's days
     off, plus the transfer rows (a row's working_day is worked, its day_off is not)."""
     return _calendar(load_transfers(), first, last)
 
 
-def _ru(en_name):
+def _ru(en_name: str) -> str:
     parts = []
     for part in en_name.split("; "):
         substituted = _SUBSTITUTED.match(part)
@@ -175,7 +177,7 @@ def _ru(en_name):
     return "; ".join(parts)
 
 
-def _transfer_names(row, day):
+def _transfer_names(row: Transfer, day: date) -> Dict[str, str]:
     if day == row.day_off:
         other = row.working_day and row.working_day.strftime("%d.%m.%Y")
         return {"kk": f"Демалыс күні ({other} күнінен ауыстырылды)" if other
@@ -193,7 +195,7 @@ def _transfer_names(row, day):
             else "Working day (Government decree)"}
 
 
-def days_of_year(year):
+def days_of_year(year: int) -> List[Dict[str, Union[date, bool, str, Dict[str, str]]]]:
     """What makes ``year`` differ from plain Monday-to-Friday weeks, in date order:
     ``[{"date", "working_day", "kind", "name": {"kk", "ru", "en"}, "source"}]``.
 

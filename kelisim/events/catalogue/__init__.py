@@ -37,7 +37,7 @@ class EventSpec:
 _CATALOGUE = {}
 
 
-def event(source, event_type, version=1):
+def event(source, event_type, version: int=1):
     """Class decorator: register ``schema`` as the payload of ``event_type``."""
 
     def register(schema):
