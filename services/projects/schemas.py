@@ -169,6 +169,12 @@ class RolloutResultSchema(Schema):
     skipped = fields.List(fields.Str(), metadata={"description": "regions already rolled out"})
     tasks = fields.Int()
     assignments = fields.Int()
+    constraint_conflicts = fields.List(fields.Dict(), metadata={
+        "description": "dated tasks (template items on/within/not_before) whose "
+                       "predecessors make their date impossible: each keeps its date and is "
+                       "listed with task_id, template_key, plan_id, region_code, titles, "
+                       "constraint, date, predecessor_id, earliest_start (what the "
+                       "predecessors allow), would_be_due and chain"})
 
 
 # plans
@@ -244,6 +250,16 @@ class TaskSchema(Schema):
     status = fields.Str()
     progress = fields.Int()
     expected_finish = fields.Date(allow_none=True)
+    constraint_kind = fields.Str(allow_none=True, metadata={
+        "description": "on, not_before or within, from a dated template item"})
+    constraint_start = fields.Date(allow_none=True, metadata={
+        "description": "the constraint's earliest start"})
+    constraint_due = fields.Date(allow_none=True, metadata={
+        "description": "the constraint's due date (on) or latest due date (within)"})
+    constraint_conflict = fields.Dict(allow_none=True, metadata={
+        "description": "set while predecessors make the constraint impossible: constraint, "
+                       "date, predecessor_id, earliest_start, would_be_due, chain; the task "
+                       "keeps its date"})
     overdue = fields.Bool()
     predecessors = fields.List(fields.Nested(DependencySchema))
     assignments = fields.List(fields.Nested(AssignmentSchema))
@@ -357,6 +373,9 @@ class TaskChangeSchema(Schema):
 
     task = fields.Nested(TaskSchema)
     rescheduled = fields.List(fields.Dict())
+    constraint_conflicts = fields.List(fields.Dict(), metadata={
+        "description": "dated tasks whose date this change makes impossible (each keeps "
+                       "its date; see constraint_conflict on the task)"})
 
 
 # budgets

@@ -61,6 +61,11 @@ class DeadlineSlipped(TaskRef):
     # {"msgid", "params"} as kelisim.i18n renders it; ``reason`` is then its English text
     reason_message = fields.Dict(allow_none=True, load_default=None)
     responsible = fields.List(fields.Nested(Assignee), load_default=list)
+    # dated tasks (template items "on"/"within") this slip makes impossible to keep: each
+    # keeps its date and is listed with task_id, titles, region_code, constraint (on,
+    # not_before, within), date, predecessor_id, earliest_start, would_be_due and chain
+    # (the tasks that pushed it, this one among them)
+    constraint_conflicts = fields.List(fields.Dict(), load_default=list)
 
 
 @event("projects", "task_overdue")

@@ -21,7 +21,8 @@ T = orm.tasks
 FAMILY_COLUMNS = (T.c.id, T.c.parent_id, T.c.plan_id, T.c.region_code, T.c.kind, T.c.title,
                   T.c.title_kk,
                   T.c.start_date, T.c.due_date, T.c.duration, T.c.scheduling, T.c.status,
-                  T.c.expected_finish)
+                  T.c.expected_finish, T.c.constraint_kind, T.c.constraint_start,
+                  T.c.constraint_due, T.c.constraint_conflict)
 
 MOVE_ON_POSTGRESQL = sa.text(
     "UPDATE tasks SET start_date = moved.start_date, due_date = moved.due_date, "
@@ -201,6 +202,13 @@ class ProjectsRepository:
         self.session.execute(statement, [
             {"task_id": task_id, "new_start": start, "new_due": due}
             for task_id, start, due in moves])
+
+    def set_conflicts(self, conflicts):
+        """Write each task's constraint conflict: ``{task_id: dict or None}``; bumps each
+        version (the task's answer changes)."""
+        for task_id, conflict in conflicts.items():
+            self.session.execute(T.update().where(T.c.id == task_id).values(
+                constraint_conflict=conflict, version=T.c.version + 1))
 
     def set_expected_finish(self, task_id, day):
         self.session.execute(T.update().where(T.c.id == task_id)

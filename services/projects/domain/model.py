@@ -130,6 +130,12 @@ class Task:
     status: str = "planned"
     progress: int = 0
     expected_finish: date = None
+    # from a dated template item: on / not_before / within, the earliest start and the
+    # latest (for on: the) due date it allows; the conflict when predecessors break it
+    constraint_kind: str = None
+    constraint_start: date = None
+    constraint_due: date = None
+    constraint_conflict: dict = None
     id: int = None
     version: int = 1
 

@@ -6,17 +6,66 @@
   automatic task keeps its dates.
 * A task in manual mode, and a done or cancelled one, keeps its dates.
 * A parent (phase) spans its children: earliest start to latest due date.
+* A pinned automatic task (:class:`Pin`, from a dated template item) keeps its constraint
+  while honouring its predecessors, as MS Project's and OpenProject's constraint types:
+  ``on`` is *must finish on* (the due date is fixed; the start is ``duration`` working
+  days before); ``not_before`` is *start no earlier than*; ``within`` adds *finish no later
+  than* the period's last working day to a start no earlier than its first. When the
+  predecessors allow no start that keeps the constraint, the constraint wins (the task
+  keeps its pinned dates, so nothing dated is moved in silence) and the task carries a
+  :class:`Conflict` naming the predecessor and the earliest start it allows; the caller
+  reports it. The conflict clears when the predecessors allow the constraint again.
 
 The graph is plain data; :meth:`Graph.reschedule` returns what moved and why (the chain of
 tasks that pushed each one), which the service layer turns into history rows and events.
 """
 from collections import defaultdict, deque
 from dataclasses import dataclass
+from datetime import date
 
 from kelisim.errors import Invalid
 from kelisim.i18n import _
 
 FIXED_STATUSES = ("done", "cancelled")
+
+
+PIN_KINDS = ("on", "not_before", "within")
+
+
+@dataclass(frozen=True, slots=True)
+class Pin:
+    """A date constraint: ``earliest`` start (working day) and ``latest`` due date
+    (working day; for ``on`` the due date itself). Either may be None."""
+
+    kind: str
+    earliest: object = None
+    latest: object = None
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """Predecessors make ``pin`` impossible: ``predecessor`` (None: the plan's start or the
+    template's offset) allows a start on ``earliest_start`` at the earliest, so the task
+    would be due on ``would_be_due``, past the pinned ``pin.latest``."""
+
+    pin: Pin
+    predecessor: object
+    earliest_start: object
+    would_be_due: object
+
+    @classmethod
+    def from_dict(cls, pin, data):
+        """The conflict :meth:`to_dict` stored (None for None)."""
+        if not data or pin is None:
+            return None
+        return cls(pin, data["predecessor_id"], date.fromisoformat(data["earliest_start"]),
+                   date.fromisoformat(data["would_be_due"]))
+
+    def to_dict(self):
+        return {"constraint": self.pin.kind, "date": self.pin.latest.isoformat(),
+                "predecessor_id": self.predecessor,
+                "earliest_start": self.earliest_start.isoformat(),
+                "would_be_due": self.would_be_due.isoformat()}
 
 
 @dataclass(slots=True)
@@ -30,6 +79,8 @@ class Node:
     scheduling: str = "auto"
     status: str = "planned"
     expected_finish: object = None
+    pin: Pin = None
+    conflict: Conflict = None
 
     def finish(self):
         if self.expected_finish and self.status not in FIXED_STATUSES \
@@ -64,6 +115,8 @@ class Graph:
         for pred, succ, lag in dependencies:
             self.add_dependency(pred, succ, lag)
         self._leaves = {}
+        self.conflict_changes = {}  # task id -> its new Conflict or None (cleared)
+        self.reported = []  # the conflicts the caller reported (dicts), for its answer
 
     def add_dependency(self, pred, succ, lag=0):
         self.preds[succ].append((pred, lag))
@@ -141,6 +194,8 @@ class Graph:
         or, with ``only``, of those tasks (e.g. all of them after a rollout).
 
         Returns ``[Move]`` for every task whose dates changed, in topological order.
+        A pinned task whose conflict appeared, changed or cleared is in
+        :attr:`conflict_changes`.
         """
         origins = set(origins)
         affected = set(only) if only is not None else self.closure(origins)
@@ -156,6 +211,7 @@ class Graph:
             elif node.scheduling == "auto" and node.status not in FIXED_STATUSES:
                 start, due, via = self._soonest(node, calendar)
             else:
+                self._set_conflict(node, None)
                 continue
             if start is None or (start == node.start and due == node.due):
                 continue
@@ -217,10 +273,36 @@ class Graph:
             candidate = calendar.successor_start(self.nodes[pred].finish(), lag)
             if best is None or candidate > best:
                 best, via = candidate, pred
+        if node.pin is not None:
+            return self._pinned(node, calendar, best, via)
         if best is None:
             return None, None, None
         due = best if node.kind == "milestone" else calendar.finish(best, node.duration)
         return best, due, via
+
+    def _set_conflict(self, node, conflict):
+        if conflict != node.conflict:
+            node.conflict = conflict
+            self.conflict_changes[node.id] = conflict
+
+    def _pinned(self, node, calendar, best, via):
+        """Dates of a pinned task whose predecessors allow a start on ``best`` (None: it
+        has none, and its own start, from the plan's start and the template's offset,
+        stands). Only predecessors make a conflict: without them the constraint is met."""
+        pin, length = node.pin, (0 if node.kind == "milestone" else node.duration)
+        start = best if best is not None else node.start
+        if pin.earliest is not None and start < pin.earliest:
+            start = pin.earliest
+        due = start if length == 0 else calendar.finish(start, length)
+        conflict = None
+        late = pin.latest is not None and due > pin.latest
+        if late and best is not None and best >= start:
+            conflict = Conflict(pin, via, start, due)
+        if pin.latest is not None and (late or pin.kind == "on"):
+            due = pin.latest
+            start = due if length == 0 else calendar.add(due, 1 - length)
+        self._set_conflict(node, conflict)
+        return start, due, via if best is not None else None
 
 
 def chains(moves, origins):

@@ -44,7 +44,7 @@ from dateutil.rrule import rrulestr
 from kelisim.errors import Invalid
 from kelisim.i18n import _
 from services.projects.domain.model import MAX_LAG
-from services.projects.domain.schedule import Graph, Node
+from services.projects.domain.schedule import Graph, Node, Pin
 
 SOURCES = ("kgu", "rgu")
 PERIODS = {"Q1": (1, 3), "Q2": (4, 6), "Q3": (7, 9), "Q4": (10, 12), "H1": (1, 6),
@@ -99,6 +99,58 @@ def rule_error(rule):
     if min(counts) < 1 or max(counts) > MAX_OCCURRENCES:
         return _("from 1 to {max} dates a year", max=MAX_OCCURRENCES)
     return None
+
+
+def pin_of(item, year, calendar):
+    """The :class:`~services.projects.domain.schedule.Pin` of a (concrete, see
+    :func:`expand`) item in ``year`` on ``calendar`` (kelisim.workdays), or None.
+
+    ``on``: due on that day, or the last working day before it if it is off (see the
+    module docstring for why before). ``not_before``: the first working day on or after it.
+    ``within``: from the period's first working day to its last.
+    """
+    if item.get("on"):
+        return Pin("on", None, calendar.on_or_before(day_in(item["on"], year)))
+    earliest = latest = None
+    if item.get("within"):
+        first, last = period_bounds(item["within"], year)
+        earliest, latest = calendar.on_or_after(first), calendar.on_or_before(last)
+    if item.get("not_before"):
+        earliest = max(earliest or date.min, calendar.on_or_after(
+            day_in(item["not_before"], year)))
+    if earliest is None and latest is None:
+        return None
+    return Pin("within" if item.get("within") else "not_before", earliest, latest)
+
+
+def expand(items, year):
+    """The concrete items of a plan for ``year``: each recurring item becomes one item per
+    date its rule gives (key ``<key>.<n>``, titles ``<title> (n/N)``, ``on`` that date,
+    ``occurrence_of`` its key); dependencies on it become dependencies on every occurrence.
+    Other items are unchanged (their ``after`` is copied)."""
+    series = {}
+    for item in items:
+        if item.get("repeat"):
+            series[item["key"]] = occurrences(item["repeat"], year)
+    concrete = []
+    for item in items:
+        after = [{**dep, "key": key} for dep in item.get("after", ())
+                 for key in ([f"{dep['key']}.{n}" for n in
+                              range(1, len(series[dep["key"]]) + 1)]
+                             if dep["key"] in series else [dep["key"]])]
+        base = {**item, "after": after}
+        days = series.get(item["key"])
+        if days is None:
+            concrete.append(base)
+            continue
+        total = len(days)
+        for n, day in enumerate(days, start=1):
+            concrete.append({
+                **base, "key": f"{item['key']}.{n}", "repeat": None,
+                "on": day.strftime("%m-%d"), "occurrence_of": item["key"],
+                **{f"title_{lang}": f"{item[f'title_{lang}']} ({n}/{total})"
+                   for lang in ("ru", "kk", "en") if item.get(f"title_{lang}")}})
+    return concrete
 
 
 def _dating_errors(item, by_key, parents):

@@ -77,7 +77,8 @@ def add_dependency(uow, task_id, data):
         uow.commit()
         uow.session.expire_all()
         return {"task": dump_task(repo, repo.task(task.id)),
-                "rescheduled": scheduling.describe(moves)}
+                "rescheduled": scheduling.describe(moves),
+                "constraint_conflicts": graph.reported}
 
 
 def remove_dependency(uow, task_id, predecessor_id):
@@ -105,4 +106,5 @@ def remove_dependency(uow, task_id, predecessor_id):
         uow.commit()
         uow.session.expire_all()
         return {"task": dump_task(repo, repo.task(task.id)),
-                "rescheduled": scheduling.describe(moves)}
+                "rescheduled": scheduling.describe(moves),
+                "constraint_conflicts": graph.reported}

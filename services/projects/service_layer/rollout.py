@@ -7,6 +7,12 @@ before deciding which regions are still to do, so a concurrent identical rollout
 ``skipped`` and rollouts to different regions share one RGU plan. The
 template is only read. Template items of level ``rgu`` are created once, in the project's
 RGU plan for the year, and precede the regional tasks that name them in every region.
+
+Dated template items (``on``, ``not_before``, ``within``; see domain/template.py) become
+tasks that carry their constraint; a recurring item (``repeat``) becomes one task per
+date its rule gives in the year. The scheduler keeps each constraint while honouring the
+dependencies; one the dependencies make impossible keeps its date and is answered in
+``constraint_conflicts`` (and stored on the task as ``constraint_conflict``).
 """
 from datetime import date
 
@@ -17,7 +23,7 @@ from kelisim.schemas import load
 from services.projects import schemas
 from services.projects.domain import template as templates
 from services.projects.domain.model import RGU_SCOPE, Assignment, Plan, Task
-from services.projects.domain.schedule import Graph, Node
+from services.projects.domain.schedule import Graph, Node, Pin
 from services.projects.service_layer import baselines
 from services.projects.service_layer.common import (
     history_row, project_or_404, within_calendar, work_calendar)
@@ -52,7 +58,7 @@ def rollout(uow, registry, code, data):
             todo = _todo(repo, code, year, todo)
         result = {"project_code": code, "year": year, "created": [],
                   "skipped": [r for r in wanted if r not in todo], "tasks": 0,
-                  "assignments": 0}
+                  "assignments": 0, "constraint_conflicts": []}
         if not todo:
             return result
         with within_calendar("start_date" if data["start_date"] else "year"):
@@ -72,6 +78,7 @@ def rollout(uow, registry, code, data):
                              for p in builder.new_plans if p.region_code]
         result["tasks"] = len(builder.new_tasks)
         result["assignments"] = assigned
+        result["constraint_conflicts"] = builder.conflicts
         return result
 
 
@@ -87,8 +94,11 @@ class _Builder:
     def __init__(self, uow, code, year, start, calendar, items):
         self.uow, self.repo = uow, uow.repo
         self.code, self.year, self.start, self.calendar = code, year, start, calendar
+        items = templates.expand(items, year)  # recurring items: one per occurrence
         self.items = templates.parents_first(items)
         self.by_key = {item["key"]: item for item in items}
+        self.conflicts = []  # answered: dated tasks the dependencies make impossible
+        self._conflicts = {}  # (scope, key) -> Conflict
         self.tasks = {}  # (scope, key) -> Task, new or existing
         self.new_tasks = []
         self.new_plans = []
@@ -101,6 +111,10 @@ class _Builder:
                     region_code=plan.region_code, template_key=item["key"], kind=item["kind"],
                     title=item["title_ru"], title_kk=item["title_kk"], start_date=start,
                     due_date=due, duration=duration, scheduling=item.get("scheduling", "auto"))
+        pin = templates.pin_of(item, self.year, self.calendar)
+        if pin is not None:
+            task.constraint_kind = pin.kind
+            task.constraint_start, task.constraint_due = pin.earliest, pin.latest
         task._plan = plan
         self.tasks[(scope, item["key"])] = task
         self.new_tasks.append(task)
@@ -142,9 +156,11 @@ class _Builder:
         for (scope, key), task in self.tasks.items():
             item = self.by_key[key]
             parent = item.get("parent")
+            pin = Pin(task.constraint_kind, task.constraint_start, task.constraint_due) \
+                if task.constraint_kind else None
             nodes.append(Node((scope, key), task.start_date, task.due_date, task.duration,
                               (scope, parent) if parent else None, task.kind, task.scheduling,
-                              task.status, task.expected_finish))
+                              task.status, task.expected_finish, pin))
             for dep in item.get("after", ()):
                 deps.append(((self._scope_of(scope, dep["key"]), dep["key"]), (scope, key),
                              dep.get("lag", 0)))
@@ -154,6 +170,20 @@ class _Builder:
         for move in graph.reschedule(self.calendar, only=new):
             task = self.tasks[move.id]
             task.start_date, task.due_date = move.start, move.due
+        self._conflicts = {k: c for k, c in graph.conflict_changes.items() if c is not None}
+
+    def _record_conflicts(self):
+        """Each conflict on its task and in the answer, by task ids (known after insert)."""
+        for (scope, key), conflict in sorted(self._conflicts.items()):
+            task = self.tasks[(scope, key)]
+            pred = self.tasks[conflict.predecessor]
+            stored = {**conflict.to_dict(), "predecessor_id": pred.id,
+                      "chain": [pred.id, task.id]}
+            task.constraint_conflict = stored
+            self.conflicts.append({"task_id": task.id, "template_key": key,
+                                   "plan_id": task.plan_id, "region_code": task.region_code,
+                                   "task_title": task.title, "task_title_kk": task.title_kk,
+                                   **stored})
 
     def insert(self):
         """Plans, then tasks level by level (parents get ids first), then dependencies."""
@@ -176,6 +206,7 @@ class _Builder:
             {"predecessor_id": self.tasks[pred].id, "successor_id": self.tasks[succ].id,
              "lag": lag}
             for pred, succ, lag in self.deps if id(self.tasks[succ]) in new])
+        self._record_conflicts()
         rows = [history_row(self.uow, "plan", plan.id, "rollout",
                             {"status": [None, plan.status]}, plan_id=plan.id,
                             reason=str(_("rollout of {template} for {year}",

@@ -18,7 +18,7 @@ from collections import defaultdict
 
 from kelisim.db.types import utcnow
 from kelisim.i18n import Msg, _, name
-from services.projects.domain.schedule import Graph, Node, chains
+from services.projects.domain.schedule import Conflict, Graph, Node, Pin, chains
 from services.projects.service_layer.common import history_row, regions_of, within_calendar
 
 
@@ -43,9 +43,17 @@ def load_graph(repo, project_code, year):
     """The scheduling graph of every task of a project's year, and each task's row."""
     rows = repo.family_rows(project_code, year)
     nodes = [Node(r.id, r.start_date, r.due_date, r.duration, r.parent_id, r.kind,
-                  r.scheduling, r.status, r.expected_finish) for r in rows]
+                  r.scheduling, r.status, r.expected_finish, *_pin_of(r)) for r in rows]
     graph = Graph(nodes, repo.family_dependencies(project_code, year))
     return graph, {r.id: r for r in rows}
+
+
+def _pin_of(row):
+    """``(pin, conflict)`` of a task row (None, None for an undated task)."""
+    if not row.constraint_kind:
+        return None, None
+    pin = Pin(row.constraint_kind, row.constraint_start, row.constraint_due)
+    return pin, Conflict.from_dict(pin, row.constraint_conflict)
 
 
 def responsible_of(repo, task_ids):
@@ -103,10 +111,11 @@ def propagate(uow, graph, rows, project_code, calendar, *, cause, reason, origin
     origins = [cause] if origins is None and only is None else (origins or [])
     with within_calendar(field):
         moves = graph.reschedule(calendar, origins, only=only)
+    paths = chains(moves, origins or [cause])
+    conflicts = record_conflicts(uow, graph, rows, paths)
     if not moves:
         return moves
     uow.repo.move_tasks([(m.id, m.start, m.due) for m in moves])
-    paths = chains(moves, origins or [cause])
     # kept as text (English); the gateway shows it in the reader's language, the typed
     # part of it as typed
     note = str(_("rescheduled after task {task}: {reason}", task=cause, reason=reason)
@@ -119,10 +128,50 @@ def propagate(uow, graph, rows, project_code, calendar, *, cause, reason, origin
         plan_id=rows[m.id].plan_id, reason=note, at=now) for m in moves])
     slipped = [m for m in moves if m.slipped and m.id not in announced]
     responsible = responsible_of(uow.repo, [m.id for m in slipped])
-    uow.emit_many("deadline_slipped", [
-        slip_event(project_code, rows[m.id], m.old_start, m.old_due, m.start, m.due, cause,
-                   paths[m.id], reason, responsible.get(m.id, [])) for m in slipped])
+    events = []
+    for m in slipped:
+        data, regions = slip_event(project_code, rows[m.id], m.old_start, m.old_due, m.start,
+                                   m.due, cause, paths[m.id], reason,
+                                   responsible.get(m.id, []))
+        data["constraint_conflicts"] = [c for c in conflicts if m.id in c["chain"]]
+        events.append((data, regions))
+    uow.emit_many("deadline_slipped", events)
     return moves
+
+
+def record_conflicts(uow, graph, rows, paths=None):
+    """Write the constraint conflicts :meth:`Graph.reschedule` found or cleared on their
+    tasks (``constraint_conflict``, with a history row each) and return the new ones as
+    dicts: the task, its constraint and date, the predecessor, the earliest start it allows,
+    the due date that would give, and ``chain``, the tasks that pushed it (as a slip's)."""
+    changes = graph.conflict_changes
+    if not changes:
+        return []
+    paths = paths or {}
+    found, stored = [], {}
+    for task_id, conflict in sorted(changes.items(), key=lambda pair: str(pair[0])):
+        if conflict is None:
+            stored[task_id] = None
+            continue
+        pred = conflict.predecessor
+        data = {**conflict.to_dict(),
+                "chain": [*paths.get(pred, [pred]), task_id] if pred is not None
+                else [task_id]}
+        stored[task_id] = data
+        row = rows[task_id]
+        found.append({"task_id": task_id, "task_title": row.title,
+                      "task_title_kk": row.title_kk, "region_code": row.region_code, **data})
+    uow.repo.set_conflicts(stored)
+    uow.repo.add_history([history_row(
+        uow, "task", task_id, "constraint",
+        {"constraint_conflict": [rows[task_id].constraint_conflict, data]},
+        plan_id=rows[task_id].plan_id,
+        reason=str(_("predecessors make the task's date impossible") if data
+                   else _("the task's date is possible again")))
+        for task_id, data in stored.items()])
+    changes.clear()
+    graph.reported.extend(found)
+    return found
 
 
 def describe(moves):

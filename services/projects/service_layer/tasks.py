@@ -45,7 +45,10 @@ def listed_task(task):
             "start_date": _iso(task.start_date), "due_date": _iso(task.due_date),
             "duration": task.duration, "scheduling": task.scheduling, "status": task.status,
             "progress": task.progress, "expected_finish": _iso(task.expected_finish),
-            "version": task.version}
+            "constraint_kind": task.constraint_kind,
+            "constraint_start": _iso(task.constraint_start),
+            "constraint_due": _iso(task.constraint_due),
+            "constraint_conflict": task.constraint_conflict, "version": task.version}
 
 
 def dump_tasks(repo, tasks, day=None):
@@ -232,11 +235,11 @@ def update_task(uow, task_id, data):
         task.check()
         changes = changes_of(before, snapshot(task))
         if not changes:
-            return {"task": dump_task(repo, task), "rescheduled": []}
+            return {"task": dump_task(repo, task), "rescheduled": [], "constraint_conflicts": []}
         with concurrent_update_guard(_("task {id}", id=task_id)):
             uow.flush()
         record(uow, "task", task.id, "update", changes, plan_id=task.plan_id, reason=reason)
-        moves = []
+        moves, graph = [], None
         if dated or "scheduling" in changes or "status" in changes:
             field = "due_date" if dated else "scheduling" if "scheduling" in changes else "status"
             graph, rows = scheduling.load_graph(repo, task.project_code, task.year)
@@ -265,7 +268,8 @@ def update_task(uow, task_id, data):
         uow.commit()
         uow.session.expire_all()
         return {"task": dump_task(repo, repo.task(task.id)),
-                "rescheduled": scheduling.describe(moves)}
+                "rescheduled": scheduling.describe(moves),
+                "constraint_conflicts": graph.reported if graph is not None else []}
 
 
 def _held(repo, task):

@@ -46,18 +46,21 @@ def test_a_slip_of_an_rgu_milestone_reschedules_every_region_and_tells_each_kgu(
     for region in ("KZ-61", "KZ-75"):
         selection_before, selection = before[region]["train.selection"], after[region]["train.selection"]
         assert selection["start_date"] == "2026-03-03" > selection_before["start_date"]
-        q4 = after[region]["train.q4"]
-        assert q4["due_date"] > before[region]["train.q4"]["due_date"]  # transitively
-        event = by_task[q4["id"]]
+        # transitively: the Q1 training follows the selection (and stays in Q1); the Q4
+        # one is dated within Q4 and stays there
+        q1 = after[region]["train.q1"]
+        assert q1["due_date"] > before[region]["train.q1"]["due_date"]
+        assert after[region]["train.q4"] == before[region]["train.q4"]
+        event = by_task[q1["id"]]
         assert event["regions"] == [region]
-        assert event["data"]["old_due_date"] == before[region]["train.q4"]["due_date"]
+        assert event["data"]["old_due_date"] == before[region]["train.q1"]["due_date"]
         assert event["data"]["cause_task_id"] == method["id"]
-        assert event["data"]["chain"][0] == method["id"] and event["data"]["chain"][-1] == q4["id"]
+        assert event["data"]["chain"][0] == method["id"] and event["data"]["chain"][-1] == q1["id"]
         assert event["data"]["reason"] == "the ministry asked for a second review"
         assert {r["kind"] for r in event["data"]["responsible"]} == {"org_unit", "structure"}
         # tasks that do not depend on the methodology stay where they were
         assert after[region]["org.plan"] == before[region]["org.plan"]
-    history = tasks.task_history(uow(), after["KZ-75"]["train.q4"]["id"])["items"]
+    history = tasks.task_history(uow(), after["KZ-75"]["train.q1"]["id"])["items"]
     assert history[0]["action"] == "rescheduled"
     assert "second review" in history[0]["reason"]
     own = tasks.task_history(uow(), method["id"])["items"][0]
