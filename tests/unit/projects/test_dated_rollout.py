@@ -84,3 +84,28 @@ def test_a_cadence_is_one_task_per_occurrence_with_its_own_due_date(uow, registr
     items = {i["key"]: i for i in projects.get_template(uow(), "civic-identity")["items"]}
     assert items["youth.unity-day"]["on"] == "05-01"
     assert items["youth.mothers"]["repeat"].startswith("FREQ=MONTHLY")
+
+
+def test_a_slip_that_makes_a_dated_task_impossible_reports_it_with_its_chain(
+        uow, registry, events):
+    rollout.rollout(uow(), registry, "civic-identity", {"year": 2026, "regions": ["KZ-61"]})
+    found = tasks_of(uow, "civic-identity", 2026)
+    plan_task, day = found[("KZ-61", "org.plan")], found[("KZ-61", "youth.unity-day")]
+    approved = found[("KZ-61", "org.approved")]
+    change = tasks.update_task(uow(), plan_task["id"], {
+        "version": plan_task["version"], "due_date": "2026-05-05",
+        "reason": "the akimat returned the plan"})
+    [conflict] = [c for c in change["constraint_conflicts"] if c["task_id"] == day["id"]]
+    assert conflict["constraint"] == "on" and conflict["date"] == "2026-04-30"
+    assert conflict["predecessor_id"] == approved["id"]
+    assert conflict["chain"][0] == plan_task["id"] and conflict["chain"][-2:] == [
+        approved["id"], day["id"]]
+    after = tasks.get_task(uow(), day["id"])
+    assert after["due_date"] == "2026-04-30" and after["constraint_conflict"]["chain"] == \
+        conflict["chain"]
+    # the slip of the approval milestone carries it, as it carries its own chain
+    slipped = {e["data"]["task_id"]: e["data"] for e in events("deadline_slipped")}
+    assert slipped[approved["id"]]["constraint_conflicts"][0]["task_id"] == day["id"]
+    assert day["id"] not in slipped  # the dated task did not move
+    history = tasks.task_history(uow(), day["id"])["items"]
+    assert history[0]["action"] == "constraint"
