@@ -16,6 +16,7 @@ from gateway.http.problems import problem_for
 from gateway.http.responses import problem_response
 from gateway.http.server import correlation_id_of
 from gateway.entrypoints.accounts_routes import AccountsRoutes
+from gateway.entrypoints.events_routes import EventsRoutes
 from gateway.entrypoints.sso_routes import Oidc, SsoRoutes
 from gateway.entrypoints.notifications_routes import NotificationsRoutes
 from gateway.entrypoints.projects_routes import ProjectsRoutes
@@ -36,8 +37,8 @@ def openapi_document(service_cls):
     return build_openapi(routes_of(service_cls))
 
 
-class GatewayService(RegistryRoutes, ProjectsRoutes, ReportsRoutes, NotificationsRoutes,
-                     AccountsRoutes, SsoRoutes, ServiceBase):
+class GatewayService(RegistryRoutes, ProjectsRoutes, ReportsRoutes, EventsRoutes,
+                     NotificationsRoutes, AccountsRoutes, SsoRoutes, ServiceBase):
     name = "gateway"
     uow = Database(repositories=AccountRepository, relay=False)
     auth = BearerAuth(database="uow")

@@ -7,15 +7,18 @@ from kelisim.db.uow import UnitOfWork
 
 
 def load_reference_data(url=None):
-    """Add the shipped report templates missing from the reports database (idempotent)."""
+    """Add the shipped event kinds and report templates missing from the reports database
+    (idempotent); returns how many templates were added."""
     from services.reports.adapters.orm import start_mappers
     from services.reports.adapters.repository import ReportsRepository
+    from services.reports.service_layer.register import load_reference_kinds
     from services.reports.service_layer.templates import load_reference_templates
 
     start_mappers()
     engine = make_engine(url or config.database_url("reports"))
+    sessions = sessionmaker(engine, expire_on_commit=False)
     try:
-        return load_reference_templates(UnitOfWork(sessionmaker(engine, expire_on_commit=False),
-                                                   repositories=ReportsRepository))
+        load_reference_kinds(UnitOfWork(sessions, repositories=ReportsRepository))
+        return load_reference_templates(UnitOfWork(sessions, repositories=ReportsRepository))
     finally:
         engine.dispose()

@@ -117,6 +117,11 @@ class Targets:
         raise AssertionError(f"report not brought to {want}")
 
     # notifications
+    # the events register
+    def event(self):
+        """A new event of Turkistan's KGU (a fresh one per attempt: cancelling ends it)."""
+        return self.post("/events", EVENT, status=201)
+
     def inbox_item(self):
         return self.get("/inbox", org_unit_id=self.kgu(), limit=1)["items"][0]["id"]
 
@@ -183,6 +188,10 @@ def _report(want, body):
         return (f"{API}/reports/{report['id']}" + body[0], None,
                 dict(body[1], version=report["version"]))
     return make
+
+
+EVENT = {"starts_at": "2026-05-01T10:00:00", "kind": "meeting", "region": OWN,
+         "title_kk": "Аналар кеңесінің отырысы", "participants": 12}
 
 
 def _versioned(getter, path, **changes):
@@ -312,6 +321,18 @@ TARGETS = {
                                                           "template": "security-test"}, None)),
     "export_rollup": ("regional", lambda t: (f"{API}/rollups/export", {
         "region": OWN, "template": "security-test"}, None)),
+    # the events register
+    "list_event_kinds": ("national", lambda t: (f"{API}/event-kinds", None, None)),
+    "record_event": ("regional", lambda t: (f"{API}/events", None, dict(EVENT))),
+    "list_events": ("regional", lambda t: (f"{API}/events", {"region": OWN}, None)),
+    "event_stats": ("regional", lambda t: (f"{API}/events/stats", {"region": OWN}, None)),
+    "get_event": ("regional", lambda t: (f"{API}/events/{t.event()['id']}", None, None)),
+    "event_history": ("regional", lambda t: (f"{API}/events/{t.event()['id']}/history", None,
+                                             None)),
+    "update_event": ("regional", _versioned(lambda t: t.event(), f"{API}/events/{{}}",
+                                            participants=30)),
+    "cancel_event": ("regional", _versioned(lambda t: t.event(), f"{API}/events/{{}}/cancel",
+                                            reason="ауа райы")),
     # notifications
     "list_inbox": ("regional", lambda t: (f"{API}/inbox", {"org_unit_id": t.kgu()}, None)),
     "mark_read": ("regional", lambda t: (f"{API}/inbox/{t.inbox_item()}/read", None, None)),

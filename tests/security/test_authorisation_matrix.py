@@ -12,6 +12,7 @@ leave an audit row naming the caller.
 import pytest
 
 from gateway.entrypoints.accounts_routes import AccountsRoutes
+from gateway.entrypoints.events_routes import EventsRoutes
 from gateway.entrypoints.notifications_routes import NotificationsRoutes
 from gateway.entrypoints.projects_routes import ProjectsRoutes
 from gateway.entrypoints.registry_routes import RegistryRoutes
@@ -25,7 +26,8 @@ from tests.security.targets import TARGETS, Targets
 pytestmark = [pytest.mark.broker, pytest.mark.security]
 ROUTES = routes_of(GatewayService)
 OWNERS = {RegistryRoutes: "registry", ProjectsRoutes: "projects", ReportsRoutes: "reports",
-          NotificationsRoutes: "notifications", AccountsRoutes: "gateway"}
+          EventsRoutes: "reports", NotificationsRoutes: "notifications",
+          AccountsRoutes: "gateway"}
 REFUSED_CALLERS = ("anonymous", "revoked", "ended~session", "coordinator~nocsrf", "observer",
                    "observer~session", "stranger", "stranger~session")
 ALLOWED_CALLERS = ("admin", "coordinator", "admin~session", "coordinator~session")

@@ -46,3 +46,39 @@ class ReportReturned(ReportRef):
 @event("reports", "report_reopened")
 class ReportReopened(ReportRef):
     reason = fields.Str(required=True)
+
+
+# the events register: what the structures held (services/reports/service_layer/register.py)
+class EventRef(Schema):
+    event_id = fields.Int(required=True)
+    region_code = fields.Str(allow_none=True, load_default=None)
+    org_unit_id = fields.Int(required=True)
+    org_unit_kind = fields.Str(required=True)
+    kind = fields.Str(required=True)  # an event kind code (GET /api/v1/event-kinds)
+    title_kk = fields.Str(allow_none=True, load_default=None)
+    title_ru = fields.Str(allow_none=True, load_default=None)
+    starts_at = fields.AwareDateTime(required=True)
+    local_date = fields.Date(required=True)  # the Kazakhstan date it starts on
+    participants = fields.Int(required=True)
+    structure_ids = fields.List(fields.Int(), required=True)
+    structure_types = fields.List(fields.Str(), required=True)
+    project_code = fields.Str(allow_none=True, load_default=None)
+    plan_id = fields.Int(allow_none=True, load_default=None)
+    task_id = fields.Int(allow_none=True, load_default=None)
+    initiative = fields.Str(allow_none=True, load_default=None)
+    status = fields.Str(required=True)  # recorded or cancelled
+
+
+@event("reports", "event_recorded")
+class EventRecorded(EventRef):
+    pass
+
+
+@event("reports", "event_updated")
+class EventUpdated(EventRef):
+    changed = fields.List(fields.Str(), required=True)  # the names of the fields changed
+
+
+@event("reports", "event_cancelled")
+class EventCancelled(EventRef):
+    reason = fields.Str(required=True)

@@ -25,6 +25,8 @@ NOTIFIED_TYPES = (
     "risk_escalated", "plan_status_changed", "report_due_soon", "report_overdue",
     "report_submitted", "report_accepted", "report_returned", "report_reopened",
 )
+# events of the register that go to the regional stream only (no one is notified)
+STREAMED_REPORTS_TYPES = ("event_recorded", "event_updated", "event_cancelled")
 STREAMED_REGISTRY_TYPES = (
     "org_unit_created", "org_unit_updated", "structure_created", "structure_updated",
     "person_created", "person_updated",

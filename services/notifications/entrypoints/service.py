@@ -92,6 +92,19 @@ class NotificationsService(AuditEntries, ServiceBase):
     def on_report_reopened(self, event):
         return self._notify(event)
 
+    # the events register: the regional stream only
+    @on_event("reports", "event_recorded")
+    def on_event_recorded(self, event):
+        return self._receive(event, None)
+
+    @on_event("reports", "event_updated")
+    def on_event_updated(self, event):
+        return self._receive(event, None)
+
+    @on_event("reports", "event_cancelled")
+    def on_event_cancelled(self, event):
+        return self._receive(event, None)
+
     # registry events: the stream, and a fresh directory
     @on_event("registry", "org_unit_created")
     def on_org_unit_created(self, event):

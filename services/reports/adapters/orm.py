@@ -4,6 +4,7 @@ from sqlalchemy.orm import registry as mapper_registry
 
 from kelisim.db.tables import platform_tables
 from kelisim.db.types import UtcDateTime
+from services.reports.domain.events import Event, EventKind, Initiative
 from services.reports.domain.reports import OrgUnit, Report
 from services.reports.domain.templates import Template
 
@@ -94,6 +95,69 @@ reminder_stamps = sa.Table(
     sa.Column("sent_at", UtcDateTime, nullable=False),
 )
 
+# The events register (see services/reports/domain/events.py) and its reference lists.
+event_kinds = sa.Table(
+    "event_kinds", metadata,
+    sa.Column("code", sa.String(40), primary_key=True),
+    sa.Column("name_kk", sa.String(200), nullable=False),
+    sa.Column("name_ru", sa.String(200), nullable=False),
+    sa.Column("name_en", sa.String(200), nullable=False),
+    sa.Column("media", sa.Boolean, nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+)
+
+event_initiatives = sa.Table(
+    "event_initiatives", metadata,
+    sa.Column("code", sa.String(60), primary_key=True),
+    sa.Column("name_kk", sa.String(200), nullable=False),
+    sa.Column("name_ru", sa.String(200), nullable=False),
+    sa.Column("name_en", sa.String(200), nullable=False),
+)
+
+events = sa.Table(
+    "events", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("region_code", sa.String(8), nullable=True),
+    sa.Column("org_unit_id", sa.Integer, nullable=False),
+    sa.Column("org_unit_kind", sa.String(30), nullable=False),
+    sa.Column("starts_at", UtcDateTime, nullable=False),
+    sa.Column("ends_at", UtcDateTime, nullable=True),
+    sa.Column("local_date", sa.Date, nullable=False),  # the Kazakhstan date it starts on
+    sa.Column("kind", sa.String(40), sa.ForeignKey("event_kinds.code"), nullable=False),
+    sa.Column("title_kk", sa.String(500), nullable=True),
+    sa.Column("title_ru", sa.String(500), nullable=True),
+    sa.Column("description", sa.Text, nullable=True),
+    sa.Column("structure_ids", sa.JSON, nullable=False),
+    sa.Column("structure_types", sa.JSON, nullable=False),
+    sa.Column("place", sa.JSON, nullable=False),
+    sa.Column("participants", sa.Integer, nullable=False),
+    sa.Column("languages", sa.JSON, nullable=False),
+    sa.Column("media_links", sa.JSON, nullable=False),
+    sa.Column("media_count", sa.Integer, nullable=False),
+    sa.Column("project_code", sa.String(60), nullable=True),
+    sa.Column("plan_id", sa.Integer, nullable=True),
+    sa.Column("task_id", sa.Integer, nullable=True),
+    sa.Column("initiative", sa.String(60), nullable=True),
+    sa.Column("status", sa.String(12), nullable=False),
+    sa.Column("cancel_reason", sa.Text, nullable=True),
+    sa.Column("recorded_by", sa.String(120), nullable=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Index("ix_events_region_date", "region_code", "local_date"),
+    sa.Index("ix_events_date", "local_date"),
+    sa.Index("ix_events_project_date", "project_code", "local_date"),
+)
+
+# (event, structure) pairs, for filtering events by structure or structure type
+event_structures = sa.Table(
+    "event_structures", metadata,
+    sa.Column("event_id", sa.Integer, sa.ForeignKey("events.id"), primary_key=True),
+    sa.Column("structure_id", sa.Integer, primary_key=True),
+    sa.Column("structure_type", sa.String(40), nullable=False),
+    sa.Index("ix_event_structures_type", "structure_type", "event_id"),
+)
+
 _mappers = mapper_registry()
 
 
@@ -104,3 +168,6 @@ def start_mappers():
     _mappers.map_imperatively(Template, report_templates)
     _mappers.map_imperatively(OrgUnit, org_units)
     _mappers.map_imperatively(Report, reports, version_id_col=reports.c.version)
+    _mappers.map_imperatively(EventKind, event_kinds)
+    _mappers.map_imperatively(Initiative, event_initiatives)
+    _mappers.map_imperatively(Event, events, version_id_col=events.c.version)

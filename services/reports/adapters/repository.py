@@ -4,6 +4,7 @@ from sqlalchemy.exc import IntegrityError
 
 from kelisim.db.search import ordering
 from services.reports.adapters import orm
+from services.reports.domain.events import Event, EventKind, Initiative
 from services.reports.domain.reports import EDITABLE, REPORTED, OrgUnit, Report
 from services.reports.domain.templates import Template
 
@@ -201,4 +202,73 @@ class ReportsRepository:
         query = sa.select(s).order_by(s.c.sent_at, s.c.kind, s.c.stage)
         if report_id is not None:
             query = query.where(s.c.report_id == report_id)
+        return [dict(row._mapping) for row in self.session.execute(query)]
+
+    # the events register
+    def event_kinds(self):
+        return self.session.scalars(sa.select(EventKind).order_by(EventKind.position)).all()
+
+    def event_kind(self, code):
+        return self.session.get(EventKind, code)
+
+    def initiatives(self):
+        return self.session.scalars(sa.select(Initiative).order_by(Initiative.code)).all()
+
+    def initiative(self, code):
+        return self.session.get(Initiative, code)
+
+    def event(self, event_id):
+        return self.session.get(Event, event_id)
+
+    def set_event_structures(self, event):
+        """Keep ``event_structures`` in step with the event's structures (after a flush)."""
+        s = orm.event_structures
+        self.session.execute(s.delete().where(s.c.event_id == event.id))
+        rows = [{"event_id": event.id, "structure_id": sid, "structure_type": stype}
+                for sid, stype in zip(event.structure_ids, event.structure_types)]
+        if rows:
+            self.session.execute(s.insert(), rows)
+
+    def _events_filtered(self, query, *, region=None, kind=None, project=None,
+                         structure_type=None, structure_id=None, org_unit_id=None,
+                         initiative=None, status=None, date_from=None, date_to=None,
+                         task_id=None, plan_id=None, org_unit_kind=None, kinds=None):
+        e, s = orm.events, orm.event_structures
+        conditions = [(region, e.c.region_code), (kind, e.c.kind), (project, e.c.project_code),
+                      (org_unit_id, e.c.org_unit_id), (initiative, e.c.initiative),
+                      (status, e.c.status), (task_id, e.c.task_id), (plan_id, e.c.plan_id),
+                      (org_unit_kind, e.c.org_unit_kind)]
+        for value, column in conditions:
+            if value is not None:
+                query = query.where(column == value)
+        if kinds is not None:
+            query = query.where(e.c.kind.in_(kinds))
+        if date_from is not None:
+            query = query.where(e.c.local_date >= date_from)
+        if date_to is not None:
+            query = query.where(e.c.local_date <= date_to)
+        if structure_type is not None:
+            query = query.where(sa.exists().where(s.c.event_id == e.c.id,
+                                                  s.c.structure_type == structure_type))
+        if structure_id is not None:
+            query = query.where(sa.exists().where(s.c.event_id == e.c.id,
+                                                  s.c.structure_id == structure_id))
+        return query
+
+    def events(self, *, limit=50, offset=0, sort=None, **filters):
+        """A page of events and the total; newest first unless ``sort`` says otherwise."""
+        e = orm.events
+        query = self._events_filtered(sa.select(Event), **filters)
+        total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+        order = ordering(sort, e.c, e.c.id) if sort else (e.c.starts_at.desc(), e.c.id.desc())
+        page = query.order_by(*order).limit(limit).offset(offset)
+        return self.session.scalars(page).all(), total
+
+    def event_rows(self, **filters):
+        """What counting needs of every matching event, as dicts (see domain.events.tally)."""
+        e = orm.events
+        query = self._events_filtered(sa.select(
+            e.c.id, e.c.region_code, e.c.org_unit_id, e.c.org_unit_kind, e.c.structure_types,
+            e.c.kind, e.c.project_code, e.c.initiative, e.c.local_date, e.c.participants,
+            e.c.media_count), **filters)
         return [dict(row._mapping) for row in self.session.execute(query)]

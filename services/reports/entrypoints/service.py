@@ -9,15 +9,17 @@ from kelisim.db.provider import Database
 from kelisim.errors import KelisimError
 from kelisim.events.handler import on_event
 from kelisim.gauges import BackgroundGauges
-from kelisim.rpc import rpc
+from kelisim.rpc import TimedRpcProxy, rpc
 from kelisim.i18n import _
 from kelisim.service import ServiceBase
 from services.reports import metrics as collection_metrics
+from services.reports.adapters.lookups import Lookups
 from services.reports.adapters.orm import start_mappers
 from services.reports.adapters.registry import RegistryClient
 from services.reports.adapters.repository import ReportsRepository
 from services.reports.domain.periods import kz_today
-from services.reports.service_layer import analytics, collection, org_units, reports, templates
+from services.reports.service_layer import (
+    analytics, collection, org_units, register, reports, templates)
 
 start_mappers()
 expected = rpc(expected_exceptions=KelisimError)
@@ -41,6 +43,13 @@ class ReportsService(AuditEntries, ServiceBase):
     uow = Database(repositories=ReportsRepository)
     registry = RegistryClient()
     gauges = BackgroundGauges(collection_metrics.refresh)
+    # asked as the caller, to check what an event names (adapters/lookups.py)
+    registry_rpc = TimedRpcProxy("registry")
+    projects_rpc = TimedRpcProxy("projects")
+
+    @property
+    def lookups(self):
+        return Lookups(self.registry_rpc, self.projects_rpc)
 
     # templates
     @expected
@@ -102,6 +111,39 @@ class ReportsService(AuditEntries, ServiceBase):
         query = query or {}
         regions = self.registry.regions() if query.get("format") == "xlsx" else None
         return analytics.export_rollup(self.uow, query, regions=regions)
+
+    # the events register
+    @expected
+    def list_event_kinds(self):
+        return register.list_kinds(self.uow)
+
+    @expected
+    def record_event(self, data):
+        return register.record_event(self.uow, self.lookups, data)
+
+    @expected
+    def list_events(self, query=None):
+        return register.list_events(self.uow, query or {})
+
+    @expected
+    def get_event(self, event_id):
+        return register.get_event(self.uow, event_id)
+
+    @expected
+    def update_event(self, event_id, data):
+        return register.update_event(self.uow, self.lookups, event_id, data)
+
+    @expected
+    def cancel_event(self, event_id, data):
+        return register.cancel_event(self.uow, event_id, data)
+
+    @expected
+    def event_history(self, event_id):
+        return register.event_history(self.uow, event_id)
+
+    @expected
+    def event_stats(self, query=None):
+        return register.event_stats(self.uow, query or {})
 
     # the collection job
     @expected

@@ -22,18 +22,20 @@ NAMED = {"region": "KZ-61", "project": "mediation", "template": "mediation-quart
          "code": "mediation-quarterly", "period": "2027-Q1", "from": "2027-Q1",
          "to": "2027-Q2", "year": "2027", "q": "Совет", "since": "2026-03-02T10:00:00+05:00",
          "entity": "task", "entity_id": "7", "actor": "admin-1", "type": "task_assigned",
-         "event_id": "3d1e2f4a-0000-4000-8000-000000000001", "as_of": "2026-03-02"}
+         "event_id": "3d1e2f4a-0000-4000-8000-000000000001", "as_of": "2026-03-02",
+         "kind": "meeting", "structure_type": "council_of_mothers", "initiative": "el-birligi",
+         "by": "region,kind"}
 PATH_VALUES = {"code": "mediation", "region_code": "KZ-61", "event_type": "task_assigned"}
 
 
 def sample(name, field):
+    choices = [v for v in field.validators if isinstance(v, validate.OneOf)]
+    if choices:
+        return str(list(choices[0].choices)[-1])
     if name in NAMED:
         return NAMED[name]
     if isinstance(field, SortField):
         return "-" + field.allowed[-1]
-    choices = [v for v in field.validators if isinstance(v, validate.OneOf)]
-    if choices:
-        return str(list(choices[0].choices)[-1])
     if isinstance(field, fields.Bool):
         return "true"
     if isinstance(field, fields.Int):

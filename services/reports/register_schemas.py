@@ -1,0 +1,213 @@
+"""The contract of the events register and the count targets (reports service RPC and the
+gateway's /api/v1/events, /api/v1/event-kinds, /api/v1/targets routes)."""
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from kelisim.i18n import N_, _
+from kelisim.schemas import REGION_CODE, PageQuery, QuerySchema, SortField, StrictSchema, page_of
+from services.reports.domain.events import (
+    GROUPINGS, LANGUAGE_PATTERN, STATS_PERIODS, STATUSES)
+from services.reports.domain.periods import KZ_TIME
+from services.reports.schemas import CODE, PeriodField
+
+EVENT_TITLE = validate.Length(min=1, max=500)
+SHORT_TEXT = validate.Length(max=200)
+COUNT = validate.Range(0, 10_000_000)
+EVENT_SORTS = ("starts_at", "id", "participants", "region_code", "kind")
+MAX_STRUCTURES = 20
+TIME_DESCRIPTION = ("ISO 8601 date and time; with an offset (2026-05-01T10:00:00+05:00) or "
+                    "without one, which is read as Asia/Almaty time. Stored in UTC.")
+
+
+def _unique(values):
+    if len(set(values)) != len(values):
+        raise ValidationError([_("each value at most once")])
+
+
+class PlaceSchema(StrictSchema):
+    district = fields.Str(load_default=None, allow_none=True, validate=SHORT_TEXT)
+    settlement = fields.Str(load_default=None, allow_none=True, validate=SHORT_TEXT)
+    address = fields.Str(load_default=None, allow_none=True, validate=SHORT_TEXT)
+
+
+class _EventFields(StrictSchema):
+    starts_at = fields.AwareDateTime(default_timezone=KZ_TIME, metadata={
+        "description": TIME_DESCRIPTION})
+    ends_at = fields.AwareDateTime(default_timezone=KZ_TIME, allow_none=True, metadata={
+        "description": "when it ended (optional; not before starts_at)"})
+    kind = fields.Str(validate=validate.Length(1, 40), metadata={
+        "description": "an event kind code (GET /api/v1/event-kinds)"})
+    title_kk = fields.Str(allow_none=True, validate=EVENT_TITLE)
+    title_ru = fields.Str(allow_none=True, validate=EVENT_TITLE)
+    description = fields.Str(allow_none=True, validate=validate.Length(max=4000))
+    structure_ids = fields.List(fields.Int(strict=True), validate=[
+        validate.Length(max=MAX_STRUCTURES), _unique], metadata={
+        "description": "the organising public structures (registry ids), of the event's region"})
+    place = fields.Nested(PlaceSchema, metadata={
+        "description": "district, settlement, address (the region is the org unit's)"})
+    participants = fields.Int(strict=True, validate=COUNT)
+    languages = fields.List(fields.Str(validate=validate.Regexp(
+        LANGUAGE_PATTERN, error=N_("a language code like kk, ru, en"))), validate=[
+        validate.Length(max=20), _unique], metadata={
+        "description": "ISO 639 codes of the languages used (kk, ru, uz, ...)"})
+    media_links = fields.List(fields.Url(schemes={"http", "https"}, validate=validate.Length(
+        max=2000)), validate=validate.Length(max=50), metadata={
+        "description": "links to the coverage (publications, videos, streams)"})
+    media_count = fields.Int(strict=True, validate=COUNT, metadata={
+        "description": "media items covering it (default: the number of links)"})
+    project_code = fields.Str(allow_none=True, validate=CODE, metadata={
+        "description": "the base project it serves (default: the plan task's)"})
+    task_id = fields.Int(strict=True, allow_none=True, metadata={
+        "description": "the plan task it serves; must be of the event's region (or the RGU's)"})
+    initiative = fields.Str(allow_none=True, validate=validate.Length(1, 60), metadata={
+        "description": "a programme it belongs to, e.g. el-birligi (GET /api/v1/event-kinds)"})
+
+
+class EventCreateSchema(_EventFields):
+    starts_at = fields.AwareDateTime(required=True, default_timezone=KZ_TIME, metadata={
+        "description": TIME_DESCRIPTION})
+    kind = fields.Str(required=True, validate=validate.Length(1, 40), metadata={
+        "description": "an event kind code (GET /api/v1/event-kinds)"})
+    org_unit_id = fields.Int(strict=True, load_default=None, allow_none=True, metadata={
+        "description": "the organising org unit (default: the caller's region's KGU)"})
+    region = fields.Str(load_default=None, allow_none=True, validate=REGION_CODE, metadata={
+        "description": "whose KGU organises it when org_unit_id is not given (RGU callers)"})
+
+
+class EventUpdateSchema(_EventFields):
+    version = fields.Int(required=True, strict=True)
+
+
+class EventCancelSchema(StrictSchema):
+    version = fields.Int(required=True, strict=True)
+    reason = fields.Str(required=True, validate=validate.Length(1, 2000))
+
+
+class _EventFilters(QuerySchema):
+    region = fields.Str(validate=REGION_CODE)
+    kind = fields.Str(validate=validate.Length(1, 40))
+    project = fields.Str(validate=CODE)
+    structure_type = fields.Str(validate=validate.Length(1, 40))
+    initiative = fields.Str(validate=validate.Length(1, 60))
+    org_unit_id = fields.Int()
+    period = PeriodField(metadata={"description": "2026, 2026-Q2, 2026-H1 or 2026-05 "
+                                                  "(Kazakhstan calendar)"})
+    year = fields.Int(validate=validate.Range(2000, 2100))
+    date_from = fields.Date(metadata={"description": "on or after this Kazakhstan date"})
+    date_to = fields.Date(metadata={"description": "on or before this Kazakhstan date"})
+
+    @validates_schema
+    def ordered_range(self, data, **kwargs):
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise ValidationError(_("must not precede date_from"), "date_to")
+
+
+class EventQuery(_EventFilters, PageQuery):
+    structure_id = fields.Int()
+    task_id = fields.Int()
+    plan_id = fields.Int()
+    status = fields.Str(validate=validate.OneOf(STATUSES), metadata={
+        "description": "recorded (default: both) or cancelled"})
+    sort = SortField(EVENT_SORTS, metadata={
+        "description": "comma-separated, '-' for descending (default: -starts_at); one of: "
+                       + ", ".join(EVENT_SORTS)})
+
+
+class GroupingField(fields.Str):
+    """``by=region,kind``: comma-separated names from GROUPINGS, each at most once."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        names = [name.strip() for name in text.split(",") if name.strip()]
+        bad = [name for name in names if name not in GROUPINGS]
+        if not names or bad or len(set(names)) != len(names):
+            raise ValidationError([_("comma-separated, each once, from: {names}",
+                                     names=", ".join(GROUPINGS))])
+        return names
+
+
+class EventStatsQuery(_EventFilters):
+    by = GroupingField(load_default=lambda: ["region"], metadata={
+        "description": "comma-separated groupings: " + ", ".join(GROUPINGS)})
+    period_type = fields.Str(load_default="quarterly", validate=validate.OneOf(STATS_PERIODS),
+                             metadata={"description": "the periods of by=period"})
+
+
+class PlaceOutSchema(Schema):
+    district = fields.Str(allow_none=True)
+    settlement = fields.Str(allow_none=True)
+    address = fields.Str(allow_none=True)
+
+
+class EventSchema(Schema):
+    id = fields.Int()
+    region_code = fields.Str(allow_none=True)
+    org_unit_id = fields.Int()
+    org_unit_kind = fields.Str()
+    starts_at = fields.AwareDateTime()
+    ends_at = fields.AwareDateTime(allow_none=True)
+    local_date = fields.Date(metadata={"description": "the Kazakhstan date it starts on"})
+    kind = fields.Str()
+    title_kk = fields.Str(allow_none=True)
+    title_ru = fields.Str(allow_none=True)
+    description = fields.Str(allow_none=True)
+    structure_ids = fields.List(fields.Int())
+    structure_types = fields.List(fields.Str(), metadata={
+        "description": "the type of each structure, in the order of structure_ids"})
+    place = fields.Nested(PlaceOutSchema)
+    participants = fields.Int()
+    languages = fields.List(fields.Str())
+    media_links = fields.List(fields.Str())
+    media_count = fields.Int()
+    project_code = fields.Str(allow_none=True)
+    plan_id = fields.Int(allow_none=True)
+    task_id = fields.Int(allow_none=True)
+    initiative = fields.Str(allow_none=True)
+    status = fields.Str()
+    cancel_reason = fields.Str(allow_none=True)
+    recorded_by = fields.Str(allow_none=True)
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+    version = fields.Int()
+
+
+EventPageSchema = page_of(EventSchema)
+
+
+class EventKindSchema(Schema):
+    code = fields.Str()
+    name_kk = fields.Str()
+    name_ru = fields.Str()
+    name_en = fields.Str()
+    media = fields.Bool()
+
+
+class InitiativeSchema(Schema):
+    code = fields.Str()
+    name_kk = fields.Str()
+    name_ru = fields.Str()
+    name_en = fields.Str()
+
+
+class EventKindsSchema(Schema):
+    kinds = fields.List(fields.Nested(EventKindSchema))
+    initiatives = fields.List(fields.Nested(InitiativeSchema))
+
+
+class CountsSchema(Schema):
+    events = fields.Int()
+    participants = fields.Int()
+    media_items = fields.Int()
+
+
+class StatsRowSchema(CountsSchema):
+    key = fields.Dict(keys=fields.Str(), values=fields.Str(), metadata={
+        "description": "grouping -> value ('none': no project, initiative or structure)"})
+
+
+class EventStatsSchema(Schema):
+    by = fields.List(fields.Str())
+    period_type = fields.Str()
+    date_from = fields.Date(allow_none=True)
+    date_to = fields.Date(allow_none=True)
+    total = fields.Nested(CountsSchema)
+    rows = fields.List(fields.Nested(StatsRowSchema))
