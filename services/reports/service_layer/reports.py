@@ -13,7 +13,9 @@ from kelisim.errors import Conflict, NotFound
 from kelisim.i18n import _
 from kelisim.schemas import load
 from services.reports import schemas
+from services.reports.domain import prefill
 from services.reports.domain.periods import kz_date, kz_today, parse_period
+from services.reports.domain.reports import EDITABLE
 from services.reports.service_layer.events import emit_once
 from services.reports.service_layer.templates import ensure_manager
 
@@ -56,9 +58,57 @@ def list_reports(uow, query, today=None):
                 "limit": query["limit"], "offset": query["offset"]}
 
 
+def register_figures(uow, report, template):
+    """``{field: figure}`` of the report's fields the events register fills in (see
+    domain/prefill.py): counted over the report's period, for its region when a KGU
+    reports, else for its org unit; a base-project template counts its project only."""
+    codes = prefill.prefilled_fields(field["code"] for field in template.fields)
+    if not codes:
+        return {}
+    unit = uow.repo.org_unit(report.org_unit_id)
+    scope = {"region": report.region_code} if unit is None or unit.kind == "kgu" \
+        else {"org_unit_id": report.org_unit_id}
+    if template.project_code:
+        scope["project"] = template.project_code
+    figures = {}
+    for code in codes:
+        rows = uow.repo.event_rows(status="recorded", date_from=report.period_start,
+                                   date_to=report.period_end, **scope,
+                                   **prefill.PREFILLED[code]["filters"])
+        figures[code] = prefill.figure(rows, code)
+    return figures
+
+
+def with_register(uow, report, data=None):
+    """The dump of one report with the register's figures, the fields they prefill (an
+    editable report's fields with no typed value: shown in ``values``) and the typed
+    values that disagree with them."""
+    data = data or dump(report)
+    figures = register_figures(uow, report, _template(uow, report))
+    data["register_figures"] = figures
+    values = dict(data.get("values") or {})
+    data["disagreements"] = prefill.disagreements(values, figures)
+    data["prefilled"] = []
+    if report.status in EDITABLE:
+        data["prefilled"] = [code for code in figures if values.get(code) is None]
+        data["values"] = {**values, **{code: figures[code] for code in data["prefilled"]}}
+    return data
+
+
+def _prefilled(uow, report, values):
+    """``values`` with each register-filled field that has no typed value taken from the
+    register (what a submit stores; a saved draft keeps following the register)."""
+    figures = register_figures(uow, report, _template(uow, report))
+    values = dict(values or {})
+    for code, counted in figures.items():
+        if values.get(code) is None:
+            values[code] = counted
+    return values
+
+
 def get_report(uow, report_id):
     with uow:
-        return dump(get_or_404(uow, report_id))
+        return with_register(uow, get_or_404(uow, report_id))
 
 
 def history(uow, report_id):
@@ -103,7 +153,7 @@ def save_report(uow, report_id, data):
         values = _template(uow, report).validate(data["values"], complete=False)
         before = dump(report)
         report.save(values, utcnow())
-        return _finish(uow, report, "save", before)
+        return with_register(uow, report, _finish(uow, report, "save", before))
 
 
 def submit_report(uow, report_id, data):
@@ -112,13 +162,14 @@ def submit_report(uow, report_id, data):
     with uow:
         report = _writable(uow, report_id, data["version"])
         values = data["values"] if "values" in data else report.values
-        values = _template(uow, report).validate(values, complete=True)
+        values = _template(uow, report).validate(_prefilled(uow, report, values),
+                                                 complete=True)
         before = dump(report)
         now = utcnow()
         report.submit(values, now, kz_date(now))
-        return _finish(uow, report, "submit", before, "report_submitted",
-                       report.submission_count,
-                       {"submitted_at": now.isoformat(), "on_time": bool(report.on_time)}, now)
+        return with_register(uow, report, _finish(
+            uow, report, "submit", before, "report_submitted", report.submission_count,
+            {"submitted_at": now.isoformat(), "on_time": bool(report.on_time)}, now))
 
 
 def _decision(uow, report_id, version, doing):

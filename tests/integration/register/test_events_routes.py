@@ -110,3 +110,47 @@ def test_bad_input_is_a_problem_in_the_callers_language(platform):
     assert {"radio_material", "video", "live_stream", "debate_club"} <= {
         k["code"] for k in kinds["kinds"]}
     assert "el-birligi" in {i["code"] for i in kinds["initiatives"]}
+
+
+def test_reports_are_prefilled_from_the_register_and_disagreements_shown(
+        platform, rpc, session_factory, reports_url):
+    from kelisim.context import Context
+    from kelisim.db.uow import UnitOfWork
+    from services.reports.adapters.repository import ReportsRepository
+    from services.reports.service_layer.templates import load_reference_templates
+
+    gw, service = platform
+    load_reference_templates(UnitOfWork(session_factory(reports_url), Context(),
+                                        ReportsRepository))
+    with rpc(service) as reports:
+        reports.run_collection("2026-11-30")  # 2026-Q4 is owed by every KGU
+    mine = ok(gw.get(f"{API}/reports", params={"template": "base-project-mediation"},
+                     who="turkistan"))["items"][0]
+    for day, people, project in (("2026-10-05", 30, "mediation"), ("2026-12-31", 45,
+                                                                   "mediation"),
+                                 ("2026-11-02", 99, "civic-identity"),
+                                 ("2026-09-30", 7, "mediation")):  # Q3, not counted
+        ok(gw.post(f"{API}/events", event(starts_at=f"{day}T18:00:00", participants=people,
+                                          project_code=project), who="turkistan"), 201)
+    cancelled = ok(gw.post(f"{API}/events", event(starts_at="2026-11-03T10:00:00",
+                                                  project_code="mediation"),
+                           who="turkistan"), 201)
+    ok(gw.post(f"{API}/events/{cancelled['id']}/cancel", {"version": 1, "reason": "қате"},
+               who="turkistan"))
+
+    opened = ok(gw.get(f"{API}/reports/{mine['id']}", who="turkistan"))
+    assert opened["register_figures"] == {"events_held": 2, "participants": 75}
+    assert opened["prefilled"] == ["events_held", "participants"]
+    assert opened["values"] == {"events_held": 2, "participants": 75}
+    assert opened["disagreements"] == {}
+
+    saved = ok(gw.request("PUT", f"{API}/reports/{mine['id']}", who="turkistan", json={
+        "version": mine["version"], "values": {"events_held": 5}}))
+    assert saved["disagreements"] == {"events_held": {"reported": 5, "register": 2}}
+    assert saved["prefilled"] == ["participants"] and saved["values"]["participants"] == 75
+    submitted = ok(gw.post(f"{API}/reports/{mine['id']}/submit", {
+        "version": saved["version"], "values": {
+            "events_held": 5, "budget_spent": "100.00", "results": "өтті"}}, who="turkistan"))
+    assert submitted["values"]["participants"] == 75 and submitted["prefilled"] == []
+    assert ok(gw.get(f"{API}/reports/{mine['id']}", who="observer"))["disagreements"] == {
+        "events_held": {"reported": 5, "register": 2}}
