@@ -4,8 +4,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from kelisim.i18n import N_, _
 from kelisim.schemas import REGION_CODE, PageQuery, QuerySchema, SortField, StrictSchema, page_of
-from services.reports.domain.events import (
-    GROUPINGS, LANGUAGE_PATTERN, STATS_PERIODS, STATUSES)
+from services.reports.domain.events import GROUPINGS, LANGUAGE_PATTERN, STATS_PERIODS, STATUSES
 from services.reports.domain.periods import KZ_TIME
 from services.reports.schemas import CODE, PeriodField
 

@@ -49,7 +49,7 @@ class ReportReopened(ReportRef):
 
 
 # the events register: what the structures held (services/reports/service_layer/register.py)
-class EventRef(Schema):
+class EventRef(EventData):
     event_id = fields.Int(required=True)
     region_code = fields.Str(allow_none=True, load_default=None)
     org_unit_id = fields.Int(required=True)

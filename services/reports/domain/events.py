@@ -13,7 +13,7 @@ of two structures of one type counts once for that type; of two types, once for 
 (so the per-type counts add up to more than the total).
 """
 from dataclasses import dataclass, field
-from datetime import date, timezone
+from datetime import UTC, date
 
 from kelisim.errors import Conflict, Invalid
 from kelisim.i18n import _
@@ -84,8 +84,8 @@ class Event:
 
     def set_time(self, starts_at, ends_at=None):
         """Set when it happens (aware datetimes, kept in UTC) and the Kazakhstan date it starts on."""
-        self.starts_at = starts_at.astimezone(timezone.utc)
-        self.ends_at = ends_at.astimezone(timezone.utc) if ends_at is not None else None
+        self.starts_at = starts_at.astimezone(UTC)
+        self.ends_at = ends_at.astimezone(UTC) if ends_at is not None else None
         self.local_date = starts_at.astimezone(KZ_TIME).date()
 
     @property

@@ -1,5 +1,5 @@
 """The events register's rules: time kept in UTC with the Kazakhstan date, counts by group."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
@@ -20,7 +20,7 @@ def event(**fields):
 def test_a_late_evening_in_almaty_is_that_day_there_and_the_day_before_nowhere():
     made = event()
     made.set_time(datetime(2026, 7, 1, 0, 30, tzinfo=ALMATY))
-    assert made.starts_at == datetime(2026, 6, 30, 19, 30, tzinfo=timezone.utc)
+    assert made.starts_at == datetime(2026, 6, 30, 19, 30, tzinfo=UTC)
     assert made.local_date == date(2026, 7, 1)
 
 
