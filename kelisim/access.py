@@ -4,32 +4,39 @@
 reads and writes its own region only; an ``observer`` reads everything, writes nothing.
 Data of another region is reported as not found, so its existence does not leak.
 """
+from typing import Any
+
 from kelisim.errors import Forbidden, NotFound
-from kelisim.i18n import _
+from kelisim.i18n import Msg, _
+
+Actor = dict[str, Any]
 
 ROLES = ("rgu_admin", "kgu_coordinator", "observer")
 
 
-def _is_coordinator(actor):
+def _is_coordinator(actor: Actor) -> bool:
     return actor.get("role") == "kgu_coordinator"
 
 
-def scope_region(actor, requested=None):
+def scope_region(actor: Actor, requested: str | None = None) -> str | None:
     """The region a listing is limited to: a coordinator's own, others as asked."""
     if not _is_coordinator(actor):
         return requested
     if requested and requested != actor.get("region"):
         raise Forbidden(_("a KGU coordinator of {region} sees only that region",
                           region=actor.get("region")))
-    return actor.get("region")
+    region: str | None = actor.get("region")
+    return region
 
 
-def ensure_readable(actor, region, what: str="record"):
+def ensure_readable(actor: Actor, region: str | None, what: str | Msg = "record") -> None:
+    """NotFound (404) when ``actor`` may not read a record of ``region``."""
     if _is_coordinator(actor) and region != actor.get("region"):
         raise NotFound(_("{what} not found", what=what))
 
 
-def ensure_writable(actor, region):
+def ensure_writable(actor: Actor, region: str | None) -> None:
+    """Forbidden (403) when ``actor`` may not change a record of ``region``."""
     role = actor.get("role")
     if role == "observer":
         raise Forbidden(_("observers cannot change anything"))

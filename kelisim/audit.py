@@ -3,6 +3,8 @@ over RPC from its own audit trail (who, when, what, before, after), newest first
 the gateway merges the answers by time (gateway/service_layer/audit.py).
 
 Only the RGU administrator and observers read it (and internal callers)."""
+from typing import Any
+
 from marshmallow import fields, validate
 
 from kelisim.errors import Forbidden, KelisimError
@@ -34,12 +36,13 @@ class AuditWindowQuery(AuditQuery):
     limit = fields.Int(load_default=50, validate=validate.Range(1, MAX_WINDOW))
 
 
-def require_auditor(actor):
+def require_auditor(actor: dict[str, Any]) -> None:
+    """Forbidden (403) unless ``actor`` may read the audit log."""
     if actor.get("role", "system") not in AUDITORS:
         raise Forbidden(_("only the RGU administrator and observers read the audit log"))
 
 
-def entries_page(uow, query, service):
+def entries_page(uow: Any, query: dict[str, Any] | None, service: str) -> dict[str, Any]:
     """A page of ``uow``'s audit log for ``query`` (see :class:`AuditQuery`):
     ``{"items": [entry], "total": n}``, newest first, each entry naming ``service``."""
     query = load(AuditWindowQuery(), query or {})
@@ -58,6 +61,9 @@ def entries_page(uow, query, service):
 class AuditEntries:
     """Mixed into a service whose writes go to the platform ``audit_log`` table."""
 
+    uow: Any
+    name: str
+
     @rpc(expected_exceptions=KelisimError)
-    def audit_entries(self, query=None):
+    def audit_entries(self, query: dict[str, Any] | None = None) -> dict[str, Any]:
         return entries_page(self.uow, query, self.name)

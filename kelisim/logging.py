@@ -18,14 +18,18 @@ Every record is written, whatever it holds (``KELISIM_LOG_FORMAT`` ``json`` or
 import logging
 import os
 import sys
+from collections.abc import MutableMapping
+from typing import Any, TextIO
 
 import structlog
+
+EventDict = MutableMapping[str, Any]
 
 _PLAIN = (str, int, float, bool, type(None))
 _MAX_DEPTH = 8
 
 
-def safe_repr(value):
+def safe_repr(value: object) -> str:
     """``repr(value)``, or ``<Class (repr failed: Error)>`` when that raises."""
     try:
         return repr(value)
@@ -33,7 +37,7 @@ def safe_repr(value):
         return f"<{type(value).__name__} (repr failed: {type(exc).__name__})>"
 
 
-def _plain(value, depth=0):
+def _plain(value: Any, depth: int = 0) -> Any:
     """``value`` with anything not JSON-native replaced by its safe repr."""
     if isinstance(value, _PLAIN):
         return value
@@ -46,13 +50,13 @@ def _plain(value, depth=0):
     return safe_repr(value)
 
 
-def _defensive(logger, method_name, event_dict):
+def _defensive(logger: Any, method_name: str, event_dict: EventDict) -> EventDict:
     """A structlog processor: every value rendered safely (after exc_info became text)."""
     return {key: value if key.startswith("_") else _plain(value)
             for key, value in event_dict.items()}
 
 
-def _expected_errors_in_one_line(logger, method_name, event_dict):
+def _expected_errors_in_one_line(logger: Any, method_name: str, event_dict: EventDict) -> EventDict:
     """nameko logs a worker's expected exception with its traceback: drop it."""
     record = event_dict.get("_record")
     if record is not None and record.name == "nameko.containers" and str(
@@ -64,10 +68,10 @@ def _expected_errors_in_one_line(logger, method_name, event_dict):
 class _Rendering:
     """The renderer, with a last resort: a record it fails on is written anyway."""
 
-    def __init__(self, renderer):
+    def __init__(self, renderer: Any) -> None:
         self.renderer = renderer
 
-    def __call__(self, logger, method_name, event_dict):
+    def __call__(self, logger: Any, method_name: str, event_dict: EventDict) -> Any:
         try:
             return self.renderer(logger, method_name, event_dict)
         except Exception as exc:  # noqa: BLE001
@@ -82,7 +86,7 @@ class _SafeFormatter(structlog.stdlib.ProcessorFormatter):
     """A standard-library record whose message cannot be formatted (``%s`` of an object
     whose ``str`` fails) is written with its arguments' safe reprs instead."""
 
-    def format(self, record):
+    def format(self, record: logging.LogRecord) -> str:
         try:
             return super().format(record)
         except Exception:  # noqa: BLE001
@@ -92,7 +96,8 @@ class _SafeFormatter(structlog.stdlib.ProcessorFormatter):
             return super().format(record)
 
 
-def configure(service, level=None, fmt=None, stream=None):
+def configure(service: str, level: str | None = None, fmt: str | None = None,
+              stream: TextIO | None = None) -> None:
     """Route structlog and the standard library to ``stream`` (stderr) as JSON lines, or
     human-readable lines for ``fmt`` (``KELISIM_LOG_FORMAT``) ``console``, at ``level``
     (``KELISIM_LOG_LEVEL``, INFO), every record carrying ``service``."""
@@ -105,12 +110,12 @@ def configure(service, level=None, fmt=None, stream=None):
         if fmt == "console"
         else structlog.processors.JSONRenderer(ensure_ascii=False)
     )
-    shared = [
+    shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
-    tail = [structlog.processors.format_exc_info, _defensive, renderer]
+    tail: list[Any] = [structlog.processors.format_exc_info, _defensive, renderer]
     structlog.configure(
         processors=shared + tail,
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
@@ -130,5 +135,6 @@ def configure(service, level=None, fmt=None, stream=None):
     structlog.contextvars.bind_contextvars(service=service)
 
 
-def get_logger(name=None):
+def get_logger(name: str | None = None) -> Any:
+    """structlog's logger (a lazy proxy until first use), ``name`` bound as its logger name."""
     return structlog.get_logger(name)

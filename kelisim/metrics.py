@@ -15,9 +15,13 @@ from prometheus_client import (
     CONTENT_TYPE_LATEST, REGISTRY, Counter, Gauge, Histogram, generate_latest)
 from prometheus_client.core import GaugeMetricFamily
 
-from kelisim.errors import NotFound, KelisimError
-import prometheus_client.metrics_core
-from typing import Dict, List, Optional, Tuple, Type, Union
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+from prometheus_client import CollectorRegistry
+from sqlalchemy.engine import Engine
+
+from kelisim.errors import KelisimError
 
 ENTRYPOINT_CALLS = Counter(
     "kelisim_entrypoint_calls_total",
@@ -57,14 +61,14 @@ DEAD_LETTERS = Gauge(
 _KINDS = ((Rpc, "rpc"), (EventHandler, "event"), (HttpRequestHandler, "http"), (Timer, "timer"))
 
 
-def entrypoint_kind(entrypoint: Union[Rpc, Timer, EventHandler, object]) -> str:
+def entrypoint_kind(entrypoint: object) -> str:
     for cls, kind in _KINDS:
         if isinstance(entrypoint, cls):
             return kind
     return "other"
 
 
-def outcome_of(exc_info: Optional[Union[Tuple[Type[NotFound], NotFound, None], Tuple[Type[KeyError], KeyError, None]]]) -> str:
+def outcome_of(exc_info: tuple[Any, ...] | None) -> str:
     if exc_info is None:
         return "ok"
     return "client_error" if isinstance(exc_info[1], KelisimError) else "error"
@@ -74,12 +78,13 @@ class EntrypointMetrics(DependencyProvider):
     """Counts and times every entrypoint of the service it is declared on."""
 
     def __init__(self) -> None:
-        self._started = {}
+        self._started: dict[Any, float] = {}
 
-    def worker_setup(self, worker_ctx) -> None:
+    def worker_setup(self, worker_ctx: Any) -> None:
         self._started[worker_ctx] = time.perf_counter()
 
-    def worker_result(self, worker_ctx, result=None, exc_info=None) -> None:
+    def worker_result(self, worker_ctx: Any, result: Any = None,
+                      exc_info: tuple[Any, ...] | None = None) -> None:
         started = self._started.pop(worker_ctx, None)
         service = worker_ctx.container.service_name
         entrypoint = worker_ctx.entrypoint
@@ -90,17 +95,18 @@ class EntrypointMetrics(DependencyProvider):
             ENTRYPOINT_DURATION.labels(service, name, kind).observe(time.perf_counter() - started)
 
 
-def event_published(service: str, event_type: str, envelope: Dict[str, Union[str, int, List[str], Dict[str, Optional[Union[int, str]]]]]) -> None:
+def event_published(service: str, event_type: str, envelope: dict[str, Any]) -> None:
     """Count one broker-confirmed event, and in any business counter watching its type."""
     EVENTS_PUBLISHED.labels(service, event_type).inc()
     for counter, labels_of in _EVENT_COUNTERS.get((service, event_type), ()):
         counter.labels(*labels_of(envelope.get("data") or {})).inc()
 
 
-_EVENT_COUNTERS = {}
+LabelsOf = Callable[[dict[str, Any]], Sequence[str]]
+_EVENT_COUNTERS: dict[tuple[str, str], list[tuple[Counter, LabelsOf]]] = {}
 
 
-def count_published(service, event_type, counter, labels_of) -> None:
+def count_published(service: str, event_type: str, counter: Counter, labels_of: LabelsOf) -> None:
     """Also count each published ``event_type`` of ``service`` in ``counter``, labelled
     by ``labels_of(data)``: counted once confirmed, so a rolled-back change never counts."""
     watchers = _EVENT_COUNTERS.setdefault((service, event_type), [])
@@ -116,25 +122,26 @@ class StateGauge:
     dashboards aggregate them with ``max by (...)``, never ``sum``.
     """
 
-    def __init__(self, name, documentation, labelnames, registry=REGISTRY) -> None:
+    def __init__(self, name: str, documentation: str, labelnames: Iterable[str],
+                 registry: CollectorRegistry | None = REGISTRY) -> None:
         self.name = name
         self.documentation = documentation
         self.labelnames = tuple(labelnames)
-        self._values = {}
+        self._values: dict[tuple[str, ...], float] = {}
         if registry is not None:
             registry.register(self)
 
-    def set_all(self, values) -> None:
+    def set_all(self, values: Mapping[Iterable[Any], float]) -> None:
         """``{(label values...): value}`` becomes the whole family."""
         self._values = {tuple(str(v) for v in key): float(value) for key, value in values.items()}
 
-    def values(self):
+    def values(self) -> dict[tuple[str, ...], float]:
         return dict(self._values)
 
-    def describe(self):
+    def describe(self) -> list[GaugeMetricFamily]:
         return [GaugeMetricFamily(self.name, self.documentation, labels=self.labelnames)]
 
-    def collect(self):
+    def collect(self) -> Iterator[GaugeMetricFamily]:
         family = GaugeMetricFamily(self.name, self.documentation, labels=self.labelnames)
         for key, value in sorted(self._values.items()):
             family.add_metric(key, value)
@@ -146,18 +153,18 @@ class PoolCollector:
     scrape time (nothing to refresh): checked out, open, and the most it may open."""
 
     def __init__(self) -> None:
-        self._engines = {}
+        self._engines: dict[int, tuple[str, Engine]] = {}
         self._lock = threading.Lock()
 
-    def watch(self, service, engine) -> None:
+    def watch(self, service: str, engine: Engine) -> None:
         with self._lock:
             self._engines[id(engine)] = (service, engine)
 
-    def unwatch(self, engine) -> None:
+    def unwatch(self, engine: Engine) -> None:
         with self._lock:
             self._engines.pop(id(engine), None)
 
-    def collect(self) -> List[prometheus_client.metrics_core.GaugeMetricFamily]:
+    def collect(self) -> list[GaugeMetricFamily]:
         families = {
             "checked_out": GaugeMetricFamily(
                 "kelisim_db_pool_checked_out_connections",
@@ -172,7 +179,7 @@ class PoolCollector:
                 "Most connections the service's pool may open (pool size plus overflow).",
                 labels=["service"]),
         }
-        totals = {}
+        totals: dict[str, dict[str, int]] = {}
         with self._lock:
             engines = list(self._engines.values())
         for service, engine in engines:
@@ -188,7 +195,7 @@ class PoolCollector:
         return list(families.values())
 
 
-def pool_stats(pool):
+def pool_stats(pool: Any) -> dict[str, int] | None:
     """{checked_out, open, max} of a QueuePool-like pool, else None (no fixed size)."""
     try:
         checked_out, idle = pool.checkedout(), pool.checkedin()
@@ -202,6 +209,6 @@ POOLS = PoolCollector()
 REGISTRY.register(POOLS)
 
 
-def exposition():
+def exposition() -> tuple[bytes, str]:
     """The text exposition of every metric in this process, and its content type."""
     return generate_latest(), CONTENT_TYPE_LATEST

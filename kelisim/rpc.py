@@ -13,6 +13,8 @@
   durable) would hold the worker, and with it a slot of the service's pool, for good.
 """
 import weakref
+from collections.abc import Callable
+from typing import Any
 
 import eventlet
 from nameko import rpc as nameko_rpc
@@ -28,9 +30,10 @@ DEFAULT_TIMEOUT = 10.0
 class RpcConsumer(nameko_rpc.RpcConsumer):
     queue_consumer = SettlingQueueConsumer()
 
-    def handle_result(self, message, result, exc_info):
+    def handle_result(self, message: Any, result: Any, exc_info: Any) -> tuple[Any, Any]:
         try:
-            return super().handle_result(message, result, exc_info)
+            handled: tuple[Any, Any] = super().handle_result(message, result, exc_info)
+            return handled
         except Exception as exc:  # the reply was not sent; the work is done: ack the request
             log.warning("could not send an RPC reply: the caller will time out",
                         method=message.delivery_info.get("routing_key"), error=repr(exc))
@@ -48,11 +51,11 @@ rpc = Rpc.decorator
 class ReplyListener(nameko_rpc.ReplyListener):
     queue_consumer = SettlingQueueConsumer()
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         # held weakly: a call that timed out drops its reply and the entry goes with it,
         # where nameko kept it for ever when the reply never came (lost in a broker restart)
-        self._reply_events = weakref.WeakValueDictionary()
+        self._reply_events: weakref.WeakValueDictionary[str, Any] = weakref.WeakValueDictionary()
 
 
 class RpcProxy(nameko_rpc.RpcProxy):
@@ -66,27 +69,31 @@ class RpcTimeout(Exception):
 class TimedRpcProxy(RpcProxy):
     """``RpcProxy(service)`` whose calls raise ``timeout_error`` when late."""
 
-    timeout_error = RpcTimeout
+    timeout_error: type[Exception] = RpcTimeout
 
-    def get_dependency(self, worker_ctx):
+    def get_dependency(self, worker_ctx: Any) -> "TimedServiceProxy":
         return self.timed(super().get_dependency(worker_ctx))
 
-    def timed(self, proxy):
+    def timed(self, proxy: Any) -> "TimedServiceProxy":
+        """``proxy`` (nameko's ServiceProxy) with calls that give up after RPC_TIMEOUT s."""
         timeout = float(self.container.config.get("RPC_TIMEOUT", DEFAULT_TIMEOUT))
         return TimedServiceProxy(proxy, self.target_service, timeout, self.timeout_error)
 
 
 class TimedServiceProxy:
-    def __init__(self, proxy, service_name, timeout, timeout_error=RpcTimeout) -> None:
+    """A nameko ServiceProxy whose calls raise ``timeout_error`` after ``timeout`` seconds."""
+
+    def __init__(self, proxy: Any, service_name: str, timeout: float,
+                 timeout_error: type[Exception] = RpcTimeout) -> None:
         self._proxy = proxy
         self.service_name = service_name
         self.timeout = timeout
         self.timeout_error = timeout_error
 
-    def __getattr__(self, method_name):
+    def __getattr__(self, method_name: str) -> Callable[..., Any]:
         method = getattr(self._proxy, method_name)
 
-        def call(*args, **kwargs):
+        def call(*args: Any, **kwargs: Any) -> Any:
             # the publish has its own retries; interrupting it could leave a pooled
             # connection waiting for a confirm: time only the wait for the answer
             reply = method.call_async(*args, **kwargs)

@@ -2,7 +2,7 @@
 from kombu import Connection
 
 
-def broker_problem(amqp_uri, timeout: int=3):
+def broker_problem(amqp_uri: str, timeout: int = 3) -> str | None:
     """None when the broker accepts a connection, else a one-line explanation."""
     try:
         with Connection(amqp_uri, connect_timeout=timeout) as conn:

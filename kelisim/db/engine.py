@@ -9,6 +9,7 @@ from kelisim.db.search import register_sqlite_functions
 from sqlalchemy.engine.base import Engine
 from sqlalchemy.pool.base import _ConnectionRecord
 from sqlite3 import Connection
+from typing import Any
 
 
 def _green_psycopg() -> None:
@@ -32,7 +33,7 @@ def _sqlite_pragmas(dbapi_connection: Connection, _record: _ConnectionRecord) ->
     register_sqlite_functions(dbapi_connection)
 
 
-def make_engine(url: str, **kwargs) -> Engine:
+def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url``; SQLite files get their folder, WAL and foreign keys."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":

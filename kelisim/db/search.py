@@ -5,6 +5,9 @@
 :func:`register_sqlite_functions` adds to every connection (SQLite's own ``lower()`` folds
 ASCII only, so «Совет» would never match «совет»).
 """
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
@@ -13,22 +16,22 @@ from sqlite3 import Connection
 SQLITE_LOWER = "kelisim_lower"
 
 
-class folded(FunctionElement):  # noqa: N801  (reads like the SQL function it is)
+class folded(FunctionElement[str]):  # noqa: N801  (reads like the SQL function it is)
     type = sa.String()
     inherit_cache = True
 
 
 @compiles(folded)
-def _folded_default(element, compiler, **kw) -> str:
+def _folded_default(element: folded, compiler: Any, **kw: Any) -> str:
     return f"lower({compiler.process(element.clauses, **kw)})"
 
 
 @compiles(folded, "sqlite")
-def _folded_sqlite(element, compiler, **kw) -> str:
+def _folded_sqlite(element: folded, compiler: Any, **kw: Any) -> str:
     return f"{SQLITE_LOWER}({compiler.process(element.clauses, **kw)})"
 
 
-def _lower(value):
+def _lower(value: Any) -> Any:
     return value.lower() if isinstance(value, str) else value
 
 
@@ -36,20 +39,21 @@ def register_sqlite_functions(dbapi_connection: Connection) -> None:
     dbapi_connection.create_function(SQLITE_LOWER, 1, _lower, deterministic=True)
 
 
-def _escape_like(text):
+def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def contains_text(columns, text):
+def contains_text(columns: Iterable[Any], text: str) -> sa.ColumnElement[bool]:
     """A condition: ``text`` occurs in any of ``columns``, ignoring case (Cyrillic too)."""
     pattern = f"%{_escape_like(text.lower())}%"
     return sa.or_(*(folded(column).like(pattern, escape="\\") for column in columns))
 
 
-def ordering(sort, columns, tie_breaker):
+def ordering(sort: Sequence[tuple[str, bool]] | None, columns: Mapping[str, Any],
+             tie_breaker: Any) -> list[Any]:
     """ORDER BY terms for ``sort`` (``[(name, descending)]`` from SortField) over
     ``columns`` (``{name: column}``), ending with ``tie_breaker`` so pages are stable."""
-    terms = []
+    terms: list[Any] = []
     for name, descending in sort or ():
         column = columns[name]
         terms.append(column.desc() if descending else column.asc())

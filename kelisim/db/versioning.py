@@ -1,13 +1,16 @@
 """Optimistic locking helpers shared by every service layer."""
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy.orm.exc import StaleDataError
 
 from kelisim.errors import StaleVersion
-from kelisim.i18n import _
+from kelisim.i18n import Msg, _
 
 
-def check_version(entity, expected, what: str="record"):
+def check_version(entity: Any, expected: int, what: str | Msg = "record") -> None:
+    """StaleVersion (409) unless ``entity.version`` is ``expected``."""
     if entity.version != expected:
         raise StaleVersion(
             _("{what} is at version {version}, not {expected}: reload and retry",
@@ -15,7 +18,7 @@ def check_version(entity, expected, what: str="record"):
             {"version": _("current version is {version}", version=entity.version)})
 
 
-def apply_changes(entity, changes):
+def apply_changes(entity: Any, changes: Mapping[str, Any]) -> list[str]:
     """Set each field of ``changes`` that differs; return the names that changed."""
     changed = []
     for name, value in changes.items():
@@ -26,7 +29,7 @@ def apply_changes(entity, changes):
 
 
 @contextmanager
-def concurrent_update_guard(what: str="record"):
+def concurrent_update_guard(what: str | Msg = "record") -> Iterator[None]:
     """Turn a lost race at UPDATE time into the same 409 as a stale version."""
     try:
         yield

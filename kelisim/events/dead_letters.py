@@ -1,5 +1,6 @@
 """Dead-lettered events: count them, look at them, replay them to the queue they failed in."""
 from datetime import datetime, timezone
+from typing import Any
 
 from amqp.exceptions import NotFound
 from kombu import Connection, Exchange
@@ -11,19 +12,19 @@ from kelisim.events.pool import pooled_connection
 DEFAULT_EXCHANGE = Exchange("", type="direct")
 
 
-def _queue(channel, service):
+def _queue(channel: Any, service: str) -> Any:
     return topology.dead_letter_queue(service)(channel)
 
 
-def count(amqp_uri, service):
+def count(amqp_uri: str, service: str) -> int:
     """Messages waiting in ``service``'s dead-letter queue (declaring it if missing)."""
     with Connection(amqp_uri) as conn:
         queue = _queue(conn.channel(), service)
         queue.declare()
-        return queue.queue_declare(passive=True).message_count
+        return int(queue.queue_declare(passive=True).message_count)
 
 
-def waiting(amqp_uri, service):
+def waiting(amqp_uri: str, service: str) -> int:
     """Like ``count``, but never creates the queue: 0 when it does not exist yet.
 
     Uses kombu's connection pool, so a process asking every few seconds keeps one
@@ -32,7 +33,7 @@ def waiting(amqp_uri, service):
     with pooled_connection(amqp_uri, timeout=10) as conn:
         channel = conn.channel()
         try:
-            return _queue(channel, service).queue_declare(passive=True).message_count
+            return int(_queue(channel, service).queue_declare(passive=True).message_count)
         except NotFound:
             return 0
         finally:
@@ -40,9 +41,9 @@ def waiting(amqp_uri, service):
                 channel.close()
 
 
-def peek(amqp_uri, service, limit: int=20):
+def peek(amqp_uri: str, service: str, limit: int = 20) -> list[tuple[dict[str, Any], Any]]:
     """Up to ``limit`` dead letters, left in the queue: (headers, body) pairs."""
-    seen = []
+    seen: list[tuple[dict[str, Any], Any]] = []
     with Connection(amqp_uri) as conn:
         channel = conn.channel()
         queue = _queue(channel, service)
@@ -56,7 +57,8 @@ def peek(amqp_uri, service, limit: int=20):
     return seen
 
 
-def replay(amqp_uri, service, limit=None, max_age_seconds=None, too_old=None):
+def replay(amqp_uri: str, service: str, limit: int | None = None,
+           max_age_seconds: float | None = None, too_old: list[Any] | None = None) -> int:
     """Send dead letters back to the queue they failed in, with a fresh retry budget.
 
     Each is acked only after the broker confirmed the republished copy. With
@@ -95,7 +97,7 @@ def replay(amqp_uri, service, limit=None, max_age_seconds=None, too_old=None):
     return replayed
 
 
-def _age(body):
+def _age(body: Any) -> float:
     """Seconds since the event in ``body`` occurred; 0 when it names no ``occurred_at``."""
     occurred = body.get("occurred_at") if isinstance(body, dict) else None
     if not occurred:

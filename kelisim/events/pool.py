@@ -8,7 +8,9 @@ broker restart) every later user got ``AttributeError: 'NoneType' object has no
 attribute 'channel'`` until the process restarted.
 """
 import select
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from kombu import Connection
 from kombu.pools import connections
@@ -19,7 +21,7 @@ log = get_logger(__name__)
 
 
 @contextmanager
-def pooled_connection(amqp_uri, timeout=None):
+def pooled_connection(amqp_uri: str, timeout: float | None = None) -> Iterator[Any]:
     """A pooled connection to ``amqp_uri`` (``timeout``: seconds to wait for a free one).
 
     A connection the broker closed while it sat idle in the pool is noticed before it is
@@ -41,7 +43,7 @@ def pooled_connection(amqp_uri, timeout=None):
         conn.release()  # back into the pool (never kombu's close-then-return path)
 
 
-def _closed_while_idle(conn):
+def _closed_while_idle(conn: Any) -> bool:
     """True when an idle connection's socket has something to read: with no channel open
     and heartbeats off, that can only be the broker's Connection.Close or end of file."""
     if not conn.connected:

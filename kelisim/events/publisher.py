@@ -6,7 +6,9 @@ awaited once at the end, so a batch costs about one round trip, not one per mess
 """
 import itertools
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from amqp.exceptions import MessageNacked
 from kombu import Producer
@@ -15,26 +17,27 @@ from kelisim.events.pool import pooled_connection
 
 
 class ConfirmedBatchPublisher:
-    def __init__(self, amqp_uri, serializer: str="json", confirm_timeout: float=30.0) -> None:
+    def __init__(self, amqp_uri: str, serializer: str = "json", confirm_timeout: float = 30.0) -> None:
         self.amqp_uri = amqp_uri
         self.serializer = serializer
         self.confirm_timeout = confirm_timeout
 
     @contextmanager
-    def batch(self):
+    def batch(self) -> Iterator[Callable[..., None]]:
         """Yield ``publish(payload, **kwargs)``; on exit every message is confirmed or it raises."""
         with pooled_connection(self.amqp_uri) as conn:
             channel = conn.channel()
             channel.confirm_select()
-            pending, nacked = set(), []
+            pending: set[int] = set()
+            nacked: list[int] = []
 
-            def on_ack(tag, multiple) -> None:
+            def on_ack(tag: int, multiple: bool) -> None:
                 if multiple:
                     pending.difference_update([t for t in pending if t <= tag])
                 else:
                     pending.discard(tag)
 
-            def on_nack(tag, multiple) -> None:
+            def on_nack(tag: int, multiple: bool) -> None:
                 nacked.append(tag)
                 on_ack(tag, multiple)
 
@@ -43,7 +46,7 @@ class ConfirmedBatchPublisher:
             producer = Producer(channel, serializer=self.serializer)
             tags = itertools.count(1)
 
-            def publish(payload, **kwargs) -> None:
+            def publish(payload: Any, **kwargs: Any) -> None:
                 tag = next(tags)
                 pending.add(tag)
                 producer.publish(payload, **kwargs)
@@ -59,6 +62,6 @@ class ConfirmedBatchPublisher:
                 raise MessageNacked(f"the broker refused {len(nacked)} events")
             channel.close()
 
-    def publish(self, payload, **kwargs) -> None:
+    def publish(self, payload: Any, **kwargs: Any) -> None:
         with self.batch() as publish:
             publish(payload, **kwargs)

@@ -11,12 +11,12 @@ RabbitMQ cluster. A queue keeps the type it was first declared with: switching a
 broker means deleting the old queues once they are drained.
 """
 from functools import lru_cache
+from typing import Any
 
 from kombu import Exchange, Queue
 from nameko.events import get_event_exchange
 
 from kelisim.config import env
-import kombu.entity
 
 QUEUE_TYPES = ("classic", "quorum")
 
@@ -29,33 +29,35 @@ SERVICE_HEADER = "x-kelisim-service"
 
 
 @lru_cache(maxsize=None)
-def event_exchange(source: str) -> kombu.entity.Exchange:
+def event_exchange(source: str) -> Exchange:
     """The same exchange nameko's event handlers declare for ``source``."""
-    return get_event_exchange(source, {})
+    exchange: Exchange = get_event_exchange(source, {})
+    return exchange
 
 
-def queue_type(config=None):
+def queue_type(config: dict[str, Any] | None = None) -> str:
     """``classic`` (the default) or ``quorum``, from the service config or the environment."""
     chosen = (config or {}).get("QUEUE_TYPE") or env("KELISIM_QUEUE_TYPE", "classic")
     if chosen not in QUEUE_TYPES:
         raise ValueError(f"KELISIM_QUEUE_TYPE must be one of {', '.join(QUEUE_TYPES)}: {chosen!r}")
-    return chosen
+    return str(chosen)
 
 
-def durable_arguments(config=None, **arguments):
+def durable_arguments(config: dict[str, Any] | None = None, **arguments: Any) -> dict[str, Any]:
     """Queue arguments of a durable queue, with ``x-queue-type`` when it is not classic."""
     if queue_type(config) != "classic":
         arguments["x-queue-type"] = queue_type(config)
     return arguments
 
 
-def dead_letter_queue(service, config=None):
+def dead_letter_queue(service: str, config: dict[str, Any] | None = None) -> Queue:
+    """``kelisim.dead-letter.<service>``: where ``service``'s exhausted events wait."""
     name = f"kelisim.dead-letter.{service}"
     return Queue(name, exchange=DEAD_LETTER_EXCHANGE, routing_key=service, durable=True,
                  queue_arguments=durable_arguments(config) or None)
 
 
-def retry_route(delay_seconds, config=None):
+def retry_route(delay_seconds: float, config: dict[str, Any] | None = None) -> tuple[Exchange, Queue]:
     """The exchange and queue that hold a message for ``delay_seconds`` then return it.
 
     The queue has no dead-letter routing key of its own, so an expired message keeps

@@ -7,7 +7,7 @@ from nameko.exceptions import deserialize_to_instance
 
 from kelisim.errors import Invalid
 from kelisim.i18n import Msg, _
-from typing import Set
+from collections.abc import Iterable
 
 
 @deserialize_to_instance
@@ -22,12 +22,12 @@ class WorkCalendar:
     ``last`` inclusive. Every method takes and returns :class:`datetime.date`; counts are
     working days. A date outside the span raises :class:`OutOfCalendar`."""
 
-    def __init__(self, holidays: Set[date]=(), working_weekends: Set[date]=(), first: date=date(2020, 1, 1),
-                 last: date=date(2040, 12, 31)) -> None:
+    def __init__(self, holidays: Iterable[date] = (), working_weekends: Iterable[date] = (),
+                 first: date = date(2020, 1, 1), last: date = date(2040, 12, 31)) -> None:
         self.holidays = frozenset(holidays)
         self.working_weekends = frozenset(working_weekends)
         self.first, self.last = first, last
-        self._days = []
+        self._days: list[date] = []
         day = first
         while day <= last:
             if self.is_working_day(day):
@@ -50,7 +50,7 @@ class WorkCalendar:
         if not self.first <= day <= self.last:
             raise self._outside(_("the date {day}", day=day))
 
-    def contains(self, day):
+    def contains(self, day: date) -> bool:
         return self.first <= day <= self.last
 
     def on_or_after(self, day: date) -> date:
@@ -61,7 +61,7 @@ class WorkCalendar:
             raise self._outside(_("the working day on or after {day}", day=day))
         return self._days[index]
 
-    def on_or_before(self, day):
+    def on_or_before(self, day: date) -> date:
         """The last working day that is ``day`` or earlier."""
         self._check(day)
         index = bisect.bisect_right(self._days, day) - 1
@@ -96,13 +96,13 @@ class WorkCalendar:
         """Earliest start after a predecessor finishing on ``finish``, ``lag`` working days later."""
         return self.add(finish, 1 + lag)  # a finish on a day off: see add
 
-    def count(self, start, due):
+    def count(self, start: date, due: date) -> int:
         """Working days from ``start`` to ``due`` inclusive (0 if there are none)."""
         first = bisect.bisect_left(self._days, max(start, self.first))
         last = bisect.bisect_right(self._days, min(due, self.last))
         return max(0, last - first)
 
-    def duration(self, start, due):
+    def duration(self, start: date, due: date) -> int:
         """Working days from ``start`` to ``due`` inclusive (at least 1)."""
         self._check(start)
         self._check(due)
