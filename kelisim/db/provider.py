@@ -3,11 +3,15 @@
 It also runs the service's outbox relay in a managed greenthread, woken as soon as a
 unit of work commits events.
 """
+from collections.abc import Callable
+from typing import Any
+
 from nameko.extensions import DependencyProvider
+from sqlalchemy.orm import Session
 from sqlalchemy.orm import sessionmaker
 
 from kelisim import metrics
-from kelisim.context import context_from_worker
+from kelisim.context import Context, context_from_worker
 from kelisim.db.engine import make_engine
 from kelisim.db.uow import UnitOfWork
 from kelisim.events.publisher import ConfirmedBatchPublisher
@@ -15,10 +19,13 @@ from kelisim.events.relay import OutboxRelay, RelayLoop
 
 
 class Database(DependencyProvider):
-    def __init__(self, repositories=None, relay: bool=True) -> None:
+    """``uow = Database(repositories)``: each worker gets a :class:`UnitOfWork`."""
+
+    def __init__(self, repositories: Callable[[Session], Any] | None = None,
+                 relay: bool = True) -> None:
         self.repositories = repositories
         self.relay = relay
-        self.loop = None
+        self.loop: RelayLoop | None = None
 
     def setup(self) -> None:
         config = self.container.config
@@ -43,10 +50,10 @@ class Database(DependencyProvider):
     def kill(self) -> None:
         self.stop()
 
-    def unit_of_work(self, context=None):
+    def unit_of_work(self, context: Context | None = None) -> UnitOfWork:
         """A unit of work outside any worker (jobs, CLI, tests)."""
         on_events = self.loop.wake if self.loop is not None else None
         return UnitOfWork(self.session_factory, context, self.repositories, on_events)
 
-    def get_dependency(self, worker_ctx):
+    def get_dependency(self, worker_ctx: Any) -> UnitOfWork:
         return self.unit_of_work(context_from_worker(worker_ctx))

@@ -13,6 +13,11 @@ Two tools, each for one kind of race:
   was committed (the unique violation rolled it back).
 """
 import functools
+from collections.abc import Callable
+from typing import Any, TypeVar, overload
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from kelisim.i18n import _
 from sqlalchemy.dialects import postgresql, sqlite
@@ -24,10 +29,11 @@ from kelisim.logging import get_logger
 
 log = get_logger(__name__)
 UNIQUE_ATTEMPTS = 3
-_UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+_UPSERTS: dict[str, Any] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-def hold_lock(session, table, **key) -> None:
+def hold_lock(session: Session, table: sa.Table, **key: Any) -> None:
     """Take the lock named ``key`` (the primary key columns of ``table``, which also has a
     ``locked_at`` column) for the rest of the session's transaction.
 
@@ -40,7 +46,7 @@ def hold_lock(session, table, **key) -> None:
         index_elements=list(key), set_={"locked_at": upsert.excluded.locked_at}))
 
 
-def is_unique_violation(exc) -> bool:
+def is_unique_violation(exc: BaseException) -> bool:
     """True if ``exc`` (an IntegrityError) broke a unique or primary key, on PostgreSQL
     (SQLSTATE 23505) or SQLite ("UNIQUE constraint failed")."""
     if not isinstance(exc, IntegrityError):
@@ -50,7 +56,12 @@ def is_unique_violation(exc) -> bool:
     return "UNIQUE constraint failed" in str(exc.orig)
 
 
-def retry_on_unique(use_case=None, *, what: str="the record"):
+@overload
+def retry_on_unique(use_case: F, *, what: str = "the record") -> F: ...
+@overload
+def retry_on_unique(use_case: None = None, *, what: str = "the record") -> Callable[[F], F]: ...
+def retry_on_unique(use_case: Callable[..., Any] | None = None, *,
+                    what: str = "the record") -> Any:
     """Decorate a use case ``f(uow, ...)`` that inserts rows guarded by a unique key.
 
     When a concurrent request inserted the same key first, the use case runs again (up to
@@ -63,7 +74,7 @@ def retry_on_unique(use_case=None, *, what: str="the record"):
         return functools.partial(retry_on_unique, what=what)
 
     @functools.wraps(use_case)
-    def run(*args, **kwargs):
+    def run(*args: Any, **kwargs: Any) -> Any:
         for attempt in range(1, UNIQUE_ATTEMPTS + 1):
             try:
                 return use_case(*args, **kwargs)

@@ -3,12 +3,15 @@
 ``platform_tables(metadata)`` adds them to a service's metadata; each service's first
 migration calls ``create_platform_tables(op)`` so the DDL is written once.
 """
+from typing import Any
+
 import sqlalchemy as sa
 
 from kelisim.db.types import UtcDateTime
 
 
-def platform_tables(metadata):
+def platform_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table, sa.Table]:
+    """The outbox, audit_log and processed_events tables, added to ``metadata``."""
     outbox = sa.Table(
         "outbox", metadata,
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -44,13 +47,14 @@ def platform_tables(metadata):
     return outbox, audit_log, processed_events
 
 
-def create_platform_tables(op) -> None:
+def create_platform_tables(op: Any) -> None:
     """Alembic helper: create the platform tables in a service's first migration."""
     bind = op.get_bind()
     for table in platform_tables(sa.MetaData()):
         table.create(bind)
 
 
-def drop_platform_tables(op) -> None:
+def drop_platform_tables(op: Any) -> None:
+    """Alembic helper: drop them again (a first migration's downgrade)."""
     for name in ("processed_events", "audit_log", "outbox"):
         op.drop_table(name)

@@ -1,25 +1,26 @@
 """Column types that behave the same on SQLite and PostgreSQL."""
 from datetime import datetime, timezone
 
-import sqlalchemy as sa
-from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from typing import Optional
 
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
 
-class UtcDateTime(sa.types.TypeDecorator):
+
+class UtcDateTime(sa.types.TypeDecorator[datetime]):
     """Timezone-aware UTC datetimes; SQLite forgets the zone, so it is put back on read."""
 
     impl = sa.DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: Optional[datetime], dialect: SQLiteDialect_pysqlite) -> Optional[datetime]:
+    def process_bind_param(self, value: Optional[datetime], dialect: Dialect) -> Optional[datetime]:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given where UTC was expected")
         return value.astimezone(timezone.utc)
 
-    def process_result_value(self, value: Optional[datetime], dialect: SQLiteDialect_pysqlite) -> Optional[datetime]:
+    def process_result_value(self, value: Optional[datetime], dialect: Dialect) -> Optional[datetime]:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -28,4 +29,5 @@ class UtcDateTime(sa.types.TypeDecorator):
 
 
 def utcnow() -> datetime:
+    """Now, aware, in UTC."""
     return datetime.now(timezone.utc)

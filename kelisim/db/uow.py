@@ -4,39 +4,48 @@ The service layer only sees this object: repositories (``uow.repo``), ``emit`` f
 integration events (written to the outbox in the same transaction), ``audit`` for the
 audit log, and ``first_time`` for idempotent consumers.
 """
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from kelisim.context import Context
 from kelisim.db.tables import platform_tables
 from kelisim.db.types import utcnow
-from kelisim.events.envelope import new_envelope
+from kelisim.events.envelope import Envelope, new_envelope
 
 _OUTBOX, _AUDIT, _PROCESSED = platform_tables(sa.MetaData())
 
 
 class UnitOfWork:
-    def __init__(self, session_factory, context=None, repositories=None, on_events=None) -> None:
+    """``with uow: ... uow.commit()``: one session; ``repositories(session)`` as ``uow.repo``;
+    ``on_events()`` is called after a commit that emitted events (wakes the outbox relay)."""
+
+    def __init__(self, session_factory: Callable[[], Session], context: Context | None = None,
+                 repositories: Callable[[Session], Any] | None = None,
+                 on_events: Callable[[], None] | None = None) -> None:
         self._session_factory = session_factory
         self.context = context or Context()
         self._repositories = repositories
         self._on_events = on_events
         self._emitted = 0
-        self.session = None
-        self.repo = None
+        self.session: Session = None  # type: ignore[assignment]  # set by __enter__
+        self.repo: Any = None
 
-    def __enter__(self):
+    def __enter__(self) -> "UnitOfWork":
         self.session = self._session_factory()
         self._emitted = 0
         if self._repositories is not None:
             self.repo = self._repositories(self.session)
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.session.rollback()  # a no-op after commit
         self.session.close()
 
-    def commit(self):
+    def commit(self) -> None:
         try:
             self.session.commit()
         except IntegrityError:
@@ -49,11 +58,12 @@ class UnitOfWork:
     def flush(self) -> None:
         self.session.flush()
 
-    def emit(self, event_type, data, regions=()):
+    def emit(self, event_type: str, data: dict[str, Any], regions: Sequence[str] = ()) -> Envelope:
         """Queue an integration event; it is published only if this transaction commits."""
         return self.emit_many(event_type, [(data, regions)])[0]
 
-    def emit_many(self, event_type, items):
+    def emit_many(self, event_type: str,
+                  items: Iterable[tuple[dict[str, Any], Sequence[str]]]) -> list[Envelope]:
         """Queue many events of one type, ``[(data, regions)]``, in one INSERT."""
         names = getattr(self.repo, "event_names", None)  # names in every language, if known
         if names is not None:
@@ -72,7 +82,9 @@ class UnitOfWork:
         self._emitted += len(envelopes)
         return envelopes
 
-    def audit(self, action, entity, entity_id, *, before=None, after=None, region=None) -> None:
+    def audit(self, action: str, entity: str, entity_id: object, *, before: Any = None,
+              after: Any = None, region: str | None = None) -> None:
+        """Write one audit row (who: the context's actor) in this transaction."""
         actor = self.context.actor
         self.session.execute(_AUDIT.insert().values(
             occurred_at=utcnow(), actor_id=actor.get("id", "system"),
@@ -81,7 +93,7 @@ class UnitOfWork:
             before=before, after=after,
         ))
 
-    def first_time(self, event_id, consumer) -> bool:
+    def first_time(self, event_id: str, consumer: str) -> bool:
         """Record that ``consumer`` handles ``event_id``; False if it already did.
 
         The row commits with the consumer's effects, so a redelivered event is skipped
@@ -97,8 +109,9 @@ class UnitOfWork:
             event_id=event_id, consumer=consumer, processed_at=utcnow()))
         return True
 
-    def audit_page(self, *, entity=None, entity_id=None, region=None, actor=None, limit: int=100,
-                   offset: int=0):
+    def audit_page(self, *, entity: str | None = None, entity_id: object = None,
+                   region: str | None = None, actor: str | None = None, limit: int = 100,
+                   offset: int = 0) -> tuple[list[dict[str, Any]], int]:
         """``(entries, total)`` of the audit log filtered so, newest first."""
         query = sa.select(_AUDIT)
         if entity:
@@ -115,9 +128,12 @@ class UnitOfWork:
                 self.session.execute(page.limit(limit).offset(offset))]
         for row in rows:
             row["occurred_at"] = row["occurred_at"].isoformat()
-        return rows, total
+        return rows, int(total or 0)
 
-    def audit_entries(self, *, entity=None, entity_id=None, region=None, limit: int=100, offset: int=0):
+    def audit_entries(self, *, entity: str | None = None, entity_id: object = None,
+                      region: str | None = None, limit: int = 100,
+                      offset: int = 0) -> list[dict[str, Any]]:
+        """The audit log filtered so, newest first (no total)."""
         query = sa.select(_AUDIT).order_by(_AUDIT.c.id.desc()).limit(limit).offset(offset)
         if entity:
             query = query.where(_AUDIT.c.entity == entity)

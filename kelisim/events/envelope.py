@@ -1,5 +1,6 @@
 """The envelope every integration event travels in."""
 import functools
+from collections.abc import Iterable
 import uuid
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
@@ -8,8 +9,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields
 
 from kelisim.db.types import utcnow
 from kelisim.events import catalogue
-from kelisim.events.catalogue.registry import OrgUnitCreated, PersonCreated, StructureCreated
-from typing import Any, Dict, List, Optional, Union
+from typing import Any
 
 
 class EnvelopeSchema(Schema):
@@ -34,10 +34,11 @@ class Envelope:
     occurred_at: str
     source: str
     correlation_id: str
-    regions: list
-    data: dict = field(default_factory=dict)
+    regions: list[str]
+    data: dict[str, Any] = field(default_factory=dict)
 
-    def to_message(self) -> Dict[str, Union[str, int, List[str], Dict[str, Optional[Union[int, str]]]]]:
+    def to_message(self) -> dict[str, Any]:
+        """The envelope as the JSON object published on the broker."""
         return {name: getattr(self, name) for name in _FIELDS}
 
 
@@ -49,12 +50,13 @@ class MalformedEvent(ValueError):
 
 
 @functools.lru_cache(maxsize=None)
-def _payload_schema(event_type: str) -> Union[OrgUnitCreated, PersonCreated, StructureCreated]:
+def _payload_schema(event_type: str) -> Schema:
     """One schema instance per event type: building one per event costs more than using it."""
     return catalogue.get(event_type).schema()
 
 
-def new_envelope(event_type: str, data: Dict[str, Optional[Union[int, str]]], *, source, correlation_id, regions=()) -> Envelope:
+def new_envelope(event_type: str, data: dict[str, Any], *, source: str, correlation_id: str,
+                 regions: Iterable[str] = ()) -> Envelope:
     """Build an envelope, validating ``data`` against the event's catalogue schema."""
     spec = catalogue.get(event_type)
     schema = _payload_schema(event_type)

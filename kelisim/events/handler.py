@@ -8,6 +8,7 @@ The original is acked only after the broker confirmed the copy.
 """
 import traceback
 from functools import partial
+from typing import Any
 
 from kombu.entity import PERSISTENT_DELIVERY_MODE
 from nameko.amqp.publish import Publisher
@@ -17,7 +18,7 @@ from nameko.exceptions import ContainerBeingKilled
 from kelisim import metrics
 from kelisim.consumer import SettlingQueueConsumer
 from kelisim.events import topology
-from kelisim.events.envelope import MalformedEvent, parse_envelope
+from kelisim.events.envelope import Envelope, MalformedEvent, parse_envelope
 from kelisim.logging import get_logger
 
 log = get_logger(__name__)
@@ -27,7 +28,7 @@ class DeadLetteringQueueConsumer(SettlingQueueConsumer):
     """The shared consumer of event handlers: a body that cannot even be decoded is
     dead-lettered, where kombu's consumer would log it and ack it, losing the event."""
 
-    def get_consumers(self, consumer_cls, channel):
+    def get_consumers(self, consumer_cls: Any, channel: Any) -> Any:
         consumers = super().get_consumers(consumer_cls, channel)
         for provider, consumer in self._consumers.items():
             consumer.on_decode_error = provider.handle_undecodable
@@ -49,7 +50,7 @@ class ReliableEventHandler(EventHandler):
             self.queue.queue_arguments = topology.durable_arguments(
                 config, **(self.queue.queue_arguments or {})) or None
 
-    def handle_message(self, body, message) -> None:
+    def handle_message(self, body: Any, message: Any) -> None:
         try:
             envelope = parse_envelope(body)
         except MalformedEvent as exc:
@@ -63,17 +64,18 @@ class ReliableEventHandler(EventHandler):
         except ContainerBeingKilled:
             self.queue_consumer.requeue_message(message)
 
-    def handle_undecodable(self, message, exc) -> None:
+    def handle_undecodable(self, message: Any, exc: Exception) -> None:
         body = message.body
         if isinstance(body, bytes):
             body = body.decode("utf-8", errors="replace")
         self._dead_letter(body, "malformed", message, f"undecodable message: {exc}")
 
-    def _handle_result(self, message, envelope, worker_ctx, result=None, exc_info=None):
+    def _handle_result(self, message: Any, envelope: Envelope, worker_ctx: Any, result: Any = None,
+                       exc_info: Any = None) -> tuple[Any, Any]:
         self._settle(message, envelope, exc_info)
         return result, exc_info
 
-    def _settle(self, message, envelope, exc_info) -> None:
+    def _settle(self, message: Any, envelope: Envelope, exc_info: Any) -> None:
         if exc_info is None:
             metrics.EVENTS_CONSUMED.labels(self.container.service_name, envelope.type,
                                            "handled").inc()
@@ -87,7 +89,7 @@ class ReliableEventHandler(EventHandler):
         else:
             self._dead_letter(envelope.to_message(), envelope.type, message, error)
 
-    def _retry(self, envelope, message, attempts, error) -> None:
+    def _retry(self, envelope: Envelope, message: Any, attempts: int, error: str) -> None:
         exchange, queue = topology.retry_route(self.delays[attempts], self.container.config)
         headers = dict(message.headers or {})
         headers.update({topology.ATTEMPTS_HEADER: attempts + 1, topology.ERROR_HEADER: error})
@@ -107,7 +109,7 @@ class ReliableEventHandler(EventHandler):
                                        "retried").inc()
         self.queue_consumer.ack_message(message)
 
-    def _dead_letter(self, body, event_type, message, error) -> None:
+    def _dead_letter(self, body: Any, event_type: str, message: Any, error: str) -> None:
         headers = dict(message.headers or {})
         headers.update({
             topology.QUEUE_HEADER: self.queue.name, topology.ERROR_HEADER: error[:4000],

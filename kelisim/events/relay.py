@@ -7,7 +7,9 @@ absorb by event id; an unconfirmed publish leaves the row to retry.
 On PostgreSQL the lease uses ``FOR UPDATE SKIP LOCKED`` so relays of several
 instances share the work.
 """
+from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 import eventlet
 import eventlet.event
@@ -18,6 +20,7 @@ from kelisim import metrics
 from kelisim.context import CORRELATION_KEY
 from kelisim.db.tables import platform_tables
 from kelisim.db.types import utcnow
+from kelisim.events.publisher import ConfirmedBatchPublisher
 from kelisim.events.topology import event_exchange
 from kelisim.logging import get_logger
 
@@ -27,13 +30,14 @@ log = get_logger(__name__)
 
 
 class OutboxRelay:
-    def __init__(self, engine, publisher, service, batch_size: int=1000) -> None:
+    def __init__(self, engine: sa.Engine, publisher: ConfirmedBatchPublisher, service: str,
+                 batch_size: int = 1000) -> None:
         self.engine = engine
         self.publisher = publisher
         self.service = service
         self.batch_size = batch_size
 
-    def _claim(self):
+    def _claim(self) -> Sequence[sa.Row[Any]]:
         now = utcnow()
         with self.engine.begin() as conn:
             rows = conn.execute(
@@ -51,7 +55,7 @@ class OutboxRelay:
                 )
         return rows
 
-    def publish_pending(self):
+    def publish_pending(self) -> int:
         """Publish one batch; return how many events the broker confirmed: all the rows
         claimed, confirmed together, or none (released together, to be tried again)."""
         rows = self._claim()
@@ -59,7 +63,7 @@ class OutboxRelay:
             return 0
         try:
             with self.publisher.batch() as publish:
-                declared = set()  # declaring an exchange once per batch is enough
+                declared: set[str] = set()  # declaring an exchange once per batch is enough
                 for row in rows:
                     message = self._message(row)
                     if row.envelope["source"] in declared:
@@ -75,7 +79,7 @@ class OutboxRelay:
         return len(rows)
 
     @staticmethod
-    def _message(row):
+    def _message(row: sa.Row[Any]) -> dict[str, Any]:
         envelope = row.envelope
         exchange = event_exchange(envelope["source"])
         return {"exchange": exchange, "declare": [exchange], "routing_key": row.event_type,
@@ -83,21 +87,21 @@ class OutboxRelay:
                 "headers": {f"nameko.{CORRELATION_KEY}": envelope["correlation_id"]},
                 "message_id": envelope["id"]}
 
-    def _mark_published(self, ids) -> None:
+    def _mark_published(self, ids: list[int]) -> None:
         if not ids:
             return
         with self.engine.begin() as conn:
             conn.execute(_OUTBOX.update().where(_OUTBOX.c.id.in_(ids))
                          .values(published_at=utcnow(), last_error=None))
 
-    def _release(self, ids, error) -> None:
+    def _release(self, ids: list[int], error: str) -> None:
         if not ids:
             return
         with self.engine.begin() as conn:
             conn.execute(_OUTBOX.update().where(_OUTBOX.c.id.in_(ids))
                          .values(claimed_until=None, last_error=error[:2000]))
 
-    def backlog(self):
+    def backlog(self) -> tuple[int, float]:
         """(pending count, age in seconds of the oldest pending event)."""
         with self.engine.connect() as conn:
             count, oldest = conn.execute(
@@ -107,7 +111,7 @@ class OutboxRelay:
         if oldest is not None and oldest.tzinfo is None:
             oldest = oldest.replace(tzinfo=utcnow().tzinfo)
         age = (utcnow() - oldest).total_seconds() if oldest else 0.0
-        return count, age
+        return int(count), age
 
     def update_gauges(self) -> None:
         count, age = self.backlog()
@@ -118,7 +122,7 @@ class OutboxRelay:
 class RelayLoop:
     """Runs a relay until stopped: wakes on commit, else polls every ``interval`` s."""
 
-    def __init__(self, relay, interval: float=1.0) -> None:
+    def __init__(self, relay: OutboxRelay, interval: float = 1.0) -> None:
         self.relay = relay
         self.interval = interval
         self._wakeup = eventlet.event.Event()

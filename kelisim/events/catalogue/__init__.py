@@ -10,7 +10,9 @@ still handles the event (a rolling upgrade dead-letters nothing). What a consume
 read is an event of a *newer version* than it knows (a field removed or changed meaning):
 :func:`read` refuses it.
 """
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Type, TypeVar
 
 from marshmallow import EXCLUDE, Schema, fields
 
@@ -31,16 +33,17 @@ class EventSpec:
     type: str
     version: int
     source: str
-    schema: type
+    schema: Type[Schema]  # typing's Type: the field ``type`` above hides the builtin here
 
 
-_CATALOGUE = {}
+S = TypeVar("S", bound=type[Schema])
+_CATALOGUE: dict[str, EventSpec] = {}
 
 
-def event(source, event_type, version: int=1):
+def event(source: str, event_type: str, version: int = 1) -> Callable[[S], S]:
     """Class decorator: register ``schema`` as the payload of ``event_type``."""
 
-    def register(schema):
+    def register(schema: S) -> S:
         _check_tolerant(schema, event_type)
         if event_type in _CATALOGUE:
             raise ValueError(f"event type {event_type} is catalogued twice")
@@ -50,7 +53,7 @@ def event(source, event_type, version: int=1):
     return register
 
 
-def _check_tolerant(schema, event_type):
+def _check_tolerant(schema: Any, event_type: str) -> None:
     """Refuse a payload schema (or one nested in it) that does not derive from EventData:
     it would reject a field a newer producer adds."""
     if not (isinstance(schema, type) and issubclass(schema, EventData)):
@@ -63,7 +66,7 @@ def _check_tolerant(schema, event_type):
                 _check_tolerant(nested, f"{event_type}.{name}")
 
 
-def read(event_type, version, data):
+def read(event_type: str, version: int, data: Any) -> dict[str, Any]:
     """The payload ``data`` of an event of ``event_type`` at ``version``, loaded.
 
     Fields the catalogue does not know are dropped (a newer producer's additions).
@@ -73,13 +76,14 @@ def read(event_type, version, data):
     spec = get(event_type)
     if version > spec.version:
         raise NewerVersion(f"{event_type} v{version} is newer than this consumer (v{spec.version})")
-    return _schema(event_type).load(data)
+    loaded: dict[str, Any] = _schema(event_type).load(data)
+    return loaded
 
 
-_SCHEMAS = {}
+_SCHEMAS: dict[str, Schema] = {}
 
 
-def _schema(event_type):
+def _schema(event_type: str) -> Schema:
     """One schema instance per event type: building one per event costs more than using it."""
     try:
         return _SCHEMAS[event_type]
@@ -87,14 +91,16 @@ def _schema(event_type):
         return _SCHEMAS.setdefault(event_type, get(event_type).schema())
 
 
-def get(event_type):
+def get(event_type: str) -> EventSpec:
+    """The catalogue's entry of ``event_type``; KeyError naming it when there is none."""
     try:
         return _CATALOGUE[event_type]
     except KeyError:
         raise KeyError(f"unknown event type {event_type!r}") from None
 
 
-def all_events():
+def all_events() -> dict[str, EventSpec]:
+    """{event type: EventSpec} of every catalogued event."""
     return dict(_CATALOGUE)
 
 

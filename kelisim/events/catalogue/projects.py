@@ -10,7 +10,7 @@ from kelisim.events.catalogue import EventData, event
 RACI = validate.OneOf(("R", "A", "C", "I"))
 
 
-def name_field():
+def name_field() -> fields.Dict:
     """A name in every language it has: ``{"kk": ..., "ru": ..., "en": ...}`` (optional)."""
     return fields.Dict(keys=fields.Str(), values=fields.Str(allow_none=True), allow_none=True,
                        load_default=None)

@@ -42,9 +42,10 @@ class PersonData(EventData):
     version = fields.Int(required=True)
 
 
-def _changed(entity_schema):
-    return {"changed": fields.List(fields.Str(), required=True),
-            "current": fields.Nested(entity_schema, required=True)}
+class _Changed(EventData):
+    """An update: the names of the fields that changed, and the entity as it is now."""
+
+    changed = fields.List(fields.Str(), required=True)
 
 
 @event("registry", "org_unit_created")
@@ -53,8 +54,8 @@ class OrgUnitCreated(OrgUnitData):
 
 
 @event("registry", "org_unit_updated")
-class OrgUnitUpdated(EventData.from_dict(_changed(OrgUnitData))):
-    pass
+class OrgUnitUpdated(_Changed):
+    current = fields.Nested(OrgUnitData, required=True)
 
 
 @event("registry", "structure_created")
@@ -63,8 +64,8 @@ class StructureCreated(StructureData):
 
 
 @event("registry", "structure_updated")
-class StructureUpdated(EventData.from_dict(_changed(StructureData))):
-    pass
+class StructureUpdated(_Changed):
+    current = fields.Nested(StructureData, required=True)
 
 
 @event("registry", "person_created")
@@ -73,5 +74,5 @@ class PersonCreated(PersonData):
 
 
 @event("registry", "person_updated")
-class PersonUpdated(EventData.from_dict(_changed(PersonData))):
-    pass
+class PersonUpdated(_Changed):
+    current = fields.Nested(PersonData, required=True)
