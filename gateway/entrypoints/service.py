@@ -59,14 +59,36 @@ class GatewayService(RegistryRoutes, ProjectsRoutes, ReportsRoutes, EventsRoutes
     @route("GET", "/health", summary="Check the broker, the gateway database and every service",
            tag="operations", auth=False, response=gateway_schemas.HealthSchema, problems=(503,))
     def get_health(self, req):
+        healthy, reports = self._check()
+        if healthy:
+            return {"status": "ok", "checks": reports}
+        return self._unavailable(req, reports)
+
+    @route("GET", "/live", summary="Liveness: 200 while the gateway's event loop answers "
+           "(as each service's exporter)", tag="operations", auth=False, produces="text/plain")
+    def get_live(self, req):
+        return Response("live\n", content_type="text/plain; charset=utf-8")
+
+    @route("GET", "/ready", summary="Readiness: 200 when the broker is reachable and the "
+           "gateway's database and every service it calls answer, else a 503 problem "
+           "naming what fails", tag="operations", auth=False, produces="text/plain",
+           problems=(503,))
+    def get_ready(self, req):
+        healthy, reports = self._check()
+        if healthy:
+            return Response("ready\n", content_type="text/plain; charset=utf-8")
+        return self._unavailable(req, reports)
+
+    def _check(self):
+        """``(healthy, {name: report})`` of the broker, the database and every service."""
         timeout = float(self.config.get("HEALTH_TIMEOUT", HEALTH_TIMEOUT))
         checks = {"broker": health_checks.broker_check(self.config["AMQP_URI"], timeout),
                   "database": health_checks.database_check(self.uow)}
         for service in SERVICES:
             checks[service] = getattr(self, service).ping
-        healthy, reports = health_checks.check_all(checks, timeout)
-        if healthy:
-            return {"status": "ok", "checks": reports}
+        return health_checks.check_all(checks, timeout)
+
+    def _unavailable(self, req, reports):
         failing = sorted(name for name, report in reports.items() if not report["ok"])
         unhealthy = problem_for(ServiceUnavailable(f"failing: {', '.join(failing)}",
                                                    extra={"failing": failing, "checks": reports}))

@@ -1,20 +1,31 @@
 """``kelisim run``: what ``make run`` does.
 
-Checks the broker and that none of the platform's ports is in use, migrates every component's database, loads reference data, makes
-sure a bootstrap administrator token exists, then runs every component as its own
-process until Ctrl-C or SIGTERM, and stops them all cleanly.
+Checks the broker (and its vhost) and that none of the platform's ports is in use,
+migrates every component's database, loads reference data, makes sure a bootstrap
+administrator token exists, then runs every component as its own process until Ctrl-C or
+SIGTERM, and stops them all cleanly.
+
+The components start in order, each stage once the one before is ready (its exporter's
+``/ready``): the registry, whose RPC the others call as they start (reports' collection
+job), then projects, reports and notifications, then the gateway. "started; gateway on
+…" is printed once the gateway's ``/ready`` answers 200, i.e. it and every service it
+calls answer.
 """
 import os
 import signal
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 
 from kelisim import config
 from kelisim.cli.broker import broker_problem
 from kelisim.ports import PortTaken
 
 STOP_GRACE_SECONDS = 30
+STAGES = (("registry",), ("projects", "reports", "notifications"), ("gateway",))
+SLOW_START_SECONDS = 60  # then one line says what is still awaited (and waiting goes on)
 DEFAULT_ADMIN_LOGIN = "admin@localhost"
 
 
@@ -85,6 +96,52 @@ def _stop(processes) -> None:
             proc.kill()
 
 
+def ready_url(component):
+    """Where ``component`` says it is ready: a service's exporter, or the gateway."""
+    if component == "gateway":
+        host, port = _gateway_host_port()
+    else:
+        host, port = config.env("KELISIM_METRICS_HOST", "127.0.0.1"), config.metrics_port(
+            component)
+    if host in ("", "0.0.0.0", "::"):
+        host = "127.0.0.1"
+    return f"http://{host}:{port}/ready"
+
+
+def _gateway_host_port():
+    from kelisim import ports
+
+    return ports.gateway_address(config.env(ports.GATEWAY_VARIABLE,
+                                            config.DEFAULT_GATEWAY_ADDRESS))
+
+
+def _answers(url):
+    try:
+        with urllib.request.urlopen(url, timeout=2) as answer:
+            return answer.status == 200
+    except (OSError, urllib.error.URLError):
+        return False
+
+
+def _wait_ready(components, processes, stopping):
+    """Wait until each of ``components`` is ready; the names of those that died instead
+    (empty: all ready, or a stop was asked for)."""
+    waiting, started, told = set(components), time.monotonic(), False
+    while waiting and not stopping:
+        dead = [n for n, p in processes.items() if p.poll() is not None]
+        if dead:
+            return dead
+        waiting = {name for name in waiting if not _answers(ready_url(name))}
+        if waiting and not told and time.monotonic() - started > SLOW_START_SECONDS:
+            told = True
+            print(f"kelisim: still waiting for {', '.join(sorted(waiting))} to be ready ("
+                  + ", ".join(ready_url(n) for n in sorted(waiting)) + ")", file=sys.stderr,
+                  flush=True)
+        if waiting:
+            time.sleep(0.25)
+    return []
+
+
 def run():
     problem = broker_problem(config.amqp_uri())
     if problem:
@@ -95,17 +152,29 @@ def run():
         print(f"kelisim: {taken}", file=sys.stderr)
         return 2
     prepare()
-    processes = {name: _start(name) for name in config.COMPONENTS}
     address = config.env("KELISIM_GATEWAY_ADDRESS", config.DEFAULT_GATEWAY_ADDRESS)
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     # explicit, not Python's default: a shell starts a background job (`make run &`) with
     # SIGINT ignored, and then `kill -INT` (or Ctrl-C after `fg`) must still stop everything
     signal.signal(signal.SIGINT, lambda *_: stopping.append(True))
-    print(f"kelisim: {', '.join(processes)} started; gateway on http://{address} "
-          "(Ctrl-C stops everything)", flush=True)
+    processes = {}
     exit_code = 0
     try:
+        for stage in STAGES:
+            if stopping:
+                break
+            processes.update((name, _start(name)) for name in stage)
+            dead = _wait_ready(stage, processes, stopping)
+            if dead:
+                print(f"kelisim: {', '.join(dead)} exited while starting "
+                      f"({ {n: processes[n].returncode for n in dead} }); stopping the rest",
+                      file=sys.stderr, flush=True)
+                stopping.append(True)
+                exit_code = 1
+        if not stopping:
+            print(f"kelisim: {', '.join(processes)} started; gateway on http://{address} "
+                  "(Ctrl-C stops everything)", flush=True)
         while not stopping:
             dead = {n: p.returncode for n, p in processes.items() if p.poll() is not None}
             if dead:

@@ -6,8 +6,19 @@ from kelisim.config import COMPONENTS
 from typing import List, Optional
 
 
+def _version() -> str:
+    """This installation's version, from the package metadata (pyproject.toml)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("kelisim")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kelisim", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"kelisim {_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="migrate, load reference data and start every component")
     serve = commands.add_parser("serve", help="run one component in this process")

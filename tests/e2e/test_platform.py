@@ -41,7 +41,8 @@ def platform_env(amqp_uri, tmp_path):
 
 @pytest.fixture
 def platform(platform_env, tmp_path):
-    """`kelisim run` in its own process group; yields (base_url, process, log path)."""
+    """`kelisim run` in its own process group; yields (base_url, process, log path) once
+    it said it started. At that moment the gateway is ready (it and every service answer)."""
     log_path = tmp_path / "platform.log"
     with open(log_path, "w") as log:
         proc = subprocess.Popen([sys.executable, "-m", "kelisim.cli.main", "run"],
@@ -51,15 +52,14 @@ def platform(platform_env, tmp_path):
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         assert proc.poll() is None, log_path.read_text()
-        try:
-            if requests.get(f"{base}/health", timeout=5).status_code == 200:
-                break
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.5)
+        if "started; gateway on" in log_path.read_text():
+            ready = requests.get(f"{base}/ready", timeout=5)
+            assert (ready.status_code, ready.text) == (200, "ready\n")
+            break
+        time.sleep(0.2)
     else:
         os.killpg(proc.pid, signal.SIGKILL)
-        pytest.fail("platform did not become healthy:\n" + log_path.read_text())
+        pytest.fail("platform did not say it started:\n" + log_path.read_text())
     yield base, proc, log_path
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGKILL)
@@ -119,6 +119,8 @@ def test_platform_serves_the_registry_and_stops_cleanly(platform, platform_env):
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
     assert proc.wait(timeout=60) == 0, log_path.read_text()
     assert "kelisim: stopped" in log_path.read_text()
+    # the components started in order: no call found its service missing
+    assert "UnknownService" not in log_path.read_text()
 
 
 def test_run_says_clearly_when_rabbitmq_is_unreachable(platform_env):
@@ -128,3 +130,15 @@ def test_run_says_clearly_when_rabbitmq_is_unreachable(platform_env):
     lines = [line for line in result.stderr.splitlines() if line.startswith("kelisim:")]
     assert len(lines) == 1
     assert "RabbitMQ is not reachable" in lines[0] and "rabbitmq-server -detached" in lines[0]
+
+
+def test_run_says_the_vhost_is_missing_and_how_to_create_it(platform_env):
+    platform_env["KELISIM_AMQP_URI"] = "amqp://guest:guest@127.0.0.1:5672/kelisim-no-such-vhost"
+    result = kelisim("run", env=platform_env)
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.startswith("kelisim:")]
+    assert len(lines) == 1
+    assert "no vhost 'kelisim-no-such-vhost'" in lines[0]
+    assert "rabbitmqctl add_vhost kelisim-no-such-vhost" in lines[0]
+    assert "not reachable" not in lines[0]
+

@@ -205,6 +205,8 @@ def _versioned(getter, path, **changes):
 TARGETS = {
     # operations: no token needed, nothing regional
     "get_health": ("national", lambda t: ("/health", None, None)),
+    "get_live": ("national", lambda t: ("/live", None, None)),
+    "get_ready": ("national", lambda t: ("/ready", None, None)),
     "get_metrics": ("national", lambda t: ("/metrics", None, None)),
     "get_openapi": ("national", lambda t: ("/openapi.json", None, None)),
     # registry

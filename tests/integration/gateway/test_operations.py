@@ -22,6 +22,24 @@ def test_health_reports_each_check_and_names_the_absent_services(gateway):
         assert checks[name] == {"ok": False, "error": "not running"}
 
 
+def test_live_and_ready_answer_like_the_services_probes(gateway):
+    live = gateway.get("/live", who=None)
+    assert (live.status_code, live.text) == (200, "live\n")
+    body = problem(gateway.get("/ready", who=None), 503)
+    assert body["failing"] == ABSENT
+
+
+def test_ready_once_every_service_it_calls_answers(start_gateway, start, migrated, tmp_path):
+    from kelisim.cli.components import service_class
+
+    gateway = start_gateway()
+    for name in ABSENT:
+        start(service_class(name), migrated(name, f"sqlite:///{tmp_path / (name + '.db')}"),
+              REPORTS_JOB_EAGER=False)
+    ready = gateway.get("/ready", who=None)
+    assert (ready.status_code, ready.text) == (200, "ready\n")
+
+
 def samples(gateway):
     text = gateway.get("/metrics", who=None)
     assert text.headers["Content-Type"].startswith("text/plain")

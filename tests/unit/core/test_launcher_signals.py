@@ -13,6 +13,7 @@ LAUNCH = textwrap.dedent("""
     launcher.broker_problem = lambda uri: None
     launcher.taken_port = lambda: None
     launcher.prepare = lambda: None
+    launcher._wait_ready = lambda *args: []
     launcher._start = lambda name: subprocess.Popen([sys.executable, "-c",
                                                      "import time; time.sleep(120)"])
     sys.exit(launcher.run())
