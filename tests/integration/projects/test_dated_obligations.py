@@ -85,3 +85,32 @@ def test_a_rollout_reports_a_constraint_its_dependencies_make_impossible(gateway
     [again] = slow["constraint_conflicts"]
     assert again["task_id"] == forum["id"] and again["chain"] == [prep["id"], forum["id"]]
     assert tasks_of(gateway, "KZ-61")["late.forum"]["due_date"] == "2026-02-27"
+
+
+def test_a_conflict_is_stored_reported_and_cleared_on_each_database(rpc):
+    with rpc() as projects:
+        template = projects.get_template("ethnocultural-genesis")
+        projects.put_template("ethnocultural-genesis", {
+            "version": template["version"], "items": [
+                item("prep", duration=30),
+                item("forum", on="03-01", after=[{"key": "prep"}]),
+                item("h2", within="H2", after=[{"key": "forum"}])]})
+        made = projects.rollout("ethnocultural-genesis", {"year": 2026, "regions": ["KZ-61"]})
+        own = {t["template_key"]: t for t in
+               projects.list_tasks({"region": "KZ-61", "limit": 50})["items"]}
+        assert made["constraint_conflicts"] == []  # 15 January + 30 working days: 26 Feb
+        assert own["forum"]["due_date"] == "2026-02-27" and own["h2"]["start_date"] == \
+            "2026-07-01"
+        prep = own["prep"]
+        late = projects.update_task(prep["id"], {"version": prep["version"],
+                                                 "due_date": "2026-03-20", "reason": "late"})
+        [conflict] = late["constraint_conflicts"]
+        assert conflict["task_id"] == own["forum"]["id"] and conflict["chain"] == [
+            prep["id"], own["forum"]["id"]]
+        stored = projects.get_task(own["forum"]["id"])
+        assert stored["due_date"] == "2026-02-27"
+        assert stored["constraint_conflict"]["predecessor_id"] == prep["id"]
+        back = projects.update_task(prep["id"], {"version": late["task"]["version"],
+                                                 "due_date": "2026-02-20"})
+        assert back["constraint_conflicts"] == []
+        assert projects.get_task(own["forum"]["id"])["constraint_conflict"] is None
