@@ -22,8 +22,9 @@ plan's year written ``MM-DD``; periods are ``Q1``..``Q4`` (quarters) and ``H1``,
 * ``"within": "Q4"`` -- start on or after the period's first working day and *finish no
   later than* its last one (may be combined with a ``not_before`` inside the period).
 * ``"repeat": "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=20"`` -- an RFC 5545 RRULE
-  (python-dateutil's ``rrule``) without ``DTSTART`` or ``UNTIL``: it is read from 1
-  January of the plan's year and cut at 31 December, and gives 1 to 60 dates a year. Each
+  (python-dateutil's ``rrule``) without ``DTSTART`` or ``UNTIL``, ``FREQ`` ``YEARLY``,
+  ``MONTHLY``, ``WEEKLY`` or ``DAILY``: it is read from 1 January of the plan's year
+  (``COUNT`` counts from there) and cut at 31 December, and gives 1 to 60 dates a year. Each
   date is one task (key ``<key>.<n>``, title ``<title> (n/N)``) that must finish on that
   date, as with ``on``; its own overdue stages and reminders follow. A recurring item is
   a leaf (no item names it as parent), its key has at most 36 characters, and it excludes
@@ -38,6 +39,7 @@ task keeps its date -- and the conflict is reported (the rollout's answer, the t
 """
 import re
 from datetime import date, datetime
+from functools import lru_cache
 
 from dateutil.rrule import rrulestr
 
@@ -52,7 +54,9 @@ PERIODS = {"Q1": (1, 3), "Q2": (4, 6), "Q3": (7, 9), "Q4": (10, 12), "H1": (1, 6
 DAY_OF_YEAR = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
 MAX_OCCURRENCES = 60  # a year
 MAX_RECURRING_KEY = 36  # the key, ".<n>" and the task's 40-character template_key
-_SAMPLE_YEARS = range(2020, 2041)  # the working calendar's years
+# years a rule is tried on: leap and common years, each weekday starting a year (a rule's
+# count varies with both); 8 years keep a template PUT of many rules quick
+_SAMPLE_YEARS = range(2024, 2032)
 
 
 def day_in(text, year):
@@ -78,24 +82,61 @@ def period_bounds(period, year):
     return date(year, first, 1), date.fromordinal(end.toordinal() - 1)
 
 
+FREQUENCIES = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY")  # a date a task is due on, no finer
+
+
+def _parts(rule):
+    """``{NAME: value}`` of an RRULE's parts (ValueError if it is not ``NAME=value;...``)."""
+    text = rule[len("RRULE:"):] if rule.upper().startswith("RRULE:") else rule
+    parts = {}
+    for part in text.strip().split(";"):
+        name, sep, value = part.partition("=")
+        if not sep or not name.strip() or name.strip().upper() in parts:
+            raise ValueError(rule)
+        parts[name.strip().upper()] = value.strip()
+    return parts
+
+
+def _body(parts):
+    return ";".join(f"{name}={value}" for name, value in parts.items() if name != "COUNT")
+
+
+def _matches_at_all(parts):
+    """Whether the rule gives any date. dateutil looks for the next date up to year 9999
+    even past UNTIL, which takes seconds for a rule that never matches (30 February), so
+    it is asked from 9990, where that search ends at once."""
+    return next(iter(rrulestr(_body(parts), dtstart=datetime(9990, 1, 1))), None) is not None
+
+
 def occurrences(rule, year):
-    """The dates an RRULE gives in ``year``, in order (python-dateutil, RFC 5545)."""
-    parsed = rrulestr(rule, dtstart=datetime(year, 1, 1))
-    return [moment.date() for moment in parsed.between(
-        datetime(year, 1, 1), datetime(year, 12, 31, 23, 59), inc=True)]
+    """The dates an RRULE gives in ``year``, in order (python-dateutil, RFC 5545), read
+    from 1 January and cut at 31 December (so a rule that never matches ends quickly)."""
+    parts = _parts(rule)
+    count = int(parts.pop("COUNT")) if "COUNT" in parts else None
+    parsed = rrulestr(_body(parts), dtstart=datetime(year, 1, 1)).replace(
+        until=datetime(year, 12, 31, 23, 59))
+    return [moment.date() for moment in parsed][:count]
 
 
+@lru_cache(maxsize=1024)
 def rule_error(rule):
     """Why ``rule`` is not a usable recurrence (see the module docstring), or None."""
-    if not isinstance(rule, str) or re.search(r"(^|;)\s*(DTSTART|UNTIL)\b", rule.upper()) \
-            or "\n" in rule:
-        return _("an RRULE without DTSTART or UNTIL, such as FREQ=YEARLY;BYMONTH=3;"
-                 "BYMONTHDAY=1")
+    usage = _("an RRULE without DTSTART or UNTIL, such as FREQ=YEARLY;BYMONTH=3;"
+              "BYMONTHDAY=1")
     try:
+        parts = _parts(rule) if isinstance(rule, str) and "\n" not in rule else None
+    except ValueError:
+        parts = None
+    if not parts or {"DTSTART", "UNTIL"} & set(parts) \
+            or parts.get("FREQ", "").upper() not in FREQUENCIES:
+        return usage
+    try:
+        if "COUNT" in parts and not 1 <= int(parts["COUNT"]) <= MAX_OCCURRENCES \
+                or not _matches_at_all(parts):
+            return _("from 1 to {max} dates a year", max=MAX_OCCURRENCES)
         counts = {len(occurrences(rule, year)) for year in _SAMPLE_YEARS}
     except (ValueError, TypeError, OverflowError):
-        return _("an RRULE without DTSTART or UNTIL, such as FREQ=YEARLY;BYMONTH=3;"
-                 "BYMONTHDAY=1")
+        return usage
     if min(counts) < 1 or max(counts) > MAX_OCCURRENCES:
         return _("from 1 to {max} dates a year", max=MAX_OCCURRENCES)
     return None

@@ -57,7 +57,15 @@ def test_a_template_item_can_be_dated_pinned_to_a_period_or_recurring(uow, regis
     (item("x", repeat="FREQ=YEARLY;UNTIL=20270101"), "items.0.repeat",
      "an RRULE without DTSTART or UNTIL, such as FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=1"),
     (item("x", repeat="FREQ=DAILY"), "items.0.repeat", "from 1 to 60 dates a year"),
+    (item("x", repeat="FREQ=MINUTELY"), "items.0.repeat",
+     "an RRULE without DTSTART or UNTIL, such as FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=1"),
+    # never matches: dateutil alone would search up to year 9999 for seconds
+    (item("x", repeat="FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30"), "items.0.repeat",
+     "from 1 to 60 dates a year"),
+    (item("x", repeat="FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29"), "items.0.repeat",
+     "from 1 to 60 dates a year"),  # not every year
 ])
+@pytest.mark.timeout(10)
 def test_a_malformed_date_period_or_rule_is_a_422_naming_the_field(
         uow, registry, bad, field, text):
     with pytest.raises(Invalid) as exc:
