@@ -24,6 +24,7 @@ import shutil
 import sqlite3
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.engine import make_url
 
@@ -42,7 +43,7 @@ class BackupError(Exception):
     """A backup or restore that must not go on; the message says why, for an operator."""
 
 
-def sqlite_path(component):
+def sqlite_path(component: str) -> Path:
     """The SQLite file of ``component`` from its configured URL; BackupError otherwise."""
     url = make_url(config.database_url(component))
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
@@ -53,7 +54,7 @@ def sqlite_path(component):
     return Path(url.database)
 
 
-def backup(folder, now=None):
+def backup(folder: str | Path, now: datetime | None = None) -> dict[str, Any]:
     """Back up every component into ``folder`` (created; must be empty). Returns the manifest.
 
     Raises BackupError for a non-SQLite database, a missing database file or a non-empty
@@ -85,7 +86,8 @@ def backup(folder, now=None):
     return manifest
 
 
-def restore(folder, republish_hours: float=24.0, force_old: bool=False, now=None):
+def restore(folder: str | Path, republish_hours: float = 24.0, force_old: bool = False,
+            now: datetime | None = None) -> dict[str, int]:
     """Restore the backup in ``folder`` into the configured (empty) SQLite paths.
 
     Returns {component: outbox rows marked for publishing again}. Raises BackupError when a
@@ -107,7 +109,7 @@ def restore(folder, republish_hours: float=24.0, force_old: bool=False, now=None
             if existing.exists():
                 raise BackupError(f"{existing} exists: restore into an empty data directory")
     verify(folder, manifest)
-    republished = {}
+    republished: dict[str, int] = {}
     since = datetime.fromisoformat(manifest["created_at"]) - timedelta(hours=republish_hours)
     for component, entry in manifest["components"].items():
         path = targets[component]
@@ -119,17 +121,17 @@ def restore(folder, republish_hours: float=24.0, force_old: bool=False, now=None
     return republished
 
 
-def read_manifest(folder):
+def read_manifest(folder: str | Path) -> dict[str, Any]:
     path = Path(folder) / MANIFEST
     if not path.exists():
         raise BackupError(f"{path} not found: not a kelisim backup")
-    manifest = json.loads(path.read_text())
+    manifest: dict[str, Any] = json.loads(path.read_text())
     if manifest.get("format") != FORMAT:
         raise BackupError(f"backup format {manifest.get('format')} is not {FORMAT}")
     return manifest
 
 
-def verify(folder, manifest=None):
+def verify(folder: str | Path, manifest: dict[str, Any] | None = None) -> None:
     """Check every file's SHA-256 and that each database's Alembic revision is one this
     code knows (older revisions are upgraded by ``kelisim migrate``/``run``). BackupError."""
     folder = Path(folder)
@@ -152,7 +154,7 @@ def verify(folder, manifest=None):
                 "the release that took it")
 
 
-def running_platform() -> str:
+def running_platform() -> str | None:
     """Why a platform seems to run on this configuration, or None: a kelisim port (an
     exporter's, the gateway's) in use, or a consumer on a service's RPC queue."""
     from kelisim.cli.launcher import taken_port
@@ -181,7 +183,7 @@ def running_platform() -> str:
     return None
 
 
-def code_heads(component):
+def code_heads(component: str) -> list[str]:
     from alembic.script import ScriptDirectory
 
     from kelisim.db.migrate import alembic_config
@@ -189,7 +191,7 @@ def code_heads(component):
     return sorted(ScriptDirectory.from_config(alembic_config(component, "sqlite://")).get_heads())
 
 
-def known_revisions(component):
+def known_revisions(component: str) -> set[str]:
     from alembic.script import ScriptDirectory
 
     from kelisim.db.migrate import alembic_config
@@ -198,7 +200,7 @@ def known_revisions(component):
     return {rev.revision for rev in script.walk_revisions()}
 
 
-def declared_queues():
+def declared_queues() -> list[Any]:
     """The durable queues kelisim declares, as kombu Queues bound to their exchanges: each
     service's event queues (named as nameko names them), its dead-letter queue, the retry
     queues. nameko's RPC queues and the exclusive stream and cache queues are left out."""
@@ -227,7 +229,7 @@ def declared_queues():
     return queues
 
 
-def broker_definitions():
+def broker_definitions() -> dict[str, Any]:
     """``declared_queues`` in RabbitMQ's definitions layout (exchanges, queues, bindings)."""
     exchanges, queues, bindings = {}, [], []
     for queue in declared_queues():
@@ -244,7 +246,7 @@ def broker_definitions():
             "queues": queues, "bindings": bindings}
 
 
-def declare_on_broker(amqp_uri=None):
+def declare_on_broker(amqp_uri: str | None = None) -> int:
     """Declare ``declared_queues`` (exchanges, queues, bindings; as configured now) on the
     broker, so that events the restored relays republish before their consumers start are
     queued for them rather than dropped by an exchange with no queue. Returns how many
@@ -260,7 +262,7 @@ def declare_on_broker(amqp_uri=None):
     return len(queues)
 
 
-def _service_classes():
+def _service_classes() -> dict[str, type]:
     from services.notifications.entrypoints.service import NotificationsService
     from services.projects.entrypoints.service import ProjectsService
     from services.registry.entrypoints.service import RegistryService
@@ -270,7 +272,7 @@ def _service_classes():
                                       NotificationsService)}
 
 
-def _online_copy(source, target) -> None:
+def _online_copy(source: Path, target: Path) -> None:
     """SQLite's online backup of ``source`` into ``target``: one consistent snapshot."""
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
     dst = sqlite3.connect(target)
@@ -283,7 +285,7 @@ def _online_copy(source, target) -> None:
         src.close()
 
 
-def _republish(path, since):
+def _republish(path: Path, since: datetime) -> int:
     """Mark outbox rows published at or after ``since`` as unpublished; return how many."""
     conn = sqlite3.connect(path)
     try:
@@ -300,7 +302,7 @@ def _republish(path, since):
         conn.close()
 
 
-def _check_age(manifest, now, republish_hours):
+def _check_age(manifest: dict[str, Any], now: datetime | None, republish_hours: float) -> str | None:
     """A refusal message when the backup's republished events could outlive the
     consumers' processed-event ids, else None."""
     days = config.retention_days()["processed"]
@@ -315,7 +317,7 @@ def _check_age(manifest, now, republish_hours):
     return None
 
 
-def _revision(path):
+def _revision(path: Path) -> str | None:
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
@@ -326,7 +328,7 @@ def _revision(path):
     return row[0] if row else None
 
 
-def _sha256(path):
+def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -334,7 +336,7 @@ def _sha256(path):
     return digest.hexdigest()
 
 
-def _version():
+def _version() -> str:
     try:
         return importlib.metadata.version("kelisim")
     except importlib.metadata.PackageNotFoundError:

@@ -6,6 +6,9 @@ the size of the service's dead-letter queue when it consumes events, and each
 ``refresh(engine)`` a service passes for its own state gauges (see ``StateGauge``),
 read from its database. A failing refresh is logged and tried again next time.
 """
+from collections.abc import Callable
+from typing import Any
+
 import eventlet
 from nameko.extensions import DependencyProvider
 
@@ -20,8 +23,12 @@ log = get_logger(__name__)
 
 
 class BackgroundGauges(DependencyProvider):
-    def __init__(self, *refreshers) -> None:
+    """Refreshes the dead-letter gauge and each ``refresher(engine)`` every
+    ``KELISIM_GAUGE_INTERVAL`` seconds in a managed thread."""
+
+    def __init__(self, *refreshers: Callable[[Any], None]) -> None:
         self.refreshers = refreshers
+        self._thread: Any = None
 
     def setup(self) -> None:
         config = self.container.config
@@ -39,7 +46,7 @@ class BackgroundGauges(DependencyProvider):
     def stop(self) -> None:
         """End the refresh loop ourselves, so the container has no thread left to kill
         (nameko warns "killing managed thread 'background-gauges'" otherwise)."""
-        if getattr(self, "_thread", None) is not None:
+        if self._thread is not None:
             self._thread.kill()
             self._thread = None
 
@@ -58,7 +65,7 @@ class BackgroundGauges(DependencyProvider):
         for refresh in self.refreshers:
             self._quietly(refresh.__module__, lambda: refresh(engine))
 
-    def _engine(self):
+    def _engine(self) -> Any:
         from kelisim.db.provider import Database
 
         for dependency in self.container.dependencies:
@@ -66,7 +73,7 @@ class BackgroundGauges(DependencyProvider):
                 return dependency.engine
         return None
 
-    def _quietly(self, what, refresh) -> None:
+    def _quietly(self, what: str, refresh: Callable[[], object]) -> None:
         try:
             refresh()
         except Exception as exc:  # broker or database away: keep the last values, retry later

@@ -20,7 +20,8 @@ A processed-event id must outlive every redelivery of its event: ``check_bounds`
 processed-event retention shorter than the retry delays' sum, and ``kelisim dlq replay``
 leaves dead letters whose event occurred longer ago than that retention in the queue.
 """
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from prometheus_client import Counter
@@ -55,7 +56,8 @@ RULES = {
 }
 
 
-def check_bounds(days=None, retry_delays=None):
+def check_bounds(days: dict[str, int] | None = None,
+                 retry_delays: Sequence[float] | None = None) -> None:
     """Raise ValueError when processed-event ids could be pruned before their event's last
     redelivery: the retention (days) must exceed the sum of the retry delays (seconds).
 
@@ -69,7 +71,9 @@ def check_bounds(days=None, retry_delays=None):
             f"({sum(delays):.0f} s): a redelivered event could be handled twice")
 
 
-def prune(engine, service, now=None, days=None, interval=None):
+def prune(engine: sa.Engine, service: str, now: datetime | None = None,
+          days: dict[str, int] | None = None,
+          interval: float | None = None) -> dict[str, int] | None:
     """Run the retention job for one service's database once for the current interval.
 
     ``engine``: the service's SQLAlchemy engine; ``days``: {kind: days, 0 = keep}
@@ -85,7 +89,7 @@ def prune(engine, service, now=None, days=None, interval=None):
         return {}  # a database without the platform tables (the gateway's)
     slot = f"retention:{int(now.timestamp() // interval)}"
     processed = _table("processed_events", "processed_at", "event_id", "consumer")
-    pruned = {}
+    pruned: dict[str, int] = {}
     try:
         with engine.begin() as conn:
             conn.execute(processed.insert().values(
@@ -109,5 +113,5 @@ def prune(engine, service, now=None, days=None, interval=None):
     return pruned
 
 
-def _table(name, column, *others):
+def _table(name: str, column: str, *others: str) -> sa.TableClause:
     return sa.table(name, sa.column(column, UtcDateTime), *(sa.column(o) for o in others))

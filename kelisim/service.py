@@ -1,4 +1,6 @@
 """What every nameko service class declares, written once."""
+from typing import Any
+
 from nameko.dependency_providers import Config
 from nameko.timer import Timer
 
@@ -26,19 +28,20 @@ class ServiceBase:
     A service with state gauges of its own redeclares ``gauges`` with its refreshers.
     """
 
-    name = None
+    name: str = None  # type: ignore[assignment]  # each service class names itself
+    uow: Any  # the service's Database dependency
     context = RequestContext()
     metrics = EntrypointMetrics()
     gauges = BackgroundGauges()
     settings = Config()
 
     @rpc
-    def ping(self):
+    def ping(self) -> dict[str, Any]:
         """Liveness over RPC, used by the gateway's /health."""
         return {"service": self.name, "ok": True}
 
     @RetentionTimer.decorator(interval=3600)
-    def prune_retention(self):
+    def prune_retention(self) -> dict[str, int] | None:
         """The retention job (kelisim/retention.py): once per interval across replicas."""
         with self.uow as uow:
             engine = uow.session.get_bind()

@@ -1,11 +1,11 @@
 """``kelisim backup DIR`` and ``kelisim restore DIR`` (the embedded SQLite default)."""
 import sys
+from argparse import ArgumentParser, Namespace, _SubParsersAction
 
 from kelisim import backup
-from argparse import _SubParsersAction
 
 
-def add_backup_commands(commands: _SubParsersAction) -> None:
+def add_backup_commands(commands: "_SubParsersAction[ArgumentParser]") -> None:
     take = commands.add_parser(
         "backup", help="copy every component's SQLite database (online) and the broker "
                        "definitions into a new folder, with a manifest")
@@ -23,7 +23,7 @@ def add_backup_commands(commands: _SubParsersAction) -> None:
     back.set_defaults(handler=_restore)
 
 
-def _backup(args) -> int:
+def _backup(args: Namespace) -> int:
     try:
         manifest = backup.backup(args.folder)
     except backup.BackupError as exc:
@@ -35,7 +35,7 @@ def _backup(args) -> int:
     return 0
 
 
-def _restore(args) -> int:
+def _restore(args: Namespace) -> int:
     try:
         republished = backup.restore(args.folder, args.republish_hours, args.force_old)
     except backup.BackupError as exc:

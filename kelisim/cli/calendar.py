@@ -2,13 +2,15 @@
 
 An operator adds next year's Government decree on moving days off once it is published
 (adilet.zan.kz), one row per moved day, then reviews the change like any code change."""
+import argparse
 import json
 from datetime import date
+from pathlib import Path
 
 from kelisim import workdays
 
 
-def add_calendar_commands(commands) -> None:
+def add_calendar_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     calendar = commands.add_parser("calendar", help="Kazakhstan's working calendar")
     actions = calendar.add_subparsers(dest="calendar_action", required=True)
     show = actions.add_parser("show", help="print a year's days off and working weekends")
@@ -32,16 +34,17 @@ def add_calendar_commands(commands) -> None:
         action.set_defaults(handler=_handle)
 
 
-def _path(args):
+def _path(args: argparse.Namespace) -> str | Path:
     from kelisim.workdays.kazakhstan import TRANSFERS
 
-    return args.file or TRANSFERS
+    path: str | Path = args.file or TRANSFERS
+    return path
 
 
-def _handle(args):
+def _handle(args: argparse.Namespace) -> int:
     if args.calendar_action == "show":
-        for day in workdays.days_of_year(args.year):
-            print(json.dumps({**day, "date": day["date"].isoformat()}, ensure_ascii=False))
+        for entry in workdays.days_of_year(args.year):
+            print(json.dumps({**entry, "date": entry["date"].isoformat()}, ensure_ascii=False))
         return 0
     if args.calendar_action == "add-transfer":
         try:

@@ -1,13 +1,14 @@
 """``kelisim dlq``: what operators do with dead-lettered events."""
 import json
 import sys
+from argparse import ArgumentParser, Namespace, _SubParsersAction
+from typing import Any
 
 from kelisim import config
 from kelisim.events import dead_letters, topology
-from argparse import _SubParsersAction
 
 
-def add_dlq_commands(commands: _SubParsersAction) -> None:
+def add_dlq_commands(commands: "_SubParsersAction[ArgumentParser]") -> None:
     dlq = commands.add_parser("dlq", help="inspect and replay dead-lettered events")
     actions = dlq.add_subparsers(dest="dlq_action", required=True)
     for name, help_text in (("count", "messages waiting per service"),
@@ -21,7 +22,7 @@ def add_dlq_commands(commands: _SubParsersAction) -> None:
         action.set_defaults(handler=_handle)
 
 
-def _handle(args) -> int:
+def _handle(args: Namespace) -> int:
     uri = config.amqp_uri()
     days = config.retention_days()["processed"]
     max_age = days * 86400 if days else None
@@ -34,7 +35,7 @@ def _handle(args) -> int:
                                   "error": headers.get(topology.ERROR_HEADER), "event": body},
                                  ensure_ascii=False))
         else:
-            too_old = []
+            too_old: list[Any] = []
             replayed = dead_letters.replay(uri, service, args.limit, max_age, too_old)
             print(f"{service}\t{replayed} replayed")
             if too_old:

@@ -18,6 +18,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterable
 
 from kelisim import config
 from kelisim.cli.broker import broker_problem
@@ -45,7 +46,7 @@ def prepare() -> None:
         print(first_admin_instructions(login, link), flush=True)
 
 
-def first_admin_instructions(login, token) -> str:
+def first_admin_instructions(login: str, token: str) -> str:
     """How the first administrator signs in, printed while their account has no password."""
     from gateway.account_cli import set_password_url
 
@@ -61,7 +62,7 @@ def first_admin_instructions(login, token) -> str:
         f"POST {base}/api/v1/tokens.")
 
 
-def taken_port() -> PortTaken:
+def taken_port() -> PortTaken | None:
     """A :class:`kelisim.ports.PortTaken` for the first of the platform's ports (the
     exporters', the gateway's) already in use, else None. Each component binds its own
     port again and fails the same way if it is taken in between."""
@@ -80,11 +81,11 @@ def taken_port() -> PortTaken:
     return None
 
 
-def _start(component):
+def _start(component: str) -> "subprocess.Popen[bytes]":
     return subprocess.Popen([sys.executable, "-m", "kelisim.cli.serve", component])
 
 
-def _stop(processes) -> None:
+def _stop(processes: "dict[str, subprocess.Popen[bytes]]") -> None:
     for proc in processes.values():
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
@@ -96,7 +97,7 @@ def _stop(processes) -> None:
             proc.kill()
 
 
-def ready_url(component):
+def ready_url(component: str) -> str:
     """Where ``component`` says it is ready: a service's exporter, or the gateway."""
     if component == "gateway":
         host, port = _gateway_host_port()
@@ -108,22 +109,23 @@ def ready_url(component):
     return f"http://{host}:{port}/ready"
 
 
-def _gateway_host_port():
+def _gateway_host_port() -> tuple[str, int]:
     from kelisim import ports
 
     return ports.gateway_address(config.env(ports.GATEWAY_VARIABLE,
                                             config.DEFAULT_GATEWAY_ADDRESS))
 
 
-def _answers(url):
+def _answers(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=2) as answer:
-            return answer.status == 200
+            return bool(answer.status == 200)
     except (OSError, urllib.error.URLError):
         return False
 
 
-def _wait_ready(components, processes, stopping):
+def _wait_ready(components: Iterable[str], processes: "dict[str, subprocess.Popen[bytes]]",
+                stopping: list[bool]) -> list[str]:
     """Wait until each of ``components`` is ready; the names of those that died instead
     (empty: all ready, or a stop was asked for)."""
     waiting, started, told = set(components), time.monotonic(), False
@@ -142,7 +144,9 @@ def _wait_ready(components, processes, stopping):
     return []
 
 
-def run():
+def run() -> int:
+    """``kelisim run``: prepare, start every component, stop them all on Ctrl-C or SIGTERM;
+    0 after a clean stop, 1 when a component exited, 2 without a broker or a free port."""
     problem = broker_problem(config.amqp_uri())
     if problem:
         print(f"kelisim: {problem}", file=sys.stderr)
@@ -153,12 +157,12 @@ def run():
         return 2
     prepare()
     address = config.env("KELISIM_GATEWAY_ADDRESS", config.DEFAULT_GATEWAY_ADDRESS)
-    stopping = []
+    stopping: list[bool] = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     # explicit, not Python's default: a shell starts a background job (`make run &`) with
     # SIGINT ignored, and then `kill -INT` (or Ctrl-C after `fg`) must still stop everything
     signal.signal(signal.SIGINT, lambda *_: stopping.append(True))
-    processes = {}
+    processes: dict[str, subprocess.Popen[bytes]] = {}
     exit_code = 0
     try:
         for stage in STAGES:
@@ -176,9 +180,9 @@ def run():
             print(f"kelisim: {', '.join(processes)} started; gateway on http://{address} "
                   "(Ctrl-C stops everything)", flush=True)
         while not stopping:
-            dead = {n: p.returncode for n, p in processes.items() if p.poll() is not None}
-            if dead:
-                print(f"kelisim: {', '.join(dead)} exited ({dead}); stopping the rest",
+            exited = {n: p.returncode for n, p in processes.items() if p.poll() is not None}
+            if exited:
+                print(f"kelisim: {', '.join(exited)} exited ({exited}); stopping the rest",
                       file=sys.stderr)
                 exit_code = 1
                 break

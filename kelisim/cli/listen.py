@@ -14,6 +14,8 @@ import argparse
 import json
 import re
 import sys
+from collections.abc import Iterator
+from typing import Any, TextIO
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -27,7 +29,7 @@ REGION = re.compile(r"^KZ-\d{2}$")
 LOCAL_TIME = "Asia/Almaty"
 
 
-def add_listen_command(commands: argparse._SubParsersAction) -> None:
+def add_listen_command(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     listen = commands.add_parser("listen", help="print one region's events as they arrive")
     listen.add_argument("--region", required=True, type=_region,
                         help="ISO 3166-2:KZ code, e.g. KZ-61")
@@ -40,19 +42,20 @@ def add_listen_command(commands: argparse._SubParsersAction) -> None:
     listen.set_defaults(handler=run)
 
 
-def _region(value):
+def _region(value: str) -> str:
     if not REGION.match(value):
         raise argparse.ArgumentTypeError(f"{value!r} is not a region code like KZ-61")
     return value
 
 
-def _name(value):
+def _name(value: str) -> str:
     if not re.match(r"^[A-Za-z0-9_.-]{1,100}$", value):
         raise argparse.ArgumentTypeError("letters, digits, '.', '_' and '-' only")
     return value
 
 
-def bindings(region, national: bool=False):
+def bindings(region: str, national: bool = False) -> list[str]:
+    """The routing keys of ``region``'s events (and of national ones with ``national``)."""
     from services.notifications.domain.streams import NATIONAL, region_binding
 
     keys = [region_binding(region)]
@@ -61,7 +64,7 @@ def bindings(region, national: bool=False):
     return keys
 
 
-def describe(envelope, routing_key):
+def describe(envelope: dict[str, Any], routing_key: str) -> str:
     """One readable line: local time, region, source.type, Kazakh / Russian title."""
     from zoneinfo import ZoneInfo
 
@@ -79,7 +82,7 @@ def describe(envelope, routing_key):
     return f"{when:%Y-%m-%d %H:%M:%S}  {region:<8} {kind:<32} {summary}".rstrip()
 
 
-def run(args, out=None) -> int:
+def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Consume until Ctrl-C (or ``--count`` events); 0 on a clean stop, 2 without a broker."""
     from services.notifications.domain.streams import REGIONAL_EXCHANGE, queue_name
 
@@ -108,20 +111,21 @@ class _Listener(ConsumerMixin):
 
     RETRY = {"interval_start": 1, "interval_step": 1, "interval_max": 5}
 
-    def __init__(self, connection, queues, args, out) -> None:
+    def __init__(self, connection: Any, queues: list[Any], args: argparse.Namespace,
+                 out: TextIO) -> None:
         self.connection = connection
         self.queues = queues
         self.args = args
         self.out = out
         self.printed = 0
         self.ready = False
-        self.lost = None  # the error that cut the connection, until it is back
+        self.lost: BaseException | None = None  # the error that cut the connection, until it is back
 
-    def get_consumers(self, consumer, channel):
+    def get_consumers(self, consumer: Any, channel: Any) -> list[Any]:
         return [consumer(queues=self.queues, callbacks=[self.on_message], accept=["json"],
                          prefetch_count=50)]
 
-    def on_message(self, body, message) -> None:
+    def on_message(self, body: Any, message: Any) -> None:
         if self.args.json:
             line = json.dumps(body, ensure_ascii=False, sort_keys=True)
         else:
@@ -133,19 +137,19 @@ class _Listener(ConsumerMixin):
             self.should_stop = True
 
     @contextmanager
-    def establish_connection(self):
+    def establish_connection(self) -> Iterator[Any]:
         with self.create_connection() as conn:
             conn.ensure_connection(self.on_connection_error, self.connect_max_retries,
                                    **self.RETRY)
             yield conn
 
-    def on_consume_ready(self, connection, channel, consumers, **kwargs) -> None:
+    def on_consume_ready(self, connection: Any, channel: Any, consumers: Any, **kwargs: Any) -> None:
         if not self.args.json and not self.ready:
             print(f"kelisim: listening to {self.args.region} on queue {self.queues[0].name} "
                   "(Ctrl-C stops)", file=sys.stderr, flush=True)
         self.ready = True
 
-    def on_connection_error(self, exc, interval) -> None:
+    def on_connection_error(self, exc: BaseException, interval: float) -> None:
         self._lost(exc)
 
     def on_connection_revived(self) -> None:
@@ -153,7 +157,7 @@ class _Listener(ConsumerMixin):
             print("kelisim: reconnected to the broker", file=sys.stderr, flush=True)
             self.lost = None
 
-    def run(self, _tokens: int=1, **kwargs) -> None:
+    def run(self, _tokens: int = 1, **kwargs: Any) -> None:
         errors = self.connection.connection_errors + self.connection.channel_errors
         while not self.should_stop:
             try:
@@ -162,7 +166,7 @@ class _Listener(ConsumerMixin):
             except errors as exc:
                 self._lost(exc)
 
-    def _lost(self, exc) -> None:
+    def _lost(self, exc: BaseException) -> None:
         if self.lost is None:  # said once per outage, however many tries it takes
             print(f"kelisim: the broker connection was lost ({type(exc).__name__}: {exc}); "
                   "reconnecting", file=sys.stderr, flush=True)

@@ -82,7 +82,8 @@ def main(argv: Optional[List[str]]=None) -> int:
 
         print(f"{load_reference_data()} reference rows added")
         return 0
-    return args.handler(args)
+    code: int = args.handler(args)
+    return code
 
 
 if __name__ == "__main__":

@@ -10,14 +10,15 @@ import json
 import re
 from dataclasses import asdict, dataclass
 from datetime import date
+from collections.abc import Iterable
 from functools import lru_cache
-from pathlib import PosixPath, Path
+from pathlib import Path
+from typing import Any
 
 import holidays
 
 from kelisim.workdays.calendar import WorkCalendar
-from holidays.countries.kazakhstan import KZ
-from typing import Any, Dict, List, Optional, Tuple, Union
+from holidays import HolidayBase
 
 FIRST, LAST = date(2020, 1, 1), date(2040, 12, 31)  # the dates the platform schedules in
 TRANSFERS = Path(__file__).with_name("transfers_kz.json")
@@ -50,18 +51,18 @@ class Transfer:
     """One row of a Government decree: ``day_off`` becomes a day off, ``working_day`` a
     working day (either may be None); ``source`` is the decree (an adilet.zan.kz address)."""
 
-    day_off: date = None
-    working_day: date = None
+    day_off: date | None = None
+    working_day: date | None = None
     source: str = ""
     title: str = ""
     reason: str = ""
 
-    def as_json(self) -> Dict[str, str]:
+    def as_json(self) -> dict[str, str]:
         row = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(self).items()}
         return {k: v for k, v in row.items() if v}
 
 
-def load_transfers(path: Union[str, PosixPath]=TRANSFERS) -> List[Transfer]:
+def load_transfers(path: str | Path = TRANSFERS) -> list[Transfer]:
     """The transfer rows of ``path`` (transfers_kz.json by default), as :class:`Transfer`."""
     data = json.loads(Path(path).read_text("utf-8"))
     rows = []
@@ -74,13 +75,14 @@ def load_transfers(path: Union[str, PosixPath]=TRANSFERS) -> List[Transfer]:
     return rows
 
 
-def package_calendar(years: Union[range, int, List[int]], language: Optional[str]=None) -> KZ:
+def package_calendar(years: int | Iterable[int], language: str | None = None) -> HolidayBase:
     """The ``holidays`` package's Kazakhstan calendar for ``years`` (public holidays, its
     observed days and the decrees it knows)."""
-    return holidays.KZ(years=years, language=language)
+    calendar: HolidayBase = holidays.country_holidays("KZ", years=years, language=language)
+    return calendar
 
 
-def _transfer_problems(row: Transfer) -> List[Union[Any, str]]:
+def _transfer_problems(row: Transfer) -> list[str]:
     problems = []
     if row.day_off is None and row.working_day is None:
         problems.append("names neither a day off nor a working day")
@@ -89,9 +91,9 @@ def _transfer_problems(row: Transfer) -> List[Union[Any, str]]:
     return problems
 
 
-def differences(rows: List[Transfer], package: KZ) -> Dict[date, Transfer]:
+def differences(rows: list[Transfer], package: HolidayBase) -> dict[date, Transfer]:
     """``{date: row}``: the days on which ``rows`` make the platform differ from the package."""
-    found = {}
+    found: dict[date, Transfer] = {}
     for row in rows:
         if row.day_off is not None and package.is_working_day(row.day_off):
             found[row.day_off] = row
@@ -100,7 +102,7 @@ def differences(rows: List[Transfer], package: KZ) -> Dict[date, Transfer]:
     return found
 
 
-def check_transfers(path: Union[str, PosixPath]=TRANSFERS) -> Union[Tuple[List[str], Dict[date, Transfer]], Tuple[List[Any], Dict[Any, Any]], Tuple[List[Any], Dict[date, Transfer]]]:
+def check_transfers(path: str | Path = TRANSFERS) -> tuple[list[str], dict[date, Transfer]]:
     """``(problems, differences)`` of the transfer rows of ``path``: problems are lines to fix
     (no source, a difference from the package without a reason); differences ``{date: row}``
     are where the platform deliberately departs from the package."""
@@ -118,7 +120,8 @@ def check_transfers(path: Union[str, PosixPath]=TRANSFERS) -> Union[Tuple[List[s
     return problems, found
 
 
-def add_transfer(day_off: date, working_day: Optional[date], source: str, title: str="", reason: str="", path: str=TRANSFERS) -> Transfer:
+def add_transfer(day_off: date | None, working_day: date | None, source: str, title: str = "",
+                 reason: str = "", path: str | Path = TRANSFERS) -> Transfer:
     """Append a decree row to ``path`` after checking it; returns the row.
 
     The day off must be a working day until now and the working day a day off (a Saturday
@@ -147,7 +150,7 @@ def add_transfer(day_off: date, working_day: Optional[date], source: str, title:
     return row
 
 
-def _calendar(rows: List[Transfer], first: date, last: date) -> WorkCalendar:
+def _calendar(rows: list[Transfer], first: date, last: date) -> WorkCalendar:
     package = package_calendar(range(first.year, last.year + 1))
     days_off = set(package) | {r.day_off for r in rows if r.day_off}
     worked = {r.working_day for r in rows if r.working_day}
@@ -171,13 +174,13 @@ def _ru(en_name: str) -> str:
             month, day, year = substituted.groups()
             parts.append(f"Выходной день (перенесён с {day}.{month}.{year})")
             continue
-        base, suffix = _SUFFIX.match(part).groups()
+        base, suffix = _SUFFIX.match(part).groups()  # type: ignore[union-attr]  # matches any text
         name = RU.get(base, base)
         parts.append(f"{name} ({RU_SUFFIX[suffix]})" if suffix else name)
     return "; ".join(parts)
 
 
-def _transfer_names(row: Transfer, day: date) -> Dict[str, str]:
+def _transfer_names(row: Transfer, day: date) -> dict[str, str]:
     if day == row.day_off:
         other = row.working_day and row.working_day.strftime("%d.%m.%Y")
         return {"kk": f"Демалыс күні ({other} күнінен ауыстырылды)" if other
@@ -195,7 +198,7 @@ def _transfer_names(row: Transfer, day: date) -> Dict[str, str]:
             else "Working day (Government decree)"}
 
 
-def days_of_year(year: int) -> List[Dict[str, Union[date, bool, str, Dict[str, str]]]]:
+def days_of_year(year: int) -> list[dict[str, Any]]:
     """What makes ``year`` differ from plain Monday-to-Friday weeks, in date order:
     ``[{"date", "working_day", "kind", "name": {"kk", "ru", "en"}, "source"}]``.
 
@@ -206,12 +209,12 @@ def days_of_year(year: int) -> List[Dict[str, Union[date, bool, str, Dict[str, s
         else kazakhstan(date(year, 1, 1), date(year, 12, 31))
     kk = package_calendar(year, "kk")
     en = package_calendar(year, "en_US")
-    rows = {}
-    for row in load_transfers():
-        for day in (row.day_off, row.working_day):
-            if day is not None and day.year == year:
-                rows[day] = row
-    found = []
+    rows: dict[date, Transfer] = {}
+    for transfer in load_transfers():
+        for moved in (transfer.day_off, transfer.working_day):
+            if moved is not None and moved.year == year:
+                rows[moved] = transfer
+    found: list[dict[str, Any]] = []
     for day in sorted(set(en) | set(rows) | set(en.weekend_workdays)):
         if day.year != year:
             continue
