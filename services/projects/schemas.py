@@ -273,6 +273,8 @@ class TaskQuery(PageQuery):
     plan_id = fields.Int()
     status = fields.Str(validate=validate.OneOf(TASK_STATUSES))
     overdue = fields.Bool()
+    constraint_conflict = fields.Bool(metadata={
+        "description": "true: only dated tasks whose predecessors make their date impossible"})
     assignee_kind = fields.Str(validate=validate.OneOf(ASSIGNEE_KINDS))
     assignee_id = fields.Int()
     role = fields.Str(validate=validate.OneOf(RACI_ROLES))

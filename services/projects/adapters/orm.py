@@ -88,7 +88,7 @@ tasks = sa.Table(
     sa.Column("constraint_kind", sa.String(12), nullable=True),
     sa.Column("constraint_start", sa.Date, nullable=True),
     sa.Column("constraint_due", sa.Date, nullable=True),
-    sa.Column("constraint_conflict", sa.JSON, nullable=True),
+    sa.Column("constraint_conflict", sa.JSON(none_as_null=True), nullable=True),
     sa.Column("version", sa.Integer, nullable=False, default=1),
     sa.CheckConstraint("progress >= 0 AND progress <= 100", name="ck_tasks_progress"),
     sa.CheckConstraint("due_date >= start_date", name="ck_tasks_dates"),

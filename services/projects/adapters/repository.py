@@ -119,11 +119,16 @@ class ProjectsRepository:
 
     def tasks(self, *, region=None, project=None, year=None, plan_id=None, status=None,
               overdue=None, assignee_kind=None, assignee_id=None, role=None, today=None,
-              q=None, due_after=None, due_before=None, sort=None, limit=50, offset=0):
+              q=None, due_after=None, due_before=None, sort=None, limit=50, offset=0,
+              constraint_conflict=None):
         """A page of tasks and the total; ``q`` is text in the Russian or Kazakh title
         (any case), ``due_after``/``due_before`` bound the due date (inclusive), ``sort``
-        is ``[(column, descending)]`` (then by id)."""
+        is ``[(column, descending)]`` (then by id); ``constraint_conflict`` True: only the
+        dated tasks whose predecessors make their date impossible (False: the others)."""
         query = sa.select(Task)
+        if constraint_conflict is not None:
+            query = query.where(T.c.constraint_conflict.isnot(None) if constraint_conflict
+                                else T.c.constraint_conflict.is_(None))
         if q:
             query = query.where(contains_text((T.c.title, T.c.title_kk), q))
         if due_after:

@@ -231,6 +231,15 @@ def update_task(uow, task_id, data):
         for name in ("title", "title_kk", "description", "scheduling", "status", "progress"):
             if name in data:
                 setattr(task, name, data[name])
+        unpinned = None
+        if dated and task.constraint_kind and (start, due) != (task.start_date,
+                                                               task.due_date):
+            # dates set by hand are the person's decision: the template's constraint gives
+            # way (recorded), so no later reschedule moves them back to it in silence
+            unpinned = {"constraint_kind": [task.constraint_kind, None],
+                        "constraint_conflict": [task.constraint_conflict, None]}
+            task.constraint_kind = task.constraint_start = task.constraint_due = None
+            task.constraint_conflict = None
         task.start_date, task.due_date, task.duration = start, due, duration
         task.check()
         changes = changes_of(before, snapshot(task))
@@ -239,6 +248,10 @@ def update_task(uow, task_id, data):
         with concurrent_update_guard(_("task {id}", id=task_id)):
             uow.flush()
         record(uow, "task", task.id, "update", changes, plan_id=task.plan_id, reason=reason)
+        if unpinned:
+            record(uow, "task", task.id, "constraint", unpinned, plan_id=task.plan_id,
+                   reason=str(_("dated by hand: the template's date constraint no longer "
+                                "applies")))
         moves, graph = [], None
         if dated or "scheduling" in changes or "status" in changes:
             field = "due_date" if dated else "scheduling" if "scheduling" in changes else "status"

@@ -73,6 +73,9 @@ def test_a_rollout_reports_a_constraint_its_dependencies_make_impossible(gateway
     assert forum["due_date"] == "2026-02-27" and forum["constraint_kind"] == "on"
     assert forum["constraint_conflict"]["earliest_start"] == conflict["earliest_start"]
     assert own["late.report"]["start_date"] > "2026-02-27"
+    listed = ok(gateway.get(f"{API}/tasks", params={"constraint_conflict": "true"},
+                            who="turkistan"))
+    assert [t["id"] for t in listed["items"]] == [forum["id"]]
 
     # the predecessor finishes in time: the conflict clears; it slips again: reported
     quick = ok(gateway.patch(f"{API}/tasks/{prep['id']}", {

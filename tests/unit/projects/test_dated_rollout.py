@@ -109,3 +109,23 @@ def test_a_slip_that_makes_a_dated_task_impossible_reports_it_with_its_chain(
     assert day["id"] not in slipped  # the dated task did not move
     history = tasks.task_history(uow(), day["id"])["items"]
     assert history[0]["action"] == "constraint"
+    listed = tasks.list_tasks(uow(), {"region": "KZ-61", "constraint_conflict": True})
+    assert day["id"] in {t["id"] for t in listed["items"]}
+    assert all(t["constraint_conflict"] for t in listed["items"])
+    others = tasks.list_tasks(uow(), {"region": "KZ-61", "constraint_conflict": False,
+                                      "limit": 200})
+    assert others["total"] + listed["total"] == len([k for k in found if k[0] == "KZ-61"])
+
+
+def test_dates_set_by_hand_replace_the_constraint_and_say_so(uow, registry):
+    rollout.rollout(uow(), registry, "mediation", {"year": 2026, "regions": ["KZ-61"]})
+    council = tasks_of(uow, "mediation", 2026)[(None, "rgu.council-1")]
+    assert council["constraint_kind"] == "within"
+    changed = tasks.update_task(uow(), council["id"], {
+        "version": council["version"], "start_date": "2026-07-15", "due_date": "2026-07-15",
+        "reason": "the minister's agenda"})
+    assert changed["task"]["due_date"] == "2026-07-15"
+    assert changed["task"]["constraint_kind"] is None
+    history = tasks.task_history(uow(), council["id"])["items"]
+    assert history[0]["action"] == "constraint"
+    assert history[0]["changes"]["constraint_kind"] == ["within", None]

@@ -19,7 +19,8 @@ def upgrade():
         batch_op.add_column(sa.Column('constraint_kind', sa.String(12), nullable=True))
         batch_op.add_column(sa.Column('constraint_start', sa.Date, nullable=True))
         batch_op.add_column(sa.Column('constraint_due', sa.Date, nullable=True))
-        batch_op.add_column(sa.Column('constraint_conflict', sa.JSON, nullable=True))
+        batch_op.add_column(sa.Column('constraint_conflict', sa.JSON(none_as_null=True),
+                                      nullable=True))
 
 
 def downgrade():
