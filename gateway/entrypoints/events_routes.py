@@ -4,6 +4,7 @@ from services.reports import register_schemas as schemas
 from services.reports.schemas import HistoryEntrySchema
 
 API = "/api/v1"
+RGU = ("rgu_admin",)
 
 
 class EventsRoutes:
@@ -56,3 +57,29 @@ class EventsRoutes:
            many=True, names=True)
     def event_history(self, req, event_id):
         return self.reports.event_history(event_id)
+
+    # count targets
+    @route("GET", f"{API}/targets", summary="List the count targets", tag="events",
+           query=schemas.TargetQuery, response=schemas.TargetSchema, many=True)
+    def list_targets(self, req):
+        return self.reports.list_targets(req.params)
+
+    @route("POST", f"{API}/targets",
+           summary="Add a count target (national, a project's or a plan's)", tag="events",
+           body=schemas.TargetCreateSchema, response=schemas.TargetSchema, status=201,
+           roles=RGU)
+    def create_target(self, req):
+        return self.reports.create_target(req.body)
+
+    @route("PATCH", f"{API}/targets/<int:target_id>",
+           summary="Change a count target (send the version you read)", tag="events",
+           body=schemas.TargetPatchSchema, response=schemas.TargetSchema, roles=RGU)
+    def update_target(self, req, target_id):
+        return self.reports.update_target(target_id, req.body)
+
+    @route("GET", f"{API}/targets/progress",
+           summary="Count targets against the events register: actual, target and gap per "
+                   "region and period", tag="events", query=schemas.ProgressQuery,
+           response=schemas.ProgressSchema)
+    def target_progress(self, req):
+        return self.reports.target_progress(req.params)

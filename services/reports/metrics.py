@@ -8,6 +8,7 @@ being collected does not pull them down), as DHIS2's REPORTING_RATE and
 REPORTING_RATE_ON_TIME do for a period.
 """
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from kelisim.metrics import StateGauge
 from services.reports.adapters.orm import reports
@@ -59,3 +60,32 @@ def refresh(engine, day=None):
     OVERDUE.set_all(late)
     RATE.set_all({(region,): t[1] / t[0] for region, t in by_region.items() if t[0]})
     ON_TIME.set_all({(region,): t[2] / t[0] for region, t in by_region.items() if t[0]})
+
+
+# count targets (services/reports/domain/targets.py): the current period of each active
+# target, nationally and per region; ~11 targets x 21 regions at most
+TARGET_LABELS = ("target", "period_type", "region")
+TARGET = StateGauge("kelisim_event_target",
+                    "The minimum of a count target for its current period (year or quarter): "
+                    "region=national for the country; a region's own where it has one.",
+                    TARGET_LABELS)
+TARGET_ACTUAL = StateGauge("kelisim_event_target_actual",
+                           "Recorded events (or their participants or media items) counting "
+                           "towards a target in its current period, from the events register.",
+                           TARGET_LABELS)
+
+
+def refresh_targets(engine, day=None):
+    """Read the target gauges from the reports database (one query per target)."""
+    from services.reports.adapters.repository import ReportsRepository
+    from services.reports.service_layer.targets import current_progress
+
+    day = day or kz_today()
+    with Session(engine) as session:
+        repo = ReportsRepository(session)
+        types = {t.code: t.period_type for t in repo.targets(active=True)}
+        rows = current_progress(repo, day)
+    TARGET.set_all({(r["target"], types[r["target"]], r["region"]): r["target_value"]
+                    for r in rows if r["target_value"] is not None})
+    TARGET_ACTUAL.set_all({(r["target"], types[r["target"]], r["region"]): r["actual"]
+                           for r in rows})

@@ -6,6 +6,7 @@ from kelisim.i18n import N_, _
 from kelisim.schemas import REGION_CODE, PageQuery, QuerySchema, SortField, StrictSchema, page_of
 from services.reports.domain.events import GROUPINGS, LANGUAGE_PATTERN, STATS_PERIODS, STATUSES
 from services.reports.domain.periods import KZ_TIME
+from services.reports.domain.targets import MEASURES, PERS, TARGET_PERIODS
 from services.reports.schemas import CODE, PeriodField
 
 EVENT_TITLE = validate.Length(min=1, max=500)
@@ -210,3 +211,97 @@ class EventStatsSchema(Schema):
     date_to = fields.Date(allow_none=True)
     total = fields.Nested(CountsSchema)
     rows = fields.List(fields.Nested(StatsRowSchema))
+
+
+# count targets
+class TargetCreateSchema(StrictSchema):
+    code = fields.Str(required=True, validate=CODE)
+    title_kk = fields.Str(required=True, validate=EVENT_TITLE)
+    title_ru = fields.Str(required=True, validate=EVENT_TITLE)
+    title_en = fields.Str(load_default=None, allow_none=True, validate=EVENT_TITLE)
+    minimum = fields.Int(required=True, strict=True, validate=validate.Range(1, 10_000_000))
+    period_type = fields.Str(load_default="yearly", validate=validate.OneOf(TARGET_PERIODS))
+    per = fields.Str(load_default="national", validate=validate.OneOf(PERS), metadata={
+        "description": "whose minimum: national (the country's), region (each region's), "
+                       "house_of_friendship (each house's)"})
+    measure = fields.Str(load_default="events", validate=validate.OneOf(MEASURES))
+    kind = fields.Str(load_default=None, allow_none=True, validate=validate.Length(1, 40))
+    structure_type = fields.Str(load_default=None, allow_none=True,
+                                validate=validate.Length(1, 40))
+    initiative = fields.Str(load_default=None, allow_none=True, validate=validate.Length(1, 60))
+    project_code = fields.Str(load_default=None, allow_none=True, validate=CODE, metadata={
+        "description": "a base project's target: only events serving it count"})
+    plan_id = fields.Int(load_default=None, allow_none=True, strict=True, metadata={
+        "description": "one regional plan's target: only its events count, in its region"})
+    year_from = fields.Int(load_default=None, allow_none=True, strict=True,
+                           validate=validate.Range(2000, 2100))
+    year_until = fields.Int(load_default=None, allow_none=True, strict=True,
+                            validate=validate.Range(2000, 2100))
+    source = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class TargetPatchSchema(StrictSchema):
+    version = fields.Int(required=True, strict=True)
+    title_kk = fields.Str(validate=EVENT_TITLE)
+    title_ru = fields.Str(validate=EVENT_TITLE)
+    title_en = fields.Str(allow_none=True, validate=EVENT_TITLE)
+    minimum = fields.Int(strict=True, validate=validate.Range(1, 10_000_000))
+    year_from = fields.Int(allow_none=True, strict=True, validate=validate.Range(2000, 2100))
+    year_until = fields.Int(allow_none=True, strict=True, validate=validate.Range(2000, 2100))
+    active = fields.Bool()
+    source = fields.Str(allow_none=True, validate=validate.Length(max=2000))
+
+
+class TargetQuery(QuerySchema):
+    active = fields.Bool()
+
+
+class TargetSchema(Schema):
+    id = fields.Int()
+    code = fields.Str()
+    title_kk = fields.Str()
+    title_ru = fields.Str()
+    title_en = fields.Str(allow_none=True)
+    minimum = fields.Int()
+    period_type = fields.Str()
+    per = fields.Str()
+    measure = fields.Str()
+    kind = fields.Str(allow_none=True)
+    structure_type = fields.Str(allow_none=True)
+    initiative = fields.Str(allow_none=True)
+    project_code = fields.Str(allow_none=True)
+    plan_id = fields.Int(allow_none=True)
+    region_code = fields.Str(allow_none=True)
+    year_from = fields.Int(allow_none=True)
+    year_until = fields.Int(allow_none=True)
+    source = fields.Str(allow_none=True)
+    active = fields.Bool()
+    version = fields.Int()
+
+
+class ProgressQuery(QuerySchema):
+    year = fields.Int(validate=validate.Range(2000, 2100), metadata={
+        "description": "default: this year (Kazakhstan calendar)"})
+    region = fields.Str(validate=REGION_CODE)
+    target = fields.Str(validate=CODE, metadata={"description": "one target's code"})
+    project = fields.Str(validate=CODE, metadata={"description": "that project's targets"})
+
+
+class ProgressRowSchema(Schema):
+    target = fields.Str()
+    period = fields.Str(metadata={"description": "2026 or 2026-Q2"})
+    region = fields.Str(metadata={"description": "a region code, or national"})
+    actual = fields.Int()
+    target_value = fields.Int(allow_none=True, metadata={
+        "description": "the minimum here; null where only the national total has one"})
+    gap = fields.Int(allow_none=True, metadata={"description": "target_value - actual, >= 0"})
+    met = fields.Bool(allow_none=True)
+
+
+class TargetProgressSchema(TargetSchema):
+    rows = fields.List(fields.Nested(ProgressRowSchema))
+
+
+class ProgressSchema(Schema):
+    year = fields.Int()
+    targets = fields.List(fields.Nested(TargetProgressSchema))

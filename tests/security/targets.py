@@ -122,6 +122,12 @@ class Targets:
         """A new event of Turkistan's KGU (a fresh one per attempt: cancelling ends it)."""
         return self.post("/events", EVENT, status=201)
 
+    def count_target(self):
+        """A new count target (the RGU's)."""
+        return self.post("/targets", {"code": unique("target"), "title_kk": "Нысана",
+                                      "title_ru": "Цель", "minimum": 3, "kind": "video"},
+                         status=201)
+
     def inbox_item(self):
         return self.get("/inbox", org_unit_id=self.kgu(), limit=1)["items"][0]["id"]
 
@@ -335,6 +341,14 @@ TARGETS = {
                                             participants=30)),
     "cancel_event": ("regional", _versioned(lambda t: t.event(), f"{API}/events/{{}}/cancel",
                                             reason="ауа райы")),
+    "list_targets": ("national", lambda t: (f"{API}/targets", None, None)),
+    "create_target": ("national", lambda t: (f"{API}/targets", None, {
+        "code": unique("target"), "title_kk": "Нысана", "title_ru": "Цель", "minimum": 2,
+        "kind": "video"})),
+    "update_target": ("national", _versioned(lambda t: t.count_target(), f"{API}/targets/{{}}",
+                                             minimum=4)),
+    "target_progress": ("regional", lambda t: (f"{API}/targets/progress", {"region": OWN},
+                                               None)),
     # notifications
     "list_inbox": ("regional", lambda t: (f"{API}/inbox", {"org_unit_id": t.kgu()}, None)),
     "mark_read": ("regional", lambda t: (f"{API}/inbox/{t.inbox_item()}/read", None, None)),

@@ -40,3 +40,7 @@ class Lookups:
     def project(self, code):
         """The base project (or programme) ``code``."""
         return self._found(self.projects.get_project, code)
+
+    def plan(self, plan_id):
+        """``{id, project_code, region_code, year, ...}`` of a plan."""
+        return self._found(self.projects.get_plan, plan_id)

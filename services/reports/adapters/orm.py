@@ -6,6 +6,7 @@ from kelisim.db.tables import platform_tables
 from kelisim.db.types import UtcDateTime
 from services.reports.domain.events import Event, EventKind, Initiative
 from services.reports.domain.reports import OrgUnit, Report
+from services.reports.domain.targets import Target
 from services.reports.domain.templates import Template
 
 metadata = sa.MetaData()
@@ -158,6 +159,33 @@ event_structures = sa.Table(
     sa.Index("ix_event_structures_type", "structure_type", "event_id"),
 )
 
+# count targets with actuals from the register (services/reports/domain/targets.py)
+count_targets = sa.Table(
+    "count_targets", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("code", sa.String(60), nullable=False, unique=True),
+    sa.Column("title_kk", sa.String(500), nullable=False),
+    sa.Column("title_ru", sa.String(500), nullable=False),
+    sa.Column("title_en", sa.String(500), nullable=True),
+    sa.Column("minimum", sa.Integer, nullable=False),
+    sa.Column("period_type", sa.String(16), nullable=False),
+    sa.Column("per", sa.String(30), nullable=False),
+    sa.Column("measure", sa.String(20), nullable=False),
+    sa.Column("kind", sa.String(40), nullable=True),
+    sa.Column("structure_type", sa.String(40), nullable=True),
+    sa.Column("initiative", sa.String(60), nullable=True),
+    sa.Column("project_code", sa.String(60), nullable=True),
+    sa.Column("plan_id", sa.Integer, nullable=True),
+    sa.Column("region_code", sa.String(8), nullable=True),
+    sa.Column("year_from", sa.Integer, nullable=True),
+    sa.Column("year_until", sa.Integer, nullable=True),
+    sa.Column("source", sa.Text, nullable=True),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+)
+
 _mappers = mapper_registry()
 
 
@@ -171,3 +199,4 @@ def start_mappers():
     _mappers.map_imperatively(EventKind, event_kinds)
     _mappers.map_imperatively(Initiative, event_initiatives)
     _mappers.map_imperatively(Event, events, version_id_col=events.c.version)
+    _mappers.map_imperatively(Target, count_targets, version_id_col=count_targets.c.version)

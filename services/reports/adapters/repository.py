@@ -6,6 +6,7 @@ from kelisim.db.search import ordering
 from services.reports.adapters import orm
 from services.reports.domain.events import Event, EventKind, Initiative
 from services.reports.domain.reports import EDITABLE, REPORTED, OrgUnit, Report
+from services.reports.domain.targets import Target
 from services.reports.domain.templates import Template
 
 
@@ -225,7 +226,7 @@ class ReportsRepository:
         s = orm.event_structures
         self.session.execute(s.delete().where(s.c.event_id == event.id))
         rows = [{"event_id": event.id, "structure_id": sid, "structure_type": stype}
-                for sid, stype in zip(event.structure_ids, event.structure_types)]
+                for sid, stype in zip(event.structure_ids, event.structure_types, strict=True)]
         if rows:
             self.session.execute(s.insert(), rows)
 
@@ -272,3 +273,28 @@ class ReportsRepository:
             e.c.kind, e.c.project_code, e.c.initiative, e.c.local_date, e.c.participants,
             e.c.media_count), **filters)
         return [dict(row._mapping) for row in self.session.execute(query)]
+
+    # count targets
+    def targets(self, *, active=None, code=None):
+        query = sa.select(Target).order_by(Target.code)
+        if active is not None:
+            query = query.where(Target.active.is_(active))
+        if code:
+            query = query.where(Target.code == code)
+        return self.session.scalars(query).all()
+
+    def target(self, target_id):
+        return self.session.get(Target, target_id)
+
+    def target_by_code(self, code):
+        return self.session.scalars(sa.select(Target).where(Target.code == code)).first()
+
+    def houses_of_friendship(self, first_day, last_day):
+        """{region: [org unit ids]} of the houses of friendship open on a day of the range
+        (the local copy of the registry's org units)."""
+        query = sa.select(OrgUnit).where(OrgUnit.kind == "house_of_friendship")
+        found = {}
+        for unit in self.session.scalars(query):
+            if unit.open_during(first_day, last_day):
+                found.setdefault(unit.region_code, []).append(unit.id)
+        return found

@@ -19,7 +19,7 @@ from services.reports.adapters.registry import RegistryClient
 from services.reports.adapters.repository import ReportsRepository
 from services.reports.domain.periods import kz_today
 from services.reports.service_layer import (
-    analytics, collection, org_units, register, reports, templates)
+    analytics, collection, org_units, register, reports, targets, templates)
 
 start_mappers()
 expected = rpc(expected_exceptions=KelisimError)
@@ -42,7 +42,7 @@ class ReportsService(AuditEntries, ServiceBase):
     name = "reports"
     uow = Database(repositories=ReportsRepository)
     registry = RegistryClient()
-    gauges = BackgroundGauges(collection_metrics.refresh)
+    gauges = BackgroundGauges(collection_metrics.refresh, collection_metrics.refresh_targets)
     # asked as the caller, to check what an event names (adapters/lookups.py)
     registry_rpc = TimedRpcProxy("registry")
     projects_rpc = TimedRpcProxy("projects")
@@ -144,6 +144,23 @@ class ReportsService(AuditEntries, ServiceBase):
     @expected
     def event_stats(self, query=None):
         return register.event_stats(self.uow, query or {})
+
+    # count targets
+    @expected
+    def list_targets(self, query=None):
+        return targets.list_targets(self.uow, query or {})
+
+    @expected
+    def create_target(self, data):
+        return targets.create_target(self.uow, self.lookups, data)
+
+    @expected
+    def update_target(self, target_id, data):
+        return targets.update_target(self.uow, target_id, data)
+
+    @expected
+    def target_progress(self, query=None):
+        return targets.progress(self.uow, query or {})
 
     # the collection job
     @expected

@@ -10,6 +10,7 @@ from services.projects.service_layer.reference import load_reference_data as loa
 from services.reports.adapters.repository import ReportsRepository
 from services.reports.entrypoints.service import ReportsService
 from services.reports.service_layer.register import load_reference_kinds
+from services.reports.service_layer.targets import load_reference_targets
 from tests.integration.gateway.conftest import start_gateway  # noqa: F401  (a fixture)
 from tests.integration.reports.conftest import report_events, rpc  # noqa: F401  (fixtures)
 
@@ -18,6 +19,7 @@ from tests.integration.reports.conftest import report_events, rpc  # noqa: F401 
 def reports_url(migrated, session_factory, tmp_path):
     url = migrated("reports", f"sqlite:///{tmp_path / 'reports.db'}")
     load_reference_kinds(UnitOfWork(session_factory(url), Context(), ReportsRepository))
+    load_reference_targets(UnitOfWork(session_factory(url), Context(), ReportsRepository))
     return url
 
 
