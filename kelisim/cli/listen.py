@@ -78,7 +78,8 @@ def describe(envelope: dict[str, Any], routing_key: str) -> str:
         summary = f"{text.title_kk} / {text.title_ru}"
     else:
         data = envelope["data"].get("current", envelope["data"])
-        summary = data.get("name_ru") or data.get("name") or data.get("full_name") or ""
+        summary = data.get("name_ru") or data.get("name") or data.get("full_name") \
+            or data.get("title_ru") or data.get("title_kk") or ""  # a register event
     return f"{when:%Y-%m-%d %H:%M:%S}  {region:<8} {kind:<32} {summary}".rstrip()
 
 

@@ -70,6 +70,21 @@ def test_listen_prints_its_region_only_and_keeps_a_durable_queue(
     assert meanwhile.id not in line  # readable, not JSON
 
 
+def test_the_events_register_reaches_its_regions_stream(notifications, publish, listen):
+    thread, out = listen("--region", "KZ-61", "--count", "1")
+    eventlet.sleep(0.5)  # bound
+    publish("event_recorded", {
+        "event_id": 7, "region_code": "KZ-61", "org_unit_id": 16, "org_unit_kind": "kgu",
+        "kind": "meeting", "title_kk": "Аналар кеңесінің отырысы", "title_ru": None,
+        "starts_at": "2026-05-01T05:00:00+00:00", "local_date": "2026-05-01",
+        "participants": 40, "structure_ids": [3], "structure_types": ["council_of_mothers"],
+        "status": "recorded"}, ["KZ-61"], source="reports")
+    assert wait(thread) == 0
+    [line] = out.getvalue().splitlines()
+    assert "KZ-61" in line and "reports.event_recorded" in line
+    assert "Аналар кеңесінің отырысы" in line
+
+
 def test_listen_refuses_a_bad_region_and_an_absent_broker(monkeypatch, capsys):
     with pytest.raises(SystemExit):
         build_parser().parse_args(["listen", "--region", "Turkistan"])
