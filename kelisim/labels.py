@@ -43,6 +43,18 @@ LABELS = {
         "org_unit": C_("assignee kind", "org unit"),
         "structure": C_("assignee kind", "public structure"),
         "person": C_("assignee kind", "person"),
+        "organisation": C_("assignee kind", "organisation outside the Assembly"),
+    },
+    "organisation_kind": {  # services/registry/domain/model.py ORGANISATION_KINDS
+        "ministry": C_("organisation kind", "ministry"),
+        "akimat": C_("organisation kind", "akimat"),
+        "agency": C_("organisation kind", "agency"),
+        "prosecutor": C_("organisation kind", "prosecutor's office"),
+        "research_institute": C_("organisation kind", "research institute"),
+        "chamber": C_("organisation kind", "chamber"),
+        "ngo": C_("organisation kind", "public association"),
+        "media": C_("organisation kind", "media"),
+        "other": C_("organisation kind", "other"),
     },
     "budget_category": {
         "events": C_("budget category", "events"),

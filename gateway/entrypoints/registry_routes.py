@@ -100,6 +100,34 @@ class RegistryRoutes:
     def update_person(self, req, person_id):
         return self.registry.update_person(person_id, req.body)
 
+    # registry: organisations outside the Assembly (co-executors)
+    @route("GET", f"{API}/organisations",
+           summary="List organisations outside the Assembly (co-executors), a page at a time",
+           tag="organisations", query=schemas.OrganisationQuery,
+           response=schemas.OrganisationPageSchema)
+    def list_organisations(self, req):
+        return self.registry.list_organisations(req.params)
+
+    @route("POST", f"{API}/organisations",
+           summary="Add an organisation outside the Assembly (RGU only)", tag="organisations",
+           body=schemas.OrganisationCreateSchema, response=schemas.OrganisationSchema,
+           status=201, roles=("rgu_admin",))
+    def create_organisation(self, req):
+        return self.registry.create_organisation(req.body)
+
+    @route("GET", f"{API}/organisations/<int:organisation_id>",
+           summary="Get an organisation outside the Assembly", tag="organisations",
+           response=schemas.OrganisationSchema)
+    def get_organisation(self, req, organisation_id):
+        return self.registry.get_organisation(organisation_id)
+
+    @route("PATCH", f"{API}/organisations/<int:organisation_id>",
+           summary="Change an organisation's names or contacts (RGU only; send the version "
+                   "you read)", tag="organisations", body=schemas.OrganisationPatchSchema,
+           response=schemas.OrganisationSchema, roles=("rgu_admin",))
+    def update_organisation(self, req, organisation_id):
+        return self.registry.update_organisation(organisation_id, req.body)
+
     # audit: every service's writes
     @route("GET", f"{API}/audit",
            summary="Read the audit log of every service's writes, newest first", tag="audit",

@@ -29,8 +29,9 @@ TASK_SORTS = ("id", "due_date", "start_date", "title", "status", "progress")
 
 
 KZT_TEXT = {"type": "string", "format": "decimal", "description": "KZT, exact"}  # as answered
-SOURCE = validate.Regexp(r"^[a-z][a-z0-9_]{1,39}$",
-                         error=N_("kgu, rgu or a structure type such as mediation_council"))
+SOURCE = validate.Regexp(r"^(?:[a-z][a-z0-9_]{1,39}|org:(?:akimat|[A-Z0-9][A-Z0-9_.-]{0,59}))$",
+                         error=N_("kgu, rgu, a structure type such as mediation_council, "
+                                  "org:CODE of an organisation or org:akimat"))
 
 
 # projects, indicators, templates

@@ -5,7 +5,7 @@ from kelisim.i18n import N_
 from kelisim.schemas import (
     REGION_CODE, PageQuery, QuerySchema, StrictSchema, page_of, text_search)
 from services.registry.domain.model import (
-    ACCREDITATION_STATUSES, LEVELS, ORG_UNIT_KINDS)
+    ACCREDITATION_STATUSES, LEVELS, ORG_UNIT_KINDS, ORGANISATION_KINDS)
 
 NAME = validate.Length(min=1, max=300)
 
@@ -151,6 +151,79 @@ class PersonQuery(QuerySchema):
     region = fields.Str(validate=REGION_CODE)
     org_unit_id = fields.Int()
     structure_id = fields.Int()
+
+
+# organisations outside the Assembly (co-executors)
+ORGANISATION_CODE = validate.Regexp(
+    r"^[A-Z0-9][A-Z0-9_.-]{0,59}$",
+    error=N_("capital letters, digits, '-', '_', '.'; up to 60"))
+SHORT_NAME = validate.Length(min=1, max=60)
+PHONE = validate.Regexp(r"^\+?[0-9 ()-]{5,40}$", error=N_("not a phone number"))
+
+
+class OrganisationSchema(Schema):
+    id = fields.Int()
+    code = fields.Str(metadata={"description": "the stable code templates name it by"})
+    name_kk = fields.Str()
+    name_ru = fields.Str()
+    name_en = fields.Str(allow_none=True)
+    short_kk = fields.Str(allow_none=True, metadata={"description": "abbreviation, e.g. АҚДМ"})
+    short_ru = fields.Str(allow_none=True, metadata={"description": "abbreviation, e.g. МИОР"})
+    kind = fields.Str(metadata={"enum": list(ORGANISATION_KINDS)})
+    region_code = fields.Str(allow_none=True, metadata={
+        "description": "the region of an akimat or a regional office; null: republican"})
+    contact_person = fields.Str(allow_none=True)
+    email = fields.Str(allow_none=True)
+    phone = fields.Str(allow_none=True)
+    website = fields.Str(allow_none=True)
+    address = fields.Str(allow_none=True)
+    closed_on = fields.Date(allow_none=True)
+    version = fields.Int()
+
+
+class OrganisationCreateSchema(StrictSchema):
+    code = fields.Str(required=True, validate=ORGANISATION_CODE)
+    name_kk = fields.Str(required=True, validate=NAME)
+    name_ru = fields.Str(required=True, validate=NAME)
+    name_en = fields.Str(load_default=None, allow_none=True, validate=NAME)
+    short_kk = fields.Str(load_default=None, allow_none=True, validate=SHORT_NAME)
+    short_ru = fields.Str(load_default=None, allow_none=True, validate=SHORT_NAME)
+    kind = fields.Str(required=True, validate=validate.OneOf(ORGANISATION_KINDS))
+    region_code = fields.Str(load_default=None, allow_none=True, validate=REGION_CODE)
+    contact_person = fields.Str(load_default=None, allow_none=True, validate=NAME)
+    email = fields.Email(load_default=None, allow_none=True)
+    phone = fields.Str(load_default=None, allow_none=True, validate=PHONE)
+    website = fields.Url(load_default=None, allow_none=True, schemes={"http", "https"},
+                         validate=validate.Length(max=300))
+    address = fields.Str(load_default=None, allow_none=True, validate=validate.Length(1, 500))
+
+
+class OrganisationPatchSchema(StrictSchema):
+    version = fields.Int(required=True, strict=True)
+    name_kk = fields.Str(validate=NAME)
+    name_ru = fields.Str(validate=NAME)
+    name_en = fields.Str(allow_none=True, validate=NAME)
+    short_kk = fields.Str(allow_none=True, validate=SHORT_NAME)
+    short_ru = fields.Str(allow_none=True, validate=SHORT_NAME)
+    contact_person = fields.Str(allow_none=True, validate=NAME)
+    email = fields.Email(allow_none=True)
+    phone = fields.Str(allow_none=True, validate=PHONE)
+    website = fields.Url(allow_none=True, schemes={"http", "https"},
+                         validate=validate.Length(max=300))
+    address = fields.Str(allow_none=True, validate=validate.Length(1, 500))
+    closed_on = fields.Date(allow_none=True)
+
+
+class OrganisationQuery(PageQuery):
+    kind = fields.Str(validate=validate.OneOf(ORGANISATION_KINDS))
+    region = fields.Str(validate=REGION_CODE, metadata={
+        "description": "only the organisations of this region (akimats, regional offices)"})
+    code = fields.Str(validate=validate.Length(1, 60))
+    q = text_search(metadata={"description": "case-insensitive text in the name or "
+                                             "abbreviation (Kazakh, Russian or English)"})
+
+
+OrganisationPageSchema = page_of(OrganisationSchema)
 
 
 class TypeCountSchema(Schema):

@@ -45,6 +45,10 @@ class Targets:
     def person(self):
         return self.post("/people", {"full_name": unique("Қызметкер"), "org_unit_id": self.kgu()})
 
+    def organisation(self):
+        """Turkistan's akimat (an organisation outside the Assembly of region KZ-61)."""
+        return self.get("/organisations", code=f"AKIMAT-{OWN}")["items"][0]
+
     # projects
     def plan(self):
         return self.get("/plans", region=OWN, project="mediation")["items"][0]
@@ -241,6 +245,16 @@ TARGETS = {
     "get_person": ("regional", lambda t: (f"{API}/people/{t.person()['id']}", None, None)),
     "update_person": ("regional", _versioned(lambda t: t.person(), f"{API}/people/{{}}",
                                              position=lambda: unique("Маман"))),
+    "list_organisations": ("regional", lambda t: (f"{API}/organisations", {"region": OWN},
+                                                  None)),
+    "create_organisation": ("regional", lambda t: (f"{API}/organisations", None, {
+        "code": unique("SEC-ORG"), "kind": "ngo", "name_kk": "Бірлестік",
+        "name_ru": "Объединение", "region_code": OWN})),
+    "get_organisation": ("regional", lambda t: (
+        f"{API}/organisations/{t.organisation()['id']}", None, None)),
+    "update_organisation": ("regional", _versioned(
+        lambda t: t.organisation(), f"{API}/organisations/{{}}",
+        contact_person=lambda: unique("Баспасөз хатшысы"))),
     "audit_log": ("regional", lambda t: (f"{API}/audit", {"region": OWN}, None)),
     # projects: national
     "list_projects": ("national", lambda t: (f"{API}/projects", None, None)),

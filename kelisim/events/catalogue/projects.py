@@ -17,7 +17,8 @@ def name_field() -> fields.Dict:
 
 
 class Assignee(EventData):
-    kind = fields.Str(required=True, validate=validate.OneOf(("org_unit", "structure", "person")))
+    kind = fields.Str(required=True, validate=validate.OneOf(
+        ("org_unit", "structure", "person", "organisation")))
     id = fields.Int(required=True)
     name = fields.Str(allow_none=True, load_default=None)
     region_code = fields.Str(allow_none=True, load_default=None)

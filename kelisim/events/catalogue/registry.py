@@ -42,6 +42,28 @@ class PersonData(EventData):
     version = fields.Int(required=True)
 
 
+class OrganisationData(EventData):
+    """An organisation outside the Assembly (a co-executor): it has no inbox; the event
+    reaches the RGU, the organisation's region's stream and webhooks."""
+
+    id = fields.Int(required=True)
+    code = fields.Str(required=True)
+    name_kk = fields.Str(required=True)
+    name_ru = fields.Str(required=True)
+    name_en = fields.Str(allow_none=True, load_default=None)
+    short_kk = fields.Str(allow_none=True, load_default=None)
+    short_ru = fields.Str(allow_none=True, load_default=None)
+    kind = fields.Str(required=True)
+    region_code = fields.Str(allow_none=True, load_default=None)
+    contact_person = fields.Str(allow_none=True, load_default=None)
+    email = fields.Str(allow_none=True, load_default=None)
+    phone = fields.Str(allow_none=True, load_default=None)
+    website = fields.Str(allow_none=True, load_default=None)
+    address = fields.Str(allow_none=True, load_default=None)
+    closed_on = fields.Date(allow_none=True, load_default=None)
+    version = fields.Int(required=True)
+
+
 class _Changed(EventData):
     """An update: the names of the fields that changed, and the entity as it is now."""
 
@@ -76,3 +98,13 @@ class PersonCreated(PersonData):
 @event("registry", "person_updated")
 class PersonUpdated(_Changed):
     current = fields.Nested(PersonData, required=True)
+
+
+@event("registry", "organisation_created")
+class OrganisationCreated(OrganisationData):
+    pass
+
+
+@event("registry", "organisation_updated")
+class OrganisationUpdated(_Changed):
+    current = fields.Nested(OrganisationData, required=True)

@@ -97,6 +97,11 @@ class RegistryDirectory:
         people = self._cached(("people", region), lambda: self.registry.list_people(query), [])
         return next((p for p in people if p["id"] == person_id), None)
 
+    def organisation(self, organisation_id):
+        """An organisation outside the Assembly (for its name; it has no inbox)."""
+        return self._cached(("organisation", organisation_id),
+                            lambda: self.registry.get_organisation(organisation_id))
+
     def invalidate(self):
         self.cache.clear()
 

@@ -4,6 +4,9 @@
 - the org units, structures and people named Responsible or Accountable in a projects
   event (the assignee, the previous assignee, the ``responsible`` list);
 - the org unit a report belongs to;
+- nobody for an organisation outside the Assembly (``organisation``: a ministry, an
+  akimat): it has no inbox, people or webhooks of its own; the event still reaches the
+  regions' KGUs and the regional stream, and names it;
 - the RGU project office for escalations: risk escalated, budget overrun, and a report
   overdue at or past ``report_escalation_stage``.
 
@@ -70,6 +73,8 @@ def _add_assignee(audience, directory, assignee):
         audience.add_unit(unit)
         for person in directory.people_of_structure(ident):
             audience.add_person(person, structure["org_unit_id"])
+    elif kind == "organisation":
+        return  # outside the Assembly: no inbox; the stream and webhooks carry the event
     elif kind == "person":
         person = directory.person(ident, assignee.get("region_code"))
         if person is None:

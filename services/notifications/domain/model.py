@@ -29,7 +29,7 @@ NOTIFIED_TYPES = (
 STREAMED_REPORTS_TYPES = ("event_recorded", "event_updated", "event_cancelled")
 STREAMED_REGISTRY_TYPES = (
     "org_unit_created", "org_unit_updated", "structure_created", "structure_updated",
-    "person_created", "person_updated",
+    "person_created", "person_updated", "organisation_created", "organisation_updated",
 )
 DELIVERY_STATUSES = ("pending", "sending", "delivered", "digest", "digested", "dead",
                      "cancelled")

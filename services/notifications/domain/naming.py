@@ -13,6 +13,9 @@ def _assignee_name(directory, assignee):
     kind, ident = assignee.get("kind"), assignee.get("id")
     if kind == "org_unit":
         return _unit_name(directory.org_unit(ident))
+    if kind == "organisation":
+        lookup = getattr(directory, "organisation", None)
+        return _unit_name(lookup(ident)) if lookup else None
     if kind == "structure":
         structure = directory.structure(ident) or {}
         text = structure.get("name")

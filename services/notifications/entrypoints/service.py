@@ -130,6 +130,14 @@ class NotificationsService(AuditEntries, ServiceBase):
     def on_person_updated(self, event):
         return self._directory_changed(event)
 
+    @on_event("registry", "organisation_created")
+    def on_organisation_created(self, event):
+        return self._directory_changed(event)
+
+    @on_event("registry", "organisation_updated")
+    def on_organisation_updated(self, event):
+        return self._directory_changed(event)
+
     def _notify(self, event):
         settings = self.dispatcher.settings
         audience = audience_for(event.type, event.data, event.regions, self.directory,

@@ -1,4 +1,5 @@
-"""What the projects service asks the registry, over RPC: KGUs, the RGU, structures, people.
+"""What the projects service asks the registry, over RPC: KGUs, the RGU, structures, people,
+organisations outside the Assembly.
 
 Wraps nameko's proxy so the service layer sees plain methods (and unit tests a stand-in).
 """
@@ -38,9 +39,33 @@ class RegistryClient:
                     break
         return found
 
+    def organisations(self, codes=(), akimats=False):
+        """``{code: organisation}`` of the given codes (unknown ones left out), and with
+        ``akimats`` every akimat also under ``("akimat", region_code)``."""
+        found = {}
+        for code in sorted(set(codes)):
+            page = self.proxy.list_organisations({"code": code, "limit": 1})
+            if page["items"]:
+                found[code] = page["items"][0]
+        if akimats:
+            offset = 0
+            while True:
+                page = self.proxy.list_organisations(
+                    {"kind": "akimat", "limit": PAGE, "offset": offset})
+                for item in page["items"]:
+                    found.setdefault(("akimat", item["region_code"]), item)
+                offset += PAGE
+                if offset >= page["total"]:
+                    break
+        return found
+
     def assignee(self, kind, assignee_id):
-        """``{kind, id, name, region_code}`` of an org unit, structure or person; None if unknown."""
+        """``{kind, id, name, region_code}`` of an org unit, structure, person or
+        organisation outside the Assembly; None if unknown."""
         try:
+            if kind == "organisation":
+                item = self.proxy.get_organisation(assignee_id)
+                return _assignee(kind, item["id"], item["name_ru"], item["region_code"])
             if kind == "org_unit":
                 unit = self.proxy.get_org_unit(assignee_id)
                 return _assignee(kind, unit["id"], unit["name_ru"], unit["region_code"])

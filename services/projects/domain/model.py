@@ -20,7 +20,11 @@ TASK_STATUSES = ("planned", "in_progress", "done", "cancelled")
 OPEN_STATUSES = ("planned", "in_progress")
 SCHEDULING_MODES = ("auto", "manual")
 RACI_ROLES = ("R", "A", "C", "I")
-ASSIGNEE_KINDS = ("org_unit", "structure", "person")
+ASSIGNEE_KINDS = ("org_unit", "structure", "person", "organisation")
+# An organisation outside the Assembly (registry ``organisations``: a ministry, an akimat)
+# is a co-executor: Consulted or Informed freely, Responsible only where the RGU says so,
+# never Accountable; it has no inbox (notifications name it, tell it nothing).
+ORGANISATION = "organisation"
 MAX_LAG = 250  # working days, about a year
 RGU_SCOPE = "RGU"  # the scope of a project's RGU plan (it belongs to no region)
 # the template milestone "implementation plan approved by the RGU": the plan's approval is

@@ -5,7 +5,10 @@ An item is a dict (see ``schemas.WorkItemSchema``): ``key``, ``parent``, ``kind`
 days after the plan starts, for items without predecessors), ``after`` (finish-to-start
 predecessors with lags), ``scheduling``, ``level`` (``region``: one per KGU plan; ``rgu``:
 once, in the project's RGU plan, and it may precede tasks in every region) and
-``responsible``: RACI roles to ``kgu``, ``rgu`` or a public structure type.
+``responsible``: RACI roles to ``kgu``, ``rgu``, a public structure type, ``org:CODE`` (an
+organisation outside the Assembly by its registry code, e.g. ``org:MISD``) or
+``org:akimat`` (the akimat of the plan's region: regional items only). An organisation is
+never A; the template is the RGU's word, so it may be R.
 
 Dated and recurring items (tasks and milestones, never phases). Dates are days of the
 plan's year written ``MM-DD``; periods are ``Q1``..``Q4`` (quarters) and ``H1``, ``H2``
@@ -49,6 +52,8 @@ from services.projects.domain.model import MAX_LAG
 from services.projects.domain.schedule import Graph, Node, Pin
 
 SOURCES = ("kgu", "rgu")
+ORG_PREFIX = "org:"
+REGION_AKIMAT = "org:akimat"
 PERIODS = {"Q1": (1, 3), "Q2": (4, 6), "Q3": (7, 9), "Q4": (10, 12), "H1": (1, 6),
            "H2": (7, 12)}  # first and last month
 DAY_OF_YEAR = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
@@ -228,6 +233,11 @@ def _dating_errors(item, by_key, parents):
     return errors
 
 
+def is_organisation(source):
+    """True for ``org:CODE`` and ``org:akimat`` (an organisation outside the Assembly)."""
+    return source.startswith(ORG_PREFIX)
+
+
 def responsibility(item):
     """The item's RACI defaults as ``[(role, source)]``: exactly one A."""
     default_a = "rgu" if item.get("level") == "rgu" else "kgu"
@@ -274,6 +284,12 @@ def validate(items):
         for role, source in responsibility(item):
             if source == "rgu" and item.get("level") != "rgu" and role in ("A", "R"):
                 errors[f"{where}.responsible"] = _("regional work is done by the region")
+            elif is_organisation(source) and role == "A":
+                errors[f"{where}.responsible"] = _(
+                    "an organisation outside the Assembly is never Accountable")
+            elif source == REGION_AKIMAT and item.get("level") == "rgu":
+                errors[f"{where}.responsible"] = _("org:akimat names a region's akimat: "
+                                                   "regional items only")
     if errors:
         raise Invalid(_("the template is not consistent"), errors)
     graph = Graph([Node(item["key"], None, None, parent_id=item.get("parent"))
@@ -293,7 +309,20 @@ def validate(items):
 def structure_types(items):
     """Structure types the template names as responsible."""
     return sorted({source for item in items for _, source in responsibility(item)
-                   if source not in SOURCES})
+                   if source not in SOURCES and not is_organisation(source)})
+
+
+def organisation_codes(items):
+    """Registry codes of the organisations the template names (``org:CODE``)."""
+    return sorted({source[len(ORG_PREFIX):] for item in items
+                   for _, source in responsibility(item)
+                   if is_organisation(source) and source != REGION_AKIMAT})
+
+
+def names_akimats(items):
+    """True when some item names the region's akimat (``org:akimat``)."""
+    return any(source == REGION_AKIMAT for item in items
+               for _, source in responsibility(item))
 
 
 def parents_first(items):

@@ -1,4 +1,10 @@
-"""Responsibility (RACI) for tasks: org units, structures or people, checked in the registry.
+"""Responsibility (RACI) for tasks: org units, structures, people or organisations outside
+the Assembly, checked in the registry.
+
+An organisation outside the Assembly (a ministry, an akimat: a co-executor) may be Consulted
+or Informed by whoever may write the task, Responsible only when the RGU names it so (a
+coordinator's attempt is 403), and never Accountable (422): the Assembly's own vertical
+answers for the result.
 
 Exactly one Accountable: a new A replaces the old one (``task_reassigned``); the last A
 cannot be removed; a Responsible is required while work is under way. The database holds
@@ -8,11 +14,11 @@ replaces it (its ``task_reassigned`` names the first as the previous A).
 """
 from kelisim.access import ensure_writable
 from kelisim.db.races import retry_on_unique
-from kelisim.errors import Conflict, Invalid, NotFound
+from kelisim.errors import Conflict, Forbidden, Invalid, NotFound
 from kelisim.i18n import _
 from kelisim.schemas import load
 from services.projects import schemas
-from services.projects.domain.model import Assignment, check_raci
+from services.projects.domain.model import ORGANISATION, Assignment, check_raci
 from services.projects.service_layer.common import record, task_or_404
 from services.projects.service_layer.scheduling import lock_family_of
 from services.projects.service_layer.tasks import dump_assignment, emit_assigned
@@ -27,6 +33,8 @@ def add_assignment(uow, registry, task_id, data):
         repo = uow.repo
         task = task_or_404(uow, task_id)
         ensure_writable(uow.context.actor, task.region_code)
+        if data["kind"] == ORGANISATION:
+            check_organisation_role(uow.context.actor, data["role"])
         assignee = registry.assignee(data["kind"], data["id"])
         lock_family_of(uow, task.id)  # after the registry call: the lock is not held over RPC
         uow.session.refresh(task)  # as the previous holder of the lock left it
@@ -65,6 +73,16 @@ def add_assignment(uow, registry, task_id, data):
         emit_assigned(uow, task, assignment, previous)
         uow.commit()
         return dump_assignment(assignment)
+
+
+def check_organisation_role(actor, role):
+    """An organisation outside the Assembly is never A (422); R only by the RGU (403)."""
+    if role == "A":
+        raise Invalid(_("an organisation outside the Assembly is never Accountable"),
+                      {"role": _("name it Consulted or Informed (or Responsible, by the RGU)")})
+    if role == "R" and actor.get("role") not in ("rgu_admin", "system"):
+        raise Forbidden(_("only the RGU names an organisation outside the Assembly "
+                          "Responsible"))
 
 
 def remove_assignment(uow, task_id, assignment_id):

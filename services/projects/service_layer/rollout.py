@@ -22,7 +22,7 @@ from kelisim.i18n import _
 from kelisim.schemas import load
 from services.projects import schemas
 from services.projects.domain import template as templates
-from services.projects.domain.model import RGU_SCOPE, Assignment, Plan, Task
+from services.projects.domain.model import ORGANISATION, RGU_SCOPE, Assignment, Plan, Task
 from services.projects.domain.schedule import Graph, Node, Pin
 from services.projects.service_layer import baselines
 from services.projects.service_layer.common import (
@@ -54,6 +54,8 @@ def rollout(uow, registry, code, data):
             rgu_unit = registry.rgu()
             structures = registry.structures(templates.structure_types(items),
                                              set(todo) | {None})
+            structures.update(registry.organisations(templates.organisation_codes(items),
+                                                     akimats=templates.names_akimats(items)))
             lock_family(uow, code, year)
             todo = _todo(repo, code, year, todo)
         result = {"project_code": code, "year": year, "created": [],
@@ -227,7 +229,9 @@ class _Builder:
 
     def assign(self, kgus, rgu_unit, structures):
         """Default responsibility from the template; a structure type missing in a region
-        falls back to its KGU (the RGU for RGU items). Returns how many were made."""
+        falls back to its KGU (the RGU for RGU items); an organisation outside the
+        Assembly (``org:CODE``, ``org:akimat``) missing in the registry is left out (it
+        does no work the region must answer for). Returns how many were made."""
         made = []
         for task in self.new_tasks:
             region = task.region_code
@@ -238,6 +242,13 @@ class _Builder:
                     if source in templates.SOURCES else None
                 kind = "org_unit"
                 structure = structures.get((region, source))
+                if templates.is_organisation(source):
+                    unit = structures.get(("akimat", region) if source == templates.REGION_AKIMAT
+                                          else source[len(templates.ORG_PREFIX):])
+                    if unit is None or unit.get("closed_on") or \
+                            unit.get("region_code") not in (None, region):
+                        continue
+                    kind, structure = ORGANISATION, None
                 if structure is not None:
                     unit, kind = structure, "structure"
                 elif unit is None:

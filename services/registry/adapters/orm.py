@@ -71,6 +71,26 @@ people = sa.Table(
     sa.Column("version", sa.Integer, nullable=False, default=1),
 )
 
+organisations = sa.Table(
+    "organisations", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("code", sa.String(60), nullable=False, unique=True),
+    sa.Column("name_kk", sa.String(300), nullable=False),
+    sa.Column("name_ru", sa.String(300), nullable=False),
+    sa.Column("name_en", sa.String(300), nullable=True),
+    sa.Column("short_kk", sa.String(60), nullable=True),
+    sa.Column("short_ru", sa.String(60), nullable=True),
+    sa.Column("kind", sa.String(30), nullable=False, index=True),
+    sa.Column("region_code", sa.String(8), sa.ForeignKey("regions.code"), nullable=True, index=True),
+    sa.Column("contact_person", sa.String(300), nullable=True),
+    sa.Column("email", sa.String(254), nullable=True),
+    sa.Column("phone", sa.String(40), nullable=True),
+    sa.Column("website", sa.String(300), nullable=True),
+    sa.Column("address", sa.String(500), nullable=True),
+    sa.Column("closed_on", sa.Date, nullable=True),
+    sa.Column("version", sa.Integer, nullable=False, default=1),
+)
+
 baseline_figures = sa.Table(
     "baseline_figures", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -96,3 +116,5 @@ def start_mappers():
                               version_id_col=structures.c.version)
     _mappers.map_imperatively(model.Person, people, version_id_col=people.c.version)
     _mappers.map_imperatively(model.BaselineFigure, baseline_figures)
+    _mappers.map_imperatively(model.Organisation, organisations,
+                              version_id_col=organisations.c.version)

@@ -7,7 +7,7 @@ from kelisim.db.search import contains_text
 
 from services.registry.adapters import orm
 from services.registry.domain.model import (
-    BaselineFigure, OrgUnit, Person, PublicStructure, Region, StructureType)
+    BaselineFigure, Organisation, OrgUnit, Person, PublicStructure, Region, StructureType)
 
 
 class RegistryRepository:
@@ -104,3 +104,36 @@ class RegistryRepository:
         if structure_id:
             query = query.where(Person.structure_id == structure_id)
         return self.session.scalars(query).all()
+
+    # organisations outside the Assembly
+    def organisation(self, organisation_id):
+        return self.session.get(Organisation, organisation_id)
+
+    def organisation_by_code(self, code):
+        query = sa.select(Organisation).where(Organisation.code == code)
+        return self.session.scalars(query).first()
+
+    def organisations(self, *, regions=None, region=None, kind=None, code=None, q=None,
+                      limit=50, offset=0):
+        """A page of organisations and the total, by code. ``regions``: the region codes
+        the reader may see (None in it: the republican ones); None: every one."""
+        o = orm.organisations
+        query = sa.select(Organisation)
+        if regions is not None:
+            known = [r for r in regions if r is not None]
+            seen = o.c.region_code.in_(known) if known else sa.false()
+            if None in regions:
+                seen = sa.or_(seen, o.c.region_code.is_(None))
+            query = query.where(seen)
+        if region:
+            query = query.where(o.c.region_code == region)
+        if kind:
+            query = query.where(o.c.kind == kind)
+        if code:
+            query = query.where(o.c.code == code)
+        if q:
+            query = query.where(contains_text(
+                (o.c.name_kk, o.c.name_ru, o.c.name_en, o.c.short_kk, o.c.short_ru, o.c.code), q))
+        total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+        page = query.order_by(o.c.code).limit(limit).offset(offset)
+        return self.session.scalars(page).all(), total

@@ -8,6 +8,11 @@ from kelisim.i18n import _
 LEVELS = ("republican", "regional", "city", "district", "rural")
 ORG_UNIT_KINDS = ("rgu", "kgu", "kgu_branch", "house_of_friendship")
 ACCREDITATION_STATUSES = ("accredited", "pending", "not_accredited")
+# Kinds of organisations outside the Assembly that its plans name as co-executors.
+ORGANISATION_KINDS = ("ministry", "akimat", "agency", "prosecutor", "research_institute",
+                      "chamber", "ngo", "media", "other")
+# Kinds that always belong to one region (an akimat is a region's executive body).
+REGIONAL_ORGANISATION_KINDS = ("akimat",)
 
 # Which levels each kind of org unit may sit at, and what its parent must be.
 KIND_LEVELS = {
@@ -130,6 +135,44 @@ class Person:
         if (self.org_unit_id is None) == (self.structure_id is None):
             raise Invalid(_("a person is attached to an org unit or to a structure"),
                           {"org_unit_id": _("give exactly one of org_unit_id, structure_id")})
+
+    def to_dict(self):
+        return asdict(self)
+
+
+@dataclass
+class Organisation:
+    """An organisation outside the Assembly and the RGU/KGU vertical (a ministry, an
+    akimat, the research institute, «Атамекен», the prosecutor's office, ...) that a plan
+    names as a co-executor. It has no inbox: it is told of nothing, it is named.
+
+    ``code``: a stable short code the templates name it by (``MISD``, ``AKIMAT-KZ-61``);
+    ``region_code``: None for a republican body, the region of an akimat (required) or of
+    a regional office.
+    """
+
+    code: str
+    name_kk: str
+    name_ru: str
+    kind: str
+    name_en: str = None
+    short_kk: str = None
+    short_ru: str = None
+    region_code: str = None
+    contact_person: str = None
+    email: str = None
+    phone: str = None
+    website: str = None
+    address: str = None
+    closed_on: date = None
+    id: int = None
+    version: int = 1
+
+    def check(self):
+        """Raise :class:`Invalid` unless kind and region agree."""
+        if self.kind in REGIONAL_ORGANISATION_KINDS and self.region_code is None:
+            raise Invalid(_("the organisation is not consistent"),
+                          {"region_code": _("a {kind} belongs to a region", kind=self.kind)})
 
     def to_dict(self):
         return asdict(self)

@@ -6,7 +6,8 @@ from kelisim.rpc import rpc
 from kelisim.service import ServiceBase
 from services.registry.adapters.orm import start_mappers
 from services.registry.adapters.repository import RegistryRepository
-from services.registry.service_layer import org_units, people, queries, structures
+from services.registry.service_layer import (
+    org_units, organisations, people, queries, structures)
 
 start_mappers()
 expected = rpc(expected_exceptions=KelisimError)
@@ -71,6 +72,22 @@ class RegistryService(AuditEntries, ServiceBase):
     @expected
     def update_person(self, person_id, data):
         return people.update_person(self.uow, person_id, data)
+
+    @expected
+    def list_organisations(self, query=None):
+        return organisations.list_organisations(self.uow, query or {})
+
+    @expected
+    def get_organisation(self, organisation_id):
+        return organisations.get_organisation(self.uow, organisation_id)
+
+    @expected
+    def create_organisation(self, data):
+        return organisations.create_organisation(self.uow, data)
+
+    @expected
+    def update_organisation(self, organisation_id, data):
+        return organisations.update_organisation(self.uow, organisation_id, data)
 
     @expected
     def statistics(self, region=None):

@@ -1,4 +1,6 @@
-"""Loading the registry's reference data: regions, structure types, 2020 baseline, RGU, KGUs.
+"""Loading the registry's reference data: regions, structure types, 2020 baseline, RGU, KGUs,
+and the organisations outside the Assembly named by the 2022–2026 action plan (its
+ministries, agencies, the research institute, «Атамекен», and the 20 akimats).
 
 Idempotent: rows already present are left alone, so it runs on every start.
 """
@@ -7,7 +9,7 @@ from importlib import resources
 
 from kelisim.db.races import retry_on_unique
 from services.registry.domain.model import (
-    BaselineFigure, OrgUnit, Region, StructureType)
+    BaselineFigure, Organisation, OrgUnit, Region, StructureType)
 
 RGU_CODE = "RGU"
 
@@ -60,6 +62,10 @@ def load_reference_data(uow):
                     name_ru=f"КГУ «Қоғамдық келісім» ({region['name_ru']})",
                     name_en=f"KGU «Qogamdyq kelisim», {region['name_en']}",
                 ))
+                added += 1
+        for row in _reference("organisations.json"):
+            if repo.organisation_by_code(row["code"]) is None:
+                repo.add(Organisation(**row))
                 added += 1
         uow.commit()
     return added

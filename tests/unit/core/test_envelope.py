@@ -116,7 +116,8 @@ def test_catalogue_knows_every_registry_event():
 
     registry_events = {t for t, spec in events.items() if spec.source == "registry"}
     assert registry_events == {"org_unit_created", "org_unit_updated", "structure_created",
-                               "structure_updated", "person_created", "person_updated"}
+                               "structure_updated", "person_created", "person_updated",
+                               "organisation_created", "organisation_updated"}
     assert all(spec.version >= 1 and spec.type == t for t, spec in events.items())
 
 

@@ -75,6 +75,7 @@ def test_first_load_into_an_empty_database_adds_everything(tmp_path, migrated, s
     def fresh():
         return UnitOfWork(sessions, Context(), RegistryRepository)
 
-    # 20 regions + 10 types + 23 baseline figures + the RGU + 20 KGUs
-    assert reference.load_reference_data(fresh()) == 74
+    # 20 regions + 10 types + 23 baseline figures + the RGU + 20 KGUs + the action plan's
+    # 10 republican co-executors and 20 akimats
+    assert reference.load_reference_data(fresh()) == 104
     assert reference.load_reference_data(fresh()) == 0

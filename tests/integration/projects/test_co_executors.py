@@ -1,0 +1,64 @@
+"""Organisations outside the Assembly in RACI, through the gateway with the real registry
+and projects services: Consulted or Informed freely, Responsible only by the RGU, never
+Accountable, an akimat only on its own region's tasks."""
+import pytest
+
+from kelisim.context import Context
+from kelisim.db.uow import UnitOfWork
+from services.projects.adapters.repository import ProjectsRepository
+from services.projects.entrypoints.service import ProjectsService
+from services.projects.service_layer.reference import load_reference_data
+from tests.integration.gateway.conftest import start_gateway  # noqa: F401
+from tests.integration.gateway.helpers import API, ok, problem
+from tests.integration.registry.conftest import quick_consumer_shutdown  # noqa: F401
+
+
+@pytest.fixture
+def gateway(start_gateway, runner_factory, service_config, migrated, session_factory,  # noqa: F811
+            tmp_path):
+    """The gateway and registry, plus the projects service."""
+    gateway = start_gateway(MAX_REQUEST_BYTES=262_144)
+    url = migrated("projects", f"sqlite:///{tmp_path / 'projects.db'}")
+    load_reference_data(UnitOfWork(session_factory(url), Context(), ProjectsRepository))
+    runner_factory(service_config("projects", url), ProjectsService).start()
+    return gateway
+
+
+def organisation(gateway, code):
+    return ok(gateway.get(f"{API}/organisations", params={"code": code}))["items"][0]
+
+
+def test_raci_names_organisations_outside_the_assembly_within_the_rules(gateway):
+    ok(gateway.post(f"{API}/projects/mediation/rollouts", {"year": 2026, "regions": ["KZ-61"]}),
+       201)
+    task = ok(gateway.get(f"{API}/tasks", params={"region": "KZ-61", "limit": 1}))["items"][0]
+    path = f"{API}/tasks/{task['id']}/assignments"
+    misd, akimat = organisation(gateway, "MISD"), organisation(gateway, "AKIMAT-KZ-61")
+    almaty = organisation(gateway, "AKIMAT-KZ-75")
+
+    consulted = ok(gateway.post(path, {"role": "C", "kind": "organisation", "id": misd["id"]},
+                                who="turkistan"), 201)
+    assert consulted["assignee"] == {"kind": "organisation", "id": misd["id"],
+                                     "name": misd["name_ru"], "region_code": None}
+    refused = problem(gateway.post(path, {"role": "R", "kind": "organisation",
+                                          "id": misd["id"]}, who="turkistan"), 403)
+    assert "RGU" in refused["detail"]
+    never_a = problem(gateway.post(path, {"role": "A", "kind": "organisation",
+                                          "id": akimat["id"]}), 422)
+    assert "role" in never_a["errors"]
+    responsible = ok(gateway.post(path, {"role": "R", "kind": "organisation",
+                                         "id": akimat["id"]}), 201)
+    assert responsible["assignee"]["region_code"] == "KZ-61"
+    # another region's akimat: unknown to Turkistan's coordinator, named to the RGU
+    problem(gateway.post(path, {"role": "I", "kind": "organisation", "id": almaty["id"]},
+                         who="turkistan"), 422)
+    foreign = problem(gateway.post(path, {"role": "I", "kind": "organisation",
+                                          "id": almaty["id"]}), 422)
+    assert "KZ-75" in str(foreign["errors"])
+
+    listed = ok(gateway.get(f"{API}/tasks", params={
+        "region": "KZ-61", "assignee_kind": "organisation", "assignee_id": akimat["id"]}))
+    assert [t["id"] for t in listed["items"]] == [task["id"]]
+    roles = {(a["role"], a["assignee"]["kind"]) for a in
+             ok(gateway.get(f"{API}/tasks/{task['id']}"))["assignments"]}
+    assert {("C", "organisation"), ("R", "organisation")} <= roles
