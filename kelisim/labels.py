@@ -45,6 +45,17 @@ LABELS = {
         "person": C_("assignee kind", "person"),
         "organisation": C_("assignee kind", "organisation outside the Assembly"),
     },
+    "closing_form": {  # services/projects/domain/template.py CLOSING_FORMS
+        "protocol": C_("closing form", "protocol"),
+        "report": C_("closing form", "report on work done"),
+        "information_sent": C_("closing form", "information sent on"),
+        "publication": C_("closing form", "publication"),
+        "media_placement": C_("closing form", "placed in the media"),
+        "analytical_report": C_("closing form", "analytical report"),
+        "register_update": C_("closing form", "register updated"),
+        "methodical_manual": C_("closing form", "methodical manual"),
+        "event_held": C_("closing form", "event held"),
+    },
     "organisation_kind": {  # services/registry/domain/model.py ORGANISATION_KINDS
         "ministry": C_("organisation kind", "ministry"),
         "akimat": C_("organisation kind", "akimat"),

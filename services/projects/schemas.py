@@ -128,6 +128,11 @@ class WorkItemSchema(StrictSchema):
         "description": "an RFC 5545 RRULE without DTSTART/UNTIL, e.g. "
                        "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=20: one task per date of the "
                        "plan's year, due on it"})
+    closes_with = fields.Str(allow_none=True, validate=validate.OneOf(templates.CLOSING_FORMS), metadata={
+        "description": "what the work closes with: a protocol, a report on work done, "
+                       "information sent on, a publication, ..."})
+    indicator = fields.Str(allow_none=True, validate=validate.Length(1, 40), metadata={
+        "description": "the code of the target indicator the item serves (GET /indicators)"})
 
 
 class ProjectTemplateSchema(Schema):

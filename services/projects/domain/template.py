@@ -39,6 +39,11 @@ predecessors finish too late for a constraint (a task ``on`` 1 May after one end
 May; one ``within`` Q4 that cannot start before 25 December), the constraint holds -- the
 task keeps its date -- and the conflict is reported (the rollout's answer, the task's
 ``constraint_conflict``, the change that caused it), never moved in silence.
+
+Optional, for programmes such as the action plan of the 2022–2026 concept:
+``closes_with`` (one of :data:`CLOSING_FORMS`: what the work closes with -- a protocol, a
+report on work done, information sent on, a publication, ...) and ``indicator`` (the code
+of the target indicator it serves, from the projects' indicators; unknown codes are 422).
 """
 import re
 from datetime import date, datetime
@@ -52,6 +57,9 @@ from services.projects.domain.model import MAX_LAG
 from services.projects.domain.schedule import Graph, Node, Pin
 
 SOURCES = ("kgu", "rgu")
+# What an item closes with (the action plan's «аяқталу нысаны» column).
+CLOSING_FORMS = ("protocol", "report", "information_sent", "publication", "media_placement",
+                 "analytical_report", "register_update", "methodical_manual", "event_held")
 ORG_PREFIX = "org:"
 REGION_AKIMAT = "org:akimat"
 PERIODS = {"Q1": (1, 3), "Q2": (4, 6), "Q3": (7, 9), "Q4": (10, 12), "H1": (1, 6),
@@ -304,6 +312,15 @@ def validate(items):
                               {"items": next(iter(exc.texts["errors"].values()), exc.message)}
                               ) from None
             graph.add_dependency(dep["key"], item["key"], dep.get("lag", 0))
+
+
+def check_indicators(items, known):
+    """Raise :class:`Invalid` if an item names an indicator not in ``known`` (codes)."""
+    errors = {f"items.{index}.indicator": _("no indicator {code}", code=item["indicator"])
+              for index, item in enumerate(items)
+              if item.get("indicator") and item["indicator"] not in known}
+    if errors:
+        raise Invalid(_("the template is not consistent"), errors)
 
 
 def structure_types(items):

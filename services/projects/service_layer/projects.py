@@ -58,6 +58,7 @@ def put_template(uow, registry, code, data):
         template = uow.repo.template(code)
         check_version(template, data["version"], _("the template of {id}", id=code))
         templates.validate(data["items"])
+        templates.check_indicators(data["items"], {i.code for i in uow.repo.indicators()})
         if registry is not None:
             known = registry.structure_types()
             unknown = [t for t in templates.structure_types(data["items"]) if t not in known]
@@ -65,6 +66,13 @@ def put_template(uow, registry, code, data):
                 raise Invalid(_("unknown structure types in the template"),
                               {"items": _("no structure type {unknown}",
                                           unknown=', '.join(unknown))})
+            codes = templates.organisation_codes(data["items"])
+            found = registry.organisations(codes)
+            missing = [code for code in codes if code not in found]
+            if missing:
+                raise Invalid(_("unknown organisations in the template"),
+                              {"items": _("no organisation {unknown}",
+                                          unknown=", ".join(missing))})
         before = len(template.items)
         template.items = data["items"]
         with concurrent_update_guard(_("the template of {id}", id=code)):

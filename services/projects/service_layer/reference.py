@@ -1,5 +1,6 @@
-"""Loading the projects' reference data: the four base projects, the concept's target
-indicators and a template per project. Idempotent: what exists is left alone (a template
+"""Loading the projects' reference data: the four base projects and the action plan of the
+2022–2026 concept (a fifth programme, held the same way), the concept's target indicators
+and a template per project. Idempotent: what exists is left alone (a template
 the RGU has edited is kept), so it runs on every start."""
 from kelisim.db.races import retry_on_unique
 from services.projects.domain import template as templates
@@ -11,6 +12,7 @@ from services.projects.service_layer.common import reference
 def template_items(code):
     items = WorkItemSchema(many=True).load(reference(f"templates/{code}.json"))
     templates.validate(items)
+    templates.check_indicators(items, {row["code"] for row in reference("indicators.json")})
     return items
 
 

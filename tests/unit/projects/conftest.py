@@ -5,6 +5,9 @@ integration tests run the real one). The schema is migrated and the reference da
 loaded once per session into a template file; each test works on a copy.
 """
 
+import json
+from importlib import resources
+
 import pytest
 import sqlalchemy as sa
 
@@ -39,6 +42,11 @@ class FakeRegistry:
              "name": "Совет медиации г. Алматы"},
         ]
         self.people = {501: {"id": 501, "full_name": "Әлия Нұрланқызы", "region_code": "KZ-61"}}
+        # the registry's reference organisations outside the Assembly, ids from 1001
+        rows = json.loads(resources.files("services.registry").joinpath(
+            "reference", "organisations.json").read_text("utf-8"))
+        self.organisation_list = [dict(row, id=n, region_code=row.get("region_code"),
+                                       closed_on=None) for n, row in enumerate(rows, start=1001)]
         self.calls = 0
 
     def kgus(self):
@@ -55,10 +63,21 @@ class FakeRegistry:
         return {(s["region_code"], s["type"]): s for s in self.structure_list
                 if s["type"] in types and (regions is None or s["region_code"] in regions)}
 
+    def organisations(self, codes=(), akimats=False):
+        found = {o["code"]: o for o in self.organisation_list if o["code"] in set(codes)}
+        if akimats:
+            found.update({("akimat", o["region_code"]): o for o in self.organisation_list
+                          if o["kind"] == "akimat"})
+        return found
+
+    def organisation(self, code):
+        return next(o for o in self.organisation_list if o["code"] == code)
+
     def assignee(self, kind, assignee_id):
         source = {"org_unit": self.units,
                   "structure": {s["id"]: s for s in self.structure_list},
-                  "person": self.people}[kind]
+                  "person": self.people,
+                  "organisation": {o["id"]: o for o in self.organisation_list}}[kind]
         item = source.get(assignee_id)
         if item is None:
             return None

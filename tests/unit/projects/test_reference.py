@@ -1,11 +1,13 @@
-"""The four base projects, the concept's indicators and the templates, loaded idempotently."""
+"""The four base projects, the fifth programme (the action plan of the 2022–2026 concept), the
+concept's indicators and the templates, loaded idempotently."""
 from services.projects.service_layer import projects, reference
 
 
 def test_four_projects_in_three_languages_with_their_indicators(uow):
     listed = projects.list_projects(uow())
     assert [p["code"] for p in listed] == ["civic-identity", "cultural-diversity",
-                                           "ethnocultural-genesis", "mediation"]
+                                           "ethnocultural-genesis", "mediation",
+                                           "action-plan-2022-2026"]
     mediation = projects.get_project(uow(), "mediation")
     assert mediation["title_kk"].startswith("Этносаралық ортадағы")
     assert mediation["title_ru"].startswith("Развитие института медиации")

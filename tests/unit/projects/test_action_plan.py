@@ -1,0 +1,77 @@
+"""The fifth programme: the action plan annexed to the Assembly's 2022–2026 development
+concept (seeds/002), held like the base projects: items with their co-executors outside the
+Assembly, what each closes with and the indicator it serves; rolled out like the others."""
+import pytest
+
+from kelisim.errors import Invalid
+from services.projects.domain import template as templates
+from services.projects.domain.template import CLOSING_FORMS
+from services.projects.service_layer import projects
+from services.projects.service_layer import tasks as task_cases
+from services.projects.service_layer.rollout import rollout
+from services.projects.service_layer.reference import template_items
+
+CODE = "action-plan-2022-2026"
+
+
+def test_the_programme_is_a_fifth_project_in_three_languages_with_the_three_indicators(uow):
+    programme = projects.get_project(uow(), CODE)
+    assert programme["title_kk"].startswith("Қазақстан халқы Ассамблеясының 2022–2026")
+    assert programme["title_ru"].startswith("План действий по реализации Концепции")
+    assert programme["title_en"].startswith("Action plan")
+    assert {i["code"] for i in programme["indicators"]} == {
+        "public-accord", "tolerance", "social-mood"}
+
+
+def test_every_item_says_what_it_closes_with_and_the_indicator_it_serves():
+    items = template_items(CODE)
+    work = [i for i in items if i["kind"] != "phase"]
+    assert len(work) >= 50
+    assert all(i["closes_with"] in CLOSING_FORMS for i in work)
+    assert {i["indicator"] for i in work if i["key"] != "done"} == {
+        "public-accord", "tolerance", "social-mood"}
+    assert all(i["title_kk"] and i["title_ru"] and i["title_en"] for i in items)
+    by_key = {i["key"]: i for i in items}
+    assert by_key["d12.session"]["closes_with"] == "protocol"
+    assert by_key["d3.print"]["closes_with"] == "publication"
+    assert by_key["reg.kazakhtanu"]["closes_with"] == "information_sent"
+    # co-executors outside the Assembly: the ministry, the institute, «Атамекен», akimats
+    assert set(templates.organisation_codes(items)) >= {
+        "MISD", "MFA", "MCS", "MSHE", "IAER", "ATAMEKEN", "CCS", "ASSEMBLY-YOUTH"}
+    assert templates.names_akimats(items)
+    regional = [i for i in items if i["level"] == "region" and i["kind"] != "phase"]
+    assert regional and all("org:akimat" in i["responsible"]["C"] + i["responsible"]["R"]
+                            for i in regional)
+    assert sum(i["level"] == "rgu" for i in items) > 3 * len(regional)
+
+
+def test_an_organisation_is_never_accountable_and_org_akimat_is_regional():
+    item = {"key": "x", "kind": "task", "title_ru": "x", "title_kk": "x", "duration": 1,
+            "after": [], "level": "rgu", "responsible": {"A": "org:MISD"}}
+    with pytest.raises(Invalid) as never_a:
+        templates.validate([item])
+    assert "items.0.responsible" in never_a.value.texts["errors"]
+    with pytest.raises(Invalid):
+        templates.validate([{**item, "responsible": {"C": ["org:akimat"]}}])
+    templates.validate([{**item, "responsible": {"R": ["org:MISD"], "C": ["org:akimat"]},
+                         "level": "region"}])
+    with pytest.raises(Invalid) as unknown:
+        templates.check_indicators([{**item, "indicator": "happiness"}], {"tolerance"})
+    assert "items.0.indicator" in unknown.value.texts["errors"]
+
+
+def test_a_rollout_names_the_co_executors_the_plan_names(uow, registry):
+    made = rollout(uow(), registry, CODE, {"year": 2026, "regions": ["KZ-61", "KZ-75"]})
+    assert [p["region_code"] for p in made["created"]] == ["KZ-61", "KZ-75"]
+    akimat = registry.organisation("AKIMAT-KZ-61")
+    misd = registry.organisation("MISD")
+    page = task_cases.list_tasks(uow(), {"project": CODE, "assignee_kind": "organisation",
+                                         "assignee_id": akimat["id"], "limit": 200})
+    assert page["total"] >= 5 and {t["region_code"] for t in page["items"]} == {"KZ-61"}
+    rgu_side = task_cases.list_tasks(uow(), {"project": CODE, "assignee_kind": "organisation",
+                                             "assignee_id": misd["id"], "limit": 200})
+    assert rgu_side["total"] >= 20
+    for task in page["items"][:3] + rgu_side["items"][:3]:
+        roles = {a["role"] for a in task_cases.get_task(uow(), task["id"])["assignments"]
+                 if a["assignee"]["kind"] == "organisation"}
+        assert roles and "A" not in roles
