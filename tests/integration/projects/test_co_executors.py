@@ -62,3 +62,45 @@ def test_raci_names_organisations_outside_the_assembly_within_the_rules(gateway)
     roles = {(a["role"], a["assignee"]["kind"]) for a in
              ok(gateway.get(f"{API}/tasks/{task['id']}"))["assignments"]}
     assert {("C", "organisation"), ("R", "organisation")} <= roles
+
+
+def test_the_action_plan_is_a_fifth_programme_rolled_out_with_its_co_executors(gateway):
+    code = "action-plan-2022-2026"
+    programme = ok(gateway.get(f"{API}/projects/{code}", headers={"Accept-Language": "kk"}))
+    assert programme["title_kk"].startswith("Қазақстан халқы Ассамблеясының")
+    assert programme["title_ru"].startswith("План действий")
+    template = ok(gateway.get(f"{API}/projects/{code}/template"))
+    by_key = {i["key"]: i for i in template["items"]}
+    session = by_key["d12.session"]
+    assert (session["closes_with"], session["indicator"], session["on"]) == (
+        "protocol", "public-accord", "05-01")
+    assert by_key["d12.council"]["repeat"] == "FREQ=YEARLY;BYMONTH=2,6,10;BYMONTHDAY=20"
+    assert by_key["reg.unity-day"]["responsible"]["C"] == ["org:akimat"]
+
+    made = ok(gateway.post(f"{API}/projects/{code}/rollouts",
+                           {"year": 2026, "regions": ["KZ-61"]}), 201)
+    assert made["created"][0]["region_code"] == "KZ-61" and made["assignments"] > made["tasks"]
+    akimat, iaer = organisation(gateway, "AKIMAT-KZ-61"), organisation(gateway, "IAER")
+    regional = ok(gateway.get(f"{API}/tasks", who="turkistan", params={
+        "project": code, "assignee_kind": "organisation", "assignee_id": akimat["id"],
+        "limit": 200}))
+    assert regional["total"] >= 9 and {t["region_code"] for t in regional["items"]} == {"KZ-61"}
+    national = ok(gateway.get(f"{API}/tasks", params={
+        "project": code, "assignee_kind": "organisation", "assignee_id": iaer["id"],
+        "role": "R", "limit": 200}))
+    assert national["total"] >= 4 and {t["region_code"] for t in national["items"]} == {None}
+
+    # the RGU's template names only organisations the registry knows
+    items = [dict(i, responsible=dict(i["responsible"], C=["org:NO-SUCH"]))
+             if i["key"] == "d12.session" else i for i in template["items"]]
+    unknown = problem(gateway.request("PUT", f"{API}/projects/{code}/template", json={
+        "version": template["version"], "items": items}), 422)
+    assert "NO-SUCH" in str(unknown["errors"])
+    never_a = [dict(i, responsible=dict(i["responsible"], A="org:MISD"))
+               if i["key"] == "d12.session" else i for i in template["items"]]
+    problem(gateway.request("PUT", f"{API}/projects/{code}/template", json={
+        "version": template["version"], "items": never_a}), 422)
+    bad_indicator = [dict(i, indicator="happiness") if i["key"] == "d12.session" else i
+                     for i in template["items"]]
+    problem(gateway.request("PUT", f"{API}/projects/{code}/template", json={
+        "version": template["version"], "items": bad_indicator}), 422)

@@ -268,4 +268,4 @@ def test_replicas_loading_the_reference_data_at_once_add_it_once(postgres_url, m
     assert [repr(a) for a in (first, second) if isinstance(a, Exception)] == []
     assert min(first, second) == 0 and max(first, second) > 4
     with instances.uow() as uow:
-        assert len(uow.repo.projects()) == 4
+        assert len(uow.repo.projects()) == 5  # the four base projects and the action plan
