@@ -18,7 +18,8 @@ def template_items(code):
 
 @retry_on_unique(what="the reference data")
 def load_reference_data(uow):
-    """Insert what is missing; return how many rows were added. Replicas loading at once:
+    """Insert what is missing (and add new projects to an indicator's list); return how
+    many rows were added or completed. Replicas loading at once:
     the one that loses runs again and adds nothing."""
     added = 0
     with uow:
@@ -29,8 +30,16 @@ def load_reference_data(uow):
                 added += 1
         uow.flush()
         for row in reference("indicators.json"):
-            if repo.indicator(row["code"]) is None:
+            indicator = repo.indicator(row["code"])
+            if indicator is None:
                 repo.add(Indicator(actuals={}, **row))
+                added += 1
+                continue
+            # a project added to the reference since (the action plan) is added to the
+            # list of projects the indicator serves; targets and actuals are left alone
+            missing = [code for code in row["projects"] if code not in indicator.projects]
+            if missing:
+                indicator.projects = list(indicator.projects) + missing
                 added += 1
         for row in reference("projects.json"):
             if repo.template(row["code"]) is None:

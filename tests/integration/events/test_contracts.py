@@ -44,6 +44,11 @@ STRUCTURE = {"id": 901, "type": "council_of_mothers", "name": "Аналар ке
 PERSON = {"id": 902, "full_name": "Айгүл Сапарова", "position": None, "email": None,
           "phone": None, "org_unit_id": 2, "structure_id": None, "region_code": "KZ-61",
           "version": 1}
+ORGANISATION = {"id": 903, "code": "AKIMAT-KZ-61", "name_kk": "Түркістан облысының әкімдігі",
+                "name_ru": "Акимат Туркестанской области", "name_en": None, "short_kk": None,
+                "short_ru": None, "kind": "akimat", "region_code": "KZ-61",
+                "contact_person": None, "email": None, "phone": None, "website": None,
+                "address": None, "closed_on": None, "version": 1}
 
 # One valid payload per catalogued event, as its producer sends it today.
 SAMPLES = {
@@ -75,6 +80,10 @@ SAMPLES = {
     "structure_updated": {"changed": ["member_count"], "current": dict(STRUCTURE, version=2)},
     "person_created": PERSON,
     "person_updated": {"changed": ["position"], "current": dict(PERSON, version=2)},
+    "organisation_created": ORGANISATION,
+    "organisation_updated": {"changed": ["email"],
+                             "current": dict(ORGANISATION, email="akimat@example.kz",
+                                             version=2)},
 }
 ADDED = {"added_in_a_later_release": {"any": ["shape", 1]}}
 

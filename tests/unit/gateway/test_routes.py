@@ -21,6 +21,9 @@ EXPECTED = {
     ("GET", f"{API}/people/<int:person_id>"), ("PATCH", f"{API}/people/<int:person_id>"),
     ("GET", f"{API}/statistics"), ("GET", f"{API}/regions/<region_code>/kgu"),
     ("GET", f"{API}/audit"),
+    ("GET", f"{API}/organisations"), ("POST", f"{API}/organisations"),
+    ("GET", f"{API}/organisations/<int:organisation_id>"),
+    ("PATCH", f"{API}/organisations/<int:organisation_id>"),
 }
 ROUTES = routes_of(GatewayService)
 # The gateway's own and the registry's routes; each other service's routes mixin is
@@ -65,12 +68,20 @@ def test_writes_are_exactly_the_changing_methods_and_only_writes_take_a_body():
 
 def test_creation_answers_201():
     assert {r.path for r in CORE_ROUTES if r.status == 201} == {
-        f"{API}/org-units", f"{API}/structures", f"{API}/people"}
+        f"{API}/org-units", f"{API}/structures", f"{API}/people", f"{API}/organisations"}
 
 
 def test_the_audit_log_is_for_admins_and_observers_only():
     assert by_path("GET", f"{API}/audit").roles == ("rgu_admin", "observer")
-    assert [r.path for r in CORE_ROUTES if r.roles] == [f"{API}/audit"]
+    assert {r.path for r in CORE_ROUTES if r.roles} == {
+        f"{API}/audit", f"{API}/organisations", f"{API}/organisations/<int:organisation_id>"}
+
+
+def test_only_the_rgu_writes_organisations_outside_the_assembly():
+    for method, path in (("POST", f"{API}/organisations"),
+                         ("PATCH", f"{API}/organisations/<int:organisation_id>")):
+        assert by_path(method, path).roles == ("rgu_admin",)
+    assert by_path("GET", f"{API}/organisations").roles is None
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.path}")

@@ -75,3 +75,15 @@ def test_a_rollout_names_the_co_executors_the_plan_names(uow, registry):
         roles = {a["role"] for a in task_cases.get_task(uow(), task["id"])["assignments"]
                  if a["assignee"]["kind"] == "organisation"}
         assert roles and "A" not in roles
+
+
+def test_an_earlier_database_gets_the_programme_and_its_indicators_on_the_next_load(uow):
+    from services.projects.service_layer import reference
+    with uow() as unit:
+        for indicator in unit.repo.indicators():
+            indicator.projects = [p for p in indicator.projects if p != CODE]
+        unit.commit()
+    assert reference.load_reference_data(uow()) == 3
+    programme = projects.get_project(uow(), CODE)
+    assert len(programme["indicators"]) == 3
+    assert reference.load_reference_data(uow()) == 0
