@@ -87,3 +87,28 @@ def test_an_earlier_database_gets_the_programme_and_its_indicators_on_the_next_l
     programme = projects.get_project(uow(), CODE)
     assert len(programme["indicators"]) == 3
     assert reference.load_reference_data(uow()) == 0
+
+
+def test_a_2026_rollout_keeps_every_dated_item_on_its_day_and_in_its_period(uow, registry):
+    """The template's dates and cadences (services/projects/domain/template.py format):
+    1 May actions due on 30 April 2026 (1 May is a holiday, a Friday), the Council three
+    times a year, the quarterly monitoring four, ten radio materials; nothing conflicts."""
+    made = rollout(uow(), registry, CODE, {"year": 2026, "regions": ["KZ-61"]})
+    assert made["constraint_conflicts"] == []
+    tasks = {t["template_key"]: t for t in task_cases.list_tasks(
+        uow(), {"project": CODE, "limit": 200})["items"]}
+    for key in ("d12.session", "reg.unity-day", "reg.volunteers"):
+        assert tasks[key]["due_date"] == "2026-04-30", key
+    assert tasks["d2.gratitude"]["due_date"] == "2026-02-27"  # 1 March 2026 is a Sunday
+    assert tasks["reg.children"]["due_date"] == "2026-06-01"
+    assert [tasks[f"d12.council.{n}"]["due_date"] for n in (1, 2, 3)] == [
+        "2026-02-20", "2026-06-19", "2026-10-20"]
+    assert len([k for k in tasks if k.startswith("d2.monitoring.")]) == 4
+    assert len([k for k in tasks if k.startswith("d3.radio.")]) == 10
+    for task in tasks.values():
+        if task["constraint_kind"] == "within":
+            assert task["constraint_start"] <= task["start_date"] <= task["due_date"] \
+                <= task["constraint_due"], task["template_key"]
+        elif task["constraint_kind"] == "on":
+            assert task["due_date"] == task["constraint_due"], task["template_key"]
+    assert tasks["d2.youth-session"]["due_date"] <= "2026-03-31"  # within Q1
