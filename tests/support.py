@@ -3,7 +3,8 @@ import shutil
 import subprocess
 
 import eventlet
-
+import eventlet.event
+import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
 
 from kelisim.context import Context
@@ -74,21 +75,38 @@ def on_database(url, repositories, action):
         engine.dispose()
 
 
-class SlowCommit(UnitOfWork):
-    """Writes everything, then waits ``delay`` seconds before committing: the window in which
-    a concurrent request checks for the rows it is about to insert and does not see them."""
+def sessions_blocked_by(session):
+    """How many other PostgreSQL sessions wait on a lock that ``session``'s transaction
+    holds (a row it changed, a unique key it inserted)."""
+    # pg_locks, not pg_stat_activity: that one is read once per transaction (a snapshot)
+    return session.execute(sa.text(
+        "SELECT count(DISTINCT pid) FROM pg_locks WHERE NOT granted"
+        " AND pg_backend_pid() = ANY(pg_blocking_pids(pid))")).scalar()
 
-    delay = 0.3
 
-    def commit(self):
-        self.flush()
-        eventlet.sleep(self.delay)
-        super().commit()
+def wait_until_blocking(session, timeout=10):
+    """Wait until another transaction waits on a lock ``session`` holds: the race is on
+    (the other one has read what it read and now writes where ``session`` wrote)."""
+    wait_for(lambda: sessions_blocked_by(session), timeout=timeout, interval=0.01)
 
 
 def race_with_slow_commit(make_uow, use_case, *args):
-    """Run ``use_case(uow, *args)`` twice at once on PostgreSQL, the first committing slowly
-    (:class:`SlowCommit`); return both outcomes (results or the exceptions raised)."""
+    """Run ``use_case(uow, *args)`` twice at once on PostgreSQL and return both outcomes
+    (results or the exceptions raised).
+
+    The first run writes everything and, at its first commit, waits until the second one
+    is blocked on what it wrote (the second checked for those rows, did not see them, and
+    inserts them too); only then does it commit. So the race happens every time, or the
+    test fails (AssertionError: timed out) instead of passing on a sequential run."""
+    flushed = eventlet.event.Event()
+
+    class HoldsUntilRaced(UnitOfWork):
+        def commit(self):
+            self.flush()
+            if not flushed.ready():
+                flushed.send()
+                wait_until_blocking(self.session)
+            super().commit()
 
     def run(cls):
         try:
@@ -96,8 +114,9 @@ def race_with_slow_commit(make_uow, use_case, *args):
         except Exception as exc:  # noqa: BLE001 - the caller looks at each outcome
             return exc
 
-    first = eventlet.spawn(run, SlowCommit)
-    eventlet.sleep(0.1)
+    first = eventlet.spawn(run, HoldsUntilRaced)
+    with eventlet.Timeout(30, AssertionError("the first run never reached its commit")):
+        flushed.wait()
     second = eventlet.spawn(run, UnitOfWork)
     return first.wait(), second.wait()
 

@@ -9,6 +9,7 @@ from services.registry.adapters.repository import RegistryRepository
 from services.registry.domain.model import OrgUnit
 from services.registry.service_layer import org_units, structures
 from services.registry.service_layer.reference import load_reference_data
+from tests.support import wait_until_blocking
 
 
 @pytest.fixture
@@ -26,7 +27,7 @@ def test_duplicate_code_created_concurrently_is_a_conflict(pg_uow):
         work.repo.add(OrgUnit(**data))
         work.flush()  # holds the code, not yet committed: the other check cannot see it
         racer = eventlet.spawn(org_units.create_org_unit, pg_uow(), data)
-        eventlet.sleep(0.3)  # the racer is now blocked on the unique index
+        wait_until_blocking(work.session)  # the racer checked the code, and waits on the index
         work.commit()
 
     with pytest.raises(Conflict) as caught:
@@ -41,7 +42,7 @@ def test_update_racing_another_on_the_same_version_is_stale(pg_uow):
         work.flush()  # row locked at version 2, not yet committed
         racer = eventlet.spawn(org_units.update_org_unit, pg_uow(), kgu_id,
                                {"version": 1, "name_ru": "Второй"})
-        eventlet.sleep(0.3)  # the racer read version 1 and waits on the row lock
+        wait_until_blocking(work.session)  # the racer read version 1, waits on the row lock
         work.commit()
 
     with pytest.raises(StaleVersion):
@@ -59,7 +60,7 @@ def test_structure_update_racing_another_on_the_same_version_is_stale(pg_uow):
         work.flush()
         racer = eventlet.spawn(structures.update_structure, pg_uow(), created["id"],
                                {"version": 1, "member_count": 6})
-        eventlet.sleep(0.3)
+        wait_until_blocking(work.session)  # the racer read version 1, waits on the row lock
         work.commit()
 
     with pytest.raises(StaleVersion):
