@@ -1,16 +1,9 @@
-"""The notifications migrations match the ORM; the gateway publishes exactly its routes."""
+"""The gateway publishes exactly the notifications routes (tests/integration/test_migrations.py
+checks the migrations)."""
 import inspect
-
-import sqlalchemy as sa
-from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 
 from gateway.entrypoints.service import GatewayService
 from gateway.http import routes_of
-from kelisim.db import migrate
-from kelisim.db.engine import make_engine
-from services.notifications.adapters.orm import metadata
 
 API = "/api/v1"
 NOTIFICATION_ROUTES = {
@@ -23,24 +16,6 @@ NOTIFICATION_ROUTES = {
     ("DELETE", f"{API}/preferences/<event_type>"), ("GET", f"{API}/preferences/language"),
     ("PUT", f"{API}/preferences/language"),
 }
-
-
-def test_migrations_match_the_orm_and_downgrade_cleanly(tmp_path):
-    url = f"sqlite:///{tmp_path / 'migrations.db'}"
-    engine = make_engine(url)
-    try:
-        migrate.upgrade("notifications", url)
-        with engine.connect() as conn:
-            assert compare_metadata(MigrationContext.configure(conn), metadata) == []
-        command.downgrade(migrate.alembic_config("notifications", url), "0001")
-        with engine.connect() as conn:
-            assert set(sa.inspect(conn).get_table_names()) == {
-                "alembic_version", "outbox", "audit_log", "processed_events"}
-        migrate.upgrade("notifications", url)
-        with engine.connect() as conn:
-            assert compare_metadata(MigrationContext.configure(conn), metadata) == []
-    finally:
-        engine.dispose()
 
 
 def test_the_gateway_publishes_exactly_the_notifications_routes():

@@ -1,32 +1,13 @@
-"""The projects' Alembic scripts build exactly the tables its ORM maps, and undo them."""
-import pytest
+"""The projects' data migrations (tests/integration/test_migrations.py checks every
+component's scripts against its ORM)."""
 from decimal import Decimal
 
+import pytest
 import sqlalchemy as sa
-from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 
 from kelisim.db import migrate
 from kelisim.db.engine import make_engine
 from services.projects.adapters import orm
-from services.projects.adapters.orm import metadata
-
-
-def test_migrations_match_the_orm_and_downgrade_cleanly(tmp_path):
-    url = f"sqlite:///{tmp_path / 'migrations.db'}"
-    engine = make_engine(url)
-    try:
-        migrate.upgrade("projects", url)
-        with engine.connect() as conn:
-            assert compare_metadata(MigrationContext.configure(conn), metadata) == []
-            assert {"outbox", "tasks", "dependencies", "overdue_stamps"} <= set(
-                sa.inspect(conn).get_table_names())
-        command.downgrade(migrate.alembic_config("projects", url), "base")
-        with engine.connect() as conn:
-            assert sa.inspect(conn).get_table_names() == ["alembic_version"]
-    finally:
-        engine.dispose()
 
 
 def _accountables(engine):
