@@ -21,8 +21,8 @@ class ProblemSchema(Schema):
 
 class CheckSchema(Schema):
     ok = fields.Bool()
-    ms = fields.Float()
-    error = fields.Str()
+    ms = fields.Float(metadata={"x-optional": True, "description": "when ok"})
+    error = fields.Str(metadata={"x-optional": True, "description": "when not ok"})
 
 
 class HealthSchema(Schema):

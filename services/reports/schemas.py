@@ -189,14 +189,14 @@ class ReportSchema(Schema):
     # one report read (GET /reports/{id}, and the answer to a save or submit): the events
     # register's figures for the fields it fills in (services/reports/domain/prefill.py)
     register_figures = fields.Dict(keys=fields.Str(), values=fields.Int(), metadata={
-        "description": "field -> the events register's figure for this report's period "
+        "x-optional": True, "description": "field -> the events register's figure for this report's period "
                        "and reporter (one report read only, not in listings)"})
     prefilled = fields.List(fields.Str(), metadata={
-        "description": "fields of an editable report with no typed value, shown in values "
+        "x-optional": True, "description": "fields of an editable report with no typed value, shown in values "
                        "from the register (a submit stores them; a saved draft keeps "
                        "following the register)"})
     disagreements = fields.Dict(keys=fields.Str(), values=fields.Dict(), metadata={
-        "description": "field -> {reported, register}: a typed value that differs from "
+        "x-optional": True, "description": "field -> {reported, register}: a typed value that differs from "
                        "the register's figure"})
 
 
