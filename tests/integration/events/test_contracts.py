@@ -85,6 +85,17 @@ SAMPLES = {
                              "current": dict(ORGANISATION, email="akimat@example.kz",
                                              version=2)},
 }
+REGISTERED = {"event_id": 40, "region_code": "KZ-61", "org_unit_id": 2, "org_unit_kind": "kgu",
+              "kind": "mediation_training", "title_kk": "Медиация тренингі",
+              "title_ru": "Тренинг по медиации", "starts_at": "2026-03-10T10:00:00+05:00",
+              "local_date": "2026-03-10", "participants": 25, "structure_ids": [901],
+              "structure_types": ["council_of_mothers"], "project_code": "mediation",
+              "plan_id": 3, "task_id": 7, "initiative": None, "status": "recorded"}
+SAMPLES.update({
+    "event_recorded": REGISTERED,
+    "event_updated": dict(REGISTERED, changed=["participants"]),
+    "event_cancelled": dict(REGISTERED, status="cancelled", reason="карантин"),
+})
 ADDED = {"added_in_a_later_release": {"any": ["shape", 1]}}
 
 
