@@ -29,9 +29,6 @@ from kelisim.i18n import _
 FIXED_STATUSES = ("done", "cancelled")
 
 
-PIN_KINDS = ("on", "not_before", "within")
-
-
 @dataclass(frozen=True, slots=True)
 class Pin:
     """A date constraint: ``earliest`` start (working day) and ``latest`` due date
@@ -44,9 +41,9 @@ class Pin:
 
 @dataclass(frozen=True, slots=True)
 class Conflict:
-    """Predecessors make ``pin`` impossible: ``predecessor`` (None: the plan's start or the
-    template's offset) allows a start on ``earliest_start`` at the earliest, so the task
-    would be due on ``would_be_due``, past the pinned ``pin.latest``."""
+    """Predecessors make ``pin`` impossible: the latest of them, ``predecessor`` (a task
+    id), allows a start on ``earliest_start`` at the earliest, so the task would be due on
+    ``would_be_due``, past the pinned ``pin.latest`` (the task keeps ``pin.latest``)."""
 
     pin: Pin
     predecessor: object

@@ -270,14 +270,17 @@ def update_task(uow, task_id, data):
                 if own is not None:
                     start, due = own.start, own.due
                 slipped = due > before["due_date"]
-            if slipped:
-                uow.emit("deadline_slipped", *scheduling.slip_event(
-                    task.project_code, rows[task.id], before["start_date"], before["due_date"],
-                    start, due, task.id, [task.id], reason,
-                    scheduling.responsible_of(repo, [task.id]).get(task.id, [])))
             if not placed_again:
                 moves = scheduling.propagate(uow, graph, rows, task.project_code, calendar,
                                              cause=task.id, reason=reason, field=field)
+            if slipped:  # after its successors': it carries the dated tasks it blocks
+                data, regions = scheduling.slip_event(
+                    task.project_code, rows[task.id], before["start_date"], before["due_date"],
+                    start, due, task.id, [task.id], reason,
+                    scheduling.responsible_of(repo, [task.id]).get(task.id, []))
+                data["constraint_conflicts"] = [c for c in graph.reported
+                                                if task.id in c["chain"]]
+                uow.emit("deadline_slipped", data, regions=regions)
         uow.commit()
         uow.session.expire_all()
         return {"task": dump_task(repo, repo.task(task.id)),

@@ -98,7 +98,8 @@ def cases(ids):
                         "status": "approved", "limit": "1", "offset": "1"}),
         "/tasks": ({"limit": "200"}, {
             "region": "KZ-75", "project": "mediation", "year": "2027", "plan_id": ids["plan"],
-            "status": "done", "overdue": "true", "assignee_kind": "structure",
+            "status": "done", "overdue": "true", "constraint_conflict": "true",
+            "assignee_kind": "structure",
             "assignee_id": ids["s61"], "role": "R", "q": "МЕДИАТОР", "due_after": "2027-01-01",
             "due_before": "2026-06-30", "sort": "-due_date", "limit": "5", "offset": "5"}),
         "/projects/mediation/summary": ({}, {"year": "2027", "as_of": "2026-03-02"}),

@@ -90,7 +90,7 @@ def test_a_rollout_reports_a_constraint_its_dependencies_make_impossible(gateway
     assert tasks_of(gateway, "KZ-61")["late.forum"]["due_date"] == "2026-02-27"
 
 
-def test_a_conflict_is_stored_reported_and_cleared_on_each_database(rpc):
+def test_a_conflict_is_stored_reported_and_cleared_on_each_database(rpc, project_events):
     with rpc() as projects:
         template = projects.get_template("ethnocultural-genesis")
         projects.put_template("ethnocultural-genesis", {
@@ -99,6 +99,7 @@ def test_a_conflict_is_stored_reported_and_cleared_on_each_database(rpc):
                 item("forum", on="03-01", after=[{"key": "prep"}]),
                 item("h2", within="H2", after=[{"key": "forum"}])]})
         made = projects.rollout("ethnocultural-genesis", {"year": 2026, "regions": ["KZ-61"]})
+        project_events.take(made["assignments"])
         own = {t["template_key"]: t for t in
                projects.list_tasks({"region": "KZ-61", "limit": 50})["items"]}
         assert made["constraint_conflicts"] == []  # 15 January + 30 working days: 26 Feb
@@ -110,6 +111,10 @@ def test_a_conflict_is_stored_reported_and_cleared_on_each_database(rpc):
         [conflict] = late["constraint_conflicts"]
         assert conflict["task_id"] == own["forum"]["id"] and conflict["chain"] == [
             prep["id"], own["forum"]["id"]]
+        # the slip of the predecessor carries it too, on the broker
+        [slip] = project_events.take(1)  # the forum keeps its date, nothing else moved
+        assert (slip["type"], slip["data"]["task_id"]) == ("deadline_slipped", prep["id"])
+        assert slip["data"]["constraint_conflicts"] == [conflict]
         stored = projects.get_task(own["forum"]["id"])
         assert stored["due_date"] == "2026-02-27"
         assert stored["constraint_conflict"]["predecessor_id"] == prep["id"]

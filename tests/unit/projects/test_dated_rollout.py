@@ -106,6 +106,8 @@ def test_a_slip_that_makes_a_dated_task_impossible_reports_it_with_its_chain(
     # the slip of the approval milestone carries it, as it carries its own chain
     slipped = {e["data"]["task_id"]: e["data"] for e in events("deadline_slipped")}
     assert slipped[approved["id"]]["constraint_conflicts"][0]["task_id"] == day["id"]
+    assert day["id"] in {c["task_id"] for c in
+                         slipped[plan_task["id"]]["constraint_conflicts"]}  # the edited one
     assert day["id"] not in slipped  # the dated task did not move
     history = tasks.task_history(uow(), day["id"])["items"]
     assert history[0]["action"] == "constraint"
