@@ -30,7 +30,8 @@ plan's year written ``MM-DD``; periods are ``Q1``..``Q4`` (quarters) and ``H1``,
   (``COUNT`` counts from there) and cut at 31 December, and gives 1 to 60 dates a year. Each
   date is one task (key ``<key>.<n>``, title ``<title> (n/N)``) that must finish on that
   date, as with ``on``; its own overdue stages and reminders follow. A recurring item is
-  a leaf (no item names it as parent), its key has at most 36 characters, and it excludes
+  a leaf (no item names it as parent), its key has at most 36 characters (no other
+  item's key may start with ``<key>.``), its titles at most 490, and it excludes
   ``on``, ``not_before`` and ``within``. Its ``after`` holds every occurrence; an item
   ``after`` it waits for every occurrence.
 
@@ -67,6 +68,7 @@ PERIODS = {"Q1": (1, 3), "Q2": (4, 6), "Q3": (7, 9), "Q4": (10, 12), "H1": (1, 6
 DAY_OF_YEAR = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
 MAX_OCCURRENCES = 60  # a year
 MAX_RECURRING_KEY = 36  # the key, ".<n>" and the task's 40-character template_key
+MAX_RECURRING_TITLE = 490  # the title, " (n/N)" and the task's 500-character title
 # years a rule is tried on: leap and common years, each weekday starting a year (a rule's
 # count varies with both); 8 years keep a template PUT of many rules quick
 _SAMPLE_YEARS = range(2024, 2032)
@@ -238,6 +240,13 @@ def _dating_errors(item, by_key, parents):
         if len(item["key"]) > MAX_RECURRING_KEY:
             errors["key"] = _("at most {max} characters for a recurring item",
                               max=MAX_RECURRING_KEY)
+        for lang in ("ru", "kk", "en"):  # " (n/N)" is added to each occurrence's title
+            if len(item.get(f"title_{lang}") or "") > MAX_RECURRING_TITLE:
+                errors[f"title_{lang}"] = _("at most {max} characters for a recurring item",
+                                            max=MAX_RECURRING_TITLE)
+        taken = sorted(k for k in by_key if k.startswith(item["key"] + "."))
+        if taken:
+            errors["key"] = _("{key} would be the key of an occurrence", key=taken[0])
     return errors
 
 

@@ -92,6 +92,10 @@ def test_a_malformed_date_period_or_rule_is_a_422_naming_the_field(
      "must fall in the period Q2"),
     ([item("x" * 37, repeat="FREQ=YEARLY")], "items.0.key",
      "at most 36 characters for a recurring item"),
+    ([item("meet", repeat="FREQ=YEARLY"), item("meet.2")], "items.0.key",
+     "meet.2 would be the key of an occurrence"),
+    ([{**item("x", repeat="FREQ=YEARLY"), "title_ru": "Я" * 495}], "items.0.title_ru",
+     "at most 490 characters for a recurring item"),
 ])
 def test_date_rules_that_contradict_each_other_are_a_422(uow, registry, bad, field, text):
     with pytest.raises(Invalid) as exc:
