@@ -154,3 +154,20 @@ def test_reports_are_prefilled_from_the_register_and_disagreements_shown(
     assert submitted["values"]["participants"] == 75 and submitted["prefilled"] == []
     assert ok(gw.get(f"{API}/reports/{mine['id']}", who="observer"))["disagreements"] == {
         "events_held": {"reported": 5, "register": 2}}
+
+
+def test_an_event_serves_a_plan_task_of_its_region(platform):
+    gw, _ = platform
+    ok(gw.post(f"{API}/projects/mediation/rollouts", {"year": 2026, "regions": ["KZ-61"]}),
+       201)
+    task = ok(gw.get(f"{API}/tasks", params={"region": "KZ-61", "limit": 1}))["items"][0]
+    served = ok(gw.post(f"{API}/events", event(task_id=task["id"]), who="turkistan"), 201)
+    assert (served["task_id"], served["plan_id"], served["project_code"]) == (
+        task["id"], task["plan_id"], "mediation")
+    refused = problem(gw.post(f"{API}/events", event(task_id=task["id"],
+                                                     project_code="civic-identity"),
+                              who="turkistan"), 422)
+    assert "project_code" in refused["errors"]
+    # Almaty's coordinator cannot read Turkistan's task: not found, nothing more
+    problem(gw.post(f"{API}/events", event(task_id=task["id"]), who="almaty"), 422)
+    assert ok(gw.get(f"{API}/events", params={"task_id": task["id"]}))["total"] == 1
