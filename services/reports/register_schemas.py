@@ -75,6 +75,8 @@ class EventCreateSchema(_EventFields):
 
 class EventUpdateSchema(_EventFields):
     version = fields.Int(required=True, strict=True)
+    reason = fields.Str(validate=validate.Length(1, 2000), metadata={
+        "description": "why it changed (optional): in the audit entry and event_updated"})
 
 
 class EventCancelSchema(StrictSchema):

@@ -77,6 +77,7 @@ class EventRecorded(EventRef):
 @event("reports", "event_updated")
 class EventUpdated(EventRef):
     changed = fields.List(fields.Str(), required=True)  # the names of the fields changed
+    reason = fields.Str(allow_none=True, load_default=None)  # why, when the caller said
 
 
 @event("reports", "event_cancelled")

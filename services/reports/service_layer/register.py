@@ -209,11 +209,13 @@ def _writable(uow, event_id, version):
 
 
 def update_event(uow, lookups, event_id, data):
-    """Change a recorded event (send the version read); the org unit and region stay.
-    Conflict (409) for a cancelled event or a stale version."""
+    """Change a recorded event (send the version read; a ``reason`` is kept in the audit
+    entry's ``after.change_reason`` and in ``event_updated``); the org unit and region
+    stay. Conflict (409) for a cancelled event or a stale version."""
     data = load(schemas.EventUpdateSchema(), data)
     with uow:
         event = _writable(uow, event_id, data.pop("version"))
+        reason = data.pop("reason", None)
         event.ensure_changeable()
         errors = {}
         if "project_code" in data and "task_id" not in data and event.task_id is not None \
@@ -252,9 +254,11 @@ def update_event(uow, lookups, event_id, data):
         if "structure_ids" in changed:
             uow.repo.set_event_structures(event)
         after = dump(event)
-        uow.audit("update", "event", event.id, before=before, after=after,
+        uow.audit("update", "event", event.id, before=before,
+                  after={**after, "change_reason": reason} if reason else after,
                   region=event.region_code)
-        uow.emit("event_updated", _event_data(event, changed=changed), regions=_regions(event))
+        uow.emit("event_updated", _event_data(event, changed=changed, reason=reason),
+                 regions=_regions(event))
         uow.commit()
         return after
 

@@ -50,7 +50,8 @@ def test_record_list_get_change_cancel_and_count_events(platform, report_events)
     assert ok(gw.get(f"{API}/events", params={"period": "2026-Q2", "limit": 1}))["total"] == 3
 
     changed = ok(gw.patch(f"{API}/events/{first['id']}",
-                          {"version": 1, "participants": 55}, who="turkistan"))
+                          {"version": 1, "participants": 55, "reason": "тіркеу парағы"},
+                          who="turkistan"))
     assert changed["participants"] == 55 and changed["version"] == 2
     problem(gw.patch(f"{API}/events/{first['id']}", {"version": 1, "participants": 5},
                      who="turkistan"), 409)
@@ -76,6 +77,7 @@ def test_record_list_get_change_cancel_and_count_events(platform, report_events)
     assert ok(gw.get(f"{API}/events/stats", params={"year": 2026}))["total"]["events"] == 2
     history = ok(gw.get(f"{API}/events/{first['id']}/history", who="turkistan"))
     assert [h["action"] for h in history] == ["update", "record"]
+    assert history[0]["after"]["change_reason"] == "тіркеу парағы"
 
     seen = report_events.wait(5)
     kinds = sorted(e["type"] for e in seen)
@@ -84,6 +86,9 @@ def test_record_list_get_change_cancel_and_count_events(platform, report_events)
     recorded = next(e for e in seen if e["type"] == "event_recorded"
                     and e["data"]["event_id"] == first["id"])
     assert recorded["regions"] == ["KZ-61"] and recorded["data"]["local_date"] == "2026-05-01"
+    updated = next(e for e in seen if e["type"] == "event_updated")
+    assert updated["data"]["changed"] == ["participants"]
+    assert updated["data"]["reason"] == "тіркеу парағы"
 
 
 def test_bad_input_is_a_problem_in_the_callers_language(platform):
