@@ -135,9 +135,9 @@ class EventStatsQuery(_EventFilters):
 
 
 class PlaceOutSchema(Schema):
-    district = fields.Str(allow_none=True)
-    settlement = fields.Str(allow_none=True)
-    address = fields.Str(allow_none=True)
+    district = fields.Str(allow_none=True, metadata={"x-optional": True})
+    settlement = fields.Str(allow_none=True, metadata={"x-optional": True})
+    address = fields.Str(allow_none=True, metadata={"x-optional": True})
 
 
 class EventSchema(Schema):
