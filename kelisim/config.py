@@ -103,6 +103,7 @@ def nameko_config(component: str, **overrides: Any) -> dict[str, Any]:
         proxies = env("KELISIM_TRUSTED_PROXIES", "").split(",")
         config["TRUSTED_PROXIES"] = [a.strip() for a in proxies if a.strip()]
         config["COOKIE_SECURE"] = env("KELISIM_COOKIE_SECURE", "") in ("1", "true", "yes")
+        config["CORS_ORIGINS"] = env("KELISIM_CORS_ORIGINS", "")
         config["OIDC"] = {
             "issuer": env("KELISIM_OIDC_ISSUER"), "client_id": env("KELISIM_OIDC_CLIENT_ID"),
             "client_secret": env("KELISIM_OIDC_CLIENT_SECRET"),

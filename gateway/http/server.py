@@ -2,7 +2,8 @@
 
 It also gives every request a correlation id (the caller's ``X-Correlation-ID`` when
 it is sane, else a new one), echoes it on the response, writes it in the request's
-access log line and counts the request.
+access log line and counts the request. It answers the preflight requests of the
+cross-origin browser applications an operator allows (gateway/http/cors.py).
 """
 import logging
 import re
@@ -13,10 +14,10 @@ import uuid
 import structlog
 from nameko.web.server import WebServer, WsgiApp
 from werkzeug.exceptions import NotFound
-from werkzeug.routing import (
-    IntegerConverter, Map, PathConverter, RequestRedirect, UnicodeConverter)
-from werkzeug.wrappers import Request
+from werkzeug.routing import IntegerConverter, Map, PathConverter, RequestRedirect, UnicodeConverter
+from werkzeug.wrappers import Request, Response
 
+from gateway.http import cors
 from gateway.http.errors import UriTooLong
 from gateway.http.metrics import UNMATCHED, observe_request
 from gateway.http.problems import problem_for
@@ -56,6 +57,10 @@ def language_of(request):
 
 
 class ProblemWsgiApp(WsgiApp):
+    def __init__(self, server):
+        super().__init__(server)
+        self.cors_origins = cors.parse_origins(server.container.config.get("CORS_ORIGINS"))
+
     def __call__(self, environ, start_response):
         started = time.perf_counter()
         request = Request(environ, shallow=True)
@@ -72,10 +77,18 @@ class ProblemWsgiApp(WsgiApp):
             if uri_length > MAX_URI:
                 raise UriTooLong(_("the path and query are longer than {max_uri} bytes",
                                    max_uri=MAX_URI))
-            rule, values = self.url_map.bind_to_environ(environ).match(return_rule=True)
-            template = rule.rule
-            request.path_values = values
-            response = rule.endpoint.handle_request(request)
+            adapter = self.url_map.bind_to_environ(environ)
+            origin = self._allowed_origin(request)
+            if origin and cors.is_preflight(request):
+                methods = set(adapter.allowed_methods()) - {"HEAD", "OPTIONS"}
+                if not methods:
+                    raise NotFound()
+                response = Response(status=204, headers=cors.preflight_headers(origin, methods))
+            else:
+                rule, values = adapter.match(return_rule=True)
+                template = rule.rule
+                request.path_values = values
+                response = rule.endpoint.handle_request(request)
         except RequestRedirect as redirect:
             response = redirect.get_response(environ)
         except Exception as exc:  # 404 and 405 from routing, or a bug before any worker ran
@@ -85,9 +98,20 @@ class ProblemWsgiApp(WsgiApp):
             instance = request.path if len(request.path) <= MAX_URI else None
             response = problem_response(problem, instance, correlation_id)
         response.headers[CORRELATION_HEADER] = correlation_id
+        if self.cors_origins:
+            origin = self._allowed_origin(request)
+            if origin:
+                response.headers.update(cors.answer_headers(origin))
+            cors.add_vary(response.headers, "Origin")
         observe_request(request.method, template, response.status_code,
                         time.perf_counter() - started)
         return response(environ, start_response)
+
+
+    def _allowed_origin(self, request):
+        """The request's ``Origin`` when an operator allows it (KELISIM_CORS_ORIGINS)."""
+        origin = request.headers.get("Origin", "").lower()
+        return origin if origin in self.cors_origins else None
 
 
 class RecordId(IntegerConverter):
