@@ -11,6 +11,9 @@
 - ``TimedRpcProxy(service)``: calls give up after ``RPC_TIMEOUT`` seconds. nameko's proxy
   waits for ever, and a reply lost while the broker restarts (reply queues are not
   durable) would hold the worker, and with it a slot of the service's pool, for good.
+
+Importing this module makes kombu's ``json`` serializer orjson's in the process
+(kelisim/serialization.py): the same messages, a fraction of the CPU.
 """
 import weakref
 from collections.abc import Callable
@@ -19,10 +22,12 @@ from typing import Any
 import eventlet
 from nameko import rpc as nameko_rpc
 
+from kelisim import serialization
 from kelisim.consumer import SettlingQueueConsumer
 from kelisim.logging import get_logger
 
 log = get_logger(__name__)
+serialization.install()  # JSON messages through orjson (kelisim/serialization.py)
 
 DEFAULT_TIMEOUT = 10.0
 

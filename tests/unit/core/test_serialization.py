@@ -1,0 +1,67 @@
+"""kombu's json serializer on orjson (kelisim/serialization.py): what travels is what
+kombu's own serializer writes and reads, in UTF-8 as is."""
+import math
+import uuid
+from datetime import date, datetime, time, timezone
+from decimal import Decimal
+
+import pytest
+from kombu.exceptions import EncodeError
+from kombu.serialization import dumps, loads
+from kombu.utils import json as kombu_json
+
+from kelisim import serialization
+
+serialization.install()
+
+VALUE = {"id": 7, "title": "Медиация — Қазақстан", "ok": True, "none": None, "share": 0.25,
+         "day": date(2026, 1, 5), "at": datetime(2026, 1, 5, 9, 30, 1, 5, tzinfo=timezone.utc),
+         "naive": datetime(2026, 1, 5, 9, 30), "clock": time(9, 30), "kzt": Decimal("10.05"),
+         "raw": b"\x00\xff", "list": [1, (2, 3), {"a": []}],
+         5: "an integer key"}
+
+
+def test_json_messages_are_utf8_and_read_back_with_their_types():
+    content_type, encoding, body = dumps(VALUE, serializer="json")
+    assert (content_type, encoding) == ("application/json", "utf-8")
+    assert "Медиация — Қазақстан".encode() in body  # not \\u escapes
+    back = loads(body, content_type, encoding)
+    expected = dict(VALUE, list=[1, [2, 3], {"a": []}])
+    del expected[5]
+    assert back.pop("5") == "an integer key"
+    assert back == expected
+    assert type(back["day"]) is date and type(back["at"]) is datetime
+
+
+def test_what_kombus_own_json_wrote_is_read_the_same():
+    body = kombu_json.dumps(VALUE).encode()
+    assert loads(body, "application/json", "utf-8") == kombu_json.loads(body)
+    plain = kombu_json.dumps({"items": [{"title": "Тәуекел", "n": 2**63}]}).encode()
+    assert loads(plain, "application/json", "utf-8") == {"items": [{"title": "Тәуекел",
+                                                                    "n": 2**63}]}
+
+
+def test_a_uuid_travels_as_its_text():
+    _, _, body = dumps({"id": uuid.UUID(int=7)}, serializer="json")
+    assert loads(body, "application/json", "utf-8") == {"id": str(uuid.UUID(int=7))}
+
+
+def test_and_kombus_own_json_reads_what_is_written_now():
+    _, _, body = dumps(VALUE, serializer="json")
+    assert kombu_json.loads(body) == loads(body, "application/json", "utf-8")
+
+
+def test_nan_from_another_writer_is_read_and_none_is_written():
+    body = kombu_json.dumps({"x": float("nan")}).encode()
+    assert math.isnan(loads(body, "application/json", "utf-8")["x"])
+    assert serialization.loads(serialization.dumps({"x": float("inf")})) == {"x": None}
+
+
+def test_an_integer_beyond_64_bits_is_refused_at_the_sender():
+    with pytest.raises(EncodeError):
+        dumps({"n": 2**64}, serializer="json")
+
+
+def test_what_json_cannot_hold_is_refused():
+    with pytest.raises(EncodeError):
+        dumps({"x": object()}, serializer="json")
