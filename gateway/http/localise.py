@@ -11,6 +11,7 @@ from kelisim.i18n import as_message, translate
 
 # fields whose text the system may have written from a catalogue message
 SYSTEM_TEXT_FIELDS = frozenset({"reason", "note"})
+_CONTAINERS = (dict, list)
 
 
 def _is_message_dict(value):
@@ -20,18 +21,34 @@ def _is_message_dict(value):
 
 def localise(value, lang):
     """``value`` (a JSON-ready answer: dicts, lists, scalars) with every message rendered
-    in ``lang`` (kk, ru or en) and every system-written ``reason``/``note`` translated;
-    returns a new value, ``value`` is left as it was."""
-    if _is_message_dict(value):
-        return as_message(value).render(lang)
+    in ``lang`` (kk, ru or en) and every system-written ``reason``/``note`` translated.
+    ``value`` is never changed: a container holding something to render is copied, one
+    holding nothing of the kind is returned as it is (a page of 50 tasks, some 2 000
+    values, is walked without being copied)."""
     if isinstance(value, dict):
-        found = {}
+        if "msgid" in value and _is_message_dict(value):
+            return as_message(value).render(lang)
+        changed = None
         for key, item in value.items():
-            if key in SYSTEM_TEXT_FIELDS and isinstance(item, str):
-                found[key] = translate(item, lang)
+            if isinstance(item, _CONTAINERS):
+                new = localise(item, lang)
+            elif key in SYSTEM_TEXT_FIELDS and isinstance(item, str):
+                new = translate(item, lang)
             else:
-                found[key] = localise(item, lang)
-        return found
+                continue
+            if new is not item:
+                if changed is None:
+                    changed = {}
+                changed[key] = new
+        return value if changed is None else {**value, **changed}
     if isinstance(value, list):
-        return [localise(item, lang) for item in value]
+        copied = None
+        for index, item in enumerate(value):
+            new = localise(item, lang) if isinstance(item, _CONTAINERS) else item
+            if copied is not None:
+                copied.append(new)
+            elif new is not item:
+                copied = value[:index]
+                copied.append(new)
+        return value if copied is None else copied
     return value

@@ -7,6 +7,7 @@ JSON nested deeper than ``MAX_DEPTH`` and numbers no double holds (``1e999``) ar
 The body is checked against the route's schema at the edge and passed on as sent, because
 the service validates its own contract again.
 """
+import functools
 import json
 import math
 from dataclasses import dataclass
@@ -119,6 +120,14 @@ def parse_json(data):
     return value
 
 
+@functools.lru_cache(maxsize=None)
+def schema_of(schema_cls):
+    """One instance per schema class, reused by every request: building a marshmallow
+    schema (it copies its declared fields) cost more than loading a query with it, and a
+    schema holds no state between loads."""
+    return schema_cls()
+
+
 @dataclass
 class ApiRequest:
     """``query`` is the validated query (typed values, attribute names) for the gateway's
@@ -145,12 +154,12 @@ class ApiRequest:
             body = parse_json(getattr(request, BODY_ATTR, b""))
         params = request.args.to_dict()
         if spec.query is not None:
-            query = load(spec.query(), params)
+            query = load(schema_of(spec.query), params)
         elif params:
             raise Invalid(_("this route takes no query parameters"),
                           {name: UNKNOWN_PARAMETER for name in sorted(params)})
         else:
             query = {}
         if spec.body is not None:
-            load(spec.body(), body)
+            load(schema_of(spec.body), body)
         return cls(http=request, actor=actor, query=query, body=body, params=params)

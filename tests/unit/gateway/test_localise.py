@@ -41,3 +41,16 @@ def test_a_typed_reason_stays_as_typed_inside_a_system_reason():
     assert localise({"reason": stored}, "ru")["reason"] == (
         "срок перенесён вслед за задачей 268: әкімдік мерзімді ауыстырды")
     assert localise({"reason": "the hall was booked"}, "kk") == {"reason": "the hall was booked"}
+
+
+def test_an_answer_is_never_changed_and_copied_only_where_a_text_is_rendered():
+    reason = str(_("created from the template"))
+    tasks = [{"id": n, "assignments": [{"assignee": {"name": "КГУ"}}]} for n in range(3)]
+    answer = {"items": tasks, "history": [{"id": 9, "reason": "typed"}, {"reason": reason}]}
+    snapshot = repr(answer)
+    ru = localise(answer, "ru")
+    assert repr(answer) == snapshot
+    assert ru["items"] is tasks  # nothing to render: walked, not copied
+    assert ru["history"][0] is answer["history"][0]
+    assert ru["history"][1] == {"reason": "создано по шаблону"}
+    assert localise(tasks, "kk") is tasks
