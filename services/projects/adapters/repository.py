@@ -124,8 +124,11 @@ class ProjectsRepository:
         """A page of tasks and the total; ``q`` is text in the Russian or Kazakh title
         (any case), ``due_after``/``due_before`` bound the due date (inclusive), ``sort``
         is ``[(column, descending)]`` (then by id); ``constraint_conflict`` True: only the
-        dated tasks whose predecessors make their date impossible (False: the others)."""
-        query = sa.select(Task)
+        dated tasks whose predecessors make their date impossible (False: the others). The
+        tasks are plain rows of the tasks table (attributes named as the columns), not ORM
+        objects: a listing only reads them, and loading and expiring 50 ORM objects was a
+        fifth of a page's cost."""
+        query = sa.select(T)
         if constraint_conflict is not None:
             query = query.where(T.c.constraint_conflict.isnot(None) if constraint_conflict
                                 else T.c.constraint_conflict.is_(None))
@@ -161,7 +164,7 @@ class ProjectsRepository:
             query = query.where(Task.id.in_(sub))
         total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
         page = query.order_by(*ordering(sort, T.c, T.c.id)).limit(limit).offset(offset)
-        return self.session.scalars(page).all(), total
+        return self.session.execute(page).all(), total
 
     def children(self, task_id):
         return self.session.scalars(sa.select(Task).where(Task.parent_id == task_id)).all()

@@ -5,7 +5,8 @@ from kelisim.errors import Invalid
 from kelisim.i18n import _
 from kelisim.schemas import load
 from services.projects import schemas
-from services.projects.domain.model import APPROVAL_MILESTONE, Assignment, Task, check_raci
+from services.projects.domain.model import (
+    APPROVAL_MILESTONE, OPEN_STATUSES, Assignment, Task, check_raci)
 from services.projects.domain.schedule import FIXED_STATUSES, place
 from services.projects.service_layer import scheduling
 from services.projects.service_layer.common import (
@@ -15,6 +16,7 @@ from services.projects.service_layer.common import (
 _TASK = schemas.TaskSchema()
 _ASSIGNMENT = schemas.AssignmentSchema()
 _HISTORY = schemas.HistorySchema()
+_TASK_QUERY = schemas.TaskQuery()  # built once: building it cost more than a load
 FIELDS = ("title", "title_kk", "description", "start_date", "due_date", "duration",
           "scheduling", "status", "progress")
 
@@ -52,7 +54,8 @@ def listed_task(task):
 
 
 def dump_tasks(repo, tasks, day=None):
-    """Tasks with their predecessors and assignments, loaded in two queries."""
+    """Tasks (ORM objects or rows of the tasks table) with their predecessors and
+    assignments, loaded in two queries."""
     day = day or today()
     ids = [t.id for t in tasks]
     preds, people = {}, {}
@@ -65,7 +68,8 @@ def dump_tasks(repo, tasks, day=None):
     dumped = []
     for task in tasks:
         data = listed_task(task)
-        data["overdue"] = task.is_open and task.kind != "phase" and task.due_date < day
+        data["overdue"] = (task.status in OPEN_STATUSES and task.kind != "phase"
+                           and task.due_date < day)
         data["predecessors"] = preds.get(task.id, [])
         data["assignments"] = people.get(task.id, [])
         dumped.append(data)
@@ -81,7 +85,7 @@ def snapshot(task):
 
 
 def list_tasks(uow, query):
-    query = load(schemas.TaskQuery(), query)
+    query = load(_TASK_QUERY, query)
     with uow:
         region = scope_region(uow.context.actor, query.pop("region", None))
         if query.get("plan_id") is not None:  # another region's plan: 404, as when read
