@@ -72,12 +72,12 @@ class RegistryClient:
             if kind == "structure":
                 item = self.proxy.get_structure(assignee_id)
                 return _assignee(kind, item["id"], item["name"], item["region_code"])
+            # one person by id (the registry's region rule applies as on GET): listing every
+            # person to find one cost an RPC answer growing with the registry
+            person = self.proxy.get_person(assignee_id)
+            return _assignee(kind, person["id"], person["full_name"], person["region_code"])
         except NotFound:
             return None
-        for person in self.proxy.list_people({}):
-            if person["id"] == assignee_id:
-                return _assignee(kind, person["id"], person["full_name"], person["region_code"])
-        return None
 
 
 def _assignee(kind, assignee_id, name, region_code):
