@@ -21,7 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from load_common import free_port, http_load, percentiles, vhost, wait_http  # noqa: E402
+from load_common import (  # noqa: E402
+    cpu_per_request, free_port, http_load, percentiles, vhost, wait_http)
 
 HERE = Path(__file__).resolve()
 
@@ -103,13 +104,14 @@ def service(kind, amqp_uri, port=None):
 # --- the measurements ---
 
 def http_hello(amqp_uri, clients, seconds):
-    """Bare nameko HTTP: requests/s and latencies with ``clients`` concurrent clients."""
+    """Bare nameko HTTP: requests/s and latencies with ``clients`` concurrent clients, and
+    ``cpu_ms``: the service's CPU milliseconds per request."""
     port = free_port()
-    with service("http", amqp_uri, port):
+    with service("http", amqp_uri, port) as proc:
         url = f"http://127.0.0.1:{port}/hello"
         wait_http(url)
         http_load(url, clients, 1)  # warm up
-        return http_load(url, clients, seconds)
+        return cpu_per_request({"http": proc.pid}, lambda: http_load(url, clients, seconds))
 
 
 def measured(kind, amqp_uri):
@@ -120,14 +122,17 @@ def measured(kind, amqp_uri):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def http_rpc_hello(amqp_uri, clients, seconds):
-    """Bare nameko HTTP making one RPC call per request: requests/s and latencies."""
+def http_rpc_hello(amqp_uri, clients, seconds, extra_pids=None):
+    """Bare nameko HTTP making one RPC call per request: requests/s and latencies, and
+    ``cpu_ms``: CPU milliseconds per request of the HTTP process (``http``), the RPC echo's
+    (``rpc``) and of ``extra_pids`` ({name: pid}, e.g. the broker)."""
     port = free_port()
-    with service("rpc", amqp_uri), service("http-rpc", amqp_uri, port):
+    with service("rpc", amqp_uri) as echo, service("http-rpc", amqp_uri, port) as front:
         url = f"http://127.0.0.1:{port}/hello"
         wait_http(url)
         http_load(url, clients, 1)
-        return http_load(url, clients, seconds)
+        pids = dict(extra_pids or {}, http=front.pid, rpc=echo.pid)
+        return cpu_per_request(pids, lambda: http_load(url, clients, seconds))
 
 
 def rpc_echo(amqp_uri, calls=300):

@@ -136,12 +136,18 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _cpu_of(source):
+    """CPU seconds of a pid, or what a callable (a group of processes) returns."""
+    return source() if callable(source) else cpu_seconds(source)
+
+
 def cpu_per_request(pids, run):
     """``run()`` (a load returning a dict with ``ok``), plus ``cpu_ms``: each process's CPU
-    milliseconds per successful request during it."""
-    before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+    milliseconds per successful request during it. ``pids`` maps a name to a pid or to a
+    callable giving the CPU seconds of a group of processes (see ``postgres_cpu``)."""
+    before = {name: _cpu_of(pid) for name, pid in pids.items()}
     result = run()
-    after = {name: cpu_seconds(pid) for name, pid in pids.items()}
+    after = {name: _cpu_of(pid) for name, pid in pids.items()}
     result["cpu_ms"] = {name: (after[name] - before[name]) * 1000 / max(1, result["ok"])
                         for name in pids}
     return result
@@ -183,3 +189,47 @@ class MemoryWatch:
     def __exit__(self, *exc):
         self._running = False
         self._thread.join()
+
+
+def broker_pid():
+    """The pid of the local RabbitMQ node (its Erlang VM, ``beam.smp`` running ``rabbit``),
+    or None: its CPU time is read as the components' is, only read."""
+    from pathlib import Path
+
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"beam" in cmdline.split(b"\0")[0] and b"rabbit" in cmdline:
+            return int(entry.name)
+    return None
+
+
+class PostgresCpu:
+    """Callable: the CPU seconds the local PostgreSQL's backends serving ``databases`` have
+    used (``pg_stat_activity`` names them; ``/proc`` is read). Backends that ended are
+    remembered at their last reading, so a delta over a load counts each pooled
+    connection's work once."""
+
+    def __init__(self, databases):
+        self.databases = list(databases)
+        self.seen = {}
+
+    def __call__(self):
+        conn = psycopg2.connect(PG_ADMIN_DSN)
+        try:
+            with conn.cursor() as cursor:
+                cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = ANY(%s)",
+                               (self.databases,))
+                pids = [row[0] for row in cursor.fetchall()]
+        finally:
+            conn.close()
+        for pid in pids:
+            try:
+                self.seen[pid] = cpu_seconds(pid)
+            except OSError:
+                pass
+        return sum(self.seen.values())

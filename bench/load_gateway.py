@@ -6,13 +6,23 @@ by the same client (bench/baselines.py).
 - read: ``GET /api/v1/tasks?limit=50`` (a page of 50 of the 683 tasks of mediation rolled
   out to the 20 regions) by ``--clients`` concurrent keep-alive clients for ``--seconds``;
   targets: at least 300 requests/s and at least half of bare nameko HTTP; then the same
-  with ``Cache-Control: no-cache``, every read answered by the projects service;
-- write: ``POST /api/v1/people`` (registry: row, audit, outbox event) and
-  ``POST /api/v1/plans/{id}/risks`` (projects: row, history, maybe an event), the same way;
+  with ``Cache-Control: no-cache``, every read answered by the projects service; target
+  (issue 17): at least 70 % of bare nameko HTTP + one RPC hop;
+- write: ``POST /api/v1/people`` (registry: row, audit, outbox event),
+  ``POST /api/v1/plans/{id}/risks`` (projects: row, history, maybe an event) and
+  ``POST /api/v1/tasks/{id}/assignments`` (projects: row, history, task_assigned event,
+  consumed by notifications), the same way; target (issue 17): each at least 50 % of bare
+  nameko HTTP + one RPC hop;
+- CPU: each component's CPU milliseconds per request of each load (``/proc/<pid>/stat``
+  utime + stime), the baselines' and the RabbitMQ node's too, and per event of the
+  rollout (the capacity table of bench/README.md is made from these);
 - memory: resident memory of each component idle (after set-up, events consumed) and its
   peak under the loads above; target under 150 MB each.
 
-    .venv/bin/python bench/load_gateway.py [--seconds 10] [--clients 16]
+``--postgres`` puts every component's database on a throw-away database of the local
+PostgreSQL instead of SQLite files (as deploy/kubernetes runs them).
+
+    .venv/bin/python bench/load_gateway.py [--seconds 10] [--clients 16] [--postgres]
 """
 import argparse
 import json
@@ -22,6 +32,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from contextlib import contextmanager
@@ -31,21 +42,64 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import baselines  # noqa: E402
 from load_common import (  # noqa: E402
-    MemoryWatch, cpu_per_request, free_port, http_load, rss_mb, vhost, wait_http)
+    MemoryWatch, PostgresCpu, broker_pid, cpu_per_request, cpu_seconds, free_port, http_load,
+    pg_admin, rss_mb, vhost, wait_http)
 
 ROOT = Path(__file__).resolve().parents[1]
 ADMIN = "bench-admin-" + uuid.uuid4().hex
 API = "/api/v1"
 COMPONENTS = ("registry", "projects", "reports", "notifications", "gateway")
 TARGET_READS, TARGET_RSS_MB = 300.0, 150.0
+TARGET_UNCACHED, TARGET_WRITES = 0.70, 0.50  # of bare nameko HTTP + one RPC hop
+PEOPLE_TO_ASSIGN = 60  # KZ-61's 34 tasks x roles R, C, I x these: 6 120 distinct assignments
 
 
 @contextmanager
-def platform(amqp_uri, data_dir):
-    """`kelisim run` in its own process group; yields (base URL, {component: pid})."""
+def databases(postgres):
+    """{component: database URL}: empty (SQLite files in the data directory) or a
+    throw-away PostgreSQL database each, dropped afterwards."""
+    if not postgres:
+        yield {}
+        return
+    tag = uuid.uuid4().hex[:8]
+    names = {c: f"kelisim_bench_{tag}_{c}" for c in COMPONENTS}
+    for name in names.values():
+        pg_admin(f'CREATE DATABASE "{name}"')
+    try:
+        yield {c: f"postgresql://postgres@127.0.0.1:5432/{n}" for c, n in names.items()}
+    finally:
+        for name in names.values():
+            pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def received(data_dir, urls, event_type):
+    """How many events of ``event_type`` the notifications database has taken in."""
+    sql = f"SELECT count(*) FROM received_events WHERE type = '{event_type}'"
+    if "notifications" in urls:
+        import psycopg2
+
+        conn = psycopg2.connect(urls["notifications"])
+    else:
+        conn = sqlite3.connect(Path(data_dir) / "notifications.db", timeout=10)
+    try:
+        cursor = conn.cursor()
+        cursor.execute(sql)
+        return cursor.fetchone()[0]
+    finally:
+        conn.close()
+
+
+@contextmanager
+def platform(amqp_uri, data_dir, urls=None):
+    """`kelisim run` in its own process group (on the databases ``urls`` names, else
+    SQLite); yields (base URL, {component: pid})."""
     env = dict(os.environ, KELISIM_AMQP_URI=amqp_uri, KELISIM_DATA_DIR=str(data_dir),
                KELISIM_GATEWAY_ADDRESS=f"127.0.0.1:{free_port()}",
                KELISIM_ADMIN_TOKEN=ADMIN, KELISIM_LOG_LEVEL="WARNING")
+    for component, url in (urls or {}).items():
+        env[f"KELISIM_{component.upper()}_DATABASE_URL"] = url
+    if urls:  # at most 5 x 8 connections: PostgreSQL's 100 are shared with other suites
+        env.update(KELISIM_DB_POOL_SIZE="5", KELISIM_DB_MAX_OVERFLOW="3")
     for service in COMPONENTS[:-1]:
         env[f"KELISIM_{service.upper()}_METRICS_PORT"] = str(free_port())
     env.pop("KELISIM_SMTP_HOST", None)
@@ -104,68 +158,123 @@ def _get(base, path):
     return _call(base, "GET", path)
 
 
-def set_up(base, data_dir):
-    """Mediation rolled out to the 20 regions; returns (a plan id, a KGU id) once every
+def set_up(base, data_dir, pids, urls=None):
+    """Mediation rolled out to the 20 regions; returns (the rollout's answer, a plan id, a
+    KGU id, {component: CPU ms per task_assigned event over the rollout}) once every
     task_assigned event is in the notifications database."""
+    before = {name: _cpu(pid) for name, pid in pids.items()}
     status, made = _call(base, "POST", f"{API}/projects/mediation/rollouts",
                          {"year": 2026, "regions": "all"})
     assert status == 201, made
     wanted = made["assignments"]
-    notifications = sqlite3.connect(Path(data_dir) / "notifications.db", timeout=10)
     deadline = time.time() + 180
-    while notifications.execute("SELECT count(*) FROM received_events WHERE "
-                                "type = 'task_assigned'").fetchone()[0] < wanted:
+    while received(data_dir, urls or {}, "task_assigned") < wanted:
         assert time.time() < deadline, "the rollout's events were not consumed"
-        time.sleep(0.5)
-    notifications.close()
+        time.sleep(0.2)
+    per_event = {name: (_cpu(pid) - before[name]) * 1000 / wanted
+                 for name, pid in pids.items()}
     time.sleep(3)  # let the stream, gauges and caches settle
     kgu = _get(base, f"{API}/regions/KZ-61/kgu")[1]["org_unit"]["id"]
     plan = _get(base, f"{API}/plans?region=KZ-61")[1]["items"][0]["id"]
-    return made, plan, kgu
+    return made, plan, kgu, per_event
 
 
-def line(label, result, baseline=None):
+def _cpu(source):
+    return source() if callable(source) else cpu_seconds(source)
+
+
+def assignment_pairs(base, kgu):
+    """Distinct (task id, role, person id) of KZ-61 to assign, people made for it."""
+    people = [_call(base, "POST", f"{API}/people", {"full_name": f"Орындаушы {n}",
+                                                   "org_unit_id": kgu})[1]["id"]
+              for n in range(PEOPLE_TO_ASSIGN)]
+    tasks = _get(base, f"{API}/tasks?region=KZ-61&limit=200")[1]["items"]
+    return [(task["id"], role, person) for person in people for role in ("R", "C", "I")
+            for task in tasks if task["kind"] != "phase"]
+
+
+class Assignments:
+    """URL and body callables for http_load: each request a distinct assignment."""
+
+    def __init__(self, base, pairs):
+        self.base, self.pairs, self.lock = base, iter(pairs), threading.Lock()
+        self.current = {}
+
+    def url(self, client, count):
+        with self.lock:
+            task, role, person = self.current[client] = next(self.pairs)
+        return f"{self.base}{API}/tasks/{task}/assignments"
+
+    def body(self, client, count):
+        _task, role, person = self.current[client]
+        return json.dumps({"role": role, "kind": "person", "id": person})
+
+
+def line(label, result, baseline=None, hop=None):
     extra = f"   ({result['errors']} errors: {result['error_samples'][:1]})" \
         if result["errors"] else ""
     ratio = f"  = {result['per_s'] / baseline['per_s']:.0%} of bare" if baseline else ""
+    if hop:
+        ratio += f", {result['per_s'] / hop['per_s']:.0%} of bare + hop"
     print(f"{label:<48}{result['per_s']:>9.0f}/s{result['p50_ms']:>9.1f}{result['p99_ms']:>9.1f}"
           f"{ratio}{extra}", flush=True)
+
+
+def cpu_line(label, result):
+    return f"{label} " + ", ".join(f"{name} {ms:.2f}" for name, ms in result["cpu_ms"].items()
+                                   if ms >= 0.005)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--postgres", action="store_true",
+                        help="every database on the local PostgreSQL, not SQLite")
     args = parser.parse_args()
     auth = {"Authorization": f"Bearer {ADMIN}", "Content-Type": "application/json"}
-    with vhost() as amqp_uri, tempfile.TemporaryDirectory() as data_dir:
-        with platform(amqp_uri, data_dir) as (base, pids):
-            made, plan, kgu = set_up(base, data_dir)
-            print(f"kelisim run: 5 processes, SQLite; mediation rolled out: {made['tasks']} tasks, "
+    broker = broker_pid()
+    store = "PostgreSQL" if args.postgres else "SQLite"
+    with vhost() as amqp_uri, tempfile.TemporaryDirectory() as data_dir, \
+            databases(args.postgres) as urls:
+        with platform(amqp_uri, data_dir, urls) as (base, pids):
+            measured = dict(pids, rabbitmq=broker) if broker else dict(pids)
+            if urls:  # PostgreSQL's backends serving the five databases
+                measured["postgresql"] = PostgresCpu(url.rsplit("/", 1)[1]
+                                                     for url in urls.values())
+            made, plan, kgu, per_event = set_up(base, data_dir, measured, urls)
+            print(f"kelisim run: 5 processes, {store}; mediation rolled out: {made['tasks']} tasks, "
                   f"{made['assignments']} task_assigned events consumed; {os.cpu_count()} cores, "
-                  f"load average {os.getloadavg()[0]:.1f}", flush=True)
+                  f"load average {os.getloadavg()[0]:.1f} "
+                  f"({open('/proc/loadavg').read().strip()})", flush=True)
+            pairs = assignment_pairs(base, kgu)
             idle = {name: rss_mb(pid) for name, pid in pids.items()}
+            extra = {"rabbitmq": broker} if broker else {}
             hello = baselines.http_hello(amqp_uri, args.clients, args.seconds)
-            hop = baselines.http_rpc_hello(amqp_uri, args.clients, args.seconds)
+            hop = baselines.http_rpc_hello(amqp_uri, args.clients, args.seconds, extra)
             echo = baselines.measured("rpc", amqp_uri)
             events = baselines.measured("events", amqp_uri)
+            assign = Assignments(base, pairs)
             with MemoryWatch(pids) as memory:
                 http_load(f"{base}{API}/tasks?limit=50", args.clients, 1, headers=auth)
                 single = http_load(f"{base}{API}/tasks?limit=50", 1, args.seconds / 2,
                                    headers=auth)
-                reads = cpu_per_request(pids, lambda: http_load(
+                reads = cpu_per_request(measured, lambda: http_load(
                     f"{base}{API}/tasks?limit=50", args.clients, args.seconds, headers=auth))
-                fresh = cpu_per_request(pids, lambda: http_load(
+                fresh = cpu_per_request(measured, lambda: http_load(
                     f"{base}{API}/tasks?limit=50", args.clients, args.seconds,
                     headers=dict(auth, **{"Cache-Control": "no-cache"})))
-                people = cpu_per_request(pids, lambda: http_load(
+                people = cpu_per_request(measured, lambda: http_load(
                     f"{base}{API}/people", args.clients, args.seconds, "POST", auth,
                     lambda c, n: json.dumps({"full_name": f"Bench {c}-{n}-{uuid.uuid4().hex[:6]}",
                                              "org_unit_id": kgu}), expect=201))
-                risks = cpu_per_request(pids, lambda: http_load(
+                risks = cpu_per_request(measured, lambda: http_load(
                     f"{base}{API}/plans/{plan}/risks", args.clients, args.seconds, "POST", auth,
                     lambda c, n: json.dumps({"title": f"Тәуекел {c}-{n}", "probability": 2,
                                              "impact": 2}), expect=201))
+                assigned = cpu_per_request(measured, lambda: http_load(
+                    assign.url, args.clients, min(args.seconds, 10.0), "POST", auth,
+                    assign.body, expect=201))
             after = {name: rss_mb(pid) for name, pid in pids.items()}
 
     print(f"\n{args.clients} concurrent clients, {args.seconds:g} s each{'':<9}{'req/s':>10}"
@@ -174,26 +283,36 @@ def main():
     line("baseline: bare nameko HTTP + one RPC hop", hop, hello)
     line("GET /api/v1/tasks?limit=50, one client alone", single)
     line("GET /api/v1/tasks?limit=50 (page of 50)", reads, hello)
-    line("  the same with Cache-Control: no-cache", fresh, hello)
-    line("POST /api/v1/people (registry write)", people, hello)
-    line("POST /api/v1/plans/{id}/risks (projects write)", risks, hello)
+    line("  the same with Cache-Control: no-cache", fresh, hello, hop)
+    line("POST /api/v1/people (registry write)", people, hello, hop)
+    line("POST /api/v1/plans/{id}/risks (projects write)", risks, hello, hop)
+    line("POST /api/v1/tasks/{id}/assignments (event)", assigned, hello, hop)
     print(f"baseline: bare nameko RPC echo p50 {echo['p50_ms']:.2f} ms, p99 {echo['p99_ms']:.2f} "
           f"ms; bare event dispatch at {events['rate']:g}/s p50 {events['p50_ms']:.2f} ms, "
           f"p99 {events['p99_ms']:.2f} ms")
-    print("CPU ms per request:", "; ".join(
-        f"{label} " + ", ".join(f"{name} {ms:.1f}" for name, ms in result["cpu_ms"].items()
-                                if ms >= 0.05)
-        for label, result in (("read", reads), ("uncached read", fresh), ("person", people),
-                              ("risk", risks))))
+    print("CPU ms per request:", "; ".join(cpu_line(label, result) for label, result in (
+        ("bare HTTP", hello), ("bare HTTP + hop", hop), ("read", reads),
+        ("uncached read", fresh), ("person", people), ("risk", risks),
+        ("assignment", assigned))))
+    print("CPU ms per task_assigned event of the rollout (writing, relaying, consuming):",
+          ", ".join(f"{name} {ms:.2f}" for name, ms in per_event.items()))
     meets = reads["per_s"] >= TARGET_READS and reads["per_s"] >= hello["per_s"] / 2
     print(f"target: reads >= {TARGET_READS:g}/s and >= half of bare HTTP "
           f"({hello['per_s'] / 2:.0f}/s) -> {'meets' if meets else 'MISSES'}")
+    print(f"target: uncached read >= {TARGET_UNCACHED:.0%} of bare HTTP + one RPC hop "
+          f"({hop['per_s'] * TARGET_UNCACHED:.0f}/s) -> "
+          f"{'meets' if fresh['per_s'] >= hop['per_s'] * TARGET_UNCACHED else 'MISSES'}")
+    for label, result in (("person", people), ("risk", risks), ("assignment", assigned)):
+        print(f"target: {label} write >= {TARGET_WRITES:.0%} of bare HTTP + one RPC hop "
+              f"({hop['per_s'] * TARGET_WRITES:.0f}/s) -> "
+              f"{'meets' if result['per_s'] >= hop['per_s'] * TARGET_WRITES else 'MISSES'}")
     print(f"\n{'resident memory, MiB':<24}{'idle':>8}{'peak under load':>17}{'after':>8}")
     for name in COMPONENTS:
         print(f"{name:<24}{idle[name]:>8.1f}{memory.peak[name]:>17.1f}{after[name]:>8.1f}")
     worst = max(memory.peak.values())
     print(f"target: under {TARGET_RSS_MB:g} MB each -> "
           f"{'meets' if worst < TARGET_RSS_MB else 'MISSES'} (largest {worst:.1f})")
+    print(f"load average at the end: {open('/proc/loadavg').read().strip()}")
 
 
 if __name__ == "__main__":
