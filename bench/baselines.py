@@ -21,8 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from load_common import (  # noqa: E402
-    cpu_per_request, free_port, http_load, percentiles, vhost, wait_http)
+from load_common import cpu_per_request, free_port, http_load, percentiles, vhost, wait_http  # noqa: E402
 
 HERE = Path(__file__).resolve()
 
@@ -68,8 +67,9 @@ def _services():
 
 
 def serve(kind, amqp_uri, port=None):
-    import kelisim  # noqa: F401  (quiets eventlet's deprecation notice before importing it)
     import eventlet
+
+    import kelisim  # noqa: F401  (quiets eventlet's deprecation notice before importing it)
 
     eventlet.monkey_patch()
     from nameko.runners import ServiceRunner
@@ -137,8 +137,9 @@ def http_rpc_hello(amqp_uri, clients, seconds, extra_pids=None):
 
 def rpc_echo(amqp_uri, calls=300):
     """Bare nameko RPC round trip, one caller: median and p99 in ms."""
-    import kelisim  # noqa: F401
     import eventlet
+
+    import kelisim  # noqa: F401
 
     eventlet.monkey_patch()
     from nameko.standalone.rpc import ServiceRpcProxy
@@ -158,8 +159,9 @@ def rpc_echo(amqp_uri, calls=300):
 
 def event_dispatch(amqp_uri, rate=50.0, count=500):
     """Bare nameko event dispatch -> handler at a steady ``rate``: p50 and p99 in ms."""
-    import kelisim  # noqa: F401
     import eventlet
+
+    import kelisim  # noqa: F401
 
     eventlet.monkey_patch()
     from nameko.standalone.events import event_dispatcher

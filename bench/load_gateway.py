@@ -42,8 +42,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import baselines  # noqa: E402
 from load_common import (  # noqa: E402
-    MemoryWatch, PostgresCpu, broker_pid, cpu_per_request, cpu_seconds, free_port, http_load,
-    pg_admin, rss_mb, vhost, wait_http)
+    MemoryWatch,
+    PostgresCpu,
+    broker_pid,
+    cpu_per_request,
+    cpu_seconds,
+    free_port,
+    http_load,
+    pg_admin,
+    rss_mb,
+    vhost,
+    wait_http,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 ADMIN = "bench-admin-" + uuid.uuid4().hex

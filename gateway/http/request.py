@@ -120,7 +120,7 @@ def parse_json(data):
     return value
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def schema_of(schema_cls):
     """One instance per schema class, reused by every request: building a marshmallow
     schema (it copies its declared fields) cost more than loading a query with it, and a

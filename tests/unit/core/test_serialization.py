@@ -2,7 +2,7 @@
 kombu's own serializer writes and reads, in UTF-8 as is."""
 import math
 import uuid
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 import pytest
@@ -15,7 +15,7 @@ from kelisim import serialization
 serialization.install()
 
 VALUE = {"id": 7, "title": "Медиация — Қазақстан", "ok": True, "none": None, "share": 0.25,
-         "day": date(2026, 1, 5), "at": datetime(2026, 1, 5, 9, 30, 1, 5, tzinfo=timezone.utc),
+         "day": date(2026, 1, 5), "at": datetime(2026, 1, 5, 9, 30, 1, 5, tzinfo=UTC),
          "naive": datetime(2026, 1, 5, 9, 30), "clock": time(9, 30), "kzt": Decimal("10.05"),
          "raw": b"\x00\xff", "list": [1, (2, 3), {"a": []}],
          5: "an integer key"}
