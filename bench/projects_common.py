@@ -1,7 +1,10 @@
 """Shared set-up of the projects benchmarks: an own RabbitMQ vhost (rabbitmqctl, removed
 after), migrated databases (SQLite, or PostgreSQL with ``--postgres``), the registry and
-projects services running in this process, a probe service consuming the events as
-notifications would, and the baselines: bare nameko RPC and event round trips."""
+projects services running in this process, the real notifications service in a process of
+its own (``kelisim serve notifications``; an event counts as consumed when its inbox items
+are committed in the notifications database), a probe service consuming the events with
+the bare reliable handler (no database) in another, and the baselines: bare nameko RPC and
+event round trips."""
 import kelisim  # noqa: F401  (quiets eventlet's deprecation notice before importing it)
 import eventlet
 
@@ -20,7 +23,7 @@ from pathlib import Path  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from load_common import pg_admin, vhost  # noqa: E402,F401  (vhost is re-exported)
+from load_common import free_port, pg_admin, rss_mb, vhost  # noqa: E402,F401  (vhost is re-exported)
 from nameko.rpc import rpc  # noqa: E402
 from nameko.runners import ServiceRunner  # noqa: E402
 from nameko.standalone.rpc import ServiceRpcProxy  # noqa: E402
@@ -56,21 +59,24 @@ def databases(postgres):
     """URLs of a migrated registry (SQLite), projects and baseline database."""
     with tempfile.TemporaryDirectory() as folder:
         urls = {name: f"sqlite:///{folder}/{name}.db" for name in ("registry", "projects",
-                                                                    "baseline")}
-        pg_name = None
+                                                                    "baseline", "notifications")}
+        pg_names = []
         if postgres:
-            pg_name = f"kelisim_bench_{uuid.uuid4().hex[:10]}"
-            pg_admin(f'CREATE DATABASE "{pg_name}"')
-            urls["projects"] = f"postgresql://postgres@127.0.0.1:5432/{pg_name}"
+            for component in ("projects", "notifications"):
+                pg_name = f"kelisim_bench_{uuid.uuid4().hex[:10]}"
+                pg_admin(f'CREATE DATABASE "{pg_name}"')
+                pg_names.append(pg_name)
+                urls[component] = f"postgresql://postgres@127.0.0.1:5432/{pg_name}"
         try:
             migrate.upgrade("registry", urls["registry"])
             migrate.upgrade("projects", urls["projects"])
+            migrate.upgrade("notifications", urls["notifications"])
             migrate.upgrade("projects", urls["baseline"])  # any schema with an outbox
             _load(urls["registry"], RegistryRepository, load_registry)
             _load(urls["projects"], ProjectsRepository, load_projects)
             yield urls
         finally:
-            if pg_name:
+            for pg_name in pg_names:
                 pg_admin(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
 
 
@@ -145,6 +151,104 @@ class Counter:
         return cls.last[event_type]
 
 
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class Notifications:
+    """The real notifications service (``kelisim serve notifications``) in its own process,
+    and what it has committed: events whose inbox items are in its database."""
+
+    process = None
+    engine = None
+    peak_rss = {}
+    _sampling = False
+
+    @classmethod
+    def start(cls, amqp_uri, urls):
+        import os
+
+        env = dict(os.environ, KELISIM_AMQP_URI=amqp_uri,
+                   KELISIM_NOTIFICATIONS_DATABASE_URL=urls["notifications"],
+                   KELISIM_REGISTRY_DATABASE_URL=urls["registry"],
+                   KELISIM_NOTIFICATIONS_METRICS_PORT=str(port := free_port()),
+                   KELISIM_LOG_LEVEL="WARNING")
+        env.pop("KELISIM_SMTP_HOST", None)
+        cls.process = subprocess.Popen([sys.executable, "-m", "kelisim.cli.serve",
+                                        "notifications"], cwd=ROOT, env=env)
+        cls.engine = make_engine(urls["notifications"])
+        cls._sampling = True
+        eventlet.spawn(cls._sample)
+        import urllib.request
+
+        deadline = time.time() + 120
+        while True:  # its consumers are up when its exporter says ready
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/ready", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                pass
+            if cls.process.poll() is not None or time.time() > deadline:
+                raise RuntimeError("notifications did not start")
+            eventlet.sleep(0.2)
+
+    @classmethod
+    def _sample(cls):
+        import os
+
+        while cls._sampling:
+            for name, pid in (("notifications", cls.process.pid),
+                              ("registry + projects (bench process)", os.getpid())):
+                try:
+                    cls.peak_rss[name] = max(cls.peak_rss.get(name, 0.0), rss_mb(pid))
+                except OSError:
+                    pass
+            eventlet.sleep(0.2)
+
+    @classmethod
+    def committed(cls, event_type):
+        """How many ``event_type`` events have their inbox items committed."""
+        import sqlalchemy as sa
+
+        from services.notifications.adapters.orm import inbox_items
+
+        with cls.engine.connect() as conn:
+            return conn.scalar(sa.select(sa.func.count(sa.distinct(inbox_items.c.event_id)))
+                               .where(inbox_items.c.event_type == event_type))
+
+    @classmethod
+    def wait_for(cls, event_type, count, timeout=120, every=0.02):
+        """The unix time (within ``every`` s) by which ``count`` events of ``event_type``
+        had their inbox items committed."""
+        deadline = time.time() + timeout
+        while True:
+            seen = cls.committed(event_type)
+            now = time.time()
+            if seen >= count:
+                return now
+            if now > deadline:
+                raise TimeoutError(f"{seen} of {count} {event_type} in the inbox")
+            eventlet.sleep(every)
+
+    @classmethod
+    def stop(cls):
+        cls._sampling = False
+        if cls.process is not None:
+            cls.process.terminate()
+            try:
+                cls.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                cls.process.kill()
+        if cls.engine is not None:
+            cls.engine.dispose()
+
+    @classmethod
+    def print_memory(cls):
+        for name, mb in sorted(cls.peak_rss.items()):
+            verdict = "ok" if mb < 150 else "OVER TARGET"
+            print(f"peak resident memory, {name:<38} {mb:7.1f} MiB (target < 150: {verdict})")
+
+
 class Baseline:
     """The bare minimum: an RPC that answers, and an RPC that emits one event (outbox)."""
 
@@ -183,9 +287,11 @@ def platform(amqp_uri, urls):
         runner.start()
         runners.append(runner)
     Counter.start(amqp_uri, urls["baseline"])
+    Notifications.start(amqp_uri, urls)
     try:
         yield _config("projects", amqp_uri, urls["projects"])
     finally:
+        Notifications.stop()
         Counter.stop()
         for runner in runners:
             runner.kill()

@@ -109,6 +109,27 @@ class UnitOfWork:
             event_id=event_id, consumer=consumer, processed_at=utcnow()))
         return True
 
+    def first_times(self, event_ids: list[str], consumer: str) -> list[bool]:
+        """:meth:`first_time` for many events in two statements: one bool per id, in order
+        (an id repeated in ``event_ids`` is first time only at its first place)."""
+        wanted = list(dict.fromkeys(event_ids))
+        seen: set[str] = set()
+        for start in range(0, len(wanted), 1000):
+            chunk = wanted[start:start + 1000]
+            seen.update(self.session.scalars(sa.select(_PROCESSED.c.event_id).where(
+                _PROCESSED.c.consumer == consumer, _PROCESSED.c.event_id.in_(chunk))))
+        fresh = [event_id for event_id in wanted if event_id not in seen]
+        if fresh:
+            now = utcnow()
+            self.session.execute(_PROCESSED.insert(), [
+                {"event_id": event_id, "consumer": consumer, "processed_at": now}
+                for event_id in fresh])
+        answers, given = [], set(seen)
+        for event_id in event_ids:
+            answers.append(event_id not in given)
+            given.add(event_id)
+        return answers
+
     def audit_page(self, *, entity: str | None = None, entity_id: object = None,
                    region: str | None = None, actor: str | None = None, limit: int = 100,
                    offset: int = 0) -> tuple[list[dict[str, Any]], int]:

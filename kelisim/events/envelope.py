@@ -45,6 +45,9 @@ class Envelope:
 _FIELDS = tuple(f.name for f in dataclass_fields(Envelope))
 
 
+_ENVELOPE_SCHEMA = EnvelopeSchema()  # reused: building a schema costs more than a load
+
+
 class MalformedEvent(ValueError):
     """A message that is not a valid envelope of a catalogued event."""
 
@@ -81,7 +84,7 @@ def parse_envelope(body: Any) -> Envelope:
     if not isinstance(body, dict):
         raise MalformedEvent("message body is not a JSON object")
     try:
-        EnvelopeSchema().load(body)
+        _ENVELOPE_SCHEMA.load(body)
         catalogue.read(body["type"], body["version"], body["data"])
     except (ValidationError, KeyError, catalogue.NewerVersion) as exc:
         raise MalformedEvent(str(exc)) from exc

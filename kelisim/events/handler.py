@@ -5,10 +5,22 @@ to a delay queue (``EVENT_RETRY_DELAYS`` seconds, one per attempt) that hands it
 to the same queue, and after the last attempt dead-letters it with the error for
 operators. A body that is not a valid envelope goes straight to the dead-letter queue.
 The original is acked only after the broker confirmed the copy.
+
+``@on_event(source, type, batch=N)`` takes events in batches: the method receives a list
+of up to N envelopes (in delivery order) and handles them together, e.g. in one database
+transaction. Deliveries gather while the handler's ``concurrency`` batches (default 1)
+run, from a prefetch of ``2 N`` unacknowledged messages on that queue alone, so a burst
+makes large batches and a trickle goes one by one at once. Every message of a batch is
+acked after the method returned (after its commit). When the method fails, each event of
+the batch is handled again alone, as ``[envelope]``: only the one that fails is retried
+and then dead-lettered, as without batches, and the others are done once (idempotent
+consumers absorb the replay of any part the failed batch had done).
 """
 import traceback
 from functools import partial
 from typing import Any
+
+import eventlet.semaphore
 
 from kombu.entity import PERSISTENT_DELIVERY_MODE
 from nameko.amqp.publish import Publisher
@@ -32,13 +44,42 @@ class DeadLetteringQueueConsumer(SettlingQueueConsumer):
         consumers = super().get_consumers(consumer_cls, channel)
         for provider, consumer in self._consumers.items():
             consumer.on_decode_error = provider.handle_undecodable
+            prefetch = getattr(provider, "prefetch", None)
+            if prefetch:
+                _own_prefetch(consumer, prefetch, self.prefetch_count)
         return consumers
+
+
+def _own_prefetch(consumer, prefetch, shared):
+    """Give one kombu consumer its own prefetch: RabbitMQ applies a (non-global)
+    basic.qos to the consumers started after it on the channel, and nameko sets the qos of
+    every consumer before it starts any, so the qos is set again just before this one
+    starts (and the shared value restored after, for the consumers started later)."""
+    start = consumer.consume
+
+    def consume(no_ack=None):
+        consumer.qos(prefetch_count=prefetch)
+        try:
+            return start(no_ack)
+        finally:
+            consumer.qos(prefetch_count=shared)
+
+    consumer.consume = consume
 
 
 class ReliableEventHandler(EventHandler):
     """``@on_event("registry", "org_unit_created")``; the method receives an Envelope."""
 
     queue_consumer = DeadLetteringQueueConsumer()
+
+    def __init__(self, source_service, event_type, batch=1, concurrency=1, **kwargs):
+        super().__init__(source_service, event_type, **kwargs)
+        self.batch = max(1, int(batch))
+        self.concurrency = max(1, int(concurrency))
+        self.prefetch = 2 * self.batch if self.batch > 1 else None
+        self._pending = []         # [(envelope, message)] waiting for a batch worker
+        self._flushing = False
+        self._slots = eventlet.semaphore.Semaphore(self.concurrency)
 
     def setup(self) -> None:
         super().setup()
@@ -56,6 +97,12 @@ class ReliableEventHandler(EventHandler):
         except MalformedEvent as exc:
             self._dead_letter(body, "malformed", message, f"malformed event: {exc}")
             return
+        if self.batch > 1:
+            self._pending.append((envelope, message))
+            if not self._flushing:
+                self._flushing = True
+                self._flush()
+            return
         handle_result = partial(self._handle_result, message, envelope)
         try:
             self.container.spawn_worker(
@@ -63,6 +110,51 @@ class ReliableEventHandler(EventHandler):
                 handle_result=handle_result)
         except ContainerBeingKilled:
             self.queue_consumer.requeue_message(message)
+
+    def _flush(self):
+        """Hand what is pending to batch workers, ``batch`` at a time, while fewer than
+        ``concurrency`` run (runs in the delivering thread; a delivery meanwhile joins)."""
+        try:
+            while self._pending:
+                self._slots.acquire()  # deliveries arriving while we wait join the batch
+                batch, self._pending = self._pending[:self.batch], self._pending[self.batch:]
+                self._spawn_batch(batch, release=True)
+        finally:
+            self._flushing = False
+
+    def _spawn_batch(self, batch, release):
+        envelopes = [envelope for envelope, _ in batch]
+        try:
+            self.container.spawn_worker(
+                self, (envelopes,), {}, context_data=self.unpack_message_headers(batch[0][1]),
+                handle_result=partial(self._handle_batch_result, batch, release))
+        except ContainerBeingKilled:
+            if release:
+                self._slots.release()
+            for _, message in batch:
+                self.queue_consumer.requeue_message(message)
+
+    def _handle_batch_result(self, batch, release, worker_ctx, result=None, exc_info=None):
+        try:
+            if exc_info is None:
+                for envelope, message in batch:
+                    self._settle(message, envelope, None)
+            elif len(batch) == 1:
+                self._settle(batch[0][1], batch[0][0], exc_info)
+            else:
+                log.warning("event batch failed; handling its events one by one",
+                            events=len(batch), event_type=self.event_type,
+                            error=repr(exc_info[1]))
+                self.container.spawn_managed_thread(
+                    partial(self._one_by_one, batch), identifier="event-batch-fallback")
+        finally:
+            if release:
+                self._slots.release()
+        return result, exc_info
+
+    def _one_by_one(self, batch):
+        for item in batch:
+            self._spawn_batch([item], release=False)
 
     def handle_undecodable(self, message: Any, exc: Exception) -> None:
         body = message.body

@@ -30,6 +30,9 @@ from services.notifications.service_layer import (
 
 log = get_logger(__name__)
 start_mappers()
+# Events of one type taken in together, in one transaction (kelisim/events/handler.py): a
+# slip of 10 000 tasks or a rollout arrives as a burst; one event alone goes at once.
+BATCH = 250
 expected = rpc(expected_exceptions=KelisimError)
 
 
@@ -40,70 +43,70 @@ class NotificationsService(AuditEntries, ServiceBase):
     dispatcher = Dispatcher()
 
     # events that notify
-    @on_event("projects", "task_assigned")
-    def on_task_assigned(self, event):
-        return self._notify(event)
+    @on_event("projects", "task_assigned", batch=BATCH)
+    def on_task_assigned(self, events):
+        return self._notify(events)
 
-    @on_event("projects", "task_reassigned")
-    def on_task_reassigned(self, event):
-        return self._notify(event)
+    @on_event("projects", "task_reassigned", batch=BATCH)
+    def on_task_reassigned(self, events):
+        return self._notify(events)
 
-    @on_event("projects", "deadline_slipped")
-    def on_deadline_slipped(self, event):
-        return self._notify(event)
+    @on_event("projects", "deadline_slipped", batch=BATCH)
+    def on_deadline_slipped(self, events):
+        return self._notify(events)
 
-    @on_event("projects", "task_overdue")
-    def on_task_overdue(self, event):
-        return self._notify(event)
+    @on_event("projects", "task_overdue", batch=BATCH)
+    def on_task_overdue(self, events):
+        return self._notify(events)
 
-    @on_event("projects", "budget_overrun")
-    def on_budget_overrun(self, event):
-        return self._notify(event)
+    @on_event("projects", "budget_overrun", batch=BATCH)
+    def on_budget_overrun(self, events):
+        return self._notify(events)
 
-    @on_event("projects", "risk_escalated")
-    def on_risk_escalated(self, event):
-        return self._notify(event)
+    @on_event("projects", "risk_escalated", batch=BATCH)
+    def on_risk_escalated(self, events):
+        return self._notify(events)
 
-    @on_event("projects", "plan_status_changed")
-    def on_plan_status_changed(self, event):
-        return self._notify(event)
+    @on_event("projects", "plan_status_changed", batch=BATCH)
+    def on_plan_status_changed(self, events):
+        return self._notify(events)
 
-    @on_event("reports", "report_due_soon")
-    def on_report_due_soon(self, event):
-        return self._notify(event)
+    @on_event("reports", "report_due_soon", batch=BATCH)
+    def on_report_due_soon(self, events):
+        return self._notify(events)
 
-    @on_event("reports", "report_overdue")
-    def on_report_overdue(self, event):
-        return self._notify(event)
+    @on_event("reports", "report_overdue", batch=BATCH)
+    def on_report_overdue(self, events):
+        return self._notify(events)
 
-    @on_event("reports", "report_submitted")
-    def on_report_submitted(self, event):
-        return self._notify(event)
+    @on_event("reports", "report_submitted", batch=BATCH)
+    def on_report_submitted(self, events):
+        return self._notify(events)
 
-    @on_event("reports", "report_accepted")
-    def on_report_accepted(self, event):
-        return self._notify(event)
+    @on_event("reports", "report_accepted", batch=BATCH)
+    def on_report_accepted(self, events):
+        return self._notify(events)
 
-    @on_event("reports", "report_returned")
-    def on_report_returned(self, event):
-        return self._notify(event)
+    @on_event("reports", "report_returned", batch=BATCH)
+    def on_report_returned(self, events):
+        return self._notify(events)
 
-    @on_event("reports", "report_reopened")
-    def on_report_reopened(self, event):
-        return self._notify(event)
+    @on_event("reports", "report_reopened", batch=BATCH)
+    def on_report_reopened(self, events):
+        return self._notify(events)
 
     # the events register: the regional stream only
     @on_event("reports", "event_recorded")
     def on_event_recorded(self, event):
-        return self._receive(event, None)
+        return self._receive([(event, None, None)])[0]
 
     @on_event("reports", "event_updated")
     def on_event_updated(self, event):
-        return self._receive(event, None)
+        return self._receive([(event, None, None)])[0]
 
     @on_event("reports", "event_cancelled")
     def on_event_cancelled(self, event):
-        return self._receive(event, None)
+        return self._receive([(event, None, None)])[0]
 
     # registry events: the stream, and a fresh directory
     @on_event("registry", "org_unit_created")
@@ -138,30 +141,38 @@ class NotificationsService(AuditEntries, ServiceBase):
     def on_organisation_updated(self, event):
         return self._directory_changed(event)
 
-    def _notify(self, event):
+    def _notify(self, events):
+        """Take in a batch of events (see BATCH) in one transaction, then stream them."""
         settings = self.dispatcher.settings
-        audience = audience_for(event.type, event.data, event.regions, self.directory,
-                                settings.report_escalation_stage)
-        return self._receive(event, audience, names_for(event.data, self.directory))
+        items = [(event, audience_for(event.type, event.data, event.regions, self.directory,
+                                      settings.report_escalation_stage),
+                  names_for(event.data, self.directory)) for event in events]
+        return self._receive(items)
 
     def _directory_changed(self, event):
         self.directory.invalidate()
-        return self._receive(event, None)
+        return self._receive([(event, None, None)])[0]
 
-    def _receive(self, event, audience, names=None):
-        summary = intake.receive(self.uow, event, audience, self.dispatcher.settings, names=names)
-        streamed = intake.publish_stream(self.dispatcher.stream, event)
-        if summary.get("duplicate"):
-            metrics.outcome(self.name, "all", "duplicate")
-            return summary
-        self.dispatcher.wake()
-        now = utcnow()
-        for _ in range(summary.get("inbox", 0)):
-            metrics.delivered(self.name, "inbox", summary["occurred_at"], now)
-        for _ in streamed:
-            metrics.delivered(self.name, "stream", summary["occurred_at"], now)
-        summary["stream"] = len(streamed)
-        return {k: v for k, v in summary.items() if k != "occurred_at"}
+    def _receive(self, items):
+        summaries = intake.receive_many(self.uow, items, self.dispatcher.settings)
+        streams = intake.publish_stream_many(self.dispatcher.stream,
+                                             [event for event, _, _ in items])
+        now, woken, answers = utcnow(), False, []
+        for summary, streamed in zip(summaries, streams):
+            if summary.get("duplicate"):
+                metrics.outcome(self.name, "all", "duplicate")
+                answers.append(summary)
+                continue
+            if not woken:
+                self.dispatcher.wake()
+                woken = True
+            for _ in range(summary.get("inbox", 0)):
+                metrics.delivered(self.name, "inbox", summary["occurred_at"], now)
+            for _ in streamed:
+                metrics.delivered(self.name, "stream", summary["occurred_at"], now)
+            summary["stream"] = len(streamed)
+            answers.append({k: v for k, v in summary.items() if k != "occurred_at"})
+        return answers
 
     # dead deliveries replayed by an operator (kelisim dlq replay --service notifications)
     @consume(Queue(REDELIVER_QUEUE, durable=True))

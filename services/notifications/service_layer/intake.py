@@ -38,38 +38,84 @@ def receive(uow, envelope, audience, settings, now=None, names=None):
     language, see domain.naming) are resolved beforehand, outside the transaction; None
     audience means the event only goes to the regional stream.
     """
+    return receive_many(uow, [(envelope, audience, names)], settings, now=now)[0]
+
+
+def receive_many(uow, items, settings, now=None):
+    """:func:`receive` for ``items`` ``[(envelope, audience, names)]`` in ONE transaction:
+    one summary per item, in order. Duplicates (already processed, or repeated within
+    ``items``) are ``{"duplicate": True}`` and make nothing. The processed-event rows,
+    preferences, languages and webhooks are read and written with one statement each for
+    the whole batch; if anything fails nothing of the batch commits (the caller retries
+    each event alone, see kelisim/events/handler.py).
+    """
     now = now or utcnow()
     with uow:
-        if not uow.first_time(envelope.id, CONSUMER):
-            return {"duplicate": True}
+        firsts = uow.first_times([envelope.id for envelope, _, _ in items], CONSUMER)
+        fresh = [item for item, first in zip(items, firsts) if first]
         repo = uow.repo
-        event = received_event(envelope, now, names)
-        repo.add(event)
-        preferences, webhooks, languages = {}, [], {}
-        if audience is not None:
-            owners = [("org_unit", i) for i in audience.org_units]
-            owners += [("person", i) for i in audience.people]
-            preferences = repo.preferences_of(owners, envelope.type)
+        owners, units, types = set(), set(), set()
+        for envelope, audience, _ in fresh:
+            if audience is not None:
+                owners.update(("org_unit", i) for i in audience.org_units)
+                owners.update(("person", i) for i in audience.people)
+                units.update(audience.org_units)
+                types.add(envelope.type)
+        preferences, languages, webhooks = {}, {}, []
+        if owners:
+            for event_type in types:
+                preferences.update(repo.preferences_of(owners, event_type))
             languages = repo.languages_of(owners)
-            webhooks = repo.active_webhooks_of(set(audience.org_units))
-        deliveries = planning.plan(event, audience, preferences, webhooks, now,
-                                   email=settings.email_enabled,
-                                   daily_at=settings.digest_daily_at, languages=languages,
-                                   batch_seconds=settings.email_batch_seconds)
-        inbox = [d for d in deliveries if d.channel == "inbox"]
-        if inbox:  # written in this transaction: delivered exactly when it commits
-            rendered = render(envelope.type, envelope.data, names)
-            channel = InboxChannel(repo, clock=lambda: now)
-            for delivery in inbox:
-                channel.deliver(inbox_message(delivery, event, rendered))
-                delivery.succeeded(now)
-        repo.add_all(deliveries)
+            webhooks = repo.active_webhooks_of(units)
+        summaries = []
+        for (envelope, audience, names), first in zip(items, firsts):
+            if not first:
+                summaries.append({"duplicate": True})
+                continue
+            event = received_event(envelope, now, names)
+            repo.add(event)
+            deliveries = planning.plan(event, audience, preferences if audience else {},
+                                       webhooks if audience else [], now,
+                                       email=settings.email_enabled,
+                                       daily_at=settings.digest_daily_at, languages=languages,
+                                       batch_seconds=settings.email_batch_seconds)
+            inbox = [d for d in deliveries if d.channel == "inbox"]
+            if inbox:  # written in this transaction: delivered exactly when it commits
+                rendered = render(envelope.type, envelope.data, names)
+                channel = InboxChannel(repo, clock=lambda: now)
+                for delivery in inbox:
+                    channel.deliver(inbox_message(delivery, event, rendered))
+                    delivery.succeeded(now)
+            repo.add_all(deliveries)
+            summary = {}
+            for delivery in deliveries:
+                summary[delivery.channel] = summary.get(delivery.channel, 0) + 1
+            summary["occurred_at"] = event.occurred_at
+            summaries.append(summary)
         uow.commit()
-    summary = {}
-    for delivery in deliveries:
-        summary[delivery.channel] = summary.get(delivery.channel, 0) + 1
-    summary["occurred_at"] = event.occurred_at
-    return summary
+    return summaries
+
+
+def publish_stream_many(channel, envelopes):
+    """:func:`publish_stream` for many envelopes, confirmed by the broker together (one
+    wait for the broker's acks); the routing keys published for each envelope."""
+    messages, keys = [], []
+    for envelope in envelopes:
+        mine = []
+        for region, key in planning.stream_targets(envelope.regions, envelope.source,
+                                                   envelope.type):
+            messages.append(_stream_message(envelope, region, key))
+            mine.append(key)
+        keys.append(mine)
+    if messages:
+        channel.deliver_many(messages)
+    return keys
+
+
+def _stream_message(envelope, region, key):
+    return Message(delivery_id=None, channel="stream", recipient=f"region:{region}",
+                   target=key, event_id=envelope.id, event_type=envelope.type,
+                   envelope=envelope.to_message(), region_code=region)
 
 
 def publish_stream(channel, envelope):
