@@ -38,10 +38,10 @@ from kelisim.db.uow import UnitOfWork  # noqa: E402
 from kelisim.events.handler import on_event  # noqa: E402
 from kelisim.logging import configure  # noqa: E402
 from services.projects.adapters.repository import ProjectsRepository  # noqa: E402
-from services.projects.entrypoints.service import ProjectsService  # noqa: E402
 from services.projects.service_layer.reference import load_reference_data as load_projects  # noqa: E402
+from services.projects.entrypoints.service import ProjectsService  # noqa: E402,F401  (maps the ORM)
 from services.registry.adapters.repository import RegistryRepository  # noqa: E402
-from services.registry.entrypoints.service import RegistryService  # noqa: E402
+from services.registry.entrypoints.service import RegistryService  # noqa: E402,F401  (maps the ORM)
 from services.registry.service_layer.reference import load_reference_data as load_registry  # noqa: E402
 
 ADMIN = {"id": "bench", "role": "rgu_admin", "region": None}
@@ -155,10 +155,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 class Notifications:
-    """The real notifications service (``kelisim serve notifications``) in its own process,
-    and what it has committed: events whose inbox items are in its database."""
+    """The registry, projects and notifications services as ``make run`` starts them
+    (``kelisim serve COMPONENT``, one process each), and what notifications has committed:
+    events whose inbox items are in its database."""
 
-    process = None
+    processes = {}
     engine = None
     peak_rss = {}
     _sampling = False
@@ -167,43 +168,54 @@ class Notifications:
     def start(cls, amqp_uri, urls):
         import os
 
-        env = dict(os.environ, KELISIM_AMQP_URI=amqp_uri,
-                   KELISIM_NOTIFICATIONS_DATABASE_URL=urls["notifications"],
-                   KELISIM_REGISTRY_DATABASE_URL=urls["registry"],
-                   KELISIM_NOTIFICATIONS_METRICS_PORT=str(port := free_port()),
-                   KELISIM_LOG_LEVEL="WARNING")
+        env = dict(os.environ, KELISIM_AMQP_URI=amqp_uri, KELISIM_LOG_LEVEL="WARNING",
+                   KELISIM_OUTBOX_POLL_INTERVAL="0.5")
         env.pop("KELISIM_SMTP_HOST", None)
-        cls.process = subprocess.Popen([sys.executable, "-m", "kelisim.cli.serve",
-                                        "notifications"], cwd=ROOT, env=env)
+        ports = {}
+        for component in ("registry", "projects", "notifications"):
+            env[f"KELISIM_{component.upper()}_DATABASE_URL"] = urls[component]
+            env[f"KELISIM_{component.upper()}_METRICS_PORT"] = str(free_port())
+            ports[component] = env[f"KELISIM_{component.upper()}_METRICS_PORT"]
+        for component in ("registry", "projects", "notifications"):
+            cls.processes[component] = subprocess.Popen(
+                [sys.executable, "-m", "kelisim.cli.serve", component], cwd=ROOT, env=env)
         cls.engine = make_engine(urls["notifications"])
         cls._sampling = True
         eventlet.spawn(cls._sample)
         import urllib.request
 
         deadline = time.time() + 120
-        while True:  # its consumers are up when its exporter says ready
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/ready", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                pass
-            if cls.process.poll() is not None or time.time() > deadline:
-                raise RuntimeError("notifications did not start")
-            eventlet.sleep(0.2)
+        for component, port in ports.items():
+            while True:  # its consumers are up when its exporter says ready
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/ready",
+                                                timeout=2) as answer:
+                        if answer.status == 200:
+                            break
+                except OSError:
+                    pass
+                if cls.processes[component].poll() is not None or time.time() > deadline:
+                    raise RuntimeError(f"{component} did not start")
+                eventlet.sleep(0.2)
 
     @classmethod
     def _sample(cls):
-        import os
-
         while cls._sampling:
-            for name, pid in (("notifications", cls.process.pid),
-                              ("registry + projects (bench process)", os.getpid())):
+            for name, process in cls.processes.items():
                 try:
-                    cls.peak_rss[name] = max(cls.peak_rss.get(name, 0.0), rss_mb(pid))
+                    cls.peak_rss[name] = max(cls.peak_rss.get(name, 0.0), rss_mb(process.pid))
                 except OSError:
                     pass
             eventlet.sleep(0.2)
+
+    @classmethod
+    def cpu_seconds(cls):
+        """CPU time (user + system) the notifications process has used so far."""
+        import os
+
+        with open(f"/proc/{cls.processes['notifications'].pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     @classmethod
     def committed(cls, event_type):
@@ -233,12 +245,14 @@ class Notifications:
     @classmethod
     def stop(cls):
         cls._sampling = False
-        if cls.process is not None:
-            cls.process.terminate()
+        for process in cls.processes.values():
+            process.terminate()
+        for process in cls.processes.values():
             try:
-                cls.process.wait(timeout=30)
+                process.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                cls.process.kill()
+                process.kill()
+        cls.processes = {}
         if cls.engine is not None:
             cls.engine.dispose()
 
@@ -246,7 +260,7 @@ class Notifications:
     def print_memory(cls):
         for name, mb in sorted(cls.peak_rss.items()):
             verdict = "ok" if mb < 150 else "OVER TARGET"
-            print(f"peak resident memory, {name:<38} {mb:7.1f} MiB (target < 150: {verdict})")
+            print(f"peak resident memory, {name:<14} {mb:7.1f} MiB (target < 150: {verdict})")
 
 
 class Baseline:
@@ -276,12 +290,11 @@ def _config(component, amqp_uri, url):
 
 @contextmanager
 def platform(amqp_uri, urls):
-    """Registry, projects and the baseline service in this process; the probe in another."""
+    """Registry, projects and notifications each in a process of its own (as `make run`
+    starts them), the baseline service in this process, the probe in another."""
     configure("bench", level="WARNING", fmt="console")
     runners = []
-    for cls, component, url in ((RegistryService, "registry", urls["registry"]),
-                                (ProjectsService, "projects", urls["projects"]),
-                                (Baseline, "projects", urls["baseline"])):
+    for cls, component, url in ((Baseline, "projects", urls["baseline"]),):
         runner = ServiceRunner(_config(component, amqp_uri, url))
         runner.add_service(cls)
         runner.start()

@@ -132,6 +132,7 @@ def main():
                 head = projects.get_task(head_id)
                 new_due = work_calendar().add(date.fromisoformat(head["due_date"]), 5)
                 alone, moved, _ = recompute_seconds(urls["projects"], head_id, new_due)
+                cpu = Notifications.cpu_seconds()
                 started = time.time()
                 result = projects.update_task(head_id, {
                     "version": head["version"], "due_date": new_due.isoformat(),
@@ -143,6 +144,7 @@ def main():
                 published = wait_published(urls["projects"], timeout=300)
                 consumed = Counter.wait_for("deadline_slipped", events, timeout=300)
                 committed = inboxes.wait()
+                cpu = Notifications.cpu_seconds() - cpu
         print(f"slip: {len(result['rescheduled'])} tasks rescheduled "
               f"({moved} in the recompute alone), one deadline_slipped each plus the head's")
         report("recompute (load graph + reschedule)", alone, rpc_ms, "RPC", 0.5)
@@ -154,6 +156,8 @@ def main():
                event_ms, "event", 2.0)
         report("slip until every deadline_slipped in the inboxes", committed - started,
                event_ms, "event", 2.0)
+        print(f"notifications CPU for the slip: {cpu:.2f} s, {1000 * cpu / events:.2f} ms "
+              f"per event")
         Notifications.print_memory()
 
 

@@ -3,6 +3,8 @@
 Money travels as decimal strings (exact KZT); dates as ISO dates. ``regions`` in the
 envelope lists every region concerned, so notifications reach each affected KGU.
 """
+from typing import Any
+
 from marshmallow import fields, validate
 
 from kelisim.events.catalogue import EventData, event
@@ -14,6 +16,26 @@ def name_field() -> fields.Dict:
     """A name in every language it has: ``{"kk": ..., "ru": ..., "en": ...}`` (optional)."""
     return fields.Dict(keys=fields.Str(), values=fields.Str(allow_none=True), allow_none=True,
                        load_default=None)
+
+
+class IntList(fields.List):
+    """``fields.List(fields.Int())`` with a fast path: a list of plain ints (what producers
+    send: a slip's ``chain`` runs to 50 task ids, in 10 000 events) is checked in one pass
+    instead of one marshmallow field call per item; anything else goes the field's way,
+    with the same result and the same errors."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(fields.Int(), **kwargs)
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        if type(value) is list and all(type(item) is int for item in value):
+            return list(value)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+    def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> Any:
+        if type(value) is list and all(type(item) is int for item in value):
+            return list(value)
+        return super()._serialize(value, attr, obj, **kwargs)
 
 
 class Assignee(EventData):
@@ -56,7 +78,7 @@ class DeadlineSlipped(TaskRef):
     old_start_date = fields.Date(allow_none=True, load_default=None)
     old_due_date = fields.Date(required=True)
     cause_task_id = fields.Int(required=True)
-    chain = fields.List(fields.Int(), required=True)
+    chain = IntList(required=True)
     reason = fields.Str(allow_none=True, load_default=None)
     # a reason the system made (not typed by a person): a message in every language,
     # {"msgid", "params"} as kelisim.i18n renders it; ``reason`` is then its English text
