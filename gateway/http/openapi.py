@@ -5,7 +5,9 @@ is ``required``: the services dump their records through these schemas, so the f
 always there (``null`` where the schema allows it), and a client generated from the document
 (openapi-python-client, say) types it as present rather than ``Unset``. A field that an
 answer may leave out says so with ``metadata={"x-optional": True}`` (read here, not written
-out). ``servers`` names the gateway that serves the document (relative, ``/``). Redocly's
+out). Such a schema never says ``additionalProperties: false``: answers may grow (a
+service one release ahead adds a field; tests/integration/gateway/test_growing_answers.py).
+``servers`` names the gateway that serves the document (relative, ``/``). Redocly's
 linter (``redocly lint``, recommended rules) finds no error in it
 (tests/integration/gateway/test_openapi_clients.py).
 """
@@ -179,6 +181,9 @@ def _require_answered_fields(document):
     for name, schema in schemas.items():
         properties = schema.get("properties", {})
         if name in answered - asked:
+            # answers may grow: a newer service adds a field, an older client ignores it
+            if schema.get("additionalProperties") is False:
+                del schema["additionalProperties"]
             required = [key for key, prop in properties.items()
                         if not prop.get("writeOnly") and not prop.get(OPTIONAL)]
             required += [key for key in schema.get("required", []) if key not in required]
