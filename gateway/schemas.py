@@ -87,3 +87,28 @@ class CalendarSchema(Schema):
     days = fields.List(fields.Nested(CalendarDaySchema), metadata={
         "description": "every day that is not as in a plain Monday-to-Friday week, and every "
                        "public holiday (also on a Saturday or Sunday), in date order"})
+
+
+class AttachmentUploadQuery(QuerySchema):
+    filename = fields.Str(required=True, validate=validate.Length(min=1, max=255), metadata={
+        "description": "the file's name as the uploader knows it; stored cleaned (no path, no "
+                       "control or reserved characters) and given back on download"})
+
+
+class AttachmentSchema(Schema):
+    """An evidence document of a task, report or event (its bytes: GET /attachments/{id})."""
+
+    id = fields.Int()
+    owner_kind = fields.Str(metadata={"description": "task, report or event"})
+    owner_id = fields.Int()
+    filename = fields.Str()
+    media_type = fields.Str(metadata={"description": "read from the content, never the name"})
+    size = fields.Int(metadata={"description": "bytes"})
+    sha256 = fields.Str(metadata={"description": "SHA-256 of the content, hex"})
+    uploaded_by = fields.Str(metadata={"description": "actor id (account:N, token:N)"})
+    uploaded_at = fields.DateTime()
+    region_code = fields.Str(allow_none=True)
+
+
+class AttachmentRemovedSchema(Schema):
+    removed = fields.Int()

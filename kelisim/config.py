@@ -82,6 +82,35 @@ def retention_interval() -> float:
     return float(env("KELISIM_RETENTION_INTERVAL", 3600))
 
 
+DEFAULT_ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024  # 20 MiB
+
+
+def attachments_settings():
+    """Where the gateway keeps attachments, and how large one may be.
+
+    ``{"max_bytes": int, "store": "file"|"s3", "directory": Path, "s3": {...}}``:
+    ``KELISIM_ATTACHMENT_MAX_BYTES`` (default 20 MiB), ``KELISIM_ATTACHMENT_STORE``
+    (``file``, the default: ``KELISIM_ATTACHMENT_DIR``, default ``<data dir>/attachments``;
+    or ``s3``: ``KELISIM_S3_ENDPOINT_URL``, ``KELISIM_S3_BUCKET`` (default
+    ``kelisim-attachments``), ``KELISIM_S3_ACCESS_KEY_ID``, ``KELISIM_S3_SECRET_ACCESS_KEY``,
+    ``KELISIM_S3_REGION`` (default ``us-east-1``)). ValueError on a bad value."""
+    max_bytes = int(env("KELISIM_ATTACHMENT_MAX_BYTES", DEFAULT_ATTACHMENT_MAX_BYTES))
+    if max_bytes < 1:
+        raise ValueError("KELISIM_ATTACHMENT_MAX_BYTES must be a positive number of bytes")
+    store = env("KELISIM_ATTACHMENT_STORE", "file")
+    if store not in ("file", "s3"):
+        raise ValueError("KELISIM_ATTACHMENT_STORE must be file or s3")
+    return {
+        "max_bytes": max_bytes, "store": store,
+        "directory": Path(env("KELISIM_ATTACHMENT_DIR", data_dir() / "attachments")).resolve(),
+        "s3": {"endpoint_url": env("KELISIM_S3_ENDPOINT_URL"),
+               "bucket": env("KELISIM_S3_BUCKET", "kelisim-attachments"),
+               "access_key_id": env("KELISIM_S3_ACCESS_KEY_ID"),
+               "secret_access_key": env("KELISIM_S3_SECRET_ACCESS_KEY"),
+               "region": env("KELISIM_S3_REGION", "us-east-1")},
+    }
+
+
 def nameko_config(component: str, **overrides: Any) -> dict[str, Any]:
     """The nameko config dict for one component (a service or the gateway)."""
     config: dict[str, Any] = {
@@ -97,6 +126,9 @@ def nameko_config(component: str, **overrides: Any) -> dict[str, Any]:
     if component == "gateway":
         config["WEB_SERVER_ADDRESS"] = env("KELISIM_GATEWAY_ADDRESS", DEFAULT_GATEWAY_ADDRESS)
         config["MAX_REQUEST_BYTES"] = int(env("KELISIM_MAX_REQUEST_BYTES", 1_048_576))
+        settings = attachments_settings()
+        settings["directory"] = str(settings["directory"])
+        config["ATTACHMENTS"] = settings
         config["READ_CACHE_SECONDS"] = float(env("KELISIM_GATEWAY_CACHE_SECONDS", 5))
         config["SESSION_SECONDS"] = float(env("KELISIM_SESSION_HOURS", 12)) * 3600
         config["PUBLIC_URL"] = env("KELISIM_PUBLIC_URL")

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from gateway.adapters.orm import accounts, sessions
 from gateway.adapters.repository import TokenRepository
 from gateway.domain.accounts import Account
+from gateway.domain.attachments import Attachment
 from gateway.domain.sessions import AccountLink, Session
 from gateway.domain.sso import SsoAttempt
 from gateway.domain.throttle import SignInFailures
@@ -22,6 +23,21 @@ SessionRow = namedtuple("SessionRow", [c.name for c in _SESSION.selected_columns
 
 
 class AccountRepository(TokenRepository):
+    # attachments (gateway/service_layer/attachments.py)
+    def add_attachment(self, attachment):
+        self.session.add(attachment)
+
+    def attachment(self, attachment_id):
+        return self.session.get(Attachment, attachment_id)
+
+    def attachments_of(self, owner_kind, owner_id):
+        return self.session.scalars(sa.select(Attachment).where(
+            Attachment.owner_kind == owner_kind, Attachment.owner_id == owner_id)
+            .order_by(Attachment.id)).all()
+
+    def delete_attachment(self, attachment):
+        self.session.delete(attachment)
+
     def names(self, actor_ids):
         return names_of(self.session, actor_ids)
 

@@ -3,6 +3,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import registry as mapper_registry
 
 from gateway.domain.accounts import Account
+from gateway.domain.attachments import Attachment
 from gateway.domain.sessions import AccountLink, Session
 from gateway.domain.sso import SsoAttempt
 from gateway.domain.throttle import SignInFailures
@@ -91,6 +92,25 @@ sso_attempts = sa.Table(
     sa.UniqueConstraint("state_hash", name="uq_sso_attempts_state_hash"),
 )
 
+# evidence documents (gateway/domain/attachments.py): the bytes are in the attachment store
+attachments = sa.Table(
+    "attachments", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("owner_kind", sa.String(20), nullable=False),
+    sa.Column("owner_id", sa.Integer, nullable=False),
+    sa.Column("region_code", sa.String(8), nullable=True),
+    sa.Column("filename", sa.String(255), nullable=False),
+    sa.Column("media_type", sa.String(100), nullable=False),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("storage_key", sa.String(64), nullable=False),
+    sa.Column("uploaded_by", sa.String(64), nullable=False),
+    sa.Column("uploaded_by_role", sa.String(40), nullable=False),
+    sa.Column("uploaded_at", UtcDateTime, nullable=False),
+    sa.Index("ix_attachments_owner", "owner_kind", "owner_id"),
+    sa.UniqueConstraint("storage_key", name="uq_attachments_storage_key"),
+)
+
 _mappers = mapper_registry()
 
 
@@ -104,3 +124,4 @@ def start_mappers():
     _mappers.map_imperatively(AccountLink, account_links)
     _mappers.map_imperatively(SignInFailures, sign_in_failures)
     _mappers.map_imperatively(SsoAttempt, sso_attempts)
+    _mappers.map_imperatively(Attachment, attachments)

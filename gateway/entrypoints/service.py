@@ -15,8 +15,10 @@ from gateway.http.errors import ServiceUnavailable
 from gateway.http.problems import problem_for
 from gateway.http.responses import problem_response
 from gateway.http.server import correlation_id_of
+from gateway.adapters.storage import AttachmentStore
 from gateway.entrypoints.accounts_routes import AccountsRoutes
 from gateway.entrypoints.events_routes import EventsRoutes
+from gateway.entrypoints.attachments_routes import AttachmentsRoutes
 from gateway.entrypoints.sso_routes import Oidc, SsoRoutes
 from gateway.entrypoints.notifications_routes import NotificationsRoutes
 from gateway.entrypoints.projects_routes import ProjectsRoutes
@@ -38,7 +40,8 @@ def openapi_document(service_cls):
 
 
 class GatewayService(RegistryRoutes, ProjectsRoutes, ReportsRoutes, EventsRoutes,
-                     NotificationsRoutes, AccountsRoutes, SsoRoutes, ServiceBase):
+                     NotificationsRoutes, AccountsRoutes, SsoRoutes, AttachmentsRoutes,
+                     ServiceBase):
     name = "gateway"
     uow = Database(repositories=AccountRepository, relay=False)
     auth = BearerAuth(database="uow")
@@ -49,6 +52,7 @@ class GatewayService(RegistryRoutes, ProjectsRoutes, ReportsRoutes, EventsRoutes
     notifications = TimedRpcProxy("notifications")
     config = Config()
     read_cache = ReadCacheProvider()
+    store = AttachmentStore()
 
     # every projects event may change what the cached task and plan reads answered
     @consume(change_feed("projects"))

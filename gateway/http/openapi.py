@@ -54,6 +54,10 @@ PROBLEMS = {
     503: ("ServiceUnavailable", "A service behind the gateway is not running."),
     504: ("GatewayTimeout", "A service behind the gateway did not answer in time."),
 }
+STREAM_BODY = ("The file itself as the body (any Content-Type; the type is read from the "
+               "content). Accepted: PDF, JPEG, PNG, WebP, DOCX, XLSX, ODT, plain UTF-8 text, "
+               "up to KELISIM_ATTACHMENT_MAX_BYTES (20 MiB by default): 413 beyond, 415 for "
+               "other content.")
 _OPENAPI_TYPES = {"int": {"type": "integer"}, "float": {"type": "number"}}
 ACCEPT_LANGUAGE = {
     "in": "header", "name": "Accept-Language", "required": False,
@@ -70,7 +74,7 @@ def _problem_statuses(route):
         statuses |= {404, 422}
     if route.path_params or route.query is not None:
         statuses.add(414)
-    if route.body is not None:
+    if route.body is not None or route.stream:
         statuses |= {400, 413, 415, 422}
     if route.writes:
         statuses |= {409, 422}  # a change may break a rule even without a body
@@ -109,6 +113,9 @@ def _operation(route):
     if route.body is not None:
         operation["requestBody"] = {"required": True, "content": {
             "application/json": {"schema": route.body}}}
+    if route.stream:
+        operation["requestBody"] = {"required": True, "description": STREAM_BODY, "content": {
+            "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}
     for status in _problem_statuses(route):
         operation["responses"][str(status)] = PROBLEMS[status][0]  # apispec makes it a $ref
     return operation

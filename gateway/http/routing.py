@@ -51,6 +51,7 @@ class RouteSpec:
     cached: bool = False
     personal: bool = False  # a write on the caller's own session or tokens: observers too
     names: bool = False  # actor ids in the answer get the person's name and org unit beside
+    stream: bool = False  # the route reads the raw body itself, a chunk at a time (uploads)
 
     @property
     def path_params(self):
@@ -74,8 +75,9 @@ class ApiRoute(HttpRequestHandler):
     def handle_request(self, request):
         request.shallow = False
         try:
-            read_body(request, int(self.container.config.get("MAX_REQUEST_BYTES",
-                                                              DEFAULT_MAX_BYTES)))
+            if not (self.spec is not None and self.spec.stream):
+                read_body(request, int(self.container.config.get("MAX_REQUEST_BYTES",
+                                                                  DEFAULT_MAX_BYTES)))
             context_data = self.server.context_data_from_headers(request)
             # nameko's check_signature is left out: the arguments are the request and the
             # path values of the route's own rule, and inspecting them cost 5% per request
@@ -99,18 +101,20 @@ class ApiRoute(HttpRequestHandler):
 
 def route(method, path, *, summary, tag, query=None, body=None, response=None, many=False,
           status=200, writes=None, auth=True, roles=None, produces="application/json",
-          problems=(), cached=False, personal=False, names=False):
+          problems=(), cached=False, personal=False, names=False, stream=False):
     """Declare an HTTP route of a gateway service; the service needs an ``auth`` BearerAuth
     and a ``read_cache`` (gateway/http/cache.py). A ``cached`` route's answers are served
     from it; every write route drops it. A ``names`` route's answer gets names beside its
-    actor ids (gateway/service_layer/names.py)."""
+    actor ids (gateway/service_layer/names.py). A ``stream`` route gets the body unread
+    (``req.http.environ["wsgi.input"]``), for uploads larger than ``MAX_REQUEST_BYTES``."""
     def decorate(fn):
         spec = RouteSpec(
             method=method, path=path, name=fn.__name__, summary=summary, tag=tag, query=query,
             body=body, response=response, many=many, status=status,
             writes=method in WRITE_METHODS if writes is None else writes, auth=auth,
             roles=tuple(roles) if roles else None, produces=produces,
-            problems=tuple(problems), cached=cached, personal=personal, names=names)
+            problems=tuple(problems), cached=cached, personal=personal, names=names,
+            stream=stream)
 
         @functools.wraps(fn)
         def endpoint(service, request, **path_values):

@@ -133,6 +133,8 @@ class WorkItemSchema(StrictSchema):
                        "information sent on, a publication, ..."})
     indicator = fields.Str(allow_none=True, validate=validate.Length(1, 40), metadata={
         "description": "the code of the target indicator the item serves (GET /indicators)"})
+    deliverable = fields.Bool(load_default=False, metadata={
+        "description": "the tasks made from this item close with a document (an attachment)"})
 
 
 class ProjectTemplateSchema(Schema):
@@ -266,6 +268,8 @@ class TaskSchema(Schema):
         "description": "set while predecessors make the constraint impossible: constraint, "
                        "date, predecessor_id, earliest_start, would_be_due, chain; the task "
                        "keeps its date"})
+    deliverable = fields.Bool(metadata={
+        "description": "done only with at least one attachment (409 otherwise)"})
     overdue = fields.Bool()
     predecessors = fields.List(fields.Nested(DependencySchema))
     assignments = fields.List(fields.Nested(AssignmentSchema))
@@ -317,6 +321,8 @@ class TaskCreateSchema(StrictSchema):
                               "description": "working days; one that would end after "
                                              "2040-12-31 is 422"})
     scheduling = fields.Str(load_default="auto", validate=validate.OneOf(SCHEDULING_MODES))
+    deliverable = fields.Bool(load_default=False, metadata={
+        "description": "the task closes with a document: done only with an attachment"})
 
 
 class TaskPatchSchema(StrictSchema):
@@ -335,6 +341,8 @@ class TaskPatchSchema(StrictSchema):
         "description": "an automatic task reopened after done or cancelled is placed after "
                        "its predecessors again"})
     progress = fields.Int(strict=True, validate=validate.Range(0, 100))
+    deliverable = fields.Bool(metadata={
+        "description": "the task closes with a document: done only with an attachment"})
     reason = fields.Str(load_default=None, allow_none=True, validate=LONG_TEXT, metadata={
         "description": "required when the due date moves later; kept in the history"})
 

@@ -89,10 +89,24 @@ tasks = sa.Table(
     sa.Column("constraint_start", sa.Date, nullable=True),
     sa.Column("constraint_due", sa.Date, nullable=True),
     sa.Column("constraint_conflict", sa.JSON(none_as_null=True), nullable=True),
+    sa.Column("deliverable", sa.Boolean, nullable=False, default=False,
+              server_default=sa.false()),
     sa.Column("version", sa.Integer, nullable=False, default=1),
     sa.CheckConstraint("progress >= 0 AND progress <= 100", name="ck_tasks_progress"),
     sa.CheckConstraint("due_date >= start_date", name="ck_tasks_dates"),
     sa.Index("ix_tasks_family", "project_code", "year"),
+)
+
+# the attachments a task has (the gateway keeps them; it tells this service over RPC):
+# what the deliverable rule counts, one row per attachment id
+task_attachments = sa.Table(
+    "task_attachments", metadata,
+    sa.Column("attachment_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("task_id", sa.Integer, sa.ForeignKey("tasks.id"), nullable=False, index=True),
+    sa.Column("filename", sa.String(255), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("added_by", sa.String(64), nullable=False),
+    sa.Column("added_at", UtcDateTime, nullable=False),
 )
 
 dependencies = sa.Table(

@@ -285,6 +285,22 @@ class ProjectsRepository:
         return self.session.execute(query).all()
 
     # history
+    # attachments (the gateway keeps them; service_layer/attachments.py)
+    def attachment_count(self, task_id):
+        return self.session.execute(sa.select(sa.func.count()).select_from(
+            orm.task_attachments).where(orm.task_attachments.c.task_id == task_id)).scalar()
+
+    def attachment_known(self, attachment_id):
+        return self.session.execute(sa.select(orm.task_attachments.c.task_id).where(
+            orm.task_attachments.c.attachment_id == attachment_id)).scalar()
+
+    def add_attachment(self, row):
+        self.session.execute(orm.task_attachments.insert().values(**row))
+
+    def remove_attachment(self, attachment_id):
+        return self.session.execute(orm.task_attachments.delete().where(
+            orm.task_attachments.c.attachment_id == attachment_id)).rowcount
+
     def add_history(self, rows):
         if rows:
             self.session.execute(orm.history.insert(), rows)

@@ -140,6 +140,7 @@ class Task:
     constraint_start: date = None
     constraint_due: date = None
     constraint_conflict: dict = None
+    deliverable: bool = False  # done only with at least one attachment (evidence)
     id: int = None
     version: int = 1
 

@@ -16,7 +16,7 @@ from services.projects.adapters.orm import start_mappers
 from services.projects.adapters.registry import RegistryClient
 from services.projects.adapters.repository import ProjectsRepository
 from services.projects.service_layer import (
-    assignments, audit, baselines, budgets, dependencies, overdue, plans, projects, risks, rollout, summary,
+    assignments, attachments, audit, baselines, budgets, dependencies, overdue, plans, projects, risks, rollout, summary,
     tasks)
 from services.projects.service_layer.projects import require_rgu
 
@@ -71,6 +71,15 @@ class ProjectsService(ServiceBase):
     @expected
     def rollout(self, code, data):
         return rollout.rollout(self.uow, self.registry, code, data)
+
+    # attachments (the gateway keeps them and tells this service)
+    @expected
+    def attachment_added(self, kind, owner_id, attachment):
+        return attachments.attachment_added(self.uow, kind, owner_id, attachment)
+
+    @expected
+    def attachment_removed(self, kind, owner_id, attachment):
+        return attachments.attachment_removed(self.uow, kind, owner_id, attachment)
 
     # plans
     @expected

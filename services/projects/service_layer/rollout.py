@@ -112,7 +112,8 @@ class _Builder:
         task = Task(plan_id=None, project_code=self.code, year=self.year,
                     region_code=plan.region_code, template_key=item["key"], kind=item["kind"],
                     title=item["title_ru"], title_kk=item["title_kk"], start_date=start,
-                    due_date=due, duration=duration, scheduling=item.get("scheduling", "auto"))
+                    due_date=due, duration=duration, scheduling=item.get("scheduling", "auto"),
+                    deliverable=bool(item.get("deliverable", False)))
         pin = templates.pin_of(item, self.year, self.calendar)
         if pin is not None:
             task.constraint_kind = pin.kind

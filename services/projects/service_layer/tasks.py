@@ -1,7 +1,7 @@
 """Use cases on tasks: read, create in a plan, change (dates, status, progress), history."""
 from kelisim.access import ensure_writable, scope_region
 from kelisim.db.versioning import check_version, concurrent_update_guard
-from kelisim.errors import Invalid
+from kelisim.errors import Conflict, Invalid
 from kelisim.i18n import _
 from kelisim.schemas import load
 from services.projects import schemas
@@ -18,7 +18,7 @@ _ASSIGNMENT = schemas.AssignmentSchema()
 _HISTORY = schemas.HistorySchema()
 _TASK_QUERY = schemas.TaskQuery()  # built once: building it cost more than a load
 FIELDS = ("title", "title_kk", "description", "start_date", "due_date", "duration",
-          "scheduling", "status", "progress")
+          "scheduling", "status", "progress", "deliverable")
 
 
 def dump_assignment(assignment):
@@ -50,7 +50,8 @@ def listed_task(task):
             "constraint_kind": task.constraint_kind,
             "constraint_start": _iso(task.constraint_start),
             "constraint_due": _iso(task.constraint_due),
-            "constraint_conflict": task.constraint_conflict, "version": task.version}
+            "constraint_conflict": task.constraint_conflict,
+            "deliverable": bool(task.deliverable), "version": task.version}
 
 
 def dump_tasks(repo, tasks, day=None):
@@ -150,7 +151,8 @@ def create_task(uow, plan_id, data):
                     region_code=plan.region_code, parent_id=data["parent_id"],
                     kind=data["kind"], title=data["title"], title_kk=data["title_kk"],
                     description=data["description"], start_date=start, due_date=due,
-                    duration=duration, scheduling=data["scheduling"])
+                    duration=duration, scheduling=data["scheduling"],
+                    deliverable=data["deliverable"])
         task.check()
         repo.add(task)
         if parent is not None and parent.kind == "task":
@@ -230,9 +232,17 @@ def update_task(uow, task_id, data):
                           {"status": _("completed when the RGU approves the plan")})
         if status != task.status and status in ("in_progress", "done"):
             check_raci(repo.assignments([task.id]), status)
+        deliverable = data.get("deliverable", task.deliverable)
+        if status == "done" and deliverable and (task.status != "done" or not task.deliverable) \
+                and not repo.attachment_count(task.id):
+            raise Conflict(_("a deliverable task is done only with at least one attachment: "
+                             "attach its document first"),
+                           {"status": _("attach the document (protocol, report, publication, "
+                                        "photo) before marking the task done")})
         if status == "done" and "progress" not in data:
             data["progress"] = 100
-        for name in ("title", "title_kk", "description", "scheduling", "status", "progress"):
+        for name in ("title", "title_kk", "description", "scheduling", "status", "progress",
+                     "deliverable"):
             if name in data:
                 setattr(task, name, data[name])
         unpinned = None

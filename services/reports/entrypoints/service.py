@@ -19,7 +19,7 @@ from services.reports.adapters.registry import RegistryClient
 from services.reports.adapters.repository import ReportsRepository
 from services.reports.domain.periods import kz_today
 from services.reports.service_layer import (
-    analytics, collection, org_units, register, reports, targets, templates)
+    analytics, attachments, collection, org_units, register, reports, targets, templates)
 
 start_mappers()
 expected = rpc(expected_exceptions=KelisimError)
@@ -76,6 +76,15 @@ class ReportsService(AuditEntries, ServiceBase):
     @expected
     def report_history(self, report_id):
         return reports.history(self.uow, report_id)
+
+    # attachments (the gateway keeps them and tells this service)
+    @expected
+    def attachment_added(self, kind, owner_id, attachment):
+        return attachments.attachment_added(self.uow, kind, owner_id, attachment)
+
+    @expected
+    def attachment_removed(self, kind, owner_id, attachment):
+        return attachments.attachment_removed(self.uow, kind, owner_id, attachment)
 
     @expected
     def save_report(self, report_id, data):

@@ -1,0 +1,57 @@
+"""Attachments of reports, as the gateway tells them (it keeps the bytes and the metadata).
+
+The gateway calls ``attachment_added`` / ``attachment_removed`` with the caller as actor.
+A report takes or loses attachments while it can be edited (draft, returned, reopened:
+what was submitted or accepted stays as it was, 409), by those who may change it (its
+region's KGU, the RGU; 403 otherwise, 404 for a report the caller cannot read). Each is
+written to the audit log (``attach`` / ``detach`` on the report: who, when, which file
+and checksum).
+"""
+from kelisim.access import ensure_writable
+from kelisim.errors import Conflict, Invalid
+from kelisim.i18n import _
+from kelisim.labels import label
+from services.reports.domain.reports import EDITABLE
+from services.reports.service_layer.reports import get_or_404
+
+KINDS = ("report",)
+
+
+def _summary(attachment):
+    return {"attachment_id": attachment["id"], "filename": attachment["filename"],
+            "media_type": attachment["media_type"], "size": attachment["size"],
+            "sha256": attachment["sha256"]}
+
+
+def _changeable(uow, kind, report_id):
+    if kind not in KINDS:
+        raise Invalid(_("the reports service keeps no attachments of {kind}", kind=kind),
+                      {"owner_kind": _("not kept here")})
+    report = get_or_404(uow, report_id)
+    ensure_writable(uow.context.actor, report.region_code)
+    if report.status not in EDITABLE:
+        raise Conflict(_("a report that is {status} takes or loses no attachments",
+                         status=label("report_status", report.status)),
+                       {"status": _("attachments change while the report is a draft, "
+                                    "returned or reopened")})
+    return report
+
+
+def attachment_added(uow, kind, report_id, attachment):
+    """Audit ``attachment`` (the gateway's dict) added to report ``report_id``."""
+    with uow:
+        report = _changeable(uow, kind, report_id)
+        uow.audit("attach", "report", report.id, after=_summary(attachment),
+                  region=report.region_code)
+        uow.commit()
+        return {"report_id": report.id}
+
+
+def attachment_removed(uow, kind, report_id, attachment):
+    """Audit ``attachment`` removed from report ``report_id``."""
+    with uow:
+        report = _changeable(uow, kind, report_id)
+        uow.audit("detach", "report", report.id, before=_summary(attachment),
+                  region=report.region_code)
+        uow.commit()
+        return {"report_id": report.id}
