@@ -67,10 +67,14 @@ def backup(folder: str | Path, now: datetime | None = None) -> dict[str, Any]:
         if not path.exists():
             raise BackupError(f"{component}'s database {path} does not exist")
     folder.mkdir(parents=True, exist_ok=True)
+    for component in ORDER:
+        _online_copy(sources[component], folder / f"{component}.db")
+    # after the gateway's snapshot: exactly the attachments its rows name (the copy loses
+    # the rows of attachments deleted since, whose bytes are gone)
+    attachments = _backup_attachments(folder, folder / "gateway.db")
     components = {}
     for component in ORDER:
         target = folder / f"{component}.db"
-        _online_copy(sources[component], target)
         components[component] = {
             "file": target.name, "sha256": _sha256(target), "bytes": target.stat().st_size,
             "alembic_revision": _revision(target), "alembic_heads": code_heads(component)}
@@ -81,6 +85,7 @@ def backup(folder: str | Path, now: datetime | None = None) -> dict[str, Any]:
         "components": components,
         "broker": {"file": BROKER, "sha256": _sha256(folder / BROKER),
                    "source": "kelisim.events.topology and the services' event handlers"},
+        "attachments": attachments,
     }
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
     return manifest
@@ -108,6 +113,7 @@ def restore(folder: str | Path, republish_hours: float = 24.0, force_old: bool =
         for existing in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
             if existing.exists():
                 raise BackupError(f"{existing} exists: restore into an empty data directory")
+    attachments_dir = _attachments_target(manifest)
     verify(folder, manifest)
     republished: dict[str, int] = {}
     since = datetime.fromisoformat(manifest["created_at"]) - timedelta(hours=republish_hours)
@@ -118,6 +124,8 @@ def restore(folder: str | Path, republish_hours: float = 24.0, force_old: bool =
         shutil.copyfile(folder / entry["file"], partial)
         republished[component] = _republish(partial, since)
         partial.rename(path)
+    if attachments_dir is not None:
+        _restore_attachments(folder, attachments_dir)
     return republished
 
 
@@ -143,6 +151,7 @@ def verify(folder: str | Path, manifest: dict[str, Any] | None = None) -> None:
     for name, expected in zip(files, sums):
         if not (folder / name).exists() or _sha256(folder / name) != expected:
             raise BackupError(f"{name} does not match its checksum in the manifest")
+    _verify_attachments(folder, manifest)
     for component, entry in manifest["components"].items():
         revision = _revision(folder / entry["file"])
         if revision != entry["alembic_revision"]:
@@ -270,6 +279,101 @@ def _service_classes() -> dict[str, type]:
 
     return {cls.name: cls for cls in (RegistryService, ProjectsService, ReportsService,
                                       NotificationsService)}
+
+
+ATTACHMENTS = "attachments"
+
+
+def _attachment_rows(gateway_db):
+    """``[(id, storage_key, sha256, size)]`` of a gateway database's attachments ([] before
+    the table existed)."""
+    conn = sqlite3.connect(gateway_db)
+    try:
+        return conn.execute(
+            "SELECT id, storage_key, sha256, size FROM attachments ORDER BY id").fetchall()
+    except sqlite3.OperationalError:
+        return []
+    finally:
+        conn.close()
+
+
+def _backup_attachments(folder, gateway_copy):
+    """Copy the file store's attachments named by the gateway copy's rows into
+    ``folder/attachments`` (``<key[:2]>/<key>``, as the store keeps them), each checked
+    against its SHA-256. An attachment deleted after the gateway's snapshot (its file is
+    gone) loses its row in the copy. With the S3 store nothing is copied: the bucket is
+    backed up by the object store's own means (README). Returns the manifest's
+    ``attachments`` entry."""
+    settings = config.attachments_settings()
+    rows = _attachment_rows(gateway_copy)
+    if settings["store"] != "file":
+        return {"store": settings["store"], "files": 0, "rows": len(rows),
+                "note": "the bytes stay in the S3 bucket; back it up with the object "
+                        "store's own tools"}
+    source, target = Path(settings["directory"]), folder / ATTACHMENTS
+    copied, total, vanished, damaged = 0, 0, [], []
+    for attachment_id, key, sha256, size in rows:
+        path = source / key[:2] / key
+        if not path.exists():
+            vanished.append(attachment_id)
+            continue
+        (target / key[:2]).mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target / key[:2] / key)
+        if _sha256(target / key[:2] / key) != sha256:
+            damaged.append(attachment_id)
+        copied, total = copied + 1, total + size
+    if vanished:
+        conn = sqlite3.connect(gateway_copy)
+        try:
+            with conn:
+                conn.executemany("DELETE FROM attachments WHERE id = ?",
+                                 [(i,) for i in vanished])
+        finally:
+            conn.close()
+    return {"store": "file", "directory": ATTACHMENTS, "files": copied, "bytes": total,
+            "deleted_during_backup": vanished, "damaged": damaged}
+
+
+def _verify_attachments(folder, manifest):
+    """Every attachment the backup's gateway database names is in the backup, with its
+    SHA-256 (those the backup found damaged excepted, as its manifest says)."""
+    entry = manifest.get("attachments")
+    if not entry or entry.get("store") != "file":
+        return
+    damaged = set(entry.get("damaged", ()))
+    for attachment_id, key, sha256, _size in _attachment_rows(folder / "gateway.db"):
+        path = folder / entry["directory"] / key[:2] / key
+        if attachment_id in damaged:
+            continue
+        if not path.exists() or _sha256(path) != sha256:
+            raise BackupError(f"attachment {attachment_id} ({path.name}) is missing or does "
+                              "not match its SHA-256")
+
+
+def _attachments_target(manifest):
+    """Where the backup's attachments go (the configured file store), refusing a store that
+    holds files already; None when the backup has none to restore."""
+    entry = manifest.get("attachments")
+    if not entry or entry.get("store") != "file":
+        return None
+    settings = config.attachments_settings()
+    if settings["store"] != "file":
+        raise BackupError("the backup's attachments are files, but KELISIM_ATTACHMENT_STORE "
+                          "is s3: restore them with the file store, or copy them into the "
+                          "bucket by hand (README)")
+    target = Path(settings["directory"])
+    if target.is_dir() and any(target.glob("??/*")):
+        raise BackupError(f"{target} holds attachments: restore into an empty data directory")
+    return target
+
+
+def _restore_attachments(folder, target):
+    source = folder / ATTACHMENTS
+    if not source.is_dir():
+        return
+    for path in sorted(source.glob("??/*")):
+        (target / path.parent.name).mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target / path.parent.name / path.name)
 
 
 def _online_copy(source: Path, target: Path) -> None:

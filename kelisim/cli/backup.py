@@ -31,6 +31,15 @@ def _backup(args: Namespace) -> int:
         return 2
     for component, entry in manifest["components"].items():
         print(f"{component}\t{entry['bytes']} bytes\trevision {entry['alembic_revision']}")
+    files = manifest["attachments"]
+    if files["store"] == "file":
+        print(f"attachments\t{files['files']} files\t{files['bytes']} bytes")
+        if files["damaged"]:
+            print(f"kelisim: attachments {files['damaged']} do not match their SHA-256 "
+                  "(copied as they are)", file=sys.stderr)
+    else:
+        print(f"attachments\tin the {files['store']} bucket\t{files['rows']} rows "
+              "(back the bucket up with the object store's tools)")
     print(f"backup written to {args.folder} at {manifest['created_at']}")
     return 0
 

@@ -120,6 +120,14 @@ class Targets:
                           json={"version": version, "reason": "қайта қарау"})
         raise AssertionError(f"report not brought to {want}")
 
+    # attachments
+    def attachment(self):
+        """A new attachment of a Turkistan task, uploaded by the administrator."""
+        response = self.d.request("POST", f"{API}/tasks/{self.task()['id']}/attachments",
+                                  "admin", params={"filename": "хаттама.pdf"}, data=PDF)
+        assert response.status_code == 201, response.text
+        return response.json()["id"]
+
     # notifications
     # the events register
     def event(self):
@@ -189,6 +197,7 @@ def set_password(gateway_db, account_id, password):
         uow, issue_link(gateway_db, account_id), password))
 
 
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 FILLED = {"cases_received": 4, "resolved_by_mediation": 3, "budget_spent": "2500.00"}
 
 
@@ -363,6 +372,20 @@ TARGETS = {
                                              minimum=4)),
     "target_progress": ("regional", lambda t: (f"{API}/targets/progress", {"region": OWN},
                                                None)),
+    # attachments: a Turkistan task's or report's (bytes as the body, not JSON)
+    "add_task_attachment": ("regional", lambda t: (
+        f"{API}/tasks/{t.task()['id']}/attachments", {"filename": "хаттама.pdf"}, PDF)),
+    "list_task_attachments": ("regional", lambda t: (
+        f"{API}/tasks/{t.task()['id']}/attachments", None, None)),
+    "add_report_attachment": ("regional", lambda t: (
+        f"{API}/reports/{t.report('editable')['id']}/attachments", {"filename": "есеп.pdf"},
+        PDF)),
+    "list_report_attachments": ("regional", lambda t: (
+        f"{API}/reports/{t.report('editable')['id']}/attachments", None, None)),
+    "get_attachment": ("regional", lambda t: (f"{API}/attachments/{t.attachment()}", None,
+                                              None)),
+    "delete_attachment": ("regional", lambda t: (f"{API}/attachments/{t.attachment()}", None,
+                                                 None)),
     # notifications
     "list_inbox": ("regional", lambda t: (f"{API}/inbox", {"org_unit_id": t.kgu()}, None)),
     "mark_read": ("regional", lambda t: (f"{API}/inbox/{t.inbox_item()}/read", None, None)),

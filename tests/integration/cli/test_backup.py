@@ -128,3 +128,53 @@ def test_postgresql_is_backed_up_with_pg_dump_not_here(data, monkeypatch, capsys
     err = capsys.readouterr().err
     assert "reports uses postgresql" in err and "pg_dump" in err
     assert not (data / "b").exists()
+
+
+def _attach(data, content, attachment_id):
+    """An attachment as the gateway keeps it: the file in the store, its row in gateway.db."""
+    import hashlib
+    import uuid
+
+    from gateway.adapters.storage import FileStore
+
+    key = uuid.uuid4().hex
+    spooled = data / f"upload-{attachment_id}"
+    spooled.write_bytes(content)
+    FileStore(data / "var" / "attachments").put(key, spooled, len(content), "", "text/plain")
+    with sqlite3.connect(data / "var" / "gateway.db") as conn:
+        conn.execute(
+            "INSERT INTO attachments (id, owner_kind, owner_id, filename, media_type, size, "
+            "sha256, storage_key, uploaded_by, uploaded_by_role, uploaded_at) VALUES "
+            "(?, 'task', 7, 'a.txt', 'text/plain', ?, ?, ?, 'account:1', 'rgu_admin', "
+            "'2026-11-30 00:00:00.000000')",
+            (attachment_id, len(content), hashlib.sha256(content).hexdigest(), key))
+    return key
+
+
+def test_attachments_are_backed_up_checked_and_restored(data, monkeypatch, capsys):
+    kept = _attach(data, "хаттама".encode(), 1)
+    gone = _attach(data, b"deleted while the backup ran", 2)
+    (data / "var" / "attachments" / gone[:2] / gone).unlink()  # its row is still there
+    assert main(["backup", str(data / "b")]) == 0
+    assert "attachments\t1 files\t14 bytes" in capsys.readouterr().out
+    manifest = json.loads((data / "b" / "manifest.json").read_text())
+    assert manifest["attachments"]["deleted_during_backup"] == [2]
+    assert (data / "b" / "attachments" / kept[:2] / kept).read_bytes() == "хаттама".encode()
+    with sqlite3.connect(data / "b" / "gateway.db") as conn:
+        assert conn.execute("SELECT id FROM attachments").fetchall() == [(1,)]
+    inspected = data / "inspected"
+    import shutil
+
+    shutil.copytree(data / "b", inspected)
+    (inspected / "attachments" / kept[:2] / kept).write_bytes(b"tampered")
+    monkeypatch.setenv("KELISIM_DATA_DIR", str(data / "new"))
+    assert main(["restore", str(inspected)]) == 2
+    assert "attachment 1" in capsys.readouterr().err
+    assert not (data / "new" / "gateway.db").exists()
+
+    assert main(["restore", str(data / "b")]) == 0
+    assert (data / "new" / "attachments" / kept[:2] / kept).read_bytes() == "хаттама".encode()
+    for path in (data / "new").glob("*.db"):
+        path.unlink()
+    assert main(["restore", str(data / "b")]) == 2  # the attachments are there already
+    assert "holds attachments" in capsys.readouterr().err

@@ -50,9 +50,11 @@ def documented(route):
     return [(field.data_key or name, name, field) for name, field in schema.fields.items()]
 
 
-# answered from the gateway's own database (accounts, tokens, single sign-on): checked
-# against the real gateway in tests/integration/accounts
-OWN_DATABASE = ("gateway.entrypoints.accounts_routes", "gateway.entrypoints.sso_routes")
+# answered from the gateway's own database (accounts, tokens, single sign-on, attachments):
+# checked against the real gateway in tests/integration/accounts and
+# tests/integration/gateway/test_attachments.py
+OWN_DATABASE = ("gateway.entrypoints.accounts_routes", "gateway.entrypoints.sso_routes",
+                "gateway.entrypoints.attachments_routes")
 CASES = [pytest.param(route, wire, name, field, id=f"{route.name}:{wire}")
          for route in ROUTES if route.query is not None
          and inspect.unwrap(getattr(GatewayService, route.name)).__module__ not in OWN_DATABASE

@@ -15,9 +15,9 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('tasks') as batch:
-        batch.add_column(sa.Column('deliverable', sa.Boolean(), nullable=False,
-                                   server_default=sa.false()))
+    # a plain ADD COLUMN (SQLite too): a batch copy of tasks would trip its foreign keys
+    op.add_column('tasks', sa.Column('deliverable', sa.Boolean(), nullable=False,
+                                     server_default=sa.false()))
     op.create_table('task_attachments',
     sa.Column('attachment_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('task_id', sa.Integer(), nullable=False),
