@@ -85,14 +85,16 @@ def upload(uow, store, owner, owner_id, filename, stream, declared_length, actor
     except BaseException:
         discard(spool.name)
         raise
-    attachment = Attachment(
-        owner_kind=owner.kind, owner_id=owner_id, filename=clean_filename(filename, media_type),
-        media_type=media_type, size=size, sha256=sha256, storage_key=key,
-        uploaded_by=str(actor.get("id", "system")), uploaded_by_role=actor.get("role", "system"),
-        uploaded_at=utcnow(), region_code=record.get("region_code"))
     told = False
     try:
-        with uow:
+        with uow:  # the repository maps the domain classes: make the row after it
+            attachment = Attachment(
+                owner_kind=owner.kind, owner_id=owner_id,
+                filename=clean_filename(filename, media_type), media_type=media_type,
+                size=size, sha256=sha256, storage_key=key,
+                uploaded_by=str(actor.get("id", "system")),
+                uploaded_by_role=actor.get("role", "system"), uploaded_at=utcnow(),
+                region_code=record.get("region_code"))
             uow.repo.add_attachment(attachment)
             uow.flush()
             answer = attachment.to_dict()
