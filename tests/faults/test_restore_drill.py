@@ -12,13 +12,18 @@ import sys
 import uuid
 
 import pytest
+import requests
 from nameko.testing.utils import find_free_port
+
+from gateway.adapters.repository import TokenRepository
+from gateway.service_layer import tokens
 
 from services.reports.domain.periods import kz_today
 from tests.conftest import RABBIT_HOST, _rabbitmqctl
 from tests.faults.checks import (
     assert_settled, inbox_items, outbox_events, query, received_ids, unpublished, wait_until)
 from tests.faults.harness import ROOT, Platform
+from tests.support import on_database
 from tests.unit.reports.conftest import mediation_template
 
 pytestmark = [pytest.mark.broker, pytest.mark.faults, pytest.mark.drill]
@@ -30,6 +35,25 @@ COORDINATOR = {"id": "coord-61", "role": "kgu_coordinator", "region": "KZ-61"}
 def kelisim(env, *args):
     return subprocess.run([sys.executable, "-m", "kelisim.cli.main", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
+
+
+PROTOCOL = "Хаттама: медиация кеңесінің отырысы, 2026 ж.\n".encode()
+
+
+def gateway_call(platform, token, method, path, **kwargs):
+    """``method path`` on the platform's gateway with ``token``, once it answers."""
+    url = f"http://{platform.env['KELISIM_GATEWAY_ADDRESS']}{path}"
+    headers = {"Authorization": f"Bearer {token}"}
+    wait_until(lambda: _answers(url, headers), 60, "the gateway to answer")
+    return requests.request(method, url, headers=headers, timeout=30, **kwargs)
+
+
+def _answers(url, headers):
+    try:
+        return requests.get(url.split("/api/")[0] + "/api/v1/regions", headers=headers,
+                            timeout=5).status_code == 200
+    except requests.RequestException:
+        return False
 
 
 def ids(url, table):
@@ -94,6 +118,17 @@ def test_backup_while_a_slip_is_published_then_restore_on_a_new_machine(
     assigned = outbox_events(urls["projects"], "task_assigned")
     assert_settled(platform, assigned, timeout=60)
 
+    # an evidence document of a KZ-61 task, through the gateway (kept in the data dir)
+    token = on_database(urls["gateway"], TokenRepository, lambda uow: tokens.create_token(
+        uow, "kgu_coordinator", "KZ-61", "drill"))[1]
+    platform.start("gateway")
+    with platform.rpc("projects") as projects:
+        task_id = projects.list_tasks({"region": "KZ-61", "limit": 1})["items"][0]["id"]
+    uploaded = gateway_call(platform, token, "POST", f"/api/v1/tasks/{task_id}/attachments",
+                            params={"filename": "хаттама.txt"}, data=PROTOCOL)
+    assert uploaded.status_code == 201, uploaded.text
+    attachment = uploaded.json()
+
     # notifications stops (as if slow): the slip's events wait on the broker, published but
     # not consumed, when the backup is taken; the backup starts as soon as the slip commits
     platform.kill("notifications", signal.SIGTERM)
@@ -106,6 +141,7 @@ def test_backup_while_a_slip_is_published_then_restore_on_a_new_machine(
     slips = outbox_events(urls["projects"], "deadline_slipped")
     assert len(slips) == len([r for r in change["rescheduled"]
                               if r["due_date"] > r["old_due_date"]]) + 1 > 1
+    assert "attachments\t1 files" in taking.stdout.read()
     inspected = shutil.copytree(backup_dir, tmp_path / "inspected")  # opening one writes
     backed_up = {c: f"sqlite:///{inspected / (c + '.db')}" for c in COMPONENTS}
     assert {e["id"] for e in outbox_events(backed_up["projects"], "deadline_slipped")} == {
@@ -120,6 +156,7 @@ def test_backup_while_a_slip_is_published_then_restore_on_a_new_machine(
     for component in COMPONENTS:
         for path in tmp_path.glob(f"{component}.db*"):
             path.unlink()
+    shutil.rmtree(tmp_path / "var" / "attachments")
 
     restored = on_new_machine(platform, fresh_vhost, tmp_path / "new")
     result = kelisim(restored.env, "restore", str(backup_dir))
@@ -140,6 +177,11 @@ def test_backup_while_a_slip_is_published_then_restore_on_a_new_machine(
         assert ids(new["projects"], "plans") == ids(backed_up["projects"], "plans")
         with restored.rpc("reports") as reports:
             assert reports.get_report(mine["id"])["status"] == "submitted"
+        # the attachment is back, byte for byte, for whoever may read its task
+        restored.start("gateway")
+        got = gateway_call(restored, token, "GET", f"/api/v1/attachments/{attachment['id']}")
+        assert got.status_code == 200 and got.content == PROTOCOL
+        assert got.headers["ETag"] == f'"{attachment["sha256"]}"'
 
         # every event committed before the backup reaches the KGUs, once
         assert_settled(restored, assigned, timeout=60)
