@@ -284,20 +284,20 @@ def _service_classes() -> dict[str, type]:
 ATTACHMENTS = "attachments"
 
 
-def _attachment_rows(gateway_db):
+def _attachment_rows(gateway_db: Path) -> list[tuple[int, str, str, int]]:
     """``[(id, storage_key, sha256, size)]`` of a gateway database's attachments ([] before
     the table existed)."""
     conn = sqlite3.connect(gateway_db)
     try:
-        return conn.execute(
-            "SELECT id, storage_key, sha256, size FROM attachments ORDER BY id").fetchall()
+        return [(int(row[0]), str(row[1]), str(row[2]), int(row[3])) for row in conn.execute(
+            "SELECT id, storage_key, sha256, size FROM attachments ORDER BY id")]
     except sqlite3.OperationalError:
         return []
     finally:
         conn.close()
 
 
-def _backup_attachments(folder, gateway_copy):
+def _backup_attachments(folder: Path, gateway_copy: Path) -> dict[str, Any]:
     """Copy the file store's attachments named by the gateway copy's rows into
     ``folder/attachments`` (``<key[:2]>/<key>``, as the store keeps them), each checked
     against its SHA-256. An attachment deleted after the gateway's snapshot (its file is
@@ -311,7 +311,9 @@ def _backup_attachments(folder, gateway_copy):
                 "note": "the bytes stay in the S3 bucket; back it up with the object "
                         "store's own tools"}
     source, target = Path(settings["directory"]), folder / ATTACHMENTS
-    copied, total, vanished, damaged = 0, 0, [], []
+    copied, total = 0, 0
+    vanished: list[int] = []
+    damaged: list[int] = []
     for attachment_id, key, sha256, size in rows:
         path = source / key[:2] / key
         if not path.exists():
@@ -334,7 +336,7 @@ def _backup_attachments(folder, gateway_copy):
             "deleted_during_backup": vanished, "damaged": damaged}
 
 
-def _verify_attachments(folder, manifest):
+def _verify_attachments(folder: Path, manifest: dict[str, Any]) -> None:
     """Every attachment the backup's gateway database names is in the backup, with its
     SHA-256 (those the backup found damaged excepted, as its manifest says)."""
     entry = manifest.get("attachments")
@@ -350,7 +352,7 @@ def _verify_attachments(folder, manifest):
                               "not match its SHA-256")
 
 
-def _attachments_target(manifest):
+def _attachments_target(manifest: dict[str, Any]) -> Path | None:
     """Where the backup's attachments go (the configured file store), refusing a store that
     holds files already; None when the backup has none to restore."""
     entry = manifest.get("attachments")
@@ -367,7 +369,7 @@ def _attachments_target(manifest):
     return target
 
 
-def _restore_attachments(folder, target):
+def _restore_attachments(folder: Path, target: Path) -> None:
     source = folder / ATTACHMENTS
     if not source.is_dir():
         return

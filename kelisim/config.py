@@ -85,7 +85,7 @@ def retention_interval() -> float:
 DEFAULT_ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024  # 20 MiB
 
 
-def attachments_settings():
+def attachments_settings() -> dict[str, Any]:
     """Where the gateway keeps attachments, and how large one may be.
 
     ``{"max_bytes": int, "store": "file"|"s3", "directory": Path, "s3": {...}}``:

@@ -1,4 +1,4 @@
-"""Routes of evidence documents: attachments of tasks, reports (and events).
+"""Routes of evidence documents: attachments of tasks, reports and the register's events.
 
 Uploads are streamed (``stream=True``: the route reads the body a chunk at a time into a
 spool file, never whole in memory); downloads are streamed from the store. The service
@@ -25,7 +25,8 @@ class AttachmentsRoutes:
 
     def attachment_owners(self):
         return {"task": Owner("task", self.projects, "get_task"),
-                "report": Owner("report", self.reports, "get_report")}
+                "report": Owner("report", self.reports, "get_report"),
+                "event": Owner("event", self.reports, "get_event")}
 
     def _upload(self, req, kind, owner_id):
         http = req.http
@@ -59,6 +60,20 @@ class AttachmentsRoutes:
            response=schemas.AttachmentSchema, many=True)
     def list_report_attachments(self, req, report_id):
         return attachments.list_for(self.uow, self.attachment_owners()["report"], report_id)
+
+    @route("POST", f"{API}/events/<int:event_id>/attachments",
+           summary="Attach a document to an event of the register (the file as the body)",
+           tag="attachments", query=schemas.AttachmentUploadQuery,
+           response=schemas.AttachmentSchema, status=201, stream=True,
+           problems=UPLOAD_PROBLEMS)
+    def add_event_attachment(self, req, event_id):
+        return self._upload(req, "event", event_id)
+
+    @route("GET", f"{API}/events/<int:event_id>/attachments",
+           summary="An event's attachments", tag="attachments",
+           response=schemas.AttachmentSchema, many=True)
+    def list_event_attachments(self, req, event_id):
+        return attachments.list_for(self.uow, self.attachment_owners()["event"], event_id)
 
     @route("GET", f"{API}/attachments/<int:attachment_id>",
            summary="Download an attachment (always as a download, never shown in place)",

@@ -382,6 +382,10 @@ TARGETS = {
         PDF)),
     "list_report_attachments": ("regional", lambda t: (
         f"{API}/reports/{t.report('editable')['id']}/attachments", None, None)),
+    "add_event_attachment": ("regional", lambda t: (
+        f"{API}/events/{t.event()['id']}/attachments", {"filename": "фото.pdf"}, PDF)),
+    "list_event_attachments": ("regional", lambda t: (
+        f"{API}/events/{t.event()['id']}/attachments", None, None)),
     "get_attachment": ("regional", lambda t: (f"{API}/attachments/{t.attachment()}", None,
                                               None)),
     "delete_attachment": ("regional", lambda t: (f"{API}/attachments/{t.attachment()}", None,

@@ -43,7 +43,7 @@ COORDINATOR_REFUSED = {}
 
 # attachment routes: the service owning the record keeps the audit row
 ATTACHMENT_OWNERS = {"add_task_attachment": "projects", "delete_attachment": "projects",
-                     "add_report_attachment": "reports"}
+                     "add_report_attachment": "reports", "add_event_attachment": "reports"}
 
 
 def payload(body):

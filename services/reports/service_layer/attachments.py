@@ -1,20 +1,23 @@
-"""Attachments of reports, as the gateway tells them (it keeps the bytes and the metadata).
+"""Attachments of reports and of the register's events, as the gateway tells them (it keeps
+the bytes and the metadata).
 
 The gateway calls ``attachment_added`` / ``attachment_removed`` with the caller as actor.
 A report takes or loses attachments while it can be edited (draft, returned, reopened:
 what was submitted or accepted stays as it was, 409), by those who may change it (its
 region's KGU, the RGU; 403 otherwise, 404 for a report the caller cannot read). Each is
 written to the audit log (``attach`` / ``detach`` on the report: who, when, which file
-and checksum).
+and checksum). An event takes or loses attachments (protocols, photos, publications) from
+whoever may change it, whatever its status (entity ``event`` in the audit log).
 """
 from kelisim.access import ensure_writable
 from kelisim.errors import Conflict, Invalid
 from kelisim.i18n import _
 from kelisim.labels import label
 from services.reports.domain.reports import EDITABLE
+from services.reports.service_layer import register
 from services.reports.service_layer.reports import get_or_404
 
-KINDS = ("report",)
+KINDS = ("report", "event")
 
 
 def _summary(attachment):
@@ -27,6 +30,10 @@ def _changeable(uow, kind, report_id):
     if kind not in KINDS:
         raise Invalid(_("the reports service keeps no attachments of {kind}", kind=kind),
                       {"owner_kind": _("not kept here")})
+    if kind == "event":
+        event = register.get_or_404(uow, report_id)
+        ensure_writable(uow.context.actor, event.region_code)
+        return event
     report = get_or_404(uow, report_id)
     ensure_writable(uow.context.actor, report.region_code)
     if report.status not in EDITABLE:
@@ -38,20 +45,21 @@ def _changeable(uow, kind, report_id):
 
 
 def attachment_added(uow, kind, report_id, attachment):
-    """Audit ``attachment`` (the gateway's dict) added to report ``report_id``."""
+    """Audit ``attachment`` (the gateway's dict) added to the report or event ``report_id``
+    (``kind``: report or event). Returns ``{"kind", "id"}``."""
     with uow:
-        report = _changeable(uow, kind, report_id)
-        uow.audit("attach", "report", report.id, after=_summary(attachment),
-                  region=report.region_code)
+        record = _changeable(uow, kind, report_id)
+        uow.audit("attach", kind, record.id, after=_summary(attachment),
+                  region=record.region_code)
         uow.commit()
-        return {"report_id": report.id}
+        return {"kind": kind, "id": record.id}
 
 
 def attachment_removed(uow, kind, report_id, attachment):
-    """Audit ``attachment`` removed from report ``report_id``."""
+    """Audit ``attachment`` removed from the report or event ``report_id``."""
     with uow:
-        report = _changeable(uow, kind, report_id)
-        uow.audit("detach", "report", report.id, before=_summary(attachment),
-                  region=report.region_code)
+        record = _changeable(uow, kind, report_id)
+        uow.audit("detach", kind, record.id, before=_summary(attachment),
+                  region=record.region_code)
         uow.commit()
-        return {"report_id": report.id}
+        return {"kind": kind, "id": record.id}

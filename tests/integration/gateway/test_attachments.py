@@ -13,7 +13,9 @@ from services.projects.adapters.repository import ProjectsRepository
 from services.projects.entrypoints.service import ProjectsService
 from services.projects.service_layer.reference import load_reference_data
 from services.reports.domain.periods import kz_today
+from services.reports.adapters.repository import ReportsRepository
 from services.reports.entrypoints.service import ReportsService
+from services.reports.service_layer.register import load_reference_kinds
 from tests import attachment_samples as samples
 from tests.integration.gateway.helpers import API, kgu_id, ok, problem
 from tests.integration.reports.conftest import rpc  # noqa: F401  (a fixture)
@@ -33,8 +35,9 @@ def platform(start_gateway, runner_factory, service_config, migrated, session_fa
     url = migrated("projects", f"sqlite:///{tmp_path / 'projects.db'}")
     load_reference_data(UnitOfWork(session_factory(url), Context(), ProjectsRepository))
     runner_factory(service_config("projects", url), ProjectsService).start()
-    reports = start(ReportsService, migrated("reports", f"sqlite:///{tmp_path / 'reports.db'}"),
-                    REPORTS_JOB_EAGER=False)
+    reports_url = migrated("reports", f"sqlite:///{tmp_path / 'reports.db'}")
+    load_reference_kinds(UnitOfWork(session_factory(reports_url), Context(), ReportsRepository))
+    reports = start(ReportsService, reports_url, REPORTS_JOB_EAGER=False)
     ok(gateway.post(f"{API}/projects/mediation/rollouts",
                     {"year": 2026, "regions": ["KZ-61", "KZ-75"]}), 201)
     return gateway, reports, directory
@@ -175,3 +178,23 @@ def test_a_report_takes_attachments_while_it_can_be_edited(platform, rpc):  # no
     problem(gateway.request("DELETE", f"{API}/attachments/{made['id']}", who="turkistan"), 409)
     assert len(stored_files(directory)) == 1
     assert os.listdir(directory / ".incoming") == []
+
+
+def test_an_event_of_the_register_takes_evidence_from_its_region(platform):
+    gateway, _reports, _directory = platform
+    event = ok(gateway.post(f"{API}/events", {
+        "starts_at": "2026-05-01T10:00:00", "kind": "meeting", "region": "KZ-61",
+        "title_kk": "Аналар кеңесінің отырысы", "participants": 12}, who="turkistan"), 201)
+    path = f"{API}/events/{event['id']}/attachments"
+    problem(upload(gateway, path, samples.JPEG, "фото.jpg", who="almaty"), 404)
+    problem(upload(gateway, path, samples.JPEG, "фото.jpg", who="observer"), 403)
+    made = ok(upload(gateway, path, samples.JPEG, "фото.jpg"), 201)
+    assert made["owner_kind"] == "event" and made["media_type"] == "image/jpeg"
+    assert [a["id"] for a in ok(gateway.get(path, who="observer"))] == [made["id"]]
+    problem(gateway.get(path, who="almaty"), 404)
+    problem(gateway.get(f"{API}/attachments/{made['id']}", who="almaty"), 404)
+    audit = ok(gateway.get(f"{API}/audit", params={"entity": "event"}))["items"]
+    assert [e["action"] for e in audit if e["entity_id"] == str(event["id"])][:1] == ["attach"]
+    ok(gateway.request("DELETE", f"{API}/attachments/{made['id']}", who="turkistan"))
+    audit = ok(gateway.get(f"{API}/audit", params={"entity": "event"}))["items"]
+    assert audit[0]["action"] == "detach"

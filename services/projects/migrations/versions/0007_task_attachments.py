@@ -1,15 +1,15 @@
 """deliverable tasks and the attachments each task has (kept by the gateway)
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 """
 from alembic import op
 import sqlalchemy as sa
 
 from kelisim.db.types import UtcDateTime
 
-revision = '0006'
-down_revision = '0005'
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
