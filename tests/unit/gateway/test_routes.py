@@ -10,7 +10,8 @@ from kelisim.errors import Forbidden
 
 API = "/api/v1"
 EXPECTED = {
-    ("GET", "/health"), ("GET", "/metrics"), ("GET", "/openapi.json"),
+    ("GET", "/health"), ("GET", "/live"), ("GET", "/ready"), ("GET", "/metrics"),
+    ("GET", "/openapi.json"),
     ("GET", f"{API}/regions"), ("GET", f"{API}/structure-types"),
     ("GET", f"{API}/org-units"), ("POST", f"{API}/org-units"),
     ("GET", f"{API}/org-units/<int:unit_id>"), ("PATCH", f"{API}/org-units/<int:unit_id>"),
@@ -50,7 +51,8 @@ def test_the_route_table_is_exactly_the_published_api():
 
 def test_only_operations_routes_are_public():
     public = {(r.method, r.path) for r in ROUTES if not r.auth}
-    assert public == {("GET", "/health"), ("GET", "/metrics"), ("GET", "/openapi.json"),
+    assert public == {("GET", "/health"), ("GET", "/live"), ("GET", "/ready"),
+                      ("GET", "/metrics"), ("GET", "/openapi.json"),
                       ("POST", f"{API}/session"), ("POST", f"{API}/password-reset"),
                       ("POST", f"{API}/password"), ("GET", f"{API}/sso/login"),
                       ("GET", f"{API}/sso/callback")}
