@@ -8,17 +8,20 @@ import eventlet
 
 eventlet.monkey_patch()  # nameko needs it before anything opens a socket
 
+import contextlib  # noqa: E402
 import os  # noqa: E402
 import subprocess  # noqa: E402
 import uuid  # noqa: E402
 
 import psycopg2  # noqa: E402
 import pytest  # noqa: E402
+from nameko.standalone.rpc import ServiceRpcProxy  # noqa: E402
 from sqlalchemy.orm import sessionmaker  # noqa: E402
 
 from kelisim import config as settings  # noqa: E402
 from kelisim.db import migrate  # noqa: E402
 from kelisim.db.engine import make_engine  # noqa: E402
+from tests.support import ADMIN  # noqa: E402
 
 PG_ADMIN_DSN = os.environ.get("KELISIM_TEST_PG_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
 RABBIT_HOST = os.environ.get("KELISIM_TEST_RABBIT", "guest:guest@127.0.0.1:5672")
@@ -92,6 +95,23 @@ def session_factory():
     yield make
     for engine in engines:
         engine.dispose()
+
+
+@pytest.fixture
+def rpc(amqp_uri):
+    """``with rpc(service, actor=ADMIN, correlation_id=None) as proxy:`` calls to ``service``
+    on this test's vhost, acting as ``actor`` (a dict: id, role, region)."""
+
+    @contextlib.contextmanager
+    def proxy(service, actor=ADMIN, correlation_id=None, timeout=15):
+        context_data = {"actor": actor}
+        if correlation_id:
+            context_data["correlation_id"] = correlation_id
+        with ServiceRpcProxy(service, {"AMQP_URI": amqp_uri, "serializer": "json"},
+                             context_data=context_data, timeout=timeout) as remote:
+            yield remote
+
+    return proxy
 
 
 @pytest.fixture

@@ -19,7 +19,6 @@ from tests.integration.notifications.conftest import (  # noqa: F401  (fixtures)
     publish,
     registry,
     registry_db,
-    rpc,
     task_assigned,
 )
 from tests.integration.notifications.receivers import WebhookReceiver

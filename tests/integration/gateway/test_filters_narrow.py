@@ -9,7 +9,6 @@ from services.projects.entrypoints.service import ProjectsService
 from services.projects.service_layer.reference import load_reference_data
 from services.reports.entrypoints.service import ReportsService
 from tests.integration.gateway.helpers import API, kgu_id, ok
-from tests.integration.reports.conftest import rpc  # noqa: F401
 from tests.support import on_database
 from tests.unit.reports.conftest import mediation_template
 
@@ -65,8 +64,8 @@ def setup(gw):
     return {"kgu61": kgu61, "s61": s61["id"], "s75": s75["id"], "plan": plan["id"]}
 
 
-def collect_and_report(gw, rpc, service):
-    with rpc(service) as reports:
+def collect_and_report(gw, rpc):
+    with rpc("reports") as reports:
         reports.run_collection("2026-09-20")
     q2 = ok(gw.get(f"{API}/reports", params={"region": "KZ-61", "period": "2026-Q2",
                                               "template": "mediation-test"}))["items"][0]
@@ -133,10 +132,10 @@ def test_every_documented_filter_changes_and_narrows_the_answer(
     projects_db = migrated("projects", f"sqlite:///{tmp_path / 'projects.db'}")
     on_database(projects_db, ProjectsRepository, load_reference_data)
     start(ProjectsService, projects_db)
-    reports = start(ReportsService, migrated("reports", f"sqlite:///{tmp_path / 'reports.db'}"),
-                    REPORTS_JOB_EAGER=False)
+    start(ReportsService, migrated("reports", f"sqlite:///{tmp_path / 'reports.db'}"),
+          REPORTS_JOB_EAGER=False)
     ids = setup(gw)
-    collect_and_report(gw, rpc, reports)
+    collect_and_report(gw, rpc)
     table = cases(ids)
 
     documented = {r.path.removeprefix(API): {f.data_key or n for n, f in r.query().fields.items()}

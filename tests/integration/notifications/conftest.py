@@ -10,7 +10,6 @@ import pytest
 import sqlalchemy as sa
 from kombu import Connection
 from kombu.entity import PERSISTENT_DELIVERY_MODE
-from nameko.standalone.rpc import ServiceRpcProxy
 from nameko.testing.utils import find_free_port
 from sqlalchemy.orm import sessionmaker
 
@@ -105,17 +104,6 @@ def notifications_settings(smtp_server):
 def notifications(notifications_db, start, registry, notifications_settings):
     """The notifications service (its database set up first, so it goes after the service)."""
     return start(NotificationsService, notifications_db, NOTIFICATIONS=notifications_settings)
-
-
-@pytest.fixture
-def rpc(amqp_uri, service_config):
-    """``rpc(service, actor)``: a standalone RPC proxy acting as ``actor``."""
-
-    def proxy(service, actor=ADMIN):
-        return ServiceRpcProxy(service, {"AMQP_URI": amqp_uri, "serializer": "json"},
-                               context_data={"actor": actor}, timeout=10)
-
-    return proxy
 
 
 @pytest.fixture

@@ -3,12 +3,10 @@
 The projects service asks the real registry for KGUs, structures and people; its events
 are published by its outbox relay and read back from the broker.
 """
-import contextlib
 
 import eventlet
 import pytest
 from kombu import Connection, Queue
-from nameko.standalone.rpc import ServiceRpcProxy
 
 from kelisim.context import Context
 from kelisim.db.uow import UnitOfWork
@@ -45,19 +43,6 @@ def platform(container_factory, service_config, projects_db, migrated, session_f
     yield service_config("projects", projects_db)
     for container in containers:
         container.kill()
-
-
-@pytest.fixture
-def rpc(platform):
-    """``with rpc(service, actor) as proxy:`` acting as ``actor``."""
-
-    @contextlib.contextmanager
-    def proxy(service="projects", actor=ADMIN):
-        with ServiceRpcProxy(service, platform, context_data={"actor": actor},
-                             timeout=15) as remote:
-            yield remote
-
-    return proxy
 
 
 @pytest.fixture

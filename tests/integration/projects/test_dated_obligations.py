@@ -1,5 +1,6 @@
 """Dated and recurring obligations (issue 19, part 2) through the running services: an
 occurrence series' overdue reminders over RabbitMQ, and an impossible constraint over HTTP."""
+import pytest
 import eventlet
 
 from tests.integration.gateway.conftest import start_gateway  # noqa: F401
@@ -13,8 +14,9 @@ def item(key, **extra):
             "duration": 1, **extra}
 
 
+@pytest.mark.usefixtures("platform")  # rpc only calls it
 def test_each_occurrence_of_a_series_is_announced_overdue_once(rpc, project_events):
-    with rpc() as projects:
+    with rpc("projects") as projects:
         template = projects.get_template("cultural-diversity")
         projects.put_template("cultural-diversity", {"version": template["version"], "items": [
             item("meet", repeat="FREQ=MONTHLY;BYMONTHDAY=10;COUNT=4")]})
@@ -35,7 +37,7 @@ def test_each_occurrence_of_a_series_is_announced_overdue_once(rpc, project_even
     assert {b["data"]["due_date"] for b in late} == {"2026-01-09", "2026-02-10", "2026-03-10"}
     eventlet.sleep(0.3)
     assert project_events.pending() == 0  # each occurrence once; the fourth is not due
-    with rpc() as projects:
+    with rpc("projects") as projects:
         assert projects.scan_overdue("2026-04-13") == 2  # the 4th is late, the 3rd a month
     fourth, third = sorted(project_events.take(2), key=lambda b: b["data"]["task_id"],
                            reverse=True)
@@ -90,8 +92,9 @@ def test_a_rollout_reports_a_constraint_its_dependencies_make_impossible(gateway
     assert tasks_of(gateway, "KZ-61")["late.forum"]["due_date"] == "2026-02-27"
 
 
+@pytest.mark.usefixtures("platform")  # rpc only calls it
 def test_a_conflict_is_stored_reported_and_cleared_on_each_database(rpc, project_events):
-    with rpc() as projects:
+    with rpc("projects") as projects:
         template = projects.get_template("ethnocultural-genesis")
         projects.put_template("ethnocultural-genesis", {
             "version": template["version"], "items": [

@@ -7,13 +7,16 @@ from kelisim.events.envelope import parse_envelope
 
 from tests.integration.projects.conftest import COORDINATOR
 
+# the platform runs for every test here: rpc only calls it
+pytestmark = pytest.mark.usefixtures("platform")
+
 
 def test_rollout_assigns_every_kgu_and_slips_reach_each_region(rpc, project_events):
     with rpc("registry") as registry:
         kgu = registry.kgu_of_region("KZ-61")["org_unit"]
         council = registry.create_structure({"type": "mediation_council", "name": "Медиация кеңесі",
                                              "org_unit_id": kgu["id"], "member_count": 19})
-    with rpc() as projects:
+    with rpc("projects") as projects:
         result = projects.rollout("mediation", {"year": 2026, "regions": ["KZ-61", "KZ-75"]})
         again = projects.rollout("mediation", {"year": 2026, "regions": ["KZ-61"]})
         turkistan = {t["template_key"]: t for t in
@@ -30,7 +33,7 @@ def test_rollout_assigns_every_kgu_and_slips_reach_each_region(rpc, project_even
 
     method_id = next(p["predecessor_id"] for p in turkistan["train.selection"]["predecessors"]
                      if p["predecessor_id"] != turkistan["org.approved"]["id"])
-    with rpc() as projects:
+    with rpc("projects") as projects:
         method = projects.get_task(method_id)
         change = projects.update_task(method_id, {"version": method["version"],
                                                   "due_date": "2026-03-02",
@@ -46,7 +49,7 @@ def test_rollout_assigns_every_kgu_and_slips_reach_each_region(rpc, project_even
 
 
 def test_errors_cross_rpc_as_kelisim_errors_and_change_nothing(rpc):
-    with rpc() as projects:
+    with rpc("projects") as projects:
         projects.rollout("mediation", {"year": 2026, "regions": ["KZ-61"]})
         task = projects.list_tasks({"region": "KZ-61", "limit": 1})["items"][0]
         with pytest.raises(NotFound):
@@ -61,7 +64,7 @@ def test_errors_cross_rpc_as_kelisim_errors_and_change_nothing(rpc):
             projects.create_budget_line(task["plan_id"], {"category": "events",
                                                           "planned": "-5"})
         assert projects.get_task(task["id"]) == task
-    with rpc(actor=COORDINATOR) as projects:
+    with rpc("projects", COORDINATOR) as projects:
         with pytest.raises(Forbidden):
             projects.rollout("mediation", {"year": 2027, "regions": ["KZ-61"]})
         assert projects.list_plans({})["total"] == 1
@@ -69,7 +72,7 @@ def test_errors_cross_rpc_as_kelisim_errors_and_change_nothing(rpc):
 
 def test_text_search_folds_cyrillic_case_on_each_database(rpc):
     """Issue 12.7: ``q`` matches «МЕДИАТОР» to «медиатор» on SQLite and PostgreSQL alike."""
-    with rpc() as projects:
+    with rpc("projects") as projects:
         projects.rollout("mediation", {"year": 2026, "regions": ["KZ-61"]})
         every = projects.list_tasks({"region": "KZ-61", "limit": 200})["items"]
         found = projects.list_tasks({"region": "KZ-61", "q": "МЕДИАТОР", "limit": 200})

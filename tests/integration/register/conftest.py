@@ -12,7 +12,7 @@ from services.reports.entrypoints.service import ReportsService
 from services.reports.service_layer.register import load_reference_kinds
 from services.reports.service_layer.targets import load_reference_targets
 from tests.integration.gateway.conftest import start_gateway  # noqa: F401  (a fixture)
-from tests.integration.reports.conftest import report_events, rpc  # noqa: F401  (fixtures)
+from tests.integration.reports.conftest import report_events  # noqa: F401  (a fixture)
 
 
 @pytest.fixture

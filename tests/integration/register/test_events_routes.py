@@ -127,7 +127,7 @@ def test_reports_are_prefilled_from_the_register_and_disagreements_shown(
     gw, service = platform
     load_reference_templates(UnitOfWork(session_factory(reports_url), Context(),
                                         ReportsRepository))
-    with rpc(service) as reports:
+    with rpc("reports") as reports:
         reports.run_collection("2026-11-30")  # 2026-Q4 is owed by every KGU
     mine = ok(gw.get(f"{API}/reports", params={"template": "base-project-mediation"},
                      who="turkistan"))["items"][0]

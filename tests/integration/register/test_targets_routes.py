@@ -19,7 +19,7 @@ def test_targets_progress_per_region_and_period(platform, rpc, reports_url):
     gw, service = platform
     house = ok(gw.post(f"{API}/org-units", house_of_friendship(kgu_id(gw, "KZ-61"),
                                                                "hof-61")), 201)
-    with rpc(service) as reports:
+    with rpc("reports") as reports:
         reports.run_collection("2026-11-30")  # the local copy of the org units
     shipped = {t["code"]: t for t in ok(gw.get(f"{API}/targets", who="observer"))}
     assert shipped["radio-materials"]["minimum"] == 10

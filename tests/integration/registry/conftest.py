@@ -1,11 +1,9 @@
 """The registry service in a nameko container on a per-test vhost, on SQLite and PostgreSQL."""
-import contextlib
 
 import eventlet
 import pytest
 from kombu import Connection, Queue
 from kombu.mixins import ConsumerMixin
-from nameko.standalone.rpc import ServiceRpcProxy
 
 from kelisim.context import Context
 from kelisim.db.uow import UnitOfWork
@@ -48,22 +46,6 @@ def registry(container_factory, service_config, registry_db):
     container.start()
     yield config
     container.kill()
-
-
-@pytest.fixture
-def rpc(registry):
-    """``with rpc(actor, correlation_id=...) as registry_rpc:`` acting as ``actor``."""
-
-    @contextlib.contextmanager
-    def proxy(actor=ADMIN, correlation_id=None):
-        context_data = {"actor": actor}
-        if correlation_id:
-            context_data["correlation_id"] = correlation_id
-        with ServiceRpcProxy("registry", registry, context_data=context_data,
-                             timeout=10) as service:
-            yield service
-
-    return proxy
 
 
 @pytest.fixture

@@ -14,6 +14,9 @@ from kelisim.events.envelope import parse_envelope
 from tests.support import wait_for
 from tests.integration.registry.conftest import COORDINATOR, OBSERVER
 
+# the registry runs for every test here: rpc only calls it
+pytestmark = pytest.mark.usefixtures("registry")
+
 OUTBOX = platform_tables(sa.MetaData())[0]
 
 
@@ -29,7 +32,7 @@ def branch(service, region="KZ-61", code="BR-1"):
 
 
 def test_registry_round_trip(rpc):
-    with rpc() as registry:
+    with rpc("registry") as registry:
         assert registry.ping() == {"service": "registry", "ok": True}
         regions = registry.list_regions()
         assert len(regions) == 20 and {r["code"] for r in regions} >= {"KZ-10", "KZ-79"}
@@ -60,7 +63,7 @@ def test_registry_round_trip(rpc):
 
 
 def test_errors_come_back_as_kelisim_errors(rpc):
-    with rpc() as registry:
+    with rpc("registry") as registry:
         unit = branch(registry)
 
         with pytest.raises(NotFound):
@@ -90,11 +93,11 @@ def test_errors_come_back_as_kelisim_errors(rpc):
 
 
 def test_roles_over_rpc(rpc):
-    with rpc() as registry:
+    with rpc("registry") as registry:
         turkistan = branch(registry)
         almaty = branch(registry, region="KZ-75", code="BR-75")
 
-    with rpc(COORDINATOR) as registry:
+    with rpc("registry", COORDINATOR) as registry:
         assert registry.get_org_unit(turkistan["id"]) == turkistan
         with pytest.raises(NotFound):
             registry.get_org_unit(almaty["id"])
@@ -106,7 +109,7 @@ def test_roles_over_rpc(rpc):
         assert registry.create_structure({"type": "council_of_mothers", "name": "Ана",
                                           "org_unit_id": turkistan["id"]})["id"]
 
-    with rpc(OBSERVER) as registry:
+    with rpc("registry", OBSERVER) as registry:
         assert registry.list_structures()["total"] == 1
         with pytest.raises(Forbidden):
             registry.update_org_unit(turkistan["id"], {"version": 1, "name_ru": "X"})
@@ -118,12 +121,12 @@ def test_create_publishes_its_event_through_the_outbox(rpc, registry_events, reg
     rpc_calls = REGISTRY.get_sample_value("kelisim_entrypoint_calls_total", {
         "service": "registry", "entrypoint": "create_structure", "kind": "rpc",
         "outcome": "ok"}) or 0
-    with rpc() as registry:
+    with rpc("registry") as registry:
         unit = branch(registry)
     body, _ = registry_events.next()
     assert body["type"] == "org_unit_created" and body["data"]["opened_on"] == "2021-01-01"
 
-    with rpc(COORDINATOR, correlation_id=correlation_id) as registry:
+    with rpc("registry", COORDINATOR, correlation_id=correlation_id) as registry:
         structure = registry.create_structure({
             "type": "council_of_mothers", "name": "Аналар кеңесі",
             "org_unit_id": unit["id"], "member_count": 12})
@@ -155,15 +158,15 @@ def test_create_publishes_its_event_through_the_outbox(rpc, registry_events, reg
 
 
 def test_refused_write_publishes_nothing(rpc, registry_events):
-    with rpc() as registry:
+    with rpc("registry") as registry:
         unit = branch(registry)
     registry_events.next()
 
-    with rpc(OBSERVER) as registry:
+    with rpc("registry", OBSERVER) as registry:
         with pytest.raises(Forbidden):
             registry.create_structure({"type": "council_of_mothers", "name": "X",
                                        "org_unit_id": unit["id"]})
-    with rpc() as registry:
+    with rpc("registry") as registry:
         with pytest.raises(Invalid):
             registry.create_structure({"type": "council_of_mothers", "name": "X",
                                        "org_unit_id": unit["id"], "accreditation": "pending"})
@@ -182,6 +185,6 @@ def test_a_request_that_cannot_be_decoded_is_dropped_and_the_service_keeps_answe
             content_encoding="utf-8", reply_to="nobody", correlation_id="garbage")
         queue = Queue("rpc-registry", channel=conn.default_channel)
 
-        with rpc() as service:  # the garbage ahead of this call is dropped, not fatal
+        with rpc("registry") as service:  # the garbage ahead of this call is dropped, not fatal
             assert service.ping()["ok"] is True
         wait_for(lambda: queue.queue_declare(passive=True).message_count == 0)

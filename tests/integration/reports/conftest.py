@@ -1,10 +1,8 @@
 """The reports service in nameko containers on a per-test vhost, with the registry when needed."""
-import contextlib
 
 import pytest
 import sqlalchemy as sa
 from kombu import Connection, Queue
-from nameko.standalone.rpc import ServiceRpcProxy
 
 from kelisim.context import Context
 from kelisim.db.uow import UnitOfWork
@@ -34,19 +32,6 @@ def reports_uow(session_factory):
     """``reports_uow(url)``: a unit of work on a reports database, as the system."""
     return lambda url: UnitOfWork(session_factory(url), Context(source="reports"),
                                   ReportsRepository)
-
-
-@pytest.fixture
-def rpc():
-    """``with rpc(container, service, actor) as proxy:`` acting as ``actor``."""
-
-    @contextlib.contextmanager
-    def proxy(container, service="reports", actor=ADMIN):
-        with ServiceRpcProxy(service, container.config, context_data={"actor": actor},
-                             timeout=15) as service_proxy:
-            yield service_proxy
-
-    return proxy
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ def test_bad_values_are_refused_and_accepted_extremes_still_roll_up(platform, rp
         active_from=kz_today().replace(day=1).isoformat())), 201)
     problem(gw.post(f"{API}/report-templates", mediation_template(
         code="typo", active_from="0001-01-01")), 422)
-    with rpc(service) as reports:
+    with rpc("reports") as reports:
         reports.run_collection(kz_today().isoformat())
     [report] = ok(gw.get(f"{API}/reports", who="turkistan"))["items"]
     path = f"{API}/reports/{report['id']}"

@@ -19,7 +19,7 @@ def test_registry_events_keep_the_local_org_units(registry, start, migrated, tmp
                                                   table_rows):
     url = migrated("reports", f"sqlite:///{tmp_path / 'reports.db'}")
     start(ReportsService, url, **QUIET_JOB)
-    with rpc(registry, "registry") as registry_rpc:
+    with rpc("registry") as registry_rpc:
         kgu = registry_rpc.kgu_of_region("KZ-61")["org_unit"]
         branch = registry_rpc.create_org_unit({
             "code": "BR-61-SAIRAM", "name_kk": "Сайрам филиалы", "name_ru": "Сайрамский филиал",

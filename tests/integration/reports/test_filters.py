@@ -24,7 +24,7 @@ def platform(start_gateway, start, migrated, tmp_path):
 def test_from_and_to_narrow_rates_rollups_and_exports(platform, rpc):
     gw, service = platform
     ok(gw.post(f"{API}/report-templates", mediation_template(active_from="2026-01-01")), 201)
-    with rpc(service) as reports:
+    with rpc("reports") as reports:
         reports.run_collection("2026-09-20")
     mine = ok(gw.get(f"{API}/reports", params={"region": "KZ-61", "sort": "period_start"}))
     periods = [r["period"] for r in mine["items"]]
@@ -55,7 +55,7 @@ def test_report_lists_filter_by_due_date_and_sort_and_refuse_unknown_parameters(
         platform, rpc):
     gw, service = platform
     ok(gw.post(f"{API}/report-templates", mediation_template(active_from="2026-01-01")), 201)
-    with rpc(service) as reports:
+    with rpc("reports") as reports:
         reports.run_collection("2026-09-20")
     every = ok(gw.get(f"{API}/reports", params={"limit": 200}))
     dues = sorted({r["due_date"] for r in every["items"]})

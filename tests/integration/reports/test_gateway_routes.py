@@ -31,7 +31,7 @@ def test_templates_reports_workflow_rates_and_exports(platform, rpc):
     assert ok(gw.get(f"{API}/report-templates/{template['id']}", who="observer")) == template
     assert [t["code"] for t in ok(gw.get(f"{API}/report-templates"))] == ["mediation-test"]
 
-    with rpc(service) as reports:  # the job, as the timer would run it
+    with rpc("reports") as reports:  # the job, as the timer would run it
         reports.run_collection(kz_today().isoformat())
     mine = ok(gw.get(f"{API}/reports", who="turkistan"))
     assert mine["total"] == 1 and mine["items"][0]["region_code"] == "KZ-61"
