@@ -16,23 +16,23 @@ with the tenge sign (``1 500 000,00 ₸``), month and quarter names, Asia/Almaty
 """
 import functools
 import re
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from typing import Any, Dict, List, Optional, Tuple, Union
 
+import babel.core
 from babel import Locale, UnknownLocaleError
 from babel.dates import get_month_names, get_quarter_names
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
-import babel.core
-from typing import Any, Dict, List, Optional, Tuple, Union
+
+from kelisim.clock import LOCAL_TIME, local_time  # noqa: F401  (LOCAL_TIME: kept importable here)
 
 LANGUAGES = ("kk", "ru", "en")
 DEFAULT_LANGUAGE = "kk"   # the state language
 LOCALE_DIR = Path(__file__).with_name("locale")
 DOMAIN = "messages"
-LOCAL_TIME = ZoneInfo("Asia/Almaty")  # UTC+5 across Kazakhstan since 1 March 2024
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
@@ -294,15 +294,6 @@ def format_date(value: date | str | None, lang: str | None = DEFAULT_LANGUAGE) -
     elif not isinstance(value, date):
         value = date.fromisoformat(str(value)[:10])
     return value.strftime("%d.%m.%Y")
-
-
-def local_time(value: datetime | str) -> datetime:
-    """An aware (or naive UTC) datetime in Asia/Almaty."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(LOCAL_TIME)
 
 
 def format_datetime(value: datetime | str | None, lang: str | None = DEFAULT_LANGUAGE) -> str:

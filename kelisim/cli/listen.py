@@ -15,18 +15,17 @@ import json
 import re
 import sys
 from collections.abc import Iterator
-from typing import Any, TextIO
 from contextlib import contextmanager
-from datetime import datetime
+from typing import Any, TextIO
 
 from kombu import Connection, Exchange, Queue
 from kombu.mixins import ConsumerMixin
 
 from kelisim import config
 from kelisim.cli.broker import broker_problem
+from kelisim.clock import local_time
 
 REGION = re.compile(r"^KZ-\d{2}$")
-LOCAL_TIME = "Asia/Almaty"
 
 
 def add_listen_command(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -66,11 +65,9 @@ def bindings(region: str, national: bool = False) -> list[str]:
 
 def describe(envelope: dict[str, Any], routing_key: str) -> str:
     """One readable line: local time, region, source.type, Kazakh / Russian title."""
-    from zoneinfo import ZoneInfo
-
     from services.notifications.domain.templates import TEMPLATES, render
 
-    when = datetime.fromisoformat(envelope["occurred_at"]).astimezone(ZoneInfo(LOCAL_TIME))
+    when = local_time(envelope["occurred_at"])
     region = routing_key.split(".", 1)[0]
     kind = f"{envelope['source']}.{envelope['type']}"
     if envelope["type"] in TEMPLATES:

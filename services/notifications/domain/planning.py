@@ -1,13 +1,10 @@
 """Which deliveries one event makes: per channel, per recipient, honouring preferences."""
 from datetime import datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
 
+from kelisim.clock import LOCAL_TIME
 from kelisim.i18n import DEFAULT_LANGUAGE
-from services.notifications.domain.model import (
-    DEFAULT_PREFERENCE, Delivery, is_at_once, is_critical)
+from services.notifications.domain.model import DEFAULT_PREFERENCE, Delivery, is_at_once, is_critical
 from services.notifications.domain.streams import routing_key, stream_regions
-
-LOCAL_TIME = ZoneInfo("Asia/Almaty")  # UTC+5 across Kazakhstan since 1 March 2024
 
 
 def effective_preference(preferences, event_type, owners):

@@ -1,15 +1,17 @@
 """Reporting periods: ``2026-07`` (monthly), ``2026-Q3``, ``2026-H2``, ``2026`` (yearly).
 
-Dates are Kazakhstan calendar dates (UTC+5, one zone since 1 March 2024).
+Dates are Kazakhstan calendar dates (kelisim/clock.py).
 """
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 
+from kelisim.clock import LOCAL_TIME as KZ_TIME  # noqa: F401  (read by reports modules)
+from kelisim.clock import local_date as kz_date  # noqa: F401
+from kelisim.clock import today as kz_today  # noqa: F401
 from kelisim.i18n import _
 
 PERIOD_TYPES = ("monthly", "quarterly", "half_yearly", "yearly")
-KZ_TIME = timezone(timedelta(hours=5), "Asia/Almaty")
 _MONTHS = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
 _PATTERNS = (
     ("monthly", re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")),
@@ -19,14 +21,6 @@ _PATTERNS = (
 )
 
 
-def kz_today(now=None):
-    """Today's date in Kazakhstan."""
-    return (now or datetime.now(timezone.utc)).astimezone(KZ_TIME).date()
-
-
-def kz_date(moment):
-    """The Kazakhstan calendar date of an aware datetime."""
-    return moment.astimezone(KZ_TIME).date()
 
 
 @dataclass(frozen=True, order=True)
