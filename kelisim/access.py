@@ -4,12 +4,21 @@
 reads and writes its own region only; an ``observer`` reads everything, writes nothing.
 Data of another region is reported as not found, so its existence does not leak.
 """
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from kelisim.errors import Forbidden, NotFound
 from kelisim.i18n import Msg, _
 
 Actor = dict[str, Any]
+T = TypeVar("T")
+
+
+class InRegion(Protocol):
+    @property
+    def region_code(self) -> str | None: ...
+
+
+R = TypeVar("R", bound=InRegion)
 
 ROLES = ("rgu_admin", "kgu_coordinator", "observer")
 
@@ -33,6 +42,22 @@ def ensure_readable(actor: Actor, region: str | None, what: str | Msg = "record"
     """NotFound (404) when ``actor`` may not read a record of ``region``."""
     if _is_coordinator(actor) and region != actor.get("region"):
         raise NotFound(_("{what} not found", what=what))
+
+
+def found_or_404(found: T | None, missing: Msg) -> T:
+    """``found`` (what a repository returned), or NotFound (404) saying ``missing`` when it
+    is None."""
+    if found is None:
+        raise NotFound(missing)
+    return found
+
+
+def readable_or_404(actor: Actor, found: R | None, missing: Msg, what: str | Msg) -> R:
+    """:func:`found_or_404`, then :func:`ensure_readable` on its ``region_code``: a record of
+    another region is not found either (404 naming ``what``), so its existence does not leak."""
+    record = found_or_404(found, missing)
+    ensure_readable(actor, record.region_code, what)
+    return record
 
 
 def ensure_writable(actor: Actor, region: str | None) -> None:

@@ -4,9 +4,9 @@ import json
 from datetime import date, datetime, timedelta, timezone
 from importlib import resources
 
-from kelisim.access import ensure_readable
+from kelisim.access import ensure_readable, found_or_404, readable_or_404
 from kelisim.db.types import utcnow
-from kelisim.errors import Invalid, NotFound
+from kelisim.errors import Invalid
 from kelisim.i18n import _
 from kelisim.workdays import OutOfCalendar, kazakhstan
 
@@ -43,26 +43,19 @@ def within_calendar(field):
 
 
 def project_or_404(repo, code):
-    project = repo.project(code)
-    if project is None:
-        raise NotFound(_("project {code} not found", code=code))
-    return project
+    return found_or_404(repo.project(code), _("project {code} not found", code=code))
 
 
 def plan_or_404(uow, plan_id):
-    plan = uow.repo.plan(plan_id)
-    if plan is None:
-        raise NotFound(_("plan {plan_id} not found", plan_id=plan_id))
-    ensure_readable(uow.context.actor, plan.region_code, _("plan {id}", id=plan_id))
-    return plan
+    return readable_or_404(uow.context.actor, uow.repo.plan(plan_id),
+                           _("plan {plan_id} not found", plan_id=plan_id),
+                           _("plan {id}", id=plan_id))
 
 
 def task_or_404(uow, task_id):
     """The task, if the actor may read it: a KGU coordinator reads its region's tasks and
     the RGU tasks its region's tasks follow (writing them stays the RGU's: 403)."""
-    task = uow.repo.task(task_id)
-    if task is None:
-        raise NotFound(_("task {task_id} not found", task_id=task_id))
+    task = found_or_404(uow.repo.task(task_id), _("task {task_id} not found", task_id=task_id))
     actor = uow.context.actor
     if task.region_code is None and actor.get("role") == "kgu_coordinator" \
             and uow.repo.followed_in_region(task.id, actor.get("region")):

@@ -1,7 +1,7 @@
 """Use cases on org units: the RGU, KGUs, their branches, houses of friendship."""
 from sqlalchemy.exc import IntegrityError
 
-from kelisim.access import ensure_readable, ensure_writable, scope_region
+from kelisim.access import ensure_readable, ensure_writable, found_or_404, scope_region
 from kelisim.errors import Conflict, Invalid, NotFound
 from kelisim.i18n import _
 from kelisim.schemas import load
@@ -24,10 +24,7 @@ def require_region(repo, code, field="region_code"):
 
 
 def get_or_404(repo, unit_id):
-    unit = repo.org_unit(unit_id)
-    if unit is None:
-        raise NotFound(_("org unit {unit_id} not found", unit_id=unit_id))
-    return unit
+    return found_or_404(repo.org_unit(unit_id), _("org unit {unit_id} not found", unit_id=unit_id))
 
 
 def readable_filters(uow, query):

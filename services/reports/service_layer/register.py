@@ -14,10 +14,10 @@ event's region's stream as well.
 import json
 from pathlib import Path
 
-from kelisim.access import ensure_readable, ensure_writable, scope_region
+from kelisim.access import ensure_writable, readable_or_404, scope_region
 from kelisim.db.types import utcnow
 from kelisim.db.versioning import check_version, concurrent_update_guard
-from kelisim.errors import Invalid, NotFound
+from kelisim.errors import Invalid
 from kelisim.i18n import _
 from kelisim.schemas import load
 from services.reports import register_schemas as schemas
@@ -76,11 +76,8 @@ def list_kinds(uow):
 
 
 def get_or_404(uow, event_id):
-    event = uow.repo.event(event_id)
-    if event is None:
-        raise NotFound(_("event {id} not found", id=event_id))
-    ensure_readable(uow.context.actor, event.region_code, _("event {id}", id=event_id))
-    return event
+    return readable_or_404(uow.context.actor, uow.repo.event(event_id),
+                           _("event {id} not found", id=event_id), _("event {id}", id=event_id))
 
 
 def _organiser(lookups, actor, data):

@@ -6,10 +6,10 @@ publishes its event once, in the same transaction.
 """
 from datetime import date
 
-from kelisim.access import ensure_readable, ensure_writable, scope_region
+from kelisim.access import ensure_writable, readable_or_404, scope_region
 from kelisim.db.types import utcnow
 from kelisim.db.versioning import check_version, concurrent_update_guard
-from kelisim.errors import Conflict, NotFound
+from kelisim.errors import Conflict
 from kelisim.i18n import _
 from kelisim.schemas import load
 from services.reports import schemas
@@ -31,11 +31,9 @@ def dump(report, today=None):
 
 
 def get_or_404(uow, report_id):
-    report = uow.repo.report(report_id)
-    if report is None:
-        raise NotFound(_("report {report_id} not found", report_id=report_id))
-    ensure_readable(uow.context.actor, report.region_code, _("report {id}", id=report_id))
-    return report
+    return readable_or_404(uow.context.actor, uow.repo.report(report_id),
+                           _("report {report_id} not found", report_id=report_id),
+                           _("report {id}", id=report_id))
 
 
 def list_reports(uow, query, today=None):

@@ -4,7 +4,8 @@ from importlib import resources
 
 from kelisim.db.races import retry_on_unique
 from kelisim.db.types import utcnow
-from kelisim.errors import Forbidden, NotFound
+from kelisim.access import found_or_404
+from kelisim.errors import Forbidden
 from kelisim.i18n import _
 from kelisim.schemas import load
 from services.reports import schemas
@@ -25,10 +26,8 @@ def ensure_manager(actor, detail):
 
 
 def get_or_404(repo, template_id):
-    template = repo.template(template_id)
-    if template is None:
-        raise NotFound(_("report template {template_id} not found", template_id=template_id))
-    return template
+    return found_or_404(repo.template(template_id),
+                        _("report template {template_id} not found", template_id=template_id))
 
 
 def list_templates(uow, query):
