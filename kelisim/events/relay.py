@@ -11,8 +11,6 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-import eventlet
-import eventlet.event
 import sqlalchemy as sa
 from kombu.entity import PERSISTENT_DELIVERY_MODE
 
@@ -23,6 +21,7 @@ from kelisim.db.types import utcnow
 from kelisim.events.publisher import ConfirmedBatchPublisher
 from kelisim.events.topology import event_exchange
 from kelisim.logging import get_logger
+from kelisim.loop import WakeOrPollLoop
 
 _OUTBOX = platform_tables(sa.MetaData())[0]
 LEASE = timedelta(seconds=30)
@@ -119,48 +118,25 @@ class OutboxRelay:
         metrics.OUTBOX_OLDEST_AGE.labels(self.service).set(age)
 
 
-class RelayLoop:
-    """Runs a relay until stopped: wakes on commit, else polls every ``interval`` s."""
+class RelayLoop(WakeOrPollLoop):
+    """Runs a relay until stopped: wakes on commit, else polls every ``interval`` s. While
+    the broker or the database is down it backs off (a commit does not cut that short) and
+    keeps the backlog gauges current."""
 
     def __init__(self, relay: OutboxRelay, interval: float = 1.0) -> None:
+        super().__init__("outbox-relay", self._publish, failed="outbox relay failed",
+                         on_failure=self._update_gauges, recovered="outbox relay publishing again",
+                         wake_ends_backoff=False)
         self.relay = relay
         self.interval = interval
-        self._wakeup = eventlet.event.Event()
-        self._running = True
 
-    def wake(self) -> None:
-        if not self._wakeup.ready():
-            self._wakeup.send(True)
-
-    def stop(self) -> None:
-        self._running = False
-        self.wake()
+    def _publish(self) -> float:
+        published = self.relay.publish_pending()
+        self.relay.update_gauges()
+        return 0 if published >= self.relay.batch_size else self.interval
 
     def _update_gauges(self) -> None:
         try:
             self.relay.update_gauges()
         except Exception as exc:  # the database is down too: the gauges keep their last value
             log.warning("outbox gauges not updated", error=repr(exc))
-
-    def run(self) -> None:
-        failures = 0
-        while self._running:
-            # A fresh event before claiming: a commit after this point wakes the wait
-            # below; one before it is already visible to the claim.
-            self._wakeup = eventlet.event.Event()
-            try:
-                published = self.relay.publish_pending()
-                self.relay.update_gauges()
-                if failures:
-                    log.info("outbox relay publishing again", after_failures=failures)
-                failures = 0
-            except Exception as exc:  # broker or database down: back off, keep the rows
-                failures += 1
-                log.warning("outbox relay failed", error=repr(exc), failures=failures)
-                self._update_gauges()  # a growing backlog must show while the broker is down
-                eventlet.sleep(min(30.0, 0.5 * 2 ** min(failures, 6)))
-                continue
-            if published >= self.relay.batch_size:
-                continue
-            with eventlet.Timeout(self.interval, False):
-                self._wakeup.wait()

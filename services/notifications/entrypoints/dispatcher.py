@@ -16,6 +16,7 @@ from nameko.extensions import DependencyProvider
 
 from kelisim.db.types import utcnow
 from kelisim.logging import get_logger
+from kelisim.loop import WakeOrPollLoop
 from services.notifications import metrics
 from services.notifications.adapters.channels import StreamChannel, outbound_channels
 from services.notifications.adapters.dead_letters import DeliveryDeadLetters
@@ -26,39 +27,12 @@ from services.notifications.settings import from_config
 log = get_logger(__name__)
 
 
-class Loop:
+class Loop(WakeOrPollLoop):
     """Runs ``step`` until stopped; ``step`` returns seconds to wait (woken earlier by wake)."""
 
     def __init__(self, name, step, interval):
-        self.name = name
-        self.step = step
+        super().__init__(name, step, failed="dispatcher step failed")
         self.interval = interval
-        self.running = True
-        self._wakeup = eventlet.event.Event()
-
-    def wake(self):
-        if not self._wakeup.ready():
-            self._wakeup.send(True)
-
-    def stop(self):
-        self.running = False
-        self.wake()
-
-    def run(self):
-        failures = 0
-        while self.running:
-            self._wakeup = eventlet.event.Event()
-            try:
-                wait = self.step()
-                failures = 0
-            except Exception as exc:  # database or broker down: back off, keep going
-                failures += 1
-                log.warning("dispatcher step failed", loop=self.name, error=repr(exc),
-                            failures=failures)
-                wait = min(30.0, 0.5 * 2 ** min(failures, 6))
-            if wait > 0 and self.running:
-                with eventlet.Timeout(wait, False):
-                    self._wakeup.wait()
 
 
 class ChannelSender:
