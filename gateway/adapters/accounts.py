@@ -11,6 +11,7 @@ from gateway.domain.sessions import AccountLink, Session
 from gateway.domain.sso import SsoAttempt
 from gateway.domain.throttle import SignInFailures
 from gateway.domain.tokens import ApiToken
+from kelisim.db.pages import page
 
 # What every request made with a session cookie needs: the session and its account.
 _SESSION = sa.select(
@@ -61,9 +62,7 @@ class AccountRepository(TokenRepository):
             query = query.where(Account.region_code == region)
         if role:
             query = query.where(Account.role == role)
-        total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-        rows = self.session.scalars(query.order_by(Account.id).limit(limit).offset(offset)).all()
-        return rows, total
+        return page(self.session, query, (Account.id,), limit, offset)
 
     def any_active_admin(self):
         query = sa.select(Account).where(Account.role == "rgu_admin", Account.active.is_(True))

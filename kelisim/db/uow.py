@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kelisim.context import Context
+from kelisim.db.pages import page_of_rows
 from kelisim.db.tables import platform_tables
 from kelisim.db.types import utcnow
 from kelisim.events.envelope import Envelope, new_envelope
@@ -143,13 +144,11 @@ class UnitOfWork:
             query = query.where(_AUDIT.c.region_code == region)
         if actor:
             query = query.where(_AUDIT.c.actor_id == actor)
-        total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-        page = query.order_by(_AUDIT.c.occurred_at.desc(), _AUDIT.c.id.desc())
-        rows = [dict(row._mapping) for row in
-                self.session.execute(page.limit(limit).offset(offset))]
+        rows, total = page_of_rows(self.session, query,
+                                   (_AUDIT.c.occurred_at.desc(), _AUDIT.c.id.desc()), limit, offset)
         for row in rows:
             row["occurred_at"] = row["occurred_at"].isoformat()
-        return rows, int(total or 0)
+        return rows, total
 
     def audit_entries(self, *, entity: str | None = None, entity_id: object = None,
                       region: str | None = None, limit: int = 100,

@@ -3,9 +3,17 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from kelisim.db import pages
 from services.notifications.adapters import orm
 from services.notifications.domain.model import (
-    Attempt, Delivery, InboxItem, LanguagePreference, Preference, ReceivedEvent, Webhook)
+    Attempt,
+    Delivery,
+    InboxItem,
+    LanguagePreference,
+    Preference,
+    ReceivedEvent,
+    Webhook,
+)
 
 D = orm.deliveries.c
 CLAIM_WINDOW = 10  # due rows looked at per free worker when a choice is made among them
@@ -60,13 +68,12 @@ class NotificationsRepository:
 
     def inbox(self, org_unit_id, *, limit=50, offset=0, **filters):
         query = self._inbox_query(org_unit_id, **filters)
-        total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-        page = query.order_by(InboxItem.created_at.desc(), InboxItem.id.desc())
-        return self.session.scalars(page.limit(limit).offset(offset)).all(), total
+        return pages.page(self.session, query, (InboxItem.created_at.desc(), InboxItem.id.desc()),
+                    limit, offset)
 
     def unread_count(self, org_unit_id):
         query = self._inbox_query(org_unit_id, unread=True)
-        return self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+        return pages.count(self.session, query)
 
     def mark_all_read(self, org_unit_id, now, event_type=None):
         table = orm.inbox_items
@@ -99,9 +106,7 @@ class NotificationsRepository:
                               (Delivery.event_id, event_id), (Delivery.webhook_id, webhook_id)):
             if value is not None:
                 query = query.where(column == value)
-        total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-        page = query.order_by(Delivery.id.desc()).limit(limit).offset(offset)
-        return self.session.scalars(page).all(), total
+        return pages.page(self.session, query, (Delivery.id.desc(),), limit, offset)
 
     def attempts_of(self, delivery_ids):
         if not delivery_ids:

@@ -7,13 +7,22 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from kelisim.db.pages import page, page_of_rows
 from kelisim.db.races import hold_lock
 from kelisim.db.search import contains_text, ordering
 from kelisim.db.types import utcnow
 from services.projects.adapters import orm
 from services.projects.domain.baseline import Baseline, BaselineTask
 from services.projects.domain.model import (
-    Assignment, BaseProject, Dependency, Indicator, OPEN_STATUSES, Plan, Task, Template)
+    OPEN_STATUSES,
+    Assignment,
+    BaseProject,
+    Dependency,
+    Indicator,
+    Plan,
+    Task,
+    Template,
+)
 from services.projects.domain.money import BudgetLine
 from services.projects.domain.risks import Risk
 
@@ -93,9 +102,7 @@ class ProjectsRepository:
             query = query.where(Plan.year == year)
         if status:
             query = query.where(Plan.status == status)
-        total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-        page = query.order_by(Plan.id).limit(limit).offset(offset)
-        return self.session.scalars(page).all(), total
+        return page(self.session, query, (Plan.id,), limit, offset)
 
     def plan_scopes(self, project_code, year):
         query = sa.select(orm.plans.c.scope).where(orm.plans.c.project_code == project_code,
@@ -309,9 +316,7 @@ class ProjectsRepository:
         h = orm.history
         query = (sa.select(h).where(h.c.entity == entity, h.c.entity_id == entity_id)
                  .order_by(h.c.id.desc()))
-        total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-        rows = self.session.execute(query.limit(limit).offset(offset)).all()
-        return [dict(row._mapping) for row in rows], total
+        return page_of_rows(self.session, query, (), limit, offset)  # ordered in the query
 
     # overdue stamps
     def stamped_stages(self, task_ids):
@@ -366,9 +371,7 @@ class ProjectsRepository:
     def plan_history(self, plan_id, limit=50, offset=0):
         h = orm.history
         query = sa.select(h).where(h.c.plan_id == plan_id).order_by(h.c.id.desc())
-        total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-        rows = self.session.execute(query.limit(limit).offset(offset)).all()
-        return [dict(row._mapping) for row in rows], total
+        return page_of_rows(self.session, query, (), limit, offset)  # ordered in the query
 
     # baselines
     def add_baseline(self, baseline):
@@ -417,6 +420,5 @@ class ProjectsRepository:
             query = query.where(p.c.region_code == region)
         if actor:
             query = query.where(h.c.actor_id == actor)
-        total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-        page = query.order_by(h.c.occurred_at.desc(), h.c.id.desc()).limit(limit).offset(offset)
-        return [dict(row._mapping) for row in self.session.execute(page)], total
+        return page_of_rows(self.session, query, (h.c.occurred_at.desc(), h.c.id.desc()),
+                            limit, offset)

@@ -3,11 +3,18 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from kelisim.db.pages import page
 from kelisim.db.search import contains_text
-
 from services.registry.adapters import orm
 from services.registry.domain.model import (
-    BaselineFigure, Organisation, OrgUnit, Person, PublicStructure, Region, StructureType)
+    BaselineFigure,
+    Organisation,
+    OrgUnit,
+    Person,
+    PublicStructure,
+    Region,
+    StructureType,
+)
 
 
 class RegistryRepository:
@@ -73,9 +80,7 @@ class RegistryRepository:
             query = query.where(PublicStructure.level == level)
         if org_unit_id:
             query = query.where(PublicStructure.org_unit_id == org_unit_id)
-        total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-        page = query.order_by(PublicStructure.id).limit(limit).offset(offset)
-        return self.session.scalars(page).all(), total
+        return page(self.session, query, (PublicStructure.id,), limit, offset)
 
     def structure_counts(self, region=None, today=None):
         """(region, type, structures, members) for every structure not closed by ``today``."""
@@ -134,6 +139,4 @@ class RegistryRepository:
         if q:
             query = query.where(contains_text(
                 (o.c.name_kk, o.c.name_ru, o.c.name_en, o.c.short_kk, o.c.short_ru, o.c.code), q))
-        total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-        page = query.order_by(o.c.code).limit(limit).offset(offset)
-        return self.session.scalars(page).all(), total
+        return page(self.session, query, (o.c.code,), limit, offset)

@@ -2,6 +2,7 @@
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from kelisim.db.pages import page
 from kelisim.db.search import ordering
 from services.reports.adapters import orm
 from services.reports.domain.events import Event, EventKind, Initiative
@@ -131,12 +132,10 @@ class ReportsRepository:
         """A page of reports and the total; ``sort`` is ``[(column, descending)]`` (then
         by id), by default the newest periods first."""
         query = self._filtered(sa.select(Report), **filters)
-        total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
         r = orm.reports
         order = ordering(sort, r.c, r.c.id) if sort else (
             Report.period_start.desc(), Report.template_code, Report.region_code, Report.id)
-        page = query.order_by(*order).limit(limit).offset(offset)
-        return self.session.scalars(page).all(), total
+        return page(self.session, query, order, limit, offset)
 
     def pending_reminders(self, remind_until):
         """Reports not submitted whose due date is on or before ``remind_until``."""
@@ -260,10 +259,8 @@ class ReportsRepository:
         """A page of events and the total; newest first unless ``sort`` says otherwise."""
         e = orm.events
         query = self._events_filtered(sa.select(Event), **filters)
-        total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
         order = ordering(sort, e.c, e.c.id) if sort else (e.c.starts_at.desc(), e.c.id.desc())
-        page = query.order_by(*order).limit(limit).offset(offset)
-        return self.session.scalars(page).all(), total
+        return page(self.session, query, order, limit, offset)
 
     def event_rows(self, **filters):
         """What counting needs of every matching event, as dicts (see domain.events.tally)."""
