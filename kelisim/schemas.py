@@ -2,14 +2,12 @@
 import re
 from datetime import date, datetime, timezone
 from decimal import Decimal
+from typing import Any
 
-from marshmallow import (
-    RAISE, Schema, ValidationError, fields, post_load, pre_load, validate)
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, pre_load, validate
 
 from kelisim.errors import Invalid
-from kelisim.i18n import Msg, N_, _, recognise
-from marshmallow.fields import String
-from typing import Any, Dict, List, Optional, Tuple, Union
+from kelisim.i18n import N_, Msg, _, recognise
 
 # marshmallow's own messages arrive as English text; listed here for the catalogue, the
 # gateway translates them (kelisim.i18n.translate matches the ones with numbers too)
@@ -267,6 +265,12 @@ def text_search(**kwargs: Any) -> fields.String:
 class PageQuery(QuerySchema):
     limit = fields.Int(load_default=50, validate=validate.Range(1, 200))
     offset = fields.Int(load_default=0, validate=validate.Range(0, 10_000_000))
+
+
+def listing(items: list[Any], total: int, query: dict[str, Any]) -> dict[str, Any]:
+    """A listing's answer: one page of ``items`` (dumped), the ``total`` matching, and the
+    ``limit`` and ``offset`` of ``query`` (a loaded :class:`PageQuery`); see :func:`page_of`."""
+    return {"items": items, "total": total, "limit": query["limit"], "offset": query["offset"]}
 
 
 def page_of(item_schema: type[Schema]) -> type[Schema]:

@@ -5,8 +5,7 @@ whose context names the acting principal (``uow.context.actor``); the region rul
 of :mod:`kelisim.access` plus :func:`gateway.domain.accounts.ensure_may_manage`.
 """
 from gateway.domain import passwords
-from gateway.domain.accounts import (
-    CHANGEABLE, COORDINATOR, Account, ensure_may_manage, normalise_login)
+from gateway.domain.accounts import CHANGEABLE, COORDINATOR, Account, ensure_may_manage, normalise_login
 from gateway.domain.auth_errors import LinkInvalid
 from gateway.domain.opaque import digest
 from gateway.domain.sessions import INVITATION, RESET, AccountLink
@@ -15,6 +14,7 @@ from kelisim.db.types import utcnow
 from kelisim.db.versioning import check_version, concurrent_update_guard
 from kelisim.errors import Conflict, Invalid, NotFound
 from kelisim.i18n import _
+from kelisim.schemas import listing
 
 ENTITY = "account"
 
@@ -79,8 +79,7 @@ def list_accounts(uow, query):
     with uow:
         rows, total = uow.repo.accounts(region, query.get("role"), query["limit"],
                                         query["offset"])
-        return {"items": [a.to_dict() for a in rows], "total": total,
-                "limit": query["limit"], "offset": query["offset"]}
+        return listing([a.to_dict() for a in rows], total, query)
 
 
 def update_account(uow, account_id, data):

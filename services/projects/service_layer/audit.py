@@ -1,7 +1,7 @@
 """The projects service's part of the one audit view: its change history (who, when,
 what and why, kept for every write) read as audit entries with before and after."""
 from kelisim.audit import AuditWindowQuery, require_auditor
-from kelisim.schemas import load
+from kelisim.schemas import listing, load
 
 
 def as_entry(row):
@@ -27,5 +27,4 @@ def audit_entries(uow, query=None):
             entity=query.get("entity"), entity_id=query.get("entity_id"),
             region=query.get("region"), actor=query.get("actor"), limit=query["limit"],
             offset=query["offset"])
-        return {"items": [as_entry(row) for row in rows], "total": total,
-                "limit": query["limit"], "offset": query["offset"]}
+        return listing([as_entry(row) for row in rows], total, query)

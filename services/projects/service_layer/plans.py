@@ -4,12 +4,11 @@ from decimal import Decimal
 from kelisim.access import ensure_writable, scope_region
 from kelisim.db.versioning import check_version, concurrent_update_guard
 from kelisim.i18n import _
-from kelisim.schemas import load
+from kelisim.schemas import listing, load
 from services.projects import schemas
 from services.projects.domain.money import kzt
 from services.projects.service_layer import approval, baselines, scheduling
-from services.projects.service_layer.common import (
-    changes_of, plan_or_404, record, regions_of)
+from services.projects.service_layer.common import changes_of, plan_or_404, record, regions_of
 
 _PLAN = schemas.PlanSchema()
 _HISTORY = schemas.HistorySchema()
@@ -40,8 +39,7 @@ def list_plans(uow, query):
     with uow:
         region = scope_region(uow.context.actor, query.pop("region", None))
         items, total = uow.repo.plans(region=region, **query)
-        return {"items": dump_plans(uow.repo, items), "total": total,
-                "limit": query["limit"], "offset": query["offset"]}
+        return listing(dump_plans(uow.repo, items), total, query)
 
 
 def get_plan(uow, plan_id):
@@ -93,5 +91,4 @@ def plan_history(uow, plan_id, query=None):
     with uow:
         plan_or_404(uow, plan_id)
         rows, total = uow.repo.plan_history(plan_id, query["limit"], query["offset"])
-        return {"items": _HISTORY.dump(rows, many=True), "total": total,
-                "limit": query["limit"], "offset": query["offset"]}
+        return listing(_HISTORY.dump(rows, many=True), total, query)

@@ -4,7 +4,7 @@ from decimal import Decimal
 from kelisim.db.versioning import check_version, concurrent_update_guard
 from kelisim.errors import Forbidden, Invalid, NotFound
 from kelisim.i18n import _
-from kelisim.schemas import load
+from kelisim.schemas import listing, load
 from services.projects import schemas
 from services.projects.domain import template as templates
 from services.projects.service_layer.common import project_or_404, record
@@ -143,5 +143,4 @@ def indicator_history(uow, code, query=None):
             raise NotFound(_("indicator {code} not found", code=code))
         rows, total = uow.repo.history("indicator", indicator.id, query["limit"],
                                        query["offset"])
-        return {"items": schemas.HistorySchema().dump(rows, many=True), "total": total,
-                "limit": query["limit"], "offset": query["offset"]}
+        return listing(schemas.HistorySchema().dump(rows, many=True), total, query)

@@ -6,8 +6,7 @@ from kelisim.i18n import _
 from kelisim.schemas import load
 from services.projects import schemas
 from services.projects.domain.risks import ESCALATION_SCORE, Risk
-from services.projects.service_layer.common import (
-    changes_of, plan_or_404, record, regions_of)
+from services.projects.service_layer.common import changes_of, plan_or_404, record, regions_of
 
 _RISK = schemas.RiskSchema()
 

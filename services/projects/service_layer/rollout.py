@@ -25,10 +25,9 @@ from services.projects.domain import template as templates
 from services.projects.domain.model import ORGANISATION, RGU_SCOPE, Assignment, Plan, Task
 from services.projects.domain.schedule import Graph, Node, Pin
 from services.projects.service_layer import baselines
-from services.projects.service_layer.common import (
-    history_row, project_or_404, within_calendar, work_calendar)
-from services.projects.service_layer.scheduling import lock_family
+from services.projects.service_layer.common import history_row, project_or_404, within_calendar, work_calendar
 from services.projects.service_layer.projects import require_rgu
+from services.projects.service_layer.scheduling import lock_family
 from services.projects.service_layer.tasks import assigned_event
 
 

@@ -13,8 +13,7 @@ from decimal import Decimal
 from kelisim.access import scope_region
 from kelisim.schemas import load
 from services.projects import schemas
-from services.projects.domain.baseline import (
-    baseline_fractions, earned_share, planned_share)
+from services.projects.domain.baseline import baseline_fractions, earned_share, planned_share
 from services.projects.domain.money import add_up, as_strings, earned_value, kzt
 from services.projects.domain.risks import heat_map
 from services.projects.service_layer.baselines import NO_BASELINE

@@ -3,15 +3,22 @@ from kelisim.access import ensure_writable, scope_region
 from kelisim.db.versioning import check_version, concurrent_update_guard
 from kelisim.errors import Conflict, Invalid
 from kelisim.i18n import _
-from kelisim.schemas import load
+from kelisim.schemas import listing, load
 from services.projects import schemas
 from services.projects.domain.model import (
     APPROVAL_MILESTONE, OPEN_STATUSES, Assignment, Task, check_raci)
 from services.projects.domain.schedule import FIXED_STATUSES, place
 from services.projects.service_layer import scheduling
 from services.projects.service_layer.common import (
-    changes_of, plan_or_404, record, regions_of, task_or_404, today, within_calendar,
-    work_calendar)
+    changes_of,
+    plan_or_404,
+    record,
+    regions_of,
+    task_or_404,
+    today,
+    within_calendar,
+    work_calendar,
+)
 
 _TASK = schemas.TaskSchema()
 _ASSIGNMENT = schemas.AssignmentSchema()
@@ -92,8 +99,7 @@ def list_tasks(uow, query):
         if query.get("plan_id") is not None:  # another region's plan: 404, as when read
             plan_or_404(uow, query["plan_id"])
         items, total = uow.repo.tasks(region=region, today=today(), **query)
-        return {"items": dump_tasks(uow.repo, items), "total": total,
-                "limit": query["limit"], "offset": query["offset"]}
+        return listing(dump_tasks(uow.repo, items), total, query)
 
 
 def list_plan_tasks(uow, plan_id):
@@ -112,8 +118,7 @@ def task_history(uow, task_id, query=None):
     with uow:
         task_or_404(uow, task_id)
         rows, total = uow.repo.history("task", task_id, query["limit"], query["offset"])
-        return {"items": _HISTORY.dump(rows, many=True), "total": total,
-                "limit": query["limit"], "offset": query["offset"]}
+        return listing(_HISTORY.dump(rows, many=True), total, query)
 
 
 def create_task(uow, plan_id, data):

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from kelisim.access import ensure_readable, scope_region
 from kelisim.errors import Conflict, Forbidden, NotFound
 from kelisim.i18n import _
-from kelisim.schemas import load
+from kelisim.schemas import listing, load
 from services.registry import schemas
 from services.registry.domain.model import Organisation
 from services.registry.service_layer.changes import regions_of, save_changes
@@ -57,8 +57,7 @@ def list_organisations(uow, query):
         require_region(uow.repo, region, "region")
         items, total = uow.repo.organisations(regions=_visible_regions(actor), region=region,
                                               **query)
-        return {"items": [dump(o) for o in items], "total": total,
-                "limit": query["limit"], "offset": query["offset"]}
+        return listing([dump(o) for o in items], total, query)
 
 
 def _readable(uow, organisation_id):

@@ -8,8 +8,7 @@ import json
 from importlib import resources
 
 from kelisim.db.races import retry_on_unique
-from services.registry.domain.model import (
-    BaselineFigure, Organisation, OrgUnit, Region, StructureType)
+from services.registry.domain.model import BaselineFigure, Organisation, OrgUnit, Region, StructureType
 
 RGU_CODE = "RGU"
 

@@ -4,7 +4,7 @@ from datetime import date
 from kelisim.access import ensure_readable, ensure_writable, scope_region
 from kelisim.errors import Conflict, Invalid, NotFound
 from kelisim.i18n import _
-from kelisim.schemas import load
+from kelisim.schemas import listing, load
 from services.registry import schemas
 from services.registry.domain.model import PublicStructure
 from services.registry.service_layer.changes import regions_of, save_changes
@@ -33,8 +33,7 @@ def list_structures(uow, query):
         require_region(uow.repo, region, "region")
         readable_filters(uow, query)
         items, total = uow.repo.structures(region=region, **query)
-        return {"items": [dump(s) for s in items], "total": total,
-                "limit": query["limit"], "offset": query["offset"]}
+        return listing([dump(s) for s in items], total, query)
 
 
 def get_structure(uow, structure_id):

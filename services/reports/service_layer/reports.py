@@ -11,7 +11,7 @@ from kelisim.db.types import utcnow
 from kelisim.db.versioning import check_version, concurrent_update_guard
 from kelisim.errors import Conflict
 from kelisim.i18n import _
-from kelisim.schemas import load
+from kelisim.schemas import listing, load
 from services.reports import schemas
 from services.reports.domain import prefill
 from services.reports.domain.periods import kz_date, kz_today, parse_period
@@ -52,8 +52,7 @@ def list_reports(uow, query, today=None):
         items, total = uow.repo.reports(region=region, limit=query["limit"],
                                         offset=query["offset"], sort=query.get("sort"),
                                         **filters)
-        return {"items": [dump(r, today) for r in items], "total": total,
-                "limit": query["limit"], "offset": query["offset"]}
+        return listing([dump(r, today) for r in items], total, query)
 
 
 def register_figures(uow, report, template):
