@@ -12,8 +12,7 @@ from kelisim.errors import KelisimError
 
 def set_password_url(token):
     """The link a person opens to set their password; the token rides in the fragment."""
-    base = config.env("KELISIM_PUBLIC_URL") or "http://" + config.env(
-        "KELISIM_GATEWAY_ADDRESS", config.DEFAULT_GATEWAY_ADDRESS)
+    base = config.public_url()
     return f"{base.rstrip('/')}/set-password#token={token}"
 
 

@@ -171,8 +171,8 @@ def running_platform() -> str | None:
     taken = taken_port()
     if taken is not None:  # not PortTaken's own advice (another port): restore means stop it
         return f"port {taken.port} on {taken.host} ({taken.variable}) is in use"
-    from kombu import Connection
     from amqp.exceptions import NotFound
+    from kombu import Connection
 
     try:
         with Connection(config.amqp_uri(), connect_timeout=3) as conn:
@@ -213,9 +213,9 @@ def declared_queues() -> list[Any]:
     """The durable queues kelisim declares, as kombu Queues bound to their exchanges: each
     service's event queues (named as nameko names them), its dead-letter queue, the retry
     queues. nameko's RPC queues and the exclusive stream and cache queues are left out."""
+    from kombu import Queue
     from nameko.events import SERVICE_POOL, EventHandler
     from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
-    from kombu import Queue
 
     from kelisim.events import topology
 

@@ -147,3 +147,70 @@ def nameko_config(component: str, **overrides: Any) -> dict[str, Any]:
             "lock_seconds": float(env("KELISIM_SIGN_IN_LOCK_MINUTES", 15)) * 60}
     config.update(overrides)
     return config
+
+
+# The other settings read from the environment, each once (the variables are in README.md,
+# "Configuration").
+DEFAULT_ADMIN_LOGIN = "admin@localhost"
+
+
+def metrics_host() -> str:
+    """Where the services' exporters listen (KELISIM_METRICS_HOST, 127.0.0.1)."""
+    return env("KELISIM_METRICS_HOST", "127.0.0.1")
+
+
+def gateway_address() -> str:
+    """``host:port`` of the gateway (KELISIM_GATEWAY_ADDRESS, 127.0.0.1:8000)."""
+    return env("KELISIM_GATEWAY_ADDRESS", DEFAULT_GATEWAY_ADDRESS)
+
+
+def public_url() -> str:
+    """The gateway's address as people reach it (KELISIM_PUBLIC_URL, else http://the
+    gateway address)."""
+    return env("KELISIM_PUBLIC_URL") or "http://" + gateway_address()
+
+
+def admin_token() -> str | None:
+    """The bootstrap administrator token to use (KELISIM_ADMIN_TOKEN), else None: made once."""
+    return env("KELISIM_ADMIN_TOKEN")
+
+
+def admin_account() -> tuple[str, str]:
+    """(login, name) of the first administrator (KELISIM_ADMIN_LOGIN, KELISIM_ADMIN_NAME)."""
+    return env("KELISIM_ADMIN_LOGIN", DEFAULT_ADMIN_LOGIN), env("KELISIM_ADMIN_NAME", "Әкімші")
+
+
+def queue_type() -> str:
+    """``classic`` or ``quorum`` (KELISIM_QUEUE_TYPE, classic): see kelisim/events/topology.py."""
+    return env("KELISIM_QUEUE_TYPE", "classic")
+
+
+def gauge_interval(default: float) -> float:
+    """Seconds between background gauge refreshes (KELISIM_GAUGE_INTERVAL)."""
+    return float(env("KELISIM_GAUGE_INTERVAL", default))
+
+
+def db_pool() -> tuple[int, int]:
+    """(pool size, max overflow) of each PostgreSQL engine (KELISIM_DB_POOL_SIZE,
+    KELISIM_DB_MAX_OVERFLOW, 10 each)."""
+    return int(env("KELISIM_DB_POOL_SIZE", 10)), int(env("KELISIM_DB_MAX_OVERFLOW", 10))
+
+
+def overdue_scan_seconds() -> float:
+    """Seconds between the projects' overdue scans (KELISIM_OVERDUE_SCAN_SECONDS, 900)."""
+    return float(env("KELISIM_OVERDUE_SCAN_SECONDS", 900))
+
+
+def reports_job_interval(default: float) -> float:
+    """Seconds between runs of the reports' collection job (KELISIM_REPORTS_JOB_INTERVAL)."""
+    return float(env("KELISIM_REPORTS_JOB_INTERVAL", default))
+
+
+def log_level() -> str:
+    """KELISIM_LOG_LEVEL (INFO)."""
+    return env("KELISIM_LOG_LEVEL", "INFO")
+
+
+def log_format() -> str:
+    """KELISIM_LOG_FORMAT: ``json`` lines (the default) or ``console``."""
+    return env("KELISIM_LOG_FORMAT", "json")

@@ -6,10 +6,10 @@ the correlation id in their envelope and in the same header.
 """
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 import structlog
 from nameko.extensions import DependencyProvider
-from typing import Any
 
 CORRELATION_KEY = "correlation_id"
 ACTOR_KEY = "actor"

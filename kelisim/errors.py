@@ -12,7 +12,7 @@ from typing import Any
 
 from nameko.exceptions import deserialize_to_instance
 
-from kelisim.i18n import N_, as_message, is_message, translate
+from kelisim.i18n import N_, as_message, translate
 
 
 class KelisimError(Exception):

@@ -4,12 +4,12 @@
 ``/ready`` 200 once the service's container has started (its consumers are on the broker)
 and 503 before that and from the moment a SIGTERM asks it to stop.
 """
+from collections.abc import Callable, Iterable
+from typing import Any
+
 import eventlet
 import eventlet.wsgi
 from prometheus_client import make_wsgi_app
-
-from collections.abc import Callable, Iterable
-from typing import Any
 
 from kelisim import ports
 

@@ -13,7 +13,7 @@ import eventlet
 from nameko.extensions import DependencyProvider
 
 from kelisim import metrics
-from kelisim.config import env
+from kelisim.config import gauge_interval
 from kelisim.events import dead_letters
 from kelisim.events.handler import ReliableEventHandler
 from kelisim.logging import get_logger
@@ -33,7 +33,7 @@ class BackgroundGauges(DependencyProvider):
     def setup(self) -> None:
         config = self.container.config
         self.interval = float(config.get("GAUGE_INTERVAL")
-                              or env("KELISIM_GAUGE_INTERVAL", DEFAULT_INTERVAL))
+                              or gauge_interval(DEFAULT_INTERVAL))
         self.consumes_events = any(isinstance(entrypoint, ReliableEventHandler)
                                    for entrypoint in self.container.entrypoints)
 

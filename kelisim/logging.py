@@ -16,12 +16,13 @@ Every record is written, whatever it holds (``KELISIM_LOG_FORMAT`` ``json`` or
   KelisimError, answered as a 4xx problem) is one line without a traceback.
 """
 import logging
-import os
 import sys
 from collections.abc import MutableMapping
 from typing import Any, TextIO
 
 import structlog
+
+from kelisim import config as settings
 
 EventDict = MutableMapping[str, Any]
 
@@ -101,8 +102,8 @@ def configure(service: str, level: str | None = None, fmt: str | None = None,
     """Route structlog and the standard library to ``stream`` (stderr) as JSON lines, or
     human-readable lines for ``fmt`` (``KELISIM_LOG_FORMAT``) ``console``, at ``level``
     (``KELISIM_LOG_LEVEL``, INFO), every record carrying ``service``."""
-    level = (level or os.environ.get("KELISIM_LOG_LEVEL") or "INFO").upper()
-    fmt = fmt or os.environ.get("KELISIM_LOG_FORMAT") or "json"
+    level = (level or settings.log_level()).upper()
+    fmt = fmt or settings.log_format()
     stream = stream or sys.stderr
     renderer = _Rendering(
         structlog.dev.ConsoleRenderer(colors=False,

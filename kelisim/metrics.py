@@ -5,6 +5,8 @@ containers in one process (as in tests) share them without collisions.
 """
 import threading
 import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 from nameko.events import EventHandler
 from nameko.extensions import DependencyProvider
@@ -12,13 +14,15 @@ from nameko.rpc import Rpc
 from nameko.timer import Timer
 from nameko.web.handlers import HttpRequestHandler
 from prometheus_client import (
-    CONTENT_TYPE_LATEST, REGISTRY, Counter, Gauge, Histogram, generate_latest)
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
 from prometheus_client.core import GaugeMetricFamily
-
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any
-
-from prometheus_client import CollectorRegistry
 from sqlalchemy.engine import Engine
 
 from kelisim.errors import KelisimError

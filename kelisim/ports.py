@@ -9,9 +9,9 @@ linger in TIME_WAIT), so a port another process listens on is an error, raised a
 """
 import errno
 import socket
+from typing import Tuple
 
 import eventlet
-from typing import Tuple
 
 GATEWAY_VARIABLE = "KELISIM_GATEWAY_ADDRESS"
 # two platforms on one broker vhost share their RPC queues and answer each other's calls

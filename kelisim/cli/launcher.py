@@ -27,21 +27,19 @@ from kelisim.ports import PortTaken
 STOP_GRACE_SECONDS = 30
 STAGES = (("registry",), ("projects", "reports", "notifications"), ("gateway",))
 SLOW_START_SECONDS = 60  # then one line says what is still awaited (and waiting goes on)
-DEFAULT_ADMIN_LOGIN = "admin@localhost"
 
 
 def prepare() -> None:
     """Migrations, reference data and the admin token: idempotent, safe on every start."""
-    from kelisim.cli.setup import (
-        bootstrap_admin_account, bootstrap_admin_token, load_reference_data, migrate_all)
+    from kelisim.cli.setup import bootstrap_admin_account, bootstrap_admin_token, load_reference_data, migrate_all
 
     migrate_all()
     load_reference_data()
-    token = bootstrap_admin_token(config.env("KELISIM_ADMIN_TOKEN"))
+    token = bootstrap_admin_token(config.admin_token())
     if token:
         print(f"kelisim: bootstrap administrator token (shown once, keep it): {token}", flush=True)
-    login = config.env("KELISIM_ADMIN_LOGIN", DEFAULT_ADMIN_LOGIN)
-    link = bootstrap_admin_account(login, config.env("KELISIM_ADMIN_NAME", "Әкімші"))
+    login, name = config.admin_account()
+    link = bootstrap_admin_account(login, name)
     if link:
         print(first_admin_instructions(login, link), flush=True)
 
@@ -68,11 +66,10 @@ def taken_port() -> PortTaken | None:
     port again and fails the same way if it is taken in between."""
     from kelisim import ports
 
-    host = config.env("KELISIM_METRICS_HOST", "127.0.0.1")
+    host = config.metrics_host()
     wanted = [(host, config.metrics_port(s), config.metrics_port_variable(s))
               for s in config.SERVICES]
-    wanted.append((*ports.gateway_address(config.env(
-        ports.GATEWAY_VARIABLE, config.DEFAULT_GATEWAY_ADDRESS)), ports.GATEWAY_VARIABLE))
+    wanted.append((*ports.gateway_address(config.gateway_address()), ports.GATEWAY_VARIABLE))
     for address, port, variable in wanted:
         try:
             ports.ensure_free(address, port, variable)
@@ -102,7 +99,7 @@ def ready_url(component: str) -> str:
     if component == "gateway":
         host, port = _gateway_host_port()
     else:
-        host, port = config.env("KELISIM_METRICS_HOST", "127.0.0.1"), config.metrics_port(
+        host, port = config.metrics_host(), config.metrics_port(
             component)
     if host in ("", "0.0.0.0", "::"):
         host = "127.0.0.1"
@@ -112,8 +109,7 @@ def ready_url(component: str) -> str:
 def _gateway_host_port() -> tuple[str, int]:
     from kelisim import ports
 
-    return ports.gateway_address(config.env(ports.GATEWAY_VARIABLE,
-                                            config.DEFAULT_GATEWAY_ADDRESS))
+    return ports.gateway_address(config.gateway_address())
 
 
 def _answers(url: str) -> bool:
@@ -156,7 +152,7 @@ def run() -> int:
         print(f"kelisim: {taken}", file=sys.stderr)
         return 2
     prepare()
-    address = config.env("KELISIM_GATEWAY_ADDRESS", config.DEFAULT_GATEWAY_ADDRESS)
+    address = config.gateway_address()
     stopping: list[bool] = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     # explicit, not Python's default: a shell starts a background job (`make run &`) with

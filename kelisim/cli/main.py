@@ -1,9 +1,9 @@
 """Entry point of the ``kelisim`` command."""
 import argparse
 import sys
+from typing import List, Optional
 
 from kelisim.config import COMPONENTS
-from typing import List, Optional
 
 
 def _version() -> str:

@@ -5,8 +5,9 @@ worker in flight finish and acknowledge its message, then stops the rest; messag
 started stay on the broker for the other replicas. The exporter's ``/ready`` turns 503
 at that moment (see kelisim/exporter.py).
 """
-import kelisim  # noqa: F401  (quiets eventlet's deprecation notice before importing it)
 import eventlet
+
+import kelisim  # noqa: F401  (quiets eventlet's deprecation notice before importing it)
 
 eventlet.monkey_patch()  # before anything imports socket-using modules
 
@@ -31,7 +32,7 @@ def serve(component: str) -> int:
     exporter = Exporter()
     try:
         if component != "gateway":  # the gateway serves /metrics on its own HTTP port
-            host = config.env("KELISIM_METRICS_HOST", "127.0.0.1")
+            host = config.metrics_host()
             port = config.metrics_port(component)
             exporter.start(host, port, config.metrics_port_variable(component))
             log.info("metrics exporter listening", address=f"http://{host}:{port}/metrics")

@@ -1,15 +1,15 @@
 """Engines for a service's own database: SQLite by default, PostgreSQL when configured."""
 from pathlib import Path
+from sqlite3 import Connection
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
-
-from kelisim.config import env
-from kelisim.db.search import register_sqlite_functions
 from sqlalchemy.engine.base import Engine
 from sqlalchemy.pool.base import _ConnectionRecord
-from sqlite3 import Connection
-from typing import Any
+
+from kelisim.config import db_pool
+from kelisim.db.search import register_sqlite_functions
 
 
 def _green_psycopg() -> None:
@@ -47,6 +47,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("pool_pre_ping", True)
     # per process: replicas x components x (size + overflow) must stay under PostgreSQL's
     # max_connections (100 by default), which two replicas at the defaults already reach
-    kwargs.setdefault("pool_size", int(env("KELISIM_DB_POOL_SIZE", 10)))
-    kwargs.setdefault("max_overflow", int(env("KELISIM_DB_MAX_OVERFLOW", 10)))
+    pool_size, max_overflow = db_pool()
+    kwargs.setdefault("pool_size", pool_size)
+    kwargs.setdefault("max_overflow", max_overflow)
     return sa.create_engine(url, **kwargs)

@@ -7,8 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from nameko.extensions import DependencyProvider
-from sqlalchemy.orm import Session
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from kelisim import metrics
 from kelisim.context import Context, context_from_worker

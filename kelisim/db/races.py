@@ -17,14 +17,13 @@ from collections.abc import Callable
 from typing import Any, TypeVar, overload
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
-
-from kelisim.i18n import _
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from kelisim.db.types import utcnow
 from kelisim.errors import Conflict
+from kelisim.i18n import _
 from kelisim.logging import get_logger
 
 log = get_logger(__name__)

@@ -6,12 +6,12 @@
 ASCII only, so «Совет» would never match «совет»).
 """
 from collections.abc import Iterable, Mapping, Sequence
+from sqlite3 import Connection
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
-from sqlite3 import Connection
 
 SQLITE_LOWER = "kelisim_lower"
 

@@ -1,6 +1,5 @@
 """Column types that behave the same on SQLite and PostgreSQL."""
 from datetime import datetime, timezone
-
 from typing import Optional
 
 import sqlalchemy as sa

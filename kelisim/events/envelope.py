@@ -1,15 +1,15 @@
 """The envelope every integration event travels in."""
 import functools
-from collections.abc import Iterable
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
+from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields
 
 from kelisim.db.types import utcnow
 from kelisim.events import catalogue
-from typing import Any
 
 
 class EnvelopeSchema(Schema):

@@ -16,7 +16,7 @@ from typing import Any
 from kombu import Exchange, Queue
 from nameko.events import get_event_exchange
 
-from kelisim.config import env
+from kelisim import config as settings
 
 QUEUE_TYPES = ("classic", "quorum")
 
@@ -37,7 +37,7 @@ def event_exchange(source: str) -> Exchange:
 
 def queue_type(config: dict[str, Any] | None = None) -> str:
     """``classic`` (the default) or ``quorum``, from the service config or the environment."""
-    chosen = (config or {}).get("QUEUE_TYPE") or env("KELISIM_QUEUE_TYPE", "classic")
+    chosen = (config or {}).get("QUEUE_TYPE") or settings.queue_type()
     if chosen not in QUEUE_TYPES:
         raise ValueError(f"KELISIM_QUEUE_TYPE must be one of {', '.join(QUEUE_TYPES)}: {chosen!r}")
     return str(chosen)

@@ -8,8 +8,16 @@ moved day with its source), kept by ``kelisim calendar``.
 """
 from kelisim.workdays.calendar import OutOfCalendar, WorkCalendar
 from kelisim.workdays.kazakhstan import (
-    FIRST, LAST, Transfer, add_transfer, check_transfers, days_of_year, kazakhstan,
-    load_transfers, package_calendar)
+    FIRST,
+    LAST,
+    Transfer,
+    add_transfer,
+    check_transfers,
+    days_of_year,
+    kazakhstan,
+    load_transfers,
+    package_calendar,
+)
 
 __all__ = ["FIRST", "LAST", "OutOfCalendar", "Transfer", "WorkCalendar", "add_transfer",
            "check_transfers", "days_of_year", "kazakhstan", "load_transfers",

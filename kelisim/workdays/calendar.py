@@ -1,13 +1,13 @@
 """Working-day arithmetic over a fixed span of dates: O(1) per step, every working day of the
 span gets an ordinal once. Which days are off is the caller's data (see kazakhstan.py)."""
 import bisect
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from nameko.exceptions import deserialize_to_instance
 
 from kelisim.errors import Invalid
 from kelisim.i18n import Msg, _
-from collections.abc import Iterable
 
 
 @deserialize_to_instance

@@ -8,17 +8,17 @@ why it differs (``reason``), and ``check_transfers`` lists those differences.
 """
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date
-from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import holidays
+from holidays import HolidayBase
 
 from kelisim.workdays.calendar import WorkCalendar
-from holidays import HolidayBase
 
 FIRST, LAST = date(2020, 1, 1), date(2040, 12, 31)  # the dates the platform schedules in
 TRANSFERS = Path(__file__).with_name("transfers_kz.json")

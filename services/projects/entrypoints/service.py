@@ -4,7 +4,7 @@ from datetime import date
 
 from nameko.timer import timer
 
-from kelisim.config import env
+from kelisim.config import overdue_scan_seconds
 from kelisim.db.provider import Database
 from kelisim.errors import KelisimError
 from kelisim.gauges import BackgroundGauges
@@ -23,7 +23,7 @@ from services.projects.service_layer.projects import require_rgu
 
 start_mappers()
 expected = rpc(expected_exceptions=KelisimError)
-OVERDUE_SCAN_SECONDS = float(env("KELISIM_OVERDUE_SCAN_SECONDS", 900))
+OVERDUE_SCAN_SECONDS = overdue_scan_seconds()
 
 
 class ProjectsService(ServiceBase):

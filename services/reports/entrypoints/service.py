@@ -4,13 +4,13 @@ from datetime import date
 from nameko.timer import Timer
 
 from kelisim.audit import AuditEntries
-from kelisim.config import env
+from kelisim.config import reports_job_interval
 from kelisim.db.provider import Database
 from kelisim.errors import KelisimError
 from kelisim.events.handler import on_event
 from kelisim.gauges import BackgroundGauges
-from kelisim.rpc import TimedRpcProxy, rpc
 from kelisim.i18n import _
+from kelisim.rpc import TimedRpcProxy, rpc
 from kelisim.service import ServiceBase
 from services.reports import metrics as collection_metrics
 from services.reports.adapters.lookups import Lookups
@@ -33,8 +33,8 @@ class ConfiguredTimer(Timer):
     def setup(self):
         super().setup()
         config = self.container.config
-        self.interval = float(config.get("REPORTS_JOB_INTERVAL") or env(
-            "KELISIM_REPORTS_JOB_INTERVAL", self.interval))
+        self.interval = float(config.get("REPORTS_JOB_INTERVAL")
+                              or reports_job_interval(self.interval))
         self.eager = bool(config.get("REPORTS_JOB_EAGER", self.eager))
 
 
