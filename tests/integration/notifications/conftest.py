@@ -25,9 +25,11 @@ from services.registry.entrypoints.service import RegistryService
 from services.registry.service_layer.reference import load_reference_data
 from tests.integration.gateway.conftest import start_gateway  # noqa: F401  (a fixture)
 from tests.integration.notifications.receivers import Mailbox, WebhookReceiver
-from tests.support import on_database
+from tests.support import (
+    ADMIN,  # noqa: F401  (re-exported to the tests)
+    on_database,
+)
 
-ADMIN = {"id": "admin-1", "role": "rgu_admin", "region": None}
 TURKISTAN = {"id": "coord-61", "role": "kgu_coordinator", "region": "KZ-61"}
 SMTP_USER, SMTP_PASSWORD = "kelisim", "s3cret-pass"
 # The test receivers listen on loopback, which webhooks may reach only when an operator

@@ -18,9 +18,7 @@ from services.registry.adapters.repository import RegistryRepository
 from services.registry.entrypoints.service import RegistryService
 from services.registry.service_layer.reference import load_reference_data as load_registry
 from tests.integration.registry.conftest import quick_consumer_shutdown  # noqa: F401
-
-ADMIN = {"id": "admin-1", "role": "rgu_admin", "region": None}
-COORDINATOR = {"id": "coord-61", "role": "kgu_coordinator", "region": "KZ-61"}
+from tests.support import ADMIN, COORDINATOR  # noqa: F401  (re-exported to the tests)
 
 
 @pytest.fixture

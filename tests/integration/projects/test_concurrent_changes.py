@@ -26,7 +26,8 @@ from services.projects.service_layer import (
     assignments, baselines, dependencies, reference, rollout, scheduling, tasks)
 from services.projects.service_layer.common import work_calendar
 from tests.support import race_with_slow_commit
-from tests.unit.projects.conftest import ADMIN, FakeRegistry
+from tests.support import ADMIN
+from tests.unit.projects.conftest import FakeRegistry
 
 OUTBOX = platform_tables(sa.MetaData())[0]
 PROJECT, YEAR = "mediation", 2026

@@ -10,7 +10,8 @@ from kelisim.db.uow import UnitOfWork
 from services.projects.adapters.repository import ProjectsRepository
 from services.projects.service_layer import overdue, reference
 from services.projects.service_layer.rollout import rollout
-from tests.unit.projects.conftest import ADMIN, FakeRegistry
+from tests.support import ADMIN
+from tests.unit.projects.conftest import FakeRegistry
 
 OUTBOX = platform_tables(sa.MetaData())[0]
 

@@ -5,7 +5,7 @@ import pytest
 from kelisim.errors import Forbidden, Invalid, NotFound, StaleVersion
 from kelisim.events.envelope import parse_envelope
 
-from tests.integration.projects.conftest import COORDINATOR
+from tests.support import COORDINATOR
 
 # the platform runs for every test here: rpc only calls it
 pytestmark = pytest.mark.usefixtures("platform")

@@ -11,10 +11,7 @@ from kelisim.events.topology import event_exchange
 from services.registry.adapters.repository import RegistryRepository
 from services.registry.entrypoints.service import RegistryService
 from services.registry.service_layer.reference import load_reference_data
-
-ADMIN = {"id": "admin-1", "role": "rgu_admin", "region": None}
-COORDINATOR = {"id": "coord-61", "role": "kgu_coordinator", "region": "KZ-61"}
-OBSERVER = {"id": "observer-1", "role": "observer", "region": None}
+from tests.support import ADMIN, COORDINATOR, OBSERVER  # noqa: F401  (re-exported to the tests)
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ from kelisim.errors import Conflict, Forbidden, Invalid, NotFound, StaleVersion
 from kelisim.events.envelope import parse_envelope
 
 from tests.support import wait_for
-from tests.integration.registry.conftest import COORDINATOR, OBSERVER
+from tests.support import COORDINATOR, OBSERVER
 
 # the registry runs for every test here: rpc only calls it
 pytestmark = pytest.mark.usefixtures("registry")

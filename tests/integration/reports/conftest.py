@@ -12,10 +12,8 @@ from services.registry.entrypoints.service import RegistryService
 from services.registry.service_layer.reference import load_reference_data
 from services.reports.adapters.repository import ReportsRepository
 from tests.integration.gateway.conftest import start_gateway  # noqa: F401  (a fixture)
-from tests.support import wait_for
+from tests.support import ADMIN, COORDINATOR, wait_for  # noqa: F401  (re-exported to the tests)
 
-ADMIN = {"id": "admin-1", "role": "rgu_admin", "region": None}
-COORDINATOR = {"id": "coord-61", "role": "kgu_coordinator", "region": "KZ-61"}
 QUIET_JOB = {"REPORTS_JOB_EAGER": False, "REPORTS_JOB_INTERVAL": 3600}
 
 

@@ -7,19 +7,16 @@ import uuid
 from datetime import datetime, timezone
 
 import pytest
-
-from tests.support import SYSTEM, copy_of, template_database, units_of_work
 import sqlalchemy as sa
 
 from kelisim.events.envelope import Envelope, new_envelope
 from services.notifications.adapters.orm import start_mappers
 from services.notifications.adapters.repository import NotificationsRepository
 from services.notifications.settings import Settings, SmtpSettings
+from tests.support import ADMIN, OBSERVER, SYSTEM, copy_of, template_database, units_of_work  # noqa: F401  (re-exported to the tests)
 
-ADMIN = {"id": "admin-1", "role": "rgu_admin", "region": None}
 TURKISTAN = {"id": "coord-61", "role": "kgu_coordinator", "region": "KZ-61"}
 ALMATY = {"id": "coord-75", "role": "kgu_coordinator", "region": "KZ-75"}
-OBSERVER = {"id": "observer-1", "role": "observer", "region": None}
 NOW = datetime(2026, 3, 2, 6, 30, tzinfo=timezone.utc)  # 11:30 in Astana
 
 RGU = {"id": 1, "code": "RGU", "kind": "rgu", "region_code": None, "name_ru": "РГУ"}

@@ -9,8 +9,8 @@ from services.notifications.domain.audience import audience_for
 from services.notifications.domain.backoff import RetryPolicy
 from services.notifications.domain.model import Webhook
 from services.notifications.service_layer import dispatch, intake, preferences, webhooks
-from tests.unit.notifications.conftest import (
-    ADMIN, NOW, SAMPLES, TURKISTAN, envelope, task_assigned)
+from tests.support import ADMIN
+from tests.unit.notifications.conftest import NOW, SAMPLES, TURKISTAN, envelope, task_assigned
 
 POLICY = RetryPolicy(first_delay=60, factor=2, max_delay=3600, window=4 * 3600)
 

@@ -8,8 +8,8 @@ from services.notifications.domain.audience import audience_for
 from services.notifications.domain.model import Preference, Webhook
 from services.notifications.domain import planning
 from services.notifications.service_layer import intake, preferences
-from tests.unit.notifications.conftest import (
-    ADMIN, NOW, SAMPLES, TURKISTAN, envelope, task_assigned)
+from tests.support import ADMIN
+from tests.unit.notifications.conftest import NOW, SAMPLES, TURKISTAN, envelope, task_assigned
 
 
 def take(uow, directory, settings, event):

@@ -5,7 +5,7 @@ import pytest
 from kelisim.errors import Forbidden
 from services.projects.service_layer import audit, tasks
 
-from tests.unit.projects.conftest import ADMIN, COORDINATOR, OBSERVER
+from tests.support import ADMIN, COORDINATOR, OBSERVER
 
 
 def test_the_change_history_reads_as_audit_entries(rolled_out, uow):

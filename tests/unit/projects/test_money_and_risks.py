@@ -7,7 +7,7 @@ import pytest
 from kelisim.errors import Invalid, NotFound, StaleVersion
 from services.projects.service_layer import budgets, plans, risks, summary, tasks
 
-from tests.unit.projects.conftest import COORDINATOR, OTHER_COORDINATOR
+from tests.support import COORDINATOR, OTHER_COORDINATOR
 
 
 def test_budget_lines_keep_exact_tenge_and_amendments_need_a_reason(rolled_out, uow, events):

@@ -6,7 +6,7 @@ from kelisim.errors import Forbidden, Invalid
 from services.projects.adapters import orm
 from services.projects.service_layer import plans, projects, rollout, tasks
 
-from tests.unit.projects.conftest import COORDINATOR
+from tests.support import COORDINATOR
 
 
 def count(sessions, table):

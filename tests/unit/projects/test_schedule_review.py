@@ -10,7 +10,7 @@ from services.projects.domain.schedule import Graph
 from services.projects.service_layer import dependencies, scheduling, tasks
 from services.projects.service_layer.common import work_calendar
 
-from tests.unit.projects.conftest import COORDINATOR
+from tests.support import COORDINATOR
 from tests.unit.projects.test_tasks import by_key
 
 

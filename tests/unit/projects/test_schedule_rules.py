@@ -13,7 +13,7 @@ from services.projects.service_layer import dependencies, summary, tasks
 from services.projects.service_layer.common import work_calendar
 from services.projects.service_layer.rollout import rollout
 
-from tests.unit.projects.conftest import COORDINATOR
+from tests.support import COORDINATOR
 from tests.unit.projects.test_tasks import by_key, rgu_tasks
 
 

@@ -5,7 +5,7 @@ import pytest
 from kelisim.errors import Conflict, Forbidden, Invalid, NotFound
 from services.projects.service_layer import plans, projects, tasks
 
-from tests.unit.projects.conftest import COORDINATOR, OTHER_COORDINATOR
+from tests.support import COORDINATOR, OTHER_COORDINATOR
 
 
 def by_key(uow, region):

@@ -8,7 +8,7 @@ from kelisim.errors import Conflict, Forbidden, Invalid, NotFound, StaleVersion
 from services.projects.adapters import orm
 from services.projects.service_layer import assignments, dependencies, plans, tasks
 
-from tests.unit.projects.conftest import COORDINATOR, OBSERVER, OTHER_COORDINATOR
+from tests.support import COORDINATOR, OBSERVER, OTHER_COORDINATOR
 
 
 def by_key(uow, region=None, plan_id=None):

@@ -4,7 +4,7 @@ import pytest
 from kelisim.errors import Forbidden, NotFound
 from services.registry.service_layer import org_units, people, queries, structures
 
-from tests.unit.registry.conftest import COORDINATOR, OBSERVER, OTHER_COORDINATOR
+from tests.support import COORDINATOR, OBSERVER, OTHER_COORDINATOR
 
 
 @pytest.fixture

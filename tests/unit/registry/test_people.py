@@ -2,7 +2,8 @@
 import pytest
 
 from kelisim.errors import Forbidden, Invalid, NotFound, StaleVersion
-from tests.unit.registry.conftest import AUDIT, OBSERVER, OTHER_COORDINATOR, OUTBOX
+from tests.support import OBSERVER, OTHER_COORDINATOR
+from tests.unit.registry.conftest import AUDIT, OUTBOX
 from services.registry.service_layer import people, structures
 
 

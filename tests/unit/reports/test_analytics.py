@@ -10,7 +10,8 @@ from kelisim.errors import Forbidden, Invalid, NotFound
 from services.reports.domain.periods import kz_today
 from services.reports.service_layer import analytics, reports
 
-from tests.unit.reports.conftest import COORDINATOR, quarters_ago
+from tests.support import COORDINATOR
+from tests.unit.reports.conftest import quarters_ago
 
 
 @pytest.fixture
