@@ -18,7 +18,6 @@ from services.reports.entrypoints.service import ReportsService
 from services.reports.service_layer.register import load_reference_kinds
 from tests import attachment_samples as samples
 from tests.integration.gateway.helpers import API, kgu_id, ok, problem
-from tests.integration.reports.conftest import rpc  # noqa: F401  (a fixture)
 from tests.unit.reports.conftest import mediation_template
 
 pytestmark = pytest.mark.broker
@@ -153,11 +152,11 @@ def test_a_deliverable_task_is_done_only_with_an_attachment(platform):
     assert plain["deliverable"] is False
 
 
-def test_a_report_takes_attachments_while_it_can_be_edited(platform, rpc):  # noqa: F811
+def test_a_report_takes_attachments_while_it_can_be_edited(platform, rpc):
     gateway, reports, directory = platform
     ok(gateway.post(f"{API}/report-templates", mediation_template(
         active_from=kz_today().replace(day=1).isoformat())), 201)
-    with rpc(reports) as service:
+    with rpc("reports") as service:
         service.run_collection(kz_today().isoformat())
     report = ok(gateway.get(f"{API}/reports", who="turkistan"))["items"][0]
     path = f"{API}/reports/{report['id']}/attachments"
