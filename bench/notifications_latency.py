@@ -14,7 +14,7 @@ Then, to isolate the notifications service, catalogue-valid task_assigned envelo
 published straight to ``projects.events`` at the same rate (as the outbox relay does) and
 measured from publish to the committed inbox item.
 
-    .venv/bin/python bench/notifications_latency.py [--rate 50] [--seconds 10]
+    .venv/bin/python bench/notifications_latency.py [--rate 200] [--seconds 10]
 """
 import kelisim  # noqa: F401  (quiets eventlet's deprecation notice before importing it)
 import eventlet
@@ -43,7 +43,7 @@ from kombu.entity import PERSISTENT_DELIVERY_MODE  # noqa: E402
 
 from kelisim.events.envelope import new_envelope  # noqa: E402
 from kelisim.events.topology import event_exchange  # noqa: E402
-from load_common import free_port, percentiles, vhost  # noqa: E402
+from load_common import free_port, percentiles, rss_mb, vhost  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 ADMIN_TOKEN = "bench-admin-" + uuid.uuid4().hex
@@ -65,6 +65,7 @@ def platform(amqp_uri, data_dir):
                             env=env, stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True)
     base = f"http://{env['KELISIM_GATEWAY_ADDRESS']}"
+    sampling = eventlet.spawn(sample_memory, proc.pid)
     try:
         deadline = time.monotonic() + 120
         while True:
@@ -79,12 +80,31 @@ def platform(amqp_uri, data_dir):
             time.sleep(0.5)
         yield base
     finally:
+        sampling.kill()
         os.killpg(proc.pid, signal.SIGINT)
         try:
             proc.wait(timeout=40)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
         log.close()
+
+
+PEAK_RSS = {}
+
+
+def sample_memory(parent):
+    """Peak resident memory of each component `kelisim run` started, every 0.2 s."""
+    while True:
+        try:
+            with open(f"/proc/{parent}/task/{parent}/children") as children:
+                pids = children.read().split()
+            for pid in pids:
+                with open(f"/proc/{pid}/cmdline") as cmdline:
+                    name = cmdline.read().split("\0")[-2]
+                PEAK_RSS[name] = max(PEAK_RSS.get(name, 0.0), rss_mb(pid))
+        except (OSError, IndexError):
+            pass
+        eventlet.sleep(0.2)
 
 
 class Api:
@@ -167,12 +187,13 @@ def _ts(value):
 
 
 def setup(api):
-    """Roll mediation out to Turkistan; six people in its KGU to assign tasks to."""
+    """Roll mediation out to Turkistan; twenty people in its KGU to assign tasks to (34
+    tasks x 3 roles x 20 people: 2 040 distinct assignments, 10 s at 200/s)."""
     api.call("POST", f"{API}/projects/mediation/rollouts", json={"year": 2026,
                                                                   "regions": ["KZ-61"]})
     kgu = api.call("GET", f"{API}/regions/KZ-61/kgu")["org_unit"]
     people = [api.call("POST", f"{API}/people", json={
-        "full_name": f"Қызметкер {n}", "org_unit_id": kgu["id"]})["id"] for n in range(6)]
+        "full_name": f"Қызметкер {n}", "org_unit_id": kgu["id"]})["id"] for n in range(20)]
     tasks = api.call("GET", f"{API}/tasks", params={"region": "KZ-61", "limit": 200})["items"]
     pairs = [(task["id"], role, person) for role in ("R", "C", "I") for person in people
              for task in tasks]
@@ -268,7 +289,7 @@ def print_rows(rows):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rate", type=float, default=50.0)
+    parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--seconds", type=float, default=10.0)
     args = parser.parse_args()
     count = int(args.rate * args.seconds)
@@ -319,6 +340,9 @@ def main():
     print(f"events published straight to projects.events: {len(direct)} in {direct_took:.1f} s, "
           f"{len(reached)} reached the inbox")
     print_rows([("published -> item visible in the KGU's inbox", published)])
+    for name, mb in sorted(PEAK_RSS.items()):
+        print(f"peak resident memory, {name:<14} {mb:7.1f} MiB "
+              f"(target < 150: {'ok' if mb < 150 else 'OVER TARGET'})")
     if len(total) >= 2:
         p99 = percentiles(total)[1]
         verdict = "meets" if p99 < TARGET_P99_MS and len(arrived) == len(sent) else "MISSES"
