@@ -25,15 +25,17 @@ plan's year written ``MM-DD``; periods are ``Q1``..``Q4`` (quarters) and ``H1``,
 * ``"within": "Q4"`` -- start on or after the period's first working day and *finish no
   later than* its last one (may be combined with a ``not_before`` inside the period).
 * ``"repeat": "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=20"`` -- an RFC 5545 RRULE
-  (python-dateutil's ``rrule``) without ``DTSTART`` or ``UNTIL``, ``FREQ`` ``YEARLY``,
-  ``MONTHLY``, ``WEEKLY`` or ``DAILY``: it is read from 1 January of the plan's year
-  (``COUNT`` counts from there) and cut at 31 December, and gives 1 to 60 dates a year. Each
-  date is one task (key ``<key>.<n>``, title ``<title> (n/N)``) that must finish on that
-  date, as with ``on``; its own overdue stages and reminders follow. A recurring item is
-  a leaf (no item names it as parent), its key has at most 36 characters (no other
-  item's key may start with ``<key>.``), its titles at most 490, and it excludes
-  ``on``, ``not_before`` and ``within``. Its ``after`` holds every occurrence; an item
-  ``after`` it waits for every occurrence.
+  (python-dateutil's ``rrule``) without ``DTSTART``, ``UNTIL`` or times of day
+  (``BYHOUR``, ``BYMINUTE``, ``BYSECOND``), ``NAME=value;...`` alone (no white space, no
+  second line) up to 500 characters, ``FREQ`` ``YEARLY``, ``MONTHLY``, ``WEEKLY`` or
+  ``DAILY``: it is read from 1 January of the plan's year (``COUNT`` counts from there)
+  and cut at 31 December, and gives 1 to 60 dates in every year from 2020 to 2040 (the
+  years plans are made for). Each date is one task (key ``<key>.<n>``, title
+  ``<title> (n/N)``) that must finish on that date, as with ``on``; its own overdue
+  stages and reminders follow. A recurring item is a leaf (no item names it as parent),
+  its key has at most 36 characters (no other item's key may start with ``<key>.``), its
+  titles at most 490, and it excludes ``on``, ``not_before`` and ``within``. Its
+  ``after`` holds every occurrence; an item ``after`` it waits for every occurrence.
 
 The scheduler keeps these constraints while honouring finish-to-start dependencies. When
 predecessors finish too late for a constraint (a task ``on`` 1 May after one ending 5
@@ -49,6 +51,7 @@ of the target indicator it serves, from the projects' indicators; unknown codes 
 import re
 from datetime import date, datetime
 from functools import lru_cache
+from itertools import islice
 
 from dateutil.rrule import rrulestr
 
@@ -69,9 +72,20 @@ DAY_OF_YEAR = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
 MAX_OCCURRENCES = 60  # a year
 MAX_RECURRING_KEY = 36  # the key, ".<n>" and the task's 40-character template_key
 MAX_RECURRING_TITLE = 490  # the title, " (n/N)" and the task's 500-character title
-# years a rule is tried on: leap and common years, each weekday starting a year (a rule's
-# count varies with both); 8 years keep a template PUT of many rules quick
-_SAMPLE_YEARS = range(2024, 2032)
+# years a rule is tried on: every year a plan can be made for (the working calendar's span,
+# kelisim.workdays). Fewer miss some: a rule's count varies with the leap year, the weekday
+# the year starts on, the previous year's weeks (BYWEEKNO) and Easter, and 2024-2031 lack
+# e.g. a common year starting on a Sunday (2023, 2034), where «1 January unless a Sunday»
+# gives no date at all
+_SAMPLE_YEARS = range(2020, 2041)
+# the parts a rule may have (RFC 5545 3.3.10 less DTSTART/UNTIL and the times of day: a
+# task is due on a date, and BYHOUR/BYMINUTE/BYSECOND would give the same date many times
+# over -- a day of BYHOUR=0..23;BYMINUTE=0..59 is 1440 dates to enumerate, minutes of CPU
+# for a rule of a few hundred characters)
+RULE_PARTS = frozenset({"FREQ", "COUNT", "INTERVAL", "BYDAY", "BYMONTHDAY", "BYYEARDAY",
+                        "BYWEEKNO", "BYMONTH", "BYSETPOS", "WKST"})
+MAX_RULE = 500  # characters
+RULE_TEXT = re.compile(r"^(RRULE:)?[A-Z]+=[A-Z0-9,+-]+(;[A-Z]+=[A-Z0-9,+-]+)*$", re.I)
 
 
 def day_in(text, year):
@@ -123,14 +137,17 @@ def _matches_at_all(parts):
     return next(iter(rrulestr(_body(parts), dtstart=datetime(9990, 1, 1))), None) is not None
 
 
-def occurrences(rule, year):
+def occurrences(rule, year, limit=None):
     """The dates an RRULE gives in ``year``, in order (python-dateutil, RFC 5545), read
-    from 1 January and cut at 31 December (so a rule that never matches ends quickly)."""
+    from 1 January and cut at 31 December (so a rule that never matches ends quickly);
+    at most ``limit`` of them (None: all)."""
     parts = _parts(rule)
     count = int(parts.pop("COUNT")) if "COUNT" in parts else None
+    if limit is not None:
+        count = limit if count is None else min(count, limit)
     parsed = rrulestr(_body(parts), dtstart=datetime(year, 1, 1)).replace(
         until=datetime(year, 12, 31, 23, 59))
-    return [moment.date() for moment in parsed][:count]
+    return [moment.date() for moment in islice(parsed, count)]
 
 
 @lru_cache(maxsize=1024)
@@ -139,17 +156,21 @@ def rule_error(rule):
     usage = _("an RRULE without DTSTART or UNTIL, such as FREQ=YEARLY;BYMONTH=3;"
               "BYMONTHDAY=1")
     try:
-        parts = _parts(rule) if isinstance(rule, str) and "\n" not in rule else None
+        # NAME=value;... alone: dateutil splits its text at any white space and reads the
+        # rest as more lines (a second RRULE, an EXDATE: a rule set, no single rule), and
+        # int() reads digits RFC 5545 does not (COUNT=٣)
+        parts = _parts(rule) if isinstance(rule, str) and len(rule) <= MAX_RULE \
+            and RULE_TEXT.match(rule) else None
     except ValueError:
         parts = None
-    if not parts or {"DTSTART", "UNTIL"} & set(parts) \
+    if not parts or not set(parts) <= RULE_PARTS \
             or parts.get("FREQ", "").upper() not in FREQUENCIES:
         return usage
     try:
         if "COUNT" in parts and not 1 <= int(parts["COUNT"]) <= MAX_OCCURRENCES \
                 or not _matches_at_all(parts):
             return _("from 1 to {max} dates a year", max=MAX_OCCURRENCES)
-        counts = {len(occurrences(rule, year)) for year in _SAMPLE_YEARS}
+        counts = {len(occurrences(rule, year, MAX_OCCURRENCES + 1)) for year in _SAMPLE_YEARS}
     except (ValueError, TypeError, OverflowError):
         return usage
     if min(counts) < 1 or max(counts) > MAX_OCCURRENCES:

@@ -64,6 +64,27 @@ def test_a_template_item_can_be_dated_pinned_to_a_period_or_recurring(uow, regis
      "from 1 to 60 dates a year"),
     (item("x", repeat="FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29"), "items.0.repeat",
      "from 1 to 60 dates a year"),  # not every year
+    # 1 January unless a Sunday: a date in each of 2024-2031, none in 2023, 2034 or 2040
+    (item("x", repeat="FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=1;BYDAY=MO,TU,WE,TH,FR,SA"),
+     "items.0.repeat", "from 1 to 60 dates a year"),
+    # times of day: two tasks due on one date; and a day of every minute is 1440 dates
+    # to enumerate (minutes of CPU with BYSECOND) before the count is refused
+    (item("x", repeat="FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=1;BYHOUR=9,15"), "items.0.repeat",
+     "an RRULE without DTSTART or UNTIL, such as FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=1"),
+    (item("x", repeat="FREQ=MONTHLY;BYMONTHDAY=1;BYHOUR=" + ",".join(map(str, range(24)))
+          + ";BYMINUTE=" + ",".join(map(str, range(60)))
+          + ";BYSECOND=" + ",".join(map(str, range(60)))), "items.0.repeat",
+     "an RRULE without DTSTART or UNTIL, such as FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=1"),
+    # a rule set behind white space (dateutil reads it as a second line: was a 500), and
+    # digits RFC 5545 does not know
+    (item("x", repeat="FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=1 EXDATE:20270301"),
+     "items.0.repeat",
+     "an RRULE without DTSTART or UNTIL, such as FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=1"),
+    (item("x", repeat="FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=1\rRRULE:FREQ=DAILY"),
+     "items.0.repeat",
+     "an RRULE without DTSTART or UNTIL, such as FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=1"),
+    (item("x", repeat="FREQ=MONTHLY;BYMONTHDAY=1;COUNT=\u0663"), "items.0.repeat",
+     "an RRULE without DTSTART or UNTIL, such as FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=1"),
 ])
 @pytest.mark.timeout(10)
 def test_a_malformed_date_period_or_rule_is_a_422_naming_the_field(
