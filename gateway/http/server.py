@@ -167,6 +167,9 @@ class ProblemWebServer(WebServer):
         kwargs["protocol"] = ProblemProtocol  # its own refusals answered as problems too
         server = super().get_wsgi_server(sock, wsgi_app, *args, **kwargs)
         server.url_length_limit = max(server.url_length_limit, URL_LINE_LIMIT)
+        # eventlet formats an access-log line for every request before its logger drops
+        # it; at the usual WARNING level nobody reads it: don't build it then
+        server.log_output = server.log.isEnabledFor(logging.INFO)
         return server
 
     def process_request(self, sock, address):
