@@ -50,14 +50,14 @@ class DeadLetteringQueueConsumer(SettlingQueueConsumer):
         return consumers
 
 
-def _own_prefetch(consumer, prefetch, shared):
+def _own_prefetch(consumer: Any, prefetch: int, shared: int) -> None:
     """Give one kombu consumer its own prefetch: RabbitMQ applies a (non-global)
     basic.qos to the consumers started after it on the channel, and nameko sets the qos of
     every consumer before it starts any, so the qos is set again just before this one
     starts (and the shared value restored after, for the consumers started later)."""
     start = consumer.consume
 
-    def consume(no_ack=None):
+    def consume(no_ack: bool | None = None) -> Any:
         consumer.qos(prefetch_count=prefetch)
         try:
             return start(no_ack)
@@ -72,12 +72,13 @@ class ReliableEventHandler(EventHandler):
 
     queue_consumer = DeadLetteringQueueConsumer()
 
-    def __init__(self, source_service, event_type, batch=1, concurrency=1, **kwargs):
+    def __init__(self, source_service: str, event_type: str, batch: int = 1,
+                 concurrency: int = 1, **kwargs: Any) -> None:
         super().__init__(source_service, event_type, **kwargs)
         self.batch = max(1, int(batch))
         self.concurrency = max(1, int(concurrency))
         self.prefetch = 2 * self.batch if self.batch > 1 else None
-        self._pending = []         # [(envelope, message)] waiting for a batch worker
+        self._pending: list[tuple[Envelope, Any]] = []  # waiting for a batch worker
         self._flushing = False
         self._slots = eventlet.semaphore.Semaphore(self.concurrency)
 
@@ -111,7 +112,7 @@ class ReliableEventHandler(EventHandler):
         except ContainerBeingKilled:
             self.queue_consumer.requeue_message(message)
 
-    def _flush(self):
+    def _flush(self) -> None:
         """Hand what is pending to batch workers, ``batch`` at a time, while fewer than
         ``concurrency`` run (runs in the delivering thread; a delivery meanwhile joins)."""
         try:
@@ -122,7 +123,7 @@ class ReliableEventHandler(EventHandler):
         finally:
             self._flushing = False
 
-    def _spawn_batch(self, batch, release):
+    def _spawn_batch(self, batch: list[tuple[Envelope, Any]], release: bool) -> None:
         envelopes = [envelope for envelope, _ in batch]
         try:
             self.container.spawn_worker(
@@ -134,7 +135,9 @@ class ReliableEventHandler(EventHandler):
             for _, message in batch:
                 self.queue_consumer.requeue_message(message)
 
-    def _handle_batch_result(self, batch, release, worker_ctx, result=None, exc_info=None):
+    def _handle_batch_result(self, batch: list[tuple[Envelope, Any]], release: bool,
+                             worker_ctx: Any, result: Any = None,
+                             exc_info: Any = None) -> tuple[Any, Any]:
         try:
             if exc_info is None:
                 for envelope, message in batch:
@@ -152,7 +155,7 @@ class ReliableEventHandler(EventHandler):
                 self._slots.release()
         return result, exc_info
 
-    def _one_by_one(self, batch):
+    def _one_by_one(self, batch: list[tuple[Envelope, Any]]) -> None:
         for item in batch:
             self._spawn_batch([item], release=False)
 

@@ -18,7 +18,7 @@ def name_field() -> fields.Dict:
                        load_default=None)
 
 
-class IntList(fields.List):
+class IntList(fields.List):  # type: ignore[type-arg]
     """``fields.List(fields.Int())`` with a fast path: a list of plain ints (what producers
     send: a slip's ``chain`` runs to 50 task ids, in 10 000 events) is checked in one pass
     instead of one marshmallow field call per item; anything else goes the field's way,
