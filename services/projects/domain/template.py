@@ -23,7 +23,9 @@ plan's year written ``MM-DD``; periods are ``Q1``..``Q4`` (quarters) and ``H1``,
 * ``"not_before": "03-01"`` -- *start no earlier than* 1 March (the first working day on
   or after it), and later if predecessors or ``start_offset`` say so.
 * ``"within": "Q4"`` -- start on or after the period's first working day and *finish no
-  later than* its last one (may be combined with a ``not_before`` inside the period).
+  later than* its last one (may be combined with a ``not_before`` inside the period). A
+  task must fit the period (from its ``not_before``) in every year 2020-2040: at most the
+  fewest working days it has (:func:`fit_errors`; Q1 has 55).
 * ``"repeat": "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=20"`` -- an RFC 5545 RRULE
   (python-dateutil's ``rrule``) without ``DTSTART``, ``UNTIL`` or times of day
   (``BYHOUR``, ``BYMINUTE``, ``BYSECOND``), ``NAME=value;...`` alone (no white space, no
@@ -178,6 +180,35 @@ def rule_error(rule):
     return None
 
 
+@lru_cache(maxsize=256)
+def _room(period, not_before, calendar):
+    """The fewest working days from the first working day of ``period`` (or of
+    ``not_before`` in it) to its last, over the years plans are made for."""
+    def room(year):
+        first, last = period_bounds(period, year)
+        if not_before:
+            first = max(first, day_in(not_before, year))
+        return calendar.count(first, last)
+    return min(room(year) for year in _SAMPLE_YEARS)
+
+
+def fit_errors(items, calendar):
+    """``{"items.<i>.duration": text}`` for ``within`` tasks longer than their period (from
+    their ``not_before``) in some year 2020-2040 on ``calendar`` (kelisim.workdays): no
+    dates keep the constraint, and the scheduler would start them before the period with
+    no conflict to report (there is no predecessor to blame)."""
+    errors = {}
+    for index, item in enumerate(items):
+        if item.get("within") in PERIODS and item.get("kind") == "task" \
+                and not day_error(item.get("not_before") or "01-01"):
+            room = _room(item["within"], item.get("not_before"), calendar)
+            if item.get("duration", 1) > room:
+                errors[f"items.{index}.duration"] = _(
+                    "at most {max} working days: no more fit in {period} every year",
+                    max=room, period=item["within"])
+    return errors
+
+
 def pin_of(item, year, calendar):
     """The :class:`~services.projects.domain.schedule.Pin` of a (concrete, see
     :func:`expand`) item in ``year`` on ``calendar`` (kelisim.workdays), or None.
@@ -286,9 +317,11 @@ def responsibility(item):
     return pairs
 
 
-def validate(items):
-    """Raise :class:`Invalid` naming the first broken rule of the template document."""
-    errors = {}
+def validate(items, calendar=None):
+    """Raise :class:`Invalid` naming the first broken rule of the template document
+    (with ``calendar``, kelisim.workdays, also a ``within`` task too long for its period:
+    :func:`fit_errors`)."""
+    errors = fit_errors(items, calendar) if calendar is not None else {}
     by_key = {}
     for index, item in enumerate(items):
         if item["key"] in by_key:

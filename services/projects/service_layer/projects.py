@@ -7,7 +7,7 @@ from kelisim.i18n import _
 from kelisim.schemas import listing, load
 from services.projects import schemas
 from services.projects.domain import template as templates
-from services.projects.service_layer.common import project_or_404, record
+from services.projects.service_layer.common import project_or_404, record, work_calendar
 
 _PROJECT = schemas.ProjectSchema()
 _INDICATOR = schemas.IndicatorSchema()
@@ -57,7 +57,7 @@ def put_template(uow, registry, code, data):
         project_or_404(uow.repo, code)
         template = uow.repo.template(code)
         check_version(template, data["version"], _("the template of {id}", id=code))
-        templates.validate(data["items"])
+        templates.validate(data["items"], work_calendar())
         templates.check_indicators(data["items"], {i.code for i in uow.repo.indicators()})
         if registry is not None:
             known = registry.structure_types()

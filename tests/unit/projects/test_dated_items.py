@@ -6,7 +6,7 @@ import pytest
 
 from kelisim.errors import Invalid
 from services.projects.domain import template as templates
-from services.projects.service_layer import projects
+from services.projects.service_layer import projects, rollout, tasks
 
 
 def item(key, **extra):
@@ -117,6 +117,12 @@ def test_a_malformed_date_period_or_rule_is_a_422_naming_the_field(
      "meet.2 would be the key of an occurrence"),
     ([{**item("x", repeat="FREQ=YEARLY"), "title_ru": "Я" * 495}], "items.0.title_ru",
      "at most 490 characters for a recurring item"),
+    # longer than the quarter: was accepted and rolled out starting months before it,
+    # with no conflict reported (no predecessor to blame)
+    ([item("x", within="Q1", duration=100)], "items.0.duration",
+     "at most 55 working days: no more fit in Q1 every year"),
+    ([item("x", within="Q4", not_before="12-20", duration=10)], "items.0.duration",
+     "at most 8 working days: no more fit in Q4 every year"),
 ])
 def test_date_rules_that_contradict_each_other_are_a_422(uow, registry, bad, field, text):
     with pytest.raises(Invalid) as exc:
@@ -124,6 +130,22 @@ def test_date_rules_that_contradict_each_other_are_a_422(uow, registry, bad, fie
     assert exc.value.errors_in("en")[field] == text
     assert exc.value.errors_in("ru")[field] != text  # translated
     assert exc.value.errors_in("kk")[field] != text
+
+
+@pytest.mark.parametrize("year", [2026, 2028, 2036])
+def test_the_longest_task_a_quarter_takes_every_year_rolls_out_inside_it(
+        uow, registry, year):
+    put(uow, registry, [item("longest", within="Q1", duration=55),
+                        item("late", within="Q4", not_before="12-20", duration=8)])
+    result = rollout.rollout(uow(), registry, "mediation", {"year": year,
+                                                            "regions": ["KZ-61"]})
+    assert result["constraint_conflicts"] == []
+    found = {t["template_key"]: t for t in tasks.list_tasks(
+        uow(), {"project": "mediation", "year": year})["items"]}
+    assert date(year, 1, 1) < date.fromisoformat(found["longest"]["start_date"])
+    assert date.fromisoformat(found["longest"]["due_date"]) <= date(year, 3, 31)
+    assert date(year, 12, 20) <= date.fromisoformat(found["late"]["start_date"])
+    assert date.fromisoformat(found["late"]["due_date"]) <= date(year, 12, 31)
 
 
 def test_occurrences_and_periods_of_a_year():
