@@ -16,7 +16,8 @@ plan's year written ``MM-DD``; periods are ``Q1``..``Q4`` (quarters) and ``H1``,
 
 * ``"on": "05-01"`` -- *must finish on* 1 May: the due date is that day; if it is a day
   off in the Kazakhstan working calendar (kelisim.workdays), the last working day before
-  it. Why before and not after: the date is a deadline or an anniversary -- an action for
+  it (so a day with no working day of its year before it, 01-01 to 01-05, is refused).
+  Why before and not after: the date is a deadline or an anniversary -- an action for
   1 May held on 4 May misses the day it marks, one held on 30 April still serves it, and a
   duty "by 1 May" met earlier is met. The task starts ``duration`` working days earlier.
   Excludes ``not_before``, ``within`` and ``repeat``.
@@ -192,13 +193,30 @@ def _room(period, not_before, calendar):
     return min(room(year) for year in _SAMPLE_YEARS)
 
 
+@lru_cache(maxsize=256)
+def _due_leaves_year(day, calendar):
+    """Whether ``on`` ``day`` (MM-DD), a day off, has its working day before it in the
+    previous year in some year plans are made for (1 and 2 January always do)."""
+    return any(calendar.count(date(year, 1, 1), day_in(day, year)) == 0
+               for year in _SAMPLE_YEARS)
+
+
 def fit_errors(items, calendar):
     """``{"items.<i>.duration": text}`` for ``within`` tasks longer than their period (from
     their ``not_before``) in some year 2020-2040 on ``calendar`` (kelisim.workdays): no
     dates keep the constraint, and the scheduler would start them before the period with
-    no conflict to report (there is no predecessor to blame)."""
+    no conflict to report (there is no predecessor to blame). ``{"items.<i>.on": text}``
+    for an ``on`` day that is off with no working day of its year before it (01-01 to
+    01-05: the New Year holidays, then a weekend or a transfer, in some year): the plan of 2027 would hold a task due
+    on 31 December 2026, overdue before the plan starts (and 2020 could not be rolled
+    out at all)."""
     errors = {}
     for index, item in enumerate(items):
+        if item.get("on") and not day_error(item["on"]) \
+                and _due_leaves_year(item["on"], calendar):
+            errors[f"items.{index}.on"] = _(
+                "a day off with no working day of its year before it in some year "
+                "2020-2040: the task would be due in the previous year")
         if item.get("within") in PERIODS and item.get("kind") == "task" \
                 and not day_error(item.get("not_before") or "01-01"):
             room = _room(item["within"], item.get("not_before"), calendar)

@@ -123,6 +123,14 @@ def test_a_malformed_date_period_or_rule_is_a_422_naming_the_field(
      "at most 55 working days: no more fit in Q1 every year"),
     ([item("x", within="Q4", not_before="12-20", duration=10)], "items.0.duration",
      "at most 8 working days: no more fit in Q4 every year"),
+    # New Year: was a task of the 2027 plan due 31 December 2026 (overdue before its plan
+    # starts), and a 422 for every rollout of 2020
+    ([item("x", on="01-02", duration=1)], "items.0.on",
+     "a day off with no working day of its year before it in some year 2020-2040: the "
+     "task would be due in the previous year"),
+    ([item("x", on="01-05", duration=1)], "items.0.on",
+     "a day off with no working day of its year before it in some year 2020-2040: the "
+     "task would be due in the previous year"),
 ])
 def test_date_rules_that_contradict_each_other_are_a_422(uow, registry, bad, field, text):
     with pytest.raises(Invalid) as exc:
