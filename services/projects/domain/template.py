@@ -194,11 +194,11 @@ def _room(period, not_before, calendar):
 
 
 @lru_cache(maxsize=256)
-def _due_leaves_year(day, calendar):
-    """Whether ``on`` ``day`` (MM-DD), a day off, has its working day before it in the
-    previous year in some year plans are made for (1 and 2 January always do)."""
-    return any(calendar.count(date(year, 1, 1), day_in(day, year)) == 0
-               for year in _SAMPLE_YEARS)
+def _days_before(day, calendar):
+    """The fewest working days from 1 January to ``on`` ``day`` (MM-DD) inclusive over the
+    years plans are made for (0: in some year it is a day off with no working day of its
+    year before it, as 1 and 2 January always are)."""
+    return min(calendar.count(date(year, 1, 1), day_in(day, year)) for year in _SAMPLE_YEARS)
 
 
 def fit_errors(items, calendar):
@@ -213,10 +213,15 @@ def fit_errors(items, calendar):
     errors = {}
     for index, item in enumerate(items):
         if item.get("on") and not day_error(item["on"]) \
-                and _due_leaves_year(item["on"], calendar):
+                and _days_before(item["on"], calendar) == 0:
             errors[f"items.{index}.on"] = _(
                 "a day off with no working day of its year before it in some year "
                 "2020-2040: the task would be due in the previous year")
+        elif item.get("on") and not day_error(item["on"]) and item.get("kind") == "task" \
+                and item.get("duration", 1) > _days_before(item["on"], calendar):
+            errors[f"items.{index}.duration"] = _(
+                "at most {max} working days: no more fit between 1 January and {day} "
+                "every year", max=_days_before(item["on"], calendar), day=item["on"])
         if item.get("within") in PERIODS and item.get("kind") == "task" \
                 and not day_error(item.get("not_before") or "01-01"):
             room = _room(item["within"], item.get("not_before"), calendar)
