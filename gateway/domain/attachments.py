@@ -37,7 +37,8 @@ ALLOWED = {
 SNIFF_BYTES = 8192  # what filetype reads (its own signature window)
 MAX_FILENAME = 200  # characters kept of a file's name
 _TEXT_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
-_UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f"\\/:*?<>|;]+')
+# C0 and C1 controls, the line and paragraph separators, and what Windows or a header forbid
+_UNSAFE_NAME = re.compile('[\x00-\x1f\x7f-\x9f\u2028\u2029"\\\\/:*?<>|;]+')
 
 
 class PayloadTooLarge(KelisimError):
@@ -116,10 +117,16 @@ class Inspection:
 
 def clean_filename(name, media_type=None):
     """A file name safe to store and to send back: no path, no control or reserved
-    characters, Unicode NFC, at most MAX_FILENAME characters, never empty; when
+    characters (C0/C1 controls, line and paragraph separators, and none of the invisible
+    or reordering Unicode format characters such as U+202E), Unicode NFC, at most
+    MAX_FILENAME characters, never empty; when
     ``media_type`` is given and the name's extension is not one of that type, the type's
     extension is added (``report.pdf`` that is a PNG becomes ``report.pdf.png``)."""
     name = unicodedata.normalize("NFC", name or "")
+    # format characters (Unicode Cf: the bidirectional overrides and isolates U+202A-202E,
+    # U+2066-2069, zero-width ones, U+FEFF) are invisible or reorder what follows:
+    # "invoice\u202efdp.exe" reads as "invoiceexe.pdf". Dropped.
+    name = "".join(c for c in name if unicodedata.category(c) != "Cf")
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = _UNSAFE_NAME.sub("_", name).strip(" .") or "attachment"
     if media_type in ALLOWED:

@@ -23,7 +23,7 @@ from gateway.adapters.storage import CHUNK, discard, spool_file
 from gateway.domain.attachments import (
     Attachment, Inspection, PayloadTooLarge, clean_filename)
 from kelisim.db.types import utcnow
-from kelisim.errors import NotFound
+from kelisim.errors import KelisimError, NotFound
 from kelisim.i18n import _
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,9 @@ def upload(uow, store, owner, owner_id, filename, stream, declared_length, actor
 
     Raises the owner's NotFound (404) when the caller cannot read the record, 413 when
     ``declared_length`` or the bytes read pass ``store.max_bytes``, 415 when the content
-    is not on the allow-list (gateway/domain/attachments.py), and the owner's Forbidden
+    is not on the allow-list (gateway/domain/attachments.py), 400 when fewer bytes came
+    than ``declared_length`` or a chunked body is cut or malformed (the client went
+    mid-upload), and the owner's Forbidden
     (403) or Conflict (409) when it refuses the attachment. Nothing is kept on failure."""
     record = _readable(owner, owner_id)
     if declared_length is not None and declared_length > store.max_bytes:
@@ -74,11 +76,20 @@ def upload(uow, store, owner, owner_id, filename, stream, declared_length, actor
     try:
         with spool:
             while True:
-                chunk = stream.read(CHUNK)
+                try:
+                    chunk = stream.read(CHUNK)
+                except (OSError, ValueError):  # a chunked body cut short or malformed
+                    raise KelisimError(_("the upload's body is not valid chunked transfer "
+                                         "coding or ended early; nothing was kept")) from None
                 if not chunk:
                     break
                 inspection.feed(chunk)
                 spool.write(chunk)
+        if declared_length is not None and inspection.size != declared_length:
+            # the server's input gives b"" when the client goes early: the file is cut
+            raise KelisimError(_("the upload ended after {received} of the {declared} bytes "
+                                 "declared; nothing was kept",
+                                 received=inspection.size, declared=declared_length))
         media_type, size, sha256 = inspection.finish()
         key = uuid.uuid4().hex
         store.put(key, spool.name, size, sha256, media_type)

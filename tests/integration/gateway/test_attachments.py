@@ -197,3 +197,62 @@ def test_an_event_of_the_register_takes_evidence_from_its_region(platform):
     ok(gateway.request("DELETE", f"{API}/attachments/{made['id']}", who="turkistan"))
     audit = ok(gateway.get(f"{API}/audit", params={"entity": "event"}))["items"]
     assert audit[0]["action"] == "detach"
+
+
+def _raw_upload(gateway, path, head, body, shut=True):
+    """Send ``head`` (request line and headers) and ``body`` on a raw socket, then close the
+    sending side (a client gone mid-upload); the gateway's answer, or b"" if it gave none."""
+    import socket
+    from urllib.parse import urlsplit
+    where = urlsplit(gateway.url)
+    with socket.create_connection((where.hostname, where.port), timeout=10) as sock:
+        sock.sendall(head + body)
+        if shut:
+            sock.shutdown(socket.SHUT_WR)
+        answer = b""
+        try:
+            while chunk := sock.recv(65536):
+                answer += chunk
+        except OSError:
+            pass
+    return answer
+
+
+def test_an_upload_cut_short_keeps_nothing(platform):
+    """A client that declares 20 000 bytes and goes after 5 000 (a lying Content-Length, a
+    killed connection) leaves no attachment: the truncated file is not evidence."""
+    gateway, _reports, directory = platform
+    path = f"{API}/tasks/{a_task(gateway)['id']}/attachments"
+    body = b"%PDF-1.4\n" + b"0" * 5000
+    head = (f"POST {path}?filename=cut.pdf HTTP/1.1\r\nHost: x\r\n"
+            f"Authorization: Bearer {gateway.tokens['turkistan']}\r\n"
+            "Content-Type: application/pdf\r\nContent-Length: 20000\r\n"
+            "Connection: close\r\n\r\n").encode()
+    answer = _raw_upload(gateway, path, head, body)
+    assert not answer.startswith(b"HTTP/1.1 201"), answer[:200]
+    # chunked, cut before the terminating chunk
+    chunked = (f"POST {path}?filename=cut.pdf HTTP/1.1\r\nHost: x\r\n"
+               f"Authorization: Bearer {gateway.tokens['turkistan']}\r\n"
+               "Content-Type: application/pdf\r\nTransfer-Encoding: chunked\r\n"
+               "Connection: close\r\n\r\n").encode()
+    answer = _raw_upload(gateway, path, chunked, f"{len(body):x}\r\n".encode() + body + b"\r\n")
+    assert not answer.startswith(b"HTTP/1.1 201"), answer[:200]
+    # a malformed chunk size from a client still there: a 400 problem in its language
+    for tail, word in ((b"zz\r\n", b"chunked"), (b"9\r\n%PDF-1.4\n\r\nqq\r\n", b"chunked")):
+        answer = _raw_upload(gateway, path, chunked.replace(
+            b"Connection", b"Accept-Language: ru\r\nConnection"), tail, shut=False)
+        assert answer.startswith(b"HTTP/1.1 400"), answer[:300]
+        assert b"application/problem+json" in answer and word in answer
+        assert "ничего не сохранено".encode() in answer
+    assert ok(gateway.get(path)) == [] and stored_files(directory) == []
+    assert [p for p in (directory / ".incoming").iterdir()] == []
+
+
+def test_a_file_name_keeps_no_bidirectional_or_invisible_controls(platform):
+    """U+202E (right-to-left override) makes ``invoice\u202efdp.exe`` read as
+    ``invoiceexe.pdf``: such format characters are taken out of stored names."""
+    gateway, _reports, _directory = platform
+    path = f"{API}/tasks/{a_task(gateway)['id']}/attachments"
+    made = ok(upload(gateway, path, samples.PDF, "act\u202egnp.pdf\u200b\u2066x\u2069.pdf"),
+              201)
+    assert made["filename"] == "actgnp.pdfx.pdf"

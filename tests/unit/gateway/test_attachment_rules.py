@@ -63,6 +63,15 @@ def test_file_names_lose_paths_and_control_characters_and_get_their_type():
     assert len(clean_filename("а" * 500 + ".pdf", "application/pdf")) == 200
 
 
+def test_file_names_lose_bidirectional_and_invisible_format_characters():
+    # U+202E shows "invoice\u202efdp.exe" as "invoiceexe.pdf"; U+2066-2069, U+200B-200F,
+    # U+FEFF and the line/paragraph separators are invisible or reorder what follows
+    assert clean_filename("invoice\u202efdp.exe", "text/plain") == "invoicefdp.exe.txt"
+    assert clean_filename("a\u2066b\u2069\u200b\u200f\ufeff.pdf", "application/pdf") == "ab.pdf"
+    assert clean_filename("a\u2028b\u2029c\x85.pdf", "application/pdf") == "a_b_c_.pdf"
+    assert clean_filename("\u202e\u202d", "application/pdf") == "attachment.pdf"
+
+
 def test_content_disposition_is_always_a_download_with_an_rfc_6266_name():
     header = content_disposition('Есеп "2026".pdf')
     assert header.startswith("attachment; ")
