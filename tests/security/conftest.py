@@ -21,6 +21,7 @@ from kelisim.db.engine import make_engine
 from kelisim.db.uow import UnitOfWork
 from tests.faults.harness import prepare
 from tests.integration.notifications.receivers import WebhookReceiver
+from tests.support import wait_for
 from tests.unit.reports.conftest import mediation_template
 
 API = "/api/v1"
@@ -44,9 +45,22 @@ def _rabbitmqctl(*args):
 
 class Changes:
     """``PRAGMA data_version`` of every database, read on connections of its own: it moves
-    whenever any other connection commits a change, and only then."""
+    whenever any other connection commits a change, and only then.
 
-    def __init__(self, urls):
+    ``quiet()`` waits until the platform has nothing left to do, as it can be seen: every
+    outbox published, every queue of the vhost drained and acknowledged, no delivery of
+    notifications waiting to be sent or retried, and no database changed while that was
+    looked at. A pause of some seconds proves nothing on a loaded machine: the events of
+    the deployment's rollout and report collection, or of a target made just before (a
+    structure, a task, a report moved), may still sit in an outbox or a queue, and
+    notifications then commits their ``processed_events``, ``received_events``, inbox items
+    and inbox deliveries during the next request (seen: some 80 events taken in during the
+    first refused request, after a settle of 1 s with no commit).
+    """
+
+    def __init__(self, urls, vhost=None):
+        self.vhost = vhost
+        self.verified = None  # published() when the queues were last seen empty
         self.connections = {name: sqlite3.connect(url.removeprefix("sqlite:///"))
                             for name, url in urls.items()}
 
@@ -54,21 +68,82 @@ class Changes:
         return {name: conn.execute("PRAGMA data_version").fetchone()[0]
                 for name, conn in self.connections.items()}
 
-    def quiet(self, settle=0.5, timeout=60):
-        """Wait until nothing changed for ``settle`` seconds (events consumed, jobs done)."""
+    def published(self):
+        """How many events each database's outbox has published."""
+        return {name: conn.execute("SELECT count(*) FROM outbox WHERE published_at IS NOT NULL")
+                .fetchone()[0] for name, conn in self.connections.items() if _has_outbox(conn)}
+
+    def busy(self, queues=True):
+        """What the platform still has to do: a list of reasons, empty when it is idle."""
+        reasons = []
+        for name, conn in self.connections.items():
+            if _has_outbox(conn):
+                waiting = conn.execute(
+                    "SELECT count(*) FROM outbox WHERE published_at IS NULL").fetchone()[0]
+                if waiting:
+                    reasons.append(f"{name}: {waiting} events in the outbox")
+        deliveries = self.connections.get("notifications")
+        if deliveries is not None:  # sends due or retries waiting (a digest waits for its hour)
+            waiting = deliveries.execute("SELECT count(*) FROM deliveries WHERE status IN "
+                                         "('pending', 'sending')").fetchone()[0]
+            if waiting:
+                reasons.append(f"notifications: {waiting} deliveries to send")
+        if queues and self.vhost:
+            reasons += [f"queue {q}: {ready} ready, {unacked} unacknowledged"
+                        for q, ready, unacked, consumers in _queues(self.vhost)
+                        if unacked or ready and (consumers or q.startswith("kelisim.retry."))]
+        return reasons
+
+    def quiet(self, timeout=180):
+        """Wait until :meth:`busy` finds nothing to do and no database changed meanwhile;
+        the versions then. The databases are looked at first (cheap); the queues (a
+        ``rabbitmqctl`` call of seconds on a loaded machine) once they are idle. Dead
+        letters and queues no process consumes (the regional stream's subscribers) are not
+        work of the platform."""
+        seen = {}
+
+        def idle(queues):
+            before = self.versions()
+            seen["busy"] = self.busy(queues)
+            return not seen["busy"] and self.versions() == before and before
+
         deadline = time.monotonic() + timeout
-        last, since = self.versions(), time.monotonic()
-        while time.monotonic() - since < settle:
-            assert time.monotonic() < deadline, "the databases never stopped changing"
-            time.sleep(0.1)
-            now = self.versions()
-            if now != last:
-                last, since = now, time.monotonic()
-        return last
+        try:
+            while True:
+                settled = wait_for(lambda: idle(False),
+                                   timeout=max(1, deadline - time.monotonic()), interval=0.1)
+                # every message on the bus began as a published outbox row: none published
+                # since the queues were last seen empty, none can be in them now
+                if self.published() == self.verified:
+                    return settled
+                published = self.published()
+                settled = idle(True)
+                if settled:
+                    self.verified = published
+                    return settled
+                assert time.monotonic() < deadline
+        except AssertionError as exc:
+            raise AssertionError(f"the platform never went quiet: {seen.get('busy')}") from exc
 
     def close(self):
         for conn in self.connections.values():
             conn.close()
+
+
+def _has_outbox(conn):
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outbox'"
+                        ).fetchone() is not None
+
+
+def _queues(vhost):
+    """``(name, ready, unacknowledged, consumers)`` of every queue of ``vhost``."""
+    listed = subprocess.run(
+        ["rabbitmqctl", "-q", "list_queues", "-p", vhost, "--no-table-headers", "name",
+         "messages_ready", "messages_unacknowledged", "consumers"],
+        check=True, capture_output=True, text=True, timeout=60).stdout
+    rows = [line.split("\t") for line in listed.splitlines() if line.strip()]
+    return [(name, int(ready), int(unacked), int(consumers))
+            for name, ready, unacked, consumers in rows]
 
 
 @dataclass
@@ -220,6 +295,7 @@ def deployment(tmp_path_factory):
 
 @pytest.fixture(scope="package")
 def changes(deployment):
-    watch = Changes({c: deployment.db(c) for c in COMPONENTS})
+    watch = Changes({c: deployment.db(c) for c in COMPONENTS},
+                    deployment.platform.amqp_uri.rsplit("/", 1)[1])
     yield watch
     watch.close()

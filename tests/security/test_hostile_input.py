@@ -36,7 +36,7 @@ def refused(deployment, changes, method, path, status=None, who="admin", **kwarg
 
 def target(deployment, changes, spec):
     path, _, body = TARGETS[spec.name][1](Targets(deployment))
-    changes.quiet(settle=0.3)
+    changes.quiet()
     return path, body
 
 
@@ -72,7 +72,7 @@ def test_wrong_types_and_huge_strings_field_by_field(deployment, changes, spec):
 
 
 def test_injection_in_paths_and_queries_is_refused(deployment, changes):
-    changes.quiet(settle=0.3)  # the deployment's own start-up work done
+    changes.quiet()  # the deployment's own start-up work done
     for path in (f"{API}/org-units/1%20OR%201=1", f"{API}/org-units/-1",
                  f"{API}/projects/mediation'%20OR%20'1'='1", f"{API}/regions/..%2F..%2Fetc/kgu",
                  f"{API}/reports/99999999999999999999999", f"{API}/tasks/0x10"):
@@ -92,13 +92,13 @@ def test_injection_in_free_text_is_kept_as_text(deployment, changes):
             "type": "mediation_council", "name": payload, "org_unit_id": kgu})
         assert deployment.ok("GET", f"{API}/structures/{made['id']}")["name"] == payload
     assert len(deployment.ok("GET", f"{API}/regions")) == 20
-    changes.quiet(settle=0.3)  # the structures' events consumed by the other services
+    changes.quiet()  # the structures' events consumed by the other services
     refused(deployment, changes, "POST", f"{API}/structures", 422, json={
         "type": "mediation_council", "name": "a\u0000b", "org_unit_id": kgu})
 
 
 def test_an_overlong_url_is_a_problem_not_plain_text(deployment, changes):
-    changes.quiet(settle=0.3)
+    changes.quiet()
     for path in (f"{API}/tasks?region=" + "K" * 9000, f"{API}/org-units/" + "1" * 9000):
         response = refused(deployment, changes, "GET", path, 414)
         assert response.json()["status"] == 414
@@ -111,7 +111,7 @@ def test_each_shape_that_answered_500_is_a_problem_that_changes_nothing(deployme
     """Issue 11.3's cases through the whole platform, each a 4xx problem, nothing changed."""
     t = Targets(deployment)
     kgu, report, plan = t.kgu(), t.report("editable"), t.plan()
-    changes.quiet(settle=0.3)
+    changes.quiet()
     deep = "[" * 3000 + "1" + "]" * 3000  # one field of 6 kB
     refused(deployment, changes, "POST", f"{API}/structures", 400, headers=JSON,
             data=f'{{"type": "mediation_council", "org_unit_id": {kgu}, "name": {deep}}}')
