@@ -65,21 +65,24 @@ class UnitOfWork:
 
     def emit_many(self, event_type: str,
                   items: Iterable[tuple[dict[str, Any], Sequence[str]]]) -> list[Envelope]:
-        """Queue many events of one type, ``[(data, regions)]``, in one INSERT."""
+        """Queue many events of one type, ``[(data, regions)]``: one executemany INSERT per
+        1 000 (a slip of 10 000 tasks builds and writes its rows a chunk at a time, so the
+        rows, their JSON and the statement's parameters of only one chunk are in memory)."""
         names = getattr(self.repo, "event_names", None)  # names in every language, if known
-        if names is not None:
-            items = [(names(event_type, data), regions) for data, regions in items]
-        envelopes = [new_envelope(
-            event_type, data, source=self.context.source,
-            correlation_id=self.context.correlation_id, regions=regions)
-            for data, regions in items]
-        if not envelopes:
-            return envelopes
+        envelopes: list[Envelope] = []
+        items = list(items)
         now = utcnow()
-        self.session.execute(_OUTBOX.insert(), [
-            {"event_id": envelope.id, "event_type": event_type,
-             "envelope": envelope.to_message(), "created_at": now, "attempts": 0}
-            for envelope in envelopes])
+        for start in range(0, len(items), 1000):
+            chunk = [new_envelope(
+                event_type, names(event_type, data) if names is not None else data,
+                source=self.context.source, correlation_id=self.context.correlation_id,
+                regions=regions)
+                for data, regions in items[start:start + 1000]]
+            self.session.execute(_OUTBOX.insert(), [
+                {"event_id": envelope.id, "event_type": event_type,
+                 "envelope": envelope.to_message(), "created_at": now, "attempts": 0}
+                for envelope in chunk])
+            envelopes.extend(chunk)
         self._emitted += len(envelopes)
         return envelopes
 

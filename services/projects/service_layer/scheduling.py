@@ -121,11 +121,12 @@ def propagate(uow, graph, rows, project_code, calendar, *, cause, reason, origin
     note = str(_("rescheduled after task {task}: {reason}", task=cause, reason=reason)
                if reason else _("rescheduled after task {task}", task=cause))
     now = utcnow()
-    uow.repo.add_history([history_row(
-        uow, "task", m.id, "rescheduled", {
-            "start_date": [m.old_start.isoformat(), m.start.isoformat()],
-            "due_date": [m.old_due.isoformat(), m.due.isoformat()]},
-        plan_id=rows[m.id].plan_id, reason=note, at=now) for m in moves])
+    for start in range(0, len(moves), 1000):  # a chunk's rows in memory at a time
+        uow.repo.add_history([history_row(
+            uow, "task", m.id, "rescheduled", {
+                "start_date": [m.old_start.isoformat(), m.start.isoformat()],
+                "due_date": [m.old_due.isoformat(), m.due.isoformat()]},
+            plan_id=rows[m.id].plan_id, reason=note, at=now) for m in moves[start:start + 1000]])
     slipped = [m for m in moves if m.slipped and m.id not in announced]
     responsible = responsible_of(uow.repo, [m.id for m in slipped])
     events = []
