@@ -16,8 +16,9 @@ measured from publish to the committed inbox item.
 
     .venv/bin/python bench/notifications_latency.py [--rate 200] [--seconds 10]
 """
-import kelisim  # noqa: F401  (quiets eventlet's deprecation notice before importing it)
 import eventlet
+
+import kelisim  # noqa: F401  (quiets eventlet's deprecation notice before importing it)
 
 eventlet.monkey_patch()
 
@@ -31,19 +32,19 @@ import tempfile  # noqa: E402
 import time  # noqa: E402
 import uuid  # noqa: E402
 from contextlib import contextmanager  # noqa: E402
-from datetime import datetime, timezone  # noqa: E402
+from datetime import UTC, datetime  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import requests  # noqa: E402
+from kombu import Connection  # noqa: E402
+from kombu.entity import PERSISTENT_DELIVERY_MODE  # noqa: E402
+from load_common import free_port, percentiles, rss_mb, vhost  # noqa: E402
 from nameko.events import event_handler  # noqa: E402
 from nameko.runners import ServiceRunner  # noqa: E402
 from nameko.standalone.events import event_dispatcher  # noqa: E402
-from kombu import Connection  # noqa: E402
-from kombu.entity import PERSISTENT_DELIVERY_MODE  # noqa: E402
 
 from kelisim.events.envelope import new_envelope  # noqa: E402
 from kelisim.events.topology import event_exchange  # noqa: E402
-from load_common import free_port, percentiles, rss_mb, vhost  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 ADMIN_TOKEN = "bench-admin-" + uuid.uuid4().hex
@@ -182,7 +183,7 @@ class InboxWatcher:
 
 def _ts(value):
     """A UTC timestamp as SQLite keeps it (the zone dropped), in epoch seconds."""
-    return datetime.fromisoformat(value).replace(tzinfo=timezone.utc).timestamp() \
+    return datetime.fromisoformat(value).replace(tzinfo=UTC).timestamp() \
         if value else None
 
 

@@ -5,13 +5,13 @@ its own (``kelisim serve notifications``; an event counts as consumed when its i
 are committed in the notifications database), a probe service consuming the events with
 the bare reliable handler (no database) in another, and the baselines: bare nameko RPC and
 event round trips."""
-import kelisim  # noqa: F401  (quiets eventlet's deprecation notice before importing it)
 import eventlet
+
+import kelisim  # noqa: F401  (quiets eventlet's deprecation notice before importing it)
 
 eventlet.monkey_patch()
 
 import argparse  # noqa: E402
-import eventlet.event  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -20,6 +20,8 @@ import time  # noqa: E402
 import uuid  # noqa: E402
 from contextlib import contextmanager  # noqa: E402
 from pathlib import Path  # noqa: E402
+
+import eventlet.event  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -38,8 +40,8 @@ from kelisim.db.uow import UnitOfWork  # noqa: E402
 from kelisim.events.handler import on_event  # noqa: E402
 from kelisim.logging import configure  # noqa: E402
 from services.projects.adapters.repository import ProjectsRepository  # noqa: E402
-from services.projects.service_layer.reference import load_reference_data as load_projects  # noqa: E402
 from services.projects.entrypoints.service import ProjectsService  # noqa: E402,F401  (maps the ORM)
+from services.projects.service_layer.reference import load_reference_data as load_projects  # noqa: E402
 from services.registry.adapters.repository import RegistryRepository  # noqa: E402
 from services.registry.entrypoints.service import RegistryService  # noqa: E402,F401  (maps the ORM)
 from services.registry.service_layer.reference import load_reference_data as load_registry  # noqa: E402

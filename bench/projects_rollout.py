@@ -9,10 +9,19 @@ component. ``--project mediation`` rolls out one project only (the earlier bench
 import sys
 import time
 
-from projects_common import (
-    Counter, Notifications, arguments, baselines, databases, platform, proxy, report, vhost,
-    wait_published)
 import eventlet  # noqa: E402  (after projects_common, which quiets its notice)
+from projects_common import (
+    Counter,
+    Notifications,
+    arguments,
+    baselines,
+    databases,
+    platform,
+    proxy,
+    report,
+    vhost,
+    wait_published,
+)
 
 PROJECTS = ("mediation", "civic-identity", "cultural-diversity", "ethnocultural-genesis")
 

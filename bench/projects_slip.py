@@ -16,11 +16,18 @@ import time
 from datetime import date
 
 import eventlet
-
 from projects_common import (
-    Counter, Notifications, arguments, baselines, databases, platform, proxy, report, vhost,
-    wait_published)
-import eventlet  # noqa: E402  (after projects_common, which quiets its notice)
+    Counter,
+    Notifications,
+    arguments,
+    baselines,
+    databases,
+    platform,
+    proxy,
+    report,
+    vhost,
+    wait_published,
+)
 from sqlalchemy.orm import sessionmaker
 
 from kelisim.context import Context
@@ -55,7 +62,7 @@ def build_graph(url):
         nodes, deps, rows, key_of = [], [], [], {}
         head = ("RGU", 0, 0)
         nodes.append(Node(head, start, start, 0, kind="milestone"))
-        for n, region in enumerate(REGIONS):
+        for _n, region in enumerate(REGIONS):
             for layer in range(LAYERS):
                 for i in range(WIDTH):
                     key = (region, layer, i)

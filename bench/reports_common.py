@@ -11,10 +11,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import kelisim  # noqa: E402,F401  (quiets eventlet's deprecation notice)
 from load_common import pg_admin  # noqa: E402
 from sqlalchemy.orm import sessionmaker  # noqa: E402
 
+import kelisim  # noqa: E402,F401  (quiets eventlet's deprecation notice)
 from kelisim.context import Context  # noqa: E402
 from kelisim.db import migrate  # noqa: E402
 from kelisim.db.engine import make_engine  # noqa: E402

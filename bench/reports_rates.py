@@ -9,8 +9,7 @@ import random
 from datetime import date
 
 import sqlalchemy as sa
-
-from reports_common import Bench, REGIONS, arguments, database, kgus, line, median_ms
+from reports_common import REGIONS, Bench, arguments, database, kgus, line, median_ms
 
 from services.reports.adapters import orm
 from services.reports.domain.periods import periods_starting_between
@@ -72,7 +71,7 @@ def main():
                 count = load(bench)
                 r = orm.reports
 
-                def baseline():
+                def baseline(bench=bench, r=r):
                     with bench.engine.connect() as conn:
                         return conn.execute(sa.select(sa.func.count()).where(
                             r.c.period_start.between(date(2026, 1, 1), date(2026, 12, 31))
@@ -81,7 +80,7 @@ def main():
                 rates = analytics.reporting_rates(bench.uow(), {"year": 2026})
                 assert rates["national"]["expected"] == count == 2660, count
                 line(kind, f"rates of {count} reports", median_ms(
-                    lambda: analytics.reporting_rates(bench.uow(), {"year": 2026}), args.runs),
+                    lambda bench=bench: analytics.reporting_rates(bench.uow(), {"year": 2026}), args.runs),
                      median_ms(baseline, args.runs), 200)
             finally:
                 bench.close()

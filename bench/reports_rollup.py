@@ -8,8 +8,7 @@ import random
 from decimal import Decimal
 
 import sqlalchemy as sa
-
-from reports_common import Bench, REGIONS, arguments, database, kgus, line, median_ms
+from reports_common import REGIONS, Bench, arguments, database, kgus, line, median_ms
 
 from services.reports.adapters import orm
 from services.reports.domain.periods import Period
@@ -68,7 +67,7 @@ def main():
                 query = {"template": "bench-rollup", "from": "2025-Q1", "to": "2026-Q4"}
                 r = orm.reports
 
-                def baseline():
+                def baseline(bench=bench, r=r):
                     with bench.engine.connect() as conn:
                         return conn.execute(sa.select(r.c["values"], r.c.region_code).where(
                             r.c.template_code == "bench-rollup")).all()
@@ -78,9 +77,11 @@ def main():
                 assert len(result["groups"]) == 20 and len(result["fields"]) == FIELDS
                 base = median_ms(baseline, args.runs)
                 line(kind, "rollup by region", median_ms(
-                    lambda: analytics.rollup(bench.uow(), query), args.runs), base, 100)
-                line(kind, "export xlsx", median_ms(lambda: analytics.export_rollup(
-                    bench.uow(), dict(query, format="xlsx")), max(5, args.runs // 3)), base, 1000)
+                    lambda bench=bench, query=query: analytics.rollup(bench.uow(), query),
+                    args.runs), base, 100)
+                line(kind, "export xlsx", median_ms(lambda bench=bench, query=query: (
+                    analytics.export_rollup(bench.uow(), dict(query, format="xlsx"))),
+                    max(5, args.runs // 3)), base, 1000)
             finally:
                 bench.close()
 

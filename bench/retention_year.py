@@ -24,7 +24,7 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -39,7 +39,7 @@ from kelisim.db import migrate  # noqa: E402
 from kelisim.db.engine import make_engine  # noqa: E402
 
 SERVICES = ("registry", "projects", "reports", "notifications")
-START = datetime(2027, 1, 4, 9, 0, tzinfo=timezone.utc)
+START = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
 PRUNED = ("outbox", "processed_events", "delivery_attempts", "inbox_items")
 
 

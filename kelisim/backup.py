@@ -22,7 +22,7 @@ import importlib.metadata
 import json
 import shutil
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +81,7 @@ def backup(folder: str | Path, now: datetime | None = None) -> dict[str, Any]:
     (folder / BROKER).write_text(json.dumps(broker_definitions(), indent=2) + "\n")
     manifest = {
         "format": FORMAT, "kelisim_version": _version(),
-        "created_at": (now or datetime.now(timezone.utc)).isoformat(),
+        "created_at": (now or datetime.now(UTC)).isoformat(),
         "components": components,
         "broker": {"file": BROKER, "sha256": _sha256(folder / BROKER),
                    "source": "kelisim.events.topology and the services' event handlers"},
@@ -109,7 +109,7 @@ def restore(folder: str | Path, republish_hours: float = 24.0, force_old: bool =
     if taken and not force_old:
         raise BackupError(taken)
     targets = {component: sqlite_path(component) for component in manifest["components"]}
-    for component, path in targets.items():
+    for path in targets.values():
         for existing in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
             if existing.exists():
                 raise BackupError(f"{existing} exists: restore into an empty data directory")
@@ -148,7 +148,7 @@ def verify(folder: str | Path, manifest: dict[str, Any] | None = None) -> None:
     sums = [entry["sha256"] for entry in manifest["components"].values()]
     files.append(manifest["broker"]["file"])
     sums.append(manifest["broker"]["sha256"])
-    for name, expected in zip(files, sums):
+    for name, expected in zip(files, sums, strict=False):
         if not (folder / name).exists() or _sha256(folder / name) != expected:
             raise BackupError(f"{name} does not match its checksum in the manifest")
     _verify_attachments(folder, manifest)
@@ -402,7 +402,7 @@ def _republish(path: Path, since: datetime) -> int:
             cursor = conn.execute(
                 "UPDATE outbox SET published_at = NULL, claimed_until = NULL "
                 "WHERE published_at IS NOT NULL AND published_at >= ?",
-                (since.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f"),))
+                (since.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f"),))
         return cursor.rowcount
     finally:
         conn.close()
@@ -415,7 +415,7 @@ def _check_age(manifest: dict[str, Any], now: datetime | None, republish_hours: 
     if not days:
         return None
     taken = datetime.fromisoformat(manifest["created_at"])
-    age = (now or datetime.now(timezone.utc)) - taken + timedelta(hours=republish_hours)
+    age = (now or datetime.now(UTC)) - taken + timedelta(hours=republish_hours)
     if age >= timedelta(days=days):
         return (f"the backup was taken on {taken:%Y-%m-%d %H:%M} UTC: the events it republishes "
                 f"are older than KELISIM_RETENTION_PROCESSED_DAYS={days}, so consumers may "

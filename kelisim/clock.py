@@ -4,7 +4,7 @@ Instants are stored and sent in UTC; the dates people see and type are Kazakhsta
 dates. ``LOCAL_TIME`` is the IANA zone Asia/Almaty: UTC+5 across Kazakhstan since 1 March
 2024 (UTC+6 before; the zone database knows both, so older instants read as they did then).
 """
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 LOCAL_TIME = ZoneInfo("Asia/Almaty")
@@ -15,7 +15,7 @@ def local_time(value: datetime | str) -> datetime:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return value.astimezone(LOCAL_TIME)
 
 
@@ -26,4 +26,4 @@ def local_date(moment: datetime) -> date:
 
 def today(now: datetime | None = None) -> date:
     """Today's date in Kazakhstan (of ``now``, default the current instant)."""
-    return local_date(now or datetime.now(timezone.utc))
+    return local_date(now or datetime.now(UTC))

@@ -7,6 +7,7 @@ the size of the service's dead-letter queue when it consumes events, and each
 read from its database. A failing refresh is logged and tried again next time.
 """
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import eventlet
@@ -63,7 +64,7 @@ class BackgroundGauges(DependencyProvider):
                 dead_letters.waiting(self.container.config["AMQP_URI"], service)))
         engine = self._engine()
         for refresh in self.refreshers:
-            self._quietly(refresh.__module__, lambda: refresh(engine))
+            self._quietly(refresh.__module__, partial(refresh, engine))
 
     def _engine(self) -> Any:
         from kelisim.db.provider import Database

@@ -19,7 +19,7 @@ import re
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple, Union
+from typing import Any
 
 import babel.core
 from babel import Locale, UnknownLocaleError
@@ -41,7 +41,7 @@ class Msg:
 
     __slots__ = ("msgid", "params", "context")
 
-    def __init__(self, msgid: str, context: Optional[str] = None, **params: Any) -> None:
+    def __init__(self, msgid: str, context: str | None = None, **params: Any) -> None:
         self.msgid = msgid
         self.context = context
         self.params = params
@@ -57,7 +57,7 @@ class Msg:
         except (KeyError, IndexError, ValueError):  # a broken translation: say it in English
             return self.msgid.format(**params)
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """A JSON-safe form that :func:`translate` renders again (over RPC, in events)."""
         found: dict[str, Any] = {"msgid": self.msgid, "params": {name: _plain(value)
                                                  for name, value in self.params.items()}}
@@ -142,7 +142,7 @@ def is_message(value: Any) -> bool:
     return isinstance(value, Msg) or (isinstance(value, dict) and "msgid" in value)
 
 
-def as_message(value: Any) -> Optional[Msg]:
+def as_message(value: Any) -> Msg | None:
     """A :class:`Msg` from a Msg or its dict form; None for anything else."""
     if isinstance(value, Msg):
         return value
@@ -170,7 +170,7 @@ def translate(value: Any, lang: str | None) -> Any:
     return value
 
 
-def recognise(text: str) -> Optional[Msg]:
+def recognise(text: str) -> Msg | None:
     """The :class:`Msg` an English ``text`` was made from (a catalogue msgid, with the
     parameters read back from it), or None."""
     if text in _catalogue("en"):
@@ -201,7 +201,7 @@ def _translate_text(text: str, lang: str | None) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _patterns() -> List[Tuple[re.Pattern[str], str]]:
+def _patterns() -> list[tuple[re.Pattern[str], str]]:
     """(regex, msgid) for every msgid with placeholders, most specific first."""
     found = []
     for msgid in _catalogue("en"):
@@ -223,15 +223,15 @@ def _patterns() -> List[Tuple[re.Pattern[str], str]]:
     return [(pattern, msgid) for _literal, pattern, msgid in found]
 
 
-def gettext(msgid: str, lang: str | None, context: Optional[str] = None) -> str:
+def gettext(msgid: str, lang: str | None, context: str | None = None) -> str:
     """The translation of ``msgid`` (in ``context``) in ``lang``; the msgid when there is none."""
     if context:
         return _catalogue(lang).get((context, msgid)) or msgid
     return _catalogue(lang).get(msgid) or msgid
 
 
-@functools.lru_cache(maxsize=None)
-def _catalogue(lang: str | None) -> Dict[Union[str, Tuple[str, str]], str]:
+@functools.cache
+def _catalogue(lang: str | None) -> dict[str | tuple[str, str], str]:
     """{msgid or (context, msgid): msgstr} of one language, read from its .po file once."""
     if lang not in LANGUAGES:
         lang = DEFAULT_LANGUAGE
@@ -241,14 +241,14 @@ def _catalogue(lang: str | None) -> Dict[Union[str, Tuple[str, str]], str]:
             if m.id and isinstance(m.id, str) and isinstance(m.string, str) and m.string}
 
 
-def catalogue_path(lang: Optional[str] = None) -> Path:
+def catalogue_path(lang: str | None = None) -> Path:
     """The .po file of ``lang``, or the .pot template when ``lang`` is None."""
     if lang is None:
         return LOCALE_DIR / f"{DOMAIN}.pot"
     return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def negotiate(accept_language: Optional[str], default: str=DEFAULT_LANGUAGE) -> str:
+def negotiate(accept_language: str | None, default: str=DEFAULT_LANGUAGE) -> str:
     """The language of an ``Accept-Language`` header (RFC 9110 quality values): the best of
     kk, ru, en the reader accepts; Kazakh when the header is missing or names none of them."""
     if not accept_language:
@@ -304,7 +304,7 @@ def format_datetime(value: datetime | str | None, lang: str | None = DEFAULT_LAN
 
 
 def format_number(value: Decimal | float | str | None, lang: str | None = DEFAULT_LANGUAGE,
-                  digits: Optional[int] = None) -> str:
+                  digits: int | None = None) -> str:
     """A number grouped the reader's way (``1 500 000,5`` in kk and ru, ``1,500,000.5`` in en)."""
     if value in (None, ""):
         return "—"

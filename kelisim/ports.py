@@ -9,7 +9,6 @@ linger in TIME_WAIT), so a port another process listens on is an error, raised a
 """
 import errno
 import socket
-from typing import Tuple
 
 import eventlet
 
@@ -51,7 +50,7 @@ def ensure_free(host: str, port: int, variable: str) -> None:
     listen(host, port, variable).close()
 
 
-def gateway_address(address: str) -> Tuple[str, int]:
+def gateway_address(address: str) -> tuple[str, int]:
     """``(host, port)`` of a ``[host:]port`` gateway address (no host: every interface)."""
     from nameko.web.server import parse_address
 

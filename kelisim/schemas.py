@@ -1,6 +1,6 @@
 """Marshmallow helpers shared by every service's contract."""
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -84,7 +84,7 @@ def _out_of_time(value: Any) -> bool:
         return any(_out_of_time(v) for v in value)
     if isinstance(value, datetime):
         try:
-            day = value.astimezone(timezone.utc).date() if value.tzinfo else value.date()
+            day = value.astimezone(UTC).date() if value.tzinfo else value.date()
         except OverflowError:
             return True
         return not DATE_RANGE[0] <= day <= DATE_RANGE[1]

@@ -3,8 +3,9 @@
 Everything runs against the real local broker and database; each test gets its own
 vhost or database and removes it afterwards, so runs leak nothing.
 """
-import kelisim  # noqa: F401  (quiets eventlet's deprecation notice before importing it)
 import eventlet
+
+import kelisim  # noqa: F401  (quiets eventlet's deprecation notice before importing it)
 
 eventlet.monkey_patch()  # nameko needs it before anything opens a socket
 

@@ -1,7 +1,7 @@
-"""An OpenID Connect provider, through Authlib (and joserfc, its JOSE library): discovery, the authorisation URL (code flow
-with PKCE S256), the code exchange and the ID token's checks (signature by the provider's
-JWKS, issuer, audience, expiry, nonce); the mapped claim from the UserInfo endpoint when the
-ID token does not carry it.
+"""An OpenID Connect provider, through Authlib (and joserfc, its JOSE library): discovery,
+the authorisation URL (code flow with PKCE S256), the code exchange and the ID token's
+checks (signature by the provider's JWKS, issuer, audience, expiry, nonce); the mapped
+claim from the UserInfo endpoint when the ID token does not carry it.
 
 Configured by the environment (see kelisim/config.py): ``KELISIM_OIDC_ISSUER``,
 ``KELISIM_OIDC_CLIENT_ID``, ``KELISIM_OIDC_CLIENT_SECRET``, ``KELISIM_OIDC_REDIRECT_URI``,

@@ -1,6 +1,6 @@
 """Queries on API tokens, over one SQLAlchemy session."""
 from collections import namedtuple
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
@@ -55,7 +55,7 @@ class CredentialsLookup:
 def _utc(value):
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 class TokenRepository:

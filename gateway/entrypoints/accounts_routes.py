@@ -14,8 +14,7 @@ from gateway.domain.opaque import csrf_token_for
 from gateway.domain.throttle import ThrottlePolicy
 from gateway.http import route
 from gateway.http.responses import json_response, to_json
-from gateway.http.sessions import (
-    SESSION_COOKIE, clear_session_cookie, client_address, over_tls, set_session_cookie)
+from gateway.http.sessions import SESSION_COOKIE, clear_session_cookie, client_address, over_tls, set_session_cookie
 from gateway.service_layer import accounts, personal_tokens, sessions
 from kelisim.context import SYSTEM_ACTOR
 from kelisim.schemas import load

@@ -1,7 +1,7 @@
 """Routes of the projects service (served by it over RPC)."""
-from marshmallow import Schema, fields
-
 from datetime import date
+
+from marshmallow import Schema, fields
 
 from gateway.http import route
 from gateway.schemas import CalendarQuery, CalendarSchema

@@ -9,21 +9,21 @@ from werkzeug.wrappers import Response
 
 from gateway import schemas as gateway_schemas
 from gateway.adapters.accounts import AccountRepository
+from gateway.adapters.storage import AttachmentStore
+from gateway.entrypoints.accounts_routes import AccountsRoutes
+from gateway.entrypoints.attachments_routes import AttachmentsRoutes
+from gateway.entrypoints.events_routes import EventsRoutes
+from gateway.entrypoints.notifications_routes import NotificationsRoutes
+from gateway.entrypoints.projects_routes import ProjectsRoutes
+from gateway.entrypoints.registry_routes import RegistryRoutes
+from gateway.entrypoints.reports_routes import ReportsRoutes
+from gateway.entrypoints.sso_routes import Oidc, SsoRoutes
 from gateway.http import BearerAuth, TimedRpcProxy, build_openapi, route, routes_of
 from gateway.http.cache import ReadCacheProvider, change_feed
 from gateway.http.errors import ServiceUnavailable
 from gateway.http.problems import problem_for
 from gateway.http.responses import problem_response
 from gateway.http.server import correlation_id_of
-from gateway.adapters.storage import AttachmentStore
-from gateway.entrypoints.accounts_routes import AccountsRoutes
-from gateway.entrypoints.events_routes import EventsRoutes
-from gateway.entrypoints.attachments_routes import AttachmentsRoutes
-from gateway.entrypoints.sso_routes import Oidc, SsoRoutes
-from gateway.entrypoints.notifications_routes import NotificationsRoutes
-from gateway.entrypoints.projects_routes import ProjectsRoutes
-from gateway.entrypoints.registry_routes import RegistryRoutes
-from gateway.entrypoints.reports_routes import ReportsRoutes
 from gateway.service_layer import health as health_checks
 from kelisim import metrics
 from kelisim.config import SERVICES
@@ -34,7 +34,7 @@ from kelisim.service import ServiceBase
 HEALTH_TIMEOUT = 2.0
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def openapi_document(service_cls):
     return build_openapi(routes_of(service_cls))
 

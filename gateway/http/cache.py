@@ -6,9 +6,9 @@ An entry is keyed by the route, its path values, its query string and the caller
 until it is ``READ_CACHE_SECONDS`` old (default 5; 0 turns the cache off) or until the data
 behind it may have changed, whichever comes first: every write this gateway forwards, and
 every event of the projects service, drop the whole cache. So a client reads its own
-writes made through the same gateway process, and a change made elsewhere shows at once when it emits an event (rollouts,
-assignments, slips, overdue tasks) and within the TTL when it does not (a progress change
-made through another gateway replica). A request with ``Cache-Control: no-cache`` is
+writes made through the same gateway process, and a change made elsewhere shows at once
+when it emits an event (rollouts, assignments, slips, overdue tasks) and within the TTL
+when it does not (a progress change made through another gateway replica). A request with ``Cache-Control: no-cache`` is
 answered by the service, and that answer is kept.
 """
 import time

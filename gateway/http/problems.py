@@ -8,7 +8,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 
 from gateway.http.errors import UpstreamError
 from kelisim.errors import KelisimError
-from kelisim.i18n import DEFAULT_LANGUAGE, Msg, N_, _, translate
+from kelisim.i18n import DEFAULT_LANGUAGE, N_, Msg, _, translate
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:kelisim:problem:"

@@ -16,10 +16,10 @@ from nameko.web.handlers import HttpRequestHandler
 from werkzeug.wrappers import Response
 
 from gateway.http.cache import CACHE_LOOKUPS
+from gateway.http.localise import localise
 from gateway.http.problems import problem_for
 from gateway.http.request import DEFAULT_MAX_BYTES, ApiRequest, read_body
 from gateway.http.responses import json_response, problem_response, to_json
-from gateway.http.localise import localise
 from gateway.http.server import ProblemWebServer, correlation_id_of, language_of
 from gateway.service_layer.names import attach_names
 from kelisim.errors import KelisimError

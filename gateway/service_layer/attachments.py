@@ -20,8 +20,7 @@ import uuid
 from dataclasses import dataclass
 
 from gateway.adapters.storage import CHUNK, discard, spool_file
-from gateway.domain.attachments import (
-    Attachment, Inspection, PayloadTooLarge, clean_filename)
+from gateway.domain.attachments import Attachment, Inspection, PayloadTooLarge, clean_filename
 from kelisim.db.types import utcnow
 from kelisim.errors import KelisimError, NotFound
 from kelisim.i18n import _

@@ -47,5 +47,5 @@ def check_all(checks, timeout):
     """
     pool = GreenPool(max(1, len(checks)))
     names = list(checks)
-    reports = dict(zip(names, pool.imap(lambda name: _timed(checks[name], timeout), names)))
+    reports = dict(zip(names, pool.imap(lambda name: _timed(checks[name], timeout), names), strict=False))
     return all(report["ok"] for report in reports.values()), reports

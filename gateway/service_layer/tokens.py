@@ -1,7 +1,13 @@
 """Use cases on API tokens: issue, revoke, list, authenticate, bootstrap the first admin."""
 from gateway.domain.accounts import actor_of
 from gateway.domain.tokens import (
-    BOOTSTRAP_NAME, MAX_TOKEN_LENGTH, MIN_CONFIGURED_LENGTH, ApiToken, hash_token, token_matches)
+    BOOTSTRAP_NAME,
+    MAX_TOKEN_LENGTH,
+    MIN_CONFIGURED_LENGTH,
+    ApiToken,
+    hash_token,
+    token_matches,
+)
 from kelisim.db.races import retry_on_unique
 from kelisim.db.types import utcnow
 from kelisim.errors import Invalid, NotFound

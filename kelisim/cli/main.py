@@ -1,7 +1,6 @@
 """Entry point of the ``kelisim`` command."""
 import argparse
 import sys
-from typing import List, Optional
 
 from kelisim.config import COMPONENTS
 
@@ -27,7 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     # No `choices` here: Python 3.11's argparse checks the empty list against them and refuses
     # a bare `kelisim migrate`; the names are checked after parsing instead.
     migrate.add_argument("components", nargs="*", metavar="component",
-                         help="one of %s (default: all)" % ", ".join(COMPONENTS))
+                         help=f"one of {', '.join(COMPONENTS)} (default: all)")
     commands.add_parser("load-reference", help="load every service's reference data")
     commands.add_parser("prepare", help="migrate, load reference data and ensure the admin "
                                          "token, then exit (a deployment's one-shot job)")
@@ -47,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Optional[List[str]]=None) -> int:
+def main(argv: list[str] | None=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["serve"]:
         import eventlet
@@ -68,8 +67,8 @@ def main(argv: Optional[List[str]]=None) -> int:
 
         unknown = [name for name in args.components if name not in COMPONENTS]
         if unknown:
-            parser.error("unknown component %s (choose from %s)"
-                         % (", ".join(unknown), ", ".join(COMPONENTS)))
+            parser.error(f"unknown component {', '.join(unknown)} "
+                         f"(choose from {', '.join(COMPONENTS)})")
         migrate_all(args.components or COMPONENTS)
         return 0
     if args.command == "prepare":

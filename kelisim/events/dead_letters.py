@@ -1,5 +1,5 @@
 """Dead-lettered events: count them, look at them, replay them to the queue they failed in."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from amqp.exceptions import NotFound
@@ -107,5 +107,5 @@ def _age(body: Any) -> float:
     except ValueError:
         return 0
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return (datetime.now(timezone.utc) - moment).total_seconds()
+        moment = moment.replace(tzinfo=UTC)
+    return (datetime.now(UTC) - moment).total_seconds()

@@ -52,7 +52,7 @@ class MalformedEvent(ValueError):
     """A message that is not a valid envelope of a catalogued event."""
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _payload_schema(event_type: str) -> Schema:
     """One schema instance per event type: building one per event costs more than using it."""
     return catalogue.get(event_type).schema()

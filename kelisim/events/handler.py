@@ -21,7 +21,6 @@ from functools import partial
 from typing import Any
 
 import eventlet.semaphore
-
 from kombu.entity import PERSISTENT_DELIVERY_MODE
 from nameko.amqp.publish import Publisher
 from nameko.events import EventHandler

@@ -10,7 +10,7 @@ durable queues and the services' event queues as quorum queues, replicated acros
 RabbitMQ cluster. A queue keeps the type it was first declared with: switching a running
 broker means deleting the old queues once they are drained.
 """
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from kombu import Exchange, Queue
@@ -28,7 +28,7 @@ ERROR_HEADER = "x-kelisim-error"
 SERVICE_HEADER = "x-kelisim-service"
 
 
-@lru_cache(maxsize=None)
+@cache
 def event_exchange(source: str) -> Exchange:
     """The same exchange nameko's event handlers declare for ``source``."""
     exchange: Exchange = get_event_exchange(source, {})

@@ -1,13 +1,18 @@
 """The notifications service's contract: what its RPC methods accept and return (also the
 gateway's)."""
-from datetime import timezone
+from datetime import UTC
 
 from marshmallow import Schema, fields, validate
 
 from kelisim.i18n import LANGUAGES
 from kelisim.schemas import PageQuery, QuerySchema, StrictSchema, page_of
 from services.notifications.domain.model import (
-    CHANNELS, DELIVERY_STATUSES, FREQUENCIES, NOTIFIED_TYPES, PREFERENCE_CHANNELS)
+    CHANNELS,
+    DELIVERY_STATUSES,
+    FREQUENCIES,
+    NOTIFIED_TYPES,
+    PREFERENCE_CHANNELS,
+)
 
 EVENT_TYPE = validate.OneOf(NOTIFIED_TYPES)
 
@@ -35,7 +40,7 @@ class InboxQuery(PageQuery):
     org_unit_id = fields.Int(metadata={"description": "another org unit's inbox (see roles)"})
     unread = fields.Bool()
     type = fields.Str(validate=validate.Length(min=1, max=80))
-    since = fields.AwareDateTime(default_timezone=timezone.utc,
+    since = fields.AwareDateTime(default_timezone=UTC,
                                  metadata={"description": "items received at or after"})
     archived = fields.Bool(load_default=False)
 

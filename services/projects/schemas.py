@@ -2,16 +2,30 @@
 gateway's). Money travels as decimal strings in KZT; dates as ISO dates."""
 from datetime import date
 
-from marshmallow import Schema, fields, validate, validates_schema, ValidationError
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from kelisim.i18n import N_, _
 from kelisim.schemas import (
-    REGION_CODE, ExactDecimal, PageQuery, QuerySchema, SortField, StrictSchema, money, page_of,
-    text_search)
-from services.projects.domain.model import (
-    ASSIGNEE_KINDS, MAX_LAG, PLAN_STATUSES, RACI_ROLES, SCHEDULING_MODES, TASK_KINDS,
-    TASK_STATUSES)
+    REGION_CODE,
+    ExactDecimal,
+    PageQuery,
+    QuerySchema,
+    SortField,
+    StrictSchema,
+    money,
+    page_of,
+    text_search,
+)
 from services.projects.domain import template as templates
+from services.projects.domain.model import (
+    ASSIGNEE_KINDS,
+    MAX_LAG,
+    PLAN_STATUSES,
+    RACI_ROLES,
+    SCHEDULING_MODES,
+    TASK_KINDS,
+    TASK_STATUSES,
+)
 from services.projects.domain.money import BUDGET_CATEGORIES
 from services.projects.domain.risks import RISK_CATEGORIES, RISK_STATUSES
 

@@ -4,12 +4,10 @@ from decimal import Decimal
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from kelisim.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, _
-from kelisim.schemas import (
-    REGION_CODE, PageQuery, QuerySchema, SortField, StrictDecimal, StrictSchema, page_of)
+from kelisim.schemas import REGION_CODE, PageQuery, QuerySchema, SortField, StrictDecimal, StrictSchema, page_of
 from services.reports.domain.periods import PERIOD_TYPES, parse_period
 from services.reports.domain.reports import STATUSES
-from services.reports.domain.templates import (
-    FIELD_TYPES, FIRST_DAY, LAST_DAY, LIMITS, REPORTERS, RULE_OPERATORS)
+from services.reports.domain.templates import FIELD_TYPES, FIRST_DAY, LAST_DAY, LIMITS, REPORTERS, RULE_OPERATORS
 
 LEVELS = ("republican", "regional", "city", "district", "rural")
 CODE = validate.Regexp(r"^[a-z][a-z0-9_-]{0,59}$",

@@ -107,7 +107,7 @@ def assert_settled(platform, envelopes, timeout=120, dead=None):
                              f"{platform.log_tail()}") from None
     for service in SERVICES:
         if service in urls:
-            wait_until(lambda: unpublished(urls[service]) == 0, 30,
+            wait_until(lambda service=service: unpublished(urls[service]) == 0, 30,
                        f"the {service} outbox to empty")
     received = Counter(received_ids(notifications))
     assert [event_id for event_id, n in received.items() if n > 1] == []

@@ -116,7 +116,8 @@ class Platform:
                     break
                 except Exception:
                     if time.monotonic() > deadline:
-                        raise AssertionError(f"{component} did not start:\n{self.log_tail()}")
+                        raise AssertionError(
+                            f"{component} did not start:\n{self.log_tail()}") from None
                     time.sleep(0.2)
 
     def kill(self, component, sig=signal.SIGKILL):

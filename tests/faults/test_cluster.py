@@ -23,7 +23,6 @@ from tests.faults.checks import (
     SERVICES,
     assert_settled,
     dead_letter_counts,
-    outbox_events,
     query,
     received_ids,
     unpublished,

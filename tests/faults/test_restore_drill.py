@@ -7,9 +7,9 @@ before the backup reaches the KGUs exactly once, and the platform takes writes a
 import shutil
 import signal
 import subprocess
-from datetime import date, timedelta
 import sys
 import uuid
+from datetime import date, timedelta
 
 import pytest
 import requests
@@ -17,11 +17,9 @@ from nameko.testing.utils import find_free_port
 
 from gateway.adapters.repository import TokenRepository
 from gateway.service_layer import tokens
-
 from services.reports.domain.periods import kz_today
 from tests.conftest import RABBIT_HOST, _rabbitmqctl
-from tests.faults.checks import (
-    assert_settled, inbox_items, outbox_events, query, received_ids, unpublished, wait_until)
+from tests.faults.checks import assert_settled, inbox_items, outbox_events, query, received_ids, unpublished, wait_until
 from tests.faults.harness import ROOT, Platform
 from tests.support import on_database
 from tests.unit.reports.conftest import mediation_template

@@ -5,8 +5,9 @@ Each event's ``full_name`` is ``slow-<seconds>``; the handler appends ``started 
 ``finished <id>`` lines to the file named by ``SLOW_MARKS``; the ``pause`` RPC does the same
 with the name it is given.
 """
-import kelisim  # noqa: F401  (quiets eventlet's deprecation notice before importing it)
 import eventlet
+
+import kelisim  # noqa: F401  (quiets eventlet's deprecation notice before importing it)
 
 eventlet.monkey_patch()
 

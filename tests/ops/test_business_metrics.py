@@ -1,6 +1,6 @@
 """The business gauges read from a migrated database (SQLite and PostgreSQL), and the
 deadline slip counter fed by published events."""
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from prometheus_client import REGISTRY
@@ -14,7 +14,7 @@ from services.reports.adapters import orm as reports_orm
 
 DAY = date(2025, 6, 2)
 UNBOUNDED_LABELS = {"id", "task_id", "event_id", "report_id", "plan_id", "risk_id", "path"}
-NOW = datetime(2025, 6, 2, tzinfo=timezone.utc)
+NOW = datetime(2025, 6, 2, tzinfo=UTC)
 
 
 def task(plan_id, region, status, due, duration=5, progress=0, kind="task", project="P1"):
@@ -142,8 +142,8 @@ def test_slips_are_counted_when_published_by_projects_only():
 
 
 def test_names_and_labels_follow_prometheus_conventions():
-    import services.notifications.metrics  # noqa: F401  (its families, checked too)
     import gateway.http.metrics  # noqa: F401
+    import services.notifications.metrics  # noqa: F401  (its families, checked too)
 
     families = {f.name: f for f in REGISTRY.collect() if f.name.startswith("kelisim_")}
     assert {"kelisim_tasks_overdue", "kelisim_risks_open", "kelisim_budget_utilisation_ratio",

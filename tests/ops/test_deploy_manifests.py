@@ -8,18 +8,17 @@ import shutil
 import subprocess
 
 import pytest
-
-from kelisim.cli.main import build_parser
 import yaml
 
 from kelisim import config
+from kelisim.cli.main import build_parser
 from tests.ops.promql import DEPLOY, ROOT
 
 COMPOSE = DEPLOY / "compose" / "compose.yaml"
 KUBERNETES = DEPLOY / "kubernetes"
 SOURCES = [p for folder in ("kelisim", "services", "gateway") for p in (ROOT / folder).rglob("*.py")]
-PER_COMPONENT = re.compile(r"KELISIM_(%s)_(DATABASE_URL|METRICS_PORT)" % "|".join(
-    c.upper() for c in config.COMPONENTS))
+PER_COMPONENT = re.compile(
+    rf"KELISIM_({'|'.join(c.upper() for c in config.COMPONENTS)})_(DATABASE_URL|METRICS_PORT)")
 PORTS = dict(config.DEFAULT_METRICS_PORTS, gateway=8000)
 
 

@@ -6,8 +6,7 @@ import json
 import pytest
 import yaml
 
-from tests.ops.promql import (
-    DEPLOY, EXTERNAL, exported_names, metric_names, recorded_names, run_promtool)
+from tests.ops.promql import DEPLOY, EXTERNAL, exported_names, metric_names, recorded_names, run_promtool
 
 GRAFANA = DEPLOY / "grafana"
 DASHBOARDS = sorted((GRAFANA / "dashboards").glob("*.json"))

@@ -51,7 +51,8 @@ def test_serve_refuses_an_exporter_port_in_use(component, taken_port, amqp_uri, 
     assert proc.returncode == 2, proc.stderr[-2000:]
     assert refusal(proc, taken_port) == [
         f"kelisim: {component}: port {taken_port} on 127.0.0.1 is already in use "
-        f"(another kelisim running?); set {variable} to a free one, and give a second platform its own vhost in KELISIM_AMQP_URI"]
+        f"(another kelisim running?); set {variable} to a free one, and give a second platform "
+        "its own vhost in KELISIM_AMQP_URI"]
     assert took < 30
 
 
@@ -61,7 +62,8 @@ def test_serve_refuses_a_gateway_port_in_use(taken_port, amqp_uri, tmp_path):
     assert proc.returncode == 2, proc.stderr[-2000:]
     assert refusal(proc, taken_port) == [
         f"kelisim: gateway: port {taken_port} on 127.0.0.1 is already in use "
-        "(another kelisim running?); set KELISIM_GATEWAY_ADDRESS to a free one, and give a second platform its own vhost in KELISIM_AMQP_URI"]
+        "(another kelisim running?); set KELISIM_GATEWAY_ADDRESS to a free one, and give a second "
+        "platform its own vhost in KELISIM_AMQP_URI"]
     assert took < 30
 
 
@@ -73,6 +75,7 @@ def test_run_refuses_before_starting_anything(variable, taken_port, amqp_uri, tm
     assert proc.returncode == 2, proc.stderr[-2000:]
     assert proc.stderr.splitlines() == [
         f"kelisim: port {taken_port} on 127.0.0.1 is already in use "
-        f"(another kelisim running?); set {variable} to a free one, and give a second platform its own vhost in KELISIM_AMQP_URI"]
+        f"(another kelisim running?); set {variable} to a free one, and give a second platform "
+        "its own vhost in KELISIM_AMQP_URI"]
     assert not (tmp_path / "var").exists()
     assert took < 30

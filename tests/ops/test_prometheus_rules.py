@@ -3,8 +3,7 @@ tests, and every metric a rule reads is one kelisim exports (or Prometheus provi
 import pytest
 import yaml
 
-from tests.ops.promql import (
-    DEPLOY, EXTERNAL, RULES, exported_names, metric_names, recorded_names, run_promtool)
+from tests.ops.promql import DEPLOY, EXTERNAL, RULES, exported_names, metric_names, recorded_names, run_promtool
 
 CONFIGS = [DEPLOY / "prometheus" / "prometheus.yml", DEPLOY / "prometheus" / "kubernetes.yml",
            DEPLOY / "local" / "prometheus.yml"]

@@ -9,7 +9,15 @@ from prometheus_client import REGISTRY
 from kelisim.events.relay import RelayLoop
 from kelisim.gauges import BackgroundGauges
 from tests.integration.events.conftest import (  # noqa: F401  (fixtures)
-    PROBE_QUEUE, Probe, broker, dbs, emit, emit_with, fresh_deliveries, producer)
+    PROBE_QUEUE,
+    Probe,
+    broker,
+    dbs,
+    emit,
+    emit_with,
+    fresh_deliveries,
+    producer,
+)
 from tests.integration.registry.conftest import quick_consumer_shutdown  # noqa: F401
 from tests.support import wait_for
 

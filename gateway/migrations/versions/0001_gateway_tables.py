@@ -1,14 +1,13 @@
 """gateway tables
 
 Revision ID: 0001
-Revises: 
+Revises:
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from kelisim.db.tables import create_platform_tables, drop_platform_tables
 from kelisim.db.types import UtcDateTime
-
 
 revision = '0001'
 down_revision = None

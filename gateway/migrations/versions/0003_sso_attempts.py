@@ -3,11 +3,10 @@
 Revision ID: 0003
 Revises: 0002
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from kelisim.db.types import UtcDateTime
-
 
 revision = '0003'
 down_revision = '0002'

@@ -12,7 +12,7 @@ read is an event of a *newer version* than it knows (a field removed or changed 
 """
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Type, TypeVar
+from typing import Any, Type, TypeVar  # noqa: UP035  (Type: see EventSpec.schema)
 
 from marshmallow import EXCLUDE, Schema, fields
 
@@ -33,7 +33,7 @@ class EventSpec:
     type: str
     version: int
     source: str
-    schema: Type[Schema]  # typing's Type: the field ``type`` above hides the builtin here
+    schema: Type[Schema]  # noqa: UP006  (typing's Type: the field ``type`` above hides the builtin)
 
 
 S = TypeVar("S", bound=type[Schema])

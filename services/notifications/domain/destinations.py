@@ -81,7 +81,7 @@ def split_url(url):
     try:
         parts = urlsplit(url)
         port = parts.port
-    except ValueError as exc:
+    except ValueError:
         raise Refused(_("not a valid URL (its port or address cannot be read)")) from None
     scheme = parts.scheme.lower()
     if scheme not in SCHEMES:

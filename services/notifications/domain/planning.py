@@ -1,5 +1,5 @@
 """Which deliveries one event makes: per channel, per recipient, honouring preferences."""
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
 from kelisim.clock import LOCAL_TIME
 from kelisim.i18n import DEFAULT_LANGUAGE
@@ -43,7 +43,7 @@ def digest_due(frequency, now, daily_at=time(9, 0)):
     due = datetime.combine(local.date(), daily_at, tzinfo=LOCAL_TIME)
     if due <= local:
         due += timedelta(days=1)
-    return due.astimezone(timezone.utc)
+    return due.astimezone(UTC)
 
 
 def _delivery(event, now, **fields):

@@ -9,8 +9,7 @@ arrives as a message (``reason_message``) and reads in the reader's language too
 """
 from dataclasses import dataclass, field
 
-from kelisim.i18n import (
-    LANGUAGES, _, format_date, format_money, format_period, name, pick_name, translate)
+from kelisim.i18n import LANGUAGES, _, format_date, format_money, format_period, name, pick_name, translate
 from kelisim.labels import label, risk_band
 
 

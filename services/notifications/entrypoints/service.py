@@ -16,17 +16,16 @@ from kelisim.logging import get_logger
 from kelisim.rpc import rpc
 from kelisim.service import ServiceBase
 from services.notifications import metrics
-from services.notifications.adapters.dead_letters import REDELIVER_QUEUE
 from services.notifications.adapters.channels import DeliveryFailed, EmailChannel
+from services.notifications.adapters.dead_letters import REDELIVER_QUEUE
 from services.notifications.adapters.directory import Directory
-from services.notifications.domain.account_mail import compose_link_mail
 from services.notifications.adapters.orm import start_mappers
 from services.notifications.adapters.repository import NotificationsRepository
+from services.notifications.domain.account_mail import compose_link_mail
 from services.notifications.domain.audience import audience_for
 from services.notifications.domain.naming import names_for
 from services.notifications.entrypoints.dispatcher import Dispatcher
-from services.notifications.service_layer import (
-    deliveries, dispatch, inbox, intake, preferences, webhooks)
+from services.notifications.service_layer import deliveries, dispatch, inbox, intake, preferences, webhooks
 
 log = get_logger(__name__)
 start_mappers()
@@ -158,7 +157,7 @@ class NotificationsService(AuditEntries, ServiceBase):
         streams = intake.publish_stream_many(self.dispatcher.stream,
                                              [event for event, _, _ in items])
         now, woken, answers = utcnow(), False, []
-        for summary, streamed in zip(summaries, streams):
+        for summary, streamed in zip(summaries, streams, strict=False):
             if summary.get("duplicate"):
                 metrics.outcome(self.name, "all", "duplicate")
                 answers.append(summary)

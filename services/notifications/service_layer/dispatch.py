@@ -11,10 +11,9 @@ from collections import defaultdict
 
 from kelisim.db.races import retry_on_unique
 from kelisim.db.types import utcnow
-from services.notifications.adapters.channels import DeliveryFailed, Message
-from services.notifications.domain.model import (
-    NOTICE_WEBHOOK_DISABLED, Attempt, Delivery, InboxItem, is_critical)
 from kelisim.i18n import DEFAULT_LANGUAGE
+from services.notifications.adapters.channels import DeliveryFailed, Message
+from services.notifications.domain.model import NOTICE_WEBHOOK_DISABLED, Attempt, Delivery, InboxItem, is_critical
 from services.notifications.domain.templates import TEMPLATES, render
 
 DIGEST = "digest"

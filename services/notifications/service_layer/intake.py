@@ -52,7 +52,7 @@ def receive_many(uow, items, settings, now=None):
     now = now or utcnow()
     with uow:
         firsts = uow.first_times([envelope.id for envelope, _, _ in items], CONSUMER)
-        fresh = [item for item, first in zip(items, firsts) if first]
+        fresh = [item for item, first in zip(items, firsts, strict=False) if first]
         repo = uow.repo
         owners, units, types = set(), set(), set()
         for envelope, audience, _ in fresh:
@@ -68,7 +68,7 @@ def receive_many(uow, items, settings, now=None):
             languages = repo.languages_of(owners)
             webhooks = repo.active_webhooks_of(units)
         summaries = []
-        for (envelope, audience, names), first in zip(items, firsts):
+        for (envelope, audience, names), first in zip(items, firsts, strict=False):
             if not first:
                 summaries.append({"duplicate": True})
                 continue

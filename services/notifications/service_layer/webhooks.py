@@ -9,7 +9,12 @@ from kelisim.schemas import load
 from services.notifications import schemas
 from services.notifications.adapters.channels import pinned
 from services.notifications.domain.destinations import (
-    DestinationPolicy, Refused, Unresolvable, allowed_addresses, split_url)
+    DestinationPolicy,
+    Refused,
+    Unresolvable,
+    allowed_addresses,
+    split_url,
+)
 from services.notifications.domain.model import Webhook
 from services.notifications.service_layer.mailbox import mailbox_of
 

@@ -208,7 +208,7 @@ class ProjectsRepository:
         if not moves:
             return
         if self.session.get_bind().dialect.name == "postgresql":
-            ids, starts, dues = (list(column) for column in zip(*moves))
+            ids, starts, dues = (list(column) for column in zip(*moves, strict=False))
             self.session.execute(MOVE_ON_POSTGRESQL, {"ids": ids, "starts": starts, "dues": dues})
             return
         statement = (T.update().where(T.c.id == sa.bindparam("task_id"))

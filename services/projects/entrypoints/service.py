@@ -16,9 +16,20 @@ from services.projects.adapters.orm import start_mappers
 from services.projects.adapters.registry import RegistryClient
 from services.projects.adapters.repository import ProjectsRepository
 from services.projects.service_layer import (
-    assignments, attachments, audit, baselines, budgets, dependencies, overdue, plans, projects,
-    risks, rollout, summary,
-    tasks)
+    assignments,
+    attachments,
+    audit,
+    baselines,
+    budgets,
+    dependencies,
+    overdue,
+    plans,
+    projects,
+    risks,
+    rollout,
+    summary,
+    tasks,
+)
 from services.projects.service_layer.projects import require_rgu
 
 start_mappers()

@@ -5,8 +5,7 @@ from kelisim.errors import Conflict, Invalid
 from kelisim.i18n import _
 from kelisim.schemas import listing, load
 from services.projects import schemas
-from services.projects.domain.model import (
-    APPROVAL_MILESTONE, OPEN_STATUSES, Assignment, Task, check_raci)
+from services.projects.domain.model import APPROVAL_MILESTONE, OPEN_STATUSES, Assignment, Task, check_raci
 from services.projects.domain.schedule import FIXED_STATUSES, place
 from services.projects.service_layer import scheduling
 from services.projects.service_layer.common import (

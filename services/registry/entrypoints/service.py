@@ -6,8 +6,7 @@ from kelisim.rpc import rpc
 from kelisim.service import ServiceBase
 from services.registry.adapters.orm import start_mappers
 from services.registry.adapters.repository import RegistryRepository
-from services.registry.service_layer import (
-    org_units, organisations, people, queries, structures)
+from services.registry.service_layer import org_units, organisations, people, queries, structures
 
 start_mappers()
 expected = rpc(expected_exceptions=KelisimError)

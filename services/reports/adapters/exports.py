@@ -16,7 +16,7 @@ every tiyn shows; the CSV writes every figure as exact decimal text.
 """
 import csv
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from openpyxl import Workbook
@@ -137,7 +137,7 @@ def title_lines(rollup, lang, now):
 def to_xlsx(rollup, lang="kk", regions=None, now=None):
     """The workbook a ministry can hand on, in ``lang``; ``regions`` maps region codes to
     their names ({"kk": ..., "ru": ..., "en": ...})."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     book = Workbook()
     sheet = book.active
     sheet.title = _("Roll-up").render(lang)

@@ -17,7 +17,9 @@ from decimal import Decimal, InvalidOperation
 
 from kelisim.errors import Invalid
 from kelisim.i18n import _
-from kelisim.workdays import FIRST as CALENDAR_FIRST, LAST as CALENDAR_LAST, kazakhstan
+from kelisim.workdays import FIRST as CALENDAR_FIRST
+from kelisim.workdays import LAST as CALENDAR_LAST
+from kelisim.workdays import kazakhstan
 from services.reports.domain.periods import PERIOD_TYPES, Period
 
 FIELD_TYPES = ("integer", "decimal", "money", "percent", "text", "choice", "date")

@@ -19,7 +19,15 @@ from services.reports.adapters.registry import RegistryClient
 from services.reports.adapters.repository import ReportsRepository
 from services.reports.domain.periods import kz_today
 from services.reports.service_layer import (
-    analytics, attachments, collection, org_units, register, reports, targets, templates)
+    analytics,
+    attachments,
+    collection,
+    org_units,
+    register,
+    reports,
+    targets,
+    templates,
+)
 
 start_mappers()
 expected = rpc(expected_exceptions=KelisimError)

@@ -68,7 +68,7 @@ def reporting_rates(uow, query, today=None):
         rows.append(_row(template, period, region_code, expected, reported, on_time))
         _add(by_template, (template, period), expected, reported, on_time)
         _add(by_region, region_code, expected, reported, on_time)
-        national = [a + b for a, b in zip(national, (expected, reported, on_time))]
+        national = [a + b for a, b in zip(national, (expected, reported, on_time), strict=False)]
     return {
         "period_from": first.isoformat(), "period_to": last.isoformat(),
         "as_of": today.isoformat(), "rows": rows,

@@ -2,9 +2,9 @@
 import json
 from importlib import resources
 
+from kelisim.access import found_or_404
 from kelisim.db.races import retry_on_unique
 from kelisim.db.types import utcnow
-from kelisim.access import found_or_404
 from kelisim.errors import Forbidden
 from kelisim.i18n import _
 from kelisim.schemas import load

@@ -1,6 +1,6 @@
 """Accounts managed through the API (the RGU administrator; a KGU coordinator in its region
 only) and personal API tokens, against the real gateway."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -82,7 +82,7 @@ def test_personal_tokens_are_shown_once_act_as_the_person_and_expire(platform):
     account = platform.account("tokens@example.kz")
     browser = platform.browser()
     browser.sign_in("tokens@example.kz")
-    soon = datetime.now(timezone.utc) + timedelta(seconds=2)
+    soon = datetime.now(UTC) + timedelta(seconds=2)
     made = browser.request("POST", f"{API}/tokens", json={"name": "нотбук",
                                                          "expires_at": soon.isoformat()})
     assert made.status_code == 201, made.text

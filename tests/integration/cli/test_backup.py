@@ -3,7 +3,7 @@ and every refusal (checksums, revisions, non-empty targets, PostgreSQL, running 
 a backup too old for the consumers' processed-event ids)."""
 import json
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from kombu import Connection, Queue
@@ -30,7 +30,7 @@ def data(tmp_path, monkeypatch, amqp_uri):
         monkeypatch.setenv(variable, f"127.0.0.1:{find_free_port()}"
                            if variable == "KELISIM_GATEWAY_ADDRESS" else str(find_free_port()))
     with sqlite3.connect(tmp_path / "var" / "projects.db") as conn:
-        stamp = (datetime.now(timezone.utc) - timedelta(hours=1)).strftime(
+        stamp = (datetime.now(UTC) - timedelta(hours=1)).strftime(
             "%Y-%m-%d %H:%M:%S.%f")
         conn.execute("INSERT INTO outbox (event_id, event_type, envelope, created_at, "
                      "published_at, attempts) VALUES ('e1', 't', '{}', ?, ?, 0)", (stamp, stamp))
@@ -45,7 +45,7 @@ def test_backup_writes_the_databases_the_broker_and_a_manifest(data, capsys):
     manifest = json.loads((data / "b" / "manifest.json").read_text())
     assert list(manifest["components"]) == ["notifications", "reports", "projects",
                                             "registry", "gateway"]
-    for component, entry in manifest["components"].items():
+    for _component, entry in manifest["components"].items():
         assert entry["alembic_revision"] in entry["alembic_heads"]
         assert entry["sha256"] and (data / "b" / entry["file"]).stat().st_size == entry["bytes"]
     with sqlite3.connect(data / "b" / "projects.db") as conn:
@@ -102,7 +102,7 @@ def test_restore_checks_checksums_and_revisions(data, monkeypatch, capsys):
 
 
 def test_restore_refuses_a_backup_older_than_the_processed_ids(data, monkeypatch, capsys):
-    backup.backup(data / "b", now=datetime.now(timezone.utc) - timedelta(days=30))
+    backup.backup(data / "b", now=datetime.now(UTC) - timedelta(days=30))
     monkeypatch.setenv("KELISIM_DATA_DIR", str(data / "new"))
     assert main(["restore", str(data / "b")]) == 2
     assert "KELISIM_RETENTION_PROCESSED_DAYS=30" in capsys.readouterr().err

@@ -1,4 +1,6 @@
 """Dead-letter operations against the real broker: count, show without consuming, replay."""
+from datetime import UTC
+
 from kombu import Connection, Exchange, Queue
 from kombu.entity import PERSISTENT_DELIVERY_MODE
 
@@ -53,12 +55,12 @@ def test_cli_counts_per_service(amqp_uri, monkeypatch, capsys):
 
 def test_replay_leaves_events_older_than_the_processed_id_retention(amqp_uri, monkeypatch,
                                                                    capsys):
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     target = Queue("evt-test-old", exchange=Exchange("", type="direct"), routing_key="evt-test-old")
     with Connection(amqp_uri) as conn:
         target(conn.channel()).declare()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for n, days in ((1, 40), (2, 1), (3, 31)):
         _dead_letter(amqp_uri, "projects",
                      {"id": f"e{n}", "occurred_at": (now - timedelta(days=days)).isoformat()},

@@ -24,7 +24,7 @@ class BatchProbe:
         BATCHES.append([event.data["full_name"] for event in events])
         with self.db as uow:
             firsts = uow.first_times([event.id for event in events], "batch_probe")
-            for event, first in zip(events, firsts):
+            for event, first in zip(events, firsts, strict=False):
                 SEEN[event.data["full_name"]] += 1
                 if first:
                     uow.audit("handled", "event", event.id,

@@ -6,9 +6,7 @@ from urllib.parse import urlparse
 from prometheus_client import REGISTRY
 
 from kelisim.events.envelope import new_envelope
-
-from tests.integration.events.conftest import (
-    AUDIT, DELIVERIES, OUTBOX, PROBE_QUEUE, PROCESSED, Probe)
+from tests.integration.events.conftest import AUDIT, DELIVERIES, OUTBOX, PROBE_QUEUE, PROCESSED, Probe
 from tests.support import wait_for
 
 

@@ -83,7 +83,8 @@ def start_gateway(service_config, migrated, runner_factory, tmp_path):
         for who, (role, region) in ROLES.items():
             token, plaintext = on_database(
                 gateway_db, TokenRepository,
-                lambda uow: tokens.create_token(uow, role, region, who))
+                lambda uow, role=role, region=region, who=who: tokens.create_token(
+                    uow, role, region, who))
             gateway.tokens[who] = plaintext
             gateway.token_ids[who] = token["id"]
         if registry:

@@ -12,8 +12,8 @@ from kelisim.db.uow import UnitOfWork
 from services.projects.adapters.repository import ProjectsRepository
 from services.projects.entrypoints.service import ProjectsService
 from services.projects.service_layer.reference import load_reference_data
-from services.reports.domain.periods import kz_today
 from services.reports.adapters.repository import ReportsRepository
+from services.reports.domain.periods import kz_today
 from services.reports.entrypoints.service import ReportsService
 from services.reports.service_layer.register import load_reference_kinds
 from tests import attachment_samples as samples

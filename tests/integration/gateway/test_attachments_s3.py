@@ -79,7 +79,8 @@ def test_a_served_gateway_keeps_attachments_in_the_bucket(s3_server, start_platf
                                ("turkistan", "kgu_coordinator", "KZ-61"),
                                ("almaty", "kgu_coordinator", "KZ-75")):
         who[name] = on_database(platform.urls["gateway"], TokenRepository,
-                                lambda uow: tokens.create_token(uow, role, region, name))[1]
+                                lambda uow, role=role, region=region, name=name: tokens.create_token(
+                                    uow, role, region, name))[1]
     for component in ("registry", "projects", "gateway"):
         platform.start(component)
     platform.wait_ready("registry", "projects")

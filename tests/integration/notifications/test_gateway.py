@@ -1,5 +1,5 @@
 """The notifications routes through the real gateway, with real tokens of each role."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from services.notifications.entrypoints.service import NotificationsService
 from tests.integration.gateway.helpers import API, kgu_id, ok, problem
@@ -26,7 +26,7 @@ def test_inbox_webhooks_preferences_and_deliveries_over_http(
     typed = ok(gateway.get(f"{API}/inbox", who="turkistan",
                            params={"unread": "true", "type": "task_assigned"}))
     assert [i["title_kk"] for i in typed["items"]] == ["Жаңа тапсырма: Медиаторлар тренингі"]
-    future = (datetime.now(timezone.utc) + timedelta(hours=1)).isoformat()
+    future = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
     assert ok(gateway.get(f"{API}/inbox", who="turkistan", params={"since": future}))["total"] == 0
     assert len(ok(gateway.get(f"{API}/inbox", who="turkistan", params={"limit": 1}))["items"]) == 1
     problem(gateway.get(f"{API}/inbox", who="turkistan", params={"since": "yesterday"}), 422)

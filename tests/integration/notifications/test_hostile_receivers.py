@@ -12,8 +12,7 @@ from kelisim.errors import Invalid
 from services.notifications.adapters.channels import DeliveryFailed, Message, WebhookChannel
 from services.notifications.domain.destinations import DestinationPolicy
 from services.notifications.service_layer import webhooks
-from tests.integration.notifications.hostile import (
-    DripReceiver, DripTlsHandshake, HugeReceiver, TlsReceiver)
+from tests.integration.notifications.hostile import DripReceiver, DripTlsHandshake, HugeReceiver, TlsReceiver
 
 LOOPBACK = DestinationPolicy.parse(["127.0.0.1/32", "::1/128"])  # localhost may be both
 

@@ -6,8 +6,7 @@ import time
 from services.notifications.adapters.channels import DeliveryFailed, EmailChannel, Message
 from services.notifications.domain.templates import render
 from services.notifications.settings import SmtpSettings
-from tests.integration.notifications.hostile import (
-    DripSmtpServer, DripTlsHandshake, SilentSmtpServer)
+from tests.integration.notifications.hostile import DripSmtpServer, DripTlsHandshake, SilentSmtpServer
 
 
 def message():

@@ -13,8 +13,7 @@ from services.notifications.adapters.repository import NotificationsRepository
 from services.notifications.domain.audience import audience_for
 from services.notifications.service_layer import dispatch, intake, preferences
 from services.notifications.settings import Settings, SmtpSettings
-from tests.support import race_with_slow_commit
-from tests.support import ADMIN
+from tests.support import ADMIN, race_with_slow_commit
 from tests.unit.notifications.conftest import NOW, SAMPLES, TURKISTAN, Directory, envelope
 
 

@@ -22,11 +22,9 @@ from kelisim.db.uow import UnitOfWork
 from kelisim.errors import Conflict
 from services.projects.adapters import orm
 from services.projects.adapters.repository import ProjectsRepository
-from services.projects.service_layer import (
-    assignments, baselines, dependencies, reference, rollout, scheduling, tasks)
+from services.projects.service_layer import assignments, baselines, dependencies, reference, rollout, scheduling, tasks
 from services.projects.service_layer.common import work_calendar
-from tests.support import race_with_slow_commit
-from tests.support import ADMIN
+from tests.support import ADMIN, race_with_slow_commit
 from tests.unit.projects.conftest import FakeRegistry
 
 OUTBOX = platform_tables(sa.MetaData())[0]
@@ -205,7 +203,7 @@ def test_concurrent_identical_requests_answer_as_a_repeat(platform):
         calls += [lambda uow, s=successor: assignments.add_assignment(
             uow, registry, s["id"], {"role": "C", "kind": "org_unit", "id": 1})] * 2
     answers = platform.race(calls)
-    for first, second in zip(answers[::2], answers[1::2]):
+    for first, second in zip(answers[::2], answers[1::2], strict=False):
         assert sorted(type(a).__name__ for a in (first, second)) == ["Conflict", "dict"]
         refused = first if isinstance(first, Conflict) else second
         assert "exists already" in str(refused)

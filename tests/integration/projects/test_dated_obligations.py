@@ -1,7 +1,7 @@
 """Dated and recurring obligations (issue 19, part 2) through the running services: an
 occurrence series' overdue reminders over RabbitMQ, and an impossible constraint over HTTP."""
-import pytest
 import eventlet
+import pytest
 
 from tests.integration.gateway.conftest import start_gateway  # noqa: F401
 from tests.integration.gateway.helpers import API, ok, problem

@@ -1,7 +1,7 @@
 """Issue 12.5, 12.6 and 12.8 through the gateway: baselines, the approval milestone, a KGU
 reading the RGU tasks it follows, targets beyond 2026, the programme summary."""
-from tests.integration.gateway.helpers import API, ok, problem
 from tests.integration.gateway.conftest import start_gateway  # noqa: F401
+from tests.integration.gateway.helpers import API, ok, problem
 from tests.integration.projects.test_projects_routes import gateway  # noqa: F401
 from tests.integration.registry.conftest import quick_consumer_shutdown  # noqa: F401
 

@@ -4,7 +4,6 @@ import pytest
 
 from kelisim.errors import Forbidden, Invalid, NotFound, StaleVersion
 from kelisim.events.envelope import parse_envelope
-
 from tests.support import COORDINATOR
 
 # the platform runs for every test here: rpc only calls it

@@ -1,7 +1,7 @@
 """The calendar and scheduling refusals over HTTP (issue 12.1, 12.4, 11.2): the gateway with
 the registry and projects services running."""
-from tests.integration.gateway.helpers import API, ok, problem
 from tests.integration.gateway.conftest import start_gateway  # noqa: F401
+from tests.integration.gateway.helpers import API, ok, problem
 from tests.integration.projects.test_projects_routes import gateway, tasks_of  # noqa: F401
 from tests.integration.registry.conftest import quick_consumer_shutdown  # noqa: F401
 

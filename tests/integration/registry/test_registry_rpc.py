@@ -10,9 +10,7 @@ from prometheus_client import REGISTRY
 from kelisim.db.tables import platform_tables
 from kelisim.errors import Conflict, Forbidden, Invalid, NotFound, StaleVersion
 from kelisim.events.envelope import parse_envelope
-
-from tests.support import wait_for
-from tests.support import COORDINATOR, OBSERVER
+from tests.support import COORDINATOR, OBSERVER, wait_for
 
 # the registry runs for every test here: rpc only calls it
 pytestmark = pytest.mark.usefixtures("registry")

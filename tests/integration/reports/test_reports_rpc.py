@@ -5,9 +5,8 @@ from kelisim.errors import Forbidden, Invalid, NotFound
 from kelisim.events.envelope import parse_envelope
 from services.reports.domain.periods import kz_today
 from services.reports.entrypoints.service import ReportsService
-
-from tests.support import COORDINATOR
 from tests.integration.reports.conftest import QUIET_JOB
+from tests.support import COORDINATOR
 from tests.unit.reports.conftest import mediation_template
 
 

@@ -1,6 +1,6 @@
 """The retention job: what it prunes and keeps, once per interval across replicas, on the
 embedded SQLite and on PostgreSQL; the bound that keeps processed-event ids long enough."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import eventlet
 import pytest
@@ -10,7 +10,7 @@ from kelisim import config, retention
 from kelisim.db.engine import make_engine
 from services.notifications.adapters import orm
 
-NOW = datetime(2027, 6, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2027, 6, 1, 12, 0, tzinfo=UTC)
 DAYS = {"outbox": 7, "processed": 30, "delivery_attempts": 90, "archived_inbox": 365}
 T = orm.metadata.tables
 
@@ -148,7 +148,7 @@ def test_every_service_runs_the_job_on_its_timer(start, migrated, tmp_path):
     engine = make_engine(url)
     try:
         with engine.begin() as conn:
-            _outbox(conn, 1, ago(20), datetime.now(timezone.utc) - timedelta(days=8))
+            _outbox(conn, 1, ago(20), datetime.now(UTC) - timedelta(days=8))
         start(RegistryService, url, RETENTION_INTERVAL=0.2)
         assert wait_for(lambda: _count(engine, "outbox") == 0, timeout=10)
     finally:

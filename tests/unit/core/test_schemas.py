@@ -2,11 +2,10 @@
 from decimal import Decimal
 
 import pytest
-from marshmallow import Schema, fields, validate, validates_schema, ValidationError
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from kelisim.errors import Invalid, KelisimError
-from kelisim.schemas import (
-    REGION_CODE, PageQuery, QuerySchema, SortField, StrictSchema, load, page_of)
+from kelisim.schemas import REGION_CODE, PageQuery, QuerySchema, SortField, StrictSchema, load, page_of
 
 
 class Address(StrictSchema):

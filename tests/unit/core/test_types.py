@@ -1,5 +1,5 @@
 """UtcDateTime: aware UTC in, aware UTC out, on SQLite (which forgets zones) too."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -50,12 +50,12 @@ def test_naive_datetime_is_refused(stamps):
 def test_comparisons_follow_the_instant_not_the_wall_clock(stamps):
     engine, table = stamps
     earlier = datetime(2024, 1, 1, 10, 0, tzinfo=ALMATY)       # 05:00 UTC
-    later = datetime(2024, 1, 1, 6, 0, tzinfo=timezone.utc)     # 06:00 UTC
+    later = datetime(2024, 1, 1, 6, 0, tzinfo=UTC)     # 06:00 UTC
     with engine.begin() as conn:
         conn.execute(table.insert(), [{"at": later}, {"at": earlier}])
         first = conn.execute(sa.select(table.c.at).order_by(table.c.at)).scalars().first()
         count = conn.execute(sa.select(sa.func.count()).where(
-            table.c.at < datetime(2024, 1, 1, 5, 30, tzinfo=timezone.utc))).scalar_one()
+            table.c.at < datetime(2024, 1, 1, 5, 30, tzinfo=UTC))).scalar_one()
 
     assert first == earlier
     assert count == 1
@@ -65,4 +65,4 @@ def test_utcnow_is_aware_utc():
     now = utcnow()
 
     assert now.utcoffset() == timedelta(0)
-    assert abs((datetime.now(timezone.utc) - now).total_seconds()) < 5
+    assert abs((datetime.now(UTC) - now).total_seconds()) < 5

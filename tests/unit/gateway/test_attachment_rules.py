@@ -5,7 +5,12 @@ import hashlib
 import pytest
 
 from gateway.domain.attachments import (
-    Inspection, PayloadTooLarge, UnsupportedMediaType, clean_filename, content_disposition)
+    Inspection,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    clean_filename,
+    content_disposition,
+)
 from tests import attachment_samples as samples
 
 

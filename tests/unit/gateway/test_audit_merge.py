@@ -1,6 +1,6 @@
 """Issue 12.8: the gateway's one audit view merges every service's audit trail by time,
 and any page of it is exactly that page of one merged log."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from nameko.exceptions import UnknownService
@@ -8,7 +8,7 @@ from nameko.exceptions import UnknownService
 from gateway.service_layer.audit import AUDITED, merged_page
 from kelisim.errors import Invalid
 
-START = datetime(2026, 3, 2, 4, 0, tzinfo=timezone.utc)
+START = datetime(2026, 3, 2, 4, 0, tzinfo=UTC)
 
 
 class FakeService:

@@ -2,8 +2,8 @@
 import pytest
 
 from gateway.http.localise import localise
-from services.projects.service_layer import approval, baselines
 from kelisim.i18n import _
+from services.projects.service_layer import approval, baselines
 
 
 def test_the_no_baseline_note_reads_in_the_reader_language():

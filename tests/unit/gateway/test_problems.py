@@ -2,11 +2,17 @@ import json
 
 import pytest
 from nameko.exceptions import RemoteError, UnknownService, deserialize, serialize
-from werkzeug.exceptions import MethodNotAllowed, NotFound as RouteNotFound
+from werkzeug.exceptions import MethodNotAllowed
+from werkzeug.exceptions import NotFound as RouteNotFound
 
 from gateway.http.errors import (
-    MalformedRequest, PayloadTooLarge, ServiceUnavailable, Unauthorized,
-    UnsupportedMediaType, UpstreamTimeout)
+    MalformedRequest,
+    PayloadTooLarge,
+    ServiceUnavailable,
+    Unauthorized,
+    UnsupportedMediaType,
+    UpstreamTimeout,
+)
 from gateway.http.problems import INTERNAL_DETAIL, problem_for
 from gateway.http.responses import problem_response
 from gateway.http.server import correlation_id_from

@@ -1,13 +1,13 @@
 import hashlib
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from gateway.domain.tokens import ApiToken, generate_token, hash_token, token_matches
 from kelisim.errors import Conflict, Invalid
 
-NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def test_generated_tokens_are_long_urlsafe_and_unique():

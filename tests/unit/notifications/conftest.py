@@ -4,7 +4,7 @@ Recipients come from :class:`Directory`, an in-memory implementation of the dire
 port (the registry's answers for a small country: the RGU, two KGUs, a branch).
 """
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -17,7 +17,7 @@ from tests.support import ADMIN, OBSERVER, SYSTEM, copy_of, template_database, u
 
 TURKISTAN = {"id": "coord-61", "role": "kgu_coordinator", "region": "KZ-61"}
 ALMATY = {"id": "coord-75", "role": "kgu_coordinator", "region": "KZ-75"}
-NOW = datetime(2026, 3, 2, 6, 30, tzinfo=timezone.utc)  # 11:30 in Astana
+NOW = datetime(2026, 3, 2, 6, 30, tzinfo=UTC)  # 11:30 in Astana
 
 RGU = {"id": 1, "code": "RGU", "kind": "rgu", "region_code": None, "name_ru": "РГУ"}
 KGU_61 = {"id": 16, "code": "KGU-KZ-61", "kind": "kgu", "region_code": "KZ-61", "name_ru": "КГУ 61"}

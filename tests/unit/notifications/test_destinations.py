@@ -7,8 +7,14 @@ import pytest
 from kelisim.errors import Invalid
 from services.notifications.adapters.channels import pinned
 from services.notifications.domain.destinations import (
-    DestinationPolicy, Refused, Unresolvable, allowed_addresses, numeric_ipv4, split_url,
-    spread)
+    DestinationPolicy,
+    Refused,
+    Unresolvable,
+    allowed_addresses,
+    numeric_ipv4,
+    split_url,
+    spread,
+)
 from services.notifications.service_layer import webhooks
 from services.notifications.settings import from_config
 from tests.unit.notifications.conftest import NOW, PUBLIC_ADDRESS, TURKISTAN, public_dns

@@ -5,8 +5,7 @@ import pytest
 
 from kelisim.errors import Conflict, Forbidden, Invalid, NotFound
 from services.notifications.domain.audience import audience_for
-from services.notifications.service_layer import (
-    deliveries, inbox, intake, preferences, webhooks)
+from services.notifications.service_layer import deliveries, inbox, intake, preferences, webhooks
 from services.notifications.settings import from_config
 from tests.support import ADMIN, OBSERVER
 from tests.unit.notifications.conftest import ALMATY, NOW, SAMPLES, TURKISTAN, envelope, public_dns, task_assigned

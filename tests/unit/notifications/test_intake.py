@@ -1,12 +1,12 @@
 """Taking in events: inbox items, recorded deliveries, preferences and digests, exactly once."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from kelisim.errors import Invalid
+from services.notifications.domain import planning
 from services.notifications.domain.audience import audience_for
 from services.notifications.domain.model import Preference, Webhook
-from services.notifications.domain import planning
 from services.notifications.service_layer import intake, preferences
 from tests.support import ADMIN
 from tests.unit.notifications.conftest import NOW, SAMPLES, TURKISTAN, envelope, task_assigned
@@ -159,4 +159,4 @@ def test_utc_times_are_kept(uow, directory, settings, table):
         "task_assigned", task_assigned({"kind": "org_unit", "id": 16}), ["KZ-61"]))
     with uow() as work:
         item = work.repo.inbox(16)[0][0]
-        assert item.occurred_at == NOW and item.occurred_at.tzinfo == timezone.utc
+        assert item.occurred_at == NOW and item.occurred_at.tzinfo == UTC

@@ -15,10 +15,17 @@ from kelisim.db.tables import platform_tables
 from services.projects.adapters.orm import start_mappers
 from services.projects.adapters.repository import ProjectsRepository
 from services.projects.service_layer import reference
-
 from tests.support import (  # noqa: F401  (re-exported to the tests)
-    ADMIN, COORDINATOR, OBSERVER, OTHER_COORDINATOR, REGIONS, copy_of, template_database,
-    units_of_work)
+    ADMIN,
+    COORDINATOR,
+    OBSERVER,
+    OTHER_COORDINATOR,
+    REGIONS,
+    copy_of,
+    template_database,
+    units_of_work,
+)
+
 STRUCTURE_TYPES = {"council_of_public_accord", "mediation_council", "council_of_mothers",
                    "journalists_club", "ethnic_media_outlet", "youth_movement_hq",
                    "ethnocultural_association", "council_of_elders", "scientific_expert_group",

@@ -8,8 +8,8 @@ from services.projects.domain import template as templates
 from services.projects.domain.template import CLOSING_FORMS
 from services.projects.service_layer import projects
 from services.projects.service_layer import tasks as task_cases
-from services.projects.service_layer.rollout import rollout
 from services.projects.service_layer.reference import template_items
+from services.projects.service_layer.rollout import rollout
 
 CODE = "action-plan-2022-2026"
 

@@ -4,7 +4,6 @@ import pytest
 
 from kelisim.errors import Forbidden
 from services.projects.service_layer import audit, tasks
-
 from tests.support import ADMIN, COORDINATOR, OBSERVER
 
 

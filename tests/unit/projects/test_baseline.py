@@ -6,7 +6,6 @@ import pytest
 
 from kelisim.errors import Conflict, Forbidden, Invalid
 from services.projects.service_layer import baselines, budgets, plans, summary, tasks
-
 from tests.support import COORDINATOR
 
 AS_OF = "2026-03-10"

@@ -6,7 +6,6 @@ import pytest
 
 from kelisim.errors import Invalid, NotFound, StaleVersion
 from services.projects.service_layer import budgets, plans, risks, summary, tasks
-
 from tests.support import COORDINATOR, OTHER_COORDINATOR
 
 

@@ -5,7 +5,6 @@ import sqlalchemy as sa
 from kelisim.errors import Forbidden, Invalid
 from services.projects.adapters import orm
 from services.projects.service_layer import plans, projects, rollout, tasks
-
 from tests.support import COORDINATOR
 
 

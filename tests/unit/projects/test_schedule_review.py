@@ -6,10 +6,8 @@ from datetime import date
 import pytest
 
 from kelisim.errors import Invalid
-from services.projects.domain.schedule import Graph
 from services.projects.service_layer import dependencies, scheduling, tasks
 from services.projects.service_layer.common import work_calendar
-
 from tests.support import COORDINATOR
 from tests.unit.projects.test_tasks import by_key
 

@@ -12,7 +12,6 @@ from services.projects.adapters import orm
 from services.projects.service_layer import dependencies, summary, tasks
 from services.projects.service_layer.common import work_calendar
 from services.projects.service_layer.rollout import rollout
-
 from tests.support import COORDINATOR
 from tests.unit.projects.test_tasks import by_key, rgu_tasks
 

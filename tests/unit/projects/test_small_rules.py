@@ -4,7 +4,6 @@ import pytest
 
 from kelisim.errors import Conflict, Forbidden, Invalid, NotFound
 from services.projects.service_layer import plans, projects, tasks
-
 from tests.support import COORDINATOR, OTHER_COORDINATOR
 
 

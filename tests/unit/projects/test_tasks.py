@@ -7,7 +7,6 @@ import sqlalchemy as sa
 from kelisim.errors import Conflict, Forbidden, Invalid, NotFound, StaleVersion
 from services.projects.adapters import orm
 from services.projects.service_layer import assignments, dependencies, plans, tasks
-
 from tests.support import COORDINATOR, OBSERVER, OTHER_COORDINATOR
 
 

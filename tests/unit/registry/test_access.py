@@ -3,7 +3,6 @@ import pytest
 
 from kelisim.errors import Forbidden, NotFound
 from services.registry.service_layer import org_units, people, queries, structures
-
 from tests.support import COORDINATOR, OBSERVER, OTHER_COORDINATOR
 
 

@@ -6,7 +6,6 @@ import kelisim.db.uow
 from kelisim.errors import Conflict, Forbidden, Invalid, StaleVersion
 from kelisim.events.envelope import parse_envelope
 from services.registry.service_layer import org_units, people, queries, structures
-
 from tests.support import COORDINATOR, OBSERVER
 from tests.unit.registry.conftest import AUDIT, OUTBOX
 

@@ -14,10 +14,17 @@ from services.reports.adapters.orm import start_mappers
 from services.reports.adapters.repository import ReportsRepository
 from services.reports.domain.periods import kz_today, period_containing
 from services.reports.service_layer import collection, org_units, templates
-
 from tests.support import (  # noqa: F401  (re-exported to the tests)
-    ADMIN, COORDINATOR, OBSERVER, OTHER_COORDINATOR, REGIONS, copy_of, template_database,
-    units_of_work)
+    ADMIN,
+    COORDINATOR,
+    OBSERVER,
+    OTHER_COORDINATOR,
+    REGIONS,
+    copy_of,
+    template_database,
+    units_of_work,
+)
+
 OUTBOX, AUDIT, PROCESSED = platform_tables(sa.MetaData())
 
 

@@ -9,7 +9,6 @@ import pytest
 from kelisim.errors import Forbidden, Invalid, NotFound
 from services.reports.domain.periods import kz_today
 from services.reports.service_layer import analytics, reports
-
 from tests.support import COORDINATOR
 from tests.unit.reports.conftest import quarters_ago
 
@@ -172,9 +171,9 @@ def xlsx_rows(exported):
     found = {"sheet": sheet, "title": [lines[0][0].value, lines[1][0].value],
              "header": header}
     for row in lines[header_at + 1:]:
-        found[(row[0].value, row[1].value)] = {h: c.value for h, c in zip(header, row)}
+        found[(row[0].value, row[1].value)] = {h: c.value for h, c in zip(header, row, strict=False)}
         found[(row[0].value, row[1].value, "formats")] = {h: c.number_format
-                                                           for h, c in zip(header, row)}
+                                                           for h, c in zip(header, row, strict=False)}
     return found
 
 

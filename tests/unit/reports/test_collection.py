@@ -3,7 +3,6 @@ from datetime import date
 
 from services.reports.service_layer import org_units, reports
 from services.reports.service_layer.events import emit_once
-
 from tests.unit.reports.conftest import AUDIT, KGU_61, KGU_75, KGUS, kgu
 
 

@@ -1,17 +1,15 @@
 """The reports domain without a database: periods, field types, rules, reminders, roll-ups."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
 from kelisim.errors import Conflict, Invalid
-from services.reports.domain.periods import (
-    Period, kz_date, parse_period, period_containing, periods_starting_between)
+from services.reports.domain.periods import Period, kz_date, parse_period, period_containing, periods_starting_between
 from services.reports.domain.reminders import reminder_for
 from services.reports.domain.reports import Report
 from services.reports.domain.rollups import roll_up
 from services.reports.domain.templates import Template
-
 from tests.unit.reports.conftest import mediation_template
 
 
@@ -45,8 +43,8 @@ def test_period_sequences_cross_years():
 
 
 def test_kazakhstan_date_is_utc_plus_five():
-    assert kz_date(datetime(2026, 3, 31, 18, 59, tzinfo=timezone.utc)) == date(2026, 3, 31)
-    assert kz_date(datetime(2026, 3, 31, 19, 0, tzinfo=timezone.utc)) == date(2026, 4, 1)
+    assert kz_date(datetime(2026, 3, 31, 18, 59, tzinfo=UTC)) == date(2026, 3, 31)
+    assert kz_date(datetime(2026, 3, 31, 19, 0, tzinfo=UTC)) == date(2026, 4, 1)
 
 
 @pytest.mark.parametrize("field_type, raw, stored", [
@@ -137,7 +135,7 @@ def test_reminders_come_due_soon_then_overdue_in_stages():
 
 def test_the_workflow_refuses_steps_out_of_order():
     r = report(date(2026, 4, 10))
-    now = datetime(2026, 4, 9, tzinfo=timezone.utc)
+    now = datetime(2026, 4, 9, tzinfo=UTC)
     with pytest.raises(Conflict):
         r.accept(now, "admin")
     r.submit({}, now, date(2026, 4, 9))
@@ -149,7 +147,7 @@ def test_the_workflow_refuses_steps_out_of_order():
         r.save({}, now)
     assert "locked" in locked.value.detail
     r.reopen(now, "admin", "figures changed")
-    later = datetime(2026, 6, 1, tzinfo=timezone.utc)
+    later = datetime(2026, 6, 1, tzinfo=UTC)
     r.submit({}, later, date(2026, 6, 1))
     assert (r.status, r.submission_count, r.on_time) == ("submitted", 2, True)
 

@@ -4,9 +4,8 @@ from datetime import date
 
 from services.reports.domain.periods import parse_period
 from services.reports.domain.reports import Report
-from services.reports.service_layer import reports
 from services.reports.domain.templates import Template
-
+from services.reports.service_layer import reports
 from tests.unit.reports.conftest import mediation_template
 
 

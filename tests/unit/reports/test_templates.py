@@ -4,7 +4,6 @@ import pytest
 from kelisim.errors import Forbidden, Invalid
 from services.reports.service_layer import templates
 from services.reports.service_layer.templates import load_reference_templates
-
 from tests.support import COORDINATOR, OBSERVER
 from tests.unit.reports.conftest import AUDIT, mediation_template
 

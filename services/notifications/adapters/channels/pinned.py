@@ -88,7 +88,7 @@ def _connect(destination, addresses, deadline_at, ca_file):
         if remaining <= 0:
             break
         conn = _connection(destination, ip, remaining, ca_file)
-        watchdog = Watchdog(lambda: cut(conn.raw_fd), remaining)
+        watchdog = Watchdog(lambda conn=conn: cut(conn.raw_fd), remaining)
         try:
             conn.connect()
             return conn

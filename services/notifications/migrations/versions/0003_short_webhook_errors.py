@@ -10,8 +10,8 @@ Revises: 0002
 """
 import re
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = '0003'
 down_revision = '0002'

@@ -4,12 +4,11 @@ assignments, history, overdue stamps, budget lines, risks
 Revision ID: 0002
 Revises: 0001
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from kelisim.db.types import UtcDateTime
 from services.projects.adapters.types import Money
-
 
 revision = '0002'
 down_revision = '0001'

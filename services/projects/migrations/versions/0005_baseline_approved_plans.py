@@ -5,10 +5,10 @@ value is measured against a baseline from here on
 Revision ID: 0005
 Revises: 0004
 """
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from kelisim.db.types import UtcDateTime
 from services.projects.adapters.types import Money
@@ -50,7 +50,7 @@ def _baseline_approved_plans(bind):
     approved = [row.id for row in bind.execute(sa.select(plans.c.id).where(
         plans.c.status.in_(('approved', 'in_progress', 'closed'))))]
     child = tasks.alias('child')
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for plan_id in approved:
         work = bind.execute(sa.select(tasks).where(
             tasks.c.plan_id == plan_id, tasks.c.kind != 'phase', tasks.c.status != 'cancelled',

@@ -1,13 +1,12 @@
 """registry tables
 
 Revision ID: 0001
-Revises: 
+Revises:
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from kelisim.db.tables import create_platform_tables, drop_platform_tables
-
 
 revision = '0001'
 down_revision = None
