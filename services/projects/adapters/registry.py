@@ -61,11 +61,13 @@ class RegistryClient:
 
     def assignee(self, kind, assignee_id):
         """``{kind, id, name, region_code}`` of an org unit, structure, person or
-        organisation outside the Assembly; None if unknown."""
+        organisation outside the Assembly (with ``closed_on``, an ISO date or None); None if
+        unknown."""
         try:
             if kind == "organisation":
                 item = self.proxy.get_organisation(assignee_id)
-                return _assignee(kind, item["id"], item["name_ru"], item["region_code"])
+                return {**_assignee(kind, item["id"], item["name_ru"], item["region_code"]),
+                        "closed_on": item.get("closed_on")}
             if kind == "org_unit":
                 unit = self.proxy.get_org_unit(assignee_id)
                 return _assignee(kind, unit["id"], unit["name_ru"], unit["region_code"])

@@ -13,6 +13,7 @@ take its project-year's schedule lock, so a second new A is applied after the fi
 replaces it (its ``task_reassigned`` names the first as the previous A).
 """
 from kelisim.access import ensure_writable
+from kelisim.clock import today
 from kelisim.db.races import retry_on_unique
 from kelisim.errors import Conflict, Forbidden, Invalid, NotFound
 from kelisim.i18n import _
@@ -50,6 +51,12 @@ def add_assignment(uow, registry, task_id, data):
                           {"id": _("{kind} {id} is in {region_code}",
                                    kind=data["kind"], id=data["id"],
                                    region_code=assignee["region_code"])})
+        closed_on = assignee.get("closed_on")
+        if closed_on and str(closed_on) <= today().isoformat():
+            # closed in the registry: the rollout skips it too (services/projects/.../rollout.py)
+            raise Invalid(_("the organisation is closed"),
+                          {"id": _("{kind} {id} closed on {date}", kind=data["kind"],
+                                   id=data["id"], date=str(closed_on))})
         current = repo.assignments([task.id])
         same = [a for a in current if (a.role, a.assignee_kind, a.assignee_id) ==
                 (data["role"], data["kind"], data["id"])]

@@ -104,3 +104,20 @@ def test_the_action_plan_is_a_fifth_programme_rolled_out_with_its_co_executors(g
                      for i in template["items"]]
     problem(gateway.request("PUT", f"{API}/projects/{code}/template", json={
         "version": template["version"], "items": bad_indicator}), 422)
+
+
+def test_a_closed_organisation_is_named_in_no_new_assignment(gateway):
+    """A ministry closed in the registry (``closed_on`` passed) is refused as a co-executor,
+    as the rollout skips it; the refusal names why, in the reader's language."""
+    ok(gateway.post(f"{API}/projects/mediation/rollouts", {"year": 2026, "regions": ["KZ-61"]}),
+       201)
+    task = ok(gateway.get(f"{API}/tasks", params={"region": "KZ-61", "limit": 1}))["items"][0]
+    misd = organisation(gateway, "MISD")
+    ok(gateway.patch(f"{API}/organisations/{misd['id']}",
+                     {"version": misd["version"], "closed_on": "2025-01-01"}))
+    path = f"{API}/tasks/{task['id']}/assignments"
+    refused = problem(gateway.post(path, {"role": "C", "kind": "organisation", "id": misd["id"]},
+                                   who="turkistan", headers={"Accept-Language": "ru"}), 422)
+    assert "закрыта" in refused["detail"] and "2025-01-01" in refused["errors"]["id"]
+    roles = ok(gateway.get(f"{API}/tasks/{task['id']}"))["assignments"]
+    assert all(a["assignee"]["kind"] != "organisation" for a in roles)
