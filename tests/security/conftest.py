@@ -89,8 +89,12 @@ class Changes:
             if waiting:
                 reasons.append(f"notifications: {waiting} deliveries to send")
         if queues and self.vhost:
+            try:
+                listed = _queues(self.vhost)
+            except subprocess.SubprocessError as exc:  # rabbitmqctl fails now and then under load
+                return reasons + [f"queues not listed: {getattr(exc, 'stderr', exc)}"]
             reasons += [f"queue {q}: {ready} ready, {unacked} unacknowledged"
-                        for q, ready, unacked, consumers in _queues(self.vhost)
+                        for q, ready, unacked, consumers in listed
                         if unacked or ready and (consumers or q.startswith("kelisim.retry."))]
         return reasons
 
