@@ -123,10 +123,15 @@ def _periods(target, year):
     return [Period(year, "yearly", 1)]
 
 
-def target_rows(repo, target, year, regions, houses, only_region=None, periods=None):
+def target_rows(repo, target, year, regions, houses, only_region=None, periods=None,
+                readable=()):
     """The progress rows of one target over ``year`` (or only ``periods``): a row per
-    period for the nation (unless ``only_region``) and for each region with a target or
-    an actual. ``regions``: every region code; ``houses``: {region: [house ids]}."""
+    period for the nation (unless ``only_region``) and for each region with a target, an
+    actual or in ``readable`` (the regions the caller may read: their row shows actual 0
+    rather than missing). ``regions``: every region code; ``houses``: {region: [house ids]}.
+
+    A house-of-friendship target with no house open (nationally, or in a region) is not
+    applicable there: ``target_value``, ``gap`` and ``met`` are None, not 0 and true."""
     rows = repo.event_rows(status="recorded", date_from=date(year, 1, 1),
                            date_to=date(year, 12, 31), **target.filters())
     found = []
@@ -142,15 +147,20 @@ def target_rows(repo, target, year, regions, houses, only_region=None, periods=N
             goals = {region: target.minimum for region in regions}
             national = target.minimum * len(regions)
         elif target.per == "house_of_friendship":
-            goals = {region: target.minimum * len(ids) for region, ids in houses.items()}
-            national = target.minimum * sum(len(ids) for ids in houses.values())
+            goals = {region: target.minimum * len(ids) for region, ids in houses.items()
+                     if ids}
+            national = target.minimum * sum(len(ids) for ids in houses.values()) or None
         else:
             goals, national = {}, target.minimum
         code = period.code if target.period_type == "quarterly" else str(year)
         if only_region is None and target.plan_id is None:
             found.append(progress_row(target, code, NATIONAL, measured(inside, target.measure),
                                       national))
-        for region in sorted(set(goals) | {r for r in by_region if r}):
+        if target.plan_id is not None:
+            shown = set(goals)  # a plan's target is its own region's only
+        else:
+            shown = set(goals) | set(readable)
+        for region in sorted(shown | {r for r in by_region if r}):
             if only_region is not None and region != only_region:
                 continue
             found.append(progress_row(target, code, region,
@@ -166,12 +176,14 @@ def regions_known(repo):
 
 def progress(uow, query, today=None):
     """``{"year", "targets": [target + rows]}`` for every active target applying that year
-    (or one target, or one project's). A coordinator gets its region's rows only."""
+    (or one target, or one project's). A coordinator gets its region's rows only; every
+    region the caller may read has a row per target and period, with actual 0 when it has
+    no event yet."""
     query = load(schemas.ProgressQuery(), query)
     year = query.get("year") or (today or kz_today()).year
     with uow:
         region = scope_region(uow.context.actor, query.get("region"))
-        regions = regions_known(uow.repo)
+        regions = sorted(set(regions_known(uow.repo)) | ({region} if region else set()))
         houses = uow.repo.houses_of_friendship(date(year, 1, 1), date(year, 12, 31))
         answer = []
         for target in uow.repo.targets(active=True, code=query.get("target")):
@@ -182,7 +194,8 @@ def progress(uow, query, today=None):
             if region and target.region_code not in (None, region):
                 continue
             answer.append({**dump(target), "rows": target_rows(
-                uow.repo, target, year, regions, houses, only_region=region)})
+                uow.repo, target, year, regions, houses, only_region=region,
+                readable=[region] if region else regions)})
         return {"year": year, "targets": answer}
 
 

@@ -77,3 +77,26 @@ def test_record_filter_count_and_target_progress(make_uow):
     [target] = progress["targets"]
     national = next(r for r in target["rows"] if r["region"] == "national")
     assert (national["actual"], national["target_value"], national["gap"]) == (2, 18, 16)
+
+
+def test_progress_of_a_region_without_events_shows_zero_of_n(make_uow):
+    """A coordinator whose region has no event yet sees a row per target (0 of N), not
+    ``rows: []``; a house-of-friendship target with no house open is not applicable."""
+    targets.create_target(make_uow(ADMIN), StandIn(), {
+        "code": "radio-each-region", "title_kk": "Радио", "title_ru": "Радио", "minimum": 3,
+        "kind": "radio_material", "per": "region"})
+    mine = targets.progress(make_uow(COORDINATOR), {"year": "2026"})
+    rows = {t["code"]: t["rows"] for t in mine["targets"]}
+    assert all(rows.values()), [code for code, found in rows.items() if not found]
+    [each] = rows["radio-each-region"]
+    assert each == {"target": "radio-each-region", "period": "2026", "region": "KZ-61",
+                    "actual": 0, "target_value": 3, "gap": 3, "met": False}
+    [radio] = rows["radio-materials"]  # a national target: the region's contribution
+    assert (radio["region"], radio["actual"], radio["target_value"]) == ("KZ-61", 0, None)
+    [houses] = rows["friendship-house-events"]
+    assert (houses["actual"], houses["target_value"], houses["met"]) == (0, None, None)
+
+    everyone = targets.progress(make_uow(ADMIN), {"year": "2026",
+                                                  "target": "friendship-house-events"})
+    national = next(r for r in everyone["targets"][0]["rows"] if r["region"] == "national")
+    assert (national["target_value"], national["gap"], national["met"]) == (None, None, None)
