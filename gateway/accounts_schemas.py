@@ -43,7 +43,9 @@ class AccountCreateSchema(StrictSchema):
     person_id = fields.Int(load_default=None, allow_none=True, strict=True,
                            metadata={"description": "the registry's person (one account each); "
                                                     "their name and org unit are the defaults"})
-    display_name_kk = fields.Str(load_default=None, allow_none=True, validate=NAME)
+    display_name_kk = fields.Str(load_default=None, allow_none=True, validate=NAME, metadata={
+        "description": "at least one of display_name_kk / display_name_ru (or person_id); "
+                       "a missing one shows the other"})
     display_name_ru = fields.Str(load_default=None, allow_none=True, validate=NAME)
     send_invitation = fields.Bool(load_default=True, metadata={
         "description": "e-mail a single-use link to set the password"})

@@ -50,9 +50,14 @@ class Account:
         errors = {}
         if not _LOGIN.match(self.login or "") or len(self.login) > MAX_LOGIN:
             errors["login"] = _("an e-mail address")
-        for name in ("display_name_kk", "display_name_ru"):
+        names = ("display_name_kk", "display_name_ru")
+        if not any((getattr(self, name) or "").strip() for name in names):
+            for name in names:
+                errors[name] = _("give a display name in Kazakh or Russian (at least one)")
+        for name in names:
             value = getattr(self, name)
-            if not value or not value.strip() or len(value) > MAX_NAME:
+            if name not in errors and (not value or not value.strip()
+                                       or len(value) > MAX_NAME):
                 errors[name] = _("1 to {max_name} characters", max_name=MAX_NAME)
         if self.role not in ROLES:
             errors["role"] = _("must be one of {roles}", roles=", ".join(ROLES))

@@ -32,7 +32,9 @@ def _visible(uow, account_id):
 def create_account(uow, data, person=None, org_unit=None):
     """Create an account from ``data`` (login, role, region_code, display names, person_id);
     ``person`` and ``org_unit`` are the registry's records when a person is named (their
-    names are the defaults, the person's region the account's). Returns the account dict.
+    names are the defaults, the person's region the account's). At least one of
+    ``display_name_kk`` / ``display_name_ru`` (or a person) is needed; a missing one takes the
+    other's value (Kazakh first). Returns the account dict.
     Raises Invalid (422), Forbidden (403), Conflict (409: login or person taken)."""
     person = person or {}
     org_unit = org_unit or {}
@@ -47,8 +49,11 @@ def create_account(uow, data, person=None, org_unit=None):
     with uow:
         account = Account(
             login=normalise_login(data["login"]),
-            display_name_kk=data.get("display_name_kk") or person.get("full_name"),
-            display_name_ru=data.get("display_name_ru") or person.get("full_name"),
+            # at least one name is needed (Kazakh first); the other language shows it too
+            display_name_kk=data.get("display_name_kk") or data.get("display_name_ru")
+            or person.get("full_name"),
+            display_name_ru=data.get("display_name_ru") or data.get("display_name_kk")
+            or person.get("full_name"),
             role=role, region_code=region, person_id=data.get("person_id"),
             org_unit_id=person.get("org_unit_id"),
             org_unit_name_kk=org_unit.get("name_kk"), org_unit_name_ru=org_unit.get("name_ru"),
