@@ -18,15 +18,21 @@ standalone proxy, ``kelisim listen``, a consumer outside kelisim) reads it uncha
 
 Source: orjson (https://github.com/ijl/orjson), kombu.serialization.
 
-Differences, all outside what kelisim sends (its ids are text, its integers within 32
-bits, README "The HTTP API"): a UUID object travels as its text (kombu tagged it and read
-back a UUID); an integer beyond 64 bits is an ``EncodeError`` at the sender, and one
-written by another writer is read as a float; a float NaN or infinity is written as
-``null`` (the standard library wrote ``NaN``, which is not JSON). A message orjson cannot
-read (``NaN`` from another writer) is read by kombu's decoder.
+Integers beyond 64 bits travel exactly, as before: orjson writes none, so such a message
+is written by kombu's encoder, and a message holding a run of 19 or more digits (what
+orjson would read as a float) is read by kombu's decoder. kelisim's own integers are within
+32 bits, but a client's body is passed on as the client wrote it: ``{"cases_received":
+10**30}`` in ``PUT /api/v1/reports/<id>`` is the reports service's 422 naming the field,
+where an ``EncodeError`` in the gateway's RPC call was a 500.
+
+Differences, all outside what kelisim sends (its ids are text, README "The HTTP API"): a
+UUID object travels as its text (kombu tagged it and read back a UUID); a float NaN or
+infinity is written as ``null`` (the standard library wrote ``NaN``, which is not JSON). A
+message orjson cannot read (``NaN`` from another writer) is read by kombu's decoder.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import orjson
@@ -36,6 +42,10 @@ from kombu.utils import json as kombu_json
 CONTENT_TYPE = "application/json"
 _TAG = b'"__type__"'
 _OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
+# 19 digits in a row: perhaps an integer beyond orjson's 64 bits (-2**63 - 1 has 19), which
+# it would read as a float; a false alarm (a long decimal, digits in a text) costs only speed
+_LONG_DIGITS = re.compile(rb"[0-9]{19}")
+_LONG_DIGITS_TEXT = re.compile(r"[0-9]{19}")
 _KOMBU_ENCODER = kombu_json.JSONEncoder()
 _installed = False
 
@@ -43,16 +53,26 @@ _installed = False
 def dumps(value: Any) -> bytes:
     """``value`` as UTF-8 JSON bytes, kombu's tags for the types JSON lacks.
 
-    Raises orjson.JSONEncodeError (a TypeError) for what kombu cannot encode either."""
-    return orjson.dumps(value, default=_KOMBU_ENCODER.default, option=_OPTIONS)
+    An integer beyond 64 bits (orjson refuses it) is written by kombu's encoder, exactly.
+    Raises TypeError (ValueError for a circular reference) for what kombu cannot encode
+    either; kombu turns it into ``kombu.exceptions.EncodeError``."""
+    try:
+        return orjson.dumps(value, default=_KOMBU_ENCODER.default, option=_OPTIONS)
+    except orjson.JSONEncodeError:  # e.g. "Integer exceeds 64-bit range": kombu's encoder
+        text: str = kombu_json.dumps(value)
+        return text.encode("utf-8")
 
 
 def loads(data: bytes | bytearray | memoryview | str) -> Any:
-    """The value of a JSON message (bytes or text); kombu's tags turned back into types."""
+    """The value of a JSON message (bytes or text); kombu's tags turned back into types,
+    integers beyond 64 bits read exactly (by kombu's decoder)."""
     if isinstance(data, memoryview):
         data = data.tobytes()
-    tagged = (_TAG in data) if isinstance(data, (bytes, bytearray)) else ('"__type__"' in data)
-    if not tagged:
+    if isinstance(data, (bytes, bytearray)):
+        plain = _TAG not in data and not _LONG_DIGITS.search(data)
+    else:
+        plain = '"__type__"' not in data and not _LONG_DIGITS_TEXT.search(data)
+    if plain:
         try:
             return orjson.loads(data)
         except orjson.JSONDecodeError:
