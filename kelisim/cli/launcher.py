@@ -22,6 +22,7 @@ from collections.abc import Iterable
 
 from kelisim import config
 from kelisim.cli.broker import broker_problem
+from kelisim.cli.components import settings_problem
 from kelisim.ports import PortTaken
 
 STOP_GRACE_SECONDS = 30
@@ -142,7 +143,8 @@ def _wait_ready(components: Iterable[str], processes: "dict[str, subprocess.Pope
 
 def run() -> int:
     """``kelisim run``: prepare, start every component, stop them all on Ctrl-C or SIGTERM;
-    0 after a clean stop, 1 when a component exited, 2 without a broker or a free port."""
+    0 after a clean stop, 1 when a component exited, 2 without a broker or a free port
+    or with a refused setting (KELISIM_CORS_ORIGINS)."""
     problem = broker_problem(config.amqp_uri())
     if problem:
         print(f"kelisim: {problem}", file=sys.stderr)
@@ -150,6 +152,10 @@ def run() -> int:
     taken = taken_port()
     if taken:
         print(f"kelisim: {taken}", file=sys.stderr)
+        return 2
+    refused = settings_problem("gateway", config.nameko_config("gateway"))
+    if refused:
+        print(f"kelisim: gateway: {refused}", file=sys.stderr)
         return 2
     prepare()
     address = config.gateway_address()

@@ -19,16 +19,21 @@ from typing import Any  # noqa: E402
 from nameko.runners import ServiceRunner  # noqa: E402
 
 from kelisim import config, ports  # noqa: E402
-from kelisim.cli.components import service_class  # noqa: E402
+from kelisim.cli.components import service_class, settings_problem  # noqa: E402
 from kelisim.exporter import Exporter  # noqa: E402
 from kelisim.logging import configure, get_logger  # noqa: E402
 
 
 def serve(component: str) -> int:
-    """Run ``component`` until stopped; 0, or 2 at once when one of its ports is in use
-    (one line on stderr naming the port and its variable)."""
+    """Run ``component`` until stopped; 0, or 2 at once when one of its ports is in use or
+    a setting is refused (one line on stderr naming the port or setting and its variable),
+    before any connection is made."""
     configure(component)
     log = get_logger(__name__)
+    problem = settings_problem(component, config.nameko_config(component))
+    if problem:
+        print(f"kelisim: {component}: {problem}", file=sys.stderr, flush=True)
+        return 2
     exporter = Exporter()
     try:
         if component != "gateway":  # the gateway serves /metrics on its own HTTP port
