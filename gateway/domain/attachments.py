@@ -18,6 +18,7 @@ from datetime import datetime
 from urllib.parse import quote
 
 import filetype
+from anyascii import anyascii
 
 from kelisim.errors import KelisimError
 from kelisim.i18n import N_, _
@@ -143,9 +144,12 @@ def clean_filename(name, media_type=None):
 
 def content_disposition(filename):
     """``attachment; filename="<ASCII fallback>"; filename*=UTF-8''<percent-encoded>``
-    (RFC 6266, RFC 8187): always a download, never shown in place."""
-    fallback = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
-    fallback = re.sub(r'[^A-Za-z0-9._ ()+-]', "_", fallback).strip() or "attachment"
+    (RFC 6266, RFC 8187): always a download, never shown in place. The fallback (for
+    clients without RFC 8187) is the name transliterated to Latin letters by ``anyascii``
+    («Хаттама 1 мамыр.pdf» -> ``Khattama 1 mamyr.pdf``), other signs as ``_``."""
+    fallback = re.sub(r"[^A-Za-z0-9._ ()+-]", "_", anyascii(filename)).strip()
+    if not fallback.strip("._ "):
+        fallback = "attachment"
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 

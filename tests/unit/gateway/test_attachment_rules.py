@@ -80,5 +80,14 @@ def test_file_names_lose_bidirectional_and_invisible_format_characters():
 def test_content_disposition_is_always_a_download_with_an_rfc_6266_name():
     header = content_disposition('Есеп "2026".pdf')
     assert header.startswith("attachment; ")
-    assert 'filename="_2026_.pdf"' in header
+    assert 'filename="Esep _2026_.pdf"' in header
     assert "filename*=UTF-8''%D0%95%D1%81%D0%B5%D0%BF%20%222026%22.pdf" in header
+
+
+def test_the_ascii_fallback_of_a_kazakh_or_russian_name_is_transliterated():
+    header = content_disposition("Хаттама 1 мамыр.pdf")
+    assert 'filename="Khattama 1 mamyr.pdf"' in header
+    assert "filename*=UTF-8''%D0%A5%D0%B0%D1%82%D1%82%D0%B0%D0%BC%D0%B0%201%20" \
+           "%D0%BC%D0%B0%D0%BC%D1%8B%D1%80.pdf" in header
+    assert 'filename="Oqu zhospary.docx"' in content_disposition("Оқу жоспары.docx")
+    assert 'filename="attachment"' in content_disposition("«»")
