@@ -279,7 +279,7 @@ def deployment(tmp_path_factory):
             try:
                 if requests.get(f"{url}/health", timeout=5).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not up, or slow under load
                 pass
             assert time.monotonic() < deadline, platform.log_tail()
             time.sleep(0.3)
