@@ -2,6 +2,7 @@
 import re
 from dataclasses import dataclass, field
 
+from kombu.exceptions import OperationalError as BrokerUnreachable
 from nameko.exceptions import UnknownService
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
@@ -55,7 +56,8 @@ def _title(status):
 def problem_for(exc, lang=DEFAULT_LANGUAGE):
     """The problem a client reading ``lang`` (kk, ru, en; see kelisim.i18n.negotiate) sees
     for ``exc``: title, detail and field messages in that language; unexpected errors
-    reveal nothing internal."""
+    reveal nothing internal. A call the broker could not take (kombu's OperationalError:
+    RabbitMQ down or restarting, e.g. ECONNREFUSED on publish) is a 503, not a 500."""
     if isinstance(exc, KelisimError):
         errors = exc.errors_in(lang) if exc.errors or exc.status == 422 else None
         return Problem(exc.status, translate(exc.title, lang), exc.detail_in(lang),
@@ -65,6 +67,10 @@ def problem_for(exc, lang=DEFAULT_LANGUAGE):
         return Problem(503, translate("Service unavailable", lang),
                        _("the {service} service is not running",
                          service=exc.args[0]).render(lang),
+                       type_uri("ServiceUnavailable"))
+    if isinstance(exc, BrokerUnreachable):  # the broker is down or restarting: not a bug
+        return Problem(503, translate("Service unavailable", lang),
+                       _("the message broker cannot be reached; try again shortly").render(lang),
                        type_uri("ServiceUnavailable"))
     if isinstance(exc, UpstreamError):
         return Problem(exc.status, translate(exc.title, lang), translate(exc.detail, lang),

@@ -53,6 +53,15 @@ def test_gateway_errors_have_their_status(exc, status):
     assert problem_for(exc).status == status
 
 
+def test_a_broker_that_cannot_be_reached_is_a_503_not_a_500():
+    """kombu's error when the broker is down or restarting (seen under the security tests
+    while another run restarted RabbitMQ: GET /api/v1/reports answered 500)."""
+    from kombu.exceptions import OperationalError
+    problem = problem_for(OperationalError("[Errno 111] ECONNREFUSED"), "ru")
+    assert problem.status == 503 and problem.type.endswith("service-unavailable")
+    assert "брокер" in problem.detail and "ECONNREFUSED" not in problem.detail
+
+
 def test_an_absent_service_is_named():
     assert "projects" in problem_for(UnknownService("projects")).detail
 
