@@ -77,7 +77,7 @@ def test_a_task_attachment_is_checked_stored_served_and_deleted(platform):
     assert got.headers["Content-Type"] == "application/pdf"
     assert got.headers["X-Content-Type-Options"] == "nosniff"
     assert got.headers["Content-Disposition"] == (
-        "attachment; filename=\"No3.pdf\"; filename*=UTF-8''"
+        "attachment; filename=\"Khattama No3.pdf\"; filename*=UTF-8''"
         "%D0%A5%D0%B0%D1%82%D1%82%D0%B0%D0%BC%D0%B0%20%E2%84%963.pdf")
     assert got.headers["ETag"] == f'"{made["sha256"]}"'
     problem(gateway.get(f"{API}/attachments/{made['id']}", who="almaty"), 404)
