@@ -12,9 +12,9 @@ from tests.unit.reports.conftest import mediation_template
 
 def test_collect_from_the_registry_fill_submit_and_accept(registry, start, migrated, database_url,
                                                           rpc, report_events):
-    service = start(ReportsService, migrated("reports", database_url), **QUIET_JOB)
+    start(ReportsService, migrated("reports", database_url), **QUIET_JOB)
     today = kz_today()
-    with rpc(service) as reports:
+    with rpc("reports") as reports:
         template = reports.create_template(mediation_template(
             active_from=today.replace(day=1).isoformat()))
         run = reports.run_collection(today.isoformat())
@@ -25,7 +25,7 @@ def test_collect_from_the_registry_fill_submit_and_accept(registry, start, migra
     assert again["obligations_created"] == 0
     assert mine["template_id"] == template["id"] and mine["status"] == "draft"
 
-    with rpc(service, actor=COORDINATOR) as reports:
+    with rpc("reports", actor=COORDINATOR) as reports:
         with pytest.raises(Invalid) as invalid:
             reports.submit_report(mine["id"], {"version": 1, "values": {
                 "cases_received": 2, "resolved_by_mediation": 3}})
@@ -35,7 +35,7 @@ def test_collect_from_the_registry_fill_submit_and_accept(registry, start, migra
             reports.accept_report(mine["id"], {"version": 2})
         with pytest.raises(Forbidden):
             reports.create_template(mediation_template(code="other"))
-    with rpc(service) as reports:
+    with rpc("reports") as reports:
         accepted = reports.accept_report(mine["id"], {"version": 2})
         rates = reports.reporting_rates({"template": "mediation-test", "include_not_due": True})
         rollup = reports.rollup({"template": "mediation-test"})
