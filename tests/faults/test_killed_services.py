@@ -52,10 +52,13 @@ def test_notifications_killed_mid_stream_then_restarted(start_platform):
         platform.start(component)
     platform.wait_ready("registry", "notifications", "projects")
 
-    rollout(platform, REGIONS)
+    # three projects (about 2 000 events): notifications takes a burst in batches of up to
+    # 250 in one transaction each, so it is killed as soon as the first batch is in
+    for code in ("mediation", "cultural-diversity", "ethnocultural-genesis"):
+        rollout(platform, REGIONS, code)
     events = outbox_events(platform.urls["projects"], "task_assigned")
-    wait_until(lambda: len(received_ids(platform.urls["notifications"])) >= len(events) // 5,
-               60, "notifications to be part-way through")
+    wait_until(lambda: len(received_ids(platform.urls["notifications"])) > 0,
+               60, "notifications to be part-way through", interval=0.05)
     platform.kill("notifications")
     taken = len(received_ids(platform.urls["notifications"]))
     assert 0 < taken < len(events), "killed too late to prove anything"
