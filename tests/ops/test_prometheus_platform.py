@@ -184,8 +184,13 @@ def test_prometheus_scrapes_every_component_and_the_business_metrics(platform, p
     assert risk["metric"]["band"] == "critical" and risk["value"][1] == "1"
     [used] = query(prometheus, 'kelisim_budget_utilisation_ratio{region="KZ-61"}')
     assert float(used["value"][1]) == 0.25
-    assert float(query(prometheus, 'sum(kelisim_reports_submitted{region="KZ-61"})')[0]
-                 ["value"][1]) >= 1
+    def report_counted():
+        """the submitted report counted (gauges are recomputed on an interval: a series may
+        exist before it counts the report)"""
+        found = query(prometheus, 'sum(kelisim_reports_submitted{region="KZ-61"})')
+        return bool(found) and float(found[0]["value"][1]) >= 1
+
+    until(report_counted, timeout=60)
     assert query(prometheus, 'kelisim_events_published_total{service="projects", '
                              'event_type="task_assigned"}')
 
