@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-runtime
 TEST_STAMP := $(VENV)/.installed-test
 UV_VERSION := 0.13.9
 
-.PHONY: run test lint lock lock-check chaos install migrate clean check-deploy messages drill
+.PHONY: run test lint lock lock-check chaos install migrate clean check-deploy messages drill web-assets
 
 run: $(STAMP)
 	$(BIN)/kelisim run
@@ -39,7 +39,16 @@ $(STAMP): requirements/runtime.txt | lock-check
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --require-hashes -r requirements/runtime.txt
 	$(BIN)/pip install --quiet --no-deps -e .
+	$(MAKE) --no-print-directory web-assets
 	touch $(STAMP)
+
+# The web interface's scripts and styles (gateway/web/vendor/package-lock.json, from the npm
+# registry; install scripts not run): served by the gateway itself, never from a CDN.
+WEB_VENDOR := gateway/web/vendor
+web-assets: $(WEB_VENDOR)/node_modules/.package-lock.json
+
+$(WEB_VENDOR)/node_modules/.package-lock.json: $(WEB_VENDOR)/package-lock.json
+	npm ci --prefix $(WEB_VENDOR) --ignore-scripts --no-audit --no-fund --loglevel=error
 
 $(TEST_STAMP): $(STAMP) requirements/test.txt | lock-check
 	$(BIN)/pip install --quiet --require-hashes -r requirements/test.txt
@@ -77,7 +86,7 @@ check-deploy: $(TEST_STAMP)
 	$(BIN)/pytest -q tests/ops/test_prometheus_rules.py tests/ops/test_grafana_dashboards.py tests/ops/test_deploy_manifests.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache $(WEB_VENDOR)/node_modules
 
 # Re-extract every _()/N_() text into kelisim/locale/messages.pot and merge it into the kk,
 # ru and en catalogues (then translate the new empty entries; tests/unit/core/test_i18n.py
