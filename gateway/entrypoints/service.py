@@ -18,6 +18,8 @@ from gateway.entrypoints.projects_routes import ProjectsRoutes
 from gateway.entrypoints.registry_routes import RegistryRoutes
 from gateway.entrypoints.reports_routes import ReportsRoutes
 from gateway.entrypoints.sso_routes import Oidc, SsoRoutes
+from gateway.entrypoints.web_core import WebCorePages
+from gateway.entrypoints.web_home import WebHomePages
 from gateway.http import BearerAuth, TimedRpcProxy, build_openapi, route, routes_of
 from gateway.http.cache import ReadCacheProvider, change_feed
 from gateway.http.errors import ServiceUnavailable
@@ -41,7 +43,7 @@ def openapi_document(service_cls):
 
 class GatewayService(RegistryRoutes, ProjectsRoutes, ReportsRoutes, EventsRoutes,
                      NotificationsRoutes, AccountsRoutes, SsoRoutes, AttachmentsRoutes,
-                     ServiceBase):
+                     WebCorePages, WebHomePages, ServiceBase):
     name = "gateway"
     uow = Database(repositories=AccountRepository, relay=False)
     auth = BearerAuth(database="uow")

@@ -1,0 +1,212 @@
+"""``@page``: a gateway route that answers HTML, signed in with the session cookie.
+
+A page method receives a :class:`PageRequest` (the reader checked, the form read) and
+returns a :class:`Page` (a template and its values), or a ready werkzeug Response (a
+redirect after a form was handled). Failures are pages too, in the reader's language: no
+session → 303 to ``/sign-in?next=...``; a refusal or a missing record → the error page
+with the API's status (403, 404, 409, 422); anything unexpected → 500, logged.
+
+A form posted by the page repeats the session's CSRF token in a ``csrf_token`` field
+(htmx requests send it as the ``X-CSRF-Token`` header, as the API's callers do).
+"""
+import functools
+import logging
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, quote
+
+from eventlet.event import Event
+from nameko.web.handlers import HttpRequestHandler
+from werkzeug.wrappers import Response
+
+from gateway.domain.opaque import csrf_token_for
+from gateway.http.errors import Unauthorized
+from gateway.http.request import BODY_ATTR, DEFAULT_MAX_BYTES, read_body
+from gateway.http.server import ProblemWebServer
+from gateway.http.sessions import SESSION_COOKIE
+from gateway.web.render import render
+from kelisim import i18n
+from kelisim.errors import KelisimError
+
+LANG_COOKIE = "kelisim_lang"
+LANG_COOKIE_SECONDS = 365 * 24 * 3600
+HTML = "text/html; charset=utf-8"
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded"})
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """What BearerAuth and Principal.require read of a route (as RouteSpec has it)."""
+
+    method: str
+    path: str
+    name: str
+    auth: bool = True
+    roles: tuple = None
+    writes: bool = False
+    personal: bool = False
+    stream: bool = False
+
+    @property
+    def openapi_path(self):
+        return self.path
+
+
+@dataclass
+class Page:
+    """A template to render, its values and the answer's status."""
+
+    template: str
+    context: dict = field(default_factory=dict)
+    status: int = 200
+
+
+@dataclass
+class PageRequest:
+    """``form`` is the posted form (a field's last value), ``args`` the query string,
+    ``csrf`` the token a form must repeat (None without a session)."""
+
+    http: object
+    actor: dict
+    lang: str
+    csrf: str
+    args: dict
+    form: dict
+
+
+def page_language(request):
+    """kk, ru or en: ``?lang=``, else the ``kelisim_lang`` cookie, else Kazakh (the state
+    language comes first whatever the browser asks for)."""
+    for value in (request.args.get("lang"), request.cookies.get(LANG_COOKIE)):
+        if value in i18n.LANGUAGES:
+            return value
+    return i18n.DEFAULT_LANGUAGE
+
+
+def read_form(request):
+    """The url-encoded form of a POST as ``{name: last value}`` (``{}`` otherwise)."""
+    if request.method != "POST" or request.mimetype not in FORM_TYPES:
+        return {}
+    raw = getattr(request, BODY_ATTR, b"").decode("utf-8", errors="replace")
+    return {key: values[-1] for key, values in parse_qs(raw, keep_blank_values=True).items()}
+
+
+def html(body, status=200, headers=None):
+    return Response(body, status=status, content_type=HTML, headers=headers)
+
+
+class PageRoute(HttpRequestHandler):
+    server = ProblemWebServer()
+
+    def __init__(self, method, url, spec=None, **kwargs):
+        self.spec = spec
+        kwargs.setdefault("expected_exceptions", KelisimError)
+        super().__init__(method, url, **kwargs)
+
+    def handle_request(self, request):
+        request.shallow = False
+        try:
+            read_body(request, int(self.container.config.get("MAX_REQUEST_BYTES",
+                                                              DEFAULT_MAX_BYTES)))
+            # a form's token: the header is where BearerAuth's check_csrf looks for it
+            token = read_form(request).get("csrf_token")
+            if token and "X-CSRF-Token" not in request.headers:
+                request.environ["HTTP_X_CSRF_TOKEN"] = token
+            context_data = self.server.context_data_from_headers(request)
+            args, kwargs = self.get_entrypoint_parameters(request)
+            event = Event()
+            self.container.spawn_worker(self, args, kwargs, context_data=context_data,
+                                        handle_result=functools.partial(self.handle_result,
+                                                                        event))
+            return self.response_from_result(event.wait())
+        except Exception as exc:
+            return error_page(exc, request)
+
+
+def error_page(exc, request):
+    """The page of a failure, in the reader's language; a missing session is a redirect
+    to sign in (htmx is told with ``HX-Redirect``, which it follows as a full load)."""
+    lang = page_language(request)
+    status = getattr(exc, "status", 500) if isinstance(exc, KelisimError) else 500
+    if status == 401 or isinstance(exc, Unauthorized):
+        target = "/sign-in?next=" + quote(request.full_path.rstrip("?"), safe="")
+        if request.headers.get("HX-Request"):
+            return Response(status=204, headers={"HX-Redirect": target})
+        return Response(status=303, headers={"Location": target})
+    if status >= 500:
+        log.error("%s %s failed", request.method, request.path, exc_info=exc)
+        message = i18n._("something went wrong on our side; try again in a minute")
+    else:
+        message = exc.detail_in(lang)
+    title = getattr(exc, "title", None) or "Error"
+    return html(render("error.html", lang, status=status, title=i18n.Msg(title).render(lang),
+                       message=_rendered(message, lang), actor=None, csrf=None, unread=None,
+                       path=request.path), status)
+
+
+def _rendered(message, lang):
+    if isinstance(message, i18n.Msg):
+        return message.render(lang)
+    if i18n.is_message(message):
+        return i18n.as_message(message).render(lang)
+    return str(message)
+
+
+def page(method, path, *, auth=True, roles=None, personal=False, writes=None):
+    """Declare an HTML page of the gateway (``GET``) or a form it handles (``POST``); the
+    service needs ``auth`` (BearerAuth) and ``notifications`` (the unread count shown on
+    every page). ``roles`` limits the page as the API's ``roles`` does."""
+    def decorate(fn):
+        spec = PageSpec(method=method, path=path, name=fn.__name__, auth=auth,
+                        roles=tuple(roles) if roles else None, personal=personal,
+                        writes=(method != "GET") if writes is None else writes)
+
+        @functools.wraps(fn)
+        def endpoint(service, request, **path_values):
+            actor = service.auth.require(spec)
+            if auth and actor is None:
+                raise Unauthorized(i18n._("sign in to see this page"))
+            lang = page_language(request)
+            cookie = request.cookies.get(SESSION_COOKIE)
+            req = PageRequest(http=request, actor=actor, lang=lang,
+                              csrf=csrf_token_for(cookie) if cookie and actor else None,
+                              args=request.args.to_dict(), form=read_form(request))
+            result = fn(service, req, **path_values)
+            if spec.writes:
+                service.read_cache.invalidate()
+            if isinstance(result, Response):
+                return _remember_language(result, request)
+            context = {"actor": actor, "csrf": req.csrf, "path": request.path,
+                       "unread": unread_count(service, actor),
+                       "htmx": bool(request.headers.get("HX-Request")), **result.context}
+            body = render(result.template, lang, **context)
+            return _remember_language(html(body, result.status), request)
+
+        endpoint.page_spec = spec
+        return PageRoute.decorator(method, path, spec=spec)(endpoint)
+
+    return decorate
+
+
+def unread_count(service, actor):
+    """The reader's unread inbox items (None for someone with no inbox, or when the
+    notifications service does not answer: the page is shown without the count)."""
+    if actor is None or actor.get("role") not in ("kgu_coordinator", "rgu_admin"):
+        return None
+    try:
+        return service.notifications.list_inbox({"limit": "1", "unread": "true"})["unread"]
+    except KelisimError:
+        return None
+
+
+def _remember_language(response, request):
+    chosen = request.args.get("lang")
+    if chosen in i18n.LANGUAGES and request.cookies.get(LANG_COOKIE) != chosen:
+        response.set_cookie(LANG_COOKIE, chosen, max_age=LANG_COOKIE_SECONDS, path="/",
+                            samesite="Lax", httponly=True)
+    return response
+
+
+def redirect(location, status=303):
+    """After a handled form: the browser loads ``location`` with GET (303 See Other)."""
+    return Response(status=status, headers={"Location": location})
