@@ -19,7 +19,8 @@ from gateway.entrypoints.registry_routes import RegistryRoutes
 from gateway.entrypoints.reports_routes import ReportsRoutes
 from gateway.entrypoints.sso_routes import Oidc, SsoRoutes
 from gateway.entrypoints.web_core import WebCorePages
-from gateway.entrypoints.web_home import WebHomePages
+from gateway.entrypoints.web_programme import WebProgrammePages
+from gateway.entrypoints.web_region import WebRegionPages
 from gateway.http import BearerAuth, TimedRpcProxy, build_openapi, route, routes_of
 from gateway.http.cache import ReadCacheProvider, change_feed
 from gateway.http.errors import ServiceUnavailable
@@ -43,7 +44,8 @@ def openapi_document(service_cls):
 
 class GatewayService(RegistryRoutes, ProjectsRoutes, ReportsRoutes, EventsRoutes,
                      NotificationsRoutes, AccountsRoutes, SsoRoutes, AttachmentsRoutes,
-                     WebCorePages, WebHomePages, ServiceBase):
+                     WebCorePages, WebProgrammePages, WebRegionPages,
+                     ServiceBase):
     name = "gateway"
     uow = Database(repositories=AccountRepository, relay=False)
     auth = BearerAuth(database="uow")
