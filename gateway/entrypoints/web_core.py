@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from werkzeug.utils import send_file
 
+from gateway import accounts_schemas as schemas
 from gateway.domain.throttle import ThrottlePolicy
 from gateway.entrypoints.accounts_routes import SIGN_INS, acting
 from gateway.http.sessions import SESSION_COOKIE, clear_session_cookie, client_address, over_tls, set_session_cookie
@@ -13,6 +14,7 @@ from gateway.web.pages import Page, page, redirect
 from kelisim.errors import KelisimError, NotFound
 from kelisim.i18n import _
 from kelisim.labels import label
+from kelisim.schemas import load
 
 
 def home_of(actor):
@@ -107,9 +109,10 @@ class WebCorePages:
 
     @page("POST", "/account/tokens", personal=True)
     def web_create_token(self, req):
-        try:
+        try:  # the API's own contract checks the form, then the API's use case
+            data = load(schemas.TokenCreateSchema(), {"name": req.form.get("name", "").strip()})
             token, plaintext = personal_tokens.create_token(
-                acting(self.uow, req), req.actor, req.form.get("name", "").strip(), None)
+                acting(self.uow, req), req.actor, data["name"], data.get("expires_at"))
         except KelisimError as exc:
             return self._account_page(req, error=exc.detail_in(req.lang), status=exc.status)
         return self._account_page(req, issued=dict(token, token=plaintext), status=201)
