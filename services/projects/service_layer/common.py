@@ -3,12 +3,14 @@ import contextlib
 import json
 from datetime import date, datetime, timedelta, timezone
 from importlib import resources
+from itertools import groupby
 
 from kelisim.access import ensure_readable, found_or_404, readable_or_404
 from kelisim.db.types import utcnow
 from kelisim.errors import Invalid
 from kelisim.i18n import _
 from kelisim.workdays import OutOfCalendar, kazakhstan
+from services.projects.domain.events import envelope_of
 
 KAZAKHSTAN = timezone(timedelta(hours=5))  # one time zone, UTC+5, since 1 March 2024
 
@@ -95,3 +97,12 @@ def record(uow, entity, entity_id, action, changes, *, plan_id=None, reason=None
 
 def regions_of(region_code):
     return [region_code] if region_code else []
+
+
+def publish(uow, events):
+    """Hand typed events (services/projects/domain/events.py) to the outbox, in order: the
+    one place an event's payload and regions are built (:func:`envelope_of`); a run of
+    events of one type is written as one batch (``uow.emit_many``)."""
+    built = [envelope_of(event) for event in events]
+    for event_type, run in groupby(built, key=lambda item: item[0]):
+        uow.emit_many(event_type, [(data, regions) for _type, data, regions in run])

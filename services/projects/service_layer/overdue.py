@@ -11,8 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from kelisim.errors import Invalid
 from kelisim.i18n import _
 from kelisim.logging import get_logger
+from services.projects.domain.events import TaskOverdue
 from services.projects.service_layer import scheduling
-from services.projects.service_layer.common import record, regions_of, today, work_calendar
+from services.projects.service_layer.common import publish, record, today, work_calendar
 
 STAGES = (("overdue", 1), ("week", 7), ("month", 30))  # name, days past the due date
 log = get_logger(__name__)
@@ -52,13 +53,8 @@ def _announce(uow, task_id, stages, day):
         uow.flush()  # on PostgreSQL a concurrent stamp waits here, then fails
         days = (day - task.due_date).days
         responsible = scheduling.responsible_of(repo, [task.id]).get(task.id, [])
-        uow.emit("task_overdue", {
-            "task_id": task.id, "task_title": task.title, "task_title_kk": task.title_kk,
-            "plan_id": task.plan_id,
-            "project_code": task.project_code, "region_code": task.region_code,
-            "start_date": task.start_date, "due_date": task.due_date, "days_overdue": days,
-            "stage": stages[-1], "responsible": responsible},
-            regions=regions_of(task.region_code))
+        publish(uow, [TaskOverdue(**TaskOverdue.task_fields(task), days_overdue=days,
+                                  stage=stages[-1], responsible=responsible)])
         record(uow, "task", task.id, "overdue", {"stage": [None, stages[-1]]},
                plan_id=task.plan_id, reason=f"{days} days past the due date")
         if "overdue" in stages:

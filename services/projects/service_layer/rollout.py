@@ -25,7 +25,13 @@ from services.projects.domain import template as templates
 from services.projects.domain.model import ORGANISATION, RGU_SCOPE, Assignment, Plan, Task
 from services.projects.domain.schedule import Graph, Node, Pin
 from services.projects.service_layer import baselines
-from services.projects.service_layer.common import history_row, project_or_404, within_calendar, work_calendar
+from services.projects.service_layer.common import (
+    history_row,
+    project_or_404,
+    publish,
+    within_calendar,
+    work_calendar,
+)
 from services.projects.service_layer.projects import require_rgu
 from services.projects.service_layer.scheduling import lock_family
 from services.projects.service_layer.tasks import assigned_event
@@ -265,6 +271,5 @@ class _Builder:
                     region_code=unit.get("region_code"))))
         self.repo.add_all([a for _, a in made])
         self.uow.flush()
-        self.uow.emit_many("task_assigned", [assigned_event(task, assignment)
-                                             for task, assignment in made])
+        publish(self.uow, [assigned_event(task, assignment) for task, assignment in made])
         return len(made)

@@ -17,9 +17,10 @@ one queue would give the same order but would make the HTTP answer asynchronous.
 from collections import defaultdict
 
 from kelisim.db.types import utcnow
-from kelisim.i18n import Msg, _, name
+from kelisim.i18n import _, name
+from services.projects.domain.events import DeadlineSlipped
 from services.projects.domain.schedule import Conflict, Graph, Node, Pin, chains
-from services.projects.service_layer.common import history_row, regions_of, within_calendar
+from services.projects.service_layer.common import history_row, publish, within_calendar
 
 
 def lock_family(uow, project_code, year):
@@ -74,29 +75,9 @@ def responsible_of(repo, task_ids):
     return found
 
 
-def task_ref(row, project_code, start=None, due=None):
-    return {"task_id": row.id, "task_title": row.title, "task_title_kk": row.title_kk,
-            "plan_id": row.plan_id,
-            "project_code": project_code, "region_code": row.region_code,
-            "start_date": start or row.start_date, "due_date": due or row.due_date}
-
-
 def task_name(task):
     """The title of a task (row) in Kazakh and Russian, for texts in either language."""
     return name(kk=task.title_kk, ru=task.title)
-
-
-def slip_event(project_code, row, old_start, old_due, start, due, cause, chain, reason,
-               responsible):
-    """(data, regions) of a deadline_slipped event. ``reason`` is a person's text, or a
-    Msg the system made (sent in every language as ``reason_message``)."""
-    data = task_ref(row, project_code, start, due)
-    data.update(old_start_date=old_start, old_due_date=old_due, cause_task_id=cause,
-                chain=chain, reason=str(reason) if reason is not None else None,
-                responsible=responsible)
-    if isinstance(reason, Msg):
-        data["reason_message"] = reason.to_dict()
-    return data, regions_of(row.region_code)
 
 
 def propagate(uow, graph, rows, project_code, calendar, *, cause, reason, origins=None,
@@ -129,14 +110,12 @@ def propagate(uow, graph, rows, project_code, calendar, *, cause, reason, origin
             plan_id=rows[m.id].plan_id, reason=note, at=now) for m in moves[start:start + 1000]])
     slipped = [m for m in moves if m.slipped and m.id not in announced]
     responsible = responsible_of(uow.repo, [m.id for m in slipped])
-    events = []
-    for m in slipped:
-        data, regions = slip_event(project_code, rows[m.id], m.old_start, m.old_due, m.start,
-                                   m.due, cause, paths[m.id], reason,
-                                   responsible.get(m.id, []))
-        data["constraint_conflicts"] = [c for c in conflicts if m.id in c["chain"]]
-        events.append((data, regions))
-    uow.emit_many("deadline_slipped", events)
+    publish(uow, [DeadlineSlipped(
+        **DeadlineSlipped.task_fields(rows[m.id], project_code=project_code, start=m.start,
+                                      due=m.due),
+        old_start_date=m.old_start, old_due_date=m.old_due, cause_task_id=cause,
+        chain=paths[m.id], reason=reason, responsible=responsible.get(m.id, []),
+        constraint_conflicts=[c for c in conflicts if m.id in c["chain"]]) for m in slipped])
     return moves
 
 

@@ -5,14 +5,15 @@ from kelisim.errors import Conflict, Invalid
 from kelisim.i18n import _
 from kelisim.schemas import listing, load
 from services.projects import schemas
+from services.projects.domain.events import DeadlineSlipped, TaskAssigned, TaskReassigned
 from services.projects.domain.model import APPROVAL_MILESTONE, OPEN_STATUSES, Assignment, Task, check_raci
 from services.projects.domain.schedule import FIXED_STATUSES, place
 from services.projects.service_layer import scheduling
 from services.projects.service_layer.common import (
     changes_of,
     plan_or_404,
+    publish,
     record,
-    regions_of,
     task_or_404,
     today,
     within_calendar,
@@ -179,24 +180,16 @@ def create_task(uow, plan_id, data):
         return dump_task(repo, repo.task(task.id))
 
 
-def assigned_event(task, assignment):
-    """(data, regions) of the task_assigned event of ``assignment``."""
-    data = {"task_id": task.id, "task_title": task.title, "task_title_kk": task.title_kk,
-            "plan_id": task.plan_id,
-            "project_code": task.project_code, "region_code": task.region_code,
-            "start_date": task.start_date, "due_date": task.due_date,
-            "assignment_id": assignment.id, "role": assignment.role,
-            "assignee": assignment.assignee()}
-    return data, set(regions_of(task.region_code)) | set(regions_of(assignment.region_code))
+def assigned_event(task, assignment, previous=None):
+    """The typed event of ``assignment`` on ``task``: :class:`TaskReassigned` when it
+    took the role from ``previous`` (an assignee dict), else :class:`TaskAssigned`."""
+    if previous is not None:
+        return TaskReassigned.of(task, assignment, previous_assignee=previous)
+    return TaskAssigned.of(task, assignment)
 
 
 def emit_assigned(uow, task, assignment, previous=None):
-    data, regions = assigned_event(task, assignment)
-    if previous is not None:
-        data["previous_assignee"] = previous
-        uow.emit("task_reassigned", data, regions=regions)
-    else:
-        uow.emit("task_assigned", data, regions=regions)
+    publish(uow, [assigned_event(task, assignment, previous)])
 
 
 def update_task(uow, task_id, data):
@@ -292,13 +285,14 @@ def update_task(uow, task_id, data):
                 moves = scheduling.propagate(uow, graph, rows, task.project_code, calendar,
                                              cause=task.id, reason=reason, field=field)
             if slipped:  # after its successors': it carries the dated tasks it blocks
-                data, regions = scheduling.slip_event(
-                    task.project_code, rows[task.id], before["start_date"], before["due_date"],
-                    start, due, task.id, [task.id], reason,
-                    scheduling.responsible_of(repo, [task.id]).get(task.id, []))
-                data["constraint_conflicts"] = [c for c in graph.reported
-                                                if task.id in c["chain"]]
-                uow.emit("deadline_slipped", data, regions=regions)
+                publish(uow, [DeadlineSlipped(
+                    **DeadlineSlipped.task_fields(rows[task.id], project_code=task.project_code,
+                                                  start=start, due=due),
+                    old_start_date=before["start_date"], old_due_date=before["due_date"],
+                    cause_task_id=task.id, chain=[task.id], reason=reason,
+                    responsible=scheduling.responsible_of(repo, [task.id]).get(task.id, []),
+                    constraint_conflicts=[c for c in graph.reported
+                                          if task.id in c["chain"]])])
         uow.commit()
         uow.session.expire_all()
         return {"task": dump_task(repo, repo.task(task.id)),
