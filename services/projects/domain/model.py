@@ -6,6 +6,8 @@ from decimal import Decimal
 from kelisim.errors import Conflict, Forbidden, Invalid
 from kelisim.i18n import _
 from kelisim.labels import label
+from services.projects.domain.events import DeadlineSlipped
+from services.projects.domain.schedule import place, within_calendar
 
 PLAN_STATUSES = ("draft", "approved", "in_progress", "closed")
 # Who may move a plan from one status to the next: the RGU approves, reopens and closes.
@@ -30,6 +32,11 @@ RGU_SCOPE = "RGU"  # the scope of a project's RGU plan (it belongs to no region)
 # the template milestone "implementation plan approved by the RGU": the plan's approval is
 # what completes it (and a reopening undoes it), never a hand edit
 APPROVAL_MILESTONE = "org.approved"
+# what a person may change on a task (Task.revise), and what its history records of it
+TASK_EDITABLE = ("title", "title_kk", "description", "scheduling", "status", "progress",
+                 "deliverable")
+TASK_RECORDED = ("title", "title_kk", "description", "start_date", "due_date", "duration",
+                 "scheduling", "status", "progress", "deliverable")
 
 
 @dataclass
@@ -160,6 +167,140 @@ class Task:
             errors["progress"] = _("a done task is 100% complete")
         if errors:
             raise Invalid(_("the task is not consistent"), errors)
+
+    @property
+    def events(self):
+        """The typed events (services/projects/domain/events.py) this task's rules
+        recorded since it was loaded, oldest first; the service layer publishes them."""
+        return self.__dict__.setdefault("_events", [])
+
+    def snapshot(self):
+        """``{field: value}`` of the fields its history records (:data:`TASK_RECORDED`)."""
+        return {name: getattr(self, name) for name in TASK_RECORDED}
+
+    def revise(self, patch, *, reason, calendar, facts):
+        """Apply a person's change, checking every rule first (a broken rule changes nothing).
+
+        ``patch``: some of :data:`TASK_EDITABLE` and ``start_date``/``due_date`` (dates);
+        ``reason``: the person's text (required when the due date moves later);
+        ``calendar``: the working calendar (kelisim.workdays) new dates are placed on;
+        ``facts``: what the task cannot know by itself, asked only when a rule needs it --
+        ``has_children()``, ``held()`` (whether predecessors, its own or a parent's, fix
+        its start), ``assignments()`` (its :class:`Assignment` list),
+        ``attachment_count()``.
+
+        The rules, in the order they are checked: a parent's dates follow its children; a
+        new date is placed on working days (:func:`~.schedule.place`); an automatic task
+        held by predecessors takes no start by hand; a later due date needs a reason; the
+        approval milestone's status follows the plan; work starts (or is done) only with
+        one Accountable and a Responsible (:func:`check_raci`); a deliverable is done
+        only with an attachment. Done means 100%. Dated by hand, a constraint from the
+        template gives way.
+
+        Returns ``{field: [old, new]}`` of the template constraint it dropped (None if it
+        kept it). Raises :class:`Invalid` (422) or :class:`Conflict` (409, the missing
+        attachment).
+        """
+        dated = "start_date" in patch or "due_date" in patch
+        start, due, duration = self._dates_after(patch, calendar, facts)
+        if due > self.due_date and not (reason or "").strip():
+            raise Invalid(_("moving a due date later needs a reason"),
+                          {"reason": _("required when the due date moves later")})
+        status = patch.get("status", self.status)
+        if status != self.status:
+            self._check_status(status, facts)
+        self._check_evidence(status, patch.get("deliverable", self.deliverable), facts)
+        if status == "done" and "progress" not in patch:
+            patch = {**patch, "progress": 100}
+        for name in TASK_EDITABLE:
+            if name in patch:
+                setattr(self, name, patch[name])
+        unpinned = self._unpin() if dated and (start, due) != (self.start_date,
+                                                                self.due_date) else None
+        self.start_date, self.due_date, self.duration = start, due, duration
+        self.check()
+        return unpinned
+
+    def _dates_after(self, patch, calendar, facts):
+        """``(start, due, duration)`` the patch gives (see :meth:`revise`)."""
+        dated = "start_date" in patch or "due_date" in patch
+        if facts.has_children():
+            if dated:
+                raise Invalid(_("a parent's dates follow its children"),
+                              {"due_date": _("change the dates of its tasks instead")})
+            return self.start_date, self.due_date, self.duration
+        start, due, duration = self._placed(patch, calendar)
+        # a milestone's one date is its start too: moving it by hand is the same case
+        by_hand = "start_date" in patch or (dated and self.kind == "milestone")
+        if by_hand and start != self.start_date and self.scheduling == "auto" \
+                and patch.get("scheduling", "auto") == "auto" and facts.held():
+            raise Invalid(_("an automatically scheduled task starts when its predecessors allow"),
+                          {"start_date" if "start_date" in patch else "due_date": _(
+                              "set scheduling to manual to fix the start date")})
+        return start, due, duration
+
+    def _placed(self, patch, calendar):
+        """``(start, due, duration)`` after ``patch``: placed on working days when dated
+        anew (or turned automatic), else as they are."""
+        scheduling = patch.get("scheduling", self.scheduling)
+        dated = "start_date" in patch or "due_date" in patch
+        if not dated and not (scheduling == "auto" != self.scheduling):
+            return self.start_date, self.due_date, self.duration
+        start = patch.get("start_date", self.start_date)
+        due = patch.get("due_date")
+        field = "due_date" if due is not None else "start_date" if dated else "scheduling"
+        with within_calendar(field, calendar):
+            return place(calendar, kind=self.kind, scheduling=scheduling, start=start, due=due,
+                         duration=None if due is not None else self.duration)
+
+    def _check_status(self, status, facts):
+        """A new status: not on the approval milestone (the plan's approval sets it); work
+        starts or ends with one A and an R."""
+        if self.template_key == APPROVAL_MILESTONE:
+            raise Invalid(_("this milestone follows the plan's approval"),
+                          {"status": _("completed when the RGU approves the plan")})
+        if status in ("in_progress", "done"):
+            check_raci(facts.assignments(), status)
+
+    def _check_evidence(self, status, deliverable, facts):
+        """A deliverable task becomes done (or a done task deliverable) only with at least
+        one attachment: :class:`Conflict`."""
+        if status == "done" and deliverable and (self.status != "done" or not self.deliverable) \
+                and not facts.attachment_count():
+            raise Conflict(_("a deliverable task is done only with at least one attachment: "
+                             "attach its document first"),
+                           {"status": _("attach the document (protocol, report, publication, "
+                                        "photo) before marking the task done")})
+
+    def _unpin(self):
+        """Dates set by hand are the person's decision: the template's constraint gives
+        way, so no later reschedule moves them back to it in silence. Returns what changed
+        (``{field: [old, None]}``), or None if the task had no constraint."""
+        if not self.constraint_kind:
+            return None
+        unpinned = {"constraint_kind": [self.constraint_kind, None],
+                    "constraint_conflict": [self.constraint_conflict, None]}
+        self.constraint_kind = self.constraint_start = self.constraint_due = None
+        self.constraint_conflict = None
+        return unpinned
+
+    def record_slip(self, *, old_start, old_due, start, due, reason, responsible,
+                    conflicts=()):
+        """Record :class:`~.events.DeadlineSlipped` if ``due`` is later than ``old_due``:
+        the task's own change moved it (cause and chain are the task). ``start``/``due``
+        are its dates now (after any reschedule), ``reason`` the person's text,
+        ``responsible`` a callable giving its R and A (assignee dicts; asked only for a
+        slip), ``conflicts`` the constraint conflicts found (those whose chain holds it are
+        sent). Returns the event, or None."""
+        if not due > old_due:
+            return None
+        event = DeadlineSlipped(
+            **DeadlineSlipped.task_fields(self, start=start, due=due),
+            old_start_date=old_start, old_due_date=old_due, cause_task_id=self.id,
+            chain=[self.id], reason=reason, responsible=responsible(),
+            constraint_conflicts=[c for c in conflicts if self.id in c["chain"]])
+        self.events.append(event)
+        return event
 
     def effective_finish(self):
         """When successors can count on it: an unfinished overdue task finishes no earlier

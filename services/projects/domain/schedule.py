@@ -19,12 +19,14 @@
 The graph is plain data; :meth:`Graph.reschedule` returns what moved and why (the chain of
 tasks that pushed each one), which the service layer turns into history rows and events.
 """
+import contextlib
 from collections import defaultdict, deque
 from dataclasses import dataclass
 from datetime import date
 
 from kelisim.errors import Invalid
 from kelisim.i18n import _
+from kelisim.workdays import OutOfCalendar, kazakhstan
 
 FIXED_STATUSES = ("done", "cancelled")
 
@@ -320,6 +322,20 @@ def chains(moves, origins):
         return found.get(task_id, base)
 
     return {move.id: chain_of(move.id) for move in moves}
+
+
+@contextlib.contextmanager
+def within_calendar(field, calendar=None):
+    """Turn a schedule that leaves the working ``calendar`` (kelisim.workdays; None:
+    Kazakhstan's) into :class:`Invalid` naming ``field``, the input that pushed it out."""
+    try:
+        yield
+    except OutOfCalendar as error:
+        calendar = calendar or kazakhstan()
+        raise Invalid(_("the schedule would leave the working calendar: {detail}",
+                        detail=error.message),
+                      {field: _("every date must stay between {first} and {last}",
+                                first=calendar.first, last=calendar.last)}) from None
 
 
 def place(calendar, *, kind, scheduling, start, due=None, duration=None):

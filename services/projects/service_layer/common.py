@@ -1,5 +1,4 @@
 """Helpers every projects use case shares: the calendar, look-ups, history rows, dumps."""
-import contextlib
 import json
 from datetime import date, datetime, timedelta, timezone
 from importlib import resources
@@ -7,9 +6,9 @@ from itertools import groupby
 
 from kelisim.access import ensure_readable, found_or_404, readable_or_404
 from kelisim.db.types import utcnow
-from kelisim.errors import Invalid
 from kelisim.i18n import _
-from kelisim.workdays import OutOfCalendar, kazakhstan
+from kelisim.workdays import kazakhstan
+from services.projects.domain import schedule
 from services.projects.domain.events import envelope_of
 
 KAZAKHSTAN = timezone(timedelta(hours=5))  # one time zone, UTC+5, since 1 March 2024
@@ -30,18 +29,10 @@ def work_calendar():
     return kazakhstan()
 
 
-@contextlib.contextmanager
 def within_calendar(field):
     """Turn a schedule that leaves the working calendar into a 422 naming ``field``, the
     input that pushed it out (the unit of work then writes nothing)."""
-    try:
-        yield
-    except OutOfCalendar as error:
-        calendar = work_calendar()
-        raise Invalid(_("the schedule would leave the working calendar: {detail}",
-                        detail=error.message),
-                      {field: _("every date must stay between {first} and {last}",
-                                first=calendar.first, last=calendar.last)}) from None
+    return schedule.within_calendar(field, work_calendar())
 
 
 def project_or_404(repo, code):

@@ -1,12 +1,12 @@
 """Use cases on tasks: read, create in a plan, change (dates, status, progress), history."""
 from kelisim.access import ensure_writable, scope_region
 from kelisim.db.versioning import check_version, concurrent_update_guard
-from kelisim.errors import Conflict, Invalid
+from kelisim.errors import Invalid
 from kelisim.i18n import _
 from kelisim.schemas import listing, load
 from services.projects import schemas
-from services.projects.domain.events import DeadlineSlipped, TaskAssigned, TaskReassigned
-from services.projects.domain.model import APPROVAL_MILESTONE, OPEN_STATUSES, Assignment, Task, check_raci
+from services.projects.domain.events import TaskAssigned, TaskReassigned
+from services.projects.domain.model import OPEN_STATUSES, Assignment, Task
 from services.projects.domain.schedule import FIXED_STATUSES, place
 from services.projects.service_layer import scheduling
 from services.projects.service_layer.common import (
@@ -24,8 +24,6 @@ _TASK = schemas.TaskSchema()
 _ASSIGNMENT = schemas.AssignmentSchema()
 _HISTORY = schemas.HistorySchema()
 _TASK_QUERY = schemas.TaskQuery()  # built once: building it cost more than a load
-FIELDS = ("title", "title_kk", "description", "start_date", "due_date", "duration",
-          "scheduling", "status", "progress", "deliverable")
 
 
 def dump_assignment(assignment):
@@ -89,7 +87,7 @@ def dump_task(repo, task):
 
 
 def snapshot(task):
-    return {name: getattr(task, name) for name in FIELDS}
+    return task.snapshot()
 
 
 def list_tasks(uow, query):
@@ -193,8 +191,15 @@ def emit_assigned(uow, task, assignment, previous=None):
 
 
 def update_task(uow, task_id, data):
-    """Change a task. A due date moved later needs a reason; what depends on the task in
-    automatic mode is rescheduled, and every slipped task is announced."""
+    """Change a task (``data``: TaskPatchSchema: some editable fields, ``version``, and a
+    ``reason``, required when the due date moves later). The rules are the task's own
+    (:meth:`Task.revise`); what depends on the task in automatic mode is rescheduled, and
+    every slipped task is announced (``deadline_slipped``).
+
+    Returns ``{"task": dump, "rescheduled": [move], "constraint_conflicts": [conflict]}``.
+    Raises NotFound, Forbidden, StaleVersion, Invalid (a broken rule, or dates that would
+    leave the working calendar) and Conflict (a deliverable done without an attachment).
+    """
     data = load(schemas.TaskPatchSchema(), data)
     reason = data.pop("reason")
     calendar = work_calendar()
@@ -204,56 +209,10 @@ def update_task(uow, task_id, data):
         task = task_or_404(uow, task_id)
         ensure_writable(uow.context.actor, task.region_code)
         check_version(task, data.pop("version"), _("task {id}", id=task_id))
-        before = snapshot(task)
-        dated = "start_date" in data or "due_date" in data
-        parent = bool(repo.children(task.id))
-        if dated and parent:
-            raise Invalid(_("a parent's dates follow its children"),
-                          {"due_date": _("change the dates of its tasks instead")})
-        start, due, duration = (task.start_date, task.due_date, task.duration) if parent \
-            else _new_dates(task, data, calendar)
-        by_hand = "start_date" in data or (dated and task.kind == "milestone")
-        if by_hand and start != task.start_date and task.scheduling == "auto" \
-                and data.get("scheduling", "auto") == "auto" and _held(repo, task):
-            # a milestone's one date is its start too: moving it by hand is the same case
-            raise Invalid(_("an automatically scheduled task starts when its predecessors allow"),
-                          {"start_date" if "start_date" in data else "due_date": _(
-                              "set scheduling to manual to fix the start date")})
-        slipped = due > task.due_date
-        if slipped and not (reason or "").strip():
-            raise Invalid(_("moving a due date later needs a reason"),
-                          {"reason": _("required when the due date moves later")})
-        status = data.get("status", task.status)
-        if status != task.status and task.template_key == APPROVAL_MILESTONE:
-            raise Invalid(_("this milestone follows the plan's approval"),
-                          {"status": _("completed when the RGU approves the plan")})
-        if status != task.status and status in ("in_progress", "done"):
-            check_raci(repo.assignments([task.id]), status)
-        deliverable = data.get("deliverable", task.deliverable)
-        if status == "done" and deliverable and (task.status != "done" or not task.deliverable) \
-                and not repo.attachment_count(task.id):
-            raise Conflict(_("a deliverable task is done only with at least one attachment: "
-                             "attach its document first"),
-                           {"status": _("attach the document (protocol, report, publication, "
-                                        "photo) before marking the task done")})
-        if status == "done" and "progress" not in data:
-            data["progress"] = 100
-        for name in ("title", "title_kk", "description", "scheduling", "status", "progress",
-                     "deliverable"):
-            if name in data:
-                setattr(task, name, data[name])
-        unpinned = None
-        if dated and task.constraint_kind and (start, due) != (task.start_date,
-                                                               task.due_date):
-            # dates set by hand are the person's decision: the template's constraint gives
-            # way (recorded), so no later reschedule moves them back to it in silence
-            unpinned = {"constraint_kind": [task.constraint_kind, None],
-                        "constraint_conflict": [task.constraint_conflict, None]}
-            task.constraint_kind = task.constraint_start = task.constraint_due = None
-            task.constraint_conflict = None
-        task.start_date, task.due_date, task.duration = start, due, duration
-        task.check()
-        changes = changes_of(before, snapshot(task))
+        before = task.snapshot()
+        unpinned = task.revise(data, reason=reason, calendar=calendar,
+                               facts=_TaskFacts(repo, task))
+        changes = changes_of(before, task.snapshot())
         if not changes:
             return {"task": dump_task(repo, task), "rescheduled": [], "constraint_conflicts": []}
         with concurrent_update_guard(_("task {id}", id=task_id)):
@@ -263,36 +222,12 @@ def update_task(uow, task_id, data):
             record(uow, "task", task.id, "constraint", unpinned, plan_id=task.plan_id,
                    reason=str(_("dated by hand: the template's date constraint no longer "
                                 "applies")))
+        dated = "start_date" in data or "due_date" in data
         moves, graph = [], None
         if dated or "scheduling" in changes or "status" in changes:
             field = "due_date" if dated else "scheduling" if "scheduling" in changes else "status"
-            graph, rows = scheduling.load_graph(repo, task.project_code, task.year)
-            reopened = before["status"] in FIXED_STATUSES and task.is_open
-            placed_again = task.scheduling == "auto" and ("scheduling" in changes or reopened)
-            if placed_again:
-                # turned automatic, or open again after done/cancelled: it starts when its
-                # predecessors allow, like the tasks it holds; its own slip is announced
-                # once, below, with the dates it ends up with
-                moves = scheduling.propagate(uow, graph, rows, task.project_code, calendar,
-                                             cause=task.id, reason=reason,
-                                             only=graph.closure({task.id}), field=field,
-                                             announced={task.id})
-                own = next((m for m in moves if m.id == task.id), None)
-                if own is not None:
-                    start, due = own.start, own.due
-                slipped = due > before["due_date"]
-            if not placed_again:
-                moves = scheduling.propagate(uow, graph, rows, task.project_code, calendar,
-                                             cause=task.id, reason=reason, field=field)
-            if slipped:  # after its successors': it carries the dated tasks it blocks
-                publish(uow, [DeadlineSlipped(
-                    **DeadlineSlipped.task_fields(rows[task.id], project_code=task.project_code,
-                                                  start=start, due=due),
-                    old_start_date=before["start_date"], old_due_date=before["due_date"],
-                    cause_task_id=task.id, chain=[task.id], reason=reason,
-                    responsible=scheduling.responsible_of(repo, [task.id]).get(task.id, []),
-                    constraint_conflicts=[c for c in graph.reported
-                                          if task.id in c["chain"]])])
+            moves, graph = _reschedule_after(uow, task, before, changes, calendar, reason, field)
+        publish(uow, task.events)
         uow.commit()
         uow.session.expire_all()
         return {"task": dump_task(repo, repo.task(task.id)),
@@ -300,26 +235,56 @@ def update_task(uow, task_id, data):
                 "constraint_conflicts": graph.reported if graph is not None else []}
 
 
-def _held(repo, task):
-    """Whether predecessors fix the start of ``task``: its own, or those of a phase (or
-    parent task) above it, which hold each task under it."""
-    ids, parent_id = [task.id], task.parent_id
-    while parent_id is not None:
-        ids.append(parent_id)
-        parent_id = repo.task(parent_id).parent_id
-    return bool(repo.predecessors(ids))
+def _reschedule_after(uow, task, before, changes, calendar, reason, field):
+    """Reschedule what follows ``task`` after its change (``before``: its snapshot before,
+    ``changes``: ``{field: [old, new]}``) and let it record its own slip, announced after
+    its successors' (it carries the dated tasks it blocks). Returns ``(moves, graph)``."""
+    repo = uow.repo
+    graph, rows = scheduling.load_graph(repo, task.project_code, task.year)
+    reopened = before["status"] in FIXED_STATUSES and task.is_open
+    start, due = task.start_date, task.due_date
+    if task.scheduling == "auto" and ("scheduling" in changes or reopened):
+        # turned automatic, or open again after done/cancelled: it starts when its
+        # predecessors allow, like the tasks it holds; its own slip is announced once, with
+        # the dates it ends up with
+        moves = scheduling.propagate(uow, graph, rows, task.project_code, calendar,
+                                     cause=task.id, reason=reason,
+                                     only=graph.closure({task.id}), field=field,
+                                     announced={task.id})
+        own = next((m for m in moves if m.id == task.id), None)
+        if own is not None:
+            start, due = own.start, own.due
+    else:
+        moves = scheduling.propagate(uow, graph, rows, task.project_code, calendar,
+                                     cause=task.id, reason=reason, field=field)
+    task.record_slip(old_start=before["start_date"], old_due=before["due_date"], start=start,
+                     due=due, reason=reason,
+                     responsible=lambda: scheduling.responsible_of(repo, [task.id]).get(
+                         task.id, []),
+                     conflicts=graph.reported)
+    return moves, graph
 
 
-def _new_dates(task, data, calendar):
-    """``(start, due, duration)`` after ``data``: placed on working days when dated anew (or
-    turned automatic), else as they are."""
-    scheduling = data.get("scheduling", task.scheduling)
-    dated = "start_date" in data or "due_date" in data
-    if not dated and not (scheduling == "auto" != task.scheduling):
-        return task.start_date, task.due_date, task.duration
-    start = data.get("start_date", task.start_date)
-    due = data.get("due_date")
-    field = "due_date" if due is not None else "start_date" if dated else "scheduling"
-    with within_calendar(field):
-        return place(calendar, kind=task.kind, scheduling=scheduling, start=start, due=due,
-                     duration=None if due is not None else task.duration)
+class _TaskFacts:
+    """What :meth:`Task.revise` asks of the database, each only when a rule needs it."""
+
+    def __init__(self, repo, task):
+        self.repo, self.task = repo, task
+
+    def has_children(self):
+        return bool(self.repo.children(self.task.id))
+
+    def held(self):
+        """Whether predecessors fix the start of the task: its own, or those of a phase (or
+        parent task) above it, which hold each task under it."""
+        ids, parent_id = [self.task.id], self.task.parent_id
+        while parent_id is not None:
+            ids.append(parent_id)
+            parent_id = self.repo.task(parent_id).parent_id
+        return bool(self.repo.predecessors(ids))
+
+    def assignments(self):
+        return self.repo.assignments([self.task.id])
+
+    def attachment_count(self):
+        return self.repo.attachment_count(self.task.id)

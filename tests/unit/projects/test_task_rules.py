@@ -1,0 +1,162 @@
+"""A task's own rules (Task.revise, Task.record_slip), on plain objects: no database, no
+broker. The facts a task cannot know itself come from a stand-in that counts the asks."""
+from datetime import date
+
+import pytest
+
+from kelisim.errors import Conflict, Invalid
+from kelisim.workdays import kazakhstan
+from services.projects.domain.events import DeadlineSlipped
+from services.projects.domain.model import APPROVAL_MILESTONE, Assignment, Task
+
+CALENDAR = kazakhstan()
+
+
+class Facts:
+    def __init__(self, children=False, held=False, roles=("A",), attachments=0):
+        self.children, self.held_, self.roles, self.attachments = children, held, roles, attachments
+        self.asked = []
+
+    def has_children(self):
+        self.asked.append("children")
+        return self.children
+
+    def held(self):
+        self.asked.append("held")
+        return self.held_
+
+    def assignments(self):
+        self.asked.append("assignments")
+        return [Assignment(task_id=7, role=role, assignee_kind="org_unit", assignee_id=2)
+                for role in self.roles]
+
+    def attachment_count(self):
+        self.asked.append("attachments")
+        return self.attachments
+
+
+def task(**fields):
+    """A 10-working-day automatic task of 2026 (Mon 2 March to Fri 13 March: 8 March, a
+    Sunday, moves its holiday to Monday 9 March)."""
+    values = dict(plan_id=3, project_code="mediation", year=2026, title="Тренинг",
+                  title_kk="Тренинг", region_code="KZ-61", start_date=date(2026, 3, 2),
+                  due_date=date(2026, 3, 16), duration=10, id=7)
+    values.update(fields)
+    return Task(**values)
+
+
+def revise(item, patch, reason=None, facts=None):
+    return item.revise(patch, reason=reason, calendar=CALENDAR, facts=facts or Facts())
+
+
+def test_a_later_due_date_needs_a_reason_and_a_refusal_changes_nothing():
+    item = task()
+    before = item.snapshot()
+    for reason in (None, "  "):
+        with pytest.raises(Invalid) as refused:
+            revise(item, {"due_date": date(2026, 3, 20), "progress": 5}, reason)
+        assert "reason" in refused.value.errors
+        assert item.snapshot() == before and item.events == []
+    revise(item, {"due_date": date(2026, 3, 20)}, "the hall was taken")
+    assert (item.start_date, item.due_date) == (date(2026, 3, 2), date(2026, 3, 20))
+    assert revise(task(), {"due_date": date(2026, 3, 10)}) is None  # earlier: no reason
+
+
+def test_a_parents_dates_follow_its_children():
+    with pytest.raises(Invalid) as refused:
+        revise(task(kind="phase"), {"start_date": date(2026, 3, 3)}, facts=Facts(children=True))
+    assert "due_date" in refused.value.errors
+    parent = task()
+    revise(parent, {"progress": 30}, facts=Facts(children=True))
+    assert parent.progress == 30 and parent.due_date == date(2026, 3, 16)
+
+
+def test_a_held_automatic_task_takes_no_start_by_hand_and_the_question_is_asked_only_then():
+    facts = Facts(held=True)
+    with pytest.raises(Invalid) as refused:
+        revise(task(), {"start_date": date(2026, 3, 4)}, "late", facts)
+    assert list(refused.value.errors) == ["start_date"] and "held" in facts.asked
+    free = Facts()
+    item = task()
+    revise(item, {"start_date": date(2026, 3, 4)}, "late", free)
+    assert item.duration == 10 and item.start_date == date(2026, 3, 4) and "held" in free.asked
+    manual = Facts(held=True)
+    revise(task(), {"start_date": date(2026, 3, 4), "scheduling": "manual"}, "late", manual)
+    assert "held" not in manual.asked
+    milestone = task(kind="milestone", start_date=date(2026, 3, 16), duration=0)
+    with pytest.raises(Invalid) as moved:  # a milestone's one date is its start too
+        revise(milestone, {"due_date": date(2026, 3, 17)}, "late", Facts(held=True))
+    assert list(moved.value.errors) == ["due_date"]
+
+
+def test_dates_that_leave_the_working_calendar_name_the_field_that_moved_them():
+    with pytest.raises(Invalid) as refused:
+        revise(task(), {"start_date": date(2040, 12, 28)}, "late")
+    assert list(refused.value.errors) == ["start_date"]
+
+
+def test_the_approval_milestone_follows_the_plan_and_work_starts_with_a_responsible():
+    with pytest.raises(Invalid) as approval:
+        revise(task(template_key=APPROVAL_MILESTONE), {"status": "done"})
+    assert "status" in approval.value.errors
+    facts = Facts(roles=("A",))
+    with pytest.raises(Invalid) as no_r:
+        revise(task(), {"status": "in_progress"}, facts=facts)
+    assert "status" in no_r.value.errors and facts.asked.count("assignments") == 1
+    item = task()
+    revise(item, {"status": "in_progress"}, facts=Facts(roles=("A", "R")))
+    assert item.status == "in_progress" and item.progress == 0
+    same = Facts()
+    revise(task(status="in_progress"), {"status": "in_progress"}, facts=same)
+    assert "assignments" not in same.asked  # no change of status, no RACI question
+
+
+def test_a_deliverable_is_done_only_with_an_attachment_and_done_means_100():
+    with pytest.raises(Conflict):
+        revise(task(deliverable=True), {"status": "done"}, facts=Facts(roles=("A", "R")))
+    with pytest.raises(Conflict):  # a done task made deliverable needs its evidence too
+        revise(task(status="done", progress=100), {"deliverable": True})
+    item = task(deliverable=True)
+    revise(item, {"status": "done"}, facts=Facts(roles=("A", "R"), attachments=1))
+    assert (item.status, item.progress) == ("done", 100)
+    with pytest.raises(Invalid) as half:
+        revise(task(), {"status": "done", "progress": 50}, facts=Facts(roles=("A", "R")))
+    assert "progress" in half.value.errors
+
+
+def test_dated_by_hand_the_templates_constraint_gives_way():
+    pinned = dict(constraint_kind="within", constraint_start=date(2026, 1, 5),
+                  constraint_due=date(2026, 3, 31), constraint_conflict={"kind": "within"})
+    item = task(**pinned)
+    unpinned = revise(item, {"due_date": date(2026, 3, 12)})
+    assert unpinned == {"constraint_kind": ["within", None],
+                        "constraint_conflict": [{"kind": "within"}, None]}
+    assert (item.constraint_kind, item.constraint_start, item.constraint_due,
+            item.constraint_conflict) == (None, None, None, None)
+    same = task(**pinned)  # the same dates: the constraint stays
+    assert revise(same, {"due_date": date(2026, 3, 16)}) is None
+    assert same.constraint_kind == "within"
+
+
+def test_its_own_slip_is_recorded_once_with_the_dates_it_ends_up_with():
+    item = task(due_date=date(2026, 3, 20))
+    asked = []
+
+    def responsible():
+        asked.append(1)
+        return [{"kind": "org_unit", "id": 2, "name": "КГУ", "region_code": "KZ-61"}]
+
+    assert item.record_slip(old_start=date(2026, 3, 2), old_due=date(2026, 3, 20),
+                            start=date(2026, 3, 2), due=date(2026, 3, 20), reason="r",
+                            responsible=responsible) is None
+    assert asked == [] and item.events == []
+    conflict = {"task_id": 8, "chain": [7, 8]}
+    event = item.record_slip(old_start=date(2026, 3, 2), old_due=date(2026, 3, 16),
+                             start=date(2026, 3, 3), due=date(2026, 3, 23), reason="r",
+                             responsible=responsible,
+                             conflicts=[conflict, {"task_id": 9, "chain": [5, 9]}])
+    assert item.events == [event] and isinstance(event, DeadlineSlipped)
+    assert (event.cause_task_id, event.chain, event.start_date, event.due_date,
+            event.old_due_date) == (7, [7], date(2026, 3, 3), date(2026, 3, 23),
+                                    date(2026, 3, 16))
+    assert event.constraint_conflicts == [conflict] and asked == [1]
