@@ -196,10 +196,12 @@ def short_name(region, lang):
 
 def tiles(regions, figures, measure, lang):
     """The map: one tile per region on TILE_GRID, in reading order (rows top to bottom,
-    west to east), each ``{code, region, short, column, row, value, css}``. A region the
-    grid does not know (a future reform) goes on an extra row below."""
+    west to east), each ``{code, region, short, column, row, value, css}``; an oblast
+    named as a city (Almaty Region, Almaty) keeps its full name. A region the grid does
+    not know (a future reform) goes on an extra row below."""
     placed = []
     extra = 0
+    city_names = {short_name(r, lang) for r in regions if r.get("kind") == "city"}
     for region in regions:
         code = region["code"]
         if code in TILE_GRID:
@@ -209,7 +211,10 @@ def tiles(regions, figures, measure, lang):
             column, row = ((extra - 1) % GRID_COLUMNS) + 1, GRID_ROWS + 1 + (extra - 1) // \
                 GRID_COLUMNS
         value = figures.get(code, {}).get(measure.code)
-        placed.append({"code": code, "region": region, "short": short_name(region, lang),
+        short = short_name(region, lang)
+        if region.get("kind") != "city" and short in city_names:
+            short = region.get(f"name_{lang}") or short  # Almaty Region beside Almaty
+        placed.append({"code": code, "region": region, "short": short,
                        "column": column, "row": row, "value": value,
                        "css": colour_class(measure, value)})
     return sorted(placed, key=lambda tile: (tile["row"], tile["column"]))

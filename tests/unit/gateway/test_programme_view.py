@@ -34,6 +34,7 @@ def test_tiles_come_in_reading_order_with_short_names_and_colour_classes():
     by_code = {t["code"]: t for t in tiles}
     assert by_code["KZ-61"]["short"] == "Түркістан" and by_code["KZ-61"]["css"] == "q4"
     assert by_code["KZ-75"]["css"] == "q0" and by_code["KZ-11"]["css"] == "na"
+    assert by_code["KZ-75"]["short"] == "Алматы" and by_code["KZ-19"]["short"] == "Алматы облысы"
     ru = {t["code"]: t["short"] for t in view.tiles(REGIONS, {}, view.MEASURES[0], "ru")}
     assert ru["KZ-33"] == "Жетісу" and ru["KZ-11"] == "Акмолинская"
     en = {t["code"]: t["short"] for t in view.tiles(REGIONS, {}, view.MEASURES[0], "en")}

@@ -1,0 +1,137 @@
+"""The RGU's home page, the programme (GET /rgu): the 20 regions' tile map coloured by a
+chosen measure with a table of the same figures, earned value per base project, the risk
+heat map and each region's overdue tasks and missing reports, against the platform as
+`make run` starts it, after a project is rolled out to two regions."""
+import re
+from datetime import date
+
+import pytest
+
+pytestmark = [pytest.mark.broker, pytest.mark.e2e]
+PROJECT = "mediation"
+RISK = "Медиаторлар кетіп қалуы"
+
+
+@pytest.fixture(scope="module")
+def programme(site):
+    """Mediation rolled out to Turkistan and Almaty, with money spent and a high risk in
+    Turkistan; returns the API's programme summary."""
+    site.api("POST", f"/projects/{PROJECT}/rollouts", expect=201,
+             json={"year": date.today().year, "regions": ["KZ-61", "KZ-75"]})
+    plan = site.api("GET", "/plans", expect=200, params={"region": "KZ-61"}).json()["items"][0]
+    site.api("POST", f"/plans/{plan['id']}/budget-lines", expect=201,
+             json={"category": "training", "planned": "1000000", "actual": "250000"})
+    site.api("POST", f"/plans/{plan['id']}/risks", expect=201,
+             json={"title": RISK, "probability": 4, "impact": 4})
+    return site.api("GET", "/programme/summary", expect=200).json()
+
+
+def tile_label(page, region_name):
+    """The accessible name of a region's tile: "<region>: <measure> <figure>"."""
+    found = re.search(r'<a class="tile [^"]*" href="/rgu/regions/[^"]+"\s+aria-label="('
+                      + re.escape(region_name) + r': [^"]*)"', page)
+    assert found, f"no tile for {region_name}"
+    return found.group(1)
+
+
+def test_the_rgu_sees_the_20_regions_of_today_on_the_map_with_their_names(site, programme):
+    page = site.reader("rgu@kelisim.kz", lang="en").get("/rgu")
+    assert page.status_code == 200
+    assert page.text.count('class="tile-cell ') == 20
+    regions = site.api("GET", "/regions", expect=200).json()
+    assert len(regions) == 20
+    for region in regions:  # each tile named, and linked to the region's lists
+        tile_label(page.text, region["name_en"])
+        assert f'href="/rgu/regions/{region["code"]}"' in page.text
+    for reform in ("Abai Region", "Jetisu Region", "Ulytau Region"):
+        assert f'aria-label="{reform}: Reporting rate' in page.text
+    # the figures' table beside the map, and the legend
+    assert "<caption>Reporting rate by region, worst first</caption>" in page.text
+    assert "higher is better" in page.text and "no figure yet" in page.text
+
+
+def test_choosing_a_measure_changes_the_figures_on_the_map_and_in_the_table(site, programme):
+    reader = site.reader("rgu@kelisim.kz", lang="en")
+    overdue = programme["totals"]["overdue_by_region"]["KZ-61"]
+    assert overdue > 0  # a plan from 15 January: its early tasks are past due in any month
+    page = reader.get("/rgu?measure=overdue_tasks").text
+    assert tile_label(page, "Turkistan Region") == f"Turkistan Region: Overdue tasks {overdue}"
+    assert tile_label(page, "Akmola Region") == "Akmola Region: Overdue tasks 0"
+    assert '<option value="overdue_tasks" selected>' in page
+    assert "lower is better" in page
+    risks = reader.get("/rgu?measure=high_risks").text
+    assert tile_label(risks, "Turkistan Region") == "Turkistan Region: Open high risks 1"
+    assert tile_label(risks, "Almaty") == "Almaty: Open high risks 0"
+    # no report is due yet in a new rollout (reports start with the current period)
+    rates = site.api("GET", "/reporting-rates", expect=200).json()
+    by_region = {row["region_code"]: row for row in rates["by_region"]}
+    rate = by_region.get("KZ-61", {}).get("reporting_rate")
+    shown = "—" if rate is None else f"{rate:.1f}%".replace(".0%", "%")
+    assert tile_label(reader.get("/rgu?measure=reporting_rate").text,
+                      "Turkistan Region") == f"Turkistan Region: Reporting rate {shown}"
+
+
+def test_htmx_swaps_only_the_map_and_its_table(site, programme):
+    reader = site.reader("rgu@kelisim.kz", lang="en")
+    fragment = reader.get("/rgu?measure=spi", headers={"HX-Request": "true",
+                                                        "HX-Target": "rgu-map"})
+    assert fragment.status_code == 200
+    assert "<html" not in fragment.text and 'id="rgu-map"' in fragment.text
+    assert fragment.text.count('class="tile-cell ') == 20
+    assert "Schedule performance index (SPI) by region, worst first" in fragment.text
+    # without JS the same choice is a plain GET form around the select
+    page = reader.get("/rgu").text
+    assert '<form method="get" action="/rgu"' in page and '<select id="measure" name="measure">' \
+        in page and '<label for="measure">' in page
+
+
+def test_earned_value_per_project_and_the_risk_heat_map(site, programme):
+    reader = site.reader("rgu@kelisim.kz", lang="en")
+    page = reader.get("/rgu").text
+    projects = site.api("GET", "/projects", expect=200).json()
+    mediation = next(p for p in projects if p["code"] == PROJECT)
+    assert mediation["title_en"] in page
+    earned = programme["by_project"][PROJECT]["earned_value"]
+    assert earned["ac"] == "250000.00" and "250,000.00\u00a0₸" in page
+    assert "against a baseline: " in page and "Earned value by base project" in page
+    # the heat map: a count in the cell (probability 4, impact 4) leads to its risks
+    assert 'href="/rgu/risks?probability=4&amp;impact=4"' in page
+    cell = reader.get("/rgu/risks?probability=4&impact=4")
+    assert cell.status_code == 200 and RISK in cell.text and "Turkistan Region" in cell.text
+    assert reader.get("/rgu/risks?probability=9&impact=4").status_code == 404
+
+
+def test_overdue_tasks_and_missing_reports_per_region_lead_to_the_regions_lists(site,
+                                                                                programme):
+    reader = site.reader("rgu@kelisim.kz", lang="ru")
+    page = reader.get("/rgu").text
+    assert "Просроченные задачи и непредставленные отчёты по регионам" in page
+    overdue = site.api("GET", "/tasks", expect=200,
+                       params={"region": "KZ-61", "overdue": "true"}).json()
+    region = reader.get("/rgu/regions/KZ-61")
+    assert region.status_code == 200
+    assert f"Просроченные задачи ({overdue['total']})" in region.text
+    assert overdue["items"][0]["title"] in region.text
+    assert reader.get("/rgu/regions/KZ-99").status_code == 404
+
+
+def test_the_page_is_in_kazakh_by_default(site, programme):
+    page = site.reader("rgu@kelisim.kz").get("/rgu").text
+    assert '<html lang="kk">' in page and "Түркістан облысы: Есеп ұсыну деңгейі" in page
+    assert "Тәуекелдер картасы" in page
+
+
+def test_an_observer_can_view_the_programme(site, programme):
+    reader = site.reader("observer@kelisim.kz", lang="en")
+    page = reader.get("/rgu?measure=overdue_tasks")
+    assert page.status_code == 200 and page.text.count('class="tile-cell ') == 20
+    assert reader.get("/rgu/regions/KZ-75").status_code == 200
+
+
+def test_a_kgu_coordinator_is_sent_to_their_own_regions_home(site, programme):
+    """A coordinator's home is /kgu; the programme's links lead there rather than to an
+    error page (the API would answer only their own region anyway)."""
+    reader = site.reader("turkistan@kelisim.kz", lang="en")
+    for path in ("/rgu", "/rgu?measure=spi", "/rgu/regions/KZ-75", "/rgu/risks?probability=4&impact=4"):
+        answer = reader.get(path)
+        assert answer.status_code == 303 and answer.headers["Location"] == "/kgu", path
