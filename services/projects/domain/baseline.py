@@ -9,6 +9,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from kelisim.i18n import _
+
+# a message (its dict form): the gateway renders it in the reader's language
+NO_BASELINE = _("no baseline yet: it is captured when the RGU approves the plan; until then "
+                "earned value is measured against the current dates and budget").to_dict()
+
 
 @dataclass(frozen=True)
 class BaselineTask:

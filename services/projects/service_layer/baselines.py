@@ -11,14 +11,12 @@ from kelisim.labels import label
 from kelisim.schemas import load
 from services.projects import schemas
 from services.projects.domain import baseline as baselines
+from services.projects.domain.baseline import NO_BASELINE
 from services.projects.domain.money import kzt
 from services.projects.service_layer.common import plan_or_404, record
 from services.projects.service_layer.projects import require_rgu
 from services.projects.service_layer.scheduling import lock_family
 
-# a message (its dict form): the gateway renders it in the reader's language
-NO_BASELINE = _("no baseline yet: it is captured when the RGU approves the plan; until then "
-                "earned value is measured against the current dates and budget").to_dict()
 APPROVED_BY_RGU = _("approved by the RGU")
 APPROVED_AT_ROLLOUT = _("the RGU's plan, approved at its rollout")
 

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 
 from kelisim.errors import Invalid, NotFound
 from services.projects.adapters import orm
-from services.projects.service_layer import dependencies, summary, tasks
+from services.projects.domain import figures
+from services.projects.service_layer import dependencies, tasks
 from services.projects.service_layer.common import work_calendar
 from services.projects.service_layer.rollout import rollout
 from tests.support import COORDINATOR
@@ -73,7 +74,7 @@ def test_a_manual_task_keeps_its_date_and_counts_working_days_only(uow, sessions
         calendar = work_calendar()
         # nothing is planned before its only working day, Thursday 25 March
         for as_of, planned in (("2027-03-22", 0), ("2027-03-24", 0), ("2027-03-25", 1)):
-            assert summary._fractions([row], day(as_of), calendar)[0] == planned, as_of
+            assert figures.current_fractions([row], day(as_of), calendar)[0] == planned, as_of
 
 
 # 12.3 a dependency on a phase holds its tasks at once
