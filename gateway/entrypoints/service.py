@@ -19,8 +19,11 @@ from gateway.entrypoints.registry_routes import RegistryRoutes
 from gateway.entrypoints.reports_routes import ReportsRoutes
 from gateway.entrypoints.sso_routes import Oidc, SsoRoutes
 from gateway.entrypoints.web_core import WebCorePages
+from gateway.entrypoints.web_events import WebEventsPages
+from gateway.entrypoints.web_inbox import WebInboxPages
 from gateway.entrypoints.web_programme import WebProgrammePages
 from gateway.entrypoints.web_region import WebRegionPages
+from gateway.entrypoints.web_registry import WebRegistryPages
 from gateway.http import BearerAuth, TimedRpcProxy, build_openapi, route, routes_of
 from gateway.http.cache import ReadCacheProvider, change_feed
 from gateway.http.errors import ServiceUnavailable
@@ -45,6 +48,7 @@ def openapi_document(service_cls):
 class GatewayService(RegistryRoutes, ProjectsRoutes, ReportsRoutes, EventsRoutes,
                      NotificationsRoutes, AccountsRoutes, SsoRoutes, AttachmentsRoutes,
                      WebCorePages, WebProgrammePages, WebRegionPages,
+                     WebInboxPages, WebRegistryPages, WebEventsPages,
                      ServiceBase):
     name = "gateway"
     uow = Database(repositories=AccountRepository, relay=False)

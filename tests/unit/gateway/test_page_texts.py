@@ -11,7 +11,8 @@ from kelisim.i18n import LANGUAGES, catalogue_path
 # the templates whose texts must all be translated (a page added here is checked too)
 CHECKED = ("base.html", "sign_in.html", "set_password.html", "account.html", "error.html",
            "docs.html", "inbox.html", "inbox_items.html", "inbox_item.html",
-           "inbox_preferences.html", "webhooks.html", "inbox_nav.html", "paging.html",
+           "inbox_preferences.html", "webhooks.html", "inbox_nav.html", "inbox_changed.html",
+           "paging.html", "region_select.html", "search_field.html",
            "registry_nav.html", "registry.html", "registry_structures.html",
            "registry_people.html", "registry_organisations.html", "events.html",
            "event.html", "event_form.html")

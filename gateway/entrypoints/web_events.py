@@ -1,0 +1,154 @@
+"""The events register's pages: the list with filters (region, kind, period) and its
+totals, an event's page with its history, and the form recording an event (a KGU
+coordinator for its own region, the RGU for any), errors beside the fields.
+
+The calls are the API routes' (gateway/entrypoints/events_routes.py) with the same
+parameters: the reports service's region rules apply (a coordinator lists its own region's
+events only and records none for another region: its refusal is said beside the region).
+"""
+from gateway.service_layer.names import attach_names
+from gateway.web.listing import PAGE_SIZE, field_errors, offset_of, paging
+from gateway.web.pages import Page, page, redirect
+from kelisim.errors import Forbidden, Invalid, KelisimError
+from kelisim.i18n import N_, _
+
+WRITERS = ("kgu_coordinator", "rgu_admin")
+FILTERS = ("region", "kind", "period", "status")
+STATUS_NAMES = {"recorded": N_("held"), "cancelled": N_("cancelled")}
+# the form's fields, each as the reader typed it (the form is shown again with them)
+FORM_FIELDS = ("region", "kind", "initiative", "starts_at", "ends_at", "title_kk", "title_ru",
+               "description", "participants", "district", "settlement", "address",
+               "languages", "media_links")
+PLACE_FIELDS = ("district", "settlement", "address")
+
+
+def _title(event, lang):
+    first = event.get("title_ru") if lang == "ru" else event.get("title_kk")
+    return first or event.get("title_kk") or event.get("title_ru") or ""
+
+
+def _changed(entry):
+    """The fields an audit entry of an event changed (bookkeeping fields left out)."""
+    before, after = entry.get("before") or {}, entry.get("after") or {}
+    return [name for name in after if name not in ("version", "updated_at", "change_reason")
+            and after.get(name) != before.get(name)]
+
+
+def event_body(typed):
+    """The API's ``POST /events`` body of the form's ``typed`` values (strings), and the
+    errors found before sending it: ``(body, {field: Msg})``. Empty fields are left out;
+    ``participants`` must be a whole number; languages are comma-separated codes, media
+    links one per line."""
+    body, errors = {}, {}
+    for name in ("region", "kind", "initiative", "title_kk", "title_ru", "description",
+                 "starts_at", "ends_at"):
+        if typed.get(name):
+            body[name] = typed[name]
+    if typed.get("participants"):
+        try:
+            body["participants"] = int(typed["participants"])
+        except ValueError:
+            errors["participants"] = _("a whole number, 0 or more")
+    place = {name: typed[name] for name in PLACE_FIELDS if typed.get(name)}
+    if place:
+        body["place"] = place
+    languages = [code.strip() for code in typed.get("languages", "").replace(";", ",")
+                 .split(",") if code.strip()]
+    if languages:
+        body["languages"] = languages
+    links = [line.strip() for line in typed.get("media_links", "").splitlines() if line.strip()]
+    if links:
+        body["media_links"] = links
+    return body, errors
+
+
+class WebEventsPages:
+    """Mixed into GatewayService (``reports`` and ``registry``: RPC proxies; ``uow``)."""
+
+    def _regions(self, req):
+        regions = self.registry.list_regions()
+        if req.actor.get("role") == "kgu_coordinator":
+            regions = [r for r in regions if r["code"] == req.actor.get("region")]
+        return regions
+
+    @page("GET", "/events")
+    def web_events(self, req):
+        offset = offset_of(req.args)
+        filters = {name: req.args[name].strip() for name in FILTERS
+                   if (req.args.get(name) or "").strip()}
+        errors, found, totals = {}, {"items": [], "total": 0}, None
+        try:
+            found = self.reports.list_events(dict(filters, limit=str(PAGE_SIZE),
+                                                  offset=str(offset)))
+            if filters.get("status") != "cancelled":
+                stats = {k: v for k, v in filters.items() if k != "status"}
+                totals = self.reports.event_stats(dict(stats, by="region"))["total"]
+        except Invalid as exc:
+            errors = field_errors(exc.errors_in(req.lang))
+        kinds = self.reports.list_event_kinds()
+        regions = self.registry.list_regions()
+        return Page("events.html", {
+            "items": found["items"], "filters": filters, "errors": errors, "totals": totals,
+            "regions": self._regions(req), "region_of": {r["code"]: r for r in regions},
+            "kinds": kinds["kinds"], "kind_of": {k["code"]: k for k in kinds["kinds"]},
+            "statuses": STATUS_NAMES, "title": lambda e: _title(e, req.lang),
+            "may_record": req.actor.get("role") in WRITERS,
+            "paging": paging(req.http.path, req.args, found["total"], offset)},
+            422 if errors else 200)
+
+    @page("GET", "/events/<int:event_id>")
+    def web_event(self, req, event_id):
+        event = self.reports.get_event(event_id)
+        history = attach_names(self.uow, self.reports.event_history(event_id))
+        for entry in history:
+            entry["changed"] = _changed(entry) if entry.get("action") != "record" else []
+        kinds = self.reports.list_event_kinds()
+        regions = {r["code"]: r for r in self.registry.list_regions()}
+        try:
+            organiser = self.registry.get_org_unit(event["org_unit_id"])
+        except KelisimError:
+            organiser = None
+        return Page("event.html", {
+            "event": event, "history": history, "organiser": organiser,
+            "title": _title(event, req.lang), "region": regions.get(event.get("region_code")),
+            "kind": {k["code"]: k for k in kinds["kinds"]}.get(event["kind"]),
+            "initiative": {i["code"]: i for i in kinds["initiatives"]}.get(
+                event.get("initiative")),
+            "statuses": STATUS_NAMES, "recorded": req.args.get("recorded")})
+
+    @page("GET", "/events/new", roles=WRITERS)
+    def web_event_form(self, req):
+        typed = {"region": req.actor.get("region") or ""}
+        return self._event_form(req, typed)
+
+    def _event_form(self, req, typed, errors=None, message=None, status=200):
+        kinds = self.reports.list_event_kinds()
+        return Page("event_form.html", {
+            "typed": typed, "errors": errors or {}, "message": message,
+            "regions": self._regions(req), "kinds": kinds["kinds"],
+            "initiatives": kinds["initiatives"]}, status)
+
+    @page("POST", "/events/new", roles=WRITERS)
+    def web_record_event(self, req):
+        typed = {name: req.form.get(name, "").strip() for name in FORM_FIELDS}
+        body, errors = event_body(typed)
+        if errors:
+            return self._event_form(req, typed, {k: v.render(req.lang) for k, v in
+                                                 errors.items()},
+                                    _("the event is not valid").render(req.lang), 422)
+        try:
+            event = self.reports.record_event(body)
+        except Forbidden as exc:
+            # another region's event: said beside the region chosen
+            return self._event_form(req, typed, {"region": exc.detail_in(req.lang)},
+                                    exc.detail_in(req.lang), exc.status)
+        except KelisimError as exc:
+            found = field_errors(exc.errors_in(req.lang)) if isinstance(exc, Invalid) else {}
+            errors = {}
+            for key, text in found.items():  # place.district -> district, languages.1 -> languages
+                name = key.removeprefix("place.").split(".")[0]
+                errors[name] = f"{errors[name]}; {text}" if name in errors else text
+            if "org_unit_id" in errors:
+                errors.setdefault("region", errors.pop("org_unit_id"))
+            return self._event_form(req, typed, errors, exc.detail_in(req.lang), exc.status)
+        return redirect(f"/events/{event['id']}?recorded=1")
