@@ -21,6 +21,7 @@ from gateway.entrypoints.sso_routes import Oidc, SsoRoutes
 from gateway.entrypoints.web_core import WebCorePages
 from gateway.entrypoints.web_events import WebEventsPages
 from gateway.entrypoints.web_inbox import WebInboxPages
+from gateway.entrypoints.web_plans import WebPlansPages
 from gateway.entrypoints.web_programme import WebProgrammePages
 from gateway.entrypoints.web_region import WebRegionPages
 from gateway.entrypoints.web_registry import WebRegistryPages
@@ -49,6 +50,7 @@ class GatewayService(RegistryRoutes, ProjectsRoutes, ReportsRoutes, EventsRoutes
                      NotificationsRoutes, AccountsRoutes, SsoRoutes, AttachmentsRoutes,
                      WebCorePages, WebProgrammePages, WebRegionPages,
                      WebInboxPages, WebRegistryPages, WebEventsPages,
+                     WebPlansPages,
                      ServiceBase):
     name = "gateway"
     uow = Database(repositories=AccountRepository, relay=False)
