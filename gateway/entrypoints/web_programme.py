@@ -4,12 +4,16 @@
 gateway/service_layer/programme_view.py) with a table of the same figures, earned value per
 base project, the risk heat map, and overdue tasks and missing reports per region. An htmx
 request aimed at ``#rgu-map`` gets the map and its table only. ``GET /rgu/regions/<code>``
-lists one region's overdue tasks and missing reports; ``GET /rgu/risks`` the regions with
-open risks in one heat map cell.
+lists one region's overdue tasks and missing reports; ``GET /rgu/risks/<p>/<i>`` the open
+risks of one heat map cell (probability, impact) by region.
 
 Every figure comes from the RPC calls the API routes make, with the same parameters, as the
 reader: a KGU coordinator, whose home is ``/kgu``, is sent there.
 """
+import re
+
+import eventlet
+
 from gateway.service_layer import programme_view as view
 from gateway.web.pages import Page, page, redirect
 from kelisim.errors import NotFound
@@ -18,6 +22,21 @@ from kelisim.i18n import _
 READERS = ("rgu_admin", "observer")
 MAP_TARGET = "rgu-map"
 LIST_LIMIT = "200"
+REGION_CODE = re.compile(r"^KZ-\d{2}$")
+
+
+def together(calls, at_once=8):
+    """``{name: answer}`` of RPC ``calls`` (``{name: (function, *args)}``) made at the same
+    time, at most ``at_once`` at a time, each in a green thread of the worker; the first
+    failure is raised (a KelisimError as the call raised it)."""
+    pool = eventlet.GreenPool(at_once)
+    threads = {name: pool.spawn(function, *args) for name, (function, *args)
+               in calls.items()}
+    try:
+        return {name: thread.wait() for name, thread in threads.items()}
+    finally:
+        for thread in threads.values():
+            thread.kill()
 
 
 def _is_kgu(actor):
@@ -32,14 +51,22 @@ class WebProgrammePages:
         if _is_kgu(req.actor):
             return redirect("/kgu")
         measure = view.measure_of(req.args.get("measure"))
-        regions = self.registry.list_regions()
         only_map = req.http.headers.get("HX-Target") == MAP_TARGET
-        rates = self.reports.reporting_rates({}) if (
-            not only_map or measure.code in view.NEEDS_RATES) else None
-        programme = self.projects.programme_summary({})
-        projects = self.projects.list_projects()
-        summaries = [self.projects.project_summary(project["code"], {})
-                     for project in projects] if measure.code in view.NEEDS_SUMMARIES else None
+        with_rates = not only_map or measure.code in view.NEEDS_RATES
+        calls = {"regions": (self.registry.list_regions,),
+                 "programme": (self.projects.programme_summary, {}),
+                 "projects": (self.projects.list_projects,)}
+        if with_rates:
+            calls["rates"] = (self.reports.reporting_rates, {})
+        answers = together(calls)
+        regions, programme, projects = (answers["regions"], answers["programme"],
+                                        answers["projects"])
+        rates = answers.get("rates")
+        summaries = None
+        if measure.code in view.NEEDS_SUMMARIES:
+            found = together({p["code"]: (self.projects.project_summary, p["code"], {})
+                              for p in projects})
+            summaries = [found[p["code"]] for p in projects]
         figures = view.region_figures(regions, rates, programme, summaries)
         tiles = view.tiles(regions, figures, measure, req.lang)
         values = {"measure": measure, "measures": view.MEASURES, "tiles": tiles,
@@ -60,44 +87,46 @@ class WebProgrammePages:
     def web_rgu_region(self, req, region_code):
         if _is_kgu(req.actor):
             return redirect("/kgu")
-        region = next((r for r in self.registry.list_regions() if r["code"] == region_code),
-                      None)
+        if not REGION_CODE.match(region_code):
+            raise NotFound(_("region {region_code} not found", region_code=region_code))
+        found = together({
+            "regions": (self.registry.list_regions,),
+            "tasks": (self.projects.list_tasks, {"region": region_code, "overdue": "true",
+                                                 "sort": "due_date", "limit": LIST_LIMIT}),
+            "reports": (self.reports.list_reports, {"region": region_code, "overdue": "true",
+                                                    "sort": "due_date", "limit": LIST_LIMIT}),
+            "projects": (self.projects.list_projects,)})
+        region = next((r for r in found["regions"] if r["code"] == region_code), None)
         if region is None:
             raise NotFound(_("region {region_code} not found", region_code=region_code))
-        tasks = self.projects.list_tasks({"region": region_code, "overdue": "true",
-                                          "sort": "due_date", "limit": LIST_LIMIT})
-        reports = self.reports.list_reports({"region": region_code, "overdue": "true",
-                                             "sort": "due_date", "limit": LIST_LIMIT})
-        projects = {p["code"]: p for p in self.projects.list_projects()}
+        tasks, reports = found["tasks"], found["reports"]
+        projects = {p["code"]: p for p in found["projects"]}
         return Page("rgu_region.html", {"region": region, "tasks": tasks, "reports": reports,
                                         "projects": projects})
 
-    @page("GET", "/rgu/risks")
-    def web_rgu_risks(self, req):
+    @page("GET", "/rgu/risks/<int:probability>/<int:impact>")
+    def web_rgu_risks(self, req, probability, impact):
         if _is_kgu(req.actor):
             return redirect("/kgu")
-        probability = _scale(req.args.get("probability"))
-        impact = _scale(req.args.get("impact"))
-        regions = {r["code"]: r for r in self.registry.list_regions()}
-        programme = self.projects.programme_summary({})
-        counts = view.regions_in_cell(programme, probability, impact)
-        risks = []
-        for code in counts:
-            if code not in regions:
-                continue  # the RGU's own plans: counted, not listed here
-            for plan in self.projects.list_plans({"region": code, "limit": LIST_LIMIT})["items"]:
-                risks.extend(risk for risk in self.projects.list_risks(plan["id"])
-                             if risk["probability"] == probability and risk["impact"] == impact
-                             and risk["status"] != "closed")
-        projects = {p["code"]: p for p in self.projects.list_projects()}
+        if probability not in view.SCALE or impact not in view.SCALE:
+            raise NotFound(_("no such cell of the risk heat map"))
+        found = together({"regions": (self.registry.list_regions,),
+                          "programme": (self.projects.programme_summary, {}),
+                          "projects": (self.projects.list_projects,)})
+        regions = {r["code"]: r for r in found["regions"]}
+        counts = view.regions_in_cell(found["programme"], probability, impact)
+        # the RGU's own plans (no region) are counted, not listed here
+        plans = together({code: (self.projects.list_plans, {"region": code,
+                                                            "limit": LIST_LIMIT})
+                          for code in counts if code in regions})
+        registers = together({plan["id"]: (self.projects.list_risks, plan["id"])
+                              for page_ in plans.values() for plan in page_["items"]})
+        risks = [risk for register in registers.values() for risk in register
+                 if risk["probability"] == probability and risk["impact"] == impact
+                 and risk["status"] != "closed"]
+        projects = {p["code"]: p for p in found["projects"]}
         return Page("rgu_risks.html", {"probability": probability, "impact": impact,
                                        "score": probability * impact, "counts": counts,
                                        "regions": regions, "risks": risks,
                                        "projects": projects})
 
-
-def _scale(value):
-    """1..5 from a query value; NotFound (404) otherwise (no such heat map cell)."""
-    if value not in {str(n) for n in view.SCALE}:
-        raise NotFound(_("no such cell of the risk heat map"))
-    return int(value)

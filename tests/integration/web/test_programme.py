@@ -27,11 +27,12 @@ def programme(site):
 
 
 def tile_label(page, region_name):
-    """The accessible name of a region's tile: "<region>: <measure> <figure>"."""
-    found = re.search(r'<a class="tile [^"]*" href="/rgu/regions/[^"]+"\s+aria-label="('
-                      + re.escape(region_name) + r': [^"]*)"', page)
+    """What a region's tile reads out: "<region>: <measure> <figure>" (the full name and
+    the measure in a visually hidden span, the figure shown)."""
+    found = re.search(r'<span class="visually-hidden">(' + re.escape(region_name)
+                      + r': [^<]*)</span>\s*<span class="tile-value">([^<]*)</span>', page)
     assert found, f"no tile for {region_name}"
-    return found.group(1)
+    return f"{found.group(1)} {found.group(2)}"
 
 
 def test_the_rgu_sees_the_20_regions_of_today_on_the_map_with_their_names(site, programme):
@@ -44,7 +45,7 @@ def test_the_rgu_sees_the_20_regions_of_today_on_the_map_with_their_names(site, 
         tile_label(page.text, region["name_en"])
         assert f'href="/rgu/regions/{region["code"]}"' in page.text
     for reform in ("Abai Region", "Jetisu Region", "Ulytau Region"):
-        assert f'aria-label="{reform}: Reporting rate' in page.text
+        assert tile_label(page.text, reform).startswith(f"{reform}: Reporting rate ")
     # the figures' table beside the map, and the legend
     assert "<caption>Reporting rate by region, worst first</caption>" in page.text
     assert "higher is better" in page.text and "no figure yet" in page.text
@@ -79,6 +80,10 @@ def test_htmx_swaps_only_the_map_and_its_table(site, programme):
     assert "<html" not in fragment.text and 'id="rgu-map"' in fragment.text
     assert fragment.text.count('class="tile-cell ') == 20
     assert "Schedule performance index (SPI) by region, worst first" in fragment.text
+    # a screen reader hears which measure the new map shows (an out-of-band status line)
+    assert re.search(r'<p id="rgu-map-status" [^>]*role="status" hx-swap-oob="true">The map '
+                     r'and the table now show: Schedule performance index \(SPI\)</p>',
+                     fragment.text)
     # without JS the same choice is a plain GET form around the select
     page = reader.get("/rgu").text
     assert '<form method="get" action="/rgu"' in page and '<select id="measure" name="measure">' \
@@ -94,11 +99,13 @@ def test_earned_value_per_project_and_the_risk_heat_map(site, programme):
     earned = programme["by_project"][PROJECT]["earned_value"]
     assert earned["ac"] == "250000.00" and "250,000.00\u00a0₸" in page
     assert "against a baseline: " in page and "Earned value by base project" in page
+    assert "not rolled out yet" in page  # the other base projects have no plan
     # the heat map: a count in the cell (probability 4, impact 4) leads to its risks
-    assert 'href="/rgu/risks?probability=4&amp;impact=4"' in page
-    cell = reader.get("/rgu/risks?probability=4&impact=4")
+    assert 'href="/rgu/risks/4/4"' in page
+    cell = reader.get("/rgu/risks/4/4")
     assert cell.status_code == 200 and RISK in cell.text and "Turkistan Region" in cell.text
-    assert reader.get("/rgu/risks?probability=9&impact=4").status_code == 404
+    assert reader.get("/rgu/risks/9/4").status_code == 404
+    assert reader.get("/rgu/risks/4/0").status_code == 404
 
 
 def test_overdue_tasks_and_missing_reports_per_region_lead_to_the_regions_lists(site,
@@ -113,6 +120,7 @@ def test_overdue_tasks_and_missing_reports_per_region_lead_to_the_regions_lists(
     assert f"Просроченные задачи ({overdue['total']})" in region.text
     assert overdue["items"][0]["title"] in region.text
     assert reader.get("/rgu/regions/KZ-99").status_code == 404
+    assert reader.get("/rgu/regions/nowhere").status_code == 404
 
 
 def test_the_page_is_in_kazakh_by_default(site, programme):
@@ -132,6 +140,6 @@ def test_a_kgu_coordinator_is_sent_to_their_own_regions_home(site, programme):
     """A coordinator's home is /kgu; the programme's links lead there rather than to an
     error page (the API would answer only their own region anyway)."""
     reader = site.reader("turkistan@kelisim.kz", lang="en")
-    for path in ("/rgu", "/rgu?measure=spi", "/rgu/regions/KZ-75", "/rgu/risks?probability=4&impact=4"):
+    for path in ("/rgu", "/rgu?measure=spi", "/rgu/regions/KZ-75", "/rgu/risks/4/4"):
         answer = reader.get(path)
         assert answer.status_code == 303 and answer.headers["Location"] == "/kgu", path
