@@ -285,20 +285,36 @@ def expand(items, year):
 
 
 def _dating_errors(item, by_key, parents):
-    """``{field: text}`` for the date rules of one item (see the module docstring)."""
+    """``{field: text}`` for the date rules of one item (see the module docstring); a later
+    rule's text for a field replaces an earlier one's."""
     errors = {}
     dated = [f for f in ("on", "not_before", "within", "repeat") if item.get(f)]
     if not dated:
         return errors
+    _exclusion_errors(item, dated, errors)
+    for field in ("on", "not_before"):
+        if item.get(field) and day_error(item[field]):
+            errors[field] = day_error(item[field])
+    _period_errors(item, errors)
+    if item.get("repeat"):
+        _recurrence_errors(item, by_key, parents, errors)
+    return errors
+
+
+def _exclusion_errors(item, dated, errors):
+    """Into ``errors``: a phase is never dated; ``on`` and ``repeat`` take no other date
+    rule (``dated``: the item's date rules, in the module docstring's order)."""
     if item["kind"] == "phase":
         errors[dated[0]] = _("a phase spans its children: date its tasks")
     elif item.get("on") and len(dated) > 1:
         errors[dated[1]] = _("«on» fixes the date: no other date rule")
     elif item.get("repeat") and len(dated) > 1:
         errors[dated[0]] = _("«repeat» dates each occurrence: no other date rule")
-    for field in ("on", "not_before"):
-        if item.get(field) and day_error(item[field]):
-            errors[field] = day_error(item[field])
+
+
+def _period_errors(item, errors):
+    """Into ``errors``: ``within`` names a period, and a ``not_before`` with it (if it is
+    a day, and no other rule refused it) falls in the period."""
     if item.get("within") and item["within"] not in PERIODS:
         errors["within"] = _("Q1 to Q4, H1 or H2")
     elif item.get("within") and item.get("not_before") and "not_before" not in errors:
@@ -306,23 +322,27 @@ def _dating_errors(item, by_key, parents):
         if not first <= day_in(item["not_before"], 2027) <= last:
             errors["not_before"] = _("must fall in the period {period}",
                                      period=item["within"])
-    if item.get("repeat"):
-        problem = rule_error(item["repeat"])
-        if problem:
-            errors["repeat"] = problem
-        if item["key"] in parents:
-            errors["repeat"] = _("a recurring item has no children")
-        if len(item["key"]) > MAX_RECURRING_KEY:
-            errors["key"] = _("at most {max} characters for a recurring item",
-                              max=MAX_RECURRING_KEY)
-        for lang in ("ru", "kk", "en"):  # " (n/N)" is added to each occurrence's title
-            if len(item.get(f"title_{lang}") or "") > MAX_RECURRING_TITLE:
-                errors[f"title_{lang}"] = _("at most {max} characters for a recurring item",
-                                            max=MAX_RECURRING_TITLE)
-        taken = sorted(k for k in by_key if k.startswith(item["key"] + "."))
-        if taken:
-            errors["key"] = _("{key} would be the key of an occurrence", key=taken[0])
-    return errors
+
+
+def _recurrence_errors(item, by_key, parents, errors):
+    """Into ``errors``: a recurring item's rule is usable (:func:`rule_error`), it is a
+    leaf, its key and titles leave room for the occurrences' and no other key is one of
+    its occurrences'."""
+    problem = rule_error(item["repeat"])
+    if problem:
+        errors["repeat"] = problem
+    if item["key"] in parents:
+        errors["repeat"] = _("a recurring item has no children")
+    if len(item["key"]) > MAX_RECURRING_KEY:
+        errors["key"] = _("at most {max} characters for a recurring item",
+                          max=MAX_RECURRING_KEY)
+    for lang in ("ru", "kk", "en"):  # " (n/N)" is added to each occurrence's title
+        if len(item.get(f"title_{lang}") or "") > MAX_RECURRING_TITLE:
+            errors[f"title_{lang}"] = _("at most {max} characters for a recurring item",
+                                        max=MAX_RECURRING_TITLE)
+    taken = sorted(k for k in by_key if k.startswith(item["key"] + "."))
+    if taken:
+        errors["key"] = _("{key} would be the key of an occurrence", key=taken[0])
 
 
 def is_organisation(source):
@@ -341,9 +361,10 @@ def responsibility(item):
 
 
 def validate(items, calendar=None):
-    """Raise :class:`Invalid` naming the first broken rule of the template document
-    (with ``calendar``, kelisim.workdays, also a ``within`` task too long for its period:
-    :func:`fit_errors`)."""
+    """Raise :class:`Invalid` naming every broken rule of the template document (``items``:
+    WorkItemSchema dicts), as ``{"items.<i>.<field>": text}``, or the first dependency
+    cycle; with ``calendar`` (kelisim.workdays), also a ``within`` task too long for its
+    period or an ``on`` task too long for its year (:func:`fit_errors`)."""
     errors = fit_errors(items, calendar) if calendar is not None else {}
     by_key = {}
     for index, item in enumerate(items):
@@ -352,40 +373,75 @@ def validate(items, calendar=None):
         by_key[item["key"]] = item
     parents = {item.get("parent") for item in items}
     for index, item in enumerate(items):
-        where = f"items.{index}"
-        for field, text in _dating_errors(item, by_key, parents).items():
-            errors[f"{where}.{field}"] = text
-        parent = item.get("parent")
-        if parent is not None:
-            if parent not in by_key:
-                errors[f"{where}.parent"] = _("no item {parent}", parent=parent)
-            elif by_key[parent]["kind"] == "milestone":
-                errors[f"{where}.parent"] = _("a milestone has no children")
-            elif by_key[parent].get("level", "region") != item.get("level", "region"):
-                errors[f"{where}.parent"] = _("parent and child are at different levels")
-        if item["kind"] == "milestone" and item.get("duration", 0) != 0:
-            errors[f"{where}.duration"] = _("a milestone lasts 0 days")
-        if item["kind"] == "task" and item.get("duration", 1) < 1:
-            errors[f"{where}.duration"] = _("a task lasts at least 1 working day")
-        for dep in item.get("after", ()):
-            if dep["key"] not in by_key:
-                errors[f"{where}.after"] = _("no item {key}", key=dep['key'])
-            elif item.get("level") == "rgu" and by_key[dep["key"]].get("level") != "rgu":
-                errors[f"{where}.after"] = _("an RGU item cannot wait for a regional one")
-            elif not 0 <= dep.get("lag", 0) <= MAX_LAG:
-                errors[f"{where}.after"] = _("lag from 0 to {max_lag} working days",
-                                             max_lag=MAX_LAG)
-        for role, source in responsibility(item):
-            if source == "rgu" and item.get("level") != "rgu" and role in ("A", "R"):
-                errors[f"{where}.responsible"] = _("regional work is done by the region")
-            elif is_organisation(source) and role == "A":
-                errors[f"{where}.responsible"] = _(
-                    "an organisation outside the Assembly is never Accountable")
-            elif source == REGION_AKIMAT and item.get("level") == "rgu":
-                errors[f"{where}.responsible"] = _("org:akimat names a region's akimat: "
-                                                   "regional items only")
+        for field, text in item_errors(item, by_key, parents).items():
+            errors[f"items.{index}.{field}"] = text
     if errors:
         raise Invalid(_("the template is not consistent"), errors)
+    _check_cycles(items)
+
+
+def item_errors(item, by_key, parents):
+    """``{field: text}`` of the rules one item breaks: its dates (:func:`_dating_errors`),
+    its parent, its duration, its predecessors and its RACI sources. ``by_key``: every
+    item by key; ``parents``: the keys items name as parent."""
+    errors = _dating_errors(item, by_key, parents)
+    errors.update(_parent_errors(item, by_key))
+    if item["kind"] == "milestone" and item.get("duration", 0) != 0:
+        errors["duration"] = _("a milestone lasts 0 days")
+    if item["kind"] == "task" and item.get("duration", 1) < 1:
+        errors["duration"] = _("a task lasts at least 1 working day")
+    errors.update(_after_errors(item, by_key))
+    errors.update(_responsibility_errors(item))
+    return errors
+
+
+def _parent_errors(item, by_key):
+    """A parent exists, is no milestone and is at the item's level (region or rgu)."""
+    parent = item.get("parent")
+    if parent is None:
+        return {}
+    if parent not in by_key:
+        return {"parent": _("no item {parent}", parent=parent)}
+    if by_key[parent]["kind"] == "milestone":
+        return {"parent": _("a milestone has no children")}
+    if by_key[parent].get("level", "region") != item.get("level", "region"):
+        return {"parent": _("parent and child are at different levels")}
+    return {}
+
+
+def _after_errors(item, by_key):
+    """Each predecessor exists, an RGU item waits only for RGU items, and a lag is 0 to
+    :data:`MAX_LAG` working days (the last broken one is named)."""
+    errors = {}
+    for dep in item.get("after", ()):
+        if dep["key"] not in by_key:
+            errors["after"] = _("no item {key}", key=dep['key'])
+        elif item.get("level") == "rgu" and by_key[dep["key"]].get("level") != "rgu":
+            errors["after"] = _("an RGU item cannot wait for a regional one")
+        elif not 0 <= dep.get("lag", 0) <= MAX_LAG:
+            errors["after"] = _("lag from 0 to {max_lag} working days", max_lag=MAX_LAG)
+    return errors
+
+
+def _responsibility_errors(item):
+    """Regional work is not the RGU's (as A or R); an organisation is never A; the
+    region's akimat only on regional items (the last broken one is named)."""
+    errors = {}
+    for role, source in responsibility(item):
+        if source == "rgu" and item.get("level") != "rgu" and role in ("A", "R"):
+            errors["responsible"] = _("regional work is done by the region")
+        elif is_organisation(source) and role == "A":
+            errors["responsible"] = _(
+                "an organisation outside the Assembly is never Accountable")
+        elif source == REGION_AKIMAT and item.get("level") == "rgu":
+            errors["responsible"] = _("org:akimat names a region's akimat: "
+                                      "regional items only")
+    return errors
+
+
+def _check_cycles(items):
+    """Raise :class:`Invalid` at the first dependency that closes a cycle (through parents
+    too: see :meth:`Graph.check_new_dependency`)."""
     graph = Graph([Node(item["key"], None, None, parent_id=item.get("parent"))
                    for item in items])
     for item in items:
@@ -407,6 +463,24 @@ def check_indicators(items, known):
               if item.get("indicator") and item["indicator"] not in known}
     if errors:
         raise Invalid(_("the template is not consistent"), errors)
+
+
+def check_structure_types(items, known):
+    """Raise :class:`Invalid` if the template names a structure type not in ``known``
+    (the registry's types)."""
+    unknown = [t for t in structure_types(items) if t not in known]
+    if unknown:
+        raise Invalid(_("unknown structure types in the template"),
+                      {"items": _("no structure type {unknown}", unknown=', '.join(unknown))})
+
+
+def check_organisations(items, found):
+    """Raise :class:`Invalid` if the template names an organisation (``org:CODE``) whose
+    code is not in ``found`` (what the registry found of :func:`organisation_codes`)."""
+    missing = [code for code in organisation_codes(items) if code not in found]
+    if missing:
+        raise Invalid(_("unknown organisations in the template"),
+                      {"items": _("no organisation {unknown}", unknown=", ".join(missing))})
 
 
 def structure_types(items):

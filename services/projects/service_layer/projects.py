@@ -60,19 +60,9 @@ def put_template(uow, registry, code, data):
         templates.validate(data["items"], work_calendar())
         templates.check_indicators(data["items"], {i.code for i in uow.repo.indicators()})
         if registry is not None:
-            known = registry.structure_types()
-            unknown = [t for t in templates.structure_types(data["items"]) if t not in known]
-            if unknown:
-                raise Invalid(_("unknown structure types in the template"),
-                              {"items": _("no structure type {unknown}",
-                                          unknown=', '.join(unknown))})
-            codes = templates.organisation_codes(data["items"])
-            found = registry.organisations(codes)
-            missing = [code for code in codes if code not in found]
-            if missing:
-                raise Invalid(_("unknown organisations in the template"),
-                              {"items": _("no organisation {unknown}",
-                                          unknown=", ".join(missing))})
+            templates.check_structure_types(data["items"], registry.structure_types())
+            templates.check_organisations(data["items"], registry.organisations(
+                templates.organisation_codes(data["items"])))
         before = len(template.items)
         template.items = data["items"]
         with concurrent_update_guard(_("the template of {id}", id=code)):
