@@ -71,13 +71,11 @@ COMPONENTS = ("gateway", "registry", "projects", "reports", "notifications")
 # API calls serving the same data: paths under /api/v1 with {placeholders} of FILL, or a
 # full path). Read from each page's RPC calls; a page not listed is measured alone.
 PAIRS = {
-    "/rgu": (None, ["/programme/summary", "/reporting-rates", "/regions", "/projects",
-                    *(f"/projects/{code}/summary" for code in PROJECTS)]),
-    "/rgu/regions/<region_code>": (None, ["/regions", "/tasks?region={region}&overdue=true",
-                                          "/reports?region={region}&overdue=true",
-                                          "/projects"]),
-    "/rgu/risks": (None, ["/regions", "/programme/summary", "/projects",
-                          "/plans?region={region}", "/plans/{plan}/risks"]),
+    "/rgu": (None, ["/regions", "/reporting-rates", "/programme/summary", "/projects"]),
+    "/rgu/regions/<region_code>": (None, [
+        "/regions", "/tasks?region={region}&overdue=true&sort=due_date&limit=200",
+        "/reports?region={region}&overdue=true&sort=due_date&limit=200", "/projects"]),
+    "/rgu/risks": (None, ["/regions", "/programme/summary", "{risk_calls}", "/projects"]),
     "/kgu": ("kgu", ["/plans?limit=50", "/tasks?overdue=true", "/tasks?sort=due_date",
                      "/reports?missing=true", "/inbox?unread=true&limit=10", "/regions",
                      "/projects", "/report-templates"]),
@@ -108,6 +106,8 @@ PAIRS = {
     "/account": (None, ["/session", "/tokens"]),
     "/docs": (None, ["/openapi.json"]),
 }
+# the query a page needs (it answers 404 without one)
+PAGE_QUERY = {"/rgu/risks": "?probability={cell_p}&impact={cell_i}"}
 # a path value of a page -> the key of the data (see load_data) that fills it
 FILL = {"plan_id": "plan", "task_id": "task", "report_id": "report",
         "template_id": "template", "region_code": "region", "region": "region",
@@ -188,6 +188,13 @@ def load_data(site, say):
         made["tasks"] += answer["tasks"]
         made["assignments"] += answer["assignments"]
     say(f"rolled out {len(PROJECTS)} projects for {year}: {made}")
+    plans = _pages(site, "/plans")
+    for number, plan in enumerate(plans):  # three risks a plan, spread over the heat map
+        for k in range(3):
+            site.api("POST", f"/plans/{plan['id']}/risks", expect=201, json={
+                "title": f"Тәуекел {k + 1}", "probability": 1 + (number + k) % 5,
+                "impact": 1 + (number * 2 + k) % 5})
+    say(f"{3 * len(plans)} risks added to {len(plans)} plans")
     # the quarterly templates again, owed from a year back (the job collects 366 days)
     reference = (ROOT / "services/reports/reference/templates.json").read_text()
     since = (date.today() - timedelta(days=365)).isoformat()
@@ -219,9 +226,8 @@ def load_data(site, say):
             returned += 1
     say(f"{len(reports)} reports ({len(past)} of past periods): {submitted} submitted, "
         f"{accepted} accepted, {returned} returned")
-    plans = site.api("GET", f"/plans?region={REGION}&limit=50", expect=200).json()["items"]
-    plan = max(plans, key=lambda p: site.api("GET", f"/plans/{p['id']}/tasks",
-                                             expect=200).json().__len__())
+    plan = max((p for p in plans if p["region_code"] == REGION),
+               key=lambda p: len(site.api("GET", f"/plans/{p['id']}/tasks", expect=200).json()))
     tasks = site.api("GET", f"/plans/{plan['id']}/tasks", expect=200).json()
     task = next(t for t in tasks if t.get("kind") != "phase")
     mine = [r for r in reports if r["region_code"] == REGION]
@@ -230,7 +236,17 @@ def load_data(site, say):
     events = site.api("GET", "/events?limit=1", expect=200).json().get("items") or [None]
     template_code = templates[report["template_id"]]["code"] \
         if report["template_id"] in templates else report.get("template_code")
-    data = {"plan": plan["id"], "task": task["id"], "report": report["id"],
+    summary = site.api("GET", "/programme/summary", expect=200).json()
+    heat = summary["totals"]["risk_heat_map"]
+    cell = max(heat["project"]["cells"].items(), key=lambda item: int(item[1]))[0]
+    cell_p, cell_i = (int(n) for n in cell.split(","))
+    risk_calls = []
+    for code, cells in sorted(heat["by_region"].items()):
+        if int(cells.get(cell, 0)) and code.startswith("KZ-"):
+            risk_calls.append(f"/plans?region={code}&limit=200")
+            risk_calls += [f"/plans/{p['id']}/risks" for p in plans if p["region_code"] == code]
+    data = {"cell_p": cell_p, "cell_i": cell_i, "risk_calls": risk_calls,
+            "plan": plan["id"], "task": task["id"], "report": report["id"],
             "template": report["template_id"], "template_code": template_code,
             "region": REGION, "project": plan["project_code"],
             "event": events[0]["id"] if events[0] else None}
@@ -509,7 +525,10 @@ def main():
                 who = "kgu" if spec.roles and "rgu_admin" not in spec.roles else "rgu"
             reader = readers[who]
             api = [call if call.startswith("/openapi") else "/api/v1" + call.format(**data)
-                   for call in calls]
+                   for listed in calls
+                   for call in (data[listed[1:-1]] if listed[1:-1] in data and isinstance(
+                       data[listed[1:-1]], list) else [listed])]
+            url += PAGE_QUERY.get(path, "").format(**data)
             page = timed(reader.http, site.url, [url], args.requests, args.warmup, pids)
             paired = timed(reader.http, site.url, api, args.requests, args.warmup, pids,
                            headers={"Cache-Control": "no-cache"}) if api else None
