@@ -1,8 +1,10 @@
 """The pages every reader meets: the start, signing in and out, my account and my API
 tokens, and the static files the pages load (gateway/web/assets.py)."""
+import mimetypes
 from datetime import timedelta
 
 from werkzeug.utils import send_file
+from werkzeug.wrappers import Response
 
 from gateway import accounts_schemas as schemas
 from gateway.domain.throttle import ThrottlePolicy
@@ -41,8 +43,17 @@ class WebCorePages:
         path = assets.path_of(name)
         if path is None:
             raise NotFound(_("no such file"))
-        response = send_file(path, req.http.environ, max_age=assets.YEAR_SECONDS
-                             if req.args.get("v") else 0)
+        max_age = assets.YEAR_SECONDS if req.args.get("v") else 0
+        packed = assets.gzipped(name) if req.http.accept_encodings["gzip"] else None
+        if packed is None:
+            response = send_file(path, req.http.environ, max_age=max_age)
+        else:  # compressed once per process (gateway/web/assets.py)
+            response = Response(packed, mimetype=mimetypes.guess_type(name)[0],
+                                headers={"Content-Encoding": "gzip"})
+            response.cache_control.max_age = max_age
+            response.set_etag(f"{assets.digest(name)}-gzip")
+            response.make_conditional(req.http)
+        response.vary.add("Accept-Encoding")
         if req.args.get("v"):
             response.cache_control.immutable = True
             response.cache_control.public = True

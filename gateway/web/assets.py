@@ -4,6 +4,7 @@ Every URL carries the file's content digest (``/static/htmx.js?v=1a2b3c4d``), so
 keep them for a year and a new release is fetched at once.
 """
 import functools
+import gzip
 import hashlib
 from pathlib import Path
 
@@ -21,6 +22,10 @@ VENDOR = {
     "swagger-ui.css": "swagger-ui-dist/swagger-ui.css",
 }
 YEAR_SECONDS = 365 * 24 * 3600
+# text files sent gzip-compressed to a browser that accepts it (Swagger UI's 1.7 MB
+# bundle is 0.46 MB so); never the pages' HTML, which carries the session's CSRF token
+# beside what the reader typed (BREACH)
+COMPRESSED = (".js", ".css", ".svg", ".json", ".txt")
 
 
 def path_of(name):
@@ -48,3 +53,16 @@ def digest(name):
 def url(name):
     """``/static/<name>?v=<digest>``: the URL a template writes for a static file."""
     return f"/static/{name}?v={digest(name)}"
+
+
+@functools.cache
+def gzipped(name):
+    """The bytes of the static file ``name`` gzip-compressed (level 9, made on first use
+    and kept for the process's life: the files change only with a release), or None when
+    it is not a text file worth compressing. LookupError when there is no such file."""
+    if not name.endswith(COMPRESSED):
+        return None
+    path = path_of(name)
+    if path is None:
+        raise LookupError(f"no static file {name!r}")
+    return gzip.compress(path.read_bytes(), 9, mtime=0)
