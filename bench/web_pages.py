@@ -75,7 +75,8 @@ PAIRS = {
     "/rgu/regions/<region_code>": (None, [
         "/regions", "/tasks?region={region}&overdue=true&sort=due_date&limit=200",
         "/reports?region={region}&overdue=true&sort=due_date&limit=200", "/projects"]),
-    "/rgu/risks": (None, ["/regions", "/programme/summary", "{risk_calls}", "/projects"]),
+    "/rgu/risks/<int:probability>/<int:impact>": (None, [
+        "/regions", "/programme/summary", "/projects", "{risk_calls}"]),
     "/kgu": ("kgu", ["/plans?limit=50", "/tasks?overdue=true", "/tasks?sort=due_date",
                      "/reports?missing=true", "/inbox?unread=true&limit=10", "/regions",
                      "/projects", "/report-templates"]),
@@ -85,7 +86,7 @@ PAIRS = {
                                     "/plans/{plan}/budget-lines", "/plans/{plan}/risks",
                                     "/projects/{project}", "/regions"]),
     "/plans/<int:plan_id>/tasks/<int:task_id>": (None, [
-        "/plans/{plan}", "/tasks/{task}", "/plans/{plan}/tasks", "/tasks/{task}/history",
+        "/plans/{plan}", "/tasks/{task}", "/plans/{plan}/tasks", "/tasks/{task}/history?limit=50",
         "/people?region={region}", "/org-units?region={region}", "/plans/{plan}/baseline"]),
     "/reports": ("kgu", ["/reports?missing=true&sort=due_date",
                          "/reports?missing=false&sort=-period_start", "/report-templates",
@@ -98,20 +99,30 @@ PAIRS = {
                        "/report-templates"]),
     "/review/rates": (None, ["/reporting-rates", "/regions", "/report-templates"]),
     "/review/rollups": (None, ["/rollups?template={template_code}", "/report-templates"]),
-    "/inbox": ("kgu", ["/inbox"]),
+    "/inbox": ("kgu", ["/inbox?limit=20&offset=0"]),
     "/inbox/preferences": ("kgu", ["/preferences", "/preferences/language"]),
     "/webhooks": ("kgu", ["/webhooks"]),
-    "/registry": (None, ["/regions", "/org-units", "/people"]),
-    "/events": (None, ["/events", "/event-kinds"]),
+    "/registry": (None, ["/regions", "/org-units?kind=kgu"]),
+    "/registry/structures": (None, ["/structure-types", "/structures?limit=20&offset=0",
+                                    "/regions"]),
+    "/registry/people": (None, ["/people", "/org-units", "/regions"]),
+    "/registry/organisations": (None, ["/organisations?limit=20&offset=0", "/regions"]),
+    "/events": (None, ["/events?limit=20&offset=0", "/events/stats?by=region",
+                       "/event-kinds", "/regions"]),
+    "/events/<int:event_id>": (None, ["/events/{event}", "/events/{event}/history",
+                                      "/event-kinds", "/regions",
+                                      "/org-units/{event_unit}"]),
+    "/events/new": (None, ["/event-kinds", "/regions"]),
     "/account": (None, ["/session", "/tokens"]),
     "/docs": (None, ["/openapi.json"]),
 }
 # the query a page needs (it answers 404 without one)
-PAGE_QUERY = {"/rgu/risks": "?probability={cell_p}&impact={cell_i}"}
+PAGE_QUERY = {}
 # a path value of a page -> the key of the data (see load_data) that fills it
 FILL = {"plan_id": "plan", "task_id": "task", "report_id": "report",
         "template_id": "template", "region_code": "region", "region": "region",
-        "event_id": "event", "code": "project"}
+        "event_id": "event", "code": "project", "probability": "cell_p",
+        "impact": "cell_i"}
 PARAM = re.compile(r"<(?:[^:>]+:)?([^>]+)>")
 
 
@@ -195,6 +206,15 @@ def load_data(site, say):
                 "title": f"Тәуекел {k + 1}", "probability": 1 + (number + k) % 5,
                 "impact": 1 + (number * 2 + k) % 5})
     say(f"{3 * len(plans)} risks added to {len(plans)} plans")
+    listed = site.api("GET", "/regions", expect=200).json()
+    regions = [r["code"] for r in (listed["items"] if isinstance(listed, dict) else listed)]
+    for region in regions:  # ten events held a year in each region
+        for month in range(1, 11):
+            site.api("POST", "/events", expect=201, json={
+                "starts_at": f"{year}-{month:02d}-15T10:00:00", "kind": "meeting",
+                "region": region, "title_kk": f"Келісім кеңесінің отырысы {month}",
+                "participants": 20 + month, "languages": ["kk", "ru"]})
+    say(f"{10 * len(regions)} events recorded")
     # the quarterly templates again, owed from a year back (the job collects 366 days)
     reference = (ROOT / "services/reports/reference/templates.json").read_text()
     since = (date.today() - timedelta(days=365)).isoformat()
@@ -233,7 +253,8 @@ def load_data(site, say):
     mine = [r for r in reports if r["region_code"] == REGION]
     report = next((r for r in _pages(site, "/reports", region=REGION, status="submitted")),
                   mine[0])
-    events = site.api("GET", "/events?limit=1", expect=200).json().get("items") or [None]
+    events = site.api("GET", f"/events?region={REGION}&limit=1",
+                      expect=200).json().get("items") or [None]
     template_code = templates[report["template_id"]]["code"] \
         if report["template_id"] in templates else report.get("template_code")
     summary = site.api("GET", "/programme/summary", expect=200).json()
@@ -249,7 +270,8 @@ def load_data(site, say):
             "plan": plan["id"], "task": task["id"], "report": report["id"],
             "template": report["template_id"], "template_code": template_code,
             "region": REGION, "project": plan["project_code"],
-            "event": events[0]["id"] if events[0] else None}
+            "event": events[0]["id"] if events[0] else None,
+            "event_unit": events[0]["org_unit_id"] if events[0] else None}
     total_tasks = site.api("GET", "/tasks?limit=1", expect=200).json()["total"]
     return data, {"tasks": total_tasks, "plans": made["plans"], "reports": len(reports),
                   "submitted": submitted, "accepted": accepted, "returned": returned,
