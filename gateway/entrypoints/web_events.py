@@ -87,7 +87,9 @@ class WebEventsPages:
             errors = field_errors(exc.errors_in(req.lang))
         kinds = self.reports.list_event_kinds()
         regions = self.registry.list_regions()
+        progress = None if errors else self._progress(req, filters)
         return Page("events.html", {
+            "progress": progress,
             "items": found["items"], "filters": filters, "errors": errors, "totals": totals,
             "regions": self._regions(req), "region_of": {r["code"]: r for r in regions},
             "kinds": kinds["kinds"], "kind_of": {k["code"]: k for k in kinds["kinds"]},
@@ -95,6 +97,28 @@ class WebEventsPages:
             "may_record": req.actor.get("role") in WRITERS,
             "paging": paging(req.http.path, req.args, found["total"], offset)},
             422 if errors else 200)
+
+    def _progress(self, req, filters):
+        """The count targets against the register (``GET /targets/progress``) for the year of
+        the period filtered (this year by default): the region's rows (a coordinator's own,
+        else the region filtered), or the national ones. None when the service refuses."""
+        query = {}
+        year = (filters.get("period") or "")[:4]
+        if year.isdigit():
+            query["year"] = year
+        region = filters.get("region") or (req.actor.get("region") if req.actor.get(
+            "role") == "kgu_coordinator" else None)
+        if region:
+            query["region"] = region
+        try:
+            found = self.reports.target_progress(query)
+        except KelisimError:
+            return None
+        where = region or "national"
+        targets = [dict(target, rows=[row for row in target["rows"] if row["region"] == where])
+                   for target in found["targets"]]
+        return {"year": found["year"], "region": region,
+                "targets": [t for t in targets if t["rows"]]}
 
     @page("GET", "/events/<int:event_id>")
     def web_event(self, req, event_id):

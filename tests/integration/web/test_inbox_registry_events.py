@@ -174,6 +174,7 @@ def test_a_coordinator_sees_its_regions_events_and_cannot_record_for_another(sit
     reader = site.reader("turkistan@kelisim.kz", lang="ru")
     listed = reader.get("/events").text
     assert "Түркістандағы достық форумы" in listed and "Алматыдағы" not in listed
+    assert re.search(r"Количественные цели, \d{4} год: Туркестанская область", listed)
     assert reader.get("/events", params={"region": "KZ-75"}).status_code == 403
     other = site.api("GET", "/events", params={"region": "KZ-75"}, expect=200).json()
     assert reader.get(f"/events/{other['items'][0]['id']}").status_code == 404
