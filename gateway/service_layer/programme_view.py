@@ -16,6 +16,7 @@ Region tiles sit on a grid of our own (6 columns x 5 rows) in geographic order: 
 20 regions after the 2022 reform (Abai, Jetisu and Ulytau included), west on the left,
 north on top, each city beside its oblast.
 """
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -33,6 +34,7 @@ TILE_GRID = {
     "KZ-79": (3, 5), "KZ-75": (5, 5),                  # Shymkent, Almaty
 }
 GRID_COLUMNS, GRID_ROWS = 6, 5
+LONG_WORD = re.compile(r"[\s-]+")
 HIGH_RISK_SCORE = 15  # probability x impact from 15: the red zone (as the projects service)
 SCALE = (1, 2, 3, 4, 5)  # the risks' probability and impact scales
 
@@ -196,7 +198,8 @@ def short_name(region, lang):
 
 def tiles(regions, figures, measure, lang):
     """The map: one tile per region on TILE_GRID, in reading order (rows top to bottom,
-    west to east), each ``{code, region, short, column, row, value, css}``; an oblast
+    west to east), each ``{code, region, short, long, column, row, value, css}`` (``long``:
+    a word of the name is longer than 11 letters, set smaller to fit); an oblast
     named as a city (Almaty Region, Almaty) keeps its full name. A region the grid does
     not know (a future reform) goes on an extra row below."""
     placed = []
@@ -215,6 +218,7 @@ def tiles(regions, figures, measure, lang):
         if region.get("kind") != "city" and short in city_names:
             short = region.get(f"name_{lang}") or short  # Almaty Region beside Almaty
         placed.append({"code": code, "region": region, "short": short,
+                       "long": max(len(word) for word in LONG_WORD.split(short)) > 11,
                        "column": column, "row": row, "value": value,
                        "css": colour_class(measure, value)})
     return sorted(placed, key=lambda tile: (tile["row"], tile["column"]))

@@ -37,6 +37,8 @@ def test_tiles_come_in_reading_order_with_short_names_and_colour_classes():
     assert by_code["KZ-75"]["short"] == "Алматы" and by_code["KZ-19"]["short"] == "Алматы облысы"
     ru = {t["code"]: t["short"] for t in view.tiles(REGIONS, {}, view.MEASURES[0], "ru")}
     assert ru["KZ-33"] == "Жетісу" and ru["KZ-11"] == "Акмолинская"
+    long = {t["code"]: t["long"] for t in view.tiles(REGIONS, {}, view.MEASURES[0], "ru")}
+    assert long["KZ-35"] and long["KZ-27"] and not long["KZ-33"] and not long["KZ-71"]
     en = {t["code"]: t["short"] for t in view.tiles(REGIONS, {}, view.MEASURES[0], "en")}
     assert en["KZ-62"] == "Ulytau"
 
