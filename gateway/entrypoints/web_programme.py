@@ -99,7 +99,12 @@ class WebProgrammePages:
         region = next((r for r in found["regions"] if r["code"] == region_code), None)
         if region is None:
             raise NotFound(_("region {region_code} not found", region_code=region_code))
-        tasks, reports = found["tasks"], found["reports"]
+        reports = found["reports"]
+        # phases are not counted as overdue work (as the programme summary counts them):
+        # their tasks are
+        items = [task for task in found["tasks"]["items"] if task["kind"] != "phase"]
+        tasks = {"items": items, "complete": found["tasks"]["total"] <= len(
+            found["tasks"]["items"])}
         projects = {p["code"]: p for p in found["projects"]}
         return Page("rgu_region.html", {"region": region, "tasks": tasks, "reports": reports,
                                         "projects": projects})
