@@ -28,7 +28,9 @@ REGION_CODE = re.compile(r"^KZ-\d{2}$")
 def together(calls, at_once=8):
     """``{name: answer}`` of RPC ``calls`` (``{name: (function, *args)}``) made at the same
     time, at most ``at_once`` at a time, each in a green thread of the worker; the first
-    failure is raised (a KelisimError as the call raised it)."""
+    failure is raised (a KelisimError as the call raised it). Unlike
+    gateway.web.pages.gather, a pool bounds the calls in flight: a heat map cell's risks
+    are read plan by plan (up to 4 projects x 20 regions)."""
     pool = eventlet.GreenPool(at_once)
     threads = {name: pool.spawn(function, *args) for name, (function, *args)
                in calls.items()}
