@@ -25,6 +25,7 @@ from gateway.entrypoints.web_plans import WebPlansPages
 from gateway.entrypoints.web_programme import WebProgrammePages
 from gateway.entrypoints.web_region import WebRegionPages
 from gateway.entrypoints.web_registry import WebRegistryPages
+from gateway.entrypoints.web_reports import WebReportsPages
 from gateway.http import BearerAuth, TimedRpcProxy, build_openapi, route, routes_of
 from gateway.http.cache import ReadCacheProvider, change_feed
 from gateway.http.errors import ServiceUnavailable
@@ -50,7 +51,7 @@ class GatewayService(RegistryRoutes, ProjectsRoutes, ReportsRoutes, EventsRoutes
                      NotificationsRoutes, AccountsRoutes, SsoRoutes, AttachmentsRoutes,
                      WebCorePages, WebProgrammePages, WebRegionPages,
                      WebInboxPages, WebRegistryPages, WebEventsPages,
-                     WebPlansPages,
+                     WebPlansPages, WebReportsPages,
                      ServiceBase):
     name = "gateway"
     uow = Database(repositories=AccountRepository, relay=False)

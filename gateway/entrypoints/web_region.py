@@ -1,10 +1,81 @@
-"""A KGU's home page: its region's plans, tasks, reports owed and unread inbox."""
-from gateway.web.pages import Page, page
+"""A KGU's home page: its region's plans, its tasks by due date (overdue first), the reports
+it owes (due, overdue, returned with a comment) and its unread inbox.
+
+Everything comes from the services' RPC with the parameters the API routes send, acting as
+the reader: a coordinator sees its own region; the RGU and observers open a region's page
+with ``?region=KZ-61``.
+"""
+from gateway.web.pages import Page, page, redirect
+from kelisim.clock import local_time
+from kelisim.db.types import utcnow
+from kelisim.errors import KelisimError
+from kelisim.labels import label
+
+TASKS_SHOWN = 20
+INBOX_SHOWN = 5
+OPEN_TASKS = ("planned", "in_progress")
+
+
+def tasks_in_order(overdue, coming, limit=TASKS_SHOWN):
+    """Tasks to show: the overdue ones first (by due date), then the open ones still to
+    come (by due date), ``limit`` in all; phases (groups of tasks) are left out. Each list
+    holds task dicts as the projects service answers them."""
+    seen, found = set(), []
+    for task in [*sorted(overdue, key=_due), *sorted(coming, key=_due)]:
+        if task["id"] in seen or task.get("kind") == "phase" or \
+                task.get("status") not in OPEN_TASKS:
+            continue
+        seen.add(task["id"])
+        found.append(task)
+    return found[:limit]
+
+
+def _due(task):
+    return (task.get("due_date") or "9999-12-31", task["id"])
+
+
+def _or_nothing(call, *args):
+    """What a service answered, or None if it refused or did not answer (the rest of the
+    page is still shown)."""
+    try:
+        return call(*args)
+    except KelisimError:
+        return None
 
 
 class WebRegionPages:
-    """Mixed into GatewayService."""
+    """Mixed into GatewayService (``projects``, ``reports``, ``notifications``, ``registry``)."""
 
     @page("GET", "/kgu")
     def web_kgu_home(self, req):
-        return Page("kgu_home.html")
+        role = req.actor.get("role")
+        region = req.actor.get("region") if role == "kgu_coordinator" else \
+            (req.args.get("region") or "").strip()
+        if not region:
+            return redirect("/rgu")
+        today = local_time(utcnow()).date().isoformat()
+        scope = {"region": region}
+        plans = _or_nothing(self.projects.list_plans, {**scope, "limit": "50"})
+        overdue = _or_nothing(self.projects.list_tasks, {
+            **scope, "overdue": "true", "sort": "due_date", "limit": str(TASKS_SHOWN)})
+        coming = _or_nothing(self.projects.list_tasks, {
+            **scope, "overdue": "false", "due_after": today, "sort": "due_date",
+            "limit": str(TASKS_SHOWN * 2)})
+        owed = _or_nothing(self.reports.list_reports, {
+            **scope, "missing": "true", "sort": "due_date", "limit": "50"})
+        inbox = _or_nothing(self.notifications.list_inbox, {
+            "unread": "true", "limit": str(INBOX_SHOWN)}) if role == "kgu_coordinator" \
+            else None
+        regions = _or_nothing(self.registry.list_regions) or []
+        projects = _or_nothing(self.projects.list_projects) or []
+        templates = _or_nothing(self.reports.list_templates, {}) or []
+        tasks = tasks_in_order((overdue or {}).get("items", []),
+                               (coming or {}).get("items", []))
+        return Page("kgu_home.html", {
+            "region": next((r for r in regions if r["code"] == region), {"code": region}),
+            "plans": plans, "tasks": tasks, "tasks_total": (overdue or {}).get("total", 0),
+            "tasks_failed": overdue is None or coming is None,
+            "owed": owed, "inbox": inbox, "today": today,
+            "projects": {p["code"]: p for p in projects},
+            "templates": {t["code"]: t for t in templates},
+            "label": lambda kind, code: label(kind, code).render(req.lang) if code else ""})
