@@ -152,11 +152,12 @@ class WebReportsPages:
         except KelisimError as exc:
             if exc.status not in (409, 422):
                 raise
-            beside, rest = report_form.split_errors(exc.errors_in(req.lang),
+            beside, rest = report_form.split_errors(report_form.field_errors(exc, req.lang),
                                                     template["fields"])
             problems = [exc.detail_in(req.lang), *rest]
             if exc.status == 409:  # changed meanwhile: the current report, what was typed
                 report = self.reports.get_report(report_id)
+                problems = [exc.detail_in(req.lang)]
                 problems.append(_("Your values are still in the form: check them against "
                                   "the report as it is now and save again.").render(req.lang))
             typed = {name: value for name, value in req.form.items()

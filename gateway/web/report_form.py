@@ -16,7 +16,7 @@ UNITS = {"money": "₸", "percent": "%"}
 MAX_TEXT = 4000
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 _INTEGER = re.compile(r"-?[0-9]+", re.ASCII)
-ERROR_KEYS = ("values", "version", "comment", "reason")
+SIGNS = {"<=": "≤", ">=": "≥", "!=": "≠", "==": "="}  # a rule's operator as people write it
 
 
 def normalise_number(text):
@@ -154,7 +154,7 @@ def rule_checks(template, lang):
         fields = [code for side in sides if isinstance(side, list) for code in side]
         if not fields:
             continue
-        written = " ".join((_side_text(sides[0], labels), rule["op"],
+        written = " ".join((_side_text(sides[0], labels), SIGNS.get(rule["op"], rule["op"]),
                             _side_text(sides[1], labels)))
         message = translate(rule["message"], lang) if rule.get("message") else \
             _("must satisfy {rule}", rule=written).render(lang)
@@ -178,6 +178,26 @@ def _side_text(side, labels):
     if isinstance(side, list):
         return " + ".join(labels.get(code, code) for code in side)
     return side
+
+
+def field_errors(exc, lang):
+    """The ``errors`` of a service's refusal in ``lang``, with the template's own rule
+    messages (a rule's ``text``, written by whoever made the template) translated too when
+    the catalogue knows them, as the reference templates' are."""
+    return translate(_known_texts(exc.texts.get("errors", exc.errors)), lang)
+
+
+def _known_texts(value):
+    if isinstance(value, dict):
+        if isinstance(value.get("msgid"), str) and isinstance(value.get("params"), dict):
+            return {**value, "params": {
+                key: {"msgid": item} if key == "text" and isinstance(item, str)
+                and "{" not in item else _known_texts(item)
+                for key, item in value["params"].items()}}
+        return {key: _known_texts(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_known_texts(item) for item in value]
+    return value
 
 
 def split_errors(errors, fields):

@@ -152,16 +152,17 @@
     }
 
     let timer = null;
+    let submitting = false; // after a refused submit the typing checks include "required"
     form.addEventListener("input", (event) => {
       const input = event.target.closest("[data-field]");
       if (!input) return;
       remember();
       clearTimeout(timer);
-      timer = setTimeout(() => check(false, related(input)), 350);
+      timer = setTimeout(() => check(submitting, related(input)), 350);
     });
     form.addEventListener("change", (event) => {
       const input = event.target.closest("[data-field]");
-      if (input) { remember(); check(false, related(input)); }
+      if (input) { remember(); check(submitting, related(input)); }
     });
 
     const discard = document.getElementById("discard-restored");
@@ -196,6 +197,8 @@
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       const action = event.submitter && event.submitter.value === "submit" ? "submit" : "save";
+      clearTimeout(timer);
+      submitting = action === "submit";
       const blocking = check(action === "submit");
       const first = fields.find((el) => blocking[el.dataset.field]);
       if (first) {
@@ -209,8 +212,8 @@
       const buttons = Array.from(form.querySelectorAll("button[type=submit]"));
       buttons.forEach((b) => { b.disabled = true; });
       if (status) status.textContent = form.dataset.msgSaving;
-      fetch(form.action, {method: "POST", body, credentials: "same-origin",
-                          headers: {"X-CSRF-Token": body.get("csrf_token") || ""}})
+      fetch(form.getAttribute("action"), {method: "POST", body, credentials: "same-origin",
+                                          headers: {"X-CSRF-Token": body.get("csrf_token") || ""}})
         .then(async (response) => {
           const target = new URL(response.url, location.href);
           if (response.redirected && response.ok && target.pathname === location.pathname) {
@@ -218,24 +221,24 @@
             location.assign(response.url);
             return;
           }
-          if (response.redirected) { location.assign(response.url); return; } // signed out: sign in, values kept
-          const page = new DOMParser().parseFromString(await response.text(), "text/html");
-          const main = page.getElementById("main");
-          if (!main || !page.getElementById("report-form") && response.status !== 409) {
-            // an error page (403, 404, 500): show it, the values stay in this browser
-            document.open(); document.write(page.documentElement.outerHTML); document.close();
-            return;
-          }
+          if (response.redirected) { location.assign(response.url); return; } // signed out: sign in, the values stay here
+          const type = response.headers.get("Content-Type") || "";
+          const page = type.startsWith("text/html") ?
+            new DOMParser().parseFromString(await response.text(), "text/html") : null;
+          const main = page && page.getElementById("main");
+          if (!main) throw new Error("unreadable answer");
+          // the form again with the server's messages (422, 409), or an error page: the
+          // values typed stay in this browser either way
           document.getElementById("main").replaceWith(main);
           document.title = page.title;
           init();
           const invalid = document.querySelector("#report-form [aria-invalid=true]");
-          (invalid || document.getElementById("form-alert")).focus?.();
+          (invalid || document.getElementById("form-alert") || main).focus();
         })
-        .catch(() => {
+        .catch((error) => {
           buttons.forEach((b) => { b.disabled = false; });
           if (status) status.textContent = "";
-          say(form.dataset.msgOffline);
+          say(error instanceof TypeError ? form.dataset.msgOffline : form.dataset.msgFailed);
         });
     });
 

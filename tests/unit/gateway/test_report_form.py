@@ -54,7 +54,7 @@ def test_rules_are_written_with_the_fields_labels_and_shown_beside_the_left_fiel
     rules = report_form.rule_checks(TEMPLATE, "ru")
     assert rules[0]["left"] == ["resolved"] and rules[0]["right"] == ["cases"]
     assert rules[0]["target"] == "resolved"
-    assert rules[0]["message"].startswith("Урегулировано <= Поступило: ")
+    assert rules[0]["message"].startswith("Урегулировано ≤ Поступило: ")
     assert rules[1]["right"] == "0" and rules[1]["target"] == "cases"
 
 
