@@ -5,7 +5,7 @@ Everything comes from the services' RPC with the parameters the API routes send,
 the reader: a coordinator sees its own region; the RGU and observers open a region's page
 with ``?region=KZ-61``.
 """
-from gateway.web.pages import Page, page, redirect
+from gateway.web.pages import Page, gather, page, redirect
 from kelisim.clock import local_time
 from kelisim.db.types import utcnow
 from kelisim.errors import KelisimError
@@ -55,20 +55,23 @@ class WebRegionPages:
             return redirect("/rgu")
         today = local_time(utcnow()).date().isoformat()
         scope = {"region": region}
-        plans = _or_nothing(self.projects.list_plans, {**scope, "limit": "50"})
-        overdue = _or_nothing(self.projects.list_tasks, {
-            **scope, "overdue": "true", "sort": "due_date", "limit": str(TASKS_SHOWN)})
-        coming = _or_nothing(self.projects.list_tasks, {
-            **scope, "overdue": "false", "due_after": today, "sort": "due_date",
-            "limit": str(TASKS_SHOWN * 2)})
-        owed = _or_nothing(self.reports.list_reports, {
-            **scope, "missing": "true", "sort": "due_date", "limit": "50"})
-        inbox = _or_nothing(self.notifications.list_inbox, {
-            "unread": "true", "limit": str(INBOX_SHOWN)}) if role == "kgu_coordinator" \
-            else None
-        regions = _or_nothing(self.registry.list_regions) or []
-        projects = _or_nothing(self.projects.list_projects) or []
-        templates = _or_nothing(self.reports.list_templates, {}) or []
+        coordinator = role == "kgu_coordinator"
+        # the reads do not depend on each other: made at the same time
+        plans, overdue, coming, owed, inbox, regions, projects, templates = gather(
+            lambda: _or_nothing(self.projects.list_plans, {**scope, "limit": "50"}),
+            lambda: _or_nothing(self.projects.list_tasks, {
+                **scope, "overdue": "true", "sort": "due_date", "limit": str(TASKS_SHOWN)}),
+            lambda: _or_nothing(self.projects.list_tasks, {
+                **scope, "overdue": "false", "due_after": today, "sort": "due_date",
+                "limit": str(TASKS_SHOWN * 2)}),
+            lambda: _or_nothing(self.reports.list_reports, {
+                **scope, "missing": "true", "sort": "due_date", "limit": "50"}),
+            lambda: _or_nothing(self.notifications.list_inbox, {
+                "unread": "true", "limit": str(INBOX_SHOWN)}) if coordinator else None,
+            lambda: _or_nothing(self.registry.list_regions),
+            lambda: _or_nothing(self.projects.list_projects),
+            lambda: _or_nothing(self.reports.list_templates, {}))
+        regions, projects, templates = regions or [], projects or [], templates or []
         tasks = tasks_in_order((overdue or {}).get("items", []),
                                (coming or {}).get("items", []))
         return Page("kgu_home.html", {

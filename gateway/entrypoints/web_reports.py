@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from gateway.service_layer.names import attach_names
 from gateway.web import report_form
-from gateway.web.pages import Page, page, redirect
+from gateway.web.pages import Page, gather, page, redirect
 from kelisim.errors import Invalid, KelisimError
 from kelisim.i18n import _
 from kelisim.labels import label
@@ -53,34 +53,38 @@ class WebReportsPages:
     """Mixed into GatewayService (``reports``, ``registry``, ``uow``)."""
 
     # -- shared look-ups
-    def _regions(self):
+    def _report_regions(self):
         """``{code: region}`` of the 20 regions (empty if the registry does not answer)."""
         try:
             return {region["code"]: region for region in self.registry.list_regions()}
         except KelisimError:
             return {}
 
-    def _templates(self):
+    def _report_templates(self):
         """``{code: newest template}`` of every report template."""
         try:
             return {t["code"]: t for t in self.reports.list_templates({})}
         except KelisimError:
             return {}
 
-    def _common(self, req):
-        return {"label": labeller(req.lang), "regions": self._regions(),
-                "templates": self._templates()}
+    def _report_common(self, req, *calls):
+        """The look-ups every report page shows (regions, templates), and the results of
+        ``calls`` made at the same time: ``(context, [results])``."""
+        regions, templates, *found = gather(self._report_regions, self._report_templates,
+                                            *calls)
+        return {"label": labeller(req.lang), "regions": regions, "templates": templates}, found
 
     # -- the reports owed, or all of them
     @page("GET", "/reports")
     def web_reports(self, req):
-        context = self._common(req)
         if req.actor.get("role") == "kgu_coordinator":
-            owed = self.reports.list_reports({"missing": "true", "sort": "due_date",
-                                              "limit": "200"})
-            sent = self.reports.list_reports({"missing": "false", "sort": "-period_start",
-                                              "limit": "20"})
+            context, (owed, sent) = self._report_common(
+                req, lambda: self.reports.list_reports({"missing": "true", "sort": "due_date",
+                                                        "limit": "200"}),
+                lambda: self.reports.list_reports({"missing": "false",
+                                                   "sort": "-period_start", "limit": "20"}))
             return Page("reports_owed.html", {**context, "owed": owed, "sent": sent})
+        context, _found = self._report_common(req)
         filters = query_of(req.args, LIST_FILTERS)
         offset = max(0, int(req.args["offset"])) if req.args.get("offset", "").isdigit() \
             else 0
@@ -112,11 +116,9 @@ class WebReportsPages:
         ``errors`` beside the fields, ``problems`` above the form and ``decision`` (the
         RGU's form that failed: its name, text and error)."""
         attach_names(self.uow, report)
-        template = self.reports.get_template(report["template_id"])
-        try:
-            history = attach_names(self.uow, self.reports.report_history(report["id"]))
-        except KelisimError:
-            history = []
+        template, history, regions = gather(
+            lambda: self.reports.get_template(report["template_id"]),
+            lambda: self._report_history(report["id"]), self._report_regions)
         role = req.actor.get("role")
         editable = report["status"] in EDITABLE and role in ("kgu_coordinator", "rgu_admin")
         fields = report_form.form_fields(template, report.get("values"), errors, req.lang,
@@ -126,12 +128,19 @@ class WebReportsPages:
             "rules": report_form.rule_checks(template, req.lang),
             "problems": list(problems), "notice": None, "decision": decision or {},
             "can_decide": role in RGU, "history": history[:20],
-            "region": self._regions().get(report.get("region_code")),
+            "region": regions.get(report.get("region_code")),
             "label": labeller(req.lang), "has_errors": bool(errors or problems),
             "storage_key": f"kelisim:report:{report['id']}:v{report['version']}",
-            **self._notice(req)}, status)
+            **self._report_notice(req)}, status)
 
-    def _notice(self, req):
+    def _report_history(self, report_id):
+        """The report's audit trail with names (empty if it cannot be read)."""
+        try:
+            return attach_names(self.uow, self.reports.report_history(report_id))
+        except KelisimError:
+            return []
+
+    def _report_notice(self, req):
         done = DONE.get(req.args.get("done"))
         return {"notice": done.render(req.lang)} if done else {}
 
@@ -167,7 +176,7 @@ class WebReportsPages:
         return redirect(f"/reports/{report_id}?done={done}")
 
     # -- the RGU's decisions
-    def _decide(self, req, report_id, action, text_field):
+    def _report_decide(self, req, report_id, action, text_field):
         """Accept, return (a comment needed) or reopen (a reason needed) a report; a refusal
         shows the report again with the message beside the text, what was typed kept."""
         body = {"version": _version(req.form)}
@@ -197,26 +206,25 @@ class WebReportsPages:
 
     @page("POST", "/reports/<int:report_id>/accept", roles=RGU)
     def web_report_accept(self, req, report_id):
-        return self._decide(req, report_id, "accept", "comment")
+        return self._report_decide(req, report_id, "accept", "comment")
 
     @page("POST", "/reports/<int:report_id>/return", roles=RGU)
     def web_report_return(self, req, report_id):
-        return self._decide(req, report_id, "return", "comment")
+        return self._report_decide(req, report_id, "return", "comment")
 
     @page("POST", "/reports/<int:report_id>/reopen", roles=RGU)
     def web_report_reopen(self, req, report_id):
-        return self._decide(req, report_id, "reopen", "reason")
+        return self._report_decide(req, report_id, "reopen", "reason")
 
     # -- the review: queue, rates, roll-ups
     @page("GET", "/review", roles=READERS_OF_ALL)
     def web_review(self, req):
-        queue = self.reports.list_reports({"status": "submitted", "sort": "due_date",
-                                           "limit": "200"})
-        accepted = self.reports.list_reports({"status": "accepted", "sort": "-id",
-                                              "limit": "10"})
-        returned = self.reports.list_reports({"status": "returned", "sort": "due_date",
-                                              "limit": "20"})
-        return Page("review_queue.html", {**self._common(req), **self._notice(req),
+        context, (queue, accepted, returned) = self._report_common(req, *(
+            lambda query=query: self.reports.list_reports(query) for query in (
+                {"status": "submitted", "sort": "due_date", "limit": "200"},
+                {"status": "accepted", "sort": "-id", "limit": "10"},
+                {"status": "returned", "sort": "due_date", "limit": "20"})))
+        return Page("review_queue.html", {**context, **self._report_notice(req),
                                           "queue": queue, "accepted": accepted,
                                           "returned": returned, "tab": "queue"})
 
@@ -230,8 +238,8 @@ class WebReportsPages:
         except KelisimError as exc:
             if exc.status != 422:
                 raise
-            error = self._query_error(exc, req)
-        return Page("review_rates.html", {**self._common(req), "rates": rates,
+            error = self._report_query_error(exc, req)
+        return Page("review_rates.html", {**self._report_common(req)[0], "rates": rates,
                                           "filters": filters, "error": error, "tab": "rates"},
                     422 if error else 200)
 
@@ -239,7 +247,7 @@ class WebReportsPages:
     def web_review_rollups(self, req):
         filters = query_of(req.args, (*RANGE_FILTERS, "template", "project", "by",
                                       "accepted_only"))
-        context = self._common(req)
+        context = self._report_common(req)[0]
         if "template" not in filters and "project" not in filters and context["templates"]:
             filters["template"] = next(iter(sorted(context["templates"])))
         rollup, error = None, None
@@ -248,7 +256,7 @@ class WebReportsPages:
         except KelisimError as exc:
             if exc.status != 422:
                 raise
-            error = self._query_error(exc, req)
+            error = self._report_query_error(exc, req)
         export = {fmt: "/api/v1/rollups/export?" + urlencode({**filters, "format": fmt,
                                                               "lang": req.lang})
                   for fmt in ("csv", "xlsx")}
@@ -256,7 +264,7 @@ class WebReportsPages:
                                             "error": error, "export": export,
                                             "tab": "rollups"}, 422 if error else 200)
 
-    def _query_error(self, exc, req):
+    def _report_query_error(self, exc, req):
         errors = exc.errors_in(req.lang) or {}
         details = [f"{key}: {report_form.as_text(value)}" for key, value in errors.items()] \
             if isinstance(errors, dict) else []
