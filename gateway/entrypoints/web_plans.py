@@ -270,7 +270,7 @@ class WebPlansPages:
         region = plan["region_code"]
         people = self.registry.list_people({"region": region} if region else {})
         units = self.registry.list_org_units({"region": region} if region else
-                                             {"level": "national"})
+                                             {"level": "republican"})
         baseline = self.projects.get_baseline(plan_id)
         slips = slips_of([task], baseline.get("baseline"), history["items"])
         return Page("plan_task.html", {

@@ -7,6 +7,13 @@
 (function () {
   const DAY = 24 * 3600 * 1000;
 
+  // Frappe Gantt writes a task's name and the popup's texts with innerHTML: titles people
+  // typed go in escaped, so they are shown as text and never run
+  function esc(text) {
+    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  }
+
   function iso(d) {
     const m = String(d.getMonth() + 1).padStart(2, "0");
     const day = String(d.getDate()).padStart(2, "0");
@@ -48,17 +55,35 @@
     for (const bar of gantt.bars || []) {
       const task = byId.get(bar.task.id);
       if (!task) continue;
-      const y = bar.$bar.getY() + bar.$bar.getHeight() + 2;
+      const thin = gantt.options.padding < 16;  // the print view's tighter rows
+      const y = bar.$bar.getY() + bar.$bar.getHeight() + (thin ? 1 : 2);
       if (task.baseline) {
         const x1 = xOf(gantt, parse(task.baseline.start));
         const x2 = xOf(gantt, new Date(parse(task.baseline.end).getTime() + DAY));
-        const rect = svg("rect", {x: x1, y, width: Math.max(x2 - x1, 3), height: 5, rx: 1,
+        const rect = svg("rect", {x: x1, y, width: Math.max(x2 - x1, 3), height: thin ? 3 : 5, rx: 1,
                                   class: "baseline-bar"}, bar.group);
         svg("title", {}, rect).textContent = `${data.words.baseline}: ${task.baseline.start} – ${task.baseline.end}`;
       }
       if (task.slip) {
         const x = xOf(gantt, new Date(parse(task.slip.old).getTime() + DAY));
-        svg("line", {x1: x, x2: x, y1: bar.$bar.getY() - 2, y2: y + 5, class: "slip-mark"}, bar.group);
+        svg("line", {x1: x, x2: x, y1: bar.$bar.getY() - 2, y2: y + (thin ? 3 : 5), class: "slip-mark"}, bar.group);
+      }
+    }
+  }
+
+  // on the sheet, a label that would run past the chart's right edge goes left of its bar
+  function keepLabelsInside(gantt) {
+    const width = gantt.$svg.getBoundingClientRect().width || gantt.$svg.getAttribute("width");
+    for (const bar of gantt.bars || []) {
+      const label = bar.group.querySelector(".bar-label");
+      if (!label) continue;
+      const box = label.getBBox();
+      const roomLeft = bar.$bar.getX() - 5;
+      const roomRight = width - bar.$bar.getEndX() - 5;
+      if (box.x + box.width > width - 4 && roomLeft > roomRight) {
+        label.setAttribute("x", bar.$bar.getX() - 5);
+        label.setAttribute("text-anchor", "end");
+        label.classList.add("left-label");
       }
     }
   }
@@ -67,8 +92,8 @@
     const byId = new Map(data.tasks.map((t) => [t.id, t]));
     return (ctx) => {
       const task = byId.get(ctx.task.id);
-      ctx.set_title(task.name);
-      ctx.set_subtitle(task.status);
+      ctx.set_title(esc(task.name));
+      ctx.set_subtitle(esc(task.status));
       const lines = [`${data.words.start}: ${task.start} · ${data.words.due}: ${task.end}`,
                      `${data.words.progress}: ${task.progress} %`];
       if (task.baseline) lines.push(`${data.words.baseline}: ${task.baseline.start} – ${task.baseline.end}`);
@@ -76,9 +101,7 @@
         lines.push(data.words.was_due.replace("{date}", task.slip.old) +
                    (task.slip.reason ? ` — ${task.slip.reason}` : ""));
       }
-      // set_details writes HTML: escape the texts people typed
-      const div = document.createElement("div");
-      ctx.set_details(lines.map((l) => { div.textContent = l; return div.innerHTML; }).join("<br>"));
+      ctx.set_details(lines.map(esc).join("<br>"));
     };
   }
 
@@ -110,7 +133,7 @@
     if (!host || !source || typeof window.Gantt !== "function") return;
     const data = JSON.parse(source.textContent);
     const tasks = data.tasks.filter((t) => t.kind !== "phase" || t.start <= t.end)
-      .map((t) => ({id: t.id, name: t.name, start: t.start, end: t.end,
+      .map((t) => ({id: t.id, name: esc(t.name), start: t.start, end: t.end,
                     progress: t.progress, dependencies: t.dependencies,
                     custom_class: t.custom_class}));
     if (!tasks.length) return;
@@ -148,11 +171,14 @@
       const last = parse(ends[ends.length - 1]);
       const months = (last.getFullYear() - first.getFullYear()) * 12 + last.getMonth() - first.getMonth() + 4;
       modes[1].lower_text = (d) => data.months_short[d.getMonth()];
+      options.bar_height = 16;  // more rows on a sheet
+      options.padding = 10;
       modes[1].column_width = Math.max(40, Math.floor((host.clientWidth - 4) / months));
     }
     host.innerHTML = "";
     const gantt = new window.Gantt(host, tasks, options);
     decorate(gantt, data);
+    if (printing) requestAnimationFrame(() => requestAnimationFrame(() => keepLabelsInside(gantt)));
     const container = host.querySelector(".gantt-container");
     if (container) {
       // the chart scrolls: reachable by keyboard, and named for screen readers

@@ -70,7 +70,7 @@ def plans(platform, start, migrated, tmp_path):  # noqa: F811
     platform.account("rgu.analyst@kelisim.kz", role="rgu_admin")
     platform.account("turkistan.kgu@kelisim.kz", region="KZ-61")
     tasks = ok(gw.get(f"{API}/plans/{turkistan['id']}/tasks"))
-    return {"gw": gw, "turkistan": turkistan, "almaty": by_region["KZ-75"],
+    return {"gw": gw, "turkistan": turkistan, "almaty": by_region["KZ-75"], "rgu_plan": by_region[None],
             "tasks": tasks, "rgu": Reader(gw.url, "rgu.analyst@kelisim.kz"),
             "kgu": Reader(gw.url, "turkistan.kgu@kelisim.kz")}
 
@@ -130,6 +130,12 @@ def test_a_plan_its_approval_and_a_due_date_moved_with_a_reason(plans):
     assert "Зал жөндеуде" in row.group(1) and "18.12.2026" in row.group(1)
     history = after.split('id="history-heading"')[1]
     assert "Зал жөндеуде" in history and _dotted(task["due_date"]) in history
+
+    # the RGU's own plan: its tasks are assigned among the republican org units
+    rgu_plan = plans["rgu_plan"]
+    rgu_task = ok(gw.get(f"{API}/plans/{rgu_plan['id']}/tasks"))[0]
+    rgu_page = rgu.get(f"/plans/{rgu_plan['id']}/tasks/{rgu_task['id']}")
+    assert str(escape(rgu_task["title_kk"])) in rgu_page and 'value="org_unit:' in rgu_page
 
     # the print view: no site navigation, A4 landscape stylesheet
     printed = rgu.get(f"/plans/{pid}?print=1")
