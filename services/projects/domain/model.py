@@ -6,7 +6,7 @@ from decimal import Decimal
 from kelisim.errors import Conflict, Forbidden, Invalid
 from kelisim.i18n import _
 from kelisim.labels import label
-from services.projects.domain.events import DeadlineSlipped
+from services.projects.domain.events import DeadlineSlipped, TaskAssigned, TaskReassigned
 from services.projects.domain.schedule import place, within_calendar
 
 PLAN_STATUSES = ("draft", "approved", "in_progress", "closed")
@@ -174,6 +174,12 @@ class Task:
         recorded since it was loaded, oldest first; the service layer publishes them."""
         return self.__dict__.setdefault("_events", [])
 
+    def pull_events(self):
+        """The recorded :attr:`events`, handed over once (the list is emptied)."""
+        events = list(self.events)
+        self.events.clear()
+        return events
+
     def snapshot(self):
         """``{field: value}`` of the fields its history records (:data:`TASK_RECORDED`)."""
         return {name: getattr(self, name) for name in TASK_RECORDED}
@@ -302,6 +308,55 @@ class Task:
         self.events.append(event)
         return event
 
+    def assign(self, *, role, kind, assignee_id, assignee, current, coordinator, today):
+        """Decide a new RACI assignment of the task (an organisation's role is checked
+        first: :func:`check_organisation_role`).
+
+        ``role``: R, A, C or I; ``kind``/``assignee_id``: who (:data:`ASSIGNEE_KINDS`);
+        ``assignee``: the registry's ``{name, region_code, closed_on?}`` of them, or None;
+        ``current``: the task's :class:`Assignment` list; ``coordinator``: the actor is a
+        KGU coordinator (who is not told of another region's assignee: it is unknown to
+        them); ``today``: the date (an assignee closed on or before it is refused).
+
+        Returns ``(assignment, replaced)``: the new :class:`Assignment` (no id yet) and the
+        assignments it replaces (the old A, for a new A: exactly one Accountable).
+        Raises :class:`Invalid` (unknown, another region's, closed) or :class:`Conflict`
+        (the same assignment exists already).
+        """
+        foreign = assignee is not None and assignee["region_code"] not in (
+            None, self.region_code)
+        if foreign and coordinator:
+            assignee = None  # what it cannot read is unknown to it, as on GET: no region named
+        if assignee is None:
+            raise Invalid(_("unknown assignee"), {"id": _("no {kind} {id}",
+                                                       kind=kind, id=assignee_id)})
+        if foreign:  # the RGU reads every region: it is told why
+            raise Invalid(_("the assignee works in another region"),
+                          {"id": _("{kind} {id} is in {region_code}", kind=kind,
+                                   id=assignee_id, region_code=assignee["region_code"])})
+        closed_on = assignee.get("closed_on")
+        if closed_on and str(closed_on) <= today.isoformat():
+            # closed in the registry: the rollout skips it too (services/projects/.../rollout.py)
+            raise Invalid(_("the organisation is closed"),
+                          {"id": _("{kind} {id} closed on {date}", kind=kind,
+                                   id=assignee_id, date=str(closed_on))})
+        if any((a.role, a.assignee_kind, a.assignee_id) == (role, kind, assignee_id)
+               for a in current):
+            raise Conflict(_("the assignment exists already"), {"id": _("already assigned")})
+        assignment = Assignment(task_id=self.id, role=role, assignee_kind=kind,
+                                assignee_id=assignee_id, assignee_name=assignee["name"],
+                                region_code=assignee["region_code"])
+        return assignment, [a for a in current if a.role == "A"] if role == "A" else []
+
+    def record_assigned(self, assignment, previous=None):
+        """Record :class:`~.events.TaskReassigned` when ``assignment`` (stored: it has an
+        id) took the role from ``previous`` (an assignee dict), else
+        :class:`~.events.TaskAssigned`. Returns the event."""
+        event = TaskReassigned.of(self, assignment, previous_assignee=previous) \
+            if previous is not None else TaskAssigned.of(self, assignment)
+        self.events.append(event)
+        return event
+
     def effective_finish(self):
         """When successors can count on it: an unfinished overdue task finishes no earlier
         than the day it was found overdue."""
@@ -333,6 +388,17 @@ class Assignment:
     def assignee(self):
         return {"kind": self.assignee_kind, "id": self.assignee_id, "name": self.assignee_name,
                 "region_code": self.region_code}
+
+
+def check_organisation_role(actor_role, role):
+    """An organisation outside the Assembly is never A (:class:`Invalid`); R only by the
+    RGU (``actor_role`` rgu_admin or system, else :class:`Forbidden`)."""
+    if role == "A":
+        raise Invalid(_("an organisation outside the Assembly is never Accountable"),
+                      {"role": _("name it Consulted or Informed (or Responsible, by the RGU)")})
+    if role == "R" and actor_role not in ("rgu_admin", "system"):
+        raise Forbidden(_("only the RGU names an organisation outside the Assembly "
+                          "Responsible"))
 
 
 def check_raci(assignments, status):

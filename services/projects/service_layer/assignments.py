@@ -15,14 +15,15 @@ replaces it (its ``task_reassigned`` names the first as the previous A).
 from kelisim.access import ensure_writable
 from kelisim.clock import today
 from kelisim.db.races import retry_on_unique
-from kelisim.errors import Conflict, Forbidden, Invalid, NotFound
+from kelisim.errors import Invalid, NotFound
 from kelisim.i18n import _
 from kelisim.schemas import load
 from services.projects import schemas
-from services.projects.domain.model import ORGANISATION, Assignment, check_raci
-from services.projects.service_layer.common import record, task_or_404
+from services.projects.domain import model
+from services.projects.domain.model import ORGANISATION, check_raci
+from services.projects.service_layer.common import publish, record, task_or_404
 from services.projects.service_layer.scheduling import lock_family_of
-from services.projects.service_layer.tasks import dump_assignment, emit_assigned
+from services.projects.service_layer.tasks import dump_assignment
 
 
 @retry_on_unique(what="the task's assignments")
@@ -39,57 +40,30 @@ def add_assignment(uow, registry, task_id, data):
         assignee = registry.assignee(data["kind"], data["id"])
         lock_family_of(uow, task.id)  # after the registry call: the lock is not held over RPC
         uow.session.refresh(task)  # as the previous holder of the lock left it
-        foreign = assignee is not None and assignee["region_code"] not in (
-            None, task.region_code)
-        if foreign and uow.context.actor.get("role") == "kgu_coordinator":
-            assignee = None  # what it cannot read is unknown to it, as on GET: no region named
-        if assignee is None:
-            raise Invalid(_("unknown assignee"), {"id": _("no {kind} {id}",
-                                                       kind=data['kind'], id=data['id'])})
-        if foreign:  # the RGU reads every region: it is told why
-            raise Invalid(_("the assignee works in another region"),
-                          {"id": _("{kind} {id} is in {region_code}",
-                                   kind=data["kind"], id=data["id"],
-                                   region_code=assignee["region_code"])})
-        closed_on = assignee.get("closed_on")
-        if closed_on and str(closed_on) <= today().isoformat():
-            # closed in the registry: the rollout skips it too (services/projects/.../rollout.py)
-            raise Invalid(_("the organisation is closed"),
-                          {"id": _("{kind} {id} closed on {date}", kind=data["kind"],
-                                   id=data["id"], date=str(closed_on))})
-        current = repo.assignments([task.id])
-        same = [a for a in current if (a.role, a.assignee_kind, a.assignee_id) ==
-                (data["role"], data["kind"], data["id"])]
-        if same:
-            raise Conflict(_("the assignment exists already"), {"id": _("already assigned")})
-        assignment = Assignment(task_id=task.id, role=data["role"], assignee_kind=data["kind"],
-                                assignee_id=data["id"], assignee_name=assignee["name"],
-                                region_code=assignee["region_code"])
+        assignment, replaced = task.assign(
+            role=data["role"], kind=data["kind"], assignee_id=data["id"], assignee=assignee,
+            current=repo.assignments([task.id]), today=today(),
+            coordinator=uow.context.actor.get("role") == "kgu_coordinator")
         previous = None
         if data["role"] == "A":
-            for old in current:
-                if old.role == "A":
-                    previous = old.assignee()
-                    repo.delete(old)
+            for old in replaced:
+                previous = old.assignee()
+                repo.delete(old)
             uow.flush()
         repo.add(assignment)
         uow.flush()
         record(uow, "task", task.id, "reassigned" if previous else "assigned",
                {"assignee": [previous, {"role": assignment.role, **assignment.assignee()}]},
                plan_id=task.plan_id)
-        emit_assigned(uow, task, assignment, previous)
+        task.record_assigned(assignment, previous)
+        publish(uow, task.pull_events())
         uow.commit()
         return dump_assignment(assignment)
 
 
 def check_organisation_role(actor, role):
-    """An organisation outside the Assembly is never A (422); R only by the RGU (403)."""
-    if role == "A":
-        raise Invalid(_("an organisation outside the Assembly is never Accountable"),
-                      {"role": _("name it Consulted or Informed (or Responsible, by the RGU)")})
-    if role == "R" and actor.get("role") not in ("rgu_admin", "system"):
-        raise Forbidden(_("only the RGU names an organisation outside the Assembly "
-                          "Responsible"))
+    """:func:`~services.projects.domain.model.check_organisation_role` of ``actor``."""
+    model.check_organisation_role(actor.get("role"), role)
 
 
 def remove_assignment(uow, task_id, assignment_id):

@@ -22,6 +22,7 @@ from kelisim.i18n import _
 from kelisim.schemas import load
 from services.projects import schemas
 from services.projects.domain import template as templates
+from services.projects.domain.events import TaskAssigned
 from services.projects.domain.model import ORGANISATION, RGU_SCOPE, Assignment, Plan, Task
 from services.projects.domain.schedule import Graph, Node, Pin
 from services.projects.service_layer import baselines
@@ -34,7 +35,6 @@ from services.projects.service_layer.common import (
 )
 from services.projects.service_layer.projects import require_rgu
 from services.projects.service_layer.scheduling import lock_family
-from services.projects.service_layer.tasks import assigned_event
 
 
 @retry_on_unique(what="the rollout")
@@ -271,5 +271,5 @@ class _Builder:
                     region_code=unit.get("region_code"))))
         self.repo.add_all([a for _, a in made])
         self.uow.flush()
-        publish(self.uow, [assigned_event(task, assignment) for task, assignment in made])
+        publish(self.uow, [TaskAssigned.of(task, assignment) for task, assignment in made])
         return len(made)

@@ -5,7 +5,6 @@ from kelisim.errors import Invalid
 from kelisim.i18n import _
 from kelisim.schemas import listing, load
 from services.projects import schemas
-from services.projects.domain.events import TaskAssigned, TaskReassigned
 from services.projects.domain.model import OPEN_STATUSES, Assignment, Task
 from services.projects.domain.schedule import FIXED_STATUSES, place
 from services.projects.service_layer import scheduling
@@ -167,7 +166,8 @@ def create_task(uow, plan_id, data):
         repo.add(accountable)
         uow.flush()
         record(uow, "task", task.id, "create", changes_of({}, snapshot(task)), plan_id=plan.id)
-        emit_assigned(uow, task, accountable)
+        task.record_assigned(accountable)
+        publish(uow, task.pull_events())
         if parent is not None:
             graph, rows = scheduling.load_graph(repo, plan.project_code, plan.year)
             scheduling.propagate(uow, graph, rows, plan.project_code, calendar,
@@ -176,18 +176,6 @@ def create_task(uow, plan_id, data):
         uow.commit()
         uow.session.expire_all()
         return dump_task(repo, repo.task(task.id))
-
-
-def assigned_event(task, assignment, previous=None):
-    """The typed event of ``assignment`` on ``task``: :class:`TaskReassigned` when it
-    took the role from ``previous`` (an assignee dict), else :class:`TaskAssigned`."""
-    if previous is not None:
-        return TaskReassigned.of(task, assignment, previous_assignee=previous)
-    return TaskAssigned.of(task, assignment)
-
-
-def emit_assigned(uow, task, assignment, previous=None):
-    publish(uow, [assigned_event(task, assignment, previous)])
 
 
 def update_task(uow, task_id, data):
@@ -227,7 +215,7 @@ def update_task(uow, task_id, data):
         if dated or "scheduling" in changes or "status" in changes:
             field = "due_date" if dated else "scheduling" if "scheduling" in changes else "status"
             moves, graph = _reschedule_after(uow, task, before, changes, calendar, reason, field)
-        publish(uow, task.events)
+        publish(uow, task.pull_events())
         uow.commit()
         uow.session.expire_all()
         return {"task": dump_task(repo, repo.task(task.id)),

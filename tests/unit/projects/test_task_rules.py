@@ -160,3 +160,61 @@ def test_its_own_slip_is_recorded_once_with_the_dates_it_ends_up_with():
             event.old_due_date) == (7, [7], date(2026, 3, 3), date(2026, 3, 23),
                                     date(2026, 3, 16))
     assert event.constraint_conflicts == [conflict] and asked == [1]
+
+
+UNIT = {"name": "КГУ", "region_code": "KZ-61"}
+
+
+def held_by(*roles):
+    return [Assignment(task_id=7, role=role, assignee_kind="org_unit", assignee_id=n,
+                       assignee_name=f"unit {n}", region_code="KZ-61", id=n)
+            for n, role in enumerate(roles, start=1)]
+
+
+def assign(item, role="R", kind="org_unit", assignee_id=9, assignee=UNIT, current=(),
+           coordinator=False):
+    return item.assign(role=role, kind=kind, assignee_id=assignee_id, assignee=assignee,
+                       current=list(current), coordinator=coordinator, today=date(2026, 3, 2))
+
+
+def test_an_assignment_names_someone_known_of_the_tasks_region_and_open():
+    assignment, replaced = assign(task())
+    assert (assignment.task_id, assignment.role, assignment.assignee_kind,
+            assignment.assignee_id, assignment.assignee_name, assignment.region_code,
+            assignment.id) == (7, "R", "org_unit", 9, "КГУ", "KZ-61", None)
+    assert replaced == []
+    with pytest.raises(Invalid) as unknown:
+        assign(task(), assignee=None)
+    assert str(unknown.value.errors["id"]) == "no org_unit 9"
+    almaty = {"name": "КГУ", "region_code": "KZ-75"}
+    with pytest.raises(Invalid) as elsewhere:  # the RGU is told where it is
+        assign(task(), assignee=almaty)
+    assert str(elsewhere.value.errors["id"]) == "org_unit 9 is in KZ-75"
+    with pytest.raises(Invalid) as hidden:  # a coordinator is not
+        assign(task(), assignee=almaty, coordinator=True)
+    assert str(hidden.value.errors["id"]) == "no org_unit 9"
+    assign(task(), assignee={"name": "РГУ", "region_code": None})  # the RGU's own: anywhere
+    with pytest.raises(Invalid) as closed:
+        assign(task(), assignee={**UNIT, "closed_on": "2026-03-02"})
+    assert "closed on 2026-03-02" in str(closed.value.errors["id"])
+    assign(task(), assignee={**UNIT, "closed_on": "2026-03-03"})
+
+
+def test_a_new_accountable_replaces_the_old_and_a_repeat_is_a_conflict():
+    current = held_by("A", "R")
+    assignment, replaced = assign(task(), role="A", current=current)
+    assert replaced == [current[0]] and assignment.role == "A"
+    assert assign(task(), role="C", current=current)[1] == []
+    with pytest.raises(Conflict):
+        assign(task(), role="R", assignee_id=2, current=current)
+
+
+def test_an_assignment_is_recorded_as_assigned_or_reassigned_and_handed_over_once():
+    item = task()
+    [first, second] = held_by("R", "A")
+    item.record_assigned(first)
+    item.record_assigned(second, previous={"kind": "org_unit", "id": 5})
+    events = item.pull_events()
+    assert [event.type for event in events] == ["task_assigned", "task_reassigned"]
+    assert events[1].previous_assignee == {"kind": "org_unit", "id": 5}
+    assert events[0].assignment_id == 1 and item.events == [] and item.pull_events() == []
