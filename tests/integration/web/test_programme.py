@@ -68,8 +68,11 @@ def test_choosing_a_measure_changes_the_figures_on_the_map_and_in_the_table(site
     by_region = {row["region_code"]: row for row in rates["by_region"]}
     rate = by_region.get("KZ-61", {}).get("reporting_rate")
     shown = "—" if rate is None else f"{rate:.1f}%".replace(".0%", "%")
-    assert tile_label(reader.get("/rgu?measure=reporting_rate").text,
-                      "Turkistan Region") == f"Turkistan Region: Reporting rate {shown}"
+    page = reader.get("/rgu?measure=reporting_rate").text
+    assert tile_label(page, "Turkistan Region") == f"Turkistan Region: Reporting rate {shown}"
+    if not any(row["reporting_rate"] is not None for row in rates["by_region"]):
+        assert "Rates count the reports whose due date has passed this year" in page
+    assert "No region has this figure yet." not in reader.get("/rgu?measure=overdue_tasks").text
 
 
 def test_htmx_swaps_only_the_map_and_its_table(site, programme):
