@@ -8,13 +8,14 @@ services' region rules apply: a KGU coordinator reading another region's plan ge
 services' answer (404, as the API's), and a write it may not make their 403. A form's
 values are checked with the API route's body schema first, then sent as the API sends them.
 """
+import functools
 import json
 
 from babel.dates import get_month_names
 
 from gateway.http.request import schema_of
 from gateway.service_layer.names import attach_names
-from gateway.web.pages import Page, page, redirect
+from gateway.web.pages import Page, gather, page, redirect
 from kelisim import workdays
 from kelisim.clock import today
 from kelisim.errors import Invalid, KelisimError, NotFound
@@ -157,15 +158,22 @@ class WebPlansPages:
 
     def _plan_page(self, req, plan_id, approve=None, status=200):
         lang = req.lang
-        plan = self.projects.get_plan(plan_id)
-        tasks = in_outline(self.projects.list_plan_tasks(plan_id))
-        baseline = self.projects.get_baseline(plan_id)
-        history = attach_names(self.uow, self.projects.plan_history(
-            plan_id, {"limit": str(HISTORY_LIMIT)}))
-        budget = self.projects.list_budget_lines(plan_id)
-        risks = self.projects.list_risks(plan_id)
-        project = self.projects.get_project(plan["project_code"])
-        regions = {r["code"]: r for r in self.registry.list_regions()}
+        # the reads are independent: made at once (the first failure, e.g. another
+        # region's plan, is raised as the API's answer)
+        plan, tasks, baseline, history, budget, risks, projects, region_list = gather(
+            lambda: self.projects.get_plan(plan_id),
+            lambda: self.projects.list_plan_tasks(plan_id),
+            lambda: self.projects.get_baseline(plan_id),
+            lambda: self.projects.plan_history(plan_id, {"limit": str(HISTORY_LIMIT)}),
+            lambda: self.projects.list_budget_lines(plan_id),
+            lambda: self.projects.list_risks(plan_id),
+            lambda: self.projects.list_projects(),
+            lambda: self.registry.list_regions())
+        tasks = in_outline(tasks)
+        history = attach_names(self.uow, history)
+        project = next((p for p in projects if p["code"] == plan["project_code"]),
+                       {"code": plan["project_code"]})
+        regions = {r["code"]: r for r in region_list}
         slips = slips_of(tasks, baseline.get("baseline"), history["items"])
         base = {t["task_id"]: t for t in (baseline.get("baseline") or {}).get("tasks") or []}
         titles = {t["id"]: task_title(t, lang) for t in tasks}
@@ -220,17 +228,16 @@ class WebPlansPages:
     def _outside_titles(self, tasks, titles, lang):
         """Titles of predecessors in other plans (the RGU's tasks a region's follow), read
         as the API reads a task: one the reader may not read is left unnamed."""
-        found = {}
-        for task in tasks:
-            for pred in task["predecessors"]:
-                pid = pred["predecessor_id"]
-                if pid in titles or pid in found:
-                    continue
-                try:
-                    found[pid] = task_title(self.projects.get_task(pid), lang)
-                except KelisimError:
-                    found[pid] = None
-        return found
+        wanted = sorted({pred["predecessor_id"] for task in tasks
+                         for pred in task["predecessors"]} - set(titles))
+
+        def title_of(task_id):
+            try:
+                return task_title(self.projects.get_task(task_id), lang)
+            except KelisimError:
+                return None
+        return dict(zip(wanted, gather(*(functools.partial(title_of, tid) for tid in wanted)),
+                        strict=True))
 
     @staticmethod
     def _label(req):
@@ -259,19 +266,22 @@ class WebPlansPages:
 
     def _task_page(self, req, plan_id, task_id, failed=None, status=200):
         lang = req.lang
-        plan = self.projects.get_plan(plan_id)
-        task = self.projects.get_task(task_id)
+        plan, task, tasks, history, baseline = gather(
+            lambda: self.projects.get_plan(plan_id),
+            lambda: self.projects.get_task(task_id),
+            lambda: self.projects.list_plan_tasks(plan_id),
+            lambda: self.projects.task_history(task_id, {"limit": "50"}),
+            lambda: self.projects.get_baseline(plan_id))
         if task["plan_id"] != plan_id:
             raise NotFound(_("task {task_id} not found", task_id=task_id))
-        tasks = self.projects.list_plan_tasks(plan_id)
         titles = {t["id"]: task_title(t, lang) for t in tasks}
-        outside = self._outside_titles([task], titles, lang)
-        history = attach_names(self.uow, self.projects.task_history(task_id, {"limit": "50"}))
         region = plan["region_code"]
-        people = self.registry.list_people({"region": region} if region else {})
-        units = self.registry.list_org_units({"region": region} if region else
-                                             {"level": "republican"})
-        baseline = self.projects.get_baseline(plan_id)
+        outside, people, units = gather(
+            lambda: self._outside_titles([task], titles, lang),
+            lambda: self.registry.list_people({"region": region} if region else {}),
+            lambda: self.registry.list_org_units({"region": region} if region else
+                                                 {"level": "republican"}))
+        history = attach_names(self.uow, history)
         slips = slips_of([task], baseline.get("baseline"), history["items"])
         return Page("plan_task.html", {
             "plan": plan, "task": task, "title": task_title(task, lang), "titles": titles,
