@@ -191,6 +191,29 @@ def test_a_report_is_refused_beside_its_field_in_kazakh_fixed_submitted_returned
     home = kgu.get("/kgu")
     assert home.status_code == 200 and "Бюджет сомасын актімен салыстырыңыз" in home.text
 
+    # submitted again, accepted, then reopened with a reason (required)
+    version = ok(web.gateway.get(f"{API}/reports/{rid}"))["version"]
+    again = kgu.post(f"/reports/{rid}", dict(typed, f_cases_received="40",
+                                             version=str(version)))
+    assert again.status_code == 303, again.text
+    rgu.get(f"/reports/{rid}")
+    accepted = rgu.post(f"/reports/{rid}/accept", {"version": str(version + 1)})
+    assert accepted.status_code == 303, accepted.text
+    assert f'href="/reports/{rid}"' in rgu.get("/review").text  # accepted lately
+    page = rgu.get(f"/reports/{rid}")
+    assert f"/reports/{rid}/reopen" in page.text and 'id="report-form"' not in page.text
+    no_reason = rgu.post(f"/reports/{rid}/reopen", {"version": str(version + 2), "reason": ""})
+    assert no_reason.status_code == 422
+    assert html.unescape(re.search(r'id="reopen-reason-error">([^<]*)<',
+                                   no_reason.text).group(1)) == \
+        _("required: why it is reopened").render("ru")
+    reopened = rgu.post(f"/reports/{rid}/reopen", {"version": str(version + 2),
+                                                    "reason": "Қате сома"})
+    assert reopened.status_code == 303 and reopened.headers["Location"] == \
+        f"/reports/{rid}?done=reopened"
+    assert ok(web.gateway.get(f"{API}/reports/{rid}"))["status"] == "reopened"
+    assert 'id="report-form"' in kgu.get(f"/reports/{rid}").text
+
     # the roll-up's export answers with the session cookie (a GET: no CSRF needed)
     rollups = rgu.get("/review/rollups?template=mediation-test")
     assert rollups.status_code == 200
