@@ -92,6 +92,9 @@
         if (message) { messages[input.dataset.field] = message; blocking[input.dataset.field] = message; }
       }
       for (const rule of rules) {
+        // as the service: a rule is checked on values that are themselves valid
+        const codes = [rule.left, rule.right].filter(Array.isArray).flat();
+        if (codes.some((code) => messages[code])) continue;
         const left = sideValue(rule.left, inputs), right = sideValue(rule.right, inputs);
         if (left === null || right === null || COMPARE[rule.op](left, right)) continue;
         if (!messages[rule.target]) {
