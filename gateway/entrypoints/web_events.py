@@ -7,8 +7,8 @@ parameters: the reports service's region rules apply (a coordinator lists its ow
 events only and records none for another region: its refusal is said beside the region).
 """
 from gateway.service_layer.names import attach_names
-from gateway.web.listing import PAGE_SIZE, field_errors, offset_of, paging
-from gateway.web.pages import Page, page, redirect
+from gateway.web.listing import PAGE_SIZE, field_errors, filterable, listed, offset_of, paging
+from gateway.web.pages import Page, gather, page, redirect
 from kelisim.errors import Forbidden, Invalid, KelisimError
 from kelisim.i18n import N_, _
 
@@ -65,40 +65,32 @@ def event_body(typed):
 class WebEventsPages:
     """Mixed into GatewayService (``reports`` and ``registry``: RPC proxies; ``uow``)."""
 
-    def _regions(self, req):
-        regions = self.registry.list_regions()
-        if req.actor.get("role") == "kgu_coordinator":
-            regions = [r for r in regions if r["code"] == req.actor.get("region")]
-        return regions
-
     @page("GET", "/events")
     def web_events(self, req):
         offset = offset_of(req.args)
         filters = {name: req.args[name].strip() for name in FILTERS
                    if (req.args.get(name) or "").strip()}
-        errors, found, totals = {}, {"items": [], "total": 0}, None
-        try:
-            found = self.reports.list_events(dict(filters, limit=str(PAGE_SIZE),
-                                                  offset=str(offset)))
-            if filters.get("status") != "cancelled":
-                stats = {k: v for k, v in filters.items() if k != "status"}
-                totals = self.reports.event_stats(dict(stats, by="region"))["total"]
-        except Invalid as exc:
-            errors = field_errors(exc.errors_in(req.lang))
-        kinds = self.reports.list_event_kinds()
-        regions = self.registry.list_regions()
-        progress = None if errors else self._progress(req, filters)
+        counted = {k: v for k, v in filters.items() if k != "status"}
+        (found, errors), (stats, _errors), kinds, regions, progress = gather(
+            listed(lambda: self.reports.list_events(dict(
+                filters, limit=str(PAGE_SIZE), offset=str(offset))), req.lang,
+                {"items": [], "total": 0}),
+            listed(lambda: self.reports.event_stats(dict(counted, by="region"))
+                   if filters.get("status") != "cancelled" else None, req.lang, None),
+            self.reports.list_event_kinds, self.registry.list_regions,
+            lambda: self._events_progress(req, filters))
         return Page("events.html", {
-            "progress": progress,
-            "items": found["items"], "filters": filters, "errors": errors, "totals": totals,
-            "regions": self._regions(req), "region_of": {r["code"]: r for r in regions},
+            "progress": None if errors else progress, "totals": stats and stats["total"],
+            "items": found["items"], "filters": filters, "errors": errors,
+            "regions": filterable(req.actor, regions),
+            "region_of": {r["code"]: r for r in regions},
             "kinds": kinds["kinds"], "kind_of": {k["code"]: k for k in kinds["kinds"]},
             "statuses": STATUS_NAMES, "title": lambda e: _title(e, req.lang),
             "may_record": req.actor.get("role") in WRITERS,
             "paging": paging(req.http.path, req.args, found["total"], offset)},
             422 if errors else 200)
 
-    def _progress(self, req, filters):
+    def _events_progress(self, req, filters):
         """The count targets against the register (``GET /targets/progress``) for the year of
         the period filtered (this year by default): the region's rows (a coordinator's own,
         else the region filtered), or the national ones. None when the service refuses."""
@@ -122,12 +114,14 @@ class WebEventsPages:
 
     @page("GET", "/events/<int:event_id>")
     def web_event(self, req, event_id):
-        event = self.reports.get_event(event_id)
-        history = attach_names(self.uow, self.reports.event_history(event_id))
+        event, history, kinds, regions = gather(
+            lambda: self.reports.get_event(event_id),
+            lambda: self.reports.event_history(event_id),
+            self.reports.list_event_kinds, self.registry.list_regions)
+        history = attach_names(self.uow, history)
         for entry in history:
             entry["changed"] = _changed(entry) if entry.get("action") != "record" else []
-        kinds = self.reports.list_event_kinds()
-        regions = {r["code"]: r for r in self.registry.list_regions()}
+        regions = {r["code"]: r for r in regions}
         try:
             organiser = self.registry.get_org_unit(event["org_unit_id"])
         except KelisimError:
@@ -143,13 +137,13 @@ class WebEventsPages:
     @page("GET", "/events/new", roles=WRITERS)
     def web_event_form(self, req):
         typed = {"region": req.actor.get("region") or ""}
-        return self._event_form(req, typed)
+        return self._record_event_form(req, typed)
 
-    def _event_form(self, req, typed, errors=None, message=None, status=200):
-        kinds = self.reports.list_event_kinds()
+    def _record_event_form(self, req, typed, errors=None, message=None, status=200):
+        kinds, regions = gather(self.reports.list_event_kinds, self.registry.list_regions)
         return Page("event_form.html", {
             "typed": typed, "errors": errors or {}, "message": message,
-            "regions": self._regions(req), "kinds": kinds["kinds"],
+            "regions": filterable(req.actor, regions), "kinds": kinds["kinds"],
             "initiatives": kinds["initiatives"]}, status)
 
     @page("POST", "/events/new", roles=WRITERS)
@@ -157,14 +151,14 @@ class WebEventsPages:
         typed = {name: req.form.get(name, "").strip() for name in FORM_FIELDS}
         body, errors = event_body(typed)
         if errors:
-            return self._event_form(req, typed, {k: v.render(req.lang) for k, v in
+            return self._record_event_form(req, typed, {k: v.render(req.lang) for k, v in
                                                  errors.items()},
                                     _("the event is not valid").render(req.lang), 422)
         try:
             event = self.reports.record_event(body)
         except Forbidden as exc:
             # another region's event: said beside the region chosen
-            return self._event_form(req, typed, {"region": exc.detail_in(req.lang)},
+            return self._record_event_form(req, typed, {"region": exc.detail_in(req.lang)},
                                     exc.detail_in(req.lang), exc.status)
         except KelisimError as exc:
             found = field_errors(exc.errors_in(req.lang)) if isinstance(exc, Invalid) else {}
@@ -174,5 +168,5 @@ class WebEventsPages:
                 errors[name] = f"{errors[name]}; {text}" if name in errors else text
             if "org_unit_id" in errors:
                 errors.setdefault("region", errors.pop("org_unit_id"))
-            return self._event_form(req, typed, errors, exc.detail_in(req.lang), exc.status)
+            return self._record_event_form(req, typed, errors, exc.detail_in(req.lang), exc.status)
         return redirect(f"/events/{event['id']}?recorded=1")

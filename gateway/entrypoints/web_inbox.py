@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl
 
 from gateway.entrypoints.web_core import safe_next
 from gateway.web.listing import PAGE_SIZE, field_errors, offset_of, paging
-from gateway.web.pages import Page, page, redirect
+from gateway.web.pages import Page, gather, page, redirect
 from kelisim.errors import Invalid, KelisimError
 from kelisim.i18n import N_
 from services.notifications.domain.model import (
@@ -110,14 +110,14 @@ class WebInboxPages:
         return self._preferences_page(req)
 
     def _preferences_page(self, req, errors=None, typed=None, status=200):
-        found = self.notifications.get_preferences({})
+        found, language = gather(lambda: self.notifications.get_preferences({}),
+                                 lambda: self.notifications.get_language({}))
         rows = []
         for row in found["items"]:
             wanted = (typed or {}).get(row["event_type"])
             shown = dict(row, **wanted) if wanted else row
             rows.append(dict(shown, name=EVENT_TYPE_NAMES.get(row["event_type"],
                                                               row["event_type"])))
-        language = self.notifications.get_language({})
         return Page("inbox_preferences.html", {
             "rows": rows, "errors": errors or {}, "language": language,
             "languages": LANGUAGE_NAMES, "channels": PREFERENCE_CHANNELS,

@@ -6,9 +6,8 @@ The calls are the API routes' (gateway/entrypoints/registry_routes.py) with the 
 parameters, so the registry's region rules apply to the reader; a bad filter is said
 beside the search form (422), not as an error page.
 """
-from gateway.web.listing import PAGE_SIZE, field_errors, offset_of, paging
-from gateway.web.pages import Page, page
-from kelisim.errors import Invalid
+from gateway.web.listing import PAGE_SIZE, filterable, listed, offset_of, paging
+from gateway.web.pages import Page, gather, page
 from kelisim.i18n import N_
 from kelisim.labels import LABELS, label
 
@@ -31,21 +30,15 @@ def _matches(text, *values):
 
 
 class WebRegistryPages:
-    """Mixed into GatewayService (``registry``: an RPC proxy)."""
-
-    def _regions(self, req):
-        """The regions the reader may filter by (a coordinator: its own), by code."""
-        regions = self.registry.list_regions()
-        if req.actor.get("role") == "kgu_coordinator":
-            regions = [r for r in regions if r["code"] == req.actor.get("region")]
-        return regions
+    """Mixed into GatewayService (``registry``: an RPC proxy). Each page's reads are made
+    at once (pages.gather)."""
 
     @page("GET", "/registry")
     def web_registry(self, req):
         q = (req.args.get("q") or "").strip()
-        regions = self.registry.list_regions()
-        kgus = {unit["region_code"]: unit
-                for unit in self.registry.list_org_units({"kind": "kgu"})}
+        regions, units = gather(self.registry.list_regions,
+                                lambda: self.registry.list_org_units({"kind": "kgu"}))
+        kgus = {unit["region_code"]: unit for unit in units}
         if q:
             regions = [r for r in regions if _matches(q, r["code"], r.get("name_kk"),
                                                       r.get("name_ru"), r.get("name_en"))
@@ -57,17 +50,15 @@ class WebRegistryPages:
     def web_structures(self, req):
         offset = offset_of(req.args)
         filters = _kept(req.args, ("region", "type", "q"))
-        types = self.registry.list_structure_types()
-        errors, found = {}, {"items": [], "total": 0}
-        try:
-            found = self.registry.list_structures(dict(filters, limit=str(PAGE_SIZE),
-                                                       offset=str(offset)))
-        except Invalid as exc:
-            errors = field_errors(exc.errors_in(req.lang))
-        regions = self.registry.list_regions()
+        (found, errors), types, regions = gather(
+            listed(lambda: self.registry.list_structures(dict(
+                filters, limit=str(PAGE_SIZE), offset=str(offset))), req.lang,
+                {"items": [], "total": 0}),
+            self.registry.list_structure_types, self.registry.list_regions)
         return Page("registry_structures.html", {
             "items": found["items"], "filters": filters, "errors": errors,
-            "regions": self._regions(req), "region_of": {r["code"]: r for r in regions},
+            "regions": filterable(req.actor, regions),
+            "region_of": {r["code"]: r for r in regions},
             "types": types, "type_of": {t["code"]: t for t in types},
             "levels": _labels("level", req.lang), "accreditations": ACCREDITATION_NAMES,
             "paging": paging(req.http.path, req.args, found["total"], offset)},
@@ -77,38 +68,35 @@ class WebRegistryPages:
     def web_people(self, req):
         offset = offset_of(req.args)
         filters = _kept(req.args, ("region", "q"))
-        errors, people = {}, []
-        try:
-            people = self.registry.list_people(_kept(filters, ("region",)))
-        except Invalid as exc:
-            errors = field_errors(exc.errors_in(req.lang))
+        (people, errors), units, regions = gather(
+            listed(lambda: self.registry.list_people(_kept(filters, ("region",))), req.lang,
+                   []),
+            lambda: self.registry.list_org_units({}), self.registry.list_regions)
         if filters.get("q"):
             people = [p for p in people if _matches(filters["q"], p.get("full_name"),
                                                     p.get("position"), p.get("email"))]
         people.sort(key=lambda p: (p.get("full_name") or "").casefold())
-        units = {unit["id"]: unit for unit in self.registry.list_org_units({})} \
-            if people else {}
-        regions = self.registry.list_regions()
         return Page("registry_people.html", {
             "items": people[offset:offset + PAGE_SIZE], "filters": filters, "errors": errors,
-            "regions": self._regions(req), "region_of": {r["code"]: r for r in regions},
-            "units": units, "paging": paging(req.http.path, req.args, len(people), offset)},
+            "regions": filterable(req.actor, regions),
+            "region_of": {r["code"]: r for r in regions},
+            "units": {unit["id"]: unit for unit in units},
+            "paging": paging(req.http.path, req.args, len(people), offset)},
             422 if errors else 200)
 
     @page("GET", "/registry/organisations")
     def web_organisations(self, req):
         offset = offset_of(req.args)
         filters = _kept(req.args, ("kind", "region", "q"))
-        errors, found = {}, {"items": [], "total": 0}
-        try:
-            found = self.registry.list_organisations(dict(filters, limit=str(PAGE_SIZE),
-                                                          offset=str(offset)))
-        except Invalid as exc:
-            errors = field_errors(exc.errors_in(req.lang))
-        regions = self.registry.list_regions()
+        (found, errors), regions = gather(
+            listed(lambda: self.registry.list_organisations(dict(
+                filters, limit=str(PAGE_SIZE), offset=str(offset))), req.lang,
+                {"items": [], "total": 0}),
+            self.registry.list_regions)
         return Page("registry_organisations.html", {
             "items": found["items"], "filters": filters, "errors": errors,
-            "regions": self._regions(req), "region_of": {r["code"]: r for r in regions},
+            "regions": filterable(req.actor, regions),
+            "region_of": {r["code"]: r for r in regions},
             "kinds": _labels("organisation_kind", req.lang),
             "kind_name": lambda code: label("organisation_kind", code).render(req.lang),
             "paging": paging(req.http.path, req.args, found["total"], offset)},

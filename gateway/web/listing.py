@@ -2,6 +2,8 @@
 field errors of a service's refusal, flattened for the fields of a form."""
 from urllib.parse import urlencode
 
+from kelisim.errors import Invalid
+
 PAGE_SIZE = 20
 
 
@@ -47,3 +49,21 @@ def field_errors(errors, prefix=""):
     elif errors:
         flat[prefix or "_schema"] = str(errors)
     return flat
+
+
+def listed(call, lang, empty):
+    """``(result, errors)`` of a listing ``call``: its answer and ``{}``, or ``empty`` and the
+    field errors of the service's refusal (Invalid: a bad filter, said beside the form)."""
+    def run():
+        try:
+            return call(), {}
+        except Invalid as exc:
+            return empty, field_errors(exc.errors_in(lang))
+    return run
+
+
+def filterable(actor, regions):
+    """The regions the reader may filter by: a coordinator's own, else every one."""
+    if actor.get("role") == "kgu_coordinator":
+        return [r for r in regions if r["code"] == actor.get("region")]
+    return regions
