@@ -8,7 +8,7 @@ value refused while typing reads the same as when the server refuses it.
 import re
 from decimal import Decimal, InvalidOperation
 
-from kelisim.i18n import _, translate
+from kelisim.i18n import _, pick_name, translate
 
 NUMERIC = ("integer", "decimal", "money", "percent")
 PLACES = {"decimal": 6, "money": 2, "percent": 2}  # as the service's templates.PLACES
@@ -65,11 +65,10 @@ def shown(value):
 
 
 def label_of(spec, lang):
-    """A field's label in ``lang`` (Russian for Russian readers, Kazakh otherwise: the
-    templates carry labels in both state languages only)."""
-    if lang == "ru":
-        return spec.get("label_ru") or spec.get("label_kk") or spec["code"]
-    return spec.get("label_kk") or spec.get("label_ru") or spec["code"]
+    """A field's label in ``lang``: the templates carry Kazakh and Russian labels, so an
+    English reader gets the Russian one, as names fall back elsewhere (i18n.pick_name)."""
+    return pick_name({"kk": spec.get("label_kk"), "ru": spec.get("label_ru")}, lang) \
+        or spec["code"]
 
 
 def _plain(number):

@@ -45,6 +45,7 @@ def test_the_fields_carry_labels_units_bounds_and_messages_in_the_readers_langua
     ru = report_form.form_fields(TEMPLATE, {}, {}, "ru")
     assert ru[0]["label"] == "Поступило" and ru[0]["value"] == "" and ru[0]["error"] is None
     assert ru[0]["messages"]["max"] == "максимум: не больше 1000"
+    assert report_form.form_fields(TEMPLATE, {}, {}, "en")[0]["label"] == "Поступило"
     # a re-rendered form shows what was typed, not what is stored
     typed = report_form.form_fields(TEMPLATE, {"cases": 4}, {}, "kk", typed={"f_cases": "5 000"})
     assert typed[0]["value"] == "5 000" and typed[2]["value"] == ""
