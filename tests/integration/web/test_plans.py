@@ -99,6 +99,10 @@ def test_a_plan_its_approval_and_a_due_date_moved_with_a_reason(plans):
     rgu.post(f"/plans/{pid}/approve", {"version": str(plan["version"])})
     assert ok(gw.get(f"{API}/plans/{pid}"))["status"] == "approved"
     assert 'id="approve-button"' not in rgu.get(f"/plans/{pid}")
+    # the same form sent again (another tab): the plan changed since, said plainly
+    again = rgu.post(f"/plans/{pid}/approve", {"version": str(plan["version"])}, status=409).text
+    assert kk("Someone changed this plan since you opened it. Its current state is shown; "
+              "check it and approve again.") in again and 'id="approve-button"' not in again
 
     # a later due date without a reason: the form again, the error beside the field, in Kazakh
     path = f"/plans/{pid}/tasks/{task['id']}"
