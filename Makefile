@@ -16,10 +16,13 @@ test: $(TEST_STAMP)
 	$(BIN)/pytest
 
 # ruff (rules in pyproject.toml's [tool.ruff]) over the tree, mypy --strict over kelisim/
-# ([tool.mypy]); .ci/run calls it before `make test`.
+# and kelisim_platform/ ([tool.mypy]), and the import contracts ([tool.importlinter]: the
+# core imports no component, the gateway only the services' contracts); .ci/run calls it
+# before `make test`.
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 # The cluster shape under faults (tests marked chaos, minutes long; .ci/run calls it too):
 # two replicas of every component on PostgreSQL, broker connections cut.
