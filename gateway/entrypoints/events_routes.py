@@ -1,7 +1,7 @@
 """Routes of the events register and the count targets (served by the reports service)."""
 from gateway.http import route
-from services.reports import register_schemas as schemas
-from services.reports.schemas import HistoryEntrySchema
+from services.reports.contract import register_schemas as schemas
+from services.reports.contract.schemas import HistoryEntrySchema
 
 API = "/api/v1"
 RGU = ("rgu_admin",)

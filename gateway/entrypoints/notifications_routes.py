@@ -3,7 +3,7 @@ delivery log and preferences."""
 from werkzeug.wrappers import Response
 
 from gateway.http import route
-from services.notifications import schemas
+from services.notifications.contract import schemas
 
 API = "/api/v1"
 

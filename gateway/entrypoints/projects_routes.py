@@ -6,7 +6,7 @@ from marshmallow import Schema, fields
 from gateway.http import route
 from gateway.schemas import CalendarQuery, CalendarSchema
 from kelisim import workdays
-from services.projects import schemas
+from services.projects.contract import schemas
 
 API = "/api/v1"
 RGU = ("rgu_admin",)

@@ -3,7 +3,7 @@ from gateway import schemas as gateway_schemas
 from gateway.http import route
 from gateway.service_layer import audit
 from kelisim.audit import AuditQuery
-from services.registry import schemas
+from services.registry.contract import schemas
 
 API = "/api/v1"
 

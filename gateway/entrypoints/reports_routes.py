@@ -5,7 +5,7 @@ from werkzeug.wrappers import Response
 
 from gateway.http import route
 from gateway.http.server import language_of
-from services.reports import schemas
+from services.reports.contract import schemas
 
 API = "/api/v1"
 RGU = ("rgu_admin",)

@@ -8,31 +8,26 @@ from datetime import datetime, timedelta
 
 from kelisim.errors import Invalid
 from kelisim.i18n import _
+from services.notifications.contract import (  # noqa: F401  (the contract's words, known here too)
+    CHANNELS,
+    DELIVERY_STATUSES,
+    FREQUENCIES,
+    NOTIFIED_TYPES,
+    PREFERENCE_CHANNELS,
+)
 from services.notifications.domain.backoff import RetryPolicy
 
-CHANNELS = ("inbox", "email", "webhook", "stream")
-PREFERENCE_CHANNELS = ("inbox", "email")
-FREQUENCIES = ("immediate", "hourly", "daily")
 # What a KGU must learn: these cannot be muted (inbox and e-mail stay on).
 CRITICAL_TYPES = ("task_assigned", "task_reassigned", "deadline_slipped", "task_overdue")
 # What a KGU must learn at once: sent without waiting for a digest, whatever the preference
 # (only gathered with what the same action caused, see planning.plan).
 AT_ONCE_TYPES = ("deadline_slipped", "task_overdue")
-# Event types that notify people (inbox, e-mail, webhooks); every consumed event also
-# goes to the regional stream.
-NOTIFIED_TYPES = (
-    "task_assigned", "task_reassigned", "deadline_slipped", "task_overdue", "budget_overrun",
-    "risk_escalated", "plan_status_changed", "report_due_soon", "report_overdue",
-    "report_submitted", "report_accepted", "report_returned", "report_reopened",
-)
 # events of the register that go to the regional stream only (no one is notified)
 STREAMED_REPORTS_TYPES = ("event_recorded", "event_updated", "event_cancelled")
 STREAMED_REGISTRY_TYPES = (
     "org_unit_created", "org_unit_updated", "structure_created", "structure_updated",
     "person_created", "person_updated", "organisation_created", "organisation_updated",
 )
-DELIVERY_STATUSES = ("pending", "sending", "delivered", "digest", "digested", "dead",
-                     "cancelled")
 NOTICE_WEBHOOK_DISABLED = "webhook_disabled"
 
 

@@ -1,7 +1,7 @@
 """The delivery log: every delivery with each of its attempts."""
 from kelisim.access import scope_region
 from kelisim.schemas import load
-from services.notifications import schemas
+from services.notifications.contract import schemas
 from services.notifications.domain.model import Attempt
 
 _OUT = schemas.DeliverySchema()

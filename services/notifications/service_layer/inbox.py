@@ -4,7 +4,7 @@ from kelisim.db.types import utcnow
 from kelisim.errors import NotFound
 from kelisim.i18n import _
 from kelisim.schemas import load
-from services.notifications import schemas
+from services.notifications.contract import schemas
 from services.notifications.service_layer.mailbox import mailbox_of
 
 _OUT = schemas.InboxItemSchema()

@@ -5,7 +5,7 @@ from kelisim.db.types import utcnow
 from kelisim.errors import NotFound
 from kelisim.i18n import _
 from kelisim.schemas import load
-from services.notifications import schemas
+from services.notifications.contract import schemas
 from services.notifications.domain.model import NOTIFIED_TYPES, LanguagePreference, Preference, is_critical
 from services.notifications.domain.planning import effective_preference, language_of
 from services.notifications.service_layer.mailbox import mailbox_of

@@ -6,8 +6,8 @@ from kelisim.db.types import utcnow
 from kelisim.errors import Conflict, Invalid, NotFound
 from kelisim.i18n import _
 from kelisim.schemas import load
-from services.notifications import schemas
 from services.notifications.adapters.channels import pinned
+from services.notifications.contract import schemas
 from services.notifications.domain.destinations import (
     DestinationPolicy,
     Refused,

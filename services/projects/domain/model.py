@@ -8,8 +8,16 @@ from kelisim.i18n import _
 from kelisim.labels import label
 from services.projects.domain.events import DeadlineSlipped, TaskAssigned, TaskReassigned
 from services.projects.domain.schedule import place, within_calendar
+from services.projects.contract import (  # noqa: F401  (the contract's words, known here too)
+    ASSIGNEE_KINDS,
+    MAX_LAG,
+    PLAN_STATUSES,
+    RACI_ROLES,
+    SCHEDULING_MODES,
+    TASK_KINDS,
+    TASK_STATUSES,
+)
 
-PLAN_STATUSES = ("draft", "approved", "in_progress", "closed")
 # Who may move a plan from one status to the next: the RGU approves, reopens and closes.
 PLAN_TRANSITIONS = {
     "draft": {"approved": "rgu"},
@@ -17,17 +25,11 @@ PLAN_TRANSITIONS = {
     "in_progress": {"closed": "rgu"},
     "closed": {"in_progress": "rgu"},
 }
-TASK_KINDS = ("phase", "task", "milestone")
-TASK_STATUSES = ("planned", "in_progress", "done", "cancelled")
 OPEN_STATUSES = ("planned", "in_progress")
-SCHEDULING_MODES = ("auto", "manual")
-RACI_ROLES = ("R", "A", "C", "I")
-ASSIGNEE_KINDS = ("org_unit", "structure", "person", "organisation")
 # An organisation outside the Assembly (registry ``organisations``: a ministry, an akimat)
 # is a co-executor: Consulted or Informed freely, Responsible only where the RGU says so,
 # never Accountable; it has no inbox (notifications name it, tell it nothing).
 ORGANISATION = "organisation"
-MAX_LAG = 250  # working days, about a year
 RGU_SCOPE = "RGU"  # the scope of a project's RGU plan (it belongs to no region)
 # the template milestone "implementation plan approved by the RGU": the plan's approval is
 # what completes it (and a reopening undoes it), never a hand edit

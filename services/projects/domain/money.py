@@ -5,8 +5,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from kelisim.errors import Invalid
 from kelisim.i18n import _
 
-BUDGET_CATEGORIES = ("events", "training", "publishing", "media", "research", "travel",
-                     "equipment", "grants", "other")
 TENGE = Decimal("0.01")
 RATIO = Decimal("0.001")
 

@@ -5,9 +5,6 @@ from datetime import date
 from kelisim.errors import Invalid
 from kelisim.i18n import _
 
-RISK_STATUSES = ("identified", "assessed", "mitigating", "closed", "occurred")
-RISK_CATEGORIES = ("organisational", "financial", "social", "political", "legal",
-                   "informational", "schedule", "other")
 ESCALATION_SCORE = 15  # 15..25 is the red zone of the 5x5 matrix
 SCALE = range(1, 6)
 

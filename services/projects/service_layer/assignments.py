@@ -18,7 +18,7 @@ from kelisim.db.races import retry_on_unique
 from kelisim.errors import Invalid, NotFound
 from kelisim.i18n import _
 from kelisim.schemas import load
-from services.projects import schemas
+from services.projects.contract import schemas
 from services.projects.domain import model
 from services.projects.domain.model import ORGANISATION, check_raci
 from services.projects.service_layer.common import publish, record, task_or_404

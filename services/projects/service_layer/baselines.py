@@ -9,7 +9,7 @@ from kelisim.errors import Conflict
 from kelisim.i18n import _
 from kelisim.labels import label
 from kelisim.schemas import load
-from services.projects import schemas
+from services.projects.contract import schemas
 from services.projects.domain import baseline as baselines
 from services.projects.domain.baseline import NO_BASELINE
 from services.projects.domain.money import kzt

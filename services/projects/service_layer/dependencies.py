@@ -5,7 +5,7 @@ from kelisim.db.races import retry_on_unique
 from kelisim.errors import Conflict, Invalid, NotFound
 from kelisim.i18n import _
 from kelisim.schemas import load
-from services.projects import schemas
+from services.projects.contract import schemas
 from services.projects.domain.model import Dependency
 from services.projects.service_layer import scheduling
 from services.projects.service_layer.common import record, task_or_404, work_calendar

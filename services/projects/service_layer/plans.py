@@ -5,7 +5,7 @@ from kelisim.access import ensure_writable, scope_region
 from kelisim.db.versioning import check_version, concurrent_update_guard
 from kelisim.i18n import _
 from kelisim.schemas import listing, load
-from services.projects import schemas
+from services.projects.contract import schemas
 from services.projects.domain.money import kzt
 from services.projects.service_layer import approval, baselines, scheduling
 from services.projects.service_layer.common import changes_of, plan_or_404, record, regions_of

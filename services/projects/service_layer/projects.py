@@ -5,7 +5,7 @@ from kelisim.db.versioning import check_version, concurrent_update_guard
 from kelisim.errors import Forbidden, Invalid, NotFound
 from kelisim.i18n import _
 from kelisim.schemas import listing, load
-from services.projects import schemas
+from services.projects.contract import schemas
 from services.projects.domain import template as templates
 from services.projects.service_layer.common import project_or_404, record, work_calendar
 

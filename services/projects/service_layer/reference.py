@@ -3,9 +3,9 @@
 and a template per project. Idempotent: what exists is left alone (a template
 the RGU has edited is kept), so it runs on every start."""
 from kelisim.db.races import retry_on_unique
+from services.projects.contract.schemas import WorkItemSchema
 from services.projects.domain import template as templates
 from services.projects.domain.model import BaseProject, Indicator, Template
-from services.projects.schemas import WorkItemSchema
 from services.projects.service_layer.common import reference
 
 

@@ -4,7 +4,7 @@ from kelisim.db.versioning import check_version, concurrent_update_guard
 from kelisim.errors import NotFound
 from kelisim.i18n import _
 from kelisim.schemas import load
-from services.projects import schemas
+from services.projects.contract import schemas
 from services.projects.domain.risks import ESCALATION_SCORE, Risk
 from services.projects.service_layer.common import changes_of, plan_or_404, record, regions_of
 

@@ -20,7 +20,7 @@ from kelisim.db.races import retry_on_unique
 from kelisim.errors import Invalid
 from kelisim.i18n import _
 from kelisim.schemas import load
-from services.projects import schemas
+from services.projects.contract import schemas
 from services.projects.domain import template as templates
 from services.projects.domain.events import TaskAssigned
 from services.projects.domain.model import ORGANISATION, RGU_SCOPE, Assignment, Plan, Task

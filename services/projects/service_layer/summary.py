@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from kelisim.access import scope_region
 from kelisim.schemas import load
-from services.projects import schemas
+from services.projects.contract import schemas
 from services.projects.domain.figures import PlanFigures, summarise
 from services.projects.service_layer.common import project_or_404, today, work_calendar
 from services.projects.service_layer.projects import dump_indicator

@@ -4,7 +4,7 @@ from kelisim.db.versioning import check_version, concurrent_update_guard
 from kelisim.errors import Invalid
 from kelisim.i18n import _
 from kelisim.schemas import listing, load
-from services.projects import schemas
+from services.projects.contract import schemas
 from services.projects.domain.model import OPEN_STATUSES, Assignment, Task
 from services.projects.domain.schedule import FIXED_STATUSES, place
 from services.projects.service_layer import scheduling

@@ -4,13 +4,8 @@ from datetime import date
 
 from kelisim.errors import Invalid
 from kelisim.i18n import _
+from services.registry.contract import LEVELS  # the contract's words (kinds, levels, ...)
 
-LEVELS = ("republican", "regional", "city", "district", "rural")
-ORG_UNIT_KINDS = ("rgu", "kgu", "kgu_branch", "house_of_friendship")
-ACCREDITATION_STATUSES = ("accredited", "pending", "not_accredited")
-# Kinds of organisations outside the Assembly that its plans name as co-executors.
-ORGANISATION_KINDS = ("ministry", "akimat", "agency", "prosecutor", "research_institute",
-                      "chamber", "ngo", "media", "other")
 # Kinds that always belong to one region (an akimat is a region's executive body).
 REGIONAL_ORGANISATION_KINDS = ("akimat",)
 

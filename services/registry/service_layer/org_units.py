@@ -5,7 +5,7 @@ from kelisim.access import ensure_readable, ensure_writable, found_or_404, scope
 from kelisim.errors import Conflict, Invalid, NotFound
 from kelisim.i18n import _
 from kelisim.schemas import load
-from services.registry import schemas
+from services.registry.contract import schemas
 from services.registry.domain.model import OrgUnit
 from services.registry.service_layer.changes import regions_of, save_changes
 

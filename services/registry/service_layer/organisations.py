@@ -14,7 +14,7 @@ from kelisim.access import ensure_readable, scope_region
 from kelisim.errors import Conflict, Forbidden, NotFound
 from kelisim.i18n import _
 from kelisim.schemas import listing, load
-from services.registry import schemas
+from services.registry.contract import schemas
 from services.registry.domain.model import Organisation
 from services.registry.service_layer.changes import regions_of, save_changes
 from services.registry.service_layer.org_units import require_region

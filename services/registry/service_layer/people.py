@@ -3,7 +3,7 @@ from kelisim.access import ensure_readable, ensure_writable, scope_region
 from kelisim.errors import Invalid, NotFound
 from kelisim.i18n import _
 from kelisim.schemas import load
-from services.registry import schemas
+from services.registry.contract import schemas
 from services.registry.domain.model import Person
 from services.registry.service_layer.changes import regions_of, save_changes
 from services.registry.service_layer.org_units import readable_filters, require_region

@@ -2,7 +2,7 @@
 from kelisim.access import ensure_readable, scope_region
 from kelisim.errors import NotFound
 from kelisim.i18n import _
-from services.registry import schemas
+from services.registry.contract import schemas
 from services.registry.service_layer import org_units, people
 from services.registry.service_layer.org_units import require_region
 

@@ -17,14 +17,10 @@ from datetime import UTC, date
 
 from kelisim.errors import Conflict, Invalid
 from kelisim.i18n import _
+from services.reports.contract import EVENT_STATUSES as STATUSES  # noqa: F401  (the contract's words)
+from services.reports.contract import GROUPINGS, LANGUAGE_PATTERN, STATS_PERIODS  # noqa: F401
 from services.reports.domain.periods import KZ_TIME, Period, period_containing
 
-STATUSES = ("recorded", "cancelled")
-GROUPINGS = ("region", "structure_type", "kind", "project", "initiative", "org_unit_kind",
-             "period")
-STATS_PERIODS = ("yearly", "quarterly", "monthly")
-# the ISO 639-1 (or -3) codes a language list may hold: lower-case letters, 2 or 3
-LANGUAGE_PATTERN = r"^[a-z]{2,3}$"
 NO_VALUE = "none"  # the group of events without a project, initiative or structure type
 
 

@@ -2,23 +2,15 @@
 
 Dates are Kazakhstan calendar dates (kelisim/clock.py).
 """
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from kelisim.clock import LOCAL_TIME as KZ_TIME  # noqa: F401  (read by reports modules)
 from kelisim.clock import local_date as kz_date  # noqa: F401
 from kelisim.clock import today as kz_today  # noqa: F401
-from kelisim.i18n import _
+from services.reports.contract import PERIOD_TYPES, read_period  # noqa: F401  (the contract's words)
 
-PERIOD_TYPES = ("monthly", "quarterly", "half_yearly", "yearly")
 _MONTHS = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
-_PATTERNS = (
-    ("monthly", re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")),
-    ("quarterly", re.compile(r"^(\d{4})-Q([1-4])$")),
-    ("half_yearly", re.compile(r"^(\d{4})-H([12])$")),
-    ("yearly", re.compile(r"^(\d{4})$")),
-)
 
 
 
@@ -66,15 +58,7 @@ class Period:
 
 def parse_period(text, period_type=None):
     """The :class:`Period` written as ``text``; ValueError if it is none (or not of the type)."""
-    for kind, pattern in _PATTERNS:
-        match = pattern.match(text or "")
-        if match:
-            if period_type and kind != period_type:
-                raise ValueError(_("{text} is not a {period_type} period", text=text,
-                                   period_type=period_type.replace("_", "-")))
-            return Period(int(match[1]), kind, int(match[2]) if kind != "yearly" else 1)
-    raise ValueError(_("{text} is not a period like 2026-07, 2026-Q3, 2026-H2 or 2026",
-                       text=repr(text)))
+    return Period(*read_period(text, period_type))
 
 
 def period_containing(day, period_type):

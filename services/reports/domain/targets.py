@@ -21,10 +21,8 @@ from dataclasses import dataclass
 
 from kelisim.errors import Invalid
 from kelisim.i18n import _
+from services.reports.contract import MEASURES, PERS, TARGET_PERIODS  # noqa: F401  (the contract's words)
 
-MEASURES = ("events", "participants", "media_items")
-PERS = ("national", "region", "house_of_friendship")
-TARGET_PERIODS = ("yearly", "quarterly")
 NATIONAL = "national"
 
 

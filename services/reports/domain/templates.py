@@ -20,21 +20,17 @@ from kelisim.i18n import _
 from kelisim.workdays import FIRST as CALENDAR_FIRST
 from kelisim.workdays import LAST as CALENDAR_LAST
 from kelisim.workdays import kazakhstan
+from services.reports import contract
+from services.reports.contract import FIELD_TYPES, LIMITS, REPORTERS  # noqa: F401  (the contract's words)
 from services.reports.domain.periods import PERIOD_TYPES, Period
 
-FIELD_TYPES = ("integer", "decimal", "money", "percent", "text", "choice", "date")
 NUMERIC_TYPES = ("integer", "decimal", "money", "percent")
-REPORTERS = ("all_kgus", "level", "list")
-RULE_OPERATORS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt,
-                  "==": operator.eq, "!=": operator.ne}
+_COMPARISONS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt,
+                "==": operator.eq, "!=": operator.ne}
+RULE_OPERATORS = {name: _COMPARISONS[name] for name in contract.RULE_OPERATORS}
 MAX_TEXT = 4000
 PLACES = {"decimal": 6, "money": 2, "percent": 2}
-# the smallest and largest value of each numeric type (money: KZT under 10^13, as budget
-# lines, exact to the tiyn in 15 significant digits; integers: 15 digits)
-LIMITS = {"integer": (-(10**15 - 1), 10**15 - 1),
-          "decimal": (Decimal("-999999999999999.999999"), Decimal("999999999999999.999999")),
-          "money": (Decimal(0), Decimal("9999999999999.99")),
-          "percent": (Decimal(0), Decimal(100))}
+# LIMITS (the contract): the smallest and largest value of each numeric type
 # the platform's calendar (the projects' working calendar): a template collects within it
 FIRST_DAY, LAST_DAY = CALENDAR_FIRST, CALENDAR_LAST
 DATE_VALUES = (date(1900, 1, 1), date(9998, 12, 31))  # a date field's value (every API date)

@@ -11,8 +11,8 @@ from kelisim.access import scope_region
 from kelisim.errors import Invalid, NotFound
 from kelisim.i18n import _
 from kelisim.schemas import load
-from services.reports import schemas
 from services.reports.adapters import exports
+from services.reports.contract import schemas
 from services.reports.domain.periods import kz_today
 from services.reports.domain.rollups import NOT_SUMMED, Aggregate, roll_up
 from services.reports.service_layer.reports import period_range

@@ -20,7 +20,7 @@ from kelisim.db.versioning import check_version, concurrent_update_guard
 from kelisim.errors import Invalid
 from kelisim.i18n import _
 from kelisim.schemas import load
-from services.reports import register_schemas as schemas
+from services.reports.contract import register_schemas as schemas
 from services.reports.domain.events import Event, EventKind, Initiative, tally
 from services.reports.domain.periods import parse_period
 

@@ -12,7 +12,7 @@ from kelisim.db.versioning import check_version, concurrent_update_guard
 from kelisim.errors import Conflict
 from kelisim.i18n import _
 from kelisim.schemas import listing, load
-from services.reports import schemas
+from services.reports.contract import schemas
 from services.reports.domain import prefill
 from services.reports.domain.periods import kz_date, kz_today, parse_period
 from services.reports.domain.reports import EDITABLE

@@ -16,7 +16,7 @@ from kelisim.db.versioning import check_version, concurrent_update_guard
 from kelisim.errors import Conflict, Invalid, NotFound
 from kelisim.i18n import _
 from kelisim.schemas import load
-from services.reports import register_schemas as schemas
+from services.reports.contract import register_schemas as schemas
 from services.reports.domain.events import period_of
 from services.reports.domain.periods import Period, kz_today
 from services.reports.domain.targets import NATIONAL, Target, measured, progress_row

@@ -8,7 +8,7 @@ from kelisim.db.types import utcnow
 from kelisim.errors import Forbidden
 from kelisim.i18n import _
 from kelisim.schemas import load
-from services.reports import schemas
+from services.reports.contract import schemas
 from services.reports.domain.templates import Template
 
 _OUT = schemas.TemplateSchema()

@@ -130,7 +130,7 @@ def test_tabs_and_line_breaks_are_text():
 
 
 def test_exact_decimals_are_refused_rather_than_rounded():
-    from services.projects.schemas import BudgetLineCreateSchema, IndicatorActualSchema
+    from services.projects.contract.schemas import BudgetLineCreateSchema, IndicatorActualSchema
     assert errors_of(IndicatorActualSchema(), {"value": "69.255", "version": 1}) == {
         "value": "at most 2 decimal places: the amount is kept exactly, never rounded"}
     assert load(IndicatorActualSchema(), {"value": "69.2", "version": 1})["value"] == \

@@ -4,7 +4,7 @@ from openapi_spec_validator import validate
 from gateway.entrypoints.service import GatewayService, openapi_document
 from gateway.http import build_openapi, routes_of
 from gateway.http.openapi import ACCEPT_LANGUAGE
-from services.registry import schemas
+from services.registry.contract import schemas
 
 ROUTES = routes_of(GatewayService)
 

@@ -8,7 +8,7 @@ from werkzeug.wrappers import Request
 from gateway.http.errors import MalformedRequest, PayloadTooLarge, UnsupportedMediaType
 from gateway.http.request import ApiRequest, read_body
 from kelisim.errors import Invalid
-from services.registry.schemas import OrgUnitCreateSchema, StructureQuery
+from services.registry.contract.schemas import OrgUnitCreateSchema, StructureQuery
 
 SPEC = SimpleNamespace(body=OrgUnitCreateSchema, query=None)
 QUERY_SPEC = SimpleNamespace(body=None, query=StructureQuery)

@@ -3,7 +3,7 @@ from marshmallow import Schema, fields, validate
 
 from kelisim.i18n import N_
 from kelisim.schemas import REGION_CODE, PageQuery, QuerySchema, StrictSchema, page_of, text_search
-from services.registry.domain.model import ACCREDITATION_STATUSES, LEVELS, ORG_UNIT_KINDS, ORGANISATION_KINDS
+from services.registry.contract import ACCREDITATION_STATUSES, LEVELS, ORG_UNIT_KINDS, ORGANISATION_KINDS
 
 NAME = validate.Length(min=1, max=300)
 

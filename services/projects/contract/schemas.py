@@ -16,18 +16,20 @@ from kelisim.schemas import (
     page_of,
     text_search,
 )
-from services.projects.domain import template as templates
-from services.projects.domain.model import (
+from services.projects.contract import (
     ASSIGNEE_KINDS,
+    BUDGET_CATEGORIES,
+    CLOSING_FORMS,
     MAX_LAG,
     PLAN_STATUSES,
     RACI_ROLES,
+    RISK_CATEGORIES,
+    RISK_STATUSES,
     SCHEDULING_MODES,
     TASK_KINDS,
     TASK_STATUSES,
+    dates,
 )
-from services.projects.domain.money import BUDGET_CATEGORIES
-from services.projects.domain.risks import RISK_CATEGORIES, RISK_STATUSES
 
 PROJECT_CODE = validate.Regexp(r"^[a-z][a-z0-9-]{1,39}$", error=N_("a project code like mediation"))
 TEXT = validate.Length(min=1, max=500)
@@ -104,13 +106,13 @@ class ResponsibilitySchema(StrictSchema):
 
 
 def _day_of_year(value):
-    problem = templates.day_error(value)
+    problem = dates.day_error(value)
     if problem:
         raise ValidationError([problem])
 
 
 def _recurrence(value):
-    problem = templates.rule_error(value)
+    problem = dates.rule_error(value)
     if problem:
         raise ValidationError([problem])
 
@@ -136,13 +138,13 @@ class WorkItemSchema(StrictSchema):
     not_before = fields.Str(allow_none=True, validate=_day_of_year,
                             metadata={"description": "start no earlier than (MM-DD)"})
     within = fields.Str(allow_none=True, validate=validate.OneOf(
-        tuple(templates.PERIODS), error=N_("Q1 to Q4, H1 or H2")), metadata={
+        tuple(dates.PERIODS), error=N_("Q1 to Q4, H1 or H2")), metadata={
             "description": "start and finish in this quarter or half-year of the plan's year"})
     repeat = fields.Str(allow_none=True, validate=_recurrence, metadata={
         "description": "an RFC 5545 RRULE without DTSTART/UNTIL, e.g. "
                        "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=20: one task per date of the "
                        "plan's year, due on it"})
-    closes_with = fields.Str(allow_none=True, validate=validate.OneOf(templates.CLOSING_FORMS), metadata={
+    closes_with = fields.Str(allow_none=True, validate=validate.OneOf(CLOSING_FORMS), metadata={
         "description": "what the work closes with: a protocol, a report on work done, "
                        "information sent on, a publication, ..."})
     indicator = fields.Str(allow_none=True, validate=validate.Length(1, 40), metadata={

@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from kelisim.i18n import LANGUAGES
 from kelisim.schemas import PageQuery, QuerySchema, StrictSchema, page_of
-from services.notifications.domain.model import (
+from services.notifications.contract import (
     CHANNELS,
     DELIVERY_STATUSES,
     FREQUENCIES,

@@ -4,10 +4,17 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from kelisim.i18n import N_, _
 from kelisim.schemas import REGION_CODE, PageQuery, QuerySchema, SortField, StrictSchema, page_of
-from services.reports.domain.events import GROUPINGS, LANGUAGE_PATTERN, STATS_PERIODS, STATUSES
-from services.reports.domain.periods import KZ_TIME
-from services.reports.domain.targets import MEASURES, PERS, TARGET_PERIODS
-from services.reports.schemas import CODE, PeriodField
+from services.reports.contract import (
+    EVENT_STATUSES,
+    GROUPINGS,
+    KZ_TIME,
+    LANGUAGE_PATTERN,
+    MEASURES,
+    PERS,
+    STATS_PERIODS,
+    TARGET_PERIODS,
+)
+from services.reports.contract.schemas import CODE, PeriodField
 
 EVENT_TITLE = validate.Length(min=1, max=500)
 SHORT_TEXT = validate.Length(max=200)
@@ -107,7 +114,7 @@ class EventQuery(_EventFilters, PageQuery):
     structure_id = fields.Int()
     task_id = fields.Int()
     plan_id = fields.Int()
-    status = fields.Str(validate=validate.OneOf(STATUSES), metadata={
+    status = fields.Str(validate=validate.OneOf(EVENT_STATUSES), metadata={
         "description": "recorded (default: both) or cancelled"})
     sort = SortField(EVENT_SORTS, metadata={
         "description": "comma-separated, '-' for descending (default: -starts_at); one of: "

@@ -5,9 +5,17 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from kelisim.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, _
 from kelisim.schemas import REGION_CODE, PageQuery, QuerySchema, SortField, StrictDecimal, StrictSchema, page_of
-from services.reports.domain.periods import PERIOD_TYPES, parse_period
-from services.reports.domain.reports import STATUSES
-from services.reports.domain.templates import FIELD_TYPES, FIRST_DAY, LAST_DAY, LIMITS, REPORTERS, RULE_OPERATORS
+from services.reports.contract import (
+    FIELD_TYPES,
+    FIRST_DAY,
+    LAST_DAY,
+    LIMITS,
+    PERIOD_TYPES,
+    REPORT_STATUSES,
+    REPORTERS,
+    RULE_OPERATORS,
+    read_period,
+)
 
 LEVELS = ("republican", "regional", "city", "district", "rural")
 CODE = validate.Regexp(r"^[a-z][a-z0-9_-]{0,59}$",
@@ -35,7 +43,7 @@ class PeriodField(fields.Str):
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
         try:
-            parse_period(text)
+            read_period(text)
         except ValueError as exc:
             raise ValidationError([exc.args[0]]) from None
         return text
@@ -207,7 +215,7 @@ class ReportQuery(PageQuery):
     project = fields.Str(validate=CODE)
     period = PeriodField()
     year = fields.Int(validate=validate.Range(2000, 2100))
-    status = fields.Str(validate=validate.OneOf(STATUSES))
+    status = fields.Str(validate=validate.OneOf(REPORT_STATUSES))
     org_unit_id = fields.Int()
     overdue = fields.Bool(metadata={"description": "only reports not submitted by their due date"})
     missing = fields.Bool(metadata={"description": "true: not submitted (draft, returned, "
