@@ -38,7 +38,9 @@ drill: $(TEST_STAMP)
 # Installs come from the lock only: requirements/runtime.txt (pyproject.toml's dependencies)
 # and requirements/test.txt (plus the `test` extra), every package pinned with its hashes.
 # The project itself is then installed editable without dependencies.
-$(STAMP): requirements/runtime.txt | lock-check
+# pyproject.toml too: a new top-level package or console script needs the editable install
+# made again (its finder lists the packages; the `kelisim` script names its module).
+$(STAMP): requirements/runtime.txt pyproject.toml | lock-check
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --require-hashes -r requirements/runtime.txt
 	$(BIN)/pip install --quiet --no-deps -e .
@@ -97,7 +99,7 @@ clean:
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k C_:1c,2 --no-location --no-wrap --sort-output \
 		--project kelisim --copyright-holder "RGU Qogamdyq kelisim" \
-		-o kelisim/locale/messages.pot kelisim services gateway
+		-o kelisim/locale/messages.pot kelisim kelisim_platform services gateway
 	for lang in kk ru en; do \
 		$(BIN)/pybabel update -i kelisim/locale/messages.pot -d kelisim/locale -l $$lang \
 			--no-fuzzy-matching --ignore-obsolete --no-wrap || exit 1; \

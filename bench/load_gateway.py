@@ -114,7 +114,7 @@ def platform(amqp_uri, data_dir, urls=None):
         env[f"KELISIM_{service.upper()}_METRICS_PORT"] = str(free_port())
     env.pop("KELISIM_SMTP_HOST", None)
     log = open(Path(data_dir) / "platform.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "kelisim.cli.main", "run"], cwd=ROOT,
+    proc = subprocess.Popen([sys.executable, "-m", "kelisim_platform.cli.main", "run"], cwd=ROOT,
                             env=env, stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True)
     base = f"http://{env['KELISIM_GATEWAY_ADDRESS']}"
@@ -133,7 +133,7 @@ def platform(amqp_uri, data_dir, urls=None):
 
 
 def _children(pid):
-    """{component: pid} of the launcher's `kelisim.cli.serve COMPONENT` children."""
+    """{component: pid} of the launcher's `kelisim_platform.cli.serve COMPONENT` children."""
     found = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -143,8 +143,8 @@ def _children(pid):
             cmdline = (entry / "cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        if int(stat[1]) == pid and b"kelisim.cli.serve" in cmdline:
-            found[cmdline[cmdline.index(b"kelisim.cli.serve") + 1].decode()] = int(entry.name)
+        if int(stat[1]) == pid and b"kelisim_platform.cli.serve" in cmdline:
+            found[cmdline[cmdline.index(b"kelisim_platform.cli.serve") + 1].decode()] = int(entry.name)
     assert set(found) == set(COMPONENTS), found
     return found
 

@@ -62,7 +62,7 @@ def platform(amqp_uri, data_dir):
         env[f"KELISIM_{service.upper()}_METRICS_PORT"] = str(free_port())
     env.pop("KELISIM_SMTP_HOST", None)
     log = open(Path(data_dir) / "platform.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "kelisim.cli.main", "run"], cwd=ROOT,
+    proc = subprocess.Popen([sys.executable, "-m", "kelisim_platform.cli.main", "run"], cwd=ROOT,
                             env=env, stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True)
     base = f"http://{env['KELISIM_GATEWAY_ADDRESS']}"

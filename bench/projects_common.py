@@ -180,7 +180,7 @@ class Notifications:
             ports[component] = env[f"KELISIM_{component.upper()}_METRICS_PORT"]
         for component in ("registry", "projects", "notifications"):
             cls.processes[component] = subprocess.Popen(
-                [sys.executable, "-m", "kelisim.cli.serve", component], cwd=ROOT, env=env)
+                [sys.executable, "-m", "kelisim_platform.cli.serve", component], cwd=ROOT, env=env)
         cls.engine = make_engine(urls["notifications"])
         cls._sampling = True
         eventlet.spawn(cls._sample)

@@ -193,7 +193,7 @@ def main():
             amqp_uri, Path(folder), urls, KELISIM_ADMIN_TOKEN=ADMIN, KELISIM_MAX_WORKERS="10",
             KELISIM_DB_POOL_SIZE="3", KELISIM_DB_MAX_OVERFLOW="2", KELISIM_RPC_TIMEOUT="120")
         try:
-            subprocess.run([sys.executable, "-m", "kelisim.cli.main", "prepare"], cwd=ROOT,
+            subprocess.run([sys.executable, "-m", "kelisim_platform.cli.main", "prepare"], cwd=ROOT,
                            env=platform.env, check=True, capture_output=True, timeout=300)
             for component in COMPONENTS:
                 platform.start(component)

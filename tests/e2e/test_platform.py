@@ -20,7 +20,7 @@ def free_port():
 
 
 def kelisim(*args, env):
-    return subprocess.run([sys.executable, "-m", "kelisim.cli.main", *args], env=env,
+    return subprocess.run([sys.executable, "-m", "kelisim_platform.cli.main", *args], env=env,
                           capture_output=True, text=True, timeout=120)
 
 
@@ -45,7 +45,7 @@ def platform(platform_env, tmp_path):
     it said it started. At that moment the gateway is ready (it and every service answer)."""
     log_path = tmp_path / "platform.log"
     with open(log_path, "w") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "kelisim.cli.main", "run"],
+        proc = subprocess.Popen([sys.executable, "-m", "kelisim_platform.cli.main", "run"],
                                 env=platform_env, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True)
     base = f"http://{platform_env['KELISIM_GATEWAY_ADDRESS']}"

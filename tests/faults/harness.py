@@ -69,7 +69,7 @@ class Platform:
             environment["KELISIM_FAULT_HOOK"] = hook
             command = [sys.executable, str(HOOKED), component]
         else:
-            command = [sys.executable, "-m", "kelisim.cli.serve", component]
+            command = [sys.executable, "-m", "kelisim_platform.cli.serve", component]
         log_path = self.folder / f"{name}.{len(self.logs)}.log"
         self.logs.append(log_path)
         with open(log_path, "w") as log:

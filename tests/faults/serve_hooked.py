@@ -13,8 +13,8 @@ eventlet.monkey_patch()
 import os  # noqa: E402
 import sys  # noqa: E402
 
-from kelisim.cli.serve import serve  # noqa: E402
 from kelisim.events.relay import RelayLoop  # noqa: E402
+from kelisim_platform.cli.serve import serve  # noqa: E402
 
 HOOK = os.environ.get("KELISIM_FAULT_HOOK")
 if HOOK == "relay-asleep":

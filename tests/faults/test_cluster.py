@@ -56,7 +56,7 @@ class Gateway:
 
 
 def kelisim(platform, *argv):
-    done = subprocess.run([sys.executable, "-m", "kelisim.cli.main", *argv], cwd=ROOT,
+    done = subprocess.run([sys.executable, "-m", "kelisim_platform.cli.main", *argv], cwd=ROOT,
                           env=platform.env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     return done.stdout

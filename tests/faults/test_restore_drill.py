@@ -31,7 +31,7 @@ COORDINATOR = {"id": "coord-61", "role": "kgu_coordinator", "region": "KZ-61"}
 
 
 def kelisim(env, *args):
-    return subprocess.run([sys.executable, "-m", "kelisim.cli.main", *args], cwd=ROOT, env=env,
+    return subprocess.run([sys.executable, "-m", "kelisim_platform.cli.main", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
 
 
@@ -132,7 +132,7 @@ def test_backup_while_a_slip_is_published_then_restore_on_a_new_machine(
     platform.kill("notifications", signal.SIGTERM)
     change = slip(platform)
     backup_dir = tmp_path / "backup"
-    taking = subprocess.Popen([sys.executable, "-m", "kelisim.cli.main", "backup",
+    taking = subprocess.Popen([sys.executable, "-m", "kelisim_platform.cli.main", "backup",
                                str(backup_dir)], cwd=ROOT, env=platform.env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert taking.wait(timeout=120) == 0, taking.stdout.read()

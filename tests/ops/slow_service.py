@@ -15,10 +15,10 @@ import os  # noqa: E402
 import sys  # noqa: E402
 
 from kelisim import config  # noqa: E402
-from kelisim.cli.serve import run  # noqa: E402
 from kelisim.events.handler import on_event  # noqa: E402
 from kelisim.exporter import Exporter  # noqa: E402
 from kelisim.rpc import rpc  # noqa: E402
+from kelisim_platform.cli.serve import run  # noqa: E402
 
 
 def mark(what, event_id):

@@ -2,7 +2,8 @@
 from the Secret the services read, keeps them KEEP_DAYS days, and never runs twice at once."""
 import yaml
 
-from kelisim import backup, config
+from kelisim import config
+from kelisim_platform import backup
 from tests.ops.promql import DEPLOY
 
 FOLDER = DEPLOY / "kubernetes" / "backup"

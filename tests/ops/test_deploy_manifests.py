@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from kelisim import config
-from kelisim.cli.main import build_parser
+from kelisim_platform.cli.main import build_parser
 from tests.ops.promql import DEPLOY, ROOT
 
 COMPOSE = DEPLOY / "compose" / "compose.yaml"

@@ -34,7 +34,7 @@ def kelisim(amqp_uri, tmp_path, *argv, **env):
                           for s in ("registry", "projects", "reports", "notifications")})
     environment.update(env)
     started = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "kelisim.cli.main", *argv], env=environment,
+    proc = subprocess.run([sys.executable, "-m", "kelisim_platform.cli.main", *argv], env=environment,
                           capture_output=True, text=True, timeout=120)
     return proc, time.monotonic() - started
 

@@ -56,7 +56,7 @@ def platform(amqp_uri, tmp_path):
                **{f"KELISIM_{s.upper()}_METRICS_PORT": str(p) for s, p in ports.items()})
     log = tmp_path / "platform.log"
     with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "kelisim.cli.main", "run"], env=env,
+        proc = subprocess.Popen([sys.executable, "-m", "kelisim_platform.cli.main", "run"], env=env,
                                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://{gateway}"
     try:

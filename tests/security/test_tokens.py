@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.security]
 
 
 def kelisim(deployment, *args):
-    result = subprocess.run([sys.executable, "-m", "kelisim.cli.main", *args],
+    result = subprocess.run([sys.executable, "-m", "kelisim_platform.cli.main", *args],
                             env=deployment.platform.env, capture_output=True, text=True,
                             timeout=60)
     assert result.returncode == 0, result.stderr

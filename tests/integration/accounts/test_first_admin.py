@@ -16,7 +16,7 @@ PASSWORD = "first admin's password"
 
 
 def kelisim(env, *args):
-    result = subprocess.run([sys.executable, "-m", "kelisim.cli.main", *args], env=env,
+    result = subprocess.run([sys.executable, "-m", "kelisim_platform.cli.main", *args], env=env,
                             capture_output=True, text=True, timeout=240)
     assert result.returncode == 0, result.stderr
     return result.stdout

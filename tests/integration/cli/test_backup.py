@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from kombu import Connection, Queue
 
-from kelisim import backup
-from kelisim.cli.main import main
 from kelisim.db import migrate
+from kelisim_platform import backup
+from kelisim_platform.cli.main import main
 
 
 @pytest.fixture

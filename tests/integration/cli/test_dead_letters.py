@@ -4,8 +4,8 @@ from datetime import UTC
 from kombu import Connection, Exchange, Queue
 from kombu.entity import PERSISTENT_DELIVERY_MODE
 
-from kelisim.cli.main import main
 from kelisim.events import dead_letters, topology
+from kelisim_platform.cli.main import main
 
 
 def _dead_letter(amqp_uri, service, body, target_queue):

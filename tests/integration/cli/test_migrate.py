@@ -4,7 +4,7 @@ import sqlite3
 import subprocess
 import sys
 
-COMMAND = [sys.executable, "-m", "kelisim.cli.main"]
+COMMAND = [sys.executable, "-m", "kelisim_platform.cli.main"]
 
 
 def migrate(tmp_path, *components):

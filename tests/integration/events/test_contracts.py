@@ -16,12 +16,12 @@ from kombu import Connection, Queue
 from kombu.entity import PERSISTENT_DELIVERY_MODE
 
 from kelisim import metrics
-from kelisim.cli.components import SERVICE_CLASSES, service_class
 from kelisim.context import CORRELATION_KEY
 from kelisim.events import catalogue, topology
 from kelisim.events.envelope import new_envelope
 from kelisim.events.handler import ReliableEventHandler
 from kelisim.events.topology import event_exchange
+from kelisim_platform.cli.components import SERVICE_CLASSES, service_class
 from services.registry.adapters.repository import RegistryRepository
 from services.registry.service_layer.reference import load_reference_data
 from tests.support import on_database, wait_for

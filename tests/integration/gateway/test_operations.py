@@ -30,7 +30,7 @@ def test_live_and_ready_answer_like_the_services_probes(gateway):
 
 
 def test_ready_once_every_service_it_calls_answers(start_gateway, start, migrated, tmp_path):
-    from kelisim.cli.components import service_class
+    from kelisim_platform.cli.components import service_class
 
     gateway = start_gateway()
     for name in ABSENT:

@@ -2,8 +2,8 @@
 a registry that is down when the event arrives (the event is dead-lettered, then replayed)."""
 from nameko.testing.utils import find_free_port
 
-from kelisim.cli.main import main
 from kelisim.events import dead_letters, topology
+from kelisim_platform.cli.main import main
 from services.notifications.entrypoints.service import NotificationsService
 from services.registry.entrypoints.service import RegistryService
 from tests.integration.notifications.conftest import FAST, TURKISTAN, task_assigned

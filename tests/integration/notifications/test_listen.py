@@ -6,8 +6,8 @@ import eventlet
 import pytest
 from kombu import Connection, Queue
 
-from kelisim.cli.listen import run
-from kelisim.cli.main import build_parser
+from kelisim_platform.cli.listen import run
+from kelisim_platform.cli.main import build_parser
 from tests.integration.notifications.conftest import task_assigned
 from tests.support import close_vhost_connections, wait_for
 

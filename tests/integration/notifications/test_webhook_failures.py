@@ -3,8 +3,8 @@ with a notice in the inbox, its delivery dead-lettered and replayable, and the o
 channels are not held back. (The retry window is 1.5 s here instead of 24 h.)"""
 from prometheus_client import REGISTRY
 
-from kelisim.cli.main import main
 from kelisim.events import dead_letters, topology
+from kelisim_platform.cli.main import main
 from services.notifications.domain import signing
 from tests.integration.notifications.conftest import TURKISTAN, task_assigned
 from tests.support import wait_for

@@ -9,7 +9,7 @@ import textwrap
 # handling is under test (the platform's start is tested in tests/ops)
 LAUNCH = textwrap.dedent("""
     import subprocess, sys
-    from kelisim.cli import launcher
+    from kelisim_platform.cli import launcher
     launcher.broker_problem = lambda uri: None
     launcher.taken_port = lambda: None
     launcher.prepare = lambda: None

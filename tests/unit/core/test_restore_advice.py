@@ -1,7 +1,8 @@
 """``kelisim restore`` on a running platform says to stop it, not to move a port."""
 import socket
 
-from kelisim import backup, config
+from kelisim import config
+from kelisim_platform import backup
 
 
 def test_a_platform_seen_by_its_port_is_reported_as_running_not_as_a_port_to_change(

@@ -8,8 +8,8 @@ import holidays
 import pytest
 
 from kelisim import workdays
-from kelisim.cli.main import main
 from kelisim.workdays.kazakhstan import TRANSFERS
+from kelisim_platform.cli.main import main
 
 # Days on which the platform deliberately differs from the pinned `holidays` package, each
 # with its reason. Every row of transfers_kz.json the package does not know must be here.

@@ -19,9 +19,9 @@ from typing import Any  # noqa: E402
 from nameko.runners import ServiceRunner  # noqa: E402
 
 from kelisim import config, ports  # noqa: E402
-from kelisim.cli.components import service_class, settings_problem  # noqa: E402
 from kelisim.exporter import Exporter  # noqa: E402
 from kelisim.logging import configure, get_logger  # noqa: E402
+from kelisim_platform.cli.components import service_class, settings_problem  # noqa: E402
 
 
 def serve(component: str) -> int:

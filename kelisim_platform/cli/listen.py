@@ -22,8 +22,8 @@ from kombu import Connection, Exchange, Queue
 from kombu.mixins import ConsumerMixin
 
 from kelisim import config
-from kelisim.cli.broker import broker_problem
 from kelisim.clock import local_time
+from kelisim_platform.cli.broker import broker_problem
 
 REGION = re.compile(r"^KZ-\d{2}$")
 

@@ -2,7 +2,7 @@
 import sys
 from argparse import ArgumentParser, Namespace, _SubParsersAction
 
-from kelisim import backup
+from kelisim_platform import backup
 
 
 def add_backup_commands(commands: "_SubParsersAction[ArgumentParser]") -> None:

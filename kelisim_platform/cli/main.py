@@ -32,10 +32,10 @@ def build_parser() -> argparse.ArgumentParser:
                                          "token, then exit (a deployment's one-shot job)")
     from gateway.account_cli import add_account_commands
     from gateway.cli import add_token_commands
-    from kelisim.cli.backup import add_backup_commands
-    from kelisim.cli.calendar import add_calendar_commands
-    from kelisim.cli.dlq import add_dlq_commands
-    from kelisim.cli.listen import add_listen_command
+    from kelisim_platform.cli.backup import add_backup_commands
+    from kelisim_platform.cli.calendar import add_calendar_commands
+    from kelisim_platform.cli.dlq import add_dlq_commands
+    from kelisim_platform.cli.listen import add_listen_command
 
     add_token_commands(commands)
     add_account_commands(commands)
@@ -55,15 +55,15 @@ def main(argv: list[str] | None=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "run":
-        from kelisim.cli.launcher import run
+        from kelisim_platform.cli.launcher import run
 
         return run()
     if args.command == "serve":
-        from kelisim.cli.serve import serve
+        from kelisim_platform.cli.serve import serve
 
         return serve(args.component)
     if args.command == "migrate":
-        from kelisim.cli.setup import migrate_all
+        from kelisim_platform.cli.setup import migrate_all
 
         unknown = [name for name in args.components if name not in COMPONENTS]
         if unknown:
@@ -72,12 +72,12 @@ def main(argv: list[str] | None=None) -> int:
         migrate_all(args.components or COMPONENTS)
         return 0
     if args.command == "prepare":
-        from kelisim.cli.launcher import prepare
+        from kelisim_platform.cli.launcher import prepare
 
         prepare()
         return 0
     if args.command == "load-reference":
-        from kelisim.cli.setup import load_reference_data
+        from kelisim_platform.cli.setup import load_reference_data
 
         print(f"{load_reference_data()} reference rows added")
         return 0

@@ -21,9 +21,9 @@ import urllib.request
 from collections.abc import Iterable
 
 from kelisim import config
-from kelisim.cli.broker import broker_problem
-from kelisim.cli.components import settings_problem
 from kelisim.ports import PortTaken
+from kelisim_platform.cli.broker import broker_problem
+from kelisim_platform.cli.components import settings_problem
 
 STOP_GRACE_SECONDS = 30
 STAGES = (("registry",), ("projects", "reports", "notifications"), ("gateway",))
@@ -32,7 +32,12 @@ SLOW_START_SECONDS = 60  # then one line says what is still awaited (and waiting
 
 def prepare() -> None:
     """Migrations, reference data and the admin token: idempotent, safe on every start."""
-    from kelisim.cli.setup import bootstrap_admin_account, bootstrap_admin_token, load_reference_data, migrate_all
+    from kelisim_platform.cli.setup import (
+        bootstrap_admin_account,
+        bootstrap_admin_token,
+        load_reference_data,
+        migrate_all,
+    )
 
     migrate_all()
     load_reference_data()
@@ -80,7 +85,7 @@ def taken_port() -> PortTaken | None:
 
 
 def _start(component: str) -> "subprocess.Popen[bytes]":
-    return subprocess.Popen([sys.executable, "-m", "kelisim.cli.serve", component])
+    return subprocess.Popen([sys.executable, "-m", "kelisim_platform.cli.serve", component])
 
 
 def _stop(processes: "dict[str, subprocess.Popen[bytes]]") -> None:
