@@ -272,13 +272,9 @@ def declare_on_broker(amqp_uri: str | None = None) -> int:
 
 
 def _service_classes() -> dict[str, type]:
-    from services.notifications.entrypoints.service import NotificationsService
-    from services.projects.entrypoints.service import ProjectsService
-    from services.registry.entrypoints.service import RegistryService
-    from services.reports.entrypoints.service import ReportsService
+    from kelisim_platform.cli.components import service_class
 
-    return {cls.name: cls for cls in (RegistryService, ProjectsService, ReportsService,
-                                      NotificationsService)}
+    return {service: service_class(service) for service in config.SERVICES}  # nameko's names
 
 
 ATTACHMENTS = "attachments"

@@ -1,34 +1,36 @@
-"""Which nameko service class each component runs."""
+"""Every component's ``bootstrap`` module: the one place the composition root learns which
+nameko class a component runs, which settings it refuses and how its reference data is
+loaded (``services/<name>/bootstrap.py``, ``gateway/bootstrap.py``, all of one shape)."""
 import importlib
+from types import ModuleType
 from typing import Any
 
 from kelisim.config import COMPONENTS
 
-SERVICE_CLASSES = {
-    "registry": "services.registry.entrypoints.service:RegistryService",
-    "projects": "services.projects.entrypoints.service:ProjectsService",
-    "reports": "services.reports.entrypoints.service:ReportsService",
-    "notifications": "services.notifications.entrypoints.service:NotificationsService",
-    "gateway": "gateway.entrypoints.service:GatewayService",
+BOOTSTRAPS = {
+    "registry": "services.registry.bootstrap",
+    "projects": "services.projects.bootstrap",
+    "reports": "services.reports.bootstrap",
+    "notifications": "services.notifications.bootstrap",
+    "gateway": "gateway.bootstrap",
 }
-assert set(SERVICE_CLASSES) == set(COMPONENTS)
+assert set(BOOTSTRAPS) == set(COMPONENTS)
+
+
+def bootstrap(component: str) -> ModuleType:
+    """``component``'s bootstrap module (KeyError for an unknown component)."""
+    return importlib.import_module(BOOTSTRAPS[component])
 
 
 def service_class(component: str) -> type:
-    module, name = SERVICE_CLASSES[component].split(":")
-    cls: type = getattr(importlib.import_module(module), name)
+    """The nameko service class ``component`` runs."""
+    cls: type = bootstrap(component).service_class()
     return cls
 
 
 def settings_problem(component: str, settings: dict[str, Any]) -> str | None:
     """One line naming a setting ``component`` would refuse once running (checked before
-    connecting to the broker), else None. The gateway: ``KELISIM_CORS_ORIGINS`` (no ``*``,
-    origins only; gateway/http/cors.py)."""
-    if component == "gateway":
-        from gateway.http.cors import parse_origins
-
-        try:
-            parse_origins(settings.get("CORS_ORIGINS"))
-        except ValueError as exc:
-            return str(exc)
-    return None
+    connecting to the broker), else None; e.g. the gateway's ``KELISIM_CORS_ORIGINS`` (no
+    ``*``, origins only)."""
+    problem: str | None = bootstrap(component).settings_problem(settings)
+    return problem

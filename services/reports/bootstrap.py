@@ -1,9 +1,26 @@
-"""Set-up steps of the reports service run by ``kelisim run`` / ``kelisim load-reference``."""
+"""How the reports service is wired, as every component's ``bootstrap`` module says it (the
+same functions in ``services/<name>/bootstrap.py`` and ``gateway/bootstrap.py``): the nameko
+class it runs, the settings it refuses before starting, and its reference data.
+The composition root (``kelisim_platform``) calls them; nothing here runs on import.
+"""
 from sqlalchemy.orm import sessionmaker
 
 from kelisim import config
 from kelisim.db.engine import make_engine
 from kelisim.db.uow import UnitOfWork
+
+
+def service_class():
+    """The nameko service class ``kelisim serve reports`` runs."""
+    from services.reports.entrypoints.service import ReportsService
+
+    return ReportsService
+
+
+def settings_problem(settings):
+    """One line naming a setting of ``settings`` (nameko's config dict) that the reports
+    service would refuse once running, else None (checked before connecting to the broker)."""
+    return None
 
 
 def load_reference_data(url=None):

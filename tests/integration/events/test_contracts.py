@@ -21,7 +21,7 @@ from kelisim.events import catalogue, topology
 from kelisim.events.envelope import new_envelope
 from kelisim.events.handler import ReliableEventHandler
 from kelisim.events.topology import event_exchange
-from kelisim_platform.cli.components import SERVICE_CLASSES, service_class
+from kelisim_platform.cli.components import BOOTSTRAPS, service_class
 from services.registry.adapters.repository import RegistryRepository
 from services.registry.service_layer.reference import load_reference_data
 from tests.support import on_database, wait_for
@@ -112,7 +112,7 @@ def grown(payload):
 def consumers():
     """``{event_type: [component, ...]}`` from the service classes' event handlers."""
     found = {}
-    for component in SERVICE_CLASSES:
+    for component in BOOTSTRAPS:
         for _, method in inspect.getmembers(service_class(component), inspect.isfunction):
             for entrypoint in getattr(method, "nameko_entrypoints", ()):
                 if isinstance(entrypoint, ReliableEventHandler):

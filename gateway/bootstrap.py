@@ -1,0 +1,63 @@
+"""How the gateway is wired, as every component's ``bootstrap`` module says it (the same
+functions in ``services/<name>/bootstrap.py`` and ``gateway/bootstrap.py``): the nameko
+class it runs, the settings it refuses before starting, and its reference data.
+The composition root (``kelisim_platform``) calls them; nothing here runs on import.
+"""
+from sqlalchemy.orm import sessionmaker
+
+from kelisim import config
+from kelisim.db.engine import make_engine
+from kelisim.db.uow import UnitOfWork
+
+
+def service_class():
+    """The nameko service class ``kelisim serve gateway`` runs."""
+    from gateway.entrypoints.service import GatewayService
+
+    return GatewayService
+
+
+def settings_problem(settings):
+    """One line naming a setting of ``settings`` (nameko's config dict) that the gateway
+    would refuse once running, else None (checked before connecting to the broker)."""
+    from gateway.http.cors import parse_origins
+
+    try:  # KELISIM_CORS_ORIGINS: no ``*``, origins only (gateway/http/cors.py)
+        parse_origins(settings.get("CORS_ORIGINS"))
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+def load_reference_data(url=None):
+    """The gateway ships no reference data: 0 rows added."""
+    return 0
+
+
+def ensure_admin_token(token=None, url=None):
+    """Ensure the bootstrap ``rgu_admin`` token in the gateway's database at ``url``
+    (default: its configured one): ``token`` (KELISIM_ADMIN_TOKEN) when given, else one
+    generated once. Returns a newly generated token's plaintext (shown once), else None."""
+    from gateway.adapters.repository import TokenRepository
+    from gateway.service_layer.tokens import ensure_bootstrap_admin
+
+    engine = make_engine(url or config.database_url("gateway"))
+    try:
+        return ensure_bootstrap_admin(UnitOfWork(sessionmaker(engine, expire_on_commit=False),
+                                                 repositories=TokenRepository), token)
+    finally:
+        engine.dispose()
+
+
+def ensure_admin_account(login, name, url=None):
+    """Ensure the first administrator's account (``login``, display ``name``); returns a
+    set-password token while it has no password, else None."""
+    from gateway.adapters.accounts import AccountRepository
+    from gateway.service_layer.accounts import ensure_first_admin
+
+    engine = make_engine(url or config.database_url("gateway"))
+    try:
+        return ensure_first_admin(UnitOfWork(sessionmaker(engine, expire_on_commit=False),
+                                             repositories=AccountRepository), login, name)
+    finally:
+        engine.dispose()
