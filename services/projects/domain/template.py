@@ -1,6 +1,6 @@
 """A base project's template: the work breakdown each KGU's plan is copied from.
 
-An item is a dict (see ``schemas.WorkItemSchema``): ``key``, ``parent``, ``kind``
+An item is a dict (see ``contract.schemas.WorkItemSchema``): ``key``, ``parent``, ``kind``
 (phase, task, milestone), titles, ``duration`` in working days, ``start_offset`` (working
 days after the plan starts, for items without predecessors), ``after`` (finish-to-start
 predecessors with lags), ``scheduling``, ``level`` (``region``: one per KGU plan; ``rgu``:

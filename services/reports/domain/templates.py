@@ -189,7 +189,7 @@ def _plain(number):
     return format(number, "f")
 
 
-# report periods run from 2000 to 2100 (schemas.py); due dates reach a year beyond
+# report periods run from 2000 to 2100 (contract/schemas.py); due dates reach a year beyond
 _CALENDAR_SPAN = (date(2000, 1, 1), date(2102, 12, 31))
 
 
