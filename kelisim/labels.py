@@ -56,7 +56,7 @@ LABELS = {
         "methodical_manual": C_("closing form", "methodical manual"),
         "event_held": C_("closing form", "event held"),
     },
-    "organisation_kind": {  # services/registry/domain/model.py ORGANISATION_KINDS
+    "organisation_kind": {  # services/registry/contract ORGANISATION_KINDS
         "ministry": C_("organisation kind", "ministry"),
         "akimat": C_("organisation kind", "akimat"),
         "agency": C_("organisation kind", "agency"),

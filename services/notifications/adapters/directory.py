@@ -11,6 +11,7 @@ from kelisim.context import ACTOR_KEY, SYSTEM_ACTOR
 from kelisim.errors import NotFound
 from kelisim.rpc import TimedRpcProxy
 from services.notifications.settings import from_config
+from services.registry.contract.client import RegistryClient
 
 
 class TtlCache:
@@ -49,7 +50,8 @@ class _AsSystem:
 
 
 class RegistryDirectory:
-    """Org units and people by the questions recipient resolution asks (see domain.audience)."""
+    """Org units and people by the questions recipient resolution asks (see domain.audience),
+    cached. ``registry``: a :class:`RegistryClient` (the registry's own contract)."""
 
     def __init__(self, registry, cache):
         self.registry = registry
@@ -64,43 +66,42 @@ class RegistryDirectory:
         return self.cache.get_or_load(key, guarded)
 
     def kgu_of(self, region):
-        found = self._cached(("kgu", region), lambda: self.registry.kgu_of_region(region))
+        found = self._cached(("kgu", region), lambda: self.registry.kgu_of(region))
         return (found["org_unit"], found["contacts"]) if found else (None, [])
 
     def rgu(self):
         def load():
-            units = self.registry.list_org_units({"kind": "rgu"})
-            if not units:
+            unit = self.registry.rgu()
+            if unit is None:
                 return None
-            return {"org_unit": units[0],
-                    "contacts": self.registry.list_people({"org_unit_id": units[0]["id"]})}
+            return {"org_unit": unit, "contacts": self.registry.people({"org_unit_id": unit["id"]})}
         found = self._cached(("rgu",), load)
         return (found["org_unit"], found["contacts"]) if found else (None, [])
 
     def org_unit(self, unit_id):
-        return self._cached(("unit", unit_id), lambda: self.registry.get_org_unit(unit_id))
+        return self._cached(("unit", unit_id), lambda: self.registry.org_unit(unit_id))
 
     def people_of_unit(self, unit_id):
         return self._cached(("unit-people", unit_id),
-                            lambda: self.registry.list_people({"org_unit_id": unit_id}), [])
+                            lambda: self.registry.people({"org_unit_id": unit_id}), [])
 
     def structure(self, structure_id):
         return self._cached(("structure", structure_id),
-                            lambda: self.registry.get_structure(structure_id))
+                            lambda: self.registry.structure(structure_id))
 
     def people_of_structure(self, structure_id):
         return self._cached(("structure-people", structure_id),
-                            lambda: self.registry.list_people({"structure_id": structure_id}), [])
+                            lambda: self.registry.people({"structure_id": structure_id}), [])
 
     def person(self, person_id, region=None):
         query = {"region": region} if region else {}
-        people = self._cached(("people", region), lambda: self.registry.list_people(query), [])
+        people = self._cached(("people", region), lambda: self.registry.people(query), [])
         return next((p for p in people if p["id"] == person_id), None)
 
     def organisation(self, organisation_id):
         """An organisation outside the Assembly (for its name; it has no inbox)."""
         return self._cached(("organisation", organisation_id),
-                            lambda: self.registry.get_organisation(organisation_id))
+                            lambda: self.registry.organisation(organisation_id))
 
     def invalidate(self):
         self.cache.clear()
@@ -124,4 +125,4 @@ class Directory(TimedRpcProxy):
     def get_dependency(self, worker_ctx):
         proxy = ServiceProxy(_AsSystem(worker_ctx), self.target_service,
                              self.rpc_reply_listener, **self.options)
-        return RegistryDirectory(self.timed(proxy), self.cache)
+        return RegistryDirectory(RegistryClient(self.timed(proxy)), self.cache)

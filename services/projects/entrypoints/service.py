@@ -13,7 +13,6 @@ from kelisim.rpc import TimedRpcProxy, rpc
 from kelisim.service import ServiceBase
 from services.projects import metrics as programme_metrics
 from services.projects.adapters.orm import start_mappers
-from services.projects.adapters.registry import RegistryClient
 from services.projects.adapters.repository import ProjectsRepository
 from services.projects.service_layer import (
     assignments,
@@ -31,6 +30,7 @@ from services.projects.service_layer import (
     tasks,
 )
 from services.projects.service_layer.projects import require_rgu
+from services.registry.contract.client import RegistryClient
 
 start_mappers()
 expected = rpc(expected_exceptions=KelisimError)

@@ -6,11 +6,12 @@ when the record does not exist or the caller may not read it.
 Wraps the proxies so the service layer sees plain methods (and unit tests a stand-in).
 """
 from kelisim.errors import NotFound
+from services.registry.contract.client import RegistryClient
 
 
 class Lookups:
     def __init__(self, registry, projects):
-        self.registry = registry
+        self.registry = RegistryClient(registry)
         self.projects = projects
 
     @staticmethod
@@ -22,16 +23,16 @@ class Lookups:
 
     def org_unit(self, unit_id):
         """``{id, kind, region_code, ...}`` of a registry org unit."""
-        return self._found(self.registry.get_org_unit, unit_id)
+        return self._found(self.registry.org_unit, unit_id)
 
     def kgu_of(self, region_code):
         """The KGU org unit of a region."""
-        found = self._found(self.registry.kgu_of_region, region_code)
+        found = self._found(self.registry.kgu_of, region_code)
         return found["org_unit"] if found else None
 
     def structure(self, structure_id):
         """``{id, type, org_unit_id, region_code, ...}`` of a registry public structure."""
-        return self._found(self.registry.get_structure, structure_id)
+        return self._found(self.registry.structure, structure_id)
 
     def task(self, task_id):
         """``{id, plan_id, project_code, region_code, ...}`` of a plan task."""

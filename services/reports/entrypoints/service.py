@@ -15,7 +15,7 @@ from kelisim.service import ServiceBase
 from services.reports import metrics as collection_metrics
 from services.reports.adapters.lookups import Lookups
 from services.reports.adapters.orm import start_mappers
-from services.reports.adapters.registry import RegistryClient
+from services.reports.adapters.registry import DefensiveRegistry
 from services.reports.adapters.repository import ReportsRepository
 from services.reports.domain.periods import kz_today
 from services.reports.service_layer import (
@@ -49,7 +49,7 @@ class ConfiguredTimer(Timer):
 class ReportsService(AuditEntries, ServiceBase):
     name = "reports"
     uow = Database(repositories=ReportsRepository)
-    registry = RegistryClient()
+    registry = DefensiveRegistry()
     gauges = BackgroundGauges(collection_metrics.refresh, collection_metrics.refresh_targets)
     # asked as the caller, to check what an event names (adapters/lookups.py)
     registry_rpc = TimedRpcProxy("registry")

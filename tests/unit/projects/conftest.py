@@ -34,7 +34,7 @@ OUTBOX = platform_tables(sa.MetaData())[0]
 
 
 class FakeRegistry:
-    """Answers like services/projects/adapters/registry.py's RegistryClient."""
+    """Answers like services/registry/contract/client.py's RegistryClient."""
 
     def __init__(self):
         self.units = {1: {"id": 1, "region_code": None, "name_ru": "РГУ «Қоғамдық келісім»",

@@ -1,6 +1,6 @@
-"""What the projects service asks the registry for an assignee: one record by id."""
+"""The one registry client (services/registry/contract/client.py): an assignee is one record by id."""
 from kelisim.errors import NotFound
-from services.projects.adapters.registry import RegistryClient
+from services.registry.contract.client import RegistryClient
 
 PEOPLE = {7: {"id": 7, "full_name": "Әлия Нұрланқызы", "region_code": "KZ-61"}}
 
