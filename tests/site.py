@@ -103,7 +103,7 @@ class Site:
         return reader
 
     def cli(self, *argv):
-        done = subprocess.run([sys.executable, "-m", "kelisim.cli.main", *argv], cwd=ROOT,
+        done = subprocess.run([sys.executable, "-m", "kelisim_platform.cli.main", *argv], cwd=ROOT,
                               env=self.env, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr
         return done.stdout
@@ -146,7 +146,7 @@ def running_site(**settings):
         env[f"KELISIM_{component.upper()}_METRICS_PORT"] = str(free_port())
     log = folder / "platform.log"
     with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "kelisim.cli.main", "run"], cwd=ROOT,
+        proc = subprocess.Popen([sys.executable, "-m", "kelisim_platform.cli.main", "run"], cwd=ROOT,
                                 env=env, stdout=out, stderr=subprocess.STDOUT,
                                 start_new_session=True)
     site = Site(url=f"http://{env['KELISIM_GATEWAY_ADDRESS']}", env=env, log=log)

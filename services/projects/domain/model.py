@@ -6,8 +6,6 @@ from decimal import Decimal
 from kelisim.errors import Conflict, Forbidden, Invalid
 from kelisim.i18n import _
 from kelisim.labels import label
-from services.projects.domain.events import DeadlineSlipped, TaskAssigned, TaskReassigned
-from services.projects.domain.schedule import place, within_calendar
 from services.projects.contract import (  # noqa: F401  (the contract's words, known here too)
     ASSIGNEE_KINDS,
     MAX_LAG,
@@ -17,6 +15,8 @@ from services.projects.contract import (  # noqa: F401  (the contract's words, k
     TASK_KINDS,
     TASK_STATUSES,
 )
+from services.projects.domain.events import DeadlineSlipped, TaskAssigned, TaskReassigned
+from services.projects.domain.schedule import place, within_calendar
 
 # Who may move a plan from one status to the next: the RGU approves, reopens and closes.
 PLAN_TRANSITIONS = {
