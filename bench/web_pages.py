@@ -313,7 +313,7 @@ def wait_quiet(site, assignments, say):
 # -- measuring ------------------------------------------------------------------------
 
 def component_pids(site):
-    """{component: pid} of the `kelisim.cli.serve COMPONENT` processes of this site."""
+    """{component: pid} of the `kelisim_platform.cli.serve COMPONENT` processes of this site."""
     marker = f"KELISIM_GATEWAY_ADDRESS={site.env['KELISIM_GATEWAY_ADDRESS']}".encode()
     found = {}
     for entry in Path("/proc").iterdir():
@@ -321,13 +321,13 @@ def component_pids(site):
             continue
         try:
             cmdline = (entry / "cmdline").read_bytes().split(b"\0")
-            if b"kelisim.cli.serve" not in cmdline:
+            if b"kelisim_platform.cli.serve" not in cmdline:
                 continue
             if marker not in (entry / "environ").read_bytes().split(b"\0"):
                 continue
         except OSError:
             continue
-        found[cmdline[cmdline.index(b"kelisim.cli.serve") + 1].decode()] = int(entry.name)
+        found[cmdline[cmdline.index(b"kelisim_platform.cli.serve") + 1].decode()] = int(entry.name)
     assert set(found) == set(COMPONENTS), found
     return found
 

@@ -12,7 +12,7 @@ from gateway.web.listing import PAGE_SIZE, field_errors, offset_of, paging
 from gateway.web.pages import Page, gather, page, redirect
 from kelisim.errors import Invalid, KelisimError
 from kelisim.i18n import N_
-from services.notifications.domain.model import (
+from services.notifications.contract import (
     FREQUENCIES,
     NOTIFIED_TYPES,
     PREFERENCE_CHANNELS,

@@ -22,7 +22,7 @@ from kelisim.errors import Invalid, KelisimError, NotFound
 from kelisim.i18n import _
 from kelisim.labels import label
 from kelisim.schemas import load
-from services.projects import schemas
+from services.projects.contract import schemas
 
 RGU = ("rgu_admin",)
 HISTORY_LIMIT = 200  # the latest changes shown on a plan's page (the API pages the rest)

@@ -3,7 +3,8 @@ of it.
 
 - ``SERVICE``: the nameko name its RPC methods answer under;
 - the words of its data (channels, digest frequencies, delivery statuses, the event types
-  that notify people), which its domain (``services/notifications/domain``) takes from here;
+  that notify people and those that cannot be muted), which its domain
+  (``services/notifications/domain``) takes from here;
 - ``schemas``: the marshmallow schemas of what its RPC methods accept and return (the
   gateway's requests and answers, and ``/openapi.json``).
 
@@ -17,6 +18,8 @@ SERVICE = "notifications"
 CHANNELS = ("inbox", "email", "webhook", "stream")
 PREFERENCE_CHANNELS = ("inbox", "email")
 FREQUENCIES = ("immediate", "hourly", "daily")
+# What a KGU must learn: these cannot be muted (inbox and e-mail stay on).
+CRITICAL_TYPES = ("task_assigned", "task_reassigned", "deadline_slipped", "task_overdue")
 # Event types that notify people (inbox, e-mail, webhooks); every consumed event also
 # goes to the regional stream.
 NOTIFIED_TYPES = (
@@ -26,3 +29,8 @@ NOTIFIED_TYPES = (
 )
 DELIVERY_STATUSES = ("pending", "sending", "delivered", "digest", "digested", "dead",
                      "cancelled")
+
+
+def is_critical(event_type):
+    """Whether ``event_type`` (a str) is one a KGU cannot mute (inbox and e-mail stay on)."""
+    return event_type in CRITICAL_TYPES

@@ -10,15 +10,15 @@ from kelisim.errors import Invalid
 from kelisim.i18n import _
 from services.notifications.contract import (  # noqa: F401  (the contract's words, known here too)
     CHANNELS,
+    CRITICAL_TYPES,
     DELIVERY_STATUSES,
     FREQUENCIES,
     NOTIFIED_TYPES,
     PREFERENCE_CHANNELS,
+    is_critical,
 )
 from services.notifications.domain.backoff import RetryPolicy
 
-# What a KGU must learn: these cannot be muted (inbox and e-mail stay on).
-CRITICAL_TYPES = ("task_assigned", "task_reassigned", "deadline_slipped", "task_overdue")
 # What a KGU must learn at once: sent without waiting for a digest, whatever the preference
 # (only gathered with what the same action caused, see planning.plan).
 AT_ONCE_TYPES = ("deadline_slipped", "task_overdue")
@@ -29,10 +29,6 @@ STREAMED_REGISTRY_TYPES = (
     "person_created", "person_updated", "organisation_created", "organisation_updated",
 )
 NOTICE_WEBHOOK_DISABLED = "webhook_disabled"
-
-
-def is_critical(event_type):
-    return event_type in CRITICAL_TYPES
 
 
 def is_at_once(event_type):
