@@ -9,6 +9,8 @@ of it.
   gateway's requests and answers, and ``/openapi.json``).
 
 It publishes no events of its own (the regional stream carries the others' events).
+Its RPC methods raise the shared errors of :mod:`kelisim.errors` (``NotFound``,
+``Conflict``, ``Invalid``, ``Forbidden``), which cross RPC intact.
 Nothing here imports the service's domain, adapters, service layer or entrypoints
 (``make lint`` checks it: pyproject.toml's ``[tool.importlinter]``).
 """
@@ -34,3 +36,9 @@ DELIVERY_STATUSES = ("pending", "sending", "delivered", "digest", "digested", "d
 def is_critical(event_type):
     """Whether ``event_type`` (a str) is one a KGU cannot mute (inbox and e-mail stay on)."""
     return event_type in CRITICAL_TYPES
+
+
+def event_types():
+    """The types of the events the notifications service publishes: none (the regional
+    stream carries the other services' events)."""
+    return ()

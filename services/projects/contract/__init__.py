@@ -9,8 +9,10 @@
 - ``schemas``: the marshmallow schemas of what its RPC methods accept and return (the
   gateway's requests and answers, and ``/openapi.json``); money travels as decimal
   strings in KZT, dates as ISO dates;
-- its events: ``kelisim.events.catalogue.projects`` (the shared catalogue).
+- :func:`event_types`: the events it publishes (their schemas: ``kelisim.events.catalogue.projects``).
 
+Its RPC methods raise the shared errors of :mod:`kelisim.errors` (``NotFound``,
+``Conflict``, ``Invalid``, ``Forbidden``), which cross RPC intact.
 Nothing here imports the service's domain, adapters, service layer or entrypoints
 (``make lint`` checks it: pyproject.toml's ``[tool.importlinter]``).
 """
@@ -32,3 +34,11 @@ RISK_CATEGORIES = ("organisational", "financial", "social", "political", "legal"
 # What a template item closes with (the action plan's «аяқталу нысаны» column).
 CLOSING_FORMS = ("protocol", "report", "information_sent", "publication", "media_placement",
                  "analytical_report", "register_update", "methodical_manual", "event_held")
+
+
+def event_types():
+    """The types of the events the projects service publishes, sorted; their payload schemas and
+    versions are the shared catalogue's (``kelisim.events.catalogue.projects``)."""
+    from kelisim.events.catalogue import all_events
+
+    return tuple(sorted(t for t, spec in all_events().items() if spec.source == SERVICE))

@@ -6,8 +6,10 @@
 - ``schemas``: the marshmallow schemas of what its RPC methods accept and return (the
   gateway's requests and answers, and ``/openapi.json``);
 - ``client``: how another service asks it, over RPC with plain dicts;
-- its events: ``kelisim.events.catalogue.registry`` (the shared catalogue).
+- :func:`event_types`: the events it publishes (their schemas: ``kelisim.events.catalogue.registry``).
 
+Its RPC methods raise the shared errors of :mod:`kelisim.errors` (``NotFound``,
+``Conflict``, ``Invalid``, ``Forbidden``), which cross RPC intact.
 Nothing here imports the registry's domain, adapters, service layer or entrypoints
 (``make lint`` checks it: pyproject.toml's ``[tool.importlinter]``).
 """
@@ -20,3 +22,11 @@ ACCREDITATION_STATUSES = ("accredited", "pending", "not_accredited")
 # Kinds of organisations outside the Assembly that its plans name as co-executors.
 ORGANISATION_KINDS = ("ministry", "akimat", "agency", "prosecutor", "research_institute",
                       "chamber", "ngo", "media", "other")
+
+
+def event_types():
+    """The types of the events the registry publishes, sorted; their payload schemas and
+    versions are the shared catalogue's (``kelisim.events.catalogue.registry``)."""
+    from kelisim.events.catalogue import all_events
+
+    return tuple(sorted(t for t, spec in all_events().items() if spec.source == SERVICE))

@@ -8,8 +8,10 @@
 - ``schemas`` (templates, reports, analytics) and ``register_schemas`` (the events
   register and the count targets): the marshmallow schemas of what its RPC methods accept
   and return (the gateway's requests and answers, and ``/openapi.json``);
-- its events: ``kelisim.events.catalogue.reports`` (the shared catalogue).
+- :func:`event_types`: the events it publishes (their schemas: ``kelisim.events.catalogue.reports``).
 
+Its RPC methods raise the shared errors of :mod:`kelisim.errors` (``NotFound``,
+``Conflict``, ``Invalid``, ``Forbidden``), which cross RPC intact.
 Nothing here imports the service's domain, adapters, service layer or entrypoints
 (``make lint`` checks it: pyproject.toml's ``[tool.importlinter]``).
 """
@@ -72,3 +74,11 @@ def read_period(text, period_type=None):
             return int(match[1]), kind, int(match[2]) if kind != "yearly" else 1
     raise ValueError(_("{text} is not a period like 2026-07, 2026-Q3, 2026-H2 or 2026",
                        text=repr(text)))
+
+
+def event_types():
+    """The types of the events the reports service publishes, sorted; their payload schemas and
+    versions are the shared catalogue's (``kelisim.events.catalogue.reports``)."""
+    from kelisim.events.catalogue import all_events
+
+    return tuple(sorted(t for t, spec in all_events().items() if spec.source == SERVICE))
