@@ -120,6 +120,58 @@ class Plan:
         self.status = status
         return True
 
+    def new_task(self, fields, *, parent, calendar, earliest_start):
+        """A task or milestone added to the plan by hand, placed on working days; the
+        parent (a :class:`Task`, or None) becomes a phase if it was a task.
+
+        ``fields``: TaskCreateSchema's (``parent_id``, ``kind``, titles, ``description``,
+        ``start_date``, ``due_date`` or ``duration`` in working days, ``scheduling``,
+        ``deliverable``); ``parent``: the task ``parent_id`` names as found (None if none
+        is found); ``calendar``: the working calendar (kelisim.workdays);
+        ``earliest_start()``: when the parent's predecessors let a task under it start
+        (None: whenever), asked only for an automatic task with a parent.
+
+        Raises :class:`Invalid`: a closed plan, an unknown parent or one in another plan,
+        a milestone as parent, dates that leave the calendar, an inconsistent task.
+        """
+        if self.status == "closed":
+            raise Invalid(_("a closed plan takes no new tasks"), {"plan_id": _("closed")})
+        if fields["parent_id"] is not None:
+            if parent is None or parent.plan_id != self.id:
+                raise Invalid(_("unknown parent"), {"parent_id": _("no such task in this plan")})
+            if parent.kind == "milestone":
+                raise Invalid(_("a milestone has no children"), {"parent_id": _("a milestone")})
+        with within_calendar("duration" if fields["due_date"] is None else "due_date",
+                             calendar):
+            start, due, duration = place(
+                calendar, kind=fields["kind"], scheduling=fields["scheduling"],
+                start=fields["start_date"], due=fields["due_date"], duration=fields["duration"])
+        if parent is not None and fields["scheduling"] == "auto":
+            # a phase's predecessors hold each of its tasks, a new one included
+            with within_calendar("parent_id", calendar):
+                earliest = earliest_start()
+                if earliest is not None:
+                    start = earliest
+                    due = start if fields["kind"] == "milestone" \
+                        else calendar.finish(start, duration)
+        task = Task(plan_id=self.id, project_code=self.project_code, year=self.year,
+                    region_code=self.region_code, parent_id=fields["parent_id"],
+                    kind=fields["kind"], title=fields["title"], title_kk=fields["title_kk"],
+                    description=fields["description"], start_date=start, due_date=due,
+                    duration=duration, scheduling=fields["scheduling"],
+                    deliverable=fields["deliverable"])
+        task.check()
+        if parent is not None and parent.kind == "task":
+            parent.kind = "phase"  # a task with subtasks spans them, like a phase
+        return task
+
+    def accountable_for(self, task):
+        """The plan's KGU (its org unit) as the Accountable of ``task`` (stored: it has an
+        id), a new :class:`Assignment`."""
+        return Assignment(task_id=task.id, role="A", assignee_kind="org_unit",
+                          assignee_id=self.org_unit_id, assignee_name=self.org_unit_name,
+                          region_code=self.region_code)
+
     def to_dict(self):
         return asdict(self)
 

@@ -1,12 +1,11 @@
 """Use cases on tasks: read, create in a plan, change (dates, status, progress), history."""
 from kelisim.access import ensure_writable, scope_region
 from kelisim.db.versioning import check_version, concurrent_update_guard
-from kelisim.errors import Invalid
 from kelisim.i18n import _
 from kelisim.schemas import listing, load
 from services.projects.contract import schemas
-from services.projects.domain.model import OPEN_STATUSES, Assignment, Task
-from services.projects.domain.schedule import FIXED_STATUSES, place
+from services.projects.domain.model import OPEN_STATUSES
+from services.projects.domain.schedule import FIXED_STATUSES
 from services.projects.service_layer import scheduling
 from services.projects.service_layer.common import (
     changes_of,
@@ -15,7 +14,6 @@ from services.projects.service_layer.common import (
     record,
     task_or_404,
     today,
-    within_calendar,
     work_calendar,
 )
 
@@ -119,7 +117,9 @@ def task_history(uow, task_id, query=None):
 
 
 def create_task(uow, plan_id, data):
-    """A task or milestone added to a plan by hand; the plan's KGU is its Accountable."""
+    """A task or milestone added to a plan by hand (the rules: :meth:`Plan.new_task`); the
+    plan's KGU is its Accountable (``task_assigned``), and what its parent holds up is
+    rescheduled. Returns the task's dump; raises NotFound, Forbidden, Invalid."""
     data = load(schemas.TaskCreateSchema(), data)
     calendar = work_calendar()
     with uow:
@@ -127,42 +127,17 @@ def create_task(uow, plan_id, data):
         plan = plan_or_404(uow, plan_id)
         ensure_writable(uow.context.actor, plan.region_code)
         scheduling.lock_family(uow, plan.project_code, plan.year)
-        if plan.status == "closed":
-            raise Invalid(_("a closed plan takes no new tasks"), {"plan_id": _("closed")})
-        parent = None
-        if data["parent_id"] is not None:
-            parent = repo.task(data["parent_id"])
-            if parent is None or parent.plan_id != plan.id:
-                raise Invalid(_("unknown parent"), {"parent_id": _("no such task in this plan")})
-            if parent.kind == "milestone":
-                raise Invalid(_("a milestone has no children"), {"parent_id": _("a milestone")})
-        with within_calendar("duration" if data["due_date"] is None else "due_date"):
-            start, due, duration = place(
-                calendar, kind=data["kind"], scheduling=data["scheduling"],
-                start=data["start_date"], due=data["due_date"], duration=data["duration"])
-        if parent is not None and data["scheduling"] == "auto":
-            # a phase's predecessors hold each of its tasks, a new one included
+        parent = repo.task(data["parent_id"]) if data["parent_id"] is not None else None
+
+        def earliest_start():  # when the parent's predecessors let a task under it start
             graph, _rows = scheduling.load_graph(repo, plan.project_code, plan.year)
-            with within_calendar("parent_id"):
-                earliest = graph.earliest_start(parent.id, calendar)
-                if earliest is not None:
-                    start = earliest
-                    due = start if data["kind"] == "milestone" \
-                        else calendar.finish(start, duration)
-        task = Task(plan_id=plan.id, project_code=plan.project_code, year=plan.year,
-                    region_code=plan.region_code, parent_id=data["parent_id"],
-                    kind=data["kind"], title=data["title"], title_kk=data["title_kk"],
-                    description=data["description"], start_date=start, due_date=due,
-                    duration=duration, scheduling=data["scheduling"],
-                    deliverable=data["deliverable"])
-        task.check()
+            return graph.earliest_start(parent.id, calendar)
+
+        task = plan.new_task(data, parent=parent, calendar=calendar,
+                             earliest_start=earliest_start)
         repo.add(task)
-        if parent is not None and parent.kind == "task":
-            parent.kind = "phase"  # a task with subtasks spans them, like a phase
         uow.flush()
-        accountable = Assignment(task_id=task.id, role="A", assignee_kind="org_unit",
-                                 assignee_id=plan.org_unit_id, assignee_name=plan.org_unit_name,
-                                 region_code=plan.region_code)
+        accountable = plan.accountable_for(task)
         repo.add(accountable)
         uow.flush()
         record(uow, "task", task.id, "create", changes_of({}, snapshot(task)), plan_id=plan.id)

@@ -7,7 +7,7 @@ import pytest
 from kelisim.errors import Conflict, Invalid
 from kelisim.workdays import kazakhstan
 from services.projects.domain.events import DeadlineSlipped
-from services.projects.domain.model import APPROVAL_MILESTONE, Assignment, Task
+from services.projects.domain.model import APPROVAL_MILESTONE, Assignment, Plan, Task
 
 CALENDAR = kazakhstan()
 
@@ -218,3 +218,52 @@ def test_an_assignment_is_recorded_as_assigned_or_reassigned_and_handed_over_onc
     assert [event.type for event in events] == ["task_assigned", "task_reassigned"]
     assert events[1].previous_assignee == {"kind": "org_unit", "id": 5}
     assert events[0].assignment_id == 1 and item.events == [] and item.pull_events() == []
+
+
+def plan(**fields):
+    values = dict(project_code="mediation", year=2026, scope="KZ-61", region_code="KZ-61",
+                  org_unit_id=2, org_unit_name="КГУ", status="in_progress", id=3)
+    values.update(fields)
+    return Plan(**values)
+
+
+def fields(**more):
+    values = dict(parent_id=None, kind="task", title="Круглый стол", title_kk=None,
+                  description="", start_date=date(2026, 4, 4), due_date=None, duration=3,
+                  scheduling="auto", deliverable=False)
+    values.update(more)
+    return values
+
+
+def never():
+    raise AssertionError("asked without a parent")
+
+
+def test_a_task_added_by_hand_is_placed_on_working_days_in_an_open_plan():
+    made = plan().new_task(fields(), parent=None, calendar=CALENDAR, earliest_start=never)
+    # Saturday 4 April: it starts on Monday and lasts three working days
+    assert (made.plan_id, made.region_code, made.start_date, made.due_date, made.duration) == (
+        3, "KZ-61", date(2026, 4, 6), date(2026, 4, 8), 3)
+    with pytest.raises(Invalid) as closed:
+        plan(status="closed").new_task(fields(), parent=None, calendar=CALENDAR,
+                                       earliest_start=never)
+    assert "plan_id" in closed.value.errors
+    accountable = plan().accountable_for(task(id=70))
+    assert (accountable.task_id, accountable.role, accountable.assignee_id,
+            accountable.assignee_name) == (70, "A", 2, "КГУ")
+
+
+def test_under_a_parent_it_waits_for_the_parents_predecessors_and_the_parent_spans_it():
+    parent = task(id=10)
+    made = plan().new_task(fields(parent_id=10), parent=parent, calendar=CALENDAR,
+                           earliest_start=lambda: date(2026, 5, 4))
+    assert (made.start_date, made.due_date) == (date(2026, 5, 4), date(2026, 5, 6))
+    assert parent.kind == "phase"
+    for bad in (None, task(id=10, plan_id=4), task(id=10, kind="milestone", duration=0)):
+        with pytest.raises(Invalid) as refused:
+            plan().new_task(fields(parent_id=10), parent=bad, calendar=CALENDAR,
+                            earliest_start=never)
+        assert "parent_id" in refused.value.errors
+    manual = plan().new_task(fields(parent_id=10, scheduling="manual"), parent=task(id=10),
+                             calendar=CALENDAR, earliest_start=never)
+    assert manual.start_date == date(2026, 4, 4)
