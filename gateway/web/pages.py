@@ -16,11 +16,14 @@ from urllib.parse import parse_qs, quote
 
 import eventlet
 from eventlet.event import Event
+from kombu.exceptions import OperationalError as BrokerUnreachable
+from nameko.exceptions import UnknownService
 from nameko.web.handlers import HttpRequestHandler
 from werkzeug.wrappers import Response
 
 from gateway.domain.opaque import csrf_token_for
 from gateway.http.errors import Unauthorized
+from gateway.http.problems import problem_for
 from gateway.http.request import BODY_ATTR, DEFAULT_MAX_BYTES, read_body
 from gateway.http.server import ProblemWebServer
 from gateway.http.sessions import SESSION_COOKIE
@@ -128,21 +131,22 @@ def error_page(exc, request):
     """The page of a failure, in the reader's language; a missing session is a redirect
     to sign in (htmx is told with ``HX-Redirect``, which it follows as a full load)."""
     lang = page_language(request)
-    status = getattr(exc, "status", 500) if isinstance(exc, KelisimError) else 500
-    if status == 401 or isinstance(exc, Unauthorized):
+    problem = problem_for(exc, lang)  # as the API would answer: a service away is a 503
+    if problem.status == 401:
         target = "/sign-in?next=" + quote(request.full_path.rstrip("?"), safe="")
         if request.headers.get("HX-Request"):
             return Response(status=204, headers={"HX-Redirect": target})
         return Response(status=303, headers={"Location": target})
-    if status >= 500:
-        log.error("%s %s failed", request.method, request.path, exc_info=exc)
-        message = i18n._("something went wrong on our side; try again in a minute")
+    if problem.status >= 500:
+        if problem.status == 500:
+            log.error("%s %s failed", request.method, request.path, exc_info=exc)
+        message = problem.detail if problem.status != 500 else i18n._(
+            "something went wrong on our side; try again in a minute").render(lang)
     else:
-        message = exc.detail_in(lang)
-    title = getattr(exc, "title", None) or "Error"
-    return html(render("error.html", lang, status=status, title=i18n.Msg(title).render(lang),
+        message = problem.detail
+    return html(render("error.html", lang, status=problem.status, title=problem.title,
                        message=_rendered(message, lang), actor=None, csrf=None, unread=None,
-                       path=request.path), status)
+                       path=request.path), problem.status)
 
 
 def _rendered(message, lang):
@@ -220,7 +224,7 @@ def unread_count(service, actor):
         return None
     try:
         return service.notifications.list_inbox({"limit": "1", "unread": "true"})["unread"]
-    except KelisimError:
+    except (KelisimError, UnknownService, BrokerUnreachable):  # refused, away or unreachable
         return None
 
 

@@ -40,7 +40,7 @@ def test_invalid_fields_are_named_at_the_edge_and_by_the_service(gateway):
 
 
 def test_unknown_things_are_not_found_and_wrong_methods_not_allowed(gateway):
-    for path in ("/", "/api/v1/nothing", f"{API}/org-units/abc", f"{API}/org-units/99999"):
+    for path in ("/nothing-here", "/api/v1/nothing", f"{API}/org-units/abc", f"{API}/org-units/99999"):
         response = gateway.get(path)
         assert problem(response, 404)["instance"] == path
         assert b"<html" not in response.content.lower()
