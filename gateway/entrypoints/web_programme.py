@@ -54,16 +54,17 @@ class WebProgrammePages:
             return redirect("/kgu")
         measure = view.measure_of(req.args.get("measure"))
         only_map = req.http.headers.get("HX-Target") == MAP_TARGET
-        with_rates = not only_map or measure.code in view.NEEDS_RATES
-        calls = {"regions": (self.registry.list_regions,),
-                 "programme": (self.projects.programme_summary, {}),
-                 "projects": (self.projects.list_projects,)}
-        if with_rates:
+        # the whole page reads everything; a swapped map only what its measure needs
+        calls = {"regions": (self.registry.list_regions,)}
+        if not only_map or measure.code in view.NEEDS_RATES:
             calls["rates"] = (self.reports.reporting_rates, {})
+        if not only_map or measure.code in view.NEEDS_PROGRAMME:
+            calls["programme"] = (self.projects.programme_summary, {})
+        if not only_map or measure.code in view.NEEDS_SUMMARIES:
+            calls["projects"] = (self.projects.list_projects,)
         answers = together(calls)
-        regions, programme, projects = (answers["regions"], answers["programme"],
-                                        answers["projects"])
-        rates = answers.get("rates")
+        regions, rates = answers["regions"], answers.get("rates")
+        programme, projects = answers.get("programme"), answers.get("projects")
         summaries = None
         if measure.code in view.NEEDS_SUMMARIES:
             found = together({p["code"]: (self.projects.project_summary, p["code"], {})

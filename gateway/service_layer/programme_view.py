@@ -67,6 +67,7 @@ DEFAULT_MEASURE = "reporting_rate"
 # which answers a measure needs besides the regions
 NEEDS_SUMMARIES = frozenset({"spi", "cpi"})
 NEEDS_RATES = frozenset({"reporting_rate", "on_time_rate"})
+NEEDS_PROGRAMME = frozenset({"overdue_tasks", "high_risks"})
 
 
 def measure_of(code):

@@ -87,6 +87,13 @@ def test_htmx_swaps_only_the_map_and_its_table(site, programme):
     assert re.search(r'<p id="rgu-map-status" [^>]*role="status" hx-swap-oob="true">The map '
                      r'and the table now show: Schedule performance index \(SPI\)</p>',
                      fragment.text)
+    for measure, label in (("reporting_rate", "Reporting rate"), ("high_risks", "Open high risks")):
+        # each measure's map reads only the answers it needs
+        swapped = reader.get(f"/rgu?measure={measure}", headers={"HX-Request": "true",
+                                                                   "HX-Target": "rgu-map"})
+        assert swapped.status_code == 200 and swapped.text.count('class="tile-cell ') == 20
+        assert tile_label(swapped.text, "Turkistan Region").startswith(f"Turkistan Region: {label} ")
+    assert tile_label(swapped.text, "Turkistan Region") == "Turkistan Region: Open high risks 1"
     # without JS the same choice is a plain GET form around the select
     page = reader.get("/rgu").text
     assert '<form method="get" action="/rgu"' in page and '<select id="measure" name="measure">' \
