@@ -124,11 +124,9 @@ class WebProgrammePages:
         regions = {r["code"]: r for r in found["regions"]}
         counts = view.regions_in_cell(found["programme"], probability, impact)
         # the RGU's own plans (no region) are counted, not listed here
-        plans = together({code: (self.projects.list_plans, {"region": code,
-                                                            "limit": LIST_LIMIT})
-                          for code in counts if code in regions})
+        plans = [plan for plan in self._every_plan() if plan["region_code"] in counts]
         registers = together({plan["id"]: (self.projects.list_risks, plan["id"])
-                              for page_ in plans.values() for plan in page_["items"]})
+                              for plan in plans})
         risks = [risk for register in registers.values() for risk in register
                  if risk["probability"] == probability and risk["impact"] == impact
                  and risk["status"] != "closed"]
@@ -138,3 +136,12 @@ class WebProgrammePages:
                                        "regions": regions, "risks": risks,
                                        "projects": projects})
 
+    def _every_plan(self):
+        """Every plan the reader may read (GET /plans, a page of LIST_LIMIT at a time)."""
+        plans, offset = [], 0
+        while True:
+            page_ = self.projects.list_plans({"limit": LIST_LIMIT, "offset": str(offset)})
+            plans.extend(page_["items"])
+            offset += len(page_["items"])
+            if not page_["items"] or offset >= page_["total"]:
+                return plans
