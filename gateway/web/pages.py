@@ -12,7 +12,7 @@ A form posted by the page repeats the session's CSRF token in a ``csrf_token`` f
 import functools
 import logging
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs, quote
+from urllib.parse import parse_qs, quote, urlencode
 
 import eventlet
 from eventlet.event import Event
@@ -185,6 +185,7 @@ def page(method, path, *, auth=True, roles=None, personal=False, writes=None):
             if isinstance(result, Response):
                 return _remember_language(result, request)
             context = {"actor": actor, "csrf": req.csrf, "path": request.path,
+                       "language_links": language_links(request),
                        "unread": unread.wait() if unread else unread_count(service, actor),
                        "htmx": bool(request.headers.get("HX-Request")), **result.context}
             body = render(result.template, lang, **context)
@@ -234,6 +235,14 @@ def _remember_language(response, request):
         response.set_cookie(LANG_COOKIE, chosen, max_age=LANG_COOKIE_SECONDS, path="/",
                             samesite="Lax", httponly=True)
     return response
+
+
+def language_links(request):
+    """``{code: URL}``: this page in each language, its other query parameters kept (the
+    measure of a map, a filter, a page number)."""
+    kept = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    return {code: f"{request.path}?{urlencode([*kept, ('lang', code)])}"
+            for code in i18n.LANGUAGES}
 
 
 def redirect(location, status=303):

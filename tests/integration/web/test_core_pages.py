@@ -130,3 +130,11 @@ def test_the_api_documentation_page_loads_the_document_from_this_platform(site):
     assert page.status_code == 200
     assert 'data-url="/openapi.json"' in page.text
     assert "cdn" not in page.text.lower() and "https://" not in page.text
+
+
+def test_switching_the_language_keeps_what_the_page_shows(site):
+    reader = site.reader("almaty@kelisim.kz")
+    page = reader.get("/inbox?unread=true&page=2").text
+    assert 'href="/inbox?unread=true&amp;page=2&amp;lang=ru"' in page
+    assert 'href="/inbox?unread=true&amp;page=2&amp;lang=ru&amp;lang=en"' not in reader.get(
+        "/inbox?unread=true&page=2&lang=ru").text
