@@ -12,6 +12,9 @@ UV_VERSION := 0.13.9
 run: $(STAMP)
 	$(BIN)/kelisim run
 
+# The browser tests (tests/browser, marked browser) need Debian's chromium at /usr/bin/chromium
+# (apt-get install chromium): without it they are skipped saying so, unless
+# KELISIM_REQUIRE_BROWSER=1 (.ci/run sets it and installs the package) makes that a failure.
 test: $(TEST_STAMP)
 	$(BIN)/pytest
 

@@ -6,6 +6,7 @@ its own vhost, data folder and ports), with people who sign in: for the web page
 ``site`` in tests/integration/web/conftest.py shares one per test module.
 """
 import contextlib
+import ctypes
 import os
 import re
 import signal
@@ -129,6 +130,13 @@ def _make_people(site):
         site.logins[login] = account
 
 
+def _stop_with_parent():
+    """In the child before exec: SIGTERM (kelisim run then stops every component) when the
+    test process dies without its teardown (pytest-timeout's exit, a kill): no platform
+    left running on a vhost nobody deletes."""
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 @contextlib.contextmanager
 def running_site(**settings):
     """``kelisim run`` on a vhost, data folder and ports of its own (``settings``: more
@@ -148,7 +156,7 @@ def running_site(**settings):
     with open(log, "w") as out:
         proc = subprocess.Popen([sys.executable, "-m", "kelisim_platform.cli.main", "run"], cwd=ROOT,
                                 env=env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+                                start_new_session=True, preexec_fn=_stop_with_parent)
     site = Site(url=f"http://{env['KELISIM_GATEWAY_ADDRESS']}", env=env, log=log)
     try:
         deadline = time.monotonic() + 120

@@ -1,0 +1,80 @@
+"""Every page of the web interface opens in Chromium without a console error, keeps a
+screenshot, and passes axe-core (no serious or critical violation), for the readers who
+may see it."""
+import pytest
+
+from tests.browser.conftest import LOGINS
+from tests.site import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.broker]
+
+
+def test_sign_in_page_signs_in_through_the_form_by_keyboard(tab):
+    anonymous = tab(None)
+    anonymous.go("/rgu", "rgu-anonymous")  # 303 to sign in, then the form
+    page = anonymous.page
+    assert "/sign-in" in page.url and "next=%2Frgu" in page.url
+    assert page.locator("html").get_attribute("lang") == "kk"
+    anonymous.check_accessibility("sign-in")
+    # by keyboard alone: the login field, Tab to the password, Enter sends the form
+    page.locator("#login").focus()
+    page.keyboard.type(LOGINS["rgu"])
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "password"
+    page.keyboard.type("a wrong password")
+    anonymous.expect(401, "/sign-in")
+    anonymous.navigate(lambda: page.keyboard.press("Enter"), "sign-in-refused", 401)
+    assert page.locator("[role=alert]").is_visible()
+    assert page.locator("#login").get_attribute("aria-invalid") == "true"
+    assert page.locator("#login").input_value() == LOGINS["rgu"]  # kept
+    anonymous.check_accessibility("sign-in refused")
+    page.locator("#password").fill(PASSWORD)
+    anonymous.navigate(lambda: page.locator("#password").press("Enter"), "rgu-after-sign-in")
+    assert page.url.endswith("/rgu")
+
+
+def test_account_page_creates_a_token_shown_once(tab):
+    rgu = tab("rgu")
+    rgu.go("/account", "account")
+    assert LOGINS["rgu"] in rgu.page.content()
+    rgu.check_accessibility("account")
+    rgu.page.locator("#token-name").fill("браузер")
+    rgu.navigate(rgu.page.locator("form[action='/account/tokens'] button").click,
+                 "account-token-created", 201)
+    assert rgu.page.locator("#new-token").inner_text().strip()
+    rgu.check_accessibility("account, token created")
+
+
+def test_api_documentation_renders_the_operations(tab):
+    reader = tab(None)
+    reader.go("/docs", "docs")
+    reader.page.locator(".swagger-ui .opblock").first.wait_for(timeout=20000)
+    assert reader.page.locator(".swagger-ui .opblock").count() > 50
+    assert reader.page.get_by_text("/api/v1/regions", exact=True).first.is_visible()
+    reader.shot("docs-rendered")
+
+
+@pytest.mark.xfail(strict=False, reason="Swagger UI as served fails axe-core: color-contrast "
+                   "(serious: method badges, .url, version stamp), nested-interactive (serious: "
+                   ".opblock-summary-control holds buttons), select-name (critical: #servers)")
+def test_api_documentation_is_accessible(tab):
+    reader = tab(None)
+    reader.go("/docs", "docs")
+    reader.page.locator(".swagger-ui .opblock").first.wait_for(timeout=20000)
+    reader.check_accessibility("docs")
+
+
+def test_language_switch_to_russian_and_back(tab):
+    kgu = tab("kgu")
+    kgu.go("/account", "account-kk")
+    page = kgu.page
+    assert page.locator("html").get_attribute("lang") == "kk"
+    page.locator("details.dropdown summary").click()
+    kgu.navigate(page.locator("a[hreflang=ru]").click, "account-ru")
+    assert page.locator("html").get_attribute("lang") == "ru"
+    kgu.check_accessibility("account in Russian")
+    kgu.go("/kgu", "kgu-ru")  # the choice is remembered on the next page
+    assert page.locator("html").get_attribute("lang") == "ru"
+    page.locator("details.dropdown summary").click()
+    kgu.navigate(page.locator("a[hreflang=kk]").click, "kgu-kk")
+    assert page.locator("html").get_attribute("lang") == "kk"
