@@ -1,6 +1,7 @@
 """The pages every reader meets: the start, signing in and out, my account and my API
 tokens, and the static files the pages load (gateway/web/assets.py)."""
 import mimetypes
+import re
 from datetime import timedelta
 
 from werkzeug.utils import send_file
@@ -18,6 +19,8 @@ from kelisim.i18n import _
 from kelisim.labels import label
 from kelisim.schemas import load
 
+_UNSAFE_IN_NEXT = re.compile(r"[\x00-\x1f\x7f]")
+
 
 def home_of(actor):
     """Where a reader starts: the programme for the RGU, the region for a KGU."""
@@ -25,8 +28,12 @@ def home_of(actor):
 
 
 def safe_next(value):
-    """A local path to return to after signing in (never another site's)."""
-    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+    """A local path to return to after signing in (never another site's): ``value`` when it
+    starts with one ``/`` and holds no backslash or control character (a browser
+    drops tabs and newlines from a URL, so ``/<tab>/evil.example`` would read as
+    ``//evil.example``), else ``/``."""
+    if (value and value.startswith("/") and not value.startswith("//") and "\\" not in value
+            and not _UNSAFE_IN_NEXT.search(value)):
         return value
     return "/"
 

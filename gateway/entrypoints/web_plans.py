@@ -9,13 +9,13 @@ services' answer (404, as the API's), and a write it may not make their 403. A f
 values are checked with the API route's body schema first, then sent as the API sends them.
 """
 import functools
-import json
 
 from babel.dates import get_month_names
 
 from gateway.http.request import schema_of
 from gateway.service_layer.names import attach_names
 from gateway.web.pages import Page, gather, page, redirect
+from gateway.web.render import script_json
 from kelisim import workdays
 from kelisim.clock import today
 from kelisim.errors import Invalid, KelisimError, NotFound
@@ -218,7 +218,7 @@ class WebPlansPages:
             "region": regions.get(plan["region_code"]), "label": text,
             "field_label": lambda name: _(FIELD_LABELS.get(name, name)).render(lang)
             if name in FIELD_LABELS else name,
-            "gantt_json": json.dumps(gantt, ensure_ascii=False).replace("</", "<\\/"),
+            "gantt_json": script_json(gantt),
             "print_view": bool(req.args.get("print")), "approve": approve or {},
             "can_approve": req.actor.get("role") == "rgu_admin" and plan["status"] == "draft",
             "can_edit": req.actor.get("role") in ("rgu_admin", "kgu_coordinator"),

@@ -23,6 +23,7 @@ from gateway.http.metrics import UNMATCHED, observe_request
 from gateway.http.problems import problem_for
 from gateway.http.protocol import ProblemProtocol
 from gateway.http.responses import problem_response
+from gateway.web.security import secure
 from kelisim import ports
 from kelisim.context import CORRELATION_KEY
 from kelisim.i18n import _, negotiate
@@ -54,6 +55,17 @@ def correlation_id_of(request):
 def language_of(request):
     """The reader's language from ``Accept-Language``: kk (the default), ru or en."""
     return negotiate(request.headers.get("Accept-Language"))
+
+
+def wants_page(request):
+    """True for a browser's request outside the API (it prefers HTML to JSON): a failure
+    before any route ran (an unknown path, a method the path has not, an id beyond any
+    record) is then the error page of the pages, not a JSON problem."""
+    if request.path.startswith("/api/"):
+        return False
+    best = request.accept_mimetypes.best_match(
+        ["application/problem+json", "application/json", "text/html"])
+    return best == "text/html"
 
 
 class ProblemWsgiApp(WsgiApp):
@@ -95,9 +107,14 @@ class ProblemWsgiApp(WsgiApp):
             problem = problem_for(exc, language_of(request))
             if problem.status >= 500:
                 log.exception("request failed outside a worker")
-            instance = request.path if len(request.path) <= MAX_URI else None
-            response = problem_response(problem, instance, correlation_id)
+            if wants_page(request):  # a browser's wrong address: a page, in its language
+                from gateway.web.pages import error_page  # pages import this module
+                response = error_page(exc, request)
+            else:
+                instance = request.path if len(request.path) <= MAX_URI else None
+                response = problem_response(problem, instance, correlation_id)
         response.headers[CORRELATION_HEADER] = correlation_id
+        secure(response)
         if self.cors_origins:
             origin = self._allowed_origin(request)
             if origin:

@@ -22,19 +22,24 @@ from nameko.web.handlers import HttpRequestHandler
 from werkzeug.wrappers import Response
 
 from gateway.domain.opaque import csrf_token_for
-from gateway.http.errors import Unauthorized
+from gateway.http.errors import MalformedRequest, Unauthorized
 from gateway.http.problems import problem_for
 from gateway.http.request import BODY_ATTR, DEFAULT_MAX_BYTES, read_body
 from gateway.http.server import ProblemWebServer
 from gateway.http.sessions import SESSION_COOKIE
 from gateway.web.render import render
 from kelisim import i18n
-from kelisim.errors import KelisimError
+from kelisim.errors import Forbidden, KelisimError
+from kelisim.i18n import _
 
 LANG_COOKIE = "kelisim_lang"
 LANG_COOKIE_SECONDS = 365 * 24 * 3600
 HTML = "text/html; charset=utf-8"
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded"})
+# what a browser says of where a form was posted from (``Sec-Fetch-Site``): our own pages,
+# or the reader's own action; another site's form is refused (login CSRF too: signing in
+# needs no session, so no CSRF token protects it)
+OWN_SITE = frozenset({"same-origin", "none"})
 log = logging.getLogger(__name__)
 
 
@@ -88,11 +93,25 @@ def page_language(request):
 
 
 def read_form(request):
-    """The url-encoded form of a POST as ``{name: last value}`` (``{}`` otherwise)."""
+    """The url-encoded form of a POST as ``{name: last value}`` (``{}`` otherwise).
+    MalformedRequest (400) when the body or a percent-encoded value is not UTF-8: nothing
+    is done with a form whose text would have to be guessed."""
     if request.method != "POST" or request.mimetype not in FORM_TYPES:
         return {}
-    raw = getattr(request, BODY_ATTR, b"").decode("utf-8", errors="replace")
-    return {key: values[-1] for key, values in parse_qs(raw, keep_blank_values=True).items()}
+    try:
+        raw = getattr(request, BODY_ATTR, b"").decode("utf-8")
+        parsed = parse_qs(raw, keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        raise MalformedRequest(_("the form is not valid UTF-8; nothing was done")) from None
+    return {key: values[-1] for key, values in parsed.items()}
+
+
+def refuse_other_sites(request):
+    """Forbidden (403) for a form another site's page posted, as the browser tells
+    (``Sec-Fetch-Site``; a client that does not say is judged by the CSRF token alone)."""
+    site = request.headers.get("Sec-Fetch-Site")
+    if request.method == "POST" and site is not None and site not in OWN_SITE:
+        raise Forbidden(_("a form of this platform is accepted from its own pages only"))
 
 
 def html(body, status=200, headers=None):
@@ -110,6 +129,7 @@ class PageRoute(HttpRequestHandler):
     def handle_request(self, request):
         request.shallow = False
         try:
+            refuse_other_sites(request)
             read_body(request, int(self.container.config.get("MAX_REQUEST_BYTES",
                                                               DEFAULT_MAX_BYTES)))
             # a form's token: the header is where BearerAuth's check_csrf looks for it
@@ -146,7 +166,17 @@ def error_page(exc, request):
         message = problem.detail
     return html(render("error.html", lang, status=problem.status, title=problem.title,
                        message=_rendered(message, lang), actor=None, csrf=None, unread=None,
-                       path=request.path), problem.status)
+                       path=own_path(request.path)), problem.status)
+
+
+def own_path(path):
+    """``path`` when a link to it stays on this site, else ``/``: the language links of a
+    page repeat its path, and an unknown address like ``//evil.example`` or
+    ``/\\evil.example`` reads to a browser as another site."""
+    if path.startswith("/") and not path.startswith(("//", "/\\")) and "\\" not in path \
+            and not any(ord(c) < 0x20 or ord(c) == 0x7f for c in path):
+        return path
+    return "/"
 
 
 def _rendered(message, lang):

@@ -8,6 +8,8 @@ that follow the page's language: ``|date`` (dd.mm.yyyy), ``|datetime`` (Asia/Alm
 ``|name`` (a kk/ru/en name dict, or a record with ``name_kk``/``name_ru``/``title_*``),
 ``|text`` (a catalogue message a service sent, or a system-written reason).
 """
+import json
+
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 
 from gateway.http.localise import localise
@@ -54,6 +56,20 @@ def _text(context, value):
     if isinstance(value, dict):
         return localise(value, lang)
     return i18n.translate(value, lang) if isinstance(value, str) else value
+
+
+# what a JSON text must not hold raw inside <script type="application/json">: "</script>"
+# ends the element and "<!--<script>" makes the parser run past the real end tag (the rest
+# of the page is swallowed into the script); as \uXXXX escapes JSON.parse reads the same
+_SCRIPT_UNSAFE = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
+                  0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
+def script_json(value):
+    """``value`` (anything json.dumps takes) as JSON text safe to write, unescaped, inside a
+    ``<script type="application/json">`` element: no ``<``, ``>`` or ``&`` in it. Returns
+    a str; TypeError for a value JSON cannot hold."""
+    return json.dumps(value, ensure_ascii=False).translate(_SCRIPT_UNSAFE)
 
 
 def make_environment():
