@@ -40,6 +40,11 @@ def test_every_html_answer_forbids_framing_sniffing_and_foreign_scripts(site):
         policy = answer.headers["Content-Security-Policy"]
         assert "frame-ancestors 'none'" in policy and "script-src 'self'" in policy
         assert "unsafe-eval" not in policy and "script-src 'self' 'unsafe-inline'" not in policy
+        # Back after signing out asks the server again: no page in the browser's cache...
+        assert answer.headers["Cache-Control"] == "no-store"
+    # ...nor in htmx's history snapshots (sessionStorage, kept after signing out)
+    config = re.search(r'<meta name="htmx-config" content=\'([^\']*)\'>', reader.get("/kgu").text)
+    assert json.loads(config.group(1))["historyCacheSize"] == 0
     static = site.reader().get("/static/kelisim.js")
     assert static.headers["X-Content-Type-Options"] == "nosniff"
     api = site.api("GET", "/regions", expect=200)
