@@ -518,9 +518,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--warmup", type=int, default=5)
-    parser.add_argument("--profile", nargs="?", const="slowest", metavar="PAGE",
-                        help="py-spy a page (default the slowest by p95) while it is read "
-                             "--requests times again (needs py-spy on PATH or in .venv)")
+    parser.add_argument("--profile", nargs="?", const="slowest", action="append",
+                        metavar="PAGE", help="py-spy a page (as declared or as measured; "
+                        "alone: the slowest by p95) while it is read --requests times "
+                        "again; may be repeated (needs py-spy on PATH or in .venv)")
     parser.add_argument("--only", action="append", help="measure only these pages")
     args = parser.parse_args()
 
@@ -563,34 +564,41 @@ def main():
                 + f"; {heavy['sent'] / 1024:.0f} KB sent; load {load_text()}")
         say(f"measured; load average {load_text()}")
         slowest = max(rows, key=lambda r: r["page"]["p95"]) if rows else None
-        if args.profile and args.profile != "slowest":
-            slowest = next(r for r in rows if args.profile in (r["path"], r["url"]))
-        stacks = None
-        if args.profile and slowest:
-            reader = readers[slowest["who"]]
+        profiled = []
+        for wanted in args.profile or []:
+            row = slowest if wanted == "slowest" else next(
+                (r for r in rows if wanted in (r["path"], r["url"])), None)
+            if row is None:
+                continue
+            reader = readers[row["who"]]
             with tempfile.TemporaryDirectory() as folder:
-                stacks, took = profile(
-                    pids, lambda: timed(reader.http, site.url, [slowest["url"]],
-                                        args.requests, 0, {}),
-                    args.requests * slowest["page"]["p50"] / 1000 * 1.5, folder)
+                profiled.append((row, *profile(
+                    pids, lambda row=row, reader=reader: timed(
+                        reader.http, site.url, [row["url"]], args.requests, 0, {}),
+                    args.requests * row["page"]["p50"] / 1000 * 1.5, folder)))
 
     print(f"\nweb pages, {args.requests} sequential requests each after {args.warmup} of "
           f"warm-up, one keep-alive session; API: the page's data from the API, the calls "
           f"one after another (Cache-Control: no-cache). {counts['tasks']} tasks in "
           f"{counts['plans']} plans, {counts['reports']} reports ({counts['submitted']} "
           f"submitted, {counts['accepted']} accepted, {counts['returned']} returned).")
-    print(f"{'page':<44}{'as':<5}{'p50':>7}{'p95':>7}  {'target':<12}{'API p50/p95':>14}"
-          f"{'calls':>6}  {'sent KB':>8}{'gzip KB':>8}  weight")
+    print(f"{'page':<40}{'as':<5}{'p50':>7}{'p95':>7}  {'target':<12}{'API p50/p95':>14}"
+          f"{'calls':>6}{'CPU page/API':>14}  {'sent KB':>8}{'gzip KB':>8}  weight")
     for row in rows:
         page, api, heavy = row["page"], row["api"], row["weight"]
         fast = "meets" if page["p95"] < TARGET_P95_MS else "MISSES"
         light = "meets" if heavy["sent"] / 1024 < TARGET_KB else "MISSES"
         bad = {s: n for s, n in page["statuses"].items() if s != 200}
         api_text = f"{api['p50']:.0f}/{api['p95']:.0f}" if api else "—"
-        print(f"{row['url']:<44}{row['who']:<5}{page['p50']:>7.0f}{page['p95']:>7.0f}  "
-              f"{'<150 ' + fast:<12}{api_text:>14}{len(row['calls']):>6}  "
+        cpu = f"{sum(page['cpu'].values()):.0f}/" + (f"{sum(api['cpu'].values()):.0f}"
+                                                      if api else "—")
+        print(f"{row['url']:<40}{row['who']:<5}{page['p50']:>7.0f}{page['p95']:>7.0f}  "
+              f"{'<150 ' + fast:<12}{api_text:>14}{len(row['calls']):>6}{cpu:>14}  "
               f"{heavy['sent'] / 1024:>8.0f}{heavy['gzip'] / 1024:>8.0f}  {light}"
               + (f"  (statuses {bad})" if bad else ""))
+    print("CPU page/API: milliseconds of CPU all five processes spent per load of the page "
+          "/ of its API calls (/proc/<pid>/stat; the machine's load does not inflate it "
+          "as it does the wall time)")
     print(f"targets: server time p95 < {TARGET_P95_MS:g} ms; first visit < {TARGET_KB:g} KB "
           f"as sent (the gateway compresses: "
           f"{'yes' if any(r['weight']['compressed'] for r in rows) else 'no'})")
@@ -601,13 +609,13 @@ def main():
         cpu = ", ".join(f"{n} {ms:.1f}" for n, ms in row["page"]["cpu"].items() if ms >= 0.05)
         api = ", ".join(f"{n} {ms:.1f}" for n, ms in row["api"]["cpu"].items()
                         if ms >= 0.05) if row["api"] else "—"
-        print(f"  {row['url']:<44}{cpu}  |  {api}")
+        print(f"  {row['url']:<40}{cpu}  |  {api}")
     print("\nAPI calls paired with each page:")
     for row in rows:
         print(f"  {row['url']}: {', '.join(row['calls']) or '—'}; weight: "
               f"{', '.join(row['weight']['names'])}")
-    if stacks:
-        print(f"\nprofile of the slowest page, {slowest['url']} (py-spy --idle):")
+    for row, stacks, took in profiled:
+        print(f"\nprofile of {row['url']} (py-spy --idle, {load_text()}):")
         report_profile(stacks, args.requests, took)
     print(f"\nload average at the end: {load_text()}")
 
