@@ -77,9 +77,14 @@ PAIRS = {
         "/reports?region={region}&overdue=true&sort=due_date&limit=200", "/projects"]),
     "/rgu/risks/<int:probability>/<int:impact>": (None, [
         "/regions", "/programme/summary", "/projects", "{risk_calls}"]),
-    "/kgu": ("kgu", ["/plans?limit=50", "/tasks?overdue=true", "/tasks?sort=due_date",
-                     "/reports?missing=true", "/inbox?unread=true&limit=10", "/regions",
-                     "/projects", "/report-templates"]),
+    "/kgu": ("kgu", [
+        "/plans?region={region}&limit=50",
+        "/tasks?region={region}&overdue=true&sort=due_date&limit={tasks_shown}",
+        "/tasks?region={region}&overdue=false&due_after={today}&sort=due_date"
+        "&limit={tasks_shown2}",
+        "/reports?region={region}&missing=true&sort=due_date&limit=50",
+        "/inbox?unread=true&limit={inbox_shown}", "/regions", "/projects",
+        "/report-templates"]),
     "/plans": (None, ["/plans?limit=100", "/projects", "/regions"]),
     "/plans/<int:plan_id>": (None, ["/plans/{plan}", "/plans/{plan}/tasks",
                                     "/plans/{plan}/baseline", "/plans/{plan}/history",
@@ -88,17 +93,18 @@ PAIRS = {
     "/plans/<int:plan_id>/tasks/<int:task_id>": (None, [
         "/plans/{plan}", "/tasks/{task}", "/plans/{plan}/tasks", "/tasks/{task}/history?limit=50",
         "/people?region={region}", "/org-units?region={region}", "/plans/{plan}/baseline"]),
-    "/reports": ("kgu", ["/reports?missing=true&sort=due_date",
-                         "/reports?missing=false&sort=-period_start", "/report-templates",
-                         "/regions"]),
+    "/reports": ("kgu", ["/regions", "/report-templates",
+                         "/reports?missing=true&sort=due_date&limit=200",
+                         "/reports?missing=false&sort=-period_start&limit=20"]),
     "/reports/<int:report_id>": (None, ["/reports/{report}", "/report-templates/{template}",
-                                        "/reports/{report}/history"]),
-    "/review": (None, ["/reports?status=submitted&sort=due_date",
-                       "/reports?status=accepted&sort=-id",
-                       "/reports?status=returned&sort=due_date", "/regions",
-                       "/report-templates"]),
+                                        "/reports/{report}/history", "/regions"]),
+    "/review": (None, ["/regions", "/report-templates",
+                       "/reports?status=submitted&sort=due_date&limit=200",
+                       "/reports?status=accepted&sort=-id&limit=10",
+                       "/reports?status=returned&sort=due_date&limit=20"]),
     "/review/rates": (None, ["/reporting-rates", "/regions", "/report-templates"]),
-    "/review/rollups": (None, ["/rollups?template={template_code}", "/report-templates"]),
+    "/review/rollups": (None, ["/regions", "/report-templates",
+                               "/rollups?template={first_template}"]),
     "/inbox": ("kgu", ["/inbox?limit=20&offset=0"]),
     "/inbox/preferences": ("kgu", ["/preferences", "/preferences/language"]),
     "/webhooks": ("kgu", ["/webhooks"]),
@@ -266,7 +272,13 @@ def load_data(site, say):
         if int(cells.get(cell, 0)) and code.startswith("KZ-"):
             risk_calls.append(f"/plans?region={code}&limit=200")
             risk_calls += [f"/plans/{p['id']}/risks" for p in plans if p["region_code"] == code]
-    data = {"cell_p": cell_p, "cell_i": cell_i, "risk_calls": risk_calls,
+    from gateway.entrypoints import web_region  # how much the KGU home lists
+
+    shown = getattr(web_region, "TASKS_SHOWN", 20)
+    data = {"today": date.today().isoformat(), "tasks_shown": shown, "tasks_shown2": 2 * shown,
+            "inbox_shown": getattr(web_region, "INBOX_SHOWN", 5),
+            "first_template": min(t["code"] for t in templates.values()),
+            "cell_p": cell_p, "cell_i": cell_i, "risk_calls": risk_calls,
             "plan": plan["id"], "task": task["id"], "report": report["id"],
             "template": report["template_id"], "template_code": template_code,
             "region": REGION, "project": plan["project_code"],
