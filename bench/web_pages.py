@@ -430,6 +430,8 @@ SPY = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
 CATEGORIES = (
     ("templates (jinja2)", ("jinja2/", "/templates/", "gateway/web/render.py")),
     ("Babel formats", ("babel/",)),
+    ("page code (web entrypoints, view models)", ("gateway/entrypoints/web_",
+                                                  "gateway/service_layer/", "gateway/web/")),
     ("catalogue texts (gettext)", ("gettext.py", "kelisim/i18n.py")),
     ("JSON/kombu (de)serialise", ("json/", "orjson", "kombu/serialization", "simplejson")),
     ("gateway database (session, accounts)", ("sqlalchemy/", "sqlite3", "psycopg2")),
@@ -583,11 +585,11 @@ def main():
             if row is None:
                 continue
             reader = readers[row["who"]]
-            with tempfile.TemporaryDirectory() as folder:
-                profiled.append((row, *profile(
-                    pids, lambda row=row, reader=reader: timed(
-                        reader.http, site.url, [row["url"]], args.requests, 0, {}),
-                    args.requests * row["page"]["p50"] / 1000 * 1.5, folder)))
+            folder = tempfile.mkdtemp(prefix="web-pages-profile-")  # kept: py-spy's stacks
+            profiled.append((row, *profile(
+                pids, lambda row=row, reader=reader: timed(
+                    reader.http, site.url, [row["url"]], args.requests, 0, {}),
+                args.requests * row["page"]["p50"] / 1000 * 1.5, folder), folder))
 
     print(f"\nweb pages, {args.requests} sequential requests each after {args.warmup} of "
           f"warm-up, one keep-alive session; API: the page's data from the API, the calls "
@@ -626,8 +628,8 @@ def main():
     for row in rows:
         print(f"  {row['url']}: {', '.join(row['calls']) or '—'}; weight: "
               f"{', '.join(row['weight']['names'])}")
-    for row, stacks, took in profiled:
-        print(f"\nprofile of {row['url']} (py-spy --idle, {load_text()}):")
+    for row, stacks, took, folder in profiled:
+        print(f"\nprofile of {row['url']} (py-spy --idle, collapsed stacks in {folder}):")
         report_profile(stacks, args.requests, took)
     print(f"\nload average at the end: {load_text()}")
 
