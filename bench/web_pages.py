@@ -432,6 +432,7 @@ CATEGORIES = (
     ("page code (web entrypoints, view models)", ("gateway/entrypoints/web_",
                                                   "gateway/service_layer/", "gateway/web/")),
     ("catalogue texts (gettext)", ("gettext.py", "kelisim/i18n.py")),
+    ("socket writes and reads to the broker (eventlet GreenSocket)", ("eventlet/greenio",)),
     ("JSON/kombu (de)serialise", ("json/", "orjson", "kombu/serialization", "simplejson")),
     ("gateway database (session, accounts)", ("sqlalchemy/", "sqlite3", "psycopg2")),
     ("marshmallow schemas", ("marshmallow/",)),
@@ -447,7 +448,9 @@ def _frames(stack):
 
 
 def _category(frames):
-    leaf = frames[-1] if frames else ""
+    if not frames:
+        return "no Python frame (native code, GC)"
+    leaf = frames[-1]
     if "eventlet/hubs" in leaf or ("select" in leaf and "hubs" in ";".join(frames[-3:])):
         return "waiting (hub idle: services' answers, the client)"
     for frame in reversed(frames):
