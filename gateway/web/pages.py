@@ -254,7 +254,7 @@ def unread_count(service, actor):
     if actor is None or actor.get("role") not in ("kgu_coordinator", "rgu_admin"):
         return None
     try:
-        return service.notifications.list_inbox({"limit": "1", "unread": "true"})["unread"]
+        return service.notifications.unread_count({})["unread"]
     except (KelisimError, UnknownService, BrokerUnreachable):  # refused, away or unreachable
         return None
 

@@ -203,6 +203,10 @@ class NotificationsService(AuditEntries, ServiceBase):
         return inbox.list_inbox(self.uow, self.directory, query or {})
 
     @expected
+    def unread_count(self, query=None):
+        return inbox.unread_count(self.uow, self.directory, query or {})
+
+    @expected
     def mark_read(self, item_id):
         return inbox.mark_read(self.uow, item_id)
 

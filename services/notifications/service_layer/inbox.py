@@ -26,6 +26,17 @@ def list_inbox(uow, directory, query):
                 "unread": uow.repo.unread_count(unit["id"])}
 
 
+def unread_count(uow, directory, query):
+    """``{"org_unit_id", "unread"}``: the unread, unarchived items of the caller's inbox (or
+    of the org unit ``query`` names, as :func:`list_inbox`): the badge every page shows, one
+    COUNT instead of list_inbox's page, its count and this count. NotFound, Forbidden and
+    Invalid as list_inbox."""
+    query = load(schemas.InboxTarget(), query)
+    unit = mailbox_of(uow.context.actor, directory, query.get("org_unit_id"))
+    with uow:
+        return {"org_unit_id": unit["id"], "unread": uow.repo.unread_count(unit["id"])}
+
+
 def _item(uow, item_id):
     item = uow.repo.inbox_item(item_id)
     if item is None:

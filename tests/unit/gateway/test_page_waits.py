@@ -15,13 +15,13 @@ ADMIN = {"id": "rgu-1", "role": "rgu_admin", "region": None, "name": "Әкімш
 
 
 def _service(state):
-    def list_inbox(params):
+    def unread_count(params):
         eventlet.sleep(WAIT)
-        return {"unread": state["unread"], "items": [], "total": state["unread"]}
+        return {"unread": state["unread"], "org_unit_id": 1}
 
     return SimpleNamespace(auth=SimpleNamespace(require=lambda spec: dict(ADMIN)),
                            read_cache=SimpleNamespace(invalidate=lambda: None),
-                           notifications=SimpleNamespace(list_inbox=list_inbox))
+                           notifications=SimpleNamespace(unread_count=unread_count))
 
 
 def _call(endpoint, service, method="GET"):
