@@ -65,35 +65,35 @@ def _create(args):
     return 0
 
 
-def _link(args):
+def _on_account(args, act):
+    """Run ``act(uow, account)`` on the account ``args.login`` names and print what it returns;
+    1 when there is no such account or the change is refused (said on stderr), else 0."""
     try:
         with _account_uow() as uow:
             found = _by_login(uow, args.login)
             if found is None:
                 print(f"kelisim: no account {args.login}", file=sys.stderr)
                 return 1
-            _, link, token = accounts.issue_link(uow, found["id"])
+            said = act(uow, found)
     except KelisimError as exc:
         return _fail(exc)
-    print(f"{link['purpose']} link for {found['login']} (until "
-          f"{link['expires_at']:%Y-%m-%d %H:%M} UTC):")
-    print(set_password_url(token))
+    print(said)
     return 0
+
+
+def _link(args):
+    def issue(uow, found):
+        _, link, token = accounts.issue_link(uow, found["id"])
+        return (f"{link['purpose']} link for {found['login']} (until "
+                f"{link['expires_at']:%Y-%m-%d %H:%M} UTC):\n{set_password_url(token)}")
+    return _on_account(args, issue)
 
 
 def _disable(args):
-    try:
-        with _account_uow() as uow:
-            found = _by_login(uow, args.login)
-            if found is None:
-                print(f"kelisim: no account {args.login}", file=sys.stderr)
-                return 1
-            accounts.update_account(uow, found["id"], {"version": found["version"],
-                                                       "active": False})
-    except KelisimError as exc:
-        return _fail(exc)
-    print(f"account {found['id']} {found['login']} disabled; its sessions and tokens ended")
-    return 0
+    def disable(uow, found):
+        accounts.update_account(uow, found["id"], {"version": found["version"], "active": False})
+        return f"account {found['id']} {found['login']} disabled; its sessions and tokens ended"
+    return _on_account(args, disable)
 
 
 def _list(args):

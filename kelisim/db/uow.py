@@ -138,33 +138,37 @@ class UnitOfWork:
                    region: str | None = None, actor: str | None = None, limit: int = 100,
                    offset: int = 0) -> tuple[list[dict[str, Any]], int]:
         """``(entries, total)`` of the audit log filtered so, newest first."""
-        query = sa.select(_AUDIT)
-        if entity:
-            query = query.where(_AUDIT.c.entity == entity)
-        if entity_id is not None:
-            query = query.where(_AUDIT.c.entity_id == str(entity_id))
-        if region:
-            query = query.where(_AUDIT.c.region_code == region)
-        if actor:
-            query = query.where(_AUDIT.c.actor_id == actor)
+        query = _audit_filtered(sa.select(_AUDIT), entity, entity_id, region, actor)
         rows, total = page_of_rows(self.session, query,
                                    (_AUDIT.c.occurred_at.desc(), _AUDIT.c.id.desc()), limit, offset)
-        for row in rows:
-            row["occurred_at"] = row["occurred_at"].isoformat()
-        return rows, total
+        return _with_iso_times(rows), total
 
     def audit_entries(self, *, entity: str | None = None, entity_id: object = None,
                       region: str | None = None, limit: int = 100,
                       offset: int = 0) -> list[dict[str, Any]]:
         """The audit log filtered so, newest first (no total)."""
-        query = sa.select(_AUDIT).order_by(_AUDIT.c.id.desc()).limit(limit).offset(offset)
-        if entity:
-            query = query.where(_AUDIT.c.entity == entity)
-        if entity_id is not None:
-            query = query.where(_AUDIT.c.entity_id == str(entity_id))
-        if region:
-            query = query.where(_AUDIT.c.region_code == region)
-        rows = [dict(row._mapping) for row in self.session.execute(query)]
-        for row in rows:
-            row["occurred_at"] = row["occurred_at"].isoformat()
-        return rows
+        query = _audit_filtered(sa.select(_AUDIT), entity, entity_id, region, None)
+        query = query.order_by(_AUDIT.c.id.desc()).limit(limit).offset(offset)
+        return _with_iso_times([dict(row._mapping) for row in self.session.execute(query)])
+
+
+def _audit_filtered(query: sa.Select[Any], entity: str | None, entity_id: object,
+                    region: str | None, actor: str | None) -> sa.Select[Any]:
+    """``query`` on the audit table narrowed to the filters given (a falsy one, or an
+    ``entity_id`` of None, does not narrow)."""
+    if entity:
+        query = query.where(_AUDIT.c.entity == entity)
+    if entity_id is not None:
+        query = query.where(_AUDIT.c.entity_id == str(entity_id))
+    if region:
+        query = query.where(_AUDIT.c.region_code == region)
+    if actor:
+        query = query.where(_AUDIT.c.actor_id == actor)
+    return query
+
+
+def _with_iso_times(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``rows`` with ``occurred_at`` (a datetime) as ISO 8601 text, in place."""
+    for row in rows:
+        row["occurred_at"] = row["occurred_at"].isoformat()
+    return rows
