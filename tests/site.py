@@ -9,6 +9,7 @@ import contextlib
 import ctypes
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -175,3 +176,4 @@ def running_site(**settings):
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
         rabbitmqctl("delete_vhost", vhost)
+        shutil.rmtree(folder, ignore_errors=True)
