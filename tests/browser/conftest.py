@@ -2,7 +2,8 @@
 (/usr/bin/chromium), driven by Playwright (PyPI), against the platform started as
 ``make run`` starts it (``kelisim run``) on a vhost, data folder and ports of its own.
 
-- ``site`` (one per module): the platform of tests/site.py (``running_site``: people who
+- ``site`` (one for the whole package, so the suite stays near two minutes: the journeys
+  run first and leave the report returned): the platform of tests/site.py (``running_site``: people who
   sign in with a password: the RGU's administrator, an observer, Turkistan's (KZ-61) and
   Almaty's (KZ-75) KGU coordinators), with mediation rolled out to both regions and a
   quarterly report template whose reports the collection job made.
@@ -91,7 +92,7 @@ def _stop_driver(driver):
 # the platform
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def site(chromium):
     """tests/site.py's platform (the collection job every 2 s), mediation rolled out to
     Turkistan and Almaty and a quarterly report template collected for this quarter."""
@@ -177,17 +178,29 @@ class Tab:
         self.allowed.append((status, self.site.url + path))
 
     def go(self, path, name=None, status=200):
-        """Open ``path``; the answer must have ``status``. Screenshot, console checked."""
+        """Open ``path``; the answer must have ``status`` (or one of a tuple of them).
+        Screenshot, console checked."""
         trace(self.who, "go", path)
-        if status >= 400:
-            self.expect(status, path)
+        wanted = status if isinstance(status, tuple) else (status,)
+        for each in wanted:
+            if each >= 400:
+                self.expect(each, path)
         response = self.page.goto(self.site.url + path, wait_until="load")
         self.settle()
-        assert response is not None and response.status == status, \
-            f"{path} as {self.who}: {response and response.status}, wanted {status}"
         self.shot(name or path)
+        self._check_status(response and response.status, wanted, name or path)
         self.check_console()
         return response
+
+    def _check_status(self, answered, wanted, name):
+        if answered in wanted:
+            return
+        alert = self.page.locator("#main [role=alert], #main .field-error:not([hidden])")
+        said = " | ".join(t.strip() for t in alert.all_inner_texts() if t.strip())
+        problems, self.problems[:] = list(self.problems), []
+        raise AssertionError(f"{name} as {self.who}: {answered} at {self.page.url}, wanted "
+                             f"{' or '.join(map(str, wanted))}; the page says: {said!r}; "
+                             f"the browser saw: {problems}")
 
     def settle(self):
         """Wait until the page is loaded and no htmx request is in flight (in the browser:
@@ -214,9 +227,8 @@ class Tab:
         self.settle()
         answered = self.page.evaluate(
             "() => performance.getEntriesByType('navigation')[0].responseStatus")
-        assert answered == status, \
-            f"{name} as {self.who}: {answered} {self.page.url}, wanted {status}"
         self.shot(name)
+        self._check_status(answered, (status,), name)
         self.check_console()
         return answered
 
