@@ -3,7 +3,7 @@ screenshot, and passes axe-core (no serious or critical violation), for the read
 may see it."""
 import pytest
 
-from tests.browser.conftest import LOGINS
+from tests.browser.conftest import LOGINS, OWN, plan_of, report_of
 from tests.site import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.broker]
@@ -78,3 +78,50 @@ def test_language_switch_to_russian_and_back(tab):
     page.locator("details.dropdown summary").click()
     kgu.navigate(page.locator("a[hreflang=kk]").click, "kgu-kk")
     assert page.locator("html").get_attribute("lang") == "kk"
+
+
+def _pages(site, reader):
+    """The pages ``reader`` may open, with the data of Turkistan the platform has."""
+    plan = plan_of(site)
+    task = site.api("GET", "/tasks", expect=200, params={
+        "plan_id": plan["id"], "region": OWN, "limit": 1}).json()["items"][0]
+    report = report_of(site)
+    event = site.api("GET", "/events", expect=200, params={"region": OWN}).json()
+    event = (event["items"] if isinstance(event, dict) else event) or [site.api(
+        "POST", "/events", expect=201, json={
+            "starts_at": "2026-05-01T10:00:00", "kind": "meeting", "region": OWN,
+            "title_kk": "Аналар кеңесінің отырысы", "participants": 12}).json()]
+    common = ["/account", "/plans", f"/plans/{plan['id']}",
+              f"/plans/{plan['id']}/tasks/{task['id']}", "/reports", f"/reports/{report['id']}",
+              "/events", f"/events/{event[0]['id']}", "/registry", "/registry/structures",
+              "/registry/people", "/registry/organisations"]
+    rgu = ["/rgu", f"/rgu/regions/{OWN}", "/rgu/risks/3/3", "/review", "/review/rates",
+           "/review/rollups"]
+    inbox = ["/inbox", "/inbox/preferences", "/webhooks", "/events/new"]
+    return {"rgu": rgu + common + inbox, "kgu": ["/kgu"] + common + inbox,
+            "observer": rgu + common}[reader]
+
+
+@pytest.mark.parametrize("reader", ["rgu", "kgu", "observer"])
+def test_every_page_opens_without_console_errors_and_passes_axe(tab, site, reader):
+    """Each page a reader may open: 200, no console error, no serious or critical axe-core
+    violation. Every page is tried; the failures of all of them are listed together."""
+    browser, failed = tab(reader), []
+    for path in _pages(site, reader):
+        try:
+            browser.go(path)
+            browser.check_accessibility(path)
+        except AssertionError as exc:
+            failed.append(f"{path}: {exc}")
+    assert not failed, f"{len(failed)} pages of {reader} fail:\n" + "\n".join(failed)
+
+
+def test_the_anonymous_pages_pass_axe(tab):
+    anonymous, failed = tab(None), []
+    for path in ("/sign-in", "/set-password"):
+        try:
+            anonymous.go(path)
+            anonymous.check_accessibility(path)
+        except AssertionError as exc:
+            failed.append(f"{path}: {exc}")
+    assert not failed, "\n".join(failed)
