@@ -147,6 +147,9 @@ class PageRoute(HttpRequestHandler):
             return error_page(exc, request)
 
 
+READER_ENVIRON = "kelisim.page_reader"  # the signed-in reader of the page being answered
+
+
 def error_page(exc, request):
     """The page of a failure, in the reader's language; a missing session is a redirect
     to sign in (htmx is told with ``HX-Redirect``, which it follows as a full load)."""
@@ -164,8 +167,14 @@ def error_page(exc, request):
             "something went wrong on our side; try again in a minute").render(lang)
     else:
         message = problem.detail
+    # a signed-in reader keeps their header (name, menu, unread count, sign out): a 403
+    # or 404 under the signed-out header reads as if the session had ended
+    reader = request.environ.get(READER_ENVIRON) or {}
+    unread = reader.get("unread")
     return html(render("error.html", lang, status=problem.status, title=problem.title,
-                       message=_rendered(message, lang), actor=None, csrf=None, unread=None,
+                       message=_rendered(message, lang), actor=reader.get("actor"),
+                       csrf=reader.get("csrf"),
+                       unread=unread.wait() if unread is not None else None,
                        path=own_path(request.path)), problem.status)
 
 
@@ -209,6 +218,9 @@ def page(method, path, *, auth=True, roles=None, personal=False, writes=None):
             # a read asks for the header's unread count while the page reads its data (one
             # broker round trip less to wait for); a form counts after its change is made
             unread = None if spec.writes else eventlet.spawn(unread_count, service, actor)
+            if actor is not None:  # for the error page, should the page fail
+                request.environ[READER_ENVIRON] = {"actor": actor, "csrf": req.csrf,
+                                                   "unread": unread}
             result = fn(service, req, **path_values)
             if spec.writes:
                 service.read_cache.invalidate()
@@ -216,7 +228,8 @@ def page(method, path, *, auth=True, roles=None, personal=False, writes=None):
                 return _remember_language(result, request)
             context = {"actor": actor, "csrf": req.csrf, "path": request.path,
                        "language_links": language_links(request),
-                       "unread": unread.wait() if unread else unread_count(service, actor),
+                       "unread": (unread.wait() if unread is not None
+                                  else unread_count(service, actor)),
                        "htmx": bool(request.headers.get("HX-Request")), **result.context}
             body = render(result.template, lang, **context)
             return _remember_language(html(body, result.status), request)

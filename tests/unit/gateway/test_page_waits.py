@@ -93,3 +93,50 @@ def test_gather_raises_the_first_failure_after_every_call_ended():
     with pytest.raises(LookupError, match="first"):
         gather(fails("first", WAIT / 2), fine, fails("second", 0))
     assert sorted(ended) == ["fine", "first", "second"]
+
+
+def test_an_error_page_keeps_the_signed_in_readers_header():
+    """A signed-in reader refused a page (another region's plan: 404, a page of another
+    role: 403) still sees their own header — their name, the menu, the unread count and
+    "Sign out" — not the signed-out header that offers to sign in (found by a new user's
+    walk: a KGU coordinator thought the 404 had signed them out)."""
+    from gateway.web.pages import error_page
+    from kelisim.errors import NotFound
+
+    def missing(service, req):
+        raise NotFound("plan 21 not found")
+
+    request = Request.from_values("/plans/21", headers={"Cookie": "kelisim_session=abc"})
+    endpoint = page("GET", "/plans/<int:plan_id>")(missing)
+    with pytest.raises(NotFound) as caught:
+        endpoint(_service({"unread": 4}), request)
+    response = error_page(caught.value, request)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "Әкімші" in body
+    assert 'action="/sign-out"' in body
+    assert 'href="/sign-in"' not in body
+    assert ">4</span>" in body
+
+
+def test_the_unread_count_is_asked_once_when_it_came_before_the_page_data():
+    """A finished green thread is falsy (greenlet's bool is "active"): the count that came
+    back before the page's own data must be used, not asked for a second time."""
+    state = {"unread": 7, "asked": 0}
+    service = _service(state)
+    counted = service.notifications.unread_count
+
+    def unread_count(params):
+        state["asked"] += 1
+        return counted(params)
+
+    service.notifications.unread_count = unread_count
+
+    def slower_page(service, req):
+        eventlet.sleep(2 * WAIT)  # the page's own RPC, slower than the count
+        return _error_page(req)
+
+    response, took = _call(page("GET", "/slow")(slower_page), service)
+    assert ">7</span>" in response.get_data(as_text=True)
+    assert state["asked"] == 1
+    assert took < 2.6 * WAIT
