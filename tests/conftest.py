@@ -10,11 +10,8 @@ import kelisim  # noqa: F401  (quiets eventlet's deprecation notice before impor
 eventlet.monkey_patch()  # nameko needs it before anything opens a socket
 
 import contextlib  # noqa: E402
-import os  # noqa: E402
-import subprocess  # noqa: E402
 import uuid  # noqa: E402
 
-import psycopg2  # noqa: E402
 import pytest  # noqa: E402
 from nameko.standalone.rpc import ServiceRpcProxy  # noqa: E402
 from sqlalchemy.orm import sessionmaker  # noqa: E402
@@ -22,43 +19,38 @@ from sqlalchemy.orm import sessionmaker  # noqa: E402
 from kelisim import config as settings  # noqa: E402
 from kelisim.db import migrate  # noqa: E402
 from kelisim.db.engine import make_engine  # noqa: E402
-from tests.support import ADMIN  # noqa: E402
+from tests.support import ADMIN, RABBIT_HOST, pg_admin, rabbitmqctl  # noqa: E402
 
-PG_ADMIN_DSN = os.environ.get("KELISIM_TEST_PG_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
-RABBIT_HOST = os.environ.get("KELISIM_TEST_RABBIT", "guest:guest@127.0.0.1:5672")
-
-
-def _rabbitmqctl(*args):
-    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
+# fixtures the tests of more than one directory need, found by name like these (never imported)
+pytest_plugins = [
+    "tests.fixtures.accounts",
+    "tests.fixtures.event_bus",
+    "tests.fixtures.gateway",
+    "tests.fixtures.nameko",
+    "tests.fixtures.notifications",
+    "tests.fixtures.processes",
+    "tests.fixtures.registry",
+    "tests.fixtures.reports",
+]
 
 
 @pytest.fixture
 def amqp_uri():
     """A fresh vhost on the local RabbitMQ, deleted after the test."""
     vhost = f"kelisim-test-{uuid.uuid4().hex[:12]}"
-    _rabbitmqctl("add_vhost", vhost)
-    _rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
+    rabbitmqctl("add_vhost", vhost)
+    rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
     yield f"amqp://{RABBIT_HOST}/{vhost}"
-    _rabbitmqctl("delete_vhost", vhost)
-
-
-def _pg_admin(sql):
-    conn = psycopg2.connect(PG_ADMIN_DSN)
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute(sql)
-    finally:
-        conn.close()
+    rabbitmqctl("delete_vhost", vhost)
 
 
 @pytest.fixture
 def postgres_url():
     """A fresh PostgreSQL database, dropped after the test."""
     name = f"kelisim_test_{uuid.uuid4().hex[:12]}"
-    _pg_admin(f'CREATE DATABASE "{name}"')
+    pg_admin(f'CREATE DATABASE "{name}"')
     yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture

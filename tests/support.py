@@ -1,15 +1,19 @@
-"""What the tests of every service share: actors, regions, migrated SQLite copies, polling."""
+"""What the tests of every service share: actors, regions, the platform's tables, migrated
+SQLite copies, polling, and the local RabbitMQ and PostgreSQL servers' admin commands."""
+import os
 import shutil
 import subprocess
 
 import eventlet
 import eventlet.event
+import psycopg2
 import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
 
 from kelisim.context import Context
 from kelisim.db import migrate
 from kelisim.db.engine import make_engine
+from kelisim.db.tables import platform_tables
 from kelisim.db.uow import UnitOfWork
 
 ADMIN = {"id": "admin-1", "role": "rgu_admin", "region": None}
@@ -20,6 +24,27 @@ SYSTEM = {"id": "system", "role": "system", "region": None}
 REGIONS = ("KZ-10", "KZ-11", "KZ-15", "KZ-19", "KZ-23", "KZ-27", "KZ-31", "KZ-33", "KZ-35",
            "KZ-39", "KZ-43", "KZ-47", "KZ-55", "KZ-59", "KZ-61", "KZ-62", "KZ-63", "KZ-71",
            "KZ-75", "KZ-79")
+# every service's outbox, audit_log and processed_events, for reading them in a test
+OUTBOX, AUDIT, PROCESSED = platform_tables(sa.MetaData())
+
+PG_ADMIN_DSN = os.environ.get("KELISIM_TEST_PG_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
+RABBIT_HOST = os.environ.get("KELISIM_TEST_RABBIT", "guest:guest@127.0.0.1:5672")
+
+
+def rabbitmqctl(*args):
+    """``rabbitmqctl -q *args`` on the local broker; CalledProcessError if it fails."""
+    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
+
+
+def pg_admin(sql):
+    """Run ``sql`` (CREATE/DROP DATABASE...) as the local PostgreSQL's superuser, autocommit."""
+    conn = psycopg2.connect(PG_ADMIN_DSN)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(sql)
+    finally:
+        conn.close()
 
 
 def template_database(tmp_path_factory, component, load=None, repositories=None):

@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 from tests.site import PASSWORD, running_site
-from tests.unit.reports.conftest import mediation_template
+from tests.support_reports import mediation_template
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("KELISIM_CHROMIUM", "/usr/bin/chromium"))

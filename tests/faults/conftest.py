@@ -3,29 +3,14 @@ or deprives of the broker or the database, then checks nothing was lost or doubl
 
 Tests that stop RabbitMQ or PostgreSQL affect every vhost and database on this machine;
 they restore the server in a ``finally`` and run one at a time (the suite is serial).
+The platform's processes: ``start_platform``, tests/fixtures/processes.py.
 """
 import fcntl
 import os
 
 import pytest
 
-from tests.conftest import _pg_admin
-from tests.faults.harness import prepare
-
-
-@pytest.fixture
-def start_platform(amqp_uri, tmp_path):
-    """``start_platform(urls={component: url}, **env)``: a prepared :class:`Platform`,
-    nothing started yet; every process it started is stopped after the test."""
-    platforms = []
-
-    def make(urls=None, **env):
-        platforms.append(prepare(amqp_uri, tmp_path, urls, **env))
-        return platforms[-1]
-
-    yield make
-    for platform in platforms:
-        platform.stop_all()
+from tests.support import pg_admin
 
 
 @pytest.fixture
@@ -50,16 +35,14 @@ def postgres_databases():
         urls = {}
         for component in components:
             name = f"kelisim_faults_{component}_{os.urandom(4).hex()}"
-            _pg_admin(f'CREATE DATABASE "{name}"')
+            pg_admin(f'CREATE DATABASE "{name}"')
             made.append(name)
             urls[component] = f"postgresql://postgres@127.0.0.1:5432/{name}"
         return urls
 
     yield make
     for name in made:
-        _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
+        pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def pytest_collection_modifyitems(config, items):

@@ -13,15 +13,8 @@ from kelisim.events import dead_letters, topology
 from kelisim.events.topology import event_exchange
 from services.notifications.entrypoints.service import NotificationsService
 from tests.faults.checks import assert_settled, query, wait_until
-from tests.integration.notifications.conftest import (  # noqa: F401  (fixtures)
-    TURKISTAN,
-    notifications_db,
-    publish,
-    registry,
-    registry_db,
-    task_assigned,
-)
 from tests.integration.notifications.receivers import WebhookReceiver
+from tests.integration.notifications.samples import TURKISTAN, task_assigned
 
 pytestmark = [pytest.mark.broker, pytest.mark.faults]
 # webhook retries from 0.2 s growing to 1 s, given up only after a minute
@@ -31,18 +24,18 @@ PATIENT = {"webhook_retry": {"first_delay": 0.2, "factor": 2, "max_delay": 1.0, 
 
 
 @pytest.fixture
-def notifications(start, registry, notifications_db):  # noqa: F811
+def notifications(start, registry, notifications_db):
     return start(NotificationsService, notifications_db, NOTIFICATIONS=PATIENT)
 
 
 @pytest.fixture
-def deployed(amqp_uri, registry_db, notifications_db, notifications):  # noqa: F811
+def deployed(amqp_uri, registry_db, notifications_db, notifications):
     return SimpleNamespace(amqp_uri=amqp_uri, urls={"registry": registry_db,
                                                     "notifications": notifications_db})
 
 
-def kgu_of(rpc, region="KZ-61"):  # noqa: F811
-    with rpc("registry") as registry:  # noqa: F811
+def kgu_of(rpc, region="KZ-61"):
+    with rpc("registry") as registry:
         return registry.kgu_of_region(region)["org_unit"]
 
 
@@ -56,7 +49,7 @@ def send_raw(amqp_uri, body, **properties):
 
 
 def test_poison_messages_among_good_ones_are_dead_lettered_and_the_rest_delivered(
-        deployed, publish, rpc, amqp_uri):  # noqa: F811
+        deployed, publish, rpc, amqp_uri):
     kgu = kgu_of(rpc)
     good = []
 
@@ -91,7 +84,7 @@ def test_poison_messages_among_good_ones_are_dead_lettered_and_the_rest_delivere
 
 
 def test_a_webhook_receiver_down_for_a_while_gets_everything_once_when_back(
-        deployed, publish, rpc):  # noqa: F811
+        deployed, publish, rpc):
     kgu = kgu_of(rpc)
     with socket.socket() as probe:  # a port nobody listens on, for now
         probe.bind(("127.0.0.1", 0))

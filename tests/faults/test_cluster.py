@@ -30,7 +30,6 @@ from tests.faults.checks import (
     wait_until,
 )
 from tests.faults.harness import ROOT
-from tests.integration.notifications.conftest import smtp_server  # noqa: F401  (a fixture)
 from tests.integration.notifications.receivers import WebhookReceiver
 from tests.support import close_vhost_connections
 
@@ -85,7 +84,7 @@ def slip(gateway, task, days, reason):
 
 @pytest.mark.timeout(1800)
 def test_two_replicas_of_everything_through_a_rollout_slips_jobs_and_a_connection_cut(
-        start_platform, postgres_databases, smtp_server, amqp_uri):  # noqa: F811
+        start_platform, postgres_databases, smtp_server, amqp_uri):
     smtp, mailbox = smtp_server
     receiver = WebhookReceiver()
     started = time.monotonic()

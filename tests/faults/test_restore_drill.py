@@ -18,11 +18,10 @@ from nameko.testing.utils import find_free_port
 from gateway.adapters.repository import TokenRepository
 from gateway.service_layer import tokens
 from services.reports.domain.periods import kz_today
-from tests.conftest import RABBIT_HOST, _rabbitmqctl
 from tests.faults.checks import assert_settled, inbox_items, outbox_events, query, received_ids, unpublished, wait_until
 from tests.faults.harness import ROOT, Platform
-from tests.support import on_database
-from tests.unit.reports.conftest import mediation_template
+from tests.support import RABBIT_HOST, on_database, rabbitmqctl
+from tests.support_reports import mediation_template
 
 pytestmark = [pytest.mark.broker, pytest.mark.faults, pytest.mark.drill]
 COMPONENTS = ("registry", "projects", "reports", "notifications", "gateway")
@@ -75,10 +74,10 @@ def slip(platform):
 @pytest.fixture
 def fresh_vhost():
     vhost = f"kelisim-test-{uuid.uuid4().hex[:12]}"
-    _rabbitmqctl("add_vhost", vhost)
-    _rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
+    rabbitmqctl("add_vhost", vhost)
+    rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
     yield f"amqp://{RABBIT_HOST}/{vhost}"
-    _rabbitmqctl("delete_vhost", vhost)
+    rabbitmqctl("delete_vhost", vhost)
 
 
 def on_new_machine(platform, amqp_uri, folder):

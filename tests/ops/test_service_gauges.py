@@ -4,22 +4,16 @@ while the broker is away, and the event queues as quorum queues when configured.
 import subprocess
 
 import eventlet
+import pytest
 from prometheus_client import REGISTRY
 
 from kelisim.events.relay import RelayLoop
 from kelisim.gauges import BackgroundGauges
-from tests.integration.events.conftest import (  # noqa: F401  (fixtures)
-    PROBE_QUEUE,
-    Probe,
-    broker,
-    dbs,
-    emit,
-    emit_with,
-    fresh_deliveries,
-    producer,
-)
-from tests.integration.registry.conftest import quick_consumer_shutdown  # noqa: F401
+from tests.integration.events.probe import PROBE_QUEUE, Probe
 from tests.support import wait_for
+
+# the fixtures of tests/fixtures/event_bus.py; these two as tests/integration/events/ has them
+pytestmark = pytest.mark.usefixtures("fresh_deliveries", "quick_consumer_shutdown")
 
 
 class GaugedProbe(Probe):

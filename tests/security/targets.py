@@ -11,7 +11,7 @@ from datetime import date
 
 from gateway.adapters.accounts import AccountRepository
 from gateway.service_layer import accounts
-from tests.security.conftest import API, OWN, PASSWORD
+from tests.security.deployment import API, OWN, PASSWORD
 from tests.support import on_database
 
 _serial = itertools.count(1)

@@ -20,7 +20,7 @@ from gateway.entrypoints.reports_routes import ReportsRoutes
 from gateway.entrypoints.service import GatewayService
 from gateway.http import routes_of
 from gateway.http.routing import WRITE_METHODS
-from tests.security.conftest import OTHER, OWN
+from tests.security.deployment import OTHER, OWN
 from tests.security.targets import TARGETS, Targets
 
 pytestmark = [pytest.mark.broker, pytest.mark.security]

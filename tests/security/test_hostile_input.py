@@ -7,9 +7,9 @@ import pytest
 
 from gateway.entrypoints.service import GatewayService
 from gateway.http import routes_of
-from tests.security.conftest import API
+from tests.security.deployment import API
 from tests.security.targets import TARGETS, Targets
-from tests.unit.reports.conftest import mediation_template
+from tests.support_reports import mediation_template
 
 pytestmark = [pytest.mark.broker, pytest.mark.security]
 LIMIT = 65536  # KELISIM_MAX_REQUEST_BYTES of the deployment

@@ -2,7 +2,7 @@
 the person's name and org unit, not by an id."""
 import pytest
 
-from tests.security.conftest import API, PASSWORD, cookieless_session
+from tests.security.deployment import API, PASSWORD, cookieless_session
 from tests.security.targets import Targets, set_password
 
 pytestmark = [pytest.mark.broker, pytest.mark.security]

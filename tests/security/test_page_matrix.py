@@ -16,7 +16,7 @@ import inspect
 import pytest
 
 from gateway.entrypoints.service import GatewayService
-from tests.security.conftest import OWN
+from tests.security.deployment import OWN
 from tests.security.targets import Targets
 
 pytestmark = [pytest.mark.broker, pytest.mark.security]

@@ -14,7 +14,7 @@ from gateway.domain import tokens as token_domain
 from gateway.service_layer import tokens
 from kelisim.db.engine import make_engine
 from kelisim.db.uow import UnitOfWork
-from tests.security.conftest import API, COMPONENTS
+from tests.security.deployment import API, COMPONENTS
 
 pytestmark = [pytest.mark.security]
 

@@ -4,8 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.integration.accounts.conftest import API
 from tests.integration.gateway.helpers import problem
+from tests.support_accounts import API
 
 pytestmark = pytest.mark.broker
 

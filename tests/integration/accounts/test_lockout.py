@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from tests.integration.accounts.conftest import PASSWORD, Platform
 from tests.integration.gateway.helpers import problem
+from tests.support_accounts import PASSWORD, Platform
 
 pytestmark = pytest.mark.broker
 

@@ -4,9 +4,9 @@ import re
 
 import pytest
 
-from tests.integration.accounts.conftest import API, PASSWORD
 from tests.integration.gateway.helpers import problem
 from tests.support import wait_for
+from tests.support_accounts import API, PASSWORD
 
 pytestmark = pytest.mark.broker
 
@@ -95,7 +95,7 @@ def test_sign_out_ends_the_session_at_once(platform):
 
 
 def test_a_session_expires(start_gateway):
-    from tests.integration.accounts.conftest import Platform
+    from tests.support_accounts import Platform
     gateway = start_gateway(SESSION_SECONDS=1.5)
     platform = Platform(gateway, None)
     platform.account("expiry@example.kz")

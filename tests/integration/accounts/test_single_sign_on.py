@@ -13,8 +13,8 @@ import pytest
 import requests
 from nameko.testing.utils import find_free_port
 
-from tests.integration.accounts.conftest import API, Platform
 from tests.integration.gateway.helpers import problem
+from tests.support_accounts import API, Platform
 
 pytestmark = pytest.mark.broker
 HERE = Path(__file__).with_name("oidc_provider.mjs")

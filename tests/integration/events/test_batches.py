@@ -6,8 +6,7 @@ import collections
 from kelisim.db.provider import Database
 from kelisim.events.envelope import new_envelope
 from kelisim.events.handler import on_event
-from tests.integration.events.conftest import AUDIT, PROCESSED
-from tests.support import wait_for
+from tests.support import AUDIT, PROCESSED, wait_for
 
 QUEUE = "evt-registry-person_created--batch_probe.on_people"
 DEAD_LETTERS = "kelisim.dead-letter.batch_probe"

@@ -6,8 +6,8 @@ from urllib.parse import urlparse
 from prometheus_client import REGISTRY
 
 from kelisim.events.envelope import new_envelope
-from tests.integration.events.conftest import AUDIT, DELIVERIES, OUTBOX, PROBE_QUEUE, PROCESSED, Probe
-from tests.support import wait_for
+from tests.integration.events.probe import DELIVERIES, PROBE_QUEUE, Probe
+from tests.support import AUDIT, OUTBOX, PROCESSED, wait_for
 
 
 def consumed(outcome):

@@ -3,7 +3,7 @@ behind it still flow."""
 import json
 
 from kelisim.events.envelope import new_envelope
-from tests.integration.events.conftest import DELIVERIES, PROBE_QUEUE
+from tests.integration.events.probe import DELIVERIES, PROBE_QUEUE
 from tests.support import wait_for
 
 DEAD_LETTERS = "kelisim.dead-letter.probe"

@@ -1,8 +1,8 @@
 """(a) The relay publishes what committed, marks it published, and never what rolled back."""
 import uuid
 
-from tests.integration.events.conftest import OUTBOX, Producer
-from tests.support import wait_for
+from tests.integration.events.probe import Producer
+from tests.support import OUTBOX, wait_for
 
 
 def test_committed_events_are_published_and_rolled_back_ones_never(

@@ -2,8 +2,8 @@
 dead-lettered with its error, not acked and forgotten."""
 from prometheus_client import REGISTRY
 
-from tests.integration.events.conftest import AUDIT, DELIVERIES, PROBE_QUEUE, PROCESSED, Probe
-from tests.support import wait_for
+from tests.integration.events.probe import DELIVERIES, PROBE_QUEUE, Probe
+from tests.support import AUDIT, PROCESSED, wait_for
 
 DEAD_LETTERS = "kelisim.dead-letter.probe"
 

@@ -18,7 +18,7 @@ from services.reports.entrypoints.service import ReportsService
 from services.reports.service_layer.register import load_reference_kinds
 from tests import attachment_samples as samples
 from tests.integration.gateway.helpers import API, kgu_id, ok, problem
-from tests.unit.reports.conftest import mediation_template
+from tests.support_reports import mediation_template
 
 pytestmark = pytest.mark.broker
 LIMIT = 64 * 1024

@@ -20,7 +20,6 @@ from nameko.testing.utils import find_free_port
 from gateway.adapters.repository import TokenRepository
 from gateway.service_layer import tokens
 from tests import attachment_samples as samples
-from tests.faults.conftest import start_platform  # noqa: F401  (a fixture)
 from tests.faults.harness import ROOT
 from tests.integration.gateway.helpers import API
 from tests.support import on_database
@@ -68,7 +67,7 @@ def test_the_store_puts_streams_lists_and_deletes_objects(s3_server):
     assert done.returncode == 0 and "s3 store ok" in done.stdout, done.stdout + done.stderr
 
 
-def test_a_served_gateway_keeps_attachments_in_the_bucket(s3_server, start_platform,  # noqa: F811
+def test_a_served_gateway_keeps_attachments_in_the_bucket(s3_server, start_platform,
                                                           tmp_path):
     platform = start_platform(
         KELISIM_ATTACHMENT_STORE="s3", KELISIM_S3_ENDPOINT_URL=s3_server,

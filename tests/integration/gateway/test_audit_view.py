@@ -9,9 +9,9 @@ from services.projects.entrypoints.service import ProjectsService
 from services.projects.service_layer.reference import load_reference_data
 from services.reports.entrypoints.service import ReportsService
 from tests.integration.gateway.helpers import API, kgu_id, ok, problem
-from tests.integration.notifications.conftest import FAST
+from tests.integration.notifications.samples import FAST
 from tests.support import on_database
-from tests.unit.reports.conftest import mediation_template
+from tests.support_reports import mediation_template
 
 
 def test_one_audit_view_over_every_service(start_gateway, start, migrated, tmp_path):

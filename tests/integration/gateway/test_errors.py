@@ -1,6 +1,5 @@
 """Every client error is an RFC 7807 problem with the right status and no HTML."""
-from tests.integration.gateway.conftest import MAX_REQUEST_BYTES
-from tests.integration.gateway.helpers import API, house_of_friendship, kgu_id, ok, problem
+from tests.integration.gateway.helpers import API, MAX_REQUEST_BYTES, house_of_friendship, kgu_id, ok, problem
 
 JSON = {"Content-Type": "application/json"}
 

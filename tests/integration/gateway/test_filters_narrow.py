@@ -10,7 +10,7 @@ from services.projects.service_layer.reference import load_reference_data
 from services.reports.entrypoints.service import ReportsService
 from tests.integration.gateway.helpers import API, kgu_id, ok
 from tests.support import on_database
-from tests.unit.reports.conftest import mediation_template
+from tests.support_reports import mediation_template
 
 FILLED = {"cases_received": 4, "resolved_by_mediation": 3, "budget_spent": "2500.00"}
 # what the CSV leaves alone: its language shapes the XLSX only (read in kk and ru by
@@ -127,7 +127,7 @@ def answer(gw, path, params):
 
 
 def test_every_documented_filter_changes_and_narrows_the_answer(
-        start_gateway, start, migrated, tmp_path, rpc, subtests):  # noqa: F811
+        start_gateway, start, migrated, tmp_path, rpc, subtests):
     gw = start_gateway(MAX_REQUEST_BYTES=262_144)
     projects_db = migrated("projects", f"sqlite:///{tmp_path / 'projects.db'}")
     on_database(projects_db, ProjectsRepository, load_reference_data)

@@ -3,7 +3,6 @@ the action plan's ministries, akimats and others loaded as reference data, paged
 searched like other registry lists, written by the RGU only, a coordinator seeing the
 republican ones and its own region's akimat, every write published on registry.events."""
 from tests.integration.gateway.helpers import API, ok, problem
-from tests.integration.registry.conftest import registry_events  # noqa: F401 (fixture)
 
 NEW = {"code": "MINJUST", "kind": "ministry",
        "name_kk": "Қазақстан Республикасының Әділет министрлігі",

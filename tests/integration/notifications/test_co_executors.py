@@ -4,7 +4,7 @@ get the event, which names the organisation in Kazakh and Russian."""
 from kombu import Connection, Exchange, Queue
 
 from kelisim.events import dead_letters
-from tests.integration.notifications.conftest import TURKISTAN, task_assigned
+from tests.integration.notifications.samples import TURKISTAN, task_assigned
 from tests.support import wait_for
 
 

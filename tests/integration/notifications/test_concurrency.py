@@ -10,7 +10,7 @@ from services.notifications.adapters.repository import NotificationsRepository
 from services.notifications.domain.audience import audience_for
 from services.notifications.service_layer import intake
 from services.notifications.settings import Settings
-from tests.unit.notifications.conftest import Directory, envelope, task_assigned
+from tests.support_notifications import Directory, envelope, task_assigned
 
 
 class SlowCommit(UnitOfWork):

@@ -6,7 +6,7 @@ from kombu import Connection, Exchange, Queue
 from prometheus_client import REGISTRY
 
 from services.notifications.domain import signing
-from tests.integration.notifications.conftest import TURKISTAN, task_assigned
+from tests.integration.notifications.samples import TURKISTAN, task_assigned
 from tests.support import wait_for
 
 

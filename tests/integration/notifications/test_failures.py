@@ -6,7 +6,7 @@ from kelisim.events import dead_letters, topology
 from kelisim_platform.cli.main import main
 from services.notifications.entrypoints.service import NotificationsService
 from services.registry.entrypoints.service import RegistryService
-from tests.integration.notifications.conftest import FAST, TURKISTAN, task_assigned
+from tests.integration.notifications.samples import FAST, TURKISTAN, task_assigned
 from tests.support import wait_for
 
 

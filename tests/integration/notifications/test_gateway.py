@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta
 
 from services.notifications.entrypoints.service import NotificationsService
 from tests.integration.gateway.helpers import API, kgu_id, ok, problem
-from tests.integration.notifications.conftest import FAST, task_assigned
+from tests.integration.notifications.samples import FAST, task_assigned
 from tests.support import wait_for
 
 REPORT = {"report_id": 5, "template_code": "quarterly", "template_title": "Тоқсандық есеп",

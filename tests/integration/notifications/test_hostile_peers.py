@@ -6,8 +6,8 @@ platform's own network is refused over HTTP (a 422 naming ``url``)."""
 from kelisim.events import dead_letters
 from services.notifications.entrypoints.service import NotificationsService
 from tests.integration.gateway.helpers import API, ok, problem
-from tests.integration.notifications.conftest import FAST, TURKISTAN, task_assigned
 from tests.integration.notifications.hostile import DripReceiver, HoldingReceiver, SilentSmtpServer
+from tests.integration.notifications.samples import FAST, TURKISTAN, task_assigned
 from tests.support import wait_for
 
 ALMATY = {"id": "coord-75", "role": "kgu_coordinator", "region": "KZ-75"}

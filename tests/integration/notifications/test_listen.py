@@ -8,7 +8,7 @@ from kombu import Connection, Queue
 
 from kelisim_platform.cli.listen import run
 from kelisim_platform.cli.main import build_parser
-from tests.integration.notifications.conftest import task_assigned
+from tests.integration.notifications.samples import task_assigned
 from tests.support import close_vhost_connections, wait_for
 
 

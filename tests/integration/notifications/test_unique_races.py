@@ -14,7 +14,7 @@ from services.notifications.domain.audience import audience_for
 from services.notifications.service_layer import dispatch, intake, preferences
 from services.notifications.settings import Settings, SmtpSettings
 from tests.support import ADMIN, race_with_slow_commit
-from tests.unit.notifications.conftest import NOW, SAMPLES, TURKISTAN, Directory, envelope
+from tests.support_notifications import NOW, SAMPLES, TURKISTAN, Directory, envelope
 
 
 def test_two_first_settings_of_one_preference_at_once_both_succeed(postgres_url, migrated,

@@ -6,7 +6,7 @@ from prometheus_client import REGISTRY
 from kelisim.events import dead_letters, topology
 from kelisim_platform.cli.main import main
 from services.notifications.domain import signing
-from tests.integration.notifications.conftest import TURKISTAN, task_assigned
+from tests.integration.notifications.samples import TURKISTAN, task_assigned
 from tests.support import wait_for
 
 

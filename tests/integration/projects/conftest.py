@@ -17,8 +17,11 @@ from services.projects.service_layer.reference import load_reference_data as loa
 from services.registry.adapters.repository import RegistryRepository
 from services.registry.entrypoints.service import RegistryService
 from services.registry.service_layer.reference import load_reference_data as load_registry
-from tests.integration.registry.conftest import quick_consumer_shutdown  # noqa: F401
-from tests.support import ADMIN, COORDINATOR  # noqa: F401  (re-exported to the tests)
+
+
+@pytest.fixture(autouse=True)
+def _stop_quickly(quick_consumer_shutdown):
+    """Every test here: containers stop within 50 ms."""
 
 
 @pytest.fixture
@@ -70,3 +73,15 @@ def project_events(amqp_uri):
 
     yield Events()
     connection.release()
+
+
+@pytest.fixture
+def gateway(start_gateway, runner_factory, service_config, migrated, session_factory,
+            tmp_path):
+    """The gateway and registry (as in the gateway's tests), plus the projects service (SQLite)."""
+    # a template is ~30 kB; cached reads outlive every test, so what drops them is a change
+    gateway = start_gateway(MAX_REQUEST_BYTES=262_144, READ_CACHE_SECONDS=600)
+    url = migrated("projects", f"sqlite:///{tmp_path / 'projects.db'}")
+    load_projects(UnitOfWork(session_factory(url), Context(), ProjectsRepository))
+    runner_factory(service_config("projects", url), ProjectsService).start()
+    return gateway

@@ -8,13 +8,11 @@ from kelisim.db.uow import UnitOfWork
 from services.projects.adapters.repository import ProjectsRepository
 from services.projects.entrypoints.service import ProjectsService
 from services.projects.service_layer.reference import load_reference_data
-from tests.integration.gateway.conftest import start_gateway  # noqa: F401
 from tests.integration.gateway.helpers import API, ok, problem
-from tests.integration.registry.conftest import quick_consumer_shutdown  # noqa: F401
 
 
 @pytest.fixture
-def gateway(start_gateway, runner_factory, service_config, migrated, session_factory,  # noqa: F811
+def gateway(start_gateway, runner_factory, service_config, migrated, session_factory,
             tmp_path):
     """The gateway and registry, plus the projects service."""
     gateway = start_gateway(MAX_REQUEST_BYTES=262_144)

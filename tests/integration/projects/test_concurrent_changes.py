@@ -25,7 +25,7 @@ from services.projects.adapters.repository import ProjectsRepository
 from services.projects.service_layer import assignments, baselines, dependencies, reference, rollout, scheduling, tasks
 from services.projects.service_layer.common import work_calendar
 from tests.support import ADMIN, race_with_slow_commit
-from tests.unit.projects.conftest import FakeRegistry
+from tests.support_projects import FakeRegistry
 
 OUTBOX = platform_tables(sa.MetaData())[0]
 PROJECT, YEAR = "mediation", 2026

@@ -13,7 +13,6 @@ from services.registry.adapters.repository import RegistryRepository
 from services.registry.entrypoints.service import RegistryService
 from services.registry.service_layer.reference import load_reference_data as load_registry
 from tests.integration.projects.test_concurrent_changes import PROJECT, REGIONS, YEAR, Instances, _inconsistencies
-from tests.integration.registry.conftest import quick_consumer_shutdown  # noqa: F401
 from tests.support import ADMIN
 
 

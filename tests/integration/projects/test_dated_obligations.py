@@ -3,10 +3,7 @@ occurrence series' overdue reminders over RabbitMQ, and an impossible constraint
 import eventlet
 import pytest
 
-from tests.integration.gateway.conftest import start_gateway  # noqa: F401
-from tests.integration.gateway.helpers import API, ok, problem
-from tests.integration.projects.test_projects_routes import gateway, tasks_of  # noqa: F401
-from tests.integration.registry.conftest import quick_consumer_shutdown  # noqa: F401
+from tests.integration.gateway.helpers import API, ok, problem, tasks_of
 
 
 def item(key, **extra):
@@ -45,7 +42,7 @@ def test_each_occurrence_of_a_series_is_announced_overdue_once(rpc, project_even
     assert (third["data"]["task_id"], third["data"]["stage"]) == (series[2]["id"], "month")
 
 
-def test_a_rollout_reports_a_constraint_its_dependencies_make_impossible(gateway):  # noqa: F811
+def test_a_rollout_reports_a_constraint_its_dependencies_make_impossible(gateway):
     template = ok(gateway.get(f"{API}/projects/mediation/template"))
     items = template["items"] + [
         item("late.prep", duration=40, after=[{"key": "org.approved"}]),

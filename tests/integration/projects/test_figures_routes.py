@@ -1,12 +1,9 @@
 """Issue 12.5, 12.6 and 12.8 through the gateway: baselines, the approval milestone, a KGU
 reading the RGU tasks it follows, targets beyond 2026, the programme summary."""
-from tests.integration.gateway.conftest import start_gateway  # noqa: F401
 from tests.integration.gateway.helpers import API, ok, problem
-from tests.integration.projects.test_projects_routes import gateway  # noqa: F401
-from tests.integration.registry.conftest import quick_consumer_shutdown  # noqa: F401
 
 
-def test_baselines_rules_and_the_programme_summary_through_the_gateway(gateway):  # noqa: F811
+def test_baselines_rules_and_the_programme_summary_through_the_gateway(gateway):
     ok(gateway.post(f"{API}/projects/mediation/rollouts",
                     {"year": 2026, "regions": ["KZ-61", "KZ-75"]}), 201)
     plan = ok(gateway.get(f"{API}/plans", params={"region": "KZ-61"}))["items"][0]

@@ -11,7 +11,7 @@ from services.projects.adapters.repository import ProjectsRepository
 from services.projects.service_layer import overdue, reference
 from services.projects.service_layer.rollout import rollout
 from tests.support import ADMIN
-from tests.unit.projects.conftest import FakeRegistry
+from tests.support_projects import FakeRegistry
 
 OUTBOX = platform_tables(sa.MetaData())[0]
 

@@ -1,34 +1,9 @@
 """The projects routes through the gateway, with the registry and projects services running."""
-import pytest
 from nameko.standalone.rpc import ServiceRpcProxy
 from prometheus_client import REGISTRY
 
-from kelisim.context import Context
-from kelisim.db.uow import UnitOfWork
-from services.projects.adapters.repository import ProjectsRepository
-from services.projects.entrypoints.service import ProjectsService
-from services.projects.service_layer.reference import load_reference_data
-from tests.integration.gateway.conftest import start_gateway  # noqa: F401
-from tests.integration.gateway.helpers import API, ok, problem
-from tests.integration.registry.conftest import quick_consumer_shutdown  # noqa: F401
+from tests.integration.gateway.helpers import API, ok, problem, tasks_of
 from tests.support import ADMIN, close_vhost_connections, wait_for
-
-
-@pytest.fixture
-def gateway(start_gateway, runner_factory, service_config, migrated, session_factory,  # noqa: F811
-            tmp_path):
-    """The gateway and registry (as in the gateway's tests), plus the projects service."""
-    # a template is ~30 kB; cached reads outlive every test, so what drops them is a change
-    gateway = start_gateway(MAX_REQUEST_BYTES=262_144, READ_CACHE_SECONDS=600)
-    url = migrated("projects", f"sqlite:///{tmp_path / 'projects.db'}")
-    load_reference_data(UnitOfWork(session_factory(url), Context(), ProjectsRepository))
-    runner_factory(service_config("projects", url), ProjectsService).start()
-    return gateway
-
-
-def tasks_of(gateway, region, who="admin"):
-    page = ok(gateway.get(f"{API}/tasks", params={"region": region, "limit": 200}, who=who))
-    return {t["template_key"]: t for t in page["items"]}
 
 
 def test_the_project_office_rolls_out_plans_and_manages_tasks(gateway):

@@ -1,12 +1,9 @@
 """The calendar and scheduling refusals over HTTP (issue 12.1, 12.4, 11.2): the gateway with
 the registry and projects services running."""
-from tests.integration.gateway.conftest import start_gateway  # noqa: F401
-from tests.integration.gateway.helpers import API, ok, problem
-from tests.integration.projects.test_projects_routes import gateway, tasks_of  # noqa: F401
-from tests.integration.registry.conftest import quick_consumer_shutdown  # noqa: F401
+from tests.integration.gateway.helpers import API, ok, problem, tasks_of
 
 
-def test_the_calendar_names_each_day_off_and_schedule_errors_are_4xx(gateway):  # noqa: F811
+def test_the_calendar_names_each_day_off_and_schedule_errors_are_4xx(gateway):
     year = ok(gateway.get(f"{API}/calendar", params={"year": 2028}, who="turkistan"))
     days = {d["date"]: d for d in year["days"]}
     assert [days[d]["name"]["ru"] for d in ("2028-03-21", "2028-03-22", "2028-03-23")] == [

@@ -11,8 +11,6 @@ from services.reports.adapters.repository import ReportsRepository
 from services.reports.entrypoints.service import ReportsService
 from services.reports.service_layer.register import load_reference_kinds
 from services.reports.service_layer.targets import load_reference_targets
-from tests.integration.gateway.conftest import start_gateway  # noqa: F401  (a fixture)
-from tests.integration.reports.conftest import report_events  # noqa: F401  (a fixture)
 
 
 @pytest.fixture

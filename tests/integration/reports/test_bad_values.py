@@ -12,7 +12,7 @@ from services.reports.adapters import orm
 from services.reports.domain.periods import kz_today
 from services.reports.entrypoints.service import ReportsService
 from tests.integration.gateway.helpers import API, ok, problem
-from tests.unit.reports.conftest import mediation_template
+from tests.support_reports import mediation_template
 
 
 @pytest.fixture

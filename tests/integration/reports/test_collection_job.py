@@ -7,9 +7,8 @@ from kelisim.db.tables import platform_tables
 from services.reports.adapters import orm
 from services.reports.entrypoints.service import ReportsService
 from services.reports.service_layer import org_units, templates
-from tests.integration.reports.conftest import QUIET_JOB
 from tests.support import wait_for
-from tests.unit.reports.conftest import KGUS, mediation_template, quarters_ago
+from tests.support_reports import KGUS, QUIET_JOB, mediation_template, quarters_ago
 
 OUTBOX = platform_tables(sa.MetaData())[0]
 

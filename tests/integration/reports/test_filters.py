@@ -8,7 +8,7 @@ import pytest
 
 from services.reports.entrypoints.service import ReportsService
 from tests.integration.gateway.helpers import API, ok, problem
-from tests.unit.reports.conftest import mediation_template
+from tests.support_reports import mediation_template
 
 FILLED = {"cases_received": 4, "resolved_by_mediation": 3, "budget_spent": "2500.00"}
 

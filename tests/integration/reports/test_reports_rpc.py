@@ -5,9 +5,8 @@ from kelisim.errors import Forbidden, Invalid, NotFound
 from kelisim.events.envelope import parse_envelope
 from services.reports.domain.periods import kz_today
 from services.reports.entrypoints.service import ReportsService
-from tests.integration.reports.conftest import QUIET_JOB
 from tests.support import COORDINATOR
-from tests.unit.reports.conftest import mediation_template
+from tests.support_reports import QUIET_JOB, mediation_template
 
 
 def test_collect_from_the_registry_fill_submit_and_accept(registry, start, migrated, database_url,

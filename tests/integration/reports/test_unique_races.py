@@ -5,7 +5,7 @@ from services.reports.adapters.orm import start_mappers
 from services.reports.adapters.repository import ReportsRepository
 from services.reports.service_layer import org_units, templates
 from tests.support import ADMIN, race_with_slow_commit
-from tests.unit.reports.conftest import KGUS
+from tests.support_reports import KGUS
 
 
 def _make_uow(sessions):

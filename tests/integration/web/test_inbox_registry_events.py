@@ -11,7 +11,7 @@ from kombu.entity import PERSISTENT_DELIVERY_MODE
 from kelisim.context import CORRELATION_KEY
 from kelisim.events.envelope import new_envelope
 from kelisim.events.topology import event_exchange
-from tests.integration.notifications.conftest import task_assigned
+from tests.integration.notifications.samples import task_assigned
 from tests.site import running_site
 from tests.support import wait_for
 

@@ -11,11 +11,9 @@ from kelisim.i18n import Msg
 from services.projects.adapters.repository import ProjectsRepository
 from services.projects.entrypoints.service import ProjectsService
 from services.projects.service_layer.reference import load_reference_data
-from tests.integration.accounts.conftest import PASSWORD, platform  # noqa: F401 (fixture)
-from tests.integration.gateway.conftest import start_gateway  # noqa: F401 (fixture)
 from tests.integration.gateway.helpers import API, ok
-from tests.integration.notifications.conftest import smtp_server  # noqa: F401 (fixture)
 from tests.support import on_database
+from tests.support_accounts import PASSWORD
 
 
 def kk(msgid, **params):
@@ -50,14 +48,14 @@ class Reader:
 
 
 @pytest.fixture
-def plans(platform, start, migrated, tmp_path):  # noqa: F811
+def plans(accounts_platform, start, migrated, tmp_path):
     """Mediation rolled out for 2026 to Turkistan (KZ-61) and Almaty (KZ-75), with a
     budget line and a risk on Turkistan's plan; an RGU analyst and Turkistan's coordinator
     with passwords."""
     projects_db = migrated("projects", f"sqlite:///{tmp_path / 'projects.db'}")
     on_database(projects_db, ProjectsRepository, load_reference_data)
     start(ProjectsService, projects_db)
-    gw = platform.gateway
+    gw = accounts_platform.gateway
     ok(gw.post(f"{API}/projects/mediation/rollouts", {"year": 2026,
                                                       "regions": ["KZ-61", "KZ-75"]}), 201)
     by_region = {p["region_code"]: p for p in ok(gw.get(f"{API}/plans"))["items"]}
@@ -67,8 +65,8 @@ def plans(platform, start, migrated, tmp_path):  # noqa: F811
         "committed": "1200000", "actual": "1650000.50"}), 201)
     ok(gw.post(f"{API}/plans/{turkistan['id']}/risks", {
         "title": "Залдың болмауы", "probability": 4, "impact": 3}), 201)
-    platform.account("rgu.analyst@kelisim.kz", role="rgu_admin")
-    platform.account("turkistan.kgu@kelisim.kz", region="KZ-61")
+    accounts_platform.account("rgu.analyst@kelisim.kz", role="rgu_admin")
+    accounts_platform.account("turkistan.kgu@kelisim.kz", region="KZ-61")
     tasks = ok(gw.get(f"{API}/plans/{turkistan['id']}/tasks"))
     return {"gw": gw, "turkistan": turkistan, "almaty": by_region["KZ-75"], "rgu_plan": by_region[None],
             "tasks": tasks, "rgu": Reader(gw.url, "rgu.analyst@kelisim.kz"),

@@ -23,11 +23,10 @@ from services.projects.entrypoints.service import ProjectsService
 from services.projects.service_layer.reference import load_reference_data as load_projects
 from services.reports.domain.periods import kz_today
 from services.reports.entrypoints.service import ReportsService
-from tests.integration.accounts.conftest import PASSWORD, Platform
-from tests.integration.gateway.conftest import start_gateway  # noqa: F401  (a fixture)
 from tests.integration.gateway.helpers import API, ok
-from tests.integration.notifications.conftest import FAST
-from tests.unit.reports.conftest import mediation_template
+from tests.integration.notifications.samples import FAST
+from tests.support_accounts import PASSWORD, Platform
+from tests.support_reports import mediation_template
 
 pytestmark = pytest.mark.broker
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -62,7 +61,7 @@ class Browser:
 
 
 @pytest.fixture
-def web(start_gateway, start, runner_factory, service_config, migrated, session_factory,  # noqa: F811
+def web(start_gateway, start, runner_factory, service_config, migrated, session_factory,
         tmp_path):
     """Registry, reports, projects, notifications and the gateway; a quarterly template
     (cases received at most 1 000) whose reports for this quarter were created."""

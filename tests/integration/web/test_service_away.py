@@ -2,12 +2,10 @@
 whose own service answers is shown without the inbox count when notifications is away."""
 import pytest
 
-from tests.integration.gateway.conftest import start_gateway  # noqa: F401  (a fixture)
-
 pytestmark = pytest.mark.broker
 
 
-def test_a_page_of_a_service_that_is_not_running_is_a_503_page(start_gateway):  # noqa: F811
+def test_a_page_of_a_service_that_is_not_running_is_a_503_page(start_gateway):
     gateway = start_gateway(RPC_TIMEOUT=2)  # the registry alone runs
     page = gateway.get("/plans?lang=ru", allow_redirects=False)
     assert page.status_code == 503

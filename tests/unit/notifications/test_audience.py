@@ -1,6 +1,6 @@
 """Who receives an event: the KGU of each region, named R/A assignees, the RGU on escalations."""
 from services.notifications.domain.audience import audience_for
-from tests.unit.notifications.conftest import SAMPLES, task_assigned
+from tests.support_notifications import SAMPLES, task_assigned
 
 
 def resolve(directory, event_type, data, regions=("KZ-61",), stage=2):

@@ -17,7 +17,7 @@ from services.notifications.domain.destinations import (
 )
 from services.notifications.service_layer import webhooks
 from services.notifications.settings import from_config
-from tests.unit.notifications.conftest import NOW, PUBLIC_ADDRESS, TURKISTAN, public_dns
+from tests.support_notifications import NOW, PUBLIC_ADDRESS, TURKISTAN, public_dns
 
 INTERNAL = [
     # loopback, every spelling

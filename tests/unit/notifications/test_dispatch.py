@@ -10,7 +10,7 @@ from services.notifications.domain.backoff import RetryPolicy
 from services.notifications.domain.model import Webhook
 from services.notifications.service_layer import dispatch, intake, preferences, webhooks
 from tests.support import ADMIN
-from tests.unit.notifications.conftest import NOW, SAMPLES, TURKISTAN, envelope, task_assigned
+from tests.support_notifications import NOW, SAMPLES, TURKISTAN, envelope, task_assigned
 
 POLICY = RetryPolicy(first_delay=60, factor=2, max_delay=3600, window=4 * 3600)
 

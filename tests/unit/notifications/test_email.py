@@ -14,7 +14,7 @@ from services.notifications.domain.audience import Audience, audience_for
 from services.notifications.domain.planning import plan
 from services.notifications.domain.templates import render
 from services.notifications.service_layer import dispatch, intake, preferences
-from tests.unit.notifications.conftest import NOW, PEOPLE, TASK_KK, TASK_RU, TURKISTAN, task_assigned
+from tests.support_notifications import NOW, PEOPLE, TASK_KK, TASK_RU, TURKISTAN, task_assigned
 from tests.unit.notifications.test_dispatch import POLICY, Clock
 
 WORDS = ("Медиация институтын танымал ету среди детей и молодёжи жобасы бойынша «Қоғамдық "

@@ -8,7 +8,7 @@ from services.notifications.domain.audience import audience_for
 from services.notifications.service_layer import deliveries, inbox, intake, preferences, webhooks
 from services.notifications.settings import from_config
 from tests.support import ADMIN, OBSERVER
-from tests.unit.notifications.conftest import ALMATY, NOW, SAMPLES, TURKISTAN, envelope, public_dns, task_assigned
+from tests.support_notifications import ALMATY, NOW, SAMPLES, TURKISTAN, envelope, public_dns, task_assigned
 
 
 def notify(uow, directory, settings, event_type, regions=("KZ-61",), now=NOW, **changes):

@@ -9,7 +9,7 @@ from services.notifications.domain.audience import audience_for
 from services.notifications.domain.model import Preference, Webhook
 from services.notifications.service_layer import intake, preferences
 from tests.support import ADMIN
-from tests.unit.notifications.conftest import NOW, SAMPLES, TURKISTAN, envelope, task_assigned
+from tests.support_notifications import NOW, SAMPLES, TURKISTAN, envelope, task_assigned
 
 
 def take(uow, directory, settings, event):

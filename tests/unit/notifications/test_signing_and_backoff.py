@@ -7,7 +7,7 @@ from datetime import timedelta
 from services.notifications.domain import signing
 from services.notifications.domain.backoff import RetryPolicy
 from services.notifications.settings import Settings
-from tests.unit.notifications.conftest import NOW
+from tests.support_notifications import NOW
 
 SECRET = "whsec_test"
 BODY = '{"event":{"type":"task_assigned","data":{"task_title":"Тренинг"}}}'.encode()

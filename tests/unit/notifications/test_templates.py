@@ -8,7 +8,7 @@ from kelisim.events import catalogue
 from services.notifications.domain.model import CRITICAL_TYPES, NOTIFIED_TYPES, STREAMED_REPORTS_TYPES
 from services.notifications.domain.naming import names_for
 from services.notifications.domain.templates import render
-from tests.unit.notifications.conftest import CIVIC, MEDIATION, SAMPLES, TASK_KK, TASK_RU, envelope
+from tests.support_notifications import CIVIC, MEDIATION, SAMPLES, TASK_KK, TASK_RU, envelope
 
 KAZAKH_LETTERS = set("әғқңөұүһі")
 # the Kazakh and Russian forms of every name the samples mention (task, project, template,

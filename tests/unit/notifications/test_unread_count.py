@@ -5,7 +5,7 @@ import pytest
 from kelisim.errors import NotFound
 from services.notifications.service_layer import inbox
 from tests.support import ADMIN
-from tests.unit.notifications.conftest import ALMATY, TURKISTAN
+from tests.support_notifications import ALMATY, TURKISTAN
 from tests.unit.notifications.test_inbox_webhooks_preferences import notify
 
 

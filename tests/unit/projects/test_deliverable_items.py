@@ -4,7 +4,7 @@ import pytest
 
 from kelisim.errors import Forbidden, Invalid, NotFound
 from services.projects.service_layer import attachments, projects, rollout, tasks
-from tests.unit.projects.conftest import COORDINATOR, OBSERVER
+from tests.support import COORDINATOR, OBSERVER
 
 
 def test_a_deliverable_template_item_rolls_out_as_a_deliverable_task(uow, registry):

@@ -7,22 +7,10 @@ a template file; each test works on its own copy of it.
 import pytest
 import sqlalchemy as sa
 
-from kelisim.db.tables import platform_tables
 from services.registry.adapters.orm import start_mappers
 from services.registry.adapters.repository import RegistryRepository
 from services.registry.service_layer import org_units, reference
-from tests.support import (  # noqa: F401  (re-exported to the tests)
-    ADMIN,
-    COORDINATOR,
-    OBSERVER,
-    OTHER_COORDINATOR,
-    REGIONS,
-    copy_of,
-    template_database,
-    units_of_work,
-)
-
-OUTBOX, AUDIT, PROCESSED = platform_tables(sa.MetaData())
+from tests.support import copy_of, template_database, units_of_work
 
 
 @pytest.fixture(scope="session")

@@ -6,8 +6,7 @@ import kelisim.db.uow
 from kelisim.errors import Conflict, Forbidden, Invalid, StaleVersion
 from kelisim.events.envelope import parse_envelope
 from services.registry.service_layer import org_units, people, queries, structures
-from tests.support import COORDINATOR, OBSERVER
-from tests.unit.registry.conftest import AUDIT, OUTBOX
+from tests.support import AUDIT, COORDINATOR, OBSERVER, OUTBOX
 
 KAZAKH = "Қазақстан халқы Ассамблеясының «Ұлы дала» этномәдени бірлестігі — ғңқөұүһі"
 RUSSIAN = "Этнокультурное объединение «Великая степь» — ёжзщъыэюя ЁЖЗЩЪЫЭЮЯ"

@@ -3,8 +3,7 @@ import pytest
 
 from kelisim.errors import Forbidden, Invalid, NotFound, StaleVersion
 from services.registry.service_layer import people, structures
-from tests.support import OBSERVER, OTHER_COORDINATOR
-from tests.unit.registry.conftest import AUDIT, OUTBOX
+from tests.support import AUDIT, OBSERVER, OTHER_COORDINATOR, OUTBOX
 
 
 def test_person_takes_the_region_of_their_org_unit(uow, branch):

@@ -10,7 +10,7 @@ from kelisim.errors import Forbidden, Invalid, NotFound
 from services.reports.domain.periods import kz_today
 from services.reports.service_layer import analytics, reports
 from tests.support import COORDINATOR
-from tests.unit.reports.conftest import quarters_ago
+from tests.support_reports import quarters_ago
 
 
 @pytest.fixture

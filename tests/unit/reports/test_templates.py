@@ -4,8 +4,8 @@ import pytest
 from kelisim.errors import Forbidden, Invalid
 from services.reports.service_layer import templates
 from services.reports.service_layer.templates import load_reference_templates
-from tests.support import COORDINATOR, OBSERVER
-from tests.unit.reports.conftest import AUDIT, mediation_template
+from tests.support import AUDIT, COORDINATOR, OBSERVER
+from tests.support_reports import mediation_template
 
 
 def test_a_template_round_trips_with_exact_bounds(uow, rows):

@@ -5,8 +5,7 @@ from kelisim.errors import Conflict, Forbidden, Invalid, NotFound, StaleVersion
 from kelisim.events.envelope import parse_envelope
 from services.reports.domain.periods import kz_today
 from services.reports.service_layer import reports
-from tests.support import ADMIN, COORDINATOR, OBSERVER, OTHER_COORDINATOR
-from tests.unit.reports.conftest import AUDIT, OUTBOX
+from tests.support import ADMIN, AUDIT, COORDINATOR, OBSERVER, OTHER_COORDINATOR, OUTBOX
 
 GOOD = {"cases_received": 12, "resolved_by_mediation": 9, "budget_spent": "150000.50"}
 
