@@ -90,6 +90,23 @@ def wait_for(predicate, timeout=10, interval=0.02):
             eventlet.sleep(interval)
 
 
+def wait_until_published(url, timeout=10):
+    """Wait until the outbox of the database at ``url`` has no unpublished row: the relay has
+    published each event it holds and the broker confirmed it, so a queue read afterwards
+    holds every copy of them it will ever get (an empty queue proves nothing came twice,
+    where a pause would only suggest it). AssertionError after ``timeout`` s."""
+    engine = make_engine(url)
+    try:
+        def published():
+            with engine.connect() as conn:
+                return conn.execute(sa.select(sa.func.count()).select_from(OUTBOX).where(
+                    OUTBOX.c.published_at.is_(None))).scalar() == 0
+
+        wait_for(published, timeout=timeout, interval=0.05)
+    finally:
+        engine.dispose()
+
+
 def on_database(url, repositories, action):
     """``action(uow)`` on a unit of work over the database at ``url``; its result."""
     engine = make_engine(url)

@@ -1,9 +1,9 @@
 """Dated and recurring obligations (issue 19, part 2) through the running services: an
 occurrence series' overdue reminders over RabbitMQ, and an impossible constraint over HTTP."""
-import eventlet
 import pytest
 
 from tests.integration.gateway.helpers import API, ok, problem, tasks_of
+from tests.support import wait_until_published
 
 
 def item(key, **extra):
@@ -12,7 +12,7 @@ def item(key, **extra):
 
 
 @pytest.mark.usefixtures("platform")  # rpc only calls it
-def test_each_occurrence_of_a_series_is_announced_overdue_once(rpc, project_events):
+def test_each_occurrence_of_a_series_is_announced_overdue_once(rpc, project_events, projects_db):
     with rpc("projects") as projects:
         template = projects.get_template("cultural-diversity")
         projects.put_template("cultural-diversity", {"version": template["version"], "items": [
@@ -32,7 +32,7 @@ def test_each_occurrence_of_a_series_is_announced_overdue_once(rpc, project_even
     assert {b["type"] for b in late} == {"task_overdue"}
     assert sorted(b["data"]["task_id"] for b in late) == [t["id"] for t in series[:3]]
     assert {b["data"]["due_date"] for b in late} == {"2026-01-09", "2026-02-10", "2026-03-10"}
-    eventlet.sleep(0.3)
+    wait_until_published(projects_db)
     assert project_events.pending() == 0  # each occurrence once; the fourth is not due
     with rpc("projects") as projects:
         assert projects.scan_overdue("2026-04-13") == 2  # the 4th is late, the 3rd a month

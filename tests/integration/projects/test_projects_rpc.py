@@ -1,16 +1,15 @@
 """The projects service over real RPC, beside the real registry, on SQLite and PostgreSQL."""
-import eventlet
 import pytest
 
 from kelisim.errors import Forbidden, Invalid, NotFound, StaleVersion
 from kelisim.events.envelope import parse_envelope
-from tests.support import COORDINATOR
+from tests.support import COORDINATOR, wait_until_published
 
 # the platform runs for every test here: rpc only calls it
 pytestmark = pytest.mark.usefixtures("platform")
 
 
-def test_rollout_assigns_every_kgu_and_slips_reach_each_region(rpc, project_events):
+def test_rollout_assigns_every_kgu_and_slips_reach_each_region(rpc, project_events, projects_db):
     with rpc("registry") as registry:
         kgu = registry.kgu_of_region("KZ-61")["org_unit"]
         council = registry.create_structure({"type": "mediation_council", "name": "Медиация кеңесі",
@@ -43,7 +42,7 @@ def test_rollout_assigns_every_kgu_and_slips_reach_each_region(rpc, project_even
     assert {b["type"] for b in slips} == {"deadline_slipped"}
     assert {b["data"]["task_id"] for b in slips} == slipped_ids | {method_id}
     assert {tuple(b["regions"]) for b in slips} == {(), ("KZ-61",), ("KZ-75",)}
-    eventlet.sleep(0.3)
+    wait_until_published(projects_db)
     assert project_events.pending() == 0  # nothing twice
 
 

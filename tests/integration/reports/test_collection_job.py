@@ -1,16 +1,12 @@
 """The collection job for real: registry events keep the local org units, the timer creates
 obligations without the registry, and two instances send each reminder once."""
 import eventlet
-import sqlalchemy as sa
 
-from kelisim.db.tables import platform_tables
 from services.reports.adapters import orm
 from services.reports.entrypoints.service import ReportsService
 from services.reports.service_layer import org_units, templates
-from tests.support import wait_for
+from tests.support import OUTBOX, wait_for, wait_until_published
 from tests.support_reports import KGUS, QUIET_JOB, mediation_template, quarters_ago
-
-OUTBOX = platform_tables(sa.MetaData())[0]
 
 
 def test_registry_events_keep_the_local_org_units(registry, start, migrated, tmp_path, rpc,
@@ -60,8 +56,8 @@ def test_two_instances_and_a_restart_send_each_reminder_once(postgres_url, migra
     assert len({s["report_id"] for s in sent}) == 40  # the current stage of each, once
     outbox = table_rows(url, OUTBOX)
     assert len(outbox) == 40 and {r["event_id"] for r in outbox} == {s["event_id"] for s in sent}
+    wait_until_published(url, timeout=20)  # every copy the relays sent is in the queue now
     published = report_events.wait(40, timeout=20)
-    eventlet.sleep(0.3)
     published += report_events.drain()
     assert len(published) == 40
     assert len({b["data"]["report_id"] for b in published}) == 40
