@@ -57,13 +57,14 @@ def first_admin_instructions(login: str, token: str) -> str:
     base = set_password_url(token).split("/set-password#", 1)[0]
     return (
         f"kelisim: the first administrator signs in as {login}. Set the password once with "
-        f"this single-use link (3 days):\n"
+        f"this single-use link (3 days) - open it in a browser, then sign in at "
+        f"{base}/sign-in:\n"
         f"  {set_password_url(token)}\n"
-        f"  i.e. curl -X POST {base}/api/v1/password -H 'Content-Type: application/json' "
+        f"  (scripts: curl -X POST {base}/api/v1/password -H 'Content-Type: application/json' "
         f"-d '{{\"token\": \"{token}\", \"password\": \"<12 or more characters>\"}}'\n"
-        f"then sign in with POST {base}/api/v1/session {{\"login\": \"{login}\", "
+        f"  then sign in with POST {base}/api/v1/session {{\"login\": \"{login}\", "
         f"\"password\": ...}} (a session cookie), and create personal tokens with "
-        f"POST {base}/api/v1/tokens.")
+        f"POST {base}/api/v1/tokens.)")
 
 
 def taken_port() -> PortTaken | None:
