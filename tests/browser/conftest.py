@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.samples import LOGINS, OTHER, OWN, TEMPLATE
 from tests.site import PASSWORD, running_site
 from tests.support_reports import mediation_template
 
@@ -37,11 +38,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 AXE = ROOT / "gateway" / "web" / "vendor" / "node_modules" / "axe-core" / "axe.min.js"
 ARTEFACTS = ROOT / "var" / "test-artefacts" / "browser"
-OWN, OTHER = "KZ-61", "KZ-75"
-TEMPLATE = "browser-mediation"
-# who -> login (tests/site.py's PEOPLE)
-LOGINS = {"rgu": "rgu@kelisim.kz", "observer": "observer@kelisim.kz",
-          "kgu": "turkistan@kelisim.kz", "other": "almaty@kelisim.kz"}
 SERIOUS = ("serious", "critical")
 
 
@@ -108,18 +104,6 @@ def site(chromium):
             assert time.monotonic() < deadline, "the collection job made no report"
             time.sleep(0.3)
         yield running
-
-
-def plan_of(site, region=OWN):
-    """The region's mediation plan (as the API answers it)."""
-    return site.api("GET", "/plans", expect=200, params={
-        "region": region, "project": "mediation"}).json()["items"][0]
-
-
-def report_of(site, region=OWN):
-    """The region's report of the test template (as the API answers it)."""
-    return site.api("GET", "/reports", expect=200, params={
-        "region": region, "template": TEMPLATE}).json()["items"][0]
 
 
 # the browser's tabs

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.browser.conftest import OTHER, OWN, plan_of, report_of
+from tests.browser.samples import OTHER, OWN, plan_of, report_of
 from tests.support import REGIONS
 
 pytestmark = [pytest.mark.browser, pytest.mark.broker]

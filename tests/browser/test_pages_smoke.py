@@ -3,7 +3,7 @@ screenshot, and passes axe-core (no serious or critical violation), for the read
 may see it."""
 import pytest
 
-from tests.browser.conftest import LOGINS, OWN, plan_of, report_of
+from tests.browser.samples import LOGINS, OWN, plan_of, report_of
 from tests.site import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.broker]
