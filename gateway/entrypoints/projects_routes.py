@@ -219,6 +219,13 @@ class ProjectsRoutes:
     def list_risks(self, req, plan_id):
         return self.projects.list_risks(plan_id)
 
+    @route("GET", f"{API}/risks", cached=True,
+           summary="Risks across plans, by region, project, plan year, status (open: not "
+                   "closed), probability and impact", tag="risks",
+           query=schemas.RiskQuery, response=schemas.RiskPageSchema)
+    def list_all_risks(self, req):
+        return self.projects.list_all_risks(req.params)
+
     @route("POST", f"{API}/plans/<int:plan_id>/risks", summary="Register a risk", tag="risks",
            body=schemas.RiskCreateSchema, response=schemas.RiskSchema, status=201)
     def create_risk(self, req, plan_id):

@@ -326,6 +326,7 @@ TARGETS = {
     "update_budget_line": ("regional", _versioned(lambda t: t.budget_line(),
                                                   f"{API}/budget-lines/{{}}",
                                                   committed=lambda: f"{next(_serial)}.00")),
+    "list_all_risks": ("regional", lambda t: (f"{API}/risks", {"region": OWN}, None)),
     "list_risks": ("regional", lambda t: (f"{API}/plans/{t.plan()['id']}/risks", None, None)),
     "create_risk": ("regional", lambda t: (f"{API}/plans/{t.plan()['id']}/risks", None, {
         "title": unique("Тәуекел"), "probability": 3, "impact": 2})),

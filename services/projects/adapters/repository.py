@@ -350,6 +350,27 @@ class ProjectsRepository:
             query = query.where(Risk.plan_id.in_(plan_ids))
         return self.session.scalars(query).all()
 
+    def risk_page(self, *, region=None, project=None, year=None, status=None,
+                  probability=None, impact=None, limit=50, offset=0):
+        """``(risks, total)``: one page of the risks of every plan matching, by id. ``status``
+        "open" is every status but closed; ``year`` the year of the risk's plan."""
+        query = sa.select(Risk)
+        if region:
+            query = query.where(Risk.region_code == region)
+        if project:
+            query = query.where(Risk.project_code == project)
+        if year:
+            query = query.where(Risk.plan_id.in_(sa.select(Plan.id).where(Plan.year == year)))
+        if status == "open":
+            query = query.where(Risk.status != "closed")
+        elif status:
+            query = query.where(Risk.status == status)
+        if probability:
+            query = query.where(Risk.probability == probability)
+        if impact:
+            query = query.where(Risk.impact == impact)
+        return page(self.session, query, (Risk.id,), limit, offset)
+
     def plans_of(self, project_code=None, year=None):
         query = sa.select(Plan).order_by(Plan.id)
         if project_code:

@@ -471,6 +471,22 @@ class RiskSchema(Schema):
     version = fields.Int()
 
 
+OPEN_RISKS = "open"  # a status filter of its own: every status but closed
+
+
+class RiskQuery(PageQuery):
+    region = fields.Str(validate=REGION_CODE)
+    project = fields.Str(validate=PROJECT_CODE)
+    year = fields.Int(validate=YEAR, metadata={"description": "the year of the risk's plan"})
+    status = fields.Str(validate=validate.OneOf((*RISK_STATUSES, OPEN_RISKS)), metadata={
+        "description": "open: every status but closed"})
+    probability = fields.Int(validate=SCALE)
+    impact = fields.Int(validate=SCALE)
+
+
+RiskPageSchema = page_of(RiskSchema)
+
+
 class RiskCreateSchema(StrictSchema):
     title = fields.Str(required=True, validate=TEXT)
     description = fields.Str(load_default="", validate=LONG_TEXT)

@@ -177,6 +177,10 @@ class ProjectsService(ServiceBase):
         return risks.list_risks(self.uow, plan_id)
 
     @expected
+    def list_all_risks(self, query=None):
+        return risks.list_all_risks(self.uow, query or {})
+
+    @expected
     def create_risk(self, plan_id, data):
         return risks.create_risk(self.uow, plan_id, data)
 

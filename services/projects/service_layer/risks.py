@@ -1,9 +1,9 @@
 """The risk register per plan (and per project, through its RGU plan); escalation to the RGU."""
-from kelisim.access import ensure_readable, ensure_writable
+from kelisim.access import ensure_readable, ensure_writable, scope_region
 from kelisim.db.versioning import check_version, concurrent_update_guard
 from kelisim.errors import NotFound
 from kelisim.i18n import _
-from kelisim.schemas import load
+from kelisim.schemas import listing, load
 from services.projects.contract import schemas
 from services.projects.domain.risks import ESCALATION_SCORE, Risk
 from services.projects.service_layer.common import changes_of, plan_or_404, record, regions_of
@@ -21,6 +21,18 @@ def list_risks(uow, plan_id):
     with uow:
         plan = plan_or_404(uow, plan_id)
         return [dump_risk(r) for r in uow.repo.risks(plan_id=plan.id)]
+
+
+def list_all_risks(uow, query):
+    """One page of the risks of every plan the reader may read: ``{items: [risk], total,
+    limit, offset}`` (``query``: schemas.RiskQuery, strings as a query string has them).
+    A KGU coordinator sees their region's only (Forbidden, 403, for another region
+    asked); Invalid (422) for a malformed filter."""
+    query = load(schemas.RiskQuery(), query)
+    with uow:
+        region = scope_region(uow.context.actor, query.pop("region", None))
+        items, total = uow.repo.risk_page(region=region, **query)
+        return listing([dump_risk(r) for r in items], total, query)
 
 
 def create_risk(uow, plan_id, data):

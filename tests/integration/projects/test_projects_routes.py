@@ -105,6 +105,46 @@ def test_money_risks_and_the_summary(gateway):
     assert programme["programme"]["bac"] == "2500000.50"
 
 
+def test_risks_across_plans_by_filter_region_and_page(gateway):
+    ok(gateway.post(f"{API}/projects/mediation/rollouts",
+                    {"year": 2026, "regions": ["KZ-61", "KZ-75"]}), 201)
+    plans = {p["region_code"]: p for p in ok(gateway.get(f"{API}/plans"))["items"]}
+
+    def add(region, who, title, probability, impact):
+        return ok(gateway.post(f"{API}/plans/{plans[region]['id']}/risks", {
+            "title": title, "probability": probability, "impact": impact}, who=who), 201)
+    high = add("KZ-61", "turkistan", "Медиаторлар кетіп қалуы", 4, 4)
+    low = add("KZ-61", "turkistan", "Залдың кешігуі", 2, 3)
+    closed = add("KZ-61", "turkistan", "Жабылған тәуекел", 4, 4)
+    ok(gateway.patch(f"{API}/risks/{closed['id']}", {"version": closed["version"],
+                                                     "status": "closed"}, who="turkistan"))
+    almaty = add("KZ-75", "almaty", "Серіктестің бас тартуы", 4, 4)
+
+    def ids(who="admin", **params):
+        page = ok(gateway.get(f"{API}/risks", params=params, who=who))
+        assert page["total"] >= len(page["items"])
+        return [risk["id"] for risk in page["items"]]
+
+    assert ids() == [high["id"], low["id"], closed["id"], almaty["id"]]
+    assert ids(probability=4, impact=4, status="open") == [high["id"], almaty["id"]]
+    assert ids(status="closed") == [closed["id"]]
+    assert ids(region="KZ-61", impact=3) == [low["id"]]
+    assert ids(project="mediation", year=2026) == ids()
+    assert ids(year=2027) == [] and ids(project="legal-aid") == []
+    # a KGU coordinator sees their region's risks only, and is refused another region's
+    assert ids(who="turkistan") == [high["id"], low["id"], closed["id"]]
+    assert ids(who="almaty", status="open") == [almaty["id"]]
+    problem(gateway.get(f"{API}/risks", params={"region": "KZ-75"}, who="turkistan"), 403)
+    # pages as every listing: limit and offset, the total matching
+    page = ok(gateway.get(f"{API}/risks", params={"limit": 2, "offset": 1}))
+    assert page["total"] == 4 and (page["limit"], page["offset"]) == (2, 1)
+    assert [r["id"] for r in page["items"]] == [low["id"], closed["id"]]
+    assert page["items"][0]["score"] == 6 and page["items"][0]["region_code"] == "KZ-61"
+    for bad in ({"status": "forgotten"}, {"probability": 6}, {"limit": 500},
+                {"region": "nowhere"}):
+        problem(gateway.get(f"{API}/risks", params=bad), 422)
+
+
 def cache_lookups(outcome):
     return REGISTRY.get_sample_value("kelisim_gateway_cache_lookups_total",
                                      {"route": "list_tasks", "outcome": outcome}) or 0

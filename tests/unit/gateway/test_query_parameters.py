@@ -24,7 +24,7 @@ NAMED = {"region": "KZ-61", "project": "mediation", "template": "mediation-quart
          "entity": "task", "entity_id": "7", "actor": "admin-1", "type": "task_assigned",
          "event_id": "3d1e2f4a-0000-4000-8000-000000000001", "as_of": "2026-03-02",
          "kind": "meeting", "structure_type": "council_of_mothers", "initiative": "el-birligi",
-         "by": "region,kind", "target": "radio-materials"}
+         "by": "region,kind", "target": "radio-materials", "probability": "4", "impact": "4"}
 PATH_VALUES = {"code": "mediation", "region_code": "KZ-61", "event_type": "task_assigned"}
 
 
