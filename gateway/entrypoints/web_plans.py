@@ -14,7 +14,7 @@ from babel.dates import get_month_names
 
 from gateway.http.request import schema_of
 from gateway.service_layer.names import attach_names
-from gateway.web.pages import Page, gather, page, redirect
+from gateway.web.pages import Page, cached_call, gather, page, redirect
 from gateway.web.render import script_json
 from kelisim import workdays
 from kelisim.clock import today
@@ -161,8 +161,9 @@ class WebPlansPages:
         # the reads are independent: made at once (the first failure, e.g. another
         # region's plan, is raised as the API's answer)
         plan, tasks, baseline, history, budget, risks, projects, region_list = gather(
-            lambda: self.projects.get_plan(plan_id),
-            lambda: self.projects.list_plan_tasks(plan_id),
+            lambda: cached_call(self, req.actor, "get_plan", self.projects.get_plan, plan_id),
+            lambda: cached_call(self, req.actor, "list_plan_tasks",
+                                self.projects.list_plan_tasks, plan_id),
             lambda: self.projects.get_baseline(plan_id),
             lambda: self.projects.plan_history(plan_id, {"limit": str(HISTORY_LIMIT)}),
             lambda: self.projects.list_budget_lines(plan_id),

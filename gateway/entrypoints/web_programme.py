@@ -5,7 +5,7 @@ gateway/service_layer/programme_view.py) with a table of the same figures, earne
 base project, the risk heat map, and overdue tasks and missing reports per region. An htmx
 request aimed at ``#rgu-map`` gets the map and its table only. ``GET /rgu/regions/<code>``
 lists one region's overdue tasks and missing reports; ``GET /rgu/risks/<p>/<i>`` the open
-risks of one heat map cell (probability, impact) by region.
+risks of one heat map cell (probability, impact) by region (GET /risks, not plan by plan).
 
 Every figure comes from the RPC calls the API routes make, with the same parameters, as the
 reader: a KGU coordinator, whose home is ``/kgu``, is sent there.
@@ -15,7 +15,7 @@ import re
 import eventlet
 
 from gateway.service_layer import programme_view as view
-from gateway.web.pages import Page, page, redirect
+from gateway.web.pages import Page, cached, page, redirect
 from kelisim.errors import NotFound
 from kelisim.i18n import _
 
@@ -29,8 +29,8 @@ def together(calls, at_once=8):
     """``{name: answer}`` of RPC ``calls`` (``{name: (function, *args)}``) made at the same
     time, at most ``at_once`` at a time, each in a green thread of the worker; the first
     failure is raised (a KelisimError as the call raised it). Unlike
-    gateway.web.pages.gather, a pool bounds the calls in flight: a heat map cell's risks
-    are read plan by plan (up to 4 projects x 20 regions)."""
+    gateway.web.pages.gather, a pool bounds the calls in flight (a summary per base
+    project)."""
     pool = eventlet.GreenPool(at_once)
     threads = {name: pool.spawn(function, *args) for name, (function, *args)
                in calls.items()}
@@ -55,11 +55,13 @@ class WebProgrammePages:
         measure = view.measure_of(req.args.get("measure"))
         only_map = req.http.headers.get("HX-Target") == MAP_TARGET
         # the whole page reads everything; a swapped map only what its measure needs
+        # the summaries cost the projects service tens of ms of CPU each: kept a moment in
+        # the gateway's read cache (dropped on any write or projects event)
         calls = {"regions": (self.registry.list_regions,)}
         if not only_map or measure.code in view.NEEDS_RATES:
             calls["rates"] = (self.reports.reporting_rates, {})
         if not only_map or measure.code in view.NEEDS_PROGRAMME:
-            calls["programme"] = (self.projects.programme_summary, {})
+            calls["programme"] = (self._cached(req, "programme_summary"), {})
         if not only_map or measure.code in view.NEEDS_SUMMARIES:
             calls["projects"] = (self.projects.list_projects,)
         answers = together(calls)
@@ -67,8 +69,8 @@ class WebProgrammePages:
         programme, projects = answers.get("programme"), answers.get("projects")
         summaries = None
         if measure.code in view.NEEDS_SUMMARIES:
-            found = together({p["code"]: (self.projects.project_summary, p["code"], {})
-                              for p in projects})
+            summary = self._cached(req, "project_summary")
+            found = together({p["code"]: (summary, p["code"], {}) for p in projects})
             summaries = [found[p["code"]] for p in projects]
         figures = view.region_figures(regions, rates, programme, summaries)
         tiles = view.tiles(regions, figures, measure, req.lang)
@@ -94,8 +96,9 @@ class WebProgrammePages:
             raise NotFound(_("region {region_code} not found", region_code=region_code))
         found = together({
             "regions": (self.registry.list_regions,),
-            "tasks": (self.projects.list_tasks, {"region": region_code, "overdue": "true",
-                                                 "sort": "due_date", "limit": LIST_LIMIT}),
+            "tasks": (self._cached(req, "list_tasks"), {
+                "region": region_code, "overdue": "true", "sort": "due_date",
+                "limit": LIST_LIMIT}),
             "reports": (self.reports.list_reports, {"region": region_code, "overdue": "true",
                                                     "sort": "due_date", "limit": LIST_LIMIT}),
             "projects": (self.projects.list_projects,)})
@@ -119,29 +122,33 @@ class WebProgrammePages:
         if probability not in view.SCALE or impact not in view.SCALE:
             raise NotFound(_("no such cell of the risk heat map"))
         found = together({"regions": (self.registry.list_regions,),
-                          "programme": (self.projects.programme_summary, {}),
+                          "programme": (self._cached(req, "programme_summary"), {}),
                           "projects": (self.projects.list_projects,)})
         regions = {r["code"]: r for r in found["regions"]}
         counts = view.regions_in_cell(found["programme"], probability, impact)
         # the RGU's own plans (no region) are counted, not listed here
-        plans = [plan for plan in self._every_plan() if plan["region_code"] in counts]
-        registers = together({plan["id"]: (self.projects.list_risks, plan["id"])
-                              for plan in plans})
-        risks = [risk for register in registers.values() for risk in register
-                 if risk["probability"] == probability and risk["impact"] == impact
-                 and risk["status"] != "closed"]
+        risks = [risk for risk in self._open_risks(req, probability, impact)
+                 if risk["region_code"] in counts]
         projects = {p["code"]: p for p in found["projects"]}
         return Page("rgu_risks.html", {"probability": probability, "impact": impact,
                                        "score": probability * impact, "counts": counts,
                                        "regions": regions, "risks": risks,
                                        "projects": projects})
 
-    def _every_plan(self):
-        """Every plan the reader may read (GET /plans, a page of LIST_LIMIT at a time)."""
-        plans, offset = [], 0
+    def _cached(self, req, name):
+        """The projects service's RPC ``name`` through the gateway's read cache, for the
+        reader of ``req`` (gateway.web.pages.cached_call)."""
+        return cached(self, req.actor, name, getattr(self.projects, name))
+
+    def _open_risks(self, req, probability, impact):
+        """The open risks of one heat map cell the reader may read, across every plan
+        (GET /risks, a page of LIST_LIMIT at a time: one call for any cell seen so far)."""
+        list_risks = self._cached(req, "list_all_risks")
+        risks, offset = [], 0
         while True:
-            page_ = self.projects.list_plans({"limit": LIST_LIMIT, "offset": str(offset)})
-            plans.extend(page_["items"])
+            page_ = list_risks({"probability": str(probability), "impact": str(impact),
+                                "status": "open", "limit": LIST_LIMIT, "offset": str(offset)})
+            risks.extend(page_["items"])
             offset += len(page_["items"])
             if not page_["items"] or offset >= page_["total"]:
-                return plans
+                return risks

@@ -5,7 +5,7 @@ Everything comes from the services' RPC with the parameters the API routes send,
 the reader: a coordinator sees its own region; the RGU and observers open a region's page
 with ``?region=KZ-61``.
 """
-from gateway.web.pages import Page, gather, page, redirect
+from gateway.web.pages import Page, cached, gather, page, redirect
 from kelisim.clock import local_time
 from kelisim.db.types import utcnow
 from kelisim.errors import KelisimError
@@ -57,11 +57,15 @@ class WebRegionPages:
         scope = {"region": region}
         coordinator = role == "kgu_coordinator"
         # the reads do not depend on each other: made at the same time
+        # the projects service's listings through the gateway's read cache (a KGU's home
+        # is reloaded often; dropped on any write or projects event)
+        list_plans = cached(self, req.actor, "list_plans", self.projects.list_plans)
+        list_tasks = cached(self, req.actor, "list_tasks", self.projects.list_tasks)
         plans, overdue, coming, owed, inbox, regions, projects, templates = gather(
-            lambda: _or_nothing(self.projects.list_plans, {**scope, "limit": "50"}),
-            lambda: _or_nothing(self.projects.list_tasks, {
+            lambda: _or_nothing(list_plans, {**scope, "limit": "50"}),
+            lambda: _or_nothing(list_tasks, {
                 **scope, "overdue": "true", "sort": "due_date", "limit": str(TASKS_SHOWN)}),
-            lambda: _or_nothing(self.projects.list_tasks, {
+            lambda: _or_nothing(list_tasks, {
                 **scope, "overdue": "false", "due_after": today, "sort": "due_date",
                 "limit": str(TASKS_SHOWN * 2)}),
             lambda: _or_nothing(self.reports.list_reports, {

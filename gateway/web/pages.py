@@ -10,6 +10,7 @@ A form posted by the page repeats the session's CSRF token in a ``csrf_token`` f
 (htmx requests send it as the ``X-CSRF-Token`` header, as the API's callers do).
 """
 import functools
+import json
 import logging
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, quote, urlencode
@@ -22,6 +23,7 @@ from nameko.web.handlers import HttpRequestHandler
 from werkzeug.wrappers import Response
 
 from gateway.domain.opaque import csrf_token_for
+from gateway.http.cache import CACHE_LOOKUPS
 from gateway.http.errors import MalformedRequest, Unauthorized
 from gateway.http.problems import problem_for
 from gateway.http.request import BODY_ATTR, DEFAULT_MAX_BYTES, read_body
@@ -259,6 +261,36 @@ def gather(*calls):
     if failure is not None:
         raise failure
     return results
+
+
+def cached_call(service, actor, name, fn, *args):
+    """``fn(*args)`` (an RPC proxy's method, e.g. ``self.projects.programme_summary``,
+    called with JSON-like ``args``), answered from the gateway's read cache when it was
+    made a moment ago for a reader of the same role and region (gateway/http/cache.py:
+    the API's ``cached=True`` routes share it, so it is dropped on every write this
+    gateway forwards and every projects event, and kept ``READ_CACHE_SECONDS`` at most).
+
+    ``name`` names the call in the key and in ``kelisim_gateway_cache_lookups_total``
+    (route ``page:<name>``). The answer is kept as JSON text and decoded at each hit: a
+    page that changes its copy changes no other reader's. Raises what ``fn`` raises
+    (nothing is kept then)."""
+    cache = service.read_cache
+    key = ("page", name, json.dumps(args, sort_keys=True, default=str), actor.get("role"),
+           actor.get("region"))
+    text = cache.get(key)
+    CACHE_LOOKUPS.labels(f"page:{name}", "miss" if text is None else "hit").inc()
+    if text is not None:
+        return json.loads(text)
+    generation = cache.generation
+    result = fn(*args)
+    cache.put(key, generation, json.dumps(result, separators=(",", ":")).encode())
+    return result
+
+
+def cached(service, actor, name, fn):
+    """``fn`` as a function of its arguments going through :func:`cached_call` (for
+    ``gather``/``together`` lists of calls)."""
+    return functools.partial(cached_call, service, actor, name, fn)
 
 
 def unread_count(service, actor):

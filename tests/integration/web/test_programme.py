@@ -6,10 +6,21 @@ import re
 from datetime import date
 
 import pytest
+import requests
+
+from tests.site import running_site
 
 pytestmark = [pytest.mark.broker, pytest.mark.e2e]
 PROJECT = "mediation"
 RISK = "Медиаторлар кетіп қалуы"
+
+
+@pytest.fixture(scope="module")
+def site():
+    """The platform with answers kept a minute in the gateway's read cache (not 5 s): a
+    second load on a busy machine still finds the first one's."""
+    with running_site(KELISIM_GATEWAY_CACHE_SECONDS="60") as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
@@ -157,3 +168,37 @@ def test_a_kgu_coordinator_is_sent_to_their_own_regions_home(site, programme):
     for path in ("/rgu", "/rgu?measure=spi", "/rgu/regions/KZ-75", "/rgu/risks/4/4"):
         answer = reader.get(path)
         assert answer.status_code == 303 and answer.headers["Location"] == "/kgu", path
+
+
+def projects_calls(site, entrypoint):
+    """How many times the projects service has answered RPC ``entrypoint`` (its metrics)."""
+    port = site.env["KELISIM_PROJECTS_METRICS_PORT"]
+    text = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=60).text
+    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+               if line.startswith("kelisim_entrypoint_calls_total{")
+               and 'service="projects"' in line and f'entrypoint="{entrypoint}"' in line)
+
+
+def overdue_tile(reader):
+    return tile_label(reader.get("/rgu?measure=overdue_tasks").text, "Turkistan Region")
+
+
+def test_a_second_load_reads_the_summary_from_the_gateways_cache_until_a_write(site,
+                                                                             programme):
+    reader = site.reader("rgu@kelisim.kz", lang="en")
+    overdue_tile(reader)
+    before = projects_calls(site, "programme_summary")
+    assert before > 0
+    shown = overdue_tile(reader)
+    assert projects_calls(site, "programme_summary") == before  # no summary RPC
+    # a task finished through the API: the next load asks the projects service again
+    task = next(t for t in site.api("GET", "/tasks", expect=200, params={
+        "region": "KZ-61", "overdue": "true"}).json()["items"] if t["kind"] == "task")
+    site.api("PATCH", f"/tasks/{task['id']}", expect=200,
+             json={"version": task["version"], "status": "done", "progress": 100})
+    fresh = site.api("GET", "/programme/summary", expect=200).json()
+    count = fresh["totals"]["overdue_by_region"]["KZ-61"]
+    calls = projects_calls(site, "programme_summary")
+    assert overdue_tile(reader) == f"Turkistan Region: Overdue tasks {count}"
+    assert projects_calls(site, "programme_summary") == calls + 1
+    assert shown != f"Turkistan Region: Overdue tasks {count}"  # the figure changed
