@@ -73,6 +73,7 @@ class WebCorePages:
     @page("GET", "/sign-in", auth=False)
     def web_sign_in_form(self, req):
         return Page("sign_in.html", {"next": safe_next(req.args.get("next")), "login": "",
+                                     "password_set": req.args.get("done") == "password",
                                      "error": None, "sso": bool(self.config.get("OIDC_ISSUER"))})
 
     @page("POST", "/sign-in", auth=False, writes=False)
@@ -105,7 +106,7 @@ class WebCorePages:
         except KelisimError as exc:
             return Page("set_password.html", {"token": token, "error": exc.detail_in(req.lang)},
                         exc.status)
-        return redirect("/sign-in")
+        return redirect("/sign-in?done=password")
 
     @page("POST", "/sign-out", personal=True)
     def web_sign_out(self, req):

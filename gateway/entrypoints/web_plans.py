@@ -291,6 +291,8 @@ class WebPlansPages:
             "field_label": lambda name: _(FIELD_LABELS[name]).render(lang)
             if name in FIELD_LABELS else name,
             "failed": failed or {}, "saved": req.args.get("saved"), "shown_count": None,
+            # a parent's dates follow its children: its due date cannot be moved by itself
+            "has_children": any(t.get("parent_id") == task_id for t in tasks),
             "candidates": [t for t in tasks if t["id"] != task_id and t["kind"] != "phase"
                            and t["id"] not in {p["predecessor_id"]
                                                for p in task["predecessors"]}],

@@ -108,6 +108,8 @@ def test_set_password_page_takes_the_links_token_and_refuses_a_short_password(si
     done = reader.post("/set-password", {"token": token, "password": PASSWORD + "!"},
                        csrf=False)
     assert done.status_code == 303
+    # the sign-in page it leads to says the password was set (a new user was left unsure)
+    assert "Your password is set: sign in with it." in reader.get(done.headers["Location"]).text
     signed = reader.post("/sign-in", {"login": "observer@kelisim.kz",
                                       "password": PASSWORD + "!", "next": "/"}, csrf=False)
     assert signed.status_code == 303

@@ -183,6 +183,12 @@ def test_task_forms_and_another_regions_plan(plans):
 
     # another region's plan is not shown
     almaty = plans["almaty"]
+    # a phase's dates follow its tasks: no form that can only be refused, but the reason
+    phase = next(t for t in plans["tasks"] if t["kind"] == "phase")
+    page = kgu.get(f"/plans/{plan['id']}/tasks/{phase['id']}")
+    assert f'action="/plans/{plan["id"]}/tasks/{phase["id"]}/due"' not in page
+    assert kk("a parent's dates follow its children") in page
+    assert f'action="/plans/{plan["id"]}/tasks/{task["id"]}/due"' in kgu.get(path)
     almaty_task = ok(plans["gw"].get(f"{API}/plans/{almaty['id']}/tasks"))[5]
     # the services' rule, as the API's answer: another region's plan is not found (404)
     for path in (f"/plans/{almaty['id']}", f"/plans/{almaty['id']}/tasks/{almaty_task['id']}",
