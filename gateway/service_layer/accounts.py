@@ -4,6 +4,10 @@ Every function takes a unit of work over :class:`gateway.adapters.accounts.Accou
 whose context names the acting principal (``uow.context.actor``); the region rules are those
 of :mod:`kelisim.access` plus :func:`gateway.domain.accounts.ensure_may_manage`.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from gateway.domain import passwords
 from gateway.domain.accounts import CHANGEABLE, COORDINATOR, Account, ensure_may_manage, normalise_login
 from gateway.domain.auth_errors import LinkInvalid
@@ -16,10 +20,15 @@ from kelisim.errors import Conflict, Invalid, NotFound
 from kelisim.i18n import _
 from kelisim.schemas import listing
 
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from kelisim.db.uow import UnitOfWork
+
 ENTITY = "account"
 
 
-def _visible(uow, account_id):
+def _visible(uow: UnitOfWork, account_id: int) -> Account:
     """The account, if the actor may see it (another region's is not found)."""
     account = uow.repo.account(account_id)
     actor = uow.context.actor
@@ -29,7 +38,8 @@ def _visible(uow, account_id):
     return account
 
 
-def create_account(uow, data, person=None, org_unit=None):
+def create_account(uow: UnitOfWork, data: dict[str, Any], person: dict[str, Any] | None = None,
+                   org_unit: dict[str, Any] | None = None) -> dict[str, Any]:
     """Create an account from ``data`` (login, role, region_code, display names, person_id);
     ``person`` and ``org_unit`` are the registry's records when a person is named (their
     names are the defaults, the person's region the account's). At least one of
@@ -73,12 +83,12 @@ def create_account(uow, data, person=None, org_unit=None):
         return after
 
 
-def get_account(uow, account_id):
+def get_account(uow: UnitOfWork, account_id: int) -> Any:
     with uow:
         return _visible(uow, account_id).to_dict()
 
 
-def list_accounts(uow, query):
+def list_accounts(uow: UnitOfWork, query: dict[str, Any]) -> dict[str, Any]:
     """``{"items", "total", "limit", "offset"}``; a coordinator sees its own region only."""
     region = scope_region(uow.context.actor, query.get("region"))
     with uow:
@@ -87,7 +97,7 @@ def list_accounts(uow, query):
         return listing([a.to_dict() for a in rows], total, query)
 
 
-def update_account(uow, account_id, data):
+def update_account(uow: UnitOfWork, account_id: int, data: dict[str, Any]) -> Any:
     """Change names, role, region or ``active`` (send the ``version`` read). Disabling ends
     every session, token and open link of the account in the same transaction."""
     with uow:
@@ -120,7 +130,7 @@ def update_account(uow, account_id, data):
         return after
 
 
-def end_everything(uow, account, now):
+def end_everything(uow: UnitOfWork, account: Any, now: datetime) -> None:
     """End the account's sessions, revoke its tokens and void its open links."""
     for session in uow.repo.live_sessions(account.id):
         session.end(now)
@@ -130,7 +140,8 @@ def end_everything(uow, account, now):
         link.use(now)
 
 
-def issue_link(uow, account_id, purpose=None):
+def issue_link(uow: UnitOfWork, account_id: int,
+               purpose: str | None = None) -> tuple[dict[str, Any], dict[str, Any], str]:
     """A new single-use link for the account (an invitation until it has a password, then
     a reset); earlier open links stop working. Returns ``(account dict, link dict, token)``:
     the token goes into the e-mail only."""
@@ -144,7 +155,8 @@ def issue_link(uow, account_id, purpose=None):
         return result
 
 
-def _issue(uow, account, purpose=None):
+def _issue(uow: UnitOfWork, account: Account,
+           purpose: str | None = None) -> tuple[dict[str, Any], dict[str, Any], str]:
     now = utcnow()
     for old in uow.repo.open_links(account.id):
         old.use(now)
@@ -158,7 +170,7 @@ def _issue(uow, account, purpose=None):
     return account.to_dict(), {"purpose": purpose, "expires_at": link.expires_at}, token
 
 
-def request_reset(uow, login):
+def request_reset(uow: UnitOfWork, login: str) -> Any:
     """A reset link for an active account with this login, else None (the caller answers
     the same either way). Returns ``(account dict, link dict, token)`` or None."""
     with uow:
@@ -170,7 +182,7 @@ def request_reset(uow, login):
         return result
 
 
-def set_password(uow, token, password):
+def set_password(uow: UnitOfWork, token: str, password: str) -> dict[str, Any]:
     """Set a password through a link: the link is used up, the account's sessions end.
     Raises LinkInvalid (403) for an unknown, used or expired link, Invalid (422) for a weak
     password (the link then stays usable)."""
@@ -195,7 +207,7 @@ def set_password(uow, token, password):
         return account.to_dict()
 
 
-def ensure_first_admin(uow, login, name):
+def ensure_first_admin(uow: UnitOfWork, login: str, name: str) -> Any:
     """For ``make run``: an ``rgu_admin`` account with ``login`` when there is no active
     administrator account. Returns a set-password token when that account still has no
     password (a new link each call), else None."""

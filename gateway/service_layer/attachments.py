@@ -15,15 +15,21 @@ record itself:
 
 ``owners`` maps an owner kind to an :class:`Owner` (the RPC proxy and its read method).
 """
+from __future__ import annotations
+
 import logging
 import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from gateway.adapters.storage import CHUNK, discard, spool_file
 from gateway.domain.attachments import Attachment, Inspection, PayloadTooLarge, clean_filename
 from kelisim.db.types import utcnow
 from kelisim.errors import KelisimError, NotFound
 from kelisim.i18n import _
+
+if TYPE_CHECKING:
+    from kelisim.db.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +62,8 @@ def _readable(owner, owner_id):
     return owner.read(owner_id)
 
 
-def upload(uow, store, owner, owner_id, filename, stream, declared_length, actor):
+def upload(uow: UnitOfWork, store: Any, owner: Any, owner_id: int, filename: str, stream: Any,
+           declared_length: Any, actor: dict[str, Any]) -> Any:
     """Stream ``stream`` (a file-like ``read(n)``) into the store as an attachment of the
     record ``owner_id``; returns the attachment (``Attachment.to_dict``).
 
@@ -127,7 +134,7 @@ def _portable(answer):
     return {**answer, "uploaded_at": answer["uploaded_at"].isoformat()}
 
 
-def list_for(uow, owner, owner_id):
+def list_for(uow: UnitOfWork, owner: Any, owner_id: int) -> list[Any]:
     """The attachments of a record the caller may read, oldest first."""
     _readable(owner, owner_id)
     with uow:
@@ -150,14 +157,14 @@ def _attachment_for_reader(uow, owners, attachment_id):
     return attachment, owner
 
 
-def download(uow, store, owners, attachment_id):
+def download(uow: UnitOfWork, store: Any, owners: Any, attachment_id: int) -> Any:
     """``(attachment dict, storage key)`` of an attachment whose record the caller may
     read; the route streams the bytes with ``store.chunks(key)``."""
     attachment, _owner = _attachment_for_reader(uow, owners, attachment_id)
     return attachment.to_dict(), attachment.storage_key
 
 
-def delete(uow, store, owners, attachment_id):
+def delete(uow: UnitOfWork, store: Any, owners: Any, attachment_id: int) -> dict[str, Any]:
     """Delete an attachment: the owner checks write rights on its record (403) and records
     who deleted it; then the row goes, then the bytes. Returns ``{"removed": id}``."""
     attachment, owner = _attachment_for_reader(uow, owners, attachment_id)

@@ -9,7 +9,10 @@ as soon as its write commits; the price is a bounded window (``kelisim.audit.MAX
 A service that is not running or does not answer in time is named in ``unavailable``
 (the rest is answered, never a silently partial log).
 """
+from __future__ import annotations
+
 from datetime import datetime
+from typing import Any
 
 import eventlet
 from nameko.exceptions import UnknownService
@@ -21,17 +24,17 @@ from kelisim.schemas import load
 AUDITED = ("registry", "projects", "reports", "notifications")
 
 
-def _newest_first(entry):
+def _newest_first(entry: dict[str, Any]) -> tuple[datetime, str, int]:
     return (datetime.fromisoformat(entry["occurred_at"]), entry["service"], entry["id"])
 
 
-def merged_page(proxies, params):
+def merged_page(proxies: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
     """``proxies``: ``{service: rpc proxy}``; ``params``: the query as sent.
     Returns ``{"items", "total", "limit", "offset"}``, newest first."""
     query = load(AuditQuery(), params)
     window = {**params, "limit": query["offset"] + query["limit"], "offset": 0}
 
-    def ask(name):
+    def ask(name: str) -> tuple[str, dict[str, Any] | None]:
         try:
             return name, proxies[name].audit_entries(window)
         except (UnknownService, RpcTimeout):

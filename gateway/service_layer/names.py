@@ -5,12 +5,18 @@ The services record the acting principal's id (``account:N``, or ``token:N`` for
 token that is nobody's, ``system``); the gateway, which keeps the accounts, adds each
 person's display name and org unit beside the id on the way out, as they are now.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kelisim.db.uow import UnitOfWork
 
 # field holding an actor id -> prefix of the fields added beside it
 ACTOR_FIELDS = {"actor_id": "actor", "decided_by": "decided_by"}
 
 
-def _ids(value, found):
+def _ids(value: Any, found: set[Any] | set[str]) -> set[str]:
     if isinstance(value, dict):
         for key, item in value.items():
             if key in ACTOR_FIELDS and isinstance(item, str):
@@ -23,7 +29,7 @@ def _ids(value, found):
     return found
 
 
-def _attach(value, names):
+def _attach(value: Any, names: dict[Any, Any]) -> Any:
     if isinstance(value, dict):
         for key in list(value):
             item = value[key]
@@ -39,7 +45,7 @@ def _attach(value, names):
     return value
 
 
-def attach_names(uow, result):
+def attach_names(uow: UnitOfWork, result: dict[str, Any]) -> dict[str, Any]:
     """``result`` (JSON-like) with ``actor_name`` / ``actor_org_unit`` beside every
     ``actor_id`` and ``decided_by_name`` / ``decided_by_org_unit`` beside every
     ``decided_by`` (None for ``system`` or an id that names nobody). Changed in place."""

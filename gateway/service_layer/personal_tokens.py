@@ -3,23 +3,30 @@
 A personal token acts as its account (role, region, names), stops with the account, and is
 shown once; only its SHA-256 is stored (as every token, see gateway/domain/tokens.py).
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from gateway.domain.tokens import ApiToken
 from gateway.service_layer.sessions import account_id_of
 from kelisim.db.types import utcnow
 from kelisim.errors import Forbidden, NotFound
 from kelisim.i18n import _
 
+if TYPE_CHECKING:
+    from kelisim.db.uow import UnitOfWork
+
 ENTITY = "api_token"
 
 
-def _own_account_id(actor):
+def _own_account_id(actor: dict[str, Any]) -> int:
     account_id = account_id_of(actor)
     if account_id is None:
         raise Forbidden(_("personal tokens belong to a person: sign in with an account"))
     return account_id
 
 
-def create_token(uow, actor, name, expires_at=None):
+def create_token(uow: UnitOfWork, actor: dict[str, Any], name: str, expires_at: Any = None) -> Any:
     """A token for the actor's account; ``(token dict, plaintext)``. Raises Forbidden for a
     caller that is not a person, Invalid (422) for a bad name or a past ``expires_at``."""
     account_id = _own_account_id(actor)
@@ -37,7 +44,7 @@ def create_token(uow, actor, name, expires_at=None):
         return after, plaintext
 
 
-def list_tokens(uow, actor, account_id=None):
+def list_tokens(uow: UnitOfWork, actor: dict[str, Any], account_id: int | None = None) -> list[Any]:
     """The actor's own tokens; the RGU administrator may name another ``account_id``."""
     own = account_id_of(actor)
     if account_id is not None and account_id != own and actor.get("role") != "rgu_admin":
@@ -47,7 +54,7 @@ def list_tokens(uow, actor, account_id=None):
         return [token.to_dict() for token in uow.repo.tokens_of(target)]
 
 
-def revoke_token(uow, actor, token_id):
+def revoke_token(uow: UnitOfWork, actor: dict[str, Any], token_id: int) -> Any:
     """Revoke one of the actor's tokens at once; the RGU administrator may revoke any.
     Another person's token is not found to anyone else."""
     with uow:

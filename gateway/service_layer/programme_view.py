@@ -16,9 +16,12 @@ Region tiles sit on a grid of our own (6 columns x 5 rows) in geographic order: 
 20 regions after the 2022 reform (Abai, Jetisu and Ulytau included), west on the left,
 north on top, each city beside its oblast.
 """
+from __future__ import annotations
+
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from kelisim.i18n import N_
 
@@ -70,12 +73,12 @@ NEEDS_RATES = frozenset({"reporting_rate", "on_time_rate"})
 NEEDS_PROGRAMME = frozenset({"overdue_tasks", "high_risks"})
 
 
-def measure_of(code):
+def measure_of(code: str) -> Measure:
     """The :class:`Measure` named ``code``; the default one for an unknown or empty code."""
     return MEASURE_BY_CODE.get(code or "", MEASURE_BY_CODE[DEFAULT_MEASURE])
 
 
-def _decimal(value):
+def _decimal(value: str | None) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
@@ -84,13 +87,13 @@ def _decimal(value):
         return None
 
 
-def _ratio(numerator, denominator):
+def _ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
     if not denominator:
         return None
     return (numerator / denominator).quantize(Decimal("0.001"))
 
 
-def earned_value_by_region(summaries):
+def earned_value_by_region(summaries: list[dict[str, Any]]) -> dict[str, Any]:
     """``{region code: {pv, ev, ac, spi, cpi, plans}}`` adding up every plan of ``summaries``
     (project summaries) in the region; money as Decimal KZT, SPI = EV/PV and CPI = EV/AC
     recomputed from the sums (None when the divisor is 0). Plans of the RGU itself (no
@@ -113,7 +116,7 @@ def earned_value_by_region(summaries):
     return sums
 
 
-def high_risks_by_region(programme):
+def high_risks_by_region(programme: dict[str, Any]) -> dict[str, Any]:
     """``{region code: open risks scored HIGH_RISK_SCORE or more}`` from the programme
     summary's heat map cells per region (keys ``"probability,impact"``)."""
     cells_by_region = ((programme.get("totals") or {}).get("risk_heat_map") or {}).get(
@@ -125,12 +128,14 @@ def high_risks_by_region(programme):
     return counts
 
 
-def _score(key):
+def _score(key: str) -> int:
     probability, impact = (int(part) for part in key.split(","))
     return probability * impact
 
 
-def region_figures(regions, rates=None, programme=None, summaries=None):
+def region_figures(regions: list[dict[str, Any]], rates: dict[str, Any] | None = None,
+                   programme: dict[str, Any] | None = None,
+                   summaries: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """``{region code: {measure code: value or None}}`` for every region of ``regions``.
 
     ``rates``, ``programme`` and ``summaries`` are the answers described in the module
@@ -155,7 +160,7 @@ def region_figures(regions, rates=None, programme=None, summaries=None):
     return figures
 
 
-def colour_class(measure, value):
+def colour_class(measure: Measure, value: Any) -> str:
     """``"q0"`` (worst) .. ``"q4"`` (best) for ``value`` of ``measure``, ``"na"`` for None.
 
     The value is put in the class of the first bound it is below (``bounds`` ascending);
@@ -167,7 +172,7 @@ def colour_class(measure, value):
     return f"q{index if measure.better == 'high' else 4 - index}"
 
 
-def legend(measure):
+def legend(measure: Measure) -> list[dict[str, Any]]:
     """The five classes of ``measure`` from worst (q0) to best (q4): ``[{"css": "q0",
     "form": ..., "low": x, "high": y}]``. ``form`` says how to read the class: "below"
     (value < high), "between" (low <= value < high), "from" (value >= low); for counts
@@ -189,7 +194,7 @@ def legend(measure):
     return sorted(items, key=lambda item: item["css"])
 
 
-def short_name(region, lang):
+def short_name(region: dict[str, Any], lang: str) -> str:
     """A region's name for its tile: without «облысы» / «область» / «Region»."""
     name = region.get(f"name_{lang}") or region.get("name_kk") or region.get("name_ru") or ""
     for word in (" облысы", " область", "Область ", " Region"):
@@ -197,7 +202,8 @@ def short_name(region, lang):
     return name.strip()
 
 
-def tiles(regions, figures, measure, lang):
+def tiles(regions: list[dict[str, Any]], figures: dict[str, Any], measure: Measure,
+          lang: str) -> list[dict[str, Any]]:
     """The map: one tile per region on TILE_GRID, in reading order (rows top to bottom,
     west to east), each ``{code, region, short, long, column, row, value, css}`` (``long``:
     a word of the name is longer than 11 letters, set smaller to fit); an oblast
@@ -225,7 +231,7 @@ def tiles(regions, figures, measure, lang):
     return sorted(placed, key=lambda tile: (tile["row"], tile["column"]))
 
 
-def table_rows(tiles_, measure):
+def table_rows(tiles_: list[dict[str, Any]], measure: Measure) -> list[dict[str, Any]]:
     """The tiles as table rows, worst first (no figure last), then by region code."""
     def order(tile):
         value = tile["value"]
@@ -236,7 +242,7 @@ def table_rows(tiles_, measure):
     return sorted(tiles_, key=order)
 
 
-def heat_map(programme):
+def heat_map(programme: dict[str, Any]) -> dict[str, Any]:
     """The programme's open risks as a probability x impact table: ``rows`` from impact 5
     down to 1, each ``{"impact": i, "cells": [{"probability": p, "count": n, "score":
     p*i, "zone": "low"|"medium"|"high"}]}``, and ``total`` open risks."""
@@ -254,7 +260,7 @@ def heat_map(programme):
     return {"rows": rows, "total": sum(int(n) for n in cells.values())}
 
 
-def regions_in_cell(programme, probability, impact):
+def regions_in_cell(programme: dict[str, Any], probability: int, impact: int) -> dict[str, Any]:
     """``{region code: open risks}`` in one heat map cell (regions with none left out;
     the RGU's own risks under ``"RGU"``)."""
     by_region = ((programme.get("totals") or {}).get("risk_heat_map") or {}).get(
@@ -264,7 +270,8 @@ def regions_in_cell(programme, probability, impact):
             if int(cells.get(key, 0))}
 
 
-def earned_value_rows(projects, programme):
+def earned_value_rows(projects: list[dict[str, Any]],
+                      programme: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Per base project (in ``projects``' order) and for the whole programme: ``{project,
     pv, ev, ac, spi, cpi, with_baseline, without_baseline}`` (money Decimal KZT, indexes
     Decimal or None). ``with_baseline``/``without_baseline``: how many plans are measured
@@ -286,7 +293,8 @@ def earned_value_rows(projects, programme):
     return rows, total
 
 
-def backlog_rows(regions, programme, rates):
+def backlog_rows(regions: list[dict[str, Any]], programme: dict[str, Any],
+                 rates: dict[str, Any]) -> list[dict[str, Any]]:
     """Per region (registry order): ``{region, overdue_tasks, missing_reports}`` from the
     programme summary's overdue counts and the reporting rates' missing counts."""
     overdue = ((programme.get("totals") or {}).get("overdue_by_region") or {})

@@ -3,7 +3,11 @@
 Failed attempts are counted per login name and per client address (see
 :mod:`gateway.domain.throttle`); the answer is the same whether or not the login exists.
 """
+from __future__ import annotations
+
+from collections.abc import Callable
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from eventlet import tpool
 
@@ -15,6 +19,11 @@ from gateway.domain.sessions import Session
 from gateway.domain.throttle import SignInFailures, ThrottlePolicy
 from kelisim.db.types import utcnow
 
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from kelisim.db.uow import UnitOfWork
+
 ENTITY = "account"
 DEFAULT_LIFETIME = timedelta(hours=12)
 
@@ -25,15 +34,16 @@ class Outcome:
     SUCCESS, FAILURE, THROTTLED, LOCKED = "success", "failure", "throttled", "locked"
 
 
-def throttle_keys(login, address):
+def throttle_keys(login: str, address: str | None) -> list[str]:
     keys = [f"login:{normalise_login(login)[:250]}"]
     if address:
         keys.append(f"address:{address[:250]}")
     return keys
 
 
-def sign_in(uow, login, password, address=None, *, policy=ThrottlePolicy(),
-            lifetime=DEFAULT_LIFETIME, observe=None):
+def sign_in(uow: UnitOfWork, login: str, password: str, address: str | None = None, *,
+            policy: ThrottlePolicy = ThrottlePolicy(), lifetime: timedelta = DEFAULT_LIFETIME,
+            observe: Callable[..., Any] | None = None) -> tuple[dict[str, Any], str, datetime]:
     """Open a session for a right login and password; return ``(account dict, secret,
     expires_at)``. Raises TooManyAttempts (429) while slowed or locked, SignInFailed (401)
     for anything else that is wrong (unknown login, wrong password, no password yet,
@@ -71,7 +81,8 @@ def sign_in(uow, login, password, address=None, *, policy=ThrottlePolicy(),
         return account.to_dict(), secret, session.expires_at
 
 
-def _count_failure(uow, keys, records, now, policy, observe):
+def _count_failure(uow: UnitOfWork, keys: list[str], records: dict[str, Any], now: datetime,
+                   policy: ThrottlePolicy, observe: Callable) -> None:
     locked = []
     for key in keys:
         record = records.get(key)
@@ -87,7 +98,7 @@ def _count_failure(uow, keys, records, now, policy, observe):
     observe(Outcome.LOCKED if locked else Outcome.FAILURE)
 
 
-def session_actor(row, now=None):
+def session_actor(row: Any, now: datetime | None = None) -> Any:
     """The actor of a session row (see AccountRepository.session_row); raises SessionInvalid
     for a missing, ended or expired session or a disabled account."""
     now = now or utcnow()
@@ -99,7 +110,7 @@ def session_actor(row, now=None):
     return actor
 
 
-def authenticate_session(uow, secret):
+def authenticate_session(uow: UnitOfWork, secret: str) -> Any:
     """The actor of the session whose cookie holds ``secret``; raises SessionInvalid."""
     if not secret or len(secret) > 256:
         raise SessionInvalid()
@@ -107,7 +118,7 @@ def authenticate_session(uow, secret):
         return session_actor(uow.repo.session_row(digest(secret)))
 
 
-def sign_out(uow, secret):
+def sign_out(uow: UnitOfWork, secret: str) -> None:
     """End the session of ``secret`` at once (idempotent)."""
     if not secret or len(secret) > 256:
         return
@@ -120,7 +131,7 @@ def sign_out(uow, secret):
         uow.commit()
 
 
-def current_account(uow, actor):
+def current_account(uow: UnitOfWork, actor: dict[str, Any]) -> Any:
     """The account dict of an ``account:N`` actor, or None for a bare API token."""
     account_id = account_id_of(actor)
     if account_id is None:
@@ -130,6 +141,6 @@ def current_account(uow, actor):
         return account.to_dict() if account else None
 
 
-def account_id_of(actor):
+def account_id_of(actor: dict[str, Any]) -> Any:
     ident = str(actor.get("id", ""))
     return int(ident.split(":", 1)[1]) if ident.startswith("account:") else None

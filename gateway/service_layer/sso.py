@@ -6,7 +6,10 @@ cookie), exchanges the code, checks the ID token and opens a session for the acc
 login is the configured claim (``email`` by default). Accounts are not made here: a person
 without one, or with a disabled one, is refused.
 """
+from __future__ import annotations
+
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from gateway.adapters.oidc import ProviderError
 from gateway.domain.accounts import normalise_login
@@ -17,10 +20,13 @@ from gateway.domain.sso import SsoAttempt
 from kelisim.db.types import utcnow
 from kelisim.i18n import _
 
+if TYPE_CHECKING:
+    from kelisim.db.uow import UnitOfWork
+
 ENTITY = "account"
 
 
-def begin(uow, client):
+def begin(uow: UnitOfWork, client: Any) -> Any:
     """``(authorisation URL, state)``; the state goes into the browser's cookie too."""
     with uow:
         attempt, state = SsoAttempt.begin(utcnow())
@@ -29,7 +35,8 @@ def begin(uow, client):
     return client.authorization_url(state, attempt.nonce, attempt.code_verifier), state
 
 
-def finish(uow, client, state, cookie_state, code, lifetime=timedelta(hours=12)):
+def finish(uow: UnitOfWork, client: Any, state: str, cookie_state: str | None, code: str,
+           lifetime: Any = timedelta(hours=12)) -> Any:
     """Open a session for the provider's answer; ``(account dict, secret, expires_at)``.
     Raises SignInFailed (401) for an unknown, used, expired or foreign attempt, a refused
     code or ID token, or a claim that names no active account."""

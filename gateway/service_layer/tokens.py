@@ -1,4 +1,9 @@
 """Use cases on API tokens: issue, revoke, list, authenticate, bootstrap the first admin."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from gateway.domain.accounts import actor_of
 from gateway.domain.tokens import (
     BOOTSTRAP_NAME,
@@ -13,10 +18,14 @@ from kelisim.db.types import utcnow
 from kelisim.errors import Invalid, NotFound
 from kelisim.i18n import _
 
+if TYPE_CHECKING:
+    from kelisim.db.uow import UnitOfWork
+
 ENTITY = "api_token"
 
 
-def create_token(uow, role, region=None, name=None):
+def create_token(uow: UnitOfWork, role: str, region: str | None = None,
+                 name: str | None = None) -> tuple[dict[str, Any], str]:
     """Issue a token; return ``(token as dict, plaintext)``. The plaintext is not stored."""
     with uow:
         token, plaintext = ApiToken.issue(role, region, name, now=utcnow())
@@ -28,7 +37,7 @@ def create_token(uow, role, region=None, name=None):
         return after, plaintext
 
 
-def revoke_token(uow, token_id):
+def revoke_token(uow: UnitOfWork, token_id: int) -> dict[str, Any]:
     """Revoke a token at once (idempotent); return it as a dict."""
     with uow:
         token = uow.repo.get(token_id)
@@ -45,18 +54,18 @@ def revoke_token(uow, token_id):
         return after
 
 
-def list_tokens(uow):
+def list_tokens(uow: UnitOfWork) -> list[dict[str, Any]]:
     with uow:
         return [token.to_dict() for token in uow.repo.all()]
 
 
-def authenticate(uow, plaintext):
+def authenticate(uow: UnitOfWork, plaintext: str | None) -> dict[str, Any] | None:
     """The actor of an active token, or None for an unknown or revoked one."""
     with uow:
         return authenticate_with(uow.repo.credentials, plaintext)
 
 
-def authenticate_with(credentials, plaintext):
+def authenticate_with(credentials: Callable, plaintext: str | None) -> dict[str, Any] | None:
     """:func:`authenticate` given ``credentials(token_hash)``, a lookup of the token's row
     (or None): the gateway passes one that skips the unit of work, as every request asks.
     An expired token, or a personal one whose account is disabled, is None too."""
@@ -80,7 +89,7 @@ def authenticate_with(credentials, plaintext):
 
 
 @retry_on_unique(what="the bootstrap admin token")
-def ensure_bootstrap_admin(uow, token=None):
+def ensure_bootstrap_admin(uow: UnitOfWork, token: str | None = None) -> str | None:
     """Make sure an administrator can log in; return a plaintext only if one was generated.
 
     With ``token`` (configured by the operator), an active ``rgu_admin`` token with that

@@ -1,14 +1,21 @@
 """The delivery log: every delivery with each of its attempts."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from kelisim.access import scope_region
 from kelisim.schemas import load
 from services.notifications.contract import schemas
 from services.notifications.domain.model import Attempt
 
+if TYPE_CHECKING:
+    from kelisim.db.uow import UnitOfWork
+
 _OUT = schemas.DeliverySchema()
 _ATTEMPT = schemas.DeliveryAttemptSchema()
 
 
-def list_deliveries(uow, query):
+def list_deliveries(uow: UnitOfWork, query: dict[str, Any]) -> dict[str, Any]:
     query = load(schemas.DeliveryQuery(), query)
     with uow:
         region = scope_region(uow.context.actor)

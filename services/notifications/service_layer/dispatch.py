@@ -6,8 +6,12 @@ with backoff, or dead once its channel's retry window has passed (then dead-lett
 for operators). A send cut off by a crash is repeated only on channels whose receivers
 recognise repeats; an e-mail that may have gone out is not sent twice blindly.
 """
+from __future__ import annotations
+
 import time
 from collections import defaultdict
+from collections.abc import Callable, Collection
+from typing import TYPE_CHECKING, Any
 
 from kelisim.db.races import retry_on_unique
 from kelisim.db.types import utcnow
@@ -16,10 +20,22 @@ from services.notifications.adapters.channels import DeliveryFailed, Message
 from services.notifications.domain.model import NOTICE_WEBHOOK_DISABLED, Attempt, Delivery, InboxItem, is_critical
 from services.notifications.domain.templates import TEMPLATES, render
 
+if TYPE_CHECKING:
+    from datetime import datetime
+    from random import Random
+
+    from kelisim.db.uow import UnitOfWork
+    from services.notifications.adapters.channels.base import Channel, DeliveryFailed, Message
+    from services.notifications.adapters.repository import NotificationsRepository
+    from services.notifications.domain.backoff import RetryPolicy
+    from services.notifications.domain.model import ReceivedEvent, Webhook
+    from services.notifications.domain.templates import Rendered
+
 DIGEST = "digest"
 
 
-def claim(uow, channel, now, limit, lease, choose=None, skip_webhooks=(), skip_regions=()):
+def claim(uow: UnitOfWork, channel: str, now: datetime, limit: int, lease: int, choose: Any = None,
+          skip_webhooks: Collection[Any] = (), skip_regions: Collection[Any] = ()) -> list[int]:
     """Lease due deliveries of ``channel`` for ``lease`` seconds; their ids. ``choose``,
     ``skip_webhooks`` and ``skip_regions``: see ``NotificationsRepository.claim_due``."""
     with uow:
@@ -29,18 +45,19 @@ def claim(uow, channel, now, limit, lease, choose=None, skip_webhooks=(), skip_r
         return ids
 
 
-def next_due(uow, channel):
+def next_due(uow: UnitOfWork, channel: Any) -> Any:
     with uow:
         return uow.repo.next_due_at(channel)
 
 
-def _rendered(event):
+def _rendered(event: ReceivedEvent | None) -> Rendered | None:
     if event is None or event.type not in TEMPLATES:
         return None
     return render(event.type, event.envelope["data"], event.names)
 
 
-def message_for(repo, delivery):
+def message_for(repo: NotificationsRepository,
+                delivery: Delivery) -> Message:
     """What the channel needs to send ``delivery``."""
     event = repo.event(delivery.event_id) if delivery.event_type != DIGEST else None
     message = Message(
@@ -59,12 +76,16 @@ def message_for(repo, delivery):
     return message
 
 
-def send(uow_factory, channel, delivery_id, policy, now=utcnow, rng=None):
+def send(uow_factory: Callable, channel: Channel, delivery_id: int,
+         policy: RetryPolicy, now: Callable[[], datetime] = utcnow,
+         rng: Random | None = None) -> tuple[str, Delivery] | tuple[str, None]:
     """Send one leased delivery and record the attempt; return its outcome and the delivery."""
     return send_batch(uow_factory, channel, [delivery_id], policy, now, rng)[0]
 
 
-def send_batch(uow_factory, channel, delivery_ids, policy, now=utcnow, rng=None):
+def send_batch(uow_factory: Callable, channel: Channel, delivery_ids: list[int],
+               policy: RetryPolicy, now: Callable[[], datetime] = utcnow,
+               rng: Random | None = None) -> list[tuple[str, Delivery] | tuple[str, None]]:
     """Send leased deliveries one after another, then record every attempt in one
     transaction (no transaction is open while sending); [(outcome, delivery)] in order."""
     with uow_factory() as uow:
@@ -96,8 +117,10 @@ def send_batch(uow_factory, channel, delivery_ids, policy, now=utcnow, rng=None)
     return [outcomes.get(i, ("skipped", None)) for i in delivery_ids]
 
 
-def _record(repo, delivery, failure, status_code, duration_ms, finished, policy, rng,
-            repeatable=True):
+def _record(repo: NotificationsRepository, delivery: Delivery,
+            failure: DeliveryFailed | None,
+            status_code: int | None, duration_ms: float, finished: datetime, policy: RetryPolicy,
+            rng: Random | None, repeatable: bool = True) -> str:
     """Apply one attempt's outcome to ``delivery`` (and its webhook); return the outcome.
 
     A delivery that stopped being ``sending`` while it was sent (its webhook deleted or
@@ -130,7 +153,7 @@ def _record(repo, delivery, failure, status_code, duration_ms, finished, policy,
     return outcome
 
 
-def disable_webhook(repo, hook, delivery, now):
+def disable_webhook(repo: NotificationsRepository, hook: Webhook, delivery: Delivery, now: datetime) -> None:
     """A receiver that kept failing: stop calling it, give up on what it has pending, and
     tell its org unit in the inbox."""
     if not hook.disable(now, f"gave up on delivery {delivery.id} after {delivery.attempts} "
@@ -151,7 +174,7 @@ def disable_webhook(repo, hook, delivery, now):
         occurred_at=now, created_at=now))
 
 
-def recover_stale(uow, channel, repeatable, now):
+def recover_stale(uow: UnitOfWork, channel: str, repeatable: bool, now: datetime) -> int:
     """Leases that ran out (the process died mid-send): retry them, or give up on those
     that may have been delivered. Returns how many were found."""
     with uow:
@@ -165,7 +188,7 @@ def recover_stale(uow, channel, repeatable, now):
 
 
 @retry_on_unique(what="the digests")
-def compose_digests(uow, now):
+def compose_digests(uow: UnitOfWork, now: datetime) -> int:
     """Gather the e-mail items held back that are due into one e-mail per recipient: a
     digest of a period (hourly, daily), or what one action caused (a batch, by its
     correlation id). A batch of one goes out as the e-mail of its event. Replicas'
@@ -200,7 +223,7 @@ def compose_digests(uow, now):
         return len(groups)
 
 
-def publish_dead_letters(uow, dead_letters, now):
+def publish_dead_letters(uow: UnitOfWork, dead_letters: Any, now: datetime) -> Any:
     """Send dead deliveries not yet dead-lettered to the dead-letter queue."""
     with uow:
         published = 0
@@ -215,7 +238,7 @@ def publish_dead_letters(uow, dead_letters, now):
         return published
 
 
-def replay(uow, letter, now=None):
+def replay(uow: UnitOfWork, letter: dict[str, Any], now: datetime | None = None) -> str | None:
     """An operator replayed a dead delivery: try it again with a fresh retry budget."""
     with uow:
         delivery = uow.repo.delivery(letter.get("delivery_id"))
@@ -225,6 +248,6 @@ def replay(uow, letter, now=None):
         return delivery.channel
 
 
-def backlog(uow):
+def backlog(uow: UnitOfWork) -> tuple[dict[str, Any], dict[str, Any]]:
     with uow:
         return uow.repo.backlog()

@@ -1,4 +1,8 @@
 """Use cases on the in-app inbox of an org unit: list, read, read all, archive."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from kelisim.access import ensure_readable, ensure_writable
 from kelisim.db.types import utcnow
 from kelisim.errors import NotFound
@@ -7,14 +11,21 @@ from kelisim.schemas import load
 from services.notifications.contract import schemas
 from services.notifications.service_layer.mailbox import mailbox_of
 
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from kelisim.db.uow import UnitOfWork
+    from services.notifications.adapters.directory import RegistryDirectory
+    from services.notifications.domain.model import InboxItem
+
 _OUT = schemas.InboxItemSchema()
 
 
-def dump(item):
+def dump(item: InboxItem) -> dict[str, Any]:
     return _OUT.dump(item)
 
 
-def list_inbox(uow, directory, query):
+def list_inbox(uow: UnitOfWork, directory: RegistryDirectory, query: dict[str, Any]) -> dict[str, Any]:
     query = load(schemas.InboxQuery(), query)
     unit = mailbox_of(uow.context.actor, directory, query.get("org_unit_id"))
     with uow:
@@ -26,7 +37,7 @@ def list_inbox(uow, directory, query):
                 "unread": uow.repo.unread_count(unit["id"])}
 
 
-def unread_count(uow, directory, query):
+def unread_count(uow: UnitOfWork, directory: RegistryDirectory, query: dict[str, Any]) -> dict[str, Any]:
     """``{"org_unit_id", "unread"}``: the unread, unarchived items of the caller's inbox (or
     of the org unit ``query`` names, as :func:`list_inbox`): the badge every page shows, one
     COUNT instead of list_inbox's page, its count and this count. NotFound, Forbidden and
@@ -37,7 +48,7 @@ def unread_count(uow, directory, query):
         return {"org_unit_id": unit["id"], "unread": uow.repo.unread_count(unit["id"])}
 
 
-def _item(uow, item_id):
+def _item(uow: UnitOfWork, item_id: int) -> InboxItem:
     item = uow.repo.inbox_item(item_id)
     if item is None:
         raise NotFound(_("inbox item {item_id} not found", item_id=item_id))
@@ -46,15 +57,15 @@ def _item(uow, item_id):
     return item
 
 
-def _stamps(item):
+def _stamps(item: InboxItem) -> dict[str, Any]:
     return {"read_at": _iso(item.read_at), "archived_at": _iso(item.archived_at)}
 
 
-def _iso(moment):
+def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def mark_read(uow, item_id):
+def mark_read(uow: UnitOfWork, item_id: int) -> dict[str, Any]:
     with uow:
         item = _item(uow, item_id)
         before = _stamps(item)
@@ -65,7 +76,7 @@ def mark_read(uow, item_id):
         return dump(item)
 
 
-def archive_item(uow, item_id):
+def archive_item(uow: UnitOfWork, item_id: int) -> dict[str, Any]:
     with uow:
         item = _item(uow, item_id)
         before = _stamps(item)
@@ -76,7 +87,7 @@ def archive_item(uow, item_id):
         return dump(item)
 
 
-def mark_all_read(uow, directory, query):
+def mark_all_read(uow: UnitOfWork, directory: RegistryDirectory, query: dict[str, Any]) -> dict[str, Any]:
     query = load(schemas.InboxTarget(), query)
     unit = mailbox_of(uow.context.actor, directory, query.get("org_unit_id"))
     ensure_writable(uow.context.actor, unit.get("region_code"))

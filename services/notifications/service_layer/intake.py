@@ -6,7 +6,10 @@ that same transaction; e-mail and webhook deliveries are only recorded, then sen
 dispatcher, each with its own retry state. The regional stream is published after the
 commit (see :func:`publish_stream`).
 """
+from __future__ import annotations
+
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from kelisim.db.types import utcnow
 from services.notifications.adapters.channels import InboxChannel, Message
@@ -14,24 +17,35 @@ from services.notifications.domain import planning
 from services.notifications.domain.model import ReceivedEvent, is_critical
 from services.notifications.domain.templates import render
 
+if TYPE_CHECKING:
+    from kelisim.db.uow import UnitOfWork
+    from kelisim.events.envelope import Envelope
+    from services.notifications.adapters.channels.base import Message
+    from services.notifications.domain.audience import Audience
+    from services.notifications.domain.model import Delivery
+    from services.notifications.domain.templates import Rendered
+    from services.notifications.settings import Settings
+
 CONSUMER = "notifications.intake"
 
 
-def received_event(envelope, now, names=None):
+def received_event(envelope: Envelope, now: datetime, names: dict[str, Any] | None = None) -> ReceivedEvent:
     return ReceivedEvent(
         event_id=envelope.id, type=envelope.type, source=envelope.source,
         occurred_at=datetime.fromisoformat(envelope.occurred_at), regions=list(envelope.regions),
         envelope=envelope.to_message(), received_at=now, names=names or None)
 
 
-def inbox_message(delivery, event, rendered):
+def inbox_message(delivery: Delivery, event: ReceivedEvent,
+                  rendered: Rendered) -> Message:
     return Message(delivery_id=delivery.id, channel="inbox", recipient=delivery.recipient,
                    target=delivery.target, event_id=event.event_id, event_type=event.type,
                    envelope=event.envelope, rendered=rendered, region_code=delivery.region_code,
                    org_unit_id=delivery.org_unit_id, critical=is_critical(event.type))
 
 
-def receive(uow, envelope, audience, settings, now=None, names=None):
+def receive(uow: UnitOfWork, envelope: Envelope, audience: Audience | None, settings: Settings,
+            now: datetime | None = None, names: dict[str, Any] | None = None) -> dict[str, Any]:
     """Record ``envelope`` and its deliveries; {channel: count}, or {"duplicate": True}.
 
     ``audience`` (who the event concerns) and ``names`` (its assignees' names in every
@@ -41,7 +55,8 @@ def receive(uow, envelope, audience, settings, now=None, names=None):
     return receive_many(uow, [(envelope, audience, names)], settings, now=now)[0]
 
 
-def receive_many(uow, items, settings, now=None):
+def receive_many(uow: UnitOfWork, items: list[tuple[Envelope, None, None] | tuple[Envelope, Audience, None]],
+                 settings: Settings, now: datetime | None = None) -> list[dict[str, Any]]:
     """:func:`receive` for ``items`` ``[(envelope, audience, names)]`` in ONE transaction:
     one summary per item, in order. Duplicates (already processed, or repeated within
     ``items``) are ``{"duplicate": True}`` and make nothing. The processed-event rows,
@@ -96,7 +111,7 @@ def receive_many(uow, items, settings, now=None):
     return summaries
 
 
-def publish_stream_many(channel, envelopes):
+def publish_stream_many(channel: Any, envelopes: list[Any]) -> Any:
     """:func:`publish_stream` for many envelopes, confirmed by the broker together (one
     wait for the broker's acks); the routing keys published for each envelope."""
     messages, keys = [], []
@@ -118,7 +133,7 @@ def _stream_message(envelope, region, key):
                    envelope=envelope.to_message(), region_code=region)
 
 
-def publish_stream(channel, envelope):
+def publish_stream(channel: Any, envelope: Any) -> Any:
     """Republish ``envelope`` on the regional stream, once per region it concerns.
 
     Done after the intake committed and before the event is acknowledged, also for a

@@ -3,12 +3,19 @@
 A KGU coordinator's is its region's KGU (or another org unit of its region, named);
 the RGU admin and observers read the RGU's, or any org unit's they name.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from kelisim.access import ensure_readable
 from kelisim.errors import Invalid, NotFound
 from kelisim.i18n import _
 
+if TYPE_CHECKING:
+    from services.notifications.adapters.directory import RegistryDirectory
 
-def mailbox_of(actor, directory, org_unit_id=None):
+
+def mailbox_of(actor: dict[str, Any], directory: RegistryDirectory, org_unit_id: int | None = None) -> dict[str, Any]:
     """The org unit (a registry dict) whose inbox ``actor`` asks for."""
     if org_unit_id is not None:
         unit = directory.org_unit(org_unit_id)

@@ -1,5 +1,9 @@
 """Use cases on webhooks: an org unit registers a URL for the event types it wants."""
+from __future__ import annotations
+
 import secrets
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from kelisim.access import ensure_readable, ensure_writable, scope_region
 from kelisim.db.types import utcnow
@@ -18,21 +22,26 @@ from services.notifications.domain.destinations import (
 from services.notifications.domain.model import Webhook
 from services.notifications.service_layer.mailbox import mailbox_of
 
+if TYPE_CHECKING:
+    from kelisim.db.uow import UnitOfWork
+    from services.notifications.adapters.directory import RegistryDirectory
+
 _OUT = schemas.WebhookSchema()
 
 
-def dump(hook):
+def dump(hook: Webhook) -> dict[str, Any]:
     return _OUT.dump(hook)
 
 
-def new_secret():
+def new_secret() -> str:
     return "whsec_" + secrets.token_urlsafe(32)
 
 
 RESOLVE_SECONDS = 5.0  # a name server slower than this is taken as one that did not answer
 
 
-def check_destination(url, policy, resolver=pinned.resolve, seconds=RESOLVE_SECONDS):
+def check_destination(url: str, policy: DestinationPolicy, resolver: Callable = pinned.resolve,
+                      seconds: float = RESOLVE_SECONDS) -> None:
     """Refuse (422 naming ``url``) a URL the destination policy does not allow: not http(s),
     credentials in it, or a host resolving to any non-public address the operator did not
     allow (see ``domain.destinations``). Checked again at every connection. The name is
@@ -55,8 +64,9 @@ def check_destination(url, policy, resolver=pinned.resolve, seconds=RESOLVE_SECO
 MAX_PER_ORG_UNIT = 20  # as the well-kept webhook senders bound them (GitHub: 20 per event)
 
 
-def register_webhook(uow, directory, data, policy=None, resolver=pinned.resolve,
-                     limit=MAX_PER_ORG_UNIT):
+def register_webhook(uow: UnitOfWork, directory: RegistryDirectory, data: dict[str, Any],
+                     policy: DestinationPolicy | None = None, resolver: Callable = pinned.resolve,
+                     limit: int = MAX_PER_ORG_UNIT) -> dict[str, Any]:
     """Register a webhook of the caller's org unit (or ``org_unit_id``); its URL must pass
     :func:`check_destination` under ``policy`` (public addresses only by default). An org
     unit has at most ``limit`` webhooks (each event of the unit is sent to each of them):
@@ -83,7 +93,7 @@ def register_webhook(uow, directory, data, policy=None, resolver=pinned.resolve,
         return dict(after, secret=hook.secret)
 
 
-def list_webhooks(uow, query):
+def list_webhooks(uow: UnitOfWork, query: dict[str, Any]) -> list[dict[str, Any]]:
     query = load(schemas.WebhookQuery(), query)
     with uow:
         region = scope_region(uow.context.actor)
@@ -91,7 +101,7 @@ def list_webhooks(uow, query):
         return [dump(h) for h in hooks]
 
 
-def _writable(uow, webhook_id):
+def _writable(uow: UnitOfWork, webhook_id: int) -> Webhook:
     hook = uow.repo.webhook(webhook_id)
     if hook is None or hook.deleted_at is not None:
         raise NotFound(_("webhook {webhook_id} not found", webhook_id=webhook_id))
@@ -100,7 +110,7 @@ def _writable(uow, webhook_id):
     return hook
 
 
-def delete_webhook(uow, webhook_id):
+def delete_webhook(uow: UnitOfWork, webhook_id: int) -> None:
     """Remove a webhook; what it had not received yet is cancelled, sends in flight
     included (their outcome is logged when they end, but they are not tried again)."""
     with uow:
@@ -114,7 +124,8 @@ def delete_webhook(uow, webhook_id):
         uow.commit()
 
 
-def enable_webhook(uow, webhook_id, policy=None, resolver=pinned.resolve):
+def enable_webhook(uow: UnitOfWork, webhook_id: int, policy: DestinationPolicy | None = None,
+                   resolver: Callable = pinned.resolve) -> dict[str, Any]:
     """Turn a disabled webhook back on (after fixing its receiver); its URL must still
     pass :func:`check_destination` (the policy may have narrowed since)."""
     with uow:

@@ -1,16 +1,24 @@
 """The milestone "implementation plan approved by the RGU" follows the plan's approval:
 approving the plan completes it, reopening the plan to draft reopens it."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from kelisim.i18n import _
 from services.projects.domain.model import APPROVAL_MILESTONE
 from services.projects.service_layer import scheduling
 from services.projects.service_layer.common import changes_of, record, work_calendar
+
+if TYPE_CHECKING:
+    from kelisim.db.uow import UnitOfWork
+    from services.projects.domain.model import Plan, Task
 
 # kept as text (English); the gateway shows it in the reader's language
 REASON = {"approved": str(_("the RGU approved the implementation plan")),
           "draft": str(_("the RGU reopened the implementation plan"))}
 
 
-def follow_plan_status(uow, plan, old_status):
+def follow_plan_status(uow: UnitOfWork, plan: Plan, old_status: str) -> list[Task]:
     """Complete (plan approved) or reopen (plan back to draft) the plan's approval
     milestone in the caller's transaction, and reschedule what follows it."""
     if plan.status == "approved":

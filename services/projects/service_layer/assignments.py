@@ -12,6 +12,10 @@ the rule too (a unique index on the task's A row). Concurrent changes of a task'
 take its project-year's schedule lock, so a second new A is applied after the first and
 replaces it (its ``task_reassigned`` names the first as the previous A).
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from kelisim.access import ensure_writable
 from kelisim.clock import today
 from kelisim.db.races import retry_on_unique
@@ -25,9 +29,14 @@ from services.projects.service_layer.common import publish, record, task_or_404
 from services.projects.service_layer.scheduling import lock_family_of
 from services.projects.service_layer.tasks import dump_assignment
 
+if TYPE_CHECKING:
+    from kelisim.db.uow import UnitOfWork
+    from services.registry.contract.client import RegistryClient
+
 
 @retry_on_unique(what="the task's assignments")
-def add_assignment(uow, registry, task_id, data):
+def add_assignment(uow: UnitOfWork, registry: RegistryClient, task_id: int,
+                   data: dict[str, Any]) -> dict[str, Any]:
     """Assign someone to a task; an identical concurrent request is answered as a repeat
     (409, the assignment exists already)."""
     data = load(schemas.AssignmentCreateSchema(), data)
@@ -61,12 +70,12 @@ def add_assignment(uow, registry, task_id, data):
         return dump_assignment(assignment)
 
 
-def check_organisation_role(actor, role):
+def check_organisation_role(actor: dict[str, Any], role: str) -> None:
     """:func:`~services.projects.domain.model.check_organisation_role` of ``actor``."""
     model.check_organisation_role(actor.get("role"), role)
 
 
-def remove_assignment(uow, task_id, assignment_id):
+def remove_assignment(uow: UnitOfWork, task_id: int, assignment_id: int) -> dict[str, Any]:
     with uow:
         repo = uow.repo
         lock_family_of(uow, task_id)

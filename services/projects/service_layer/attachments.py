@@ -7,7 +7,10 @@ which file and checksum) and the row kept here is what the deliverable rule coun
 (tasks.update_task: a deliverable task is done only with at least one attachment).
 Both are idempotent by attachment id.
 """
+from __future__ import annotations
+
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from kelisim.access import ensure_writable
 from kelisim.db.types import utcnow
@@ -15,20 +18,23 @@ from kelisim.errors import Conflict, Invalid
 from kelisim.i18n import _
 from services.projects.service_layer.common import record, task_or_404
 
+if TYPE_CHECKING:
+    from kelisim.db.uow import UnitOfWork
 
-def _task_kind(kind):
+
+def _task_kind(kind: str) -> None:
     if kind != "task":
         raise Invalid(_("the projects service keeps attachments of tasks only"),
                       {"owner_kind": _("must be task")})
 
 
-def _summary(attachment):
+def _summary(attachment: dict[str, Any]) -> dict[str, Any]:
     return {"attachment_id": attachment["id"], "filename": attachment["filename"],
             "media_type": attachment["media_type"], "size": attachment["size"],
             "sha256": attachment["sha256"]}
 
 
-def attachment_added(uow, kind, task_id, attachment):
+def attachment_added(uow: UnitOfWork, kind: str, task_id: int, attachment: dict[str, Any]) -> dict[str, Any]:
     """Record that ``attachment`` (the gateway's dict: id, filename, media_type, size,
     sha256, uploaded_at ISO) now belongs to task ``task_id``. Returns
     ``{"task_id", "attachments": count}``. NotFound (404), Forbidden (403)."""
@@ -49,7 +55,8 @@ def attachment_added(uow, kind, task_id, attachment):
         return {"task_id": task.id, "attachments": count}
 
 
-def attachment_removed(uow, kind, task_id, attachment):
+def attachment_removed(uow: UnitOfWork, kind: str, task_id: int,
+                       attachment: dict[str, Any]) -> dict[str, Any]:
     """Record that ``attachment`` no longer belongs to task ``task_id``: write rights on the
     task as for adding; the last attachment of a done deliverable task stays (409: reopen
     the task first). Returns ``{"task_id", "attachments": count}``."""
@@ -72,7 +79,7 @@ def attachment_removed(uow, kind, task_id, attachment):
         return {"task_id": task.id, "attachments": count}
 
 
-def _when(value):
+def _when(value: str | datetime | None) -> datetime:
     if isinstance(value, str):
         return datetime.fromisoformat(value)
     return value or utcnow()

@@ -1,10 +1,18 @@
 """The projects service's part of the one audit view: its change history (who, when,
 what and why, kept for every write) read as audit entries with before and after."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from kelisim.audit import AuditWindowQuery, require_auditor
 from kelisim.schemas import listing, load
 
+if TYPE_CHECKING:
 
-def as_entry(row):
+    from kelisim.db.uow import UnitOfWork
+
+
+def as_entry(row: dict[str, Any]) -> dict[str, Any]:
     """A history row as an audit entry: ``changes`` ``{field: [old, new]}`` split into
     ``before`` and ``after`` (None when nothing was there: a creation)."""
     changes = row["changes"] or {}
@@ -18,7 +26,7 @@ def as_entry(row):
             "after": after or None, "reason": row["reason"]}
 
 
-def audit_entries(uow, query=None):
+def audit_entries(uow: UnitOfWork, query: dict[str, Any] | None = None) -> dict[str, Any]:
     """A page of the projects' audit trail, as ``kelisim.audit.entries_page`` answers."""
     query = load(AuditWindowQuery(), query or {})
     with uow:

@@ -1,6 +1,9 @@
 """Use cases on a plan's baseline: captured when the RGU approves the plan, re-captured
 only when the RGU re-baselines it with a reason; every capture is kept (history)."""
+from __future__ import annotations
+
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from kelisim.access import ensure_writable
 from kelisim.db.races import retry_on_unique
@@ -17,11 +20,18 @@ from services.projects.service_layer.common import plan_or_404, record
 from services.projects.service_layer.projects import require_rgu
 from services.projects.service_layer.scheduling import lock_family
 
+if TYPE_CHECKING:
+    from sqlalchemy.engine.row import Row
+
+    from kelisim.db.uow import UnitOfWork
+    from services.projects.domain.baseline import Baseline
+    from services.projects.domain.model import Plan
+
 APPROVED_BY_RGU = _("approved by the RGU")
 APPROVED_AT_ROLLOUT = _("the RGU's plan, approved at its rollout")
 
 
-def capture(uow, plan, reason):
+def capture(uow: UnitOfWork, plan: Plan, reason: str) -> Baseline:
     """Capture the plan's next baseline from its tasks and budget as they stand (inside the
     caller's transaction); returns the :class:`Baseline`."""
     repo = uow.repo
@@ -39,7 +49,7 @@ def capture(uow, plan, reason):
     return captured
 
 
-def capture_if_missing(uow, plan, reason):
+def capture_if_missing(uow: UnitOfWork, plan: Plan, reason: str) -> Baseline | None:
     """The first approval captures the baseline; later approvals (after a reopening) keep
     it: only an explicit re-baseline moves it, so a slip cannot hide by a reapproval."""
     if uow.repo.baselines([plan.id]).get(plan.id):
@@ -47,7 +57,7 @@ def capture_if_missing(uow, plan, reason):
     return capture(uow, plan, reason)
 
 
-def dump_baseline(item, rows=None):
+def dump_baseline(item: Baseline, rows: list[Row] | None = None) -> dict[str, Any]:
     """A baseline as JSON, with each task's current dates beside the baselined ones."""
     current = {row.id: row for row in rows or ()}
     tasks = []
@@ -64,7 +74,7 @@ def dump_baseline(item, rows=None):
             "task_count": len(item.tasks), "tasks": tasks}
 
 
-def get_baseline(uow, plan_id):
+def get_baseline(uow: UnitOfWork, plan_id: int) -> dict[str, Any]:
     """The plan's current baseline beside its current dates, and every earlier capture."""
     with uow:
         plan = plan_or_404(uow, plan_id)
@@ -81,7 +91,7 @@ def get_baseline(uow, plan_id):
 
 
 @retry_on_unique(what="the plan's baselines")
-def rebaseline(uow, plan_id, data):
+def rebaseline(uow: UnitOfWork, plan_id: int, data: dict[str, Any]) -> dict[str, Any]:
     """The RGU re-baselines an approved plan, with a reason kept in the history. Captures
     of one project-year are numbered under its schedule lock: two at once both succeed."""
     data = load(schemas.RebaselineSchema(), data)

@@ -1,5 +1,8 @@
 """Budget lines of a plan in exact KZT; amendments need a reason; overruns are announced."""
+from __future__ import annotations
+
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from kelisim.access import ensure_readable, ensure_writable
 from kelisim.db.versioning import check_version, concurrent_update_guard
@@ -10,32 +13,36 @@ from services.projects.contract import schemas
 from services.projects.domain.money import BudgetLine, kzt
 from services.projects.service_layer.common import changes_of, plan_or_404, record, regions_of
 
+if TYPE_CHECKING:
+    from kelisim.db.uow import UnitOfWork
+    from services.projects.domain.model import Plan
+
 _LINE = schemas.BudgetLineSchema()
 MONEY_FIELDS = ("planned", "committed", "actual")
 
 
-def dump_line(line):
+def dump_line(line: BudgetLine) -> dict[str, Any]:
     data = _LINE.dump(line)
     data["variance"] = {k: str(v) for k, v in line.variances().items()}
     data["overrun"] = line.overrun
     return data
 
 
-def totals(lines):
+def totals(lines: list[BudgetLine]) -> dict[str, Any]:
     sums = {name: sum((getattr(line, name) for line in lines), Decimal(0))
             for name in MONEY_FIELDS}
     sums["variance"] = sums["planned"] - sums["actual"]
     return {k: str(kzt(v)) for k, v in sums.items()}
 
 
-def list_budget_lines(uow, plan_id):
+def list_budget_lines(uow: UnitOfWork, plan_id: int) -> dict[str, Any]:
     with uow:
         plan = plan_or_404(uow, plan_id)
         lines = uow.repo.budget_lines([plan.id])
         return {"items": [dump_line(line) for line in lines], "totals": totals(lines)}
 
 
-def create_budget_line(uow, plan_id, data):
+def create_budget_line(uow: UnitOfWork, plan_id: int, data: dict[str, Any]) -> dict[str, Any]:
     data = load(schemas.BudgetLineCreateSchema(), data)
     with uow:
         plan = plan_or_404(uow, plan_id)
@@ -55,7 +62,7 @@ def create_budget_line(uow, plan_id, data):
         return dump_line(line)
 
 
-def update_budget_line(uow, line_id, data):
+def update_budget_line(uow: UnitOfWork, line_id: int, data: dict[str, Any]) -> dict[str, Any]:
     """Change amounts; a change of the planned amount is an amendment and needs a reason."""
     data = load(schemas.BudgetLinePatchSchema(), data)
     reason = data.pop("reason")
@@ -91,7 +98,7 @@ def update_budget_line(uow, line_id, data):
         return dump_line(line)
 
 
-def _announce_overrun(uow, plan, line, was_over):
+def _announce_overrun(uow: UnitOfWork, plan: Plan, line: BudgetLine, was_over: bool) -> None:
     if line.overrun and not was_over:
         uow.emit("budget_overrun", {
             "plan_id": plan.id, "project_code": plan.project_code,

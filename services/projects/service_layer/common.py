@@ -1,8 +1,11 @@
 """Helpers every projects use case shares: the calendar, look-ups, history rows, dumps."""
+from __future__ import annotations
+
 import json
 from datetime import date, datetime, timedelta, timezone
 from importlib import resources
 from itertools import groupby
+from typing import TYPE_CHECKING, Any
 
 from kelisim.access import ensure_readable, found_or_404, readable_or_404
 from kelisim.db.types import utcnow
@@ -11,41 +14,49 @@ from kelisim.workdays import kazakhstan
 from services.projects.domain import schedule
 from services.projects.domain.events import envelope_of
 
+if TYPE_CHECKING:
+    from contextlib import _GeneratorContextManager
+
+    from kelisim.db.uow import UnitOfWork
+    from kelisim.workdays.calendar import WorkCalendar
+    from services.projects.adapters.repository import ProjectsRepository
+    from services.projects.domain.model import BaseProject, Plan, Task
+
 KAZAKHSTAN = timezone(timedelta(hours=5))  # one time zone, UTC+5, since 1 March 2024
 
 
-def today():
+def today() -> date:
     """The date in Kazakhstan now."""
     return datetime.now(KAZAKHSTAN).date()
 
 
-def reference(name):
+def reference(name: str) -> list[dict[str, Any]]:
     text = resources.files("services.projects").joinpath("reference", name).read_text("utf-8")
     return json.loads(text)
 
 
-def work_calendar():
+def work_calendar() -> WorkCalendar:
     """Kazakhstan's working calendar over the dates the platform schedules in (2020-2040)."""
     return kazakhstan()
 
 
-def within_calendar(field):
+def within_calendar(field: str) -> _GeneratorContextManager:
     """Turn a schedule that leaves the working calendar into a 422 naming ``field``, the
     input that pushed it out (the unit of work then writes nothing)."""
     return schedule.within_calendar(field, work_calendar())
 
 
-def project_or_404(repo, code):
+def project_or_404(repo: ProjectsRepository, code: str) -> BaseProject:
     return found_or_404(repo.project(code), _("project {code} not found", code=code))
 
 
-def plan_or_404(uow, plan_id):
+def plan_or_404(uow: UnitOfWork, plan_id: int) -> Plan:
     return readable_or_404(uow.context.actor, uow.repo.plan(plan_id),
                            _("plan {plan_id} not found", plan_id=plan_id),
                            _("plan {id}", id=plan_id))
 
 
-def task_or_404(uow, task_id):
+def task_or_404(uow: UnitOfWork, task_id: int) -> Task:
     """The task, if the actor may read it: a KGU coordinator reads its region's tasks and
     the RGU tasks its region's tasks follow (writing them stays the RGU's: 403)."""
     task = found_or_404(uow.repo.task(task_id), _("task {task_id} not found", task_id=task_id))
@@ -57,7 +68,7 @@ def task_or_404(uow, task_id):
     return task
 
 
-def plain(value):
+def plain(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     if value is None or isinstance(value, (str, int, float, bool, list, dict)):
@@ -65,14 +76,15 @@ def plain(value):
     return str(value)
 
 
-def changes_of(before, after):
+def changes_of(before: Any, after: dict[str, Any]) -> dict[str, Any]:
     """``{field: [old, new]}`` of the fields that differ."""
     return {name: [plain(before.get(name)), plain(after.get(name))]
             for name in after if before.get(name) != after.get(name)}
 
 
-def history_row(uow, entity, entity_id, action, changes, *, plan_id=None, reason=None,
-                at=None):
+def history_row(uow: UnitOfWork, entity: str, entity_id: int, action: str, changes: dict[str, Any], *,
+                plan_id: int | None = None, reason: str | None = None,
+                at: datetime | None = None) -> dict[str, Any]:
     actor = uow.context.actor
     return {"entity": entity, "entity_id": entity_id, "plan_id": plan_id,
             "occurred_at": at or utcnow(), "actor_id": actor.get("id", "system"),
@@ -81,16 +93,17 @@ def history_row(uow, entity, entity_id, action, changes, *, plan_id=None, reason
             "changes": changes, "reason": reason}
 
 
-def record(uow, entity, entity_id, action, changes, *, plan_id=None, reason=None):
+def record(uow: UnitOfWork, entity: str, entity_id: int, action: str, changes: dict[str, Any], *,
+           plan_id: int | None = None, reason: str | None = None) -> None:
     uow.repo.add_history([history_row(uow, entity, entity_id, action, changes,
                                       plan_id=plan_id, reason=reason)])
 
 
-def regions_of(region_code):
+def regions_of(region_code: str) -> list[str]:
     return [region_code] if region_code else []
 
 
-def publish(uow, events):
+def publish(uow: UnitOfWork, events: list[Any]) -> None:
     """Hand typed events (services/projects/domain/events.py) to the outbox, in order: the
     one place an event's payload and regions are built (:func:`envelope_of`); a run of
     events of one type is written as one batch (``uow.emit_many``)."""

@@ -1,5 +1,9 @@
 """Use cases on finish-to-start dependencies between tasks of one project, year and region
 (or after an RGU task, the designed link across regions)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from kelisim.access import ensure_writable
 from kelisim.db.races import retry_on_unique
 from kelisim.errors import Conflict, Invalid, NotFound
@@ -11,8 +15,13 @@ from services.projects.service_layer import scheduling
 from services.projects.service_layer.common import record, task_or_404, work_calendar
 from services.projects.service_layer.tasks import dump_task
 
+if TYPE_CHECKING:
+    from kelisim.db.uow import UnitOfWork
+    from services.projects.domain.model import Task
+    from services.projects.domain.schedule import Graph
 
-def _check_regions(pred, task):
+
+def _check_regions(pred: Task, task: Task) -> None:
     """A dependency stays within one region's plan, or makes a region's task follow an RGU
     task: the RGU's own milestones are the one designed link across regions."""
     if pred.region_code is None or pred.region_code == task.region_code:
@@ -31,14 +40,14 @@ def _check_regions(pred, task):
                       region_code2=task.region_code)})
 
 
-def constrained(graph, task_id):
+def constrained(graph: Graph, task_id: int) -> set[int]:
     """What a dependency of ``task_id`` constrains: the task, every task under it (a
     phase's predecessors hold each of its tasks) and all that follows from them."""
     return graph.closure({task_id, *graph.leaves_under(task_id)})
 
 
 @retry_on_unique(what="the dependency")
-def add_dependency(uow, task_id, data):
+def add_dependency(uow: UnitOfWork, task_id: int, data: dict[str, Any]) -> dict[str, Any]:
     """Make ``task_id`` wait for a predecessor; reschedule it and what follows if automatic.
     A concurrent identical request is answered as a repeat: 409, it exists already."""
     data = load(schemas.DependencyCreateSchema(), data)
@@ -81,7 +90,7 @@ def add_dependency(uow, task_id, data):
                 "constraint_conflicts": graph.reported}
 
 
-def remove_dependency(uow, task_id, predecessor_id):
+def remove_dependency(uow: UnitOfWork, task_id: int, predecessor_id: int) -> dict[str, Any]:
     with uow:
         repo = uow.repo
         scheduling.lock_family_of(uow, task_id)

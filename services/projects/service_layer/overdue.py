@@ -6,6 +6,10 @@ its ``task_overdue`` event, so the instance that loses the race rolls both back.
 task is first found overdue, its successors in automatic mode reschedule as if it
 finished that day (``deadline_slipped`` for each one that slips).
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from sqlalchemy.exc import IntegrityError
 
 from kelisim.errors import Invalid
@@ -15,15 +19,20 @@ from services.projects.domain.events import TaskOverdue
 from services.projects.service_layer import scheduling
 from services.projects.service_layer.common import publish, record, today, work_calendar
 
+if TYPE_CHECKING:
+    from datetime import date
+
+    from kelisim.db.uow import UnitOfWork
+
 STAGES = (("overdue", 1), ("week", 7), ("month", 30))  # name, days past the due date
 log = get_logger(__name__)
 
 
-def reached(days_overdue):
+def reached(days_overdue: int) -> list[str]:
     return [name for name, days in STAGES if days_overdue >= days]
 
 
-def scan_overdue(uow, day=None):
+def scan_overdue(uow: UnitOfWork, day: date | None = None) -> int:
     """Announce every newly reached stage; return how many task_overdue events were queued."""
     day = day or today()
     with uow:
@@ -41,7 +50,7 @@ def scan_overdue(uow, day=None):
     return announced
 
 
-def _announce(uow, task_id, stages, day):
+def _announce(uow: UnitOfWork, task_id: int, stages: list[str], day: date) -> int:
     with uow:
         repo = uow.repo
         scheduling.lock_family_of(uow, task_id)

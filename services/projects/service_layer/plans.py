@@ -1,5 +1,8 @@
 """Use cases on implementation plans: list, read, approve and move through their statuses."""
+from __future__ import annotations
+
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from kelisim.access import ensure_writable, scope_region
 from kelisim.db.versioning import check_version, concurrent_update_guard
@@ -10,14 +13,19 @@ from services.projects.domain.money import kzt
 from services.projects.service_layer import approval, baselines, scheduling
 from services.projects.service_layer.common import changes_of, plan_or_404, record, regions_of
 
+if TYPE_CHECKING:
+    from kelisim.db.uow import UnitOfWork
+    from services.projects.adapters.repository import ProjectsRepository
+    from services.projects.domain.model import Plan
+
 _PLAN = schemas.PlanSchema()
 _HISTORY = schemas.HistorySchema()
 
 
-def dump_plans(repo, plans):
+def dump_plans(repo: ProjectsRepository, plans: list[Plan]) -> list[dict[str, Any]]:
     ids = [p.id for p in plans]
     counts = repo.task_counts(ids)
-    budgets = {}
+    budgets: dict[int, Any] = {}
     for line in repo.budget_lines(ids) if ids else ():
         total = budgets.setdefault(line.plan_id, [Decimal(0)] * 3)
         total[0] += line.planned
@@ -34,7 +42,7 @@ def dump_plans(repo, plans):
     return dumped
 
 
-def list_plans(uow, query):
+def list_plans(uow: UnitOfWork, query: dict[str, Any]) -> dict[str, Any]:
     query = load(schemas.PlanQuery(), query)
     with uow:
         region = scope_region(uow.context.actor, query.pop("region", None))
@@ -42,12 +50,12 @@ def list_plans(uow, query):
         return listing(dump_plans(uow.repo, items), total, query)
 
 
-def get_plan(uow, plan_id):
+def get_plan(uow: UnitOfWork, plan_id: int) -> dict[str, Any]:
     with uow:
         return dump_plans(uow.repo, [plan_or_404(uow, plan_id)])[0]
 
 
-def update_plan(uow, plan_id, data):
+def update_plan(uow: UnitOfWork, plan_id: int, data: dict[str, Any]) -> dict[str, Any]:
     """Change expected results or status; the RGU approves, reopens and closes."""
     data = load(schemas.PlanPatchSchema(), data)
     with uow:
@@ -85,7 +93,7 @@ def update_plan(uow, plan_id, data):
         return dump_plans(uow.repo, [plan])[0]
 
 
-def plan_history(uow, plan_id, query=None):
+def plan_history(uow: UnitOfWork, plan_id: int, query: dict[str, Any] | None = None) -> dict[str, Any]:
     """Changes to the plan itself and to everything in it, newest first."""
     query = load(schemas.HistoryQuery(), query or {})
     with uow:

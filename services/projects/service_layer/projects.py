@@ -1,5 +1,8 @@
 """Use cases on the base projects, their templates and the concept's target indicators."""
+from __future__ import annotations
+
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from kelisim.db.versioning import check_version, concurrent_update_guard
 from kelisim.errors import Forbidden, Invalid, NotFound
@@ -9,47 +12,53 @@ from services.projects.contract import schemas
 from services.projects.domain import template as templates
 from services.projects.service_layer.common import project_or_404, record, work_calendar
 
+if TYPE_CHECKING:
+    from kelisim.db.uow import UnitOfWork
+    from kelisim.i18n import Msg
+    from services.projects.domain.model import BaseProject, Indicator
+    from services.registry.contract.client import RegistryClient
+
 _PROJECT = schemas.ProjectSchema()
 _INDICATOR = schemas.IndicatorSchema()
 _TEMPLATE = schemas.ProjectTemplateSchema()
 
 
-def dump_indicator(indicator):
+def dump_indicator(indicator: Indicator) -> dict[str, Any]:
     data = _INDICATOR.dump(indicator)
     data["gaps"] = indicator.gap_by_year()
     return data
 
 
-def dump_project(project, indicators):
+def dump_project(project: BaseProject, indicators: list[Indicator]) -> dict[str, Any]:
     data = _PROJECT.dump(project)
     data["indicators"] = [dump_indicator(i) for i in indicators if project.code in i.projects]
     return data
 
 
-def require_rgu(actor, detail):
+def require_rgu(actor: dict[str, Any], detail: Msg) -> None:
     """Forbidden (with ``detail``, a Msg saying what only the RGU may do) unless the RGU."""
     if actor.get("role") not in ("rgu_admin", "system"):
         raise Forbidden(detail)
 
 
-def list_projects(uow):
+def list_projects(uow: UnitOfWork) -> list[dict[str, Any]]:
     with uow:
         indicators = uow.repo.indicators()
         return [dump_project(p, indicators) for p in uow.repo.projects()]
 
 
-def get_project(uow, code):
+def get_project(uow: UnitOfWork, code: str) -> dict[str, Any]:
     with uow:
         return dump_project(project_or_404(uow.repo, code), uow.repo.indicators())
 
 
-def get_template(uow, code):
+def get_template(uow: UnitOfWork, code: str) -> dict[str, Any]:
     with uow:
         project_or_404(uow.repo, code)
         return _TEMPLATE.dump(uow.repo.template(code))
 
 
-def put_template(uow, registry, code, data):
+def put_template(uow: UnitOfWork, registry: RegistryClient, code: str, data: dict[str, Any]) -> dict[str, Any]:
     """Replace a project's template (plans already rolled out are not touched)."""
     data = load(schemas.ProjectTemplatePutSchema(), data)
     with uow:
@@ -73,12 +82,12 @@ def put_template(uow, registry, code, data):
         return _TEMPLATE.dump(template)
 
 
-def list_indicators(uow):
+def list_indicators(uow: UnitOfWork) -> list[dict[str, Any]]:
     with uow:
         return [dump_indicator(i) for i in uow.repo.indicators()]
 
 
-def set_indicator_actual(uow, code, year, data):
+def set_indicator_actual(uow: UnitOfWork, code: str, year: int, data: dict[str, Any]) -> dict[str, Any]:
     """Record the measured value of an indicator for a year."""
     data = load(schemas.IndicatorActualSchema(), data)
     with uow:
@@ -96,7 +105,7 @@ def set_indicator_actual(uow, code, year, data):
         return dump_indicator(indicator)
 
 
-def set_indicator_target(uow, code, year, data):
+def set_indicator_target(uow: UnitOfWork, code: str, year: int, data: dict[str, Any]) -> dict[str, Any]:
     """Set an indicator's target for a year of the platform's span (2020–2040), beyond the
     concept's 2026; changing a target already set needs a reason. Both kept in history."""
     data = load(schemas.IndicatorTargetSchema(), data)
@@ -124,7 +133,7 @@ def set_indicator_target(uow, code, year, data):
         return dump_indicator(indicator)
 
 
-def indicator_history(uow, code, query=None):
+def indicator_history(uow: UnitOfWork, code: str, query: dict[str, Any] | None = None) -> dict[str, Any]:
     """Every change to an indicator's targets and actuals, newest first."""
     query = load(schemas.HistoryQuery(), query or {})
     with uow:

@@ -2,14 +2,21 @@
 2022–2026 concept (a fifth programme, held the same way), the concept's target indicators
 and a template per project. Idempotent: what exists is left alone (a template
 the RGU has edited is kept), so it runs on every start."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from kelisim.db.races import retry_on_unique
 from services.projects.contract.schemas import WorkItemSchema
 from services.projects.domain import template as templates
 from services.projects.domain.model import BaseProject, Indicator, Template
 from services.projects.service_layer.common import reference
 
+if TYPE_CHECKING:
+    from kelisim.db.uow import UnitOfWork
 
-def template_items(code):
+
+def template_items(code: str) -> list[dict[str, Any]]:
     items = WorkItemSchema(many=True).load(reference(f"templates/{code}.json"))
     templates.validate(items)
     templates.check_indicators(items, {row["code"] for row in reference("indicators.json")})
@@ -17,7 +24,7 @@ def template_items(code):
 
 
 @retry_on_unique(what="the reference data")
-def load_reference_data(uow):
+def load_reference_data(uow: UnitOfWork) -> int:
     """Insert what is missing (and add new projects to an indicator's list); return how
     many rows were added or completed. Replicas loading at once:
     the one that loses runs again and adds nothing."""

@@ -1,4 +1,8 @@
 """The risk register per plan (and per project, through its RGU plan); escalation to the RGU."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from kelisim.access import ensure_readable, ensure_writable, scope_region
 from kelisim.db.versioning import check_version, concurrent_update_guard
 from kelisim.errors import NotFound
@@ -8,22 +12,25 @@ from services.projects.contract import schemas
 from services.projects.domain.risks import ESCALATION_SCORE, Risk
 from services.projects.service_layer.common import changes_of, plan_or_404, record, regions_of
 
+if TYPE_CHECKING:
+    from kelisim.db.uow import UnitOfWork
+
 _RISK = schemas.RiskSchema()
 
 
-def dump_risk(risk):
+def dump_risk(risk: Risk) -> dict[str, Any]:
     data = _RISK.dump(risk)
     data["score"], data["residual_score"] = risk.score, risk.residual_score
     return data
 
 
-def list_risks(uow, plan_id):
+def list_risks(uow: UnitOfWork, plan_id: int) -> list[Any]:
     with uow:
         plan = plan_or_404(uow, plan_id)
         return [dump_risk(r) for r in uow.repo.risks(plan_id=plan.id)]
 
 
-def list_all_risks(uow, query):
+def list_all_risks(uow: UnitOfWork, query: dict[str, Any]) -> dict[str, Any]:
     """One page of the risks of every plan the reader may read: ``{items: [risk], total,
     limit, offset}`` (``query``: schemas.RiskQuery, strings as a query string has them).
     A KGU coordinator sees their region's only (Forbidden, 403, for another region
@@ -35,7 +42,7 @@ def list_all_risks(uow, query):
         return listing([dump_risk(r) for r in items], total, query)
 
 
-def create_risk(uow, plan_id, data):
+def create_risk(uow: UnitOfWork, plan_id: int, data: dict[str, Any]) -> dict[str, Any]:
     data = load(schemas.RiskCreateSchema(), data)
     with uow:
         plan = plan_or_404(uow, plan_id)
@@ -53,7 +60,7 @@ def create_risk(uow, plan_id, data):
         return dump_risk(risk)
 
 
-def update_risk(uow, risk_id, data):
+def update_risk(uow: UnitOfWork, risk_id: int, data: dict[str, Any]) -> dict[str, Any]:
     data = load(schemas.RiskPatchSchema(), data)
     with uow:
         risk = uow.repo.risk(risk_id)
@@ -79,14 +86,14 @@ def update_risk(uow, risk_id, data):
         return dump_risk(risk)
 
 
-def _plain(risk):
+def _plain(risk: Risk) -> dict[str, Any]:
     data = dump_risk(risk)
     for name in ("id", "version", "escalated"):
         data.pop(name, None)
     return data
 
 
-def _escalate(uow, risk):
+def _escalate(uow: UnitOfWork, risk: Risk) -> None:
     """To the RGU; ``regions`` names the region the risk concerns (none for project risks)."""
     uow.emit("risk_escalated", {
         "risk_id": risk.id, "plan_id": risk.plan_id, "project_code": risk.project_code,

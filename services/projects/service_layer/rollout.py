@@ -14,7 +14,10 @@ date its rule gives in the year. The scheduler keeps each constraint while honou
 dependencies; one the dependencies make impossible keeps its date and is answered in
 ``constraint_conflicts`` (and stored on the task as ``constraint_conflict``).
 """
+from __future__ import annotations
+
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from kelisim.db.races import retry_on_unique
 from kelisim.errors import Invalid
@@ -26,19 +29,19 @@ from services.projects.domain.events import TaskAssigned
 from services.projects.domain.model import ORGANISATION, RGU_SCOPE, Assignment, Plan, Task
 from services.projects.domain.schedule import Graph, Node, Pin
 from services.projects.service_layer import baselines
-from services.projects.service_layer.common import (
-    history_row,
-    project_or_404,
-    publish,
-    within_calendar,
-    work_calendar,
-)
+from services.projects.service_layer.common import history_row, project_or_404, publish, within_calendar, work_calendar
 from services.projects.service_layer.projects import require_rgu
 from services.projects.service_layer.scheduling import lock_family
 
+if TYPE_CHECKING:
+    from kelisim.db.uow import UnitOfWork
+    from kelisim.workdays.calendar import WorkCalendar
+    from services.projects.adapters.repository import ProjectsRepository
+    from services.registry.contract.client import RegistryClient
+
 
 @retry_on_unique(what="the rollout")
-def rollout(uow, registry, code, data):
+def rollout(uow: UnitOfWork, registry: RegistryClient, code: str, data: dict[str, Any]) -> dict[str, Any]:
     """Create the plans of ``data["regions"]`` for ``data["year"]``; regions with a plan are
     ``skipped``. Returns what was created, with counts of tasks and assignments."""
     data = load(schemas.RolloutSchema(), data)
@@ -89,7 +92,7 @@ def rollout(uow, registry, code, data):
         return result
 
 
-def _todo(repo, code, year, regions):
+def _todo(repo: ProjectsRepository, code: str, year: int, regions: list[str]) -> list[str]:
     """Those of ``regions`` without a plan of the project's year yet."""
     done = repo.plan_scopes(code, year)
     return [r for r in regions if r not in done]
@@ -98,7 +101,8 @@ def _todo(repo, code, year, regions):
 class _Builder:
     """Builds the plans and tasks of one rollout in memory, then writes them in bulk."""
 
-    def __init__(self, uow, code, year, start, calendar, items):
+    def __init__(self, uow: UnitOfWork, code: str, year: int, start: date, calendar: WorkCalendar,
+                 items: list[dict[str, Any]]) -> None:
         self.uow, self.repo = uow, uow.repo
         self.code, self.year, self.start, self.calendar = code, year, start, calendar
         items = templates.expand(items, year)  # recurring items: one per occurrence
@@ -110,7 +114,7 @@ class _Builder:
         self.new_tasks = []
         self.new_plans = []
 
-    def _task(self, plan, scope, item):
+    def _task(self, plan: Plan, scope: str, item: dict[str, Any]) -> None:
         start = self.calendar.add(self.start, item.get("start_offset", 0))
         duration = 0 if item["kind"] != "task" else item["duration"]
         due = start if duration == 0 else self.calendar.finish(start, duration)
@@ -127,7 +131,7 @@ class _Builder:
         self.tasks[(scope, item["key"])] = task
         self.new_tasks.append(task)
 
-    def rgu_plan(self, rgu_unit):
+    def rgu_plan(self, rgu_unit: dict[str, Any]) -> None:
         rgu_items = [i for i in self.items if i.get("level") == "rgu"]
         if not rgu_items:
             return
@@ -147,7 +151,7 @@ class _Builder:
             else:
                 self._task(plan, RGU_SCOPE, item)
 
-    def regional_plan(self, region, kgu):
+    def regional_plan(self, region: str, kgu: dict[str, Any]) -> None:
         plan = Plan(project_code=self.code, year=self.year, scope=region, region_code=region,
                     org_unit_id=kgu["id"], org_unit_name=kgu["name_ru"], start_date=self.start)
         self.new_plans.append(plan)
@@ -155,10 +159,10 @@ class _Builder:
             if item.get("level") != "rgu":
                 self._task(plan, region, item)
 
-    def _scope_of(self, scope, key):
+    def _scope_of(self, scope: str, key: str) -> str:
         return RGU_SCOPE if self.by_key[key].get("level") == "rgu" else scope
 
-    def schedule(self):
+    def schedule(self) -> None:
         """Dates from the template: offsets for free tasks, then finish-to-start and spans."""
         nodes, deps = [], []
         for (scope, key), task in self.tasks.items():
@@ -180,7 +184,7 @@ class _Builder:
             task.start_date, task.due_date = move.start, move.due
         self._conflicts = {k: c for k, c in graph.conflict_changes.items() if c is not None}
 
-    def _record_conflicts(self):
+    def _record_conflicts(self) -> None:
         """Each conflict on its task and in the answer, by task ids (known after insert)."""
         for (scope, key), conflict in sorted(self._conflicts.items()):
             task = self.tasks[(scope, key)]
@@ -193,7 +197,7 @@ class _Builder:
                                    "task_title": task.title, "task_title_kk": task.title_kk,
                                    **stored})
 
-    def insert(self):
+    def insert(self) -> None:
         """Plans, then tasks level by level (parents get ids first), then dependencies."""
         self.repo.add_all(self.new_plans)
         self.uow.flush()
@@ -227,13 +231,14 @@ class _Builder:
                  for task in self.new_tasks]
         self.repo.add_history(rows)
 
-    def _depth(self, key):
+    def _depth(self, key: str) -> int:
         depth, parent = 0, self.by_key[key].get("parent")
         while parent:
             depth, parent = depth + 1, self.by_key[parent].get("parent")
         return depth
 
-    def assign(self, kgus, rgu_unit, structures):
+    def assign(self, kgus: dict[str, Any], rgu_unit: dict[str, Any],
+               structures: dict[Any, dict[str, Any]]) -> int:
         """Default responsibility from the template; a structure type missing in a region
         falls back to its KGU (the RGU for RGU items); an organisation outside the
         Assembly (``org:CODE``, ``org:akimat``) missing in the registry is left out (it

@@ -14,7 +14,10 @@ schedule equal to what :meth:`Graph.reschedule` computes from the stored graph a
 interleaving, with each event describing dates that were committed. Serialising through
 one queue would give the same order but would make the HTTP answer asynchronous.
 """
+from __future__ import annotations
+
 from collections import defaultdict
+from typing import TYPE_CHECKING, Any
 
 from kelisim.db.types import utcnow
 from kelisim.i18n import _, name
@@ -22,8 +25,17 @@ from services.projects.domain.events import DeadlineSlipped
 from services.projects.domain.schedule import Conflict, Graph, Node, Pin, chains
 from services.projects.service_layer.common import history_row, publish, within_calendar
 
+if TYPE_CHECKING:
+    from sqlalchemy.engine.row import Row
 
-def lock_family(uow, project_code, year):
+    from kelisim.db.uow import UnitOfWork
+    from kelisim.workdays.calendar import WorkCalendar
+    from services.projects.adapters.repository import ProjectsRepository
+    from services.projects.domain.model import Task
+    from services.projects.domain.schedule import Move
+
+
+def lock_family(uow: UnitOfWork, project_code: str, year: int) -> None:
     """Serialise this transaction with every other change of the project-year's schedule.
 
     Call it before loading anything the change depends on; what was loaded into the
@@ -32,7 +44,7 @@ def lock_family(uow, project_code, year):
     uow.repo.lock_family(project_code, year)
 
 
-def lock_family_of(uow, task_id):
+def lock_family_of(uow: UnitOfWork, task_id: int) -> None:
     """:func:`lock_family` of the project-year of ``task_id`` (nothing if there is no such
     task: the use case answers 404 when it loads it)."""
     family = uow.repo.family_of(task_id)
@@ -40,7 +52,7 @@ def lock_family_of(uow, task_id):
         lock_family(uow, *family)
 
 
-def load_graph(repo, project_code, year):
+def load_graph(repo: ProjectsRepository, project_code: str, year: int) -> tuple[Graph, dict[int, Row]]:
     """The scheduling graph of every task of a project's year, and each task's row."""
     rows = repo.family_rows(project_code, year)
     nodes = [Node(r.id, r.start_date, r.due_date, r.duration, r.parent_id, r.kind,
@@ -49,7 +61,7 @@ def load_graph(repo, project_code, year):
     return graph, {r.id: r for r in rows}
 
 
-def _pin_of(row):
+def _pin_of(row: Row) -> tuple[None, None] | tuple[Pin, None]:
     """``(pin, conflict)`` of a task row (None, None for an undated task)."""
     if not row.constraint_kind:
         return None, None
@@ -57,7 +69,8 @@ def _pin_of(row):
     return pin, Conflict.from_dict(pin, row.constraint_conflict)
 
 
-def responsible_of(repo, task_ids):
+def responsible_of(repo: ProjectsRepository,
+                   task_ids: list[int]) -> defaultdict[int, list[dict[str, Any]]]:
     """``{task_id: [assignee]}`` of the Responsible and Accountable of each task, each
     assignee once (an org unit both R and A is listed once, in assignment order)."""
     found = defaultdict(list)
@@ -75,13 +88,13 @@ def responsible_of(repo, task_ids):
     return found
 
 
-def task_name(task):
+def task_name(task: Task) -> dict[str, Any]:
     """The title of a task (row) in Kazakh and Russian, for texts in either language."""
     return name(kk=task.title_kk, ru=task.title)
 
 
-def propagate(uow, graph, rows, project_code, calendar, *, cause, reason, origins=None,
-              only=None, field="due_date", announced=()):
+def propagate(uow: UnitOfWork, graph: Graph, rows: dict[int, Row], project_code: str, calendar: WorkCalendar,
+              *, cause, reason, origins=None, only=None, field="due_date", announced=()) -> list[Move]:
     """Reschedule what depends on ``origins`` (or exactly ``only``); write, record, emit.
 
     Returns the moves. Moves to a later due date are slips: one ``deadline_slipped`` each,
@@ -119,7 +132,8 @@ def propagate(uow, graph, rows, project_code, calendar, *, cause, reason, origin
     return moves
 
 
-def record_conflicts(uow, graph, rows, paths=None):
+def record_conflicts(uow: UnitOfWork, graph: Graph, rows: dict[int, Row],
+                     paths: dict[int, list[int]] | dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """Write the constraint conflicts :meth:`Graph.reschedule` found or cleared on their
     tasks (``constraint_conflict``, with a history row each) and return the new ones as
     dicts: the task, its constraint and date, the predecessor, the earliest start it allows,
@@ -154,7 +168,7 @@ def record_conflicts(uow, graph, rows, paths=None):
     return found
 
 
-def describe(moves):
+def describe(moves: list[Move]) -> list[dict[str, Any]]:
     return [{"task_id": m.id, "start_date": m.start.isoformat(), "due_date": m.due.isoformat(),
              "old_start_date": m.old_start.isoformat(), "old_due_date": m.old_due.isoformat()}
             for m in moves]

@@ -3,7 +3,10 @@ against each plan's baseline (beside the figures on current dates), risk heat ma
 overdue counts per region. The use cases load and scope; the figures, their names and
 sources (PMI's PV, EV, AC, SV, CV, SPI, CPI) are services/projects/domain/figures.py's.
 """
+from __future__ import annotations
+
 from collections import defaultdict
+from typing import TYPE_CHECKING, Any
 
 from kelisim.access import scope_region
 from kelisim.schemas import load
@@ -12,8 +15,15 @@ from services.projects.domain.figures import PlanFigures, summarise
 from services.projects.service_layer.common import project_or_404, today, work_calendar
 from services.projects.service_layer.projects import dump_indicator
 
+if TYPE_CHECKING:
+    from datetime import date
 
-def _figures_of(repo, plans, as_of):
+    from kelisim.db.uow import UnitOfWork
+    from services.projects.adapters.repository import ProjectsRepository
+    from services.projects.domain.model import Plan
+
+
+def _figures_of(repo: ProjectsRepository, plans: list[Plan], as_of: date) -> dict[str, Any]:
     """Everything a summary shows for ``plans`` (one project, or the programme): loads
     their leaf tasks, budget lines, latest baselines and risks, and lets the domain
     compute (services/projects/domain/figures.py)."""
@@ -34,7 +44,7 @@ def _figures_of(repo, plans, as_of):
     return summarise(plans, figures, risks, lines)
 
 
-def project_summary(uow, code, query=None):
+def project_summary(uow: UnitOfWork, code: str, query: dict[str, Any] | None = None) -> dict[str, Any]:
     """One base project: see the module docstring; ``year`` and ``as_of`` from the query."""
     query = load(schemas.SummaryQuery(), query or {})
     as_of = query.get("as_of") or today()
@@ -49,7 +59,7 @@ def project_summary(uow, code, query=None):
                 **_figures_of(repo, plans, as_of), "indicators": indicators}
 
 
-def programme_summary(uow, query=None):
+def programme_summary(uow: UnitOfWork, query: dict[str, Any] | None = None) -> dict[str, Any]:
     """The four base projects together and each on its own: progress, tasks by status,
     earned value (baseline and current), risk heat map and overdue counts per region
     (``projects`` keeps each project's earned value, as before, for old clients)."""

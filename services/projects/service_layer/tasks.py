@@ -1,4 +1,8 @@
 """Use cases on tasks: read, create in a plan, change (dates, status, progress), history."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from kelisim.access import ensure_writable, scope_region
 from kelisim.db.versioning import check_version, concurrent_update_guard
 from kelisim.i18n import _
@@ -17,29 +21,40 @@ from services.projects.service_layer.common import (
     work_calendar,
 )
 
+if TYPE_CHECKING:
+    from datetime import date
+
+    from sqlalchemy.engine.row import Row
+
+    from kelisim.db.uow import UnitOfWork
+    from kelisim.workdays.calendar import WorkCalendar
+    from services.projects.adapters.repository import ProjectsRepository
+    from services.projects.domain.model import Assignment, Task
+    from services.projects.domain.schedule import Graph, Move
+
 _TASK = schemas.TaskSchema()
 _ASSIGNMENT = schemas.AssignmentSchema()
 _HISTORY = schemas.HistorySchema()
 _TASK_QUERY = schemas.TaskQuery()  # built once: building it cost more than a load
 
 
-def dump_assignment(assignment):
+def dump_assignment(assignment: Assignment) -> dict[str, Any]:
     return _ASSIGNMENT.dump({"id": assignment.id, "task_id": assignment.task_id,
                              "role": assignment.role, "assignee": assignment.assignee()})
 
 
-def listed_assignment(row):
+def listed_assignment(row: Row) -> dict[str, Any]:
     """What dump_assignment gives, from a plain row (listings load no ORM objects)."""
     return {"id": row.id, "task_id": row.task_id, "role": row.role,
             "assignee": {"kind": row.assignee_kind, "id": row.assignee_id,
                          "name": row.assignee_name, "region_code": row.region_code}}
 
 
-def _iso(day):
+def _iso(day: date | None) -> str | None:
     return day.isoformat() if day is not None else None
 
 
-def listed_task(task):
+def listed_task(task: Task | Row) -> dict[str, Any]:
     """What ``TaskSchema().dump(task)`` gives for the stored fields, built directly: a page
     of tasks is read on every visit, and marshmallow was a fifth of its cost."""
     return {"id": task.id, "plan_id": task.plan_id, "project_code": task.project_code,
@@ -56,7 +71,7 @@ def listed_task(task):
             "deliverable": bool(task.deliverable), "version": task.version}
 
 
-def dump_tasks(repo, tasks, day=None):
+def dump_tasks(repo: ProjectsRepository, tasks: list[Task | Row], day: date | None = None) -> list[Any]:
     """Tasks (ORM objects or rows of the tasks table) with their predecessors and
     assignments, loaded in two queries."""
     day = day or today()
@@ -79,15 +94,15 @@ def dump_tasks(repo, tasks, day=None):
     return dumped
 
 
-def dump_task(repo, task):
+def dump_task(repo: ProjectsRepository, task: Task) -> dict[str, Any]:
     return dump_tasks(repo, [task])[0]
 
 
-def snapshot(task):
+def snapshot(task: Task) -> dict[str, Any]:
     return task.snapshot()
 
 
-def list_tasks(uow, query):
+def list_tasks(uow: UnitOfWork, query: dict[str, Any]) -> dict[str, Any]:
     query = load(_TASK_QUERY, query)
     with uow:
         region = scope_region(uow.context.actor, query.pop("region", None))
@@ -97,18 +112,18 @@ def list_tasks(uow, query):
         return listing(dump_tasks(uow.repo, items), total, query)
 
 
-def list_plan_tasks(uow, plan_id):
+def list_plan_tasks(uow: UnitOfWork, plan_id: int) -> list[dict[str, Any]]:
     with uow:
         plan = plan_or_404(uow, plan_id)
         return dump_tasks(uow.repo, uow.repo.tasks_of_plan(plan.id))
 
 
-def get_task(uow, task_id):
+def get_task(uow: UnitOfWork, task_id: int) -> dict[str, Any]:
     with uow:
         return dump_task(uow.repo, task_or_404(uow, task_id))
 
 
-def task_history(uow, task_id, query=None):
+def task_history(uow: UnitOfWork, task_id: int, query: dict[str, Any] | None = None) -> dict[str, Any]:
     query = load(schemas.HistoryQuery(), query or {})
     with uow:
         task_or_404(uow, task_id)
@@ -116,7 +131,7 @@ def task_history(uow, task_id, query=None):
         return listing(_HISTORY.dump(rows, many=True), total, query)
 
 
-def create_task(uow, plan_id, data):
+def create_task(uow: UnitOfWork, plan_id: int, data: dict[str, Any]) -> dict[str, Any]:
     """A task or milestone added to a plan by hand (the rules: :meth:`Plan.new_task`); the
     plan's KGU is its Accountable (``task_assigned``), and what its parent holds up is
     rescheduled. Returns the task's dump; raises NotFound, Forbidden, Invalid."""
@@ -153,7 +168,7 @@ def create_task(uow, plan_id, data):
         return dump_task(repo, repo.task(task.id))
 
 
-def update_task(uow, task_id, data):
+def update_task(uow: UnitOfWork, task_id: int, data: dict[str, Any]) -> dict[str, Any]:
     """Change a task (``data``: TaskPatchSchema: some editable fields, ``version``, and a
     ``reason``, required when the due date moves later). The rules are the task's own
     (:meth:`Task.revise`); what depends on the task in automatic mode is rescheduled, and
@@ -198,7 +213,9 @@ def update_task(uow, task_id, data):
                 "constraint_conflicts": graph.reported if graph is not None else []}
 
 
-def _reschedule_after(uow, task, before, changes, calendar, reason, field):
+def _reschedule_after(uow: UnitOfWork, task: Task, before: dict[str, Any], changes: dict[str, Any],
+                      calendar: WorkCalendar, reason: str | None,
+                      field: str) -> tuple[list[Any], Graph] | tuple[list[Move], Graph]:
     """Reschedule what follows ``task`` after its change (``before``: its snapshot before,
     ``changes``: ``{field: [old, new]}``) and let it record its own slip, announced after
     its successors' (it carries the dated tasks it blocks). Returns ``(moves, graph)``."""
@@ -231,13 +248,13 @@ def _reschedule_after(uow, task, before, changes, calendar, reason, field):
 class _TaskFacts:
     """What :meth:`Task.revise` asks of the database, each only when a rule needs it."""
 
-    def __init__(self, repo, task):
+    def __init__(self, repo: ProjectsRepository, task: Task) -> None:
         self.repo, self.task = repo, task
 
-    def has_children(self):
+    def has_children(self) -> bool:
         return bool(self.repo.children(self.task.id))
 
-    def held(self):
+    def held(self) -> bool:
         """Whether predecessors fix the start of the task: its own, or those of a phase (or
         parent task) above it, which hold each task under it."""
         ids, parent_id = [self.task.id], self.task.parent_id
@@ -246,7 +263,7 @@ class _TaskFacts:
             parent_id = self.repo.task(parent_id).parent_id
         return bool(self.repo.predecessors(ids))
 
-    def assignments(self):
+    def assignments(self) -> list[Assignment]:
         return self.repo.assignments([self.task.id])
 
     def attachment_count(self):

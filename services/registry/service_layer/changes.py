@@ -1,12 +1,23 @@
 """The one way a registry record is changed: version check, rules, audit row, event."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from kelisim.db.versioning import apply_changes, check_version, concurrent_update_guard
 
+if TYPE_CHECKING:
+    from kelisim.db.uow import UnitOfWork
+    from services.registry.domain.model import OrgUnit, Person, PublicStructure
 
-def regions_of(entity):
+
+def regions_of(entity: OrgUnit | PublicStructure | Person) -> list[str]:
     return [entity.region_code] if entity.region_code else []
 
 
-def save_changes(uow, entity, changes, *, kind, label, dump, check):
+def save_changes(uow: UnitOfWork, entity: OrgUnit | PublicStructure | Person, changes: dict[str, Any], *,
+                 kind: str, label: Any, dump: Callable[[Any], dict[str, Any]],
+                 check: Callable[[], object]) -> dict[str, Any]:
     """Apply a PATCH (with its ``version``) to a loaded, access-checked ``entity``.
 
     ``check`` validates the changed entity; anything it needs from the database must be

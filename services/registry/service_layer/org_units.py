@@ -1,4 +1,8 @@
 """Use cases on org units: the RGU, KGUs, their branches, houses of friendship."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from sqlalchemy.exc import IntegrityError
 
 from kelisim.access import ensure_readable, ensure_writable, found_or_404, scope_region
@@ -9,25 +13,29 @@ from services.registry.contract import schemas
 from services.registry.domain.model import OrgUnit
 from services.registry.service_layer.changes import regions_of, save_changes
 
+if TYPE_CHECKING:
+    from kelisim.db.uow import UnitOfWork
+    from services.registry.adapters.repository import RegistryRepository
+
 _OUT = schemas.OrgUnitSchema()
 
 
-def dump(unit):
+def dump(unit: OrgUnit) -> dict[str, Any]:
     return _OUT.dump(unit)
 
 
-def require_region(repo, code, field="region_code"):
+def require_region(repo: RegistryRepository, code: str | None, field: str = "region_code") -> None:
     if code is not None and repo.region(code) is None:
         raise Invalid(_("unknown region {code}",
                         code=code), {field: _("no region with code {code}",
                                                           code=code)})
 
 
-def get_or_404(repo, unit_id):
+def get_or_404(repo: RegistryRepository, unit_id: int) -> OrgUnit:
     return found_or_404(repo.org_unit(unit_id), _("org unit {unit_id} not found", unit_id=unit_id))
 
 
-def readable_filters(uow, query):
+def readable_filters(uow: UnitOfWork, query: dict[str, Any]) -> None:
     """404 (NotFound) for an ``org_unit_id`` or ``structure_id`` filter naming a record the
     actor may not read (another region's) or that does not exist: a listing filtered by
     another region's record answers as reading that record would, never 200 empty."""
@@ -44,7 +52,7 @@ def readable_filters(uow, query):
                         _("structure {id}", id=query["structure_id"]))
 
 
-def list_org_units(uow, query):
+def list_org_units(uow: UnitOfWork, query: dict[str, Any]) -> list[dict[str, Any]]:
     query = load(schemas.OrgUnitQuery(), query)
     with uow:
         region = scope_region(uow.context.actor, query.get("region"))
@@ -53,14 +61,14 @@ def list_org_units(uow, query):
         return [dump(u) for u in units]
 
 
-def get_org_unit(uow, unit_id):
+def get_org_unit(uow: UnitOfWork, unit_id: int) -> dict[str, Any]:
     with uow:
         unit = get_or_404(uow.repo, unit_id)
         ensure_readable(uow.context.actor, unit.region_code, _("org unit {id}", id=unit_id))
         return dump(unit)
 
 
-def create_org_unit(uow, data):
+def create_org_unit(uow: UnitOfWork, data: dict[str, Any]) -> dict[str, Any]:
     data = load(schemas.OrgUnitCreateSchema(), data)
     with uow:
         repo = uow.repo
@@ -90,7 +98,7 @@ def create_org_unit(uow, data):
         return after
 
 
-def update_org_unit(uow, unit_id, data):
+def update_org_unit(uow: UnitOfWork, unit_id: int, data: dict[str, Any]) -> dict[str, Any]:
     data = load(schemas.OrgUnitPatchSchema(), data)
     with uow:
         repo = uow.repo

@@ -8,6 +8,10 @@ and its own region's (an akimat of another region is "not found", as every other
 of another region is). Writes are audited and published (``organisation_created``,
 ``organisation_updated``) with the organisation's region, if it has one.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from sqlalchemy.exc import IntegrityError
 
 from kelisim.access import ensure_readable, scope_region
@@ -19,16 +23,19 @@ from services.registry.domain.model import Organisation
 from services.registry.service_layer.changes import regions_of, save_changes
 from services.registry.service_layer.org_units import require_region
 
+if TYPE_CHECKING:
+    from kelisim.db.uow import UnitOfWork
+
 _OUT = schemas.OrganisationSchema()
 WRITERS = ("rgu_admin", "system")
 
 
-def dump(organisation):
+def dump(organisation: Any) -> dict[str, Any]:
     """``OrganisationSchema`` of one organisation (a dict)."""
     return _OUT.dump(organisation)
 
 
-def require_rgu(actor):
+def require_rgu(actor: dict[str, Any]) -> None:
     """Forbidden unless the caller is the RGU (or the system)."""
     if actor.get("role") not in WRITERS:
         raise Forbidden(_("only the RGU may change the organisations outside the Assembly"))
@@ -41,7 +48,7 @@ def _visible_regions(actor):
     return None
 
 
-def list_organisations(uow, query):
+def list_organisations(uow: UnitOfWork, query: dict[str, Any]) -> dict[str, Any]:
     """A page ``{items, total, limit, offset}`` of organisations, by code.
 
     ``query``: ``OrganisationQuery`` (``kind``, ``region``, ``code``, ``q``, ``limit``,
@@ -70,13 +77,13 @@ def _readable(uow, organisation_id):
     return organisation
 
 
-def get_organisation(uow, organisation_id):
+def get_organisation(uow: UnitOfWork, organisation_id: int) -> dict[str, Any]:
     """One organisation; 404 if unknown or (for a coordinator) of another region."""
     with uow:
         return dump(_readable(uow, organisation_id))
 
 
-def create_organisation(uow, data):
+def create_organisation(uow: UnitOfWork, data: dict[str, Any]) -> Any:
     """Add an organisation (RGU only): 422 bad input or an akimat without a region, 409
     a code taken. Emits ``organisation_created``."""
     data = load(schemas.OrganisationCreateSchema(), data)
@@ -103,7 +110,7 @@ def create_organisation(uow, data):
         return after
 
 
-def update_organisation(uow, organisation_id, data):
+def update_organisation(uow: UnitOfWork, organisation_id: int, data: dict[str, Any]) -> Any:
     """Change names, contacts or ``closed_on`` (RGU only; send the version you read).
     Code, kind and region stay. Emits ``organisation_updated`` with the changed fields."""
     data = load(schemas.OrganisationPatchSchema(), data)

@@ -1,4 +1,8 @@
 """Use cases on responsible people attached to org units and structures."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from kelisim.access import ensure_readable, ensure_writable, scope_region
 from kelisim.errors import Invalid, NotFound
 from kelisim.i18n import _
@@ -8,14 +12,17 @@ from services.registry.domain.model import Person
 from services.registry.service_layer.changes import regions_of, save_changes
 from services.registry.service_layer.org_units import readable_filters, require_region
 
+if TYPE_CHECKING:
+    from kelisim.db.uow import UnitOfWork
+
 _OUT = schemas.PersonSchema()
 
 
-def dump(person):
+def dump(person: Person) -> dict[str, Any]:
     return _OUT.dump(person)
 
 
-def list_people(uow, query):
+def list_people(uow: UnitOfWork, query: dict[str, Any]) -> list[dict[str, Any]]:
     query = load(schemas.PersonQuery(), query)
     with uow:
         region = scope_region(uow.context.actor, query.pop("region", None))
@@ -24,7 +31,7 @@ def list_people(uow, query):
         return [dump(p) for p in uow.repo.people(region=region, **query)]
 
 
-def create_person(uow, data):
+def create_person(uow: UnitOfWork, data: dict[str, Any]) -> dict[str, Any]:
     data = load(schemas.PersonCreateSchema(), data)
     with uow:
         repo = uow.repo
@@ -53,7 +60,7 @@ def create_person(uow, data):
         return after
 
 
-def _readable_person(uow, person_id):
+def _readable_person(uow: UnitOfWork, person_id: int) -> Person:
     person = uow.repo.person(person_id)
     if person is None:
         raise NotFound(_("person {person_id} not found", person_id=person_id))
@@ -61,12 +68,12 @@ def _readable_person(uow, person_id):
     return person
 
 
-def get_person(uow, person_id):
+def get_person(uow: UnitOfWork, person_id: int) -> dict[str, Any]:
     with uow:
         return dump(_readable_person(uow, person_id))
 
 
-def update_person(uow, person_id, data):
+def update_person(uow: UnitOfWork, person_id: int, data: dict[str, Any]) -> dict[str, Any]:
     """Change a person's name, position or contacts (their attachment stays)."""
     data = load(schemas.PersonPatchSchema(), data)
     with uow:

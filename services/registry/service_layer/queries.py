@@ -1,4 +1,8 @@
 """Read-only views: reference data, statistics, a region's KGU and contacts, the audit log."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from kelisim.access import ensure_readable, scope_region
 from kelisim.errors import NotFound
 from kelisim.i18n import _
@@ -6,23 +10,28 @@ from services.registry.contract import schemas
 from services.registry.service_layer import org_units, people
 from services.registry.service_layer.org_units import require_region
 
+if TYPE_CHECKING:
 
-def list_regions(uow):
+    from kelisim.db.uow import UnitOfWork
+
+
+def list_regions(uow: UnitOfWork) -> list[dict[str, Any]]:
     with uow:
         return schemas.RegionSchema(many=True).dump(uow.repo.regions())
 
 
-def list_structure_types(uow):
+def list_structure_types(uow: UnitOfWork) -> list[dict[str, Any]]:
     with uow:
         return schemas.StructureTypeSchema(many=True).dump(uow.repo.structure_types())
 
 
-def statistics(uow, region=None):
+def statistics(uow: UnitOfWork, region: str | None = None) -> dict[str, Any]:
     """Open structures and their members by type, nationally and per region, and the baseline."""
     with uow:
         region = scope_region(uow.context.actor, region)
         require_region(uow.repo, region, "region")
-        totals, by_region = {}, {}
+        totals: dict[str, Any] = {}
+        by_region: dict[str, Any] = {}
         for region_code, type_code, count, members in uow.repo.structure_counts(region):
             members = int(members or 0)
             total = totals.setdefault(type_code, {"structures": 0, "members": 0})
@@ -34,7 +43,7 @@ def statistics(uow, region=None):
         return {"region": region, "totals": totals, "by_region": by_region, "baseline": baseline}
 
 
-def kgu_of_region(uow, region_code):
+def kgu_of_region(uow: UnitOfWork, region_code: str) -> dict[str, Any]:
     """The KGU of a region with the people attached to it: who to tell about that region."""
     with uow:
         require_region(uow.repo, region_code)
@@ -46,7 +55,8 @@ def kgu_of_region(uow, region_code):
         return {"org_unit": org_units.dump(unit), "contacts": [people.dump(p) for p in contacts]}
 
 
-def audit_log(uow, entity=None, entity_id=None, region=None, limit=100, offset=0):
+def audit_log(uow: UnitOfWork, entity: str | None = None, entity_id: int | None = None, region: str | None = None,
+              limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
     with uow:
         region = scope_region(uow.context.actor, region)
         return uow.audit_entries(entity=entity, entity_id=entity_id, region=region,

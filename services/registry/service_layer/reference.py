@@ -4,25 +4,31 @@ ministries, agencies, the research institute, «Атамекен», and the 20 a
 
 Idempotent: rows already present are left alone, so it runs on every start.
 """
+from __future__ import annotations
+
 import json
 from importlib import resources
+from typing import TYPE_CHECKING, Any
 
 from kelisim.db.races import retry_on_unique
 from services.registry.domain.model import BaselineFigure, Organisation, OrgUnit, Region, StructureType
 
+if TYPE_CHECKING:
+    from kelisim.db.uow import UnitOfWork
+
 RGU_CODE = "RGU"
 
 
-def _reference(name):
+def _reference(name: str) -> list[dict[str, Any]]:
     return json.loads(resources.files("services.registry").joinpath("reference", name).read_text("utf-8"))
 
 
-def kgu_code(region_code):
+def kgu_code(region_code: str) -> str:
     return f"KGU-{region_code}"
 
 
 @retry_on_unique(what="the reference data")
-def load_reference_data(uow):
+def load_reference_data(uow: UnitOfWork) -> int:
     """Insert what is missing; return how many rows were added. Replicas loading at once:
     the one that loses runs again and adds nothing."""
     added = 0

@@ -1,5 +1,8 @@
 """Use cases on public structures of the Assembly bound to org units."""
+from __future__ import annotations
+
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from kelisim.access import ensure_readable, ensure_writable, scope_region
 from kelisim.errors import Conflict, Invalid, NotFound
@@ -10,14 +13,19 @@ from services.registry.domain.model import PublicStructure
 from services.registry.service_layer.changes import regions_of, save_changes
 from services.registry.service_layer.org_units import readable_filters, require_region
 
+if TYPE_CHECKING:
+    from kelisim.db.uow import UnitOfWork
+    from services.registry.adapters.repository import RegistryRepository
+    from services.registry.domain.model import StructureType
+
 _OUT = schemas.StructureSchema()
 
 
-def dump(structure):
+def dump(structure: PublicStructure) -> dict[str, Any]:
     return _OUT.dump(structure)
 
 
-def _structure_type(repo, code):
+def _structure_type(repo: RegistryRepository, code: str) -> StructureType:
     structure_type = repo.structure_type(code)
     if structure_type is None:
         raise Invalid(_("unknown structure type {code}",
@@ -26,7 +34,7 @@ def _structure_type(repo, code):
     return structure_type
 
 
-def list_structures(uow, query):
+def list_structures(uow: UnitOfWork, query: Any) -> dict[str, Any]:
     query = load(schemas.StructureQuery(), query)
     with uow:
         region = scope_region(uow.context.actor, query.pop("region", None))
@@ -36,7 +44,7 @@ def list_structures(uow, query):
         return listing([dump(s) for s in items], total, query)
 
 
-def get_structure(uow, structure_id):
+def get_structure(uow: UnitOfWork, structure_id: int) -> dict[str, Any]:
     with uow:
         structure = uow.repo.structure(structure_id)
         if structure is None:
@@ -46,7 +54,7 @@ def get_structure(uow, structure_id):
         return dump(structure)
 
 
-def create_structure(uow, data, today=None):
+def create_structure(uow: UnitOfWork, data: dict[str, Any], today: date | None = None) -> dict[str, Any]:
     data = load(schemas.StructureCreateSchema(), data)
     today = today or date.today()
     with uow:
@@ -73,7 +81,7 @@ def create_structure(uow, data, today=None):
         return after
 
 
-def update_structure(uow, structure_id, data):
+def update_structure(uow: UnitOfWork, structure_id: int, data: dict[str, Any]) -> dict[str, Any]:
     data = load(schemas.StructurePatchSchema(), data)
     with uow:
         repo = uow.repo

@@ -5,7 +5,10 @@ rate = those whose first submission came by the due date plus the timely window 
 expected x 100 (DHIS2's REPORTING_RATE and REPORTING_RATE_ON_TIME). Roll-ups aggregate
 each numeric field (sum, average, minimum, maximum) per region or per base project.
 """
+from __future__ import annotations
+
 import base64
+from typing import TYPE_CHECKING, Any
 
 from kelisim.access import scope_region
 from kelisim.errors import Invalid, NotFound
@@ -17,35 +20,44 @@ from services.reports.domain.periods import kz_today
 from services.reports.domain.rollups import NOT_SUMMED, Aggregate, roll_up
 from services.reports.service_layer.reports import period_range
 
+if TYPE_CHECKING:
+    from datetime import date
+
+    from kelisim.db.uow import UnitOfWork
+    from services.reports.adapters.repository import ReportsRepository
+    from services.reports.domain.templates import Template
+
 NATIONAL = "national"
 
 
-def _range(query, today):
+def _range(query: dict[str, Any], today: date) -> tuple[date, date]:
     first, last = period_range(query, today)
     if first > last:
         raise Invalid(_("the range ends before it starts"), {"to": _("must not precede from")})
     return first, last
 
 
-def _rate(part, whole):
+def _rate(part: int, whole: int) -> float:
     return round(part * 100.0 / whole, 1) if whole else None
 
 
-def _row(template=None, period=None, region=None, expected=0, reported=0, on_time=0):
+def _row(template: str | None = None, period: str | None = None, region: str | None = None, expected: int = 0,
+         reported: int = 0, on_time: int = 0) -> dict[str, Any]:
     return {"template_code": template, "period": period, "region_code": region,
             "expected": expected, "reported": reported, "on_time": on_time,
             "missing": expected - reported, "reporting_rate": _rate(reported, expected),
             "on_time_rate": _rate(on_time, expected)}
 
 
-def _add(totals, key, expected, reported, on_time):
+def _add(totals: dict[str, Any] | dict[tuple[str, str], list[int]], key: tuple[str, str] | str, expected: int,
+         reported: int, on_time: int) -> None:
     total = totals.setdefault(key, [0, 0, 0])
     total[0] += expected
     total[1] += reported
     total[2] += on_time
 
 
-def reporting_rates(uow, query, today=None):
+def reporting_rates(uow: UnitOfWork, query: dict[str, Any], today: date | None = None) -> dict[str, Any]:
     """Rates per template, period and region; per template and period nationally; per
     region; and one national figure for the whole range."""
     query = load(schemas.RatesQuery(), query)
@@ -79,7 +91,7 @@ def reporting_rates(uow, query, today=None):
     }
 
 
-def _rollup_templates(repo, query):
+def _rollup_templates(repo: ReportsRepository, query: dict[str, Any]) -> list[Template]:
     if query.get("template"):
         templates = repo.latest_templates(code=query["template"])
         if not templates:
@@ -98,7 +110,7 @@ def _rollup_templates(repo, query):
     return templates
 
 
-def _numeric_fields(templates):
+def _numeric_fields(templates: list[Template]) -> list[dict[str, Any]]:
     """The numeric fields of ``templates``, in order, each once (by code)."""
     seen = {}
     for template in templates:
@@ -112,13 +124,13 @@ def _numeric_fields(templates):
     return list(seen.values())
 
 
-def rollup(uow, query, today=None):
+def rollup(uow: UnitOfWork, query: dict[str, Any], today: date | None = None) -> dict[str, Any]:
     """Aggregates of each numeric field over a period range, by region or base project."""
     query = load(schemas.RollupQuery(), query)
     return _rollup(uow, query, today)
 
 
-def _rollup(uow, query, today):
+def _rollup(uow: UnitOfWork, query: dict[str, Any], today: None) -> dict[str, Any]:
     first, last = _range(query, today or kz_today())
     with uow:
         region = scope_region(uow.context.actor, query.get("region"))
@@ -154,7 +166,8 @@ def _rollup(uow, query, today):
     }
 
 
-def export_rollup(uow, query, today=None, regions=None):
+def export_rollup(uow: UnitOfWork, query: dict[str, Any], today: date | None = None,
+                  regions: dict[str, Any] | None = None) -> dict[str, Any]:
     """The roll-up as a CSV or XLSX file: name, content type and base64 content. The XLSX
     reads in ``query["lang"]`` and names the ``regions`` ({code: name in kk, ru, en})."""
     query = load(schemas.ExportQuery(), query)

@@ -9,6 +9,10 @@ written to the audit log (``attach`` / ``detach`` on the report: who, when, whic
 and checksum). An event takes or loses attachments (protocols, photos, publications) from
 whoever may change it, whatever its status (entity ``event`` in the audit log).
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from kelisim.access import ensure_writable
 from kelisim.errors import Conflict, Invalid
 from kelisim.i18n import _
@@ -17,16 +21,19 @@ from services.reports.domain.reports import EDITABLE
 from services.reports.service_layer import register
 from services.reports.service_layer.reports import get_or_404
 
+if TYPE_CHECKING:
+    from kelisim.db.uow import UnitOfWork
+
 KINDS = ("report", "event")
 
 
-def _summary(attachment):
+def _summary(attachment: dict[str, Any]) -> dict[str, Any]:
     return {"attachment_id": attachment["id"], "filename": attachment["filename"],
             "media_type": attachment["media_type"], "size": attachment["size"],
             "sha256": attachment["sha256"]}
 
 
-def _changeable(uow, kind, report_id):
+def _changeable(uow: UnitOfWork, kind: str, report_id: int) -> Any:
     if kind not in KINDS:
         raise Invalid(_("the reports service keeps no attachments of {kind}", kind=kind),
                       {"owner_kind": _("not kept here")})
@@ -44,7 +51,8 @@ def _changeable(uow, kind, report_id):
     return report
 
 
-def attachment_added(uow, kind, report_id, attachment):
+def attachment_added(uow: UnitOfWork, kind: str, report_id: int,
+                     attachment: dict[str, Any]) -> dict[str, Any]:
     """Audit ``attachment`` (the gateway's dict) added to the report or event ``report_id``
     (``kind``: report or event). Returns ``{"kind", "id"}``."""
     with uow:
@@ -55,7 +63,8 @@ def attachment_added(uow, kind, report_id, attachment):
         return {"kind": kind, "id": record.id}
 
 
-def attachment_removed(uow, kind, report_id, attachment):
+def attachment_removed(uow: UnitOfWork, kind: str, report_id: int,
+                       attachment: dict[str, Any]) -> dict[str, Any]:
     """Audit ``attachment`` removed from the report or event ``report_id``."""
     with uow:
         record = _changeable(uow, kind, report_id)

@@ -9,7 +9,10 @@ most ``LOOKBACK_DAYS`` days before today, and of the current period; older perio
 template that starts far in the past are never owed (nor escalated), however early its
 ``active_from``.
 """
+from __future__ import annotations
+
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from kelisim.db.types import utcnow
 from kelisim.logging import get_logger
@@ -18,12 +21,21 @@ from services.reports.domain.reminders import reminder_for
 from services.reports.service_layer import org_units
 from services.reports.service_layer.events import emit_once
 
+if TYPE_CHECKING:
+    from datetime import date, datetime
+
+    from sqlalchemy.engine.row import Row
+
+    from kelisim.db.uow import UnitOfWork
+    from services.reports.domain.reports import OrgUnit
+    from services.reports.domain.templates import Template
+
 MAX_REMIND_DAYS = 90  # the schema's limit on remind_days_before
 LOOKBACK_DAYS = 366  # the oldest period a run creates obligations for ended this long ago
 log = get_logger(__name__)
 
 
-def _first_day(template, today):
+def _first_day(template: Template, today: date) -> date:
     """The first day of the first period a run collects: the template's first period, or the
     period holding the first day of the look-back window when that is later."""
     start = template.active_from or kz_date(template.created_at or utcnow())
@@ -31,7 +43,8 @@ def _first_day(template, today):
     return period_containing(start, template.period_type).start
 
 
-def expected_rows(template, units, known, today, now):
+def expected_rows(template: Template, units: list[OrgUnit], known: set[Any] | set[Row], today: date,
+                  now: datetime) -> list[dict[str, Any]]:
     """Rows of the reports ``template`` expects up to ``today`` that are not in ``known``."""
     last_day = min(today, template.active_until) if template.active_until else today
     rows = []
@@ -55,7 +68,7 @@ def expected_rows(template, units, known, today, now):
     return rows
 
 
-def withdraw_obligations(uow, units):
+def withdraw_obligations(uow: UnitOfWork, units: list[OrgUnit]) -> int:
     """Drop untouched drafts of periods an org unit turned out not to be open (a closing or
     opening date recorded late); return how many. Anything filled in or submitted stays."""
     withdrawn = 0
@@ -70,7 +83,7 @@ def withdraw_obligations(uow, units):
     return withdrawn
 
 
-def generate_obligations(uow, today, attempts=3):
+def generate_obligations(uow: UnitOfWork, today: date, attempts: int = 3) -> int:
     """Create every expected report missing up to ``today`` and withdraw those no longer
     expected; return how many were created."""
     created = 0
@@ -92,7 +105,7 @@ def generate_obligations(uow, today, attempts=3):
     return created
 
 
-def send_reminders(uow, today):
+def send_reminders(uow: UnitOfWork, today: date) -> dict[str, Any]:
     """Publish each due-soon and overdue reminder not yet sent; return counts by kind."""
     with uow:
         pending = uow.repo.pending_reminders(today + timedelta(days=MAX_REMIND_DAYS))
@@ -110,7 +123,7 @@ def send_reminders(uow, today):
     return sent
 
 
-def _remind(uow, report_id, today):
+def _remind(uow: UnitOfWork, report_id: int, today: date) -> str | None:
     """Send one report's reminder in its own transaction; its kind, or None if not needed."""
     with uow:
         report = uow.repo.report(report_id)
@@ -125,7 +138,7 @@ def _remind(uow, report_id, today):
         return reminder.kind
 
 
-def run(uow, today, registry_units=None):
+def run(uow: UnitOfWork, today: date, registry_units: Any = None) -> dict[str, Any]:
     """One run of the job: sync org units if the registry answered, obligations, reminders."""
     synced = org_units.sync(uow, registry_units) if registry_units is not None else None
     created = generate_obligations(uow, today)

@@ -4,23 +4,31 @@ Kept current by the registry's ``org_unit_created`` / ``org_unit_updated`` event
 by a periodic sync over RPC, so collection jobs run even while the registry is down.
 A row only moves forward: an older version (a late event) never overwrites a newer one.
 """
+from __future__ import annotations
+
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from kelisim.db.races import retry_on_unique
 from services.reports.domain.reports import OrgUnit
+
+if TYPE_CHECKING:
+    from kelisim.db.uow import UnitOfWork
+    from kelisim.events.envelope import Envelope
+    from services.reports.adapters.repository import ReportsRepository
 
 CONSUMER = "reports.org_units"
 _COLUMNS = ("code", "kind", "level", "name_kk", "name_ru", "region_code", "opened_on",
             "closed_on", "version")
 
 
-def _as_date(value):
+def _as_date(value: str | date | None) -> date | None:
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(value)
 
 
-def upsert(repo, data):
+def upsert(repo: ReportsRepository, data: dict[str, Any]) -> bool:
     """Insert or update one org unit from registry data; return True if anything changed."""
     fields = {name: data.get(name) for name in _COLUMNS}
     fields["opened_on"] = _as_date(fields["opened_on"])
@@ -41,7 +49,7 @@ def upsert(repo, data):
 
 
 @retry_on_unique(what="the org unit")
-def apply_event(uow, event):
+def apply_event(uow: UnitOfWork, event: Envelope) -> bool:
     """Handle a registry org unit event once (by event id). A unit inserted meanwhile by the
     sync or another event: handled again at once, as an update."""
     data = event.data.get("current", event.data)
@@ -54,7 +62,7 @@ def apply_event(uow, event):
 
 
 @retry_on_unique(what="the org units")
-def sync(uow, units):
+def sync(uow: UnitOfWork, units: list[dict[str, Any]]) -> int:
     """Bring the local copy in line with ``units`` (the registry's list); return changes.
     Replicas' collection jobs syncing at once: the one that loses runs again as updates."""
     with uow:

@@ -11,8 +11,11 @@ Each write is audited (entity ``event``) and publishes ``event_recorded``,
 ``event_updated`` or ``event_cancelled`` through the outbox in the same transaction, to the
 event's region's stream as well.
 """
+from __future__ import annotations
+
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from kelisim.access import ensure_writable, readable_or_404, scope_region
 from kelisim.db.types import utcnow
@@ -24,6 +27,9 @@ from services.reports.contract import register_schemas as schemas
 from services.reports.domain.events import Event, EventKind, Initiative, tally
 from services.reports.domain.periods import parse_period
 
+if TYPE_CHECKING:
+    from kelisim.db.uow import UnitOfWork
+
 REFERENCE = Path(__file__).resolve().parent.parent / "reference" / "event_kinds.json"
 _OUT = schemas.EventSchema()
 # what a change may set (beside the time, which moves local_date with it)
@@ -31,16 +37,16 @@ CHANGEABLE = ("kind", "title_kk", "title_ru", "description", "place", "participa
               "languages", "media_links", "media_count", "initiative")
 
 
-def dump(event):
+def dump(event: Event) -> dict[str, Any]:
     return _OUT.dump(event)
 
 
-def reference_kinds():
+def reference_kinds() -> Any:
     """The shipped event kinds and initiatives: ``{"kinds": [...], "initiatives": [...]}``."""
     return json.loads(REFERENCE.read_text(encoding="utf-8"))
 
 
-def load_reference_kinds(uow):
+def load_reference_kinds(uow: UnitOfWork) -> Any:
     """Add the shipped event kinds and initiatives missing from the database (idempotent);
     a shipped name that changed is updated. Returns how many rows were added."""
     data = reference_kinds()
@@ -67,7 +73,7 @@ def load_reference_kinds(uow):
     return added
 
 
-def list_kinds(uow):
+def list_kinds(uow: UnitOfWork) -> dict[str, Any]:
     """``{"kinds": [...], "initiatives": [...]}`` as stored (names in kk/ru/en)."""
     with uow:
         return {"kinds": [schemas.EventKindSchema().dump(k) for k in uow.repo.event_kinds()],
@@ -75,7 +81,7 @@ def list_kinds(uow):
                                 for i in uow.repo.initiatives()]}
 
 
-def get_or_404(uow, event_id):
+def get_or_404(uow: UnitOfWork, event_id: int) -> Any:
     return readable_or_404(uow.context.actor, uow.repo.event(event_id),
                            _("event {id} not found", id=event_id), _("event {id}", id=event_id))
 
@@ -158,7 +164,7 @@ def _regions(event):
     return [event.region_code] if event.region_code else []
 
 
-def record_event(uow, lookups, data):
+def record_event(uow: UnitOfWork, lookups: Any, data: dict[str, Any]) -> Any:
     """Record an event; returns it (see EventSchema). Invalid (422) naming each bad field,
     Forbidden (403) for an observer or another region's coordinator."""
     data = load(schemas.EventCreateSchema(), data)
@@ -205,7 +211,7 @@ def _writable(uow, event_id, version):
     return event
 
 
-def update_event(uow, lookups, event_id, data):
+def update_event(uow: UnitOfWork, lookups: Any, event_id: int, data: dict[str, Any]) -> Any:
     """Change a recorded event (send the version read; a ``reason`` is kept in the audit
     entry's ``after.change_reason`` and in ``event_updated``); the org unit and region
     stay. Conflict (409) for a cancelled event or a stale version."""
@@ -260,7 +266,7 @@ def update_event(uow, lookups, event_id, data):
         return after
 
 
-def cancel_event(uow, event_id, data):
+def cancel_event(uow: UnitOfWork, event_id: int, data: dict[str, Any]) -> Any:
     """Cancel an event with a reason: it stays in the register and counts nowhere."""
     data = load(schemas.EventCancelSchema(), data)
     with uow:
@@ -278,12 +284,12 @@ def cancel_event(uow, event_id, data):
         return after
 
 
-def get_event(uow, event_id):
+def get_event(uow: UnitOfWork, event_id: int) -> dict[str, Any]:
     with uow:
         return dump(get_or_404(uow, event_id))
 
 
-def event_history(uow, event_id):
+def event_history(uow: UnitOfWork, event_id: int) -> Any:
     """The audit trail of one event, newest first."""
     with uow:
         get_or_404(uow, event_id)
@@ -310,7 +316,7 @@ def _filters(query, names):
     return {name: query.get(name) for name in names}
 
 
-def list_events(uow, query):
+def list_events(uow: UnitOfWork, query: dict[str, Any]) -> dict[str, Any]:
     """A page of events, newest first: ``{"items", "total", "limit", "offset"}``."""
     query = load(schemas.EventQuery(), query)
     with uow:
@@ -324,7 +330,7 @@ def list_events(uow, query):
                 "offset": query["offset"]}
 
 
-def event_stats(uow, query):
+def event_stats(uow: UnitOfWork, query: dict[str, Any]) -> dict[str, Any]:
     """Counts of recorded (not cancelled) events, their participants and media items,
     grouped by ``by`` (region, structure_type, kind, project, initiative, org_unit_kind,
     period); a coordinator's counts are of its own region. See EventStatsSchema."""

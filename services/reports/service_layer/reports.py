@@ -4,7 +4,10 @@ A KGU coordinator sees and edits its own region's reports only; only the RGU
 (``rgu_admin``) accepts, returns and reopens. Every transition is audited and
 publishes its event once, in the same transaction.
 """
+from __future__ import annotations
+
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from kelisim.access import ensure_writable, readable_or_404, scope_region
 from kelisim.db.types import utcnow
@@ -19,10 +22,18 @@ from services.reports.domain.reports import EDITABLE
 from services.reports.service_layer.events import emit_once
 from services.reports.service_layer.templates import ensure_manager
 
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from kelisim.db.uow import UnitOfWork
+    from kelisim.i18n import Msg
+    from services.reports.domain.reports import Report
+    from services.reports.domain.templates import Template
+
 _OUT = schemas.ReportSchema()
 
 
-def dump(report, today=None):
+def dump(report: Report, today: date | None = None) -> dict[str, Any]:
     today = today or kz_today()
     data = _OUT.dump(report)
     data["overdue"] = report.is_overdue(today)
@@ -30,13 +41,13 @@ def dump(report, today=None):
     return data
 
 
-def get_or_404(uow, report_id):
+def get_or_404(uow: UnitOfWork, report_id: int) -> Report:
     return readable_or_404(uow.context.actor, uow.repo.report(report_id),
                            _("report {report_id} not found", report_id=report_id),
                            _("report {id}", id=report_id))
 
 
-def list_reports(uow, query, today=None):
+def list_reports(uow: UnitOfWork, query: Any, today: date | None = None) -> dict[str, Any]:
     query = load(schemas.ReportQuery(), query)
     today = today or kz_today()
     filters = {name: query.get(name) for name in (
@@ -55,7 +66,7 @@ def list_reports(uow, query, today=None):
         return listing([dump(r, today) for r in items], total, query)
 
 
-def register_figures(uow, report, template):
+def register_figures(uow: UnitOfWork, report: Report, template: Template) -> dict[str, Any]:
     """``{field: figure}`` of the report's fields the events register fills in (see
     domain/prefill.py): counted over the report's period, for its region when a KGU
     reports, else for its org unit; a base-project template counts its project only."""
@@ -76,7 +87,7 @@ def register_figures(uow, report, template):
     return figures
 
 
-def with_register(uow, report, data=None):
+def with_register(uow: UnitOfWork, report: Report, data: dict[str, Any] | None = None) -> dict[str, Any]:
     """The dump of one report with the register's figures, the fields they prefill (an
     editable report's fields with no typed value: shown in ``values``) and the typed
     values that disagree with them."""
@@ -92,7 +103,7 @@ def with_register(uow, report, data=None):
     return data
 
 
-def _prefilled(uow, report, values):
+def _prefilled(uow: UnitOfWork, report: Report, values: dict[str, Any]) -> dict[str, Any]:
     """``values`` with each register-filled field that has no typed value taken from the
     register (what a submit stores; a saved draft keeps following the register)."""
     figures = register_figures(uow, report, _template(uow, report))
@@ -103,19 +114,19 @@ def _prefilled(uow, report, values):
     return values
 
 
-def get_report(uow, report_id):
+def get_report(uow: UnitOfWork, report_id: int) -> dict[str, Any]:
     with uow:
         return with_register(uow, get_or_404(uow, report_id))
 
 
-def history(uow, report_id):
+def history(uow: UnitOfWork, report_id: int) -> list[dict[str, Any]]:
     """The audit trail of one report, newest first."""
     with uow:
         get_or_404(uow, report_id)
         return uow.audit_entries(entity="report", entity_id=report_id, limit=200)
 
 
-def _writable(uow, report_id, version):
+def _writable(uow: UnitOfWork, report_id: int, version: int) -> Report:
     """The report, if the actor may change it and ``version`` is current."""
     report = get_or_404(uow, report_id)
     ensure_writable(uow.context.actor, report.region_code)
@@ -123,11 +134,13 @@ def _writable(uow, report_id, version):
     return report
 
 
-def _template(uow, report):
+def _template(uow: UnitOfWork, report: Report) -> Template:
     return uow.repo.template(report.template_id)
 
 
-def _finish(uow, report, action, before, event=None, stage=None, extra=None, now=None):
+def _finish(uow: UnitOfWork, report: Report, action: str, before: dict[str, Any], event: str | None = None,
+            stage: int | None = None, extra: dict[str, Any] | None = None,
+            now: datetime | None = None) -> dict[str, Any]:
     """Flush (a lost race is a 409), audit, emit the event once, commit; return the dump."""
     with concurrent_update_guard(_("report {id}", id=report.id)):
         uow.flush()
@@ -142,7 +155,7 @@ def _finish(uow, report, action, before, event=None, stage=None, extra=None, now
     return after
 
 
-def save_report(uow, report_id, data):
+def save_report(uow: UnitOfWork, report_id: int, data: dict[str, Any]) -> dict[str, Any]:
     """Replace the values of a draft, returned or reopened report (checked by type only)."""
     data = load(schemas.ReportSaveSchema(), data)
     with uow:
@@ -153,7 +166,7 @@ def save_report(uow, report_id, data):
         return with_register(uow, report, _finish(uow, report, "save", before))
 
 
-def submit_report(uow, report_id, data):
+def submit_report(uow: UnitOfWork, report_id: int, data: dict[str, Any]) -> dict[str, Any]:
     """Submit (optionally with final values): required fields and rules must hold."""
     data = load(schemas.ReportSubmitSchema(), data)
     with uow:
@@ -169,14 +182,14 @@ def submit_report(uow, report_id, data):
             {"submitted_at": now.isoformat(), "on_time": bool(report.on_time)}, now))
 
 
-def _decision(uow, report_id, version, doing):
+def _decision(uow: UnitOfWork, report_id: int, version: int, doing: Msg) -> Report:
     report = get_or_404(uow, report_id)
     ensure_manager(uow.context.actor, doing)
     check_version(report, version, _("report {id}", id=report_id))
     return report
 
 
-def accept_report(uow, report_id, data):
+def accept_report(uow: UnitOfWork, report_id: int, data: dict[str, Any]) -> dict[str, Any]:
     data = load(schemas.ReportAcceptSchema(), data)
     with uow:
         report = _decision(uow, report_id, data["version"],
@@ -187,7 +200,7 @@ def accept_report(uow, report_id, data):
                        report.submission_count, {"accepted_at": now.isoformat()}, now)
 
 
-def return_report(uow, report_id, data):
+def return_report(uow: UnitOfWork, report_id: int, data: dict[str, Any]) -> dict[str, Any]:
     data = load(schemas.ReportReturnSchema(), data)
     with uow:
         report = _decision(uow, report_id, data["version"],
@@ -198,7 +211,7 @@ def return_report(uow, report_id, data):
                        report.submission_count, {"comment": data["comment"]}, now)
 
 
-def reopen_report(uow, report_id, data):
+def reopen_report(uow: UnitOfWork, report_id: int, data: dict[str, Any]) -> dict[str, Any]:
     data = load(schemas.ReportReopenSchema(), data)
     with uow:
         report = _decision(uow, report_id, data["version"],
@@ -209,7 +222,7 @@ def reopen_report(uow, report_id, data):
                        report.reopen_count, {"reason": data["reason"]}, now)
 
 
-def period_range(query, today=None):
+def period_range(query: dict[str, Any], today: date | None = None) -> tuple[date, date]:
     """(first day, last day) of a RangeQuery: a year, from/to periods, else this year."""
     if query.get("period_from") or query.get("period_to"):
         first = parse_period(query.get("period_from") or query["period_to"]).start

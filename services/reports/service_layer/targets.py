@@ -6,9 +6,12 @@ sees its own region's rows (and its plans' targets), the RGU and observers every
 the national totals. See domain/targets.py for what each target counts and whose minimum
 it is.
 """
+from __future__ import annotations
+
 import json
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from kelisim.access import scope_region
 from kelisim.db.types import utcnow
@@ -22,16 +25,19 @@ from services.reports.domain.periods import Period, kz_today
 from services.reports.domain.targets import NATIONAL, Target, measured, progress_row
 from services.reports.service_layer.templates import ensure_manager
 
+if TYPE_CHECKING:
+    from kelisim.db.uow import UnitOfWork
+
 REFERENCE = Path(__file__).resolve().parent.parent / "reference" / "targets.json"
 _OUT = schemas.TargetSchema()
 _FIELDS = {name for name in schemas.TargetCreateSchema().fields}
 
 
-def dump(target):
+def dump(target: Any) -> dict[str, Any]:
     return _OUT.dump(target)
 
 
-def load_reference_targets(uow):
+def load_reference_targets(uow: UnitOfWork) -> Any:
     """Add the shipped targets (the 2022-2026 action plan's) whose code is not there yet;
     returns how many were added. A target the RGU changed is left as it is."""
     added = 0
@@ -46,7 +52,7 @@ def load_reference_targets(uow):
     return added
 
 
-def list_targets(uow, query):
+def list_targets(uow: UnitOfWork, query: dict[str, Any]) -> list[Any]:
     query = load(schemas.TargetQuery(), query)
     with uow:
         return [dump(t) for t in uow.repo.targets(active=query.get("active"))]
@@ -74,7 +80,7 @@ def _check_references(uow, lookups, target):
         raise Invalid(_("the target is not valid"), errors)
 
 
-def create_target(uow, lookups, data):
+def create_target(uow: UnitOfWork, lookups: Any, data: dict[str, Any]) -> Any:
     """Add a count target (the RGU only); Conflict when its code is taken."""
     data = load(schemas.TargetCreateSchema(), data)
     ensure_manager(uow.context.actor, _("only the RGU sets count targets"))
@@ -94,7 +100,7 @@ def create_target(uow, lookups, data):
         return after
 
 
-def update_target(uow, target_id, data):
+def update_target(uow: UnitOfWork, target_id: int, data: dict[str, Any]) -> Any:
     """Change a target's minimum, titles, years or active flag (the RGU only)."""
     data = load(schemas.TargetPatchSchema(), data)
     ensure_manager(uow.context.actor, _("only the RGU sets count targets"))
@@ -123,8 +129,8 @@ def _periods(target, year):
     return [Period(year, "yearly", 1)]
 
 
-def target_rows(repo, target, year, regions, houses, only_region=None, periods=None,
-                readable=()):
+def target_rows(repo: Any, target: Any, year: int, regions: Any, houses: Any, only_region: Any = None,
+                periods: Any = None, readable: Any = ()) -> Any:
     """The progress rows of one target over ``year`` (or only ``periods``): a row per
     period for the nation (unless ``only_region``) and for each region with a target, an
     actual or in ``readable`` (the regions the caller may read: their row shows actual 0
@@ -169,12 +175,12 @@ def target_rows(repo, target, year, regions, houses, only_region=None, periods=N
     return found
 
 
-def regions_known(repo):
+def regions_known(repo: Any) -> Any:
     """Every region with a KGU in the local copy of the registry's org units."""
     return sorted({u.region_code for u in repo.org_units() if u.kind == "kgu" and u.region_code})
 
 
-def progress(uow, query, today=None):
+def progress(uow: UnitOfWork, query: dict[str, Any], today: date | None = None) -> dict[str, Any]:
     """``{"year", "targets": [target + rows]}`` for every active target applying that year
     (or one target, or one project's). A coordinator gets its region's rows only; every
     region the caller may read has a row per target and period, with actual 0 when it has
@@ -199,7 +205,7 @@ def progress(uow, query, today=None):
         return {"year": year, "targets": answer}
 
 
-def current_progress(repo, today):
+def current_progress(repo: Any, today: date) -> Any:
     """The rows of the current period of every active target (for the metrics)."""
     regions = regions_known(repo)
     houses = repo.houses_of_friendship(date(today.year, 1, 1), date(today.year, 12, 31))
