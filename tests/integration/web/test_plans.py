@@ -189,6 +189,10 @@ def test_task_forms_and_another_regions_plan(plans):
     assert f'action="/plans/{plan["id"]}/tasks/{phase["id"]}/due"' not in page
     assert kk("a parent's dates follow its children") in page
     assert f'action="/plans/{plan["id"]}/tasks/{task["id"]}/due"' in kgu.get(path)
+    # the breadcrumb names the plan (region and year) and the task, not "Plan" and its kind
+    crumbs = re.search(r'class="crumbs">(.*?)</nav>', kgu.get(path), re.S).group(1)
+    assert f"Түркістан облысы · {plan['year']}" in crumbs
+    assert f'aria-current="page">{escape(task["title_kk"])}</li>' in crumbs
     almaty_task = ok(plans["gw"].get(f"{API}/plans/{almaty['id']}/tasks"))[5]
     # the services' rule, as the API's answer: another region's plan is not found (404)
     for path in (f"/plans/{almaty['id']}", f"/plans/{almaty['id']}/tasks/{almaty_task['id']}",
