@@ -18,9 +18,13 @@ const PlainOperationPath = () => ({
 // What Swagger UI renders without a name or keyboard access, mended whenever it renders:
 // - the server choice, a <select id="servers"> in an empty <label>: the page's word for it;
 // - a parameter's choice of values (a <select> in its row): the parameter's name;
-// - an example (a <pre> that scrolls sideways): focusable, so keys can scroll it.
+// - an example (a <pre> that scrolls sideways): focusable, so keys can scroll it;
+// - the Authorize dialog's close button (an icon only): the page's word for it; its
+//   «Authorize» buttons are named «Apply credentials», a name that does not hold the
+//   visible word (voice control users say what they see): their text names them.
 function mend(node) {
   const serverName = node.dataset.serversLabel;
+  const closeName = node.dataset.closeLabel;
   const name = (element, text) => {
     if (text && element.getAttribute("aria-label") !== text) {
       element.setAttribute("aria-label", text);
@@ -36,6 +40,10 @@ function mend(node) {
     }
     for (const pre of node.querySelectorAll("pre.microlight:not([tabindex])")) {
       pre.setAttribute("tabindex", "0");
+    }
+    for (const close of node.querySelectorAll("button.close-modal")) name(close, closeName);
+    for (const button of node.querySelectorAll(".auth-btn-wrapper button[aria-label]")) {
+      button.removeAttribute("aria-label");
     }
   };
   new MutationObserver(apply).observe(node, { childList: true, subtree: true });
