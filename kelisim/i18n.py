@@ -215,12 +215,16 @@ def _patterns() -> list[tuple[re.Pattern[str], str]]:
             names.add(name)
             last = m.end()
         parts.append(re.escape(msgid[last:]))
-        literal = len(re.findall(r"[A-Za-z]", _PLACEHOLDER.sub("", msgid)))
+        fixed = _PLACEHOLDER.sub("", msgid)
+        literal = len(re.findall(r"[A-Za-z]", fixed))
         if literal < 4:  # "{month} {year}" would match any two words
             continue
-        found.append((literal, re.compile("^" + "".join(parts) + "$", re.S), msgid))
-    found.sort(key=lambda item: -item[0])
-    return [(pattern, msgid) for _literal, pattern, msgid in found]
+        # as many letters: the one with more fixed text (": " before a reason) is the more
+        # specific, else "after task {task}" swallows "after task {task}: {reason}"
+        rank = (literal, len(fixed.replace(" ", "")))
+        found.append((rank, re.compile("^" + "".join(parts) + "$", re.S), msgid))
+    found.sort(key=lambda item: (-item[0][0], -item[0][1]))
+    return [(pattern, msgid) for _rank, pattern, msgid in found]
 
 
 def gettext(msgid: str, lang: str | None, context: str | None = None) -> str:

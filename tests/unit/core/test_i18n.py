@@ -193,3 +193,17 @@ def test_every_problem_title_reads_in_kazakh_and_russian():
         if translate(cls.title, "kk") == cls.title or translate(cls.title, "ru") == cls.title:
             untranslated.append(cls.__name__)
     assert not untranslated
+
+
+def test_a_reschedule_reason_naming_an_overdue_task_is_translated_whole():
+    """The overdue job's cascade writes "rescheduled after task 526: «…» is overdue"; the
+    shorter msgid "rescheduled after task {task}" matched it too (as many letters), so
+    the page read "526: «…» is overdue тапсырмасынан кейін…" with English inside. The
+    msgid with more literal text (": ") is the more specific one and is tried first."""
+    from kelisim.i18n import translate
+
+    text = "rescheduled after task 526: «Семинар-тренинг (II квартал)» is overdue"
+    kk = translate(text, "kk")
+    assert "is overdue" not in kk and kk.startswith("526 тапсырмасынан кейін")
+    assert "«Семинар-тренинг (II квартал)» тапсырмасының мерзімі өтті" in kk
+    assert "is overdue" not in translate(text, "ru")
