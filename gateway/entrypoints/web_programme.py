@@ -10,12 +10,11 @@ risks of one heat map cell (probability, impact) by region (GET /risks, not plan
 Every figure comes from the RPC calls the API routes make, with the same parameters, as the
 reader: a KGU coordinator, whose home is ``/kgu``, is sent there.
 """
+import functools
 import re
 
-import eventlet
-
 from gateway.service_layer import programme_view as view
-from gateway.web.pages import Page, cached, page, redirect
+from gateway.web.pages import Page, cached, gather, page, redirect
 from kelisim.errors import NotFound
 from kelisim.i18n import _
 
@@ -27,18 +26,11 @@ REGION_CODE = re.compile(r"^KZ-\d{2}$")
 
 def together(calls, at_once=8):
     """``{name: answer}`` of RPC ``calls`` (``{name: (function, *args)}``) made at the same
-    time, at most ``at_once`` at a time, each in a green thread of the worker; the first
-    failure is raised (a KelisimError as the call raised it). Unlike
-    gateway.web.pages.gather, a pool bounds the calls in flight (a summary per base
-    project)."""
-    pool = eventlet.GreenPool(at_once)
-    threads = {name: pool.spawn(function, *args) for name, (function, *args)
-               in calls.items()}
-    try:
-        return {name: thread.wait() for name, thread in threads.items()}
-    finally:
-        for thread in threads.values():
-            thread.kill()
+    time by :func:`gateway.web.pages.gather`, at most ``at_once`` in flight (a summary per
+    base project); the first failure in ``calls``' order is raised."""
+    answers = gather(*(functools.partial(function, *args) for function, *args
+                       in calls.values()), at_once=at_once)
+    return dict(zip(calls, answers, strict=True))
 
 
 def _is_kgu(actor):

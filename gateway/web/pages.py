@@ -174,7 +174,7 @@ def error_page(exc, request):
     reader = request.environ.get(READER_ENVIRON) or {}
     unread = reader.get("unread")
     return html(render("error.html", lang, status=problem.status, title=problem.title,
-                       message=_rendered(message, lang), actor=reader.get("actor"),
+                       message=message, actor=reader.get("actor"),
                        csrf=reader.get("csrf"),
                        unread=unread.wait() if unread is not None else None,
                        path=own_path(request.path)), problem.status)
@@ -188,14 +188,6 @@ def own_path(path):
             and not any(ord(c) < 0x20 or ord(c) == 0x7f for c in path):
         return path
     return "/"
-
-
-def _rendered(message, lang):
-    if isinstance(message, i18n.Msg):
-        return message.render(lang)
-    if i18n.is_message(message):
-        return i18n.as_message(message).render(lang)
-    return str(message)
 
 
 def page(method, path, *, auth=True, roles=None, personal=False, writes=None):
@@ -242,15 +234,16 @@ def page(method, path, *, auth=True, roles=None, personal=False, writes=None):
     return decorate
 
 
-def gather(*calls):
+def gather(*calls, at_once=None):
     """The results of ``calls`` (callables taking no argument, e.g. ``lambda:
     self.projects.list_projects()``), in their order, the calls made at once, each in a
     green thread of the worker: a page whose reads do not depend on each other waits for
     the slowest instead of their sum (each RPC is a round trip through the broker, several
     milliseconds, far more on a loaded machine). Every call is waited for; then the first
     failure in ``calls``' order is raised (a KelisimError becomes the page's error page as
-    usual)."""
-    threads = [eventlet.spawn(call) for call in calls]
+    usual). ``at_once`` bounds the calls in flight (a pool), when given."""
+    spawn = eventlet.GreenPool(at_once).spawn if at_once else eventlet.spawn
+    threads = [spawn(call) for call in calls]
     results, failure = [], None
     for thread in threads:
         try:
