@@ -33,17 +33,17 @@ class Account:
     display_name_ru: str
     role: str
     created_at: datetime
-    region_code: str = None
-    person_id: int = None
-    org_unit_id: int = None
-    org_unit_name_kk: str = None
-    org_unit_name_ru: str = None
+    region_code: str | None = None
+    person_id: int | None = None
+    org_unit_id: int | None = None
+    org_unit_name_kk: str | None = None
+    org_unit_name_ru: str | None = None
     active: bool = True
-    password_hash: str = None
-    last_sign_in_at: datetime = None
-    disabled_at: datetime = None
+    password_hash: str | None = None
+    last_sign_in_at: datetime | None = None
+    disabled_at: datetime | None = None
     version: int = 1
-    id: int = None
+    id: int | None = None
 
     def check(self):
         """Raise :class:`Invalid` unless login, names, role and region agree."""

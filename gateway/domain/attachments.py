@@ -171,8 +171,8 @@ class Attachment:
     uploaded_by: str
     uploaded_by_role: str
     uploaded_at: datetime
-    region_code: str = None
-    id: int = None
+    region_code: str | None = None
+    id: int | None = None
 
     def to_dict(self):
         return {"id": self.id, "owner_kind": self.owner_kind, "owner_id": self.owner_id,

@@ -18,8 +18,8 @@ class Session:
     secret_hash: str
     created_at: datetime
     expires_at: datetime
-    revoked_at: datetime = None
-    id: int = None
+    revoked_at: datetime | None = None
+    id: int | None = None
 
     @classmethod
     def open(cls, account_id, *, now, lifetime):
@@ -43,8 +43,8 @@ class AccountLink:
     token_hash: str
     created_at: datetime
     expires_at: datetime
-    used_at: datetime = None
-    id: int = None
+    used_at: datetime | None = None
+    id: int | None = None
 
     @classmethod
     def issue(cls, account_id, purpose, *, now, lifetime=None):

@@ -19,8 +19,8 @@ class SsoAttempt:
     code_verifier: str
     nonce: str
     created_at: datetime
-    used_at: datetime = None
-    id: int = None
+    used_at: datetime | None = None
+    id: int | None = None
 
     @classmethod
     def begin(cls, now):

@@ -24,7 +24,7 @@ class SignInFailures:
     key: str
     failures: int
     last_failed_at: datetime
-    locked_until: datetime = None
+    locked_until: datetime | None = None
 
     def wait(self, now, policy):
         """Seconds before another attempt may be tried (0: go ahead)."""

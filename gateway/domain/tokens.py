@@ -8,6 +8,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from kelisim.access import ROLES
 from kelisim.errors import Conflict, Invalid
@@ -34,6 +35,12 @@ def token_matches(plaintext, token_hash):
     return hmac.compare_digest(hash_token(plaintext), token_hash)
 
 
+def token_actor(token_id: int | None, role: str, region_code: str | None) -> dict[str, Any]:
+    """The principal of a service token: ``{"id": "token:N", "role", "region"}`` (region None
+    for a platform-wide role)."""
+    return {"id": f"token:{token_id}", "role": role, "region": region_code}
+
+
 def default_name(role, region=None):
     return f"{role} {region}" if region else role
 
@@ -44,11 +51,11 @@ class ApiToken:
     role: str
     token_hash: str
     created_at: datetime
-    region_code: str = None
-    revoked_at: datetime = None
-    account_id: int = None
-    expires_at: datetime = None
-    id: int = None
+    region_code: str | None = None
+    revoked_at: datetime | None = None
+    account_id: int | None = None
+    expires_at: datetime | None = None
+    id: int | None = None
 
     @classmethod
     def issue(cls, role, region_code=None, name=None, *, now, plaintext=None, account_id=None,
@@ -101,7 +108,7 @@ class ApiToken:
 
     def actor(self):
         """The principal that travels with every RPC call made for this token."""
-        return {"id": f"token:{self.id}", "role": self.role, "region": self.region_code}
+        return token_actor(self.id, self.role, self.region_code)
 
     def to_dict(self):
         return {

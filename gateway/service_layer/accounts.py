@@ -59,11 +59,12 @@ def create_account(uow: UnitOfWork, data: dict[str, Any], person: dict[str, Any]
     with uow:
         account = Account(
             login=normalise_login(data["login"]),
-            # at least one name is needed (Kazakh first); the other language shows it too
+            # at least one name is needed (Kazakh first); the other language shows it too.
+            # No name at all is "", which check() refuses as it would None
             display_name_kk=data.get("display_name_kk") or data.get("display_name_ru")
-            or person.get("full_name"),
+            or person.get("full_name") or "",
             display_name_ru=data.get("display_name_ru") or data.get("display_name_kk")
-            or person.get("full_name"),
+            or person.get("full_name") or "",
             role=role, region_code=region, person_id=data.get("person_id"),
             org_unit_id=person.get("org_unit_id"),
             org_unit_name_kk=org_unit.get("name_kk"), org_unit_name_ru=org_unit.get("name_ru"),

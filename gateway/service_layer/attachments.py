@@ -40,29 +40,33 @@ class Owner:
     its method reading one record (``get_task``)."""
 
     kind: str
-    proxy: object
+    proxy: Any  # a nameko RPC proxy (nameko ships no type information)
     read_method: str
 
-    def read(self, owner_id):
-        return getattr(self.proxy, self.read_method)(owner_id)
+    def read(self, owner_id: int) -> dict[str, Any]:
+        """The owner's record ``owner_id`` as the caller may read it (its NotFound otherwise)."""
+        record: dict[str, Any] = getattr(self.proxy, self.read_method)(owner_id)
+        return record
 
-    def added(self, owner_id, attachment):
-        return self.proxy.attachment_added(self.kind, owner_id, attachment)
+    def added(self, owner_id: int, attachment: dict[str, Any]) -> None:
+        """Tell the owner an attachment came (it raises Forbidden/Conflict to refuse it)."""
+        self.proxy.attachment_added(self.kind, owner_id, attachment)
 
-    def removed(self, owner_id, attachment):
-        return self.proxy.attachment_removed(self.kind, owner_id, attachment)
+    def removed(self, owner_id: int, attachment: dict[str, Any]) -> None:
+        """Tell the owner an attachment went (Forbidden when the caller may not write)."""
+        self.proxy.attachment_removed(self.kind, owner_id, attachment)
 
 
-def _not_found(attachment_id):
+def _not_found(attachment_id: int) -> NotFound:
     return NotFound(_("attachment {id} not found", id=attachment_id))
 
 
-def _readable(owner, owner_id):
+def _readable(owner: Owner, owner_id: int) -> dict[str, Any]:
     """The owner's record (a dict), as the caller may read it; its NotFound otherwise."""
     return owner.read(owner_id)
 
 
-def upload(uow: UnitOfWork, store: Any, owner: Any, owner_id: int, filename: str, stream: Any,
+def upload(uow: UnitOfWork, store: Any, owner: Owner, owner_id: int, filename: str, stream: Any,
            declared_length: Any, actor: dict[str, Any]) -> Any:
     """Stream ``stream`` (a file-like ``read(n)``) into the store as an attachment of the
     record ``owner_id``; returns the attachment (``Attachment.to_dict``).
@@ -130,18 +134,19 @@ def upload(uow: UnitOfWork, store: Any, owner: Any, owner_id: int, filename: str
         raise
 
 
-def _portable(answer):
+def _portable(answer: dict[str, Any]) -> dict[str, Any]:
     return {**answer, "uploaded_at": answer["uploaded_at"].isoformat()}
 
 
-def list_for(uow: UnitOfWork, owner: Any, owner_id: int) -> list[Any]:
+def list_for(uow: UnitOfWork, owner: Owner, owner_id: int) -> list[dict[str, Any]]:
     """The attachments of a record the caller may read, oldest first."""
     _readable(owner, owner_id)
     with uow:
         return [a.to_dict() for a in uow.repo.attachments_of(owner.kind, owner_id)]
 
 
-def _attachment_for_reader(uow, owners, attachment_id):
+def _attachment_for_reader(uow: UnitOfWork, owners: dict[str, Owner],
+                           attachment_id: int) -> tuple[Attachment, Owner]:
     """``(attachment, owner)`` if the caller may read its record; NotFound otherwise
     (the same whether the attachment or the caller's access to its record is missing)."""
     with uow:
@@ -157,14 +162,15 @@ def _attachment_for_reader(uow, owners, attachment_id):
     return attachment, owner
 
 
-def download(uow: UnitOfWork, store: Any, owners: Any, attachment_id: int) -> Any:
+def download(uow: UnitOfWork, store: Any, owners: dict[str, Owner],
+             attachment_id: int) -> tuple[dict[str, Any], str]:
     """``(attachment dict, storage key)`` of an attachment whose record the caller may
     read; the route streams the bytes with ``store.chunks(key)``."""
     attachment, _owner = _attachment_for_reader(uow, owners, attachment_id)
     return attachment.to_dict(), attachment.storage_key
 
 
-def delete(uow: UnitOfWork, store: Any, owners: Any, attachment_id: int) -> dict[str, Any]:
+def delete(uow: UnitOfWork, store: Any, owners: dict[str, Owner], attachment_id: int) -> dict[str, Any]:
     """Delete an attachment: the owner checks write rights on its record (403) and records
     who deleted it; then the row goes, then the bytes. Returns ``{"removed": id}``."""
     attachment, owner = _attachment_for_reader(uow, owners, attachment_id)

@@ -98,7 +98,7 @@ def earned_value_by_region(summaries: list[dict[str, Any]]) -> dict[str, Any]:
     (project summaries) in the region; money as Decimal KZT, SPI = EV/PV and CPI = EV/AC
     recomputed from the sums (None when the divisor is 0). Plans of the RGU itself (no
     region) are left out."""
-    sums = {}
+    sums: dict[str, dict[str, Any]] = {}
     for summary in summaries:
         for plan in summary.get("regions") or ():
             code = plan.get("region_code")
@@ -233,7 +233,7 @@ def tiles(regions: list[dict[str, Any]], figures: dict[str, Any], measure: Measu
 
 def table_rows(tiles_: list[dict[str, Any]], measure: Measure) -> list[dict[str, Any]]:
     """The tiles as table rows, worst first (no figure last), then by region code."""
-    def order(tile):
+    def order(tile: dict[str, Any]) -> tuple[int, Decimal, str]:
         value = tile["value"]
         if value is None:
             return (1, Decimal(0), tile["code"])
@@ -279,7 +279,7 @@ def earned_value_rows(projects: list[dict[str, Any]],
     by_project = programme.get("by_project") or {}
     rows = []
 
-    def row(project, figures):
+    def row(project: dict[str, Any] | None, figures: dict[str, Any]) -> dict[str, Any]:
         value = figures.get("earned_value") or {}
         baseline = figures.get("baseline") or {}
         return {"project": project, **{key: _decimal(value.get(key))

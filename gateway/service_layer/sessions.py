@@ -83,18 +83,18 @@ def sign_in(uow: UnitOfWork, login: str, password: str, address: str | None = No
 
 def _count_failure(uow: UnitOfWork, keys: list[str], records: dict[str, Any], now: datetime,
                    policy: ThrottlePolicy, observe: Callable) -> None:
-    locked = []
+    locked: list[tuple[SignInFailures, datetime]] = []  # the keys this failure locked, until when
     for key in keys:
         record = records.get(key)
         if record is None:
             record = SignInFailures(key=key, failures=0, last_failed_at=now)
             uow.repo.add_any(record)
-        if record.fail(now, policy):
-            locked.append(record)
+        if record.fail(now, policy) and record.locked_until is not None:
+            locked.append((record, record.locked_until))
     uow.flush()
-    for record in locked:
+    for record, until in locked:
         uow.audit("lock", "sign_in", record.key[:64], after={"key": record.key,
-            "failures": record.failures, "locked_until": record.locked_until.isoformat()})
+            "failures": record.failures, "locked_until": until.isoformat()})
     observe(Outcome.LOCKED if locked else Outcome.FAILURE)
 
 

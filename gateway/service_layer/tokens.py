@@ -11,6 +11,7 @@ from gateway.domain.tokens import (
     MIN_CONFIGURED_LENGTH,
     ApiToken,
     hash_token,
+    token_actor,
     token_matches,
 )
 from kelisim.db.races import retry_on_unique
@@ -84,8 +85,7 @@ def authenticate_with(credentials: Callable, plaintext: str | None) -> dict[str,
                          row.org_unit_name_ru)
         actor["token"] = row.id
         return actor
-    return ApiToken(name="", role=row.role, token_hash=row.token_hash, created_at=None,
-                    region_code=row.region_code, id=row.id).actor()
+    return token_actor(row.id, row.role, row.region_code)
 
 
 @retry_on_unique(what="the bootstrap admin token")
