@@ -45,12 +45,12 @@ class OrgUnit:
     name_ru: str
     kind: str
     level: str
-    name_en: str = None
-    region_code: str = None
-    parent_id: int = None
-    opened_on: date = None
-    closed_on: date = None
-    id: int = None
+    name_en: str | None = None
+    region_code: str | None = None
+    parent_id: int | None = None
+    opened_on: date | None = None
+    closed_on: date | None = None
+    id: int | None = None
     version: int = 1
 
     def is_open_on(self, day):
@@ -90,11 +90,11 @@ class PublicStructure:
     org_unit_id: int
     level: str
     member_count: int = 0
-    region_code: str = None
-    accreditation: str = None
-    opened_on: date = None
-    closed_on: date = None
-    id: int = None
+    region_code: str | None = None
+    accreditation: str | None = None
+    opened_on: date | None = None
+    closed_on: date | None = None
+    id: int | None = None
     version: int = 1
 
     def check(self, structure_type):
@@ -117,13 +117,13 @@ class PublicStructure:
 @dataclass
 class Person:
     full_name: str
-    position: str = None
-    email: str = None
-    phone: str = None
-    org_unit_id: int = None
-    structure_id: int = None
-    region_code: str = None
-    id: int = None
+    position: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    org_unit_id: int | None = None
+    structure_id: int | None = None
+    region_code: str | None = None
+    id: int | None = None
     version: int = 1
 
     def check(self):
@@ -150,17 +150,17 @@ class Organisation:
     name_kk: str
     name_ru: str
     kind: str
-    name_en: str = None
-    short_kk: str = None
-    short_ru: str = None
-    region_code: str = None
-    contact_person: str = None
-    email: str = None
-    phone: str = None
-    website: str = None
-    address: str = None
-    closed_on: date = None
-    id: int = None
+    name_en: str | None = None
+    short_kk: str | None = None
+    short_ru: str | None = None
+    region_code: str | None = None
+    contact_person: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    website: str | None = None
+    address: str | None = None
+    closed_on: date | None = None
+    id: int | None = None
     version: int = 1
 
     def check(self):

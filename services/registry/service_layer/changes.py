@@ -8,14 +8,16 @@ from kelisim.db.versioning import apply_changes, check_version, concurrent_updat
 
 if TYPE_CHECKING:
     from kelisim.db.uow import UnitOfWork
-    from services.registry.domain.model import OrgUnit, Person, PublicStructure
+    from services.registry.domain.model import Organisation, OrgUnit, Person, PublicStructure
+
+    Record = OrgUnit | PublicStructure | Person | Organisation
 
 
-def regions_of(entity: OrgUnit | PublicStructure | Person) -> list[str]:
+def regions_of(entity: Record) -> list[str]:
     return [entity.region_code] if entity.region_code else []
 
 
-def save_changes(uow: UnitOfWork, entity: OrgUnit | PublicStructure | Person, changes: dict[str, Any], *,
+def save_changes(uow: UnitOfWork, entity: Record, changes: dict[str, Any], *,
                  kind: str, label: Any, dump: Callable[[Any], dict[str, Any]],
                  check: Callable[[], object]) -> dict[str, Any]:
     """Apply a PATCH (with its ``version``) to a loaded, access-checked ``entity``.

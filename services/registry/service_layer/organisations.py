@@ -41,7 +41,7 @@ def require_rgu(actor: dict[str, Any]) -> None:
         raise Forbidden(_("only the RGU may change the organisations outside the Assembly"))
 
 
-def _visible_regions(actor):
+def _visible_regions(actor: dict[str, Any]) -> list[str | None] | None:
     """None (every organisation), or the regions a coordinator may see: its own and None."""
     if actor.get("role") == "kgu_coordinator":
         return [None, actor.get("region")]
@@ -67,7 +67,7 @@ def list_organisations(uow: UnitOfWork, query: dict[str, Any]) -> dict[str, Any]
         return listing([dump(o) for o in items], total, query)
 
 
-def _readable(uow, organisation_id):
+def _readable(uow: UnitOfWork, organisation_id: int) -> Organisation:
     organisation = uow.repo.organisation(organisation_id)
     if organisation is None:
         raise NotFound(_("organisation {id} not found", id=organisation_id))
