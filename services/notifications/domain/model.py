@@ -45,8 +45,8 @@ class ReceivedEvent:
     occurred_at: datetime
     regions: list
     envelope: dict
-    received_at: datetime = None
-    names: dict = None        # {key: {"kk": ..., "ru": ...}} of the assignees it names
+    received_at: datetime | None = None
+    names: dict | None = None        # {key: {"kk": ..., "ru": ...}} of the assignees it names
 
     @property
     def correlation_id(self):
@@ -61,15 +61,15 @@ class InboxItem:
     title_ru: str
     body_kk: str
     body_ru: str
-    region_code: str = None
+    region_code: str | None = None
     critical: bool = False
-    event_id: str = None
-    data: dict = None
-    occurred_at: datetime = None
-    created_at: datetime = None
-    read_at: datetime = None
-    archived_at: datetime = None
-    id: int = None
+    event_id: str | None = None
+    data: dict | None = None
+    occurred_at: datetime | None = None
+    created_at: datetime | None = None
+    read_at: datetime | None = None
+    archived_at: datetime | None = None
+    id: int | None = None
 
     def mark_read(self, now):
         """True if it was unread."""
@@ -93,26 +93,26 @@ class Delivery:
     target: str               # the org unit id, e-mail address, URL or routing key
     event_id: str
     event_type: str
-    org_unit_id: int = None   # whose delivery log it appears in
-    region_code: str = None
-    person_id: int = None
-    webhook_id: int = None
+    org_unit_id: int | None = None   # whose delivery log it appears in
+    region_code: str | None = None
+    person_id: int | None = None
+    webhook_id: int | None = None
     status: str = "pending"
     attempts: int = 0
-    occurred_at: datetime = None
-    created_at: datetime = None
-    next_attempt_at: datetime = None
-    first_attempt_at: datetime = None
-    claimed_until: datetime = None
-    delivered_at: datetime = None
-    due_at: datetime = None   # when a digest is due
-    digest_id: int = None     # the digest delivery that carried this one
-    last_error: str = None
-    last_status_code: int = None
-    dead_lettered_at: datetime = None
-    language: str = None      # the language the recipient reads (e-mail), kk by default
-    batch_key: str = None     # e-mails of one action (its correlation id) go out as one
-    id: int = None
+    occurred_at: datetime | None = None
+    created_at: datetime | None = None
+    next_attempt_at: datetime | None = None
+    first_attempt_at: datetime | None = None
+    claimed_until: datetime | None = None
+    delivered_at: datetime | None = None
+    due_at: datetime | None = None   # when a digest is due
+    digest_id: int | None = None     # the digest delivery that carried this one
+    last_error: str | None = None
+    last_status_code: int | None = None
+    dead_lettered_at: datetime | None = None
+    language: str | None = None      # the language the recipient reads (e-mail), kk by default
+    batch_key: str | None = None     # e-mails of one action (its correlation id) go out as one
+    id: int | None = None
 
     def claim(self, now, lease):
         self.status = "sending"
@@ -190,10 +190,10 @@ class Attempt:
     delivery_id: int
     attempted_at: datetime
     outcome: str              # delivered, failed, dead, interrupted
-    duration_ms: float = None
-    status_code: int = None
-    error: str = None
-    id: int = None
+    duration_ms: float | None = None
+    status_code: int | None = None
+    error: str | None = None
+    id: int | None = None
 
 
 @dataclass
@@ -202,18 +202,18 @@ class Webhook:
     url: str
     secret: str
     event_types: list
-    region_code: str = None
-    description: str = None
+    region_code: str | None = None
+    description: str | None = None
     active: bool = True
-    created_at: datetime = None
-    created_by: str = None
-    disabled_at: datetime = None
-    disabled_reason: str = None
-    deleted_at: datetime = None
+    created_at: datetime | None = None
+    created_by: str | None = None
+    disabled_at: datetime | None = None
+    disabled_reason: str | None = None
+    deleted_at: datetime | None = None
     consecutive_failures: int = 0
-    last_success_at: datetime = None
-    last_failure_at: datetime = None
-    id: int = None
+    last_success_at: datetime | None = None
+    last_failure_at: datetime | None = None
+    id: int | None = None
 
     def wants(self, event_type):
         return self.active and self.deleted_at is None and event_type in self.event_types
@@ -251,8 +251,8 @@ class Preference:
     event_type: str
     channels: list = field(default_factory=lambda: list(PREFERENCE_CHANNELS))
     frequency: str = "immediate"
-    updated_at: datetime = None
-    id: int = None
+    updated_at: datetime | None = None
+    id: int | None = None
 
     def check(self):
         if not is_critical(self.event_type):
@@ -277,5 +277,5 @@ class LanguagePreference:
     owner_kind: str           # org_unit or person
     owner_id: int
     language: str
-    updated_at: datetime = None
-    id: int = None
+    updated_at: datetime | None = None
+    id: int | None = None

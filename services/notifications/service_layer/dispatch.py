@@ -14,10 +14,12 @@ from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any
 
 from kelisim.db.races import retry_on_unique
+from kelisim.db.records import stored_id
 from kelisim.db.types import utcnow
 from kelisim.i18n import DEFAULT_LANGUAGE
 from services.notifications.adapters.channels import DeliveryFailed, Message
-from services.notifications.domain.model import NOTICE_WEBHOOK_DISABLED, Attempt, Delivery, InboxItem, is_critical
+from services.notifications.contract import is_critical
+from services.notifications.domain.model import NOTICE_WEBHOOK_DISABLED, Attempt, Delivery, InboxItem
 from services.notifications.domain.templates import TEMPLATES, render
 
 if TYPE_CHECKING:
@@ -147,7 +149,7 @@ def _record(repo: NotificationsRepository, delivery: Delivery,
             hook.note_failure(finished)
             if dead:
                 disable_webhook(repo, hook, delivery, finished)
-    repo.add(Attempt(delivery.id, finished, outcome, duration_ms=round(duration_ms, 3),
+    repo.add(Attempt(stored_id(delivery), finished, outcome, duration_ms=round(duration_ms, 3),
                      status_code=failure.status_code if failure else status_code,
                      error=failure.error[:2000] if failure else None))
     return outcome

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from kelisim.db.types import utcnow
 from services.notifications.adapters.channels import InboxChannel, Message
+from services.notifications.contract import is_critical
 from services.notifications.domain import planning
-from services.notifications.domain.model import ReceivedEvent, is_critical
+from services.notifications.domain.model import ReceivedEvent
 from services.notifications.domain.templates import render
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ def receive(uow: UnitOfWork, envelope: Envelope, audience: Audience | None, sett
     return receive_many(uow, [(envelope, audience, names)], settings, now=now)[0]
 
 
-def receive_many(uow: UnitOfWork, items: list[tuple[Envelope, None, None] | tuple[Envelope, Audience, None]],
+def receive_many(uow: UnitOfWork, items: list[tuple[Envelope, Audience | None, dict[str, Any] | None]],
                  settings: Settings, now: datetime | None = None) -> list[dict[str, Any]]:
     """:func:`receive` for ``items`` ``[(envelope, audience, names)]`` in ONE transaction:
     one summary per item, in order. Duplicates (already processed, or repeated within
@@ -69,7 +70,9 @@ def receive_many(uow: UnitOfWork, items: list[tuple[Envelope, None, None] | tupl
         firsts = uow.first_times([envelope.id for envelope, _, _ in items], CONSUMER)
         fresh = [item for item, first in zip(items, firsts, strict=False) if first]
         repo = uow.repo
-        owners, units, types = set(), set(), set()
+        owners: set[tuple[str, int]] = set()  # ("org_unit" | "person", id)
+        units: set[int] = set()
+        types: set[str] = set()
         for envelope, audience, _ in fresh:
             if audience is not None:
                 owners.update(("org_unit", i) for i in audience.org_units)
@@ -102,7 +105,7 @@ def receive_many(uow: UnitOfWork, items: list[tuple[Envelope, None, None] | tupl
                     channel.deliver(inbox_message(delivery, event, rendered))
                     delivery.succeeded(now)
             repo.add_all(deliveries)
-            summary = {}
+            summary: dict[str, Any] = {}  # {channel: deliveries, "occurred_at": datetime}
             for delivery in deliveries:
                 summary[delivery.channel] = summary.get(delivery.channel, 0) + 1
             summary["occurred_at"] = event.occurred_at
@@ -127,7 +130,7 @@ def publish_stream_many(channel: Any, envelopes: list[Any]) -> Any:
     return keys
 
 
-def _stream_message(envelope, region, key):
+def _stream_message(envelope: Envelope, region: str, key: str) -> Message:
     return Message(delivery_id=None, channel="stream", recipient=f"region:{region}",
                    target=key, event_id=envelope.id, event_type=envelope.type,
                    envelope=envelope.to_message(), region_code=region)

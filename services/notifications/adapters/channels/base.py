@@ -1,6 +1,12 @@
 """The one interface every notification channel implements."""
+from __future__ import annotations
+
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from services.notifications.domain.templates import Rendered
 
 
 class DeliveryFailed(Exception):
@@ -21,21 +27,21 @@ class DeliveryFailed(Exception):
 class Message:
     """What a channel needs to deliver one delivery."""
 
-    delivery_id: int
+    delivery_id: int | None      # None for the regional stream (it records no delivery)
     channel: str
     recipient: str
     target: str
     event_id: str
     event_type: str
-    envelope: dict = None        # the event as received (webhook, stream)
-    rendered: object = None      # title and body in each language (inbox, e-mail)
+    envelope: dict[str, Any] | None = None   # the event as received (webhook, stream)
+    rendered: Rendered | None = None         # title and body in each language (inbox, e-mail)
     digest: list = field(default_factory=list)   # [(event_type, occurred_at, rendered)]
     language: str = "kk"         # the language the recipient reads (e-mail)
     batch: bool = False          # the digest gathers what one action caused, not a period
-    org_unit_id: int = None
-    region_code: str = None
-    webhook_id: int = None
-    secret: str = None
+    org_unit_id: int | None = None
+    region_code: str | None = None
+    webhook_id: int | None = None
+    secret: str | None = None
     critical: bool = False
 
 
