@@ -33,7 +33,8 @@ plan's year written ``MM-DD``; periods are ``Q1``..``Q4`` (quarters) and ``H1``,
   second line) up to 500 characters, ``FREQ`` ``YEARLY``, ``MONTHLY``, ``WEEKLY`` or
   ``DAILY``: it is read from 1 January of the plan's year (``COUNT`` counts from there)
   and cut at 31 December, and gives 1 to 60 dates in every year from 2020 to 2040 (the
-  years plans are made for). Each date is one task (key ``<key>.<n>``, title
+  years plans are made for), each of them one ``on`` would accept (:func:`fit_errors`).
+  Each date is one task (key ``<key>.<n>``, title
   ``<title> (n/N)``) that must finish on that date, as with ``on``; its own overdue
   stages and reminders follow. A recurring item is a leaf (no item names it as parent),
   its key has at most 36 characters (no other item's key may start with ``<key>.``), its
@@ -108,6 +109,22 @@ def _days_before(day, calendar):
     return min(calendar.count(date(year, 1, 1), day_in(day, year)) for year in _SAMPLE_YEARS)
 
 
+@lru_cache(maxsize=256)
+def _first_room(rule, calendar):
+    """``(working days, MM-DD)``: the fewest working days from 1 January to the first date
+    a recurrence ``rule`` gives in a year (inclusive), over the years plans are made for,
+    and that date; None if it gives none. Its first date is the tightest: each occurrence
+    is due on its date as with ``on``, and a later one has at least as many days before
+    it."""
+    rooms = []
+    for year in _SAMPLE_YEARS:
+        days = occurrences(rule, year, 1)
+        if days:
+            rooms.append((calendar.count(date(year, 1, 1), days[0]),
+                          days[0].strftime("%m-%d")))
+    return min(rooms) if rooms else None
+
+
 def fit_errors(items, calendar):
     """``{"items.<i>.duration": text}`` for ``within`` tasks longer than their period (from
     their ``not_before``) in some year 2020-2040 on ``calendar`` (kelisim.workdays): no
@@ -116,9 +133,12 @@ def fit_errors(items, calendar):
     for an ``on`` day that is off with no working day of its year before it (01-01 to
     01-05: the New Year holidays, then a weekend or a transfer, in some year): the plan of 2027 would hold a task due
     on 31 December 2026, overdue before the plan starts (and 2020 could not be rolled
-    out at all)."""
+    out at all). The same for each date of a ``repeat`` rule (``items.<i>.repeat``, and
+    ``items.<i>.duration`` for an occurrence longer than the working days before it)."""
     errors = {}
     for index, item in enumerate(items):
+        if item.get("repeat") and not rule_error(item["repeat"]):
+            _occurrence_errors(index, item, calendar, errors)
         if item.get("on") and not day_error(item["on"]) \
                 and _days_before(item["on"], calendar) == 0:
             errors[f"items.{index}.on"] = _(
@@ -137,6 +157,22 @@ def fit_errors(items, calendar):
                     "at most {max} working days: no more fit in {period} every year",
                     max=room, period=item["within"])
     return errors
+
+
+def _occurrence_errors(index, item, calendar, errors):
+    """Into ``errors``: :func:`fit_errors`' rules for ``on`` applied to the dates of the
+    recurring ``item`` (at ``index``), each an occurrence due on it."""
+    room = _first_room(item["repeat"], calendar)
+    if room is None:
+        return
+    if room[0] == 0:
+        errors[f"items.{index}.repeat"] = _(
+            "a day off with no working day of its year before it in some year "
+            "2020-2040: the task would be due in the previous year")
+    elif item.get("kind") == "task" and item.get("duration", 1) > room[0]:
+        errors[f"items.{index}.duration"] = _(
+            "at most {max} working days: no more fit between 1 January and {day} "
+            "every year", max=room[0], day=room[1])
 
 
 def pin_of(item, year, calendar):

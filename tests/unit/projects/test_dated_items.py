@@ -134,6 +134,14 @@ def test_a_malformed_date_period_or_rule_is_a_422_naming_the_field(
     # 30 working days due 20 January: was started in the previous December
     ([item("x", on="01-20", duration=30)], "items.0.duration",
      "at most 10 working days: no more fit between 1 January and 01-20 every year"),
+    # the same for an occurrence: was accepted, and the 2027 plan held an occurrence due
+    # on 31 December 2026 (1 January) and one started in the previous December (6 January)
+    ([item("x", repeat="FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=1,15", duration=1)],
+     "items.0.repeat",
+     "a day off with no working day of its year before it in some year 2020-2040: the "
+     "task would be due in the previous year"),
+    ([item("x", repeat="FREQ=MONTHLY;BYMONTHDAY=6", duration=3)], "items.0.duration",
+     "at most 1 working days: no more fit between 1 January and 01-06 every year"),
 ])
 def test_date_rules_that_contradict_each_other_are_a_422(uow, registry, bad, field, text):
     with pytest.raises(Invalid) as exc:
