@@ -381,18 +381,19 @@ class Task:
             None, self.region_code)
         if foreign and coordinator:
             assignee = None  # what it cannot read is unknown to it, as on GET: no region named
+        named = label("assignee_kind", kind)  # the kind in the reader's words
         if assignee is None:
             raise Invalid(_("unknown assignee"), {"id": _("no {kind} {id}",
-                                                       kind=kind, id=assignee_id)})
+                                                       kind=named, id=assignee_id)})
         if foreign:  # the RGU reads every region: it is told why
             raise Invalid(_("the assignee works in another region"),
-                          {"id": _("{kind} {id} is in {region_code}", kind=kind,
+                          {"id": _("{kind} {id} is in {region_code}", kind=named,
                                    id=assignee_id, region_code=assignee["region_code"])})
         closed_on = assignee.get("closed_on")
         if closed_on and str(closed_on) <= today.isoformat():
             # closed in the registry: the rollout skips it too (services/projects/.../rollout.py)
             raise Invalid(_("the organisation is closed"),
-                          {"id": _("{kind} {id} closed on {date}", kind=kind,
+                          {"id": _("{kind} {id} closed on {date}", kind=named,
                                    id=assignee_id, date=str(closed_on))})
         if any((a.role, a.assignee_kind, a.assignee_id) == (role, kind, assignee_id)
                for a in current):

@@ -99,7 +99,7 @@ def test_a_kgu_learns_nothing_of_another_regions_assignee(rolled_out, uow, regis
         answers[assignee_id] = (str(refused.value), refused.value.errors)
     assert "KZ-75" not in str(answers[102])
     assert answers[102][0] == answers[99_999][0]
-    assert answers[102][1] == {"id": "no structure 102"}
+    assert answers[102][1] == {"id": "no public structure 102"}
     with pytest.raises(Invalid) as told:  # the RGU, who reads every region, is told why
         assignments.add_assignment(uow(), registry, task["id"], {
             "role": "C", "kind": "structure", "id": 102})

@@ -185,19 +185,35 @@ def test_an_assignment_names_someone_known_of_the_tasks_region_and_open():
     assert replaced == []
     with pytest.raises(Invalid) as unknown:
         assign(task(), assignee=None)
-    assert str(unknown.value.errors["id"]) == "no org_unit 9"
+    assert str(unknown.value.errors["id"]) == "no org unit 9"
     almaty = {"name": "КГУ", "region_code": "KZ-75"}
     with pytest.raises(Invalid) as elsewhere:  # the RGU is told where it is
         assign(task(), assignee=almaty)
-    assert str(elsewhere.value.errors["id"]) == "org_unit 9 is in KZ-75"
+    assert str(elsewhere.value.errors["id"]) == "org unit 9 is in KZ-75"
     with pytest.raises(Invalid) as hidden:  # a coordinator is not
         assign(task(), assignee=almaty, coordinator=True)
-    assert str(hidden.value.errors["id"]) == "no org_unit 9"
+    assert str(hidden.value.errors["id"]) == "no org unit 9"
     assign(task(), assignee={"name": "РГУ", "region_code": None})  # the RGU's own: anywhere
     with pytest.raises(Invalid) as closed:
         assign(task(), assignee={**UNIT, "closed_on": "2026-03-02"})
     assert "closed on 2026-03-02" in str(closed.value.errors["id"])
     assign(task(), assignee={**UNIT, "closed_on": "2026-03-03"})
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_an_assignment_refused_names_the_assignees_kind_in_the_readers_language(lang):
+    """Was «organisation 29 KZ-75 өңірінде», «нет: person 99999»: the kind's code inside a
+    Kazakh or Russian text."""
+    refusals = []
+    for kind, assignee in (("organisation", None), ("person", {**UNIT, "region_code": "KZ-75"}),
+                           ("organisation", {**UNIT, "closed_on": "2026-03-01"})):
+        with pytest.raises(Invalid) as refused:
+            assign(task(), kind=kind, assignee=assignee)
+        refusals.append(refused.value.errors_in(lang)["id"])
+    for text in refusals:
+        assert "organisation" not in text and "person" not in text, text
+    assert refusals[0] == {"kk": "Ассамблеядан тыс ұйым 9 жоқ",
+                           "ru": "нет: организация вне Ассамблеи 9"}[lang]
 
 
 def test_a_new_accountable_replaces_the_old_and_a_repeat_is_a_conflict():
