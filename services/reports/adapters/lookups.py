@@ -34,6 +34,10 @@ class Lookups:
         """``{id, type, org_unit_id, region_code, ...}`` of a registry public structure."""
         return self._found(self.registry.structure, structure_id)
 
+    def structure_types(self):
+        """The codes of the registry's public structure types, as a set."""
+        return self.registry.structure_types()
+
     def task(self, task_id):
         """``{id, plan_id, project_code, region_code, ...}`` of a plan task."""
         return self._found(self.projects.get_task, task_id)

@@ -62,6 +62,9 @@ def _check_references(uow, lookups, target):
     errors = {}
     if target.kind and uow.repo.event_kind(target.kind) is None:
         errors["kind"] = _("unknown event kind {code}", code=target.kind)
+    if target.structure_type and target.structure_type not in lookups.structure_types():
+        errors["structure_type"] = _("unknown structure type {code}",
+                                     code=target.structure_type)
     if target.initiative and uow.repo.initiative(target.initiative) is None:
         errors["initiative"] = _("unknown initiative {code}", code=target.initiative)
     if target.plan_id is not None:

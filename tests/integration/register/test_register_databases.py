@@ -29,6 +29,9 @@ class StandIn:
     def structure(self, structure_id):
         return self.STRUCTURES.get(structure_id)
 
+    def structure_types(self):
+        return {s["type"] for s in self.STRUCTURES.values()}
+
     def task(self, task_id):
         return None
 

@@ -45,6 +45,12 @@ def test_targets_progress_per_region_and_period(platform, rpc, reports_url):
     bad = problem(gw.post(f"{API}/targets", {"code": "x", "title_kk": "x", "title_ru": "x",
                                              "minimum": 2, "kind": "picnic"}), 422)
     assert "kind" in bad["errors"]
+    # a structure type the registry does not know was taken, a target for ever at 0
+    bad = problem(gw.post(f"{API}/targets", {"code": "x", "title_kk": "x", "title_ru": "x",
+                                             "minimum": 2, "structure_type": "picnic_club"},
+                          headers={"Accept-Language": "ru"}), 422)
+    assert bad["errors"] == {"structure_type": "неизвестный тип структуры picnic_club"}
+    assert "x" not in {t["code"] for t in ok(gw.get(f"{API}/targets"))}
     quarterly = ok(gw.post(f"{API}/targets", {
         "code": "radio-each-region", "title_kk": "Радио", "title_ru": "Радио", "minimum": 1,
         "kind": "radio_material", "per": "region", "period_type": "quarterly"}), 201)
