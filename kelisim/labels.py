@@ -39,6 +39,11 @@ LABELS = {
         "kgu_coordinator": C_("account role", "KGU coordinator"),
         "observer": C_("account role", "observer"),
     },
+    "date_constraint": {  # a template item's date rule (services/projects/domain/template.py)
+        "on": C_("date constraint", "must finish on its day"),
+        "not_before": C_("date constraint", "starts no earlier than its day"),
+        "within": C_("date constraint", "inside its period"),
+    },
     "assignee_kind": {
         "org_unit": C_("assignee kind", "org unit"),
         "structure": C_("assignee kind", "public structure"),

@@ -27,11 +27,44 @@ def _title(event, lang):
     return first or event.get("title_kk") or event.get("title_ru") or ""
 
 
-def _changed(entry):
-    """The fields an audit entry of an event changed (bookkeeping fields left out)."""
+# an event's fields -> the words its page shows for them (the fields derived from others,
+# such as structure_types, local_date and plan_id, are left out of "fields changed")
+FIELD_NAMES = {"starts_at": N_("When"), "ends_at": N_("When"), "kind": N_("Kind"),
+               "title_kk": N_("Title in Kazakh"), "title_ru": N_("Title in Russian"),
+               "description": N_("Description"), "structure_ids": N_("Public structures"),
+               "place": N_("Place"), "participants": N_("Participants"),
+               "languages": N_("Languages"), "media_links": N_("Coverage"),
+               "media_count": N_("Media items"), "task_id": N_("Task"),
+               "project_code": N_("Base project"), "initiative": N_("Initiative"),
+               "status": N_("Status"), "org_unit_id": N_("Organiser")}
+UNSHOWN = ("version", "updated_at", "change_reason", "structure_types", "local_date",
+           "plan_id", "cancel_reason", "org_unit_kind", "region_code", "id")
+ACTIONS = {"record": N_("recorded"), "update": N_("changed"), "cancel": N_("cancelled"),
+           "attach": N_("file attached"), "detach": N_("file removed")}
+
+
+def changed_fields(entry, lang):
+    """What an audit entry of an event changed, as the reader reads it (``lang``): the
+    changed fields' names (each once, bookkeeping and derived fields left out), or for a
+    file attached or removed its name in «»; a list of str."""
     before, after = entry.get("before") or {}, entry.get("after") or {}
-    return [name for name in after if name not in ("version", "updated_at", "change_reason")
-            and after.get(name) != before.get(name)]
+    if entry.get("action") in ("attach", "detach"):
+        return [f"«{(after or before).get('filename', '')}»"]
+    names = []
+    for name in after:
+        if name in UNSHOWN or after.get(name) == before.get(name):
+            continue
+        shown = _(FIELD_NAMES[name]).render(lang) if name in FIELD_NAMES else name
+        if shown not in names:
+            names.append(shown)
+    return names
+
+
+def what_was_done(entry, lang):
+    """An event audit entry's action in the reader's words (``lang``); an action this page
+    does not know, as it is."""
+    action = entry.get("action")
+    return _(ACTIONS[action]).render(lang) if action in ACTIONS else str(action)
 
 
 def event_body(typed):
@@ -120,7 +153,9 @@ class WebEventsPages:
             self.reports.list_event_kinds, self.registry.list_regions)
         history = attach_names(self.uow, history)
         for entry in history:
-            entry["changed"] = _changed(entry) if entry.get("action") != "record" else []
+            entry["changed"] = changed_fields(entry, req.lang) \
+                if entry.get("action") != "record" else []
+            entry["what"] = what_was_done(entry, req.lang)
         regions = {r["code"]: r for r in regions}
         try:
             organiser = self.registry.get_org_unit(event["org_unit_id"])

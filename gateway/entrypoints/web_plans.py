@@ -35,7 +35,16 @@ FIELD_LABELS = {
     "scheduling": "Scheduling", "expected_results": "Expected results",
     "baseline": "Baseline", "planned": "Planned", "committed": "Committed",
     "actual": "Actual", "predecessor_id": "Predecessor", "role": "Role",
+    "lag": "Lag, working days", "attachment": "Evidence document", "assignee": "Assignment",
+    "deliverable": "Needs a document to be done", "constraint_kind": "Date constraint",
+    "constraint_conflict": "Date conflict",
 }
+
+
+def field_label(name, lang):
+    """The words a history entry's field ``name`` is shown with in ``lang`` (the name
+    itself for a field :data:`FIELD_LABELS` does not know)."""
+    return _(FIELD_LABELS[name]).render(lang) if name in FIELD_LABELS else name
 
 
 def _int_or_text(value):
@@ -217,8 +226,7 @@ class WebPlansPages:
             "ra": {t["id"]: responsible(t) for t in tasks},
             "baseline": baseline, "history": history, "budget": budget, "risks": risks,
             "region": regions.get(plan["region_code"]), "label": text,
-            "field_label": lambda name: _(FIELD_LABELS.get(name, name)).render(lang)
-            if name in FIELD_LABELS else name,
+            "field_label": lambda name: field_label(name, lang),
             "gantt_json": script_json(gantt),
             "print_view": bool(req.args.get("print")), "approve": approve or {},
             "can_approve": req.actor.get("role") == "rgu_admin" and plan["status"] == "draft",
@@ -290,8 +298,7 @@ class WebPlansPages:
             "region": next((r for r in region_list if r["code"] == region), None),
             "outside": outside, "history": history, "people": people, "units": units,
             "slip": slips.get(task_id), "label": self._label(req),
-            "field_label": lambda name: _(FIELD_LABELS[name]).render(lang)
-            if name in FIELD_LABELS else name,
+            "field_label": lambda name: field_label(name, lang),
             "failed": failed or {}, "saved": req.args.get("saved"), "shown_count": None,
             # a parent's dates follow its children: its due date cannot be moved by itself
             "has_children": any(t.get("parent_id") == task_id for t in tasks),

@@ -15,7 +15,7 @@ CHECKED = ("base.html", "sign_in.html", "set_password.html", "account.html", "er
            "paging.html", "region_select.html", "search_field.html",
            "registry_nav.html", "registry.html", "registry_structures.html",
            "registry_people.html", "registry_organisations.html", "events.html",
-           "event.html", "event_form.html")
+           "event.html", "event_form.html", "_report_history.html", "plan_history.html")
 TEXT = re.compile(r"""_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""")
 
 
