@@ -8,6 +8,7 @@ import requests
 from markupsafe import escape
 
 from kelisim.i18n import Msg
+from kelisim.labels import label
 from services.projects.adapters.repository import ProjectsRepository
 from services.projects.entrypoints.service import ProjectsService
 from services.projects.service_layer.reference import load_reference_data
@@ -208,3 +209,27 @@ def test_task_forms_and_another_regions_plan(plans):
 def _dotted(iso):
     year, month, day = iso.split("-")
     return f"{day}.{month}.{year}"
+
+
+def test_a_dated_tasks_page_shows_its_constraint_and_a_conflict(plans):
+    """Issue 19: a task of a template item dated «within» Q1 says so on its page, and once
+    a predecessor's slip makes the date impossible the page says which date cannot be
+    kept and the earliest start its predecessors allow (was only in the API's answer)."""
+    gw, plan, kgu = plans["gw"], plans["turkistan"], plans["kgu"]
+    by_key = {t["template_key"]: t for t in plans["tasks"]}
+    first, dated = by_key["train.selection"], by_key["train.q1"]
+    path = f"/plans/{plan['id']}/tasks/{dated['id']}"
+    page = kgu.get(path)
+    assert kk("Date constraint") in page
+    within = escape(label("date_constraint", "within").render("kk"))
+    assert f"{within}: {_dotted(dated['constraint_start'])} – " \
+           f"{_dotted(dated['constraint_due'])}" in page
+    assert kk("Date conflict") not in page.split('id="history-heading"')[0]
+
+    moved = ok(gw.patch(f"{API}/tasks/{first['id']}", {
+        "version": first["version"], "due_date": "2026-05-20", "reason": "Зал жөндеуде"}))
+    [conflict] = [c for c in moved["constraint_conflicts"] if c["task_id"] == dated["id"]]
+    facts = kgu.get(path).split('id="history-heading"')[0]
+    assert kk("{date} cannot be kept: the predecessors let it start on {earliest} at the "
+              "earliest", date=_dotted(conflict["date"]),
+              earliest=_dotted(conflict["earliest_start"])) in facts
