@@ -37,15 +37,24 @@ def _bounded_number(value):
         raise ValidationError([_("a number from -{largest} to {largest}", largest=_LARGEST)])
 
 
+# the years a period may be of: those of the dates kept (a date field's 1900..9998); a
+# period's end is the day before the next one starts, which 9999 has not (date(10000, ...))
+PERIOD_YEARS = (1900, 9998)
+
+
 class PeriodField(fields.Str):
-    """A period code (2026-07, 2026-Q3, 2026-H2, 2026), checked on load."""
+    """A period code (2026-07, 2026-Q3, 2026-H2, 2026) of a year in :data:`PERIOD_YEARS`,
+    checked on load (ValidationError, a 422 naming the field)."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
         try:
-            read_period(text)
+            year = read_period(text)[0]
         except ValueError as exc:
             raise ValidationError([exc.args[0]]) from None
+        if not PERIOD_YEARS[0] <= year <= PERIOD_YEARS[1]:
+            raise ValidationError([_("must be from {low} to {high}", low=PERIOD_YEARS[0],
+                                     high=PERIOD_YEARS[1])])
         return text
 
 

@@ -201,3 +201,22 @@ def test_a_run_owes_only_the_periods_of_its_look_back_window(uow, template, coll
     # the months that ended within LOOKBACK_DAYS, and the current one
     assert min(periods) == "2025-11" and max(periods) == "2026-11" and LOOKBACK_DAYS == 366
     assert created == 20 * 13
+
+
+@pytest.mark.parametrize("period", ["9999", "9999-Q4", "9999-H2", "9999-12", "0000",
+                                    "0000-Q1", "1899-12"])
+def test_a_period_beyond_the_dates_kept_is_a_422_naming_it(uow, period):
+    """Was a 500 (ValueError: year 10000 is out of range, or year 0) from GET /events,
+    /events/stats and /reporting-rates: a period's end is the day before the next one
+    starts. Periods are bounded as dates are, 1900..9998."""
+    from services.reports.service_layer import register
+
+    for call, query in ((register.list_events, {"period": period}),
+                        (register.event_stats, {"period": period}),
+                        (analytics.reporting_rates, {"from": period, "to": period})):
+        with pytest.raises(Invalid) as refused:
+            call(uow(), query)
+        field = "period" if "period" in query else "from"
+        assert set(refused.value.errors_in("ru")) == {field} | (
+            {"to"} if field == "from" else set()), refused.value.errors_in("en")
+    assert register.event_stats(uow(), {"period": "9998-Q4"})["total"]["events"] == 0
