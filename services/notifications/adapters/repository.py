@@ -16,6 +16,7 @@ from services.notifications.domain.model import (
 )
 
 D = orm.deliveries.c
+_DELIVERY_COLUMNS = tuple(c.key for c in orm.deliveries.columns if c.key != "id")
 CLAIM_WINDOW = 10  # due rows looked at per free worker when a choice is made among them
 
 
@@ -28,6 +29,17 @@ class NotificationsRepository:
 
     def add_all(self, entities):
         self.session.add_all(entities)
+
+    def insert_rows(self, events=(), inbox_items=(), deliveries=()):
+        """Write what an intake batch made with one executemany INSERT per table, no ORM
+        objects (SQLAlchemy Core; insertmanyvalues on PostgreSQL): ``events`` and
+        ``inbox_items`` as row dicts of every column (but ``id``), ``deliveries`` as
+        :class:`Delivery` records, read column by column. Raises IntegrityError on a
+        duplicate key, as a flush of the same objects would."""
+        for table, rows in ((orm.received_events, events), (orm.inbox_items, inbox_items),
+                            (orm.deliveries, [_delivery_row(d) for d in deliveries])):
+            if rows:
+                self.session.execute(table.insert(), list(rows))
 
     # events
     def event(self, event_id):
@@ -252,3 +264,7 @@ class NotificationsRepository:
 
     def delete(self, entity):
         self.session.delete(entity)
+
+
+def _delivery_row(delivery):
+    return {key: getattr(delivery, key) for key in _DELIVERY_COLUMNS}

@@ -37,6 +37,13 @@ def received_event(envelope: Envelope, now: datetime, names: dict[str, Any] | No
         envelope=envelope.to_message(), received_at=now, names=names or None)
 
 
+def _event_row(event: ReceivedEvent) -> dict[str, Any]:
+    """The ``received_events`` row of ``event``."""
+    return {"event_id": event.event_id, "type": event.type, "source": event.source,
+            "occurred_at": event.occurred_at, "regions": event.regions,
+            "envelope": event.envelope, "received_at": event.received_at, "names": event.names}
+
+
 def inbox_message(delivery: Delivery, event: ReceivedEvent,
                   rendered: Rendered) -> Message:
     return Message(delivery_id=delivery.id, channel="inbox", recipient=delivery.recipient,
@@ -61,8 +68,9 @@ def receive_many(uow: UnitOfWork, items: list[tuple[Envelope, Audience | None, d
     """:func:`receive` for ``items`` ``[(envelope, audience, names)]`` in ONE transaction:
     one summary per item, in order. Duplicates (already processed, or repeated within
     ``items``) are ``{"duplicate": True}`` and make nothing. The processed-event rows,
-    preferences, languages and webhooks are read and written with one statement each for
-    the whole batch; if anything fails nothing of the batch commits (the caller retries
+    preferences, languages and webhooks are read, and the received events, inbox items and
+    deliveries written, with one statement each for the whole batch (Core executemany, no
+    ORM objects flushed); if anything fails nothing of the batch commits (the caller retries
     each event alone, see kelisim/events/handler.py).
     """
     now = now or utcnow()
@@ -86,12 +94,16 @@ def receive_many(uow: UnitOfWork, items: list[tuple[Envelope, Audience | None, d
             languages = repo.languages_of(owners)
             webhooks = repo.active_webhooks_of(units)
         summaries = []
+        events: list[dict[str, Any]] = []       # received_events rows
+        items_rows: list[dict[str, Any]] = []   # inbox_items rows
+        all_deliveries: list[Delivery] = []
+        channel = InboxChannel(repo, clock=lambda: now)
         for (envelope, audience, names), first in zip(items, firsts, strict=False):
             if not first:
                 summaries.append({"duplicate": True})
                 continue
             event = received_event(envelope, now, names)
-            repo.add(event)
+            events.append(_event_row(event))
             deliveries = planning.plan(event, audience, preferences if audience else {},
                                        webhooks if audience else [], now,
                                        email=settings.email_enabled,
@@ -100,16 +112,17 @@ def receive_many(uow: UnitOfWork, items: list[tuple[Envelope, Audience | None, d
             inbox = [d for d in deliveries if d.channel == "inbox"]
             if inbox:  # written in this transaction: delivered exactly when it commits
                 rendered = render(envelope.type, envelope.data, names)
-                channel = InboxChannel(repo, clock=lambda: now)
                 for delivery in inbox:
-                    channel.deliver(inbox_message(delivery, event, rendered))
+                    items_rows.append(channel.row(inbox_message(delivery, event, rendered)))
                     delivery.succeeded(now)
-            repo.add_all(deliveries)
+            all_deliveries.extend(deliveries)
             summary: dict[str, Any] = {}  # {channel: deliveries, "occurred_at": datetime}
             for delivery in deliveries:
                 summary[delivery.channel] = summary.get(delivery.channel, 0) + 1
             summary["occurred_at"] = event.occurred_at
             summaries.append(summary)
+        # one INSERT per table for the batch, no ORM objects flushed
+        repo.insert_rows(events=events, inbox_items=items_rows, deliveries=all_deliveries)
         uow.commit()
     return summaries
 

@@ -160,3 +160,36 @@ def test_utc_times_are_kept(uow, directory, settings, table):
     with uow() as work:
         item = work.repo.inbox(16)[0][0]
         assert item.occurred_at == NOW and item.occurred_at.tzinfo == UTC
+
+
+def test_a_batch_writes_what_its_events_write_one_by_one(uow, directory, settings, table):
+    """receive_many writes a batch with one INSERT per table (no ORM objects): the rows
+    are those of the same events taken one at a time, duplicates make nothing, and the
+    summaries come in order."""
+    events = [envelope("task_assigned", task_assigned({"kind": "org_unit", "id": unit}),
+                       ["KZ-61"]) for unit in (16, 100, 16)]
+    take(uow, directory, settings, events[2])  # already processed
+    items = [(e, audience_for(e.type, e.data, e.regions, directory), None)
+             for e in (events[0], events[1], events[0], events[2])]
+
+    summaries = intake.receive_many(uow(), items, settings, now=NOW)
+
+    assert [s.get("duplicate", False) for s in summaries] == [False, False, True, True]
+    assert summaries[0]["inbox"] == 1 and summaries[1]["inbox"] == 2
+    inbox = table("inbox_items")
+    assert [(i["event_id"], i["org_unit_id"]) for i in inbox] == [
+        (events[2].id, 16), (events[0].id, 16), (events[1].id, 16), (events[1].id, 100)]
+    assert inbox[1]["title_kk"].startswith("Жаңа тапсырма: ")
+    assert inbox[1]["created_at"].replace(tzinfo=UTC) == NOW  # read back without the type
+    assert inbox[1]["occurred_at"].replace(tzinfo=UTC) == datetime.fromisoformat(
+        events[0].occurred_at)
+    assert inbox[1]["data"] == events[0].data and inbox[1]["read_at"] is None
+    deliveries = table("deliveries")
+    assert [(d["event_id"], d["channel"], d["status"], d["attempts"]) for d in deliveries
+            if d["channel"] == "inbox"] == [
+        (events[2].id, "inbox", "delivered", 1), (events[0].id, "inbox", "delivered", 1),
+        (events[1].id, "inbox", "delivered", 1), (events[1].id, "inbox", "delivered", 1)]
+    received = {r["event_id"]: r for r in table("received_events")}
+    assert set(received) == {e.id for e in events}
+    assert received[events[0].id]["envelope"] == events[0].to_message()
+    assert received[events[0].id]["received_at"].replace(tzinfo=UTC) == NOW
