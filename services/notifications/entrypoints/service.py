@@ -156,21 +156,24 @@ class NotificationsService(AuditEntries, ServiceBase):
         summaries = intake.receive_many(self.uow, items, self.dispatcher.settings)
         streams = intake.publish_stream_many(self.dispatcher.stream,
                                              [event for event, _, _ in items])
-        now, woken, answers = utcnow(), False, []
+        now, outbound, answers = utcnow(), set(), []
         for summary, streamed in zip(summaries, streams, strict=False):
             if summary.get("duplicate"):
                 metrics.outcome(self.name, "all", "duplicate")
                 answers.append(summary)
                 continue
-            if not woken:
-                self.dispatcher.wake()
-                woken = True
+            outbound.update(summary)
             for _ in range(summary.get("inbox", 0)):
                 metrics.delivered(self.name, "inbox", summary["occurred_at"], now)
             for _ in streamed:
                 metrics.delivered(self.name, "stream", summary["occurred_at"], now)
             summary["stream"] = len(streamed)
             answers.append({k: v for k, v in summary.items() if k != "occurred_at"})
+        # the senders of the channels that got deliveries to send (inbox items are
+        # delivered already): a burst of inbox-only events wakes no one
+        outbound -= {"inbox", "occurred_at", "stream"}
+        if outbound:
+            self.dispatcher.wake(sorted(outbound))
         return answers
 
     # dead deliveries replayed by an operator (kelisim dlq replay --service notifications)
