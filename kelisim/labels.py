@@ -44,6 +44,11 @@ LABELS = {
         "not_before": C_("date constraint", "starts no earlier than its day"),
         "within": C_("date constraint", "inside its period"),
     },
+    "overdue_stage": {  # services/projects/service_layer/overdue.py STAGES
+        "overdue": C_("overdue stage", "overdue"),
+        "week": C_("overdue stage", "a week overdue"),
+        "month": C_("overdue stage", "a month overdue"),
+    },
     "assignee_kind": {
         "org_unit": C_("assignee kind", "org unit"),
         "structure": C_("assignee kind", "public structure"),

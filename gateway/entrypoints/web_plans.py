@@ -37,7 +37,7 @@ FIELD_LABELS = {
     "actual": "Actual", "predecessor_id": "Predecessor", "role": "Role",
     "lag": "Lag, working days", "attachment": "Evidence document", "assignee": "Assignment",
     "deliverable": "Needs a document to be done", "constraint_kind": "Date constraint",
-    "constraint_conflict": "Date conflict",
+    "constraint_conflict": "Date conflict", "stage": "Overdue reminder",
 }
 
 

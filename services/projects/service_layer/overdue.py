@@ -65,7 +65,7 @@ def _announce(uow: UnitOfWork, task_id: int, stages: list[str], day: date) -> in
         publish(uow, [TaskOverdue(**TaskOverdue.task_fields(task), days_overdue=days,
                                   stage=stages[-1], responsible=responsible)])
         record(uow, "task", task.id, "overdue", {"stage": [None, stages[-1]]},
-               plan_id=task.plan_id, reason=f"{days} days past the due date")
+               plan_id=task.plan_id, reason=str(_("{days} days past the due date", days=days)))
         if "overdue" in stages:
             repo.set_expected_finish(task.id, day)
             graph, rows = scheduling.load_graph(repo, task.project_code, task.year)

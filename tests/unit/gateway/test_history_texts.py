@@ -37,6 +37,7 @@ def task_history(lang):
                              "constraint_conflict": [CONFLICT, None]},
               "dated by hand: the template's date constraint no longer applies"),
         entry("dependency_added", {"predecessor_id": [None, 9], "lag": [None, 2]}),
+        entry("overdue", {"stage": [None, "month"]}, "214 days past the due date"),
     ]}
     return render("plan_history.html", lang, history=history, titles={12: "Акция"},
                   shown_count=None, field_label=lambda name: field_label(name, lang),
@@ -47,7 +48,8 @@ def task_history(lang):
 def test_a_tasks_history_shows_conflicts_files_assignments_in_words(lang):
     html = task_history(lang)
     for raw in ("{&#39;", "{'", "attachment_id", "constraint_conflict", "constraint_kind",
-                "assignee", "deliverable", "True", "False", "sha256", "lag"):
+                "assignee", "deliverable", "True", "False", "sha256", "lag", "stage",
+                "month", "days past"):
         assert raw not in html, raw
     def text(msgid, **params):
         return Msg(msgid, **params).render(lang)
@@ -61,6 +63,9 @@ def test_a_tasks_history_shows_conflicts_files_assignments_in_words(lang):
     assert text("{date} cannot be kept: the predecessors let it start on {earliest} at the "
                 "earliest", date="30.04.2026", earliest="26.05.2026") in html
     assert label("date_constraint", "on").render(lang) in html
+    assert label("overdue_stage", "month").render(lang) in html
+    assert text("{days} days past the due date", days=214) in html
+    assert text("Overdue reminder") != "Overdue reminder"
     assert label("date_constraint", "on").render(lang) != label("date_constraint",
                                                                 "on").render("en")
 
