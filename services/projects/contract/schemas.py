@@ -160,6 +160,8 @@ class ProjectTemplateSchema(Schema):
 
 
 class ProjectTemplatePutSchema(StrictSchema):
+    project_code = fields.Str(load_default=None, allow_none=True, metadata={
+        "description": "as GET answers it: the address's project (another one is a 422)"})
     version = fields.Int(required=True, strict=True)
     items = fields.List(fields.Nested(WorkItemSchema), required=True,
                         validate=validate.Length(min=1, max=500))

@@ -59,8 +59,13 @@ def get_template(uow: UnitOfWork, code: str) -> dict[str, Any]:
 
 
 def put_template(uow: UnitOfWork, registry: RegistryClient, code: str, data: dict[str, Any]) -> dict[str, Any]:
-    """Replace a project's template (plans already rolled out are not touched)."""
+    """Replace a project's template (plans already rolled out are not touched). ``data``:
+    ``{version, items, project_code?}`` -- what GET answers may be sent back as it is; a
+    ``project_code`` other than ``code`` is Invalid (422), as are the items' errors."""
     data = load(schemas.ProjectTemplatePutSchema(), data)
+    if data.get("project_code") not in (None, code):
+        raise Invalid(_("the request has invalid fields"), {"project_code": _(
+            "must be {code}, the project of the address", code=code)})
     with uow:
         require_rgu(uow.context.actor, _("only the RGU may change a project's template"))
         project_or_404(uow.repo, code)

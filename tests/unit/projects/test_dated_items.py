@@ -176,3 +176,18 @@ def test_occurrences_and_periods_of_a_year():
     assert templates.period_bounds("Q4", 2026) == (date(2026, 10, 1), date(2026, 12, 31))
     assert templates.period_bounds("H1", 2028) == (date(2028, 1, 1), date(2028, 6, 30))
     assert templates.period_bounds("Q1", 2028) == (date(2028, 1, 1), date(2028, 3, 31))
+
+
+def test_a_template_read_can_be_put_back_as_it_is(uow, registry):
+    """GET /projects/{code}/template answers project_code beside items and version: PUT
+    took that answer back as a 422 «project_code: unknown field». The code is accepted when
+    it is the address's project; another project's is a 422 naming it."""
+    read = projects.get_template(uow(), "mediation")
+    saved = projects.put_template(uow(), registry, "mediation", read)
+    assert saved["items"] == read["items"]
+    with pytest.raises(Invalid) as other:
+        projects.put_template(uow(), registry, "mediation",
+                              {**saved, "project_code": "civic-identity"})
+    assert set(other.value.errors_in("kk")) == {"project_code"}
+    assert other.value.errors_in("ru")["project_code"] != other.value.errors_in("en")[
+        "project_code"]
