@@ -10,10 +10,9 @@ from kelisim.audit import AuditEntries
 from kelisim.consumer import consume
 from kelisim.db.provider import Database
 from kelisim.db.types import utcnow
-from kelisim.errors import KelisimError
+from kelisim.entrypoints import expected, use_case
 from kelisim.events.handler import on_event
 from kelisim.logging import get_logger
-from kelisim.rpc import rpc
 from kelisim.service import ServiceBase
 from services.notifications import metrics
 from services.notifications.adapters.channels import DeliveryFailed, EmailChannel
@@ -32,7 +31,6 @@ start_mappers()
 # Events of one type taken in together, in one transaction (kelisim/events/handler.py): a
 # slip of 10 000 tasks or a rollout arrives as a burst; one event alone goes at once.
 BATCH = 250
-expected = rpc(expected_exceptions=KelisimError)
 
 
 class NotificationsService(AuditEntries, ServiceBase):
@@ -201,25 +199,11 @@ class NotificationsService(AuditEntries, ServiceBase):
         return {"sent": True}
 
     # the inbox
-    @expected
-    def list_inbox(self, query=None):
-        return inbox.list_inbox(self.uow, self.directory, query or {})
-
-    @expected
-    def unread_count(self, query=None):
-        return inbox.unread_count(self.uow, self.directory, query or {})
-
-    @expected
-    def mark_read(self, item_id):
-        return inbox.mark_read(self.uow, item_id)
-
-    @expected
-    def archive_item(self, item_id):
-        return inbox.archive_item(self.uow, item_id)
-
-    @expected
-    def mark_all_read(self, query=None):
-        return inbox.mark_all_read(self.uow, self.directory, query or {})
+    list_inbox = use_case(inbox.list_inbox, needs=("directory",), query={})
+    unread_count = use_case(inbox.unread_count, needs=("directory",), query={})
+    mark_read = use_case(inbox.mark_read, "item_id")
+    archive_item = use_case(inbox.archive_item, "item_id")
+    mark_all_read = use_case(inbox.mark_all_read, needs=("directory",), query={})
 
     # webhooks and the delivery log
     @expected
@@ -229,40 +213,19 @@ class NotificationsService(AuditEntries, ServiceBase):
                                          settings.webhook_destinations,
                                          limit=settings.webhook_max_per_org_unit)
 
-    @expected
-    def list_webhooks(self, query=None):
-        return webhooks.list_webhooks(self.uow, query or {})
-
-    @expected
-    def delete_webhook(self, webhook_id):
-        return webhooks.delete_webhook(self.uow, webhook_id)
+    list_webhooks = use_case(webhooks.list_webhooks, query={})
+    delete_webhook = use_case(webhooks.delete_webhook, "webhook_id")
 
     @expected
     def enable_webhook(self, webhook_id):
         return webhooks.enable_webhook(self.uow, webhook_id,
                                        self.dispatcher.settings.webhook_destinations)
 
-    @expected
-    def list_deliveries(self, query=None):
-        return deliveries.list_deliveries(self.uow, query or {})
+    list_deliveries = use_case(deliveries.list_deliveries, query={})
 
     # preferences
-    @expected
-    def get_preferences(self, query=None):
-        return preferences.get_preferences(self.uow, self.directory, query or {})
-
-    @expected
-    def set_preference(self, event_type, data):
-        return preferences.set_preference(self.uow, self.directory, event_type, data)
-
-    @expected
-    def reset_preference(self, event_type, query=None):
-        return preferences.reset_preference(self.uow, self.directory, event_type, query or {})
-
-    @expected
-    def get_language(self, query=None):
-        return preferences.get_language(self.uow, self.directory, query or {})
-
-    @expected
-    def set_language(self, data):
-        return preferences.set_language(self.uow, self.directory, data)
+    get_preferences = use_case(preferences.get_preferences, needs=("directory",), query={})
+    set_preference = use_case(preferences.set_preference, "event_type", "data", needs=("directory",))
+    reset_preference = use_case(preferences.reset_preference, "event_type", needs=("directory",), query={})
+    get_language = use_case(preferences.get_language, needs=("directory",), query={})
+    set_language = use_case(preferences.set_language, "data", needs=("directory",))

@@ -6,10 +6,10 @@ from nameko.timer import timer
 
 from kelisim.config import overdue_scan_seconds
 from kelisim.db.provider import Database
-from kelisim.errors import KelisimError
+from kelisim.entrypoints import expected, use_case
 from kelisim.gauges import BackgroundGauges
 from kelisim.i18n import _
-from kelisim.rpc import TimedRpcProxy, rpc
+from kelisim.rpc import TimedRpcProxy
 from kelisim.service import ServiceBase
 from services.projects import metrics as programme_metrics
 from services.projects.adapters.orm import start_mappers
@@ -33,7 +33,6 @@ from services.projects.service_layer.projects import require_rgu
 from services.registry.contract.client import RegistryClient
 
 start_mappers()
-expected = rpc(expected_exceptions=KelisimError)
 OVERDUE_SCAN_SECONDS = overdue_scan_seconds()
 
 
@@ -48,157 +47,51 @@ class ProjectsService(ServiceBase):
         return RegistryClient(self.registry_rpc)
 
     # projects, templates, indicators
-    @expected
-    def list_projects(self):
-        return projects.list_projects(self.uow)
-
-    @expected
-    def get_project(self, code):
-        return projects.get_project(self.uow, code)
-
-    @expected
-    def get_template(self, code):
-        return projects.get_template(self.uow, code)
-
-    @expected
-    def put_template(self, code, data):
-        return projects.put_template(self.uow, self.registry, code, data)
-
-    @expected
-    def list_indicators(self):
-        return projects.list_indicators(self.uow)
-
-    @expected
-    def set_indicator_actual(self, code, year, data):
-        return projects.set_indicator_actual(self.uow, code, year, data)
-
-    @expected
-    def set_indicator_target(self, code, year, data):
-        return projects.set_indicator_target(self.uow, code, year, data)
-
-    @expected
-    def indicator_history(self, code, query=None):
-        return projects.indicator_history(self.uow, code, query)
-
-    @expected
-    def rollout(self, code, data):
-        return rollout.rollout(self.uow, self.registry, code, data)
+    list_projects = use_case(projects.list_projects)
+    get_project = use_case(projects.get_project, "code")
+    get_template = use_case(projects.get_template, "code")
+    put_template = use_case(projects.put_template, "code", "data", needs=("registry",))
+    list_indicators = use_case(projects.list_indicators)
+    set_indicator_actual = use_case(projects.set_indicator_actual, "code", "year", "data")
+    set_indicator_target = use_case(projects.set_indicator_target, "code", "year", "data")
+    indicator_history = use_case(projects.indicator_history, "code", query=None)
+    rollout = use_case(rollout.rollout, "code", "data", needs=("registry",))
 
     # attachments (the gateway keeps them and tells this service)
-    @expected
-    def attachment_added(self, kind, owner_id, attachment):
-        return attachments.attachment_added(self.uow, kind, owner_id, attachment)
-
-    @expected
-    def attachment_removed(self, kind, owner_id, attachment):
-        return attachments.attachment_removed(self.uow, kind, owner_id, attachment)
+    attachment_added = use_case(attachments.attachment_added, "kind", "owner_id", "attachment")
+    attachment_removed = use_case(attachments.attachment_removed, "kind", "owner_id", "attachment")
 
     # plans
-    @expected
-    def list_plans(self, query=None):
-        return plans.list_plans(self.uow, query or {})
-
-    @expected
-    def get_plan(self, plan_id):
-        return plans.get_plan(self.uow, plan_id)
-
-    @expected
-    def update_plan(self, plan_id, data):
-        return plans.update_plan(self.uow, plan_id, data)
-
-    @expected
-    def plan_history(self, plan_id, query=None):
-        return plans.plan_history(self.uow, plan_id, query)
-
-    @expected
-    def get_baseline(self, plan_id):
-        return baselines.get_baseline(self.uow, plan_id)
-
-    @expected
-    def rebaseline(self, plan_id, data):
-        return baselines.rebaseline(self.uow, plan_id, data)
+    list_plans = use_case(plans.list_plans, query={})
+    get_plan = use_case(plans.get_plan, "plan_id")
+    update_plan = use_case(plans.update_plan, "plan_id", "data")
+    plan_history = use_case(plans.plan_history, "plan_id", query=None)
+    get_baseline = use_case(baselines.get_baseline, "plan_id")
+    rebaseline = use_case(baselines.rebaseline, "plan_id", "data")
 
     # tasks
-    @expected
-    def list_plan_tasks(self, plan_id):
-        return tasks.list_plan_tasks(self.uow, plan_id)
-
-    @expected
-    def create_task(self, plan_id, data):
-        return tasks.create_task(self.uow, plan_id, data)
-
-    @expected
-    def list_tasks(self, query=None):
-        return tasks.list_tasks(self.uow, query or {})
-
-    @expected
-    def get_task(self, task_id):
-        return tasks.get_task(self.uow, task_id)
-
-    @expected
-    def update_task(self, task_id, data):
-        return tasks.update_task(self.uow, task_id, data)
-
-    @expected
-    def task_history(self, task_id, query=None):
-        return tasks.task_history(self.uow, task_id, query)
-
-    @expected
-    def add_dependency(self, task_id, data):
-        return dependencies.add_dependency(self.uow, task_id, data)
-
-    @expected
-    def remove_dependency(self, task_id, predecessor_id):
-        return dependencies.remove_dependency(self.uow, task_id, predecessor_id)
-
-    @expected
-    def add_assignment(self, task_id, data):
-        return assignments.add_assignment(self.uow, self.registry, task_id, data)
-
-    @expected
-    def remove_assignment(self, task_id, assignment_id):
-        return assignments.remove_assignment(self.uow, task_id, assignment_id)
+    list_plan_tasks = use_case(tasks.list_plan_tasks, "plan_id")
+    create_task = use_case(tasks.create_task, "plan_id", "data")
+    list_tasks = use_case(tasks.list_tasks, query={})
+    get_task = use_case(tasks.get_task, "task_id")
+    update_task = use_case(tasks.update_task, "task_id", "data")
+    task_history = use_case(tasks.task_history, "task_id", query=None)
+    add_dependency = use_case(dependencies.add_dependency, "task_id", "data")
+    remove_dependency = use_case(dependencies.remove_dependency, "task_id", "predecessor_id")
+    add_assignment = use_case(assignments.add_assignment, "task_id", "data", needs=("registry",))
+    remove_assignment = use_case(assignments.remove_assignment, "task_id", "assignment_id")
 
     # money, risks, summaries
-    @expected
-    def list_budget_lines(self, plan_id):
-        return budgets.list_budget_lines(self.uow, plan_id)
-
-    @expected
-    def create_budget_line(self, plan_id, data):
-        return budgets.create_budget_line(self.uow, plan_id, data)
-
-    @expected
-    def update_budget_line(self, line_id, data):
-        return budgets.update_budget_line(self.uow, line_id, data)
-
-    @expected
-    def list_risks(self, plan_id):
-        return risks.list_risks(self.uow, plan_id)
-
-    @expected
-    def list_all_risks(self, query=None):
-        return risks.list_all_risks(self.uow, query or {})
-
-    @expected
-    def create_risk(self, plan_id, data):
-        return risks.create_risk(self.uow, plan_id, data)
-
-    @expected
-    def update_risk(self, risk_id, data):
-        return risks.update_risk(self.uow, risk_id, data)
-
-    @expected
-    def project_summary(self, code, query=None):
-        return summary.project_summary(self.uow, code, query)
-
-    @expected
-    def programme_summary(self, query=None):
-        return summary.programme_summary(self.uow, query)
-
-    @expected
-    def audit_entries(self, query=None):
-        return audit.audit_entries(self.uow, query)
+    list_budget_lines = use_case(budgets.list_budget_lines, "plan_id")
+    create_budget_line = use_case(budgets.create_budget_line, "plan_id", "data")
+    update_budget_line = use_case(budgets.update_budget_line, "line_id", "data")
+    list_risks = use_case(risks.list_risks, "plan_id")
+    list_all_risks = use_case(risks.list_all_risks, query={})
+    create_risk = use_case(risks.create_risk, "plan_id", "data")
+    update_risk = use_case(risks.update_risk, "risk_id", "data")
+    project_summary = use_case(summary.project_summary, "code", query=None)
+    programme_summary = use_case(summary.programme_summary, query=None)
+    audit_entries = use_case(audit.audit_entries, query=None)
 
     # the overdue job
     @timer(interval=OVERDUE_SCAN_SECONDS)

@@ -6,11 +6,11 @@ from nameko.timer import Timer
 from kelisim.audit import AuditEntries
 from kelisim.config import reports_job_interval
 from kelisim.db.provider import Database
-from kelisim.errors import KelisimError
+from kelisim.entrypoints import expected, use_case
 from kelisim.events.handler import on_event
 from kelisim.gauges import BackgroundGauges
 from kelisim.i18n import _
-from kelisim.rpc import TimedRpcProxy, rpc
+from kelisim.rpc import TimedRpcProxy
 from kelisim.service import ServiceBase
 from services.reports import metrics as collection_metrics
 from services.reports.adapters.lookups import Lookups
@@ -30,7 +30,6 @@ from services.reports.service_layer import (
 )
 
 start_mappers()
-expected = rpc(expected_exceptions=KelisimError)
 DEFAULT_JOB_INTERVAL = 3600.0
 
 
@@ -60,68 +59,27 @@ class ReportsService(AuditEntries, ServiceBase):
         return Lookups(self.registry_rpc, self.projects_rpc)
 
     # templates
-    @expected
-    def list_templates(self, query=None):
-        return templates.list_templates(self.uow, query or {})
-
-    @expected
-    def get_template(self, template_id):
-        return templates.get_template(self.uow, template_id)
-
-    @expected
-    def create_template(self, data):
-        return templates.create_template(self.uow, data)
+    list_templates = use_case(templates.list_templates, query={})
+    get_template = use_case(templates.get_template, "template_id")
+    create_template = use_case(templates.create_template, "data")
 
     # reports and their workflow
-    @expected
-    def list_reports(self, query=None):
-        return reports.list_reports(self.uow, query or {})
-
-    @expected
-    def get_report(self, report_id):
-        return reports.get_report(self.uow, report_id)
-
-    @expected
-    def report_history(self, report_id):
-        return reports.history(self.uow, report_id)
+    list_reports = use_case(reports.list_reports, query={})
+    get_report = use_case(reports.get_report, "report_id")
+    report_history = use_case(reports.history, "report_id")
 
     # attachments (the gateway keeps them and tells this service)
-    @expected
-    def attachment_added(self, kind, owner_id, attachment):
-        return attachments.attachment_added(self.uow, kind, owner_id, attachment)
-
-    @expected
-    def attachment_removed(self, kind, owner_id, attachment):
-        return attachments.attachment_removed(self.uow, kind, owner_id, attachment)
-
-    @expected
-    def save_report(self, report_id, data):
-        return reports.save_report(self.uow, report_id, data)
-
-    @expected
-    def submit_report(self, report_id, data):
-        return reports.submit_report(self.uow, report_id, data)
-
-    @expected
-    def accept_report(self, report_id, data):
-        return reports.accept_report(self.uow, report_id, data)
-
-    @expected
-    def return_report(self, report_id, data):
-        return reports.return_report(self.uow, report_id, data)
-
-    @expected
-    def reopen_report(self, report_id, data):
-        return reports.reopen_report(self.uow, report_id, data)
+    attachment_added = use_case(attachments.attachment_added, "kind", "owner_id", "attachment")
+    attachment_removed = use_case(attachments.attachment_removed, "kind", "owner_id", "attachment")
+    save_report = use_case(reports.save_report, "report_id", "data")
+    submit_report = use_case(reports.submit_report, "report_id", "data")
+    accept_report = use_case(reports.accept_report, "report_id", "data")
+    return_report = use_case(reports.return_report, "report_id", "data")
+    reopen_report = use_case(reports.reopen_report, "report_id", "data")
 
     # completeness, timeliness, roll-ups
-    @expected
-    def reporting_rates(self, query=None):
-        return analytics.reporting_rates(self.uow, query or {})
-
-    @expected
-    def rollup(self, query=None):
-        return analytics.rollup(self.uow, query or {})
+    reporting_rates = use_case(analytics.reporting_rates, query={})
+    rollup = use_case(analytics.rollup, query={})
 
     @expected
     def export_rollup(self, query=None):
@@ -130,54 +88,20 @@ class ReportsService(AuditEntries, ServiceBase):
         return analytics.export_rollup(self.uow, query, regions=regions)
 
     # the events register
-    @expected
-    def list_event_kinds(self):
-        return register.list_kinds(self.uow)
-
-    @expected
-    def record_event(self, data):
-        return register.record_event(self.uow, self.lookups, data)
-
-    @expected
-    def list_events(self, query=None):
-        return register.list_events(self.uow, query or {})
-
-    @expected
-    def get_event(self, event_id):
-        return register.get_event(self.uow, event_id)
-
-    @expected
-    def update_event(self, event_id, data):
-        return register.update_event(self.uow, self.lookups, event_id, data)
-
-    @expected
-    def cancel_event(self, event_id, data):
-        return register.cancel_event(self.uow, event_id, data)
-
-    @expected
-    def event_history(self, event_id):
-        return register.event_history(self.uow, event_id)
-
-    @expected
-    def event_stats(self, query=None):
-        return register.event_stats(self.uow, query or {})
+    list_event_kinds = use_case(register.list_kinds)
+    record_event = use_case(register.record_event, "data", needs=("lookups",))
+    list_events = use_case(register.list_events, query={})
+    get_event = use_case(register.get_event, "event_id")
+    update_event = use_case(register.update_event, "event_id", "data", needs=("lookups",))
+    cancel_event = use_case(register.cancel_event, "event_id", "data")
+    event_history = use_case(register.event_history, "event_id")
+    event_stats = use_case(register.event_stats, query={})
 
     # count targets
-    @expected
-    def list_targets(self, query=None):
-        return targets.list_targets(self.uow, query or {})
-
-    @expected
-    def create_target(self, data):
-        return targets.create_target(self.uow, self.lookups, data)
-
-    @expected
-    def update_target(self, target_id, data):
-        return targets.update_target(self.uow, target_id, data)
-
-    @expected
-    def target_progress(self, query=None):
-        return targets.progress(self.uow, query or {})
+    list_targets = use_case(targets.list_targets, query={})
+    create_target = use_case(targets.create_target, "data", needs=("lookups",))
+    update_target = use_case(targets.update_target, "target_id", "data")
+    target_progress = use_case(targets.progress, query={})
 
     # the collection job
     @expected
