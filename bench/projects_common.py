@@ -39,6 +39,7 @@ from kelisim.db.provider import Database  # noqa: E402
 from kelisim.db.uow import UnitOfWork  # noqa: E402
 from kelisim.events.handler import on_event  # noqa: E402
 from kelisim.logging import configure  # noqa: E402
+from kelisim_platform.cli import components  # noqa: E402, F401  (registers the migrations)
 from services.projects.adapters.repository import ProjectsRepository  # noqa: E402
 from services.projects.entrypoints.service import ProjectsService  # noqa: E402,F401  (maps the ORM)
 from services.projects.service_layer.reference import load_reference_data as load_projects  # noqa: E402

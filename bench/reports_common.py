@@ -20,6 +20,7 @@ from kelisim.db import migrate  # noqa: E402
 from kelisim.db.engine import make_engine  # noqa: E402
 from kelisim.db.types import utcnow  # noqa: E402
 from kelisim.db.uow import UnitOfWork  # noqa: E402
+from kelisim_platform.cli import components  # noqa: E402, F401  (registers the migrations)
 from services.reports.adapters import orm  # noqa: E402
 from services.reports.adapters.repository import ReportsRepository  # noqa: E402
 from services.reports.service_layer import org_units  # noqa: E402

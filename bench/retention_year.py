@@ -37,6 +37,7 @@ import structlog  # noqa: E402
 from kelisim import config, retention  # noqa: E402
 from kelisim.db import migrate  # noqa: E402
 from kelisim.db.engine import make_engine  # noqa: E402
+from kelisim_platform.cli import components  # noqa: E402, F401  (registers the migrations)
 
 SERVICES = ("registry", "projects", "reports", "notifications")
 START = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)

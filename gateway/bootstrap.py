@@ -1,13 +1,10 @@
-"""How the gateway is wired, as every component's ``bootstrap`` module says it (the same
-functions in ``services/<name>/bootstrap.py`` and ``gateway/bootstrap.py``): the nameko
-class it runs, the settings it refuses before starting, and its reference data.
-The composition root (``kelisim_platform``) calls them; nothing here runs on import.
-"""
-from sqlalchemy.orm import sessionmaker
+"""How the gateway is wired: the ``bootstrap`` every component has, of the shape
+``kelisim_platform/cli/components.py`` describes, and the first administrator's token and
+account. Nothing here runs on import."""
+from pathlib import Path
 
 from kelisim import config
-from kelisim.db.engine import make_engine
-from kelisim.db.uow import UnitOfWork
+from kelisim.db.uow import on_database
 
 
 def service_class():
@@ -29,6 +26,11 @@ def settings_problem(settings):
     return None
 
 
+def migrations():
+    """The folder of the gateway database's Alembic scripts."""
+    return Path(__file__).with_name("migrations")
+
+
 def load_reference_data(url=None):
     """The gateway ships no reference data: 0 rows added."""
     return 0
@@ -41,12 +43,8 @@ def ensure_admin_token(token=None, url=None):
     from gateway.adapters.repository import TokenRepository
     from gateway.service_layer.tokens import ensure_bootstrap_admin
 
-    engine = make_engine(url or config.database_url("gateway"))
-    try:
-        return ensure_bootstrap_admin(UnitOfWork(sessionmaker(engine, expire_on_commit=False),
-                                                 repositories=TokenRepository), token)
-    finally:
-        engine.dispose()
+    return on_database(url or config.database_url("gateway"), TokenRepository,
+                       lambda uow: ensure_bootstrap_admin(uow, token))
 
 
 def ensure_admin_account(login, name, url=None):
@@ -55,9 +53,5 @@ def ensure_admin_account(login, name, url=None):
     from gateway.adapters.accounts import AccountRepository
     from gateway.service_layer.accounts import ensure_first_admin
 
-    engine = make_engine(url or config.database_url("gateway"))
-    try:
-        return ensure_first_admin(UnitOfWork(sessionmaker(engine, expire_on_commit=False),
-                                             repositories=AccountRepository), login, name)
-    finally:
-        engine.dispose()
+    return on_database(url or config.database_url("gateway"), AccountRepository,
+                       lambda uow: ensure_first_admin(uow, login, name))

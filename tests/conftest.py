@@ -19,6 +19,7 @@ from sqlalchemy.orm import sessionmaker  # noqa: E402
 from kelisim import config as settings  # noqa: E402
 from kelisim.db import migrate  # noqa: E402
 from kelisim.db.engine import make_engine  # noqa: E402
+from kelisim_platform.cli import components  # noqa: E402, F401  (registers every component's migrations)
 from tests.support import ADMIN, RABBIT_HOST, pg_admin, rabbitmqctl  # noqa: E402
 
 # fixtures the tests of more than one directory need, found by name like these (never imported)
@@ -66,10 +67,13 @@ def database_url(request):
 
 @pytest.fixture
 def migrated():
-    """``migrated(component, url)`` upgrades that database to head and returns the url."""
+    """``migrated(component, url, reference=False)`` upgrades that database to head (and with
+    ``reference``, loads the component's reference data through its bootstrap); the url."""
 
-    def upgrade(component, url):
+    def upgrade(component, url, reference=False):
         migrate.upgrade(component, url)
+        if reference:
+            components.bootstrap(component).load_reference_data(url)
         return url
 
     return upgrade

@@ -1,5 +1,7 @@
-"""Alembic, driven from code: each component keeps its scripts in ``<package>/migrations``."""
-import importlib
+"""Alembic, driven from code: each component keeps its scripts in its own ``migrations``
+folder and registers it here (its ``bootstrap`` names the folder; the composition root,
+``kelisim_platform.cli.components``, registers every component's), so the core knows no
+component's package."""
 from pathlib import Path
 from typing import Any
 
@@ -9,18 +11,29 @@ from alembic.config import Config
 from kelisim import config as settings
 from kelisim.db.engine import make_engine
 
+_SCRIPTS: dict[str, Path] = {}
 
-def package_of(component: str) -> str:
-    """The package holding ``component``'s code and its ``migrations`` folder."""
-    return "gateway" if component == "gateway" else f"services.{component}"
+
+def register(component: str, scripts: str | Path) -> None:
+    """Name ``component``'s folder of Alembic scripts (its ``env.py`` and ``versions/``);
+    registering it again replaces the folder."""
+    _SCRIPTS[component] = Path(scripts)
+
+
+def scripts_of(component: str) -> Path:
+    """``component``'s registered folder of Alembic scripts; LookupError when none is."""
+    try:
+        return _SCRIPTS[component]
+    except KeyError:
+        raise LookupError(f"no migrations registered for {component!r} (its bootstrap names "
+                          "them: kelisim_platform.cli.components.register_migrations)") from None
 
 
 def alembic_config(component: str, url: str | None = None) -> Config:
-    """Alembic's config for ``component``'s scripts against ``url`` (default: its database)."""
-    package = importlib.import_module(package_of(component))
+    """Alembic's config for ``component``'s scripts against ``url`` (default: its database);
+    LookupError when ``component`` registered no scripts."""
     cfg = Config()
-    # __path__ also works where an (older) editable install made the package a namespace
-    cfg.set_main_option("script_location", str(Path(list(package.__path__)[0]) / "migrations"))
+    cfg.set_main_option("script_location", str(scripts_of(component)))
     cfg.set_main_option("sqlalchemy.url", url or settings.database_url(component))
     cfg.attributes["component"] = component
     return cfg

@@ -9,9 +9,10 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from kelisim.context import Context
+from kelisim.db.engine import make_engine
 from kelisim.db.pages import page_of_rows
 from kelisim.db.tables import platform_tables
 from kelisim.db.types import utcnow
@@ -172,3 +173,20 @@ def _with_iso_times(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for row in rows:
         row["occurred_at"] = row["occurred_at"].isoformat()
     return rows
+
+
+def on_database(url: str, repositories: Callable[[Session], Any] | None,
+                *actions: Callable[[UnitOfWork], Any]) -> Any:
+    """Run each of ``actions`` in turn on a new UnitOfWork over the database at ``url`` (its
+    ``repositories`` as ``uow.repo``), outside any service: reference data, the bootstrap
+    administrator, the command line. The engine is disposed after. Returns the last action's
+    result (None without actions); raises what an action raises."""
+    engine = make_engine(url)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    result = None
+    try:
+        for action in actions:
+            result = action(UnitOfWork(sessions, repositories=repositories))
+        return result
+    finally:
+        engine.dispose()

@@ -52,6 +52,8 @@ def main(argv: list[str] | None=None) -> int:
         import eventlet
 
         eventlet.monkey_patch()  # before the parser imports anything socket-bound
+    from kelisim_platform.cli import components  # noqa: F401  (registers every component's migrations)
+
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "run":

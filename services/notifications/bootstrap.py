@@ -1,8 +1,6 @@
-"""How the notifications service is wired, as every component's ``bootstrap`` module says it (the same
-functions in ``services/<name>/bootstrap.py`` and ``gateway/bootstrap.py``): the nameko
-class it runs, the settings it refuses before starting, and its reference data.
-The composition root (``kelisim_platform``) calls them; nothing here runs on import.
-"""
+"""How the notifications service is wired: the ``bootstrap`` every component has, of the
+shape ``kelisim_platform/cli/components.py`` describes. Nothing here runs on import."""
+from pathlib import Path
 
 
 def service_class():
@@ -12,10 +10,9 @@ def service_class():
     return NotificationsService
 
 
-def settings_problem(settings):
-    """One line naming a setting of ``settings`` (nameko's config dict) that the notifications service
-    would refuse once running, else None (checked before connecting to the broker)."""
-    return None
+def migrations():
+    """The folder of the notifications database's Alembic scripts."""
+    return Path(__file__).with_name("migrations")
 
 
 def load_reference_data(url=None):

@@ -1,13 +1,9 @@
-"""How the projects service is wired, as every component's ``bootstrap`` module says it (the same
-functions in ``services/<name>/bootstrap.py`` and ``gateway/bootstrap.py``): the nameko
-class it runs, the settings it refuses before starting, and its reference data.
-The composition root (``kelisim_platform``) calls them; nothing here runs on import.
-"""
-from sqlalchemy.orm import sessionmaker
+"""How the projects service is wired: the ``bootstrap`` every component has, of the shape
+``kelisim_platform/cli/components.py`` describes. Nothing here runs on import."""
+from pathlib import Path
 
 from kelisim import config
-from kelisim.db.engine import make_engine
-from kelisim.db.uow import UnitOfWork
+from kelisim.db.uow import on_database
 
 
 def service_class():
@@ -17,10 +13,9 @@ def service_class():
     return ProjectsService
 
 
-def settings_problem(settings):
-    """One line naming a setting of ``settings`` (nameko's config dict) that the projects service
-    would refuse once running, else None (checked before connecting to the broker)."""
-    return None
+def migrations():
+    """The folder of the projects database's Alembic scripts."""
+    return Path(__file__).with_name("migrations")
 
 
 def load_reference_data(url=None):
@@ -32,9 +27,4 @@ def load_reference_data(url=None):
     from services.projects.service_layer.reference import load_reference_data as load
 
     start_mappers()
-    engine = make_engine(url or config.database_url("projects"))
-    try:
-        return load(UnitOfWork(sessionmaker(engine, expire_on_commit=False),
-                               repositories=ProjectsRepository))
-    finally:
-        engine.dispose()
+    return on_database(url or config.database_url("projects"), ProjectsRepository, load)

@@ -1,13 +1,9 @@
-"""How the reports service is wired, as every component's ``bootstrap`` module says it (the
-same functions in ``services/<name>/bootstrap.py`` and ``gateway/bootstrap.py``): the nameko
-class it runs, the settings it refuses before starting, and its reference data.
-The composition root (``kelisim_platform``) calls them; nothing here runs on import.
-"""
-from sqlalchemy.orm import sessionmaker
+"""How the reports service is wired: the ``bootstrap`` every component has, of the shape
+``kelisim_platform/cli/components.py`` describes. Nothing here runs on import."""
+from pathlib import Path
 
 from kelisim import config
-from kelisim.db.engine import make_engine
-from kelisim.db.uow import UnitOfWork
+from kelisim.db.uow import on_database
 
 
 def service_class():
@@ -17,10 +13,9 @@ def service_class():
     return ReportsService
 
 
-def settings_problem(settings):
-    """One line naming a setting of ``settings`` (nameko's config dict) that the reports
-    service would refuse once running, else None (checked before connecting to the broker)."""
-    return None
+def migrations():
+    """The folder of the reports database's Alembic scripts."""
+    return Path(__file__).with_name("migrations")
 
 
 def load_reference_data(url=None):
@@ -33,11 +28,5 @@ def load_reference_data(url=None):
     from services.reports.service_layer.templates import load_reference_templates
 
     start_mappers()
-    engine = make_engine(url or config.database_url("reports"))
-    sessions = sessionmaker(engine, expire_on_commit=False)
-    try:
-        load_reference_kinds(UnitOfWork(sessions, repositories=ReportsRepository))
-        load_reference_targets(UnitOfWork(sessions, repositories=ReportsRepository))
-        return load_reference_templates(UnitOfWork(sessions, repositories=ReportsRepository))
-    finally:
-        engine.dispose()
+    return on_database(url or config.database_url("reports"), ReportsRepository,
+                       load_reference_kinds, load_reference_targets, load_reference_templates)

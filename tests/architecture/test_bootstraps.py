@@ -1,20 +1,43 @@
 """Every component wires itself in a ``bootstrap`` module of one shape, which the
 composition root (kelisim_platform) is the only one to call."""
 import importlib
+import re
+from pathlib import Path
 
 import pytest
 
+import kelisim
 from kelisim.config import COMPONENTS
+from kelisim.db import migrate
 from kelisim_platform.cli.components import BOOTSTRAPS, service_class, settings_problem
 
 
 @pytest.mark.parametrize("component", COMPONENTS)
 def test_each_component_has_a_bootstrap_of_the_same_shape(component):
     module = importlib.import_module(BOOTSTRAPS[component])
-    for function in ("service_class", "settings_problem", "load_reference_data"):
+    for function in ("service_class", "migrations", "load_reference_data"):
         assert callable(getattr(module, function, None)), f"{module.__name__}.{function}"
     assert service_class(component).name == component
     assert settings_problem(component, {}) is None
+
+
+@pytest.mark.parametrize("component", COMPONENTS)
+def test_each_component_registers_its_own_migrations(component):
+    scripts = Path(importlib.import_module(BOOTSTRAPS[component]).migrations())
+    assert migrate.scripts_of(component) == scripts
+    assert (scripts / "env.py").is_file() and (scripts / "versions").is_dir()
+
+
+def test_the_core_names_no_components_package():
+    pattern = re.compile(r"""["'](services|gateway)\.|f["']services\.\{""")
+    named = [str(path) for path in Path(kelisim.__file__).parent.rglob("*.py")
+             if pattern.search(path.read_text(encoding="utf-8"))]
+    assert named == []
+
+
+def test_an_unregistered_component_has_no_migrations():
+    with pytest.raises(LookupError, match="no migrations registered for 'nowhere'"):
+        migrate.alembic_config("nowhere")
 
 
 def test_the_gateway_refuses_a_wildcard_origin_before_starting():
