@@ -4,6 +4,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from kelisim.db import pages
+from kelisim.db.filters import where_given
 from services.notifications.adapters import orm
 from services.notifications.domain.model import (
     Attempt,
@@ -215,10 +216,8 @@ class NotificationsRepository:
 
     def webhooks(self, *, region=None, org_unit_id=None):
         query = sa.select(Webhook).where(Webhook.deleted_at.is_(None)).order_by(Webhook.id)
-        if region:
-            query = query.where(Webhook.region_code == region)
-        if org_unit_id:
-            query = query.where(Webhook.org_unit_id == org_unit_id)
+        query = where_given(query, (Webhook.region_code, region),
+                            (Webhook.org_unit_id, org_unit_id))
         return self.session.scalars(query).all()
 
     def active_webhooks_of(self, org_unit_ids):

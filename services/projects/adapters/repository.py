@@ -7,6 +7,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from kelisim.db.filters import where_given, within
 from kelisim.db.pages import page, page_of_rows
 from kelisim.db.races import hold_lock
 from kelisim.db.search import contains_text, ordering
@@ -94,14 +95,8 @@ class ProjectsRepository:
 
     def plans(self, *, region=None, project=None, year=None, status=None, limit=50, offset=0):
         query = sa.select(Plan)
-        if region:
-            query = query.where(Plan.region_code == region)
-        if project:
-            query = query.where(Plan.project_code == project)
-        if year:
-            query = query.where(Plan.year == year)
-        if status:
-            query = query.where(Plan.status == status)
+        query = where_given(query, (Plan.region_code, region), (Plan.project_code, project),
+                            (Plan.year, year), (Plan.status, status))
         return page(self.session, query, (Plan.id,), limit, offset)
 
     def plan_scopes(self, project_code, year):
@@ -141,20 +136,9 @@ class ProjectsRepository:
                                 else T.c.constraint_conflict.is_(None))
         if q:
             query = query.where(contains_text((T.c.title, T.c.title_kk), q))
-        if due_after:
-            query = query.where(Task.due_date >= due_after)
-        if due_before:
-            query = query.where(Task.due_date <= due_before)
-        if region:
-            query = query.where(Task.region_code == region)
-        if project:
-            query = query.where(Task.project_code == project)
-        if year:
-            query = query.where(Task.year == year)
-        if plan_id:
-            query = query.where(Task.plan_id == plan_id)
-        if status:
-            query = query.where(Task.status == status)
+        query = within(query, Task.due_date, due_after, due_before)
+        query = where_given(query, (Task.region_code, region), (Task.project_code, project),
+                            (Task.year, year), (Task.plan_id, plan_id), (Task.status, status))
         if overdue is not None:
             late = sa.and_(Task.due_date < (today or date.today()),
                            Task.status.in_(OPEN_STATUSES))
@@ -342,10 +326,7 @@ class ProjectsRepository:
 
     def risks(self, *, plan_id=None, project=None, plan_ids=None):
         query = sa.select(Risk).order_by(Risk.id)
-        if plan_id:
-            query = query.where(Risk.plan_id == plan_id)
-        if project:
-            query = query.where(Risk.project_code == project)
+        query = where_given(query, (Risk.plan_id, plan_id), (Risk.project_code, project))
         if plan_ids is not None:
             query = query.where(Risk.plan_id.in_(plan_ids))
         return self.session.scalars(query).all()
@@ -355,28 +336,19 @@ class ProjectsRepository:
         """``(risks, total)``: one page of the risks of every plan matching, by id. ``status``
         "open" is every status but closed; ``year`` the year of the risk's plan."""
         query = sa.select(Risk)
-        if region:
-            query = query.where(Risk.region_code == region)
-        if project:
-            query = query.where(Risk.project_code == project)
+        query = where_given(query, (Risk.region_code, region), (Risk.project_code, project))
         if year:
             query = query.where(Risk.plan_id.in_(sa.select(Plan.id).where(Plan.year == year)))
         if status == "open":
             query = query.where(Risk.status != "closed")
         elif status:
             query = query.where(Risk.status == status)
-        if probability:
-            query = query.where(Risk.probability == probability)
-        if impact:
-            query = query.where(Risk.impact == impact)
+        query = where_given(query, (Risk.probability, probability), (Risk.impact, impact))
         return page(self.session, query, (Risk.id,), limit, offset)
 
     def plans_of(self, project_code=None, year=None):
         query = sa.select(Plan).order_by(Plan.id)
-        if project_code:
-            query = query.where(Plan.project_code == project_code)
-        if year:
-            query = query.where(Plan.year == year)
+        query = where_given(query, (Plan.project_code, project_code), (Plan.year, year))
         return self.session.scalars(query).all()
 
     def leaf_rows(self, plan_ids):
@@ -437,9 +409,6 @@ class ProjectsRepository:
             if not str(entity_id).isdigit():
                 return [], 0
             query = query.where(h.c.entity_id == int(entity_id))
-        if region:
-            query = query.where(p.c.region_code == region)
-        if actor:
-            query = query.where(h.c.actor_id == actor)
+        query = where_given(query, (p.c.region_code, region), (h.c.actor_id, actor))
         return page_of_rows(self.session, query, (h.c.occurred_at.desc(), h.c.id.desc()),
                             limit, offset)

@@ -3,6 +3,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from kelisim.db.filters import where_given
 from kelisim.db.pages import page
 from kelisim.db.search import contains_text
 from services.registry.adapters import orm
@@ -50,12 +51,8 @@ class RegistryRepository:
 
     def org_units(self, *, region=None, kind=None, level=None):
         query = sa.select(OrgUnit).order_by(OrgUnit.id)
-        if region:
-            query = query.where(OrgUnit.region_code == region)
-        if kind:
-            query = query.where(OrgUnit.kind == kind)
-        if level:
-            query = query.where(OrgUnit.level == level)
+        query = where_given(query, (OrgUnit.region_code, region), (OrgUnit.kind, kind),
+                            (OrgUnit.level, level))
         return self.session.scalars(query).all()
 
     def kgu_of(self, region_code):
@@ -72,14 +69,9 @@ class RegistryRepository:
         query = sa.select(PublicStructure)
         if q:
             query = query.where(contains_text((orm.structures.c.name,), q))
-        if region:
-            query = query.where(PublicStructure.region_code == region)
-        if type:
-            query = query.where(PublicStructure.type == type)
-        if level:
-            query = query.where(PublicStructure.level == level)
-        if org_unit_id:
-            query = query.where(PublicStructure.org_unit_id == org_unit_id)
+        query = where_given(query, (PublicStructure.region_code, region),
+                            (PublicStructure.type, type), (PublicStructure.level, level),
+                            (PublicStructure.org_unit_id, org_unit_id))
         return page(self.session, query, (PublicStructure.id,), limit, offset)
 
     def structure_counts(self, region=None, today=None):
@@ -102,12 +94,8 @@ class RegistryRepository:
 
     def people(self, *, region=None, org_unit_id=None, structure_id=None):
         query = sa.select(Person).order_by(Person.id)
-        if region:
-            query = query.where(Person.region_code == region)
-        if org_unit_id:
-            query = query.where(Person.org_unit_id == org_unit_id)
-        if structure_id:
-            query = query.where(Person.structure_id == structure_id)
+        query = where_given(query, (Person.region_code, region), (Person.org_unit_id, org_unit_id),
+                            (Person.structure_id, structure_id))
         return self.session.scalars(query).all()
 
     # organisations outside the Assembly
@@ -130,12 +118,7 @@ class RegistryRepository:
             if None in regions:
                 seen = sa.or_(seen, o.c.region_code.is_(None))
             query = query.where(seen)
-        if region:
-            query = query.where(o.c.region_code == region)
-        if kind:
-            query = query.where(o.c.kind == kind)
-        if code:
-            query = query.where(o.c.code == code)
+        query = where_given(query, (o.c.region_code, region), (o.c.kind, kind), (o.c.code, code))
         if q:
             query = query.where(contains_text(
                 (o.c.name_kk, o.c.name_ru, o.c.name_en, o.c.short_kk, o.c.short_ru, o.c.code), q))

@@ -2,6 +2,7 @@
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from kelisim.db.filters import where_given, within
 from kelisim.db.pages import page
 from kelisim.db.search import ordering
 from services.reports.adapters import orm
@@ -35,12 +36,8 @@ class ReportsRepository:
                  .join(newest, sa.and_(Template.code == newest.c.code,
                                        Template.version == newest.c.version))
                  .order_by(Template.code))
-        if code:
-            query = query.where(Template.code == code)
-        if period_type:
-            query = query.where(Template.period_type == period_type)
-        if project:
-            query = query.where(Template.project_code == project)
+        query = where_given(query, (Template.code, code), (Template.period_type, period_type),
+                            (Template.project_code, project))
         return self.session.scalars(query).all()
 
     def templates_by_id(self, ids):
@@ -100,26 +97,11 @@ class ReportsRepository:
     def _filtered(self, query, *, region=None, template=None, period=None, status=None,
                   org_unit_id=None, missing=None, overdue_on=None, period_from=None,
                   period_to=None, project=None, due_after=None, due_before=None):
-        if due_after:
-            query = query.where(Report.due_date >= due_after)
-        if due_before:
-            query = query.where(Report.due_date <= due_before)
-        if region:
-            query = query.where(Report.region_code == region)
-        if template:
-            query = query.where(Report.template_code == template)
-        if project:
-            query = query.where(Report.project_code == project)
-        if period:
-            query = query.where(Report.period == period)
-        if period_from:
-            query = query.where(Report.period_start >= period_from)
-        if period_to:
-            query = query.where(Report.period_start <= period_to)
-        if status:
-            query = query.where(Report.status == status)
-        if org_unit_id:
-            query = query.where(Report.org_unit_id == org_unit_id)
+        query = within(query, Report.due_date, due_after, due_before)
+        query = within(query, Report.period_start, period_from, period_to)
+        query = where_given(query, (Report.region_code, region), (Report.template_code, template),
+                            (Report.project_code, project), (Report.period, period),
+                            (Report.status, status), (Report.org_unit_id, org_unit_id))
         if missing is True:
             query = query.where(Report.status.in_(EDITABLE))
         elif missing is False:
@@ -155,10 +137,7 @@ class ReportsRepository:
                            sa.func.count(), sa.func.sum(reported), sa.func.sum(on_time))
                  .where(r.c.period_start >= period_from, r.c.period_start <= period_to)
                  .group_by(r.c.template_code, r.c.period, r.c.region_code))
-        if template:
-            query = query.where(r.c.template_code == template)
-        if region:
-            query = query.where(r.c.region_code == region)
+        query = where_given(query, (r.c.template_code, template), (r.c.region_code, region))
         if period_type_templates is not None:
             query = query.where(r.c.template_code.in_(period_type_templates))
         if due_before is not None:
@@ -174,10 +153,7 @@ class ReportsRepository:
         query = (sa.select(r.c["values"], r.c.region_code, r.c.project_code, r.c.template_code)
                  .where(r.c.template_code.in_(templates), r.c.status.in_(statuses),
                         r.c.period_start >= period_from, r.c.period_start <= period_to))
-        if region:
-            query = query.where(r.c.region_code == region)
-        if project:
-            query = query.where(r.c.project_code == project)
+        query = where_given(query, (r.c.region_code, region), (r.c.project_code, project))
         return self.session.execute(query).all()
 
     # reminder and event stamps
@@ -243,10 +219,7 @@ class ReportsRepository:
                 query = query.where(column == value)
         if kinds is not None:
             query = query.where(e.c.kind.in_(kinds))
-        if date_from is not None:
-            query = query.where(e.c.local_date >= date_from)
-        if date_to is not None:
-            query = query.where(e.c.local_date <= date_to)
+        query = within(query, e.c.local_date, date_from, date_to)  # dates: never falsy
         if structure_type is not None:
             query = query.where(sa.exists().where(s.c.event_id == e.c.id,
                                                   s.c.structure_type == structure_type))
