@@ -14,7 +14,7 @@ from kelisim.context import Context
 from kelisim.db import migrate
 from kelisim.db.engine import make_engine
 from kelisim.db.tables import platform_tables
-from kelisim.db.uow import UnitOfWork
+from kelisim.db.uow import UnitOfWork, on_database  # noqa: F401  (the tests' import of it)
 
 ADMIN = {"id": "admin-1", "role": "rgu_admin", "region": None}
 COORDINATOR = {"id": "coord-61", "role": "kgu_coordinator", "region": "KZ-61"}
@@ -79,6 +79,59 @@ def units_of_work(sessions, component, repositories, default_actor=ADMIN):
     return make
 
 
+def service_layer_fixtures(component, repositories, start_mappers, load=None,
+                           actor=ADMIN, prepare=None):
+    """The fixtures a service's unit tests stand on (the service layer over SQLite, no
+    broker), to assign in its conftest: ``template_db, sessions, uow, rows, events =
+    service_layer_fixtures(...)``.
+
+    - ``template_db`` (session): a SQLite file of ``component`` migrated to head, ``load``-ed
+      with its reference data (``load(uow)``), built once after ``start_mappers()``;
+    - ``sessions``: a sessionmaker on the test's own copy of it;
+    - ``uow``: ``uow(actor)``, a fresh unit of work acting as ``actor`` (default ``actor``),
+      after ``prepare(uow)`` ran once on the copy (e.g. the org units a test needs);
+    - ``rows``: ``rows(table)``, every row of a table (outbox, audit_log...) as dicts, in
+      primary-key order;
+    - ``events``: ``events(type=None)``, the outbox's envelopes (of ``type``), oldest first.
+    """
+    import pytest
+
+    @pytest.fixture(scope="session")
+    def template_db(tmp_path_factory):
+        start_mappers()
+        return template_database(tmp_path_factory, component, load, repositories)
+
+    @pytest.fixture
+    def sessions(template_db, tmp_path, session_factory):
+        return session_factory(copy_of(template_db, tmp_path))
+
+    @pytest.fixture
+    def uow(sessions):
+        make = units_of_work(sessions, component, repositories, actor)
+        if prepare is not None:
+            prepare(make())
+        return make
+
+    @pytest.fixture
+    def rows(sessions):
+        def read(table):
+            with sessions() as session:
+                query = sa.select(table).order_by(*table.primary_key.columns)
+                return [dict(row._mapping) for row in session.execute(query)]
+
+        return read
+
+    @pytest.fixture
+    def events(rows):
+        def read(event_type=None):
+            return [row["envelope"] for row in rows(OUTBOX)
+                    if event_type in (None, row["event_type"])]
+
+        return read
+
+    return template_db, sessions, uow, rows, events
+
+
 def wait_for(predicate, timeout=10, interval=0.02):
     """Poll ``predicate`` (yielding to other greenthreads) until it returns something truthy;
     fail after ``timeout`` s."""
@@ -103,16 +156,6 @@ def wait_until_published(url, timeout=10):
                     OUTBOX.c.published_at.is_(None))).scalar() == 0
 
         wait_for(published, timeout=timeout, interval=0.05)
-    finally:
-        engine.dispose()
-
-
-def on_database(url, repositories, action):
-    """``action(uow)`` on a unit of work over the database at ``url``; its result."""
-    engine = make_engine(url)
-    try:
-        return action(UnitOfWork(sessionmaker(engine, expire_on_commit=False),
-                                 repositories=repositories))
     finally:
         engine.dispose()
 

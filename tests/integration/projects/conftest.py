@@ -8,15 +8,9 @@ import eventlet
 import pytest
 from kombu import Connection, Queue
 
-from kelisim.context import Context
-from kelisim.db.uow import UnitOfWork
 from kelisim.events.topology import event_exchange
-from services.projects.adapters.repository import ProjectsRepository
 from services.projects.entrypoints.service import ProjectsService
-from services.projects.service_layer.reference import load_reference_data as load_projects
-from services.registry.adapters.repository import RegistryRepository
 from services.registry.entrypoints.service import RegistryService
-from services.registry.service_layer.reference import load_reference_data as load_registry
 
 
 @pytest.fixture(autouse=True)
@@ -25,18 +19,15 @@ def _stop_quickly(quick_consumer_shutdown):
 
 
 @pytest.fixture
-def projects_db(database_url, migrated, session_factory):
-    url = migrated("projects", database_url)
-    load_projects(UnitOfWork(session_factory(url), Context(), ProjectsRepository))
-    return url
+def projects_db(database_url, migrated):
+    return migrated("projects", database_url, reference=True)
 
 
 @pytest.fixture
 def platform(container_factory, service_config, projects_db, migrated, session_factory,
              tmp_path):
     """Registry (SQLite) and projects (SQLite and PostgreSQL) running; yields projects' config."""
-    registry_url = migrated("registry", f"sqlite:///{tmp_path / 'registry.db'}")
-    load_registry(UnitOfWork(session_factory(registry_url), Context(), RegistryRepository))
+    registry_url = migrated("registry", f"sqlite:///{tmp_path / 'registry.db'}", reference=True)
     containers = [container_factory(RegistryService, service_config("registry", registry_url)),
                   container_factory(ProjectsService, service_config("projects", projects_db))]
     for container in containers:
@@ -81,7 +72,6 @@ def gateway(start_gateway, runner_factory, service_config, migrated, session_fac
     """The gateway and registry (as in the gateway's tests), plus the projects service (SQLite)."""
     # a template is ~30 kB; cached reads outlive every test, so what drops them is a change
     gateway = start_gateway(MAX_REQUEST_BYTES=262_144, READ_CACHE_SECONDS=600)
-    url = migrated("projects", f"sqlite:///{tmp_path / 'projects.db'}")
-    load_projects(UnitOfWork(session_factory(url), Context(), ProjectsRepository))
+    url = migrated("projects", f"sqlite:///{tmp_path / 'projects.db'}", reference=True)
     runner_factory(service_config("projects", url), ProjectsService).start()
     return gateway

@@ -3,11 +3,7 @@
 
 import pytest
 
-from kelisim.context import Context
-from kelisim.db.uow import UnitOfWork
-from services.registry.adapters.repository import RegistryRepository
 from services.registry.entrypoints.service import RegistryService
-from services.registry.service_layer.reference import load_reference_data
 
 
 @pytest.fixture(autouse=True)
@@ -16,11 +12,9 @@ def _stop_quickly(quick_consumer_shutdown):
 
 
 @pytest.fixture
-def registry_db(database_url, migrated, session_factory):
+def registry_db(database_url, migrated):
     """A migrated registry database with its reference data loaded."""
-    url = migrated("registry", database_url)
-    load_reference_data(UnitOfWork(session_factory(url), Context(), RegistryRepository))
-    return url
+    return migrated("registry", database_url, reference=True)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from services.notifications.adapters.orm import start_mappers
 from services.notifications.adapters.repository import NotificationsRepository
 from services.notifications.settings import Settings, SmtpSettings
-from tests.support import SYSTEM, copy_of, template_database, units_of_work
+from tests.support import SYSTEM, service_layer_fixtures
 from tests.support_notifications import Directory
 
 
@@ -15,21 +15,8 @@ def directory():
     return Directory()
 
 
-@pytest.fixture(scope="session")
-def template_db(tmp_path_factory):
-    start_mappers()
-    return template_database(tmp_path_factory, "notifications")
-
-
-@pytest.fixture
-def sessions(template_db, tmp_path, session_factory):
-    return session_factory(copy_of(template_db, tmp_path))
-
-
-@pytest.fixture
-def uow(sessions):
-    """``uow(actor)``: a fresh unit of work acting as ``actor`` (the system by default)."""
-    return units_of_work(sessions, "notifications", NotificationsRepository, SYSTEM)
+template_db, sessions, uow, rows, events = service_layer_fixtures(
+    "notifications", NotificationsRepository, start_mappers, actor=SYSTEM)
 
 
 @pytest.fixture

@@ -5,48 +5,14 @@ a template file; each test works on its own copy of it.
 """
 
 import pytest
-import sqlalchemy as sa
 
 from services.registry.adapters.orm import start_mappers
 from services.registry.adapters.repository import RegistryRepository
 from services.registry.service_layer import org_units, reference
-from tests.support import copy_of, template_database, units_of_work
+from tests.support import service_layer_fixtures
 
-
-@pytest.fixture(scope="session")
-def reference_db(tmp_path_factory):
-    """A registry database at head with the reference data, built once."""
-    start_mappers()
-    return template_database(tmp_path_factory, "registry", reference.load_reference_data,
-                             RegistryRepository)
-
-
-@pytest.fixture
-def registry_url(reference_db, tmp_path):
-    return copy_of(reference_db, tmp_path)
-
-
-@pytest.fixture
-def sessions(registry_url, session_factory):
-    return session_factory(registry_url)
-
-
-@pytest.fixture
-def uow(sessions):
-    """``uow(actor)``: a fresh unit of work acting as ``actor`` (the RGU admin by default)."""
-    return units_of_work(sessions, "registry", RegistryRepository)
-
-
-@pytest.fixture
-def rows(sessions):
-    """``rows(table)``: every row of a platform table (outbox, audit_log) as dicts."""
-
-    def read(table):
-        with sessions() as session:
-            query = sa.select(table).order_by(table.c.id)
-            return [dict(r._mapping) for r in session.execute(query)]
-
-    return read
+template_db, sessions, uow, rows, events = service_layer_fixtures(
+    "registry", RegistryRepository, start_mappers, reference.load_reference_data)
 
 
 @pytest.fixture
