@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from kelisim.db import pages
 from kelisim.db.filters import where_given
+from kelisim.db.repository import SessionRepository
 from services.notifications.adapters import orm
 from services.notifications.domain.model import (
     Attempt,
@@ -21,15 +22,8 @@ _DELIVERY_COLUMNS = tuple(c.key for c in orm.deliveries.columns if c.key != "id"
 CLAIM_WINDOW = 10  # due rows looked at per free worker when a choice is made among them
 
 
-class NotificationsRepository:
-    def __init__(self, session):
-        self.session = session
-
-    def add(self, entity):
-        self.session.add(entity)
-
-    def add_all(self, entities):
-        self.session.add_all(entities)
+class NotificationsRepository(SessionRepository):
+    """The notifications service's queries (``uow.repo``)."""
 
     def insert_rows(self, events=(), inbox_items=(), deliveries=()):
         """Write what an intake batch made with one executemany INSERT per table, no ORM
@@ -260,9 +254,6 @@ class NotificationsRepository:
                                             Preference.owner_id == owner_id,
                                             Preference.event_type == event_type)
         return self.session.scalars(query).first()
-
-    def delete(self, entity):
-        self.session.delete(entity)
 
 
 def _delivery_row(delivery):

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from kelisim.db.filters import where_given, within
 from kelisim.db.pages import page, page_of_rows
 from kelisim.db.races import hold_lock
+from kelisim.db.repository import SessionRepository
 from kelisim.db.search import contains_text, ordering
 from kelisim.db.types import utcnow
 from services.projects.adapters import orm
@@ -41,18 +42,8 @@ MOVE_ON_POSTGRESQL = sa.text(
     " AS moved WHERE tasks.id = moved.id")
 
 
-class ProjectsRepository:
-    def __init__(self, session):
-        self.session = session
-
-    def add(self, entity):
-        self.session.add(entity)
-
-    def add_all(self, entities):
-        self.session.add_all(entities)
-
-    def delete(self, entity):
-        self.session.delete(entity)
+class ProjectsRepository(SessionRepository):
+    """The projects service's queries (``uow.repo``)."""
 
     # projects, indicators, templates
     def projects(self):

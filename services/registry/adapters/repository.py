@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from kelisim.db.filters import where_given
 from kelisim.db.pages import page
+from kelisim.db.repository import SessionRepository
 from kelisim.db.search import contains_text
 from services.registry.adapters import orm
 from services.registry.domain.model import (
@@ -18,12 +19,8 @@ from services.registry.domain.model import (
 )
 
 
-class RegistryRepository:
-    def __init__(self, session):
-        self.session = session
-
-    def add(self, entity):
-        self.session.add(entity)
+class RegistryRepository(SessionRepository):
+    """The registry service's queries (``uow.repo``)."""
 
     # reference data
     def regions(self):

@@ -4,6 +4,7 @@ from sqlalchemy.exc import IntegrityError
 
 from kelisim.db.filters import where_given, within
 from kelisim.db.pages import page
+from kelisim.db.repository import SessionRepository
 from kelisim.db.search import ordering
 from services.reports.adapters import orm
 from services.reports.domain.events import Event, EventKind, Initiative
@@ -12,12 +13,8 @@ from services.reports.domain.targets import Target
 from services.reports.domain.templates import Template
 
 
-class ReportsRepository:
-    def __init__(self, session):
-        self.session = session
-
-    def add(self, entity):
-        self.session.add(entity)
+class ReportsRepository(SessionRepository):
+    """The reports service's queries (``uow.repo``)."""
 
     # templates
     def template(self, template_id):
