@@ -46,11 +46,11 @@ class Baseline:
     plan_id: int
     number: int
     budget: Decimal
-    tasks: list = field(default_factory=list)  # [BaselineTask]
-    captured_at: datetime = None
-    actor_id: str = None
-    reason: str = None
-    id: int = None
+    captured_at: datetime  # UTC
+    tasks: list[BaselineTask] = field(default_factory=list)
+    actor_id: str | None = None
+    reason: str | None = None
+    id: int | None = None
 
 
 def counts_as_work(row):
@@ -58,11 +58,13 @@ def counts_as_work(row):
     return row.kind != "phase" and row.status != "cancelled"
 
 
-def capture(plan_id, number, budget, leaf_rows):
-    """A new baseline of ``plan_id`` from the plan's leaf tasks as they stand now."""
+def capture(plan_id, number, budget, leaf_rows, captured_at):
+    """A new baseline of ``plan_id`` from the plan's leaf tasks as they stand at
+    ``captured_at`` (now, UTC)."""
     work = [BaselineTask(r.id, r.start_date, r.due_date, r.duration)
             for r in leaf_rows if counts_as_work(r)]
-    return Baseline(plan_id=plan_id, number=number, budget=Decimal(budget), tasks=work)
+    return Baseline(plan_id=plan_id, number=number, budget=Decimal(budget),
+                    captured_at=captured_at, tasks=work)
 
 
 def planned_share(start, due, duration, as_of, calendar):

@@ -50,7 +50,7 @@ class BaseProject:
     goal_kk: str = ""
     goal_ru: str = ""
     goal_en: str = ""
-    id: int = None
+    id: int | None = None
     version: int = 1
 
 
@@ -66,7 +66,7 @@ class Indicator:
     projects: list = field(default_factory=list)
     targets: dict = field(default_factory=dict)  # {"2022": "80.2", ...}
     actuals: dict = field(default_factory=dict)
-    id: int = None
+    id: int | None = None
     version: int = 1
 
     def gap_by_year(self):
@@ -81,7 +81,7 @@ class Template:
 
     project_code: str
     items: list
-    id: int = None
+    id: int | None = None
     version: int = 1
 
 
@@ -92,13 +92,13 @@ class Plan:
     project_code: str
     year: int
     scope: str  # the region code, or RGU_SCOPE
-    region_code: str = None
-    org_unit_id: int = None
-    org_unit_name: str = None
+    region_code: str | None = None
+    org_unit_id: int | None = None
+    org_unit_name: str | None = None
     status: str = "draft"
     expected_results: str = ""
-    start_date: date = None
-    id: int = None
+    start_date: date | None = None
+    id: int | None = None
     version: int = 1
 
     def move_to(self, status, actor_role):
@@ -178,31 +178,31 @@ class Plan:
 
 @dataclass
 class Task:
-    plan_id: int
+    plan_id: int | None  # None only while a rollout builds it, before its plan is stored
     project_code: str
     year: int
     title: str
+    start_date: date
+    due_date: date
     kind: str = "task"
-    region_code: str = None
-    parent_id: int = None
-    template_key: str = None
-    title_kk: str = None
+    region_code: str | None = None
+    parent_id: int | None = None
+    template_key: str | None = None
+    title_kk: str | None = None
     description: str = ""
-    start_date: date = None
-    due_date: date = None
     duration: int = 1
     scheduling: str = "auto"
     status: str = "planned"
     progress: int = 0
-    expected_finish: date = None
+    expected_finish: date | None = None
     # from a dated template item: on / not_before / within, the earliest start and the
     # latest (for on: the) due date it allows; the conflict when predecessors break it
-    constraint_kind: str = None
-    constraint_start: date = None
-    constraint_due: date = None
-    constraint_conflict: dict = None
+    constraint_kind: str | None = None
+    constraint_start: date | None = None
+    constraint_due: date | None = None
+    constraint_conflict: dict | None = None
     deliverable: bool = False  # done only with at least one attachment (evidence)
-    id: int = None
+    id: int | None = None
     version: int = 1
 
     @property
@@ -427,7 +427,7 @@ class Dependency:
     predecessor_id: int
     successor_id: int
     lag: int = 0
-    id: int = None
+    id: int | None = None
 
 
 @dataclass
@@ -436,9 +436,9 @@ class Assignment:
     role: str
     assignee_kind: str
     assignee_id: int
-    assignee_name: str = None
-    region_code: str = None
-    id: int = None
+    assignee_name: str | None = None
+    region_code: str | None = None
+    id: int | None = None
 
     def assignee(self):
         return {"kind": self.assignee_kind, "id": self.assignee_id, "name": self.assignee_name,

@@ -21,7 +21,7 @@ class BudgetLine:
     committed: Decimal = Decimal("0")
     actual: Decimal = Decimal("0")
     description: str = ""
-    id: int = None
+    id: int | None = None
     version: int = 1
 
     def check(self):

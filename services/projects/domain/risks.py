@@ -15,19 +15,19 @@ class Risk:
     title: str
     probability: int
     impact: int
-    plan_id: int = None
-    region_code: str = None
+    plan_id: int | None = None
+    region_code: str | None = None
     description: str = ""
     category: str = "other"
-    owner: str = None
+    owner: str | None = None
     mitigation: str = ""
     corrective_actions: str = ""
     status: str = "identified"
-    residual_probability: int = None
-    residual_impact: int = None
-    next_review: date = None
+    residual_probability: int | None = None
+    residual_impact: int | None = None
+    next_review: date | None = None
     escalated: bool = False
-    id: int = None
+    id: int | None = None
     version: int = 1
 
     @property

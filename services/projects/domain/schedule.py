@@ -37,8 +37,8 @@ class Pin:
     (working day; for ``on`` the due date itself). Either may be None."""
 
     kind: str
-    earliest: object = None
-    latest: object = None
+    earliest: date | None = None
+    latest: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +48,9 @@ class Conflict:
     ``would_be_due``, past the pinned ``pin.latest`` (the task keeps ``pin.latest``)."""
 
     pin: Pin
-    predecessor: object
-    earliest_start: object
-    would_be_due: object
+    predecessor: int
+    earliest_start: date
+    would_be_due: date
 
     @classmethod
     def from_dict(cls, pin, data):
@@ -70,16 +70,16 @@ class Conflict:
 @dataclass(slots=True)
 class Node:
     id: int
-    start: object
-    due: object
+    start: date
+    due: date
     duration: int = 1
-    parent_id: int = None
+    parent_id: int | None = None
     kind: str = "task"
     scheduling: str = "auto"
     status: str = "planned"
-    expected_finish: object = None
-    pin: Pin = None
-    conflict: Conflict = None
+    expected_finish: date | None = None
+    pin: Pin | None = None
+    conflict: Conflict | None = None
 
     def finish(self):
         if self.expected_finish and self.status not in FIXED_STATUSES \
@@ -91,11 +91,11 @@ class Node:
 @dataclass(slots=True)
 class Move:
     id: int
-    old_start: object
-    old_due: object
-    start: object
-    due: object
-    via: int = None  # the task whose dates pushed this one
+    old_start: date
+    old_due: date
+    start: date
+    due: date
+    via: int | None = None  # the task whose dates pushed this one
 
     @property
     def slipped(self):

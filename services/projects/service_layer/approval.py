@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kelisim.db.records import stored_id
 from kelisim.i18n import _
 from services.projects.domain.model import APPROVAL_MILESTONE
 from services.projects.service_layer import scheduling
@@ -45,6 +46,6 @@ def follow_plan_status(uow: UnitOfWork, plan: Plan, old_status: str) -> list[Tas
         # may have moved while it was done; completed, it only releases what follows it
         where = {"only": graph.closure(set(ids))} if status == "planned" else {"origins": ids}
         scheduling.propagate(uow, graph, rows, plan.project_code, work_calendar(),
-                             cause=changed[0].id, reason=REASON[plan.status], field="status",
+                             cause=stored_id(changed[0]), reason=REASON[plan.status], field="status",
                              **where)
     return changed

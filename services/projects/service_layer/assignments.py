@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from kelisim.access import ensure_writable
 from kelisim.clock import today
 from kelisim.db.races import retry_on_unique
+from kelisim.db.records import stored_id
 from kelisim.errors import Invalid, NotFound
 from kelisim.i18n import _
 from kelisim.schemas import load
@@ -47,7 +48,7 @@ def add_assignment(uow: UnitOfWork, registry: RegistryClient, task_id: int,
         if data["kind"] == ORGANISATION:
             check_organisation_role(uow.context.actor, data["role"])
         assignee = registry.assignee(data["kind"], data["id"])
-        lock_family_of(uow, task.id)  # after the registry call: the lock is not held over RPC
+        lock_family_of(uow, stored_id(task))  # after the registry call: the lock is not held over RPC
         uow.session.refresh(task)  # as the previous holder of the lock left it
         assignment, replaced = task.assign(
             role=data["role"], kind=data["kind"], assignee_id=data["id"], assignee=assignee,
@@ -61,7 +62,7 @@ def add_assignment(uow: UnitOfWork, registry: RegistryClient, task_id: int,
             uow.flush()
         repo.add(assignment)
         uow.flush()
-        record(uow, "task", task.id, "reassigned" if previous else "assigned",
+        record(uow, "task", stored_id(task), "reassigned" if previous else "assigned",
                {"assignee": [previous, {"role": assignment.role, **assignment.assignee()}]},
                plan_id=task.plan_id)
         task.record_assigned(assignment, previous)
@@ -93,7 +94,7 @@ def remove_assignment(uow: UnitOfWork, task_id: int, assignment_id: int) -> dict
         removed = {"role": assignment.role, **assignment.assignee()}
         repo.delete(assignment)
         uow.flush()
-        record(uow, "task", task.id, "unassigned", {"assignee": [removed, None]},
+        record(uow, "task", stored_id(task), "unassigned", {"assignee": [removed, None]},
                plan_id=task.plan_id)
         uow.commit()
         return {"removed": assignment_id}

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from kelisim.access import ensure_writable
+from kelisim.db.records import stored_id
 from kelisim.db.types import utcnow
 from kelisim.errors import Conflict, Invalid
 from kelisim.i18n import _
@@ -48,7 +49,7 @@ def attachment_added(uow: UnitOfWork, kind: str, task_id: int, attachment: dict[
                 "filename": attachment["filename"], "sha256": attachment["sha256"],
                 "added_by": str(uow.context.actor.get("id", "system")),
                 "added_at": _when(attachment.get("uploaded_at"))})
-            record(uow, "task", task.id, "attach", {"attachment": [None, _summary(attachment)]},
+            record(uow, "task", stored_id(task), "attach", {"attachment": [None, _summary(attachment)]},
                    plan_id=task.plan_id)
         count = uow.repo.attachment_count(task.id)
         uow.commit()
@@ -72,7 +73,7 @@ def attachment_removed(uow: UnitOfWork, kind: str, task_id: int,
                            {"status": _("the task is done and needs its document")})
         if known:
             uow.repo.remove_attachment(attachment["id"])
-            record(uow, "task", task.id, "detach", {"attachment": [_summary(attachment), None]},
+            record(uow, "task", stored_id(task), "detach", {"attachment": [_summary(attachment), None]},
                    plan_id=task.plan_id)
         count = uow.repo.attachment_count(task.id)
         uow.commit()

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from kelisim.access import ensure_writable
 from kelisim.db.races import retry_on_unique
+from kelisim.db.records import stored_id
 from kelisim.db.types import utcnow
 from kelisim.errors import Conflict
 from kelisim.i18n import _
@@ -39,12 +40,11 @@ def capture(uow: UnitOfWork, plan: Plan, reason: str) -> Baseline:
     existing = repo.baselines([plan.id]).get(plan.id, [])
     number = existing[0].number + 1 if existing else 1
     budget = sum((line.planned for line in repo.budget_lines([plan.id])), Decimal(0))
-    captured = baselines.capture(plan.id, number, budget, repo.leaf_rows([plan.id]))
-    captured.captured_at = utcnow()
+    captured = baselines.capture(plan.id, number, budget, repo.leaf_rows([plan.id]), utcnow())
     captured.actor_id = uow.context.actor.get("id", "system")
     captured.reason = reason
     repo.add_baseline(captured)
-    record(uow, "plan", plan.id, "baseline", {"baseline": [number - 1 or None, number]},
+    record(uow, "plan", stored_id(plan), "baseline", {"baseline": [number - 1 or None, number]},
            plan_id=plan.id, reason=reason)
     return captured
 
@@ -80,7 +80,7 @@ def get_baseline(uow: UnitOfWork, plan_id: int) -> dict[str, Any]:
         plan = plan_or_404(uow, plan_id)
         history = uow.repo.baselines([plan.id], latest_only=False).get(plan.id, [])
         budget = sum((line.planned for line in uow.repo.budget_lines([plan.id])), Decimal(0))
-        answer = {"plan_id": plan.id, "status": plan.status,
+        answer: dict[str, Any] = {"plan_id": plan.id, "status": plan.status,
                   "current_budget": str(kzt(budget)), "baseline": None, "history": [],
                   "note": None if history else NO_BASELINE}
         if history:

@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from kelisim.access import ensure_readable, ensure_writable
+from kelisim.db.records import stored_id
 from kelisim.db.versioning import check_version, concurrent_update_guard
 from kelisim.errors import Invalid, NotFound
 from kelisim.i18n import _
@@ -49,12 +50,12 @@ def create_budget_line(uow: UnitOfWork, plan_id: int, data: dict[str, Any]) -> d
         ensure_writable(uow.context.actor, plan.region_code)
         if plan.status == "closed":
             raise Invalid(_("a closed plan's budget is frozen"), {"plan_id": _("closed")})
-        line = BudgetLine(plan_id=plan.id, **{k: kzt(v) if k in MONEY_FIELDS else v
+        line = BudgetLine(plan_id=stored_id(plan), **{k: kzt(v) if k in MONEY_FIELDS else v
                                                for k, v in data.items()})
         line.check()
         uow.repo.add(line)
         uow.flush()
-        record(uow, "budget_line", line.id, "create",
+        record(uow, "budget_line", stored_id(line), "create",
                changes_of({}, {k: str(getattr(line, k)) for k in MONEY_FIELDS}),
                plan_id=plan.id)
         _announce_overrun(uow, plan, line, was_over=False)
@@ -92,7 +93,7 @@ def update_budget_line(uow: UnitOfWork, line_id: int, data: dict[str, Any]) -> d
         with concurrent_update_guard(_("budget line {id}", id=line_id)):
             uow.flush()
         action = "amendment" if "planned" in changes else "update"
-        record(uow, "budget_line", line.id, action, changes, plan_id=plan.id, reason=reason)
+        record(uow, "budget_line", stored_id(line), action, changes, plan_id=plan.id, reason=reason)
         _announce_overrun(uow, plan, line, was_over)
         uow.commit()
         return dump_line(line)

@@ -99,7 +99,8 @@ def record(uow: UnitOfWork, entity: str, entity_id: int, action: str, changes: d
                                       plan_id=plan_id, reason=reason)])
 
 
-def regions_of(region_code: str) -> list[str]:
+def regions_of(region_code: str | None) -> list[str]:
+    """The regions an event concerns: ``region_code``'s, or none (a project-wide record)."""
     return [region_code] if region_code else []
 
 

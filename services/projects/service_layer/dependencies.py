@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from kelisim.access import ensure_writable
 from kelisim.db.races import retry_on_unique
+from kelisim.db.records import stored_id
 from kelisim.errors import Conflict, Invalid, NotFound
 from kelisim.i18n import _
 from kelisim.schemas import load
@@ -72,13 +73,13 @@ def add_dependency(uow: UnitOfWork, task_id: int, data: dict[str, Any]) -> dict[
         graph, rows = scheduling.load_graph(repo, task.project_code, task.year)
         graph.check_new_dependency(pred.id, task.id)
         graph.add_dependency(pred.id, task.id, data["lag"])
-        repo.add(Dependency(predecessor_id=pred.id, successor_id=task.id, lag=data["lag"]))
+        repo.add(Dependency(predecessor_id=stored_id(pred), successor_id=stored_id(task), lag=data["lag"]))
         uow.flush()
-        record(uow, "task", task.id, "dependency_added",
+        record(uow, "task", stored_id(task), "dependency_added",
                {"predecessor_id": [None, pred.id], "lag": [None, data["lag"]]},
                plan_id=task.plan_id)
         moves = scheduling.propagate(uow, graph, rows, task.project_code, calendar,
-                                     cause=pred.id, only=constrained(graph, task.id),
+                                     cause=stored_id(pred), only=constrained(graph, stored_id(task)),
                                      field="lag",
                                      reason=_("«{task}» now follows «{predecessor}»",
                                               task=scheduling.task_name(task),
@@ -102,12 +103,12 @@ def remove_dependency(uow: UnitOfWork, task_id: int, predecessor_id: int) -> dic
                              task_id=task_id, predecessor_id=predecessor_id))
         repo.delete(dependency)
         uow.flush()
-        record(uow, "task", task.id, "dependency_removed",
+        record(uow, "task", stored_id(task), "dependency_removed",
                {"predecessor_id": [predecessor_id, None], "lag": [dependency.lag, None]},
                plan_id=task.plan_id)
         graph, rows = scheduling.load_graph(repo, task.project_code, task.year)
         moves = scheduling.propagate(uow, graph, rows, task.project_code, work_calendar(),
-                                     cause=task.id, only=constrained(graph, task.id),
+                                     cause=stored_id(task), only=constrained(graph, stored_id(task)),
                                      reason=_("«{task}» no longer follows «{predecessor}»",
                                               task=scheduling.task_name(task),
                                               predecessor=scheduling.task_name(

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import IntegrityError
 
+from kelisim.db.records import stored_id
 from kelisim.errors import Invalid
 from kelisim.i18n import _
 from kelisim.logging import get_logger
@@ -71,7 +72,7 @@ def _announce(uow: UnitOfWork, task_id: int, stages: list[str], day: date) -> in
             graph, rows = scheduling.load_graph(repo, task.project_code, task.year)
             try:
                 scheduling.propagate(uow, graph, rows, task.project_code, work_calendar(),
-                                     cause=task.id, reason=_("«{task}» is overdue",
+                                     cause=stored_id(task), reason=_("«{task}» is overdue",
                                                              task=scheduling.task_name(task)))
             except Invalid as error:  # the successors would leave the calendar (after 2040)
                 log.warning("overdue task's successors not rescheduled", task_id=task.id,

@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from kelisim.access import ensure_writable, scope_region
+from kelisim.db.records import stored_id
 from kelisim.db.versioning import check_version, concurrent_update_guard
 from kelisim.i18n import _
 from kelisim.schemas import listing, load
@@ -34,7 +35,7 @@ def dump_plans(repo: ProjectsRepository, plans: list[Plan]) -> list[dict[str, An
     dumped = []
     for plan in plans:
         data = _PLAN.dump(plan)
-        planned, committed, actual = budgets.get(plan.id, [Decimal(0)] * 3)
+        planned, committed, actual = budgets.get(stored_id(plan), [Decimal(0)] * 3)
         data["budget"] = {"planned": str(kzt(planned)), "committed": str(kzt(committed)),
                           "actual": str(kzt(actual))}
         data["task_count"] = counts.get(plan.id, 0)
@@ -78,7 +79,7 @@ def update_plan(uow: UnitOfWork, plan_id: int, data: dict[str, Any]) -> dict[str
             return dump_plans(uow.repo, [plan])[0]
         with concurrent_update_guard(_("plan {id}", id=plan_id)):
             uow.flush()
-        record(uow, "plan", plan.id, "update", changes, plan_id=plan.id, reason=data["reason"])
+        record(uow, "plan", stored_id(plan), "update", changes, plan_id=plan.id, reason=data["reason"])
         if plan.status != old_status and (plan.status == "approved" or old_status == "approved"):
             approval.follow_plan_status(uow, plan, old_status)
         if plan.status == "approved":

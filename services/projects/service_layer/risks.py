@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kelisim.access import ensure_readable, ensure_writable, scope_region
+from kelisim.db.records import stored_id
 from kelisim.db.versioning import check_version, concurrent_update_guard
 from kelisim.errors import NotFound
 from kelisim.i18n import _
@@ -53,7 +54,7 @@ def create_risk(uow: UnitOfWork, plan_id: int, data: dict[str, Any]) -> dict[str
         escalate = risk.needs_escalation()
         uow.repo.add(risk)
         uow.flush()
-        record(uow, "risk", risk.id, "create", changes_of({}, _plain(risk)), plan_id=plan.id)
+        record(uow, "risk", stored_id(risk), "create", changes_of({}, _plain(risk)), plan_id=plan.id)
         if escalate:
             _escalate(uow, risk)
         uow.commit()
@@ -79,7 +80,7 @@ def update_risk(uow: UnitOfWork, risk_id: int, data: dict[str, Any]) -> dict[str
             return dump_risk(risk)
         with concurrent_update_guard(_("risk {id}", id=risk_id)):
             uow.flush()
-        record(uow, "risk", risk.id, "update", changes, plan_id=risk.plan_id)
+        record(uow, "risk", stored_id(risk), "update", changes, plan_id=risk.plan_id)
         if escalate:
             _escalate(uow, risk)
         uow.commit()

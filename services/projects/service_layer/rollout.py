@@ -20,6 +20,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from kelisim.db.races import retry_on_unique
+from kelisim.db.records import stored_id
 from kelisim.errors import Invalid
 from kelisim.i18n import _
 from kelisim.schemas import load
@@ -37,7 +38,10 @@ if TYPE_CHECKING:
     from kelisim.db.uow import UnitOfWork
     from kelisim.workdays.calendar import WorkCalendar
     from services.projects.adapters.repository import ProjectsRepository
+    from services.projects.domain.schedule import Conflict
     from services.registry.contract.client import RegistryClient
+
+Slot = tuple[str, str]  # (scope: a region or RGU_SCOPE, template item key)
 
 
 @retry_on_unique(what="the rollout")
@@ -108,17 +112,20 @@ class _Builder:
         items = templates.expand(items, year)  # recurring items: one per occurrence
         self.items = templates.parents_first(items)
         self.by_key = {item["key"]: item for item in items}
-        self.conflicts = []  # answered: dated tasks the dependencies make impossible
-        self._conflicts = {}  # (scope, key) -> Conflict
-        self.tasks = {}  # (scope, key) -> Task, new or existing
-        self.new_tasks = []
-        self.new_plans = []
+        self.conflicts: list[dict[str, Any]] = []  # answered: dated tasks the dependencies make impossible
+        self._conflicts: dict[Slot, Conflict] = {}
+        self.tasks: dict[Slot, Task] = {}  # new or existing
+        self.plan_of: dict[Slot, Plan] = {}  # the plan of each new task (its id comes at insert)
+        self.new_tasks: list[Task] = []
+        self.new_plans: list[Plan] = []
+        self.deps: list[tuple[Slot, Slot, int]] = []  # (predecessor, successor, lag)
+        self.slots: list[Slot] = []  # the graph's node ids are places in this list
 
     def _task(self, plan: Plan, scope: str, item: dict[str, Any]) -> None:
         start = self.calendar.add(self.start, item.get("start_offset", 0))
         duration = 0 if item["kind"] != "task" else item["duration"]
         due = start if duration == 0 else self.calendar.finish(start, duration)
-        task = Task(plan_id=None, project_code=self.code, year=self.year,
+        task = Task(plan_id=plan.id, project_code=self.code, year=self.year,
                     region_code=plan.region_code, template_key=item["key"], kind=item["kind"],
                     title=item["title_ru"], title_kk=item["title_kk"], start_date=start,
                     due_date=due, duration=duration, scheduling=item.get("scheduling", "auto"),
@@ -127,7 +134,7 @@ class _Builder:
         if pin is not None:
             task.constraint_kind = pin.kind
             task.constraint_start, task.constraint_due = pin.earliest, pin.latest
-        task._plan = plan
+        self.plan_of[(scope, item["key"])] = plan
         self.tasks[(scope, item["key"])] = task
         self.new_tasks.append(task)
 
@@ -138,8 +145,8 @@ class _Builder:
         plan = self.repo.plan_by_scope(self.code, self.year, RGU_SCOPE)
         if plan is None:
             plan = Plan(project_code=self.code, year=self.year, scope=RGU_SCOPE,
-                        org_unit_id=rgu_unit and rgu_unit["id"],
-                        org_unit_name=rgu_unit and rgu_unit["name_ru"], status="approved",
+                        org_unit_id=rgu_unit["id"] if rgu_unit else None,
+                        org_unit_name=rgu_unit["name_ru"] if rgu_unit else None, status="approved",
                         start_date=self.start)
             self.new_plans.append(plan)
             existing = {}
@@ -163,32 +170,37 @@ class _Builder:
         return RGU_SCOPE if self.by_key[key].get("level") == "rgu" else scope
 
     def schedule(self) -> None:
-        """Dates from the template: offsets for free tasks, then finish-to-start and spans."""
+        """Dates from the template: offsets for free tasks, then finish-to-start and spans.
+        The graph's node ids are the slots' places in ``self.tasks`` (new tasks have no id)."""
+        self.slots = slots = list(self.tasks)
+        place = {slot: number for number, slot in enumerate(slots)}
         nodes, deps = [], []
         for (scope, key), task in self.tasks.items():
             item = self.by_key[key]
             parent = item.get("parent")
             pin = Pin(task.constraint_kind, task.constraint_start, task.constraint_due) \
                 if task.constraint_kind else None
-            nodes.append(Node((scope, key), task.start_date, task.due_date, task.duration,
-                              (scope, parent) if parent else None, task.kind, task.scheduling,
-                              task.status, task.expected_finish, pin))
+            nodes.append(Node(place[(scope, key)], task.start_date, task.due_date, task.duration,
+                              place[(scope, parent)] if parent else None, task.kind,
+                              task.scheduling, task.status, task.expected_finish, pin))
             for dep in item.get("after", ()):
                 deps.append(((self._scope_of(scope, dep["key"]), dep["key"]), (scope, key),
                              dep.get("lag", 0)))
         self.deps = deps
-        graph = Graph(nodes, deps)
-        new = {(s, k) for (s, k), t in self.tasks.items() if t.id is None}
+        graph = Graph(nodes, [(place[pred], place[succ], lag) for pred, succ, lag in deps])
+        new = {place[slot] for slot, t in self.tasks.items() if t.id is None}
         for move in graph.reschedule(self.calendar, only=new):
-            task = self.tasks[move.id]
+            task = self.tasks[slots[move.id]]
             task.start_date, task.due_date = move.start, move.due
-        self._conflicts = {k: c for k, c in graph.conflict_changes.items() if c is not None}
+        # a conflict names its predecessor by place too (self.slots[c.predecessor])
+        self._conflicts = {slots[number]: c for number, c in graph.conflict_changes.items()
+                           if c is not None}
 
     def _record_conflicts(self) -> None:
         """Each conflict on its task and in the answer, by task ids (known after insert)."""
-        for (scope, key), conflict in sorted(self._conflicts.items()):
+        for (scope, key), conflict in sorted(self._conflicts.items(), key=lambda pair: pair[0]):
             task = self.tasks[(scope, key)]
-            pred = self.tasks[conflict.predecessor]
+            pred = self.tasks[self.slots[conflict.predecessor]]
             stored = {**conflict.to_dict(), "predecessor_id": pred.id,
                       "chain": [pred.id, task.id]}
             task.constraint_conflict = stored
@@ -201,13 +213,13 @@ class _Builder:
         """Plans, then tasks level by level (parents get ids first), then dependencies."""
         self.repo.add_all(self.new_plans)
         self.uow.flush()
-        by_depth = {}
+        by_depth: dict[int, list[tuple[str, str, Task]]] = {}
         for (scope, key), task in self.tasks.items():
             if task.id is None:
                 by_depth.setdefault(self._depth(key), []).append((scope, key, task))
         for depth in sorted(by_depth):
             for scope, key, task in by_depth[depth]:
-                task.plan_id = task._plan.id
+                task.plan_id = stored_id(self.plan_of[(scope, key)])
                 parent = self.by_key[key].get("parent")
                 if parent:
                     task.parent_id = self.tasks[(scope, parent)].id
@@ -219,12 +231,12 @@ class _Builder:
              "lag": lag}
             for pred, succ, lag in self.deps if id(self.tasks[succ]) in new])
         self._record_conflicts()
-        rows = [history_row(self.uow, "plan", plan.id, "rollout",
+        rows = [history_row(self.uow, "plan", stored_id(plan), "rollout",
                             {"status": [None, plan.status]}, plan_id=plan.id,
                             reason=str(_("rollout of {template} for {year}",
                                              template=self.code, year=self.year)))
                 for plan in self.new_plans]
-        rows += [history_row(self.uow, "task", task.id, "create",
+        rows += [history_row(self.uow, "task", stored_id(task), "create",
                              {"start_date": [None, task.start_date.isoformat()],
                               "due_date": [None, task.due_date.isoformat()]},
                              plan_id=task.plan_id, reason=str(_("created from the template")))
@@ -249,7 +261,7 @@ class _Builder:
             home = kgus[region] if region else rgu_unit
             seen = set()
             for role, source in templates.responsibility(self.by_key[task.template_key]):
-                unit = {"kgu": kgus.get(region), "rgu": rgu_unit}.get(source, home) \
+                unit = {"kgu": kgus.get(region) if region else None, "rgu": rgu_unit}.get(source, home) \
                     if source in templates.SOURCES else None
                 kind = "org_unit"
                 structure = structures.get((region, source))
@@ -271,7 +283,7 @@ class _Builder:
                     continue
                 seen.add(key)
                 made.append((task, Assignment(
-                    task_id=task.id, role=role, assignee_kind=kind, assignee_id=unit["id"],
+                    task_id=stored_id(task), role=role, assignee_kind=kind, assignee_id=unit["id"],
                     assignee_name=unit.get("name_ru") or unit.get("name"),
                     region_code=unit.get("region_code"))))
         self.repo.add_all([a for _, a in made])

@@ -17,6 +17,7 @@ one queue would give the same order but would make the HTTP answer asynchronous.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from kelisim.db.types import utcnow
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine.row import Row
 
     from kelisim.db.uow import UnitOfWork
+    from kelisim.i18n import Msg
     from kelisim.workdays.calendar import WorkCalendar
     from services.projects.adapters.repository import ProjectsRepository
     from services.projects.domain.model import Task
@@ -94,7 +96,9 @@ def task_name(task: Task) -> dict[str, Any]:
 
 
 def propagate(uow: UnitOfWork, graph: Graph, rows: dict[int, Row], project_code: str, calendar: WorkCalendar,
-              *, cause, reason, origins=None, only=None, field="due_date", announced=()) -> list[Move]:
+              *, cause: int, reason: Msg | str | None, origins: list[int] | None = None,
+              only: set[int] | None = None, field: str = "due_date",
+              announced: Collection[int] = ()) -> list[Move]:
     """Reschedule what depends on ``origins`` (or exactly ``only``); write, record, emit.
 
     Returns the moves. Moves to a later due date are slips: one ``deadline_slipped`` each,
@@ -142,7 +146,8 @@ def record_conflicts(uow: UnitOfWork, graph: Graph, rows: dict[int, Row],
     if not changes:
         return []
     paths = paths or {}
-    found, stored = [], {}
+    found = []
+    stored: dict[int, dict[str, Any] | None] = {}  # task id -> its conflict, None when cleared
     for task_id, conflict in sorted(changes.items(), key=lambda pair: str(pair[0])):
         if conflict is None:
             stored[task_id] = None

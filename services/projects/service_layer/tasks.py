@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kelisim.access import ensure_writable, scope_region
+from kelisim.db.records import stored_id
 from kelisim.db.versioning import check_version, concurrent_update_guard
 from kelisim.i18n import _
 from kelisim.schemas import listing, load
@@ -76,7 +77,9 @@ def dump_tasks(repo: ProjectsRepository, tasks: list[Task | Row], day: date | No
     assignments, loaded in two queries."""
     day = day or today()
     ids = [t.id for t in tasks]
-    preds, people = {}, {}
+    # looked up by task.id (None for a task not stored, which has neither)
+    preds: dict[int | None, list[dict[str, Any]]] = {}  # successor id -> its predecessors
+    people: dict[int | None, list[dict[str, Any]]] = {}  # task id -> its assignments
     if ids:
         for pred, succ, lag in repo.predecessors(ids):
             preds.setdefault(succ, []).append(
@@ -144,9 +147,9 @@ def create_task(uow: UnitOfWork, plan_id: int, data: dict[str, Any]) -> dict[str
         scheduling.lock_family(uow, plan.project_code, plan.year)
         parent = repo.task(data["parent_id"]) if data["parent_id"] is not None else None
 
-        def earliest_start():  # when the parent's predecessors let a task under it start
+        def earliest_start() -> date | None:  # when the parent's predecessors let a task under it start
             graph, _rows = scheduling.load_graph(repo, plan.project_code, plan.year)
-            return graph.earliest_start(parent.id, calendar)
+            return graph.earliest_start(stored_id(parent), calendar) if parent else None
 
         task = plan.new_task(data, parent=parent, calendar=calendar,
                              earliest_start=earliest_start)
@@ -161,7 +164,7 @@ def create_task(uow: UnitOfWork, plan_id: int, data: dict[str, Any]) -> dict[str
         if parent is not None:
             graph, rows = scheduling.load_graph(repo, plan.project_code, plan.year)
             scheduling.propagate(uow, graph, rows, plan.project_code, calendar,
-                                 cause=task.id, reason=_("the subtask «{task}» was added",
+                                 cause=stored_id(task), reason=_("the subtask «{task}» was added",
                                                          task=scheduling.task_name(task)))
         uow.commit()
         uow.session.expire_all()
@@ -195,9 +198,9 @@ def update_task(uow: UnitOfWork, task_id: int, data: dict[str, Any]) -> dict[str
             return {"task": dump_task(repo, task), "rescheduled": [], "constraint_conflicts": []}
         with concurrent_update_guard(_("task {id}", id=task_id)):
             uow.flush()
-        record(uow, "task", task.id, "update", changes, plan_id=task.plan_id, reason=reason)
+        record(uow, "task", stored_id(task), "update", changes, plan_id=task.plan_id, reason=reason)
         if unpinned:
-            record(uow, "task", task.id, "constraint", unpinned, plan_id=task.plan_id,
+            record(uow, "task", stored_id(task), "constraint", unpinned, plan_id=task.plan_id,
                    reason=str(_("dated by hand: the template's date constraint no longer "
                                 "applies")))
         dated = "start_date" in data or "due_date" in data
@@ -228,19 +231,19 @@ def _reschedule_after(uow: UnitOfWork, task: Task, before: dict[str, Any], chang
         # predecessors allow, like the tasks it holds; its own slip is announced once, with
         # the dates it ends up with
         moves = scheduling.propagate(uow, graph, rows, task.project_code, calendar,
-                                     cause=task.id, reason=reason,
-                                     only=graph.closure({task.id}), field=field,
-                                     announced={task.id})
+                                     cause=stored_id(task), reason=reason,
+                                     only=graph.closure({stored_id(task)}), field=field,
+                                     announced={stored_id(task)})
         own = next((m for m in moves if m.id == task.id), None)
         if own is not None:
             start, due = own.start, own.due
     else:
         moves = scheduling.propagate(uow, graph, rows, task.project_code, calendar,
-                                     cause=task.id, reason=reason, field=field)
+                                     cause=stored_id(task), reason=reason, field=field)
     task.record_slip(old_start=before["start_date"], old_due=before["due_date"], start=start,
                      due=due, reason=reason,
-                     responsible=lambda: scheduling.responsible_of(repo, [task.id]).get(
-                         task.id, []),
+                     responsible=lambda: scheduling.responsible_of(repo, [stored_id(task)]).get(
+                         stored_id(task), []),
                      conflicts=graph.reported)
     return moves, graph
 
@@ -266,5 +269,5 @@ class _TaskFacts:
     def assignments(self) -> list[Assignment]:
         return self.repo.assignments([self.task.id])
 
-    def attachment_count(self):
+    def attachment_count(self) -> int:
         return self.repo.attachment_count(self.task.id)
