@@ -13,7 +13,7 @@ of two structures of one type counts once for that type; of two types, once for 
 (so the per-type counts add up to more than the total).
 """
 from dataclasses import dataclass, field
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 
 from kelisim.errors import Conflict, Invalid
 from kelisim.i18n import _
@@ -49,14 +49,14 @@ class Initiative:
 
 @dataclass
 class Event:
-    region_code: str
+    region_code: str | None  # None: organised by the RGU itself
     org_unit_id: int
     org_unit_kind: str
-    starts_at: object  # aware datetime (UTC in the database)
+    starts_at: datetime  # aware datetime (UTC in the database)
     kind: str
-    title_kk: str = None
-    title_ru: str = None
-    ends_at: object = None
+    title_kk: str | None = None
+    title_ru: str | None = None
+    ends_at: datetime | None = None
     structure_ids: list = field(default_factory=list)
     structure_types: list = field(default_factory=list)
     place: dict = field(default_factory=dict)   # {"district", "settlement", "address"}
@@ -64,18 +64,18 @@ class Event:
     languages: list = field(default_factory=list)
     media_links: list = field(default_factory=list)
     media_count: int = 0
-    project_code: str = None
-    plan_id: int = None
-    task_id: int = None
-    initiative: str = None
-    description: str = None
+    project_code: str | None = None
+    plan_id: int | None = None
+    task_id: int | None = None
+    initiative: str | None = None
+    description: str | None = None
     status: str = "recorded"
-    cancel_reason: str = None
-    recorded_by: str = None
-    local_date: date = None  # the Kazakhstan calendar date it starts on (from starts_at)
-    created_at: object = None
-    updated_at: object = None
-    id: int = None
+    cancel_reason: str | None = None
+    recorded_by: str | None = None
+    local_date: date | None = None  # the Kazakhstan calendar date it starts on (from starts_at)
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    id: int | None = None
     version: int = 1
 
     def set_time(self, starts_at, ends_at=None):

@@ -9,7 +9,17 @@ template (``project_code`` set) counts the events serving that project only.
 ``measure`` is what is counted: ``events`` (how many) or ``participants`` (their sum);
 ``filters`` narrow the events further (kind, structure type).
 """
-PREFILLED = {
+from typing import Literal, TypedDict
+
+
+class Prefill(TypedDict):
+    """How the register fills one field: what it counts, over which events."""
+
+    measure: Literal["events", "participants"]
+    filters: dict[str, str]  # ReportsRepository.event_rows' keyword filters
+
+
+PREFILLED: dict[str, Prefill] = {
     "events_held": {"measure": "events", "filters": {}},
     "participants": {"measure": "participants", "filters": {}},
     # the mediation councils' trainings (quarterly mediation report)

@@ -6,7 +6,8 @@ submitted again. Timeliness is decided by the first submission, so a report the 
 returns late for correction does not become late itself.
 """
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from kelisim.errors import Conflict, Invalid
 from kelisim.i18n import Msg, _
@@ -27,9 +28,9 @@ class OrgUnit:
     level: str
     name_kk: str = ""
     name_ru: str = ""
-    region_code: str = None
-    opened_on: date = None
-    closed_on: date = None
+    region_code: str | None = None
+    opened_on: date | None = None
+    closed_on: date | None = None
     version: int = 1
 
     def open_during(self, first_day, last_day):
@@ -49,21 +50,21 @@ class Report:
     org_unit_id: int
     due_date: date
     timely_until: date
-    region_code: str = None
-    project_code: str = None
+    region_code: str | None = None
+    project_code: str | None = None
     status: str = "draft"
-    values: dict = None
-    comment: str = None
+    values: dict[str, Any] | None = None  # {field code: value}; None until first saved
+    comment: str | None = None
     submission_count: int = 0
     reopen_count: int = 0
-    first_submitted_at: object = None
-    submitted_at: object = None
-    accepted_at: object = None
-    decided_by: str = None
-    on_time: bool = None
-    created_at: object = None
-    updated_at: object = None
-    id: int = None
+    first_submitted_at: datetime | None = None
+    submitted_at: datetime | None = None
+    accepted_at: datetime | None = None
+    decided_by: str | None = None
+    on_time: bool | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    id: int | None = None
     version: int = 1
 
     @property

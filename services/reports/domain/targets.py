@@ -18,6 +18,7 @@ base project (``project_code``: only events serving it count) or to one regional
   friendship open in the period.
 """
 from dataclasses import dataclass
+from datetime import datetime
 
 from kelisim.errors import Invalid
 from kelisim.i18n import _
@@ -35,20 +36,20 @@ class Target:
     period_type: str = "yearly"
     per: str = "national"
     measure: str = "events"
-    kind: str = None
-    structure_type: str = None
-    initiative: str = None
-    project_code: str = None
-    plan_id: int = None
-    region_code: str = None  # the plan's region (plan targets only)
-    title_en: str = None
-    year_from: int = None
-    year_until: int = None
-    source: str = None
+    kind: str | None = None
+    structure_type: str | None = None
+    initiative: str | None = None
+    project_code: str | None = None
+    plan_id: int | None = None
+    region_code: str | None = None  # the plan's region (plan targets only)
+    title_en: str | None = None
+    year_from: int | None = None
+    year_until: int | None = None
+    source: str | None = None
     active: bool = True
-    created_at: object = None
-    updated_at: object = None
-    id: int = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    id: int | None = None
     version: int = 1
 
     def check(self):

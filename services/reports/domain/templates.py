@@ -12,7 +12,7 @@ inside exact decimal arithmetic; a value beyond them is refused, never rounded.
 import operator
 import re
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from kelisim.errors import Invalid
@@ -43,9 +43,9 @@ class FieldSpec:
     label_kk: str
     label_ru: str
     required: bool = False
-    choices: list = None
-    min: Decimal = None
-    max: Decimal = None
+    choices: list | None = None
+    min: Decimal | None = None
+    max: Decimal | None = None
 
     def parse(self, raw):
         """The stored form of ``raw`` for this field; ValueError naming the broken type rule."""
@@ -111,7 +111,7 @@ class Rule:
     left: object
     op: str
     right: object
-    message: str = None
+    message: str | None = None
 
     def describe(self):
         return f"{_side_text(self.left)} {self.op} {_side_text(self.right)}"
@@ -207,20 +207,20 @@ class Template:
     fields: list
     rules: list = field(default_factory=list)
     version: int = 1
-    title_en: str = None
-    description: str = None
+    title_en: str | None = None
+    description: str | None = None
     due_days: int = 15
     timely_days: int = 0
     remind_days_before: int = 5
     overdue_every_days: int = 7
     reporters: str = "all_kgus"
-    reporter_level: str = None
-    reporter_ids: list = None
-    project_code: str = None
-    active_from: date = None
-    active_until: date = None
-    id: int = None
-    created_at: object = None
+    reporter_level: str | None = None
+    reporter_ids: list | None = None
+    project_code: str | None = None
+    active_from: date | None = None
+    active_until: date | None = None
+    id: int | None = None
+    created_at: datetime | None = None
 
     # The fields and rules are stored as JSON; these give them typed.
     def specs(self):

@@ -8,15 +8,16 @@ each numeric field (sum, average, minimum, maximum) per region or per base proje
 from __future__ import annotations
 
 import base64
-from typing import TYPE_CHECKING, Any
+from collections.abc import Hashable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kelisim.access import scope_region
+from kelisim.clock import today as kz_today
 from kelisim.errors import Invalid, NotFound
 from kelisim.i18n import _
 from kelisim.schemas import load
 from services.reports.adapters import exports
 from services.reports.contract import schemas
-from services.reports.domain.periods import kz_today
 from services.reports.domain.rollups import NOT_SUMMED, Aggregate, roll_up
 from services.reports.service_layer.reports import period_range
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from services.reports.adapters.repository import ReportsRepository
     from services.reports.domain.templates import Template
 
+K = TypeVar("K", bound=Hashable)  # a key of the totals
 NATIONAL = "national"
 
 
@@ -37,7 +39,7 @@ def _range(query: dict[str, Any], today: date) -> tuple[date, date]:
     return first, last
 
 
-def _rate(part: int, whole: int) -> float:
+def _rate(part: int, whole: int) -> float | None:
     return round(part * 100.0 / whole, 1) if whole else None
 
 
@@ -49,8 +51,8 @@ def _row(template: str | None = None, period: str | None = None, region: str | N
             "on_time_rate": _rate(on_time, expected)}
 
 
-def _add(totals: dict[str, Any] | dict[tuple[str, str], list[int]], key: tuple[str, str] | str, expected: int,
-         reported: int, on_time: int) -> None:
+def _add(totals: dict[K, list[int]], key: K, expected: int, reported: int, on_time: int) -> None:
+    """Add the counts to ``totals[key]``: [expected, reported, on time]."""
     total = totals.setdefault(key, [0, 0, 0])
     total[0] += expected
     total[1] += reported
@@ -74,7 +76,9 @@ def reporting_rates(uow: UnitOfWork, query: dict[str, Any], today: date | None =
                                            due_before=None if query["include_not_due"]
                                            else today)
     counts = sorted(counts, key=lambda c: (c[0], c[3], c[2] or ""))
-    rows, by_template, by_region, national = [], {}, {}, [0, 0, 0]
+    rows, national = [], [0, 0, 0]
+    by_template: dict[tuple[str, str], list[int]] = {}  # (template, period) -> counts
+    by_region: dict[str | None, list[int]] = {}  # None: the RGU's own
     for template, period, region_code, _start, expected, reported, on_time in counts:
         reported, on_time = int(reported or 0), int(on_time or 0)
         rows.append(_row(template, period, region_code, expected, reported, on_time))
@@ -130,7 +134,7 @@ def rollup(uow: UnitOfWork, query: dict[str, Any], today: date | None = None) ->
     return _rollup(uow, query, today)
 
 
-def _rollup(uow: UnitOfWork, query: dict[str, Any], today: None) -> dict[str, Any]:
+def _rollup(uow: UnitOfWork, query: dict[str, Any], today: date | None) -> dict[str, Any]:
     first, last = _range(query, today or kz_today())
     with uow:
         region = scope_region(uow.context.actor, query.get("region"))
@@ -144,9 +148,9 @@ def _rollup(uow: UnitOfWork, query: dict[str, Any], today: None) -> dict[str, An
             region=region, project=query.get("project"), accepted_only=query["accepted_only"])
     column = 1 if query["by"] == "region" else 2
     codes = [f["code"] for f in fields]
-    reports = {}
+    reports: dict[str, int] = {}  # group name -> how many reports count in it
 
-    def groups_of(row):
+    def groups_of(row: Sequence[Any]) -> tuple[str, str]:  # (values, region, project)
         name = row[column] or "-"
         reports[name] = reports.get(name, 0) + 1
         return (name, NATIONAL)

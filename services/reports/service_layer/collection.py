@@ -14,9 +14,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from kelisim.clock import local_date as kz_date
 from kelisim.db.types import utcnow
 from kelisim.logging import get_logger
-from services.reports.domain.periods import kz_date, period_containing, periods_starting_between
+from services.reports.domain.periods import period_containing, periods_starting_between
 from services.reports.domain.reminders import reminder_for
 from services.reports.service_layer import org_units
 from services.reports.service_layer.events import emit_once
@@ -111,7 +112,7 @@ def send_reminders(uow: UnitOfWork, today: date) -> dict[str, Any]:
         pending = uow.repo.pending_reminders(today + timedelta(days=MAX_REMIND_DAYS))
         templates = uow.repo.templates_by_id([r.template_id for r in pending])
         wanted = [r.id for r in pending if reminder_for(r, templates[r.template_id], today)]
-    sent = {}
+    sent: dict[str, int] = {}  # reminder kind -> how many
     for report_id in wanted:
         try:
             kind = _remind(uow, report_id, today)

@@ -30,7 +30,8 @@ def _as_date(value: str | date | None) -> date | None:
 
 def upsert(repo: ReportsRepository, data: dict[str, Any]) -> bool:
     """Insert or update one org unit from registry data; return True if anything changed."""
-    fields = {name: data.get(name) for name in _COLUMNS}
+    # the registry's record as JSON (code, kind, level and names are never null there)
+    fields: dict[str, Any] = {name: data.get(name) for name in _COLUMNS}
     fields["opened_on"] = _as_date(fields["opened_on"])
     fields["closed_on"] = _as_date(fields["closed_on"])
     fields["version"] = fields["version"] or 1

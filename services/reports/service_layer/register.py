@@ -28,7 +28,11 @@ from services.reports.domain.events import Event, EventKind, Initiative, tally
 from services.reports.domain.periods import parse_period
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from kelisim.db.uow import UnitOfWork
+    from kelisim.i18n import Msg
+    from services.reports.adapters.lookups import Lookups
 
 REFERENCE = Path(__file__).resolve().parent.parent / "reference" / "event_kinds.json"
 _OUT = schemas.EventSchema()
@@ -86,7 +90,7 @@ def get_or_404(uow: UnitOfWork, event_id: int) -> Any:
                            _("event {id} not found", id=event_id), _("event {id}", id=event_id))
 
 
-def _organiser(lookups, actor, data):
+def _organiser(lookups: Lookups, actor: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     """The org unit organising the event: the one named, else the KGU of ``region`` (or of
     the coordinator's own region). Invalid when none is named or found."""
     if data.get("org_unit_id") is not None:
@@ -106,7 +110,8 @@ def _organiser(lookups, actor, data):
     return unit
 
 
-def _check_references(uow, lookups, region, data, errors):
+def _check_references(uow: UnitOfWork, lookups: Lookups, region: str | None, data: dict[str, Any],
+                      errors: dict[str, Msg]) -> None:
     """Check kind, initiative, structures, task and project named in ``data`` (a loaded
     create or update); set ``structure_types``, ``plan_id`` and ``project_code`` from them.
     Problems go into ``errors`` (field -> message)."""
@@ -147,24 +152,25 @@ def _check_references(uow, lookups, region, data, errors):
         errors["project_code"] = _("project {code} not found", code=data["project_code"])
 
 
-def _event_data(event, **extra):
+def _event_data(event: Event, **extra: Any) -> dict[str, Any]:
     """The payload of every register event (``EventRef`` in the catalogue)."""
     return {
         "event_id": event.id, "region_code": event.region_code,
         "org_unit_id": event.org_unit_id, "org_unit_kind": event.org_unit_kind,
         "kind": event.kind, "title_kk": event.title_kk, "title_ru": event.title_ru,
-        "starts_at": event.starts_at.isoformat(), "local_date": event.local_date.isoformat(),
+        "starts_at": event.starts_at.isoformat(),
+        "local_date": event.local_date.isoformat() if event.local_date else None,
         "participants": event.participants, "structure_ids": list(event.structure_ids),
         "structure_types": list(event.structure_types), "project_code": event.project_code,
         "plan_id": event.plan_id, "task_id": event.task_id, "initiative": event.initiative,
         "status": event.status, **extra}
 
 
-def _regions(event):
+def _regions(event: Event) -> list[str]:
     return [event.region_code] if event.region_code else []
 
 
-def record_event(uow: UnitOfWork, lookups: Any, data: dict[str, Any]) -> Any:
+def record_event(uow: UnitOfWork, lookups: Lookups, data: dict[str, Any]) -> Any:
     """Record an event; returns it (see EventSchema). Invalid (422) naming each bad field,
     Forbidden (403) for an observer or another region's coordinator."""
     data = load(schemas.EventCreateSchema(), data)
@@ -174,7 +180,7 @@ def record_event(uow: UnitOfWork, lookups: Any, data: dict[str, Any]) -> Any:
     region = unit.get("region_code")
     ensure_writable(actor, region)
     with uow:
-        errors = {}
+        errors: dict[str, Msg] = {}  # field -> why
         _check_references(uow, lookups, region, data, errors)
         if errors:
             raise Invalid(_("the event is not valid"), errors)
@@ -204,14 +210,14 @@ def record_event(uow: UnitOfWork, lookups: Any, data: dict[str, Any]) -> Any:
         return after
 
 
-def _writable(uow, event_id, version):
+def _writable(uow: UnitOfWork, event_id: int, version: int) -> Event:
     event = get_or_404(uow, event_id)
     ensure_writable(uow.context.actor, event.region_code)
     check_version(event, version, _("event {id}", id=event_id))
     return event
 
 
-def update_event(uow: UnitOfWork, lookups: Any, event_id: int, data: dict[str, Any]) -> Any:
+def update_event(uow: UnitOfWork, lookups: Lookups, event_id: int, data: dict[str, Any]) -> Any:
     """Change a recorded event (send the version read; a ``reason`` is kept in the audit
     entry's ``after.change_reason`` and in ``event_updated``); the org unit and region
     stay. Conflict (409) for a cancelled event or a stale version."""
@@ -296,7 +302,7 @@ def event_history(uow: UnitOfWork, event_id: int) -> Any:
         return uow.audit_entries(entity="event", entity_id=event_id, limit=200)
 
 
-def _date_filters(query):
+def _date_filters(query: dict[str, Any]) -> dict[str, date | None]:
     """``{date_from, date_to}`` of a query's period, year and date bounds (narrowest wins)."""
     first, last = query.get("date_from"), query.get("date_to")
     bounds = []
@@ -312,7 +318,7 @@ def _date_filters(query):
     return {"date_from": first, "date_to": last}
 
 
-def _filters(query, names):
+def _filters(query: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
     return {name: query.get(name) for name in names}
 
 

@@ -7,9 +7,11 @@ publishes its event once, in the same transaction.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kelisim.access import ensure_writable, readable_or_404, scope_region
+from kelisim.clock import local_date as kz_date
+from kelisim.clock import today as kz_today
 from kelisim.db.types import utcnow
 from kelisim.db.versioning import check_version, concurrent_update_guard
 from kelisim.errors import Conflict
@@ -17,7 +19,7 @@ from kelisim.i18n import _
 from kelisim.schemas import listing, load
 from services.reports.contract import schemas
 from services.reports.domain import prefill
-from services.reports.domain.periods import kz_date, kz_today, parse_period
+from services.reports.domain.periods import parse_period
 from services.reports.domain.reports import EDITABLE
 from services.reports.service_layer.events import emit_once
 from services.reports.service_layer.templates import ensure_manager
@@ -74,8 +76,8 @@ def register_figures(uow: UnitOfWork, report: Report, template: Template) -> dic
     if not codes:
         return {}
     unit = uow.repo.org_unit(report.org_unit_id)
-    scope = {"region": report.region_code} if unit is None or unit.kind == "kgu" \
-        else {"org_unit_id": report.org_unit_id}
+    scope: dict[str, str | int | None] = {"region": report.region_code} \
+        if unit is None or unit.kind == "kgu" else {"org_unit_id": report.org_unit_id}
     if template.project_code:
         scope["project"] = template.project_code
     figures = {}
@@ -103,7 +105,7 @@ def with_register(uow: UnitOfWork, report: Report, data: dict[str, Any] | None =
     return data
 
 
-def _prefilled(uow: UnitOfWork, report: Report, values: dict[str, Any]) -> dict[str, Any]:
+def _prefilled(uow: UnitOfWork, report: Report, values: dict[str, Any] | None) -> dict[str, Any]:
     """``values`` with each register-filled field that has no typed value taken from the
     register (what a submit stores; a saved draft keeps following the register)."""
     figures = register_figures(uow, report, _template(uow, report))
@@ -138,19 +140,29 @@ def _template(uow: UnitOfWork, report: Report) -> Template:
     return uow.repo.template(report.template_id)
 
 
-def _finish(uow: UnitOfWork, report: Report, action: str, before: dict[str, Any], event: str | None = None,
-            stage: int | None = None, extra: dict[str, Any] | None = None,
-            now: datetime | None = None) -> dict[str, Any]:
+class Emit(NamedTuple):
+    """The event a change publishes once per ``stage`` (see events.emit_once)."""
+
+    event: str
+    stage: int
+    extra: dict[str, Any]
+    now: datetime
+
+
+def _finish(uow: UnitOfWork, report: Report, action: str, before: dict[str, Any],
+            emit: Emit | None = None) -> dict[str, Any]:
     """Flush (a lost race is a 409), audit, emit the event once, commit; return the dump."""
     with concurrent_update_guard(_("report {id}", id=report.id)):
         uow.flush()
     after = dump(report)
     uow.audit(action, "report", report.id, before=before, after=after, region=report.region_code)
-    if event is not None:
-        sent = emit_once(uow, report, _template(uow, report), event, stage, extra or {}, now)
+    if emit is not None:
+        sent = emit_once(uow, report, _template(uow, report), emit.event, emit.stage, emit.extra,
+                         emit.now)
         if sent is None:
             raise Conflict(_("report {id} was changed concurrently: reload", id=report.id),
-                           {"status": _("{event} already published for this stage", event=event)})
+                           {"status": _("{event} already published for this stage",
+                                        event=emit.event)})
     uow.commit()
     return after
 
@@ -177,9 +189,9 @@ def submit_report(uow: UnitOfWork, report_id: int, data: dict[str, Any]) -> dict
         before = dump(report)
         now = utcnow()
         report.submit(values, now, kz_date(now))
-        return with_register(uow, report, _finish(
-            uow, report, "submit", before, "report_submitted", report.submission_count,
-            {"submitted_at": now.isoformat(), "on_time": bool(report.on_time)}, now))
+        return with_register(uow, report, _finish(uow, report, "submit", before, Emit(
+            "report_submitted", report.submission_count,
+            {"submitted_at": now.isoformat(), "on_time": bool(report.on_time)}, now)))
 
 
 def _decision(uow: UnitOfWork, report_id: int, version: int, doing: Msg) -> Report:
@@ -196,8 +208,8 @@ def accept_report(uow: UnitOfWork, report_id: int, data: dict[str, Any]) -> dict
                            _("only the RGU may accept reports"))
         before, now = dump(report), utcnow()
         report.accept(now, uow.context.actor_id, data.get("comment"))
-        return _finish(uow, report, "accept", before, "report_accepted",
-                       report.submission_count, {"accepted_at": now.isoformat()}, now)
+        return _finish(uow, report, "accept", before, Emit(
+            "report_accepted", report.submission_count, {"accepted_at": now.isoformat()}, now))
 
 
 def return_report(uow: UnitOfWork, report_id: int, data: dict[str, Any]) -> dict[str, Any]:
@@ -207,8 +219,8 @@ def return_report(uow: UnitOfWork, report_id: int, data: dict[str, Any]) -> dict
                            _("only the RGU may return reports"))
         before, now = dump(report), utcnow()
         report.return_for_correction(now, uow.context.actor_id, data["comment"])
-        return _finish(uow, report, "return", before, "report_returned",
-                       report.submission_count, {"comment": data["comment"]}, now)
+        return _finish(uow, report, "return", before, Emit(
+            "report_returned", report.submission_count, {"comment": data["comment"]}, now))
 
 
 def reopen_report(uow: UnitOfWork, report_id: int, data: dict[str, Any]) -> dict[str, Any]:
@@ -218,8 +230,8 @@ def reopen_report(uow: UnitOfWork, report_id: int, data: dict[str, Any]) -> dict
                            _("only the RGU may reopen reports"))
         before, now = dump(report), utcnow()
         report.reopen(now, uow.context.actor_id, data["reason"])
-        return _finish(uow, report, "reopen", before, "report_reopened",
-                       report.reopen_count, {"reason": data["reason"]}, now)
+        return _finish(uow, report, "reopen", before, Emit(
+            "report_reopened", report.reopen_count, {"reason": data["reason"]}, now))
 
 
 def period_range(query: dict[str, Any], today: date | None = None) -> tuple[date, date]:

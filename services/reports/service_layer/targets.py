@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kelisim.access import scope_region
+from kelisim.clock import today as kz_today
 from kelisim.db.types import utcnow
 from kelisim.db.versioning import check_version, concurrent_update_guard
 from kelisim.errors import Conflict, Invalid, NotFound
@@ -21,12 +22,14 @@ from kelisim.i18n import _
 from kelisim.schemas import load
 from services.reports.contract import register_schemas as schemas
 from services.reports.domain.events import period_of
-from services.reports.domain.periods import Period, kz_today
+from services.reports.domain.periods import Period
 from services.reports.domain.targets import NATIONAL, Target, measured, progress_row
 from services.reports.service_layer.templates import ensure_manager
 
 if TYPE_CHECKING:
     from kelisim.db.uow import UnitOfWork
+    from kelisim.i18n import Msg
+    from services.reports.adapters.lookups import Lookups
 
 REFERENCE = Path(__file__).resolve().parent.parent / "reference" / "targets.json"
 _OUT = schemas.TargetSchema()
@@ -58,8 +61,10 @@ def list_targets(uow: UnitOfWork, query: dict[str, Any]) -> list[Any]:
         return [dump(t) for t in uow.repo.targets(active=query.get("active"))]
 
 
-def _check_references(uow, lookups, target):
-    errors = {}
+def _check_references(uow: UnitOfWork, lookups: Lookups, target: Target) -> None:
+    """Invalid (422) unless the target's event kind, initiative, plan or project exist; a
+    plan's target takes the plan's region and project."""
+    errors: dict[str, Msg] = {}  # field -> why
     if target.kind and uow.repo.event_kind(target.kind) is None:
         errors["kind"] = _("unknown event kind {code}", code=target.kind)
     if target.structure_type and target.structure_type not in lookups.structure_types():
@@ -83,7 +88,7 @@ def _check_references(uow, lookups, target):
         raise Invalid(_("the target is not valid"), errors)
 
 
-def create_target(uow: UnitOfWork, lookups: Any, data: dict[str, Any]) -> Any:
+def create_target(uow: UnitOfWork, lookups: Lookups, data: dict[str, Any]) -> Any:
     """Add a count target (the RGU only); Conflict when its code is taken."""
     data = load(schemas.TargetCreateSchema(), data)
     ensure_manager(uow.context.actor, _("only the RGU sets count targets"))
@@ -126,7 +131,7 @@ def update_target(uow: UnitOfWork, target_id: int, data: dict[str, Any]) -> Any:
         return after
 
 
-def _periods(target, year):
+def _periods(target: Target, year: int) -> list[Period]:
     if target.period_type == "quarterly":
         return [Period(year, "quarterly", q) for q in range(1, 5)]
     return [Period(year, "yearly", 1)]
@@ -146,7 +151,7 @@ def target_rows(repo: Any, target: Any, year: int, regions: Any, houses: Any, on
     found = []
     for period in periods or _periods(target, year):
         inside = [r for r in rows if period.start <= r["local_date"] <= period.end]
-        by_region = {}
+        by_region: dict[str | None, list[dict[str, Any]]] = {}  # the region's event rows
         for row in inside:
             by_region.setdefault(row["region_code"], []).append(row)
         if target.plan_id is not None:
