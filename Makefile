@@ -18,10 +18,12 @@ run: $(STAMP)
 test: $(TEST_STAMP)
 	$(BIN)/pytest
 
-# ruff (rules in pyproject.toml's [tool.ruff]) over the tree, mypy --strict over kelisim/
-# and kelisim_platform/ ([tool.mypy]), and the import contracts ([tool.importlinter]: the
-# core imports no component, the gateway only the services' contracts); .ci/run calls it
-# before `make test`.
+# ruff (rules in pyproject.toml's [tool.ruff]) over the tree; mypy ([tool.mypy]): --strict
+# over kelisim/ and kelisim_platform/, and every service layer (services/*/service_layer,
+# gateway/service_layer) with every function typed and its body checked (not all of --strict:
+# the domain, adapters and nameko they call are not checked, so those calls are Any); and the
+# import contracts ([tool.importlinter]: the core imports no component, the gateway only the
+# services' contracts); .ci/run calls it before `make test`.
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
