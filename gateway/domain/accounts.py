@@ -7,10 +7,11 @@ their org unit. The role set is the platform's (:data:`kelisim.access.ROLES`).
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from kelisim.access import ROLES
 from kelisim.errors import Forbidden, Invalid
-from kelisim.i18n import _
+from kelisim.i18n import Msg, _
 
 ADMIN, COORDINATOR, OBSERVER = "rgu_admin", "kgu_coordinator", "observer"
 MAX_NAME = 200
@@ -21,7 +22,7 @@ _REGION = re.compile(r"^KZ-\d{2}$")
 CHANGEABLE = ("display_name_kk", "display_name_ru", "role", "region_code", "active")
 
 
-def normalise_login(login):
+def normalise_login(login: str | None) -> str:
     """Logins are e-mail addresses compared without case or surrounding blanks."""
     return (login or "").strip().lower()
 
@@ -45,9 +46,9 @@ class Account:
     version: int = 1
     id: int | None = None
 
-    def check(self):
+    def check(self) -> None:
         """Raise :class:`Invalid` unless login, names, role and region agree."""
-        errors = {}
+        errors: dict[str, Msg] = {}
         if not _LOGIN.match(self.login or "") or len(self.login) > MAX_LOGIN:
             errors["login"] = _("an e-mail address")
         names = ("display_name_kk", "display_name_ru")
@@ -71,24 +72,24 @@ class Account:
             raise Invalid(_("the account is not consistent"), errors)
 
     @property
-    def has_password(self):
+    def has_password(self) -> bool:
         return self.password_hash is not None
 
-    def disable(self, now):
+    def disable(self, now: datetime) -> None:
         if self.active:
             self.active = False
             self.disabled_at = now
 
-    def enable(self):
+    def enable(self) -> None:
         self.active = True
         self.disabled_at = None
 
-    def actor(self):
+    def actor(self) -> dict[str, Any]:
         """The principal travelling with every RPC call made for this account."""
         return actor_of(self.id, self.role, self.region_code, self.display_name_kk,
                         self.display_name_ru, self.org_unit_name_kk, self.org_unit_name_ru)
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id, "login": self.login, "display_name_kk": self.display_name_kk,
             "display_name_ru": self.display_name_ru, "role": self.role,
@@ -102,24 +103,26 @@ class Account:
         }
 
 
-def actor_of(account_id, role, region, name_kk, name_ru, unit_kk=None, unit_ru=None):
+def actor_of(account_id: int | None, role: str, region: str | None, name_kk: str | None,
+             name_ru: str | None, unit_kk: str | None = None,
+             unit_ru: str | None = None) -> dict[str, Any]:
     """``{"id": "account:N", "role", "region", "name", "org_unit"}``: ``name`` and
     ``org_unit`` are "Kazakh / Russian" (one of them when both are the same)."""
     return {"id": f"account:{account_id}", "role": role, "region": region,
             "name": _both(name_kk, name_ru), "org_unit": _both(unit_kk, unit_ru)}
 
 
-def _both(kk, ru):
+def _both(kk: str | None, ru: str | None) -> str | None:
     if kk and ru and kk != ru:
         return f"{kk} / {ru}"
     return kk or ru or None
 
 
-def _iso(value):
+def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def ensure_may_manage(actor, role, region_code):
+def ensure_may_manage(actor: dict[str, Any], role: str, region_code: str | None) -> None:
     """Raise :class:`Forbidden` unless ``actor`` may create or hold an account of ``role`` in
     ``region_code``: the RGU administrator any; a KGU coordinator only a coordinator of its
     own region (never an administrator, an observer or another region's account)."""

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from urllib.parse import quote
 
 import filetype
@@ -58,17 +59,17 @@ class Inspection:
     the size against ``max_bytes`` (413 as soon as it is passed), the SHA-256 and the media
     type read from the content (415 for anything off the allow-list)."""
 
-    def __init__(self, max_bytes):
+    def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
         self.size = 0
         self.digest = hashlib.sha256()
         self.head = b""
-        self.kind = None  # the filetype match, decided once SNIFF_BYTES have come
+        self.kind: Any = None  # filetype's match (untyped), decided once SNIFF_BYTES have come
         self.decided = False
         self.text = codecs.getincrementaldecoder("utf-8")()
         self.is_text = True
 
-    def feed(self, chunk):
+    def feed(self, chunk: bytes) -> None:
         self.size += len(chunk)
         if self.size > self.max_bytes:
             raise PayloadTooLarge(_("the file is larger than the limit of {max_bytes} bytes",
@@ -87,11 +88,11 @@ class Inspection:
                 if _TEXT_CONTROLS.search(decoded):
                     self.is_text = False
 
-    def _decide(self):
+    def _decide(self) -> None:
         self.kind = filetype.guess(self.head[:SNIFF_BYTES])
         self.decided = True
 
-    def finish(self):
+    def finish(self) -> tuple[str, int, str]:
         """``(media_type, size, sha256 hex)``; UnsupportedMediaType (415) when the content
         is empty or not on the allow-list."""
         if not self.decided:
@@ -116,7 +117,7 @@ class Inspection:
         return media_type, self.size, self.digest.hexdigest()
 
 
-def clean_filename(name, media_type=None):
+def clean_filename(name: str | None, media_type: str | None = None) -> str:
     """A file name safe to store and to send back: no path, no control or reserved
     characters (C0/C1 controls, line and paragraph separators, and none of the invisible
     or reordering Unicode format characters such as U+202E), Unicode NFC, at most
@@ -142,7 +143,7 @@ def clean_filename(name, media_type=None):
     return name
 
 
-def content_disposition(filename):
+def content_disposition(filename: str) -> str:
     """``attachment; filename="<ASCII fallback>"; filename*=UTF-8''<percent-encoded>``
     (RFC 6266, RFC 8187): always a download, never shown in place. The fallback (for
     clients without RFC 8187) is the name transliterated to Latin letters by ``anyascii``
@@ -174,7 +175,7 @@ class Attachment:
     region_code: str | None = None
     id: int | None = None
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "owner_kind": self.owner_kind, "owner_id": self.owner_id,
                 "filename": self.filename, "media_type": self.media_type, "size": self.size,
                 "sha256": self.sha256, "uploaded_by": self.uploaded_by,

@@ -3,7 +3,7 @@
 Their details never say whether a login name exists or which part of a credential was wrong.
 """
 from kelisim.errors import KelisimError
-from kelisim.i18n import N_, _
+from kelisim.i18n import N_, Msg, _
 
 
 class SignInFailed(KelisimError):
@@ -11,7 +11,7 @@ class SignInFailed(KelisimError):
     title = N_("Unauthorized")
     headers = {"WWW-Authenticate": 'Bearer realm="kelisim"'}
 
-    def __init__(self, detail=None):
+    def __init__(self, detail: Msg | None = None) -> None:
         super().__init__(detail or _(
             "the login name or the password is wrong, or the account cannot sign in"))
 
@@ -19,7 +19,7 @@ class SignInFailed(KelisimError):
 class SessionInvalid(SignInFailed):
     """The cookie names no live session (signed out, expired, the account disabled)."""
 
-    def __init__(self, detail=None):
+    def __init__(self, detail: Msg | None = None) -> None:
         super().__init__(detail or _("the session has ended: sign in again"))
 
 
@@ -34,7 +34,7 @@ class LinkInvalid(KelisimError):
     status = 403
     title = N_("Forbidden")
 
-    def __init__(self, detail=None):
+    def __init__(self, detail: Msg | None = None) -> None:
         super().__init__(detail or _(
             "the link is unknown, used already or expired: ask for a new one"))
 
@@ -43,7 +43,7 @@ class TooManyAttempts(KelisimError):
     status = 429
     title = N_("Too many requests")
 
-    def __init__(self, retry_after):
+    def __init__(self, retry_after: float) -> None:
         seconds = max(1, int(retry_after + 0.999))
         super().__init__(_("too many failed sign-ins: try again in {seconds} s",
                            seconds=seconds))

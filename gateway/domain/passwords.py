@@ -16,7 +16,7 @@ _HASHER = PasswordHasher()  # argon2-cffi's defaults: Argon2id, RFC 9106 low-mem
 _DUMMY = _HASHER.hash("kelisim: no such account")
 
 
-def check_strength(password):
+def check_strength(password: object) -> None:
     """Raise :class:`Invalid` (field ``password``) unless 12 to 256 characters, not all one."""
     if not isinstance(password, str) or not MIN_LENGTH <= len(password) <= MAX_LENGTH:
         raise Invalid(_("the password is not acceptable"), {"password": _(
@@ -27,13 +27,14 @@ def check_strength(password):
                       {"password": _("use at least four different characters")})
 
 
-def hash_password(password, hasher=None):
+def hash_password(password: str, hasher: PasswordHasher | None = None) -> str:
     """The Argon2id hash (PHC string) of ``password``, after :func:`check_strength`."""
     check_strength(password)
     return (hasher or _HASHER).hash(password)
 
 
-def verify(password_hash, password, hasher=None):
+def verify(password_hash: str | None, password: object,
+           hasher: PasswordHasher | None = None) -> tuple[bool, bool]:
     """``(matches, needs_rehash)``. No hash (no password set yet, or no account) never
     matches, but still costs one Argon2 verification."""
     hasher = hasher or _HASHER

@@ -3,6 +3,8 @@
 A session is found by the SHA-256 of the secret in its cookie; a link (an invitation or a
 password reset) by the SHA-256 of the token in its URL. Neither secret is stored.
 """
+from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,16 +24,16 @@ class Session:
     id: int | None = None
 
     @classmethod
-    def open(cls, account_id, *, now, lifetime):
+    def open(cls, account_id: int, *, now: datetime, lifetime: timedelta) -> tuple[Session, str]:
         """A new session and its secret (for the cookie, never stored)."""
         secret = new_secret()
         return cls(account_id=account_id, secret_hash=digest(secret), created_at=now,
                    expires_at=now + lifetime), secret
 
-    def live(self, now):
+    def live(self, now: datetime) -> bool:
         return self.revoked_at is None and now < self.expires_at
 
-    def end(self, now):
+    def end(self, now: datetime) -> None:
         if self.revoked_at is None:
             self.revoked_at = now
 
@@ -47,15 +49,16 @@ class AccountLink:
     id: int | None = None
 
     @classmethod
-    def issue(cls, account_id, purpose, *, now, lifetime=None):
+    def issue(cls, account_id: int, purpose: str, *, now: datetime,
+              lifetime: timedelta | None = None) -> tuple[AccountLink, str]:
         """A new single-use link and its token (for the e-mail, never stored)."""
         token = new_secret()
         lifetime = lifetime or LINK_LIFETIMES[purpose]
         return cls(account_id=account_id, purpose=purpose, token_hash=digest(token),
                    created_at=now, expires_at=now + lifetime), token
 
-    def usable(self, now):
+    def usable(self, now: datetime) -> bool:
         return self.used_at is None and now < self.expires_at
 
-    def use(self, now):
+    def use(self, now: datetime) -> None:
         self.used_at = now

@@ -4,6 +4,8 @@ An attempt is found by the SHA-256 of its ``state`` (which also rides in the bro
 ``kelisim_sso`` cookie, binding the answer to the browser that asked), is used once, and
 lapses after :data:`ATTEMPT_LIFETIME`.
 """
+from __future__ import annotations
+
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,14 +25,14 @@ class SsoAttempt:
     id: int | None = None
 
     @classmethod
-    def begin(cls, now):
+    def begin(cls, now: datetime) -> tuple[SsoAttempt, str]:
         """A new attempt and its ``state`` (for the provider and the cookie)."""
         state = new_secret()
         return cls(state_hash=digest(state), code_verifier=secrets.token_urlsafe(64),
                    nonce=new_secret(), created_at=now), state
 
-    def usable(self, now):
+    def usable(self, now: datetime) -> bool:
         return self.used_at is None and now < self.created_at + ATTEMPT_LIFETIME
 
-    def use(self, now):
+    def use(self, now: datetime) -> None:
         self.used_at = now

@@ -26,7 +26,7 @@ class SignInFailures:
     last_failed_at: datetime
     locked_until: datetime | None = None
 
-    def wait(self, now, policy):
+    def wait(self, now: datetime, policy: ThrottlePolicy) -> float:
         """Seconds before another attempt may be tried (0: go ahead)."""
         if self.locked_until is not None and now < self.locked_until:
             return (self.locked_until - now).total_seconds()
@@ -36,11 +36,11 @@ class SignInFailures:
         ready = self.last_failed_at + timedelta(seconds=delay)
         return max(0.0, (ready - now).total_seconds())
 
-    def forgotten(self, now, policy):
+    def forgotten(self, now: datetime, policy: ThrottlePolicy) -> bool:
         return (now - self.last_failed_at).total_seconds() > policy.forget_seconds and (
             self.locked_until is None or now >= self.locked_until)
 
-    def fail(self, now, policy):
+    def fail(self, now: datetime, policy: ThrottlePolicy) -> bool:
         """Count one failure; True when this one locked the key."""
         if self.forgotten(now, policy):
             self.failures, self.locked_until = 0, None

@@ -2,6 +2,8 @@
 
 Only the SHA-256 hash of a token is stored; the plaintext is shown once, when issued.
 """
+from __future__ import annotations
+
 import hashlib
 import hmac
 import re
@@ -12,7 +14,7 @@ from typing import Any
 
 from kelisim.access import ROLES
 from kelisim.errors import Conflict, Invalid
-from kelisim.i18n import _
+from kelisim.i18n import Msg, _
 
 BOOTSTRAP_NAME = "bootstrap-admin"
 COORDINATOR = "kgu_coordinator"
@@ -22,15 +24,17 @@ MIN_CONFIGURED_LENGTH = 16
 _REGION = re.compile(r"^KZ-\d{2}$")
 
 
-def generate_token():
+def generate_token() -> str:
+    """A new plaintext token: 32 random bytes, URL-safe (43 characters)."""
     return secrets.token_urlsafe(32)
 
 
-def hash_token(plaintext):
+def hash_token(plaintext: str) -> str:
+    """Hex SHA-256 of a token, as stored and looked up."""
     return hashlib.sha256(plaintext.encode("utf-8")).hexdigest()
 
 
-def token_matches(plaintext, token_hash):
+def token_matches(plaintext: str, token_hash: str) -> bool:
     """Constant-time comparison of a presented token with a stored hash."""
     return hmac.compare_digest(hash_token(plaintext), token_hash)
 
@@ -41,7 +45,7 @@ def token_actor(token_id: int | None, role: str, region_code: str | None) -> dic
     return {"id": f"token:{token_id}", "role": role, "region": region_code}
 
 
-def default_name(role, region=None):
+def default_name(role: str, region: str | None = None) -> str:
     return f"{role} {region}" if region else role
 
 
@@ -58,8 +62,9 @@ class ApiToken:
     id: int | None = None
 
     @classmethod
-    def issue(cls, role, region_code=None, name=None, *, now, plaintext=None, account_id=None,
-              expires_at=None):
+    def issue(cls, role: str, region_code: str | None = None, name: str | None = None, *,
+              now: datetime, plaintext: str | None = None, account_id: int | None = None,
+              expires_at: datetime | None = None) -> tuple[ApiToken, str]:
         """A new token and its plaintext (generated unless given). A personal token names
         its ``account_id`` and acts as that account; ``expires_at`` (UTC) ends it."""
         plaintext = plaintext or generate_token()
@@ -73,12 +78,12 @@ class ApiToken:
         return token, plaintext
 
     @property
-    def active(self):
+    def active(self) -> bool:
         return self.revoked_at is None
 
-    def check(self):
+    def check(self) -> None:
         """Raise :class:`Invalid` unless role, region and name agree."""
-        errors = {}
+        errors: dict[str, Msg] = {}
         if self.role not in ROLES:
             errors["role"] = _("must be one of {roles}", roles=', '.join(ROLES))
         if self.role == COORDINATOR and not self.region_code:
@@ -92,25 +97,25 @@ class ApiToken:
         if errors:
             raise Invalid(_("the token is not consistent"), errors)
 
-    def matches(self, plaintext):
+    def matches(self, plaintext: str) -> bool:
         return self.active and token_matches(plaintext, self.token_hash)
 
-    def revoke(self, now):
+    def revoke(self, now: datetime) -> None:
         if self.revoked_at is None:
             self.revoked_at = now
 
-    def reactivate_as_admin(self):
+    def reactivate_as_admin(self) -> None:
         """Make a configured bootstrap token usable again (its plaintext is the operator's)."""
         if self.role != "rgu_admin":
             raise Conflict(_("the configured admin token belongs to another role"),
                           {"token": _("already issued as {role}", role=self.role)})
         self.revoked_at = None
 
-    def actor(self):
+    def actor(self) -> dict[str, Any]:
         """The principal that travels with every RPC call made for this token."""
         return token_actor(self.id, self.role, self.region_code)
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id, "name": self.name, "role": self.role, "region": self.region_code,
             "created_at": self.created_at.isoformat() if self.created_at else None,

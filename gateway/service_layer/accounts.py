@@ -14,6 +14,7 @@ from gateway.domain.auth_errors import LinkInvalid
 from gateway.domain.opaque import digest
 from gateway.domain.sessions import INVITATION, RESET, AccountLink
 from kelisim.access import scope_region
+from kelisim.db.records import stored_id
 from kelisim.db.types import utcnow
 from kelisim.db.versioning import check_version, concurrent_update_guard
 from kelisim.errors import Conflict, Invalid, NotFound
@@ -162,7 +163,7 @@ def _issue(uow: UnitOfWork, account: Account,
     for old in uow.repo.open_links(account.id):
         old.use(now)
     purpose = purpose or (RESET if account.has_password else INVITATION)
-    link, token = AccountLink.issue(account.id, purpose, now=now)
+    link, token = AccountLink.issue(stored_id(account), purpose, now=now)
     uow.repo.add_any(link)
     uow.flush()
     uow.audit("issue_link", ENTITY, account.id, after={"purpose": purpose,
