@@ -2,8 +2,10 @@
 its own vhost, data folder and ports), with people who sign in: for the web pages' tests
 (tests/integration/web/) and the browser tests (tests/browser/).
 
-``running_site()`` is a context manager yielding a :class:`Site`; a module-scoped fixture
-``site`` in tests/integration/web/conftest.py shares one per test module.
+``running_site()`` is a context manager yielding a :class:`Site`; the fixture ``site`` in
+tests/integration/web/conftest.py shares one among all the web modules (and
+tests/browser/conftest.py one among the browser tests), so a test that changes what
+another reads makes its own people (:meth:`Site.person`) or regions.
 """
 import contextlib
 import ctypes
@@ -110,6 +112,15 @@ class Site:
             reader.get("/account")  # the session's CSRF token, from a page's form
         return reader
 
+    def person(self, role="kgu_coordinator", region=None):
+        """A new account of its own (a unique login, PASSWORD set), for a test that changes
+        what the account shows or may do (its password, its tokens, its inbox): returns
+        the login. ``region``: a KGU coordinator's region code."""
+        login = f"{role.split('_')[0]}-{(region or 'rk').lower()}-{uuid.uuid4().hex[:8]}" \
+                f"@kelisim.kz"
+        self.logins[login] = _make_person(self, login, role, region)
+        return login
+
     def cli(self, *argv):
         done = subprocess.run([sys.executable, "-m", "kelisim_platform.cli.main", *argv], cwd=ROOT,
                               env=self.env, capture_output=True, text=True, timeout=120)
@@ -119,25 +130,31 @@ class Site:
 
 def _make_people(site):
     for login, (role, region) in PEOPLE.items():
-        body = {"login": login, "role": role, "send_invitation": False}
-        if role == "kgu_coordinator":
-            kgu = site.api("GET", f"/regions/{region}/kgu", expect=200).json()["org_unit"]
-            person = site.api("POST", "/people", expect=201, json={
-                "full_name": f"Үйлестіруші {region}", "org_unit_id": kgu["id"],
-                "email": f"{login.split('@')[0]}.{uuid.uuid4().hex[:6]}@example.kz"}).json()
-            body["person_id"] = person["id"]
-        else:
-            body.update(display_name_kk=f"Қызметкер {login.split('@')[0]}",
-                        display_name_ru=f"Сотрудник {login.split('@')[0]}")
-        account = site.api("POST", "/accounts", expect=201, json=body).json()
-        # the link `kelisim account link` prints, issued on the gateway's database here
-        # (a CLI run per person cost seconds of imports on a loaded machine)
-        token = on_database(f"sqlite:///{site.env['KELISIM_DATA_DIR']}/gateway.db",
-                            AccountRepository,
-                            lambda uow, made=account: accounts.issue_link(uow, made["id"]))[2]
-        site.api("POST", "/password", token=None, expect=204,
-                 json={"token": token, "password": PASSWORD})
-        site.logins[login] = account
+        site.logins[login] = _make_person(site, login, role, region)
+
+
+def _make_person(site, login, role, region):
+    """An account ``login`` with ``role`` (a KGU coordinator: of ``region``'s KGU, a person
+    of the registry), its password set to PASSWORD; returns the API's account."""
+    body = {"login": login, "role": role, "send_invitation": False}
+    if role == "kgu_coordinator":
+        kgu = site.api("GET", f"/regions/{region}/kgu", expect=200).json()["org_unit"]
+        person = site.api("POST", "/people", expect=201, json={
+            "full_name": f"Үйлестіруші {region}", "org_unit_id": kgu["id"],
+            "email": f"{login.split('@')[0]}.{uuid.uuid4().hex[:6]}@example.kz"}).json()
+        body["person_id"] = person["id"]
+    else:
+        body.update(display_name_kk=f"Қызметкер {login.split('@')[0]}",
+                    display_name_ru=f"Сотрудник {login.split('@')[0]}")
+    account = site.api("POST", "/accounts", expect=201, json=body).json()
+    # the link `kelisim account link` prints, issued on the gateway's database here
+    # (a CLI run per person cost seconds of imports on a loaded machine)
+    token = on_database(f"sqlite:///{site.env['KELISIM_DATA_DIR']}/gateway.db",
+                        AccountRepository,
+                        lambda uow: accounts.issue_link(uow, account["id"]))[2]
+    site.api("POST", "/password", token=None, expect=204,
+             json={"token": token, "password": PASSWORD})
+    return account
 
 
 def _stop_with_parent():

@@ -4,12 +4,9 @@ heat map and each region's overdue tasks and missing reports, against the platfo
 `make run` starts it, after a project is rolled out to two regions."""
 import re
 import time
-from datetime import date
 
 import pytest
 import requests
-
-from tests.site import running_site
 
 pytestmark = [pytest.mark.broker, pytest.mark.e2e]
 PROJECT = "mediation"
@@ -17,20 +14,12 @@ RISK = "Медиаторлар кетіп қалуы"
 
 
 @pytest.fixture(scope="module")
-def site():
-    """The platform with answers kept a minute in the gateway's read cache (not 5 s): a
-    second load on a busy machine still finds the first one's."""
-    with running_site(KELISIM_GATEWAY_CACHE_SECONDS="60") as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def programme(site):
-    """Mediation rolled out to Turkistan and Almaty, with money spent and a high risk in
-    Turkistan; returns the API's programme summary."""
-    site.api("POST", f"/projects/{PROJECT}/rollouts", expect=201,
-             json={"year": date.today().year, "regions": ["KZ-61", "KZ-75"]})
-    plan = site.api("GET", "/plans", expect=200, params={"region": "KZ-61"}).json()["items"][0]
+def programme(site, rollout):
+    """Mediation rolled out to Turkistan and Almaty (conftest.py; the platform keeps
+    answers a minute in the gateway's read cache, not 5 s: a second load on a busy machine
+    still finds the first one's), with money spent and a high risk in Turkistan; returns
+    the API's programme summary."""
+    plan = rollout["KZ-61"]
     site.api("POST", f"/plans/{plan['id']}/budget-lines", expect=201,
              json={"category": "training", "planned": "1000000", "actual": "250000"})
     site.api("POST", f"/plans/{plan['id']}/risks", expect=201,

@@ -17,12 +17,10 @@ GANTT_DATA = re.compile(r'<script type="application/json" id="gantt-data">(.*?)<
 
 
 @pytest.fixture(scope="module")
-def plan(site):
-    """Mediation rolled out to Turkistan and Almaty; Turkistan's plan with a task whose
-    title is HOSTILE: ``(plan id, task id)``."""
-    site.api("POST", "/projects/mediation/rollouts", expect=201,
-             json={"year": date.today().year, "regions": ["KZ-61", "KZ-75"]})
-    plan = site.api("GET", "/plans", expect=200, params={"region": "KZ-61"}).json()["items"][0]
+def plan(site, rollout):
+    """Mediation rolled out to Turkistan and Almaty (conftest.py); Turkistan's plan with a
+    task whose title is HOSTILE: ``(plan id, task id)``."""
+    plan = rollout["KZ-61"]
     task = site.api("POST", f"/plans/{plan['id']}/tasks", expect=201, json={
         "title": HOSTILE, "title_kk": HOSTILE, "start_date": f"{date.today().year}-12-01",
         "duration": 5}).json()
