@@ -1,7 +1,8 @@
 """Fixtures for the whole suite: a RabbitMQ vhost and a PostgreSQL database per test.
 
 Everything runs against the real local broker and database; each test gets its own
-vhost or database and removes it afterwards, so runs leak nothing.
+vhost or database, removed afterwards (vhosts a few at a time and at the run's end: see
+tests.support.Vhosts), so runs leak nothing.
 """
 import eventlet
 
@@ -20,7 +21,12 @@ from kelisim import config as settings  # noqa: E402
 from kelisim.db import migrate  # noqa: E402
 from kelisim.db.engine import make_engine  # noqa: E402
 from kelisim_platform.cli import components  # noqa: E402, F401  (registers every component's migrations)
-from tests.support import ADMIN, RABBIT_HOST, pg_admin, rabbitmqctl  # noqa: E402
+from tests.support import (  # noqa: E402
+    ADMIN,
+    RABBIT_HOST,
+    Vhosts,
+    pg_admin,
+)
 
 # fixtures the tests of more than one directory need, found by name like these (never imported)
 pytest_plugins = [
@@ -35,14 +41,21 @@ pytest_plugins = [
 ]
 
 
+@pytest.fixture(scope="session")
+def vhosts():
+    """The run's :class:`tests.support.Vhosts`: every one it made is deleted at the end."""
+    made = Vhosts()
+    yield made
+    made.close()
+
+
 @pytest.fixture
-def amqp_uri():
-    """A fresh vhost on the local RabbitMQ, deleted after the test."""
-    vhost = f"kelisim-test-{uuid.uuid4().hex[:12]}"
-    rabbitmqctl("add_vhost", vhost)
-    rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
+def amqp_uri(vhosts):
+    """A fresh vhost on the local RabbitMQ (never used before), deleted after the test (with
+    the few ended before or after it: one rabbitmqctl run deletes several)."""
+    vhost = vhosts.take()
     yield f"amqp://{RABBIT_HOST}/{vhost}"
-    rabbitmqctl("delete_vhost", vhost)
+    vhosts.release(vhost)
 
 
 @pytest.fixture

@@ -1,8 +1,10 @@
 """What the tests of every service share: actors, regions, the platform's tables, migrated
 SQLite copies, polling, and the local RabbitMQ and PostgreSQL servers' admin commands."""
+import json
 import os
 import shutil
 import subprocess
+import uuid
 
 import eventlet
 import eventlet.event
@@ -34,6 +36,60 @@ RABBIT_HOST = os.environ.get("KELISIM_TEST_RABBIT", "guest:guest@127.0.0.1:5672"
 def rabbitmqctl(*args):
     """``rabbitmqctl -q *args`` on the local broker; CalledProcessError if it fails."""
     subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
+
+
+class Vhosts:
+    """Fresh vhosts on the local broker (guest may do anything in them), made and deleted
+    ``batch`` at a time: each ``rabbitmqctl`` run starts an Erlang VM (half a second of a
+    core, seconds on a loaded machine), and three runs per test (add, permissions, delete)
+    were a large part of the suite's time.
+
+    :meth:`take` returns a vhost never used before (``kelisim-test-<12 hex>``); one
+    ``rabbitmqctl import_definitions`` makes ``batch`` of them with their permissions.
+    :meth:`release` gives one back when its test has ended; once ``batch`` are given back
+    one ``rabbitmqctl eval`` deletes them all (their queues and connections go with them),
+    and :meth:`close` deletes every one left (the session's end). CalledProcessError if
+    rabbitmqctl fails to make them."""
+
+    def __init__(self, batch=8):
+        self.batch = batch
+        self.ready, self.released = [], []
+
+    def take(self):
+        if not self.ready:
+            made = [f"kelisim-test-{uuid.uuid4().hex[:12]}" for _ in range(self.batch)]
+            definitions = {"vhosts": [{"name": name} for name in made], "permissions": [
+                {"user": "guest", "vhost": name, "configure": ".*", "write": ".*",
+                 "read": ".*"} for name in made]}
+            subprocess.run(["rabbitmqctl", "-q", "import_definitions", "--format", "json"],
+                           input=json.dumps(definitions), text=True, check=True,
+                           capture_output=True, timeout=60)
+            self.ready.extend(made)
+        return self.ready.pop()
+
+    def release(self, vhost):
+        self.released.append(vhost)
+        if len(self.released) >= self.batch:
+            self.flush()
+
+    def flush(self):
+        """Delete every vhost released (one eval; one delete_vhost each if that fails)."""
+        going, self.released = self.released, []
+        if not going:
+            return
+        names = ", ".join(f'<<"{name}">>' for name in going)
+        done = subprocess.run(["rabbitmqctl", "-q", "eval", f"[catch rabbit_vhost:delete(V, "
+                               f"<<\"kelisim-tests\">>) || V <- [{names}]], ok."],
+                              capture_output=True, timeout=120)
+        if done.returncode != 0:  # rabbit_vhost is the broker's internal module
+            for name in going:
+                subprocess.run(["rabbitmqctl", "-q", "delete_vhost", name],
+                               capture_output=True, timeout=60)
+
+    def close(self):
+        self.released.extend(self.ready)
+        self.ready = []
+        self.flush()
 
 
 def pg_admin(sql):
