@@ -11,7 +11,9 @@ import kelisim  # noqa: F401  (quiets eventlet's deprecation notice before impor
 eventlet.monkey_patch()  # nameko needs it before anything opens a socket
 
 import contextlib  # noqa: E402
+import shutil  # noqa: E402
 import uuid  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 from nameko.standalone.rpc import ServiceRpcProxy  # noqa: E402
@@ -26,6 +28,7 @@ from tests.support import (  # noqa: E402
     RABBIT_HOST,
     Vhosts,
     pg_admin,
+    template_database,
 )
 
 # fixtures the tests of more than one directory need, found by name like these (never imported)
@@ -78,15 +81,41 @@ def database_url(request):
     return request.getfixturevalue(f"{request.param}_url")
 
 
+@pytest.fixture(scope="session")
+def migrated_files(tmp_path_factory):
+    """``migrated_files(component, reference=False)``: a SQLite file of ``component``
+    upgraded to head (with ``reference``, its reference data loaded through its
+    bootstrap), made once per run (the migrations themselves are tested in
+    tests/integration/test_migrations.py; each upgrade from nothing took a second and more
+    of a test)."""
+    made = {}
+
+    def template(component, reference=False):
+        if (component, reference) not in made:
+            path = template_database(tmp_path_factory, component)
+            if reference:
+                components.bootstrap(component).load_reference_data(f"sqlite:///{path}")
+            made[component, reference] = path
+        return made[component, reference]
+
+    return template
+
+
 @pytest.fixture
-def migrated():
+def migrated(migrated_files):
     """``migrated(component, url, reference=False)`` upgrades that database to head (and with
-    ``reference``, loads the component's reference data through its bootstrap); the url."""
+    ``reference``, loads the component's reference data through its bootstrap); the url. A
+    SQLite file not there yet is a copy of one made so once per run."""
 
     def upgrade(component, url, reference=False):
-        migrate.upgrade(component, url)
-        if reference:
-            components.bootstrap(component).load_reference_data(url)
+        path = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+        if path is None or path.exists():
+            migrate.upgrade(component, url)
+            if reference:
+                components.bootstrap(component).load_reference_data(url)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(migrated_files(component, reference), path)
         return url
 
     return upgrade
