@@ -1,22 +1,25 @@
 """The structures registry, as plain classes with their rules (no framework imports)."""
+from __future__ import annotations
+
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from typing import Any
 
 from kelisim.errors import Invalid
-from kelisim.i18n import _
+from kelisim.i18n import Msg, _
 from services.registry.contract import LEVELS  # the contract's words (kinds, levels, ...)
 
 # Kinds that always belong to one region (an akimat is a region's executive body).
 REGIONAL_ORGANISATION_KINDS = ("akimat",)
 
 # Which levels each kind of org unit may sit at, and what its parent must be.
-KIND_LEVELS = {
+KIND_LEVELS: dict[str, tuple[str, ...]] = {
     "rgu": ("republican",),
     "kgu": ("regional",),
     "kgu_branch": ("city", "district", "rural"),
     "house_of_friendship": ("regional", "city", "district"),
 }
-KIND_PARENTS = {"rgu": (None,), "kgu": ("rgu",), "kgu_branch": ("kgu",),
+KIND_PARENTS: dict[str, tuple[str | None, ...]] = {"rgu": (None,), "kgu": ("rgu",), "kgu_branch": ("kgu",),
                 "house_of_friendship": ("kgu", "kgu_branch")}
 
 
@@ -53,13 +56,13 @@ class OrgUnit:
     id: int | None = None
     version: int = 1
 
-    def is_open_on(self, day):
+    def is_open_on(self, day: date) -> bool:
         opened = self.opened_on is None or self.opened_on <= day
         return opened and (self.closed_on is None or day < self.closed_on)
 
-    def check(self, parent=None):
+    def check(self, parent: OrgUnit | None = None) -> None:
         """Raise :class:`Invalid` unless kind, level, region, parent and dates agree."""
-        errors = {}
+        errors: dict[str, Msg] = {}
         if self.level not in KIND_LEVELS[self.kind]:
             errors["level"] = _("a {kind} sits at level {value}",
                                 kind=self.kind, value=' or '.join(KIND_LEVELS[self.kind]))
@@ -79,7 +82,7 @@ class OrgUnit:
         if errors:
             raise Invalid(_("the org unit is not consistent"), errors)
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -97,8 +100,9 @@ class PublicStructure:
     id: int | None = None
     version: int = 1
 
-    def check(self, structure_type):
-        errors = {}
+    def check(self, structure_type: StructureType) -> None:
+        """Raise :class:`Invalid` unless members, level, accreditation and dates agree."""
+        errors: dict[str, Msg] = {}
         if self.member_count < 0:
             errors["member_count"] = _("must not be negative")
         if self.level not in LEVELS:
@@ -110,7 +114,7 @@ class PublicStructure:
         if errors:
             raise Invalid(_("the public structure is not consistent"), errors)
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -126,12 +130,13 @@ class Person:
     id: int | None = None
     version: int = 1
 
-    def check(self):
+    def check(self) -> None:
+        """Raise :class:`Invalid` unless attached to exactly one org unit or structure."""
         if (self.org_unit_id is None) == (self.structure_id is None):
             raise Invalid(_("a person is attached to an org unit or to a structure"),
                           {"org_unit_id": _("give exactly one of org_unit_id, structure_id")})
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -163,13 +168,13 @@ class Organisation:
     id: int | None = None
     version: int = 1
 
-    def check(self):
+    def check(self) -> None:
         """Raise :class:`Invalid` unless kind and region agree."""
         if self.kind in REGIONAL_ORGANISATION_KINDS and self.region_code is None:
             raise Invalid(_("the organisation is not consistent"),
                           {"region_code": _("a {kind} belongs to a region", kind=self.kind)})
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -180,4 +185,4 @@ class BaselineFigure:
     value: int
     qualifier: str = "exact"
     year: int = 2020
-    id: int = field(default=None, compare=False)
+    id: int | None = field(default=None, compare=False)
