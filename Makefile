@@ -20,9 +20,10 @@ test: $(TEST_STAMP)
 
 # ruff (rules in pyproject.toml's [tool.ruff]) over the tree; mypy ([tool.mypy]): --strict
 # over kelisim/ and kelisim_platform/, and every service layer (services/*/service_layer,
-# gateway/service_layer) and the gateway's and the registry's domains with every function
-# typed and its body checked (not all of --strict: the other services' domains, the adapters
-# and nameko they call are not checked, so those calls are Any); and the
+# gateway/service_layer), the gateway's and the registry's domains and part of the reports'
+# domain ([tool.mypy] lists them) with every function typed and its body checked (not all of
+# --strict: the other domain modules, the adapters and nameko they call are not checked, so
+# those calls are Any); and the
 # import contracts ([tool.importlinter]: the core imports no component, the gateway only the
 # services' contracts); .ci/run calls it before `make test`.
 lint: $(TEST_STAMP)

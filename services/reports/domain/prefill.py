@@ -9,7 +9,8 @@ template (``project_code`` set) counts the events serving that project only.
 ``measure`` is what is counted: ``events`` (how many) or ``participants`` (their sum);
 ``filters`` narrow the events further (kind, structure type).
 """
-from typing import Literal, TypedDict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Literal, TypedDict
 
 
 class Prefill(TypedDict):
@@ -28,13 +29,13 @@ PREFILLED: dict[str, Prefill] = {
 }
 
 
-def prefilled_fields(field_codes):
+def prefilled_fields(field_codes: Iterable[str]) -> list[str]:
     """The codes among ``field_codes`` the register fills in, in PREFILLED's order."""
     present = set(field_codes)
     return [code for code in PREFILLED if code in present]
 
 
-def figure(rows, code):
+def figure(rows: Sequence[Mapping[str, Any]], code: str) -> int:
     """The register's figure for field ``code`` over ``rows`` (event rows, see
     ReportsRepository.event_rows), already narrowed by that field's filters."""
     if PREFILLED[code]["measure"] == "participants":
@@ -42,10 +43,11 @@ def figure(rows, code):
     return len(rows)
 
 
-def disagreements(values, figures):
+def disagreements(values: Mapping[str, Any] | None,
+                  figures: Mapping[str, int]) -> dict[str, dict[str, Any]]:
     """``{field: {"reported": typed value, "register": figure}}`` of each field typed into
     the report whose value differs from the register's figure."""
-    found = {}
+    found: dict[str, dict[str, Any]] = {}
     for code, counted in figures.items():
         typed = (values or {}).get(code)
         if typed is not None and typed != counted:

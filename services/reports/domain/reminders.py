@@ -5,9 +5,17 @@
 submitted after its due date: stage 1 the day after, then a new stage every
 ``overdue_every_days``. After downtime only the current stage is sent, not a backlog.
 """
+from __future__ import annotations
+
 from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from services.reports.domain.reports import EDITABLE
+
+if TYPE_CHECKING:
+    from services.reports.domain.reports import Report
+    from services.reports.domain.templates import Template
 
 DUE_SOON = "report_due_soon"
 OVERDUE = "report_overdue"
@@ -17,14 +25,16 @@ OVERDUE = "report_overdue"
 class Reminder:
     kind: str
     stage: int
-    data: dict
+    data: dict[str, Any]  # the event's extra fields (days_left, or days_overdue and stage)
 
 
-def overdue_stage(days_overdue, every_days):
+def overdue_stage(days_overdue: int, every_days: int) -> int:
+    """The overdue stage after ``days_overdue`` days: 1 on the first, one more every
+    ``every_days`` days."""
     return 1 + (days_overdue - 1) // max(1, every_days)
 
 
-def reminder_for(report, template, today):
+def reminder_for(report: Report, template: Template, today: date) -> Reminder | None:
     """The reminder ``report`` needs on ``today``, or None."""
     if report.status not in EDITABLE:
         return None

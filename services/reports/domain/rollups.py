@@ -7,7 +7,9 @@ bounds (an integer of 10^30, say) still adds up; a stored value that is not a fi
 (a field that changed type between template versions) is left out of the figures, never an
 error that would break the view for everybody.
 """
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
+from typing import Any
 
 CENT = Decimal("0.01")
 # 60 significant digits: sums of 10^6 values of up to 10^30 stay exact; huge exponents are
@@ -21,13 +23,13 @@ NOT_SUMMED = ("percent",)
 class Aggregate:
     __slots__ = ("count", "sum", "min", "max")
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.count = 0
         self.sum = Decimal(0)
-        self.min = None
-        self.max = None
+        self.min: Decimal | None = None
+        self.max: Decimal | None = None
 
-    def add(self, value):
+    def add(self, value: Decimal) -> None:
         """Count ``value`` in; call within ``localcontext(ROLLUP_CONTEXT)`` (roll_up does)."""
         self.count += 1
         self.sum += value
@@ -36,7 +38,7 @@ class Aggregate:
         if self.max is None or value > self.max:
             self.max = value
 
-    def result(self, summed=True):
+    def result(self, summed: bool = True) -> dict[str, Any]:
         """count, sum, avg, min, max as text (None when nothing counted, and the sum when
         ``summed`` is false)."""
         with localcontext(ROLLUP_CONTEXT):
@@ -45,7 +47,7 @@ class Aggregate:
                 "avg": _text(avg), "min": _text(self.min), "max": _text(self.max)}
 
 
-def _cents(number):
+def _cents(number: Decimal) -> Decimal:
     """``number`` rounded half up to 2 places, or as it is when it has too many digits."""
     try:
         return number.quantize(CENT, ROUND_HALF_UP)
@@ -53,7 +55,7 @@ def _cents(number):
         return number
 
 
-def _text(number):
+def _text(number: Decimal | None) -> str | None:
     if number is None:
         return None
     if abs(number.adjusted()) >= MAX_TEXT_DIGITS:
@@ -61,7 +63,7 @@ def _text(number):
     return format(number, "f")
 
 
-def number_of(value):
+def number_of(value: object) -> Decimal | None:
     """A stored value as a finite Decimal, or None when it is not a number."""
     if value is None or isinstance(value, bool) or not isinstance(value, (int, str, float)):
         return None
@@ -72,18 +74,20 @@ def number_of(value):
     return number if number.is_finite() else None
 
 
-def roll_up(rows, fields, groups_of, unsummed=()):
+def roll_up(rows: Iterable[tuple[Mapping[str, Any], Any]], fields: Sequence[str],
+            groups_of: Callable[[Any], Iterable[Hashable]],
+            unsummed: Collection[str] = ()) -> dict[Hashable, dict[str, dict[str, Any]]]:
     """``{group: {field: aggregate}}`` over ``rows`` of (values dict, row).
 
     ``groups_of(row)`` names the groups a row counts in (e.g. its region and "national");
     ``fields`` are the numeric field codes; those in ``unsummed`` (the percent fields, see
     NOT_SUMMED) get a null sum, as in the CSV/XLSX exports.
     """
-    groups = {}
+    groups: dict[Hashable, dict[str, Aggregate]] = {}  # group -> field -> its aggregate
     with localcontext(ROLLUP_CONTEXT):
         for values, row in rows:
-            numbers = [(code, number_of(values.get(code))) for code in fields]
-            numbers = [(code, number) for code, number in numbers if number is not None]
+            read = [(code, number_of(values.get(code))) for code in fields]
+            numbers = [(code, number) for code, number in read if number is not None]
             for name in groups_of(row):
                 group = groups.get(name)
                 if group is None:

@@ -17,11 +17,13 @@ base project (``project_code``: only events serving it count) or to one regional
   events its own org unit organised; a region's target is ``minimum`` times its houses of
   friendship open in the period.
 """
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from kelisim.errors import Invalid
-from kelisim.i18n import _
+from kelisim.i18n import Msg, _
 from services.reports.contract import MEASURES, PERS, TARGET_PERIODS  # noqa: F401  (the contract's words)
 
 NATIONAL = "national"
@@ -52,8 +54,9 @@ class Target:
     id: int | None = None
     version: int = 1
 
-    def check(self):
-        errors = {}
+    def check(self) -> None:
+        """Raise :class:`Invalid` unless per and the years agree."""
+        errors: dict[str, Msg] = {}
         if self.plan_id is not None and self.per == "house_of_friendship":
             errors["per"] = _("a plan's target is the plan's own: per must be national or "
                               "region")
@@ -62,13 +65,13 @@ class Target:
         if errors:
             raise Invalid(_("the target is not valid"), errors)
 
-    def applies_in(self, year):
+    def applies_in(self, year: int) -> bool:
         return (self.year_from is None or self.year_from <= year) and \
             (self.year_until is None or year <= self.year_until)
 
-    def filters(self):
+    def filters(self) -> dict[str, Any]:
         """What narrows the register's events for this target (ReportsRepository.event_rows)."""
-        found = {"kind": self.kind, "structure_type": self.structure_type,
+        found: dict[str, Any] = {"kind": self.kind, "structure_type": self.structure_type,
                  "initiative": self.initiative, "project": self.project_code,
                  "plan_id": self.plan_id}
         if self.region_code:
@@ -78,7 +81,7 @@ class Target:
         return {name: value for name, value in found.items() if value is not None}
 
 
-def measured(rows, measure):
+def measured(rows: Sequence[Mapping[str, Any]], measure: str) -> int:
     """The figure of ``rows`` (event rows) for ``measure``."""
     if measure == "participants":
         return sum(row["participants"] or 0 for row in rows)
@@ -87,7 +90,8 @@ def measured(rows, measure):
     return len(rows)
 
 
-def progress_row(target, period, region, actual, goal):
+def progress_row(target: Target, period: str, region: str | None, actual: int,
+                 goal: int | None) -> dict[str, Any]:
     """One row of the progress table: ``goal`` None when the region has no target of its
     own (a national target's regional contribution)."""
     row = {"target": target.code, "period": period, "region": region, "actual": actual,
