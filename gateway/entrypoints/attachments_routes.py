@@ -11,12 +11,33 @@ from werkzeug.wrappers import Response
 
 from gateway import schemas
 from gateway.domain.attachments import content_disposition
-from gateway.http import route
+from gateway.http import declare, route
 from gateway.service_layer import attachments
 from gateway.service_layer.attachments import Owner
 
 API = "/api/v1"
-UPLOAD_PROBLEMS = (404, 409, 413, 415)
+UPLOAD = {"tag": "attachments", "query": schemas.AttachmentUploadQuery,
+          "response": schemas.AttachmentSchema, "status": 201, "stream": True,
+          "problems": (404, 409, 413, 415)}
+LISTING = {"tag": "attachments", "response": schemas.AttachmentSchema, "many": True}
+
+
+def _upload(kind):
+    """The upload of a ``kind`` record's attachment: the body streamed to the store."""
+    def upload(service, req, owner_id):
+        http = req.http
+        return attachments.upload(
+            service.uow, service.store, service.attachment_owners()[kind], owner_id,
+            req.query["filename"], http.environ["wsgi.input"], http.content_length,
+            req.actor)
+    return upload
+
+
+def _listing(kind):
+    """The listing of a ``kind`` record's attachments."""
+    def listing(service, req, owner_id):
+        return attachments.list_for(service.uow, service.attachment_owners()[kind], owner_id)
+    return listing
 
 
 class AttachmentsRoutes:
@@ -28,52 +49,25 @@ class AttachmentsRoutes:
                 "report": Owner("report", self.reports, "get_report"),
                 "event": Owner("event", self.reports, "get_event")}
 
-    def _upload(self, req, kind, owner_id):
-        http = req.http
-        return attachments.upload(
-            self.uow, self.store, self.attachment_owners()[kind], owner_id,
-            req.query["filename"], http.environ["wsgi.input"], http.content_length,
-            req.actor)
-
-    @route("POST", f"{API}/tasks/<int:task_id>/attachments",
-           summary="Attach a document to a task (the file as the body)", tag="attachments",
-           query=schemas.AttachmentUploadQuery, response=schemas.AttachmentSchema, status=201,
-           stream=True, problems=UPLOAD_PROBLEMS)
-    def add_task_attachment(self, req, task_id):
-        return self._upload(req, "task", task_id)
-
-    @route("GET", f"{API}/tasks/<int:task_id>/attachments",
-           summary="A task's attachments", tag="attachments",
-           response=schemas.AttachmentSchema, many=True)
-    def list_task_attachments(self, req, task_id):
-        return attachments.list_for(self.uow, self.attachment_owners()["task"], task_id)
-
-    @route("POST", f"{API}/reports/<int:report_id>/attachments",
-           summary="Attach a document to a report (the file as the body)", tag="attachments",
-           query=schemas.AttachmentUploadQuery, response=schemas.AttachmentSchema, status=201,
-           stream=True, problems=UPLOAD_PROBLEMS)
-    def add_report_attachment(self, req, report_id):
-        return self._upload(req, "report", report_id)
-
-    @route("GET", f"{API}/reports/<int:report_id>/attachments",
-           summary="A report's attachments", tag="attachments",
-           response=schemas.AttachmentSchema, many=True)
-    def list_report_attachments(self, req, report_id):
-        return attachments.list_for(self.uow, self.attachment_owners()["report"], report_id)
-
-    @route("POST", f"{API}/events/<int:event_id>/attachments",
-           summary="Attach a document to an event of the register (the file as the body)",
-           tag="attachments", query=schemas.AttachmentUploadQuery,
-           response=schemas.AttachmentSchema, status=201, stream=True,
-           problems=UPLOAD_PROBLEMS)
-    def add_event_attachment(self, req, event_id):
-        return self._upload(req, "event", event_id)
-
-    @route("GET", f"{API}/events/<int:event_id>/attachments",
-           summary="An event's attachments", tag="attachments",
-           response=schemas.AttachmentSchema, many=True)
-    def list_event_attachments(self, req, event_id):
-        return attachments.list_for(self.uow, self.attachment_owners()["event"], event_id)
+    add_task_attachment = declare(
+        "POST", f"{API}/tasks/<int:task_id>/attachments", _upload("task"),
+        summary="Attach a document to a task (the file as the body)", **UPLOAD)
+    list_task_attachments = declare(
+        "GET", f"{API}/tasks/<int:task_id>/attachments", _listing("task"),
+        summary="A task's attachments", **LISTING)
+    add_report_attachment = declare(
+        "POST", f"{API}/reports/<int:report_id>/attachments", _upload("report"),
+        summary="Attach a document to a report (the file as the body)", **UPLOAD)
+    list_report_attachments = declare(
+        "GET", f"{API}/reports/<int:report_id>/attachments", _listing("report"),
+        summary="A report's attachments", **LISTING)
+    add_event_attachment = declare(
+        "POST", f"{API}/events/<int:event_id>/attachments", _upload("event"),
+        summary="Attach a document to an event of the register (the file as the body)",
+        **UPLOAD)
+    list_event_attachments = declare(
+        "GET", f"{API}/events/<int:event_id>/attachments", _listing("event"),
+        summary="An event's attachments", **LISTING)
 
     @route("GET", f"{API}/attachments/<int:attachment_id>",
            summary="Download an attachment (always as a download, never shown in place)",

@@ -1,5 +1,5 @@
 """Routes of the events register and the count targets (served by the reports service)."""
-from gateway.http import route
+from gateway.http import forward
 from services.reports.contract import register_schemas as schemas
 from services.reports.contract.schemas import HistoryEntrySchema
 
@@ -10,76 +10,57 @@ RGU = ("rgu_admin",)
 class EventsRoutes:
     """Mixed into GatewayService, which provides ``reports`` (an RPC proxy) and ``auth``."""
 
-    @route("GET", f"{API}/event-kinds",
-           summary="List the event kinds and initiatives (names in kk, ru, en)", tag="events",
-           response=schemas.EventKindsSchema)
-    def list_event_kinds(self, req):
-        return self.reports.list_event_kinds()
+    list_event_kinds = forward("GET", f"{API}/event-kinds", "reports.list_event_kinds",
+                               summary="List the event kinds and initiatives (names in kk, ru, "
+                                       "en)", tag="events", response=schemas.EventKindsSchema)
 
-    @route("POST", f"{API}/events", summary="Record an event held (its region's KGU or the RGU)",
-           tag="events", body=schemas.EventCreateSchema, response=schemas.EventSchema,
-           status=201)
-    def record_event(self, req):
-        return self.reports.record_event(req.body)
+    record_event = forward("POST", f"{API}/events", "reports.record_event",
+                           summary="Record an event held (its region's KGU or the RGU)",
+                           tag="events", body=schemas.EventCreateSchema,
+                           response=schemas.EventSchema, status=201)
 
-    @route("GET", f"{API}/events", summary="List events, a page at a time", tag="events",
-           query=schemas.EventQuery, response=schemas.EventPageSchema)
-    def list_events(self, req):
-        return self.reports.list_events(req.params)
+    list_events = forward("GET", f"{API}/events", "reports.list_events",
+                          summary="List events, a page at a time", tag="events",
+                          query=schemas.EventQuery, response=schemas.EventPageSchema)
 
-    @route("GET", f"{API}/events/stats",
-           summary="Count events, participants and media items by region, structure type, "
-                   "kind, project, initiative and period", tag="events",
-           query=schemas.EventStatsQuery, response=schemas.EventStatsSchema)
-    def event_stats(self, req):
-        return self.reports.event_stats(req.params)
+    event_stats = forward("GET", f"{API}/events/stats", "reports.event_stats",
+                          summary="Count events, participants and media items by region, "
+                                  "structure type, kind, project, initiative and period",
+                          tag="events", query=schemas.EventStatsQuery,
+                          response=schemas.EventStatsSchema)
 
-    @route("GET", f"{API}/events/<int:event_id>", summary="Get an event", tag="events",
-           response=schemas.EventSchema)
-    def get_event(self, req, event_id):
-        return self.reports.get_event(event_id)
+    get_event = forward("GET", f"{API}/events/<int:event_id>", "reports.get_event",
+                        summary="Get an event", tag="events", response=schemas.EventSchema)
 
-    @route("PATCH", f"{API}/events/<int:event_id>",
-           summary="Change an event (send the version you read)", tag="events",
-           body=schemas.EventUpdateSchema, response=schemas.EventSchema)
-    def update_event(self, req, event_id):
-        return self.reports.update_event(event_id, req.body)
+    update_event = forward("PATCH", f"{API}/events/<int:event_id>", "reports.update_event",
+                           summary="Change an event (send the version you read)", tag="events",
+                           body=schemas.EventUpdateSchema, response=schemas.EventSchema)
 
-    @route("POST", f"{API}/events/<int:event_id>/cancel",
-           summary="Cancel an event, with a reason (it stays, counted nowhere)", tag="events",
-           body=schemas.EventCancelSchema, response=schemas.EventSchema)
-    def cancel_event(self, req, event_id):
-        return self.reports.cancel_event(event_id, req.body)
+    cancel_event = forward("POST", f"{API}/events/<int:event_id>/cancel", "reports.cancel_event",
+                           summary="Cancel an event, with a reason (it stays, counted nowhere)",
+                           tag="events", body=schemas.EventCancelSchema,
+                           response=schemas.EventSchema)
 
-    @route("GET", f"{API}/events/<int:event_id>/history",
-           summary="Get the audit trail of an event", tag="events",
-           response=HistoryEntrySchema,
-           many=True, names=True)
-    def event_history(self, req, event_id):
-        return self.reports.event_history(event_id)
+    event_history = forward("GET", f"{API}/events/<int:event_id>/history", "reports.event_history",
+                            summary="Get the audit trail of an event", tag="events",
+                            response=HistoryEntrySchema, many=True, names=True)
 
     # count targets
-    @route("GET", f"{API}/targets", summary="List the count targets", tag="events",
-           query=schemas.TargetQuery, response=schemas.TargetSchema, many=True)
-    def list_targets(self, req):
-        return self.reports.list_targets(req.params)
+    list_targets = forward("GET", f"{API}/targets", "reports.list_targets",
+                           summary="List the count targets", tag="events",
+                           query=schemas.TargetQuery, response=schemas.TargetSchema, many=True)
 
-    @route("POST", f"{API}/targets",
-           summary="Add a count target (national, a project's or a plan's)", tag="events",
-           body=schemas.TargetCreateSchema, response=schemas.TargetSchema, status=201,
-           roles=RGU)
-    def create_target(self, req):
-        return self.reports.create_target(req.body)
+    create_target = forward("POST", f"{API}/targets", "reports.create_target",
+                            summary="Add a count target (national, a project's or a plan's)",
+                            tag="events", body=schemas.TargetCreateSchema,
+                            response=schemas.TargetSchema, status=201, roles=RGU)
 
-    @route("PATCH", f"{API}/targets/<int:target_id>",
-           summary="Change a count target (send the version you read)", tag="events",
-           body=schemas.TargetPatchSchema, response=schemas.TargetSchema, roles=RGU)
-    def update_target(self, req, target_id):
-        return self.reports.update_target(target_id, req.body)
+    update_target = forward("PATCH", f"{API}/targets/<int:target_id>", "reports.update_target",
+                            summary="Change a count target (send the version you read)",
+                            tag="events", body=schemas.TargetPatchSchema,
+                            response=schemas.TargetSchema, roles=RGU)
 
-    @route("GET", f"{API}/targets/progress",
-           summary="Count targets against the events register: actual, target and gap per "
-                   "region and period", tag="events", query=schemas.ProgressQuery,
-           response=schemas.ProgressSchema)
-    def target_progress(self, req):
-        return self.reports.target_progress(req.params)
+    target_progress = forward("GET", f"{API}/targets/progress", "reports.target_progress",
+                              summary="Count targets against the events register: actual, target "
+                                      "and gap per region and period", tag="events",
+                              query=schemas.ProgressQuery, response=schemas.ProgressSchema)

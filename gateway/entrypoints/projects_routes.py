@@ -3,7 +3,7 @@ from datetime import date
 
 from marshmallow import Schema, fields
 
-from gateway.http import route
+from gateway.http import forward, route
 from gateway.schemas import CalendarQuery, CalendarSchema
 from kelisim import workdays
 from services.projects.contract import schemas
@@ -20,47 +20,38 @@ class ProjectsRoutes:
     """Mixed into GatewayService, which provides ``projects`` (an RPC proxy) and ``auth``."""
 
     # base projects, templates, rollouts
-    @route("GET", f"{API}/projects", summary="List the four base projects", tag="projects",
-           response=schemas.ProjectSchema, many=True)
-    def list_projects(self, req):
-        return self.projects.list_projects()
+    list_projects = forward("GET", f"{API}/projects", "projects.list_projects",
+                            summary="List the four base projects", tag="projects",
+                            response=schemas.ProjectSchema, many=True)
 
-    @route("GET", f"{API}/projects/<code>", summary="Get a base project with its indicators",
-           tag="projects", response=schemas.ProjectSchema)
-    def get_project(self, req, code):
-        return self.projects.get_project(code)
+    get_project = forward("GET", f"{API}/projects/<code>", "projects.get_project",
+                          summary="Get a base project with its indicators", tag="projects",
+                          response=schemas.ProjectSchema)
 
-    @route("GET", f"{API}/projects/<code>/template",
-           summary="Get a project's template (work breakdown)", tag="projects",
-           response=schemas.ProjectTemplateSchema)
-    def get_template(self, req, code):
-        return self.projects.get_template(code)
+    get_template = forward("GET", f"{API}/projects/<code>/template", "projects.get_template",
+                           summary="Get a project's template (work breakdown)", tag="projects",
+                           response=schemas.ProjectTemplateSchema)
 
-    @route("PUT", f"{API}/projects/<code>/template",
-           summary="Replace a project's template (send the version you read)", tag="projects",
-           body=schemas.ProjectTemplatePutSchema, response=schemas.ProjectTemplateSchema, roles=RGU)
-    def put_template(self, req, code):
-        return self.projects.put_template(code, req.body)
+    put_template = forward("PUT", f"{API}/projects/<code>/template", "projects.put_template",
+                           summary="Replace a project's template (send the version you read)",
+                           tag="projects", body=schemas.ProjectTemplatePutSchema,
+                           response=schemas.ProjectTemplateSchema, roles=RGU)
 
-    @route("POST", f"{API}/projects/<code>/rollouts",
-           summary="Roll a project out to regions: each KGU's plan, tasks and assignments",
-           tag="projects", body=schemas.RolloutSchema, response=schemas.RolloutResultSchema,
-           status=201, roles=RGU)
-    def rollout(self, req, code):
-        return self.projects.rollout(code, req.body)
+    rollout = forward("POST", f"{API}/projects/<code>/rollouts", "projects.rollout",
+                      summary="Roll a project out to regions: each KGU's plan, tasks and "
+                              "assignments", tag="projects", body=schemas.RolloutSchema,
+                      response=schemas.RolloutResultSchema, status=201, roles=RGU)
 
-    @route("GET", f"{API}/projects/<code>/summary",
-           summary="Progress, variances, earned value, risk heat map, overdue per region",
-           tag="projects", query=schemas.SummaryQuery, response=schemas.SummarySchema)
-    def project_summary(self, req, code):
-        return self.projects.project_summary(code, req.params)
+    project_summary = forward("GET", f"{API}/projects/<code>/summary", "projects.project_summary",
+                              summary="Progress, variances, earned value, risk heat map, overdue "
+                                      "per region", tag="projects", query=schemas.SummaryQuery,
+                              response=schemas.SummarySchema)
 
-    @route("GET", f"{API}/programme/summary",
-           summary="Progress, earned value, risk heat map, overdue per region: per project "
-                   "and for the whole programme", tag="projects",
-           query=schemas.ProgrammeSummaryQuery, response=schemas.ProgrammeSummarySchema)
-    def programme_summary(self, req):
-        return self.projects.programme_summary(req.params)
+    programme_summary = forward("GET", f"{API}/programme/summary", "projects.programme_summary",
+                                summary="Progress, earned value, risk heat map, overdue per "
+                                        "region: per project and for the whole programme",
+                                tag="projects", query=schemas.ProgrammeSummaryQuery,
+                                response=schemas.ProgrammeSummarySchema)
 
     @route("GET", f"{API}/calendar",
            summary="A year's days off and working weekends in Kazakhstan, named in kk/ru/en",
@@ -73,166 +64,137 @@ class ProjectsRoutes:
                 "working_days": calendar.count(date(year, 1, 1), date(year, 12, 31)),
                 "days": workdays.days_of_year(year)}
 
-    @route("GET", f"{API}/indicators", summary="The concept's target indicators with the gap",
-           tag="projects", response=schemas.IndicatorSchema, many=True)
-    def list_indicators(self, req):
-        return self.projects.list_indicators()
+    list_indicators = forward("GET", f"{API}/indicators", "projects.list_indicators",
+                              summary="The concept's target indicators with the gap",
+                              tag="projects", response=schemas.IndicatorSchema, many=True)
 
-    @route("PUT", f"{API}/indicators/<code>/actuals/<int:year>",
-           summary="Record an indicator's measured value for a year", tag="projects",
-           body=schemas.IndicatorActualSchema, response=schemas.IndicatorSchema, roles=RGU)
-    def set_indicator_actual(self, req, code, year):
-        return self.projects.set_indicator_actual(code, year, req.body)
+    set_indicator_actual = forward("PUT", f"{API}/indicators/<code>/actuals/<int:year>",
+                                   "projects.set_indicator_actual",
+                                   summary="Record an indicator's measured value for a year",
+                                   tag="projects", body=schemas.IndicatorActualSchema,
+                                   response=schemas.IndicatorSchema, roles=RGU)
 
-    @route("PUT", f"{API}/indicators/<code>/targets/<int:year>",
-           summary="Set an indicator's target for a year (a changed target needs a reason)",
-           tag="projects", body=schemas.IndicatorTargetSchema,
-           response=schemas.IndicatorSchema, roles=RGU)
-    def set_indicator_target(self, req, code, year):
-        return self.projects.set_indicator_target(code, year, req.body)
+    set_indicator_target = forward("PUT", f"{API}/indicators/<code>/targets/<int:year>",
+                                   "projects.set_indicator_target",
+                                   summary="Set an indicator's target for a year (a changed "
+                                           "target needs a reason)", tag="projects",
+                                   body=schemas.IndicatorTargetSchema,
+                                   response=schemas.IndicatorSchema, roles=RGU)
 
-    @route("GET", f"{API}/indicators/<code>/history",
-           summary="Who changed an indicator's targets and actuals, when and why",
-           tag="projects", query=schemas.HistoryQuery)
-    def indicator_history(self, req, code):
-        return self.projects.indicator_history(code, req.params)
+    indicator_history = forward("GET", f"{API}/indicators/<code>/history",
+                                "projects.indicator_history",
+                                summary="Who changed an indicator's targets and actuals, when "
+                                        "and why", tag="projects", query=schemas.HistoryQuery)
 
     # plans
-    @route("GET", f"{API}/plans", cached=True,
-           summary="List implementation plans, a page at a time",
-           tag="plans", query=schemas.PlanQuery, response=schemas.PlanPageSchema)
-    def list_plans(self, req):
-        return self.projects.list_plans(req.params)
+    list_plans = forward("GET", f"{API}/plans", "projects.list_plans", cached=True,
+                         summary="List implementation plans, a page at a time", tag="plans",
+                         query=schemas.PlanQuery, response=schemas.PlanPageSchema)
 
-    @route("GET", f"{API}/plans/<int:plan_id>", cached=True,
-           summary="Get an implementation plan",
-           tag="plans", response=schemas.PlanSchema)
-    def get_plan(self, req, plan_id):
-        return self.projects.get_plan(plan_id)
+    get_plan = forward("GET", f"{API}/plans/<int:plan_id>", "projects.get_plan", cached=True,
+                       summary="Get an implementation plan", tag="plans",
+                       response=schemas.PlanSchema)
 
-    @route("PATCH", f"{API}/plans/<int:plan_id>",
-           summary="Change a plan's status or expected results (send the version you read)",
-           tag="plans", body=schemas.PlanPatchSchema, response=schemas.PlanSchema)
-    def update_plan(self, req, plan_id):
-        return self.projects.update_plan(plan_id, req.body)
+    update_plan = forward("PATCH", f"{API}/plans/<int:plan_id>", "projects.update_plan",
+                          summary="Change a plan's status or expected results (send the version "
+                                  "you read)", tag="plans", body=schemas.PlanPatchSchema,
+                          response=schemas.PlanSchema)
 
-    @route("GET", f"{API}/plans/<int:plan_id>/history",
-           summary="Who changed what in a plan, when and why", tag="plans",
-           query=schemas.HistoryQuery, names=True)
-    def plan_history(self, req, plan_id):
-        return self.projects.plan_history(plan_id, req.params)
+    plan_history = forward("GET", f"{API}/plans/<int:plan_id>/history", "projects.plan_history",
+                           summary="Who changed what in a plan, when and why", tag="plans",
+                           query=schemas.HistoryQuery, names=True)
 
-    @route("GET", f"{API}/plans/<int:plan_id>/baseline",
-           summary="A plan's baseline (approved dates, durations, budget) beside its current "
-                   "dates, and every earlier baseline", tag="plans",
-           response=schemas.PlanBaselineSchema)
-    def get_baseline(self, req, plan_id):
-        return self.projects.get_baseline(plan_id)
+    get_baseline = forward("GET", f"{API}/plans/<int:plan_id>/baseline", "projects.get_baseline",
+                           summary="A plan's baseline (approved dates, durations, budget) beside "
+                                   "its current dates, and every earlier baseline", tag="plans",
+                           response=schemas.PlanBaselineSchema)
 
-    @route("POST", f"{API}/plans/<int:plan_id>/baseline",
-           summary="Re-baseline an approved plan with a reason (the RGU)", tag="plans",
-           body=schemas.RebaselineSchema, response=schemas.PlanBaselineSchema, status=201,
-           roles=RGU)
-    def rebaseline(self, req, plan_id):
-        return self.projects.rebaseline(plan_id, req.body)
+    rebaseline = forward("POST", f"{API}/plans/<int:plan_id>/baseline", "projects.rebaseline",
+                         summary="Re-baseline an approved plan with a reason (the RGU)",
+                         tag="plans", body=schemas.RebaselineSchema,
+                         response=schemas.PlanBaselineSchema, status=201, roles=RGU)
 
-    @route("GET", f"{API}/plans/<int:plan_id>/tasks", cached=True,
-           summary="List a plan's tasks",
-           tag="tasks", response=schemas.TaskSchema, many=True)
-    def list_plan_tasks(self, req, plan_id):
-        return self.projects.list_plan_tasks(plan_id)
+    list_plan_tasks = forward("GET", f"{API}/plans/<int:plan_id>/tasks",
+                              "projects.list_plan_tasks", cached=True,
+                              summary="List a plan's tasks", tag="tasks",
+                              response=schemas.TaskSchema, many=True)
 
-    @route("POST", f"{API}/plans/<int:plan_id>/tasks", summary="Add a task to a plan",
-           tag="tasks", body=schemas.TaskCreateSchema, response=schemas.TaskSchema, status=201)
-    def create_task(self, req, plan_id):
-        return self.projects.create_task(plan_id, req.body)
+    create_task = forward("POST", f"{API}/plans/<int:plan_id>/tasks", "projects.create_task",
+                          summary="Add a task to a plan", tag="tasks",
+                          body=schemas.TaskCreateSchema, response=schemas.TaskSchema, status=201)
 
     # tasks
-    @route("GET", f"{API}/tasks", cached=True,
-           summary="List tasks, a page at a time", tag="tasks",
-           query=schemas.TaskQuery, response=schemas.TaskPageSchema)
-    def list_tasks(self, req):
-        return self.projects.list_tasks(req.params)
+    list_tasks = forward("GET", f"{API}/tasks", "projects.list_tasks", cached=True,
+                         summary="List tasks, a page at a time", tag="tasks",
+                         query=schemas.TaskQuery, response=schemas.TaskPageSchema)
 
-    @route("GET", f"{API}/tasks/<int:task_id>", cached=True,
-           summary="Get a task", tag="tasks",
-           response=schemas.TaskSchema)
-    def get_task(self, req, task_id):
-        return self.projects.get_task(task_id)
+    get_task = forward("GET", f"{API}/tasks/<int:task_id>", "projects.get_task", cached=True,
+                       summary="Get a task", tag="tasks", response=schemas.TaskSchema)
 
-    @route("PATCH", f"{API}/tasks/<int:task_id>",
-           summary="Change a task; a later due date needs a reason and reschedules successors",
-           tag="tasks", body=schemas.TaskPatchSchema, response=schemas.TaskChangeSchema)
-    def update_task(self, req, task_id):
-        return self.projects.update_task(task_id, req.body)
+    update_task = forward("PATCH", f"{API}/tasks/<int:task_id>", "projects.update_task",
+                          summary="Change a task; a later due date needs a reason and "
+                                  "reschedules successors", tag="tasks",
+                          body=schemas.TaskPatchSchema, response=schemas.TaskChangeSchema)
 
-    @route("GET", f"{API}/tasks/<int:task_id>/history",
-           summary="Who changed what in a task, when and why", tag="tasks",
-           query=schemas.HistoryQuery, names=True)
-    def task_history(self, req, task_id):
-        return self.projects.task_history(task_id, req.params)
+    task_history = forward("GET", f"{API}/tasks/<int:task_id>/history", "projects.task_history",
+                           summary="Who changed what in a task, when and why", tag="tasks",
+                           query=schemas.HistoryQuery, names=True)
 
-    @route("POST", f"{API}/tasks/<int:task_id>/dependencies",
-           summary="Make a task follow another (finish-to-start, lag in working days)",
-           tag="tasks", body=schemas.DependencyCreateSchema,
-           response=schemas.TaskChangeSchema, status=201)
-    def add_dependency(self, req, task_id):
-        return self.projects.add_dependency(task_id, req.body)
+    add_dependency = forward("POST", f"{API}/tasks/<int:task_id>/dependencies",
+                             "projects.add_dependency",
+                             summary="Make a task follow another (finish-to-start, lag in "
+                                     "working days)", tag="tasks",
+                             body=schemas.DependencyCreateSchema,
+                             response=schemas.TaskChangeSchema, status=201)
 
-    @route("DELETE", f"{API}/tasks/<int:task_id>/dependencies/<int:predecessor_id>",
-           summary="Remove a dependency", tag="tasks", response=schemas.TaskChangeSchema)
-    def remove_dependency(self, req, task_id, predecessor_id):
-        return self.projects.remove_dependency(task_id, predecessor_id)
+    remove_dependency = forward("DELETE",
+                                f"{API}/tasks/<int:task_id>/dependencies/<int:predecessor_id>",
+                                "projects.remove_dependency", summary="Remove a dependency",
+                                tag="tasks", response=schemas.TaskChangeSchema)
 
-    @route("POST", f"{API}/tasks/<int:task_id>/assignments",
-           summary="Assign a RACI role (a new A replaces the old one)", tag="tasks",
-           body=schemas.AssignmentCreateSchema, response=schemas.AssignmentSchema, status=201)
-    def add_assignment(self, req, task_id):
-        return self.projects.add_assignment(task_id, req.body)
+    add_assignment = forward("POST", f"{API}/tasks/<int:task_id>/assignments",
+                             "projects.add_assignment",
+                             summary="Assign a RACI role (a new A replaces the old one)",
+                             tag="tasks", body=schemas.AssignmentCreateSchema,
+                             response=schemas.AssignmentSchema, status=201)
 
-    @route("DELETE", f"{API}/tasks/<int:task_id>/assignments/<int:assignment_id>",
-           summary="Remove an assignment", tag="tasks", response=RemovedSchema)
-    def remove_assignment(self, req, task_id, assignment_id):
-        return self.projects.remove_assignment(task_id, assignment_id)
+    remove_assignment = forward("DELETE",
+                                f"{API}/tasks/<int:task_id>/assignments/<int:assignment_id>",
+                                "projects.remove_assignment", summary="Remove an assignment",
+                                tag="tasks", response=RemovedSchema)
 
     # budgets and risks
-    @route("GET", f"{API}/plans/<int:plan_id>/budget-lines",
-           summary="A plan's budget lines with totals (KZT)", tag="budgets",
-           response=schemas.BudgetLinesSchema)
-    def list_budget_lines(self, req, plan_id):
-        return self.projects.list_budget_lines(plan_id)
+    list_budget_lines = forward("GET", f"{API}/plans/<int:plan_id>/budget-lines",
+                                "projects.list_budget_lines",
+                                summary="A plan's budget lines with totals (KZT)", tag="budgets",
+                                response=schemas.BudgetLinesSchema)
 
-    @route("POST", f"{API}/plans/<int:plan_id>/budget-lines", summary="Add a budget line",
-           tag="budgets", body=schemas.BudgetLineCreateSchema,
-           response=schemas.BudgetLineSchema, status=201)
-    def create_budget_line(self, req, plan_id):
-        return self.projects.create_budget_line(plan_id, req.body)
+    create_budget_line = forward("POST", f"{API}/plans/<int:plan_id>/budget-lines",
+                                 "projects.create_budget_line", summary="Add a budget line",
+                                 tag="budgets", body=schemas.BudgetLineCreateSchema,
+                                 response=schemas.BudgetLineSchema, status=201)
 
-    @route("PATCH", f"{API}/budget-lines/<int:line_id>",
-           summary="Change amounts; amending the planned amount needs a reason",
-           tag="budgets", body=schemas.BudgetLinePatchSchema, response=schemas.BudgetLineSchema)
-    def update_budget_line(self, req, line_id):
-        return self.projects.update_budget_line(line_id, req.body)
+    update_budget_line = forward("PATCH", f"{API}/budget-lines/<int:line_id>",
+                                 "projects.update_budget_line",
+                                 summary="Change amounts; amending the planned amount needs a "
+                                         "reason", tag="budgets",
+                                 body=schemas.BudgetLinePatchSchema,
+                                 response=schemas.BudgetLineSchema)
 
-    @route("GET", f"{API}/plans/<int:plan_id>/risks", summary="A plan's risk register",
-           tag="risks", response=schemas.RiskSchema, many=True)
-    def list_risks(self, req, plan_id):
-        return self.projects.list_risks(plan_id)
+    list_risks = forward("GET", f"{API}/plans/<int:plan_id>/risks", "projects.list_risks",
+                         summary="A plan's risk register", tag="risks",
+                         response=schemas.RiskSchema, many=True)
 
-    @route("GET", f"{API}/risks", cached=True,
-           summary="Risks across plans, by region, project, plan year, status (open: not "
-                   "closed), probability and impact", tag="risks",
-           query=schemas.RiskQuery, response=schemas.RiskPageSchema)
-    def list_all_risks(self, req):
-        return self.projects.list_all_risks(req.params)
+    list_all_risks = forward("GET", f"{API}/risks", "projects.list_all_risks", cached=True,
+                             summary="Risks across plans, by region, project, plan year, status "
+                                     "(open: not closed), probability and impact", tag="risks",
+                             query=schemas.RiskQuery, response=schemas.RiskPageSchema)
 
-    @route("POST", f"{API}/plans/<int:plan_id>/risks", summary="Register a risk", tag="risks",
-           body=schemas.RiskCreateSchema, response=schemas.RiskSchema, status=201)
-    def create_risk(self, req, plan_id):
-        return self.projects.create_risk(plan_id, req.body)
+    create_risk = forward("POST", f"{API}/plans/<int:plan_id>/risks", "projects.create_risk",
+                          summary="Register a risk", tag="risks", body=schemas.RiskCreateSchema,
+                          response=schemas.RiskSchema, status=201)
 
-    @route("PATCH", f"{API}/risks/<int:risk_id>", summary="Change a risk", tag="risks",
-           body=schemas.RiskPatchSchema, response=schemas.RiskSchema)
-    def update_risk(self, req, risk_id):
-        return self.projects.update_risk(risk_id, req.body)
+    update_risk = forward("PATCH", f"{API}/risks/<int:risk_id>", "projects.update_risk",
+                          summary="Change a risk", tag="risks", body=schemas.RiskPatchSchema,
+                          response=schemas.RiskSchema)
 

@@ -1,6 +1,6 @@
 """Routes of the structures registry (served by the registry service over RPC)."""
 from gateway import schemas as gateway_schemas
-from gateway.http import route
+from gateway.http import forward, route
 from gateway.service_layer import audit
 from kelisim.audit import AuditQuery
 from services.registry.contract import schemas
@@ -12,21 +12,18 @@ class RegistryRoutes:
     """Mixed into GatewayService, which provides ``registry`` (an RPC proxy) and ``auth``."""
 
     # reference data
-    @route("GET", f"{API}/regions", summary="List the regions", tag="registry",
-           response=schemas.RegionSchema, many=True)
-    def list_regions(self, req):
-        return self.registry.list_regions()
+    list_regions = forward("GET", f"{API}/regions", "registry.list_regions",
+                           summary="List the regions", tag="registry",
+                           response=schemas.RegionSchema, many=True)
 
-    @route("GET", f"{API}/structure-types", summary="List the types of public structures",
-           tag="registry", response=schemas.StructureTypeSchema, many=True)
-    def list_structure_types(self, req):
-        return self.registry.list_structure_types()
+    list_structure_types = forward("GET", f"{API}/structure-types",
+                                   "registry.list_structure_types",
+                                   summary="List the types of public structures", tag="registry",
+                                   response=schemas.StructureTypeSchema, many=True)
 
-    @route("GET", f"{API}/regions/<region_code>/kgu",
-           summary="Get the KGU of a region and its contacts", tag="registry",
-           response=schemas.KguContactsSchema)
-    def kgu_of_region(self, req, region_code):
-        return self.registry.kgu_of_region(region_code)
+    kgu_of_region = forward("GET", f"{API}/regions/<region_code>/kgu", "registry.kgu_of_region",
+                            summary="Get the KGU of a region and its contacts", tag="registry",
+                            response=schemas.KguContactsSchema)
 
     @route("GET", f"{API}/statistics", summary="Get structure and member statistics",
            tag="registry", query=gateway_schemas.StatisticsQuery,
@@ -35,98 +32,88 @@ class RegistryRoutes:
         return self.registry.statistics(req.query.get("region"))
 
     # registry: org units
-    @route("GET", f"{API}/org-units", summary="List org units", tag="org units",
-           query=schemas.OrgUnitQuery, response=schemas.OrgUnitSchema, many=True)
-    def list_org_units(self, req):
-        return self.registry.list_org_units(req.params)
+    list_org_units = forward("GET", f"{API}/org-units", "registry.list_org_units",
+                             summary="List org units", tag="org units", query=schemas.OrgUnitQuery,
+                             response=schemas.OrgUnitSchema, many=True)
 
-    @route("POST", f"{API}/org-units", summary="Create an org unit", tag="org units",
-           body=schemas.OrgUnitCreateSchema, response=schemas.OrgUnitSchema, status=201)
-    def create_org_unit(self, req):
-        return self.registry.create_org_unit(req.body)
+    create_org_unit = forward("POST", f"{API}/org-units", "registry.create_org_unit",
+                              summary="Create an org unit", tag="org units",
+                              body=schemas.OrgUnitCreateSchema, response=schemas.OrgUnitSchema,
+                              status=201)
 
-    @route("GET", f"{API}/org-units/<int:unit_id>", summary="Get an org unit", tag="org units",
-           response=schemas.OrgUnitSchema)
-    def get_org_unit(self, req, unit_id):
-        return self.registry.get_org_unit(unit_id)
+    get_org_unit = forward("GET", f"{API}/org-units/<int:unit_id>", "registry.get_org_unit",
+                           summary="Get an org unit", tag="org units",
+                           response=schemas.OrgUnitSchema)
 
-    @route("PATCH", f"{API}/org-units/<int:unit_id>",
-           summary="Change an org unit (send the version you read)", tag="org units",
-           body=schemas.OrgUnitPatchSchema, response=schemas.OrgUnitSchema)
-    def update_org_unit(self, req, unit_id):
-        return self.registry.update_org_unit(unit_id, req.body)
+    update_org_unit = forward("PATCH", f"{API}/org-units/<int:unit_id>",
+                              "registry.update_org_unit",
+                              summary="Change an org unit (send the version you read)",
+                              tag="org units", body=schemas.OrgUnitPatchSchema,
+                              response=schemas.OrgUnitSchema)
 
     # registry: public structures
-    @route("GET", f"{API}/structures", summary="List public structures, a page at a time",
-           tag="structures", query=schemas.StructureQuery, response=schemas.StructurePageSchema)
-    def list_structures(self, req):
-        return self.registry.list_structures(req.params)
+    list_structures = forward("GET", f"{API}/structures", "registry.list_structures",
+                              summary="List public structures, a page at a time", tag="structures",
+                              query=schemas.StructureQuery, response=schemas.StructurePageSchema)
 
-    @route("POST", f"{API}/structures", summary="Create a public structure", tag="structures",
-           body=schemas.StructureCreateSchema, response=schemas.StructureSchema, status=201)
-    def create_structure(self, req):
-        return self.registry.create_structure(req.body)
+    create_structure = forward("POST", f"{API}/structures", "registry.create_structure",
+                               summary="Create a public structure", tag="structures",
+                               body=schemas.StructureCreateSchema,
+                               response=schemas.StructureSchema, status=201)
 
-    @route("GET", f"{API}/structures/<int:structure_id>", summary="Get a public structure",
-           tag="structures", response=schemas.StructureSchema)
-    def get_structure(self, req, structure_id):
-        return self.registry.get_structure(structure_id)
+    get_structure = forward("GET", f"{API}/structures/<int:structure_id>",
+                            "registry.get_structure", summary="Get a public structure",
+                            tag="structures", response=schemas.StructureSchema)
 
-    @route("PATCH", f"{API}/structures/<int:structure_id>",
-           summary="Change a public structure (send the version you read)", tag="structures",
-           body=schemas.StructurePatchSchema, response=schemas.StructureSchema)
-    def update_structure(self, req, structure_id):
-        return self.registry.update_structure(structure_id, req.body)
+    update_structure = forward("PATCH", f"{API}/structures/<int:structure_id>",
+                               "registry.update_structure",
+                               summary="Change a public structure (send the version you read)",
+                               tag="structures", body=schemas.StructurePatchSchema,
+                               response=schemas.StructureSchema)
 
     # registry: people
-    @route("GET", f"{API}/people", summary="List responsible people", tag="people",
-           query=schemas.PersonQuery, response=schemas.PersonSchema, many=True)
-    def list_people(self, req):
-        return self.registry.list_people(req.params)
+    list_people = forward("GET", f"{API}/people", "registry.list_people",
+                          summary="List responsible people", tag="people",
+                          query=schemas.PersonQuery, response=schemas.PersonSchema, many=True)
 
-    @route("POST", f"{API}/people", summary="Add a responsible person", tag="people",
-           body=schemas.PersonCreateSchema, response=schemas.PersonSchema, status=201)
-    def create_person(self, req):
-        return self.registry.create_person(req.body)
+    create_person = forward("POST", f"{API}/people", "registry.create_person",
+                            summary="Add a responsible person", tag="people",
+                            body=schemas.PersonCreateSchema, response=schemas.PersonSchema,
+                            status=201)
 
-    @route("GET", f"{API}/people/<int:person_id>", summary="Get a responsible person",
-           tag="people", response=schemas.PersonSchema)
-    def get_person(self, req, person_id):
-        return self.registry.get_person(person_id)
+    get_person = forward("GET", f"{API}/people/<int:person_id>", "registry.get_person",
+                         summary="Get a responsible person", tag="people",
+                         response=schemas.PersonSchema)
 
-    @route("PATCH", f"{API}/people/<int:person_id>",
-           summary="Change a person's name, position or contacts (send the version you read)",
-           tag="people", body=schemas.PersonPatchSchema, response=schemas.PersonSchema)
-    def update_person(self, req, person_id):
-        return self.registry.update_person(person_id, req.body)
+    update_person = forward("PATCH", f"{API}/people/<int:person_id>", "registry.update_person",
+                            summary="Change a person's name, position or contacts (send the "
+                                    "version you read)", tag="people",
+                            body=schemas.PersonPatchSchema, response=schemas.PersonSchema)
 
     # registry: organisations outside the Assembly (co-executors)
-    @route("GET", f"{API}/organisations",
-           summary="List organisations outside the Assembly (co-executors), a page at a time",
-           tag="organisations", query=schemas.OrganisationQuery,
-           response=schemas.OrganisationPageSchema)
-    def list_organisations(self, req):
-        return self.registry.list_organisations(req.params)
+    list_organisations = forward("GET", f"{API}/organisations", "registry.list_organisations",
+                                 summary="List organisations outside the Assembly "
+                                         "(co-executors), a page at a time", tag="organisations",
+                                 query=schemas.OrganisationQuery,
+                                 response=schemas.OrganisationPageSchema)
 
-    @route("POST", f"{API}/organisations",
-           summary="Add an organisation outside the Assembly (RGU only)", tag="organisations",
-           body=schemas.OrganisationCreateSchema, response=schemas.OrganisationSchema,
-           status=201, roles=("rgu_admin",))
-    def create_organisation(self, req):
-        return self.registry.create_organisation(req.body)
+    create_organisation = forward("POST", f"{API}/organisations", "registry.create_organisation",
+                                  summary="Add an organisation outside the Assembly (RGU only)",
+                                  tag="organisations", body=schemas.OrganisationCreateSchema,
+                                  response=schemas.OrganisationSchema, status=201,
+                                  roles=("rgu_admin",))
 
-    @route("GET", f"{API}/organisations/<int:organisation_id>",
-           summary="Get an organisation outside the Assembly", tag="organisations",
-           response=schemas.OrganisationSchema)
-    def get_organisation(self, req, organisation_id):
-        return self.registry.get_organisation(organisation_id)
+    get_organisation = forward("GET", f"{API}/organisations/<int:organisation_id>",
+                               "registry.get_organisation",
+                               summary="Get an organisation outside the Assembly",
+                               tag="organisations", response=schemas.OrganisationSchema)
 
-    @route("PATCH", f"{API}/organisations/<int:organisation_id>",
-           summary="Change an organisation's names or contacts (RGU only; send the version "
-                   "you read)", tag="organisations", body=schemas.OrganisationPatchSchema,
-           response=schemas.OrganisationSchema, roles=("rgu_admin",))
-    def update_organisation(self, req, organisation_id):
-        return self.registry.update_organisation(organisation_id, req.body)
+    update_organisation = forward("PATCH", f"{API}/organisations/<int:organisation_id>",
+                                  "registry.update_organisation",
+                                  summary="Change an organisation's names or contacts (RGU only; "
+                                          "send the version you read)", tag="organisations",
+                                  body=schemas.OrganisationPatchSchema,
+                                  response=schemas.OrganisationSchema, roles=("rgu_admin",))
 
     # audit: every service's writes
     @route("GET", f"{API}/audit",

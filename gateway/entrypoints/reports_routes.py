@@ -3,7 +3,7 @@ import base64
 
 from werkzeug.wrappers import Response
 
-from gateway.http import route
+from gateway.http import forward, route
 from gateway.http.server import language_of
 from services.reports.contract import schemas
 
@@ -15,85 +15,74 @@ class ReportsRoutes:
     """Mixed into GatewayService, which provides ``reports`` (an RPC proxy) and ``auth``."""
 
     # templates
-    @route("GET", f"{API}/report-templates", summary="List report templates (newest versions)",
-           tag="reports", query=schemas.TemplateQuery, response=schemas.TemplateSchema,
-           many=True)
-    def list_report_templates(self, req):
-        return self.reports.list_templates(req.params)
+    list_report_templates = forward("GET", f"{API}/report-templates", "reports.list_templates",
+                                    summary="List report templates (newest versions)",
+                                    tag="reports", query=schemas.TemplateQuery,
+                                    response=schemas.TemplateSchema, many=True)
 
-    @route("POST", f"{API}/report-templates",
-           summary="Create a report template, or the next version of its code", tag="reports",
-           body=schemas.TemplateCreateSchema, response=schemas.TemplateSchema, status=201,
-           roles=RGU)
-    def create_report_template(self, req):
-        return self.reports.create_template(req.body)
+    create_report_template = forward("POST", f"{API}/report-templates", "reports.create_template",
+                                     summary="Create a report template, or the next version of "
+                                             "its code", tag="reports",
+                                     body=schemas.TemplateCreateSchema,
+                                     response=schemas.TemplateSchema, status=201, roles=RGU)
 
-    @route("GET", f"{API}/report-templates/<int:template_id>", summary="Get a report template",
-           tag="reports", response=schemas.TemplateSchema)
-    def get_report_template(self, req, template_id):
-        return self.reports.get_template(template_id)
+    get_report_template = forward("GET", f"{API}/report-templates/<int:template_id>",
+                                  "reports.get_template", summary="Get a report template",
+                                  tag="reports", response=schemas.TemplateSchema)
 
     # reports
-    @route("GET", f"{API}/reports", summary="List reports, a page at a time", tag="reports",
-           query=schemas.ReportQuery, response=schemas.ReportPageSchema, names=True)
-    def list_reports(self, req):
-        return self.reports.list_reports(req.params)
+    list_reports = forward("GET", f"{API}/reports", "reports.list_reports",
+                           summary="List reports, a page at a time", tag="reports",
+                           query=schemas.ReportQuery, response=schemas.ReportPageSchema,
+                           names=True)
 
-    @route("GET", f"{API}/reports/<int:report_id>", summary="Get a report", tag="reports",
-           response=schemas.ReportSchema, names=True)
-    def get_report(self, req, report_id):
-        return self.reports.get_report(report_id)
+    get_report = forward("GET", f"{API}/reports/<int:report_id>", "reports.get_report",
+                         summary="Get a report", tag="reports", response=schemas.ReportSchema,
+                         names=True)
 
-    @route("PUT", f"{API}/reports/<int:report_id>",
-           summary="Save a report's values (send the version you read)", tag="reports",
-           body=schemas.ReportSaveSchema, response=schemas.ReportSchema)
-    def save_report(self, req, report_id):
-        return self.reports.save_report(report_id, req.body)
+    save_report = forward("PUT", f"{API}/reports/<int:report_id>", "reports.save_report",
+                          summary="Save a report's values (send the version you read)",
+                          tag="reports", body=schemas.ReportSaveSchema,
+                          response=schemas.ReportSchema)
 
-    @route("POST", f"{API}/reports/<int:report_id>/submit",
-           summary="Submit a report (required fields and rules must hold)", tag="reports",
-           body=schemas.ReportSubmitSchema, response=schemas.ReportSchema)
-    def submit_report(self, req, report_id):
-        return self.reports.submit_report(report_id, req.body)
+    submit_report = forward("POST", f"{API}/reports/<int:report_id>/submit",
+                            "reports.submit_report",
+                            summary="Submit a report (required fields and rules must hold)",
+                            tag="reports", body=schemas.ReportSubmitSchema,
+                            response=schemas.ReportSchema)
 
-    @route("POST", f"{API}/reports/<int:report_id>/accept", summary="Accept a submitted report",
-           tag="reports", body=schemas.ReportAcceptSchema, response=schemas.ReportSchema,
-           roles=RGU, names=True)
-    def accept_report(self, req, report_id):
-        return self.reports.accept_report(report_id, req.body)
+    accept_report = forward("POST", f"{API}/reports/<int:report_id>/accept",
+                            "reports.accept_report", summary="Accept a submitted report",
+                            tag="reports", body=schemas.ReportAcceptSchema,
+                            response=schemas.ReportSchema, roles=RGU, names=True)
 
-    @route("POST", f"{API}/reports/<int:report_id>/return",
-           summary="Return a submitted report for correction, with a comment", tag="reports",
-           body=schemas.ReportReturnSchema, response=schemas.ReportSchema, roles=RGU,
-           names=True)
-    def return_report(self, req, report_id):
-        return self.reports.return_report(report_id, req.body)
+    return_report = forward("POST", f"{API}/reports/<int:report_id>/return",
+                            "reports.return_report",
+                            summary="Return a submitted report for correction, with a comment",
+                            tag="reports", body=schemas.ReportReturnSchema,
+                            response=schemas.ReportSchema, roles=RGU, names=True)
 
-    @route("POST", f"{API}/reports/<int:report_id>/reopen",
-           summary="Reopen an accepted report, with a reason", tag="reports",
-           body=schemas.ReportReopenSchema, response=schemas.ReportSchema, roles=RGU,
-           names=True)
-    def reopen_report(self, req, report_id):
-        return self.reports.reopen_report(report_id, req.body)
+    reopen_report = forward("POST", f"{API}/reports/<int:report_id>/reopen",
+                            "reports.reopen_report",
+                            summary="Reopen an accepted report, with a reason", tag="reports",
+                            body=schemas.ReportReopenSchema, response=schemas.ReportSchema,
+                            roles=RGU, names=True)
 
-    @route("GET", f"{API}/reports/<int:report_id>/history",
-           summary="Get the audit trail of a report", tag="reports",
-           response=schemas.HistoryEntrySchema, many=True, names=True)
-    def report_history(self, req, report_id):
-        return self.reports.report_history(report_id)
+    report_history = forward("GET", f"{API}/reports/<int:report_id>/history",
+                             "reports.report_history", summary="Get the audit trail of a report",
+                             tag="reports", response=schemas.HistoryEntrySchema, many=True,
+                             names=True)
 
     # completeness, timeliness, roll-ups
-    @route("GET", f"{API}/reporting-rates",
-           summary="Get reporting and on-time rates per region, template and period",
-           tag="reports", query=schemas.RatesQuery, response=schemas.RatesSchema)
-    def reporting_rates(self, req):
-        return self.reports.reporting_rates(req.params)
+    reporting_rates = forward("GET", f"{API}/reporting-rates", "reports.reporting_rates",
+                              summary="Get reporting and on-time rates per region, template and "
+                                      "period", tag="reports", query=schemas.RatesQuery,
+                              response=schemas.RatesSchema)
 
-    @route("GET", f"{API}/rollups",
-           summary="Roll up numeric fields (sum, avg, min, max) by region or base project",
-           tag="reports", query=schemas.RollupQuery, response=schemas.RollupSchema)
-    def rollups(self, req):
-        return self.reports.rollup(req.params)
+    rollups = forward("GET", f"{API}/rollups", "reports.rollup",
+                      summary="Roll up numeric fields (sum, avg, min, max) by region or base "
+                              "project", tag="reports", query=schemas.RollupQuery,
+                      response=schemas.RollupSchema)
 
     @route("GET", f"{API}/rollups/export",
            summary="Export a roll-up as CSV (format=xlsx: an XLSX workbook)", tag="reports",

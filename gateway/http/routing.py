@@ -56,12 +56,18 @@ class RouteSpec:
     @property
     def path_params(self):
         """``[(name, converter)]`` of the werkzeug path, e.g. ``[("unit_id", "int")]``."""
-        return [(m["name"], m["converter"] or "string") for m in _PATH_PARAM.finditer(self.path)]
+        return path_params(self.path)
 
     @property
     def openapi_path(self):
         """``/org-units/<int:unit_id>`` -> ``/org-units/{unit_id}``."""
         return _PATH_PARAM.sub(lambda m: "{" + m["name"] + "}", self.path)
+
+
+def path_params(path):
+    """``[(name, converter)]`` of a werkzeug path in its order: ``"/a/<int:a_id>/<code>"``
+    -> ``[("a_id", "int"), ("code", "string")]``."""
+    return [(m["name"], m["converter"] or "string") for m in _PATH_PARAM.finditer(path)]
 
 
 class ApiRoute(HttpRequestHandler):
