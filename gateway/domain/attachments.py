@@ -21,8 +21,8 @@ from urllib.parse import quote
 import filetype
 from anyascii import anyascii
 
-from kelisim.errors import KelisimError
-from kelisim.i18n import N_, _
+from gateway.errors import PayloadTooLarge, UnsupportedMediaType
+from kelisim.i18n import _
 
 OWNER_KINDS = ("task", "report", "event")
 # media type -> the extension a download gets when its name has none or another one
@@ -41,17 +41,6 @@ MAX_FILENAME = 200  # characters kept of a file's name
 _TEXT_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 # C0 and C1 controls, the line and paragraph separators, and what Windows or a header forbid
 _UNSAFE_NAME = re.compile('[\x00-\x1f\x7f-\x9f\u2028\u2029"\\\\/:*?<>|;]+')
-
-
-class PayloadTooLarge(KelisimError):
-    status = 413
-    title = N_("Payload too large")
-    headers = {"Connection": "close"}
-
-
-class UnsupportedMediaType(KelisimError):
-    status = 415
-    title = N_("Unsupported media type")
 
 
 class Inspection:

@@ -26,9 +26,9 @@ from gateway.entrypoints.web_programme import WebProgrammePages
 from gateway.entrypoints.web_region import WebRegionPages
 from gateway.entrypoints.web_registry import WebRegistryPages
 from gateway.entrypoints.web_reports import WebReportsPages
+from gateway.errors import ServiceUnavailable
 from gateway.http import BearerAuth, TimedRpcProxy, build_openapi, route, routes_of
 from gateway.http.cache import ReadCacheProvider, change_feed
-from gateway.http.errors import ServiceUnavailable
 from gateway.http.problems import problem_for
 from gateway.http.responses import problem_response
 from gateway.http.server import correlation_id_of

@@ -13,7 +13,7 @@ import logging
 from nameko.extensions import DependencyProvider
 
 from gateway.adapters.repository import CredentialsLookup
-from gateway.http.errors import Unauthorized
+from gateway.errors import Unauthorized
 from gateway.http.sessions import SESSION_COOKIE, check_csrf
 from gateway.service_layer import sessions, tokens
 from kelisim.context import ACTOR_KEY

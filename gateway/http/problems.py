@@ -7,7 +7,7 @@ from nameko.exceptions import UnknownService
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
-from gateway.http.errors import UpstreamError
+from gateway.errors import UpstreamError
 from kelisim.errors import KelisimError
 from kelisim.i18n import DEFAULT_LANGUAGE, N_, Msg, _, translate
 

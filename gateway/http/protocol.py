@@ -16,7 +16,7 @@ from http import HTTPStatus
 from eventlet import wsgi
 from nameko.web.server import HttpOnlyProtocol
 
-from gateway.http.errors import HeaderFieldsTooLarge, MalformedRequest, UriTooLong
+from gateway.errors import HeaderFieldsTooLarge, MalformedRequest, UriTooLong
 from gateway.http.problems import PROBLEM_CONTENT_TYPE, problem_for
 from gateway.http.responses import to_json
 from kelisim.i18n import _, negotiate

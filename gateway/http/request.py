@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from werkzeug.wrappers import Request
 
-from gateway.http.errors import MalformedRequest, PayloadTooLarge, UnsupportedMediaType
+from gateway.errors import MalformedRequest, PayloadTooLarge, UnsupportedMediaType
 from kelisim.errors import Invalid
 from kelisim.i18n import _
 from kelisim.schemas import UNKNOWN_PARAMETER, load

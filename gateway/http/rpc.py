@@ -1,5 +1,5 @@
 """The gateway's RPC proxies: a late service is a 504 problem (see kelisim/rpc.py)."""
-from gateway.http.errors import UpstreamTimeout
+from gateway.errors import UpstreamTimeout
 from kelisim import rpc
 
 

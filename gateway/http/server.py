@@ -17,8 +17,8 @@ from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter, Map, PathConverter, RequestRedirect, UnicodeConverter
 from werkzeug.wrappers import Request, Response
 
+from gateway.errors import UriTooLong
 from gateway.http import cors
-from gateway.http.errors import UriTooLong
 from gateway.http.metrics import UNMATCHED, observe_request
 from gateway.http.problems import problem_for
 from gateway.http.protocol import ProblemProtocol

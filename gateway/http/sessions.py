@@ -6,8 +6,8 @@ addresses), or always with ``COOKIE_SECURE`` set. Every state-changing request a
 by the cookie must repeat the session's CSRF token in ``X-CSRF-Token`` (the synchronizer
 token pattern; the token is answered by sign-in and ``GET /api/v1/session``).
 """
-from gateway.domain.auth_errors import CsrfFailed
 from gateway.domain.opaque import csrf_token_for, same
+from gateway.errors import CsrfFailed
 from kelisim.i18n import _
 
 SESSION_COOKIE = "kelisim_session"

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 from gateway.domain import passwords
 from gateway.domain.accounts import CHANGEABLE, COORDINATOR, Account, ensure_may_manage, normalise_login
-from gateway.domain.auth_errors import LinkInvalid
 from gateway.domain.opaque import digest
 from gateway.domain.sessions import INVITATION, RESET, AccountLink
+from gateway.errors import LinkInvalid
 from kelisim.access import scope_region
 from kelisim.db.records import stored_id
 from kelisim.db.types import utcnow

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from gateway.adapters.storage import CHUNK, discard, spool_file
-from gateway.domain.attachments import Attachment, Inspection, PayloadTooLarge, clean_filename
+from gateway.domain.attachments import Attachment, Inspection, clean_filename
+from gateway.errors import PayloadTooLarge
 from kelisim.db.types import utcnow
 from kelisim.errors import KelisimError, NotFound
 from kelisim.i18n import _

@@ -13,10 +13,10 @@ from eventlet import tpool
 
 from gateway.domain import passwords
 from gateway.domain.accounts import actor_of, normalise_login
-from gateway.domain.auth_errors import SessionInvalid, SignInFailed, TooManyAttempts
 from gateway.domain.opaque import digest
 from gateway.domain.sessions import Session
 from gateway.domain.throttle import SignInFailures, ThrottlePolicy
+from gateway.errors import SessionInvalid, SignInFailed, TooManyAttempts
 from kelisim.db.types import utcnow
 
 if TYPE_CHECKING:

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from gateway.adapters.oidc import ProviderError
 from gateway.domain.accounts import normalise_login
-from gateway.domain.auth_errors import SignInFailed
 from gateway.domain.opaque import digest
 from gateway.domain.sessions import Session
 from gateway.domain.sso import SsoAttempt
+from gateway.errors import SignInFailed
 from kelisim.db.types import utcnow
 from kelisim.i18n import _
 

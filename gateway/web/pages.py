@@ -23,8 +23,8 @@ from nameko.web.handlers import HttpRequestHandler
 from werkzeug.wrappers import Response
 
 from gateway.domain.opaque import csrf_token_for
+from gateway.errors import MalformedRequest, Unauthorized
 from gateway.http.cache import CACHE_LOOKUPS
-from gateway.http.errors import MalformedRequest, Unauthorized
 from gateway.http.problems import problem_for
 from gateway.http.request import BODY_ATTR, DEFAULT_MAX_BYTES, read_body
 from gateway.http.server import ProblemWebServer

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from gateway.adapters.accounts import AccountRepository
-from gateway.domain.auth_errors import LinkInvalid
+from gateway.errors import LinkInvalid
 from gateway.service_layer import accounts, sessions
 from tests.support import on_database
 

@@ -138,7 +138,7 @@ def test_dates_amounts_and_periods_in_the_reader_language():
 
 
 def _error_names():
-    import gateway.http.errors  # noqa: F401  (registers the gateway's own errors)
+    import gateway.errors  # noqa: F401  (registers the gateway's own errors)
     import kelisim.workdays.calendar  # noqa: F401
     from kelisim.errors import KelisimError
 
@@ -183,7 +183,7 @@ def test_no_problem_text_is_a_literal_outside_the_catalogue():
 
 
 def test_every_problem_title_reads_in_kazakh_and_russian():
-    import gateway.http.errors  # noqa: F401
+    import gateway.errors  # noqa: F401
     from kelisim.errors import KelisimError
 
     todo, untranslated = [KelisimError], []

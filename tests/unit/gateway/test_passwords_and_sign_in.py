@@ -8,8 +8,8 @@ from sqlalchemy.orm import sessionmaker
 
 from gateway.adapters.accounts import AccountRepository
 from gateway.domain import passwords
-from gateway.domain.auth_errors import SignInFailed, TooManyAttempts
 from gateway.domain.throttle import SignInFailures, ThrottlePolicy
+from gateway.errors import SignInFailed, TooManyAttempts
 from gateway.service_layer import accounts, sessions
 from kelisim.context import Context
 from kelisim.db.types import utcnow

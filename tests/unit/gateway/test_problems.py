@@ -5,7 +5,7 @@ from nameko.exceptions import RemoteError, UnknownService, deserialize, serializ
 from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.exceptions import NotFound as RouteNotFound
 
-from gateway.http.errors import (
+from gateway.errors import (
     MalformedRequest,
     PayloadTooLarge,
     ServiceUnavailable,

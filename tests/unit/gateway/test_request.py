@@ -5,7 +5,7 @@ import pytest
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
-from gateway.http.errors import MalformedRequest, PayloadTooLarge, UnsupportedMediaType
+from gateway.errors import MalformedRequest, PayloadTooLarge, UnsupportedMediaType
 from gateway.http.request import ApiRequest, read_body
 from kelisim.errors import Invalid
 from services.registry.contract.schemas import OrgUnitCreateSchema, StructureQuery

@@ -3,9 +3,9 @@ import inspect
 import pytest
 
 from gateway.entrypoints.service import GatewayService
+from gateway.errors import Unauthorized
 from gateway.http import routes_of
 from gateway.http.auth import Principal, bearer_token
-from gateway.http.errors import Unauthorized
 from kelisim.errors import Forbidden
 
 API = "/api/v1"

@@ -7,7 +7,7 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
 from gateway.entrypoints.web_core import safe_next
-from gateway.http.errors import MalformedRequest
+from gateway.errors import MalformedRequest
 from gateway.http.request import BODY_ATTR
 from gateway.web.pages import own_path, read_form, refuse_other_sites
 from gateway.web.render import script_json
