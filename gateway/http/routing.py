@@ -8,19 +8,17 @@ import inspect
 import logging
 import re
 from dataclasses import dataclass
-from functools import partial
 
-from eventlet.event import Event
 from marshmallow import Schema
-from nameko.web.handlers import HttpRequestHandler
 from werkzeug.wrappers import Response
 
 from gateway.http.cache import CACHE_LOOKUPS
+from gateway.http.dispatch import DispatchingRoute
 from gateway.http.localise import localise
 from gateway.http.problems import problem_for
 from gateway.http.request import DEFAULT_MAX_BYTES, ApiRequest, read_body
 from gateway.http.responses import json_response, problem_response, to_json
-from gateway.http.server import ProblemWebServer, correlation_id_of, language_of
+from gateway.http.server import correlation_id_of, language_of
 from gateway.service_layer.names import attach_names
 from kelisim.errors import KelisimError
 
@@ -70,35 +68,19 @@ def path_params(path):
     return [(m["name"], m["converter"] or "string") for m in _PATH_PARAM.finditer(path)]
 
 
-class ApiRoute(HttpRequestHandler):
-    server = ProblemWebServer()
+class ApiRoute(DispatchingRoute):
+    """An API route: the body read (bounded) unless the route streams it; a failure is
+    answered as an RFC 7807 problem (application/problem+json) in the caller's language."""
 
-    def __init__(self, method, url, spec=None, **kwargs):
-        self.spec = spec
-        kwargs.setdefault("expected_exceptions", KelisimError)
-        super().__init__(method, url, **kwargs)
+    def prepare(self, request):
+        if not (self.spec is not None and self.spec.stream):
+            read_body(request, int(self.container.config.get("MAX_REQUEST_BYTES",
+                                                              DEFAULT_MAX_BYTES)))
 
-    def handle_request(self, request):
-        request.shallow = False
-        try:
-            if not (self.spec is not None and self.spec.stream):
-                read_body(request, int(self.container.config.get("MAX_REQUEST_BYTES",
-                                                                  DEFAULT_MAX_BYTES)))
-            context_data = self.server.context_data_from_headers(request)
-            # nameko's check_signature is left out: the arguments are the request and the
-            # path values of the route's own rule, and inspecting them cost 5% per request
-            args, kwargs = self.get_entrypoint_parameters(request)
-            event = Event()
-            self.container.spawn_worker(self, args, kwargs, context_data=context_data,
-                                        handle_result=partial(self.handle_result, event))
-        except Exception as exc:  # before any worker ran
-            if not isinstance(exc, KelisimError):
-                log.exception("%s %s could not be dispatched", request.method, request.path)
-            return self.problem_from_exception(exc, request)
-        try:
-            return self.response_from_result(event.wait())
-        except Exception as exc:  # raised in the worker, which nameko has logged
-            return self.problem_from_exception(exc, request)
+    def failure(self, exc, request, dispatched):
+        if not dispatched and not isinstance(exc, KelisimError):
+            log.exception("%s %s could not be dispatched", request.method, request.path)
+        return self.problem_from_exception(exc, request)
 
     def problem_from_exception(self, exc, request):
         return problem_response(problem_for(exc, language_of(request)), request.path,

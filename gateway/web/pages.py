@@ -16,18 +16,16 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qs, quote, urlencode
 
 import eventlet
-from eventlet.event import Event
 from kombu.exceptions import OperationalError as BrokerUnreachable
 from nameko.exceptions import UnknownService
-from nameko.web.handlers import HttpRequestHandler
 from werkzeug.wrappers import Response
 
 from gateway.domain.opaque import csrf_token_for
 from gateway.errors import MalformedRequest, Unauthorized
 from gateway.http.cache import CACHE_LOOKUPS
+from gateway.http.dispatch import DispatchingRoute
 from gateway.http.problems import problem_for
 from gateway.http.request import BODY_ATTR, DEFAULT_MAX_BYTES, read_body
-from gateway.http.server import ProblemWebServer
 from gateway.http.sessions import SESSION_COOKIE
 from gateway.web.render import render
 from kelisim import i18n
@@ -120,33 +118,21 @@ def html(body, status=200, headers=None):
     return Response(body, status=status, content_type=HTML, headers=headers)
 
 
-class PageRoute(HttpRequestHandler):
-    server = ProblemWebServer()
+class PageRoute(DispatchingRoute):
+    """A page or a form: posts from other sites refused, the body read (bounded), a form's
+    CSRF token put where BearerAuth looks; a failure is answered by :func:`error_page`."""
 
-    def __init__(self, method, url, spec=None, **kwargs):
-        self.spec = spec
-        kwargs.setdefault("expected_exceptions", KelisimError)
-        super().__init__(method, url, **kwargs)
+    def prepare(self, request):
+        refuse_other_sites(request)
+        read_body(request, int(self.container.config.get("MAX_REQUEST_BYTES",
+                                                          DEFAULT_MAX_BYTES)))
+        # a form's token: the header is where BearerAuth's check_csrf looks for it
+        token = read_form(request).get("csrf_token")
+        if token and "X-CSRF-Token" not in request.headers:
+            request.environ["HTTP_X_CSRF_TOKEN"] = token
 
-    def handle_request(self, request):
-        request.shallow = False
-        try:
-            refuse_other_sites(request)
-            read_body(request, int(self.container.config.get("MAX_REQUEST_BYTES",
-                                                              DEFAULT_MAX_BYTES)))
-            # a form's token: the header is where BearerAuth's check_csrf looks for it
-            token = read_form(request).get("csrf_token")
-            if token and "X-CSRF-Token" not in request.headers:
-                request.environ["HTTP_X_CSRF_TOKEN"] = token
-            context_data = self.server.context_data_from_headers(request)
-            args, kwargs = self.get_entrypoint_parameters(request)
-            event = Event()
-            self.container.spawn_worker(self, args, kwargs, context_data=context_data,
-                                        handle_result=functools.partial(self.handle_result,
-                                                                        event))
-            return self.response_from_result(event.wait())
-        except Exception as exc:
-            return error_page(exc, request)
+    def failure(self, exc, request, dispatched):
+        return error_page(exc, request)
 
 
 READER_ENVIRON = "kelisim.page_reader"  # the signed-in reader of the page being answered
