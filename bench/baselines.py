@@ -21,7 +21,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from load_common import cpu_per_request, free_port, http_load, percentiles, vhost, wait_http  # noqa: E402
+from load_common import (  # noqa: E402
+    cpu_per_request,
+    free_port,
+    http_load,
+    percentiles,
+    send_paced,
+    vhost,
+    wait_http,
+)
 
 HERE = Path(__file__).resolve()
 
@@ -174,13 +182,8 @@ def event_dispatch(amqp_uri, rate=50.0, count=500):
         dispatch("bench_events", "happened", {"sent": time.time(), "n": -1})
         eventlet.sleep(0.5)
         del lags[:]
-        began = time.time()
-        for n in range(count):
-            eventlet.sleep(max(0.0, began + n / rate - time.time()))
-            dispatch("bench_events", "happened", {"sent": time.time(), "n": n})
-        deadline = time.time() + 30
-        while len(lags) < count and time.time() < deadline:
-            eventlet.sleep(0.05)
+        send_paced(dispatch, "bench_events", "happened", rate, count, lambda: len(lags),
+                   every=0.05)
         reader.kill()
     p50, p99, _ = percentiles(lags)
     return {"p50_ms": p50, "p99_ms": p99, "received": len(lags), "rate": rate}

@@ -1,46 +1,126 @@
-"""What the benchmarks share: a throw-away vhost, PostgreSQL administration, free ports, a
-closed-loop HTTP load of N concurrent keep-alive clients (OS threads, no eventlet),
-percentiles, resident memory."""
+"""What the benchmarks share: a throw-away vhost and PostgreSQL databases, the platform
+started as `kelisim run` in its own process group, free ports, a closed-loop HTTP load of N
+concurrent keep-alive clients (OS threads, no eventlet), events sent at a steady rate,
+percentiles, resident memory. The local servers' admin commands are the tests' own
+(tests/support.py)."""
 import http.client
+import json
+import os
+import signal
 import statistics
 import subprocess
+import sys
 import threading
 import time
 import uuid
 from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import psycopg2
 
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import kelisim  # noqa: E402,F401  (quiets eventlet's deprecation notice before tests.support imports it)
+from tests.support import pg_admin, rabbitmqctl  # noqa: E402
+
 RABBIT = "guest:guest@127.0.0.1:5672"
 PG_ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
-
-
-def _rabbitmqctl(*args):
-    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
+SERVICES = ("registry", "projects", "reports", "notifications")
 
 
 @contextmanager
 def vhost():
     name = f"kelisim-bench-{uuid.uuid4().hex[:10]}"
-    _rabbitmqctl("add_vhost", name)
-    _rabbitmqctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*")
+    rabbitmqctl("add_vhost", name)
+    rabbitmqctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*")
     try:
         yield f"amqp://{RABBIT}/{name}"
     finally:
-        _rabbitmqctl("delete_vhost", name)
+        rabbitmqctl("delete_vhost", name)
 
 
-def pg_admin(sql):
-    """Run one statement (CREATE or DROP DATABASE) on the local PostgreSQL, outside a
-    transaction."""
-    conn = psycopg2.connect(PG_ADMIN_DSN)
-    conn.autocommit = True
+@contextmanager
+def component_databases(components):
+    """A throw-away PostgreSQL database per component, dropped (FORCE) afterwards; yields
+    {component: URL}."""
+    tag = uuid.uuid4().hex[:8]
+    names = {c: f"kelisim_bench_{tag}_{c}" for c in components}
+    for name in names.values():
+        pg_admin(f'CREATE DATABASE "{name}"')
     try:
-        with conn.cursor() as cursor:
-            cursor.execute(sql)
+        yield {c: f"postgresql://postgres@127.0.0.1:5432/{n}" for c, n in names.items()}
     finally:
-        conn.close()
+        for name in names.values():
+            pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def platform_env(amqp_uri, data_dir, admin_token):
+    """The environment of a benchmark's `kelisim run`: its vhost, data directory, a free
+    gateway port, the admin token, each service's metrics on a free port, warnings only, no
+    SMTP."""
+    env = dict(os.environ, KELISIM_AMQP_URI=amqp_uri, KELISIM_DATA_DIR=str(data_dir),
+               KELISIM_GATEWAY_ADDRESS=f"127.0.0.1:{free_port()}",
+               KELISIM_ADMIN_TOKEN=admin_token, KELISIM_LOG_LEVEL="WARNING")
+    for service in SERVICES:
+        env[f"KELISIM_{service.upper()}_METRICS_PORT"] = str(free_port())
+    env.pop("KELISIM_SMTP_HOST", None)
+    return env
+
+
+@contextmanager
+def kelisim_run(env, data_dir):
+    """`kelisim run` with ``env`` in its own process group, its output in
+    ``data_dir``/platform.log; yields (the process, the gateway's base URL), not waiting
+    for it. Stopped with SIGINT, killed if it has not ended 40 s later."""
+    log = open(Path(data_dir) / "platform.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "kelisim_platform.cli.main", "run"], cwd=ROOT,
+                            env=env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    try:
+        yield proc, f"http://{env['KELISIM_GATEWAY_ADDRESS']}"
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)
+        try:
+            proc.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
+
+
+class Assignments:
+    """URL and body callables for http_load: each request POSTs a distinct RACI assignment
+    ``(task id, role, person id)`` taken from ``pairs``; client n sends to
+    ``bases[n % len(bases)]`` (gateway base URLs)."""
+
+    def __init__(self, bases, pairs, api="/api/v1"):
+        self.bases, self.api = bases, api
+        self.pairs, self.lock, self.current = iter(pairs), threading.Lock(), {}
+
+    def url(self, client, count):
+        with self.lock:
+            task, role, person = self.current[client] = next(self.pairs)
+        return f"{self.bases[client % len(self.bases)]}{self.api}/tasks/{task}/assignments"
+
+    def body(self, client, count):
+        _task, role, person = self.current[client]
+        return json.dumps({"role": role, "kind": "person", "id": person})
+
+
+def send_paced(dispatch, source, event_type, rate, count, arrived, every=0.01, timeout=30):
+    """Under eventlet: ``count`` events ``{"sent": unix time, "n": n}`` dispatched at
+    ``rate`` per second, then waits (polling every ``every`` s, at most ``timeout`` s) until
+    ``arrived()`` (how many were received) reaches ``count``."""
+    import eventlet
+
+    began = time.time()
+    for n in range(count):
+        eventlet.sleep(max(0.0, began + n / rate - time.time()))
+        dispatch(source, event_type, {"sent": time.time(), "n": n})
+    deadline = time.time() + timeout
+    while arrived() < count and time.time() < deadline:
+        eventlet.sleep(every)
 
 
 def free_port():

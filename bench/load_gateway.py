@@ -27,12 +27,9 @@ PostgreSQL instead of SQLite files (as deploy/kubernetes runs them).
 import argparse
 import json
 import os
-import signal
 import sqlite3
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from contextlib import contextmanager
@@ -42,14 +39,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import baselines  # noqa: E402
 from load_common import (  # noqa: E402
+    Assignments,
     MemoryWatch,
     PostgresCpu,
     broker_pid,
+    component_databases,
     cpu_per_request,
     cpu_seconds,
-    free_port,
     http_load,
-    pg_admin,
+    kelisim_run,
+    platform_env,
     rss_mb,
     vhost,
     wait_http,
@@ -71,15 +70,8 @@ def databases(postgres):
     if not postgres:
         yield {}
         return
-    tag = uuid.uuid4().hex[:8]
-    names = {c: f"kelisim_bench_{tag}_{c}" for c in COMPONENTS}
-    for name in names.values():
-        pg_admin(f'CREATE DATABASE "{name}"')
-    try:
-        yield {c: f"postgresql://postgres@127.0.0.1:5432/{n}" for c, n in names.items()}
-    finally:
-        for name in names.values():
-            pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with component_databases(COMPONENTS) as urls:
+        yield urls
 
 
 def received(data_dir, urls, event_type):
@@ -103,33 +95,16 @@ def received(data_dir, urls, event_type):
 def platform(amqp_uri, data_dir, urls=None):
     """`kelisim run` in its own process group (on the databases ``urls`` names, else
     SQLite); yields (base URL, {component: pid})."""
-    env = dict(os.environ, KELISIM_AMQP_URI=amqp_uri, KELISIM_DATA_DIR=str(data_dir),
-               KELISIM_GATEWAY_ADDRESS=f"127.0.0.1:{free_port()}",
-               KELISIM_ADMIN_TOKEN=ADMIN, KELISIM_LOG_LEVEL="WARNING")
+    env = platform_env(amqp_uri, data_dir, ADMIN)
     for component, url in (urls or {}).items():
         env[f"KELISIM_{component.upper()}_DATABASE_URL"] = url
     if urls:  # at most 5 x 8 connections: PostgreSQL's 100 are shared with other suites
         env.update(KELISIM_DB_POOL_SIZE="5", KELISIM_DB_MAX_OVERFLOW="3")
-    for service in COMPONENTS[:-1]:
-        env[f"KELISIM_{service.upper()}_METRICS_PORT"] = str(free_port())
-    env.pop("KELISIM_SMTP_HOST", None)
-    log = open(Path(data_dir) / "platform.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "kelisim_platform.cli.main", "run"], cwd=ROOT,
-                            env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
-    base = f"http://{env['KELISIM_GATEWAY_ADDRESS']}"
-    try:
+    with kelisim_run(env, data_dir) as (proc, base):
         wait_http(f"{base}/health", timeout=120)
         while _get(base, "/health")[0] != 200:
             time.sleep(0.5)
         yield base, _children(proc.pid)
-    finally:
-        os.killpg(proc.pid, signal.SIGINT)
-        try:
-            proc.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-        log.close()
 
 
 def _children(pid):
@@ -203,23 +178,6 @@ def assignment_pairs(base, kgu):
             for task in tasks if task["kind"] != "phase"]
 
 
-class Assignments:
-    """URL and body callables for http_load: each request a distinct assignment."""
-
-    def __init__(self, base, pairs):
-        self.base, self.pairs, self.lock = base, iter(pairs), threading.Lock()
-        self.current = {}
-
-    def url(self, client, count):
-        with self.lock:
-            task, role, person = self.current[client] = next(self.pairs)
-        return f"{self.base}{API}/tasks/{task}/assignments"
-
-    def body(self, client, count):
-        _task, role, person = self.current[client]
-        return json.dumps({"role": role, "kind": "person", "id": person})
-
-
 def line(label, result, baseline=None, hop=None):
     extra = f"   ({result['errors']} errors: {result['error_samples'][:1]})" \
         if result["errors"] else ""
@@ -264,7 +222,7 @@ def main():
             hop = baselines.http_rpc_hello(amqp_uri, args.clients, args.seconds, extra)
             echo = baselines.measured("rpc", amqp_uri)
             events = baselines.measured("events", amqp_uri)
-            assign = Assignments(base, pairs)
+            assign = Assignments([base], pairs)
             with MemoryWatch(pids) as memory:
                 http_load(f"{base}{API}/tasks?limit=50", args.clients, 1, headers=auth)
                 single = http_load(f"{base}{API}/tasks?limit=50", 1, args.seconds / 2,

@@ -24,10 +24,7 @@ eventlet.monkey_patch()
 
 import argparse  # noqa: E402
 import os  # noqa: E402
-import signal  # noqa: E402
 import sqlite3  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 import uuid  # noqa: E402
@@ -38,7 +35,7 @@ from pathlib import Path  # noqa: E402
 import requests  # noqa: E402
 from kombu import Connection  # noqa: E402
 from kombu.entity import PERSISTENT_DELIVERY_MODE  # noqa: E402
-from load_common import free_port, percentiles, rss_mb, vhost  # noqa: E402
+from load_common import kelisim_run, percentiles, platform_env, rss_mb, send_paced, vhost  # noqa: E402
 from nameko.events import event_handler  # noqa: E402
 from nameko.runners import ServiceRunner  # noqa: E402
 from nameko.standalone.events import event_dispatcher  # noqa: E402
@@ -55,39 +52,23 @@ TARGET_P99_MS = 100.0
 @contextmanager
 def platform(amqp_uri, data_dir):
     """`kelisim run` in its own process group; yields the gateway's base URL."""
-    env = dict(os.environ, KELISIM_AMQP_URI=amqp_uri, KELISIM_DATA_DIR=str(data_dir),
-               KELISIM_GATEWAY_ADDRESS=f"127.0.0.1:{free_port()}",
-               KELISIM_ADMIN_TOKEN=ADMIN_TOKEN, KELISIM_LOG_LEVEL="WARNING")
-    for service in ("registry", "projects", "reports", "notifications"):
-        env[f"KELISIM_{service.upper()}_METRICS_PORT"] = str(free_port())
-    env.pop("KELISIM_SMTP_HOST", None)
-    log = open(Path(data_dir) / "platform.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "kelisim_platform.cli.main", "run"], cwd=ROOT,
-                            env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
-    base = f"http://{env['KELISIM_GATEWAY_ADDRESS']}"
-    sampling = eventlet.spawn(sample_memory, proc.pid)
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the platform did not start:\n" +
-                                   (Path(data_dir) / "platform.log").read_text()[-3000:])
-            try:
-                if requests.get(f"{base}/health", timeout=5).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.5)
-        yield base
-    finally:
-        sampling.kill()
-        os.killpg(proc.pid, signal.SIGINT)
+    with kelisim_run(platform_env(amqp_uri, data_dir, ADMIN_TOKEN), data_dir) as (proc, base):
+        sampling = eventlet.spawn(sample_memory, proc.pid)
         try:
-            proc.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-        log.close()
+            deadline = time.monotonic() + 120
+            while True:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the platform did not start:\n" +
+                                       (Path(data_dir) / "platform.log").read_text()[-3000:])
+                try:
+                    if requests.get(f"{base}/health", timeout=5).status_code == 200:
+                        break
+                except requests.ConnectionError:
+                    pass
+                time.sleep(0.5)
+            yield base
+        finally:
+            sampling.kill()
 
 
 PEAK_RSS = {}
@@ -142,13 +123,7 @@ def bare_baseline(amqp_uri, rate, count):
     try:
         dispatch = event_dispatcher(config)
         eventlet.sleep(0.5)
-        started = time.time()
-        for n in range(count):
-            eventlet.sleep(max(0.0, started + n / rate - time.time()))
-            dispatch("bench_bare", "assigned", {"sent": time.time(), "n": n})
-        deadline = time.time() + 30
-        while len(BARE) < count and time.time() < deadline:
-            eventlet.sleep(0.01)
+        send_paced(dispatch, "bench_bare", "assigned", rate, count, lambda: len(BARE))
     finally:
         runner.kill()
     return list(BARE)

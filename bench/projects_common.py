@@ -350,6 +350,42 @@ def baselines(config, runs=20):
     return statistics.median(rpc_times) * 1000, statistics.median(event_times) * 1000
 
 
+def print_baselines(rpc_ms, event_ms, postgres, extra=""):
+    """The line every projects benchmark starts with: what a bare RPC and a bare event take."""
+    print(f"baselines: bare RPC round trip {rpc_ms:.2f} ms, bare event round trip "
+          f"(commit to consumed) {event_ms:.2f} ms "
+          f"({'PostgreSQL' if postgres else 'SQLite'}){extra}", flush=True)
+
+
+def delivered(url, event_type, count, timeout=300):
+    """Waits until ``count`` events of ``event_type`` have left the projects outbox at
+    ``url``, reached the bare probe and been committed to the notifications' inboxes;
+    returns those three unix times (published, consumed, committed)."""
+    inboxes = eventlet.spawn(Notifications.wait_for, event_type, count, timeout=timeout)
+    published = wait_published(url, timeout=timeout)
+    consumed = Counter.wait_for(event_type, count, timeout=timeout)
+    return published, consumed, inboxes.wait()
+
+
+def report_delivery(action, event_type, started, times, event_ms, targets_s):
+    """The three lines of ``delivered``'s ``times`` after ``started`` (unix seconds),
+    against the bare event round trip and ``targets_s`` (published, consumed, committed)."""
+    published, consumed, committed = times
+    for what, at, target in ((f"until every {event_type} published", published, targets_s[0]),
+                             (f"until every {event_type} consumed (probe)", consumed,
+                              targets_s[1]),
+                             (f"until every {event_type} in the inboxes", committed,
+                              targets_s[2])):
+        report(f"{action} {what}", at - started, event_ms, "event", target)
+
+
+def print_cpu(action, cpu, events):
+    """The notifications service's CPU over ``action``: seconds and ms per event."""
+    print(f"notifications CPU for the {action}: {cpu:.2f} s, "
+          f"{1000 * cpu / events:.2f} ms per event")
+    Notifications.print_memory()
+
+
 def wait_published(url, timeout=120):
     """The unix time the projects outbox has nothing left to publish (polled every 50 ms,
     so as not to slow the relay it measures)."""

@@ -11,16 +11,18 @@ import time
 
 import eventlet  # noqa: E402  (after projects_common, which quiets its notice)
 from projects_common import (
-    Counter,
     Notifications,
     arguments,
     baselines,
     databases,
+    delivered,
     platform,
+    print_baselines,
+    print_cpu,
     proxy,
     report,
+    report_delivery,
     vhost,
-    wait_published,
 )
 
 PROJECTS = ("mediation", "civic-identity", "cultural-diversity", "ethnocultural-genesis")
@@ -37,9 +39,7 @@ def main():
     with vhost() as amqp_uri, databases(args.postgres) as urls, \
             platform(amqp_uri, urls) as config:
         rpc_ms, event_ms = baselines(config)
-        print(f"baselines: bare RPC round trip {rpc_ms:.2f} ms, bare event round trip "
-              f"(commit to consumed) {event_ms:.2f} ms "
-              f"({'PostgreSQL' if args.postgres else 'SQLite'})", flush=True)
+        print_baselines(rpc_ms, event_ms, args.postgres)
         cpu = Notifications.cpu_seconds()
 
         def roll(code):
@@ -52,11 +52,7 @@ def main():
         results = [call.wait() for call in calls]
         answered = max(at for at, _ in results)
         assignments = sum(result["assignments"] for _, result in results)
-        inboxes = eventlet.spawn(Notifications.wait_for, "task_assigned", assignments,
-                                 timeout=300)
-        published = wait_published(urls["projects"], timeout=300)
-        last = Counter.wait_for("task_assigned", assignments, timeout=300)
-        committed = inboxes.wait()
+        times = delivered(urls["projects"], "task_assigned", assignments)
         cpu = Notifications.cpu_seconds() - cpu
         print(f"rollout of {', '.join(codes)}: "
               f"{sum(len(result['created']) for _, result in results)} plans, "
@@ -64,15 +60,8 @@ def main():
               f"{assignments} assignments (task_assigned events)")
         report("rollout RPCs answered (one transaction each)", answered - started, rpc_ms,
                "RPC", 3.0)
-        report("rollout until every task_assigned published", published - started, event_ms,
-               "event", 3.0)
-        report("rollout until every task_assigned consumed (probe)", last - started,
-               event_ms, "event", 3.0)
-        report("rollout until every task_assigned in the inboxes", committed - started,
-               event_ms, "event", 3.0)
-        print(f"notifications CPU for the rollout: {cpu:.2f} s, "
-              f"{1000 * cpu / assignments:.2f} ms per event")
-        Notifications.print_memory()
+        report_delivery("rollout", "task_assigned", started, times, event_ms, (3.0, 3.0, 3.0))
+        print_cpu("rollout", cpu, assignments)
 
 
 if __name__ == "__main__":

@@ -15,19 +15,7 @@ under 2 s; recompute under 0.5 s; under 150 MB per component.
 import time
 from datetime import date
 
-import eventlet
-from projects_common import (
-    Counter,
-    Notifications,
-    arguments,
-    baselines,
-    databases,
-    platform,
-    proxy,
-    report,
-    vhost,
-    wait_published,
-)
+import projects_common as common
 from sqlalchemy.orm import sessionmaker
 
 from kelisim.context import Context
@@ -126,46 +114,32 @@ def recompute_seconds(url, head_id, new_due):
 
 
 def main():
-    args = arguments(__doc__)
-    with vhost() as amqp_uri, databases(args.postgres) as urls:
+    args = common.arguments(__doc__)
+    with common.vhost() as amqp_uri, common.databases(args.postgres) as urls:
         head_id, size = build_graph(urls["projects"])
-        with platform(amqp_uri, urls) as config:
-            rpc_ms, event_ms = baselines(config)
-            print(f"baselines: bare RPC round trip {rpc_ms:.2f} ms, bare event round trip "
-                  f"(commit to consumed) {event_ms:.2f} ms "
-                  f"({'PostgreSQL' if args.postgres else 'SQLite'}); graph of {size} tasks",
-                  flush=True)
-            with proxy(config) as projects:
+        with common.platform(amqp_uri, urls) as config:
+            rpc_ms, event_ms = common.baselines(config)
+            common.print_baselines(rpc_ms, event_ms, args.postgres, f"; graph of {size} tasks")
+            with common.proxy(config) as projects:
                 head = projects.get_task(head_id)
                 new_due = work_calendar().add(date.fromisoformat(head["due_date"]), 5)
                 alone, moved, _ = recompute_seconds(urls["projects"], head_id, new_due)
-                cpu = Notifications.cpu_seconds()
+                cpu = common.Notifications.cpu_seconds()
                 started = time.time()
                 result = projects.update_task(head_id, {
                     "version": head["version"], "due_date": new_due.isoformat(),
                     "reason": "bench: the methodology is approved a week late"})
                 answered = time.time()
                 events = len(result["rescheduled"]) + 1
-                inboxes = eventlet.spawn(Notifications.wait_for, "deadline_slipped", events,
-                                         timeout=300)
-                published = wait_published(urls["projects"], timeout=300)
-                consumed = Counter.wait_for("deadline_slipped", events, timeout=300)
-                committed = inboxes.wait()
-                cpu = Notifications.cpu_seconds() - cpu
+                times = common.delivered(urls["projects"], "deadline_slipped", events)
+                cpu = common.Notifications.cpu_seconds() - cpu
         print(f"slip: {len(result['rescheduled'])} tasks rescheduled "
               f"({moved} in the recompute alone), one deadline_slipped each plus the head's")
-        report("recompute (load graph + reschedule)", alone, rpc_ms, "RPC", 0.5)
-        report("slip over RPC (recompute, writes, outbox, commit)", answered - started, rpc_ms,
+        common.report("recompute (load graph + reschedule)", alone, rpc_ms, "RPC", 0.5)
+        common.report("slip over RPC (recompute, writes, outbox, commit)", answered - started, rpc_ms,
                "RPC", 1.0)
-        report("slip until every deadline_slipped published", published - started, event_ms,
-               "event", 5.0)
-        report("slip until every deadline_slipped consumed (probe)", consumed - started,
-               event_ms, "event", 2.0)
-        report("slip until every deadline_slipped in the inboxes", committed - started,
-               event_ms, "event", 2.0)
-        print(f"notifications CPU for the slip: {cpu:.2f} s, {1000 * cpu / events:.2f} ms "
-              f"per event")
-        Notifications.print_memory()
+        common.report_delivery("slip", "deadline_slipped", started, times, event_ms, (5.0, 2.0, 2.0))
+        common.print_cpu("slip", cpu, events)
 
 
 if __name__ == "__main__":

@@ -25,15 +25,12 @@ their ``occurred_at``, and each KGU's inbox lists a task's items in that order.
     .venv/bin/python bench/replicas.py [--seconds 10] [--clients 16]
 """
 import argparse
-import json
 import os
 import subprocess
 import sys
 import tempfile
-import threading
 import uuid
 from collections import defaultdict
-from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -42,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from load_common import PostgresCpu, broker_pid, cpu_per_request, cpu_seconds, http_load, pg_admin, vhost  # noqa: E402
+import load_common as common  # noqa: E402
 
 import kelisim  # noqa: E402, F401  (quiets eventlet's deprecation notice before importing it)
 from tests.faults import harness  # noqa: E402
@@ -55,18 +52,9 @@ API = "/api/v1"
 REGIONS = ("KZ-61", "KZ-75", "KZ-71", "KZ-79")  # mediation to four regions: 136 tasks
 
 
-@contextmanager
 def databases():
     """A throw-away PostgreSQL database per component: {component: URL}."""
-    tag = uuid.uuid4().hex[:8]
-    names = {c: f"kelisim_bench_{tag}_{c}" for c in COMPONENTS}
-    for name in names.values():
-        pg_admin(f'CREATE DATABASE "{name}"')
-    try:
-        yield {c: f"postgresql://postgres@127.0.0.1:5432/{n}" for c, n in names.items()}
-    finally:
-        for name in names.values():
-            pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return common.component_databases(COMPONENTS)
 
 
 def call(base, method, path, body=None, expect=(200, 201)):
@@ -88,24 +76,13 @@ def gateways(platform, replicas):
 
 
 class Spread:
-    """URL and body callables for http_load: clients spread over the gateways, each
-    assignment distinct."""
+    """A URL callable for http_load: clients spread over the gateways."""
 
-    def __init__(self, bases, path=None, pairs=None):
+    def __init__(self, bases, path):
         self.bases, self.path = bases, path
-        self.pairs, self.lock, self.current = iter(pairs or ()), threading.Lock(), {}
 
     def read(self, client, count):
         return f"{self.bases[client % len(self.bases)]}{API}{self.path}"
-
-    def assign_url(self, client, count):
-        with self.lock:
-            task, role, person = self.current[client] = next(self.pairs)
-        return f"{self.bases[client % len(self.bases)]}{API}/tasks/{task}/assignments"
-
-    def assign_body(self, client, count):
-        _task, role, person = self.current[client]
-        return json.dumps({"role": role, "kind": "person", "id": person})
 
 
 def check_order(urls, envelopes):
@@ -137,17 +114,17 @@ def phase(platform, replicas, pairs, args, measured):
     fresh = Spread(bases, "/tasks?limit=50")
     headers = {"Authorization": f"Bearer {ADMIN}", "Content-Type": "application/json",
                "Cache-Control": "no-cache"}
-    http_load(fresh.read, args.clients, 1, headers=headers)
-    reads = cpu_per_request(measured, lambda: http_load(fresh.read, args.clients,
+    common.http_load(fresh.read, args.clients, 1, headers=headers)
+    reads = common.cpu_per_request(measured, lambda: common.http_load(fresh.read, args.clients,
                                                         args.seconds, headers=headers))
     notifications = list(("notifications", "notifications-b")[:replicas])
     for name in notifications:  # their events wait in the queue meanwhile
         platform.kill(name, sig=15)
     before = {e["id"] for e in outbox_events(platform.urls["projects"], "task_assigned")}
-    assign = Spread(bases, pairs=pairs)
+    assign = common.Assignments(bases, pairs)
     running = {name: pid for name, pid in measured.items() if name not in notifications}
-    writes = cpu_per_request(running, lambda: http_load(
-        assign.assign_url, args.clients, args.seconds, "POST", headers, assign.assign_body,
+    writes = common.cpu_per_request(running, lambda: common.http_load(
+        assign.url, args.clients, args.seconds, "POST", headers, assign.body,
         expect=201))
     wait_until(lambda: unpublished(platform.urls["projects"]) == 0, 120,
                "the projects outbox to empty")
@@ -167,10 +144,10 @@ def phase(platform, replicas, pairs, args, measured):
     # the drain is timed from the first event taken in (process start-up left out) by
     # the notifications database's own received_at stamps; CPU from that moment too
     first = wait_until(lambda: len(received()), 300, "a first event taken in", interval=0.05)
-    cpu_before = {name: cpu_seconds(pid) for name, pid in started.items()}
+    cpu_before = {name: common.cpu_seconds(pid) for name, pid in started.items()}
     wait_until(lambda: len(received()) == len(wanted), 600,
                "notifications to take in the assignments", interval=0.1)
-    cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in started.items()}
+    cpu = {name: common.cpu_seconds(pid) - cpu_before[name] for name, pid in started.items()}
     stamps = sorted(at for _, at in received())
     drained = (stamps[-1] - stamps[0]).total_seconds()
     platform.wait_serving(*notifications, timeout=120)
@@ -187,8 +164,8 @@ def main():
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--clients", type=int, default=16)
     args = parser.parse_args()
-    broker = broker_pid()
-    with vhost() as amqp_uri, tempfile.TemporaryDirectory() as folder, databases() as urls:
+    broker = common.broker_pid()
+    with common.vhost() as amqp_uri, tempfile.TemporaryDirectory() as folder, databases() as urls:
         platform = harness.prepare(
             amqp_uri, Path(folder), urls, KELISIM_ADMIN_TOKEN=ADMIN, KELISIM_MAX_WORKERS="10",
             KELISIM_DB_POOL_SIZE="3", KELISIM_DB_MAX_OVERFLOW="2", KELISIM_RPC_TIMEOUT="120")
@@ -214,7 +191,7 @@ def main():
             print(f"PostgreSQL, {made['tasks']} tasks rolled out; {os.cpu_count()} cores; "
                   f"load average {open('/proc/loadavg').read().strip()}", flush=True)
             extra = {"rabbitmq": broker} if broker else {}
-            extra["postgresql"] = PostgresCpu(url.rsplit("/", 1)[1] for url in urls.values())
+            extra["postgresql"] = common.PostgresCpu(url.rsplit("/", 1)[1] for url in urls.values())
             one = phase(platform, 1, pairs[:len(pairs) // 2], args,
                         dict(pids_of(platform, 1), **extra))
             print("one replica each: done", flush=True)
