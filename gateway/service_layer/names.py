@@ -7,6 +7,7 @@ person's display name and org unit beside the id on the way out, as they are now
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -16,42 +17,31 @@ if TYPE_CHECKING:
 ACTOR_FIELDS = {"actor_id": "actor", "decided_by": "decided_by"}
 
 
-def _ids(value: Any, found: set[Any] | set[str]) -> set[str]:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if key in ACTOR_FIELDS and isinstance(item, str):
-                found.add(item)
-            else:
-                _ids(item, found)
-    elif isinstance(value, list):
-        for item in value:
-            _ids(item, found)
-    return found
-
-
-def _attach(value: Any, names: dict[Any, Any]) -> Any:
+def _actor_fields(value: Any) -> Iterator[tuple[dict[str, Any], str]]:
+    """Every ``(record, key)`` in ``value`` (JSON-like, walked depth first) whose key names
+    an actor and holds an id or None; a record may gain keys while this is walked."""
     if isinstance(value, dict):
         for key in list(value):
             item = value[key]
             if key in ACTOR_FIELDS and (isinstance(item, str) or item is None):
-                name, unit = names.get(item, (None, None))
-                value[f"{ACTOR_FIELDS[key]}_name"] = name
-                value[f"{ACTOR_FIELDS[key]}_org_unit"] = unit
+                yield value, key
             else:
-                _attach(item, names)
+                yield from _actor_fields(item)
     elif isinstance(value, list):
         for item in value:
-            _attach(item, names)
-    return value
+            yield from _actor_fields(item)
 
 
 def attach_names(uow: UnitOfWork, result: dict[str, Any]) -> dict[str, Any]:
     """``result`` (JSON-like) with ``actor_name`` / ``actor_org_unit`` beside every
     ``actor_id`` and ``decided_by_name`` / ``decided_by_org_unit`` beside every
     ``decided_by`` (None for ``system`` or an id that names nobody). Changed in place."""
-    ids = _ids(result, set())
+    ids = {record[key] for record, key in _actor_fields(result) if record[key] is not None}
     names = {}
     if ids:
         with uow:
             names = uow.repo.names(ids)
-    return _attach(result, names)
+    for record, key in _actor_fields(result):
+        record[f"{ACTOR_FIELDS[key]}_name"], record[f"{ACTOR_FIELDS[key]}_org_unit"] = \
+            names.get(record[key], (None, None))
+    return result

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from gateway.domain.tokens import ApiToken
 from gateway.service_layer.sessions import account_id_of
+from gateway.service_layer.tokens import store_issued
 from kelisim.db.types import utcnow
 from kelisim.errors import Forbidden, NotFound
 from kelisim.i18n import _
@@ -36,12 +37,7 @@ def create_token(uow: UnitOfWork, actor: dict[str, Any], name: str, expires_at: 
             raise Forbidden(_("the account cannot sign in"))
         token, plaintext = ApiToken.issue(account.role, account.region_code, name, now=utcnow(),
                                           account_id=account.id, expires_at=expires_at)
-        uow.repo.add(token)
-        uow.flush()
-        after = token.to_dict()
-        uow.audit("create", ENTITY, token.id, after=after, region=account.region_code)
-        uow.commit()
-        return after, plaintext
+        return store_issued(uow, token), plaintext
 
 
 def list_tokens(uow: UnitOfWork, actor: dict[str, Any], account_id: int | None = None) -> list[Any]:

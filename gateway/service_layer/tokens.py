@@ -30,12 +30,18 @@ def create_token(uow: UnitOfWork, role: str, region: str | None = None,
     """Issue a token; return ``(token as dict, plaintext)``. The plaintext is not stored."""
     with uow:
         token, plaintext = ApiToken.issue(role, region, name, now=utcnow())
-        uow.repo.add(token)
-        uow.flush()
-        after = token.to_dict()
-        uow.audit("create", ENTITY, token.id, after=after, region=token.region_code)
-        uow.commit()
-        return after, plaintext
+        return store_issued(uow, token), plaintext
+
+
+def store_issued(uow: UnitOfWork, token: ApiToken) -> dict[str, Any]:
+    """Inside ``uow``'s transaction: add a just-issued ``token``, audit its creation in its
+    region and commit; returns the token as a dict (its hash, never a plaintext)."""
+    uow.repo.add(token)
+    uow.flush()
+    after: dict[str, Any] = token.to_dict()
+    uow.audit("create", ENTITY, token.id, after=after, region=token.region_code)
+    uow.commit()
+    return after
 
 
 def revoke_token(uow: UnitOfWork, token_id: int) -> dict[str, Any]:
