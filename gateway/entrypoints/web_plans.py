@@ -307,9 +307,13 @@ class WebPlansPages:
                                                for p in task["predecessors"]}],
             "can_edit": req.actor.get("role") in ("rgu_admin", "kgu_coordinator")}, status)
 
-    def _task_form(self, req, plan_id, task_id, form, call, body, schema=None):
+    def _task_form(self, req, plan_id, task_id, form, call, body, schema=None, missing=None):
         """Check ``body`` with the API's schema, make ``call``; a refusal the reader can
-        fix (409, 422) re-renders the task's page with the errors beside the fields."""
+        fix (409, 422) re-renders the task's page with the errors beside the fields.
+        ``missing`` is ``(field, message)`` when the form left a field empty that the call
+        needs: refused at once, as the API's schema would, and no call is made."""
+        if missing is not None:
+            call, body, schema = _refuse(*missing), {}, None
         task = self.projects.get_task(task_id)
         if task["plan_id"] != plan_id:
             raise NotFound(_("task {task_id} not found", task_id=task_id))
@@ -329,39 +333,34 @@ class WebPlansPages:
     def web_move_due(self, req, plan_id, task_id):
         """PATCH /api/v1/tasks/<id> with due_date, reason (a later date needs one), version."""
         due = (req.form.get("due_date") or "").strip()
-        if not due:
-            return self._task_form(req, plan_id, task_id, "due", _refuse(
-                "due_date", _("choose the new due date")), {})
         body = {"version": _int_or_text(req.form.get("version")), "due_date": due,
                 "reason": (req.form.get("reason") or "").strip() or None}
         return self._task_form(req, plan_id, task_id, "due",
                                lambda b: self.projects.update_task(task_id, b), body,
-                               schemas.TaskPatchSchema)
+                               schemas.TaskPatchSchema,
+                               None if due else ("due_date", _("choose the new due date")))
 
     @page("POST", "/plans/<int:plan_id>/tasks/<int:task_id>/progress")
     def web_set_progress(self, req, plan_id, task_id):
         """PATCH /api/v1/tasks/<id> with progress (0..100) and version."""
         body = {"version": _int_or_text(req.form.get("version")),
                 "progress": _int_or_text(req.form.get("progress"))}
-        if body["progress"] is None:
-            return self._task_form(req, plan_id, task_id, "progress", _refuse(
-                "progress", _("a whole number from 0 to 100")), {})
         return self._task_form(req, plan_id, task_id, "progress",
                                lambda b: self.projects.update_task(task_id, b), body,
-                               schemas.TaskPatchSchema)
+                               schemas.TaskPatchSchema, _required(
+                                   body, "progress", _("a whole number from 0 to 100")))
 
     @page("POST", "/plans/<int:plan_id>/tasks/<int:task_id>/assignments")
     def web_add_assignment(self, req, plan_id, task_id):
         """POST /api/v1/tasks/<id>/assignments: a role for a person or an org unit chosen
         from the registry (the form's ``assignee`` is ``person:ID`` or ``org_unit:ID``)."""
         kind, _sep, ident = (req.form.get("assignee") or "").partition(":")
-        if not kind or not ident:
-            return self._task_form(req, plan_id, task_id, "assign", _refuse(
-                "assignee", _("choose a person or an org unit")), {})
         body = {"role": req.form.get("role") or None, "kind": kind, "id": _int_or_text(ident)}
         return self._task_form(req, plan_id, task_id, "assign",
                                lambda b: self.projects.add_assignment(task_id, b), body,
-                               schemas.AssignmentCreateSchema)
+                               schemas.AssignmentCreateSchema,
+                               None if kind and ident else
+                               ("assignee", _("choose a person or an org unit")))
 
     @page("POST", "/plans/<int:plan_id>/tasks/<int:task_id>/assignments/<int:assignment_id>"
                   "/remove")
@@ -377,12 +376,10 @@ class WebPlansPages:
         ``lag`` working days later."""
         body = {"predecessor_id": _int_or_text(req.form.get("predecessor_id")),
                 "lag": _int_or_text(req.form.get("lag")) or 0}
-        if body["predecessor_id"] is None:
-            return self._task_form(req, plan_id, task_id, "depend", _refuse(
-                "predecessor_id", _("choose the task it follows")), {})
         return self._task_form(req, plan_id, task_id, "depend",
                                lambda b: self.projects.add_dependency(task_id, b), body,
-                               schemas.DependencyCreateSchema)
+                               schemas.DependencyCreateSchema, _required(
+                                   body, "predecessor_id", _("choose the task it follows")))
 
     @page("POST", "/plans/<int:plan_id>/tasks/<int:task_id>/dependencies/<int:predecessor_id>"
                   "/remove")
@@ -391,6 +388,11 @@ class WebPlansPages:
         return self._task_form(req, plan_id, task_id, "depend",
                                lambda b: self.projects.remove_dependency(task_id,
                                                                          predecessor_id), {})
+
+
+def _required(body, field, message):
+    """``(field, message)`` when ``body`` has no value for ``field``, else None."""
+    return (field, message) if body[field] is None else None
 
 
 def _refuse(field, message):
