@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import kelisim  # noqa: E402,F401  (quiets eventlet's deprecation notice before tests.support imports it)
-from tests.support import pg_admin, rabbitmqctl  # noqa: E402
+from tests.support import pg_admin, rabbitmqctl, stop_group  # noqa: E402
 
 RABBIT = "guest:guest@127.0.0.1:5672"
 PG_ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
@@ -73,7 +73,7 @@ def platform_env(amqp_uri, data_dir, admin_token):
 def kelisim_run(env, data_dir):
     """`kelisim run` with ``env`` in its own process group, its output in
     ``data_dir``/platform.log; yields (the process, the gateway's base URL), not waiting
-    for it. Stopped with SIGINT, killed if it has not ended 40 s later."""
+    for it. Stopped with SIGINT, killed if it has not ended 40 s later (stop_group)."""
     log = open(Path(data_dir) / "platform.log", "w")
     proc = subprocess.Popen([sys.executable, "-m", "kelisim_platform.cli.main", "run"], cwd=ROOT,
                             env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -81,11 +81,7 @@ def kelisim_run(env, data_dir):
     try:
         yield proc, f"http://{env['KELISIM_GATEWAY_ADDRESS']}"
     finally:
-        os.killpg(proc.pid, signal.SIGINT)
-        try:
-            proc.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        stop_group(proc, signal.SIGINT, 40)
         log.close()
 
 

@@ -3,6 +3,7 @@ SQLite copies, polling, and the local RabbitMQ and PostgreSQL servers' admin com
 import json
 import os
 import shutil
+import signal
 import subprocess
 import uuid
 
@@ -90,6 +91,21 @@ class Vhosts:
         self.released.extend(self.ready)
         self.ready = []
         self.flush()
+
+
+def stop_group(proc, sig=signal.SIGINT, grace=40):
+    """Stop the process group ``proc`` leads (started with ``start_new_session=True``):
+    ``sig``, then SIGKILL if ``proc`` has not ended ``grace`` seconds later. Nothing to do
+    when the group has ended already."""
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:
+        return
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
 
 
 def pg_admin(sql):

@@ -18,6 +18,7 @@ import yaml
 
 from tests.e2e.test_platform import ADMIN, auth, free_port
 from tests.ops.promql import RULES
+from tests.support import stop_group
 
 pytestmark = pytest.mark.e2e
 API = "/api/v1"
@@ -65,12 +66,7 @@ def platform(amqp_uri, tmp_path):
         yield base, dict(ports, gateway=int(gateway.rsplit(":", 1)[1]))
     finally:
         if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+            stop_group(proc, signal.SIGTERM, 60)
 
 
 @pytest.fixture
