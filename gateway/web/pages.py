@@ -26,6 +26,7 @@ from gateway.http.cache import CACHE_LOOKUPS
 from gateway.http.dispatch import DispatchingRoute
 from gateway.http.problems import problem_for
 from gateway.http.request import BODY_ATTR, DEFAULT_MAX_BYTES, read_body
+from gateway.http.routing import RouteSpec
 from gateway.http.sessions import SESSION_COOKIE
 from gateway.web.render import render
 from kelisim import i18n
@@ -44,17 +45,12 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class PageSpec:
-    """What BearerAuth and Principal.require read of a route (as RouteSpec has it)."""
+class PageSpec(RouteSpec):
+    """A page's route as BearerAuth and Principal.require read it: a RouteSpec without the
+    API's description (no summary, schemas or OpenAPI path: a page's path is its own)."""
 
-    method: str
-    path: str
-    name: str
-    auth: bool = True
-    roles: tuple = None
-    writes: bool = False
-    personal: bool = False
-    stream: bool = False
+    summary: str = ""
+    tag: str = "web"
 
     @property
     def openapi_path(self):
