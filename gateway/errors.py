@@ -11,9 +11,9 @@ turns every one into an RFC 7807 problem: its ``type`` is named after the class
 Errors of signing in, sessions and one-time links never say whether a login name exists
 or which part of a credential was wrong.
 """
-from kelisim.errors import Forbidden, KelisimError
 from typing import Any
 
+from kelisim.errors import Forbidden, KelisimError
 from kelisim.i18n import N_, Msg, _
 
 BEARER_CHALLENGE = 'Bearer realm="kelisim"'
