@@ -15,14 +15,17 @@ SCHEME = "sha256="
 DEFAULT_TOLERANCE = 300
 
 
-def signature(secret, timestamp, body):
+def signature(secret: str, timestamp: float, body: bytes) -> str:
     """``sha256=<hex>`` for ``body`` (bytes) sent at ``timestamp`` (integer seconds)."""
     message = str(int(timestamp)).encode("ascii") + b"." + body
     return SCHEME + hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
 
 
-def verify(secret, timestamp, body, received, tolerance=DEFAULT_TOLERANCE, now=None):
+def verify(secret: str, timestamp: str | float | None, body: bytes, received: str | None,
+           tolerance: float = DEFAULT_TOLERANCE, now: float | None = None) -> bool:
     """True if ``received`` signs ``body`` at ``timestamp`` and the timestamp is recent."""
+    if timestamp is None:  # no timestamp header
+        return False
     try:
         sent_at = int(timestamp)
     except (TypeError, ValueError):
