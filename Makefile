@@ -19,13 +19,13 @@ test: $(TEST_STAMP)
 	$(BIN)/pytest
 
 # ruff (rules in pyproject.toml's [tool.ruff]) over the tree; mypy ([tool.mypy]): --strict
-# over kelisim/ and kelisim_platform/, and every service layer (services/*/service_layer,
-# gateway/service_layer), the gateway's and the registry's domains and part of the reports'
-# domain ([tool.mypy] lists them) with every function typed and its body checked (not all of
-# --strict: the other domain modules, the adapters and nameko they call are not checked, so
-# those calls are Any); and the
-# import contracts ([tool.importlinter]: the core imports no component, the gateway only the
-# services' contracts); .ci/run calls it before `make test`.
+# over kelisim/ and kelisim_platform/, and with every function typed and its body checked
+# (not all of --strict) every service layer (services/*/service_layer, gateway/service_layer),
+# the gateway's and the registry's domains and parts of the reports' and the notifications'
+# domains ([tool.mypy] lists them); the other domain modules, the adapters and nameko are not
+# checked, so calls into them are Any; and the import contracts ([tool.importlinter]: the
+# core imports no component, the gateway only the services' contracts); .ci/run calls it
+# before `make test`.
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
