@@ -1,13 +1,16 @@
-"""The one way a registry record is changed: version check, rules, audit row, event."""
+"""The one way a registry record is added or changed: version check, rules, audit row, event."""
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.exc import IntegrityError
+
 from kelisim.db.versioning import apply_changes, check_version, concurrent_update_guard
 
 if TYPE_CHECKING:
     from kelisim.db.uow import UnitOfWork
+    from kelisim.errors import Conflict
     from services.registry.domain.model import Organisation, OrgUnit, Person, PublicStructure
 
     Record = OrgUnit | PublicStructure | Person | Organisation
@@ -15,6 +18,28 @@ if TYPE_CHECKING:
 
 def regions_of(entity: Record) -> list[str]:
     return [entity.region_code] if entity.region_code else []
+
+
+def save_new(uow: UnitOfWork, entity: Record, *, kind: str, dump: Callable[[Any], dict[str, Any]],
+             taken: Conflict | None = None) -> dict[str, Any]:
+    """Add a new, checked, access-checked ``entity``: flush, audit row ``create``, event
+    ``<kind>_created`` with the record (to its region), commit; the record as ``dump`` gives it.
+
+    ``taken``: the Conflict to raise when the database refuses the row because a concurrent
+    create took its code (a unique constraint); without it the IntegrityError goes up.
+    """
+    uow.repo.add(entity)
+    try:
+        uow.flush()
+    except IntegrityError:
+        if taken is None:
+            raise
+        raise taken from None
+    after = dump(entity)
+    uow.audit("create", kind, entity.id, after=after, region=entity.region_code)
+    uow.emit(f"{kind}_created", after, regions=regions_of(entity))
+    uow.commit()
+    return after
 
 
 def save_changes(uow: UnitOfWork, entity: Record, changes: dict[str, Any], *,

@@ -3,15 +3,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.exc import IntegrityError
-
 from kelisim.access import ensure_readable, ensure_writable, found_or_404, scope_region
 from kelisim.errors import Conflict, Invalid, NotFound
 from kelisim.i18n import _
 from kelisim.schemas import load
 from services.registry.contract import schemas
 from services.registry.domain.model import OrgUnit
-from services.registry.service_layer.changes import regions_of, save_changes
+from services.registry.service_layer.changes import save_changes, save_new
 
 if TYPE_CHECKING:
     from kelisim.db.uow import UnitOfWork
@@ -74,9 +72,10 @@ def create_org_unit(uow: UnitOfWork, data: dict[str, Any]) -> dict[str, Any]:
         repo = uow.repo
         ensure_writable(uow.context.actor, data["region_code"])
         require_region(repo, data["region_code"])
+        taken = Conflict(_("org unit code {code} is taken", code=data["code"]),
+                         {"code": _("already exists")})
         if repo.org_unit_by_code(data["code"]) is not None:
-            raise Conflict(_("org unit code {code} is taken",
-                             code=data['code']), {"code": _("already exists")})
+            raise taken
         parent = None
         if data["parent_id"] is not None:
             parent = repo.org_unit(data["parent_id"])
@@ -85,17 +84,7 @@ def create_org_unit(uow: UnitOfWork, data: dict[str, Any]) -> dict[str, Any]:
                                                                 parent_id=data['parent_id'])})
         unit = OrgUnit(**data)
         unit.check(parent)
-        repo.add(unit)
-        try:
-            uow.flush()
-        except IntegrityError:  # the code was taken by a concurrent create
-            raise Conflict(_("org unit code {code} is taken", code=data['code']),
-                           {"code": _("already exists")}) from None
-        after = dump(unit)
-        uow.audit("create", "org_unit", unit.id, after=after, region=unit.region_code)
-        uow.emit("org_unit_created", after, regions=regions_of(unit))
-        uow.commit()
-        return after
+        return save_new(uow, unit, kind="org_unit", dump=dump, taken=taken)
 
 
 def update_org_unit(uow: UnitOfWork, unit_id: int, data: dict[str, Any]) -> dict[str, Any]:

@@ -12,15 +12,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.exc import IntegrityError
-
 from kelisim.access import ensure_readable, scope_region
 from kelisim.errors import Conflict, Forbidden, NotFound
 from kelisim.i18n import _
 from kelisim.schemas import listing, load
 from services.registry.contract import schemas
 from services.registry.domain.model import Organisation
-from services.registry.service_layer.changes import regions_of, save_changes
+from services.registry.service_layer.changes import save_changes, save_new
 from services.registry.service_layer.org_units import require_region
 
 if TYPE_CHECKING:
@@ -91,23 +89,13 @@ def create_organisation(uow: UnitOfWork, data: dict[str, Any]) -> Any:
         repo = uow.repo
         require_rgu(uow.context.actor)
         require_region(repo, data["region_code"])
+        taken = Conflict(_("organisation code {code} is taken", code=data["code"]),
+                         {"code": _("already exists")})
         if repo.organisation_by_code(data["code"]) is not None:
-            raise Conflict(_("organisation code {code} is taken", code=data["code"]),
-                           {"code": _("already exists")})
+            raise taken
         organisation = Organisation(**data)
         organisation.check()
-        repo.add(organisation)
-        try:
-            uow.flush()
-        except IntegrityError:  # the code was taken by a concurrent create
-            raise Conflict(_("organisation code {code} is taken", code=data["code"]),
-                           {"code": _("already exists")}) from None
-        after = dump(organisation)
-        uow.audit("create", "organisation", organisation.id, after=after,
-                  region=organisation.region_code)
-        uow.emit("organisation_created", after, regions=regions_of(organisation))
-        uow.commit()
-        return after
+        return save_new(uow, organisation, kind="organisation", dump=dump, taken=taken)
 
 
 def update_organisation(uow: UnitOfWork, organisation_id: int, data: dict[str, Any]) -> Any:

@@ -9,7 +9,7 @@ from kelisim.i18n import _
 from kelisim.schemas import load
 from services.registry.contract import schemas
 from services.registry.domain.model import Person
-from services.registry.service_layer.changes import regions_of, save_changes
+from services.registry.service_layer.changes import save_changes, save_new
 from services.registry.service_layer.org_units import readable_filters, require_region
 
 if TYPE_CHECKING:
@@ -51,13 +51,7 @@ def create_person(uow: UnitOfWork, data: dict[str, Any]) -> dict[str, Any]:
                                                  structure_id=person.structure_id)})
             person.region_code = structure.region_code
         ensure_writable(uow.context.actor, person.region_code)
-        repo.add(person)
-        uow.flush()
-        after = dump(person)
-        uow.audit("create", "person", person.id, after=after, region=person.region_code)
-        uow.emit("person_created", after, regions=regions_of(person))
-        uow.commit()
-        return after
+        return save_new(uow, person, kind="person", dump=dump)
 
 
 def _readable_person(uow: UnitOfWork, person_id: int) -> Person:

@@ -10,7 +10,7 @@ from kelisim.i18n import _
 from kelisim.schemas import listing, load
 from services.registry.contract import schemas
 from services.registry.domain.model import PublicStructure
-from services.registry.service_layer.changes import regions_of, save_changes
+from services.registry.service_layer.changes import save_changes, save_new
 from services.registry.service_layer.org_units import readable_filters, require_region
 
 if TYPE_CHECKING:
@@ -72,13 +72,7 @@ def create_structure(uow: UnitOfWork, data: dict[str, Any], today: date | None =
         data["level"] = data["level"] or unit.level
         structure = PublicStructure(region_code=unit.region_code, **data)
         structure.check(structure_type)
-        repo.add(structure)
-        uow.flush()
-        after = dump(structure)
-        uow.audit("create", "structure", structure.id, after=after, region=structure.region_code)
-        uow.emit("structure_created", after, regions=regions_of(structure))
-        uow.commit()
-        return after
+        return save_new(uow, structure, kind="structure", dump=dump)
 
 
 def update_structure(uow: UnitOfWork, structure_id: int, data: dict[str, Any]) -> dict[str, Any]:
