@@ -12,11 +12,11 @@ import sqlalchemy as sa
 from prometheus_client import Counter
 
 from kelisim import metrics
+from kelisim.clock import today
 from kelisim.metrics import StateGauge
 from services.projects.adapters.orm import budget_lines, plans, risks, tasks
 from services.projects.domain.model import OPEN_STATUSES
 from services.projects.domain.risks import ESCALATION_SCORE
-from services.projects.service_layer.common import today
 
 RGU = "RGU"
 LABELS = ("region", "project")

@@ -1,15 +1,14 @@
 """Helpers every projects use case shares: the calendar, look-ups, history rows, dumps."""
 from __future__ import annotations
 
-import json
-from datetime import date, datetime, timedelta, timezone
-from importlib import resources
+from datetime import date, datetime
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 from kelisim.access import ensure_readable, found_or_404, readable_or_404
 from kelisim.db.types import utcnow
 from kelisim.i18n import _
+from kelisim.reference import shipped
 from kelisim.workdays import kazakhstan
 from services.projects.domain import schedule
 from services.projects.domain.events import envelope_of
@@ -22,17 +21,10 @@ if TYPE_CHECKING:
     from services.projects.adapters.repository import ProjectsRepository
     from services.projects.domain.model import BaseProject, Plan, Task
 
-KAZAKHSTAN = timezone(timedelta(hours=5))  # one time zone, UTC+5, since 1 March 2024
-
-
-def today() -> date:
-    """The date in Kazakhstan now."""
-    return datetime.now(KAZAKHSTAN).date()
-
-
 def reference(name: str) -> list[dict[str, Any]]:
-    text = resources.files("services.projects").joinpath("reference", name).read_text("utf-8")
-    return json.loads(text)
+    """The projects service's shipped ``reference/<name>`` (JSON), parsed."""
+    rows: list[dict[str, Any]] = shipped("services.projects", name)
+    return rows
 
 
 def work_calendar() -> WorkCalendar:

@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import IntegrityError
 
+from kelisim.clock import today
 from kelisim.db.records import stored_id
 from kelisim.errors import Invalid
 from kelisim.i18n import _
 from kelisim.logging import get_logger
 from services.projects.domain.events import TaskOverdue
 from services.projects.service_layer import scheduling
-from services.projects.service_layer.common import publish, record, today, work_calendar
+from services.projects.service_layer.common import publish, record, work_calendar
 
 if TYPE_CHECKING:
     from datetime import date

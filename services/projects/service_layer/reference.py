@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kelisim.db.races import retry_on_unique
+from kelisim.reference import add_missing
 from services.projects.contract.schemas import WorkItemSchema
 from services.projects.domain import template as templates
 from services.projects.domain.model import BaseProject, Indicator, Template
@@ -31,10 +32,7 @@ def load_reference_data(uow: UnitOfWork) -> int:
     added = 0
     with uow:
         repo = uow.repo
-        for row in reference("projects.json"):
-            if repo.project(row["code"]) is None:
-                repo.add(BaseProject(**row))
-                added += 1
+        added += add_missing(repo, reference("projects.json"), repo.project, BaseProject)
         uow.flush()
         for row in reference("indicators.json"):
             indicator = repo.indicator(row["code"])

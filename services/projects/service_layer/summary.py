@@ -9,10 +9,11 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from kelisim.access import scope_region
+from kelisim.clock import today
 from kelisim.schemas import load
 from services.projects.contract import schemas
 from services.projects.domain.figures import PlanFigures, summarise
-from services.projects.service_layer.common import project_or_404, today, work_calendar
+from services.projects.service_layer.common import project_or_404, work_calendar
 from services.projects.service_layer.projects import dump_indicator
 
 if TYPE_CHECKING:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kelisim.access import ensure_writable, scope_region
+from kelisim.clock import today
 from kelisim.db.records import stored_id
 from kelisim.db.versioning import check_version, concurrent_update_guard
 from kelisim.i18n import _
@@ -18,7 +19,6 @@ from services.projects.service_layer.common import (
     publish,
     record,
     task_or_404,
-    today,
     work_calendar,
 )
 

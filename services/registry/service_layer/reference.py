@@ -6,11 +6,10 @@ Idempotent: rows already present are left alone, so it runs on every start.
 """
 from __future__ import annotations
 
-import json
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from kelisim.db.races import retry_on_unique
+from kelisim.reference import add_missing, shipped
 from services.registry.domain.model import BaselineFigure, Organisation, OrgUnit, Region, StructureType
 
 if TYPE_CHECKING:
@@ -20,7 +19,8 @@ RGU_CODE = "RGU"
 
 
 def _reference(name: str) -> list[dict[str, Any]]:
-    return json.loads(resources.files("services.registry").joinpath("reference", name).read_text("utf-8"))
+    rows: list[dict[str, Any]] = shipped("services.registry", name)
+    return rows
 
 
 def kgu_code(region_code: str) -> str:
@@ -34,14 +34,9 @@ def load_reference_data(uow: UnitOfWork) -> int:
     added = 0
     with uow:
         repo = uow.repo
-        for row in _reference("regions.json"):
-            if repo.region(row["code"]) is None:
-                repo.add(Region(**row))
-                added += 1
-        for row in _reference("structure_types.json"):
-            if repo.structure_type(row["code"]) is None:
-                repo.add(StructureType(**row))
-                added += 1
+        added += add_missing(repo, _reference("regions.json"), repo.region, Region)
+        added += add_missing(repo, _reference("structure_types.json"), repo.structure_type,
+                             StructureType)
         known = {(f.subject, f.indicator, f.year) for f in repo.baseline()}
         for row in _reference("baseline_2020.json"):
             figure = BaselineFigure(**row)
@@ -68,9 +63,7 @@ def load_reference_data(uow: UnitOfWork) -> int:
                     name_en=f"KGU «Qogamdyq kelisim», {region['name_en']}",
                 ))
                 added += 1
-        for row in _reference("organisations.json"):
-            if repo.organisation_by_code(row["code"]) is None:
-                repo.add(Organisation(**row))
-                added += 1
+        added += add_missing(repo, _reference("organisations.json"), repo.organisation_by_code,
+                             Organisation)
         uow.commit()
     return added
