@@ -9,14 +9,15 @@ from kelisim.errors import NotFound
 from kelisim.i18n import _
 from kelisim.schemas import load
 from services.notifications.contract import schemas
+from services.notifications.domain.model import InboxItem
 from services.notifications.service_layer.mailbox import mailbox_of
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import datetime
 
     from kelisim.db.uow import UnitOfWork
     from services.notifications.adapters.directory import RegistryDirectory
-    from services.notifications.domain.model import InboxItem
 
 _OUT = schemas.InboxItemSchema()
 
@@ -66,22 +67,22 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def mark_read(uow: UnitOfWork, item_id: int) -> dict[str, Any]:
-    with uow:
-        item = _item(uow, item_id)
-        before = _stamps(item)
-        item.mark_read(utcnow())
-        uow.audit("read", "inbox_item", item.id, before=before, after=_stamps(item),
-                  region=item.region_code)
-        uow.commit()
-        return dump(item)
+    return _stamped(uow, item_id, "read", InboxItem.mark_read)
 
 
 def archive_item(uow: UnitOfWork, item_id: int) -> dict[str, Any]:
+    return _stamped(uow, item_id, "archive", InboxItem.archive)
+
+
+def _stamped(uow: UnitOfWork, item_id: int, action: str,
+             stamp: Callable[[InboxItem, datetime], None]) -> dict[str, Any]:
+    """Stamp the reader's inbox item ``item_id`` now (``stamp(item, now)``), with an audit row
+    ``action`` of its stamps before and after; the item."""
     with uow:
         item = _item(uow, item_id)
         before = _stamps(item)
-        item.archive(utcnow())
-        uow.audit("archive", "inbox_item", item.id, before=before, after=_stamps(item),
+        stamp(item, utcnow())
+        uow.audit(action, "inbox_item", item.id, before=before, after=_stamps(item),
                   region=item.region_code)
         uow.commit()
         return dump(item)

@@ -4,8 +4,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from kelisim.access import found_or_404
 from kelisim.db.versioning import check_version, concurrent_update_guard
-from kelisim.errors import Forbidden, Invalid, NotFound
+from kelisim.errors import Forbidden, Invalid
 from kelisim.i18n import _
 from kelisim.schemas import listing, load
 from services.projects.contract import schemas
@@ -92,15 +93,25 @@ def list_indicators(uow: UnitOfWork) -> list[dict[str, Any]]:
         return [dump_indicator(i) for i in uow.repo.indicators()]
 
 
+def _indicator_or_404(uow: UnitOfWork, code: str) -> Any:
+    return found_or_404(uow.repo.indicator(code), _("indicator {code} not found", code=code))
+
+
+def _indicator_to_change(uow: UnitOfWork, code: str, version: int, refusal: Any) -> Any:
+    """The indicator ``code`` for the RGU to change (Forbidden saying ``refusal`` to anyone
+    else), at ``version`` (NotFound: no such indicator; Conflict: a stale version)."""
+    require_rgu(uow.context.actor, refusal)
+    indicator = _indicator_or_404(uow, code)
+    check_version(indicator, version, _("indicator {id}", id=code))
+    return indicator
+
+
 def set_indicator_actual(uow: UnitOfWork, code: str, year: int, data: dict[str, Any]) -> dict[str, Any]:
     """Record the measured value of an indicator for a year."""
     data = load(schemas.IndicatorActualSchema(), data)
     with uow:
-        require_rgu(uow.context.actor, _("only the RGU may record indicator values"))
-        indicator = uow.repo.indicator(code)
-        if indicator is None:
-            raise NotFound(_("indicator {code} not found", code=code))
-        check_version(indicator, data["version"], _("indicator {id}", id=code))
+        indicator = _indicator_to_change(uow, code, data["version"],
+                                         _("only the RGU may record indicator values"))
         old = indicator.actuals.get(str(year))
         indicator.actuals = {**indicator.actuals, str(year): str(Decimal(data["value"]))}
         with concurrent_update_guard(_("indicator {id}", id=code)):
@@ -118,11 +129,8 @@ def set_indicator_target(uow: UnitOfWork, code: str, year: int, data: dict[str, 
         raise Invalid(_("no such year"), {"year": _("from {low} to {high}", low=schemas.YEAR_RANGE[0],
                                                     high=schemas.YEAR_RANGE[1])})
     with uow:
-        require_rgu(uow.context.actor, _("only the RGU may set indicator targets"))
-        indicator = uow.repo.indicator(code)
-        if indicator is None:
-            raise NotFound(_("indicator {code} not found", code=code))
-        check_version(indicator, data["version"], _("indicator {id}", id=code))
+        indicator = _indicator_to_change(uow, code, data["version"],
+                                         _("only the RGU may set indicator targets"))
         old = indicator.targets.get(str(year))
         new = f"{Decimal(data['value']).normalize():f}"  # as the concept writes it: 80.2
         if old is not None and Decimal(old) != Decimal(new) and not (data["reason"] or "").strip():
@@ -142,9 +150,7 @@ def indicator_history(uow: UnitOfWork, code: str, query: dict[str, Any] | None =
     """Every change to an indicator's targets and actuals, newest first."""
     query = load(schemas.HistoryQuery(), query or {})
     with uow:
-        indicator = uow.repo.indicator(code)
-        if indicator is None:
-            raise NotFound(_("indicator {code} not found", code=code))
+        indicator = _indicator_or_404(uow, code)
         rows, total = uow.repo.history("indicator", indicator.id, query["limit"],
                                        query["offset"])
         return listing(schemas.HistorySchema().dump(rows, many=True), total, query)
