@@ -104,4 +104,10 @@ def all_events() -> dict[str, EventSpec]:
     return dict(_CATALOGUE)
 
 
+def published_by(source: str) -> tuple[str, ...]:
+    """The types of the catalogued events ``source`` (a service's nameko name) publishes,
+    sorted; () for a service that publishes none. A contract's ``event_types()``."""
+    return tuple(sorted(t for t, spec in _CATALOGUE.items() if spec.source == source))
+
+
 from kelisim.events.catalogue import projects, registry, reports  # noqa: E402,F401  (registers on import)

@@ -39,6 +39,6 @@ CLOSING_FORMS = ("protocol", "report", "information_sent", "publication", "media
 def event_types():
     """The types of the events the projects service publishes, sorted; their payload schemas and
     versions are the shared catalogue's (``kelisim.events.catalogue.projects``)."""
-    from kelisim.events.catalogue import all_events
+    from kelisim.events.catalogue import published_by
 
-    return tuple(sorted(t for t, spec in all_events().items() if spec.source == SERVICE))
+    return published_by(SERVICE)

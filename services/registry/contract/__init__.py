@@ -27,6 +27,6 @@ ORGANISATION_KINDS = ("ministry", "akimat", "agency", "prosecutor", "research_in
 def event_types():
     """The types of the events the registry publishes, sorted; their payload schemas and
     versions are the shared catalogue's (``kelisim.events.catalogue.registry``)."""
-    from kelisim.events.catalogue import all_events
+    from kelisim.events.catalogue import published_by
 
-    return tuple(sorted(t for t, spec in all_events().items() if spec.source == SERVICE))
+    return published_by(SERVICE)

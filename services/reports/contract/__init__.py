@@ -79,6 +79,6 @@ def read_period(text, period_type=None):
 def event_types():
     """The types of the events the reports service publishes, sorted; their payload schemas and
     versions are the shared catalogue's (``kelisim.events.catalogue.reports``)."""
-    from kelisim.events.catalogue import all_events
+    from kelisim.events.catalogue import published_by
 
-    return tuple(sorted(t for t, spec in all_events().items() if spec.source == SERVICE))
+    return published_by(SERVICE)
