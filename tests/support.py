@@ -204,6 +204,54 @@ def service_layer_fixtures(component, repositories, start_mappers, load=None,
     return template_db, sessions, uow, rows, events
 
 
+class EventQueue:
+    """A queue bound to every event on ``<service>.events`` (on the broker at ``amqp_uri``),
+    removed with its connection by ``close()``: what a test reads a service's events with."""
+
+    def __init__(self, amqp_uri, service):
+        from kombu import Connection, Queue
+
+        from kelisim.events.topology import event_exchange
+
+        self.connection = Connection(amqp_uri)
+        self.queue = Queue(f"test.{service}-events", exchange=event_exchange(service),
+                           routing_key="#", durable=False, auto_delete=True)(self.connection.channel())
+        self.queue.declare()
+
+    def next(self, timeout=10):
+        """The next event's (body, message), waiting up to ``timeout`` seconds
+        (eventlet.Timeout after)."""
+        with eventlet.Timeout(timeout):
+            while True:
+                message = self.queue.get(no_ack=True, accept=["json"])
+                if message is not None:
+                    return message.payload, message
+                eventlet.sleep(0.02)
+
+    def take(self, count, timeout=15):
+        """``count`` events (bodies), waiting up to ``timeout`` seconds in all."""
+        with eventlet.Timeout(timeout):
+            return [self.next(timeout=None)[0] for _ in range(count)]
+
+    def pending(self):
+        """How many events wait in the queue."""
+        return self.queue.queue_declare(passive=True).message_count
+
+    def close(self):
+        self.connection.release()
+
+
+def table_rows(sessions, name, **where):
+    """Every row of the table ``name`` (reflected) of the database ``sessions`` opens, as
+    dicts in primary-key order; ``where``: column=value conditions."""
+    with sessions() as session:
+        table = sa.Table(name, sa.MetaData(), autoload_with=session.get_bind())
+        query = sa.select(table).order_by(*table.primary_key.columns)
+        for column, value in where.items():
+            query = query.where(table.c[column] == value)
+        return [dict(row._mapping) for row in session.execute(query)]
+
+
 def wait_for(predicate, timeout=10, interval=0.02):
     """Poll ``predicate`` (yielding to other greenthreads) until it returns something truthy;
     fail after ``timeout`` s."""

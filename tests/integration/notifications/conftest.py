@@ -5,7 +5,6 @@ the SMTP server, ``publish``: tests/fixtures/)."""
 import uuid
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
 
 from kelisim.db.engine import make_engine
@@ -14,6 +13,7 @@ from services.notifications.adapters.repository import NotificationsRepository
 from services.notifications.entrypoints.service import NotificationsService
 from tests.integration.notifications.receivers import WebhookReceiver
 from tests.integration.notifications.samples import FAST
+from tests.support import table_rows
 
 
 @pytest.fixture
@@ -56,16 +56,7 @@ def people(rpc):
 @pytest.fixture
 def rows(session_factory):
     """``rows(url, table_name, **where)``: rows of a table of the notifications database."""
-
-    def read(url, table, **where):
-        with session_factory(url)() as session:
-            t = sa.Table(table, sa.MetaData(), autoload_with=session.get_bind())
-            query = sa.select(t).order_by(*t.primary_key.columns)
-            for name, value in where.items():
-                query = query.where(t.c[name] == value)
-            return [dict(r._mapping) for r in session.execute(query)]
-
-    return read
+    return lambda url, table, **where: table_rows(session_factory(url), table, **where)
 
 
 @pytest.fixture

@@ -4,13 +4,11 @@ The projects service asks the real registry for KGUs, structures and people; its
 are published by its outbox relay and read back from the broker.
 """
 
-import eventlet
 import pytest
-from kombu import Connection, Queue
 
-from kelisim.events.topology import event_exchange
 from services.projects.entrypoints.service import ProjectsService
 from services.registry.entrypoints.service import RegistryService
+from tests.support import EventQueue
 
 
 @pytest.fixture(autouse=True)
@@ -39,31 +37,10 @@ def platform(container_factory, service_config, projects_db, migrated, session_f
 
 @pytest.fixture
 def project_events(amqp_uri):
-    """A queue bound to every event on ``projects.events``."""
-    connection = Connection(amqp_uri)
-    channel = connection.channel()
-    queue = Queue("test.projects-events", exchange=event_exchange("projects"),
-                  routing_key="#", durable=False, auto_delete=True)(channel)
-    queue.declare()
-
-    class Events:
-        def take(self, count, timeout=15):
-            """``count`` events (bodies), waiting up to ``timeout`` seconds in all."""
-            taken = []
-            with eventlet.Timeout(timeout):
-                while len(taken) < count:
-                    message = queue.get(no_ack=True, accept=["json"])
-                    if message is None:
-                        eventlet.sleep(0.02)
-                        continue
-                    taken.append(message.payload)
-            return taken
-
-        def pending(self):
-            return queue.queue_declare(passive=True).message_count
-
-    yield Events()
-    connection.release()
+    """Every event on ``projects.events`` (tests/support.EventQueue: ``take(count)``)."""
+    events = EventQueue(amqp_uri, "projects")
+    yield events
+    events.close()
 
 
 @pytest.fixture

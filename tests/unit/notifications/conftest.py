@@ -1,12 +1,11 @@
 """Notifications unit tests: the service layer over a migrated SQLite file, no broker
 (recipients from tests/support_notifications.py's Directory)."""
 import pytest
-import sqlalchemy as sa
 
 from services.notifications.adapters.orm import start_mappers
 from services.notifications.adapters.repository import NotificationsRepository
 from services.notifications.settings import Settings, SmtpSettings
-from tests.support import SYSTEM, service_layer_fixtures
+from tests.support import SYSTEM, service_layer_fixtures, table_rows
 from tests.support_notifications import Directory
 
 
@@ -22,16 +21,7 @@ template_db, sessions, uow, rows, events = service_layer_fixtures(
 @pytest.fixture
 def table(sessions):
     """``table(name, **where)``: rows of a table, as dicts."""
-
-    def read(name, **where):
-        with sessions() as session:
-            t = sa.Table(name, sa.MetaData(), autoload_with=session.get_bind())
-            query = sa.select(t).order_by(*t.primary_key.columns)
-            for column, value in where.items():
-                query = query.where(t.c[column] == value)
-            return [dict(r._mapping) for r in session.execute(query)]
-
-    return read
+    return lambda name, **where: table_rows(sessions, name, **where)
 
 
 @pytest.fixture
