@@ -55,3 +55,21 @@ def use_case(function: Callable[..., Any], *params: str, needs: Iterable[str] = 
     entrypoint.__doc__ = function.__doc__
     decorated: Callable[..., Any] = expected(entrypoint)
     return decorated
+
+
+def handing_to(method: str, source: str, event_type: str, **options: Any) -> Callable[..., Any]:
+    """An event handler, ``@on_event(source, event_type, **options)`` (kelisim/events/handler.py),
+    that hands what it receives (an Envelope, or a list of them with ``batch``) to the
+    service's own ``method`` (its name) and answers what that returns. For the handlers
+    that differ only in the event they take:
+    ``on_task_assigned = handing_to("_notify", "projects", "task_assigned", batch=BATCH)``.
+    """
+    from kelisim.events.handler import on_event
+
+    def handler(self: Any, received: Any) -> Any:
+        return getattr(self, method)(received)
+
+    handler.__name__ = handler.__qualname__ = f"{source}_{event_type}_to{method}"
+    handler.__doc__ = f"``{source}``'s ``{event_type}`` events, handed to ``{method}``."
+    decorated: Callable[..., Any] = on_event(source, event_type, **options)(handler)
+    return decorated

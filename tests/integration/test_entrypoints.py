@@ -3,7 +3,7 @@ replaced, over the real broker (a nameko container on this test's vhost)."""
 import pytest
 from nameko.exceptions import IncorrectSignature
 
-from kelisim.entrypoints import use_case
+from kelisim.entrypoints import handing_to, use_case
 from kelisim.errors import NotFound
 
 
@@ -58,3 +58,17 @@ def test_an_expected_error_reaches_the_caller_as_itself(echo_service, rpc):
 def test_the_method_keeps_the_use_cases_name_and_docstring():
     assert EchoService.echo.__doc__ == "Echo what it was given."
     assert EchoService.echo.__name__ == "echo_case"
+
+
+def test_a_handler_handing_to_a_method_handles_that_event_with_its_options():
+    class Service:
+        name = "service"
+        on_task_assigned = handing_to("_take", "projects", "task_assigned", batch=5)
+
+        def _take(self, events):
+            return ["took", events]
+
+    (entrypoint,) = Service.on_task_assigned.nameko_entrypoints
+    assert (entrypoint.source_service, entrypoint.event_type, entrypoint.batch) == (
+        "projects", "task_assigned", 5)
+    assert Service().on_task_assigned(["envelope"]) == ["took", ["envelope"]]

@@ -10,8 +10,7 @@ from kelisim.audit import AuditEntries
 from kelisim.consumer import consume
 from kelisim.db.provider import Database
 from kelisim.db.types import utcnow
-from kelisim.entrypoints import expected, use_case
-from kelisim.events.handler import on_event
+from kelisim.entrypoints import expected, handing_to, use_case
 from kelisim.logging import get_logger
 from kelisim.service import ServiceBase
 from services.notifications import metrics
@@ -40,103 +39,34 @@ class NotificationsService(AuditEntries, ServiceBase):
     dispatcher = Dispatcher()
 
     # events that notify
-    @on_event("projects", "task_assigned", batch=BATCH)
-    def on_task_assigned(self, events):
-        return self._notify(events)
-
-    @on_event("projects", "task_reassigned", batch=BATCH)
-    def on_task_reassigned(self, events):
-        return self._notify(events)
-
-    @on_event("projects", "deadline_slipped", batch=BATCH)
-    def on_deadline_slipped(self, events):
-        return self._notify(events)
-
-    @on_event("projects", "task_overdue", batch=BATCH)
-    def on_task_overdue(self, events):
-        return self._notify(events)
-
-    @on_event("projects", "budget_overrun", batch=BATCH)
-    def on_budget_overrun(self, events):
-        return self._notify(events)
-
-    @on_event("projects", "risk_escalated", batch=BATCH)
-    def on_risk_escalated(self, events):
-        return self._notify(events)
-
-    @on_event("projects", "plan_status_changed", batch=BATCH)
-    def on_plan_status_changed(self, events):
-        return self._notify(events)
-
-    @on_event("reports", "report_due_soon", batch=BATCH)
-    def on_report_due_soon(self, events):
-        return self._notify(events)
-
-    @on_event("reports", "report_overdue", batch=BATCH)
-    def on_report_overdue(self, events):
-        return self._notify(events)
-
-    @on_event("reports", "report_submitted", batch=BATCH)
-    def on_report_submitted(self, events):
-        return self._notify(events)
-
-    @on_event("reports", "report_accepted", batch=BATCH)
-    def on_report_accepted(self, events):
-        return self._notify(events)
-
-    @on_event("reports", "report_returned", batch=BATCH)
-    def on_report_returned(self, events):
-        return self._notify(events)
-
-    @on_event("reports", "report_reopened", batch=BATCH)
-    def on_report_reopened(self, events):
-        return self._notify(events)
+    on_task_assigned = handing_to("_notify", "projects", "task_assigned", batch=BATCH)
+    on_task_reassigned = handing_to("_notify", "projects", "task_reassigned", batch=BATCH)
+    on_deadline_slipped = handing_to("_notify", "projects", "deadline_slipped", batch=BATCH)
+    on_task_overdue = handing_to("_notify", "projects", "task_overdue", batch=BATCH)
+    on_budget_overrun = handing_to("_notify", "projects", "budget_overrun", batch=BATCH)
+    on_risk_escalated = handing_to("_notify", "projects", "risk_escalated", batch=BATCH)
+    on_plan_status_changed = handing_to("_notify", "projects", "plan_status_changed", batch=BATCH)
+    on_report_due_soon = handing_to("_notify", "reports", "report_due_soon", batch=BATCH)
+    on_report_overdue = handing_to("_notify", "reports", "report_overdue", batch=BATCH)
+    on_report_submitted = handing_to("_notify", "reports", "report_submitted", batch=BATCH)
+    on_report_accepted = handing_to("_notify", "reports", "report_accepted", batch=BATCH)
+    on_report_returned = handing_to("_notify", "reports", "report_returned", batch=BATCH)
+    on_report_reopened = handing_to("_notify", "reports", "report_reopened", batch=BATCH)
 
     # the events register: the regional stream only
-    @on_event("reports", "event_recorded")
-    def on_event_recorded(self, event):
-        return self._receive([(event, None, None)])[0]
-
-    @on_event("reports", "event_updated")
-    def on_event_updated(self, event):
-        return self._receive([(event, None, None)])[0]
-
-    @on_event("reports", "event_cancelled")
-    def on_event_cancelled(self, event):
-        return self._receive([(event, None, None)])[0]
+    on_event_recorded = handing_to("_stream_only", "reports", "event_recorded")
+    on_event_updated = handing_to("_stream_only", "reports", "event_updated")
+    on_event_cancelled = handing_to("_stream_only", "reports", "event_cancelled")
 
     # registry events: the stream, and a fresh directory
-    @on_event("registry", "org_unit_created")
-    def on_org_unit_created(self, event):
-        return self._directory_changed(event)
-
-    @on_event("registry", "org_unit_updated")
-    def on_org_unit_updated(self, event):
-        return self._directory_changed(event)
-
-    @on_event("registry", "structure_created")
-    def on_structure_created(self, event):
-        return self._directory_changed(event)
-
-    @on_event("registry", "structure_updated")
-    def on_structure_updated(self, event):
-        return self._directory_changed(event)
-
-    @on_event("registry", "person_created")
-    def on_person_created(self, event):
-        return self._directory_changed(event)
-
-    @on_event("registry", "person_updated")
-    def on_person_updated(self, event):
-        return self._directory_changed(event)
-
-    @on_event("registry", "organisation_created")
-    def on_organisation_created(self, event):
-        return self._directory_changed(event)
-
-    @on_event("registry", "organisation_updated")
-    def on_organisation_updated(self, event):
-        return self._directory_changed(event)
+    on_org_unit_created = handing_to("_directory_changed", "registry", "org_unit_created")
+    on_org_unit_updated = handing_to("_directory_changed", "registry", "org_unit_updated")
+    on_structure_created = handing_to("_directory_changed", "registry", "structure_created")
+    on_structure_updated = handing_to("_directory_changed", "registry", "structure_updated")
+    on_person_created = handing_to("_directory_changed", "registry", "person_created")
+    on_person_updated = handing_to("_directory_changed", "registry", "person_updated")
+    on_organisation_created = handing_to("_directory_changed", "registry", "organisation_created")
+    on_organisation_updated = handing_to("_directory_changed", "registry", "organisation_updated")
 
     def _notify(self, events):
         """Take in a batch of events (see BATCH) in one transaction, then stream them."""
@@ -148,6 +78,10 @@ class NotificationsService(AuditEntries, ServiceBase):
 
     def _directory_changed(self, event):
         self.directory.invalidate()
+        return self._stream_only(event)
+
+    def _stream_only(self, event):
+        """Take in an event that notifies no one: the regional stream only."""
         return self._receive([(event, None, None)])[0]
 
     def _receive(self, items):
