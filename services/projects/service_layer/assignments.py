@@ -26,6 +26,7 @@ from kelisim.schemas import load
 from services.projects.contract import schemas
 from services.projects.domain import model
 from services.projects.domain.model import ORGANISATION, check_raci
+from services.projects.service_layer import scheduling
 from services.projects.service_layer.common import publish, record, task_or_404
 from services.projects.service_layer.scheduling import lock_family_of
 from services.projects.service_layer.tasks import dump_assignment
@@ -79,9 +80,7 @@ def check_organisation_role(actor: dict[str, Any], role: str) -> None:
 def remove_assignment(uow: UnitOfWork, task_id: int, assignment_id: int) -> dict[str, Any]:
     with uow:
         repo = uow.repo
-        lock_family_of(uow, task_id)
-        task = task_or_404(uow, task_id)
-        ensure_writable(uow.context.actor, task.region_code)
+        task = scheduling.task_to_change(uow, task_id)
         assignment = repo.assignment(assignment_id)
         if assignment is None or assignment.task_id != task.id:
             raise NotFound(_("assignment {assignment_id} of task {task_id} not found",

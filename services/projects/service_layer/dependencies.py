@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kelisim.access import ensure_writable
 from kelisim.db.races import retry_on_unique
 from kelisim.db.records import stored_id
 from kelisim.errors import Conflict, Invalid, NotFound
@@ -55,9 +54,7 @@ def add_dependency(uow: UnitOfWork, task_id: int, data: dict[str, Any]) -> dict[
     calendar = work_calendar()
     with uow:
         repo = uow.repo
-        scheduling.lock_family_of(uow, task_id)
-        task = task_or_404(uow, task_id)
-        ensure_writable(uow.context.actor, task.region_code)
+        task = scheduling.task_to_change(uow, task_id)
         # a task the caller cannot read is not found, as on GET: no message describes it
         pred = task_or_404(uow, data["predecessor_id"])
         _check_regions(pred, task)
@@ -94,9 +91,7 @@ def add_dependency(uow: UnitOfWork, task_id: int, data: dict[str, Any]) -> dict[
 def remove_dependency(uow: UnitOfWork, task_id: int, predecessor_id: int) -> dict[str, Any]:
     with uow:
         repo = uow.repo
-        scheduling.lock_family_of(uow, task_id)
-        task = task_or_404(uow, task_id)
-        ensure_writable(uow.context.actor, task.region_code)
+        task = scheduling.task_to_change(uow, task_id)
         dependency = repo.dependency(predecessor_id, task.id)
         if dependency is None:
             raise NotFound(_("task {task_id} does not follow task {predecessor_id}",

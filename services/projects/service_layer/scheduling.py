@@ -20,11 +20,12 @@ from collections import defaultdict
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
+from kelisim.access import ensure_writable
 from kelisim.db.types import utcnow
 from kelisim.i18n import _, name
 from services.projects.domain.events import DeadlineSlipped
 from services.projects.domain.schedule import Conflict, Graph, Node, Pin, chains
-from services.projects.service_layer.common import history_row, publish, within_calendar
+from services.projects.service_layer.common import history_row, publish, task_or_404, within_calendar
 
 if TYPE_CHECKING:
     from sqlalchemy.engine.row import Row
@@ -52,6 +53,16 @@ def lock_family_of(uow: UnitOfWork, task_id: int) -> None:
     family = uow.repo.family_of(task_id)
     if family is not None:
         lock_family(uow, *family)
+
+
+def task_to_change(uow: UnitOfWork, task_id: int) -> Task:
+    """The task ``task_id`` for the actor to change, its project-year locked first
+    (:func:`lock_family_of`): NotFound when the actor may not read it, Forbidden when they
+    may not write its region."""
+    lock_family_of(uow, task_id)
+    task = task_or_404(uow, task_id)
+    ensure_writable(uow.context.actor, task.region_code)
+    return task
 
 
 def load_graph(repo: ProjectsRepository, project_code: str, year: int) -> tuple[Graph, dict[int, Row]]:

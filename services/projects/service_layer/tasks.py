@@ -186,9 +186,7 @@ def update_task(uow: UnitOfWork, task_id: int, data: dict[str, Any]) -> dict[str
     calendar = work_calendar()
     with uow:
         repo = uow.repo
-        scheduling.lock_family_of(uow, task_id)
-        task = task_or_404(uow, task_id)
-        ensure_writable(uow.context.actor, task.region_code)
+        task = scheduling.task_to_change(uow, task_id)
         check_version(task, data.pop("version"), _("task {id}", id=task_id))
         before = task.snapshot()
         unpinned = task.revise(data, reason=reason, calendar=calendar,
