@@ -55,20 +55,21 @@ def attachment_added(uow: UnitOfWork, kind: str, report_id: int,
                      attachment: dict[str, Any]) -> dict[str, Any]:
     """Audit ``attachment`` (the gateway's dict) added to the report or event ``report_id``
     (``kind``: report or event). Returns ``{"kind", "id"}``."""
-    with uow:
-        record = _changeable(uow, kind, report_id)
-        uow.audit("attach", kind, record.id, after=_summary(attachment),
-                  region=record.region_code)
-        uow.commit()
-        return {"kind": kind, "id": record.id}
+    return _audited(uow, kind, report_id, "attach", after=_summary(attachment))
 
 
 def attachment_removed(uow: UnitOfWork, kind: str, report_id: int,
                        attachment: dict[str, Any]) -> dict[str, Any]:
     """Audit ``attachment`` removed from the report or event ``report_id``."""
+    return _audited(uow, kind, report_id, "detach", before=_summary(attachment))
+
+
+def _audited(uow: UnitOfWork, kind: str, record_id: int, action: str,
+             **change: dict[str, Any]) -> dict[str, Any]:
+    """An audit row ``action`` (``change``: its before or after) on the changeable report or
+    event ``record_id``; ``{"kind", "id"}``."""
     with uow:
-        record = _changeable(uow, kind, report_id)
-        uow.audit("detach", kind, record.id, before=_summary(attachment),
-                  region=record.region_code)
+        record = _changeable(uow, kind, record_id)
+        uow.audit(action, kind, record.id, region=record.region_code, **change)
         uow.commit()
         return {"kind": kind, "id": record.id}
