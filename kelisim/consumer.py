@@ -34,18 +34,19 @@ class SettlingQueueConsumer(QueueConsumer):
         super().handle_message(provider, body, message)
 
     def ack_message(self, message: Any) -> None:
-        self._unsettled.discard((message.channel, message.delivery_tag))
-        try:
-            super().ack_message(message)
-        except OSError as exc:
-            log.warning("could not acknowledge: the broker will redeliver", error=repr(exc))
+        self._settle(message, super().ack_message, "could not acknowledge")
 
     def requeue_message(self, message: Any) -> None:
+        self._settle(message, super().requeue_message, "could not requeue")
+
+    def _settle(self, message: Any, settle: Any, failure: str) -> None:
+        """``settle(message)`` (nameko's ack or requeue), the message no longer unsettled; a
+        connection error is logged (``failure``), the broker redelivering the message."""
         self._unsettled.discard((message.channel, message.delivery_tag))
         try:
-            super().requeue_message(message)
+            settle(message)
         except OSError as exc:
-            log.warning("could not requeue: the broker will redeliver", error=repr(exc))
+            log.warning(f"{failure}: the broker will redeliver", error=repr(exc))
 
     def get_consumers(self, consumer_cls: Any, channel: Any) -> Any:
         # called on every (re)connection: deliveries of a lost connection are the broker's again

@@ -1,5 +1,6 @@
 """Marshmallow helpers shared by every service's contract."""
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -78,6 +79,19 @@ def _bad_text(value: Any) -> bool:
     return False
 
 
+def _refuse_outside(data: dict[str, Any], outside: Callable[[Any], bool],
+                    bounds: tuple[Any, Any]) -> dict[str, Any]:
+    """``data`` (a loaded dict) as it is, or ValidationError naming each field whose value
+    ``outside`` finds out of ``bounds`` ("must be from {low} to {high}")."""
+    if isinstance(data, dict):
+        bad = sorted(str(name) for name, value in data.items() if outside(value))
+        if bad:
+            low, high = bounds
+            raise ValidationError({name: [_("must be from {low} to {high}", low=low, high=high)]
+                                   for name in bad})
+    return data
+
+
 def _out_of_time(value: Any) -> bool:
     """Whether a loaded date or datetime (or one in a list) lies outside DATE_RANGE."""
     if isinstance(value, (list, tuple)):
@@ -111,23 +125,11 @@ class _StorableInput:
 
     @post_load
     def _refuse_huge_integers(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-        if isinstance(data, dict):
-            bad = sorted(str(name) for name, value in data.items() if _too_big(value))
-            if bad:
-                low, high = INTEGER_RANGE
-                raise ValidationError({name: [_("must be from {low} to {high}", low=low, high=high)]
-                                       for name in bad})
-        return data
+        return _refuse_outside(data, _too_big, INTEGER_RANGE)
 
     @post_load
     def _refuse_distant_dates(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-        if isinstance(data, dict):
-            bad = sorted(str(name) for name, value in data.items() if _out_of_time(value))
-            if bad:
-                low, high = DATE_RANGE
-                raise ValidationError({name: [_("must be from {low} to {high}", low=low, high=high)]
-                                       for name in bad})
-        return data
+        return _refuse_outside(data, _out_of_time, DATE_RANGE)
 
 
 # the only text a decimal may be: ASCII digits, an optional minus sign and decimal point
