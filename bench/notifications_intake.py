@@ -33,6 +33,7 @@ from kelisim.db import migrate  # noqa: E402
 from kelisim.db.engine import make_engine  # noqa: E402
 from kelisim.db.uow import UnitOfWork  # noqa: E402
 from kelisim.events.envelope import new_envelope, parse_envelope  # noqa: E402
+from kelisim_platform.cli import components  # noqa: E402, F401  (registers the migrations)
 from services.notifications.adapters.channels.stream import StreamChannel  # noqa: E402
 from services.notifications.adapters.orm import start_mappers  # noqa: E402
 from services.notifications.adapters.repository import NotificationsRepository  # noqa: E402
