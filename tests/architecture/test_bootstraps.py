@@ -47,3 +47,12 @@ def test_the_gateway_refuses_a_wildcard_origin_before_starting():
 def test_components_without_reference_data_add_no_rows():
     assert importlib.import_module(BOOTSTRAPS["notifications"]).load_reference_data() == 0
     assert importlib.import_module(BOOTSTRAPS["gateway"]).load_reference_data() == 0
+
+
+def test_every_script_that_migrates_registers_the_migrations_first():
+    """bench/ scripts run outside the suite (whose conftest registers them) and the platform."""
+    bench = Path(kelisim.__file__).parent.parent / "bench"
+    unregistered = [path.name for path in sorted(bench.glob("*.py"))
+                    if "migrate.upgrade(" in (text := path.read_text(encoding="utf-8"))
+                    and "from kelisim_platform.cli import components" not in text]
+    assert unregistered == []
