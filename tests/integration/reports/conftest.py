@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from kelisim.context import Context
 from kelisim.db.uow import UnitOfWork
 from services.reports.adapters.repository import ReportsRepository
+from services.reports.entrypoints.service import ReportsService
 
 
 @pytest.fixture
@@ -25,3 +26,13 @@ def table_rows(session_factory):
             return [dict(r._mapping) for r in session.execute(sa.select(table))]
 
     return read
+
+
+@pytest.fixture
+def platform(start_gateway, start, migrated, tmp_path):
+    """(gateway, reports container): the registry, the gateway and the reports service
+    (SQLite; the collection job runs when asked, not at start)."""
+    gateway = start_gateway()
+    service = start(ReportsService, migrated("reports", f"sqlite:///{tmp_path / 'reports.db'}"),
+                    REPORTS_JOB_EAGER=False)
+    return gateway, service

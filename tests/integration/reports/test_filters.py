@@ -4,21 +4,10 @@ report lists filter by due date and sort, and an unknown parameter is a 422 nami
 import csv
 import io
 
-import pytest
-
-from services.reports.entrypoints.service import ReportsService
 from tests.integration.gateway.helpers import API, ok, problem
 from tests.support_reports import mediation_template
 
 FILLED = {"cases_received": 4, "resolved_by_mediation": 3, "budget_spent": "2500.00"}
-
-
-@pytest.fixture
-def platform(start_gateway, start, migrated, tmp_path):
-    gateway = start_gateway()
-    service = start(ReportsService, migrated("reports", f"sqlite:///{tmp_path / 'reports.db'}"),
-                    REPORTS_JOB_EAGER=False)
-    return gateway, service
 
 
 def test_from_and_to_narrow_rates_rollups_and_exports(platform, rpc):

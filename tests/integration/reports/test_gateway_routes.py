@@ -3,21 +3,10 @@ import csv
 import io
 
 import openpyxl
-import pytest
 
 from services.reports.domain.periods import kz_today
-from services.reports.entrypoints.service import ReportsService
 from tests.integration.gateway.helpers import API, ok, problem
 from tests.support_reports import mediation_template
-
-
-@pytest.fixture
-def platform(start_gateway, start, migrated, tmp_path):
-    """(gateway, reports container): the registry, the gateway and the reports service."""
-    gateway = start_gateway()
-    service = start(ReportsService, migrated("reports", f"sqlite:///{tmp_path / 'reports.db'}"),
-                    REPORTS_JOB_EAGER=False)
-    return gateway, service
 
 
 def test_templates_reports_workflow_rates_and_exports(platform, rpc):
