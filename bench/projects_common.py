@@ -212,11 +212,11 @@ class Notifications:
             eventlet.sleep(0.2)
 
     @classmethod
-    def cpu_seconds(cls):
-        """CPU time (user + system) the notifications process has used so far."""
+    def cpu_seconds(cls, component="notifications"):
+        """CPU time (user + system) the ``component`` process has used so far."""
         import os
 
-        with open(f"/proc/{cls.processes['notifications'].pid}/stat") as stat:
+        with open(f"/proc/{cls.processes[component].pid}/stat") as stat:
             fields = stat.read().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
@@ -357,12 +357,15 @@ def print_baselines(rpc_ms, event_ms, postgres, extra=""):
           f"({'PostgreSQL' if postgres else 'SQLite'}){extra}", flush=True)
 
 
-def delivered(url, event_type, count, timeout=300):
+def delivered(url, event_type, count, timeout=300, on_published=None):
     """Waits until ``count`` events of ``event_type`` have left the projects outbox at
     ``url``, reached the bare probe and been committed to the notifications' inboxes;
-    returns those three unix times (published, consumed, committed)."""
+    returns those three unix times (published, consumed, committed). ``on_published()``
+    is called as soon as the outbox is empty."""
     inboxes = eventlet.spawn(Notifications.wait_for, event_type, count, timeout=timeout)
     published = wait_published(url, timeout=timeout)
+    if on_published is not None:
+        on_published()
     consumed = Counter.wait_for(event_type, count, timeout=timeout)
     return published, consumed, inboxes.wait()
 
