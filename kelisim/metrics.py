@@ -106,6 +106,12 @@ def event_published(service: str, event_type: str, envelope: dict[str, Any]) -> 
         counter.labels(*labels_of(envelope.get("data") or {})).inc()
 
 
+def watched(service: str, event_type: str) -> bool:
+    """Whether a business counter counts ``event_type`` of ``service`` by its data (so
+    :func:`event_published` needs the envelope's data, not just its type)."""
+    return (service, event_type) in _EVENT_COUNTERS
+
+
 LabelsOf = Callable[[dict[str, Any]], Sequence[str]]
 _EVENT_COUNTERS: dict[tuple[str, str], list[tuple[Counter, LabelsOf]]] = {}
 

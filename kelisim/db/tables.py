@@ -47,6 +47,21 @@ def platform_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table, sa.Table
     return outbox, audit_log, processed_events
 
 
+def outbox_as_text() -> sa.Table:
+    """The outbox table with its ``envelope`` column typed as text: rows are written with
+    the envelope already serialised as the JSON it is published as, and read back as that
+    text (the column stays JSON in the database and in :func:`platform_tables`)."""
+    return sa.Table(
+        "outbox", sa.MetaData(),
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("event_id", sa.String(36), nullable=False),
+        sa.Column("event_type", sa.String(80), nullable=False),
+        sa.Column("envelope", sa.Text, nullable=False),
+        sa.Column("created_at", UtcDateTime, nullable=False),
+        sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    )
+
+
 def create_platform_tables(op: Any) -> None:
     """Alembic helper: create the platform tables in a service's first migration."""
     bind = op.get_bind()

@@ -11,14 +11,16 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from kelisim import serialization
 from kelisim.context import Context
 from kelisim.db.engine import make_engine
 from kelisim.db.pages import page_of_rows
-from kelisim.db.tables import platform_tables
+from kelisim.db.tables import outbox_as_text, platform_tables
 from kelisim.db.types import utcnow
 from kelisim.events.envelope import Envelope, new_envelope
 
 _OUTBOX, _AUDIT, _PROCESSED = platform_tables(sa.MetaData())
+_OUTBOX_TEXT = outbox_as_text()
 
 
 class UnitOfWork:
@@ -68,7 +70,9 @@ class UnitOfWork:
                   items: Iterable[tuple[dict[str, Any], Sequence[str]]]) -> list[Envelope]:
         """Queue many events of one type, ``[(data, regions)]``: one executemany INSERT per
         1 000 (a slip of 10 000 tasks builds and writes its rows a chunk at a time, so the
-        rows, their JSON and the statement's parameters of only one chunk are in memory)."""
+        rows, their JSON and the statement's parameters of only one chunk are in memory).
+        Each envelope is stored as the JSON text the relay publishes byte for byte
+        (:func:`kelisim.serialization.dumps`, what kombu's ``json`` serializer writes)."""
         names = getattr(self.repo, "event_names", None)  # names in every language, if known
         envelopes: list[Envelope] = []
         items = list(items)
@@ -79,9 +83,10 @@ class UnitOfWork:
                 source=self.context.source, correlation_id=self.context.correlation_id,
                 regions=regions)
                 for data, regions in items[start:start + 1000]]
-            self.session.execute(_OUTBOX.insert(), [
+            self.session.execute(_OUTBOX_TEXT.insert(), [
                 {"event_id": envelope.id, "event_type": event_type,
-                 "envelope": envelope.to_message(), "created_at": now, "attempts": 0}
+                 "envelope": serialization.dumps(envelope.to_message()).decode(),
+                 "created_at": now, "attempts": 0}
                 for envelope in chunk])
             envelopes.extend(chunk)
         self._emitted += len(envelopes)

@@ -3,6 +3,7 @@ import pytest
 from amqp.exceptions import MessageNacked
 from kombu import Connection, Exchange, Queue
 
+from kelisim import serialization
 from kelisim.events.publisher import ConfirmedBatchPublisher
 
 EXCHANGE = Exchange("publisher-test", type="topic", durable=True)
@@ -35,3 +36,36 @@ def test_messages_the_broker_refuses_fail_the_batch(amqp_uri):
             with ConfirmedBatchPublisher(amqp_uri).batch() as publish:
                 for n in range(5):
                     publish({"n": n}, exchange=EXCHANGE, routing_key="thing", delivery_mode=2)
+
+
+def test_a_raw_batch_sends_what_kombus_producer_sends(amqp_uri):
+    """The relay's pre-serialised bodies: the same bytes and properties as kombu's Producer
+    gives the envelope (serializer json), so every consumer reads them as before."""
+    envelope = {"id": "e-1", "type": "thing", "data": {"name": "Түркістан", "n": 1}}
+    headers = {"nameko.correlation_id": "corr-1"}
+    with Connection(amqp_uri) as conn:
+        EXCHANGE(conn.channel()).declare()
+        queue = _queue(conn, "publisher-raw")
+        with ConfirmedBatchPublisher(amqp_uri).batch() as publish:
+            publish(envelope, exchange=EXCHANGE, routing_key="thing", delivery_mode=2,
+                    headers=headers, message_id="e-1")
+        with ConfirmedBatchPublisher(amqp_uri).raw_batch() as send:
+            send(serialization.dumps(envelope), exchange=EXCHANGE, routing_key="thing",
+                 message_id="e-1", headers=headers)
+        by_kombu, raw = (queue.get(no_ack=True, accept=["json"]) for _ in range(2))
+        assert raw.body == by_kombu.body
+        assert raw.payload == envelope
+        assert raw.properties == by_kombu.properties
+        assert raw.headers == by_kombu.headers == headers
+        assert raw.delivery_info["routing_key"] == "thing"
+
+
+def test_a_raw_batch_the_broker_refuses_fails(amqp_uri):
+    with Connection(amqp_uri) as conn:
+        EXCHANGE(conn.channel()).declare()
+        _queue(conn, "publisher-raw-full", **{"x-max-length": 2, "x-overflow": "reject-publish"})
+        with pytest.raises(MessageNacked):
+            with ConfirmedBatchPublisher(amqp_uri).raw_batch() as send:
+                for n in range(5):
+                    send(b'{"n": %d}' % n, exchange=EXCHANGE, routing_key="thing",
+                         message_id=str(n), headers={})

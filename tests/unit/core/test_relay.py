@@ -3,11 +3,12 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 import eventlet
+import orjson
 import pytest
 import sqlalchemy as sa
-from kombu.entity import PERSISTENT_DELIVERY_MODE
 from prometheus_client import REGISTRY
 
+from kelisim import serialization
 from kelisim.context import Context
 from kelisim.db.tables import platform_tables
 from kelisim.db.types import utcnow
@@ -19,19 +20,22 @@ PERSON = {"id": 1, "full_name": "Адам", "org_unit_id": 2, "region_code": "KZ
 
 
 class RecordingPublisher:
-    """ConfirmedBatchPublisher's interface: a batch is sent when its block ends, or fails."""
+    """ConfirmedBatchPublisher's interface: a batch is sent when its block ends, or fails.
+    ``sent``: ``[(envelope read back from the body, kwargs)]``, ``bodies`` the bytes."""
 
     def __init__(self, fail=False):
         self.sent = []
+        self.bodies = []
         self.fail = fail
 
     @contextmanager
-    def batch(self):
+    def raw_batch(self):
         pending = []
-        yield lambda payload, **kwargs: pending.append((payload, kwargs))
+        yield lambda body, **kwargs: pending.append((body, kwargs))
         if self.fail:
             raise ConnectionError("broker unreachable")
-        self.sent.extend(pending)
+        self.bodies.extend(body for body, _ in pending)
+        self.sent.extend((orjson.loads(body), kwargs) for body, kwargs in pending)
 
 
 def emit(sessions, n=1, correlation_id="corr-r"):
@@ -62,9 +66,10 @@ def test_publishes_each_pending_event_persistently_and_marks_it(engine, sessions
     assert [payload["id"] for payload, _ in publisher.sent] == [first.id, second.id]
     payload, kwargs = publisher.sent[0]
     assert payload == first.to_message()
+    # the body is what kombu's json serializer writes of the envelope, byte for byte
+    assert publisher.bodies[0] == serialization.dumps(first.to_message())
     assert kwargs["exchange"].name == "registry.events" and kwargs["exchange"].type == "topic"
     assert kwargs["routing_key"] == "person_created"
-    assert kwargs["delivery_mode"] == PERSISTENT_DELIVERY_MODE
     assert kwargs["headers"] == {"nameko.correlation_id": "corr-r"}
     assert kwargs["message_id"] == first.id
     assert all(row.published_at is not None and row.attempts == 1 for row in outbox(engine))
