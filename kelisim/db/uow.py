@@ -5,6 +5,7 @@ integration events (written to the outbox in the same transaction), ``audit`` fo
 audit log, and ``first_time`` for idempotent consumers.
 """
 from collections.abc import Callable, Iterable, Sequence
+from itertools import islice
 from typing import Any
 
 import sqlalchemy as sa
@@ -64,33 +65,43 @@ class UnitOfWork:
 
     def emit(self, event_type: str, data: dict[str, Any], regions: Sequence[str] = ()) -> Envelope:
         """Queue an integration event; it is published only if this transaction commits."""
-        return self.emit_many(event_type, [(data, regions)])[0]
+        envelope = self._envelope(event_type, data, regions)
+        self._insert(event_type, [envelope], utcnow())
+        return envelope
 
     def emit_many(self, event_type: str,
-                  items: Iterable[tuple[dict[str, Any], Sequence[str]]]) -> list[Envelope]:
-        """Queue many events of one type, ``[(data, regions)]``: one executemany INSERT per
-        1 000 (a slip of 10 000 tasks builds and writes its rows a chunk at a time, so the
-        rows, their JSON and the statement's parameters of only one chunk are in memory).
-        Each envelope is stored as the JSON text the relay publishes byte for byte
-        (:func:`kelisim.serialization.dumps`, what kombu's ``json`` serializer writes)."""
+                  items: Iterable[tuple[dict[str, Any], Sequence[str]]]) -> int:
+        """Queue many events of one type, ``(data, regions)`` pairs (any iterable, read
+        lazily); return how many. One executemany INSERT per 1 000: a slip of 10 000 tasks
+        builds and writes its rows a chunk at a time, so the rows, their JSON and the
+        statement's parameters of only one chunk are in memory (and, when ``items`` is a
+        generator, only one chunk of the events themselves)."""
+        items = iter(items)
+        now, count = utcnow(), 0
+        while chunk := list(islice(items, 1000)):
+            self._insert(event_type, [self._envelope(event_type, data, regions)
+                                      for data, regions in chunk], now)
+            count += len(chunk)
+        return count
+
+    def _envelope(self, event_type: str, data: dict[str, Any],
+                  regions: Sequence[str]) -> Envelope:
         names = getattr(self.repo, "event_names", None)  # names in every language, if known
-        envelopes: list[Envelope] = []
-        items = list(items)
-        now = utcnow()
-        for start in range(0, len(items), 1000):
-            chunk = [new_envelope(
-                event_type, names(event_type, data) if names is not None else data,
-                source=self.context.source, correlation_id=self.context.correlation_id,
-                regions=regions)
-                for data, regions in items[start:start + 1000]]
-            self.session.execute(_OUTBOX_TEXT.insert(), [
-                {"event_id": envelope.id, "event_type": event_type,
-                 "envelope": serialization.dumps(envelope.to_message()).decode(),
-                 "created_at": now, "attempts": 0}
-                for envelope in chunk])
-            envelopes.extend(chunk)
+        return new_envelope(
+            event_type, names(event_type, data) if names is not None else data,
+            source=self.context.source, correlation_id=self.context.correlation_id,
+            regions=regions)
+
+    def _insert(self, event_type: str, envelopes: list[Envelope], now: Any) -> None:
+        """Outbox rows of ``envelopes``, each stored as the JSON text the relay publishes
+        byte for byte (:func:`kelisim.serialization.dumps`, what kombu's ``json``
+        serializer writes)."""
+        self.session.execute(_OUTBOX_TEXT.insert(), [
+            {"event_id": envelope.id, "event_type": event_type,
+             "envelope": serialization.dumps(envelope.to_message()).decode(),
+             "created_at": now, "attempts": 0}
+            for envelope in envelopes])
         self._emitted += len(envelopes)
-        return envelopes
 
     def audit(self, action: str, entity: str, entity_id: object, *, before: Any = None,
               after: Any = None, region: str | None = None) -> None:

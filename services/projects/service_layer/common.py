@@ -1,6 +1,7 @@
 """Helpers every projects use case shares: the calendar, look-ups, history rows, dumps."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
@@ -96,10 +97,11 @@ def regions_of(region_code: str | None) -> list[str]:
     return [region_code] if region_code else []
 
 
-def publish(uow: UnitOfWork, events: list[Any]) -> None:
+def publish(uow: UnitOfWork, events: Iterable[Any]) -> None:
     """Hand typed events (services/projects/domain/events.py) to the outbox, in order: the
     one place an event's payload and regions are built (:func:`envelope_of`); a run of
-    events of one type is written as one batch (``uow.emit_many``)."""
-    built = [envelope_of(event) for event in events]
+    events of one type is written as one batch (``uow.emit_many``). ``events`` is read
+    lazily: a generator of a slip's 10 000 events is built and written 1 000 at a time."""
+    built = map(envelope_of, events)
     for event_type, run in groupby(built, key=lambda item: item[0]):
-        uow.emit_many(event_type, [(data, regions) for _type, data, regions in run])
+        uow.emit_many(event_type, ((data, regions) for _type, data, regions in run))

@@ -28,6 +28,8 @@ from services.projects.domain.schedule import Conflict, Graph, Node, Pin, chains
 from services.projects.service_layer.common import history_row, publish, task_or_404, within_calendar
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from sqlalchemy.engine.row import Row
 
     from kelisim.db.uow import UnitOfWork
@@ -137,13 +139,22 @@ def propagate(uow: UnitOfWork, graph: Graph, rows: dict[int, Row], project_code:
                 "due_date": [m.old_due.isoformat(), m.due.isoformat()]},
             plan_id=rows[m.id].plan_id, reason=note, at=now) for m in moves[start:start + 1000]])
     slipped = [m for m in moves if m.slipped and m.id not in announced]
-    responsible = responsible_of(uow.repo, [m.id for m in slipped])
-    publish(uow, [DeadlineSlipped(
-        **DeadlineSlipped.task_fields(rows[m.id], project_code=project_code, start=m.start,
-                                      due=m.due),
-        old_start_date=m.old_start, old_due_date=m.old_due, cause_task_id=cause,
-        chain=paths[m.id], reason=reason, responsible=responsible.get(m.id, []),
-        constraint_conflicts=[c for c in conflicts if m.id in c["chain"]]) for m in slipped])
+
+    def slips() -> Iterator[DeadlineSlipped]:
+        """One event per slipped task, built a chunk at a time as the outbox takes them
+        (a slip of 10 000 tasks keeps one chunk's events and R/A look-ups in memory)."""
+        for start in range(0, len(slipped), 1000):
+            chunk = slipped[start:start + 1000]
+            responsible = responsible_of(uow.repo, [m.id for m in chunk])
+            for m in chunk:
+                yield DeadlineSlipped(
+                    **DeadlineSlipped.task_fields(rows[m.id], project_code=project_code,
+                                                  start=m.start, due=m.due),
+                    old_start_date=m.old_start, old_due_date=m.old_due, cause_task_id=cause,
+                    chain=paths[m.id], reason=reason, responsible=responsible.get(m.id, []),
+                    constraint_conflicts=[c for c in conflicts if m.id in c["chain"]])
+
+    publish(uow, slips())
     return moves
 
 
