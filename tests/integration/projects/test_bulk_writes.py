@@ -1,0 +1,70 @@
+"""The slip's bulk writes on both databases: outbox rows (one INSERT from arrays on
+PostgreSQL) and history rows keep the order they were given, their ids rising in it, and
+hold what the row-by-row INSERT held."""
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+
+from kelisim import serialization
+from kelisim.context import Context
+from kelisim.db.tables import platform_tables
+from kelisim.db.uow import UnitOfWork
+from services.projects.adapters import orm
+from services.projects.adapters.repository import ProjectsRepository
+
+OUTBOX = platform_tables(sa.MetaData())[0]
+PERSON = {"id": 1, "full_name": "Айгүл «Сапарова»", "org_unit_id": 2, "region_code": "KZ-61",
+          "version": 1}
+
+
+@pytest.fixture
+def sessions(database_url, migrated, session_factory):
+    return session_factory(migrated("projects", database_url))
+
+
+def test_outbox_rows_keep_the_order_and_the_exact_text_of_their_envelopes(sessions):
+    context = Context(correlation_id="corr-bulk", source="projects")
+    events = [(dict(PERSON, id=n), [f"KZ-{n % 20}"]) for n in range(2500)]
+    with UnitOfWork(sessions, context) as uow:
+        assert uow.emit_many("person_created", iter(events)) == 2500
+        one = uow.emit("person_created", PERSON)
+        uow.commit()
+    with sessions() as session:
+        rows = session.execute(sa.select(OUTBOX.c.event_id, OUTBOX.c.event_type,
+                                         OUTBOX.c.envelope, OUTBOX.c.attempts,
+                                         OUTBOX.c.created_at,
+                                         sa.cast(OUTBOX.c.envelope, sa.Text).label("text"))
+                               .order_by(OUTBOX.c.id)).all()
+    assert [row.envelope["data"]["id"] for row in rows] == [*range(2500), 1]
+    assert rows[-1].event_id == one.id and rows[-1].envelope == one.to_message()
+    for row in rows:
+        assert row.event_id == row.envelope["id"] and row.event_type == "person_created"
+        assert row.attempts == 0 and row.created_at.tzinfo is not None
+        assert row.text.encode() == serialization.dumps(row.envelope)  # as it is published
+
+
+def test_history_rows_keep_their_order_and_values(sessions):
+    at = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+    rows = [{"entity": "task", "entity_id": n, "plan_id": None if n % 3 else n,
+             "occurred_at": at, "actor_id": "rgu", "actor_role": "rgu_admin",
+             "correlation_id": None if n % 2 else "c", "action": "rescheduled",
+             "changes": {"due_date": ["2026-01-05", "2026-01-12"], "title": ["«а»", "ә"]},
+             "reason": None if n % 5 == 0 else f"себебі {n}"} for n in range(1500)]
+    with UnitOfWork(sessions, Context(), ProjectsRepository) as uow:
+        uow.repo.add_history(rows)
+        uow.commit()
+    with sessions() as session:
+        stored = session.execute(sa.select(orm.history).order_by(orm.history.c.id)).all()
+    assert [{key: value for key, value in row._mapping.items() if key != "id"}
+            for row in stored] == rows
+
+
+def test_a_naive_history_time_is_refused(sessions):
+    row = {"entity": "task", "entity_id": 1, "plan_id": None,
+           "occurred_at": datetime(2026, 11, 30, 10, 0), "actor_id": "rgu",
+           "actor_role": "rgu_admin", "correlation_id": None, "action": "update",
+           "changes": {}, "reason": None}
+    with UnitOfWork(sessions, Context(), ProjectsRepository) as uow:
+        with pytest.raises((ValueError, sa.exc.StatementError), match="naive"):
+            uow.repo.add_history([row])
