@@ -69,3 +69,21 @@ def test_a_raw_batch_the_broker_refuses_fails(amqp_uri):
                 for n in range(5):
                     send(b'{"n": %d}' % n, exchange=EXCHANGE, routing_key="thing",
                          message_id=str(n), headers={})
+
+
+def test_a_raw_batch_of_many_frames_and_exchanges_arrives_whole_and_in_order(amqp_uri):
+    """Frames are written together (past the flush size, several times) and a second
+    exchange's declaration in the middle of the batch waits for its answer unbuffered."""
+    other = Exchange("publisher-test-other", type="topic", durable=True)
+    with Connection(amqp_uri) as conn:
+        EXCHANGE(conn.channel()).declare()
+        queue = _queue(conn, "publisher-raw-many")
+        with ConfirmedBatchPublisher(amqp_uri).raw_batch() as send:
+            for n in range(3000):
+                send(b'{"n": %d, "pad": "%s"}' % (n, b"x" * 1000),
+                     exchange=other if n == 1500 else EXCHANGE, routing_key="thing",
+                     message_id=str(n), headers={})
+        conn.channel().exchange_declare(other.name, "topic", durable=True, passive=True)
+        received = [queue.get(no_ack=True, accept=["json"]).payload["n"] for _ in range(2999)]
+        assert received == [n for n in range(3000) if n != 1500]
+        assert queue.get(no_ack=True) is None
