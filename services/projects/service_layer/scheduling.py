@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
+from kelisim import collection
 from kelisim.access import ensure_writable
 from kelisim.db.types import utcnow
 from kelisim.i18n import _, name
@@ -117,8 +118,18 @@ def propagate(uow: UnitOfWork, graph: Graph, rows: dict[int, Row], project_code:
     Returns the moves. Moves to a later due date are slips: one ``deadline_slipped`` each,
     except for the tasks in ``announced``, whose slip the caller announces itself.
     A move that would leave the working calendar is :class:`Invalid` naming ``field``, the
-    input that caused it.
+    input that caused it. Runs with the cyclic garbage collector paused
+    (:func:`kelisim.collection.paused`: a third of a 10 000-task slip's CPU was collections).
     """
+    with collection.paused():
+        return _propagate(uow, graph, rows, project_code, calendar, cause=cause, reason=reason,
+                          origins=origins, only=only, field=field, announced=announced)
+
+
+def _propagate(uow: UnitOfWork, graph: Graph, rows: dict[int, Row], project_code: str,
+               calendar: WorkCalendar, *, cause: int, reason: Msg | str | None,
+               origins: list[int] | None, only: set[int] | None, field: str,
+               announced: Collection[int]) -> list[Move]:
     origins = [cause] if origins is None and only is None else (origins or [])
     with within_calendar(field):
         moves = graph.reschedule(calendar, origins, only=only)
