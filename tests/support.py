@@ -252,6 +252,36 @@ def table_rows(sessions, name, **where):
         return [dict(row._mapping) for row in session.execute(query)]
 
 
+def self_signed(folder, name, alt_names):
+    """A self-signed certificate (2 days, RSA 2048) for ``name`` in ``folder`` (openssl):
+    ``(cert, key)`` paths; ``alt_names`` its subjectAltName, like "DNS:localhost,IP:127.0.0.1"."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-keyout", str(key), "-out", str(cert), "-subj", f"/CN={name}",
+                    "-addext", f"subjectAltName={alt_names}"],
+                   check=True, capture_output=True)
+    return cert, key
+
+
+def publish_envelope(amqp_uri, envelope):
+    """Publish ``envelope`` on its source's event exchange as the outbox relay does
+    (persistent, confirmed by the broker, its correlation id in nameko's header)."""
+    from kombu import Connection
+    from kombu.entity import PERSISTENT_DELIVERY_MODE
+
+    from kelisim.context import CORRELATION_KEY
+    from kelisim.events.topology import event_exchange
+
+    exchange = event_exchange(envelope.source)
+    with Connection(amqp_uri, transport_options={"confirm_publish": True}) as conn:
+        conn.Producer(serializer="json").publish(
+            envelope.to_message(), exchange=exchange, declare=[exchange],
+            routing_key=envelope.type, delivery_mode=PERSISTENT_DELIVERY_MODE,
+            headers={f"nameko.{CORRELATION_KEY}": envelope.correlation_id},
+            message_id=envelope.id)
+    return envelope
+
+
 def wait_for(predicate, timeout=10, interval=0.02):
     """Poll ``predicate`` (yielding to other greenthreads) until it returns something truthy;
     fail after ``timeout`` s."""

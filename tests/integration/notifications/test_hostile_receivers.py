@@ -1,7 +1,6 @@
 """The webhook channel against hostile receivers on loopback (real sockets, no broker): a
 receiver that drips its answer is cut off at the deadline, a huge answer is not read
 whole, and the address is checked again at connect time, on the address connected to."""
-import subprocess
 import time
 import tracemalloc
 
@@ -13,6 +12,7 @@ from services.notifications.adapters.channels import DeliveryFailed, Message, We
 from services.notifications.domain.destinations import DestinationPolicy
 from services.notifications.service_layer import webhooks
 from tests.integration.notifications.hostile import DripReceiver, DripTlsHandshake, HugeReceiver, TlsReceiver
+from tests.support import self_signed
 
 LOOPBACK = DestinationPolicy.parse(["127.0.0.1/32", "::1/128"])  # localhost may be both
 
@@ -175,12 +175,8 @@ def test_an_unforeseen_error_is_logged_by_its_class_without_its_text(receiver):
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory):
     """A self-signed certificate for hooks.kgu61.example.kz: (cert, key) paths."""
-    folder = tmp_path_factory.mktemp("tls")
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                    "-keyout", str(key), "-out", str(cert), "-subj", "/CN=hooks.kgu61.example.kz",
-                    "-addext", "subjectAltName=DNS:hooks.kgu61.example.kz"],
-                   check=True, capture_output=True)
+    cert, key = self_signed(tmp_path_factory.mktemp("tls"), "hooks.kgu61.example.kz",
+                            "DNS:hooks.kgu61.example.kz")
     return str(cert), str(key)
 
 

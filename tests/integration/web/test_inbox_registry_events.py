@@ -5,14 +5,10 @@ import re
 import uuid
 
 import pytest
-from kombu import Connection
-from kombu.entity import PERSISTENT_DELIVERY_MODE
 
-from kelisim.context import CORRELATION_KEY
 from kelisim.events.envelope import new_envelope
-from kelisim.events.topology import event_exchange
 from tests.integration.notifications.samples import task_assigned
-from tests.support import wait_for
+from tests.support import publish_envelope, wait_for
 
 pytestmark = [pytest.mark.broker, pytest.mark.e2e]
 BADGE = re.compile(r'id="unread-count"[^>]*>(\d+)<')
@@ -27,15 +23,7 @@ def notify(site, org_unit_id, task_id=1, title="Медиаторлар трен�
     envelope = new_envelope("task_assigned", task_assigned(
         {"kind": "org_unit", "id": org_unit_id}, region=region, title=title, task_id=task_id),
         source="projects", correlation_id=f"corr-{uuid.uuid4()}", regions=[region])
-    exchange = event_exchange(envelope.source)
-    with Connection(site.env["KELISIM_AMQP_URI"],
-                    transport_options={"confirm_publish": True}) as conn:
-        conn.Producer(serializer="json").publish(
-            envelope.to_message(), exchange=exchange, declare=[exchange],
-            routing_key=envelope.type, delivery_mode=PERSISTENT_DELIVERY_MODE,
-            headers={f"nameko.{CORRELATION_KEY}": envelope.correlation_id},
-            message_id=envelope.id)
-    return envelope
+    return publish_envelope(site.env["KELISIM_AMQP_URI"], envelope)
 
 
 def kgu_of(site, region):
