@@ -192,12 +192,19 @@ def progress(uow: UnitOfWork, query: dict[str, Any], today: date | None = None) 
     """``{"year", "targets": [target + rows]}`` for every active target applying that year
     (or one target, or one project's). A coordinator gets its region's rows only; every
     region the caller may read has a row per target and period, with actual 0 when it has
-    no event yet."""
+    no event yet.
+
+    Invalid (422, naming ``region``) for a region the local copy of the registry's org
+    units does not know (no KGU there), as the registry's listings refuse one."""
     query = load(schemas.ProgressQuery(), query)
     year = query.get("year") or (today or kz_today()).year
     with uow:
         region = scope_region(uow.context.actor, query.get("region"))
-        regions = sorted(set(regions_known(uow.repo)) | ({region} if region else set()))
+        known = regions_known(uow.repo)
+        if query.get("region") and known and query["region"] not in known:
+            raise Invalid(_("unknown region {code}", code=query["region"]),
+                          {"region": _("no region with code {code}", code=query["region"])})
+        regions = sorted(set(known) | ({region} if region else set()))
         houses = uow.repo.houses_of_friendship(date(year, 1, 1), date(year, 12, 31))
         answer = []
         for target in uow.repo.targets(active=True, code=query.get("target")):

@@ -187,3 +187,14 @@ def test_a_coordinator_sees_its_regions_events_and_cannot_record_for_another(sit
     assert "20.05.2026 15:00" in page.text and "Сарыағаш" in page.text
     assert "Мероприятие записано." in page.text
     assert site.reader("observer@kelisim.kz").get("/events/new").status_code == 403
+
+
+def test_an_unknown_region_of_the_targets_progress_is_a_422_naming_it(site):
+    for lang, word in (("en", "no region with code KZ-99"), ("ru", "нет региона с кодом KZ-99"),
+                       ("kk", "KZ-99 кодты өңір жоқ")):
+        answer = site.api("GET", "/targets/progress", params={"region": "KZ-99"},
+                          headers={"Accept-Language": lang})
+        assert answer.status_code == 422, answer.text
+        problem = answer.json()
+        assert "region" in problem["errors"] and word in problem["errors"]["region"]
+    assert site.api("GET", "/targets/progress", params={"region": "KZ-61"}).status_code == 200
