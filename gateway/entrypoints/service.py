@@ -18,6 +18,7 @@ from gateway.entrypoints.projects_routes import ProjectsRoutes
 from gateway.entrypoints.registry_routes import RegistryRoutes
 from gateway.entrypoints.reports_routes import ReportsRoutes
 from gateway.entrypoints.sso_routes import Oidc, SsoRoutes
+from gateway.entrypoints.web_attachments import WebAttachmentsPages
 from gateway.entrypoints.web_core import WebCorePages
 from gateway.entrypoints.web_events import WebEventsPages
 from gateway.entrypoints.web_inbox import WebInboxPages
@@ -51,7 +52,7 @@ class GatewayService(RegistryRoutes, ProjectsRoutes, ReportsRoutes, EventsRoutes
                      NotificationsRoutes, AccountsRoutes, SsoRoutes, AttachmentsRoutes,
                      WebCorePages, WebProgrammePages, WebRegionPages,
                      WebInboxPages, WebRegistryPages, WebEventsPages,
-                     WebPlansPages, WebReportsPages,
+                     WebPlansPages, WebReportsPages, WebAttachmentsPages,
                      ServiceBase):
     name = "gateway"
     uow = Database(repositories=AccountRepository, relay=False)

@@ -6,6 +6,9 @@ The calls are the API routes' (gateway/entrypoints/events_routes.py) with the sa
 parameters: the reports service's region rules apply (a coordinator lists its own region's
 events only and records none for another region: its refusal is said beside the region).
 """
+import functools
+
+from gateway.entrypoints.web_attachments import evidence
 from gateway.service_layer.names import attach_names
 from gateway.web.listing import PAGE_SIZE, field_errors, filterable, listed, offset_of, paging
 from gateway.web.pages import Page, gather, page, redirect
@@ -147,10 +150,28 @@ class WebEventsPages:
 
     @page("GET", "/events/<int:event_id>")
     def web_event(self, req, event_id):
-        event, history, kinds, regions = gather(
-            lambda: self.reports.get_event(event_id),
+        return self._event_page(req, event_id)
+
+    def _optional(self, call):
+        """``call()``, or None when the service refuses or answers nothing (a name the
+        page can do without)."""
+        try:
+            return call()
+        except KelisimError:
+            return None
+
+    def _event_page(self, req, event_id):
+        """The page of event ``event_id``: its facts (the base project by name, its
+        organising structures), coverage, evidence documents and history."""
+        event = self.reports.get_event(event_id)
+        history, kinds, regions, project, *structures = gather(
             lambda: self.reports.event_history(event_id),
-            self.reports.list_event_kinds, self.registry.list_regions)
+            self.reports.list_event_kinds, self.registry.list_regions,
+            lambda: event.get("project_code") and self._optional(
+                lambda: self.projects.get_project(event["project_code"])),
+            *[functools.partial(self._optional, functools.partial(
+                self.registry.get_structure, structure_id))
+              for structure_id in event.get("structure_ids") or []])
         history = attach_names(self.uow, history)
         for entry in history:
             entry["changed"] = changed_fields(entry, req.lang) \
@@ -167,7 +188,12 @@ class WebEventsPages:
             "kind": {k["code"]: k for k in kinds["kinds"]}.get(event["kind"]),
             "initiative": {i["code"]: i for i in kinds["initiatives"]}.get(
                 event.get("initiative")),
-            "statuses": STATUS_NAMES, "recorded": req.args.get("recorded")})
+            "statuses": STATUS_NAMES, "recorded": req.args.get("recorded"),
+            "project": project or None,
+            "structures": [found or {"id": structure_id} for found, structure_id in
+                           zip(structures, event.get("structure_ids") or [], strict=True)],
+            "evidence": evidence(self.uow, "event", event_id, req.lang, f"/events/{event_id}",
+                                 req.actor.get("role") in WRITERS)})
 
     @page("GET", "/events/new", roles=WRITERS)
     def web_event_form(self, req):

@@ -12,6 +12,7 @@ import functools
 
 from babel.dates import get_month_names
 
+from gateway.entrypoints.web_attachments import evidence
 from gateway.http.request import schema_of
 from gateway.service_layer.names import attach_names
 from gateway.web.pages import Page, cached_call, gather, page, redirect
@@ -305,7 +306,11 @@ class WebPlansPages:
             "candidates": [t for t in tasks if t["id"] != task_id and t["kind"] != "phase"
                            and t["id"] not in {p["predecessor_id"]
                                                for p in task["predecessors"]}],
-            "can_edit": req.actor.get("role") in ("rgu_admin", "kgu_coordinator")}, status)
+            "can_edit": req.actor.get("role") in ("rgu_admin", "kgu_coordinator"),
+            "evidence": evidence(self.uow, "task", task_id, lang,
+                                 f"/plans/{plan_id}/tasks/{task_id}",
+                                 req.actor.get("role") in ("rgu_admin", "kgu_coordinator"))},
+            status)
 
     def _task_form(self, req, plan_id, task_id, form, call, body, schema=None, missing=None):
         """Check ``body`` with the API's schema, make ``call``; a refusal the reader can

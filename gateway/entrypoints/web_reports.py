@@ -8,6 +8,7 @@ to the API: a coordinator's call for another region's report is the service's 40
 """
 from urllib.parse import urlencode
 
+from gateway.entrypoints.web_attachments import evidence
 from gateway.service_layer.names import attach_names
 from gateway.web import report_form
 from gateway.web.pages import Page, gather, page, redirect
@@ -131,6 +132,8 @@ class WebReportsPages:
             "region": regions.get(report.get("region_code")),
             "label": labeller(req.lang), "has_errors": bool(errors or problems),
             "storage_key": f"kelisim:report:{report['id']}:v{report['version']}",
+            "evidence": evidence(self.uow, "report", report["id"], req.lang,
+                                 f"/reports/{report['id']}", editable),
             **self._report_notice(req)}, status)
 
     def _report_history(self, report_id):

@@ -29,6 +29,7 @@ from gateway.http.request import BODY_ATTR, DEFAULT_MAX_BYTES, read_body
 from gateway.http.routing import RouteSpec
 from gateway.http.sessions import SESSION_COOKIE
 from gateway.web.render import render
+from gateway.web.uploads import UPLOAD_ATTR, read_upload
 from kelisim import i18n
 from kelisim.errors import Forbidden, KelisimError
 from kelisim.i18n import _
@@ -89,9 +90,12 @@ def page_language(request):
 
 
 def read_form(request):
-    """The url-encoded form of a POST as ``{name: last value}`` (``{}`` otherwise).
+    """The url-encoded form of a POST as ``{name: last value}`` (``{}`` otherwise; a page
+    taking a file: its multipart form's text fields, read by gateway/web/uploads.py).
     MalformedRequest (400) when the body or a percent-encoded value is not UTF-8: nothing
     is done with a form whose text would have to be guessed."""
+    if request.method == "POST" and hasattr(request, UPLOAD_ATTR):  # a multipart form
+        return dict(getattr(request, UPLOAD_ATTR)[0])
     if request.method != "POST" or request.mimetype not in FORM_TYPES:
         return {}
     try:
@@ -115,13 +119,20 @@ def html(body, status=200, headers=None):
 
 
 class PageRoute(DispatchingRoute):
-    """A page or a form: posts from other sites refused, the body read (bounded), a form's
+    """A page or a form: posts from other sites refused, the body read (bounded; a page
+    taking a file: its multipart form, gateway/web/uploads.py), a form's
     CSRF token put where BearerAuth looks; a failure is answered by :func:`error_page`."""
 
     def prepare(self, request):
         refuse_other_sites(request)
-        read_body(request, int(self.container.config.get("MAX_REQUEST_BYTES",
-                                                          DEFAULT_MAX_BYTES)))
+        if self.spec is not None and self.spec.stream:  # a file: its own bound
+            # read only with a session to check: no file is spooled for a caller
+            # who is refused anyway (no session: sent to sign in)
+            read_upload(request, upload_limit(self.container.config),
+                        parse=SESSION_COOKIE in request.cookies)
+        else:
+            read_body(request, int(self.container.config.get("MAX_REQUEST_BYTES",
+                                                              DEFAULT_MAX_BYTES)))
         # a form's token: the header is where BearerAuth's check_csrf looks for it
         token = read_form(request).get("csrf_token")
         if token and "X-CSRF-Token" not in request.headers:
@@ -172,14 +183,25 @@ def own_path(path):
     return "/"
 
 
-def page(method, path, *, auth=True, roles=None, personal=False, writes=None):
+def upload_limit(config):
+    """The largest file a page takes (bytes): the attachment store's limit
+    (``KELISIM_ATTACHMENT_MAX_BYTES``, in the container's ``ATTACHMENTS`` config)."""
+    from kelisim.config import attachments_settings
+
+    return int((config.get("ATTACHMENTS") or attachments_settings())["max_bytes"])
+
+
+def page(method, path, *, auth=True, roles=None, personal=False, writes=None, stream=False):
     """Declare an HTML page of the gateway (``GET``) or a form it handles (``POST``); the
     service needs ``auth`` (BearerAuth) and ``notifications`` (the unread count shown on
-    every page). ``roles`` limits the page as the API's ``roles`` does."""
+    every page). ``roles`` limits the page as the API's ``roles`` does. ``stream``: a
+    multipart form with a file, read by gateway/web/uploads.py (the request's
+    ``kelisim_upload``) instead of the bounded body of a url-encoded form."""
     def decorate(fn):
         spec = PageSpec(method=method, path=path, name=fn.__name__, auth=auth,
                         roles=tuple(roles) if roles else None, personal=personal,
-                        writes=(method != "GET") if writes is None else writes)
+                        writes=(method != "GET") if writes is None else writes,
+                        stream=stream)
 
         @functools.wraps(fn)
         def endpoint(service, request, **path_values):

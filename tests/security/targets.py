@@ -128,6 +128,14 @@ class Targets:
         assert response.status_code == 201, response.text
         return response.json()["id"]
 
+    def attachment_of(self, kind, owner_id):
+        """A new attachment of record ``owner_id`` of ``kind`` (``tasks``, ``events``,
+        ``reports``), uploaded by the administrator; its id."""
+        response = self.d.request("POST", f"{API}/{kind}/{owner_id}/attachments", "admin",
+                                  params={"filename": "хаттама.pdf"}, data=PDF)
+        assert response.status_code == 201, response.text
+        return response.json()["id"]
+
     # notifications
     # the events register
     def event(self):

@@ -49,6 +49,22 @@ def _dependency(t):
     return f"/plans/{t.plan()['id']}/tasks/{second}/dependencies/{first}/remove"
 
 
+def _task_attachment(t):
+    plan_id, task_id = _task(t)
+    return f"/plans/{plan_id}/tasks/{task_id}/attachments/" \
+           f"{t.attachment_of('tasks', task_id)}/remove"
+
+
+def _event_attachment(t):
+    event_id = t.event()["id"]
+    return f"/events/{event_id}/attachments/{t.attachment_of('events', event_id)}/remove"
+
+
+def _report_attachment(t):
+    report_id = t.report()["id"]
+    return f"/reports/{report_id}/attachments/{t.attachment_of('reports', report_id)}/remove"
+
+
 # page name -> (scope, make(t) -> path). "public": no session needed; "personal": the
 # reader's own (account, tokens); "national": every reader sees its own share (a listing,
 # the programme); "regional": Turkistan's record.
@@ -102,6 +118,12 @@ PAGE_TARGETS = {
     "web_event": ("regional", lambda t: f"/events/{t.event()['id']}"),
     "web_event_form": ("national", lambda t: "/events/new"),
     "web_record_event": ("national", lambda t: "/events/new"),
+    "web_task_attach": ("regional", _plan_task("/attachments")),
+    "web_task_detach": ("regional", _task_attachment),
+    "web_event_attach": ("regional", lambda t: f"/events/{t.event()['id']}/attachments"),
+    "web_event_detach": ("regional", _event_attachment),
+    "web_report_attach": ("regional", lambda t: f"/reports/{t.report()['id']}/attachments"),
+    "web_report_detach": ("regional", _report_attachment),
     "web_registry": ("national", lambda t: "/registry"),
     "web_structures": ("national", lambda t: "/registry/structures"),
     "web_people": ("national", lambda t: "/registry/people"),
