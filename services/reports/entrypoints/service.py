@@ -101,7 +101,7 @@ class ReportsService(AuditEntries, ServiceBase):
     list_targets = use_case(targets.list_targets, query={})
     create_target = use_case(targets.create_target, "data", needs=("lookups",))
     update_target = use_case(targets.update_target, "target_id", "data")
-    target_progress = use_case(targets.progress, query={})
+    target_progress = use_case(targets.region_progress, needs=("lookups",), query={})
 
     # the collection job
     @expected

@@ -188,22 +188,46 @@ def regions_known(repo: Any) -> Any:
     return sorted({u.region_code for u in repo.org_units() if u.kind == "kgu" and u.region_code})
 
 
-def progress(uow: UnitOfWork, query: dict[str, Any], today: date | None = None) -> dict[str, Any]:
+def _check_region(known: list[str], lookups: Any, code: str | None) -> None:
+    """Invalid (422, naming ``region``) unless ``code`` is None, in ``known`` (the local
+    copy's regions) or a region the registry gives a KGU (``lookups.kgu_of``: the copy
+    may not be synced yet just after a start); without ``lookups``, refused only when
+    the copy knows some regions but not this one."""
+    if code is None or code in known:
+        return
+    if lookups is None:
+        unknown = bool(known)
+    else:
+        try:
+            unknown = lookups.kgu_of(code) is None
+        except Invalid:  # the registry's «unknown region» names its own field
+            unknown = True
+    if unknown:
+        raise Invalid(_("unknown region {code}", code=code),
+                      {"region": _("no region with code {code}", code=code)})
+
+
+def region_progress(uow: UnitOfWork, lookups: Any, query: dict[str, Any]) -> dict[str, Any]:
+    """:func:`progress`, an unknown region checked with the registry too (``lookups``:
+    adapters/lookups.py, asked as the caller)."""
+    return progress(uow, query, lookups=lookups)
+
+
+def progress(uow: UnitOfWork, query: dict[str, Any], today: date | None = None,
+             lookups: Any = None) -> dict[str, Any]:
     """``{"year", "targets": [target + rows]}`` for every active target applying that year
     (or one target, or one project's). A coordinator gets its region's rows only; every
     region the caller may read has a row per target and period, with actual 0 when it has
     no event yet.
 
-    Invalid (422, naming ``region``) for a region the local copy of the registry's org
-    units does not know (no KGU there), as the registry's listings refuse one."""
+    Invalid (422, naming ``region``) for a region that has no KGU (see
+    :func:`_check_region`), as the registry's listings refuse an unknown region."""
     query = load(schemas.ProgressQuery(), query)
     year = query.get("year") or (today or kz_today()).year
     with uow:
         region = scope_region(uow.context.actor, query.get("region"))
         known = regions_known(uow.repo)
-        if query.get("region") and known and query["region"] not in known:
-            raise Invalid(_("unknown region {code}", code=query["region"]),
-                          {"region": _("no region with code {code}", code=query["region"])})
+        _check_region(known, lookups, query.get("region"))
         regions = sorted(set(known) | ({region} if region else set()))
         houses = uow.repo.houses_of_friendship(date(year, 1, 1), date(year, 12, 31))
         answer = []
