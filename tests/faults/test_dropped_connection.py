@@ -6,6 +6,7 @@ restarted under notifications, test_servers_restarted.py).
 And connections cut while RabbitMQ runs on (``close_connection``, a network fault): every
 component reconnects by itself and nothing committed stays behind."""
 import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -76,30 +77,37 @@ def test_connections_cut_twice_in_the_middle_of_a_rollout_to_all_20_regions(star
     (``close_all_connections``), then the proxy is killed and started again; RabbitMQ runs
     throughout. Events committed after the cuts (another rollout, a new person) still go
     out: every expected inbox item exists exactly once, every outbox drains, and the
-    dead-letter gauge follows the queue again."""
+    dead-letter gauge follows the queue again.
+
+    The first cut lands in the middle by construction, not by timing: notifications runs
+    with the ``intake-held`` hook (serve_hooked.py), so after its first 50 events every
+    further batch waits for a gate file; the connections are cut while it waits (its held
+    batches then commit and ack on dead channels: the broker redelivers them, and they must
+    still make one inbox item each), and the gate opens after the cut."""
     proxy = TcpProxy().start()
     platform = start_platform(KELISIM_AMQP_URI=proxy.uri(amqp_uri), KELISIM_GAUGE_INTERVAL="0.5")
+    gate = platform.folder / "intake.gate"
     try:
-        for component in ("registry", "notifications", "projects"):
-            platform.start(component)
+        platform.start("registry")
+        platform.start("notifications", hook="intake-held", KELISIM_FAULT_HOLD_AFTER="50",
+                       KELISIM_FAULT_GATE=str(gate))
+        platform.start("projects")
         platform.wait_ready("registry", "notifications", "projects")
         exporter = int(platform.env["KELISIM_NOTIFICATIONS_METRICS_PORT"])
         wait_until(lambda: scrape(exporter, "kelisim_dead_letter_messages",
                                   service="notifications") == 0, 30, "the dead-letter gauge")
 
         with platform.rpc("projects") as projects:
-            # three projects (~4 400 events): notifications takes a burst in batches now,
-            # and must still be in the middle of it when the connections are cut
-            rolled = [projects.rollout(code, {"year": 2026, "regions": "all"})
-                      for code in ("mediation", "cultural-diversity", "ethnocultural-genesis")]
-        first = {"created": rolled[0]["created"],
-                 "assignments": sum(r["assignments"] for r in rolled)}
-        assert len(first["created"]) == 20
-        wait_until(lambda: len(received_ids(platform.urls["notifications"])) >= 50, 60,
-                   "the first events to arrive")
-        assert close_vhost_connections(amqp_uri) >= 3  # the broker closes them, it runs on
+            rollout = projects.rollout("mediation", {"year": 2026, "regions": "all"})
+        assert len(rollout["created"]) == 20
+        # held, and the batches started before the hold committed (at most 49 + a batch)
+        wait_until(lambda: Path(f"{gate}.held").exists()
+                   and len(received_ids(platform.urls["notifications"])) >= 50, 60,
+                   "notifications to hold its intake after its first 50 events")
         taken = len(received_ids(platform.urls["notifications"]))
-        assert taken < first["assignments"], "the connections were cut after the rollout"
+        assert 50 <= taken < rollout["assignments"], taken
+        assert close_vhost_connections(amqp_uri) >= 3  # the broker closes them, it runs on
+        gate.touch()  # the held batches go on, on channels that are gone
         wait_until(lambda: len(received_ids(platform.urls["notifications"])) > taken + 50, 60,
                    "notifications to take events in again")
         proxy.kill()  # a network cut: every connection through the proxy at once
@@ -119,7 +127,7 @@ def test_connections_cut_twice_in_the_middle_of_a_rollout_to_all_20_regions(star
                    "the dead-letter gauge to show the 2 dead letters")
 
         events = outbox_events(platform.urls["projects"], "task_assigned")
-        assert len(events) == first["assignments"] + second["assignments"]
+        assert len(events) == rollout["assignments"] + second["assignments"]
         assert_settled(platform, events, timeout=240, dead={"notifications": 2})
         projects_exporter = int(platform.env["KELISIM_PROJECTS_METRICS_PORT"])
         wait_until(lambda: scrape(projects_exporter, "kelisim_outbox_pending_events",
