@@ -5,7 +5,8 @@ the result: 180–215 µs of CPU for a ``deadline_slipped``, 64 % of a 10 001-ta
 RPC (bench/README.md, "Where the time goes"). Our own producers build payloads from typed
 domain events (ints, texts, ``date`` objects, dicts of those), for which load-then-dump
 only checks the types and turns dates into ISO text. :func:`dump` does exactly that in
-one pass, from a plan compiled once per schema out of its marshmallow fields:
+one pass, from a plan compiled once per schema out of its marshmallow fields (the typed
+side of kelisim/events/checks.py, the compiler parse_envelope's checks come from too):
 
 - a field is taken on the fast path only when its value has exactly the type the field
   loads (``type(v) is int`` for an Integer: not a bool, not the text "7"; ``date`` for a
@@ -31,21 +32,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, missing
+from marshmallow import ValidationError
 
 from kelisim.events import catalogue
-from kelisim.events.catalogue.projects import IntList
-
-
-class _Slow(Exception):
-    """This value is not one the fast path takes: the payload goes through marshmallow."""
-
-
-_SLOW = _Slow()
-Convert = Callable[[Any], Any]
+from kelisim.events.checks import Slow, compile_dump
 
 
 def dump(event_type: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -54,16 +46,12 @@ def dump(event_type: str, data: dict[str, Any]) -> dict[str, Any]:
     Raises KeyError for an uncatalogued type and ValueError (``event <type> does not
     match its schema: {field: [messages]}``) for a payload the schema refuses."""
     plan = _plan(event_type)
-    if plan is not None and type(data) is dict:
+    if plan is not None:
         try:
             return plan(data)
-        except _Slow:
+        except Slow:
             pass
-    return _marshmallow(event_type, data)
-
-
-def _marshmallow(event_type: str, data: Any) -> dict[str, Any]:
-    schema = _schema(event_type)
+    schema = catalogue._schema(event_type)
     try:
         dumped: dict[str, Any] = schema.dump(schema.load(data))
     except ValidationError as exc:
@@ -72,157 +60,6 @@ def _marshmallow(event_type: str, data: Any) -> dict[str, Any]:
 
 
 @functools.cache
-def _schema(event_type: str) -> Schema:
-    """One schema instance per event type: building one per event costs more than using it."""
-    return catalogue.get(event_type).schema()
-
-
-@functools.cache
-def _plan(event_type: str) -> Callable[[dict[str, Any]], dict[str, Any]] | None:
+def _plan(event_type: str) -> Callable[[Any], dict[str, Any]] | None:
     """The compiled fast path of ``event_type``'s schema, or None if it has none."""
-    try:
-        return _schema_plan(_schema(event_type))
-    except _Uncompiled:
-        return None
-
-
-class _Uncompiled(Exception):
-    """A field (or schema) the fast path does not handle."""
-
-
-def _schema_plan(schema: Schema) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    if any(schema._hooks.values()) or schema.unknown != EXCLUDE:  # a hook; unknown keys kept
-        raise _Uncompiled
-    steps = []
-    for name, field in schema.dump_fields.items():
-        if (field.data_key is not None or field.attribute is not None or field.load_only
-                or field.dump_only or field.dump_default is not missing):
-            raise _Uncompiled
-        default = field.load_default
-        steps.append((name, _field_plan(field), field.required, default is not missing,
-                      default))
-
-    def run(data: dict[str, Any]) -> dict[str, Any]:
-        out = {}
-        for name, convert, required, has_default, default in steps:
-            if name in data:
-                out[name] = convert(data[name])
-            elif required:
-                raise _SLOW
-            elif has_default:
-                value = default() if callable(default) else default
-                # marshmallow dumps the loaded default as it dumps any value
-                out[name] = convert(value)
-        return out
-
-    return run
-
-
-def _field_plan(field: fields.Field[Any]) -> Convert:
-    """A function turning a value of ``field`` into its dumped form, or raising _Slow."""
-    convert = _bare_plan(field)
-    validators = tuple(field.validators)
-    allow_none = field.allow_none
-    if validators:
-        inner = convert
-
-        def convert(value: Any) -> Any:  # noqa: F811  (the checked version of inner)
-            if value is None:
-                if allow_none:
-                    return None
-                raise _SLOW
-            for validator in validators:
-                try:
-                    validator(value)
-                except ValidationError:
-                    raise _SLOW from None
-            return inner(value)
-        return convert
-
-    def checked(value: Any) -> Any:
-        if value is None:
-            if allow_none:
-                return None
-            raise _SLOW
-        return convert(value)
-
-    return checked
-
-
-def _exact(kind: type) -> Convert:
-    def convert(value: Any) -> Any:
-        if type(value) is not kind:
-            raise _SLOW
-        return value
-    return convert
-
-
-def _iso_date(value: Any) -> Any:
-    if type(value) is not date:
-        raise _SLOW
-    return value.isoformat()
-
-
-def _bare_plan(field: Any) -> Convert:
-    """The conversion of a non-None value of ``field`` (a marshmallow field), validators
-    aside; raises _Uncompiled for a field it does not handle."""
-    kind = type(field)
-    if kind in (fields.String, fields.Str):
-        return _exact(str)
-    if kind in (fields.Integer, fields.Int):
-        return _exact(int)
-    if kind is fields.Date and field.format in (None, "iso"):
-        return _iso_date
-    if kind is fields.Dict:
-        return _dict_plan(field)
-    if kind is fields.Nested and not field.many and not field.only and not field.exclude:
-        nested = field.schema
-        return _nested(_schema_plan(nested))
-    if kind is IntList:  # a slip's chain of up to 50 task ids: checked in one pass
-        def ints(value: Any) -> Any:
-            if type(value) is not list or not all(type(each) is int for each in value):
-                raise _SLOW
-            return list(value)
-        return ints
-    if kind is fields.List:
-        item = _field_plan(field.inner)
-
-        def convert(value: Any) -> Any:
-            if type(value) is not list:
-                raise _SLOW
-            return [item(each) for each in value]
-        return convert
-    raise _Uncompiled
-
-
-def _nested(plan: Callable[[dict[str, Any]], dict[str, Any]]) -> Convert:
-    def convert(value: Any) -> Any:
-        if type(value) is not dict:
-            raise _SLOW
-        return plan(value)
-    return convert
-
-
-def _dict_plan(field: fields.Dict) -> Convert:
-    keys, values = field.key_field, field.value_field
-    if keys is None and values is None:
-        def copy(value: Any) -> Any:
-            if type(value) is not dict:
-                raise _SLOW
-            return dict(value)
-        return copy
-    if (keys is None or type(keys) in (fields.String, fields.Str) and not keys.validators) and \
-            values is not None and type(values) in (fields.String, fields.Str) and \
-            not values.validators:
-        values_none = values.allow_none
-
-        def texts(value: Any) -> Any:
-            if type(value) is not dict:
-                raise _SLOW
-            for key, text in value.items():
-                if type(key) is not str or not (type(text) is str or
-                                                 text is None and values_none):
-                    raise _SLOW
-            return dict(value)
-        return texts
-    raise _Uncompiled
+    return compile_dump(catalogue._schema(event_type))
