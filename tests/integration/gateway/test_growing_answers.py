@@ -1,7 +1,8 @@
 """A service one release ahead of the gateway adds a field to what it answers over RPC: the
 older gateway still answers 200 and passes the field on (it reads RPC results as they come,
 and its OpenAPI document does not forbid additional properties)."""
-from services.registry.entrypoints.service import RegistryService, expected
+from kelisim.entrypoints import expected
+from services.registry.entrypoints.service import RegistryService
 from tests.integration.gateway.helpers import API, kgu_id, ok
 
 ADDED = {"added_in_a_later_release": {"any": ["shape", 1]}}
