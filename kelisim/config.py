@@ -206,6 +206,13 @@ def reports_job_interval(default: float) -> float:
     return float(env("KELISIM_REPORTS_JOB_INTERVAL", default))
 
 
+def stop_grace_seconds() -> float:
+    """Seconds a SIGTERM waits for the work in flight before the component stops anyway
+    (KELISIM_STOP_GRACE_SECONDS, 40: under the 45 s of compose and the 60 s of the
+    Kubernetes manifests, so the process ends on its own and says what it waited for)."""
+    return float(env("KELISIM_STOP_GRACE_SECONDS", 40))
+
+
 def log_level() -> str:
     """KELISIM_LOG_LEVEL (INFO)."""
     return env("KELISIM_LOG_LEVEL", "INFO")

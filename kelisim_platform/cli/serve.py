@@ -59,7 +59,11 @@ def run(cls: type, settings: dict[str, Any], exporter: Exporter) -> None:
     """nameko's ``run`` for one service, telling ``exporter`` when it is ready and stopping.
 
     A second SIGTERM or Ctrl-C while stopping (a signal to the whole process group, then
-    one from ``kelisim run``) does not stop it twice; a Ctrl-C after that kills it.
+    one from ``kelisim run``) does not stop it twice; a Ctrl-C after that kills it. A stop
+    still waiting after ``config.stop_grace_seconds()`` logs the workers in flight and
+    kills the service: their messages were not acknowledged, so the broker redelivers them
+    (to another replica, or at the next start) and the processed-event ids keep their
+    effect once.
     """
     runner = ServiceRunner(settings)
     runner.add_service(cls)
@@ -70,6 +74,7 @@ def run(cls: type, settings: dict[str, Any], exporter: Exporter) -> None:
         if not stopping:
             stopping.append(True)
             eventlet.spawn_n(runner.stop)
+            eventlet.spawn_n(_kill_after, runner, config.stop_grace_seconds())
 
     # signal handlers run in the main loop and cannot use eventlet primitives: spawn_n only
     signal.signal(signal.SIGTERM, lambda _signum, _frame: stop())
@@ -93,6 +98,18 @@ def run(cls: type, settings: dict[str, Any], exporter: Exporter) -> None:
                 runner.kill()
             interrupted = True
             stop()
+
+
+def _kill_after(runner: ServiceRunner, grace: float) -> None:
+    """Kill ``runner``'s services if they have not stopped ``grace`` seconds from now
+    (the process ends once they stop, so this only runs on for a stop that hangs)."""
+    eventlet.sleep(grace)
+    in_flight = sorted(
+        f"{ctx.service_name}.{ctx.entrypoint.method_name}"
+        for container in runner.containers for ctx in list(container._worker_threads))
+    get_logger(__name__).warning("stop grace period over: killing the workers in flight",
+                                 grace_seconds=grace, in_flight=in_flight)
+    runner.kill()
 
 
 def _safe(url: str) -> str:

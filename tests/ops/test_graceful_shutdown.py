@@ -37,11 +37,14 @@ def publish(amqp_uri, full_names):
     return ids
 
 
-def start(amqp_uri, marks, port):
+def start(amqp_uri, marks, port, **env):
     env = dict(os.environ, KELISIM_AMQP_URI=amqp_uri, SLOW_MARKS=str(marks),
-               KELISIM_LOG_LEVEL="WARNING")
+               KELISIM_LOG_LEVEL="WARNING", **env)
     return subprocess.Popen([sys.executable, "-m", "tests.ops.slow_service", str(port)],
-                            cwd=ROOT, env=env)
+                            cwd=ROOT, env=env, **({"stdout": subprocess.PIPE,
+                                                   "stderr": subprocess.STDOUT, "text": True}
+                                                  if "KELISIM_STOP_GRACE_SECONDS" in env
+                                                  else {}))
 
 
 def ready(port):
@@ -131,3 +134,27 @@ def test_sigterm_answers_the_rpc_call_in_flight_and_acknowledges_it(amqp_uri, tm
     assert lines(marks) == ["started call-1", "finished call-1"]
     # nameko's own consumer closed its connection before the ack: (1, 0, 0), run again later
     assert queue_state(amqp_uri, "rpc-slow") == (0, 0, 0)
+
+
+def test_a_stop_that_outlasts_the_grace_period_kills_the_worker_and_says_so(amqp_uri,
+                                                                            tmp_path):
+    """A handler that would run past KELISIM_STOP_GRACE_SECONDS does not hold the process:
+    it stops after the grace period, names the worker it killed, and the event, never
+    acknowledged, is handled by the next process."""
+    marks, port = tmp_path / "marks", free_port()
+    first = start(amqp_uri, marks, port, KELISIM_STOP_GRACE_SECONDS="2")
+    try:
+        until(lambda: ready(port) == 200)
+        (stuck,) = publish(amqp_uri, ["slow-600"])
+        until(lambda: f"started {stuck}" in lines(marks))
+        stopped_at = time.monotonic()
+        first.send_signal(signal.SIGTERM)
+        assert first.wait(timeout=30) == 0
+        assert time.monotonic() - stopped_at < 15
+        log = first.stdout.read()
+    finally:
+        if first.poll() is None:
+            first.kill()
+    assert "stop grace period over" in log and "slow.on_person" in log, log
+    assert lines(marks) == [f"started {stuck}"]
+    assert queue_state(amqp_uri)[:2] == (1, 0)  # back on the queue, not lost
