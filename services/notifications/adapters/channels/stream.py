@@ -3,17 +3,17 @@
 Published by the consumer itself right after it took the event in (see
 ``service_layer.intake.publish_stream``), broker-confirmed, in the order events arrive.
 A batch goes out as the outbox relay's does (kelisim.events.publisher's ``raw_batch``):
-bodies serialised once per event, published raw on one confirm-mode channel with their
+bodies serialised once per event (kelisim.serialization, what kombu's json
+serializer writes here), published raw on one confirm-mode channel with their
 frames written together (kombu's ``Producer.publish`` cost more CPU than the rest of the
 stream), the same message kombu would make: JSON, persistent, the event's id as
 ``message_id``, the correlation id and region in the headers.
 """
-import json
-
 from kombu import Exchange
 from kombu.entity import PERSISTENT_DELIVERY_MODE
 from nameko.amqp.publish import Publisher
 
+from kelisim import serialization
 from kelisim.context import CORRELATION_KEY
 from kelisim.events.publisher import ConfirmedBatchPublisher
 from services.notifications.adapters.channels.base import Channel, DeliveryFailed
@@ -33,8 +33,7 @@ class StreamChannel(Channel):
     def __init__(self, amqp_uri):
         self.exchange = regional_exchange()
         self.publisher = Publisher(amqp_uri, serializer="json", use_confirms=True)
-        # seconds for the broker's acks of one batch
-        self.raw = ConfirmedBatchPublisher(amqp_uri, confirm_timeout=30.0)
+        self.raw = ConfirmedBatchPublisher(amqp_uri)
 
     def deliver(self, message):
         try:
@@ -56,7 +55,7 @@ class StreamChannel(Channel):
                     envelope = message.envelope
                     body = bodies.get(envelope["id"])
                     if body is None:
-                        body = bodies[envelope["id"]] = json.dumps(envelope).encode()
+                        body = bodies[envelope["id"]] = serialization.dumps(envelope)
                     send(body, exchange=self.exchange, routing_key=message.target,
                          message_id=envelope["id"], headers=self._headers(message))
         except Exception as exc:
@@ -67,11 +66,7 @@ class StreamChannel(Channel):
                 REGION_HEADER: message.target.split(".", 1)[0]}
 
     def _options(self, message):
-        envelope = message.envelope
-        region = message.target.split(".", 1)[0]
         return {"exchange": self.exchange, "declare": [self.exchange],
                 "routing_key": message.target, "delivery_mode": PERSISTENT_DELIVERY_MODE,
-                "headers": {f"nameko.{CORRELATION_KEY}": envelope.get("correlation_id"),
-                            REGION_HEADER: region},
-                "message_id": envelope["id"]}
+                "headers": self._headers(message), "message_id": message.envelope["id"]}
 
