@@ -71,7 +71,18 @@ def _services():
             print(json.dumps({"n": payload["n"], "lag": time.time() - payload["sent"]}),
                   flush=True)
 
-    return {"http": HttpHello, "http-rpc": HttpRpcHello, "rpc": RpcEcho, "events": EventSink}
+    class BurstSink:
+        name = "bench_burst_sink"
+        seen = 0
+
+        @event_handler("bench_events", "burst")
+        def on_event(self, payload):
+            BurstSink.seen += 1
+            if BurstSink.seen == payload["of"]:
+                print(json.dumps({"done": time.time()}), flush=True)
+
+    return {"http": HttpHello, "http-rpc": HttpRpcHello, "rpc": RpcEcho, "events": EventSink,
+            "burst": BurstSink}
 
 
 def serve(kind, amqp_uri, port=None):
@@ -189,6 +200,42 @@ def event_dispatch(amqp_uri, rate=50.0, count=500):
     return {"p50_ms": p50, "p99_ms": p99, "received": len(lags), "rate": rate}
 
 
+def event_burst(amqp_uri, count=10_000):
+    """The floor of a burst: ``count`` persistent events published at once (py-amqp's
+    ``basic_publish``, no confirms, no work per message) to a bare nameko
+    ``@event_handler`` that only counts them (nameko's default 10 workers). Seconds from
+    the first publish until all are written (``published_s``) and until the handler has
+    received the last (``consumed_s``), and the handler's CPU seconds (``cpu_s``)."""
+    import amqp
+    from load_common import cpu_seconds
+
+    with service("burst", amqp_uri) as proc:
+        with amqp.Connection(**_amqp_params(amqp_uri)) as conn:
+            conn.connect()
+            channel = conn.channel()
+            channel.exchange_declare("bench_events.events", "topic", durable=True,
+                                     auto_delete=False)
+            cpu = cpu_seconds(proc.pid)
+            started = time.time()
+            for n in range(count):
+                channel.basic_publish(
+                    amqp.Message(json.dumps({"n": n, "of": count}), delivery_mode=2,
+                                 content_type="application/json", content_encoding="utf-8"),
+                    exchange="bench_events.events", routing_key="burst")
+            published = time.time()
+        done = json.loads(proc.stdout.readline())["done"]
+        return {"published_s": published - started, "consumed_s": done - started,
+                "cpu_s": cpu_seconds(proc.pid) - cpu, "count": count}
+
+
+def _amqp_params(amqp_uri):
+    from urllib.parse import unquote, urlparse
+
+    url = urlparse(amqp_uri)
+    return {"host": f"{url.hostname}:{url.port or 5672}", "userid": unquote(url.username),
+            "password": unquote(url.password), "virtual_host": unquote(url.path[1:]) or "/"}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0)
@@ -207,6 +254,10 @@ def main():
         events = measured("events", amqp_uri)
         print(f"bare nameko event dispatch at {events['rate']:g}/s: p50 {events['p50_ms']:.2f} "
               f"ms, p99 {events['p99_ms']:.2f} ms")
+        burst = event_burst(amqp_uri)
+        print(f"bare burst of {burst['count']} events: published in {burst['published_s']:.2f} s, "
+              f"consumed by a bare nameko handler in {burst['consumed_s']:.2f} s "
+              f"({burst['cpu_s']:.2f} s of its CPU)")
 
 
 if __name__ == "__main__":
