@@ -413,6 +413,20 @@ def wait_published(url, timeout=120):
         engine.dispose()
 
 
+def print_burst_floor(amqp_uri, count):
+    """Measure and print the floor of a burst of ``count`` events in this run: published at
+    once to a bare nameko handler that only counts them (``baselines.event_burst``, after
+    the platform has stopped, so nothing else shares the cores)."""
+    from baselines import event_burst
+
+    burst = event_burst(amqp_uri, count)
+    print(f"floor: {count} events at once to a bare nameko handler doing nothing: published "
+          f"in {burst['published_s']:.2f} s, consumed in {burst['consumed_s']:.2f} s "
+          f"({1000 * burst['cpu_s'] / count:.2f} ms of the handler's CPU per event)",
+          flush=True)
+    return burst
+
+
 def report(name, seconds, baseline_ms, baseline_name, target_s):
     verdict = "ok" if seconds < target_s else "OVER TARGET"
     print(f"{name:<52} {seconds * 1000:9.1f} ms   (baseline {baseline_name} "

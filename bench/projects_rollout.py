@@ -18,6 +18,7 @@ from projects_common import (
     delivered,
     platform,
     print_baselines,
+    print_burst_floor,
     print_cpu,
     proxy,
     report,
@@ -36,10 +37,17 @@ def main():
         del sys.argv[at:at + 2]
     args = arguments(__doc__)
     codes = (only,) if only else PROJECTS
-    with vhost() as amqp_uri, databases(args.postgres) as urls, \
-            platform(amqp_uri, urls) as config:
+    with vhost() as amqp_uri, databases(args.postgres) as urls:
+        assignments = roll_out(amqp_uri, urls, codes, args.postgres)
+        print_burst_floor(amqp_uri, assignments)
+
+
+def roll_out(amqp_uri, urls, codes, postgres):
+    """Roll ``codes`` out at once on a running platform and print the figures; returns the
+    number of ``task_assigned`` events."""
+    with platform(amqp_uri, urls) as config:
         rpc_ms, event_ms = baselines(config)
-        print_baselines(rpc_ms, event_ms, args.postgres)
+        print_baselines(rpc_ms, event_ms, postgres)
         cpu = Notifications.cpu_seconds()
 
         def roll(code):
@@ -62,7 +70,7 @@ def main():
                "RPC", 3.0)
         report_delivery("rollout", "task_assigned", started, times, event_ms, (3.0, 3.0, 3.0))
         print_cpu("rollout", cpu, assignments)
-
+    return assignments
 
 if __name__ == "__main__":
     main()

@@ -149,6 +149,7 @@ def main():
               f"{relay_cpu:.2f} s until all published ({1e6 * relay_cpu / events:.0f} µs per "
               f"event; includes the answer's serialisation and the relay's polls)")
         common.print_cpu("slip", cpu, events)
+        common.print_burst_floor(amqp_uri, events)
 
 
 if __name__ == "__main__":
