@@ -1,10 +1,12 @@
 """Rollout of all four base projects to all 20 regions at once (four rollout calls in
 parallel, ≈ 2 800 tasks, ≈ 6 000 task_assigned events), until every task_assigned event is
-consumed: by the bare probe, and by the real notifications service (its inbox items
-committed). Target (issue 17): consumed by notifications in under 3 s; under 150 MB per
-component. ``--project mediation`` rolls out one project only (the earlier benchmark).
+consumed: by the bare probe (with ``--probe``), and by the real notifications service (its
+inbox items committed); then the floor of such a burst in the same run (as many events to
+a bare nameko handler that does nothing). Target (issue 17): consumed by notifications in
+under 3 s; under 150 MB per component. ``--project mediation`` rolls out one project only
+(the earlier benchmark).
 
-    .venv/bin/python bench/projects_rollout.py [--postgres] [--project CODE]
+    .venv/bin/python bench/projects_rollout.py [--postgres] [--probe] [--project CODE]
 """
 import sys
 import time

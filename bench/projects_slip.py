@@ -5,12 +5,14 @@ layer before). Moving the milestone 5 working days later reschedules all 10 000.
 Figures: the recompute (graph loaded and rescheduled, in this process, as the service does
 it), the whole change over RPC (recompute, writes, history, 10 001 outbox rows, commit),
 and the time until every deadline_slipped event is published, consumed by a bare probe
-(the reliable handler, no database), and consumed by the real notifications service
-(its inbox items committed in its database); the peak resident memory of each process.
+(with ``--probe``: the reliable handler, no database, in a process of its own that shares
+the cores), and consumed by the real notifications service (its inbox items committed in
+its database); the peak resident memory of each process; then, in the same run, the floor
+of such a burst: as many events to a bare nameko handler that does nothing.
 Targets (issue 17): over RPC under 1 s; every deadline_slipped in notifications' inboxes
 under 2 s; recompute under 0.5 s; under 150 MB per component.
 
-    .venv/bin/python bench/projects_slip.py [--postgres]
+    .venv/bin/python bench/projects_slip.py [--postgres] [--probe]
 """
 import time
 from datetime import date
