@@ -4,7 +4,8 @@ projects services running in this process, the real notifications service in a p
 its own (``kelisim serve notifications``; an event counts as consumed when its inbox items
 are committed in the notifications database), a probe service consuming the baseline's
 events (and with ``--probe`` the projects' too) with the bare reliable handler (no
-database) in another, and the baselines: bare nameko RPC and event round trips."""
+database) in another, and the baselines: bare nameko RPC and event round trips.
+``--replicas N`` starts N notifications processes (competing consumers, with --postgres)."""
 import eventlet
 
 import kelisim  # noqa: F401  (quiets eventlet's deprecation notice before importing it)
@@ -57,8 +58,14 @@ def arguments(description):
     parser.add_argument("--probe", action="store_true",
                         help="also consume every event with the bare probe in another process "
                              "(it shares the cores with the platform: the inboxes fill later)")
+    parser.add_argument("--replicas", type=int, default=1,
+                        help="notifications processes consuming the events (competing "
+                             "consumers of one queue; more than one needs --postgres)")
     args = parser.parse_args()
+    if args.replicas > 1 and not args.postgres:
+        parser.error("--replicas above 1 needs --postgres (SQLite takes one writer at a time)")
     Counter.everything = args.probe
+    Notifications.replicas = args.replicas
     return args
 
 
@@ -177,6 +184,7 @@ class Notifications:
     engine = None
     peak_rss = {}
     _sampling = False
+    replicas = 1  # notifications processes (--replicas)
 
     @classmethod
     def start(cls, amqp_uri, urls):
@@ -186,13 +194,17 @@ class Notifications:
                    KELISIM_OUTBOX_POLL_INTERVAL="0.5")
         env.pop("KELISIM_SMTP_HOST", None)
         ports = {}
+        names = ["registry", "projects", "notifications"] + [
+            f"notifications-{n}" for n in range(2, cls.replicas + 1)]
         for component in ("registry", "projects", "notifications"):
             env[f"KELISIM_{component.upper()}_DATABASE_URL"] = urls[component]
-            env[f"KELISIM_{component.upper()}_METRICS_PORT"] = str(free_port())
-            ports[component] = env[f"KELISIM_{component.upper()}_METRICS_PORT"]
-        for component in ("registry", "projects", "notifications"):
-            cls.processes[component] = subprocess.Popen(
-                [sys.executable, "-m", "kelisim_platform.cli.serve", component], cwd=ROOT, env=env)
+        for name in names:
+            component = name.split("-")[0]
+            ports[name] = str(free_port())
+            env[f"KELISIM_{component.upper()}_METRICS_PORT"] = ports[name]
+            cls.processes[name] = subprocess.Popen(
+                [sys.executable, "-m", "kelisim_platform.cli.serve", component], cwd=ROOT,
+                env=dict(env))
         cls.engine = make_engine(urls["notifications"])
         cls._sampling = True
         eventlet.spawn(cls._sample)
@@ -224,12 +236,17 @@ class Notifications:
 
     @classmethod
     def cpu_seconds(cls, component="notifications"):
-        """CPU time (user + system) the ``component`` process has used so far."""
+        """CPU time (user + system) the ``component`` process has used so far (summed over
+        its replicas)."""
         import os
 
-        with open(f"/proc/{cls.processes[component].pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        total = 0
+        for name, process in cls.processes.items():
+            if name.split("-")[0] == component:
+                with open(f"/proc/{process.pid}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
 
     @classmethod
     def committed(cls, event_type):

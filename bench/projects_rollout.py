@@ -6,7 +6,7 @@ a bare nameko handler that does nothing). Target (issue 17): consumed by notific
 under 3 s; under 150 MB per component. ``--project mediation`` rolls out one project only
 (the earlier benchmark).
 
-    .venv/bin/python bench/projects_rollout.py [--postgres] [--probe] [--project CODE]
+    .venv/bin/python bench/projects_rollout.py [--postgres] [--probe] [--replicas N] [--project CODE]
 """
 import sys
 import time

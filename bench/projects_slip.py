@@ -12,7 +12,7 @@ of such a burst: as many events to a bare nameko handler that does nothing.
 Targets (issue 17): over RPC under 1 s; every deadline_slipped in notifications' inboxes
 under 2 s; recompute under 0.5 s; under 150 MB per component.
 
-    .venv/bin/python bench/projects_slip.py [--postgres] [--probe]
+    .venv/bin/python bench/projects_slip.py [--postgres] [--probe] [--replicas N]
 """
 import time
 from datetime import date
