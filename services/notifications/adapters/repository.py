@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from kelisim.db import pages
+from kelisim.db import bulk, pages
 from kelisim.db.filters import where_given
 from kelisim.db.repository import SessionRepository
 from services.notifications.adapters import orm
@@ -26,15 +26,15 @@ class NotificationsRepository(SessionRepository):
     """The notifications service's queries (``uow.repo``)."""
 
     def insert_rows(self, events=(), inbox_items=(), deliveries=()):
-        """Write what an intake batch made with one executemany INSERT per table, no ORM
-        objects (SQLAlchemy Core; insertmanyvalues on PostgreSQL): ``events`` and
-        ``inbox_items`` as row dicts of every column (but ``id``), ``deliveries`` as
-        :class:`Delivery` records, read column by column. Raises IntegrityError on a
-        duplicate key, as a flush of the same objects would."""
+        """Write what an intake batch made with one INSERT per table, no ORM objects
+        (:func:`kelisim.db.bulk.insert_rows`: one ``INSERT ... SELECT FROM unnest`` of
+        arrays on PostgreSQL, an executemany on SQLite): ``events`` and ``inbox_items`` as
+        row dicts of every column (but ``id``), ``deliveries`` as :class:`Delivery`
+        records, read column by column. Raises IntegrityError on a duplicate key, as a
+        flush of the same objects would."""
         for table, rows in ((orm.received_events, events), (orm.inbox_items, inbox_items),
                             (orm.deliveries, [_delivery_row(d) for d in deliveries])):
-            if rows:
-                self.session.execute(table.insert(), list(rows))
+            bulk.insert_rows(self.session, table, list(rows))
 
     # events
     def event(self, event_id):

@@ -1,0 +1,92 @@
+"""Many rows into one table with one statement: an array per column on PostgreSQL.
+
+An executemany INSERT (even SQLAlchemy's insertmanyvalues) processes every parameter of
+every row in Python: each value through its column's bind processor, each JSON value
+through ``json.dumps``, each row's dict built again for the driver. On PostgreSQL
+:func:`insert_rows` sends the batch as ``INSERT ... SELECT FROM unnest(CAST(:c AS
+type[]), ...) WITH ORDINALITY ... ORDER BY n``: one list per column, converted column
+by column (rows, and the ids a serial column gives them, in the order given). SQLite
+(no arrays) keeps the executemany.
+"""
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.orm import Session
+
+from kelisim import serialization
+
+_PG = postgresql.dialect()
+
+
+def insert_rows(session: Session, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert ``rows`` (dicts of column key: value, every row with the keys of the first
+    one) into ``table`` in ``session``'s transaction; nothing for no rows.
+
+    Values are what the table's columns take in an executemany of the same rows: a
+    :class:`~kelisim.db.types.UtcDateTime` refuses a naive time (ValueError) and writes
+    it in UTC; a JSON value (None too: JSON ``null``, as the column writes it) is written
+    as the JSON text :func:`kelisim.serialization.dumps` makes of it, one object written
+    once however many rows hold it (the same value read back; the text differs from
+    ``json.dumps``'s only in spacing and non-ASCII letters written as they are). A column
+    absent from the rows gets its scalar ``default``, else NULL (or its server default on
+    SQLite). Raises IntegrityError on a duplicate key or a missing required value, as the
+    executemany does."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(table.insert(), list(rows))
+        return
+    keys = tuple(rows[0])
+    statement, convert, defaults = _unnest_insert(table, keys)
+    values = {f"c{n}": convert[n]([row[key] for row in rows]) for n, key in enumerate(keys)}
+    for n, value in enumerate(defaults, start=len(keys)):
+        values[f"c{n}"] = [value] * len(rows)
+    session.execute(statement, values)
+
+
+@functools.lru_cache(maxsize=256)
+def _unnest_insert(table: sa.Table, keys: tuple[str, ...]) -> tuple[
+        sa.TextClause, list[Callable[[list[Any]], list[Any]]], list[Any]]:
+    """(statement, a converter per given column, the values of the defaulted columns) of
+    an unnest INSERT of ``keys`` (then the columns with a scalar default) into ``table``."""
+    given = [table.c[key] for key in keys]
+    defaulted = [c for c in table.columns if c.key not in keys and c.default is not None
+                 and c.default.is_scalar]
+    columns = given + defaulted
+    arrays = ", ".join(f"CAST(:c{n} AS {column.type.compile(dialect=_PG)}[])"
+                       for n, column in enumerate(columns))
+    names = ", ".join(f'"{column.name}"' for column in columns)
+    picked = ", ".join(f'given."c{n}"' for n in range(len(columns)))
+    aliases = ", ".join(f'"c{n}"' for n in range(len(columns)))
+    statement = sa.text(
+        f'INSERT INTO "{table.name}" ({names}) SELECT {picked} FROM unnest({arrays}) '
+        f"WITH ORDINALITY AS given({aliases}, n) ORDER BY given.n")
+    return (statement, [_converter(column.type) for column in given],
+            [column.default.arg for column in defaulted])
+
+
+def _converter(column_type: sa.types.TypeEngine[Any]) -> Callable[[list[Any]], list[Any]]:
+    """How one column's values become what its array takes."""
+    if isinstance(column_type, sa.JSON):
+        return _json_texts
+    if isinstance(column_type, sa.types.TypeDecorator):
+        bind = column_type.process_bind_param
+        return lambda values: [bind(value, _PG) for value in values]
+    return lambda values: values
+
+
+def _json_texts(values: list[Any]) -> list[str]:
+    """Each value as JSON text; an object held by several rows is written once."""
+    written: dict[int, str] = {}
+    texts = []
+    for value in values:
+        text = written.get(id(value))
+        if text is None:
+            text = written[id(value)] = serialization.dumps(value).decode()
+        texts.append(text)
+    return texts
