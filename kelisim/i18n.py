@@ -80,6 +80,11 @@ class Msg:
 
 
 def _param(value: Any, lang: str | None) -> Any:
+    kind = type(value)
+    if kind is str or kind is int:  # the most common parameters, written as they are
+        return value
+    if kind is Msg:
+        return value.render(lang)
     if as_message(value) is not None or _is_name(value):
         return translate(value, lang)
     if isinstance(value, date):  # datetime too
@@ -125,9 +130,12 @@ def name(kk: str | None = None, ru: str | None = None, en: str | None = None) ->
 _NAME_FALLBACK = {"kk": ("kk", "ru", "en"), "ru": ("ru", "kk", "en"), "en": ("en", "ru", "kk")}
 
 
+_LANGUAGE_SET = frozenset(LANGUAGES)
+
+
 def _is_name(value: Any) -> bool:
-    return isinstance(value, dict) and bool(value) and "msgid" not in value and set(value) <= set(
-        LANGUAGES)
+    return (isinstance(value, dict) and bool(value) and "msgid" not in value
+            and value.keys() <= _LANGUAGE_SET)
 
 
 def pick_name(value: dict[str, str], lang: str | None) -> str:

@@ -196,12 +196,13 @@ def messages(event_type, data, names=None):
     return template(data, names or {})
 
 
-def render(event_type, data, names=None):
-    """The :class:`Rendered` title and body of ``event_type`` with payload ``data`` in kk, ru
-    and en; ``names`` are the looked-up names of its assignees ({key: name dict})."""
+def render(event_type, data, names=None, languages=LANGUAGES):
+    """The :class:`Rendered` title and body of ``event_type`` with payload ``data`` in
+    ``languages`` (kk, ru and en; a caller storing fewer asks for those only); ``names``
+    are the looked-up names of its assignees ({key: name dict})."""
     title, body = messages(event_type, data, names)
     return Rendered({lang: (translate(title, lang), translate(body, lang))
-                     for lang in LANGUAGES})
+                     for lang in languages})
 
 
 def digest_subject(count, lang):

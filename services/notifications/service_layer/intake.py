@@ -111,7 +111,7 @@ def receive_many(uow: UnitOfWork, items: list[tuple[Envelope, Audience | None, d
                                        batch_seconds=settings.email_batch_seconds)
             inbox = [d for d in deliveries if d.channel == "inbox"]
             if inbox:  # written in this transaction: delivered exactly when it commits
-                rendered = render(envelope.type, envelope.data, names)
+                rendered = render(envelope.type, envelope.data, names, channel.languages)
                 for delivery in inbox:
                     items_rows.append(channel.row(inbox_message(delivery, event, rendered)))
                     delivery.succeeded(now)

@@ -9,6 +9,7 @@ from services.notifications.domain.model import InboxItem
 class InboxChannel(Channel):
     name = "inbox"
     transactional = True
+    languages = ("kk", "ru")  # an item keeps its title and body in these (title_kk, ...)
 
     def __init__(self, repo, clock=utcnow):
         self.repo = repo
