@@ -17,10 +17,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from kelisim import serialization
 
-_PG = postgresql.dialect()
+_PG = postgresql.dialect()  # type: ignore[no-untyped-call]
 
 
 def insert_rows(session: Session, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:
@@ -55,9 +56,9 @@ def _unnest_insert(table: sa.Table, keys: tuple[str, ...]) -> tuple[
     """(statement, a converter per given column, the values of the defaulted columns) of
     an unnest INSERT of ``keys`` (then the columns with a scalar default) into ``table``."""
     given = [table.c[key] for key in keys]
-    defaulted = [c for c in table.columns if c.key not in keys and c.default is not None
-                 and c.default.is_scalar]
-    columns = given + defaulted
+    defaults = [(c, c.default) for c in table.columns if c.key not in keys
+                and isinstance(c.default, ScalarElementColumnDefault)]
+    columns = given + [column for column, _default in defaults]
     arrays = ", ".join(f"CAST(:c{n} AS {column.type.compile(dialect=_PG)}[])"
                        for n, column in enumerate(columns))
     names = ", ".join(f'"{column.name}"' for column in columns)
@@ -67,7 +68,7 @@ def _unnest_insert(table: sa.Table, keys: tuple[str, ...]) -> tuple[
         f'INSERT INTO "{table.name}" ({names}) SELECT {picked} FROM unnest({arrays}) '
         f"WITH ORDINALITY AS given({aliases}, n) ORDER BY given.n")
     return (statement, [_converter(column.type) for column in given],
-            [column.default.arg for column in defaulted])
+            [default.arg for _column, default in defaults])
 
 
 def _converter(column_type: sa.types.TypeEngine[Any]) -> Callable[[list[Any]], list[Any]]:
