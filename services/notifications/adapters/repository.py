@@ -1,4 +1,5 @@
 """Queries of the notifications database, over one SQLAlchemy session."""
+import operator
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -19,6 +20,7 @@ from services.notifications.domain.model import (
 
 D = orm.deliveries.c
 _DELIVERY_COLUMNS = tuple(c.key for c in orm.deliveries.columns if c.key != "id")
+_DELIVERY_VALUES = operator.attrgetter(*_DELIVERY_COLUMNS)
 CLAIM_WINDOW = 10  # due rows looked at per free worker when a choice is made among them
 
 
@@ -29,9 +31,9 @@ class NotificationsRepository(SessionRepository):
         """Write what an intake batch made with one INSERT per table, no ORM objects
         (:func:`kelisim.db.bulk.insert_rows`: one ``INSERT ... SELECT FROM unnest`` of
         arrays on PostgreSQL, an executemany on SQLite): ``events`` and ``inbox_items`` as
-        row dicts of every column (but ``id``), ``deliveries`` as :class:`Delivery`
-        records, read column by column. Raises IntegrityError on a duplicate key, as a
-        flush of the same objects would."""
+        row dicts of every column (but ``id``), ``deliveries`` as :class:`DeliveryRecord`
+        (or :class:`Delivery`) objects, read column by column. Raises IntegrityError on a
+        duplicate key, as a flush of the same objects would."""
         for table, rows in ((orm.received_events, events), (orm.inbox_items, inbox_items),
                             (orm.deliveries, [_delivery_row(d) for d in deliveries])):
             bulk.insert_rows(self.session, table, list(rows))
@@ -257,4 +259,4 @@ class NotificationsRepository(SessionRepository):
 
 
 def _delivery_row(delivery):
-    return {key: getattr(delivery, key) for key in _DELIVERY_COLUMNS}
+    return dict(zip(_DELIVERY_COLUMNS, _DELIVERY_VALUES(delivery), strict=True))

@@ -3,7 +3,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from kelisim.clock import LOCAL_TIME
 from kelisim.i18n import DEFAULT_LANGUAGE
-from services.notifications.domain.model import DEFAULT_PREFERENCE, Delivery, is_at_once, is_critical
+from services.notifications.domain.model import DEFAULT_PREFERENCE, DeliveryRecord, is_at_once, is_critical
 from services.notifications.domain.streams import routing_key, stream_regions
 
 
@@ -47,14 +47,15 @@ def digest_due(frequency, now, daily_at=time(9, 0)):
 
 
 def _delivery(event, now, **fields):
-    return Delivery(event_id=event.event_id, event_type=event.type, occurred_at=event.occurred_at,
+    return DeliveryRecord(event_id=event.event_id, event_type=event.type, occurred_at=event.occurred_at,
                     created_at=now, next_attempt_at=now, **fields)
 
 
 def plan(event, audience, preferences, webhooks, now, *, email=True, daily_at=time(9, 0),
          languages=None, batch_seconds=0.0):
     """The inbox, e-mail and webhook deliveries of ``event`` (none when ``audience`` is None:
-    such events only go to the regional stream, see :func:`stream_targets`).
+    such events only go to the regional stream, see :func:`stream_targets`), as plain
+    :class:`DeliveryRecord` objects (written as rows, never added to a session).
 
     E-mail: one per address (two contacts sharing one, in any letter case, get one copy),
     in the language its person or org unit chose (``languages``, Kazakh by default). An

@@ -15,7 +15,7 @@ from kelisim.db.types import utcnow
 from services.notifications.adapters.channels import InboxChannel, Message
 from services.notifications.contract import is_critical
 from services.notifications.domain import planning
-from services.notifications.domain.model import ReceivedEvent
+from services.notifications.domain.model import EventRecord
 from services.notifications.domain.templates import render
 
 if TYPE_CHECKING:
@@ -23,28 +23,29 @@ if TYPE_CHECKING:
     from kelisim.events.envelope import Envelope
     from services.notifications.adapters.channels.base import Message
     from services.notifications.domain.audience import Audience
-    from services.notifications.domain.model import Delivery
+    from services.notifications.domain.model import DeliveryRecord
     from services.notifications.domain.templates import Rendered
     from services.notifications.settings import Settings
 
 CONSUMER = "notifications.intake"
 
 
-def received_event(envelope: Envelope, now: datetime, names: dict[str, Any] | None = None) -> ReceivedEvent:
-    return ReceivedEvent(
+def received_event(envelope: Envelope, now: datetime, names: dict[str, Any] | None = None) -> EventRecord:
+    """The plain record of ``envelope`` received ``now`` (written as a row, not mapped)."""
+    return EventRecord(
         event_id=envelope.id, type=envelope.type, source=envelope.source,
         occurred_at=datetime.fromisoformat(envelope.occurred_at), regions=list(envelope.regions),
         envelope=envelope.to_message(), received_at=now, names=names or None)
 
 
-def _event_row(event: ReceivedEvent) -> dict[str, Any]:
+def _event_row(event: EventRecord) -> dict[str, Any]:
     """The ``received_events`` row of ``event``."""
     return {"event_id": event.event_id, "type": event.type, "source": event.source,
             "occurred_at": event.occurred_at, "regions": event.regions,
             "envelope": event.envelope, "received_at": event.received_at, "names": event.names}
 
 
-def inbox_message(delivery: Delivery, event: ReceivedEvent,
+def inbox_message(delivery: DeliveryRecord, event: EventRecord,
                   rendered: Rendered) -> Message:
     return Message(delivery_id=delivery.id, channel="inbox", recipient=delivery.recipient,
                    target=delivery.target, event_id=event.event_id, event_type=event.type,
@@ -96,7 +97,7 @@ def receive_many(uow: UnitOfWork, items: list[tuple[Envelope, Audience | None, d
         summaries = []
         events: list[dict[str, Any]] = []       # received_events rows
         items_rows: list[dict[str, Any]] = []   # inbox_items rows
-        all_deliveries: list[Delivery] = []
+        all_deliveries: list[DeliveryRecord] = []
         channel = InboxChannel(repo, clock=lambda: now)
         for (envelope, audience, names), first in zip(items, firsts, strict=False):
             if not first:
