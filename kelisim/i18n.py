@@ -85,6 +85,8 @@ def _param(value: Any, lang: str | None) -> Any:
         return value
     if kind is Msg:
         return value.render(lang)
+    if kind is dict and not isinstance(value.get("msgid"), str):  # not a Msg's dict form
+        return pick_name(value, lang) if _is_name(value) else value
     if as_message(value) is not None or _is_name(value):
         return translate(value, lang)
     if isinstance(value, date):  # datetime too

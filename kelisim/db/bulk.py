@@ -76,9 +76,21 @@ def _converter(column_type: sa.types.TypeEngine[Any]) -> Callable[[list[Any]], l
     if isinstance(column_type, sa.JSON):
         return _json_texts
     if isinstance(column_type, sa.types.TypeDecorator):
-        bind = column_type.process_bind_param
-        return lambda values: [bind(value, _PG) for value in values]
+        return functools.partial(_bound, column_type.process_bind_param)
     return lambda values: values
+
+
+def _bound(bind: Callable[[Any, Any], Any], values: list[Any]) -> list[Any]:
+    """Each value through a TypeDecorator's ``process_bind_param``; an object held by
+    several rows (a batch's one ``now``, None) converted once."""
+    done: dict[int, Any] = {}
+    converted = []
+    for value in values:
+        key = id(value)
+        if key not in done:
+            done[key] = bind(value, _PG)
+        converted.append(done[key])
+    return converted
 
 
 def _json_texts(values: list[Any]) -> list[str]:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kelisim import serialization
 from kelisim.context import Context
+from kelisim.db import bulk
 from kelisim.db.engine import make_engine
 from kelisim.db.pages import page_of_rows
 from kelisim.db.tables import outbox_as_text, platform_tables
@@ -146,7 +147,9 @@ class UnitOfWork:
 
     def first_times(self, event_ids: list[str], consumer: str) -> list[bool]:
         """:meth:`first_time` for many events in two statements: one bool per id, in order
-        (an id repeated in ``event_ids`` is first time only at its first place)."""
+        (an id repeated in ``event_ids`` is first time only at its first place). The new
+        rows go in with :func:`kelisim.db.bulk.insert_rows` (one unnest INSERT on
+        PostgreSQL); a concurrent duplicate raises IntegrityError, as in :meth:`first_time`."""
         wanted = list(dict.fromkeys(event_ids))
         seen: set[str] = set()
         for start in range(0, len(wanted), 1000):
@@ -156,7 +159,7 @@ class UnitOfWork:
         fresh = [event_id for event_id in wanted if event_id not in seen]
         if fresh:
             now = utcnow()
-            self.session.execute(_PROCESSED.insert(), [
+            bulk.insert_rows(self.session, _PROCESSED, [
                 {"event_id": event_id, "consumer": consumer, "processed_at": now}
                 for event_id in fresh])
         answers, given = [], set(seen)
