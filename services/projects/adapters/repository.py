@@ -3,17 +3,17 @@
 Whole task graphs (a project's tasks of one year, across every region) are read and
 rewritten with Core statements: a slip may move thousands of tasks at once.
 """
-import json
 from datetime import date
 
 import sqlalchemy as sa
 
+from kelisim.db import bulk
 from kelisim.db.filters import where_given, within
 from kelisim.db.pages import page, page_of_rows
 from kelisim.db.races import hold_lock
 from kelisim.db.repository import SessionRepository
 from kelisim.db.search import contains_text, ordering
-from kelisim.db.types import UtcDateTime, utcnow
+from kelisim.db.types import utcnow
 from services.projects.adapters import orm
 from services.projects.domain.baseline import Baseline, BaselineTask
 from services.projects.domain.model import (
@@ -41,17 +41,6 @@ MOVE_ON_POSTGRESQL = sa.text(
     "version = tasks.version + 1 FROM (SELECT unnest(CAST(:ids AS integer[])) AS id, "
     "unnest(CAST(:starts AS date[])) AS start_date, unnest(CAST(:dues AS date[])) AS due_date)"
     " AS moved WHERE tasks.id = moved.id")
-
-HISTORY_COLUMNS = ("entity", "entity_id", "plan_id", "occurred_at", "actor_id", "actor_role",
-                   "correlation_id", "action", "changes", "reason")
-HISTORY_ON_POSTGRESQL = sa.text(
-    f"INSERT INTO history ({', '.join(HISTORY_COLUMNS)}) "
-    f"SELECT {', '.join(f'given.{c}' for c in HISTORY_COLUMNS)} FROM unnest("
-    "CAST(:entity AS varchar[]), CAST(:entity_id AS integer[]), CAST(:plan_id AS integer[]), "
-    "CAST(:occurred_at AS timestamptz[]), CAST(:actor_id AS varchar[]), "
-    "CAST(:actor_role AS varchar[]), CAST(:correlation_id AS varchar[]), "
-    "CAST(:action AS varchar[]), CAST(:changes AS json[]), CAST(:reason AS text[])) "
-    f"WITH ORDINALITY AS given({', '.join(HISTORY_COLUMNS)}, n) ORDER BY given.n")
 
 
 class ProjectsRepository(SessionRepository):
@@ -296,22 +285,13 @@ class ProjectsRepository(SessionRepository):
             orm.task_attachments.c.attachment_id == attachment_id)).rowcount
 
     def add_history(self, rows):
-        """Write history rows (dicts of the history table's columns but ``id``), in order.
-
-        PostgreSQL gets one ``INSERT ... SELECT FROM unnest(arrays) WITH ORDINALITY`` per
-        call (a slip writes 1 000 at a time; the executemany's per-row parameter
-        processing was 7 % of a 10 000-task slip's CPU), ``changes`` written as the JSON
-        column writes it (``json.dumps``); SQLite, an executemany."""
-        if not rows:
-            return
-        if self.session.get_bind().dialect.name != "postgresql":
-            self.session.execute(orm.history.insert(), rows)
-            return
-        values = {column: [row.get(column) for row in rows] for column in HISTORY_COLUMNS}
-        values["changes"] = [json.dumps(changes) for changes in values["changes"]]
-        utc = UtcDateTime().process_bind_param  # refuses a naive time, as the column does
-        values["occurred_at"] = [utc(at, None) for at in values["occurred_at"]]
-        self.session.execute(HISTORY_ON_POSTGRESQL, values)
+        """Write history rows (dicts of the history table's columns but ``id``, every row
+        with the same keys), in order, with :func:`kelisim.db.bulk.insert_rows`: one
+        ``INSERT ... SELECT FROM unnest(arrays) WITH ORDINALITY`` on PostgreSQL (a slip
+        writes 1 000 at a time; the executemany's per-row parameter processing was 7 % of a
+        10 000-task slip's CPU), an executemany on SQLite. A naive ``occurred_at`` raises
+        ValueError, as the column does."""
+        bulk.insert_rows(self.session, orm.history, rows)
 
     def history(self, entity, entity_id, limit=50, offset=0):
         h = orm.history
