@@ -59,7 +59,7 @@ def _unnest_insert(table: sa.Table, keys: tuple[str, ...]) -> tuple[
     defaults = [(c, c.default) for c in table.columns if c.key not in keys
                 and isinstance(c.default, ScalarElementColumnDefault)]
     columns = given + [column for column, _default in defaults]
-    arrays = ", ".join(f"CAST(:c{n} AS {column.type.compile(dialect=_PG)}[])"
+    arrays = ", ".join(f"CAST(:c{n} AS {_array_of(column.type)})"
                        for n, column in enumerate(columns))
     names = ", ".join(f'"{column.name}"' for column in columns)
     picked = ", ".join(f'given."c{n}"' for n in range(len(columns)))
@@ -69,6 +69,15 @@ def _unnest_insert(table: sa.Table, keys: tuple[str, ...]) -> tuple[
         f"WITH ORDINALITY AS given({aliases}, n) ORDER BY given.n")
     return (statement, [_converter(column.type) for column in given],
             [default.arg for _column, default in defaults])
+
+
+def _array_of(column_type: sa.types.TypeEngine[Any]) -> str:
+    """The PostgreSQL array type the values of a column are sent as: its own type, but
+    text of any length (a cast to ``varchar(n)[]`` would cut a longer text short, where the
+    INSERT refuses it as the executemany does)."""
+    if isinstance(column_type, sa.String) and column_type.length is not None:
+        column_type = sa.String()
+    return f"{column_type.compile(dialect=_PG)}[]"
 
 
 def _converter(column_type: sa.types.TypeEngine[Any]) -> Callable[[list[Any]], list[Any]]:

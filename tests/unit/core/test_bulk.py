@@ -91,3 +91,11 @@ def test_a_duplicate_key_or_a_naive_time_is_refused(engine):
         session.rollback()
     found, _nulls = read(engine)
     assert [r["code"] for r in found] == ["a"]
+
+
+def test_a_text_too_long_for_its_column_is_refused_not_cut(database_url, engine):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite keeps a text of any length")
+    with sa.orm.Session(engine) as session:
+        with pytest.raises(sa.exc.DataError):
+            bulk.insert_rows(session, THINGS, [dict(rows()[0], code="x" * 21)])
