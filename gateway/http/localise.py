@@ -7,11 +7,15 @@ English rendering of a system-made message. :func:`localise` renders the first a
 translates the second when the catalogue knows it (kelisim/i18n.py ``translate``); a
 reason a person typed is not a catalogue text and stays as typed.
 """
+from gateway.http.responses import to_json
 from kelisim.i18n import as_message, translate
 
 # fields whose text the system may have written from a catalogue message
 SYSTEM_TEXT_FIELDS = frozenset({"reason", "note"})
 _CONTAINERS = (dict, list)
+# what an answer's JSON holds when localise may change it: a key "msgid" or a system text
+# field's key (a string that merely contains one is written with its quotes escaped)
+_NEEDLES = tuple(f'"{key}"'.encode() for key in ("msgid", *sorted(SYSTEM_TEXT_FIELDS)))
 
 
 def _is_message_dict(value):
@@ -52,3 +56,14 @@ def localise(value, lang):
                 copied.append(new)
         return value if copied is None else copied
     return value
+
+
+def localised_json(value, lang):
+    """``to_json(localise(value, lang))``, the walk left out when the JSON of ``value``
+    names no message and no system text field (then localise returns ``value`` as it is):
+    a page of 50 tasks holds none, and walking its ~2 000 values took 3x as long as
+    writing its JSON. TypeError as :func:`to_json`."""
+    body = to_json(value)
+    if any(needle in body for needle in _NEEDLES):
+        return to_json(localise(value, lang))
+    return body

@@ -14,10 +14,10 @@ from werkzeug.wrappers import Response
 
 from gateway.http.cache import CACHE_LOOKUPS
 from gateway.http.dispatch import DispatchingRoute
-from gateway.http.localise import localise
+from gateway.http.localise import localised_json
 from gateway.http.problems import problem_for
 from gateway.http.request import DEFAULT_MAX_BYTES, ApiRequest, read_body
-from gateway.http.responses import json_response, problem_response, to_json
+from gateway.http.responses import json_response, problem_response
 from gateway.http.server import correlation_id_of, language_of
 from gateway.service_layer.names import attach_names
 from kelisim.errors import KelisimError
@@ -123,7 +123,7 @@ def route(method, path, *, summary, tag, query=None, body=None, response=None, m
                 return result
             if spec.names:
                 result = attach_names(service.uow, result)
-            body = to_json(localise(result, language_of(request)))
+            body = localised_json(result, language_of(request))
             if spec.cached:
                 service.read_cache.put(key, generation, body)
             return json_response(body, spec.status)

@@ -1,7 +1,8 @@
 """System texts inside answers read in the reader's language (issue 13, part 1)."""
 import pytest
 
-from gateway.http.localise import localise
+from gateway.http.localise import localise, localised_json
+from gateway.http.responses import to_json
 from kelisim.i18n import _
 from services.projects.service_layer import approval, baselines
 
@@ -54,3 +55,16 @@ def test_an_answer_is_never_changed_and_copied_only_where_a_text_is_rendered():
     assert ru["history"][0] is answer["history"][0]
     assert ru["history"][1] == {"reason": "создано по шаблону"}
     assert localise(tasks, "kk") is tasks
+
+
+@pytest.mark.parametrize("answer", [
+    {"items": [{"id": 1, "title": 'a "msgid" and a "reason" typed', "note": None}]},
+    {"items": [{"title": "no system text", "n": [1, 2.5, None, True]}], "total": 1},
+    [{"action": "update", "reason": str(baselines.APPROVED_BY_RGU)}],
+    {"earned_value": {"note": baselines.NO_BASELINE}},
+    {"summary": _("rollout of {template} for {year}", template="mediation", year=2026).to_dict()},
+])
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_the_json_of_an_answer_is_that_of_its_localised_answer(answer, lang):
+    """The walk is left out only where it would change nothing."""
+    assert localised_json(answer, lang) == to_json(localise(answer, lang))
