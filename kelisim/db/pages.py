@@ -4,11 +4,28 @@ A listing answers ``{"items", "total", "limit", "offset"}`` (kelisim/schemas.py
 ``page_of`` documents it; :class:`kelisim.schemas.PageQuery` loads ``limit`` and
 ``offset``); its repository method returns ``(rows, total)`` from :func:`page`.
 """
+import functools
+from collections import namedtuple
 from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+
+
+@functools.lru_cache(maxsize=256)
+def _record_of(fields: tuple[str, ...]) -> Any:
+    return namedtuple("PlainRow", fields, rename=True)  # type: ignore[misc]  # known at run time
+
+
+def plain_rows(result: sa.Result[Any]) -> list[Any]:
+    """The rows of ``result`` as named tuples of its columns (``row.title``, ``row[8]``,
+    ``row._fields``): a SQLAlchemy Row's attribute is looked up in Python (~1.2 µs), a named
+    tuple's in C, 20x faster, and a page of 50 tasks reads some 2 000 of them. Columns
+    whose names are not identifiers (or repeat, or start with ``_``) are renamed ``_1``...
+    as ``namedtuple(rename=True)`` does; select labelled columns for those."""
+    make = _record_of(tuple(result.keys()))._make
+    return [make(row) for row in result]
 
 
 def count(session: Session, query: sa.Select[Any]) -> int:

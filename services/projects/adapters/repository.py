@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from kelisim.db import bulk
 from kelisim.db.filters import where_given, within
-from kelisim.db.pages import page, page_of_rows
+from kelisim.db.pages import page, page_of_rows, plain_rows
 from kelisim.db.races import hold_lock
 from kelisim.db.repository import SessionRepository
 from kelisim.db.search import contains_text, ordering
@@ -35,6 +35,17 @@ FAMILY_COLUMNS = (T.c.id, T.c.parent_id, T.c.plan_id, T.c.region_code, T.c.kind,
                   T.c.start_date, T.c.due_date, T.c.duration, T.c.scheduling, T.c.status,
                   T.c.expected_finish, T.c.constraint_kind, T.c.constraint_start,
                   T.c.constraint_due, T.c.constraint_conflict)
+
+# Built once, the ids an expanding parameter: SQLAlchemy memoises a statement's cache key
+# on the object, so a page's look-ups are not rebuilt and re-keyed on every read.
+_PREDECESSORS = sa.select(orm.dependencies.c.predecessor_id, orm.dependencies.c.successor_id,
+                          orm.dependencies.c.lag).where(
+    orm.dependencies.c.successor_id.in_(sa.bindparam("ids", expanding=True)))
+_A = orm.assignments
+_ASSIGNMENT_LISTING = (sa.select(_A.c.id, _A.c.task_id, _A.c.role, _A.c.assignee_kind,
+                                 _A.c.assignee_id, _A.c.assignee_name, _A.c.region_code)
+                       .where(_A.c.task_id.in_(sa.bindparam("ids", expanding=True)))
+                       .order_by(_A.c.id))
 
 MOVE_ON_POSTGRESQL = sa.text(
     "UPDATE tasks SET start_date = moved.start_date, due_date = moved.due_date, "
@@ -121,7 +132,7 @@ class ProjectsRepository(SessionRepository):
         dated tasks whose predecessors make their date impossible (False: the others). The
         tasks are plain rows of the tasks table (attributes named as the columns), not ORM
         objects: a listing only reads them, and loading and expiring 50 ORM objects was a
-        fifth of a page's cost."""
+        fifth of a page's cost; named tuples, not Rows (kelisim/db/pages.py ``plain_rows``)."""
         query = sa.select(T)
         if constraint_conflict is not None:
             query = query.where(T.c.constraint_conflict.isnot(None) if constraint_conflict
@@ -147,7 +158,7 @@ class ProjectsRepository(SessionRepository):
             query = query.where(Task.id.in_(sub))
         total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
         page = query.order_by(*ordering(sort, T.c, T.c.id)).limit(limit).offset(offset)
-        return self.session.execute(page).all(), total
+        return plain_rows(self.session.execute(page)), total
 
     def children(self, task_id):
         return self.session.scalars(sa.select(Task).where(Task.parent_id == task_id)).all()
@@ -227,10 +238,8 @@ class ProjectsRepository(SessionRepository):
         return self.session.scalars(query).first()
 
     def predecessors(self, task_ids):
-        d = orm.dependencies
-        query = sa.select(d.c.predecessor_id, d.c.successor_id, d.c.lag).where(
-            d.c.successor_id.in_(task_ids))
-        return self.session.execute(query).all()
+        """``(predecessor_id, successor_id, lag)`` of every dependency of ``task_ids``."""
+        return self.session.execute(_PREDECESSORS, {"ids": list(task_ids)}).all()
 
     def followed_in_region(self, task_id, region):
         """Whether a task of ``region`` depends directly on ``task_id``."""
@@ -254,11 +263,7 @@ class ProjectsRepository(SessionRepository):
 
     def assignment_listing(self, task_ids):
         """Every assignment of ``task_ids`` as plain rows, oldest first (for listings)."""
-        a = orm.assignments
-        query = (sa.select(a.c.id, a.c.task_id, a.c.role, a.c.assignee_kind, a.c.assignee_id,
-                           a.c.assignee_name, a.c.region_code)
-                 .where(a.c.task_id.in_(task_ids)).order_by(a.c.id))
-        return self.session.execute(query).all()
+        return plain_rows(self.session.execute(_ASSIGNMENT_LISTING, {"ids": list(task_ids)}))
 
     def assignment_rows(self, task_ids, roles=("R", "A")):
         a = orm.assignments
