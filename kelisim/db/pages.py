@@ -25,7 +25,7 @@ def plain_rows(result: sa.Result[Any]) -> list[Any]:
     whose names are not identifiers (or repeat, or start with ``_``) are renamed ``_1``...
     as ``namedtuple(rename=True)`` does; select labelled columns for those."""
     make = _record_of(tuple(result.keys()))._make
-    return [make(row) for row in result]
+    return [make(row) for row in result.all()]  # fetched at once, not one by one
 
 
 def count(session: Session, query: sa.Select[Any]) -> int:

@@ -156,7 +156,10 @@ class ProjectsRepository(SessionRepository):
             if role:
                 sub = sub.where(a.c.role == role)
             query = query.where(Task.id.in_(sub))
-        total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+        # counted as SELECT count(*) FROM tasks WHERE ..., not around a subquery of the 24
+        # columns: the same number, a smaller statement to build, key and run
+        total = self.session.scalar(query.with_only_columns(sa.func.count(),
+                                                            maintain_column_froms=True))
         page = query.order_by(*ordering(sort, T.c, T.c.id)).limit(limit).offset(offset)
         return plain_rows(self.session.execute(page)), total
 
