@@ -1,6 +1,7 @@
 """Marshmallow helpers shared by every service's contract."""
 import re
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -292,6 +293,32 @@ def load(schema: Schema, data: Any, partial: bool = False) -> dict[str, Any]:
         return loaded
     except ValidationError as exc:
         raise Invalid(_("the request has invalid fields"), _flatten(exc.messages)) from None
+
+
+MAX_LOADED_QUERIES = 512
+_loaded_queries: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+
+
+def load_query(schema: Schema, params: Mapping[str, Any]) -> dict[str, Any]:
+    """:func:`load` of a query (``params``: a :class:`QuerySchema`'s parameters as sent),
+    the answers of the last MAX_LOADED_QUERIES distinct ones remembered: loading a query
+    depends on its parameters alone (text, numbers, dates, sort lists), and marshmallow
+    took ~0.1 ms of every task-list read on each side of the RPC. Parameters are told
+    apart by type as well as value (``1`` is not ``True``). Returns a fresh dict each
+    time, its lists copied; an invalid query is not remembered (Invalid each time)."""
+    params = params if params is not None else {}
+    try:
+        key = (schema, *((name, type(value), value) for name, value in params.items()))
+        loaded = _loaded_queries.get(key)
+    except TypeError:  # a value that cannot be a key (a list): loaded as it is
+        return load(schema, params)
+    if loaded is None:
+        loaded = load(schema, params)
+        _loaded_queries[key] = loaded
+        if len(_loaded_queries) > MAX_LOADED_QUERIES:
+            _loaded_queries.popitem(last=False)
+    return {name: list(value) if isinstance(value, list) else value
+            for name, value in loaded.items()}
 
 
 def _flatten(messages: Any) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from werkzeug.wrappers import Request
 from gateway.errors import MalformedRequest, PayloadTooLarge, UnsupportedMediaType
 from kelisim.errors import Invalid
 from kelisim.i18n import _
-from kelisim.schemas import UNKNOWN_PARAMETER, load
+from kelisim.schemas import UNKNOWN_PARAMETER, load, load_query
 
 DEFAULT_MAX_BYTES = 1_048_576
 BODY_ATTR = "body_bytes"
@@ -154,7 +154,7 @@ class ApiRequest:
             body = parse_json(getattr(request, BODY_ATTR, b""))
         params = request.args.to_dict()
         if spec.query is not None:
-            query = load(schema_of(spec.query), params)
+            query = load_query(schema_of(spec.query), params)
         elif params:
             raise Invalid(_("this route takes no query parameters"),
                           {name: UNKNOWN_PARAMETER for name in sorted(params)})

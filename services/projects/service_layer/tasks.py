@@ -8,7 +8,7 @@ from kelisim.clock import today
 from kelisim.db.records import stored_id
 from kelisim.db.versioning import check_version, concurrent_update_guard
 from kelisim.i18n import _
-from kelisim.schemas import listing, load
+from kelisim.schemas import listing, load, load_query
 from services.projects.contract import schemas
 from services.projects.domain.model import OPEN_STATUSES
 from services.projects.domain.schedule import FIXED_STATUSES
@@ -106,7 +106,7 @@ def snapshot(task: Task) -> dict[str, Any]:
 
 
 def list_tasks(uow: UnitOfWork, query: dict[str, Any]) -> dict[str, Any]:
-    query = load(_TASK_QUERY, query)
+    query = load_query(_TASK_QUERY, query)
     with uow:
         region = scope_region(uow.context.actor, query.pop("region", None))
         if query.get("plan_id") is not None:  # another region's plan: 404, as when read

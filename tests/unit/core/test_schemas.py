@@ -5,7 +5,16 @@ import pytest
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from kelisim.errors import Invalid, KelisimError
-from kelisim.schemas import REGION_CODE, PageQuery, QuerySchema, SortField, StrictSchema, load, page_of
+from kelisim.schemas import (
+    REGION_CODE,
+    PageQuery,
+    QuerySchema,
+    SortField,
+    StrictSchema,
+    load,
+    load_query,
+    page_of,
+)
 
 
 class Address(StrictSchema):
@@ -137,3 +146,28 @@ def test_exact_decimals_are_refused_rather_than_rounded():
         Decimal("69.20")
     assert set(errors_of(BudgetLineCreateSchema(), {"category": "media",
                                                     "planned": "1.005"})) == {"planned"}
+
+
+class DatedQuery(PageQuery):
+    due_after = fields.Date()
+    sort = SortField(("due_date", "title", "id"))
+
+
+def test_a_remembered_query_loads_as_the_schema_does_and_is_fresh_each_time():
+    schema = DatedQuery()
+    params = {"limit": "20", "sort": "-due_date,title", "due_after": "2026-03-01"}
+    first = load_query(schema, params)
+    assert first == load(schema, params) == load_query(schema, dict(params))
+    first["sort"].append(("id", False))
+    first.pop("limit")
+    again = load_query(schema, params)
+    assert again == load(schema, params) and again is not first
+    assert load_query(schema, None) == load(schema, {})
+    # told apart by type: an integer field refuses True, and 1 is not True
+    assert load_query(schema, {"limit": 1})["limit"] == 1
+    with pytest.raises(Invalid):
+        load_query(schema, {"limit": True})
+    with pytest.raises(Invalid):  # not remembered: refused again
+        load_query(schema, {"limit": "0"})
+    with pytest.raises(Invalid):
+        load_query(schema, {"limit": "0"})
