@@ -158,10 +158,11 @@ class ProjectsRepository(SessionRepository):
             query = query.where(Task.id.in_(sub))
         # counted as SELECT count(*) FROM tasks WHERE ..., not around a subquery of the 24
         # columns: the same number, a smaller statement to build, key and run
-        total = self.session.scalar(query.with_only_columns(sa.func.count(),
-                                                            maintain_column_froms=True))
+        connection = self.session.connection()  # Core statements: no ORM execution path
+        total = connection.scalar(query.with_only_columns(sa.func.count(),
+                                                          maintain_column_froms=True))
         page = query.order_by(*ordering(sort, T.c, T.c.id)).limit(limit).offset(offset)
-        return plain_rows(self.session.execute(page)), total
+        return plain_rows(connection.execute(page)), total
 
     def children(self, task_id):
         return self.session.scalars(sa.select(Task).where(Task.parent_id == task_id)).all()
@@ -242,7 +243,7 @@ class ProjectsRepository(SessionRepository):
 
     def predecessors(self, task_ids):
         """``(predecessor_id, successor_id, lag)`` of every dependency of ``task_ids``."""
-        return self.session.execute(_PREDECESSORS, {"ids": list(task_ids)}).all()
+        return self.session.connection().execute(_PREDECESSORS, {"ids": list(task_ids)}).all()
 
     def followed_in_region(self, task_id, region):
         """Whether a task of ``region`` depends directly on ``task_id``."""
@@ -266,7 +267,8 @@ class ProjectsRepository(SessionRepository):
 
     def assignment_listing(self, task_ids):
         """Every assignment of ``task_ids`` as plain rows, oldest first (for listings)."""
-        return plain_rows(self.session.execute(_ASSIGNMENT_LISTING, {"ids": list(task_ids)}))
+        return plain_rows(self.session.connection().execute(_ASSIGNMENT_LISTING,
+                                                            {"ids": list(task_ids)}))
 
     def assignment_rows(self, task_ids, roles=("R", "A")):
         a = orm.assignments
