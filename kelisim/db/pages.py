@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 @functools.lru_cache(maxsize=256)
 def _record_of(fields: tuple[str, ...]) -> Any:
-    return namedtuple("PlainRow", fields, rename=True)  # type: ignore[misc]  # known at run time
+    return namedtuple("PlainRow", fields, rename=True)  # the columns are known at run time
 
 
 def plain_rows(result: sa.Result[Any]) -> list[Any]:
