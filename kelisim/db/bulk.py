@@ -4,14 +4,16 @@ An executemany INSERT (even SQLAlchemy's insertmanyvalues) processes every param
 every row in Python: each value through its column's bind processor, each JSON value
 through ``json.dumps``, each row's dict built again for the driver. On PostgreSQL
 :func:`insert_rows` sends the batch as ``INSERT ... SELECT FROM unnest(CAST(:c AS
-type[]), ...) WITH ORDINALITY ... ORDER BY n``: one list per column, converted column
-by column (rows, and the ids a serial column gives them, in the order given). SQLite
-(no arrays) keeps the executemany.
+type[]), ...) WITH ORDINALITY ... ORDER BY n``: one parameter per column, converted
+column by column (rows, and the ids a serial column gives them, in the order given):
+the text of an array literal, or for JSON a list of texts. SQLite (no arrays) keeps
+the executemany.
 """
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -44,15 +46,40 @@ def insert_rows(session: Session, table: sa.Table, rows: Sequence[dict[str, Any]
         return
     keys = tuple(rows[0])
     statement, convert, defaults = _unnest_insert(table, keys)
-    values = {f"c{n}": convert[n]([row[key] for row in rows]) for n, key in enumerate(keys)}
+    values: dict[str, Any] = {f"c{n}": convert[n]([row[key] for row in rows])
+                              for n, key in enumerate(keys)}
     for n, value in enumerate(defaults, start=len(keys)):
-        values[f"c{n}"] = [value] * len(rows)
+        values[f"c{n}"] = _array([value] * len(rows))
     session.execute(statement, values)
+
+
+def _array(values: list[Any]) -> str | list[Any]:
+    """``values`` as the text of a PostgreSQL array (``{"a","b\\"c",NULL,1,t}``), cast by
+    the statement to its column's array type: psycopg2 then quotes one string, where it
+    adapts a list item by item (~1 µs each, two thirds of an intake batch's INSERTs). Texts
+    are quoted (a backslash before ``"`` and ``\\``), times and dates ISO 8601 (with their
+    offset), None NULL; a list holding anything else is left to psycopg2."""
+    items = []
+    for value in values:
+        kind = type(value)
+        if kind is str:
+            items.append('"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"')
+        elif value is None:
+            items.append("NULL")
+        elif kind is bool:
+            items.append("t" if value else "f")
+        elif kind is int:
+            items.append(str(value))
+        elif kind is datetime or kind is date:
+            items.append(f'"{value.isoformat()}"')
+        else:
+            return values
+    return "{" + ",".join(items) + "}"
 
 
 @functools.lru_cache(maxsize=256)
 def _unnest_insert(table: sa.Table, keys: tuple[str, ...]) -> tuple[
-        sa.TextClause, list[Callable[[list[Any]], list[Any]]], list[Any]]:
+        sa.TextClause, list[Callable[[list[Any]], Any]], list[Any]]:
     """(statement, a converter per given column, the values of the defaulted columns) of
     an unnest INSERT of ``keys`` (then the columns with a scalar default) into ``table``."""
     given = [table.c[key] for key in keys]
@@ -80,13 +107,16 @@ def _array_of(column_type: sa.types.TypeEngine[Any]) -> str:
     return f"{column_type.compile(dialect=_PG)}[]"
 
 
-def _converter(column_type: sa.types.TypeEngine[Any]) -> Callable[[list[Any]], list[Any]]:
-    """How one column's values become what its array takes."""
+def _converter(column_type: sa.types.TypeEngine[Any]) -> Callable[[list[Any]], Any]:
+    """How one column's values become the parameter its array is cast from: JSON texts as
+    a list (psycopg2 escapes a long text faster than :func:`_array` would), anything else
+    as :func:`_array` writes it."""
     if isinstance(column_type, sa.JSON):
         return _json_texts
     if isinstance(column_type, sa.types.TypeDecorator):
-        return functools.partial(_bound, column_type.process_bind_param)
-    return lambda values: values
+        bind = column_type.process_bind_param
+        return lambda values: _array(_bound(bind, values))
+    return _array
 
 
 def _bound(bind: Callable[[Any, Any], Any], values: list[Any]) -> list[Any]:

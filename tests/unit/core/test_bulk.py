@@ -99,3 +99,19 @@ def test_a_text_too_long_for_its_column_is_refused_not_cut(database_url, engine)
     with sa.orm.Session(engine) as session:
         with pytest.raises(sa.exc.DataError):
             bulk.insert_rows(session, THINGS, [dict(rows()[0], code="x" * 21)])
+
+
+TRICKY = ["", " ", "NULL", "null", "{}", "{a,b}", 'a"b', "a\\b", "a\\\"b\\", "a,b", "  x  ",
+          "'", "''", "\t\n", "ә «ө» ü 😀", "\\N", '"', "\\"]
+
+
+def test_texts_of_any_shape_come_back_as_given(engine):
+    given = [{"code": f"t{n}", "title": text, "at": AT, "data": {"text": text}, "flag": n % 2}
+             for n, text in enumerate(TRICKY)]
+    given = [dict(row, flag=bool(row["flag"])) for row in given]
+    with sa.orm.Session(engine) as session:
+        bulk.insert_rows(session, THINGS, given)
+        session.commit()
+    found, _nulls = read(engine)
+    assert [(r["title"], r["data"], r["flag"]) for r in found] == [
+        (text, {"text": text}, bool(n % 2)) for n, text in enumerate(TRICKY)]
