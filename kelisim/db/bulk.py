@@ -38,7 +38,8 @@ def insert_rows(session: Session, table: sa.Table, rows: Sequence[dict[str, Any]
     ``json.dumps``'s only in spacing and non-ASCII letters written as they are). A column
     absent from the rows gets its scalar ``default``, else NULL (or its server default on
     SQLite). Raises IntegrityError on a duplicate key or a missing required value, as the
-    executemany does."""
+    executemany does (DataError for a text too long for its column on PostgreSQL);
+    KeyError for a key that is not a column of ``table`` (on PostgreSQL)."""
     if not rows:
         return
     if session.get_bind().dialect.name != "postgresql":
