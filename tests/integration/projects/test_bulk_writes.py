@@ -68,3 +68,39 @@ def test_a_naive_history_time_is_refused(sessions):
     with UnitOfWork(sessions, Context(), ProjectsRepository) as uow:
         with pytest.raises((ValueError, sa.exc.StatementError), match="naive"):
             uow.repo.add_history([row])
+
+
+@pytest.fixture
+def referenced(database_url, migrated, session_factory):
+    return session_factory(migrated("projects", database_url, reference=True))
+
+
+def test_the_r_and_a_of_many_tasks_come_in_assignment_order(referenced):
+    """assignment_rows: one ANY(array) query on PostgreSQL, IN lists of 500 on SQLite; the
+    same tuples either way (a slip asks for 1 000 tasks at a time)."""
+    sessions = referenced
+    with sessions() as session, session.begin():
+        plan = session.execute(orm.plans.insert().values(
+            project_code="mediation", year=2027, scope="KZ-61", region_code="KZ-61",
+            org_unit_id=2, org_unit_name="KGU", status="in_progress", expected_results="",
+            start_date=datetime(2027, 1, 11).date(), version=1)).inserted_primary_key[0]
+        session.execute(orm.tasks.insert(), [
+            {"plan_id": plan, "project_code": "mediation", "year": 2027,
+             "region_code": "KZ-61", "template_key": f"t.{n}", "kind": "task",
+             "title": f"Задача {n}", "description": "", "start_date": datetime(2027, 1, 11).date(),
+             "due_date": datetime(2027, 1, 12).date(), "duration": 2, "scheduling": "auto",
+             "status": "planned", "progress": 0, "version": 1} for n in range(1200)])
+        ids = list(session.scalars(sa.select(orm.tasks.c.id).order_by(orm.tasks.c.id)))
+        session.execute(orm.assignments.insert(), [
+            {"task_id": task_id, "role": role, "assignee_kind": "org_unit",
+             "assignee_id": 10 * n + k, "assignee_name": f"KGU {k}", "region_code": "KZ-61"}
+            for k, role in enumerate(("A", "C", "R")) for n, task_id in enumerate(ids)])
+    with UnitOfWork(sessions, Context(), ProjectsRepository) as uow:
+        assert uow.repo.assignment_rows([]) == []
+        found = [tuple(row) for row in uow.repo.assignment_rows(ids[::-1])]
+    assert len(found) == 2 * len(ids)
+    assert sorted(found) == sorted(
+        (task_id, "org_unit", 10 * n + k, f"KGU {k}", "KZ-61")
+        for k in (0, 2) for n, task_id in enumerate(ids))
+    for task_id in ids[:3] + ids[-3:]:  # each task's A (assigned first) before its R
+        assert [row[3] for row in found if row[0] == task_id] == ["KGU 0", "KGU 2"]
