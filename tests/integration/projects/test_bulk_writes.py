@@ -60,6 +60,24 @@ def test_history_rows_keep_their_order_and_values(sessions):
             for row in stored] == rows
 
 
+
+def test_history_rows_sharing_every_column_are_all_written(sessions):
+    """On PostgreSQL each column the rows share is bound once (None too), the rest as
+    arrays: rows alike but for ``changes``, and a single row, come back as given."""
+    at = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+    row = {"entity": "task", "entity_id": 7, "plan_id": None, "occurred_at": at,
+           "actor_id": "rgu", "actor_role": "rgu_admin", "correlation_id": None,
+           "action": "rescheduled", "changes": {}, "reason": None}
+    rows = [dict(row, changes={"n": [n, n + 1]}) for n in range(3)]
+    with UnitOfWork(sessions, Context(), ProjectsRepository) as uow:
+        uow.repo.add_history(rows)
+        uow.repo.add_history([dict(row, plan_id=None, reason="один")])
+        uow.commit()
+    with sessions() as session:
+        stored = session.execute(sa.select(orm.history).order_by(orm.history.c.id)).all()
+    assert [{key: value for key, value in r._mapping.items() if key != "id"}
+            for r in stored] == [*rows, dict(row, reason="один")]
+
 def test_a_naive_history_time_is_refused(sessions):
     row = {"entity": "task", "entity_id": 1, "plan_id": None,
            "occurred_at": datetime(2026, 11, 30, 10, 0), "actor_id": "rgu",
