@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from kelisim import collection
 from kelisim.access import ensure_writable, scope_region
 from kelisim.clock import today
 from kelisim.db.records import stored_id
@@ -180,11 +181,15 @@ def update_task(uow: UnitOfWork, task_id: int, data: dict[str, Any]) -> dict[str
     Returns ``{"task": dump, "rescheduled": [move], "constraint_conflicts": [conflict]}``.
     Raises NotFound, Forbidden, StaleVersion, Invalid (a broken rule, or dates that would
     leave the working calendar) and Conflict (a deliverable done without an attachment).
+
+    Runs with the cyclic garbage collector paused (:func:`kelisim.collection.paused`), not
+    only the rescheduling: loading a 10 000-task graph and describing the moves set off
+    ~180 collections, a full one among them, 0.3-0.5 s of a slip's CPU on this machine.
     """
     data = load(schemas.TaskPatchSchema(), data)
     reason = data.pop("reason")
     calendar = work_calendar()
-    with uow:
+    with uow, collection.paused():
         repo = uow.repo
         task = scheduling.task_to_change(uow, task_id)
         check_version(task, data.pop("version"), _("task {id}", id=task_id))

@@ -68,6 +68,29 @@ def test_a_slip_of_an_rgu_milestone_reschedules_every_region_and_tells_each_kgu(
     assert own["actor_id"] == "admin-1"
 
 
+
+def test_a_slip_loads_and_reschedules_its_graph_with_the_collector_paused(
+        rolled_out, uow, monkeypatch):
+    """The whole change runs with the cyclic collector off (a 10 000-task graph's loading
+    and the answer's moves set off a full collection); it is on again after."""
+    import gc
+
+    from services.projects.service_layer import scheduling
+
+    seen, load_graph = [], scheduling.load_graph
+
+    def watched(*args):
+        seen.append(gc.isenabled())
+        return load_graph(*args)
+
+    monkeypatch.setattr(scheduling, "load_graph", watched)
+    gc.enable()
+    method = rgu_tasks(uow)["rgu.method"]
+    tasks.update_task(uow(), method["id"], {"version": method["version"],
+                                            "due_date": "2026-03-02", "reason": "review"})
+    assert seen == [False]
+    assert gc.isenabled()
+
 def test_a_manual_successor_keeps_its_dates_and_stops_the_chain(rolled_out, uow, events):
     region = by_key(uow, "KZ-61")
     rota = region["practice.rota"]
