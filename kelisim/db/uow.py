@@ -86,19 +86,20 @@ class UnitOfWork:
         generator, only one chunk of the events themselves)."""
         items = iter(items)
         now, count = utcnow(), 0
+        occurred = now.isoformat()  # the events of one call occur together, when it began
         while chunk := list(islice(items, 1000)):
-            self._insert(event_type, [self._envelope(event_type, data, regions)
+            self._insert(event_type, [self._envelope(event_type, data, regions, occurred)
                                       for data, regions in chunk], now)
             count += len(chunk)
         return count
 
-    def _envelope(self, event_type: str, data: dict[str, Any],
-                  regions: Sequence[str]) -> Envelope:
+    def _envelope(self, event_type: str, data: dict[str, Any], regions: Sequence[str],
+                  occurred_at: str | None = None) -> Envelope:
         names = getattr(self.repo, "event_names", None)  # names in every language, if known
         return new_envelope(
             event_type, names(event_type, data) if names is not None else data,
             source=self.context.source, correlation_id=self.context.correlation_id,
-            regions=regions)
+            regions=regions, occurred_at=occurred_at)
 
     def _insert(self, event_type: str, envelopes: list[Envelope], now: datetime) -> None:
         """Outbox rows of ``envelopes``, each stored as the JSON text the relay publishes

@@ -5,7 +5,13 @@ from datetime import datetime
 import pytest
 
 from kelisim.events import catalogue
-from kelisim.events.envelope import Envelope, MalformedEvent, new_envelope, parse_envelope
+from kelisim.events.envelope import (
+    Envelope,
+    MalformedEvent,
+    new_envelope,
+    parse_envelope,
+    uuid4_text,
+)
 
 STRUCTURE = {"id": 7, "type": "council_of_mothers", "name": "Аналар кеңесі", "org_unit_id": 3,
              "region_code": "KZ-61", "level": "city", "member_count": 12,
@@ -130,3 +136,20 @@ def test_catalogue_refuses_an_event_type_twice():
 def test_catalogue_lookup_of_unknown_type():
     with pytest.raises(KeyError, match="nope"):
         catalogue.get("nope")
+
+
+def test_an_envelope_id_is_a_random_uuid4_as_uuid_prints_it():
+    ids = [uuid4_text() for _ in range(2000)]
+    assert len(set(ids)) == len(ids)
+    for text in ids:
+        parsed = uuid.UUID(text)
+        assert parsed.version == 4 and parsed.variant == uuid.RFC_4122 and str(parsed) == text
+
+
+def test_a_batch_of_envelopes_may_share_the_time_it_gives():
+    data = {"id": 1, "full_name": "A", "org_unit_id": 2, "region_code": "KZ-61", "version": 1}
+    given = new_envelope("person_created", data, source="registry", correlation_id="c",
+                         occurred_at="2026-11-30T10:00:00+00:00")
+    now = new_envelope("person_created", data, source="registry", correlation_id="c")
+    assert given.occurred_at == "2026-11-30T10:00:00+00:00"
+    assert now.occurred_at.endswith("+00:00") and now.occurred_at > given.occurred_at
