@@ -207,11 +207,11 @@ def event_burst(amqp_uri, count=10_000):
     the first publish until all are written (``published_s``) and until the handler has
     received the last (``consumed_s``), and the handler's CPU seconds (``cpu_s``)."""
     import amqp
+    from kombu import Connection
     from load_common import cpu_seconds
 
     with service("burst", amqp_uri) as proc:
-        with amqp.Connection(**_amqp_params(amqp_uri)) as conn:
-            conn.connect()
+        with Connection(amqp_uri) as conn:  # its channel is py-amqp's
             channel = conn.channel()
             channel.exchange_declare("bench_events.events", "topic", durable=True,
                                      auto_delete=False)
@@ -226,14 +226,6 @@ def event_burst(amqp_uri, count=10_000):
         done = json.loads(proc.stdout.readline())["done"]
         return {"published_s": published - started, "consumed_s": done - started,
                 "cpu_s": cpu_seconds(proc.pid) - cpu, "count": count}
-
-
-def _amqp_params(amqp_uri):
-    from urllib.parse import unquote, urlparse
-
-    url = urlparse(amqp_uri)
-    return {"host": f"{url.hostname}:{url.port or 5672}", "userid": unquote(url.username),
-            "password": unquote(url.password), "virtual_host": unquote(url.path[1:]) or "/"}
 
 
 def main():
