@@ -49,6 +49,7 @@ _ASSIGNMENT_LISTING = (sa.select(_A.c.id, _A.c.task_id, _A.c.role, _A.c.assignee
                        .where(_A.c.task_id.in_(sa.bindparam("ids", expanding=True)))
                        .order_by(_A.c.id))
 
+
 @functools.lru_cache(maxsize=256, typed=True)
 def _task_page_statements(*, region, project, year, plan_id, status, overdue, assignee_kind,
                           assignee_id, role, today, q, due_after, due_before, sort, limit,
