@@ -30,11 +30,42 @@ class SettlingQueueConsumer(QueueConsumer):
         self._unsettled: set[tuple[Any, int]] = set()
 
     def handle_message(self, provider: Any, body: Any, message: Any) -> None:
-        self._unsettled.add((message.channel, message.delivery_tag))
+        self.track(message)
         super().handle_message(provider, body, message)
+
+    def track(self, message: Any) -> None:
+        """Count ``message`` (a kombu Message just delivered) as unsettled."""
+        self._unsettled.add((message.channel, message.delivery_tag))
 
     def ack_message(self, message: Any) -> None:
         self._settle(message, super().ack_message, "could not acknowledge")
+
+    def ack_all(self, messages: list[Any]) -> None:
+        """Ack ``messages`` (kombu Messages delivered on this consumer's channel): one
+        ``basic.ack`` with ``multiple`` for all of them when they are every message still
+        unsettled on their channel up to the last of them (a multiple ack covers every
+        earlier delivery on the channel, whichever consumer it went to), else one ack each.
+        A connection error is left to the broker, which redelivers them."""
+        last = max(messages, key=lambda message: message.delivery_tag)
+        channel, tag = last.channel, last.delivery_tag
+        below = sum(1 for unsettled, other in self._unsettled
+                    if unsettled is channel and other <= tag)
+        if len(messages) == 1 or below != len(messages) or not all(
+                message.channel is channel for message in messages):
+            for message in messages:
+                self.ack_message(message)
+            return
+        for message in messages:
+            self._unsettled.discard((channel, message.delivery_tag))
+        if not channel.connection:
+            return  # the broker has them back already (as nameko's ack_message)
+        try:
+            last.ack(multiple=True)
+        except OSError as exc:
+            log.warning("could not acknowledge: the broker will redeliver", error=repr(exc))
+            return
+        for message in messages:
+            message._state = "ACK"  # acked by the multiple ack (kombu's own state name)
 
     def requeue_message(self, message: Any) -> None:
         self._settle(message, super().requeue_message, "could not requeue")

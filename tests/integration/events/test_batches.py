@@ -3,6 +3,8 @@ one transaction and acked after it; one bad event in a batch is retried and dead
 alone while the others have their effect exactly once; order of delivery is kept."""
 import collections
 
+import eventlet
+
 from kelisim.db.provider import Database
 from kelisim.events.envelope import new_envelope
 from kelisim.events.handler import on_event
@@ -84,3 +86,43 @@ def test_one_bad_event_is_dead_lettered_alone_and_the_rest_handled_once(
     assert audited(table_rows, dbs) == collections.Counter(good)
     assert all(SEEN[n] <= 2 for n in good)
     assert [b for b in BATCHES if b == ["always-fail"]]   # retried alone
+
+
+SLOW_QUEUE = "evt-registry-org_unit_created--batch_probe.on_unit"
+HELD = []                                     # org units whose handler is still running
+UNIT = {"id": 7, "code": "KGU-KZ-61", "name_kk": "К", "name_ru": "К", "kind": "kgu",
+        "level": "regional", "region_code": "KZ-61", "parent_id": 1,
+        "opened_on": "2020-01-01", "closed_on": None, "version": 1}
+
+
+class SharedChannelProbe(BatchProbe):
+    """A batching handler beside a plain one on the same consumer channel."""
+
+    @on_event("registry", "org_unit_created")
+    def on_unit(self, event):
+        HELD.append(event.data["id"])
+        eventlet.sleep(30)                    # unsettled while the batches are acked
+
+
+def test_a_batch_ack_never_settles_another_handlers_delivery(start, broker, dbs, table_rows):
+    """Batches are acked with one multiple ack only when nothing else is unsettled below
+    them on the channel: the plain handler's earlier delivery, still running, is not
+    acked with them; killed, it goes back to its queue."""
+    HELD.clear()
+    names = [f"r{n:03}" for n in range(100)]
+    start(SharedChannelProbe, dbs["probe"]).stop()   # declares both queues
+    broker.publish(new_envelope("org_unit_created", UNIT, source="registry",
+                                correlation_id="corr-unit").to_message(),
+                   routing_key="org_unit_created")
+    for name in names:
+        broker.publish(person(name))
+    BATCHES.clear()
+    probe = start(SharedChannelProbe, dbs["probe"])
+
+    wait_for(lambda: HELD and sum(map(len, BATCHES)) == 100)
+    wait_for(lambda: broker.count(QUEUE) == 0)
+    probe.kill()
+
+    assert broker.count(SLOW_QUEUE) == 1              # back in its queue, not acked
+    assert broker.count(QUEUE) == 0                   # every batch acked
+    assert audited(table_rows, dbs) == collections.Counter(names)
