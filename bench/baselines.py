@@ -5,9 +5,13 @@ the same clients as the platform in the same run (see load_gateway.py):
 - ``http-rpc``: the same, but answering what an ``@rpc`` echo in another process returned
   (one RPC hop per request, as every gateway route makes);
 - ``rpc``: a nameko ``@rpc`` echo, called by a standalone RPC proxy;
-- ``events``: nameko's ``event_dispatcher`` to an ``@event_handler`` at a steady rate.
+- ``events``: nameko's ``event_dispatcher`` to an ``@event_handler`` at a steady rate;
+- ``burst``: 10 000 events at once to a bare nameko ``@event_handler`` (``event_burst``);
+- ``raw burst``: 10 001 persistent messages of a ``deadline_slipped`` envelope's size
+  published with confirms and consumed by bare py-amqp in another process, no nameko
+  (``raw_burst``: the broker's own floor, with each side's CPU and the broker's).
 
-    .venv/bin/python bench/baselines.py [--seconds 10] [--clients 16]   # all three alone
+    .venv/bin/python bench/baselines.py [--seconds 10] [--clients 16]   # all of them alone
 """
 import argparse
 import json
@@ -107,13 +111,19 @@ def serve(kind, amqp_uri, port=None):
     runner.kill()
 
 
-@contextmanager
 def service(kind, amqp_uri, port=None):
     """A baseline service in its own process; yields the process."""
-    command = [sys.executable, str(HERE), "serve", kind, amqp_uri] + ([str(port)] if port else [])
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    return child("serve", kind, amqp_uri, *([port] if port else []))
+
+
+@contextmanager
+def child(*args):
+    """``baselines.py ARGS`` in a process of its own, once it has printed ``ready``; yields
+    the process (its stdout a text pipe), terminated after."""
+    proc = subprocess.Popen([sys.executable, str(HERE), *map(str, args)], stdout=subprocess.PIPE,
+                            text=True)
     try:
-        assert proc.stdout.readline().strip() == "ready", f"the {kind} baseline did not start"
+        assert proc.stdout.readline().strip() == "ready", f"{' '.join(args[:2])} did not start"
         yield proc
     finally:
         proc.terminate()
@@ -228,6 +238,124 @@ def event_burst(amqp_uri, count=10_000):
                 "cpu_s": cpu_seconds(proc.pid) - cpu, "count": count}
 
 
+RAW_SOURCE, RAW_QUEUE, RAW_KEY = "bench_raw", "bench_raw_burst", "deadline_slipped"
+
+
+def slipped_envelope():
+    """One ``deadline_slipped`` envelope as the outbox stores and the relay publishes it
+    (UTF-8 JSON bytes, :func:`kelisim.serialization.dumps`): a task halfway down
+    bench/projects_slip.py's graph (a chain of 27 task ids, its R and A), ~930 bytes."""
+    from datetime import date
+
+    from kelisim import serialization
+    from kelisim.events.envelope import new_envelope, uuid4_text
+    from services.projects.domain.events import DeadlineSlipped, envelope_of
+
+    event = DeadlineSlipped(
+        task_id=5261, task_title="Задача 25.3", task_title_kk=None, plan_id=12,
+        project_code="mediation", region_code="KZ-61", start_date=date(2027, 3, 1),
+        due_date=date(2027, 3, 3), old_start_date=date(2027, 2, 22),
+        old_due_date=date(2027, 2, 24), cause_task_id=1,
+        chain=[1, *range(5011, 5262, 10)], reason="bench: the methodology is approved a week late",
+        responsible=[{"kind": "org_unit", "id": 17, "name": "KGU", "region_code": "KZ-61"},
+                     {"kind": "structure", "id": 1017, "name": "Совет медиации",
+                      "region_code": "KZ-61"}])
+    event_type, data, regions = envelope_of(event)
+    envelope = new_envelope(event_type, data, source="projects", correlation_id=uuid4_text(),
+                            regions=regions)
+    return serialization.dumps(envelope.to_message())
+
+
+def raw_consume(amqp_uri, count):
+    """The raw consumer (``baselines.py raw-consume AMQP_URI COUNT``, a process of its
+    own): py-amqp, prefetch 500, ``json.loads`` of each body and nothing else, acks with
+    ``multiple`` every 250 messages and at the last. Prints ``ready`` once its durable
+    queue is bound, then ``{"done": unix time, "cpu_s": its CPU seconds since ready}``
+    after the ``count``-th message."""
+    from kombu import Connection
+
+    from kelisim.events.topology import event_exchange
+
+    with Connection(amqp_uri) as conn:  # its channel is py-amqp's
+        channel = conn.channel()
+        exchange = event_exchange(RAW_SOURCE)(channel)  # the publisher's, nameko's kind
+        exchange.declare()
+        channel.queue_declare(RAW_QUEUE, durable=True, auto_delete=False)
+        channel.queue_bind(RAW_QUEUE, exchange.name, RAW_KEY)
+        channel.basic_qos(0, 500, False)
+        seen = 0
+
+        def on_message(message):
+            nonlocal seen
+            json.loads(message.body)
+            seen += 1
+            if seen % 250 == 0 or seen == count:
+                channel.basic_ack(message.delivery_tag, multiple=True)
+
+        channel.basic_consume(RAW_QUEUE, callback=on_message)
+        print("ready", flush=True)
+        cpu = time.process_time()
+        while seen < count:
+            conn.drain_events()
+        print(json.dumps({"done": time.time(), "cpu_s": time.process_time() - cpu}), flush=True)
+
+
+def raw_burst(amqp_uri, count=10_001):
+    """The broker's floor of a burst, no nameko: ``count`` persistent copies of
+    :func:`slipped_envelope` published in one confirmed batch (kelisim's
+    ``ConfirmedBatchPublisher.raw_batch``, as the outbox relay sends, confirms awaited once
+    at the end) to a durable queue, consumed by :func:`raw_consume` in another process.
+    Returns seconds from the first publish until all are confirmed (``confirmed_s``) and
+    until the consumer has the last (``consumed_s``); CPU seconds of this process while it
+    publishes (``publisher_cpu_s``), of the consumer (``consumer_cpu_s``) and of the
+    RabbitMQ node over the whole (``broker_cpu_s``: that and how much of it its idle rate
+    over the second before accounts for; None if it is not local); the body's ``bytes``."""
+    from load_common import broker_pid, cpu_seconds
+
+    from kelisim.context import CORRELATION_KEY
+    from kelisim.events.envelope import uuid4_text
+    from kelisim.events.publisher import ConfirmedBatchPublisher
+    from kelisim.events.topology import event_exchange
+
+    body = slipped_envelope()
+    correlation, ids = json.loads(body)["correlation_id"], [uuid4_text() for _ in range(count)]
+    exchange = event_exchange(RAW_SOURCE)
+    publisher = ConfirmedBatchPublisher(amqp_uri)
+    with publisher.raw_batch():
+        pass  # connects (and leaves the connection in the pool) before the clock starts
+    broker = broker_pid()
+    with child("raw-consume", amqp_uri, count) as proc:
+        if broker:  # its idle rate (other vhosts' traffic, its own upkeep) over a second
+            idle = cpu_seconds(broker)
+            time.sleep(1.0)
+            broker_cpu = cpu_seconds(broker)
+            idle = broker_cpu - idle
+        cpu, started = time.process_time(), time.time()
+        with publisher.raw_batch() as send:
+            for message_id in ids:
+                send(body, exchange=exchange, routing_key=RAW_KEY, message_id=message_id,
+                     headers={f"nameko.{CORRELATION_KEY}": correlation})
+        confirmed, cpu = time.time(), time.process_time() - cpu
+        consumer = json.loads(proc.stdout.readline())
+        broker_cpu = (cpu_seconds(broker) - broker_cpu, idle * (time.time() - started)) \
+            if broker else None
+        return {"count": count, "bytes": len(body), "confirmed_s": confirmed - started,
+                "consumed_s": consumer["done"] - started, "publisher_cpu_s": cpu,
+                "consumer_cpu_s": consumer["cpu_s"], "broker_cpu_s": broker_cpu}
+
+
+def raw_burst_text(burst):
+    """:func:`raw_burst`'s figures in one line."""
+    broker = "n/a" if burst["broker_cpu_s"] is None else \
+        "{:.2f} s ({:.2f} s of it at its idle rate)".format(*burst["broker_cpu_s"])
+    return (f"{burst['count']} persistent {burst['bytes']}-byte messages, py-amqp to py-amqp "
+            f"(no nameko): confirmed in {burst['confirmed_s']:.2f} s, consumed in "
+            f"{burst['consumed_s']:.2f} s; CPU: publisher {burst['publisher_cpu_s']:.2f} s, "
+            f"consumer {burst['consumer_cpu_s']:.2f} s "
+            f"({1000 * burst['consumer_cpu_s'] / burst['count']:.3f} ms per message), "
+            f"RabbitMQ {broker}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0)
@@ -250,11 +378,14 @@ def main():
         print(f"bare burst of {burst['count']} events: published in {burst['published_s']:.2f} s, "
               f"consumed by a bare nameko handler in {burst['consumed_s']:.2f} s "
               f"({burst['cpu_s']:.2f} s of its CPU)")
+        print(f"raw burst: {raw_burst_text(raw_burst(amqp_uri))}")
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["serve"]:
         serve(sys.argv[2], sys.argv[3], int(sys.argv[4]) if len(sys.argv) > 4 else None)
+    elif sys.argv[1:2] == ["raw-consume"]:
+        raw_consume(sys.argv[2], int(sys.argv[3]))
     elif sys.argv[1:2] == ["measure"]:
         measure = {"rpc": rpc_echo, "events": event_dispatch}[sys.argv[2]]
         print(json.dumps(measure(sys.argv[3])), flush=True)

@@ -286,23 +286,31 @@ def broker_pid():
 
 class PostgresCpu:
     """Callable: the CPU seconds the local PostgreSQL's backends serving ``databases`` have
-    used (``pg_stat_activity`` names them; ``/proc`` is read). Backends that ended are
-    remembered at their last reading, so a delta over a load counts each pooled
-    connection's work once."""
+    used (``pg_stat_activity`` names them; ``/proc`` is read), only those matching the SQL
+    condition ``where`` on that view if given (e.g. on ``application_name``); with
+    ``databases=None``, its processes serving no database instead (WAL writer,
+    checkpointer, background writer and the like: the whole server's). Backends
+    that ended are remembered at their last reading, so a delta over a load counts each
+    pooled connection's work once (a short-lived one only if read while it lived). Its
+    own connection (to ``postgres``, not counted) is kept open between readings."""
 
-    def __init__(self, databases):
-        self.databases = list(databases)
+    def __init__(self, databases, where="TRUE"):
+        self.databases = None if databases is None else list(databases)
+        self.where = where
         self.seen = {}
+        self.conn = None
 
     def __call__(self):
-        conn = psycopg2.connect(PG_ADMIN_DSN)
-        try:
-            with conn.cursor() as cursor:
-                cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = ANY(%s)",
+        if self.conn is None or self.conn.closed:
+            self.conn = psycopg2.connect(PG_ADMIN_DSN)
+            self.conn.autocommit = True
+        with self.conn.cursor() as cursor:
+            if self.databases is None:
+                cursor.execute(f"SELECT pid FROM pg_stat_activity WHERE datname IS NULL AND ({self.where})")
+            else:
+                cursor.execute(f"SELECT pid FROM pg_stat_activity WHERE datname = ANY(%s) AND ({self.where})",
                                (self.databases,))
-                pids = [row[0] for row in cursor.fetchall()]
-        finally:
-            conn.close()
+            pids = [row[0] for row in cursor.fetchall()]
         for pid in pids:
             try:
                 self.seen[pid] = cpu_seconds(pid)

@@ -4,7 +4,9 @@ projects services running in this process, the real notifications service in a p
 its own (``kelisim serve notifications``; an event counts as consumed when its inbox items
 are committed in the notifications database), a probe service consuming the baseline's
 events (and with ``--probe`` the projects' too) with the bare reliable handler (no
-database) in another, and the baselines: bare nameko RPC and event round trips.
+database) in another, and the baselines: bare nameko RPC and event round trips; the CPU
+each party spends on a burst (``PartyCpu``) and the floors of such a burst
+(``print_burst_floor``, ``print_raw_floor``).
 ``--replicas N`` starts N notifications processes (competing consumers, with --postgres)."""
 import eventlet
 
@@ -13,6 +15,8 @@ import kelisim  # noqa: F401  (quiets eventlet's deprecation notice before impor
 eventlet.monkey_patch()
 
 import argparse  # noqa: E402
+import functools  # noqa: E402
+import os  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -23,10 +27,19 @@ from contextlib import contextmanager  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import eventlet.event  # noqa: E402
+import eventlet.semaphore  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from load_common import free_port, pg_admin, rss_mb, vhost  # noqa: E402,F401  (vhost is re-exported)
+from load_common import (  # noqa: E402,F401  (vhost is re-exported)
+    PostgresCpu,
+    broker_pid,
+    cpu_seconds,
+    free_port,
+    pg_admin,
+    rss_mb,
+    vhost,
+)
 from nameko.rpc import rpc  # noqa: E402
 from nameko.runners import ServiceRunner  # noqa: E402
 from nameko.standalone.rpc import ServiceRpcProxy  # noqa: E402
@@ -49,6 +62,7 @@ from services.registry.entrypoints.service import RegistryService  # noqa: E402,
 from services.registry.service_layer.reference import load_reference_data as load_registry  # noqa: E402
 
 ADMIN = {"id": "bench", "role": "rgu_admin", "region": None}
+BENCH_APP = "kelisim-bench"  # application_name of this process's own PostgreSQL connections
 
 
 def arguments(description):
@@ -93,6 +107,15 @@ def databases(postgres):
         finally:
             for pg_name in pg_names:
                 pg_admin(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+
+
+def bench_engine(url):
+    """An engine for this process's own queries (what notifications committed, what the
+    outbox holds): on PostgreSQL its connections are named ``BENCH_APP``, so ``PartyCpu``
+    tells their backends from the platform's."""
+    if url.startswith("postgresql"):
+        return make_engine(url, connect_args={"application_name": BENCH_APP})
+    return make_engine(url)
 
 
 def _load(url, repositories, loader):
@@ -188,8 +211,6 @@ class Notifications:
 
     @classmethod
     def start(cls, amqp_uri, urls):
-        import os
-
         env = dict(os.environ, KELISIM_AMQP_URI=amqp_uri, KELISIM_LOG_LEVEL="WARNING",
                    KELISIM_OUTBOX_POLL_INTERVAL="0.5")
         env.pop("KELISIM_SMTP_HOST", None)
@@ -205,7 +226,7 @@ class Notifications:
             cls.processes[name] = subprocess.Popen(
                 [sys.executable, "-m", "kelisim_platform.cli.serve", component], cwd=ROOT,
                 env=dict(env))
-        cls.engine = make_engine(urls["notifications"])
+        cls.engine = bench_engine(urls["notifications"])
         cls._sampling = True
         eventlet.spawn(cls._sample)
         import urllib.request
@@ -238,15 +259,8 @@ class Notifications:
     def cpu_seconds(cls, component="notifications"):
         """CPU time (user + system) the ``component`` process has used so far (summed over
         its replicas)."""
-        import os
-
-        total = 0
-        for name, process in cls.processes.items():
-            if name.split("-")[0] == component:
-                with open(f"/proc/{process.pid}/stat") as stat:
-                    fields = stat.read().rsplit(")", 1)[1].split()
-                total += int(fields[11]) + int(fields[12])
-        return total / os.sysconf("SC_CLK_TCK")
+        return sum(cpu_seconds(process.pid) for name, process in cls.processes.items()
+                   if name.split("-")[0] == component)
 
     @classmethod
     def committed(cls, event_type):
@@ -414,11 +428,93 @@ def report_delivery(action, event_type, started, times, event_ms, targets_s):
             report(f"{action} {what}", at - started, event_ms, "event", target)
 
 
-def print_cpu(action, cpu, events):
-    """The notifications service's CPU over ``action``: seconds and ms per event."""
-    print(f"notifications CPU for the {action}: {cpu:.2f} s, "
-          f"{1000 * cpu / events:.2f} ms per event")
-    Notifications.print_memory()
+class PartyCpu:
+    """The CPU seconds each party uses over a span of the platform's work, from ``start()``
+    until ``stop()`` (which returns them, for ``print_party_cpu``): the projects,
+    notifications (all replicas) and registry processes, the RabbitMQ node (all its vhosts)
+    and, with PostgreSQL, the backends of the throw-away databases (but this process's);
+    apart, not the platform's: this process (RPC client, polls), the probe, this process's
+    PostgreSQL backends and PostgreSQL's shared processes (the whole server's). ``start()``
+    first reads each party's idle rate over ``IDLE_S`` seconds (the relay's polls, other
+    vhosts' traffic on the broker). The PostgreSQL backends are read every 0.5 s meanwhile:
+    one that ends counts up to its last reading."""
+
+    IDLE_S = 2.0
+
+    def __init__(self, urls):
+        on_postgres = [name for name, url in urls.items() if url.startswith("postgresql")]
+        databases = [urls[name].rsplit("/", 1)[1] for name in on_postgres]
+        broker = broker_pid()
+        replicas = Notifications.replicas
+        self.platform = {
+            "projects": functools.partial(Notifications.cpu_seconds, "projects"),
+            f"notifications ({replicas} process{'es' if replicas > 1 else ''})":
+                Notifications.cpu_seconds,
+            "registry": functools.partial(Notifications.cpu_seconds, "registry"),
+            "RabbitMQ node (beam.smp, all vhosts)": broker and functools.partial(cpu_seconds, broker),
+            f"PostgreSQL backends ({', '.join(on_postgres) or 'none: SQLite'})":
+                databases and PostgresCpu(databases, f"application_name <> '{BENCH_APP}'")}
+        self.apart = {"this process": functools.partial(cpu_seconds, os.getpid()),
+                      "the probe": functools.partial(cpu_seconds, Counter.process.pid)}
+        if databases:
+            self.apart["this process's PostgreSQL backends"] = PostgresCpu(
+                databases, f"application_name = '{BENCH_APP}'")
+            self.apart["PostgreSQL's shared processes"] = PostgresCpu(None)
+        self.sources = {name: source for name, source in {**self.platform, **self.apart}.items()
+                        if source}
+        self.lock = eventlet.semaphore.Semaphore()  # one reading at a time on PostgresCpu's connection
+
+    def _read(self, only=object):
+        with self.lock:
+            return {name: source() for name, source in self.sources.items()
+                    if isinstance(source, only)}
+
+    def start(self):
+        idle = self._read()
+        eventlet.sleep(self.IDLE_S)
+        self.before, self.started, self.running = self._read(), time.time(), True
+        self.idle = {name: (self.before[name] - idle[name]) / self.IDLE_S for name in idle}
+        eventlet.spawn(self._sample)
+
+    def _sample(self):
+        while self.running:
+            eventlet.sleep(0.5)
+            if self.running:
+                self._read(PostgresCpu)
+
+    def stop(self):
+        """``(wall seconds, {party: (CPU seconds, of which at its idle rate) or None if not
+        measured}, {apart: CPU seconds})``."""
+        self.running = False
+        after, wall = self._read(), time.time() - self.started
+        spent = {name: (after[name] - self.before[name], self.idle[name] * wall)
+                 for name in after}
+        return (wall, {name: spent.get(name) for name in self.platform},
+                {name: spent[name][0] for name in self.apart if name in spent})
+
+
+def print_party_cpu(span, measured, events):
+    """Print ``PartyCpu.stop()``'s ``measured`` over ``span`` (e.g. "the slip's start until
+    every deadline_slipped is in the inboxes") of ``events`` events: a line per party, the
+    total, the total above idle over this machine's cores (the least wall time any
+    schedule of that work on them needs), and what ran apart."""
+    wall, parties, apart = measured
+    print(f"CPU from {span} ({wall:.2f} s), by party: seconds, of which at its idle rate "
+          f"(read over the {PartyCpu.IDLE_S:.0f} s before), and above idle:")
+    measured = [figures for figures in parties.values() if figures is not None]
+    total = tuple(sum(figures[n] for figures in measured) for n in (0, 1))
+    for name, figures in [*parties.items(), ("total", total)]:
+        if figures is None:
+            print(f"  {name:<42} n/a")
+            continue
+        seconds, idle = figures
+        print(f"  {name:<42} {seconds:6.2f} s, idle {idle:5.2f} s, above idle "
+              f"{seconds - idle:6.2f} s ({1000 * (seconds - idle) / events:.3f} ms per event)")
+    cores = os.cpu_count()
+    print(f"  total above idle / {cores} cores = {(total[0] - total[1]) / cores:.2f} s: no "
+          f"schedule on these cores can finish sooner (this one took {wall:.2f} s)")
+    print("  apart, not in the total: " + ", ".join(
+        f"{name} {seconds:.2f} s" for name, seconds in apart.items()), flush=True)
 
 
 def wait_published(url, timeout=120):
@@ -429,7 +525,7 @@ def wait_published(url, timeout=120):
     from kelisim.db.tables import platform_tables
 
     outbox = platform_tables(sa.MetaData())[0]
-    engine = make_engine(url)
+    engine = bench_engine(url)
     deadline = time.time() + timeout
     try:
         while True:
@@ -456,6 +552,17 @@ def print_burst_floor(amqp_uri, count):
           f"in {burst['published_s']:.2f} s, consumed in {burst['consumed_s']:.2f} s "
           f"({1000 * burst['cpu_s'] / count:.2f} ms of the handler's CPU per event)",
           flush=True)
+    return burst
+
+
+def print_raw_floor(amqp_uri, count):
+    """Measure and print the broker's own floor of a burst of ``count`` messages in this
+    run, without nameko (``baselines.raw_burst``: py-amqp publisher with confirms, raw
+    py-amqp consumer in another process; after the platform has stopped)."""
+    from baselines import raw_burst, raw_burst_text
+
+    burst = raw_burst(amqp_uri, count)
+    print(f"raw floor: {raw_burst_text(burst)}", flush=True)
     return burst
 
 

@@ -1,9 +1,15 @@
 """Rollout of all four base projects to all 20 regions at once (four rollout calls in
 parallel, ≈ 2 800 tasks, ≈ 6 000 task_assigned events), until every task_assigned event is
 consumed: by the bare probe (with ``--probe``), and by the real notifications service (its
-inbox items committed); then the floor of such a burst in the same run (as many events to
-a bare nameko handler that does nothing). Target (issue 17): consumed by notifications in
-under 3 s; under 150 MB per component. ``--project mediation`` rolls out one project only
+inbox items committed); the CPU seconds each party used from the rollout's start until
+every event is in the inboxes (projects, notifications, registry, the RabbitMQ node, the
+PostgreSQL backends with ``--postgres``; n/a on SQLite), their total and that total over
+the cores (no schedule on them can finish sooner), and apart the benchmark's own; the peak
+resident memory of each process; then the floors of such a burst in the same run, once the
+platform has stopped: as many events to a bare nameko handler that does nothing, and as
+many messages of a deadline_slipped's size from py-amqp to py-amqp (wall time, and the CPU
+of publisher, consumer and broker). Target (issue 17): consumed by notifications in under
+3 s; under 150 MB per component. ``--project mediation`` rolls out one project only
 (the earlier benchmark).
 
     .venv/bin/python bench/projects_rollout.py [--postgres] [--probe] [--replicas N] [--project CODE]
@@ -14,6 +20,7 @@ import time
 import eventlet  # noqa: E402  (after projects_common, which quiets its notice)
 from projects_common import (
     Notifications,
+    PartyCpu,
     arguments,
     baselines,
     databases,
@@ -21,7 +28,8 @@ from projects_common import (
     platform,
     print_baselines,
     print_burst_floor,
-    print_cpu,
+    print_party_cpu,
+    print_raw_floor,
     proxy,
     report,
     report_delivery,
@@ -42,6 +50,7 @@ def main():
     with vhost() as amqp_uri, databases(args.postgres) as urls:
         assignments = roll_out(amqp_uri, urls, codes, args.postgres)
         print_burst_floor(amqp_uri, assignments)
+        print_raw_floor(amqp_uri, assignments)
 
 
 def roll_out(amqp_uri, urls, codes, postgres):
@@ -50,20 +59,21 @@ def roll_out(amqp_uri, urls, codes, postgres):
     with platform(amqp_uri, urls) as config:
         rpc_ms, event_ms = baselines(config)
         print_baselines(rpc_ms, event_ms, postgres)
-        cpu = Notifications.cpu_seconds()
 
         def roll(code):
             with proxy(config) as projects:
                 result = projects.rollout(code, {"year": 2026, "regions": "all"})
             return time.time(), result
 
+        parties = PartyCpu(urls)
+        parties.start()
         started = time.time()
         calls = [eventlet.spawn(roll, code) for code in codes]
         results = [call.wait() for call in calls]
         answered = max(at for at, _ in results)
         assignments = sum(result["assignments"] for _, result in results)
         times = delivered(urls["projects"], "task_assigned", assignments)
-        cpu = Notifications.cpu_seconds() - cpu
+        cpu = parties.stop()
         print(f"rollout of {', '.join(codes)}: "
               f"{sum(len(result['created']) for _, result in results)} plans, "
               f"{sum(result['tasks'] for _, result in results)} tasks, "
@@ -71,7 +81,9 @@ def roll_out(amqp_uri, urls, codes, postgres):
         report("rollout RPCs answered (one transaction each)", answered - started, rpc_ms,
                "RPC", 3.0)
         report_delivery("rollout", "task_assigned", started, times, event_ms, (3.0, 3.0, 3.0))
-        print_cpu("rollout", cpu, assignments)
+        print_party_cpu("the rollout's start until every task_assigned is in the inboxes", cpu,
+                        assignments)
+        Notifications.print_memory()
     return assignments
 
 if __name__ == "__main__":
