@@ -503,12 +503,13 @@ def print_party_cpu(span, measured, events):
           f"(read over the {PartyCpu.IDLE_S:.0f} s before), and above idle:")
     measured = [figures for figures in parties.values() if figures is not None]
     total = tuple(sum(figures[n] for figures in measured) for n in (0, 1))
+    width = max(map(len, parties))
     for name, figures in [*parties.items(), ("total", total)]:
         if figures is None:
-            print(f"  {name:<42} n/a")
+            print(f"  {name:<{width}} n/a")
             continue
         seconds, idle = figures
-        print(f"  {name:<42} {seconds:6.2f} s, idle {idle:5.2f} s, above idle "
+        print(f"  {name:<{width}} {seconds:6.2f} s, idle {idle:5.2f} s, above idle "
               f"{seconds - idle:6.2f} s ({1000 * (seconds - idle) / events:.3f} ms per event)")
     cores = os.cpu_count()
     print(f"  total above idle / {cores} cores = {(total[0] - total[1]) / cores:.2f} s: no "
