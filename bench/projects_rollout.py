@@ -3,9 +3,10 @@ parallel, ≈ 2 800 tasks, ≈ 6 000 task_assigned events), until every task_ass
 consumed: by the bare probe (with ``--probe``), and by the real notifications service (its
 inbox items committed); the CPU seconds each party used from the rollout's start until
 every event is in the inboxes (projects, notifications, registry, the RabbitMQ node, the
-PostgreSQL backends with ``--postgres``; n/a on SQLite), their total and that total over
-the cores (no schedule on them can finish sooner), and apart the benchmark's own; the peak
-resident memory of each process; then the floors of such a burst in the same run, once the
+PostgreSQL backends with ``--postgres``; n/a on SQLite), each beside its idle rate, their
+total above idle over the cores and the busiest single process's (no schedule on these
+cores can finish sooner than either), and apart the benchmark's own; the peak resident
+memory of each process; then the floors of such a burst in the same run, once the
 platform has stopped: as many events to a bare nameko handler that does nothing, and as
 many messages of a deadline_slipped's size from py-amqp to py-amqp (wall time, and the CPU
 of publisher, consumer and broker). Target (issue 17): consumed by notifications in under
@@ -28,7 +29,6 @@ from projects_common import (
     platform,
     print_baselines,
     print_burst_floor,
-    print_party_cpu,
     print_raw_floor,
     proxy,
     report,
@@ -73,7 +73,7 @@ def roll_out(amqp_uri, urls, codes, postgres):
         answered = max(at for at, _ in results)
         assignments = sum(result["assignments"] for _, result in results)
         times = delivered(urls["projects"], "task_assigned", assignments)
-        cpu = parties.stop()
+        parties.stop()
         print(f"rollout of {', '.join(codes)}: "
               f"{sum(len(result['created']) for _, result in results)} plans, "
               f"{sum(result['tasks'] for _, result in results)} tasks, "
@@ -81,8 +81,8 @@ def roll_out(amqp_uri, urls, codes, postgres):
         report("rollout RPCs answered (one transaction each)", answered - started, rpc_ms,
                "RPC", 3.0)
         report_delivery("rollout", "task_assigned", started, times, event_ms, (3.0, 3.0, 3.0))
-        print_party_cpu("the rollout's start until every task_assigned is in the inboxes", cpu,
-                        assignments)
+        parties.report("the rollout's start until every task_assigned is in the inboxes",
+                       assignments)
         Notifications.print_memory()
     return assignments
 

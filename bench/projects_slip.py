@@ -9,12 +9,13 @@ and the time until every deadline_slipped event is published, consumed by a bare
 the cores), and consumed by the real notifications service (its inbox items committed in
 its database); the CPU seconds each party used from the slip's start until every event
 is in the inboxes (projects, notifications, registry, the RabbitMQ node, the PostgreSQL
-backends with ``--postgres``; n/a on SQLite), their total and that total over the cores
-(no schedule on them can finish sooner), and apart the benchmark's own; the peak resident
-memory of each process; then, in the same run, the floors of such a burst once the
-platform has stopped: as many events to a bare nameko handler that does nothing, and as
-many messages of a deadline_slipped's size from py-amqp to py-amqp (wall time, and the
-CPU of publisher, consumer and broker).
+backends with ``--postgres``; n/a on SQLite), each beside its idle rate, their total
+above idle over the cores and the busiest single process's (no schedule on these cores can
+finish sooner than either), and apart the benchmark's own; the peak resident memory of
+each process; then, in the same run, the floors of such a burst once the platform has
+stopped: as many events to a bare nameko handler that does nothing, and as many messages
+of a deadline_slipped's size from py-amqp to py-amqp (wall time, and the CPU of
+publisher, consumer and broker).
 Targets (issue 17): over RPC under 1 s; every deadline_slipped in notifications' inboxes
 under 2 s; recompute under 0.5 s; under 150 MB per component.
 
@@ -146,7 +147,7 @@ def main():
                 times = common.delivered(urls["projects"], "deadline_slipped", events,
                                          on_published=lambda: published_cpu.append(
                                              common.Notifications.cpu_seconds("projects")))
-                cpu = parties.stop()
+                parties.stop()
                 relay_cpu = published_cpu[0] - projects_cpu - answer_cpu
         print(f"slip: {len(result['rescheduled'])} tasks rescheduled "
               f"({moved} in the recompute alone), one deadline_slipped each plus the head's")
@@ -157,8 +158,7 @@ def main():
         print(f"projects CPU for the slip: {answer_cpu:.2f} s until answered, then "
               f"{relay_cpu:.2f} s until all published ({1e6 * relay_cpu / events:.0f} µs per "
               f"event; includes the answer's serialisation and the relay's polls)")
-        common.print_party_cpu("the slip's start until every deadline_slipped is in the inboxes",
-                               cpu, events)
+        parties.report("the slip's start until every deadline_slipped is in the inboxes", events)
         common.Notifications.print_memory()
         common.print_burst_floor(amqp_uri, events)
         common.print_raw_floor(amqp_uri, events)
