@@ -40,28 +40,34 @@ class OutboxRelay:
         self.batch_size = batch_size
 
     def _claim(self) -> Sequence[sa.Row[Any]]:
-        """Lease up to ``batch_size`` pending rows: ``(id, event_id, event_type, body,
-        source, correlation_id)``, ``body`` the envelope's JSON text."""
+        """Lease up to ``batch_size`` pending rows, oldest first: ``(id, event_id,
+        event_type, body, source, correlation_id)``, ``body`` the envelope's JSON text.
+
+        One ``UPDATE … WHERE id IN (pending ids, locked, skipping locked ones) RETURNING``:
+        the envelopes are read (and their two fields parsed out) for the claimed rows only.
+        A ``SELECT`` of those columns ordered by id, as before, had PostgreSQL read and
+        sort every pending envelope whenever the planner chose the ``published_at`` index
+        (stale statistics right after a burst is written): 0.3 s per 1 000 claimed from
+        10 000 pending, sorted on disk, against 0.06 s for this statement (bench/README.md)."""
         now = utcnow()
         envelope = _OUTBOX.c.envelope
+        pending = (sa.select(_OUTBOX.c.id)
+                   .where(_OUTBOX.c.published_at.is_(None))
+                   .where(sa.or_(_OUTBOX.c.claimed_until.is_(None),
+                                 _OUTBOX.c.claimed_until < now))
+                   .order_by(_OUTBOX.c.id)
+                   .limit(self.batch_size)
+                   .with_for_update(skip_locked=True))
         with self.engine.begin() as conn:
             rows = conn.execute(
-                sa.select(_OUTBOX.c.id, _OUTBOX.c.event_id, _OUTBOX.c.event_type,
-                          sa.cast(envelope, sa.Text).label("body"),
-                          envelope["source"].as_string().label("source"),
-                          envelope["correlation_id"].as_string().label("correlation_id"))
-                .where(_OUTBOX.c.published_at.is_(None))
-                .where(sa.or_(_OUTBOX.c.claimed_until.is_(None), _OUTBOX.c.claimed_until < now))
-                .order_by(_OUTBOX.c.id)
-                .limit(self.batch_size)
-                .with_for_update(skip_locked=True)
+                _OUTBOX.update().where(_OUTBOX.c.id.in_(pending))
+                .values(claimed_until=now + LEASE, attempts=_OUTBOX.c.attempts + 1)
+                .returning(_OUTBOX.c.id, _OUTBOX.c.event_id, _OUTBOX.c.event_type,
+                           sa.cast(envelope, sa.Text).label("body"),
+                           envelope["source"].as_string().label("source"),
+                           envelope["correlation_id"].as_string().label("correlation_id"))
             ).all()
-            if rows:
-                conn.execute(
-                    _OUTBOX.update().where(_OUTBOX.c.id.in_([r.id for r in rows]))
-                    .values(claimed_until=now + LEASE, attempts=_OUTBOX.c.attempts + 1)
-                )
-        return rows
+        return sorted(rows, key=lambda row: row.id)  # RETURNING keeps no order
 
     def publish_pending(self) -> int:
         """Publish one batch; return how many events the broker confirmed: all the rows

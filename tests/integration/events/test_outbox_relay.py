@@ -1,8 +1,19 @@
-"""(a) The relay publishes what committed, marks it published, and never what rolled back."""
+"""(a) The relay publishes what committed, marks it published, and never what rolled back;
+its leases take the oldest pending rows, each once."""
 import uuid
 
+import orjson
+import sqlalchemy as sa
+from sqlalchemy.orm import sessionmaker
+
+from kelisim.context import Context
+from kelisim.db.engine import make_engine
+from kelisim.db.uow import UnitOfWork
+from kelisim.events.relay import OutboxRelay
 from tests.integration.events.probe import Producer
 from tests.support import OUTBOX, wait_for
+
+PERSON = {"id": 1, "full_name": "Адам", "org_unit_id": 2, "region_code": "KZ-61", "version": 1}
 
 
 def test_committed_events_are_published_and_rolled_back_ones_never(
@@ -33,3 +44,32 @@ def test_events_are_published_before_any_consumer_exists(producer, emit, dbs, ta
                             if r.published_at is not None])[0]
     assert row.event_id == event_id and row.last_error is None
     uuid.UUID(event_id)
+
+
+def test_relays_lease_the_oldest_pending_rows_each_once(migrated, database_url):
+    """Each claim leases the oldest pending rows not leased yet, in order, on SQLite and on
+    PostgreSQL (there one UPDATE … RETURNING over the ids it locked, skipping locked ones):
+    two relays draining one backlog share it without overlap."""
+    engine = make_engine(migrated("registry", database_url))
+    try:
+        context = Context(correlation_id="corr-lease", source="registry")
+        with UnitOfWork(sessionmaker(engine, expire_on_commit=False), context) as uow:
+            emitted = [uow.emit("person_created", PERSON, regions=["KZ-61"]).id
+                       for _ in range(25)]
+            uow.commit()
+        first, second = (OutboxRelay(engine, None, "relay-lease", batch_size=10)
+                         for _ in range(2))
+
+        claims = [first._claim(), second._claim(), first._claim(), second._claim()]
+
+        assert [len(claim) for claim in claims] == [10, 10, 5, 0]
+        assert [row.event_id for claim in claims for row in claim] == emitted
+        assert {(row.source, row.correlation_id) for claim in claims for row in claim} == {
+            ("registry", "corr-lease")}
+        assert all(orjson.loads(row.body)["id"] == row.event_id
+                   for claim in claims for row in claim)
+        with engine.connect() as conn:
+            leased = conn.execute(sa.select(OUTBOX.c.attempts, OUTBOX.c.claimed_until)).all()
+        assert all(attempts == 1 and until is not None for attempts, until in leased)
+    finally:
+        engine.dispose()
