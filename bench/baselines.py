@@ -4,6 +4,13 @@ the same clients as the platform in the same run (see load_gateway.py):
 - ``http``: a nameko ``@http`` GET /hello answering ``hello`` (what the gateway is built on);
 - ``http-rpc``: the same, but answering what an ``@rpc`` echo in another process returned
   (one RPC hop per request, as every gateway route makes);
+- ``http-page``: the same hop, but the ``@rpc`` answers a page of 50 tasks (the shape of
+  ``GET /api/v1/tasks?limit=50``'s, ~40 kB of JSON) and the HTTP handler writes it as JSON
+  (``http_rpc_payload``: what nameko does with the uncached page's work and nothing else),
+  with nameko's stock JSON and with kelisim's orjson serializer (as the platform's RPC);
+  its socket has ``TCP_NODELAY`` as the gateway's (bare nameko's waits 40 ms for the
+  client's delayed ACK on an answer over ~20 kB: ~140/s with 16 clients here, a latency
+  floor, not the framework's work);
 - ``rpc``: a nameko ``@rpc`` echo, called by a standalone RPC proxy;
 - ``events``: nameko's ``event_dispatcher`` to an ``@event_handler`` at a steady rate;
 - ``burst``: 10 000 events at once to a bare nameko ``@event_handler`` (``event_burst``);
@@ -11,11 +18,16 @@ the same clients as the platform in the same run (see load_gateway.py):
   published with confirms and consumed by bare py-amqp in another process, no nameko
   (``raw_burst``: the broker's own floor, with each side's CPU and the broker's).
 
+The chain of bench/notifications_latency.py's bare baseline (``chain``: HTTP POST -> RPC ->
+RPC + event -> handler, four processes) is served from here too.
+
     .venv/bin/python bench/baselines.py [--seconds 10] [--clients 16]   # all of them alone
 """
 import argparse
 import json
+import os
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -36,14 +48,57 @@ from load_common import (  # noqa: E402
 )
 
 HERE = Path(__file__).resolve()
+ROOT = HERE.parents[1]
 
 
 # --- the services (run in their own process: ``baselines.py serve KIND AMQP_URI [PORT]``) ---
 
+TEMPLATE = ROOT / "services" / "projects" / "reference" / "templates" / "mediation.json"
+UNITS = {"rgu": ("org_unit", 1, "РГУ «Қоғамдық келісім»"),
+         "kgu": ("org_unit", 17, "КГУ «Қоғамдық келісім» (KZ-61)")}
+
+
+def task_page(count=50):
+    """A page of ``count`` tasks as projects' ``list_tasks`` answers it (``{"items",
+    "total", "limit", "offset"}``, each item ``listed_task``'s fields, ``overdue``, its
+    ``predecessors`` and ``assignments``), made from mediation's template (its titles in
+    Russian and Kazakh, durations, links) as rolled out to one region, each task's
+    Accountable assigned (the rollout's ``A``); ~43 kB of compact UTF-8 JSON at 50."""
+    from datetime import date, timedelta
+
+    rows = json.loads(TEMPLATE.read_text(encoding="utf-8"))
+    ids = {row["key"]: 5000 + n for n, row in enumerate(rows)}
+    items = []
+    for n in range(count):
+        row, task_id = rows[n % len(rows)], 5000 + n
+        start = date(2026, 1, 12) + timedelta(days=row["start_offset"])
+        kind, unit_id, name = UNITS[row["responsible"]["A"]]
+        items.append({
+            "id": task_id, "plan_id": 12, "project_code": "mediation", "year": 2026,
+            "region_code": "KZ-61", "parent_id": ids.get(row["parent"]),
+            "template_key": row["key"], "kind": row["kind"], "title": row["title_ru"],
+            "title_kk": row["title_kk"], "description": None, "start_date": start.isoformat(),
+            "due_date": (start + timedelta(days=row["duration"])).isoformat(),
+            "duration": row["duration"], "scheduling": row["scheduling"], "status": "planned",
+            "progress": 0, "expected_finish": None, "constraint_kind": None,
+            "constraint_start": None, "constraint_due": None, "constraint_conflict": False,
+            "deliverable": row["kind"] == "milestone", "version": 1, "overdue": False,
+            "predecessors": [{"predecessor_id": ids[after["key"]], "successor_id": task_id,
+                              "lag": after["lag"]} for after in row["after"]],
+            "assignments": [{"id": 90_000 + n, "task_id": task_id, "role": "A",
+                             "assignee": {"kind": kind, "id": unit_id, "name": name,
+                                          "region_code": "KZ-61"}}]})
+    return {"items": items, "total": 683, "limit": count, "offset": 0}
+
+
 def _services():
-    from nameko.events import event_handler
+    import itertools
+
+    from nameko.events import EventDispatcher, event_handler
     from nameko.rpc import RpcProxy, rpc
-    from nameko.web.handlers import http
+    from nameko.web.handlers import HttpRequestHandler, http
+    from nameko.web.server import WebServer
+    from werkzeug.wrappers import Response
 
     class HttpHello:
         name = "bench_http_hello"
@@ -85,8 +140,91 @@ def _services():
             if BurstSink.seen == payload["of"]:
                 print(json.dumps({"done": time.time()}), flush=True)
 
+    page_file = os.environ.get("BENCH_PAGE_FILE")
+    page = json.loads(Path(page_file).read_text(encoding="utf-8")) if page_file else task_page()
+
+    class RpcPage:
+        name = "bench_rpc_page"
+
+        @rpc
+        def list_tasks(self, query):
+            return page
+
+    class NoDelayServer(WebServer):
+        def process_request(self, sock, address):
+            # as the gateway's (gateway/http/server.py): without TCP_NODELAY an answer over
+            # ~20 kB waits for the client's delayed ACK, 40 ms a request
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            return super().process_request(sock, address)
+
+    class NoDelayHttp(HttpRequestHandler):
+        server = NoDelayServer()
+
+    class HttpRpcPage:
+        name = "bench_http_rpc_page"
+        projects = RpcProxy("bench_rpc_page")
+
+        @NoDelayHttp.decorator("GET", "/tasks")
+        def tasks(self, request):
+            return Response(_http_json(self.projects.list_tasks({"limit": 50})),
+                            mimetype="application/json")
+
+    # the chain (bench/notifications_latency.py): POST -> front -(RPC)-> B -(RPC)-> C, then B
+    # dispatches an event -> the sink, which prints when it got it
+    class ChainFront:
+        name = "bench_chain_front"
+        projects = RpcProxy("bench_chain_b")
+
+        @http("POST", "/api/v1/tasks/<int:task_id>/assignments")
+        def assign(self, request, task_id):
+            made = self.projects.add_assignment(task_id, json.loads(request.get_data()))
+            return 201, {"Content-Type": "application/json"}, json.dumps(made)
+
+    class ChainB:
+        name = "bench_chain_b"
+        registry = RpcProxy("bench_chain_c")
+        dispatch = EventDispatcher()
+        made = itertools.count(1)
+
+        @rpc
+        def add_assignment(self, task_id, body):
+            assignee = self.registry.get_person(body["id"])
+            made = {"id": next(ChainB.made), "task_id": task_id, "role": body["role"],
+                    "assignee": assignee}
+            self.dispatch("task_assigned", made)
+            return made
+
+    class ChainC:
+        name = "bench_chain_c"
+
+        @rpc
+        def get_person(self, person_id):
+            return {"kind": "person", "id": person_id, "name": f"Қызметкер {person_id}",
+                    "region_code": "KZ-61"}
+
+    class ChainSink:
+        name = "bench_chain_sink"
+
+        @event_handler("bench_chain_b", "task_assigned")
+        def on_assigned(self, payload):
+            print(json.dumps({"id": payload["id"], "at": time.time()}), flush=True)
+
     return {"http": HttpHello, "http-rpc": HttpRpcHello, "rpc": RpcEcho, "events": EventSink,
-            "burst": BurstSink}
+            "burst": BurstSink, "page": RpcPage, "http-page": HttpRpcPage,
+            "chain-front": ChainFront, "chain-b": ChainB, "chain-c": ChainC,
+            "chain-sink": ChainSink}
+
+
+def _http_json(value):
+    """The HTTP answer's body: ``json.dumps`` (UTF-8, as the gateway writes), orjson's where
+    kelisim's serializer is installed (``+orjson``: the gateway writes with orjson too)."""
+    from kelisim import serialization
+
+    if serialization._installed:
+        import orjson
+
+        return orjson.dumps(value)
+    return json.dumps(value, ensure_ascii=False).encode("utf-8")
 
 
 def serve(kind, amqp_uri, port=None):
@@ -97,6 +235,11 @@ def serve(kind, amqp_uri, port=None):
     eventlet.monkey_patch()
     from nameko.runners import ServiceRunner
 
+    if kind.endswith("+orjson"):  # kombu's json serializer on orjson, as in every component
+        from kelisim import serialization
+
+        serialization.install()
+        kind = kind.removesuffix("+orjson")
     config = {"AMQP_URI": amqp_uri, "serializer": "json", "max_workers": 10}
     if port:
         config["WEB_SERVER_ADDRESS"] = f"127.0.0.1:{port}"
@@ -111,17 +254,18 @@ def serve(kind, amqp_uri, port=None):
     runner.kill()
 
 
-def service(kind, amqp_uri, port=None):
-    """A baseline service in its own process; yields the process."""
-    return child("serve", kind, amqp_uri, *([port] if port else []))
+def service(kind, amqp_uri, port=None, env=None):
+    """A baseline service in its own process (``KIND+orjson``: with kelisim's serializer;
+    ``env``: extra environment, e.g. ``BENCH_PAGE_FILE``); yields the process."""
+    return child("serve", kind, amqp_uri, *([port] if port else []), env=env)
 
 
 @contextmanager
-def child(*args):
+def child(*args, env=None):
     """``baselines.py ARGS`` in a process of its own, once it has printed ``ready``; yields
     the process (its stdout a text pipe), terminated after."""
     proc = subprocess.Popen([sys.executable, str(HERE), *map(str, args)], stdout=subprocess.PIPE,
-                            text=True)
+                            text=True, env=dict(os.environ, **env) if env else None)
     try:
         assert proc.stdout.readline().strip() == "ready", f"{' '.join(args[:2])} did not start"
         yield proc
@@ -162,6 +306,53 @@ def http_rpc_hello(amqp_uri, clients, seconds, extra_pids=None):
         http_load(url, clients, 1)
         pids = dict(extra_pids or {}, http=front.pid, rpc=echo.pid)
         return cpu_per_request(pids, lambda: http_load(url, clients, seconds))
+
+
+def http_rpc_payload(amqp_uri, clients, seconds, page=None, fast_json=False, extra_pids=None):
+    """Bare nameko HTTP + one RPC hop carrying the uncached task page's work: ``GET /tasks``
+    calls an ``@rpc`` in another process that answers ``page`` (a JSON-able dict, e.g. the
+    platform's own ``GET /api/v1/tasks?limit=50``; default :func:`task_page`), and answers
+    it as JSON. ``fast_json``: both processes with kelisim's orjson serializer and the
+    answer written by orjson (as the platform's components), else nameko's stock JSON
+    (kombu's) and ``json.dumps``. Returns what :func:`http_rpc_hello` does, plus ``bytes``
+    (the HTTP answer's length)."""
+    import tempfile
+    import urllib.request
+
+    port, suffix = free_port(), "+orjson" if fast_json else ""
+    with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8") as held:
+        env = None
+        if page is not None:
+            json.dump(page, held, ensure_ascii=False)
+            held.flush()
+            env = {"BENCH_PAGE_FILE": held.name}
+        with service("page" + suffix, amqp_uri, env=env) as rpc, \
+                service("http-page" + suffix, amqp_uri, port) as front:
+            url = f"http://127.0.0.1:{port}/tasks"
+            wait_http(url)
+            with urllib.request.urlopen(url, timeout=30) as answer:
+                size = len(answer.read())
+            http_load(url, clients, 1)
+            pids = dict(extra_pids or {}, http=front.pid, rpc=rpc.pid)
+            result = cpu_per_request(pids, lambda: http_load(url, clients, seconds))
+    return dict(result, bytes=size)
+
+
+@contextmanager
+def chain(amqp_uri):
+    """The bare chain of bench/notifications_latency.py, four processes: ``POST
+    /api/v1/tasks/<id>/assignments`` (nameko ``@http``, body ``{"role", "kind", "id"}``)
+    -> RPC ``add_assignment`` in B -> B's RPC ``get_person`` to C, then B dispatches
+    ``task_assigned`` (nameko's ``EventDispatcher``) and answers ``{"id": n, ...}``
+    (201) -> an ``@event_handler`` in the sink prints ``{"id": n, "at": unix time}`` when
+    it gets it. Yields (base URL, {"front", "b", "c", "sink": process}); the sink's lines
+    are on its stdout."""
+    port = free_port()
+    with service("chain-sink", amqp_uri) as sink, service("chain-c", amqp_uri) as c, \
+            service("chain-b", amqp_uri) as b, \
+            service("chain-front", amqp_uri, port) as front:
+        wait_http(f"http://127.0.0.1:{port}/")
+        yield f"http://127.0.0.1:{port}", {"front": front, "b": b, "c": c, "sink": sink}
 
 
 def rpc_echo(amqp_uri, calls=300):
@@ -356,6 +547,16 @@ def raw_burst_text(burst):
             f"RabbitMQ {broker}")
 
 
+def payload_text(payload, hop, clients, fast_json):
+    """:func:`http_rpc_payload`'s figures in one line, beside the bare hop's."""
+    how = "orjson, as kelisim's components" if fast_json else "nameko's stock JSON"
+    return (f"bare nameko HTTP + one RPC hop answering a {payload['bytes'] / 1000:.1f} kB "
+            f"page of 50 tasks ({how}), {clients} clients: {payload['per_s']:.0f} req/s = "
+            f"{payload['per_s'] / hop['per_s']:.0%} of the bare hop, p50 "
+            f"{payload['p50_ms']:.1f} ms, p99 {payload['p99_ms']:.1f} ms, "
+            f"{payload['errors']} errors")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0)
@@ -369,6 +570,9 @@ def main():
         hop = http_rpc_hello(amqp_uri, args.clients, args.seconds)
         print(f"bare nameko HTTP + one RPC hop, {args.clients} clients: {hop['per_s']:.0f} "
               f"req/s, p50 {hop['p50_ms']:.1f} ms, p99 {hop['p99_ms']:.1f} ms")
+        for fast in (False, True):
+            print(payload_text(http_rpc_payload(amqp_uri, args.clients, args.seconds,
+                                                fast_json=fast), hop, args.clients, fast))
         echo = measured("rpc", amqp_uri)
         print(f"bare nameko RPC echo: p50 {echo['p50_ms']:.2f} ms, p99 {echo['p99_ms']:.2f} ms")
         events = measured("events", amqp_uri)
