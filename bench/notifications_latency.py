@@ -10,6 +10,13 @@ second over ``--seconds``. Beside it, measured in the same run on the same broke
 nameko event dispatch to a handler (nameko's event_dispatcher -> @event_handler) at the
 same rate, and the part from the event's occurred_at to the inbox commit.
 
+First, the same shape of work on bare nameko (bench/baselines.py ``chain``, four processes
+of their own): the same loader POSTs at ``--rate`` for as many requests to an ``@http``
+route, which calls B over RPC; B calls C over RPC, dispatches an event (nameko's
+EventDispatcher) and answers 201; an ``@event_handler`` in the fourth process notes when it
+got the event. Reported: the rate the chain sustained, p50/p99 from sending the POST to
+the handler's receipt, how many were lost or refused, each process's CPU per request.
+
 Then, to isolate the notifications service, catalogue-valid task_assigned envelopes are
 published straight to ``projects.events`` at the same rate (as the outbox relay does) and
 measured from publish to the committed inbox item.
@@ -23,6 +30,7 @@ import kelisim  # noqa: F401  (quiets eventlet's deprecation notice before impor
 eventlet.monkey_patch()
 
 import argparse  # noqa: E402
+import json  # noqa: E402
 import os  # noqa: E402
 import sqlite3  # noqa: E402
 import tempfile  # noqa: E402
@@ -32,10 +40,20 @@ from contextlib import contextmanager  # noqa: E402
 from datetime import UTC, datetime  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+import baselines  # noqa: E402
 import requests  # noqa: E402
 from kombu import Connection  # noqa: E402
 from kombu.entity import PERSISTENT_DELIVERY_MODE  # noqa: E402
-from load_common import kelisim_run, percentiles, platform_env, rss_mb, send_paced, vhost  # noqa: E402
+from load_common import (  # noqa: E402
+    broker_pid,
+    cpu_seconds,
+    kelisim_run,
+    percentiles,
+    platform_env,
+    rss_mb,
+    send_paced,
+    vhost,
+)
 from nameko.events import event_handler  # noqa: E402
 from nameko.runners import ServiceRunner  # noqa: E402
 from nameko.standalone.events import event_dispatcher  # noqa: E402
@@ -127,6 +145,60 @@ def bare_baseline(amqp_uri, rate, count):
     finally:
         runner.kill()
     return list(BARE)
+
+
+def bare_chain(amqp_uri, rate, count):
+    """The bare chain (:func:`baselines.chain`) loaded as the platform is (:func:`load`:
+    ``count`` POSTs at ``rate`` per second, after 20 at 10/s to warm up). Returns
+    ``sent`` ({id: (sent, answered)}), ``errors`` (refused or failed POSTs), ``took`` (s
+    to send and answer them all), ``received`` ({id: unix time the handler got it}; at most
+    30 s after the last answer) and ``cpu_ms`` ({process: CPU ms per accepted POST},
+    RabbitMQ's too if local)."""
+    received = {}
+    with baselines.chain(amqp_uri) as (base, procs):
+        def read():
+            for line in procs["sink"].stdout:
+                item = json.loads(line)
+                received.setdefault(item["id"], item["at"])
+
+        reader = eventlet.spawn(read)
+        pairs = [(1 + n % 34, "RCI"[n % 3], n) for n in range(count + 20)]
+        warm, _, _ = load(base, pairs[:20], 10, 20)
+        wait_for(lambda: set(warm) <= set(received), 30)
+        pids = {name: proc.pid for name, proc in procs.items()}
+        broker = broker_pid()
+        if broker:
+            pids["rabbitmq"] = broker
+        before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+        sent, errors, took = load(base, pairs[20:], rate, count)
+        wait_for(lambda: set(sent) <= set(received), 30)
+        cpu_ms = {name: (cpu_seconds(pid) - before[name]) * 1000 / max(1, len(sent))
+                  for name, pid in pids.items()}
+        reader.kill()
+    return {"sent": sent, "errors": errors, "took": took, "received": dict(received),
+            "cpu_ms": cpu_ms}
+
+
+def wait_for(done, timeout):
+    deadline = time.time() + timeout
+    while not done() and time.time() < deadline:
+        eventlet.sleep(0.05)
+
+
+def chain_text(chain, rate):
+    """:func:`bare_chain`'s figures in one line; and the latencies (s) it was made from."""
+    sent, received = chain["sent"], chain["received"]
+    arrived = [a for a in sent if a in received]
+    total = [received[a] - sent[a][0] for a in arrived]
+    p50, p99, top = percentiles(total)
+    answered = percentiles([sent[a][1] - sent[a][0] for a in sent])
+    cpu = ", ".join(f"{name} {ms:.2f}" for name, ms in chain["cpu_ms"].items())
+    return (f"bare chain (HTTP → RPC → RPC + event) at {rate:g}/s: {len(sent)} POSTs "
+            f"answered 201 in {chain['took']:.1f} s ({len(sent) / chain['took']:.1f}/s), "
+            f"201 p50 {answered[0]:.1f} ms, p99 {answered[1]:.1f} ms; POST sent -> handler "
+            f"got the event p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {top:.1f} ms; "
+            f"{len(sent) - len(arrived)} lost, {len(chain['errors'])} errors; "
+            f"CPU ms per POST: {cpu}"), total
 
 
 class InboxWatcher:
@@ -273,6 +345,11 @@ def main():
             platform(amqp_uri, data_dir) as base:
         print(f"platform up (kelisim run: 5 processes, SQLite) on {os.cpu_count()} cores",
               flush=True)
+        chain = bare_chain(amqp_uri, args.rate, count)
+        chain_line, chain_total = chain_text(chain, args.rate)
+        print(chain_line, flush=True)
+        for error in chain["errors"][:3]:
+            print(f"  bare chain refused: {error}")
         bare = bare_baseline(amqp_uri, args.rate, min(count, 500))
         api = Api(base)
         kgu, pairs = setup(api)
@@ -305,6 +382,7 @@ def main():
         print(f"  refused: {error}")
     print(f"{'at ' + format(args.rate, 'g') + '/s':<58}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}")
     print_rows([("baseline: bare nameko event dispatch -> handler", bare),
+                ("baseline: bare chain, POST sent -> handler got the event", chain_total),
                 ("POST accepted at the gateway (201 answered)", gateway),
                 ("event occurred_at -> inbox item committed (DB stamps)", event_to_inbox),
                 ("  of which: projects relay, emitted -> marked published", relay),
@@ -323,6 +401,12 @@ def main():
         p99 = percentiles(total)[1]
         verdict = "meets" if p99 < TARGET_P99_MS and len(arrived) == len(sent) else "MISSES"
         print(f"target: p99 < {TARGET_P99_MS:g} ms from the gateway to the inbox -> {verdict}")
+    if len(chain_total) >= 2:
+        p99, lost = percentiles(chain_total)[1], len(chain["sent"]) - len(chain_total)
+        bare_ok = p99 < TARGET_P99_MS and not lost and not chain["errors"] \
+            and len(chain["sent"]) == count
+        print(f"the bare chain at {args.rate:g}/s: p99 {p99:.1f} ms, {lost} lost, "
+              f"{len(chain['errors'])} errors -> {'meets' if bare_ok else 'MISSES'} the target")
 
 
 if __name__ == "__main__":
