@@ -15,7 +15,8 @@ of their own): the same loader POSTs at ``--rate`` for as many requests to an ``
 route, which calls B over RPC; B calls C over RPC, dispatches an event (nameko's
 EventDispatcher) and answers 201; an ``@event_handler`` in the fourth process notes when it
 got the event. Reported: the rate the chain sustained, p50/p99 from sending the POST to
-the handler's receipt, how many were lost or refused, each process's CPU per request.
+the handler's receipt, how many were lost or refused, each process's CPU per request (the
+loader's and RabbitMQ's too: all share the two cores).
 
 Then, to isolate the notifications service, catalogue-valid task_assigned envelopes are
 published straight to ``projects.events`` at the same rate (as the outbox relay does) and
@@ -153,7 +154,7 @@ def bare_chain(amqp_uri, rate, count):
     ``sent`` ({id: (sent, answered)}), ``errors`` (refused or failed POSTs), ``took`` (s
     to send and answer them all), ``received`` ({id: unix time the handler got it}; at most
     30 s after the last answer) and ``cpu_ms`` ({process: CPU ms per accepted POST},
-    RabbitMQ's too if local)."""
+    RabbitMQ's too if local, and ``loader``: this process's while it sent them)."""
     received = {}
     with baselines.chain(amqp_uri) as (base, procs):
         def read():
@@ -170,10 +171,13 @@ def bare_chain(amqp_uri, rate, count):
         if broker:
             pids["rabbitmq"] = broker
         before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+        loader = time.process_time()  # this process: the loader, on the same two cores
         sent, errors, took = load(base, pairs[20:], rate, count)
+        loader = time.process_time() - loader
         wait_for(lambda: set(sent) <= set(received), 30)
         cpu_ms = {name: (cpu_seconds(pid) - before[name]) * 1000 / max(1, len(sent))
                   for name, pid in pids.items()}
+        cpu_ms["loader"] = loader * 1000 / max(1, len(sent))
         reader.kill()
     return {"sent": sent, "errors": errors, "took": took, "received": dict(received),
             "cpu_ms": cpu_ms}
