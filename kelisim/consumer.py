@@ -57,15 +57,9 @@ class SettlingQueueConsumer(QueueConsumer):
             return
         for message in messages:
             self._unsettled.discard((channel, message.delivery_tag))
-        if not channel.connection:
-            return  # the broker has them back already (as nameko's ack_message)
-        try:
-            last.ack(multiple=True)
-        except OSError as exc:
-            log.warning("could not acknowledge: the broker will redeliver", error=repr(exc))
-            return
+        self._settle(last, _ack_through, "could not acknowledge")
         for message in messages:
-            message._state = "ACK"  # acked by the multiple ack (kombu's own state name)
+            message._state = "ACK"  # settled by the multiple ack (kombu's own state name)
 
     def requeue_message(self, message: Any) -> None:
         self._settle(message, super().requeue_message, "could not requeue")
@@ -88,6 +82,13 @@ class SettlingQueueConsumer(QueueConsumer):
         self._cancel_consumers_if_requested()
         if not self._consumers and not self._unsettled:
             self.should_stop = True
+
+
+def _ack_through(message: Any) -> None:
+    """nameko's ``ack_message`` with ``multiple``: every delivery on the channel up to
+    ``message`` acked; nothing when the connection is gone (the broker has them back)."""
+    if message.channel.connection:
+        message.ack(multiple=True)
 
 
 class Consumer(messaging.Consumer):
