@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import kelisim  # noqa: E402,F401  (quiets eventlet's deprecation notice before tests.support imports it)
-from tests.support import pg_admin, rabbitmqctl, stop_group  # noqa: E402
+from tests.support import free_port, pg_admin, rabbitmqctl, stop_group  # noqa: E402
 
 RABBIT = "guest:guest@127.0.0.1:5672"
 PG_ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
@@ -117,14 +117,6 @@ def send_paced(dispatch, source, event_type, rate, count, arrived, every=0.01, t
     deadline = time.time() + timeout
     while arrived() < count and time.time() < deadline:
         eventlet.sleep(every)
-
-
-def free_port():
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_http(url, timeout=60):

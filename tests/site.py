@@ -25,7 +25,7 @@ import requests
 
 from gateway.adapters.accounts import AccountRepository
 from gateway.service_layer import accounts
-from tests.support import on_database
+from tests.support import free_port, on_database
 
 ROOT = Path(__file__).resolve().parents[1]
 API = "/api/v1"
@@ -37,13 +37,6 @@ PEOPLE = {"rgu@kelisim.kz": ("rgu_admin", None),
           "turkistan@kelisim.kz": ("kgu_coordinator", "KZ-61"),
           "almaty@kelisim.kz": ("kgu_coordinator", "KZ-75")}
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
-
-
-def free_port():
-    import socket
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def rabbitmqctl(*args):

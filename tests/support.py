@@ -4,6 +4,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import uuid
 
@@ -32,6 +33,25 @@ OUTBOX, AUDIT, PROCESSED = platform_tables(sa.MetaData())
 
 PG_ADMIN_DSN = os.environ.get("KELISIM_TEST_PG_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
 RABBIT_HOST = os.environ.get("KELISIM_TEST_RABBIT", "guest:guest@127.0.0.1:5672")
+
+
+_PORTS_GIVEN = set()
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 free now and never returned before in this process (int).
+
+    A port is only reserved once its server binds it, so ports taken one after another
+    for the components of one platform (or of two in one session) can otherwise repeat:
+    the kernel may hand the same unbound port out twice, and a gateway then meets a
+    service's exporter on its address."""
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        if port not in _PORTS_GIVEN:
+            _PORTS_GIVEN.add(port)
+            return port
 
 
 def rabbitmqctl(*args):

@@ -1,7 +1,6 @@
 """The platform started the way `make run` starts it, used through the gateway as a client would."""
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -9,14 +8,10 @@ import time
 import pytest
 import requests
 
+from tests.support import free_port
+
 pytestmark = pytest.mark.e2e
 ADMIN = "e2e-admin-token-" + "x" * 20
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def kelisim(*args, env):

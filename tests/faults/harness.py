@@ -12,7 +12,6 @@ from pathlib import Path
 
 import requests
 from nameko.standalone.rpc import ServiceRpcProxy
-from nameko.testing.utils import find_free_port
 
 from kelisim.db import migrate
 from services.projects.adapters.orm import start_mappers as map_projects
@@ -26,7 +25,7 @@ from services.registry.service_layer.reference import (
     load_reference_data as load_registry,
 )
 from services.reports.bootstrap import load_reference_data as load_report_templates
-from tests.support import on_database
+from tests.support import free_port, on_database
 
 map_projects()
 map_registry()
@@ -60,7 +59,7 @@ class Platform:
             if name not in self.env_of:  # the same ports again on a restart
                 variable = ("KELISIM_GATEWAY_ADDRESS" if component == "gateway"
                             else f"KELISIM_{component.upper()}_METRICS_PORT")
-                port = find_free_port()
+                port = free_port()
                 self.env_of[name] = {variable: f"127.0.0.1:{port}" if component == "gateway"
                                      else str(port)}
             environment.update(self.env_of[name])
@@ -165,12 +164,12 @@ def prepare(amqp_uri, folder, urls=None, **env):
                        KELISIM_DATA_DIR=str(folder / "var"), KELISIM_LOG_LEVEL="WARNING",
                        KELISIM_EVENT_RETRY_DELAYS="0.2,0.5,1,2",
                        KELISIM_OUTBOX_POLL_INTERVAL="0.5",
-                       KELISIM_GATEWAY_ADDRESS=f"127.0.0.1:{find_free_port()}")
+                       KELISIM_GATEWAY_ADDRESS=f"127.0.0.1:{free_port()}")
     environment.pop("KELISIM_SMTP_HOST", None)
     for component, url in urls.items():
         environment[f"KELISIM_{component.upper()}_DATABASE_URL"] = url
     for service in ("registry", "projects", "reports", "notifications"):
-        environment[f"KELISIM_{service.upper()}_METRICS_PORT"] = str(find_free_port())
+        environment[f"KELISIM_{service.upper()}_METRICS_PORT"] = str(free_port())
     environment.update(env)
     return Platform(amqp_uri, folder, urls, environment)
 
@@ -194,7 +193,7 @@ class TcpProxy:
     ``kill()`` cuts every connection through it, ``start()`` lets clients back in."""
 
     def __init__(self, target_port=5672):
-        self.port = find_free_port()
+        self.port = free_port()
         self.target_port = target_port
         self.proc = None
 

@@ -13,14 +13,13 @@ from datetime import date, timedelta
 
 import pytest
 import requests
-from nameko.testing.utils import find_free_port
 
 from gateway.adapters.repository import TokenRepository
 from gateway.service_layer import tokens
 from services.reports.domain.periods import kz_today
 from tests.faults.checks import assert_settled, inbox_items, outbox_events, query, received_ids, unpublished, wait_until
 from tests.faults.harness import ROOT, Platform
-from tests.support import RABBIT_HOST, on_database, rabbitmqctl
+from tests.support import RABBIT_HOST, free_port, on_database, rabbitmqctl
 from tests.support_reports import mediation_template
 
 pytestmark = [pytest.mark.broker, pytest.mark.faults, pytest.mark.drill]
@@ -85,11 +84,11 @@ def on_new_machine(platform, amqp_uri, folder):
     folder.mkdir()
     urls = {c: f"sqlite:///{folder / (c + '.db')}" for c in COMPONENTS}
     env = dict(platform.env, KELISIM_AMQP_URI=amqp_uri, KELISIM_DATA_DIR=str(folder),
-               KELISIM_GATEWAY_ADDRESS=f"127.0.0.1:{find_free_port()}")
+               KELISIM_GATEWAY_ADDRESS=f"127.0.0.1:{free_port()}")
     for component, url in urls.items():
         env[f"KELISIM_{component.upper()}_DATABASE_URL"] = url
     for service in SERVICES:
-        env[f"KELISIM_{service.upper()}_METRICS_PORT"] = str(find_free_port())
+        env[f"KELISIM_{service.upper()}_METRICS_PORT"] = str(free_port())
     return Platform(amqp_uri, folder, urls, env)
 
 

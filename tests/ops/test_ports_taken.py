@@ -8,7 +8,8 @@ import sys
 import time
 
 import pytest
-from nameko.testing.utils import find_free_port
+
+from tests.support import free_port
 
 pytestmark = pytest.mark.broker
 
@@ -20,7 +21,7 @@ def taken_port():
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    sock.bind(("127.0.0.1", find_free_port()))
+    sock.bind(("127.0.0.1", free_port()))
     sock.listen(8)
     yield sock.getsockname()[1]
     sock.close()
@@ -29,8 +30,8 @@ def taken_port():
 def kelisim(amqp_uri, tmp_path, *argv, **env):
     environment = dict(os.environ, KELISIM_AMQP_URI=amqp_uri, KELISIM_LOG_LEVEL="WARNING",
                        KELISIM_DATA_DIR=str(tmp_path / "var"),
-                       KELISIM_GATEWAY_ADDRESS=f"127.0.0.1:{find_free_port()}",
-                       **{f"KELISIM_{s.upper()}_METRICS_PORT": str(find_free_port())
+                       KELISIM_GATEWAY_ADDRESS=f"127.0.0.1:{free_port()}",
+                       **{f"KELISIM_{s.upper()}_METRICS_PORT": str(free_port())
                           for s in ("registry", "projects", "reports", "notifications")})
     environment.update(env)
     started = time.monotonic()
@@ -79,3 +80,11 @@ def test_run_refuses_before_starting_anything(variable, taken_port, amqp_uri, tm
         "its own vhost in KELISIM_AMQP_URI"]
     assert not (tmp_path / "var").exists()
     assert took < 30
+
+
+def test_the_tests_never_give_two_components_one_port():
+    """The harness takes a platform's ports one after another before any is bound; the
+    kernel may hand an unbound port out again (a gateway then found a service's exporter
+    on its address, and every security test errored), so free_port never repeats one."""
+    given = [free_port() for _ in range(3000)]
+    assert len(set(given)) == len(given)

@@ -11,9 +11,9 @@ from urllib.parse import parse_qs, urljoin, urlparse
 
 import pytest
 import requests
-from nameko.testing.utils import find_free_port
 
 from tests.integration.gateway.helpers import problem
+from tests.support import free_port
 from tests.support_accounts import API, Platform
 
 pytestmark = pytest.mark.broker
@@ -40,7 +40,7 @@ def provider_module():
 @pytest.fixture
 def sso(start_gateway, provider_module):
     """The gateway configured for a provider started on a free loopback port after it."""
-    port = find_free_port()
+    port = free_port()
     issuer = f"http://127.0.0.1:{port}"
     gateway = start_gateway(OIDC={"issuer": issuer, "client_id": CLIENT_ID,
                                   "client_secret": CLIENT_SECRET})

@@ -11,6 +11,7 @@ from kombu import Connection, Queue
 from kelisim.db import migrate
 from kelisim_platform import backup
 from kelisim_platform.cli.main import main
+from tests.support import free_port
 
 
 @pytest.fixture
@@ -25,10 +26,8 @@ def data(tmp_path, monkeypatch, amqp_uri):
     for variable in ("KELISIM_GATEWAY_ADDRESS", "KELISIM_REGISTRY_METRICS_PORT",
                      "KELISIM_PROJECTS_METRICS_PORT", "KELISIM_REPORTS_METRICS_PORT",
                      "KELISIM_NOTIFICATIONS_METRICS_PORT"):
-        from nameko.testing.utils import find_free_port
-
-        monkeypatch.setenv(variable, f"127.0.0.1:{find_free_port()}"
-                           if variable == "KELISIM_GATEWAY_ADDRESS" else str(find_free_port()))
+        monkeypatch.setenv(variable, f"127.0.0.1:{free_port()}"
+                           if variable == "KELISIM_GATEWAY_ADDRESS" else str(free_port()))
     with sqlite3.connect(tmp_path / "var" / "projects.db") as conn:
         stamp = (datetime.now(UTC) - timedelta(hours=1)).strftime(
             "%Y-%m-%d %H:%M:%S.%f")

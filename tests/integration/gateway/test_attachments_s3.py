@@ -15,14 +15,13 @@ from pathlib import Path
 
 import pytest
 import requests
-from nameko.testing.utils import find_free_port
 
 from gateway.adapters.repository import TokenRepository
 from gateway.service_layer import tokens
 from tests import attachment_samples as samples
 from tests.faults.harness import ROOT
 from tests.integration.gateway.helpers import API
-from tests.support import on_database
+from tests.support import free_port, on_database
 
 pytestmark = pytest.mark.broker
 HERE = Path(__file__).parent
@@ -31,7 +30,7 @@ HERE = Path(__file__).parent
 @pytest.fixture
 def s3_server(tmp_path):
     """The endpoint URL of a moto S3 server on a free loopback port."""
-    port = find_free_port()
+    port = free_port()
     log = open(tmp_path / "moto.log", "w")
     server = subprocess.Popen([str(Path(sys.executable).with_name("moto_server")),
                                "-H", "127.0.0.1", "-p", str(port)],

@@ -1,18 +1,17 @@
 """Failures that must not lose or hold back a notification: an unreachable SMTP server, and
 a registry that is down when the event arrives (the event is dead-lettered, then replayed)."""
-from nameko.testing.utils import find_free_port
 
 from kelisim.events import dead_letters, topology
 from kelisim_platform.cli.main import main
 from services.notifications.entrypoints.service import NotificationsService
 from services.registry.entrypoints.service import RegistryService
 from tests.integration.notifications.samples import FAST, TURKISTAN, task_assigned
-from tests.support import wait_for
+from tests.support import free_port, wait_for
 
 
 def test_an_unreachable_smtp_server_holds_back_nothing_else(
         start, registry, notifications_db, publish, people, receiver, rpc, amqp_uri):
-    dead_smtp = {"host": "127.0.0.1", "port": find_free_port(), "security": "none",
+    dead_smtp = {"host": "127.0.0.1", "port": free_port(), "security": "none",
                  "timeout": 1}
     start(NotificationsService, notifications_db, NOTIFICATIONS=dict(FAST, smtp=dead_smtp))
     [aliya], kgu = people("KZ-61", "Aliya")
