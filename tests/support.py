@@ -2,6 +2,7 @@
 SQLite copies, polling, and the local RabbitMQ and PostgreSQL servers' admin commands."""
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -38,20 +39,38 @@ RABBIT_HOST = os.environ.get("KELISIM_TEST_RABBIT", "guest:guest@127.0.0.1:5672"
 _PORTS_GIVEN = set()
 
 
+def _ports_below_the_ephemeral_range():
+    """Ports 10000 up to the kernel's first ephemeral port (32768 on Linux by default)."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as limits:
+            first = int(limits.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        first = 32768
+    return range(10000, max(first, 10001))
+
+
 def free_port():
     """A TCP port on 127.0.0.1 free now and never returned before in this process (int).
 
-    A port is only reserved once its server binds it, so ports taken one after another
-    for the components of one platform (or of two in one session) can otherwise repeat:
-    the kernel may hand the same unbound port out twice, and a gateway then meets a
-    service's exporter on its address."""
-    while True:
+    A port is only reserved once its server binds it, and until then a port the kernel
+    chose (``bind(("", 0))``) is the one it most likely hands out next: to the following
+    call (300 repeats in 3 000 calls), to a test server binding port 0, to an outgoing
+    connection. So the port comes from below the ephemeral range, where the kernel never
+    picks one itself, starting at a random place, and is never given twice."""
+    ports = _ports_below_the_ephemeral_range()
+    start = random.SystemRandom().randrange(len(ports))  # not reseeded by pytest-randomly
+    for i in range(len(ports)):
+        port = ports[(start + i) % len(ports)]
+        if port in _PORTS_GIVEN:
+            continue
         with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        if port not in _PORTS_GIVEN:
-            _PORTS_GIVEN.add(port)
-            return port
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:  # a server of this machine's, or one lingering
+                continue
+        _PORTS_GIVEN.add(port)
+        return port
+    raise RuntimeError(f"no free port in {ports}")
 
 
 def rabbitmqctl(*args):

@@ -85,6 +85,10 @@ def test_run_refuses_before_starting_anything(variable, taken_port, amqp_uri, tm
 def test_the_tests_never_give_two_components_one_port():
     """The harness takes a platform's ports one after another before any is bound; the
     kernel may hand an unbound port out again (a gateway then found a service's exporter
-    on its address, and every security test errored), so free_port never repeats one."""
+    on its address, and every security test errored), so free_port never repeats one and
+    takes none from the range the kernel picks from for a port-0 bind or a client."""
     given = [free_port() for _ in range(3000)]
     assert len(set(given)) == len(given)
+    with open("/proc/sys/net/ipv4/ip_local_port_range") as limits:
+        first, last = map(int, limits.read().split())
+    assert not [port for port in given if first <= port <= last]
