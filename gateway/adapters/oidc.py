@@ -6,18 +6,11 @@ claim from the UserInfo endpoint when the ID token does not carry it.
 Configured by the environment (see kelisim/config.py): ``KELISIM_OIDC_ISSUER``,
 ``KELISIM_OIDC_CLIENT_ID``, ``KELISIM_OIDC_CLIENT_SECRET``, ``KELISIM_OIDC_REDIRECT_URI``,
 ``KELISIM_OIDC_SCOPE`` and ``KELISIM_OIDC_CLAIM`` (the claim naming the account's login).
+
+The client is in :mod:`gateway.adapters.oidc_client`, imported only where a provider is
+configured: Authlib, joserfc and requests are ~7 MiB of the gateway's resident memory.
 """
-import time
 from dataclasses import dataclass
-
-import requests
-from authlib.integrations.requests_client import OAuth2Session
-from joserfc import jwt
-from joserfc.errors import JoseError
-from joserfc.jwk import KeySet
-
-DISCOVERY_TTL = 3600.0
-ALGORITHMS = ["RS256", "PS256", "ES256", "EdDSA"]  # never "none", never HMAC with our secret
 
 
 class ProviderError(Exception):
@@ -43,81 +36,3 @@ class OidcSettings:
             return None
         oidc.setdefault("redirect_uri", default_redirect)
         return cls(**oidc)
-
-
-class OidcClient:
-    """One provider; its discovery document and keys are fetched once an hour."""
-
-    def __init__(self, settings):
-        self.settings = settings
-        self._metadata = None
-        self._fetched = 0.0
-
-    def metadata(self):
-        if self._metadata is None or time.monotonic() - self._fetched > DISCOVERY_TTL:
-            url = self.settings.issuer.rstrip("/") + "/.well-known/openid-configuration"
-            self._metadata = self._get(url)
-            self._fetched = time.monotonic()
-        return self._metadata
-
-    def _get(self, url):
-        try:
-            response = requests.get(url, timeout=self.settings.timeout)
-            response.raise_for_status()
-            return response.json()
-        except (requests.RequestException, ValueError) as exc:
-            raise ProviderError(f"the identity provider did not answer: {exc}") from None
-
-    def _session(self):
-        s = self.settings
-        return OAuth2Session(s.client_id, s.client_secret, scope=s.scope,
-                             redirect_uri=s.redirect_uri,
-                             token_endpoint_auth_method="client_secret_basic",
-                             code_challenge_method="S256")
-
-    def authorization_url(self, state, nonce, code_verifier):
-        """Where to send the browser: the provider's authorisation endpoint with PKCE."""
-        url, _ = self._session().create_authorization_url(
-            self.metadata()["authorization_endpoint"], state=state, nonce=nonce,
-            code_verifier=code_verifier)
-        return url
-
-    def claims(self, code, code_verifier, nonce):
-        """Exchange ``code`` and return the checked ID token's claims (a dict)."""
-        metadata = self.metadata()
-        try:
-            token = self._session().fetch_token(
-                metadata["token_endpoint"], grant_type="authorization_code", code=code,
-                code_verifier=code_verifier, timeout=self.settings.timeout)
-        except Exception as exc:  # Authlib raises OAuthError, requests its own
-            raise ProviderError(f"the code was not accepted: {exc}") from None
-        if "id_token" not in token:
-            raise ProviderError("the provider answered no ID token")
-        try:
-            keys = KeySet.import_key_set(self._get(metadata["jwks_uri"]))
-            decoded = jwt.decode(token["id_token"], keys, algorithms=ALGORITHMS)
-            jwt.JWTClaimsRegistry(
-                leeway=60, iss={"essential": True, "value": metadata["issuer"]},
-                aud={"essential": True, "value": self.settings.client_id},
-                exp={"essential": True},
-                nonce={"essential": True, "value": nonce}).validate(decoded.claims)
-        except (JoseError, ValueError) as exc:
-            raise ProviderError(f"the ID token is not valid: {exc}") from None
-        claims = dict(decoded.claims)
-        if self.settings.claim not in claims and metadata.get("userinfo_endpoint"):
-            claims.update(self._userinfo(metadata["userinfo_endpoint"], token, claims["sub"]))
-        return claims
-
-    def _userinfo(self, url, token, subject):
-        """The UserInfo claims (a provider may put ``email`` there, not in the ID token);
-        they must be about the ID token's subject."""
-        try:
-            response = requests.get(url, timeout=self.settings.timeout, headers={
-                "Authorization": f"Bearer {token['access_token']}"})
-            response.raise_for_status()
-            info = response.json()
-        except (requests.RequestException, ValueError, KeyError) as exc:
-            raise ProviderError(f"the provider's UserInfo did not answer: {exc}") from None
-        if info.get("sub") != subject:
-            raise ProviderError("the UserInfo answer is about another subject")
-        return {k: v for k, v in info.items() if k != "sub"}

@@ -7,7 +7,7 @@ from nameko.extensions import DependencyProvider
 from werkzeug.utils import redirect
 
 from gateway import accounts_schemas as schemas
-from gateway.adapters.oidc import OidcClient, OidcSettings
+from gateway.adapters.oidc import OidcSettings
 from gateway.domain.opaque import csrf_token_for
 from gateway.entrypoints.accounts_routes import SIGN_INS, acting
 from gateway.http import route
@@ -30,7 +30,11 @@ class Oidc(DependencyProvider):
         settings = OidcSettings.from_config(config, default_redirect=(
             (config.get("PUBLIC_URL") or f"http://{config.get('WEB_SERVER_ADDRESS')}")
             .rstrip("/") + f"{API}/sso/callback"))
-        self.client = OidcClient(settings) if settings else None
+        self.client = None
+        if settings:  # the client's libraries are loaded only then
+            from gateway.adapters.oidc_client import OidcClient
+
+            self.client = OidcClient(settings)
 
     def get_dependency(self, worker_ctx):
         return self.client
