@@ -12,8 +12,15 @@ from kelisim.i18n import _
 MIN_LENGTH = 12
 MAX_LENGTH = 256  # hashing is deliberately slow; a bound keeps one request bounded too
 _HASHER = PasswordHasher()  # argon2-cffi's defaults: Argon2id, RFC 9106 low-memory profile
-# verified against when the login names no account, so both answers take as long
-_DUMMY = _HASHER.hash("kelisim: no such account")
+MEMORY_MIB = _HASHER.memory_cost // 1024  # what one hash or verification holds: 64 MiB
+_DUMMY: list[str] = []  # made at the first need, not on import (64 MiB in every process)
+
+
+def _dummy() -> str:
+    """The hash a sign-in naming no account is verified against, so both take as long."""
+    if not _DUMMY:
+        _DUMMY.append(_HASHER.hash("kelisim: no such account"))  # a race makes two: either serves
+    return _DUMMY[0]
 
 
 def check_strength(password: object) -> None:
@@ -41,7 +48,7 @@ def verify(password_hash: str | None, password: object,
     if not isinstance(password, str) or len(password) > MAX_LENGTH:
         return False, False
     try:
-        hasher.verify(password_hash or _DUMMY, password)
+        hasher.verify(password_hash or _dummy(), password)
     except (VerificationError, InvalidHashError):
         return False, False
     if password_hash is None:

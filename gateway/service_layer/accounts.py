@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from gateway.domain import passwords
 from gateway.domain.accounts import CHANGEABLE, COORDINATOR, Account, ensure_may_manage, normalise_login
 from gateway.domain.opaque import digest
 from gateway.domain.sessions import INVITATION, RESET, AccountLink
 from gateway.errors import LinkInvalid
+from gateway.service_layer import hashing
 from kelisim.access import scope_region
 from kelisim.db.records import stored_id
 from kelisim.db.types import utcnow
@@ -190,7 +190,7 @@ def set_password(uow: UnitOfWork, token: str, password: str) -> dict[str, Any]:
     password (the link then stays usable)."""
     if not isinstance(token, str) or not token or len(token) > 256:
         raise LinkInvalid()
-    password_hash = passwords.hash_password(password)
+    password_hash = hashing.hash_password(password)
     with uow:
         now = utcnow()
         link = uow.repo.link_by_hash(digest(token))

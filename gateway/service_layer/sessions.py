@@ -9,14 +9,12 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from eventlet import tpool
-
-from gateway.domain import passwords
 from gateway.domain.accounts import actor_of, normalise_login
 from gateway.domain.opaque import digest
 from gateway.domain.sessions import Session
 from gateway.domain.throttle import SignInFailures, ThrottlePolicy
 from gateway.errors import SessionInvalid, SignInFailed, TooManyAttempts
+from gateway.service_layer import hashing
 from kelisim.db.types import utcnow
 
 if TYPE_CHECKING:
@@ -59,14 +57,13 @@ def sign_in(uow: UnitOfWork, login: str, password: str, address: str | None = No
             raise TooManyAttempts(wait)
         account = uow.repo.account_by_login(normalise_login(login))
         usable = account is not None and account.active
-        matches, rehash = tpool.execute(passwords.verify,
-                                        account.password_hash if usable else None, password)
+        matches, rehash = hashing.verify(account.password_hash if usable else None, password)
         if not matches:
             _count_failure(uow, keys, records, now, policy, observe)
             uow.commit()
             raise SignInFailed()
         if rehash:
-            account.password_hash = tpool.execute(passwords.hash_password, password)
+            account.password_hash = hashing.hash_password(password)
         account.last_sign_in_at = now
         login_record = records.get(keys[0])
         if login_record is not None:

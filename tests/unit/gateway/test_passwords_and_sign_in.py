@@ -10,7 +10,7 @@ from gateway.adapters.accounts import AccountRepository
 from gateway.domain import passwords
 from gateway.domain.throttle import SignInFailures, ThrottlePolicy
 from gateway.errors import SignInFailed, TooManyAttempts
-from gateway.service_layer import accounts, sessions
+from gateway.service_layer import accounts, hashing, sessions
 from kelisim.context import Context
 from kelisim.db.types import utcnow
 from kelisim.db.uow import UnitOfWork
@@ -117,3 +117,37 @@ def test_the_throttle_forgets_old_failures_and_a_lock_ends():
     later = now + timedelta(seconds=200)
     assert record.wait(later, policy) == 0
     assert record.fail(later, policy) is False and record.failures == 1
+
+
+def _peak_rss_mib(script):
+    """Peak resident memory (MiB) of a fresh interpreter running ``script``: its VmHWM
+    (ru_maxrss would carry the forking pytest's own peak across the exec)."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-W", "ignore", "-c", script + (
+        "\nimport re; print(int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())"
+        "[1]) // 1024)")],
+        capture_output=True, text=True, timeout=120, check=True)
+    return int(out.stdout.split()[-1])
+
+
+def test_no_process_holds_an_argon2_hash_s_memory_for_importing_the_rules():
+    """Every gateway process imported the rules, and they hashed their dummy on import:
+    64 MiB at start-up, the gateway's peak in the benchmarks (146 MiB)."""
+    bare = _peak_rss_mib("import argon2, kelisim.i18n, kelisim.errors")
+    assert _peak_rss_mib("from gateway.domain import passwords") < bare + passwords.MEMORY_MIB / 2
+
+
+def test_a_burst_of_sign_ins_holds_at_most_two_hashes_memory_at_once():
+    """Eight verifications at once (as eight sign-ins through eventlet's pool of OS threads)
+    hold two hashes' memory at a time, not eight (8 x 64 MiB)."""
+    before = _peak_rss_mib("import eventlet, gateway.service_layer.hashing")
+    during = _peak_rss_mib(
+        "import eventlet\n"
+        "from gateway.service_layer import hashing\n"
+        "pool = eventlet.GreenPool()\n"
+        "[pool.spawn(hashing.verify, None, 'correct horse battery') for _ in range(8)]\n"
+        "pool.waitall()")
+    assert during - before < (hashing.AT_ONCE + 1) * passwords.MEMORY_MIB
+    assert during - before > passwords.MEMORY_MIB / 2  # it did verify: one hash's memory at least
