@@ -48,8 +48,11 @@ class AccountRepository(TokenRepository):
     def account(self, account_id):
         return self.session.get(Account, account_id)
 
-    def account_by_login(self, login):
-        return self.session.scalars(sa.select(Account).where(Account.login == login)).first()
+    def account_by_login(self, login, for_update=False):
+        """The account of ``login`` or None; ``for_update`` locks its row (PostgreSQL) so
+        that sign-ins at once stamp it in turn."""
+        query = sa.select(Account).where(Account.login == login)
+        return self.session.scalars(query.with_for_update() if for_update else query).first()
 
     def account_by_person(self, person_id):
         return self.session.scalars(

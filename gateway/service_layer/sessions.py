@@ -9,6 +9,9 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
 from gateway.domain.accounts import actor_of, normalise_login
 from gateway.domain.opaque import digest
 from gateway.domain.sessions import Session
@@ -23,6 +26,7 @@ if TYPE_CHECKING:
     from kelisim.db.uow import UnitOfWork
 
 ENTITY = "account"
+WRITE_ATTEMPTS = 5  # a sign-in's write meets another's (the same login at once) this often
 DEFAULT_LIFETIME = timedelta(hours=12)
 
 
@@ -48,26 +52,66 @@ def sign_in(uow: UnitOfWork, login: str, password: str, address: str | None = No
     a disabled account). ``observe(outcome)`` is told the outcome (a metric)."""
     observe = observe or (lambda outcome: None)
     keys = throttle_keys(login, address)
-    with uow:
+    with uow:  # the throttle and the stored hash, read before the slow verification
         now = utcnow()
-        records = {r.key: r for r in uow.repo.failures(keys)}
-        wait = max((r.wait(now, policy) for r in records.values()), default=0.0)
+        wait = max((r.wait(now, policy) for r in uow.repo.failures(keys)), default=0.0)
         if wait > 0:
             observe(Outcome.THROTTLED)
             raise TooManyAttempts(wait)
         account = uow.repo.account_by_login(normalise_login(login))
-        usable = account is not None and account.active
-        matches, rehash = hashing.verify(account.password_hash if usable else None, password)
-        if not matches:
-            _count_failure(uow, keys, records, now, policy, observe)
-            uow.commit()
+        stored = account.password_hash if account is not None and account.active else None
+    matches, rehash = hashing.verify(stored, password)
+    for attempt in range(1, WRITE_ATTEMPTS + 1):  # what sign-ins at once write, in turn
+        try:
+            if not matches:
+                _record_failure(uow, keys, policy, observe)
+                raise SignInFailed()
+            remade = hashing.hash_password(password) if rehash else None
+            return _open_session(uow, login, keys, stored, remade, lifetime, observe)
+        except _PasswordChanged as changed:  # set meanwhile: this password against it
+            stored = changed.password_hash
+            matches, rehash = hashing.verify(stored, password)
+        except (IntegrityError, StaleDataError):
+            if attempt == WRITE_ATTEMPTS:
+                raise
+    raise SignInFailed()  # the password kept changing under this sign-in
+
+
+class _PasswordChanged(Exception):
+    def __init__(self, password_hash: str | None) -> None:
+        self.password_hash = password_hash
+
+
+def _record_failure(uow: UnitOfWork, keys: list[str], policy: ThrottlePolicy,
+                    observe: Callable) -> None:
+    """One more failure on each of ``keys``, read and written in one short transaction
+    (locked for update on PostgreSQL; a key first written by a sign-in at the same time
+    raises IntegrityError, and the caller tries again)."""
+    with uow:
+        now = utcnow()
+        records = {r.key: r for r in uow.repo.failures(keys)}
+        _count_failure(uow, keys, records, now, policy, observe)
+        uow.commit()
+
+
+def _open_session(uow: UnitOfWork, login: str, keys: list[str], verified: str | None,
+                  remade: str | None, lifetime: timedelta,
+                  observe: Callable) -> tuple[dict[str, Any], str, datetime]:
+    """The session of an account whose password (hash ``verified``) matched. The account is
+    read again, locked: SignInFailed if it is gone or disabled, _PasswordChanged if its
+    password is no longer the one verified."""
+    with uow:
+        now = utcnow()
+        account = uow.repo.account_by_login(normalise_login(login), for_update=True)
+        if account is None or not account.active:
             raise SignInFailed()
-        if rehash:
-            account.password_hash = hashing.hash_password(password)
+        if account.password_hash != verified:
+            raise _PasswordChanged(account.password_hash)
+        if remade:
+            account.password_hash = remade
         account.last_sign_in_at = now
-        login_record = records.get(keys[0])
-        if login_record is not None:
-            uow.session.delete(login_record)
+        for record in uow.repo.failures(keys[:1]):  # the login's failures are forgiven
+            uow.session.delete(record)
         session, secret = Session.open(account.id, now=now, lifetime=lifetime)
         uow.repo.add_any(session)
         uow.flush()

@@ -2,7 +2,9 @@
 service layer over a migrated SQLite file."""
 from datetime import timedelta
 
+import eventlet
 import pytest
+import sqlalchemy as sa
 from argon2 import PasswordHasher
 from sqlalchemy.orm import sessionmaker
 
@@ -12,6 +14,8 @@ from gateway.domain.throttle import SignInFailures, ThrottlePolicy
 from gateway.errors import SignInFailed, TooManyAttempts
 from gateway.service_layer import accounts, hashing, sessions
 from kelisim.context import Context
+from kelisim.db import migrate
+from kelisim.db.engine import make_engine
 from kelisim.db.types import utcnow
 from kelisim.db.uow import UnitOfWork
 from kelisim.errors import Invalid
@@ -151,3 +155,53 @@ def test_a_burst_of_sign_ins_holds_at_most_two_hashes_memory_at_once():
         "pool.waitall()")
     assert during - before < (hashing.AT_ONCE + 1) * passwords.MEMORY_MIB
     assert during - before > passwords.MEMORY_MIB / 2  # it did verify: one hash's memory at least
+
+
+@pytest.fixture
+def on_both(database_url):
+    """(uow, rows) on a migrated gateway database, SQLite and then PostgreSQL."""
+    migrate.upgrade("gateway", database_url)
+    engine = make_engine(database_url)
+    factory = sessionmaker(engine, expire_on_commit=False)
+
+    def rows(name):
+        with engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(sa.text(f"SELECT * FROM {name}"))]
+
+    yield (lambda: UnitOfWork(factory, Context(actor=dict(ADMIN)),
+                              repositories=AccountRepository)), rows
+    engine.dispose()
+
+
+def _at_once(count, call):
+    """``call()`` in ``count`` green threads at once: what each returned or raised."""
+    def run():
+        try:
+            return call()
+        except Exception as exc:  # noqa: BLE001 - the test looks at what was raised
+            return exc
+    pool = eventlet.GreenPool()
+    threads = [pool.spawn(run) for _ in range(count)]
+    return [thread.wait() for thread in threads]
+
+
+def test_sign_ins_to_one_account_at_once_each_open_a_session(on_both):
+    """Each stamped the account under the version it had read: all but one were a 500."""
+    uow, rows = on_both
+    made = _account(uow)
+    results = _at_once(6, lambda: sessions.sign_in(uow(), "a@example.kz", PASSWORD))
+    assert [type(r) for r in results] == [tuple] * 6, results
+    assert len([s for s in rows("sessions") if s["account_id"] == made["id"]]) == 6
+
+
+def test_failed_sign_ins_at_once_are_each_counted(on_both):
+    """Each inserted the login's first failure record: all but one were a 500 and went
+    uncounted, so guessing in parallel escaped the lock."""
+    uow, rows = on_both
+    _account(uow)
+    policy = ThrottlePolicy(slow_after=100, lock_after=100, lock_seconds=600)
+    results = _at_once(6, lambda: sessions.sign_in(uow(), "a@example.kz", "wrong password!",
+                                                   "10.3.3.3", policy=policy))
+    assert [type(r) for r in results] == [SignInFailed] * 6, results
+    assert {r["key"]: r["failures"] for r in rows("sign_in_failures")} == {
+        "login:a@example.kz": 6, "address:10.3.3.3": 6}
