@@ -15,11 +15,21 @@ AT_ONCE = 2  # two cores' worth: more at once would not finish sooner, only hold
 _TURNS = Semaphore(AT_ONCE)
 
 
-def verify(password_hash: str | None, password: object) -> tuple[bool, bool]:
-    """:func:`gateway.domain.passwords.verify` in a pool thread, in turn."""
-    with _TURNS:
+def turn() -> Semaphore:
+    """The process's turn to hash, for ``with turn():`` around what must happen in the same
+    turn as a verification (a sign-in reads its throttle there). Not re-entrant."""
+    return _TURNS
+
+
+def verify(password_hash: str | None, password: object, *,
+           in_turn: bool = False) -> tuple[bool, bool]:
+    """:func:`gateway.domain.passwords.verify` in a pool thread, in turn (``in_turn``: the
+    caller holds :func:`turn` already)."""
+    if in_turn:
         result: tuple[bool, bool] = tpool.execute(passwords.verify, password_hash, password)
-    return result
+        return result
+    with _TURNS:
+        return verify(password_hash, password, in_turn=True)
 
 
 def hash_password(password: str) -> str:

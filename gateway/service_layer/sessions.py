@@ -5,6 +5,7 @@ Failed attempts are counted per login name and per client address (see
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -52,29 +53,45 @@ def sign_in(uow: UnitOfWork, login: str, password: str, address: str | None = No
     a disabled account). ``observe(outcome)`` is told the outcome (a metric)."""
     observe = observe or (lambda outcome: None)
     keys = throttle_keys(login, address)
-    with uow:  # the throttle and the stored hash, read before the slow verification
-        now = utcnow()
-        wait = max((r.wait(now, policy) for r in uow.repo.failures(keys)), default=0.0)
-        if wait > 0:
-            observe(Outcome.THROTTLED)
-            raise TooManyAttempts(wait)
-        account = uow.repo.account_by_login(normalise_login(login))
-        stored = account.password_hash if account is not None and account.active else None
-    matches, rehash = hashing.verify(stored, password)
-    for attempt in range(1, WRITE_ATTEMPTS + 1):  # what sign-ins at once write, in turn
+    # The throttle is read, the password verified and a failure counted in one turn of the
+    # hashing (two at a time): guesses sent at once meet the failures counted before them.
+    with hashing.turn():
+        with uow:
+            now = utcnow()
+            wait = max((r.wait(now, policy) for r in uow.repo.failures(keys)), default=0.0)
+            if wait > 0:
+                observe(Outcome.THROTTLED)
+                raise TooManyAttempts(wait)
+            account = uow.repo.account_by_login(normalise_login(login))
+            stored = account.password_hash if account is not None and account.active else None
+        matches, rehash = hashing.verify(stored, password, in_turn=True)
+        if not matches:
+            _with_retries(lambda: _record_failure(uow, keys, policy, observe))
+            raise SignInFailed()
+    for _ in range(WRITE_ATTEMPTS):
+        remade = hashing.hash_password(password) if rehash else None
         try:
-            if not matches:
-                _record_failure(uow, keys, policy, observe)
-                raise SignInFailed()
-            remade = hashing.hash_password(password) if rehash else None
-            return _open_session(uow, login, keys, stored, remade, lifetime, observe)
+            opened: tuple[dict[str, Any], str, datetime] = _with_retries(functools.partial(
+                _open_session, uow, login, keys, stored, remade, lifetime, observe))
+            return opened
         except _PasswordChanged as changed:  # set meanwhile: this password against it
             stored = changed.password_hash
             matches, rehash = hashing.verify(stored, password)
+            if not matches:
+                raise SignInFailed() from None
+    raise SignInFailed()  # the password kept changing under this sign-in
+
+
+def _with_retries(write: Callable[[], Any]) -> Any:
+    """``write()`` (one transaction), again when a sign-in at the same time wrote the same
+    rows first (IntegrityError, StaleDataError), at most WRITE_ATTEMPTS times."""
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        try:
+            return write()
         except (IntegrityError, StaleDataError):
             if attempt == WRITE_ATTEMPTS:
                 raise
-    raise SignInFailed()  # the password kept changing under this sign-in
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 class _PasswordChanged(Exception):

@@ -205,3 +205,16 @@ def test_failed_sign_ins_at_once_are_each_counted(on_both):
     assert [type(r) for r in results] == [SignInFailed] * 6, results
     assert {r["key"]: r["failures"] for r in rows("sign_in_failures")} == {
         "login:a@example.kz": 6, "address:10.3.3.3": 6}
+
+
+def test_guesses_sent_at_once_meet_the_lock_of_those_counted_before_them(on_both):
+    """Every guess read the throttle before any was counted, so ten at once were all
+    verified past a lock after three; now at most one per further hashing turn is."""
+    uow, rows = on_both
+    _account(uow)
+    policy = ThrottlePolicy(slow_after=100, lock_after=3, lock_seconds=600)
+    results = _at_once(10, lambda: sessions.sign_in(uow(), "a@example.kz", "wrong password!",
+                                                    "10.4.4.4", policy=policy))
+    verified = [r for r in results if isinstance(r, SignInFailed)]
+    assert len(verified) <= policy.lock_after + hashing.AT_ONCE - 1, results
+    assert all(isinstance(r, (SignInFailed, TooManyAttempts)) for r in results), results
