@@ -1,6 +1,5 @@
 """A poison message among good ones, and a webhook receiver that is down for a while: the
 registry and notifications services on a vhost of their own (in this process)."""
-import socket
 import time
 from types import SimpleNamespace
 
@@ -15,6 +14,7 @@ from services.notifications.entrypoints.service import NotificationsService
 from tests.faults.checks import assert_settled, query, wait_until
 from tests.integration.notifications.receivers import WebhookReceiver
 from tests.integration.notifications.samples import TURKISTAN, task_assigned
+from tests.support import free_port
 
 pytestmark = [pytest.mark.broker, pytest.mark.faults]
 # webhook retries from 0.2 s growing to 1 s, given up only after a minute
@@ -86,9 +86,8 @@ def test_poison_messages_among_good_ones_are_dead_lettered_and_the_rest_delivere
 def test_a_webhook_receiver_down_for_a_while_gets_everything_once_when_back(
         deployed, publish, rpc):
     kgu = kgu_of(rpc)
-    with socket.socket() as probe:  # a port nobody listens on, for now
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()  # nobody listens on it for now; below the ephemeral range, so no
+    # client connection (the webhook's own attempts among them) takes it meanwhile
     url = f"http://127.0.0.1:{port}/hooks/kelisim"
     with rpc("notifications", TURKISTAN) as service:
         hook = service.register_webhook({"url": url, "event_types": ["task_assigned"]})
