@@ -39,14 +39,19 @@ RABBIT_HOST = os.environ.get("KELISIM_TEST_RABBIT", "guest:guest@127.0.0.1:5672"
 _PORTS_GIVEN = set()
 
 
-def _ports_below_the_ephemeral_range():
-    """Ports 10000 up to the kernel's first ephemeral port (32768 on Linux by default)."""
+def _ports_outside_the_ephemeral_range():
+    """Ports 10000 up to the kernel's first ephemeral port (32768-60999 on Linux by
+    default), or above its last where the range starts lower (a "1024 65535" tuning leaves
+    none: then the whole 10000-65535, where a kernel-picked port may still collide)."""
     try:
         with open("/proc/sys/net/ipv4/ip_local_port_range") as limits:
-            first = int(limits.read().split()[0])
-    except (OSError, ValueError, IndexError):
-        first = 32768
-    return range(10000, max(first, 10001))
+            first, last = map(int, limits.read().split()[:2])
+    except (OSError, ValueError):
+        first, last = 32768, 60999
+    for ports in (range(10000, first), range(last + 1, 65536)):
+        if len(ports) >= 1000:
+            return ports
+    return range(10000, 65536)
 
 
 def free_port():
@@ -57,7 +62,7 @@ def free_port():
     call (300 repeats in 3 000 calls), to a test server binding port 0, to an outgoing
     connection. So the port comes from below the ephemeral range, where the kernel never
     picks one itself, starting at a random place, and is never given twice."""
-    ports = _ports_below_the_ephemeral_range()
+    ports = _ports_outside_the_ephemeral_range()
     start = random.SystemRandom().randrange(len(ports))  # not reseeded by pytest-randomly
     for i in range(len(ports)):
         port = ports[(start + i) % len(ports)]
