@@ -182,6 +182,13 @@ class NotificationsRepository(SessionRepository):
                  .order_by(Delivery.recipient, Delivery.id))
         return self.session.scalars(query).all()
 
+    def batch_digests(self, recipient, batch_key):
+        """How many digests of one recipient's batch were composed already."""
+        query = (sa.select(sa.func.count()).select_from(Delivery)
+                 .where(Delivery.event_type == "digest", Delivery.recipient == recipient,
+                        Delivery.batch_key == batch_key))
+        return self.session.scalar(query)
+
     def batch_items(self, recipient, batch_key):
         """The e-mails held for one recipient's batch, due or not yet."""
         query = (sa.select(Delivery).where(Delivery.status == "digest",

@@ -8,6 +8,7 @@ recognise repeats; an e-mail that may have gone out is not sent twice blindly.
 """
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import defaultdict
 from collections.abc import Callable, Collection
@@ -195,7 +196,9 @@ def compose_digests(uow: UnitOfWork, now: datetime) -> int:
     digest of a period (hourly, daily), or what one action caused (a batch, by its
     correlation id). A batch of one goes out as the e-mail of its event. Replicas'
     dispatchers composing at once: the one that loses runs again and finds the items
-    digested (the digest's key is its recipient and due time or batch)."""
+    digested (the digest's key is its recipient and due time or batch). Items of a batch
+    taken in after its digest went out (events held up in the broker) make a second digest,
+    keyed apart: the same key again was refused at every try and stalled every digest."""
     with uow:
         groups = defaultdict(list)
         for item in uow.repo.due_digest_items(now):
@@ -208,9 +211,11 @@ def compose_digests(uow: UnitOfWork, now: datetime) -> int:
                 first.status, first.next_attempt_at, first.due_at = "pending", now, None
                 continue
             key = batch_key or first.due_at.isoformat()
+            if batch_key and (sent := uow.repo.batch_digests(recipient, batch_key)):
+                key = f"{batch_key}+{sent}"  # came after its batch went out: a second e-mail
             digest = Delivery(
                 channel="email", recipient=recipient, target=target,
-                event_id=f"digest:{recipient}:{key}"[:80], event_type=DIGEST,
+                event_id=digest_event_id(recipient, key), event_type=DIGEST,
                 org_unit_id=first.org_unit_id, region_code=first.region_code,
                 person_id=first.person_id, occurred_at=min(i.occurred_at for i in items),
                 created_at=now, next_attempt_at=now, language=first.language,
@@ -223,6 +228,16 @@ def compose_digests(uow: UnitOfWork, now: datetime) -> int:
         if groups:
             uow.commit()
         return len(groups)
+
+
+def digest_event_id(recipient: str, key: str) -> str:
+    """The digest's key among the deliveries (unique with its channel and recipient): at
+    most 80 characters, a long ``key`` (a caller's correlation id may be 64) hashed rather
+    than cut, so that two keys never meet in their first 80 characters."""
+    text = f"digest:{recipient}:{key}"
+    if len(text) <= 80:
+        return text
+    return f"digest:{recipient}:" + hashlib.sha256(key.encode()).hexdigest()[:40]
 
 
 def publish_dead_letters(uow: UnitOfWork, dead_letters: Any, now: datetime) -> Any:

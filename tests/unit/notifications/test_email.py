@@ -141,3 +141,42 @@ def test_a_person_or_org_unit_chooses_the_language_of_its_emails(uow, directory,
     assert outbox.sent and {m.language for m in outbox.sent} == {"ru"}
     assert _parsed(compose(outbox.sent[0], "k@example.kz"))[0]["Subject"] == \
         f"Новая задача: {TASK_RU}"
+
+
+def test_what_an_action_causes_after_its_email_went_out_goes_in_a_second_one(
+        uow, directory, settings, table):
+    """Events of one action held up in the broker past the batch's wait (a connection cut):
+    their digest took the sent one's key, was refused at every try, and every digest of the
+    platform stalled behind it (the cluster test's e-mails never went out)."""
+    batched = replace(settings, email_batch_seconds=30)
+    action = f"corr-{uuid.uuid4()}"
+
+    def assigned(task_ids, at):
+        for task_id in task_ids:
+            data = dict(task_assigned({"kind": "org_unit", "id": 16}), task_id=task_id,
+                        task_title=f"Задача {task_id}", task_title_kk=f"Тапсырма {task_id}")
+            event = _event(data, action)
+            intake.receive(uow(), event, audience_for(event.type, event.data, event.regions,
+                                                      directory), batched, now=at)
+
+    assigned(range(1, 4), NOW)
+    assert dispatch.compose_digests(uow(), NOW + timedelta(seconds=31)) == 1
+    assigned(range(4, 7), NOW + timedelta(seconds=60))  # late: the first e-mail went out
+    assert dispatch.compose_digests(uow(), NOW + timedelta(seconds=91)) == 1
+    outbox, clock = Outbox(), Clock(NOW + timedelta(seconds=91))
+    for delivery_id in dispatch.claim(uow(), "email", clock(), 50, lease=60):
+        dispatch.send(uow, outbox, delivery_id, POLICY, now=clock)
+    bodies = [compose(m, "kelisim@example.kz") for m in outbox.sent]
+    assert len(bodies) == 2 and all(m.digest for m in outbox.sent)
+    text = [_parsed(body)[0].get_content() for body in bodies]
+    assert all(f"Тапсырма {n}" in text[0] for n in (1, 2, 3))
+    assert all(f"Тапсырма {n}" in text[1] for n in (4, 5, 6))
+    assert {d["status"] for d in table("deliveries") if d["channel"] == "email"
+            and d["event_type"] != "digest"} == {"digested"}
+
+
+def test_a_digest_key_is_never_cut_into_another():
+    long = "batch:" + "x" * 64
+    first, second = (dispatch.digest_event_id("person:1", long + suffix) for suffix in ("", "+1"))
+    assert first != second and len(first) <= 80 and len(second) <= 80
+    assert dispatch.digest_event_id("person:1", "batch:c-1") == "digest:person:1:batch:c-1"
