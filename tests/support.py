@@ -1,5 +1,6 @@
 """What the tests of every service share: actors, regions, the platform's tables, migrated
 SQLite copies, polling, and the local RabbitMQ and PostgreSQL servers' admin commands."""
+import functools
 import json
 import os
 import random
@@ -39,6 +40,7 @@ RABBIT_HOST = os.environ.get("KELISIM_TEST_RABBIT", "guest:guest@127.0.0.1:5672"
 _PORTS_GIVEN = set()
 
 
+@functools.cache
 def _ports_outside_the_ephemeral_range():
     """Ports 10000 up to the kernel's first ephemeral port (32768-60999 on Linux by
     default), or above its last where the range starts lower (a "1024 65535" tuning leaves

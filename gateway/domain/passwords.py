@@ -3,6 +3,8 @@
 Only the encoded hash is ever stored; a hash made with older parameters is re-made on the
 next successful sign-in (:func:`verify` tells when).
 """
+import functools
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -13,14 +15,12 @@ MIN_LENGTH = 12
 MAX_LENGTH = 256  # hashing is deliberately slow; a bound keeps one request bounded too
 _HASHER = PasswordHasher()  # argon2-cffi's defaults: Argon2id, RFC 9106 low-memory profile
 MEMORY_MIB = _HASHER.memory_cost // 1024  # what one hash or verification holds: 64 MiB
-_DUMMY: list[str] = []  # made at the first need, not on import (64 MiB in every process)
 
 
+@functools.cache  # made at the first need, not on import (64 MiB in every process)
 def _dummy() -> str:
     """The hash a sign-in naming no account is verified against, so both take as long."""
-    if not _DUMMY:
-        _DUMMY.append(_HASHER.hash("kelisim: no such account"))  # a race makes two: either serves
-    return _DUMMY[0]
+    return _HASHER.hash("kelisim: no such account")
 
 
 def check_strength(password: object) -> None:

@@ -5,13 +5,9 @@ Failed attempts are counted per login name and per client address (see
 """
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
-
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from gateway.domain.accounts import actor_of, normalise_login
 from gateway.domain.opaque import digest
@@ -19,6 +15,7 @@ from gateway.domain.sessions import Session
 from gateway.domain.throttle import SignInFailures, ThrottlePolicy
 from gateway.errors import SessionInvalid, SignInFailed, TooManyAttempts
 from gateway.service_layer import hashing
+from kelisim.db.races import retry_on_unique
 from kelisim.db.types import utcnow
 
 if TYPE_CHECKING:
@@ -27,7 +24,7 @@ if TYPE_CHECKING:
     from kelisim.db.uow import UnitOfWork
 
 ENTITY = "account"
-WRITE_ATTEMPTS = 5  # a sign-in's write meets another's (the same login at once) this often
+PASSWORD_CHANGES = 5  # a password set this often during one sign-in ends it
 DEFAULT_LIFETIME = timedelta(hours=12)
 
 
@@ -66,14 +63,12 @@ def sign_in(uow: UnitOfWork, login: str, password: str, address: str | None = No
             stored = account.password_hash if account is not None and account.active else None
         matches, rehash = hashing.verify(stored, password, in_turn=True)
         if not matches:
-            _with_retries(lambda: _record_failure(uow, keys, policy, observe))
+            _record_failure(uow, keys, policy, observe)
             raise SignInFailed()
-    for _ in range(WRITE_ATTEMPTS):
+    for _ in range(PASSWORD_CHANGES):
         remade = hashing.hash_password(password) if rehash else None
         try:
-            opened: tuple[dict[str, Any], str, datetime] = _with_retries(functools.partial(
-                _open_session, uow, login, keys, stored, remade, lifetime, observe))
-            return opened
+            return _open_session(uow, login, keys, stored, remade, lifetime, observe)
         except _PasswordChanged as changed:  # set meanwhile: this password against it
             stored = changed.password_hash
             matches, rehash = hashing.verify(stored, password)
@@ -82,28 +77,17 @@ def sign_in(uow: UnitOfWork, login: str, password: str, address: str | None = No
     raise SignInFailed()  # the password kept changing under this sign-in
 
 
-def _with_retries(write: Callable[[], Any]) -> Any:
-    """``write()`` (one transaction), again when a sign-in at the same time wrote the same
-    rows first (IntegrityError, StaleDataError), at most WRITE_ATTEMPTS times."""
-    for attempt in range(1, WRITE_ATTEMPTS + 1):
-        try:
-            return write()
-        except (IntegrityError, StaleDataError):
-            if attempt == WRITE_ATTEMPTS:
-                raise
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
 class _PasswordChanged(Exception):
     def __init__(self, password_hash: str | None) -> None:
         self.password_hash = password_hash
 
 
+@retry_on_unique(what="the failed sign-ins")
 def _record_failure(uow: UnitOfWork, keys: list[str], policy: ThrottlePolicy,
                     observe: Callable) -> None:
     """One more failure on each of ``keys``, read and written in one short transaction
     (locked for update on PostgreSQL; a key first written by a sign-in at the same time
-    raises IntegrityError, and the caller tries again)."""
+    runs it again, and it finds that row)."""
     with uow:
         now = utcnow()
         records = {r.key: r for r in uow.repo.failures(keys)}
@@ -115,8 +99,9 @@ def _open_session(uow: UnitOfWork, login: str, keys: list[str], verified: str | 
                   remade: str | None, lifetime: timedelta,
                   observe: Callable) -> tuple[dict[str, Any], str, datetime]:
     """The session of an account whose password (hash ``verified``) matched. The account is
-    read again, locked: SignInFailed if it is gone or disabled, _PasswordChanged if its
-    password is no longer the one verified."""
+    read again, locked (sign-ins at once stamp it in turn, each under the version it
+    read): SignInFailed if it is gone or disabled, _PasswordChanged if its password is no
+    longer the one verified."""
     with uow:
         now = utcnow()
         account = uow.repo.account_by_login(normalise_login(login), for_update=True)
