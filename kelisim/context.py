@@ -4,12 +4,13 @@ Both travel in nameko context data (``nameko.correlation_id`` / ``nameko.actor``
 headers), so they follow a request from the gateway through RPC calls; events carry
 the correlation id in their envelope and in the same header.
 """
-import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
 from nameko.extensions import DependencyProvider
+
+from kelisim.ids import uuid4_text
 
 CORRELATION_KEY = "correlation_id"
 ACTOR_KEY = "actor"
@@ -20,7 +21,7 @@ SYSTEM_ACTOR = {"id": "system", "role": "system", "region": None}
 class Context:
     """What the service layer knows about who asked and which request this belongs to."""
 
-    correlation_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    correlation_id: str = field(default_factory=uuid4_text)
     actor: dict[str, Any] = field(default_factory=lambda: dict(SYSTEM_ACTOR))
     source: str = "kelisim"
 
@@ -36,7 +37,7 @@ def context_from_worker(worker_ctx: Any) -> Context:
     """
     data = worker_ctx.data
     if not data.get(CORRELATION_KEY):
-        data[CORRELATION_KEY] = str(uuid.uuid4())
+        data[CORRELATION_KEY] = uuid4_text()
     actor = data.get(ACTOR_KEY) or dict(SYSTEM_ACTOR)
     return Context(
         correlation_id=data[CORRELATION_KEY],

@@ -27,6 +27,21 @@ from sqlalchemy.engine import Engine
 
 from kelisim.errors import KelisimError
 
+_CHILDREN: dict[tuple[Any, ...], Any] = {}
+
+
+def child(metric: Any, *labels: str) -> Any:
+    """``metric.labels(*labels)``, remembered: what every request and event counts under
+    the same few label values, without prometheus_client's checks and lock each time (3 %
+    of the gateway's CPU on a cached read). Bounded as the labels are: the client keeps
+    one child per label set anyway. Label values are text (as ``labels`` makes them)."""
+    key = (metric, *labels)
+    found = _CHILDREN.get(key)
+    if found is None:
+        found = _CHILDREN[key] = metric.labels(*labels)
+    return found
+
+
 ENTRYPOINT_CALLS = Counter(
     "kelisim_entrypoint_calls_total",
     "Entrypoint invocations by outcome (ok, client_error, error).",
@@ -94,14 +109,14 @@ class EntrypointMetrics(DependencyProvider):
         entrypoint = worker_ctx.entrypoint
         kind = entrypoint_kind(entrypoint)
         name = entrypoint.method_name
-        ENTRYPOINT_CALLS.labels(service, name, kind, outcome_of(exc_info)).inc()
+        child(ENTRYPOINT_CALLS, service, name, kind, outcome_of(exc_info)).inc()
         if started is not None:
-            ENTRYPOINT_DURATION.labels(service, name, kind).observe(time.perf_counter() - started)
+            child(ENTRYPOINT_DURATION, service, name, kind).observe(time.perf_counter() - started)
 
 
 def event_published(service: str, event_type: str, envelope: dict[str, Any]) -> None:
     """Count one broker-confirmed event, and in any business counter watching its type."""
-    EVENTS_PUBLISHED.labels(service, event_type).inc()
+    child(EVENTS_PUBLISHED, service, event_type).inc()
     for counter, labels_of in _EVENT_COUNTERS.get((service, event_type), ()):
         counter.labels(*labels_of(envelope.get("data") or {})).inc()
 

@@ -75,8 +75,9 @@ class BearerAuth(DependencyProvider):
         request = worker_ctx.args[0]
         try:
             header = request.headers.get("Authorization")
-            cookie = request.cookies.get(SESSION_COOKIE)
-            if header is None and cookie:
+            # a token wins over a cookie: the cookies are parsed only without one
+            cookie = request.cookies.get(SESSION_COOKIE) if header is None else None
+            if cookie:
                 actor = self.authenticate_session(cookie)
                 check_csrf(request, cookie)
             else:

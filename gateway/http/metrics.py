@@ -1,6 +1,8 @@
 """HTTP request metrics, labelled by route template (never the raw path) and status class."""
 from prometheus_client import Counter, Histogram
 
+from kelisim.metrics import child
+
 UNMATCHED = "<unmatched>"
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
@@ -21,5 +23,5 @@ def observe_request(method, route, status, seconds):
     """Count one answered request; unknown methods collapse into OTHER to bound the labels."""
     method = method if method in METHODS else "OTHER"
     status_class = f"{status // 100}xx"
-    HTTP_REQUESTS.labels(method, route, status_class).inc()
-    HTTP_DURATION.labels(method, route, status_class).observe(seconds)
+    child(HTTP_REQUESTS, method, route, status_class).inc()
+    child(HTTP_DURATION, method, route, status_class).observe(seconds)

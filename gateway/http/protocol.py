@@ -10,7 +10,6 @@ number, or together with ``Transfer-Encoding``, or a transfer coding other than 
 """
 import http.client
 import re
-import uuid
 from http import HTTPStatus
 
 from eventlet import wsgi
@@ -20,6 +19,7 @@ from gateway.errors import HeaderFieldsTooLarge, MalformedRequest, UriTooLong
 from gateway.http.problems import PROBLEM_CONTENT_TYPE, problem_for
 from gateway.http.responses import to_json
 from kelisim.i18n import _, negotiate
+from kelisim.ids import uuid4_text
 
 MAX_INSTANCE = 8192  # the longest path named in a problem, as gateway/http/server.py
 _DIGITS = re.compile(r"^[0-9]{1,18}$")
@@ -89,7 +89,7 @@ class ProblemProtocol(HttpOnlyProtocol):
         headers = getattr(self, "headers", None)  # none yet when the request line failed
         problem = problem_for(error, negotiate(headers.get("Accept-Language") if headers
                                                else None))
-        correlation_id = str(uuid.uuid4())
+        correlation_id = uuid4_text()
         path = getattr(self, "path", None)
         instance = path.split("?", 1)[0] if path and len(path) <= MAX_INSTANCE else None
         body = to_json(problem.body(instance, correlation_id))

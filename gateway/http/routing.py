@@ -21,6 +21,7 @@ from gateway.http.responses import json_response, problem_response
 from gateway.http.server import correlation_id_of, language_of
 from gateway.service_layer.names import attach_names
 from kelisim.errors import KelisimError
+from kelisim.metrics import child
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _PATH_PARAM = re.compile(r"<(?:(?P<converter>[a-z]+):)?(?P<name>\w+)>")
@@ -142,7 +143,7 @@ def _cached_answer(cache, spec, key, request):
     else:
         body = cache.get(key)
         outcome = "miss" if body is None else "hit"
-    CACHE_LOOKUPS.labels(spec.name, outcome).inc()
+    child(CACHE_LOOKUPS, spec.name, outcome).inc()
     return body
 
 

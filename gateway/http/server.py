@@ -9,7 +9,6 @@ import logging
 import re
 import socket
 import time
-import uuid
 
 import structlog
 from nameko.web.server import WebServer, WsgiApp
@@ -27,6 +26,7 @@ from gateway.web.security import secure
 from kelisim import ports
 from kelisim.context import CORRELATION_KEY
 from kelisim.i18n import _, negotiate
+from kelisim.ids import uuid4_text
 
 CORRELATION_HEADER = "X-Correlation-ID"
 CORRELATION_ENVIRON = "kelisim.correlation_id"
@@ -44,7 +44,7 @@ def correlation_id_from(value):
     """The caller's id when it is short and plain, else a fresh one."""
     if value and _SANE_ID.match(value):
         return value
-    return str(uuid.uuid4())
+    return uuid4_text()
 
 
 def correlation_id_of(request):

@@ -194,3 +194,22 @@ def test_a_reset_is_e_mailed_only_for_an_existing_active_login_yet_answered_alik
     problem(platform.browser().sign_in("reset@example.kz"), 401)
     assert platform.browser().sign_in("reset@example.kz", new).status_code == 200
     assert not platform.mailbox.to("ghost@example.kz")
+
+
+def test_a_token_beside_a_session_cookie_decides_alone(platform):
+    """The gateway reads the cookie only when no Authorization header is sent: a valid
+    token acts without the session's CSRF token, and an unknown token is refused even
+    beside a live session."""
+    platform.account("both@example.kz")
+    browser = platform.browser()
+    browser.sign_in("both@example.kz")
+    kgu = browser.request("GET", f"{API}/regions/KZ-61/kgu").json()["org_unit"]["id"]
+    body = {"full_name": "Токен мен cookie", "org_unit_id": kgu}
+    admin = platform.gateway.headers("admin")["Authorization"]
+    made = browser.request("POST", f"{API}/people", json=body, csrf=False,
+                           headers={"Authorization": admin})
+    assert made.status_code == 201, made.text
+    refused = browser.request("GET", f"{API}/regions", headers={
+        "Authorization": "Bearer " + "0" * 43})
+    assert problem(refused, 401)["type"] == "urn:kelisim:problem:unauthorized"
+    assert browser.request("GET", f"{API}/regions").status_code == 200

@@ -4,11 +4,12 @@ from types import SimpleNamespace
 from nameko.events import EventHandler
 from nameko.rpc import Rpc
 from nameko.timer import Timer
+from prometheus_client import CollectorRegistry, Counter
 
 from kelisim import config
 from kelisim.context import SYSTEM_ACTOR, Context, context_from_worker
 from kelisim.errors import NotFound
-from kelisim.metrics import entrypoint_kind, outcome_of
+from kelisim.metrics import child, entrypoint_kind, outcome_of
 
 
 def worker(context_data):
@@ -50,3 +51,17 @@ def test_retry_delays_from_the_environment(monkeypatch):
     assert config.retry_delays() == [0.5, 2.0, 10.0]
     monkeypatch.setenv("KELISIM_EVENT_RETRY_DELAYS", "")
     assert config.retry_delays() == [1, 5, 30, 120, 600]
+
+
+def test_a_remembered_child_counts_into_the_same_series_as_labels():
+    counter = Counter("kelisim_test_children_total", "children", ["route", "outcome"],
+                      registry=CollectorRegistry())
+
+    child(counter, "/tasks", "hit").inc()
+    child(counter, "/tasks", "hit").inc(2)
+    counter.labels("/tasks", "hit").inc()
+    child(counter, "/tasks", "miss").inc()
+
+    assert child(counter, "/tasks", "hit") is counter.labels("/tasks", "hit")
+    assert counter.labels("/tasks", "hit")._value.get() == 4
+    assert counter.labels("/tasks", "miss")._value.get() == 1
