@@ -44,8 +44,10 @@ def pooled_connection(amqp_uri: str, timeout: float | None = None) -> Iterator[A
 
 
 def _closed_while_idle(conn: Any) -> bool:
-    """True when an idle connection's socket has something to read: with no channel open
-    and heartbeats off, that can only be the broker's Connection.Close or end of file."""
+    """True when an idle connection's socket has something to read: heartbeats are off and
+    its one open channel (the publisher's, kelisim/events/publisher.py) has every publish
+    confirmed, so that is the broker's Connection.Close or Channel.Close, a
+    ``connection.blocked``, or end of file: in every case the connection is made afresh."""
     if not conn.connected:
         return False
     sock = getattr(getattr(conn._connection, "transport", None), "sock", None)

@@ -4,6 +4,7 @@ from amqp.exceptions import MessageNacked
 from kombu import Connection, Exchange, Queue
 
 from kelisim import serialization
+from kelisim.events.pool import pooled_connection
 from kelisim.events.publisher import ConfirmedBatchPublisher
 
 EXCHANGE = Exchange("publisher-test", type="topic", durable=True)
@@ -87,3 +88,38 @@ def test_a_raw_batch_of_many_frames_and_exchanges_arrives_whole_and_in_order(amq
         received = [queue.get(no_ack=True, accept=["json"]).payload["n"] for _ in range(2999)]
         assert received == [n for n in range(3000) if n != 1500]
         assert queue.get(no_ack=True) is None
+
+
+def _confirm_channel(amqp_uri):
+    """The confirm-mode channel the pooled connection keeps for the next batch."""
+    with pooled_connection(amqp_uri) as conn:
+        return conn.connection._kelisim_confirms.channel
+
+
+def test_batches_share_one_confirm_channel_until_one_fails(amqp_uri):
+    """One channel for batch after batch (its delivery tags run on from batch to batch and
+    each batch still waits for its own confirms); a refused batch drops the connection,
+    and the next batch is confirmed on a new channel."""
+    publisher = ConfirmedBatchPublisher(amqp_uri, confirm_timeout=10)
+    with Connection(amqp_uri) as conn:
+        EXCHANGE(conn.channel()).declare()
+        queue = _queue(conn, "publisher-reused", **{"x-max-length": 9,
+                                                    "x-overflow": "reject-publish"})
+        channels = []
+        for batch in range(3):
+            with publisher.raw_batch() as send:
+                for n in range(3):
+                    send(b'{"n": %d}' % (batch * 3 + n), exchange=EXCHANGE,
+                         routing_key="thing", message_id=str(n), headers={})
+            channels.append(_confirm_channel(amqp_uri))
+        assert channels[0] is channels[1] is channels[2] and channels[0].is_open
+        with pytest.raises(MessageNacked):  # the queue is full
+            with publisher.raw_batch() as send:
+                send(b'{"n": 9}', exchange=EXCHANGE, routing_key="thing", message_id="9",
+                     headers={})
+        received = [queue.get(no_ack=True, accept=["json"]).payload["n"] for _ in range(9)]
+        assert received == list(range(9))
+        with publisher.batch() as publish:
+            publish({"n": 10}, exchange=EXCHANGE, routing_key="thing", delivery_mode=2)
+        assert _confirm_channel(amqp_uri) is not channels[0]
+        assert queue.get(no_ack=True, accept=["json"]).payload == {"n": 10}
