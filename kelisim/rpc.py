@@ -4,7 +4,9 @@
   flight when the service stops still acks its request instead of having another replica
   run it again (see kelisim/consumer.py). A reply the broker cannot take (it is
   restarting) is logged and dropped, the caller times out: in nameko it killed the
-  service's container, and the process lived on without consuming anything.
+  service's container, and the process lived on without consuming anything. A JSON
+  reply is serialised once and published on the pooled connection's confirm-mode
+  channel (:class:`Responder`).
 - ``RpcProxy(service)``: nameko's, its replies consumed through ``SettlingQueueConsumer``
   too (in nameko an ack of a reply on a connection the broker had just dropped killed the
   service).
@@ -15,15 +17,19 @@
 Importing this module makes kombu's ``json`` serializer orjson's in the process
 (kelisim/serialization.py): the same messages, a fraction of the CPU.
 """
+import sys
 import weakref
 from collections.abc import Callable
 from typing import Any
 
 import eventlet
+from nameko import exceptions as nameko_exceptions
 from nameko import rpc as nameko_rpc
+from nameko.constants import AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, LOGIN_METHOD_CONFIG_KEY
 
 from kelisim import serialization
 from kelisim.consumer import SettlingQueueConsumer
+from kelisim.events.publisher import ConfirmedBatchPublisher
 from kelisim.logging import get_logger
 
 log = get_logger(__name__)
@@ -32,12 +38,62 @@ serialization.install()  # JSON messages through orjson (kelisim/serialization.p
 DEFAULT_TIMEOUT = 10.0
 
 
+REPLY_RETRIES = (0.5, 1.0, 2.0)  # seconds before each new attempt at a reply, as nameko's 3
+
+
+class Responder(nameko_rpc.Responder):
+    """nameko's reply to a call, made with less CPU where the call came as JSON (as every
+    kelisim caller sends): the ``{"result", "error"}`` body serialised once
+    (:func:`kelisim.serialization.dumps`; nameko serialised it twice, once to check it
+    can be) and published as the outbox relay publishes (``raw_batch``: the confirm-mode
+    channel kept on a pooled connection) instead of through a new kombu ``Connection``
+    and ``Producer`` per reply: a third of the projects service's CPU on an uncached task
+    page was its reply. The message is the one nameko's publisher sends: the same body,
+    content type and encoding, ``correlation_id``, persistent, priority 0, no headers.
+    Confirmed by the broker as before; a failed attempt drops its connection and is
+    tried again on a new one after each of :data:`REPLY_RETRIES`, then raises."""
+
+    def send_response(self, result: Any, exc_info: Any) -> tuple[Any, Any]:
+        if (self.message.properties.get("content_type") != serialization.CONTENT_TYPE
+                or self.ssl or self.login_method):  # what the pooled publisher does not do
+            sent: tuple[Any, Any] = super().send_response(result, exc_info)
+            return sent
+        error = None if exc_info is None else nameko_exceptions.serialize(exc_info[1])
+        try:
+            body = serialization.dumps({"result": result, "error": error})
+        except Exception:  # as nameko: the caller learns the result could not be sent
+            exc_info = sys.exc_info()
+            error = nameko_exceptions.serialize(nameko_exceptions.UnserializableValueError(result))
+            result = None
+            body = serialization.dumps({"result": None, "error": error})
+        publisher = ConfirmedBatchPublisher(self.amqp_uri)
+        for attempt, pause in enumerate((*REPLY_RETRIES, None)):
+            try:
+                with publisher.raw_batch() as send:
+                    send(body, exchange=self.exchange,
+                         routing_key=self.message.properties["reply_to"], headers={},
+                         correlation_id=self.message.properties.get("correlation_id"))
+                break
+            except Exception as exc:
+                if pause is None:
+                    raise
+                log.info("an RPC reply was not confirmed: trying again", attempt=attempt + 1,
+                         error=repr(exc))
+                eventlet.sleep(pause)
+        return result, exc_info
+
+
 class RpcConsumer(nameko_rpc.RpcConsumer):
     queue_consumer = SettlingQueueConsumer()
 
     def handle_result(self, message: Any, result: Any, exc_info: Any) -> tuple[Any, Any]:
         try:
-            handled: tuple[Any, Any] = super().handle_result(message, result, exc_info)
+            config = self.container.config
+            responder = Responder(config[AMQP_URI_CONFIG_KEY], nameko_rpc.get_rpc_exchange(config),
+                                  "json", message, ssl=config.get(AMQP_SSL_CONFIG_KEY),
+                                  login_method=config.get(LOGIN_METHOD_CONFIG_KEY))
+            handled: tuple[Any, Any] = responder.send_response(result, exc_info)
+            self.queue_consumer.ack_message(message)
             return handled
         except Exception as exc:  # the reply was not sent; the work is done: ack the request
             log.warning("could not send an RPC reply: the caller will time out",

@@ -76,10 +76,11 @@ class ConfirmedBatchPublisher:
 
     @contextmanager
     def raw_batch(self) -> Iterator[Callable[..., None]]:
-        """Yield ``send(body, *, exchange, routing_key, message_id, headers)``: ``body``
-        UTF-8 JSON bytes, published persistent as ``application/json`` to ``exchange`` (a
-        kombu Exchange, declared once on the channel). On exit every message is confirmed by
-        the broker or it raises, as :meth:`batch`.
+        """Yield ``send(body, *, exchange, routing_key, headers, message_id=None,
+        correlation_id=None)``: ``body`` UTF-8 JSON bytes, published persistent as
+        ``application/json`` to ``exchange`` (a kombu Exchange, declared once on the
+        channel). On exit every message is confirmed by the broker or it raises, as
+        :meth:`batch`.
 
         The publishes' frames are written to the socket together, ``_FLUSH_AT`` bytes at a
         time and before anything that waits for the broker (an exchange's declaration,
@@ -90,18 +91,21 @@ class ConfirmedBatchPublisher:
         with self._confirmed() as (channel, count, declared):
             with _buffered_writes(channel.connection.transport) as unbuffered:
                 def send(body: bytes, *, exchange: Exchange, routing_key: str,
-                         message_id: str, headers: dict[str, Any]) -> None:
+                         headers: dict[str, Any], message_id: str | None = None,
+                         correlation_id: str | None = None) -> None:
                     if exchange.name not in declared:
                         with unbuffered():  # a declaration waits for the broker's answer
                             exchange(channel).declare()
                         declared.add(exchange.name)
                     count()
+                    ids = {name: value for name, value in (
+                        ("message_id", message_id), ("correlation_id", correlation_id)) if value}
                     channel.send_method(
                         spec.Basic.Publish, "Bssbb",
                         (0, exchange.name, routing_key, False, False),
                         amqp.Message(body, content_type=CONTENT_TYPE, content_encoding="utf-8",
                                      priority=0, application_headers=headers,
-                                     delivery_mode=PERSISTENT, message_id=message_id))
+                                     delivery_mode=PERSISTENT, **ids))
 
                 yield send
 

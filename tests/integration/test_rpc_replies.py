@@ -1,0 +1,76 @@
+"""kelisim's RPC replies (kelisim.rpc.Responder): the message nameko's own responder sends,
+byte for byte, published on the pooled confirm-mode channel; and a service answering
+through it over the real broker."""
+from types import SimpleNamespace
+
+import pytest
+from kombu import Connection, Queue
+from nameko import rpc as nameko_rpc
+from nameko.exceptions import RemoteError
+
+from kelisim import rpc as kelisim_rpc
+from kelisim.errors import NotFound
+
+EXCHANGE = nameko_rpc.get_rpc_exchange({})
+
+
+def _reply_queue(conn, name):
+    queue = Queue(name, exchange=EXCHANGE, routing_key=name, auto_delete=True)(conn.channel())
+    queue.declare()
+    return queue
+
+
+def _request(reply_to, correlation_id="c-1", content_type="application/json"):
+    return SimpleNamespace(properties={"reply_to": reply_to, "correlation_id": correlation_id,
+                                       "content_type": content_type})
+
+
+@pytest.mark.parametrize("result, exc_info", [
+    ({"items": [{"id": n, "title": "Медиация", "due": "2026-12-01"} for n in range(500)]}, None),
+    (None, (NotFound, NotFound("no task 7"), None)),
+    (object(), None),  # nameko answers UnserializableValueError
+], ids=["result", "error", "unserializable"])
+def test_a_reply_is_the_message_nameko_sends(amqp_uri, result, exc_info):
+    with Connection(amqp_uri) as conn:
+        queue = _reply_queue(conn, "reply-compare")
+        answers = []
+        for responder_cls in (nameko_rpc.Responder, kelisim_rpc.Responder):
+            responder = responder_cls(amqp_uri, EXCHANGE, "json", _request("reply-compare"))
+            answers.append(responder.send_response(result, exc_info))
+        by_nameko, by_kelisim = (queue.get(no_ack=True, accept=["json"]) for _ in range(2))
+        assert queue.get(no_ack=True) is None
+    assert by_kelisim.body == by_nameko.body
+    assert by_kelisim.properties == by_nameko.properties
+    assert by_kelisim.properties["correlation_id"] == "c-1"
+    assert by_kelisim.headers == by_nameko.headers
+    assert by_kelisim.delivery_info["routing_key"] == "reply-compare"
+    assert answers[1][0] is answers[0][0] or answers[1][0] == answers[0][0]
+    assert (answers[1][1] is None) == (answers[0][1] is None)
+
+
+class ReplyingService:
+    name = "replying"
+
+    @kelisim_rpc.rpc
+    def page(self, size):
+        return [{"id": n, "name": "Түркістан облысы"} for n in range(size)]
+
+    @kelisim_rpc.rpc
+    def unserializable(self):
+        return object()
+
+
+def test_a_service_answers_through_it_call_after_call(container_factory, amqp_uri, rpc):
+    container = container_factory(ReplyingService, {"AMQP_URI": amqp_uri, "serializer": "json"})
+    container.start()
+    try:
+        with rpc("replying") as replying:
+            for size in (0, 1, 2000, 3):
+                assert replying.page(size) == [{"id": n, "name": "Түркістан облысы"}
+                                               for n in range(size)]
+            with pytest.raises(RemoteError, match="UnserializableValueError"):
+                replying.unserializable()
+            assert replying.page(2) == [{"id": 0, "name": "Түркістан облысы"},
+                                        {"id": 1, "name": "Түркістан облысы"}]
+    finally:
+        container.kill()
