@@ -32,7 +32,6 @@ message orjson cannot read (``NaN`` from another writer) is read by kombu's deco
 """
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import orjson
@@ -49,7 +48,6 @@ _OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
 # decoding of it; this takes ~0.03 ms.
 _DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
 _NINETEEN_DIGITS = b"0" * 19
-_LONG_DIGITS_TEXT = re.compile(r"[0-9]{19}")
 _KOMBU_ENCODER = kombu_json.JSONEncoder()
 _installed = False
 
@@ -72,11 +70,12 @@ def loads(data: bytes | bytearray | memoryview | str) -> Any:
     integers beyond 64 bits read exactly (by kombu's decoder)."""
     if isinstance(data, memoryview):
         data = data.tobytes()
-    if isinstance(data, (bytes, bytearray)):
-        plain = _TAG not in data and not _long_digits(data)
-    else:
-        plain = '"__type__"' not in data and not _LONG_DIGITS_TEXT.search(data)
-    if plain:
+    elif isinstance(data, str):  # py-amqp hands a message's body over decoded
+        try:  # searched as bytes: the regular expression on text took 0.3 ms per 30 kB
+            data = data.encode("utf-8")  # page answered, ten times this and the search
+        except UnicodeEncodeError:  # a lone surrogate, which orjson refuses too
+            return kombu_json.loads(data)
+    if _TAG not in data and not _long_digits(data):
         try:
             return orjson.loads(data)
         except orjson.JSONDecodeError:

@@ -71,3 +71,15 @@ def test_an_integer_beyond_64_bits_travels_exactly(n):
 def test_what_json_cannot_hold_is_refused():
     with pytest.raises(EncodeError):
         dumps({"x": object()}, serializer="json")
+
+
+@pytest.mark.parametrize("text", [
+    '{"due": {"__type__": "date", "__value__": "2026-01-05"}, "title": "Тәуекел"}',
+    '{"n": 123456789012345678901234567890, "title": "Медиация"}',
+    '{"phone": "8 701 000 00 00", "title": "Жаңғыру жолы", "id": 9223372036854775807}',
+    '{"half": "\ud800", "title": "Тәуекел"}',  # a lone surrogate in the text itself
+])
+def test_a_body_handed_over_as_text_reads_as_kombu_reads_it(text):
+    """py-amqp gives the body decoded: text is read as the bytes would be, and what
+    orjson cannot read (kombu's tags, long integers, a lone surrogate) by kombu."""
+    assert serialization.loads(text) == kombu_json.loads(text)
