@@ -10,10 +10,12 @@ and mark republishes the event, which consumers absorb by event id; an unconfirm
 publish leaves the row to retry. On PostgreSQL the lease uses ``FOR UPDATE SKIP LOCKED``
 so relays of several instances share the work.
 """
+import time
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
+import eventlet
 import sqlalchemy as sa
 
 from kelisim import metrics, serialization
@@ -123,10 +125,22 @@ class OutboxRelay:
         metrics.OUTBOX_OLDEST_AGE.labels(self.service).set(age)
 
 
+BUSY = 0.05  # s: a round starting this soon after one that published is under load ...
+LINGER = 0.01  # s: ... and first lets this long's commits join its batch
+GAUGES_EVERY = 1.0  # s between two readings of the backlog gauges while publishing
+
+
 class RelayLoop(WakeOrPollLoop):
     """Runs a relay until stopped: wakes on commit, else polls every ``interval`` s. While
     the broker or the database is down it backs off (a commit does not cut that short) and
-    keeps the backlog gauges current."""
+    keeps the backlog gauges current.
+
+    Under a stream of commits (a round woken within :data:`BUSY` of the last one that
+    published) it waits :data:`LINGER` before claiming, so the stream goes out in batches
+    of a few events and not one round (two transactions and a confirm) per event: each
+    consumer then takes them in batches too (at 60 assignments/s, batches of 3 events in
+    notifications cost 3.9 ms of its CPU per event, of 6 events 2.3 ms). A commit alone
+    is published at once."""
 
     def __init__(self, relay: OutboxRelay, interval: float = 1.0) -> None:
         super().__init__("outbox-relay", self._publish, failed="outbox relay failed",
@@ -134,10 +148,18 @@ class RelayLoop(WakeOrPollLoop):
                          wake_ends_backoff=False)
         self.relay = relay
         self.interval = interval
+        self._published_at = self._gauges_at = float("-inf")  # time.monotonic()
 
     def _publish(self) -> float:
+        if time.monotonic() - self._published_at < BUSY:
+            eventlet.sleep(LINGER)
         published = self.relay.publish_pending()
-        self.relay.update_gauges()
+        now = time.monotonic()
+        if published:
+            self._published_at = now
+        if not published or now - self._gauges_at >= GAUGES_EVERY:
+            self._gauges_at = now
+            self.relay.update_gauges()
         return 0 if published >= self.relay.batch_size else self.interval
 
     def _update_gauges(self) -> None:
