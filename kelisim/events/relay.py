@@ -155,8 +155,8 @@ class RelayLoop(WakeOrPollLoop):
             eventlet.sleep(LINGER)
         published = self.relay.publish_pending()
         now = time.monotonic()
-        if published:
-            self._published_at = now
+        if published:  # after a full batch the backlog goes on at once, without lingering
+            self._published_at = now if published < self.relay.batch_size else float("-inf")
         if not published or now - self._gauges_at >= GAUGES_EVERY:
             self._gauges_at = now
             self.relay.update_gauges()

@@ -13,6 +13,7 @@ from kelisim.context import Context
 from kelisim.db.tables import platform_tables
 from kelisim.db.types import utcnow
 from kelisim.db.uow import UnitOfWork
+from kelisim.events import relay as relay_module
 from kelisim.events.relay import OutboxRelay, RelayLoop
 
 OUTBOX = platform_tables(sa.MetaData())[0]
@@ -161,3 +162,36 @@ def test_loop_publishes_when_woken_and_stops(engine, sessions):
         with eventlet.Timeout(5):
             thread.wait()
     assert len(publisher.sent) == 1
+
+
+class _CountingRelay:
+    """A relay that publishes the counts it is given, one per round, and counts its
+    gauge readings."""
+
+    batch_size = 1000
+
+    def __init__(self, counts):
+        self.counts, self.gauges = list(counts), 0
+
+    def publish_pending(self):
+        return self.counts.pop(0)
+
+    def update_gauges(self):
+        self.gauges += 1
+
+
+def test_a_round_soon_after_a_small_batch_lingers_and_a_backlog_does_not(monkeypatch):
+    pauses = []
+    monkeypatch.setattr(relay_module.eventlet, "sleep", pauses.append)
+    relay = _CountingRelay([1, 2, 1000, 1000, 3, 0])
+    loop = RelayLoop(relay)
+    waits = [loop._publish() for _ in range(3)]
+    assert pauses == [relay_module.LINGER, relay_module.LINGER]  # after the 1 and the 2
+    assert waits == [loop.interval, loop.interval, 0]
+    loop._publish()  # after a full batch: at once
+    loop._publish()
+    assert pauses == [relay_module.LINGER] * 2
+    loop._published_at -= relay_module.BUSY  # a quiet spell: a lone commit goes at once
+    loop._publish()
+    assert pauses == [relay_module.LINGER] * 2
+    assert relay.gauges == 2  # the first round that published, then the round that found none
