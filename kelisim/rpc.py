@@ -23,9 +23,16 @@ from collections.abc import Callable
 from typing import Any
 
 import eventlet
+from amqp.exceptions import AMQPError, MessageNacked
 from nameko import exceptions as nameko_exceptions
 from nameko import rpc as nameko_rpc
-from nameko.constants import AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, LOGIN_METHOD_CONFIG_KEY
+from nameko.constants import (
+    AMQP_SSL_CONFIG_KEY,
+    AMQP_URI_CONFIG_KEY,
+    DEFAULT_SERIALIZER,
+    LOGIN_METHOD_CONFIG_KEY,
+    SERIALIZER_CONFIG_KEY,
+)
 
 from kelisim import serialization
 from kelisim.consumer import SettlingQueueConsumer
@@ -39,6 +46,9 @@ DEFAULT_TIMEOUT = 10.0
 
 
 REPLY_RETRIES = (0.5, 1.0, 2.0)  # seconds before each new attempt at a reply, as nameko's 3
+# what another attempt on a new connection can cure: a dropped or refused connection, a
+# channel the broker closed (an exchange deleted meanwhile), no confirm in time, a nack
+_RETRIED = (OSError, TimeoutError, AMQPError, MessageNacked)
 
 
 class Responder(nameko_rpc.Responder):
@@ -50,8 +60,9 @@ class Responder(nameko_rpc.Responder):
     and ``Producer`` per reply: a third of the projects service's CPU on an uncached task
     page was its reply. The message is the one nameko's publisher sends: the same body,
     content type and encoding, ``correlation_id``, persistent, priority 0, no headers.
-    Confirmed by the broker as before; a failed attempt drops its connection and is
-    tried again on a new one after each of :data:`REPLY_RETRIES`, then raises."""
+    Confirmed by the broker as before; an attempt failed by the broker or the network
+    drops its connection and is tried again on a new one after each of
+    :data:`REPLY_RETRIES`, then raises (anything else at once)."""
 
     def send_response(self, result: Any, exc_info: Any) -> tuple[Any, Any]:
         if (self.message.properties.get("content_type") != serialization.CONTENT_TYPE
@@ -74,7 +85,7 @@ class Responder(nameko_rpc.Responder):
                          routing_key=self.message.properties["reply_to"], headers={},
                          correlation_id=self.message.properties.get("correlation_id"))
                 break
-            except Exception as exc:
+            except _RETRIED as exc:
                 if pause is None:
                     raise
                 log.info("an RPC reply was not confirmed: trying again", attempt=attempt + 1,
@@ -90,7 +101,8 @@ class RpcConsumer(nameko_rpc.RpcConsumer):
         try:
             config = self.container.config
             responder = Responder(config[AMQP_URI_CONFIG_KEY], nameko_rpc.get_rpc_exchange(config),
-                                  "json", message, ssl=config.get(AMQP_SSL_CONFIG_KEY),
+                                  config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER), message,
+                                  ssl=config.get(AMQP_SSL_CONFIG_KEY),
                                   login_method=config.get(LOGIN_METHOD_CONFIG_KEY))
             handled: tuple[Any, Any] = responder.send_response(result, exc_info)
             self.queue_consumer.ack_message(message)

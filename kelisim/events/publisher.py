@@ -79,8 +79,9 @@ class ConfirmedBatchPublisher:
         """Yield ``send(body, *, exchange, routing_key, headers, message_id=None,
         correlation_id=None)``: ``body`` UTF-8 JSON bytes, published persistent as
         ``application/json`` to ``exchange`` (a kombu Exchange, declared once on the
-        channel). On exit every message is confirmed by the broker or it raises, as
-        :meth:`batch`.
+        channel: an exchange deleted since then fails the next batch with NotFound, and
+        the batch tried again on the new connection declares it again). On exit every
+        message is confirmed by the broker or it raises, as :meth:`batch`.
 
         The publishes' frames are written to the socket together, ``_FLUSH_AT`` bytes at a
         time and before anything that waits for the broker (an exchange's declaration,

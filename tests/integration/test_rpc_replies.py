@@ -1,6 +1,7 @@
 """kelisim's RPC replies (kelisim.rpc.Responder): the message nameko's own responder sends,
 byte for byte, published on the pooled confirm-mode channel; and a service answering
 through it over the real broker."""
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -74,3 +75,14 @@ def test_a_service_answers_through_it_call_after_call(container_factory, amqp_ur
                                         {"id": 1, "name": "Түркістан облысы"}]
     finally:
         container.kill()
+
+
+def test_a_reply_the_broker_cannot_take_is_not_retried(amqp_uri):
+    """Only what a new connection can cure is tried again: a reply address longer than
+    AMQP's 255 bytes fails at once, as nameko's did."""
+    responder = kelisim_rpc.Responder(amqp_uri, EXCHANGE, "json", _request("r" * 300))
+    started = time.monotonic()
+    with pytest.raises(Exception) as raised:
+        responder.send_response({"a": 1}, None)
+    assert not isinstance(raised.value, kelisim_rpc._RETRIED)
+    assert time.monotonic() - started < kelisim_rpc.REPLY_RETRIES[0]

@@ -1,6 +1,6 @@
 """The relay's publisher: a whole batch confirmed by the real broker, or an error."""
 import pytest
-from amqp.exceptions import MessageNacked
+from amqp.exceptions import MessageNacked, NotFound
 from kombu import Connection, Exchange, Queue
 
 from kelisim import serialization
@@ -123,3 +123,19 @@ def test_batches_share_one_confirm_channel_until_one_fails(amqp_uri):
             publish({"n": 10}, exchange=EXCHANGE, routing_key="thing", delivery_mode=2)
         assert _confirm_channel(amqp_uri) is not channels[0]
         assert queue.get(no_ack=True, accept=["json"]).payload == {"n": 10}
+
+
+def test_an_exchange_deleted_since_its_declaration_fails_one_batch_then_is_declared_again(amqp_uri):
+    publisher = ConfirmedBatchPublisher(amqp_uri, confirm_timeout=5)
+    gone = Exchange("publisher-test-deleted", type="topic", durable=True)
+    with publisher.raw_batch() as send:
+        send(b"{}", exchange=gone, routing_key="a", headers={})
+    with Connection(amqp_uri) as conn:
+        conn.channel().exchange_delete(gone.name)
+    with pytest.raises(NotFound):
+        with publisher.raw_batch() as send:
+            send(b"{}", exchange=gone, routing_key="a", headers={})
+    with publisher.raw_batch() as send:
+        send(b"{}", exchange=gone, routing_key="a", headers={})
+    with Connection(amqp_uri) as conn:
+        conn.channel().exchange_declare(gone.name, "topic", durable=True, passive=True)
