@@ -99,14 +99,13 @@ class ConfirmedBatchPublisher:
                             exchange(channel).declare()
                         declared.add(exchange.name)
                     count()
-                    ids = {name: value for name, value in (
-                        ("message_id", message_id), ("correlation_id", correlation_id)) if value}
-                    channel.send_method(
+                    channel.send_method(  # py-amqp leaves out a property given as None
                         spec.Basic.Publish, "Bssbb",
                         (0, exchange.name, routing_key, False, False),
                         amqp.Message(body, content_type=CONTENT_TYPE, content_encoding="utf-8",
                                      priority=0, application_headers=headers,
-                                     delivery_mode=PERSISTENT, **ids))
+                                     delivery_mode=PERSISTENT, message_id=message_id,
+                                     correlation_id=correlation_id))
 
                 yield send
 
