@@ -17,6 +17,7 @@ from kelisim import serialization
 from kelisim.context import Context
 from kelisim.db import bulk
 from kelisim.db.engine import make_engine
+from kelisim.db.overlap import InFlight
 from kelisim.db.pages import page_of_rows
 from kelisim.db.tables import outbox_as_text, platform_tables
 from kelisim.db.types import UtcDateTime, utcnow
@@ -71,6 +72,13 @@ class UnitOfWork:
     def flush(self) -> None:
         self.session.flush()
 
+    def in_flight(self) -> InFlight:
+        """``with uow.in_flight() as writing: writing.start(write, *args)``: a write (a
+        repository's, on this unit of work's session) sent to PostgreSQL while the caller
+        goes on computing; see :class:`kelisim.db.overlap.InFlight` for what the caller
+        may not do meanwhile."""
+        return InFlight(self.session)
+
     def emit(self, event_type: str, data: dict[str, Any], regions: Sequence[str] = ()) -> Envelope:
         """Queue an integration event; it is published only if this transaction commits."""
         envelope = self._envelope(event_type, data, regions)
@@ -80,34 +88,61 @@ class UnitOfWork:
     def emit_many(self, event_type: str,
                   items: Iterable[tuple[dict[str, Any], Sequence[str]]]) -> int:
         """Queue many events of one type, ``(data, regions)`` pairs (any iterable, read
-        lazily); return how many. One executemany INSERT per 1 000: a slip of 10 000 tasks
-        builds and writes its rows a chunk at a time, so the rows, their JSON and the
-        statement's parameters of only one chunk are in memory (and, when ``items`` is a
-        generator, only one chunk of the events themselves)."""
+        lazily); return how many. One INSERT per 1 000: a slip of 10 000 tasks builds and
+        writes its rows a chunk at a time, so the rows, their JSON and the statement's
+        parameters of only two chunks are in memory (and, when ``items`` is a generator,
+        only one chunk of the events themselves).
+
+        On PostgreSQL a chunk's envelopes are built while the database inserts the chunk
+        before (:class:`~kelisim.db.overlap.InFlight`): a slip's 10 000 rows took 0.28 s,
+        of which 0.17 s was the server's. Reading ``items`` and the repository's
+        ``event_names`` (either may query) waits for the insert in flight."""
         items = iter(items)
         now, count = utcnow(), 0
         occurred = now.isoformat()  # the events of one call occur together, when it began
-        while chunk := list(islice(items, 1000)):
-            self._insert(event_type, [self._envelope(event_type, data, regions, occurred)
-                                      for data, regions in chunk], now)
-            count += len(chunk)
+        names = getattr(self.repo, "event_names", None)  # names in every language, if known
+
+        def take() -> list[tuple[dict[str, Any], Sequence[str]]]:
+            return [(names(event_type, data) if names is not None else data, regions)
+                    for data, regions in islice(items, 1000)]
+
+        with self.in_flight() as writing:
+            chunk = take()
+            while chunk:
+                envelopes = [self._new_envelope(event_type, data, regions, occurred)
+                             for data, regions in chunk]
+                bodies = [serialization.dumps(envelope.to_message()).decode()
+                          for envelope in envelopes]
+                writing.wait()
+                following = take()
+                writing.start(self._insert, event_type, envelopes, now, bodies)
+                count += len(chunk)
+                chunk = following
         return count
 
     def _envelope(self, event_type: str, data: dict[str, Any], regions: Sequence[str],
                   occurred_at: str | None = None) -> Envelope:
         names = getattr(self.repo, "event_names", None)  # names in every language, if known
-        return new_envelope(
-            event_type, names(event_type, data) if names is not None else data,
-            source=self.context.source, correlation_id=self.context.correlation_id,
-            regions=regions, occurred_at=occurred_at)
+        return self._new_envelope(event_type, names(event_type, data) if names is not None
+                                  else data, regions, occurred_at)
 
-    def _insert(self, event_type: str, envelopes: list[Envelope], now: datetime) -> None:
+    def _new_envelope(self, event_type: str, data: dict[str, Any], regions: Sequence[str],
+                      occurred_at: str | None = None) -> Envelope:
+        return new_envelope(event_type, data, source=self.context.source,
+                            correlation_id=self.context.correlation_id, regions=regions,
+                            occurred_at=occurred_at)
+
+    def _insert(self, event_type: str, envelopes: list[Envelope], now: datetime,
+                bodies: list[str] | None = None) -> None:
         """Outbox rows of ``envelopes``, each stored as the JSON text the relay publishes
         byte for byte (:func:`kelisim.serialization.dumps`, what kombu's ``json``
-        serializer writes). PostgreSQL gets one ``INSERT ... SELECT FROM unnest(arrays)
-        WITH ORDINALITY`` (rows and ids in the given order; a third of the client CPU of
-        an executemany: no per-row parameter processing); SQLite an executemany."""
-        bodies = [serialization.dumps(envelope.to_message()).decode() for envelope in envelopes]
+        serializer writes; ``bodies``, if given, are those texts). PostgreSQL gets one
+        ``INSERT ... SELECT FROM unnest(arrays) WITH ORDINALITY`` (rows and ids in the given
+        order; a third of the client CPU of an executemany: no per-row parameter
+        processing); SQLite an executemany."""
+        if bodies is None:
+            bodies = [serialization.dumps(envelope.to_message()).decode()
+                      for envelope in envelopes]
         if self.session.get_bind().dialect.name == "postgresql":
             self.session.execute(_OUTBOX_ON_POSTGRESQL, {
                 "ids": [envelope.id for envelope in envelopes], "bodies": bodies,

@@ -136,18 +136,21 @@ def _propagate(uow: UnitOfWork, graph: Graph, rows: dict[int, Row], project_code
     conflicts = record_conflicts(uow, graph, rows, paths)
     if not moves:
         return moves
-    uow.repo.move_tasks([(m.id, m.start, m.due) for m in moves])
     # kept as text (English); the gateway shows it in the reader's language, the typed
     # part of it as typed
     note = str(_("rescheduled after task {task}: {reason}", task=cause, reason=reason)
                if reason else _("rescheduled after task {task}", task=cause))
     now = utcnow()
-    for start in range(0, len(moves), 1000):  # a chunk's rows in memory at a time
-        uow.repo.add_history([history_row(
-            uow, "task", m.id, "rescheduled", {
-                "start_date": [m.old_start.isoformat(), m.start.isoformat()],
-                "due_date": [m.old_due.isoformat(), m.due.isoformat()]},
-            plan_id=rows[m.id].plan_id, reason=note, at=now) for m in moves[start:start + 1000]])
+    with uow.in_flight() as writing:  # the history built while the tasks are written
+        writing.start(uow.repo.move_tasks, [(m.id, m.start, m.due) for m in moves])
+        for start in range(0, len(moves), 1000):  # two chunks' rows in memory at a time
+            chunk = [history_row(
+                uow, "task", m.id, "rescheduled", {
+                    "start_date": [m.old_start.isoformat(), m.start.isoformat()],
+                    "due_date": [m.old_due.isoformat(), m.due.isoformat()]},
+                plan_id=rows[m.id].plan_id, reason=note, at=now)
+                for m in moves[start:start + 1000]]
+            writing.start(uow.repo.add_history, chunk)
     slipped = [m for m in moves if m.slipped and m.id not in announced]
 
     def slips() -> Iterator[DeadlineSlipped]:

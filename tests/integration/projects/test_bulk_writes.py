@@ -44,6 +44,26 @@ def test_outbox_rows_keep_the_order_and_the_exact_text_of_their_envelopes(sessio
         assert row.text.encode() == serialization.dumps(row.envelope)  # as it is published
 
 
+
+def test_events_read_lazily_may_query_the_database_between_chunks(sessions):
+    """On PostgreSQL a chunk's rows are inserted while the next chunk's envelopes are
+    built (kelisim/db/overlap.py); the events' own queries (a slip's look-up of who is
+    responsible, a chunk at a time) wait for the insert in flight."""
+    context = Context(correlation_id="corr-bulk", source="projects")
+    with UnitOfWork(sessions, context) as uow:
+        def events():
+            for n in range(2500):
+                written = uow.session.scalar(sa.select(sa.func.count()).select_from(OUTBOX))
+                yield dict(PERSON, id=n, version=written + 1), []
+
+        assert uow.emit_many("person_created", events()) == 2500
+        uow.commit()
+    with sessions() as session:
+        data = [envelope["data"] for envelope in session.scalars(
+            sa.select(OUTBOX.c.envelope).order_by(OUTBOX.c.id))]
+    assert [item["id"] for item in data] == list(range(2500))
+    assert data[-1]["version"] >= 1001  # the last chunk was read after rows were written
+
 def test_history_rows_keep_their_order_and_values(sessions):
     at = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
     rows = [{"entity": "task", "entity_id": n, "plan_id": None if n % 3 else n,
