@@ -11,6 +11,7 @@ from kelisim.gauges import BackgroundGauges
 from kelisim.i18n import _
 from kelisim.rpc import TimedRpcProxy
 from kelisim.service import ServiceBase
+from kelisim.warm import WarmUp
 from services.projects import metrics as programme_metrics
 from services.projects.adapters.orm import start_mappers
 from services.projects.adapters.repository import ProjectsRepository
@@ -29,6 +30,7 @@ from services.projects.service_layer import (
     summary,
     tasks,
 )
+from services.projects.service_layer.common import work_calendar
 from services.projects.service_layer.projects import require_rgu
 from services.registry.contract.client import RegistryClient
 
@@ -41,6 +43,7 @@ class ProjectsService(ServiceBase):
     uow = Database(repositories=ProjectsRepository)
     registry_rpc = TimedRpcProxy("registry")
     gauges = BackgroundGauges(programme_metrics.refresh)
+    warm = WarmUp(work_calendar)  # built at start, not in the first dated change
 
     @property
     def registry(self):
