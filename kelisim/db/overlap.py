@@ -8,6 +8,12 @@ server's time and the client's overlap instead of adding up. Nothing else may us
 session between ``start`` and ``wait``: the caller keeps every query (a repository read, a
 lazy load, a flush) after ``wait``. Elsewhere (SQLite, or psycopg2 not cooperative) the
 write runs at once in the caller's greenthread.
+
+A caller interrupted while its write runs (a worker killed as its service stops, a
+timeout) kills the write before it goes: psycopg2 holds the connection's lock while a
+statement is in flight, so the rollback that follows would otherwise block the whole
+process, and the transaction's locks with it. A killed write closes its connection
+(SQLAlchemy drops it from the pool); the server rolls the transaction back.
 """
 import contextvars
 from collections.abc import Callable
@@ -24,7 +30,8 @@ class InFlight:
     At most one write is in flight; :meth:`start` waits for the one before. :meth:`wait`
     raises what the write raised. Leaving the block waits for the write in flight too; if
     the block raised, the write's own error (the transaction is lost either way) is
-    dropped, so the block's is the one that propagates."""
+    dropped, so the block's is the one that propagates; if the block was interrupted
+    (GreenletExit, a timeout: not an Exception), the write is killed at once."""
 
     def __init__(self, session: Session) -> None:
         self.overlaps = (session.get_bind().dialect.name == "postgresql"
@@ -40,12 +47,16 @@ class InFlight:
             self.wait()
             return
         self._error = None
-        if self._thread is not None:
-            thread, self._thread = self._thread, None
-            try:
-                thread.wait()
-            except Exception:  # noqa: BLE001 - the block's error is the one to raise
-                pass
+        thread, self._thread = self._thread, None
+        if thread is None:
+            return
+        if not isinstance(error, Exception):  # killed or timed out: no waiting
+            thread.kill()
+            return
+        try:
+            _join(thread)
+        except Exception:  # noqa: BLE001 - the block's error is the one to raise
+            pass
 
     def start(self, write: Callable[..., Any], *args: Any) -> None:
         """Send ``write(*args)`` (it uses the session) on its way; the caller may compute
@@ -58,7 +69,7 @@ class InFlight:
                 self._error = exc
             return
         # in the caller's contextvars (its log context): a new greenlet starts with none
-        self._thread = eventlet.spawn(contextvars.copy_context().run, write, *args)
+        self._thread = eventlet.spawn(_returning_error, contextvars.copy_context(), write, args)
         eventlet.sleep(0)  # let it send the statement: then it waits on the socket
 
     def wait(self) -> None:
@@ -68,4 +79,28 @@ class InFlight:
             raise error
         if self._thread is not None:
             thread, self._thread = self._thread, None
-            thread.wait()
+            _join(thread)
+
+
+def _join(thread: Any) -> None:
+    """Wait for a write's greenthread and raise its error; a waiter interrupted meanwhile
+    kills the write first."""
+    try:
+        error = thread.wait()
+    except BaseException:
+        if not thread.dead:
+            thread.kill()
+        raise
+    if error is not None:
+        raise error
+
+
+def _returning_error(context: contextvars.Context, write: Callable[..., Any],
+                     args: tuple[Any, ...]) -> Exception | None:
+    """Run ``write(*args)`` in ``context``; its error is returned, for :func:`_join` to
+    raise where the caller waits (raised here, eventlet's hub would print it as well)."""
+    try:
+        context.run(write, *args)
+    except Exception as exc:  # noqa: BLE001 - raised by the caller's wait
+        return exc
+    return None

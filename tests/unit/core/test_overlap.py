@@ -104,3 +104,87 @@ def test_the_write_logs_in_the_caller_s_context(postgres_url):
         structlog.contextvars.unbind_contextvars("correlation_id")
         engine.dispose()
     assert seen[0]["correlation_id"] == "corr-in-flight"
+
+
+INTERRUPTED = r'''
+import eventlet; eventlet.monkey_patch()
+import sys
+import sqlalchemy as sa
+from sqlalchemy.orm import sessionmaker
+from kelisim.db.engine import make_engine
+from kelisim.db.overlap import InFlight
+
+url, how = sys.argv[1], sys.argv[2]
+engine = make_engine(url)
+session = sessionmaker(engine)()
+
+def caller():
+    with InFlight(session) as writing:
+        writing.start(session.execute,
+                      sa.text("SELECT pg_advisory_xact_lock(4242), pg_sleep(1)"))
+        writing.wait()
+
+if how == "timeout":
+    try:
+        with eventlet.Timeout(0.3):
+            caller()
+    except eventlet.Timeout:
+        print("timed out", flush=True)
+else:  # a worker killed as nameko kills them
+    worker = eventlet.spawn(caller)
+    eventlet.sleep(0.3)
+    worker.kill()
+    print("killed", flush=True)
+session.rollback()  # as the unit of work's exit does
+session.close()
+with engine.connect() as connection:
+    print("next", connection.scalar(sa.text("SELECT 42")), flush=True)
+'''
+
+
+@pytest.mark.parametrize("how", ["timeout", "kill"])
+def test_a_caller_interrupted_while_its_write_runs_leaves_the_process_working(
+        postgres_url, tmp_path, how):
+    """Before: the rollback after the interruption blocked on psycopg2's connection lock,
+    the hub with it: the process froze, the transaction's locks held. In a process of its
+    own, so that a freeze fails the test instead of the suite."""
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "interrupted.py"
+    script.write_text(INTERRUPTED)
+    done = subprocess.run([sys.executable, str(script), postgres_url, how], capture_output=True,
+                          text=True, timeout=30)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split("\n")[:2] == ["timed out" if how == "timeout" else "killed",
+                                           "next 42"]
+    engine = make_engine(postgres_url)
+    try:
+        deadline = time.monotonic() + 10
+        while True:  # the server ends the killed statement (its pg_sleep) and its lock
+            with engine.connect() as connection:
+                held = connection.scalar(sa.text(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 4242"))
+            if held == 0 or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        assert held == 0
+    finally:
+        engine.dispose()
+
+
+def test_a_failed_write_is_raised_once_and_not_printed(postgres_url, capfd):
+    engine = make_engine(postgres_url)
+    METADATA.create_all(engine)
+    try:
+        with sessionmaker(engine)() as session:
+            session.execute(THINGS.insert(), [{"id": 1}])
+            writing = InFlight(session)
+            writing.start(session.execute, THINGS.insert(), [{"id": 1}])
+            with pytest.raises(IntegrityError):
+                writing.wait()
+            session.rollback()
+    finally:
+        engine.dispose()
+    assert "Traceback" not in capfd.readouterr().err  # eventlet's hub printed it before
