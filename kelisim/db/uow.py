@@ -104,10 +104,9 @@ class UnitOfWork:
         items = iter(items)
         now, count = utcnow(), 0
         occurred = now.isoformat()  # the events of one call occur together, when it began
-        names = getattr(self.repo, "event_names", None)  # names in every language, if known
 
         def take() -> list[tuple[dict[str, Any], Sequence[str]]]:
-            return [(names(event_type, data) if names is not None else data, regions)
+            return [(self._named(event_type, data), regions)
                     for data, regions in islice(items, OUTBOX_CHUNK)]
 
         with self.in_flight() as writing:
@@ -126,9 +125,14 @@ class UnitOfWork:
 
     def _envelope(self, event_type: str, data: dict[str, Any], regions: Sequence[str],
                   occurred_at: str | None = None) -> Envelope:
-        names = getattr(self.repo, "event_names", None)  # names in every language, if known
-        return self._new_envelope(event_type, names(event_type, data) if names is not None
-                                  else data, regions, occurred_at)
+        return self._new_envelope(event_type, self._named(event_type, data), regions,
+                                  occurred_at)
+
+    def _named(self, event_type: str, data: dict[str, Any]) -> dict[str, Any]:
+        """``data`` with the names in every language the repository adds, if it does
+        (``event_names``; it may query)."""
+        names = getattr(self.repo, "event_names", None)
+        return names(event_type, data) if names is not None else data
 
     def _new_envelope(self, event_type: str, data: dict[str, Any], regions: Sequence[str],
                       occurred_at: str | None = None) -> Envelope:
