@@ -48,15 +48,21 @@ def test_projects_killed_after_its_commit_before_the_publish(start_platform):
 
 def test_notifications_killed_mid_stream_then_restarted(start_platform):
     platform = start_platform()
-    for component in ("registry", "notifications", "projects"):
-        platform.start(component)
+    platform.start("registry")
+    platform.start("notifications")
+    platform.start("projects", hook="relay-asleep", KELISIM_OUTBOX_POLL_INTERVAL="3600")
     platform.wait_ready("registry", "notifications", "projects")
 
-    # three projects (about 2 000 events): notifications takes a burst in batches of up to
-    # 250 in one transaction each, so it is killed as soon as the first batch is in
+    # three projects' events held in the outbox, then published at once by a restarted
+    # projects: notifications takes the burst in batches of up to 250 in one transaction
+    # each, so it is killed as soon as the first batch is in (published as the rollouts
+    # ran, a fast notifications kept up with them and had all before the kill)
     for code in ("mediation", "cultural-diversity", "ethnocultural-genesis"):
         rollout(platform, REGIONS, code)
     events = outbox_events(platform.urls["projects"], "task_assigned")
+    assert unpublished(platform.urls["projects"]) == len(events)
+    platform.kill("projects")
+    platform.start("projects")
     wait_until(lambda: len(received_ids(platform.urls["notifications"])) > 0,
                60, "notifications to be part-way through", interval=0.05)
     platform.kill("notifications")
