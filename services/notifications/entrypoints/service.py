@@ -32,6 +32,11 @@ start_mappers()
 BATCH = 250
 
 
+def _directory_event(event_type):
+    """The registry's ``event_type`` handed to ``_directory_changed`` in batches."""
+    return handing_to("_directory_changed", "registry", event_type, batch=BATCH)
+
+
 class NotificationsService(AuditEntries, ServiceBase):
     name = "notifications"
     uow = Database(repositories=NotificationsRepository)
@@ -54,19 +59,19 @@ class NotificationsService(AuditEntries, ServiceBase):
     on_report_reopened = handing_to("_notify", "reports", "report_reopened", batch=BATCH)
 
     # the events register: the regional stream only
-    on_event_recorded = handing_to("_stream_only", "reports", "event_recorded")
-    on_event_updated = handing_to("_stream_only", "reports", "event_updated")
-    on_event_cancelled = handing_to("_stream_only", "reports", "event_cancelled")
+    on_event_recorded = handing_to("_stream_only", "reports", "event_recorded", batch=BATCH)
+    on_event_updated = handing_to("_stream_only", "reports", "event_updated", batch=BATCH)
+    on_event_cancelled = handing_to("_stream_only", "reports", "event_cancelled", batch=BATCH)
 
-    # registry events: the stream, and a fresh directory
-    on_org_unit_created = handing_to("_directory_changed", "registry", "org_unit_created")
-    on_org_unit_updated = handing_to("_directory_changed", "registry", "org_unit_updated")
-    on_structure_created = handing_to("_directory_changed", "registry", "structure_created")
-    on_structure_updated = handing_to("_directory_changed", "registry", "structure_updated")
-    on_person_created = handing_to("_directory_changed", "registry", "person_created")
-    on_person_updated = handing_to("_directory_changed", "registry", "person_updated")
-    on_organisation_created = handing_to("_directory_changed", "registry", "organisation_created")
-    on_organisation_updated = handing_to("_directory_changed", "registry", "organisation_updated")
+    # registry events: the stream, and a fresh directory (a burst, e.g. an import, in batches)
+    on_org_unit_created = _directory_event("org_unit_created")
+    on_org_unit_updated = _directory_event("org_unit_updated")
+    on_structure_created = _directory_event("structure_created")
+    on_structure_updated = _directory_event("structure_updated")
+    on_person_created = _directory_event("person_created")
+    on_person_updated = _directory_event("person_updated")
+    on_organisation_created = _directory_event("organisation_created")
+    on_organisation_updated = _directory_event("organisation_updated")
 
     def _notify(self, events):
         """Take in a batch of events (see BATCH) in one transaction, then stream them."""
@@ -76,13 +81,14 @@ class NotificationsService(AuditEntries, ServiceBase):
                   names_for(event.data, self.directory)) for event in events]
         return self._receive(items)
 
-    def _directory_changed(self, event):
+    def _directory_changed(self, events):
+        """Registry events (a batch): the directory forgets what it had, then the stream."""
         self.directory.invalidate()
-        return self._stream_only(event)
+        return self._stream_only(events)
 
-    def _stream_only(self, event):
-        """Take in an event that notifies no one: the regional stream only."""
-        return self._receive([(event, None, None)])[0]
+    def _stream_only(self, events):
+        """Take in events (a batch) that notify no one: the regional stream only."""
+        return self._receive([(event, None, None) for event in events])
 
     def _receive(self, items):
         summaries = intake.receive_many(self.uow, items, self.dispatcher.settings)
