@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 import load_common as common  # noqa: E402
 
 import kelisim  # noqa: E402, F401  (quiets eventlet's deprecation notice before importing it)
+from kelisim_platform.cli import components  # noqa: E402, F401  (registers every component's migrations)
 from tests.faults import harness  # noqa: E402
 from tests.faults.checks import assert_settled, outbox_events, query, unpublished, wait_until  # noqa: E402
 
