@@ -39,7 +39,8 @@ class InboxItemSchema(Schema):
 class InboxQuery(PageQuery):
     org_unit_id = fields.Int(metadata={"description": "another org unit's inbox (see roles)"})
     unread = fields.Bool()
-    type = fields.Str(validate=validate.Length(min=1, max=80))
+    type = fields.Str(validate=EVENT_TYPE, metadata={"description": "one of the event types "
+                                                     "that notify (a typo is a 422, not no items)"})
     since = fields.AwareDateTime(default_timezone=UTC,
                                  metadata={"description": "items received at or after"})
     archived = fields.Bool(load_default=False)
@@ -52,7 +53,7 @@ class InboxPageSchema(page_of(InboxItemSchema)):
 
 class InboxTarget(QuerySchema):
     org_unit_id = fields.Int()
-    type = fields.Str(validate=validate.Length(min=1, max=80))
+    type = fields.Str(validate=EVENT_TYPE)
 
 
 class MarkedSchema(Schema):

@@ -30,6 +30,13 @@ def test_inbox_webhooks_preferences_and_deliveries_over_http(
     assert ok(gateway.get(f"{API}/inbox", who="turkistan", params={"since": future}))["total"] == 0
     assert len(ok(gateway.get(f"{API}/inbox", who="turkistan", params={"limit": 1}))["items"]) == 1
     problem(gateway.get(f"{API}/inbox", who="turkistan", params={"since": "yesterday"}), 422)
+    # a misspelled event type is the reader's mistake, said in their language: not "no items"
+    typo = problem(gateway.get(f"{API}/inbox", who="turkistan", params={"type": "task_assignd"},
+                               headers={"Accept-Language": "ru"}), 422)
+    assert set(typo["errors"]) == {"type"} and "task_assigned" in typo["errors"]["type"]
+    assert typo["errors"]["type"].startswith("Должно быть одним из")
+    problem(gateway.post(f"{API}/inbox/read-all", who="turkistan",
+                         params={"type": "task_assignd"}), 422)
 
     item = typed["items"][0]["id"]
     problem(gateway.post(f"{API}/inbox/{item}/read", who="observer"), 403)
