@@ -12,8 +12,11 @@ goes through ``SettlingQueueConsumer``:
   py-amqp 5 raises the socket's, and the worker's error killed the whole service when
   RabbitMQ restarted under it.
 """
+import copy
+import uuid
 from typing import Any
 
+from kombu import Queue
 from nameko import messaging
 from nameko.messaging import QueueConsumer
 
@@ -92,9 +95,21 @@ def _ack_through(message: Any) -> None:
 
 
 class Consumer(messaging.Consumer):
-    """``@consume(queue)``: nameko's plain queue consumer, settling before it stops."""
+    """``@consume(queue)``: nameko's plain queue consumer, settling before it stops. An
+    exclusive queue (a feed of one consumer alone, ``topology.change_feed``) gets a name
+    of its own in each container: RabbitMQ refuses a second consumer of an exclusive
+    queue, and a test runs several containers of one service in one process."""
 
     queue_consumer = SettlingQueueConsumer()
+
+    queue: Queue
+
+    def setup(self) -> None:
+        if self.queue.exclusive:
+            queue = copy.copy(self.queue)
+            queue.name = f"{self.queue.name}-{uuid.uuid4().hex}"
+            self.queue = queue
+        super().setup()
 
 
 consume = Consumer.decorator

@@ -29,7 +29,7 @@ from gateway.entrypoints.web_registry import WebRegistryPages
 from gateway.entrypoints.web_reports import WebReportsPages
 from gateway.errors import ServiceUnavailable
 from gateway.http import BearerAuth, TimedRpcProxy, build_openapi, route, routes_of
-from gateway.http.cache import ReadCacheProvider, change_feed
+from gateway.http.cache import ReadCacheProvider
 from gateway.http.problems import problem_for
 from gateway.http.responses import problem_response
 from gateway.http.server import correlation_id_of
@@ -38,6 +38,7 @@ from kelisim import metrics
 from kelisim.config import SERVICES
 from kelisim.consumer import consume
 from kelisim.db.provider import Database
+from kelisim.events.topology import change_feed
 from kelisim.service import ServiceBase
 
 HEALTH_TIMEOUT = 2.0
@@ -67,7 +68,7 @@ class GatewayService(RegistryRoutes, ProjectsRoutes, ReportsRoutes, EventsRoutes
     store = AttachmentStore()
 
     # every projects event may change what the cached task and plan reads answered
-    @consume(change_feed("projects"))
+    @consume(change_feed("projects", "gateway-cache"))
     def drop_cached_reads(self, event):
         self.read_cache.invalidate()
 

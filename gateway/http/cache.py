@@ -12,14 +12,10 @@ when it does not (a progress change made through another gateway replica). A req
 answered by the service, and that answer is kept.
 """
 import time
-import uuid
 from collections import OrderedDict
 
-from kombu import Queue
 from nameko.extensions import DependencyProvider
 from prometheus_client import Counter
-
-from kelisim.events.topology import event_exchange
 
 DEFAULT_SECONDS = 5.0
 MAX_BYTES = 16 * 2**20  # a page of 50 tasks is ~50 kB: some 300 pages
@@ -89,10 +85,3 @@ class ReadCacheProvider(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self.cache
-
-
-def change_feed(source):
-    """A queue of this process alone receiving every event of ``source``: each gateway
-    replica hears every change (broadcast), and the queue goes when the process does."""
-    return Queue(f"gateway-cache-{source}-{uuid.uuid4().hex}", exchange=event_exchange(source),
-                 routing_key="#", exclusive=True, auto_delete=True)

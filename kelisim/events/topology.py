@@ -35,6 +35,17 @@ def event_exchange(source: str) -> Exchange:
     return exchange
 
 
+def change_feed(source: str, listener: str) -> Queue:
+    """A queue of its consumer alone that receives every event of ``source`` (routing key
+    ``#``): exclusive and auto-deleted, it goes when the consumer does; ``consume``
+    (kelisim/consumer.py) names it ``<listener>-<source>-<random>`` in each container.
+    The event handlers' queues are shared by a service's replicas (each event reaches one
+    of them); a cache that every replica keeps must hear every change in each of them:
+    ``@consume(change_feed("registry", "notifications-directory"))``."""
+    return Queue(f"{listener}-{source}", exchange=event_exchange(source), routing_key="#",
+                 exclusive=True, auto_delete=True)
+
+
 def queue_type(config: dict[str, Any] | None = None) -> str:
     """``classic`` (the default) or ``quorum``, from the service config or the environment."""
     chosen = (config or {}).get("QUEUE_TYPE") or settings.queue_type()
