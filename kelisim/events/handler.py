@@ -90,6 +90,7 @@ class ReliableEventHandler(EventHandler):
         self.prefetch = 2 * self.batch if self.batch > 1 else None
         self._pending: list[tuple[Envelope, Any]] = []  # waiting for a batch worker
         self._flushing = False
+        self._stopping = False
         self._slots = eventlet.semaphore.Semaphore(self.concurrency)
 
     def setup(self) -> None:
@@ -102,7 +103,21 @@ class ReliableEventHandler(EventHandler):
             self.queue.queue_arguments = topology.durable_arguments(
                 config, **(self.queue.queue_arguments or {})) or None
 
+    def stop(self) -> None:
+        """A graceful stop: what runs finishes and is acked; deliveries not yet handed to a
+        worker (a batching handler holds up to its prefetch, ``2 * batch``) go back to the
+        queue at once, for the next replica or the next start, as do any delivered while
+        the consumer is being cancelled."""
+        self._stopping = True
+        pending, self._pending = self._pending, []
+        for _, message in pending:
+            self.queue_consumer.requeue_message(message)
+        super().stop()
+
     def handle_message(self, body: Any, message: Any) -> None:
+        if self._stopping:
+            self.queue_consumer.requeue_message(message)
+            return
         try:
             envelope = parse_envelope(body)
         except MalformedEvent as exc:
@@ -129,6 +144,9 @@ class ReliableEventHandler(EventHandler):
         try:
             while self._pending:
                 self._slots.acquire()  # deliveries arriving while we wait join the batch
+                if not self._pending:  # the service is stopping: they went back to the queue
+                    self._slots.release()
+                    break
                 batch, self._pending = self._pending[:self.batch], self._pending[self.batch:]
                 self._spawn_batch(batch, release=True)
         finally:
