@@ -44,13 +44,15 @@ def test_a_burst_of_registry_events_is_taken_in_batches(start, broker, notificat
 
         wait_for(lambda: len(rows(notifications_db, "received_events")) == 200
                  and broker.count(QUEUE) == 0)
-        streamed = wait_for(lambda: _drain(stream, 200))
+        taken = []
+        streamed = wait_for(lambda: _drain(stream, 200, taken))
     handled = calls() - before
     assert 1 <= handled < 20, f"200 events handled in {handled} calls"
     assert [m.payload["id"] for m in streamed] == [e["id"] for e in events]
 
 
-def _drain(queue, count, taken=[]):  # noqa: B006 - kept across wait_for's polls
+def _drain(queue, count, taken):
+    """The messages taken so far (``taken``, kept across wait_for's polls), once ``count``."""
     while (message := queue.get(no_ack=True, accept=["json"])) is not None:
         taken.append(message)
     return taken if len(taken) >= count else None
