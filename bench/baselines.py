@@ -19,7 +19,9 @@ the same clients as the platform in the same run (see load_gateway.py):
   (``raw_burst``: the broker's own floor, with each side's CPU and the broker's).
 
 The chain of bench/notifications_latency.py's bare baseline (``chain``: HTTP POST -> RPC ->
-RPC + event -> handler, four processes) is served from here too.
+RPC + event -> handler, four processes) is served from here too, and loaded by clients as
+the platform's writes are (``chain_load``: the floor of an assignment's shape, and with one
+hop fewer of a person's).
 
     .venv/bin/python bench/baselines.py [--seconds 10] [--clients 16]   # all of them alone
 """
@@ -188,7 +190,8 @@ def _services():
 
         @rpc
         def add_assignment(self, task_id, body):
-            assignee = self.registry.get_person(body["id"])
+            # a body without "id" makes the person write's shape: no second hop
+            assignee = self.registry.get_person(body["id"]) if "id" in body else body
             made = {"id": next(ChainB.made), "task_id": task_id, "role": body["role"],
                     "assignee": assignee}
             self.dispatch("task_assigned", made)
@@ -353,6 +356,29 @@ def chain(amqp_uri):
             service("chain-front", amqp_uri, port) as front:
         wait_http(f"http://127.0.0.1:{port}/")
         yield f"http://127.0.0.1:{port}", {"front": front, "b": b, "c": c, "sink": sink}
+
+
+def chain_load(amqp_uri, clients, seconds, hops=2, extra_pids=None):
+    """The bare chain (:func:`chain`) loaded as the platform's writes are by
+    load_gateway.py: ``clients`` keep-alive clients POSTing for ``seconds``, each its next
+    as soon as the last is answered. ``hops=2``: an assignment's shape (HTTP -> RPC -> RPC
+    + event -> handler); ``hops=1``: a person's (HTTP -> RPC + event -> handler: the body
+    names no person to look up). The floor of each write on bare nameko: no database, no
+    validation, a ten-field answer. Returns :func:`load_common.http_load`'s figures plus
+    ``cpu_ms``: CPU ms per answered POST of the four processes and of ``extra_pids``."""
+    import threading
+
+    body = json.dumps({"role": "R", "kind": "person", **({"id": 7} if hops == 2 else {})})
+    with chain(amqp_uri) as (base, procs):
+        # the sink prints a line per event: read them, or its pipe fills and it blocks
+        threading.Thread(target=lambda: [None for _ in procs["sink"].stdout],
+                         daemon=True).start()
+        url = f"{base}/api/v1/tasks/1/assignments"
+        load = lambda secs: http_load(url, clients, secs, "POST",  # noqa: E731
+                                      {"Content-Type": "application/json"}, body, expect=201)
+        load(1)  # warm up
+        pids = dict(extra_pids or {}, **{name: proc.pid for name, proc in procs.items()})
+        return cpu_per_request(pids, lambda: load(seconds))
 
 
 def rpc_echo(amqp_uri, calls=300):
@@ -573,6 +599,13 @@ def main():
         for fast in (False, True):
             print(payload_text(http_rpc_payload(amqp_uri, args.clients, args.seconds,
                                                 fast_json=fast), hop, args.clients, fast))
+        for hops, shape in ((1, "a person's"), (2, "an assignment's")):
+            write = chain_load(amqp_uri, args.clients, args.seconds, hops)
+            print(f"bare chain loaded, {shape} shape ({hops} RPC hop{'s' * (hops > 1)} + "
+                  f"event), {args.clients} clients: {write['per_s']:.0f} req/s = "
+                  f"{write['per_s'] / hop['per_s']:.0%} of the bare hop, p50 "
+                  f"{write['p50_ms']:.1f} ms, p99 {write['p99_ms']:.1f} ms, "
+                  f"{write['errors']} errors")
         echo = measured("rpc", amqp_uri)
         print(f"bare nameko RPC echo: p50 {echo['p50_ms']:.2f} ms, p99 {echo['p99_ms']:.2f} ms")
         events = measured("events", amqp_uri)
