@@ -33,6 +33,9 @@ class SettlingQueueConsumer(QueueConsumer):
         self._unsettled: set[tuple[Any, int]] = set()
 
     def handle_message(self, provider: Any, body: Any, message: Any) -> None:
+        if getattr(provider, "inline", False):  # a change feed (kelisim/events/feed.py)
+            provider.handle_message(body, message)
+            return
         self.track(message)
         super().handle_message(provider, body, message)
 
@@ -79,7 +82,12 @@ class SettlingQueueConsumer(QueueConsumer):
     def get_consumers(self, consumer_cls: Any, channel: Any) -> Any:
         # called on every (re)connection: deliveries of a lost connection are the broker's again
         self._unsettled.clear()
-        return super().get_consumers(consumer_cls, channel)
+        consumers = super().get_consumers(consumer_cls, channel)
+        for provider, consumer in self._consumers.items():
+            if getattr(provider, "inline", False):
+                consumer.no_ack = True  # read by the consumer's __enter__ (basic.consume)
+                provider.on_connect()   # its queue is declared and bound by now
+        return consumers
 
     def on_iteration(self) -> None:
         self._cancel_consumers_if_requested()
@@ -105,11 +113,20 @@ class Consumer(messaging.Consumer):
     queue: Queue
 
     def setup(self) -> None:
-        if self.queue.exclusive:
-            queue = copy.copy(self.queue)
-            queue.name = f"{self.queue.name}-{uuid.uuid4().hex}"
-            self.queue = queue
+        self.queue = own_queue(self.queue)
         super().setup()
+
+
+def own_queue(queue: Queue) -> Queue:
+    """``queue`` itself, or, when exclusive (a feed of one consumer alone,
+    ``topology.change_feed``), a copy named ``<name>-<random>``: RabbitMQ refuses a second
+    consumer of an exclusive queue, and a test runs several containers of one service in
+    one process."""
+    if not queue.exclusive:
+        return queue
+    own = copy.copy(queue)
+    own.name = f"{queue.name}-{uuid.uuid4().hex}"
+    return own
 
 
 consume = Consumer.decorator

@@ -36,8 +36,8 @@ from gateway.http.server import correlation_id_of
 from gateway.service_layer import health as health_checks
 from kelisim import metrics
 from kelisim.config import SERVICES
-from kelisim.consumer import consume
 from kelisim.db.provider import Database
+from kelisim.events.feed import ChangeFeed
 from kelisim.events.topology import change_feed
 from kelisim.service import ServiceBase
 
@@ -68,9 +68,7 @@ class GatewayService(RegistryRoutes, ProjectsRoutes, ReportsRoutes, EventsRoutes
     store = AttachmentStore()
 
     # every projects event may change what the cached task and plan reads answered
-    @consume(change_feed("projects", "gateway-cache"))
-    def drop_cached_reads(self, event):
-        self.read_cache.invalidate()
+    cache_feed = ChangeFeed(change_feed("projects", "gateway-cache"), "read_cache")
 
     # operations
     @route("GET", "/health", summary="Check the broker, the gateway database and every service",

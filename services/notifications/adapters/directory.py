@@ -145,6 +145,11 @@ class Directory(TimedRpcProxy):
         ttl = self.ttl if self.ttl is not None else from_config(self.container.config).directory_ttl
         self.cache = TtlCache(float(ttl))
 
+    def invalidate(self):
+        """Forget every cached answer (kelisim/events/feed.py: the registry changed)."""
+        if self.cache is not None:
+            self.cache.clear()
+
     def get_dependency(self, worker_ctx):
         proxy = ServiceProxy(_AsSystem(worker_ctx), self.target_service,
                              self.rpc_reply_listener, **self.options)

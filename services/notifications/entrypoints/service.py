@@ -11,6 +11,7 @@ from kelisim.consumer import consume
 from kelisim.db.provider import Database
 from kelisim.db.types import utcnow
 from kelisim.entrypoints import expected, handing_to, use_case
+from kelisim.events.feed import ChangeFeed
 from kelisim.events.topology import change_feed
 from kelisim.logging import get_logger
 from kelisim.service import ServiceBase
@@ -76,9 +77,7 @@ class NotificationsService(AuditEntries, ServiceBase):
 
     # ... and every replica's directory: the handlers above share their queues between
     # replicas, so only the one that takes an event would forget what it changed
-    @consume(change_feed("registry", "notifications-directory"))
-    def forget_what_the_registry_changed(self, event):
-        self.directory.invalidate()
+    directory_feed = ChangeFeed(change_feed("registry", "notifications-directory"), "directory")
 
     def _notify(self, events):
         """Take in a batch of events (see BATCH) in one transaction, then stream them."""
