@@ -19,8 +19,22 @@ from services.registry.domain.model import (
 )
 
 
+def _region_of(table):
+    return sa.select(table.c.region_code).where(table.c.id == sa.bindparam("id"))
+
+
+_REGION_OF = {"org_unit": _region_of(orm.org_units), "structure": _region_of(orm.structures)}
+
+
 class RegistryRepository(SessionRepository):
     """The registry service's queries (``uow.repo``)."""
+
+    def region_of(self, kind, record_id):
+        """The region of the org unit or structure (``kind``: ``"org_unit"``,
+        ``"structure"``) ``record_id`` as a row with ``region_code`` (``None`` for a
+        national one), or ``None`` when there is no such record: what a new person's
+        attachment needs, one indexed SELECT built once, no ORM object loaded."""
+        return self.session.execute(_REGION_OF[kind], {"id": record_id}).first()
 
     # reference data
     def regions(self):

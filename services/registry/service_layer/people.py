@@ -38,18 +38,17 @@ def create_person(uow: UnitOfWork, data: dict[str, Any]) -> dict[str, Any]:
         person = Person(**data)
         person.check()
         if person.org_unit_id is not None:
-            unit = repo.org_unit(person.org_unit_id)
-            if unit is None:
+            attached = repo.region_of("org_unit", person.org_unit_id)
+            if attached is None:
                 raise Invalid(_("unknown org unit"), {"org_unit_id": _(
                     "no org unit {org_unit_id}", org_unit_id=person.org_unit_id)})
-            person.region_code = unit.region_code
         else:
-            structure = repo.structure(person.structure_id)
-            if structure is None:
+            attached = repo.region_of("structure", person.structure_id)
+            if attached is None:
                 raise Invalid(_("unknown structure"),
                               {"structure_id": _("no structure {structure_id}",
                                                  structure_id=person.structure_id)})
-            person.region_code = structure.region_code
+        person.region_code = attached.region_code
         ensure_writable(uow.context.actor, person.region_code)
         return save_new(uow, person, kind="person", dump=dump)
 
