@@ -186,3 +186,26 @@ def test_a_request_that_cannot_be_decoded_is_dropped_and_the_service_keeps_answe
         with rpc("registry") as service:  # the garbage ahead of this call is dropped, not fatal
             assert service.ping()["ok"] is True
         wait_for(lambda: queue.queue_declare(passive=True).message_count == 0)
+
+
+def test_a_new_person_takes_the_region_of_what_they_are_attached_to(rpc):
+    """The attachment's region, read as one column since the org unit is no longer loaded
+    (a national unit has none); an unknown unit or structure names its field."""
+    with rpc("registry") as registry:
+        rgu = registry.list_org_units({"kind": "rgu"})[0]
+        council = registry.create_structure({"type": "council_of_mothers", "name": "Ана кеңесі",
+                                             "org_unit_id": kgu_id(registry, "KZ-75")})
+        in_kgu = registry.create_person({"full_name": "Айгүл", "org_unit_id": kgu_id(registry,
+                                                                                     "KZ-61")})
+        in_council = registry.create_person({"full_name": "Гүлнар",
+                                             "structure_id": council["id"]})
+        national = registry.create_person({"full_name": "Ерлан", "org_unit_id": rgu["id"]})
+        with pytest.raises(Invalid) as no_unit:
+            registry.create_person({"full_name": "X", "org_unit_id": 999999})
+        with pytest.raises(Invalid) as no_structure:
+            registry.create_person({"full_name": "X", "structure_id": 999999})
+
+    assert (in_kgu["region_code"], in_council["region_code"]) == ("KZ-61", "KZ-75")
+    assert national["region_code"] is None and rgu["region_code"] is None
+    assert list(no_unit.value.errors) == ["org_unit_id"]
+    assert list(no_structure.value.errors) == ["structure_id"]
