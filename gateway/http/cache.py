@@ -83,9 +83,5 @@ class ReadCacheProvider(DependencyProvider):
         self.cache = ReadCache(float(self.container.config.get("READ_CACHE_SECONDS",
                                                                DEFAULT_SECONDS)))
 
-    def invalidate(self):
-        """Forget every cached read (kelisim/events/feed.py: projects changed something)."""
-        self.cache.invalidate()
-
     def get_dependency(self, worker_ctx):
         return self.cache
