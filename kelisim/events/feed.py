@@ -15,6 +15,9 @@ from kombu import Queue
 from nameko.extensions import DependencyProvider
 
 from kelisim.consumer import SettlingQueueConsumer, own_queue
+from kelisim.logging import get_logger
+
+log = get_logger(__name__)
 
 
 class ChangeFeed(DependencyProvider):
@@ -60,11 +63,19 @@ class ChangeFeed(DependencyProvider):
     def handle_message(self, body: Any, message: Any) -> None:
         """An event of the source (any type, any body): the cache forgets."""
         self.heard += 1
-        self._cache.invalidate()
+        self._forget("event")
 
     def on_connect(self) -> None:
         """A (re)connection, the feed's queue bound again: what was missed is forgotten."""
-        self._cache.invalidate()
+        self._forget("connection")
+
+    def _forget(self, why: str) -> None:
+        # an error here would end the consumer's greenthread, and with it every
+        # @consume of the process: logged, and the next event tries again
+        try:
+            self._cache.invalidate()
+        except Exception:
+            log.exception("a change feed's cache could not forget", forget=self.forget, on=why)
 
     def get_dependency(self, worker_ctx: Any) -> int:
         return self.heard

@@ -43,6 +43,22 @@ class Listener:
     feed = ChangeFeed(change_feed("feedsource", "listener-cache"), "cache")
 
 
+class Failing(Forgetful):
+    """A cache whose first two invalidations fail (the connection's and the first event's)."""
+
+    def invalidate(self):
+        self.forgotten += 1
+        if self.forgotten <= 2:
+            raise RuntimeError("cannot forget")
+
+
+class Stubborn:
+    name = "feed_stubborn"
+    cache = Failing()
+    workers = Workers()
+    feed = ChangeFeed(change_feed("feedsource", "stubborn"), "cache")
+
+
 class Misnamed:
     name = "feed_misnamed"
     feed = ChangeFeed(change_feed("feedsource", "misnamed"), "nothing")
@@ -103,3 +119,13 @@ def test_a_feed_naming_no_dependency_fails_at_start(container_factory, amqp_uri)
     container = container_factory(Misnamed, {"AMQP_URI": amqp_uri})
     with pytest.raises(LookupError, match="no dependency 'nothing'"):
         container.start()
+
+
+def test_a_cache_that_fails_to_forget_leaves_the_feed_running(container_factory, amqp_uri):
+    container = container_factory(Stubborn, {"AMQP_URI": amqp_uri})
+    container.start()
+    wait_for(lambda: get_extension(container, Failing).forgotten == 1)
+    _publish(amqp_uri, ["a", "b"])
+    wait_for(lambda: get_extension(container, Failing).forgotten == 3)
+    assert get_extension(container, ChangeFeed).heard == 2
+    container.stop()  # still consuming: a graceful stop returns
