@@ -103,10 +103,8 @@ def _ack_through(message: Any) -> None:
 
 
 class Consumer(messaging.Consumer):
-    """``@consume(queue)``: nameko's plain queue consumer, settling before it stops. An
-    exclusive queue (a feed of one consumer alone, ``topology.change_feed``) gets a name
-    of its own in each container: RabbitMQ refuses a second consumer of an exclusive
-    queue, and a test runs several containers of one service in one process."""
+    """``@consume(queue)``: nameko's plain queue consumer, settling before it stops; an
+    exclusive queue gets a name of its own in each container (:func:`own_queue`)."""
 
     queue_consumer = SettlingQueueConsumer()
 

@@ -41,7 +41,8 @@ def change_feed(source: str, listener: str) -> Queue:
     (kelisim/consumer.py) names it ``<listener>-<source>-<random>`` in each container.
     The event handlers' queues are shared by a service's replicas (each event reaches one
     of them); a cache that every replica keeps must hear every change in each of them:
-    ``@consume(change_feed("registry", "notifications-directory"))``."""
+    ``ChangeFeed(change_feed("registry", "notifications-directory"), "directory")``
+    (kelisim/events/feed.py) or ``@consume(change_feed("projects", "gateway-cache"))``."""
     return Queue(f"{listener}-{source}", exchange=event_exchange(source), routing_key="#",
                  exclusive=True, auto_delete=True)
 

@@ -89,7 +89,7 @@ class NotificationsService(AuditEntries, ServiceBase):
 
     def _directory_changed(self, events):
         """Registry events (a batch): the directory forgets what it had, then the stream.
-        The feed below forgets too, but on a queue of its own: here it is done before the
+        The feed above forgets too, but on a queue of its own: here it is done before the
         batch is recorded, so whoever sees the events taken in sees the directory fresh."""
         self.directory.invalidate()
         return self._stream_only(events)
