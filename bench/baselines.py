@@ -8,6 +8,8 @@ the same clients as the platform in the same run (see load_gateway.py):
   ``GET /api/v1/tasks?limit=50``'s, ~40 kB of JSON) and the HTTP handler writes it as JSON
   (``http_rpc_payload``: what nameko does with the uncached page's work and nothing else),
   with nameko's stock JSON and with kelisim's orjson serializer (as the platform's RPC);
+  ``page-read``: the ``@rpc`` reads that page from projects' SQLite database on each call
+  by plain sqlite3 (the floor of the page's work with its queries; load_gateway.py);
   its socket has ``TCP_NODELAY`` as the gateway's (bare nameko's waits 40 ms for the
   client's delayed ACK on an answer over ~20 kB: ~140/s with 16 clients here, a latency
   floor, not the framework's work);
@@ -142,6 +144,7 @@ def _services():
             if BurstSink.seen == payload["of"]:
                 print(json.dumps({"done": time.time()}), flush=True)
 
+    page_read = _page_reader(os.environ.get("BENCH_PAGE_DB"))
     page_file = os.environ.get("BENCH_PAGE_FILE")
     page = json.loads(Path(page_file).read_text(encoding="utf-8")) if page_file else task_page()
 
@@ -151,6 +154,13 @@ def _services():
         @rpc
         def list_tasks(self, query):
             return page
+
+    class RpcPageRead:  # answers as bench_rpc_page: the same HTTP front calls it
+        name = "bench_rpc_page"
+
+        @rpc
+        def list_tasks(self, query):
+            return page_read(query["limit"])
 
     class NoDelayServer(WebServer):
         def process_request(self, sock, address):
@@ -213,9 +223,67 @@ def _services():
             print(json.dumps({"id": payload["id"], "at": time.time()}), flush=True)
 
     return {"http": HttpHello, "http-rpc": HttpRpcHello, "rpc": RpcEcho, "events": EventSink,
-            "burst": BurstSink, "page": RpcPage, "http-page": HttpRpcPage,
+            "burst": BurstSink, "page": RpcPage, "page-read": RpcPageRead,
+            "http-page": HttpRpcPage,
             "chain-front": ChainFront, "chain-b": ChainB, "chain-c": ChainC,
             "chain-sink": ChainSink}
+
+
+# the columns of projects' ``listed_task`` and of an assignment's listing, as stored
+PAGE_COLUMNS = ("id", "plan_id", "project_code", "year", "region_code", "parent_id",
+                "template_key", "kind", "title", "title_kk", "description", "start_date",
+                "due_date", "duration", "scheduling", "status", "progress", "expected_finish",
+                "constraint_kind", "constraint_start", "constraint_due", "constraint_conflict",
+                "deliverable", "version")
+OPEN_STATUSES = ("planned", "in_progress")
+
+
+def _page_reader(path):
+    """``read(limit)``: the first page of tasks read from the projects SQLite database at
+    ``path`` with plain ``sqlite3`` and made into ``list_tasks``' answer for the admin (no
+    filter, by id): the count, the page, its tasks' predecessors and assignments, the four
+    statements projects runs for it, and no more (dates are ISO text in the file already,
+    no ORM, no unit of work). None without a path. One connection: a worker holds it only
+    between two yields, and sqlite3 never yields."""
+    if not path:
+        return None
+    import sqlite3
+    from datetime import date
+
+    db = sqlite3.connect(path, check_same_thread=False)
+    select = f"SELECT {', '.join(PAGE_COLUMNS)} FROM tasks ORDER BY id LIMIT ? OFFSET 0"
+
+    def read(limit):
+        total = db.execute("SELECT count(*) FROM tasks").fetchone()[0]
+        rows = db.execute(select, (limit,)).fetchall()
+        ids = [row[0] for row in rows]
+        marks = ", ".join("?" * len(ids))
+        preds, people = {}, {}
+        for pred, succ, lag in db.execute("SELECT predecessor_id, successor_id, lag FROM "
+                                          f"dependencies WHERE successor_id IN ({marks})", ids):
+            preds.setdefault(succ, []).append(
+                {"predecessor_id": pred, "successor_id": succ, "lag": lag})
+        for id_, task_id, role, kind, assignee_id, name, region in db.execute(
+                "SELECT id, task_id, role, assignee_kind, assignee_id, assignee_name, "
+                f"region_code FROM assignments WHERE task_id IN ({marks}) ORDER BY id", ids):
+            people.setdefault(task_id, []).append(
+                {"id": id_, "task_id": task_id, "role": role, "assignee": {
+                    "kind": kind, "id": assignee_id, "name": name, "region_code": region}})
+        today = date.today().isoformat()
+        items = []
+        for row in rows:
+            item = dict(zip(PAGE_COLUMNS, row, strict=True))
+            if item["constraint_conflict"] is not None:
+                item["constraint_conflict"] = json.loads(item["constraint_conflict"])
+            item["deliverable"] = bool(item["deliverable"])
+            item["overdue"] = (item["status"] in OPEN_STATUSES and item["kind"] != "phase"
+                               and item["due_date"] < today)
+            item["predecessors"] = preds.get(item["id"], [])
+            item["assignments"] = people.get(item["id"], [])
+            items.append(item)
+        return {"items": items, "total": total, "limit": limit, "offset": 0}
+
+    return read
 
 
 def _http_json(value):
@@ -311,34 +379,39 @@ def http_rpc_hello(amqp_uri, clients, seconds, extra_pids=None):
         return cpu_per_request(pids, lambda: http_load(url, clients, seconds))
 
 
-def http_rpc_payload(amqp_uri, clients, seconds, page=None, fast_json=False, extra_pids=None):
+def http_rpc_payload(amqp_uri, clients, seconds, page=None, fast_json=False, extra_pids=None,
+                     database=None):
     """Bare nameko HTTP + one RPC hop carrying the uncached task page's work: ``GET /tasks``
     calls an ``@rpc`` in another process that answers ``page`` (a JSON-able dict, e.g. the
     platform's own ``GET /api/v1/tasks?limit=50``; default :func:`task_page`), and answers
-    it as JSON. ``fast_json``: both processes with kelisim's orjson serializer and the
+    it as JSON. ``database``: the ``@rpc`` reads the page from that projects SQLite file
+    instead, on every call (:func:`_page_reader`: the page's four statements by plain
+    sqlite3). ``fast_json``: both processes with kelisim's orjson serializer and the
     answer written by orjson (as the platform's components), else nameko's stock JSON
     (kombu's) and ``json.dumps``. Returns what :func:`http_rpc_hello` does, plus ``bytes``
-    (the HTTP answer's length)."""
+    (the HTTP answer's length) and ``answer`` (the answer, parsed)."""
     import tempfile
     import urllib.request
 
     port, suffix = free_port(), "+orjson" if fast_json else ""
     with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8") as held:
-        env = None
-        if page is not None:
+        kind, env = "page", None
+        if database is not None:
+            kind, env = "page-read", {"BENCH_PAGE_DB": str(database)}
+        elif page is not None:
             json.dump(page, held, ensure_ascii=False)
             held.flush()
             env = {"BENCH_PAGE_FILE": held.name}
-        with service("page" + suffix, amqp_uri, env=env) as rpc, \
+        with service(kind + suffix, amqp_uri, env=env) as rpc, \
                 service("http-page" + suffix, amqp_uri, port) as front:
             url = f"http://127.0.0.1:{port}/tasks"
             wait_http(url)
             with urllib.request.urlopen(url, timeout=30) as answer:
-                size = len(answer.read())
+                body = answer.read()
             http_load(url, clients, 1)
             pids = dict(extra_pids or {}, http=front.pid, rpc=rpc.pid)
             result = cpu_per_request(pids, lambda: http_load(url, clients, seconds))
-    return dict(result, bytes=size)
+    return dict(result, bytes=len(body), answer=json.loads(body))
 
 
 @contextmanager
