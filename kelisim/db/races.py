@@ -40,9 +40,19 @@ def hold_lock(session: Session, table: sa.Table, **key: Any) -> None:
     (READ COMMITTED) every later statement then sees what the previous holder committed;
     on SQLite the reads before the first write ran outside the transaction anyway.
     """
-    upsert = _UPSERTS[session.get_bind().dialect.name](table).values(**key, locked_at=utcnow())
-    session.execute(upsert.on_conflict_do_update(
-        index_elements=list(key), set_={"locked_at": upsert.excluded.locked_at}))
+    statement = _lock_upsert(session.get_bind().dialect.name, table, tuple(sorted(key)))
+    session.execute(statement, dict(key, locked_at=utcnow()))
+
+
+@functools.lru_cache(maxsize=32)
+def _lock_upsert(dialect: str, table: sa.Table, names: tuple[str, ...]) -> Any:
+    """:func:`hold_lock`'s upsert for a table and its key columns, built once: its values
+    are bound parameters (building and keying the statement on every call cost as much
+    as a quarter of an assignment's database work)."""
+    upsert = _UPSERTS[dialect](table).values(
+        {name: sa.bindparam(name) for name in (*names, "locked_at")})
+    return upsert.on_conflict_do_update(index_elements=list(names),
+                                        set_={"locked_at": upsert.excluded.locked_at})
 
 
 def is_unique_violation(exc: BaseException) -> bool:

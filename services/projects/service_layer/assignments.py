@@ -28,7 +28,7 @@ from services.projects.domain import model
 from services.projects.domain.model import ORGANISATION, check_raci
 from services.projects.service_layer import scheduling
 from services.projects.service_layer.common import publish, record, task_or_404
-from services.projects.service_layer.scheduling import lock_family_of
+from services.projects.service_layer.scheduling import lock_family
 from services.projects.service_layer.tasks import dump_assignment
 
 if TYPE_CHECKING:
@@ -49,7 +49,9 @@ def add_assignment(uow: UnitOfWork, registry: RegistryClient, task_id: int,
         if data["kind"] == ORGANISATION:
             check_organisation_role(uow.context.actor, data["role"])
         assignee = registry.assignee(data["kind"], data["id"])
-        lock_family_of(uow, stored_id(task))  # after the registry call: the lock is not held over RPC
+        # after the registry call: the lock is not held over RPC. A task's project and year
+        # never change, so its family is the one loaded
+        lock_family(uow, task.project_code, task.year)
         uow.session.refresh(task)  # as the previous holder of the lock left it
         assignment, replaced = task.assign(
             role=data["role"], kind=data["kind"], assignee_id=data["id"], assignee=assignee,
