@@ -17,7 +17,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar, overload
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -28,7 +27,6 @@ from kelisim.logging import get_logger
 
 log = get_logger(__name__)
 UNIQUE_ATTEMPTS = 3
-_UPSERTS: dict[str, Any] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -40,19 +38,23 @@ def hold_lock(session: Session, table: sa.Table, **key: Any) -> None:
     (READ COMMITTED) every later statement then sees what the previous holder committed;
     on SQLite the reads before the first write ran outside the transaction anyway.
     """
-    statement = _lock_upsert(session.get_bind().dialect.name, table, tuple(sorted(key)))
+    statement = _lock_upsert(table, tuple(sorted(key)))
     session.execute(statement, dict(key, locked_at=utcnow()))
 
 
 @functools.lru_cache(maxsize=32)
-def _lock_upsert(dialect: str, table: sa.Table, names: tuple[str, ...]) -> Any:
-    """:func:`hold_lock`'s upsert for a table and its key columns, built once: its values
-    are bound parameters (building and keying the statement on every call cost as much
-    as a quarter of an assignment's database work)."""
-    upsert = _UPSERTS[dialect](table).values(
-        {name: sa.bindparam(name) for name in (*names, "locked_at")})
-    return upsert.on_conflict_do_update(index_elements=list(names),
-                                        set_={"locked_at": upsert.excluded.locked_at})
+def _lock_upsert(table: sa.Table, names: tuple[str, ...]) -> sa.TextClause:
+    """:func:`hold_lock`'s upsert for a table and its key columns: the same SQL on PostgreSQL
+    and SQLite, as text with typed parameters. SQLAlchemy keeps no compiled form of its
+    own ``on_conflict_do_update`` construct (it has no cache key), so one built from it was
+    compiled on every call: ~195 µs of CPU a lock on SQLite against ~20 µs now, ~350 µs
+    against ~125 µs on PostgreSQL (its round trip included)."""
+    columns = (*names, "locked_at")
+    sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
+           f"VALUES ({', '.join(':' + name for name in columns)}) "
+           f"ON CONFLICT ({', '.join(names)}) DO UPDATE SET locked_at = excluded.locked_at")
+    return sa.text(sql).bindparams(*(sa.bindparam(name, type_=table.c[name].type)
+                                     for name in columns))
 
 
 def is_unique_violation(exc: BaseException) -> bool:

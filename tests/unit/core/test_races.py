@@ -105,3 +105,26 @@ def test_a_held_lock_makes_the_next_holder_wait_for_the_commit(engine):
     assert order == ["first commits", "second holds"]
     with engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(LOCKS)).scalar() == 1
+
+
+def test_a_lock_is_taken_by_a_statement_compiled_once_and_kept_up_to_date(engine):
+    """hold_lock runs on every change of a schedule: its statement is served from
+    SQLAlchemy's compiled cache (an ON CONFLICT construct has no cache key, and was
+    compiled on every call), and a second take of the lock updates its time."""
+    outcomes = []
+
+    @sa.event.listens_for(engine, "after_cursor_execute")
+    def _seen(conn, cursor, statement, parameters, context, executemany):
+        if statement.startswith("INSERT INTO locks"):
+            outcomes.append(context.cache_hit)
+
+    times = []
+    for _ in range(3):
+        with sa.orm.Session(engine) as session, session.begin():
+            hold_lock(session, LOCKS, name="schedule")
+            times.append(session.execute(sa.select(LOCKS.c.locked_at)).scalar_one())
+    assert [str(outcome).rsplit(".", 1)[-1] for outcome in outcomes] == \
+        ["CACHE_MISS", "CACHE_HIT", "CACHE_HIT"]
+    assert times == sorted(times) and times[0] < times[-1]
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(LOCKS)).scalar() == 1
