@@ -128,3 +128,30 @@ def test_a_lock_is_taken_by_a_statement_compiled_once_and_kept_up_to_date(engine
     assert times == sorted(times) and times[0] < times[-1]
     with engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(LOCKS)).scalar() == 1
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_a_lock_table_may_be_named_anyhow_and_live_in_a_schema(database, request, tmp_path):
+    """The lock's SQL is text: its table (schema included) and columns are quoted as the
+    dialect quotes them, so reserved words and mixed case stay names."""
+    if database == "postgresql":
+        engine, schema = make_engine(request.getfixturevalue("postgres_url")), "side"
+        with engine.begin() as conn:
+            conn.exec_driver_sql("CREATE SCHEMA side")
+    else:
+        engine, schema = make_engine(f"sqlite:///{tmp_path / 'names.db'}"), "main"
+    table = sa.Table("order", sa.MetaData(schema=schema),
+                     sa.Column("user", sa.String(20), primary_key=True),
+                     sa.Column("Year", sa.Integer, primary_key=True),
+                     sa.Column("locked_at", UtcDateTime, nullable=False))
+    table.metadata.create_all(engine)
+    try:
+        for _ in range(2):
+            with sa.orm.Session(engine) as session, session.begin():
+                hold_lock(session, table, Year=2026, user="schedule")
+        with engine.connect() as conn:
+            rows = conn.execute(sa.select(table.c.user, table.c.Year, table.c.locked_at)).all()
+        assert [(row.user, row.Year) for row in rows] == [("schedule", 2026)]
+        assert rows[0].locked_at.utcoffset() is not None
+    finally:
+        engine.dispose()
