@@ -235,7 +235,6 @@ PAGE_COLUMNS = ("id", "plan_id", "project_code", "year", "region_code", "parent_
                 "due_date", "duration", "scheduling", "status", "progress", "expected_finish",
                 "constraint_kind", "constraint_start", "constraint_due", "constraint_conflict",
                 "deliverable", "version")
-OPEN_STATUSES = ("planned", "in_progress")
 
 
 def _page_reader(path):
@@ -249,6 +248,8 @@ def _page_reader(path):
         return None
     import sqlite3
     from datetime import date
+
+    from services.projects.domain.model import OPEN_STATUSES  # the rule of "overdue"
 
     db = sqlite3.connect(path, check_same_thread=False)
     select = f"SELECT {', '.join(PAGE_COLUMNS)} FROM tasks ORDER BY id LIMIT ? OFFSET 0"

@@ -176,10 +176,12 @@ def set_up(base, data_dir, pids, urls=None):
 
 
 def copy_of(database):
-    """A consistent copy of a SQLite database beside it (SQLite's online backup); its path."""
+    """A consistent copy of a SQLite database beside it (``kelisim backup``'s online copy);
+    its path."""
+    from kelisim_platform.backup import online_copy
+
     copy = database.with_name(f"{database.stem}-copy.db")
-    with sqlite3.connect(database) as source, sqlite3.connect(copy) as target:
-        source.backup(target)
+    online_copy(database, copy)
     return copy
 
 

@@ -68,7 +68,7 @@ def backup(folder: str | Path, now: datetime | None = None) -> dict[str, Any]:
             raise BackupError(f"{component}'s database {path} does not exist")
     folder.mkdir(parents=True, exist_ok=True)
     for component in ORDER:
-        _online_copy(sources[component], folder / f"{component}.db")
+        online_copy(sources[component], folder / f"{component}.db")
     # after the gateway's snapshot: exactly the attachments its rows name (the copy loses
     # the rows of attachments deleted since, whose bytes are gone)
     attachments = _backup_attachments(folder, folder / "gateway.db")
@@ -374,7 +374,7 @@ def _restore_attachments(folder: Path, target: Path) -> None:
         shutil.copy2(path, target / path.parent.name / path.name)
 
 
-def _online_copy(source: Path, target: Path) -> None:
+def online_copy(source: Path, target: Path) -> None:
     """SQLite's online backup of ``source`` into ``target``: one consistent snapshot."""
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
     dst = sqlite3.connect(target)
