@@ -122,13 +122,27 @@ rpc = Rpc.decorator
 
 
 class ReplyListener(nameko_rpc.ReplyListener):
+    """nameko's, its replies taken in without acks and in the consumer's own greenthread
+    (``inline``, see :class:`SettlingQueueConsumer`): a reply only wakes the call waiting
+    for it, so an ack (a frame to the broker and the broker's work on it) and a managed
+    thread spawned per reply bought nothing."""
+
     queue_consumer = SettlingQueueConsumer()
+    inline = True
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         # held weakly: a call that timed out drops its reply and the entry goes with it,
         # where nameko kept it for ever when the reply never came (lost in a broker restart)
         self._reply_events: weakref.WeakValueDictionary[str, Any] = weakref.WeakValueDictionary()
+
+    def handle_message(self, body: Any, message: Any) -> None:
+        waiting = self._reply_events.pop(message.properties.get("correlation_id"), None)
+        if waiting is not None:  # else its call has given up (timed out) already
+            waiting.send(body)
+
+    def on_connect(self) -> None:
+        """A (re)connection: nothing to do (a call waiting still waits, within its timeout)."""
 
 
 class RpcProxy(nameko_rpc.RpcProxy):

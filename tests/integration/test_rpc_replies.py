@@ -1,8 +1,10 @@
 """kelisim's RPC replies (kelisim.rpc.Responder): the message nameko's own responder sends,
 byte for byte, published on the pooled confirm-mode channel; and a service answering
 through it over the real broker."""
+import subprocess
 import time
 from types import SimpleNamespace
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from kombu import Connection, Queue
@@ -86,3 +88,42 @@ def test_a_reply_the_broker_cannot_take_is_not_retried(amqp_uri):
         responder.send_response({"a": 1}, None)
     assert not isinstance(raised.value, kelisim_rpc._RETRIED)
     assert time.monotonic() - started < kelisim_rpc.REPLY_RETRIES[0]
+
+
+class CallingService:
+    name = "calling"
+    replying = kelisim_rpc.RpcProxy("replying")
+
+    @kelisim_rpc.rpc
+    def sizes(self, sizes):
+        return [len(self.replying.page(size)) for size in sizes]
+
+
+def _consumers(amqp_uri):
+    """{queue: ack_required} of the consumers on ``amqp_uri``'s vhost, as the broker has them."""
+    vhost = unquote(urlsplit(amqp_uri).path[1:])
+    listed = subprocess.run(["rabbitmqctl", "-q", "list_consumers", "-p", vhost, "queue_name",
+                             "ack_required"], check=True, capture_output=True, text=True,
+                            timeout=60).stdout
+    return {name: required == "true" for name, required in
+            (line.split("\t") for line in listed.splitlines()[1:] if "\t" in line)}
+
+
+def test_replies_are_taken_in_without_acks(container_factory, amqp_uri, rpc):
+    """A service's calls get their replies from a consumer the broker asks no acks of (an
+    ack per reply was a frame each way and the broker's work on a durable queue), and
+    every call still gets its own answer; the requests are still acked (see consumer.py)."""
+    config = {"AMQP_URI": amqp_uri, "serializer": "json"}
+    containers = [container_factory(cls, config) for cls in (ReplyingService, CallingService)]
+    for container in containers:
+        container.start()
+    try:
+        with rpc("calling") as calling:
+            assert calling.sizes([3, 0, 250, 1] * 5) == [3, 0, 250, 1] * 5
+        consumers = _consumers(amqp_uri)
+        replies = [name for name in consumers if name.startswith("rpc.reply-calling")]
+        assert replies and not any(consumers[name] for name in replies), consumers
+        assert consumers["rpc-replying"] is True and consumers["rpc-calling"] is True
+    finally:
+        for container in containers:
+            container.kill()
