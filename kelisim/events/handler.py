@@ -192,8 +192,8 @@ class ReliableEventHandler(EventHandler):
             counts[envelope.type] = counts.get(envelope.type, 0) + 1
         self.queue_consumer.ack_all([message for _, message in batch])
         for event_type, count in counts.items():
-            metrics.EVENTS_CONSUMED.labels(self.container.service_name, event_type,
-                                           "handled").inc(count)
+            metrics.child(metrics.EVENTS_CONSUMED, self.container.service_name, event_type,
+                          "handled").inc(count)
 
     def _one_by_one(self, batch: list[tuple[Envelope, Any]]) -> None:
         for item in batch:
@@ -212,8 +212,8 @@ class ReliableEventHandler(EventHandler):
 
     def _settle(self, message: Any, envelope: Envelope, exc_info: Any) -> None:
         if exc_info is None:
-            metrics.EVENTS_CONSUMED.labels(self.container.service_name, envelope.type,
-                                           "handled").inc()
+            metrics.child(metrics.EVENTS_CONSUMED, self.container.service_name, envelope.type,
+                          "handled").inc()
             self.queue_consumer.ack_message(message)
             return
         attempts = int((message.headers or {}).get(topology.ATTEMPTS_HEADER, 0))
@@ -240,8 +240,8 @@ class ReliableEventHandler(EventHandler):
             return
         log.warning("event handler failed; retry scheduled", event_id=envelope.id,
                     event_type=envelope.type, attempt=attempts + 1, error=error)
-        metrics.EVENTS_CONSUMED.labels(self.container.service_name, envelope.type,
-                                       "retried").inc()
+        metrics.child(metrics.EVENTS_CONSUMED, self.container.service_name, envelope.type,
+                      "retried").inc()
         self.queue_consumer.ack_message(message)
 
     def _dead_letter(self, body: Any, event_type: str, message: Any, error: str) -> None:
@@ -263,8 +263,8 @@ class ReliableEventHandler(EventHandler):
             return
         log.error("event dead-lettered", event_type=event_type, queue=self.queue.name,
                   error=error)
-        metrics.EVENTS_CONSUMED.labels(self.container.service_name, event_type,
-                                       "dead_lettered").inc()
+        metrics.child(metrics.EVENTS_CONSUMED, self.container.service_name, event_type,
+                      "dead_lettered").inc()
         self.queue_consumer.ack_message(message)
 
 

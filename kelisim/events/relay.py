@@ -121,8 +121,8 @@ class OutboxRelay:
 
     def update_gauges(self) -> None:
         count, age = self.backlog()
-        metrics.OUTBOX_PENDING.labels(self.service).set(count)
-        metrics.OUTBOX_OLDEST_AGE.labels(self.service).set(age)
+        metrics.child(metrics.OUTBOX_PENDING, self.service).set(count)
+        metrics.child(metrics.OUTBOX_OLDEST_AGE, self.service).set(age)
 
 
 BUSY = 0.05  # s: a round starting this soon after one that published is under load ...

@@ -1,6 +1,8 @@
 """Metrics of the notifications service (module level, labelled by service like kelisim.metrics)."""
 from prometheus_client import Counter, Gauge, Histogram
 
+from kelisim.metrics import child
+
 DELIVERIES = Counter(
     "kelisim_notification_deliveries_total",
     "Delivery attempts by channel and outcome (delivered, failed, dead_lettered, duplicate).",
@@ -26,14 +28,19 @@ DEAD = Gauge(
 CHANNELS = ("inbox", "email", "webhook", "stream")
 
 
-def delivered(service, channel, occurred_at, now):
-    DELIVERIES.labels(service, channel, "delivered").inc()
+def delivered(service, channel, occurred_at, now, count=1):
+    """``count`` deliveries of one event on ``channel``, ``now``: counted, and each one's
+    latency from the event's ``occurred_at`` (seconds) observed."""
+    child(DELIVERIES, service, channel, "delivered").inc(count)
     if occurred_at is not None:
-        LATENCY.labels(service, channel).observe(max(0.0, (now - occurred_at).total_seconds()))
+        latency = child(LATENCY, service, channel)
+        seconds = max(0.0, (now - occurred_at).total_seconds())
+        for _ in range(count):
+            latency.observe(seconds)
 
 
 def outcome(service, channel, name):
-    DELIVERIES.labels(service, channel, name).inc()
+    child(DELIVERIES, service, channel, name).inc()
 
 
 def set_backlog(service, waiting, dead):

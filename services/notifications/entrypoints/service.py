@@ -109,10 +109,9 @@ class NotificationsService(AuditEntries, ServiceBase):
                 answers.append(summary)
                 continue
             outbound.update(summary)
-            for _ in range(summary.get("inbox", 0)):
-                metrics.delivered(self.name, "inbox", summary["occurred_at"], now)
-            for _ in streamed:
-                metrics.delivered(self.name, "stream", summary["occurred_at"], now)
+            metrics.delivered(self.name, "inbox", summary["occurred_at"], now,
+                              summary.get("inbox", 0))
+            metrics.delivered(self.name, "stream", summary["occurred_at"], now, len(streamed))
             summary["stream"] = len(streamed)
             answers.append({k: v for k, v in summary.items() if k != "occurred_at"})
         # the senders of the channels that got deliveries to send (inbox items are
