@@ -268,3 +268,31 @@ def test_replicas_loading_the_reference_data_at_once_add_it_once(postgres_url, m
     assert min(first, second) == 0 and max(first, second) > 4
     with instances.uow() as uow:
         assert len(uow.repo.projects()) == 5  # the four base projects and the action plan
+
+
+def test_rollouts_of_two_projects_at_once_in_one_process_write_one_after_the_other(
+        postgres_url, migrated, session_factory):
+    """Each rollout's transaction is CPU-bound: side by side in one process they shared its
+    core and both committed at the end; one after the other (services/projects/
+    service_layer/rollout.py), the first commits, and its events leave, while the second
+    is built. Seen in the database: the inserts of the two transactions do not interleave."""
+    platform = _fresh(postgres_url, migrated, session_factory)
+    inserts = []  # the connection of each INSERT, in the order PostgreSQL got them
+
+    def seen(conn, _cursor, statement, *_):
+        if statement.lstrip().upper().startswith("INSERT"):
+            inserts.append(id(conn.connection.dbapi_connection))
+
+    engines = [factory.kw["bind"] for factory in platform.sessions]
+    for engine in engines:
+        sa.event.listen(engine, "before_cursor_execute", seen)
+    answers = platform.race([
+        lambda uow, code=code: rollout.rollout(uow, FakeRegistry(), code,
+                                               {"year": YEAR, "regions": REGIONS})
+        for code in (PROJECT, "civic-identity")])
+    for engine in engines:
+        sa.event.remove(engine, "before_cursor_execute", seen)
+    assert [len(a["created"]) for a in answers] == [3, 3], answers
+    switches = sum(1 for before, after in zip(inserts, inserts[1:], strict=False)
+                   if before != after)
+    assert len(set(inserts)) == 2 and switches == 1, (len(inserts), switches)
