@@ -33,7 +33,9 @@ class SettlingQueueConsumer(QueueConsumer):
         self._unsettled: set[tuple[Any, int]] = set()
 
     def handle_message(self, provider: Any, body: Any, message: Any) -> None:
-        if getattr(provider, "inline", False):  # a change feed (kelisim/events/feed.py)
+        if getattr(provider, "inline", False):  # a change feed, RPC replies: no worker
+            if not getattr(provider, "no_ack", False):
+                self.track(message)  # the provider acks it (``ack_message``)
             provider.handle_message(body, message)
             return
         self.track(message)
@@ -85,7 +87,8 @@ class SettlingQueueConsumer(QueueConsumer):
         consumers = super().get_consumers(consumer_cls, channel)
         for provider, consumer in self._consumers.items():
             if getattr(provider, "inline", False):
-                consumer.no_ack = True  # read by the consumer's __enter__ (basic.consume)
+                # read by the consumer's __enter__ (basic.consume)
+                consumer.no_ack = getattr(provider, "no_ack", False)
                 provider.on_connect()   # its queue is declared and bound by now
         return consumers
 

@@ -38,6 +38,7 @@ class ChangeFeed(DependencyProvider):
 
     queue_consumer = SettlingQueueConsumer()
     inline = True  # handled in the consumer's greenthread (SettlingQueueConsumer)
+    no_ack = True  # see above
 
     def __init__(self, queue: Queue, forget: str) -> None:
         self.queue = queue

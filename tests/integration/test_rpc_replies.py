@@ -4,12 +4,15 @@ through it over the real broker."""
 import subprocess
 import time
 from types import SimpleNamespace
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
+import eventlet
 import pytest
+from eventlet.event import Event
 from kombu import Connection, Queue
 from nameko import rpc as nameko_rpc
 from nameko.exceptions import RemoteError
+from nameko.testing.services import entrypoint_hook
 
 from kelisim import rpc as kelisim_rpc
 from kelisim.errors import NotFound
@@ -96,7 +99,9 @@ class CallingService:
 
     @kelisim_rpc.rpc
     def sizes(self, sizes):
-        return [len(self.replying.page(size)) for size in sizes]
+        """The calls at once, each from a green thread of its own."""
+        return list(eventlet.GreenPool(len(sizes)).imap(
+            lambda size: len(self.replying.page(size)), sizes))
 
 
 def _consumers(amqp_uri):
@@ -109,21 +114,129 @@ def _consumers(amqp_uri):
             (line.split("\t") for line in listed.splitlines()[1:] if "\t" in line)}
 
 
-def test_replies_are_taken_in_without_acks(container_factory, amqp_uri, rpc):
-    """A service's calls get their replies from a consumer the broker asks no acks of (an
-    ack per reply was a frame each way and the broker's work on a durable queue), and
-    every call still gets its own answer; the requests are still acked (see consumer.py)."""
+def test_calls_at_once_each_get_their_own_reply_and_replies_are_acked(
+        container_factory, amqp_uri, rpc):
+    """Replies are handled in the caller's consumer greenthread (no thread per reply), each
+    call gets its own, and the broker still asks for acks (see the test below)."""
     config = {"AMQP_URI": amqp_uri, "serializer": "json"}
     containers = [container_factory(cls, config) for cls in (ReplyingService, CallingService)]
     for container in containers:
         container.start()
     try:
+        sizes = [n * 37 % 400 for n in range(60)]
         with rpc("calling") as calling:
-            assert calling.sizes([3, 0, 250, 1] * 5) == [3, 0, 250, 1] * 5
+            assert calling.sizes(sizes) == sizes
+            assert calling.sizes([3, 0]) == [3, 0]
         consumers = _consumers(amqp_uri)
         replies = [name for name in consumers if name.startswith("rpc.reply-calling")]
-        assert replies and not any(consumers[name] for name in replies), consumers
-        assert consumers["rpc-replying"] is True and consumers["rpc-calling"] is True
+        assert replies and all(consumers[name] for name in replies), consumers
     finally:
         for container in containers:
             container.kill()
+
+
+ARRIVED: list = []
+RELEASE: list = []
+
+
+class HoldingService:
+    name = "holding"
+
+    @kelisim_rpc.rpc
+    def answer(self):
+        ARRIVED[0].send(True)
+        RELEASE[0].wait()
+        return 42
+
+
+class AskingService:
+    name = "asking"
+    holding = kelisim_rpc.TimedRpcProxy("holding")
+
+    @kelisim_rpc.rpc
+    def ask(self):
+        return self.holding.answer()
+
+
+class HoldingProxy:
+    """A TCP proxy in green threads whose broker-to-client direction can be held (read
+    from the broker, not forwarded), then cut (every connection closed)."""
+
+    def __init__(self, target_port):
+        self.target_port = target_port
+        self.server = eventlet.listen(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.held = set()  # the broker-side sockets whose frames are dropped
+        self.pairs = []
+        self.serving = eventlet.spawn(self._serve)
+
+    def _serve(self):
+        while True:
+            client, _ = self.server.accept()
+            upstream = eventlet.connect(("127.0.0.1", self.target_port))
+            self.pairs.append((client, upstream))
+            eventlet.spawn(self._pipe, client, upstream)
+            eventlet.spawn(self._pipe, upstream, client)
+
+    def _pipe(self, source, target):
+        try:
+            while data := source.recv(65536):
+                if source not in self.held:
+                    target.sendall(data)
+        except OSError:
+            pass
+        finally:
+            _shut(source, target)
+
+    def hold(self):
+        self.held = {upstream for _, upstream in self.pairs}
+
+    def cut(self):
+        pairs, self.pairs = self.pairs, []
+        for pair in pairs:
+            _shut(*pair)
+
+    def close(self):
+        self.serving.kill()
+        self.cut()
+        self.server.close()
+
+
+def _shut(*socks):
+    for sock in socks:
+        try:
+            sock.shutdown(2)
+        except OSError:
+            pass
+
+
+def test_a_reply_on_its_way_when_the_callers_connection_drops_still_answers_the_call(
+        container_factory, amqp_uri):
+    """The broker hands the reply to the caller's connection, which drops before the caller
+    reads it: unacked, the reply goes back to the (durable) reply queue and reaches the
+    call once the caller has reconnected; taken without acks it was lost and the call
+    timed out (found by an adversarial review)."""
+    parts = urlsplit(amqp_uri)
+    proxy = HoldingProxy(parts.port)
+    proxied = urlunsplit(parts._replace(netloc=parts.netloc.replace(
+        f":{parts.port}", f":{proxy.port}")))
+    ARRIVED[:], RELEASE[:] = [Event()], [Event()]
+    holding = container_factory(HoldingService, {"AMQP_URI": amqp_uri, "serializer": "json"})
+    asking = container_factory(AskingService, {"AMQP_URI": proxied, "serializer": "json",
+                                               "RPC_TIMEOUT": 8})
+    holding.start()
+    asking.start()
+    try:
+        with entrypoint_hook(asking, "ask") as ask:
+            call = eventlet.spawn(ask)
+            ARRIVED[0].wait()     # the request went out ...
+            eventlet.sleep(0.5)   # ... and its publisher has the broker's confirm
+            proxy.hold()          # from now on what the broker sends to asking is dropped
+            RELEASE[0].send(True)
+            eventlet.sleep(1.0)   # the reply is handed to asking's connection, and dropped
+            proxy.cut()           # asking reconnects through the proxy
+            assert call.wait() == 42
+    finally:
+        holding.kill()
+        asking.kill()
+        proxy.close()
