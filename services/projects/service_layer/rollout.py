@@ -45,12 +45,12 @@ if TYPE_CHECKING:
 
 Slot = tuple[str, str]  # (scope: a region or RGU_SCOPE, template item key)
 
-# One rollout builds and commits at a time in a process: its
-# transaction is CPU-bound, so rollouts side by side shared one core and each committed
-# only when all were nearly done; one after another, the first commits after its own
-# share of the time and its events are on their way to the KGUs while the next one runs
-# (four projects to 20 regions at once: bench/README.md). Replicas still run theirs side
-# by side. Taken before the schedule lock and after the registry's answers.
+# One rollout builds and commits at a time in a process: its transaction is CPU-bound, so
+# rollouts side by side shared one core and each committed only when all were nearly done;
+# one after another, the first commits after its own share of the time and its events are
+# on their way to the KGUs while the next one runs (four projects to 20 regions at once:
+# bench/README.md). Replicas still run theirs side by side. Taken after the registry's
+# answers and before the schedule lock.
 _BUILDING = green_lock()
 
 
