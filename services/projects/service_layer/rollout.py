@@ -20,10 +20,11 @@ from contextlib import ExitStack
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from eventlet.semaphore import Semaphore
+
 from kelisim.db.races import retry_on_unique
 from kelisim.db.records import stored_id
 from kelisim.errors import Invalid
-from kelisim.green import green_lock
 from kelisim.i18n import _
 from kelisim.schemas import load
 from services.projects.contract import schemas
@@ -45,13 +46,14 @@ if TYPE_CHECKING:
 
 Slot = tuple[str, str]  # (scope: a region or RGU_SCOPE, template item key)
 
-# One rollout builds and commits at a time in a process: its transaction is CPU-bound, so
-# rollouts side by side shared one core and each committed only when all were nearly done;
-# one after another, the first commits after its own share of the time and its events are
-# on their way to the KGUs while the next one runs (four projects to 20 regions at once:
+# One rollout builds and commits at a time in a process (its green threads queue on the
+# semaphore, first come first served): a rollout's transaction is CPU-bound, so rollouts
+# side by side shared one core and each committed only when all were nearly done; one
+# after another, the first commits after its own share of the time and its events are on
+# their way to the KGUs while the next one runs (four projects to 20 regions at once:
 # bench/README.md). Replicas still run theirs side by side. Taken after the registry's
 # answers and before the schedule lock.
-_BUILDING = green_lock()
+_BUILDING = Semaphore(1)
 
 
 @retry_on_unique(what="the rollout")
