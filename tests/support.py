@@ -412,6 +412,15 @@ def vhost_connections(amqp_uri):
     return [(name, state) for name, state, where in rows if where == vhost]
 
 
+def vhost_consumers(amqp_uri):
+    """{queue: ack_required} of the broker's consumers in the vhost of ``amqp_uri``."""
+    out = subprocess.run(["rabbitmqctl", "-q", "list_consumers", "-p", amqp_uri.rsplit("/", 1)[1],
+                          "queue_name", "ack_required"],
+                         capture_output=True, text=True, timeout=60, check=True).stdout
+    rows = [line.split("\t") for line in out.splitlines() if line.count("\t") == 1]
+    return {name: required == "true" for name, required in rows[1:]}  # after the header
+
+
 def close_vhost_connections(amqp_uri, reason="test: connection cut"):
     """``rabbitmqctl close_all_connections`` on the vhost of ``amqp_uri`` (a test's OWN vhost,
     never another's), as a network blip or a load balancer would; returns once the broker

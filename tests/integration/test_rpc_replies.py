@@ -1,10 +1,9 @@
 """kelisim's RPC replies (kelisim.rpc.Responder): the message nameko's own responder sends,
 byte for byte, published on the pooled confirm-mode channel; and a service answering
 through it over the real broker."""
-import subprocess
 import time
 from types import SimpleNamespace
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import eventlet
 import pytest
@@ -16,6 +15,7 @@ from nameko.testing.services import entrypoint_hook
 
 from kelisim import rpc as kelisim_rpc
 from kelisim.errors import NotFound
+from tests.support import vhost_consumers
 
 EXCHANGE = nameko_rpc.get_rpc_exchange({})
 
@@ -104,16 +104,6 @@ class CallingService:
             lambda size: len(self.replying.page(size)), sizes))
 
 
-def _consumers(amqp_uri):
-    """{queue: ack_required} of the consumers on ``amqp_uri``'s vhost, as the broker has them."""
-    vhost = unquote(urlsplit(amqp_uri).path[1:])
-    listed = subprocess.run(["rabbitmqctl", "-q", "list_consumers", "-p", vhost, "queue_name",
-                             "ack_required"], check=True, capture_output=True, text=True,
-                            timeout=60).stdout
-    return {name: required == "true" for name, required in
-            (line.split("\t") for line in listed.splitlines()[1:] if "\t" in line)}
-
-
 def test_calls_at_once_each_get_their_own_reply_and_replies_are_acked(
         container_factory, amqp_uri, rpc):
     """Replies are handled in the caller's consumer greenthread (no thread per reply), each
@@ -127,7 +117,7 @@ def test_calls_at_once_each_get_their_own_reply_and_replies_are_acked(
         with rpc("calling") as calling:
             assert calling.sizes(sizes) == sizes
             assert calling.sizes([3, 0]) == [3, 0]
-        consumers = _consumers(amqp_uri)
+        consumers = vhost_consumers(amqp_uri)
         replies = [name for name in consumers if name.startswith("rpc.reply-calling")]
         assert replies and all(consumers[name] for name in replies), consumers
     finally:
