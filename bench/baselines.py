@@ -18,7 +18,11 @@ the same clients as the platform in the same run (see load_gateway.py):
 - ``burst``: 10 000 events at once to a bare nameko ``@event_handler`` (``event_burst``);
 - ``raw burst``: 10 001 persistent messages of a ``deadline_slipped`` envelope's size
   published with confirms and consumed by bare py-amqp in another process, no nameko
-  (``raw_burst``: the broker's own floor, with each side's CPU and the broker's).
+  (``raw_burst``: the broker's own floor, with each side's CPU and the broker's);
+- ``shape burst`` and ``batched``: the least a slip's events need after its commit, inbox
+  rows committed on PostgreSQL and the regional stream, taken in by bare py-amqp and
+  psycopg2 (``shape_burst``) and by kelisim's own nameko event handler (``batched_burst``,
+  which without a database only counts).
 
 The chain of bench/notifications_latency.py's bare baseline (``chain``: HTTP POST -> RPC ->
 RPC + event -> handler, four processes) is served from here too, and loaded by clients as
@@ -104,6 +108,9 @@ def _services():
     from nameko.web.server import WebServer
     from werkzeug.wrappers import Response
 
+    from kelisim import serialization
+    from kelisim.events.handler import on_event
+
     class HttpHello:
         name = "bench_http_hello"
 
@@ -144,6 +151,28 @@ def _services():
             if BurstSink.seen == payload["of"]:
                 print(json.dumps({"done": time.time()}), flush=True)
 
+    class BatchedSink:
+        """kelisim's own event handler: notifications' batches of 250, each envelope checked
+        (``parse_envelope``), one ``multiple`` ack per batch; doing nothing else, or with
+        ``BENCH_DATABASE`` the least work (:func:`_least_work`) on that database."""
+        name = "bench_batched_sink"
+        seen = 0
+
+        @on_event(BATCHED_SOURCE, RAW_KEY, batch=250)
+        def on_events(self, envelopes):
+            committed = least_work and least_work(
+                [(envelope.to_message(), serialization.dumps(envelope.to_message()))
+                 for envelope in envelopes])
+            BatchedSink.seen += len(envelopes)
+            if BatchedSink.seen == int(os.environ["BENCH_COUNT"]):
+                print(json.dumps({"done": time.time(), "committed": committed}), flush=True)
+
+    least_work = None
+    if os.environ.get("BENCH_DATABASE"):  # psycopg2 cooperative, as in the components
+        import psycogreen.eventlet
+
+        psycogreen.eventlet.patch_psycopg()
+        least_work = _least_work(os.environ["BENCH_AMQP_URI"], os.environ["BENCH_DATABASE"])[0]
     page_read = _page_reader(os.environ.get("BENCH_PAGE_DB"))
     page_file = os.environ.get("BENCH_PAGE_FILE")
     page = json.loads(Path(page_file).read_text(encoding="utf-8")) if page_file else task_page()
@@ -223,7 +252,7 @@ def _services():
             print(json.dumps({"id": payload["id"], "at": time.time()}), flush=True)
 
     return {"http": HttpHello, "http-rpc": HttpRpcHello, "rpc": RpcEcho, "events": EventSink,
-            "burst": BurstSink, "page": RpcPage, "page-read": RpcPageRead,
+            "burst": BurstSink, "batched": BatchedSink, "page": RpcPage, "page-read": RpcPageRead,
             "http-page": HttpRpcPage,
             "chain-front": ChainFront, "chain-b": ChainB, "chain-c": ChainC,
             "chain-sink": ChainSink}
@@ -530,6 +559,7 @@ def event_burst(amqp_uri, count=10_000):
 
 
 RAW_SOURCE, RAW_QUEUE, RAW_KEY = "bench_raw", "bench_raw_burst", "deadline_slipped"
+BATCHED_SOURCE = "bench_batched"  # its own exchange: nothing else bound to what it is sent
 
 
 def slipped_envelope():
@@ -635,6 +665,195 @@ def raw_burst(amqp_uri, count=10_001):
                 "consumer_cpu_s": consumer["cpu_s"], "broker_cpu_s": broker_cpu}
 
 
+SHAPE_STREAM = "bench_shape.stream"  # a topic exchange, nothing bound (as in the slip bench)
+SHAPE_BATCH = 250  # events per transaction and per ack, as notifications takes them
+
+
+def _least_work(amqp_uri, database):
+    """``(work, publisher, connection)``: ``work([(event, body)])`` does what notifications
+    must do with a batch of events and nothing more: one inbox row per event (its id the
+    primary key, which makes a redelivery a no-op; the KGU's id, a title, the payload as
+    JSON) written with one multi-row INSERT and committed on PostgreSQL ``database``,
+    then each ``body`` republished once, persistent, on :data:`SHAPE_STREAM` (kelisim's
+    ``raw_batch``, confirms awaited once); it returns the unix time of the commit."""
+    import psycopg2
+    from kombu import Exchange
+    from psycopg2.extras import execute_values
+
+    from kelisim.events.publisher import ConfirmedBatchPublisher
+
+    db = psycopg2.connect(database)
+    with db.cursor() as cursor:
+        cursor.execute("CREATE TABLE IF NOT EXISTS inbox (event_id text PRIMARY KEY, "
+                       "org_unit_id integer NOT NULL, title text NOT NULL, data json NOT NULL, "
+                       "created_at timestamptz NOT NULL DEFAULT now())")
+    db.commit()
+    stream, publisher = Exchange(SHAPE_STREAM, "topic", durable=True), ConfirmedBatchPublisher(amqp_uri)
+
+    def work(batch):
+        rows = [(event["id"], event["data"]["responsible"][0]["id"],
+                 f"Мерзімі жылжыды: {event['data']['task_title']}", json.dumps(event["data"]))
+                for event, _ in batch]
+        with db.cursor() as cursor:
+            execute_values(cursor, "INSERT INTO inbox (event_id, org_unit_id, title, data) "
+                           "VALUES %s ON CONFLICT (event_id) DO NOTHING", rows,
+                           page_size=len(rows))
+        db.commit()
+        committed = time.time()
+        with publisher.raw_batch() as send:
+            for event, body in batch:
+                send(body, exchange=stream,
+                     routing_key=f"{event['regions'][0]}.projects.deadline_slipped",
+                     message_id=event["id"], headers={})
+        return committed
+
+    return work, publisher, db
+
+
+def shape_consume(amqp_uri, count, database):
+    """The slip's consumer at its floor (``baselines.py shape-consume AMQP_URI COUNT URL``,
+    a process of its own): what notifications must do with each event, and nothing more,
+    with py-amqp and psycopg2 and no framework. Per batch of :data:`SHAPE_BATCH`
+    deliveries (prefetch ``2 * SHAPE_BATCH``): each body ``json.loads``-ed, the batch's
+    least work (:func:`_least_work`: inbox rows committed on PostgreSQL ``database``, the
+    stream), then one ``multiple`` ack. Prints ``ready`` once its durable queue is
+    bound, then ``{"committed": unix time of the last commit, "done": after the last ack,
+    "cpu_s": its CPU seconds since ready}``."""
+    from kombu import Connection
+
+    from kelisim.events.topology import event_exchange
+
+    least_work, publisher, db = _least_work(amqp_uri, database)
+    with Connection(amqp_uri) as conn:  # its channel is py-amqp's
+        channel = conn.channel()
+        exchange = event_exchange(RAW_SOURCE)(channel)  # the publisher's, nameko's kind
+        exchange.declare()
+        channel.queue_declare(RAW_QUEUE, durable=True, auto_delete=False)
+        channel.queue_bind(RAW_QUEUE, exchange.name, RAW_KEY)
+        channel.basic_qos(0, 2 * SHAPE_BATCH, False)
+        with publisher.raw_batch():
+            pass  # connects and declares before the clock starts
+        batch, seen, committed = [], 0, None
+
+        def on_message(message):
+            nonlocal seen, committed
+            batch.append((message, json.loads(message.body)))
+            seen += 1
+            if len(batch) < SHAPE_BATCH and seen < count:
+                return
+            committed = least_work([(event, delivered.body) for delivered, event in batch])
+            channel.basic_ack(batch[-1][0].delivery_tag, multiple=True)
+            batch.clear()
+
+        channel.basic_consume(RAW_QUEUE, callback=on_message)
+        print("ready", flush=True)
+        cpu = time.process_time()
+        while seen < count:
+            conn.drain_events()
+        print(json.dumps({"committed": committed, "done": time.time(),
+                          "cpu_s": time.process_time() - cpu}), flush=True)
+    time.sleep(60)  # its database connection open until terminated: its backend's CPU is read
+    db.close()
+
+
+def _slipped_bodies(count):
+    """``count`` copies of :func:`slipped_envelope` as JSON bytes, each with its own id
+    (and task id, so their inbox rows differ): ``[(id, body)]``, and their correlation id."""
+    from kelisim.events.envelope import uuid4_text
+
+    template = json.loads(slipped_envelope())
+    bodies = []
+    for n in range(count):
+        template["id"] = uuid4_text()
+        template["data"]["task_id"] = n
+        bodies.append((template["id"], json.dumps(template, ensure_ascii=False).encode()))
+    return bodies, template["correlation_id"]
+
+
+def _publish_all(publisher, exchange, bodies, correlation):
+    """Publish ``bodies`` ``[(id, body)]`` to ``exchange`` as the outbox relay does (one
+    ``raw_batch`` of ``publisher``, confirms awaited once at the end)."""
+    from kelisim.context import CORRELATION_KEY
+
+    with publisher.raw_batch() as send:
+        for message_id, body in bodies:
+            send(body, exchange=exchange, routing_key=RAW_KEY, message_id=message_id,
+                 headers={f"nameko.{CORRELATION_KEY}": correlation})
+
+
+def shape_burst(amqp_uri, database, count=10_001):
+    """The floor of a slip's events after its commit, no nameko: ``count`` copies of
+    :func:`slipped_envelope` (each its own id) published as :func:`raw_burst` publishes
+    them (the outbox relay's way, from memory: no outbox read), consumed by
+    :func:`shape_consume` in another process, whose inbox rows go to PostgreSQL
+    ``database`` (an empty throw-away one). Returns seconds from the first publish until
+    the last inbox row is committed (``committed_s``) and the last event acked
+    (``done_s``); CPU seconds of this process while it publishes, of the consumer, of the
+    RabbitMQ node (as :func:`raw_burst`) and of the consumer's PostgreSQL backend."""
+    from load_common import PostgresCpu, broker_pid, cpu_seconds
+
+    from kelisim.events.publisher import ConfirmedBatchPublisher
+    from kelisim.events.topology import event_exchange
+
+    bodies, correlation = _slipped_bodies(count)
+    exchange = event_exchange(RAW_SOURCE)
+    publisher = ConfirmedBatchPublisher(amqp_uri)
+    with publisher.raw_batch():
+        pass  # connects (and leaves the connection in the pool) before the clock starts
+    broker, postgres = broker_pid(), PostgresCpu([database.rsplit("/", 1)[1]])
+    with child("shape-consume", amqp_uri, count, database) as proc:
+        pg_cpu = postgres()
+        if broker:
+            idle = cpu_seconds(broker)
+            time.sleep(1.0)
+            broker_cpu = cpu_seconds(broker)
+            idle = broker_cpu - idle
+        cpu, started = time.process_time(), time.time()
+        _publish_all(publisher, exchange, bodies, correlation)
+        confirmed, cpu = time.time(), time.process_time() - cpu
+        consumer = json.loads(proc.stdout.readline())
+        broker_cpu = (cpu_seconds(broker) - broker_cpu, idle * (time.time() - started)) \
+            if broker else None
+        return {"count": count, "confirmed_s": confirmed - started,
+                "committed_s": consumer["committed"] - started,
+                "done_s": consumer["done"] - started, "publisher_cpu_s": cpu,
+                "consumer_cpu_s": consumer["cpu_s"], "broker_cpu_s": broker_cpu,
+                "postgres_cpu_s": postgres() - pg_cpu}
+
+
+def batched_burst(amqp_uri, count=10_001, database=None):
+    """The floor of a slip's events on the platform's own consumer path: ``count`` copies
+    of :func:`slipped_envelope` (each its own id) published as :func:`raw_burst` does (the
+    relay's way) to a nameko service whose one handler is kelisim's ``on_event(...,
+    batch=250)`` (as notifications takes them: each envelope checked, a batch acked at
+    once) and only counts, or with PostgreSQL ``database`` (an empty throw-away one) also
+    does the least work (:func:`_least_work`). Seconds from the first publish until the
+    last is confirmed (``confirmed_s``), handled (``consumed_s``) and, with ``database``,
+    its inbox row committed (``committed_s``); CPU seconds of the handler's process
+    (``cpu_s``) and of its PostgreSQL backends (``postgres_cpu_s``)."""
+    from load_common import PostgresCpu, cpu_seconds
+
+    from kelisim.events.publisher import ConfirmedBatchPublisher
+    from kelisim.events.topology import event_exchange
+
+    bodies, correlation = _slipped_bodies(count)
+    exchange = event_exchange(BATCHED_SOURCE)
+    publisher = ConfirmedBatchPublisher(amqp_uri)
+    env = {"BENCH_COUNT": str(count), "BENCH_AMQP_URI": amqp_uri, "BENCH_DATABASE": database or ""}
+    postgres = PostgresCpu([database.rsplit("/", 1)[1]]) if database else (lambda: 0.0)
+    with service("batched", amqp_uri, env=env) as proc:
+        with publisher.raw_batch():
+            pass  # connects (and leaves the connection in the pool) before the clock starts
+        cpu, pg_cpu, started = cpu_seconds(proc.pid), postgres(), time.time()
+        _publish_all(publisher, exchange, bodies, correlation)
+        confirmed = time.time()
+        done = json.loads(proc.stdout.readline())
+        return {"count": count, "confirmed_s": confirmed - started,
+                "consumed_s": done["done"] - started,
+                "committed_s": done["committed"] and done["committed"] - started,
+                "cpu_s": cpu_seconds(proc.pid) - cpu, "postgres_cpu_s": postgres() - pg_cpu}
+
+
 def raw_burst_text(burst):
     """:func:`raw_burst`'s figures in one line."""
     broker = "n/a" if burst["broker_cpu_s"] is None else \
@@ -697,6 +916,8 @@ if __name__ == "__main__":
         serve(sys.argv[2], sys.argv[3], int(sys.argv[4]) if len(sys.argv) > 4 else None)
     elif sys.argv[1:2] == ["raw-consume"]:
         raw_consume(sys.argv[2], int(sys.argv[3]))
+    elif sys.argv[1:2] == ["shape-consume"]:
+        shape_consume(sys.argv[2], int(sys.argv[3]), sys.argv[4])
     elif sys.argv[1:2] == ["measure"]:
         measure = {"rpc": rpc_echo, "events": event_dispatch}[sys.argv[2]]
         print(json.dumps(measure(sys.argv[3])), flush=True)

@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from load_common import (  # noqa: E402,F401  (vhost is re-exported)
     PostgresCpu,
     broker_pid,
+    component_databases,
     cpu_seconds,
     free_port,
     pg_admin,
@@ -570,6 +571,43 @@ def print_raw_floor(amqp_uri, count):
     burst = raw_burst(amqp_uri, count)
     print(f"raw floor: {raw_burst_text(burst)}", flush=True)
     return burst
+
+
+def print_shape_floors(amqp_uri, count, answered_s, target_s=2.0):
+    """Measure and print the floors of the slip's events after its commit, in this run
+    (after the platform has stopped): the least work per event (``baselines._least_work``:
+    an inbox row committed on a throw-away PostgreSQL database, the regional stream) done
+    by bare py-amqp and psycopg2 (``baselines.shape_burst``) and by kelisim's own nameko
+    event handler (``baselines.batched_burst``; and that handler doing nothing), the
+    events published as the relay does. Beside each, ``answered_s``, this run's slip
+    answered over RPC: its outbox commits then and no event is relayed before, so the two
+    add up to the floor of "every deadline_slipped in the inboxes", against ``target_s``."""
+    from baselines import SHAPE_BATCH, batched_burst, shape_burst
+
+    def verdict(after_s):
+        floor = answered_s + after_s
+        return (f"with this run's slip answered in {answered_s:.2f} s (its outbox commits then) "
+                f"{floor:.2f} s, {'under' if floor < target_s else 'OVER'} the {target_s:g} s target")
+
+    idle = batched_burst(amqp_uri, count)
+    with component_databases(("shape",)) as urls:
+        raw = shape_burst(amqp_uri, urls["shape"], count)
+    with component_databases(("batched",)) as urls:
+        kelisim = batched_burst(amqp_uri, count, urls["batched"])
+    broker = "n/a" if raw["broker_cpu_s"] is None else f"{raw['broker_cpu_s'][0]:.2f} s"
+    print(f"shape floor, bare: {count} events published as the relay does, taken "
+          f"{SHAPE_BATCH} at a time by py-amqp + psycopg2 (no nameko): one inbox row each "
+          f"committed, republished on the stream, acked: last row committed in "
+          f"{raw['committed_s']:.2f} s; CPU: publisher {raw['publisher_cpu_s']:.2f} s, consumer "
+          f"{raw['consumer_cpu_s']:.2f} s, RabbitMQ {broker}, PostgreSQL "
+          f"{raw['postgres_cpu_s']:.2f} s; {verdict(raw['committed_s'])}", flush=True)
+    print(f"shape floor, kelisim's event handler (nameko, batches of {SHAPE_BATCH}), the same "
+          f"work: last row committed in {kelisim['committed_s']:.2f} s ({kelisim['cpu_s']:.2f} s "
+          f"of its CPU, PostgreSQL {kelisim['postgres_cpu_s']:.2f} s); "
+          f"{verdict(kelisim['committed_s'])}", flush=True)
+    print(f"  the same handler doing nothing: last handled in {idle['consumed_s']:.2f} s "
+          f"({idle['cpu_s']:.2f} s of its CPU); {verdict(idle['consumed_s'])}", flush=True)
+    return raw, kelisim, idle
 
 
 def report(name, seconds, baseline_ms, baseline_name, target_s):

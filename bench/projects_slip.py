@@ -162,6 +162,8 @@ def main():
         common.Notifications.print_memory()
         common.print_burst_floor(amqp_uri, events)
         common.print_raw_floor(amqp_uri, events)
+        if args.postgres:
+            common.print_shape_floors(amqp_uri, events, answered - started)
 
 
 if __name__ == "__main__":
