@@ -587,6 +587,21 @@ def slipped_envelope():
     return serialization.dumps(envelope.to_message())
 
 
+def _raw_queue(conn, prefetch):
+    """A py-amqp channel of kombu ``conn`` with :data:`RAW_QUEUE` declared (durable) and
+    bound to :data:`RAW_SOURCE`'s event exchange (nameko's kind) for :data:`RAW_KEY`,
+    ``prefetch`` unacknowledged deliveries at most."""
+    from kelisim.events.topology import event_exchange
+
+    channel = conn.channel()
+    exchange = event_exchange(RAW_SOURCE)(channel)
+    exchange.declare()
+    channel.queue_declare(RAW_QUEUE, durable=True, auto_delete=False)
+    channel.queue_bind(RAW_QUEUE, exchange.name, RAW_KEY)
+    channel.basic_qos(0, prefetch, False)
+    return channel
+
+
 def raw_consume(amqp_uri, count):
     """The raw consumer (``baselines.py raw-consume AMQP_URI COUNT``, a process of its
     own): py-amqp, prefetch 500, ``json.loads`` of each body and nothing else, acks with
@@ -595,15 +610,8 @@ def raw_consume(amqp_uri, count):
     after the ``count``-th message."""
     from kombu import Connection
 
-    from kelisim.events.topology import event_exchange
-
     with Connection(amqp_uri) as conn:  # its channel is py-amqp's
-        channel = conn.channel()
-        exchange = event_exchange(RAW_SOURCE)(channel)  # the publisher's, nameko's kind
-        exchange.declare()
-        channel.queue_declare(RAW_QUEUE, durable=True, auto_delete=False)
-        channel.queue_bind(RAW_QUEUE, exchange.name, RAW_KEY)
-        channel.basic_qos(0, 500, False)
+        channel = _raw_queue(conn, 500)
         seen = 0
 
         def on_message(message):
@@ -721,16 +729,9 @@ def shape_consume(amqp_uri, count, database):
     "cpu_s": its CPU seconds since ready}``."""
     from kombu import Connection
 
-    from kelisim.events.topology import event_exchange
-
     least_work, publisher, db = _least_work(amqp_uri, database)
     with Connection(amqp_uri) as conn:  # its channel is py-amqp's
-        channel = conn.channel()
-        exchange = event_exchange(RAW_SOURCE)(channel)  # the publisher's, nameko's kind
-        exchange.declare()
-        channel.queue_declare(RAW_QUEUE, durable=True, auto_delete=False)
-        channel.queue_bind(RAW_QUEUE, exchange.name, RAW_KEY)
-        channel.basic_qos(0, 2 * SHAPE_BATCH, False)
+        channel = _raw_queue(conn, 2 * SHAPE_BATCH)
         with publisher.raw_batch():
             pass  # connects and declares before the clock starts
         batch, seen, committed = [], 0, None
