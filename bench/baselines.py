@@ -678,16 +678,19 @@ SHAPE_BATCH = 250  # events per transaction and per ack, as notifications takes 
 
 
 def _least_work(amqp_uri, database):
-    """``(work, publisher, connection)``: ``work([(event, body)])`` does what notifications
+    """``(work, connection)``: ``work([(event, body)])`` does what notifications
     must do with a batch of events and nothing more: one inbox row per event (its id the
     primary key, which makes a redelivery a no-op; the KGU's id, a title, the payload as
-    JSON) written with one multi-row INSERT and committed on PostgreSQL ``database``,
-    then each ``body`` republished once, persistent, on :data:`SHAPE_STREAM` (kelisim's
-    ``raw_batch``, confirms awaited once); it returns the unix time of the commit."""
+    JSON by orjson) written with one multi-row INSERT and committed on PostgreSQL
+    ``database``, then each ``body`` republished once, persistent, on :data:`SHAPE_STREAM`
+    (kelisim's ``raw_batch``, confirms awaited once); it returns the unix time of the
+    commit. Connected and the exchange declared before it returns (outside any clock).
+    The floor of notifications' design: one batch at a time, committed, then streamed."""
     import psycopg2
     from kombu import Exchange
     from psycopg2.extras import execute_values
 
+    from kelisim import serialization
     from kelisim.events.publisher import ConfirmedBatchPublisher
 
     db = psycopg2.connect(database)
@@ -697,11 +700,13 @@ def _least_work(amqp_uri, database):
                        "created_at timestamptz NOT NULL DEFAULT now())")
     db.commit()
     stream, publisher = Exchange(SHAPE_STREAM, "topic", durable=True), ConfirmedBatchPublisher(amqp_uri)
+    with publisher.raw_batch() as send:  # connected, the exchange declared: before any clock
+        send(b"{}", exchange=stream, routing_key="warm-up", headers={})  # routed nowhere
 
     def work(batch):
         rows = [(event["id"], event["data"]["responsible"][0]["id"],
-                 f"Мерзімі жылжыды: {event['data']['task_title']}", json.dumps(event["data"]))
-                for event, _ in batch]
+                 f"Мерзімі жылжыды: {event['data']['task_title']}",
+                 serialization.dumps(event["data"]).decode()) for event, _ in batch]
         with db.cursor() as cursor:
             execute_values(cursor, "INSERT INTO inbox (event_id, org_unit_id, title, data) "
                            "VALUES %s ON CONFLICT (event_id) DO NOTHING", rows,
@@ -715,30 +720,30 @@ def _least_work(amqp_uri, database):
                      message_id=event["id"], headers={})
         return committed
 
-    return work, publisher, db
+    return work, db
 
 
 def shape_consume(amqp_uri, count, database):
     """The slip's consumer at its floor (``baselines.py shape-consume AMQP_URI COUNT URL``,
     a process of its own): what notifications must do with each event, and nothing more,
     with py-amqp and psycopg2 and no framework. Per batch of :data:`SHAPE_BATCH`
-    deliveries (prefetch ``2 * SHAPE_BATCH``): each body ``json.loads``-ed, the batch's
+    deliveries (prefetch ``2 * SHAPE_BATCH``): each body decoded (orjson, as kelisim), the batch's
     least work (:func:`_least_work`: inbox rows committed on PostgreSQL ``database``, the
     stream), then one ``multiple`` ack. Prints ``ready`` once its durable queue is
     bound, then ``{"committed": unix time of the last commit, "done": after the last ack,
     "cpu_s": its CPU seconds since ready}``."""
     from kombu import Connection
 
-    least_work, publisher, db = _least_work(amqp_uri, database)
+    from kelisim import serialization
+
+    least_work, db = _least_work(amqp_uri, database)
     with Connection(amqp_uri) as conn:  # its channel is py-amqp's
         channel = _raw_queue(conn, 2 * SHAPE_BATCH)
-        with publisher.raw_batch():
-            pass  # connects and declares before the clock starts
         batch, seen, committed = [], 0, None
 
         def on_message(message):
             nonlocal seen, committed
-            batch.append((message, json.loads(message.body)))
+            batch.append((message, serialization.loads(message.body)))
             seen += 1
             if len(batch) < SHAPE_BATCH and seen < count:
                 return
@@ -842,7 +847,7 @@ def batched_burst(amqp_uri, count=10_001, database=None):
     publisher = ConfirmedBatchPublisher(amqp_uri)
     env = {"BENCH_COUNT": str(count), "BENCH_AMQP_URI": amqp_uri, "BENCH_DATABASE": database or ""}
     postgres = PostgresCpu([database.rsplit("/", 1)[1]]) if database else (lambda: 0.0)
-    with service("batched", amqp_uri, env=env) as proc:
+    with service("batched+orjson", amqp_uri, env=env) as proc:  # kombu's JSON as in the components
         with publisher.raw_batch():
             pass  # connects (and leaves the connection in the pool) before the clock starts
         cpu, pg_cpu, started = cpu_seconds(proc.pid), postgres(), time.time()

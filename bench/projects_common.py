@@ -6,7 +6,7 @@ are committed in the notifications database), a probe service consuming the base
 events (and with ``--probe`` the projects' too) with the bare reliable handler (no
 database) in another, and the baselines: bare nameko RPC and event round trips; the CPU
 each party spends on a burst (``PartyCpu``) and the floors of such a burst
-(``print_burst_floor``, ``print_raw_floor``).
+(``print_burst_floor``, ``print_raw_floor``, ``print_shape_floors``).
 ``--replicas N`` starts N notifications processes (competing consumers, with --postgres)."""
 import eventlet
 
@@ -524,6 +524,33 @@ class PartyCpu:
               flush=True)
 
 
+def watch_commit(url):
+    """A green thread whose ``wait()`` is the unix time the projects outbox at ``url``
+    first shows a row it did not hold when this was called (polled every 5 ms): the
+    commit of the next transaction that writes events, before which none can be relayed."""
+    import sqlalchemy as sa
+
+    from kelisim.db.tables import platform_tables
+
+    outbox = platform_tables(sa.MetaData())[0]
+    engine = bench_engine(url)
+    newest = sa.select(sa.func.coalesce(sa.func.max(outbox.c.id), 0))
+    with engine.connect() as conn:
+        before = conn.scalar(newest)
+
+    def poll():
+        try:
+            while True:
+                with engine.connect() as conn:
+                    if conn.scalar(newest) > before:
+                        return time.time()
+                eventlet.sleep(0.005)
+        finally:
+            engine.dispose()
+
+    return eventlet.spawn(poll)
+
+
 def wait_published(url, timeout=120):
     """The unix time the projects outbox has nothing left to publish (polled every 50 ms,
     so as not to slow the relay it measures)."""
@@ -573,20 +600,20 @@ def print_raw_floor(amqp_uri, count):
     return burst
 
 
-def print_shape_floors(amqp_uri, count, answered_s, target_s=2.0):
+def print_shape_floors(amqp_uri, count, committed_s, target_s=2.0):
     """Measure and print the floors of the slip's events after its commit, in this run
     (after the platform has stopped): the least work per event (``baselines._least_work``:
     an inbox row committed on a throw-away PostgreSQL database, the regional stream) done
     by bare py-amqp and psycopg2 (``baselines.shape_burst``) and by kelisim's own nameko
     event handler (``baselines.batched_burst``; and that handler doing nothing), the
-    events published as the relay does. Beside each, ``answered_s``, this run's slip
-    answered over RPC: its outbox commits then and no event is relayed before, so the two
+    events published as the relay does. Beside each, ``committed_s``, when this run's slip
+    committed its outbox (:func:`watch_commit`): no event is relayed before, so the two
     add up to the floor of "every deadline_slipped in the inboxes", against ``target_s``."""
     from baselines import SHAPE_BATCH, batched_burst, shape_burst
 
     def verdict(after_s):
-        floor = answered_s + after_s
-        return (f"with this run's slip answered in {answered_s:.2f} s (its outbox commits then) "
+        floor = committed_s + after_s
+        return (f"after this run's slip committed its outbox ({committed_s:.2f} s) "
                 f"{floor:.2f} s, {'under' if floor < target_s else 'OVER'} the {target_s:g} s target")
 
     idle = batched_burst(amqp_uri, count)
