@@ -630,6 +630,34 @@ def raw_consume(amqp_uri, count):
         print(json.dumps({"done": time.time(), "cpu_s": time.process_time() - cpu}), flush=True)
 
 
+def _warmed_publisher(amqp_uri):
+    """kelisim's ``ConfirmedBatchPublisher`` for ``amqp_uri``, its pooled connection and
+    confirm-mode channel opened (left in the pool) before any clock starts."""
+    from kelisim.events.publisher import ConfirmedBatchPublisher
+
+    publisher = ConfirmedBatchPublisher(amqp_uri)
+    with publisher.raw_batch():
+        pass
+    return publisher
+
+
+def _broker_meter():
+    """The local RabbitMQ node's idle CPU rate read over a second (other vhosts' traffic,
+    its own upkeep); returns ``used(started)``: its CPU seconds since that reading and how
+    much of them its idle rate accounts for since ``started`` (unix time), or None if the
+    node is not local."""
+    from load_common import broker_pid, cpu_seconds
+
+    broker = broker_pid()
+    if not broker:
+        return lambda started: None
+    before = cpu_seconds(broker)
+    time.sleep(1.0)
+    at = cpu_seconds(broker)
+    idle = at - before
+    return lambda started: (cpu_seconds(broker) - at, idle * (time.time() - started))
+
+
 def raw_burst(amqp_uri, count=10_001):
     """The broker's floor of a burst, no nameko: ``count`` persistent copies of
     :func:`slipped_envelope` published in one confirmed batch (kelisim's
@@ -640,26 +668,16 @@ def raw_burst(amqp_uri, count=10_001):
     publishes (``publisher_cpu_s``), of the consumer (``consumer_cpu_s``) and of the
     RabbitMQ node over the whole (``broker_cpu_s``: that and how much of it its idle rate
     over the second before accounts for; None if it is not local); the body's ``bytes``."""
-    from load_common import broker_pid, cpu_seconds
-
     from kelisim.context import CORRELATION_KEY
     from kelisim.events.envelope import uuid4_text
-    from kelisim.events.publisher import ConfirmedBatchPublisher
     from kelisim.events.topology import event_exchange
 
     body = slipped_envelope()
     correlation, ids = json.loads(body)["correlation_id"], [uuid4_text() for _ in range(count)]
     exchange = event_exchange(RAW_SOURCE)
-    publisher = ConfirmedBatchPublisher(amqp_uri)
-    with publisher.raw_batch():
-        pass  # connects (and leaves the connection in the pool) before the clock starts
-    broker = broker_pid()
+    publisher = _warmed_publisher(amqp_uri)
     with child("raw-consume", amqp_uri, count) as proc:
-        if broker:  # its idle rate (other vhosts' traffic, its own upkeep) over a second
-            idle = cpu_seconds(broker)
-            time.sleep(1.0)
-            broker_cpu = cpu_seconds(broker)
-            idle = broker_cpu - idle
+        broker_used = _broker_meter()
         cpu, started = time.process_time(), time.time()
         with publisher.raw_batch() as send:
             for message_id in ids:
@@ -667,8 +685,7 @@ def raw_burst(amqp_uri, count=10_001):
                      headers={f"nameko.{CORRELATION_KEY}": correlation})
         confirmed, cpu = time.time(), time.process_time() - cpu
         consumer = json.loads(proc.stdout.readline())
-        broker_cpu = (cpu_seconds(broker) - broker_cpu, idle * (time.time() - started)) \
-            if broker else None
+        broker_cpu = broker_used(started)
         return {"count": count, "bytes": len(body), "confirmed_s": confirmed - started,
                 "consumed_s": consumer["done"] - started, "publisher_cpu_s": cpu,
                 "consumer_cpu_s": consumer["cpu_s"], "broker_cpu_s": broker_cpu}
@@ -797,34 +814,25 @@ def shape_burst(amqp_uri, database, count=10_001):
     the last inbox row is committed (``committed_s``) and the last event acked
     (``done_s``); CPU seconds of this process while it publishes, of the consumer, of the
     RabbitMQ node (as :func:`raw_burst`) and of the consumer's PostgreSQL backend."""
-    from load_common import PostgresCpu, broker_pid, cpu_seconds
+    from load_common import PostgresCpu
 
-    from kelisim.events.publisher import ConfirmedBatchPublisher
     from kelisim.events.topology import event_exchange
 
     bodies, correlation = _slipped_bodies(count)
     exchange = event_exchange(RAW_SOURCE)
-    publisher = ConfirmedBatchPublisher(amqp_uri)
-    with publisher.raw_batch():
-        pass  # connects (and leaves the connection in the pool) before the clock starts
-    broker, postgres = broker_pid(), PostgresCpu([database.rsplit("/", 1)[1]])
+    publisher = _warmed_publisher(amqp_uri)
+    postgres = PostgresCpu([database.rsplit("/", 1)[1]])
     with child("shape-consume", amqp_uri, count, database) as proc:
         pg_cpu = postgres()
-        if broker:
-            idle = cpu_seconds(broker)
-            time.sleep(1.0)
-            broker_cpu = cpu_seconds(broker)
-            idle = broker_cpu - idle
+        broker_used = _broker_meter()
         cpu, started = time.process_time(), time.time()
         _publish_all(publisher, exchange, bodies, correlation)
         confirmed, cpu = time.time(), time.process_time() - cpu
         consumer = json.loads(proc.stdout.readline())
-        broker_cpu = (cpu_seconds(broker) - broker_cpu, idle * (time.time() - started)) \
-            if broker else None
         return {"count": count, "confirmed_s": confirmed - started,
                 "committed_s": consumer["committed"] - started,
                 "done_s": consumer["done"] - started, "publisher_cpu_s": cpu,
-                "consumer_cpu_s": consumer["cpu_s"], "broker_cpu_s": broker_cpu,
+                "consumer_cpu_s": consumer["cpu_s"], "broker_cpu_s": broker_used(started),
                 "postgres_cpu_s": postgres() - pg_cpu}
 
 
@@ -840,17 +848,14 @@ def batched_burst(amqp_uri, count=10_001, database=None):
     (``cpu_s``) and of its PostgreSQL backends (``postgres_cpu_s``)."""
     from load_common import PostgresCpu, cpu_seconds
 
-    from kelisim.events.publisher import ConfirmedBatchPublisher
     from kelisim.events.topology import event_exchange
 
     bodies, correlation = _slipped_bodies(count)
     exchange = event_exchange(BATCHED_SOURCE)
-    publisher = ConfirmedBatchPublisher(amqp_uri)
     env = {"BENCH_COUNT": str(count), "BENCH_AMQP_URI": amqp_uri, "BENCH_DATABASE": database or ""}
     postgres = PostgresCpu([database.rsplit("/", 1)[1]]) if database else (lambda: 0.0)
     with service("batched+orjson", amqp_uri, env=env) as proc:  # kombu's JSON as in the components
-        with publisher.raw_batch():
-            pass  # connects (and leaves the connection in the pool) before the clock starts
+        publisher = _warmed_publisher(amqp_uri)
         cpu, pg_cpu, started = cpu_seconds(proc.pid), postgres(), time.time()
         _publish_all(publisher, exchange, bodies, correlation)
         confirmed = time.time()
