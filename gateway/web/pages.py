@@ -33,6 +33,7 @@ from gateway.web.uploads import UPLOAD_ATTR, read_upload
 from kelisim import i18n
 from kelisim.errors import Forbidden, KelisimError
 from kelisim.i18n import _
+from kelisim.metrics import child
 
 LANG_COOKIE = "kelisim_lang"
 LANG_COOKIE_SECONDS = 365 * 24 * 3600
@@ -275,7 +276,7 @@ def cached_call(service, actor, name, fn, *args):
     key = ("page", name, json.dumps(args, sort_keys=True, default=str), actor.get("role"),
            actor.get("region"))
     text = cache.get(key)
-    CACHE_LOOKUPS.labels(f"page:{name}", "miss" if text is None else "hit").inc()
+    child(CACHE_LOOKUPS, f"page:{name}", "miss" if text is None else "hit").inc()
     if text is not None:
         return json.loads(text)
     generation = cache.generation
