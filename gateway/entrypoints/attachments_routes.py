@@ -10,7 +10,7 @@ import base64
 from werkzeug.wrappers import Response
 
 from gateway import schemas
-from gateway.domain.attachments import content_disposition
+from gateway.domain.attachments import ALLOWED, content_disposition
 from gateway.http import declare, route
 from gateway.service_layer import attachments
 from gateway.service_layer.attachments import Owner
@@ -71,7 +71,7 @@ class AttachmentsRoutes:
 
     @route("GET", f"{API}/attachments/<int:attachment_id>",
            summary="Download an attachment (always as a download, never shown in place)",
-           tag="attachments", produces="application/octet-stream")
+           tag="attachments", produces=tuple(ALLOWED))  # served as the type it was stored as
     def get_attachment(self, req, attachment_id):
         found, key = attachments.download(self.uow, self.store, self.attachment_owners(),
                                           attachment_id)

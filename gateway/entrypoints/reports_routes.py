@@ -5,7 +5,7 @@ from werkzeug.wrappers import Response
 
 from gateway.http import forward, route
 from gateway.http.server import language_of
-from services.reports.contract import schemas
+from services.reports.contract import EXPORT_TYPES, schemas
 
 API = "/api/v1"
 RGU = ("rgu_admin",)
@@ -86,7 +86,7 @@ class ReportsRoutes:
 
     @route("GET", f"{API}/rollups/export",
            summary="Export a roll-up as CSV (format=xlsx: an XLSX workbook)", tag="reports",
-           query=schemas.ExportQuery, produces="text/csv")
+           query=schemas.ExportQuery, produces=tuple(EXPORT_TYPES.values()))
     def export_rollup(self, req):
         query = dict(req.params)  # as sent: the service's contract reads from/to so
         if "lang" not in query:  # the file reads in the caller's language

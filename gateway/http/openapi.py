@@ -82,13 +82,18 @@ def _problem_statuses(route):
 
 
 def _success(route):
+    """The success response of ``route``: its content under each media type it may answer
+    with (``produces``, one or several, parameters such as ``charset`` left out)."""
     if route.status == 204:
         return {"description": route.summary}
+    produced = (route.produces,) if isinstance(route.produces, str) else route.produces
+    types = [media.split(";")[0].strip() for media in produced]
     if route.response is None:
-        shape = {"type": "object"} if route.produces == "application/json" else {"type": "string"}
-        return {"description": "OK", "content": {route.produces: {"schema": shape}}}
+        shape = {"type": "object"} if types == ["application/json"] else {"type": "string"}
+        return {"description": "OK", "content": {media: {"schema": shape} for media in types}}
     schema = {"type": "array", "items": route.response} if route.many else route.response
-    return {"description": route.summary, "content": {route.produces: {"schema": schema}}}
+    return {"description": route.summary,
+            "content": {media: {"schema": schema} for media in types}}
 
 
 def _operation(route):

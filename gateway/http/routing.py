@@ -45,7 +45,7 @@ class RouteSpec:
     writes: bool = False
     auth: bool = True
     roles: tuple = None
-    produces: str = "application/json"
+    produces: str | tuple = "application/json"  # several: the answer is one of them
     problems: tuple = ()
     cached: bool = False
     personal: bool = False  # a write on the caller's own session or tokens: observers too

@@ -24,10 +24,10 @@ from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font
 
 from kelisim.i18n import _, format_date, format_datetime, format_period, pick_name
+from services.reports.contract import EXPORT_TYPES
 from services.reports.domain.rollups import NOT_SUMMED  # percent fields: no sum
 
-CSV_TYPE = "text/csv; charset=utf-8"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE, XLSX_TYPE = EXPORT_TYPES["csv"], EXPORT_TYPES["xlsx"]
 HEADER = ("group", "field", "label_kk", "label_ru", "reports", "count", "sum", "avg", "min",
           "max")
 STATS = ("sum", "avg", "min", "max")

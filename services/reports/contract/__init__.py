@@ -34,6 +34,10 @@ PERIOD_PATTERNS = (
     ("yearly", re.compile(r"^(\d{4})$")),
 )
 
+# a roll-up's export formats and the media type each file is served as
+EXPORT_TYPES = {"csv": "text/csv; charset=utf-8",
+                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
 # reports and their templates
 REPORT_STATUSES = ("draft", "submitted", "accepted", "returned", "reopened")
 FIELD_TYPES = ("integer", "decimal", "money", "percent", "text", "choice", "date")

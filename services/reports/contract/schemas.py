@@ -6,6 +6,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from kelisim.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, _
 from kelisim.schemas import REGION_CODE, PageQuery, QuerySchema, SortField, StrictDecimal, StrictSchema, page_of
 from services.reports.contract import (
+    EXPORT_TYPES,
     FIELD_TYPES,
     FIRST_DAY,
     LAST_DAY,
@@ -358,7 +359,7 @@ class RollupQuery(RangeQuery):
 
 
 class ExportQuery(RollupQuery):
-    format = fields.Str(load_default="csv", validate=validate.OneOf(("csv", "xlsx")))
+    format = fields.Str(load_default="csv", validate=validate.OneOf(tuple(EXPORT_TYPES)))
     lang = fields.Str(load_default=DEFAULT_LANGUAGE, validate=validate.OneOf(LANGUAGES), metadata={
         "description": "the XLSX's language; by default the request's Accept-Language (kk)"})
 

@@ -78,6 +78,16 @@ def ok(response, status=200):
     return response.json()
 
 
+def as_documented(gateway, response, method, path):
+    """Assert the media type ``response`` came as (parameters left out) is one that
+    ``/openapi.json`` documents for ``method path``'s success; return it."""
+    media = response.headers["Content-Type"].split(";")[0].strip()
+    operation = ok(gateway.get("/openapi.json", who=None))["paths"][path][method.lower()]
+    documented = operation["responses"][str(response.status_code)]["content"]
+    assert media in documented, (media, sorted(documented))
+    return media
+
+
 def kgu_id(gateway, region):
     units = ok(gateway.get(f"{API}/org-units", params={"kind": "kgu", "region": region}))
     return units[0]["id"]

@@ -17,7 +17,7 @@ from services.reports.domain.periods import kz_today
 from services.reports.entrypoints.service import ReportsService
 from services.reports.service_layer.register import load_reference_kinds
 from tests import attachment_samples as samples
-from tests.integration.gateway.helpers import API, kgu_id, ok, problem
+from tests.integration.gateway.helpers import API, as_documented, kgu_id, ok, problem
 from tests.support_reports import mediation_template
 
 pytestmark = pytest.mark.broker
@@ -125,6 +125,22 @@ def test_content_decides_size_is_bounded_and_a_refusal_keeps_nothing(platform):
     got = gateway.get(f"{API}/attachments/{text['id']}")
     assert got.headers["Content-Type"].startswith("text/plain") and got.content == samples.TEXT
     assert got.headers["Content-Disposition"].startswith('attachment; filename="evidence.txt"')
+
+
+def test_a_download_comes_as_the_type_it_was_stored_as_and_the_api_documents_it(platform):
+    """An attachment is served with its own media type (a PNG as image/png, a workbook as
+    XLSX), and /openapi.json lists every type a download may come as: it listed only
+    application/octet-stream, and the contract tests failed on the first PNG they read."""
+    gateway, _reports, _directory = platform
+    path = f"{API}/tasks/{a_task(gateway)['id']}/attachments"
+    for data, media_type in ((samples.PNG, "image/png"), (samples.TEXT, "text/plain"),
+                             (samples.xlsx(), "application/vnd.openxmlformats-officedocument."
+                                              "spreadsheetml.sheet")):
+        made = ok(upload(gateway, path, data, "evidence"), 201)
+        got = gateway.get(f"{API}/attachments/{made['id']}")
+        assert got.status_code == 200 and got.content == data
+        assert as_documented(gateway, got, "GET", f"{API}/attachments/{{attachment_id}}") \
+            == media_type
 
 
 def test_a_deliverable_task_is_done_only_with_an_attachment(platform):

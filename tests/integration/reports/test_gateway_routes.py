@@ -5,7 +5,7 @@ import io
 import openpyxl
 
 from services.reports.domain.periods import kz_today
-from tests.integration.gateway.helpers import API, ok, problem
+from tests.integration.gateway.helpers import API, as_documented, ok, problem
 from tests.support_reports import mediation_template
 
 
@@ -68,6 +68,7 @@ def test_templates_reports_workflow_rates_and_exports(platform, rpc):
     as_csv = gw.get(f"{API}/rollups/export", params={"template": "mediation-test"},
                     who="observer")
     assert as_csv.status_code == 200 and as_csv.headers["Content-Type"].startswith("text/csv")
+    assert as_documented(gw, as_csv, "GET", f"{API}/rollups/export") == "text/csv"
     assert 'filename="rollup-mediation-test-by-region' in as_csv.headers["Content-Disposition"]
     table = list(csv.DictReader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
     assert {(r["group"], r["field"], r["sum"]) for r in table if r["field"] == "budget_spent"} \
@@ -76,6 +77,7 @@ def test_templates_reports_workflow_rates_and_exports(platform, rpc):
                                                       "format": "xlsx"},
                      headers={"Accept-Language": "kk"})
     assert as_xlsx.headers["Content-Type"].startswith("application/vnd.openxmlformats")
+    as_documented(gw, as_xlsx, "GET", f"{API}/rollups/export")  # it documented text/csv only
     sheet = openpyxl.load_workbook(io.BytesIO(as_xlsx.content))["Жиынтық"]
     # a title, when it was made, a blank line, the header; KZ-61 and national, three fields
     assert sheet.max_row == 4 + 2 * 3
