@@ -9,6 +9,7 @@ import json
 import subprocess
 import time
 from collections import Counter
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 
@@ -34,6 +35,28 @@ def query(url, sql, **params):
     try:
         with engine.connect() as conn:
             return conn.execute(sa.text(sql), params).all()
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def intake_held(notifications_url):
+    """Holds notifications' intake while the block runs: a transaction of the test's own
+    takes ``received_events`` in EXCLUSIVE mode (reads go on, every intake's INSERT waits),
+    so events already delivered wait unacknowledged whatever the machine's speed. Yields
+    how many events were taken in when the hold began, once an intake waits on it;
+    released (rolled back) on leaving."""
+    engine = make_engine(notifications_url)
+    try:
+        with engine.connect() as conn, conn.begin() as transaction:
+            conn.execute(sa.text("LOCK TABLE received_events IN EXCLUSIVE MODE"))
+            taken = conn.execute(sa.text("SELECT count(*) FROM received_events")).scalar_one()
+            wait_until(lambda: conn.execute(sa.text(
+                "SELECT count(*) FROM pg_locks WHERE NOT granted "
+                "AND relation = 'received_events'::regclass")).scalar_one(), 60,
+                "an intake to wait on the held table")
+            yield taken
+            transaction.rollback()
     finally:
         engine.dispose()
 
