@@ -191,8 +191,8 @@ def gauge_interval(default: float) -> float:
 
 
 def db_pool() -> tuple[int, int]:
-    """(pool size, max overflow) of each PostgreSQL engine (KELISIM_DB_POOL_SIZE,
-    KELISIM_DB_MAX_OVERFLOW, 10 each)."""
+    """(pool size, max overflow) of each database engine, PostgreSQL or a SQLite file
+    (KELISIM_DB_POOL_SIZE, KELISIM_DB_MAX_OVERFLOW, 10 each)."""
     return int(env("KELISIM_DB_POOL_SIZE", 10)), int(env("KELISIM_DB_MAX_OVERFLOW", 10))
 
 

@@ -34,11 +34,17 @@ def _sqlite_pragmas(dbapi_connection: Connection, _record: _ConnectionRecord) ->
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for ``url``; SQLite files get their folder, WAL and foreign keys."""
+    """An engine for ``url``; SQLite files get their folder, WAL and foreign keys. A file's
+    pool and PostgreSQL's are sized alike (:func:`kelisim.config.db_pool`): at
+    QueuePool's default of five, each checkout past the fifth opened a SQLite connection
+    (its pragmas, its functions) and closed it on return."""
     parsed = make_url(url)
+    pool_size, max_overflow = db_pool()
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            kwargs.setdefault("pool_size", pool_size)
+            kwargs.setdefault("max_overflow", max_overflow)
         kwargs.setdefault("connect_args", {"check_same_thread": False})
         engine = sa.create_engine(url, **kwargs)
         sa.event.listen(engine, "connect", _sqlite_pragmas)
@@ -47,7 +53,6 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("pool_pre_ping", True)
     # per process: replicas x components x (size + overflow) must stay under PostgreSQL's
     # max_connections (100 by default), which two replicas at the defaults already reach
-    pool_size, max_overflow = db_pool()
     kwargs.setdefault("pool_size", pool_size)
     kwargs.setdefault("max_overflow", max_overflow)
     return sa.create_engine(url, **kwargs)
