@@ -66,7 +66,8 @@ def test_notifications_killed_mid_stream_then_restarted(start_platform):
     assert unpublished(platform.urls["projects"]) == len(events)
     platform.kill("projects")
     platform.start("projects")
-    wait_until(lambda: Path(f"{gate}.held").exists(), 60,
+    wait_until(lambda: Path(f"{gate}.held").exists()  # and the batches begun before it in
+               and len(received_ids(platform.urls["notifications"])) >= 50, 60,
                "notifications to hold its intake after its first 50 events")
     platform.kill("notifications")
     taken = len(received_ids(platform.urls["notifications"]))
