@@ -41,8 +41,13 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     parsed = make_url(url)
     pool_size, max_overflow = db_pool()
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        database = parsed.database or ""
+        in_memory = database in ("", ":memory:") or parsed.query.get("mode") == "memory"
+        if not in_memory and not database.startswith("file:"):  # a URI names no folder
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        # a file gets SQLAlchemy's QueuePool, sized as PostgreSQL's; the single-connection
+        # pool of a database in memory, or a pool class of the caller's, takes neither
+        if not in_memory and "poolclass" not in kwargs:
             kwargs.setdefault("pool_size", pool_size)
             kwargs.setdefault("max_overflow", max_overflow)
         kwargs.setdefault("connect_args", {"check_same_thread": False})

@@ -39,23 +39,35 @@ def query(url, sql, **params):
         engine.dispose()
 
 
+class _Hold:
+    """What :func:`intake_held` yields: ``taken``, the events taken in when the hold began,
+    and :meth:`wait` for an intake to block on it."""
+
+    def __init__(self, conn, taken):
+        self.conn, self.taken = conn, taken
+
+    def wait(self, timeout=180):
+        """Until an intake of this database waits on the held table (its INSERT blocked)."""
+        wait_until(lambda: self.conn.execute(sa.text(
+            "SELECT count(*) FROM pg_locks WHERE NOT granted "
+            "AND relation = 'received_events'::regclass "
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        )).scalar_one(), timeout, "an intake to wait on the held table")
+
+
 @contextmanager
 def intake_held(notifications_url):
     """Holds notifications' intake while the block runs: a transaction of the test's own
     takes ``received_events`` in EXCLUSIVE mode (reads go on, every intake's INSERT waits),
-    so events already delivered wait unacknowledged whatever the machine's speed. Yields
-    how many events were taken in when the hold began, once an intake waits on it;
-    released (rolled back) on leaving."""
+    so the events delivered wait unacknowledged, mid-transaction, whatever the machine's
+    speed. Taken before notifications starts, nothing of a backlog gets past it. Yields a
+    :class:`_Hold`; released (rolled back) on leaving."""
     engine = make_engine(notifications_url)
     try:
         with engine.connect() as conn, conn.begin() as transaction:
             conn.execute(sa.text("LOCK TABLE received_events IN EXCLUSIVE MODE"))
-            taken = conn.execute(sa.text("SELECT count(*) FROM received_events")).scalar_one()
-            wait_until(lambda: conn.execute(sa.text(
-                "SELECT count(*) FROM pg_locks WHERE NOT granted "
-                "AND relation = 'received_events'::regclass")).scalar_one(), 60,
-                "an intake to wait on the held table")
-            yield taken
+            yield _Hold(conn, conn.execute(
+                sa.text("SELECT count(*) FROM received_events")).scalar_one())
             transaction.rollback()
     finally:
         engine.dispose()

@@ -2,7 +2,9 @@
 with QueuePool's default of five, every checkout beyond the fifth opened a new SQLite
 connection (its pragmas, its functions) and closed it on return, on every request of a
 component running ten workers."""
+import pytest
 import sqlalchemy as sa
+from sqlalchemy.pool import NullPool, QueuePool
 
 from kelisim.config import db_pool
 from kelisim.db.engine import make_engine
@@ -31,5 +33,25 @@ def test_the_sqlite_pool_follows_the_setting(tmp_path, monkeypatch):
     engine = make_engine(f"sqlite:///{tmp_path / 'pool.db'}")
     try:
         assert (engine.pool.size(), engine.pool._max_overflow) == (3, 4)
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("url, kwargs", [
+    ("sqlite://", {}),
+    ("sqlite:///:memory:", {}),
+    ("sqlite:///file:kelisim_pool?mode=memory&cache=shared&uri=true", {}),
+    ("sqlite:///{folder}/null.db", {"poolclass": NullPool}),
+])
+def test_other_sqlite_pools_take_no_queue_pool_setting(tmp_path, monkeypatch, url, kwargs):
+    """An in-memory database (SQLAlchemy gives it a single connection's pool) or a pool
+    class of the caller's: the size settings are not passed (they raised TypeError)."""
+    monkeypatch.chdir(tmp_path)  # a file: URI must make no folder of its own
+    engine = make_engine(url.format(folder=tmp_path), **kwargs)
+    try:
+        with engine.connect() as connection:
+            assert connection.execute(sa.text("SELECT 1")).scalar_one() == 1
+        assert not isinstance(engine.pool, QueuePool)
+        assert list(tmp_path.glob("file:*")) == []
     finally:
         engine.dispose()
