@@ -10,6 +10,7 @@ import subprocess
 import time
 from collections import Counter
 from contextlib import contextmanager
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -37,6 +38,15 @@ def query(url, sql, **params):
             return conn.execute(sa.text(sql), params).all()
     finally:
         engine.dispose()
+
+
+def wait_intake_held(platform, gate, after=50):
+    """Until notifications, started with the ``intake-held`` hook (serve_hooked.py) and
+    ``gate``, holds its intake and the ``after`` events begun before the hold are in: the
+    hold's file alone can come before those batches commit."""
+    wait_until(lambda: Path(f"{gate}.held").exists()
+               and len(received_ids(platform.urls["notifications"])) >= after, 60,
+               f"notifications to hold its intake after its first {after} events")
 
 
 class _Hold:

@@ -1,7 +1,6 @@
 """Services killed with SIGKILL at the worst moments, then restarted: no event is lost and
 none is doubled."""
 import time
-from pathlib import Path
 
 import pytest
 
@@ -10,7 +9,7 @@ from tests.faults.checks import (
     outbox_events,
     received_ids,
     unpublished,
-    wait_until,
+    wait_intake_held,
 )
 
 pytestmark = [pytest.mark.broker, pytest.mark.faults]
@@ -66,9 +65,7 @@ def test_notifications_killed_mid_stream_then_restarted(start_platform):
     assert unpublished(platform.urls["projects"]) == len(events)
     platform.kill("projects")
     platform.start("projects")
-    wait_until(lambda: Path(f"{gate}.held").exists()  # and the batches begun before it in
-               and len(received_ids(platform.urls["notifications"])) >= 50, 60,
-               "notifications to hold its intake after its first 50 events")
+    wait_intake_held(platform, gate)
     platform.kill("notifications")
     taken = len(received_ids(platform.urls["notifications"]))
     assert 50 <= taken < len(events), "killed after the burst was through"

@@ -5,12 +5,16 @@ the server in a ``finally``, the suite runs one test at a time, and a machine-wi
 (``server_restarts``) keeps another suite's restart tests from overlapping these.
 """
 import time
-from pathlib import Path
 
 import eventlet
 import pytest
 
-from tests.faults.checks import assert_settled, outbox_events, received_ids, wait_until
+from tests.faults.checks import (
+    assert_settled,
+    outbox_events,
+    received_ids,
+    wait_intake_held,
+)
 from tests.faults.harness import broker_stopped, restart_postgres
 
 pytestmark = [pytest.mark.broker, pytest.mark.faults]
@@ -37,9 +41,7 @@ def test_rabbitmq_restarted_in_the_middle_of_a_rollout_to_all_20_regions(server_
     assert len(result["created"]) == 20
     events = outbox_events(platform.urls["projects"], "task_assigned")
     assert len(events) == result["assignments"] > 1000
-    wait_until(lambda: Path(f"{gate}.held").exists()
-               and len(received_ids(platform.urls["notifications"])) >= 50, 60,
-               "notifications to hold its intake after its first 50 events")
+    wait_intake_held(platform, gate)
     with broker_stopped():
         taken = len(received_ids(platform.urls["notifications"]))
         gate.touch()  # the held batches go on with the broker down
