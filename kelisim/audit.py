@@ -45,7 +45,7 @@ def require_auditor(actor: dict[str, Any]) -> None:
 def entries_page(uow: Any, query: dict[str, Any] | None, service: str) -> dict[str, Any]:
     """A page of ``uow``'s audit log for ``query`` (see :class:`AuditQuery`):
     ``{"items": [entry], "total": n}``, newest first, each entry naming ``service``."""
-    query = load(AuditWindowQuery(), query or {})
+    query = load(AuditWindowQuery, query or {})
     with uow:
         require_auditor(uow.context.actor)
         rows, total = uow.audit_page(entity=query.get("entity"),

@@ -43,7 +43,7 @@ class AccountsRoutes:
            tag="sessions", body=schemas.SignInSchema, response=schemas.SessionSchema,
            auth=False, problems=(401, 429))
     def sign_in(self, req):
-        body = load(schemas.SignInSchema(), req.body)
+        body = load(schemas.SignInSchema, req.body)
         account, secret, expires_at = sessions.sign_in(
             acting(self.uow, req), body["login"], body["password"],
             client_address(req.http, self.config),
@@ -102,7 +102,7 @@ class AccountsRoutes:
            tag="accounts", body=schemas.AccountCreateSchema,
            response=schemas.AccountCreatedSchema, status=201, roles=MANAGERS)
     def create_account(self, req):
-        data = load(schemas.AccountCreateSchema(), req.body)
+        data = load(schemas.AccountCreateSchema, req.body)
         person = unit = None
         if data["person_id"] is not None:
             person = self.registry.get_person(data["person_id"])  # 404 beyond the region
@@ -156,7 +156,7 @@ class AccountsRoutes:
            tag="tokens", body=schemas.TokenCreateSchema, response=schemas.TokenIssuedSchema,
            status=201, personal=True)
     def create_token(self, req):
-        data = load(schemas.TokenCreateSchema(), req.body)
+        data = load(schemas.TokenCreateSchema, req.body)
         token, plaintext = personal_tokens.create_token(
             acting(self.uow, req), req.actor, data["name"], data["expires_at"])
         return dict(token, token=plaintext)

@@ -129,7 +129,7 @@ class WebCorePages:
     @page("POST", "/account/tokens", personal=True)
     def web_create_token(self, req):
         try:  # the API's own contract checks the form, then the API's use case
-            data = load(schemas.TokenCreateSchema(), {"name": req.form.get("name", "").strip()})
+            data = load(schemas.TokenCreateSchema, {"name": req.form.get("name", "").strip()})
             token, plaintext = personal_tokens.create_token(
                 acting(self.uow, req), req.actor, data["name"], data.get("expires_at"))
         except KelisimError as exc:

@@ -13,7 +13,6 @@ import functools
 from babel.dates import get_month_names
 
 from gateway.entrypoints.web_attachments import evidence
-from gateway.http.request import schema_of
 from gateway.service_layer.names import attach_names
 from gateway.web.pages import Page, cached_call, gather, page, redirect
 from gateway.web.render import script_json
@@ -22,7 +21,7 @@ from kelisim.clock import today
 from kelisim.errors import Invalid, KelisimError, NotFound
 from kelisim.i18n import _
 from kelisim.labels import label
-from kelisim.schemas import load
+from kelisim.schemas import load, schema_of
 from services.projects.contract import schemas
 
 RGU = ("rgu_admin",)

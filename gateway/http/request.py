@@ -7,7 +7,6 @@ JSON nested deeper than ``MAX_DEPTH`` and numbers no double holds (``1e999``) ar
 The body is checked against the route's schema at the edge and passed on as sent, because
 the service validates its own contract again.
 """
-import functools
 import json
 import math
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from werkzeug.wrappers import Request
 from gateway.errors import MalformedRequest, PayloadTooLarge, UnsupportedMediaType
 from kelisim.errors import Invalid
 from kelisim.i18n import _
-from kelisim.schemas import UNKNOWN_PARAMETER, load, load_query
+from kelisim.schemas import UNKNOWN_PARAMETER, load, load_query, schema_of
 
 DEFAULT_MAX_BYTES = 1_048_576
 BODY_ATTR = "body_bytes"
@@ -118,14 +117,6 @@ def parse_json(data):
         raise MalformedRequest(_("the body nests objects and arrays more than {depth} deep",
                                  depth=MAX_DEPTH))
     return value
-
-
-@functools.cache
-def schema_of(schema_cls):
-    """One instance per schema class, reused by every request: building a marshmallow
-    schema (it copies its declared fields) cost more than loading a query with it, and a
-    schema holds no state between loads."""
-    return schema_cls()
 
 
 @dataclass

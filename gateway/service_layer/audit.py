@@ -31,7 +31,7 @@ def _newest_first(entry: dict[str, Any]) -> tuple[datetime, str, int]:
 def merged_page(proxies: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
     """``proxies``: ``{service: rpc proxy}``; ``params``: the query as sent.
     Returns ``{"items", "total", "limit", "offset"}``, newest first."""
-    query = load(AuditQuery(), params)
+    query = load(AuditQuery, params)
     window = {**params, "limit": query["offset"] + query["limit"], "offset": 0}
 
     def ask(name: str) -> tuple[str, dict[str, Any] | None]:

@@ -16,7 +16,7 @@ _ATTEMPT = schemas.DeliveryAttemptSchema()
 
 
 def list_deliveries(uow: UnitOfWork, query: dict[str, Any]) -> dict[str, Any]:
-    query = load(schemas.DeliveryQuery(), query)
+    query = load(schemas.DeliveryQuery, query)
     with uow:
         region = scope_region(uow.context.actor)
         limit, offset = query.pop("limit"), query.pop("offset")

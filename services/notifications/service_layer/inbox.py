@@ -27,7 +27,7 @@ def dump(item: InboxItem) -> dict[str, Any]:
 
 
 def list_inbox(uow: UnitOfWork, directory: RegistryDirectory, query: dict[str, Any]) -> dict[str, Any]:
-    query = load(schemas.InboxQuery(), query)
+    query = load(schemas.InboxQuery, query)
     unit = mailbox_of(uow.context.actor, directory, query.get("org_unit_id"))
     with uow:
         items, total = uow.repo.inbox(
@@ -43,7 +43,7 @@ def unread_count(uow: UnitOfWork, directory: RegistryDirectory, query: dict[str,
     of the org unit ``query`` names, as :func:`list_inbox`): the badge every page shows, one
     COUNT instead of list_inbox's page, its count and this count. NotFound, Forbidden and
     Invalid as list_inbox."""
-    query = load(schemas.InboxTarget(), query)
+    query = load(schemas.InboxTarget, query)
     unit = mailbox_of(uow.context.actor, directory, query.get("org_unit_id"))
     with uow:
         return {"org_unit_id": unit["id"], "unread": uow.repo.unread_count(unit["id"])}
@@ -89,7 +89,7 @@ def _stamped(uow: UnitOfWork, item_id: int, action: str,
 
 
 def mark_all_read(uow: UnitOfWork, directory: RegistryDirectory, query: dict[str, Any]) -> dict[str, Any]:
-    query = load(schemas.InboxTarget(), query)
+    query = load(schemas.InboxTarget, query)
     unit = mailbox_of(uow.context.actor, directory, query.get("org_unit_id"))
     ensure_writable(uow.context.actor, unit.get("region_code"))
     with uow:

@@ -56,7 +56,7 @@ def _require_type(event_type: str) -> None:
 
 
 def get_preferences(uow: UnitOfWork, directory: RegistryDirectory, query: dict[str, Any]) -> dict[str, Any]:
-    query = load(schemas.PreferenceQuery(), query)
+    query = load(schemas.PreferenceQuery, query)
     kind, owner_id, unit_id, _person = _owner(uow.context.actor, directory,
                                         query.get("org_unit_id"), query.get("person_id"))
     owners = _chain(kind, owner_id, unit_id)
@@ -72,7 +72,7 @@ def set_preference(uow: UnitOfWork, directory: RegistryDirectory, event_type: st
     """Choose channels and frequency for one event type; critical types cannot be muted (422).
     Two first settings at once: the later updates the row the earlier inserted."""
     _require_type(event_type)
-    data = load(schemas.PreferenceSetSchema(), data)
+    data = load(schemas.PreferenceSetSchema, data)
     actor = uow.context.actor
     kind, owner_id, unit_id, region = _owner(actor, directory, data["org_unit_id"],
                                              data["person_id"])
@@ -103,7 +103,7 @@ def reset_preference(uow: UnitOfWork, directory: RegistryDirectory, event_type: 
                      query: dict[str, Any]) -> dict[str, Any]:
     """Forget one preference: the org unit's (for a person) or the default applies again."""
     _require_type(event_type)
-    query = load(schemas.PreferenceQuery(), query)
+    query = load(schemas.PreferenceQuery, query)
     actor = uow.context.actor
     kind, owner_id, unit_id, region = _owner(actor, directory, query.get("org_unit_id"),
                                              query.get("person_id"))
@@ -131,7 +131,7 @@ def _language_row(uow: UnitOfWork, kind: str, owner_id: int, unit_id: int) -> di
 def get_language(uow: UnitOfWork, directory: RegistryDirectory, query: dict[str, Any]) -> dict[str, Any]:
     """The language an org unit or a person reads e-mails in: its own choice, else its org
     unit's (for a person), else Kazakh."""
-    query = load(schemas.PreferenceQuery(), query)
+    query = load(schemas.PreferenceQuery, query)
     kind, owner_id, unit_id, _region = _owner(uow.context.actor, directory,
                                               query.get("org_unit_id"), query.get("person_id"))
     with uow:
@@ -140,7 +140,7 @@ def get_language(uow: UnitOfWork, directory: RegistryDirectory, query: dict[str,
 
 def set_language(uow: UnitOfWork, directory: RegistryDirectory, data: dict[str, Any]) -> dict[str, Any]:
     """Choose kk, ru or en for an org unit's or a person's e-mails."""
-    data = load(schemas.LanguageSetSchema(), data)
+    data = load(schemas.LanguageSetSchema, data)
     actor = uow.context.actor
     kind, owner_id, unit_id, region = _owner(actor, directory, data["org_unit_id"],
                                              data["person_id"])

@@ -71,7 +71,7 @@ def register_webhook(uow: UnitOfWork, directory: RegistryDirectory, data: dict[s
     :func:`check_destination` under ``policy`` (public addresses only by default). An org
     unit has at most ``limit`` webhooks (each event of the unit is sent to each of them):
     Conflict (409) beyond. Returns the webhook with its secret, shown this once."""
-    data = load(schemas.WebhookCreateSchema(), data)
+    data = load(schemas.WebhookCreateSchema, data)
     actor = uow.context.actor
     unit = mailbox_of(actor, directory, data.pop("org_unit_id"))
     ensure_writable(actor, unit.get("region_code"))
@@ -94,7 +94,7 @@ def register_webhook(uow: UnitOfWork, directory: RegistryDirectory, data: dict[s
 
 
 def list_webhooks(uow: UnitOfWork, query: dict[str, Any]) -> list[dict[str, Any]]:
-    query = load(schemas.WebhookQuery(), query)
+    query = load(schemas.WebhookQuery, query)
     with uow:
         region = scope_region(uow.context.actor)
         hooks = uow.repo.webhooks(region=region, org_unit_id=query.get("org_unit_id"))

@@ -41,7 +41,7 @@ def add_assignment(uow: UnitOfWork, registry: RegistryClient, task_id: int,
                    data: dict[str, Any]) -> dict[str, Any]:
     """Assign someone to a task; an identical concurrent request is answered as a repeat
     (409, the assignment exists already)."""
-    data = load(schemas.AssignmentCreateSchema(), data)
+    data = load(schemas.AssignmentCreateSchema, data)
     with uow:
         repo = uow.repo
         task = task_or_404(uow, task_id)

@@ -28,7 +28,7 @@ def as_entry(row: dict[str, Any]) -> dict[str, Any]:
 
 def audit_entries(uow: UnitOfWork, query: dict[str, Any] | None = None) -> dict[str, Any]:
     """A page of the projects' audit trail, as ``kelisim.audit.entries_page`` answers."""
-    query = load(AuditWindowQuery(), query or {})
+    query = load(AuditWindowQuery, query or {})
     with uow:
         require_auditor(uow.context.actor)
         rows, total = uow.repo.audit_page(

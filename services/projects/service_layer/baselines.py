@@ -94,7 +94,7 @@ def get_baseline(uow: UnitOfWork, plan_id: int) -> dict[str, Any]:
 def rebaseline(uow: UnitOfWork, plan_id: int, data: dict[str, Any]) -> dict[str, Any]:
     """The RGU re-baselines an approved plan, with a reason kept in the history. Captures
     of one project-year are numbered under its schedule lock: two at once both succeed."""
-    data = load(schemas.RebaselineSchema(), data)
+    data = load(schemas.RebaselineSchema, data)
     with uow:
         require_rgu(uow.context.actor, _("only the RGU may re-baseline a plan"))
         plan = plan_or_404(uow, plan_id)

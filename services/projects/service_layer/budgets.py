@@ -44,7 +44,7 @@ def list_budget_lines(uow: UnitOfWork, plan_id: int) -> dict[str, Any]:
 
 
 def create_budget_line(uow: UnitOfWork, plan_id: int, data: dict[str, Any]) -> dict[str, Any]:
-    data = load(schemas.BudgetLineCreateSchema(), data)
+    data = load(schemas.BudgetLineCreateSchema, data)
     with uow:
         plan = plan_or_404(uow, plan_id)
         ensure_writable(uow.context.actor, plan.region_code)
@@ -65,7 +65,7 @@ def create_budget_line(uow: UnitOfWork, plan_id: int, data: dict[str, Any]) -> d
 
 def update_budget_line(uow: UnitOfWork, line_id: int, data: dict[str, Any]) -> dict[str, Any]:
     """Change amounts; a change of the planned amount is an amendment and needs a reason."""
-    data = load(schemas.BudgetLinePatchSchema(), data)
+    data = load(schemas.BudgetLinePatchSchema, data)
     reason = data.pop("reason")
     with uow:
         line = uow.repo.budget_line(line_id)

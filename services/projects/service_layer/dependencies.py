@@ -50,7 +50,7 @@ def constrained(graph: Graph, task_id: int) -> set[int]:
 def add_dependency(uow: UnitOfWork, task_id: int, data: dict[str, Any]) -> dict[str, Any]:
     """Make ``task_id`` wait for a predecessor; reschedule it and what follows if automatic.
     A concurrent identical request is answered as a repeat: 409, it exists already."""
-    data = load(schemas.DependencyCreateSchema(), data)
+    data = load(schemas.DependencyCreateSchema, data)
     calendar = work_calendar()
     with uow:
         repo = uow.repo

@@ -44,7 +44,7 @@ def dump_plans(repo: ProjectsRepository, plans: list[Plan]) -> list[dict[str, An
 
 
 def list_plans(uow: UnitOfWork, query: dict[str, Any]) -> dict[str, Any]:
-    query = load(schemas.PlanQuery(), query)
+    query = load(schemas.PlanQuery, query)
     with uow:
         region = scope_region(uow.context.actor, query.pop("region", None))
         items, total = uow.repo.plans(region=region, **query)
@@ -58,7 +58,7 @@ def get_plan(uow: UnitOfWork, plan_id: int) -> dict[str, Any]:
 
 def update_plan(uow: UnitOfWork, plan_id: int, data: dict[str, Any]) -> dict[str, Any]:
     """Change expected results or status; the RGU approves, reopens and closes."""
-    data = load(schemas.PlanPatchSchema(), data)
+    data = load(schemas.PlanPatchSchema, data)
     with uow:
         plan = plan_or_404(uow, plan_id)
         actor = uow.context.actor
@@ -96,7 +96,7 @@ def update_plan(uow: UnitOfWork, plan_id: int, data: dict[str, Any]) -> dict[str
 
 def plan_history(uow: UnitOfWork, plan_id: int, query: dict[str, Any] | None = None) -> dict[str, Any]:
     """Changes to the plan itself and to everything in it, newest first."""
-    query = load(schemas.HistoryQuery(), query or {})
+    query = load(schemas.HistoryQuery, query or {})
     with uow:
         plan_or_404(uow, plan_id)
         rows, total = uow.repo.plan_history(plan_id, query["limit"], query["offset"])

@@ -63,7 +63,7 @@ def put_template(uow: UnitOfWork, registry: RegistryClient, code: str, data: dic
     """Replace a project's template (plans already rolled out are not touched). ``data``:
     ``{version, items, project_code?}`` -- what GET answers may be sent back as it is; a
     ``project_code`` other than ``code`` is Invalid (422), as are the items' errors."""
-    data = load(schemas.ProjectTemplatePutSchema(), data)
+    data = load(schemas.ProjectTemplatePutSchema, data)
     if data.get("project_code") not in (None, code):
         raise Invalid(_("the request has invalid fields"), {"project_code": _(
             "must be {code}, the project of the address", code=code)})
@@ -108,7 +108,7 @@ def _indicator_to_change(uow: UnitOfWork, code: str, version: int, refusal: Any)
 
 def set_indicator_actual(uow: UnitOfWork, code: str, year: int, data: dict[str, Any]) -> dict[str, Any]:
     """Record the measured value of an indicator for a year."""
-    data = load(schemas.IndicatorActualSchema(), data)
+    data = load(schemas.IndicatorActualSchema, data)
     with uow:
         indicator = _indicator_to_change(uow, code, data["version"],
                                          _("only the RGU may record indicator values"))
@@ -124,7 +124,7 @@ def set_indicator_actual(uow: UnitOfWork, code: str, year: int, data: dict[str, 
 def set_indicator_target(uow: UnitOfWork, code: str, year: int, data: dict[str, Any]) -> dict[str, Any]:
     """Set an indicator's target for a year of the platform's span (2020–2040), beyond the
     concept's 2026; changing a target already set needs a reason. Both kept in history."""
-    data = load(schemas.IndicatorTargetSchema(), data)
+    data = load(schemas.IndicatorTargetSchema, data)
     if not schemas.YEAR_RANGE[0] <= year <= schemas.YEAR_RANGE[1]:
         raise Invalid(_("no such year"), {"year": _("from {low} to {high}", low=schemas.YEAR_RANGE[0],
                                                     high=schemas.YEAR_RANGE[1])})
@@ -148,7 +148,7 @@ def set_indicator_target(uow: UnitOfWork, code: str, year: int, data: dict[str, 
 
 def indicator_history(uow: UnitOfWork, code: str, query: dict[str, Any] | None = None) -> dict[str, Any]:
     """Every change to an indicator's targets and actuals, newest first."""
-    query = load(schemas.HistoryQuery(), query or {})
+    query = load(schemas.HistoryQuery, query or {})
     with uow:
         indicator = _indicator_or_404(uow, code)
         rows, total = uow.repo.history("indicator", indicator.id, query["limit"],

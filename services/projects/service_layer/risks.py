@@ -36,7 +36,7 @@ def list_all_risks(uow: UnitOfWork, query: dict[str, Any]) -> dict[str, Any]:
     limit, offset}`` (``query``: schemas.RiskQuery, strings as a query string has them).
     A KGU coordinator sees their region's only (Forbidden, 403, for another region
     asked); Invalid (422) for a malformed filter."""
-    query = load(schemas.RiskQuery(), query)
+    query = load(schemas.RiskQuery, query)
     with uow:
         region = scope_region(uow.context.actor, query.pop("region", None))
         items, total = uow.repo.risk_page(region=region, **query)
@@ -44,7 +44,7 @@ def list_all_risks(uow: UnitOfWork, query: dict[str, Any]) -> dict[str, Any]:
 
 
 def create_risk(uow: UnitOfWork, plan_id: int, data: dict[str, Any]) -> dict[str, Any]:
-    data = load(schemas.RiskCreateSchema(), data)
+    data = load(schemas.RiskCreateSchema, data)
     with uow:
         plan = plan_or_404(uow, plan_id)
         ensure_writable(uow.context.actor, plan.region_code)
@@ -62,7 +62,7 @@ def create_risk(uow: UnitOfWork, plan_id: int, data: dict[str, Any]) -> dict[str
 
 
 def update_risk(uow: UnitOfWork, risk_id: int, data: dict[str, Any]) -> dict[str, Any]:
-    data = load(schemas.RiskPatchSchema(), data)
+    data = load(schemas.RiskPatchSchema, data)
     with uow:
         risk = uow.repo.risk(risk_id)
         if risk is None:

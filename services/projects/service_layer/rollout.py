@@ -60,7 +60,7 @@ _BUILDING = Semaphore(1)
 def rollout(uow: UnitOfWork, registry: RegistryClient, code: str, data: dict[str, Any]) -> dict[str, Any]:
     """Create the plans of ``data["regions"]`` for ``data["year"]``; regions with a plan are
     ``skipped``. Returns what was created, with counts of tasks and assignments."""
-    data = load(schemas.RolloutSchema(), data)
+    data = load(schemas.RolloutSchema, data)
     year = data["year"]
     calendar = work_calendar()
     with uow, ExitStack() as building:

@@ -47,7 +47,7 @@ def _figures_of(repo: ProjectsRepository, plans: list[Plan], as_of: date) -> dic
 
 def project_summary(uow: UnitOfWork, code: str, query: dict[str, Any] | None = None) -> dict[str, Any]:
     """One base project: see the module docstring; ``year`` and ``as_of`` from the query."""
-    query = load(schemas.SummaryQuery(), query or {})
+    query = load(schemas.SummaryQuery, query or {})
     as_of = query.get("as_of") or today()
     year = query.get("year")
     with uow:
@@ -64,7 +64,7 @@ def programme_summary(uow: UnitOfWork, query: dict[str, Any] | None = None) -> d
     """The four base projects together and each on its own: progress, tasks by status,
     earned value (baseline and current), risk heat map and overdue counts per region
     (``projects`` keeps each project's earned value, as before, for old clients)."""
-    query = load(schemas.ProgrammeSummaryQuery(), query or {})
+    query = load(schemas.ProgrammeSummaryQuery, query or {})
     as_of = query.get("as_of") or today()
     year = query.get("year")
     with uow:

@@ -128,7 +128,7 @@ def get_task(uow: UnitOfWork, task_id: int) -> dict[str, Any]:
 
 
 def task_history(uow: UnitOfWork, task_id: int, query: dict[str, Any] | None = None) -> dict[str, Any]:
-    query = load(schemas.HistoryQuery(), query or {})
+    query = load(schemas.HistoryQuery, query or {})
     with uow:
         task_or_404(uow, task_id)
         rows, total = uow.repo.history("task", task_id, query["limit"], query["offset"])
@@ -139,7 +139,7 @@ def create_task(uow: UnitOfWork, plan_id: int, data: dict[str, Any]) -> dict[str
     """A task or milestone added to a plan by hand (the rules: :meth:`Plan.new_task`); the
     plan's KGU is its Accountable (``task_assigned``), and what its parent holds up is
     rescheduled. Returns the task's dump; raises NotFound, Forbidden, Invalid."""
-    data = load(schemas.TaskCreateSchema(), data)
+    data = load(schemas.TaskCreateSchema, data)
     calendar = work_calendar()
     with uow:
         repo = uow.repo
@@ -186,7 +186,7 @@ def update_task(uow: UnitOfWork, task_id: int, data: dict[str, Any]) -> dict[str
     only the rescheduling: loading a 10 000-task graph and describing the moves set off
     ~180 collections, a full one among them, 0.3-0.5 s of a slip's CPU on this machine.
     """
-    data = load(schemas.TaskPatchSchema(), data)
+    data = load(schemas.TaskPatchSchema, data)
     reason = data.pop("reason")
     calendar = work_calendar()
     with uow, collection.paused():

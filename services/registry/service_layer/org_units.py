@@ -51,7 +51,7 @@ def readable_filters(uow: UnitOfWork, query: dict[str, Any]) -> None:
 
 
 def list_org_units(uow: UnitOfWork, query: dict[str, Any]) -> list[dict[str, Any]]:
-    query = load(schemas.OrgUnitQuery(), query)
+    query = load(schemas.OrgUnitQuery, query)
     with uow:
         region = scope_region(uow.context.actor, query.get("region"))
         require_region(uow.repo, region, "region")
@@ -67,7 +67,7 @@ def get_org_unit(uow: UnitOfWork, unit_id: int) -> dict[str, Any]:
 
 
 def create_org_unit(uow: UnitOfWork, data: dict[str, Any]) -> dict[str, Any]:
-    data = load(schemas.OrgUnitCreateSchema(), data)
+    data = load(schemas.OrgUnitCreateSchema, data)
     with uow:
         repo = uow.repo
         ensure_writable(uow.context.actor, data["region_code"])
@@ -88,7 +88,7 @@ def create_org_unit(uow: UnitOfWork, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def update_org_unit(uow: UnitOfWork, unit_id: int, data: dict[str, Any]) -> dict[str, Any]:
-    data = load(schemas.OrgUnitPatchSchema(), data)
+    data = load(schemas.OrgUnitPatchSchema, data)
     with uow:
         repo = uow.repo
         unit = get_or_404(repo, unit_id)

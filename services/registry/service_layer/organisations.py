@@ -53,7 +53,7 @@ def list_organisations(uow: UnitOfWork, query: dict[str, Any]) -> dict[str, Any]
     ``offset``). A coordinator asking for another region is refused (403), as in every
     listing; unknown region: 422.
     """
-    query = load(schemas.OrganisationQuery(), query)
+    query = load(schemas.OrganisationQuery, query)
     with uow:
         actor = uow.context.actor
         region = query.pop("region", None)
@@ -84,7 +84,7 @@ def get_organisation(uow: UnitOfWork, organisation_id: int) -> dict[str, Any]:
 def create_organisation(uow: UnitOfWork, data: dict[str, Any]) -> Any:
     """Add an organisation (RGU only): 422 bad input or an akimat without a region, 409
     a code taken. Emits ``organisation_created``."""
-    data = load(schemas.OrganisationCreateSchema(), data)
+    data = load(schemas.OrganisationCreateSchema, data)
     with uow:
         repo = uow.repo
         require_rgu(uow.context.actor)
@@ -101,7 +101,7 @@ def create_organisation(uow: UnitOfWork, data: dict[str, Any]) -> Any:
 def update_organisation(uow: UnitOfWork, organisation_id: int, data: dict[str, Any]) -> Any:
     """Change names, contacts or ``closed_on`` (RGU only; send the version you read).
     Code, kind and region stay. Emits ``organisation_updated`` with the changed fields."""
-    data = load(schemas.OrganisationPatchSchema(), data)
+    data = load(schemas.OrganisationPatchSchema, data)
     with uow:
         organisation = _readable(uow, organisation_id)
         require_rgu(uow.context.actor)

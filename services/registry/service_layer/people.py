@@ -23,7 +23,7 @@ def dump(person: Person) -> dict[str, Any]:
 
 
 def list_people(uow: UnitOfWork, query: dict[str, Any]) -> list[dict[str, Any]]:
-    query = load(schemas.PersonQuery(), query)
+    query = load(schemas.PersonQuery, query)
     with uow:
         region = scope_region(uow.context.actor, query.pop("region", None))
         require_region(uow.repo, region, "region")
@@ -32,7 +32,7 @@ def list_people(uow: UnitOfWork, query: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def create_person(uow: UnitOfWork, data: dict[str, Any]) -> dict[str, Any]:
-    data = load(schemas.PersonCreateSchema(), data)
+    data = load(schemas.PersonCreateSchema, data)
     with uow:
         repo = uow.repo
         person = Person(**data)
@@ -68,7 +68,7 @@ def get_person(uow: UnitOfWork, person_id: int) -> dict[str, Any]:
 
 def update_person(uow: UnitOfWork, person_id: int, data: dict[str, Any]) -> dict[str, Any]:
     """Change a person's name, position or contacts (their attachment stays)."""
-    data = load(schemas.PersonPatchSchema(), data)
+    data = load(schemas.PersonPatchSchema, data)
     with uow:
         person = _readable_person(uow, person_id)
         ensure_writable(uow.context.actor, person.region_code)

@@ -35,7 +35,7 @@ def _structure_type(repo: RegistryRepository, code: str) -> StructureType:
 
 
 def list_structures(uow: UnitOfWork, query: Any) -> dict[str, Any]:
-    query = load(schemas.StructureQuery(), query)
+    query = load(schemas.StructureQuery, query)
     with uow:
         region = scope_region(uow.context.actor, query.pop("region", None))
         require_region(uow.repo, region, "region")
@@ -55,7 +55,7 @@ def get_structure(uow: UnitOfWork, structure_id: int) -> dict[str, Any]:
 
 
 def create_structure(uow: UnitOfWork, data: dict[str, Any], today: date | None = None) -> dict[str, Any]:
-    data = load(schemas.StructureCreateSchema(), data)
+    data = load(schemas.StructureCreateSchema, data)
     today = today or date.today()
     with uow:
         repo = uow.repo
@@ -76,7 +76,7 @@ def create_structure(uow: UnitOfWork, data: dict[str, Any], today: date | None =
 
 
 def update_structure(uow: UnitOfWork, structure_id: int, data: dict[str, Any]) -> dict[str, Any]:
-    data = load(schemas.StructurePatchSchema(), data)
+    data = load(schemas.StructurePatchSchema, data)
     with uow:
         repo = uow.repo
         structure = repo.structure(structure_id)

@@ -62,7 +62,7 @@ def _add(totals: dict[K, list[int]], key: K, expected: int, reported: int, on_ti
 def reporting_rates(uow: UnitOfWork, query: dict[str, Any], today: date | None = None) -> dict[str, Any]:
     """Rates per template, period and region; per template and period nationally; per
     region; and one national figure for the whole range."""
-    query = load(schemas.RatesQuery(), query)
+    query = load(schemas.RatesQuery, query)
     today = today or kz_today()
     first, last = _range(query, today)
     with uow:
@@ -130,7 +130,7 @@ def _numeric_fields(templates: list[Template]) -> list[dict[str, Any]]:
 
 def rollup(uow: UnitOfWork, query: dict[str, Any], today: date | None = None) -> dict[str, Any]:
     """Aggregates of each numeric field over a period range, by region or base project."""
-    query = load(schemas.RollupQuery(), query)
+    query = load(schemas.RollupQuery, query)
     return _rollup(uow, query, today)
 
 
@@ -174,7 +174,7 @@ def export_rollup(uow: UnitOfWork, query: dict[str, Any], today: date | None = N
                   regions: dict[str, Any] | None = None) -> dict[str, Any]:
     """The roll-up as a CSV or XLSX file: name, content type and base64 content. The XLSX
     reads in ``query["lang"]`` and names the ``regions`` ({code: name in kk, ru, en})."""
-    query = load(schemas.ExportQuery(), query)
+    query = load(schemas.ExportQuery, query)
     data = _rollup(uow, query, today)
     content, content_type, extension = exports.render(data, query["format"], query["lang"],
                                                       regions)

@@ -173,7 +173,7 @@ def _regions(event: Event) -> list[str]:
 def record_event(uow: UnitOfWork, lookups: Lookups, data: dict[str, Any]) -> Any:
     """Record an event; returns it (see EventSchema). Invalid (422) naming each bad field,
     Forbidden (403) for an observer or another region's coordinator."""
-    data = load(schemas.EventCreateSchema(), data)
+    data = load(schemas.EventCreateSchema, data)
     actor = uow.context.actor
     ensure_writable(actor, data.get("region") or actor.get("region"))
     unit = _organiser(lookups, actor, data)
@@ -221,7 +221,7 @@ def update_event(uow: UnitOfWork, lookups: Lookups, event_id: int, data: dict[st
     """Change a recorded event (send the version read; a ``reason`` is kept in the audit
     entry's ``after.change_reason`` and in ``event_updated``); the org unit and region
     stay. Conflict (409) for a cancelled event or a stale version."""
-    data = load(schemas.EventUpdateSchema(), data)
+    data = load(schemas.EventUpdateSchema, data)
     with uow:
         event = _writable(uow, event_id, data.pop("version"))
         reason = data.pop("reason", None)
@@ -274,7 +274,7 @@ def update_event(uow: UnitOfWork, lookups: Lookups, event_id: int, data: dict[st
 
 def cancel_event(uow: UnitOfWork, event_id: int, data: dict[str, Any]) -> Any:
     """Cancel an event with a reason: it stays in the register and counts nowhere."""
-    data = load(schemas.EventCancelSchema(), data)
+    data = load(schemas.EventCancelSchema, data)
     with uow:
         event = _writable(uow, event_id, data["version"])
         before = dump(event)
@@ -324,7 +324,7 @@ def _filters(query: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
 
 def list_events(uow: UnitOfWork, query: dict[str, Any]) -> dict[str, Any]:
     """A page of events, newest first: ``{"items", "total", "limit", "offset"}``."""
-    query = load(schemas.EventQuery(), query)
+    query = load(schemas.EventQuery, query)
     with uow:
         region = scope_region(uow.context.actor, query.get("region"))
         items, total = uow.repo.events(
@@ -340,7 +340,7 @@ def event_stats(uow: UnitOfWork, query: dict[str, Any]) -> dict[str, Any]:
     """Counts of recorded (not cancelled) events, their participants and media items,
     grouped by ``by`` (region, structure_type, kind, project, initiative, org_unit_kind,
     period); a coordinator's counts are of its own region. See EventStatsSchema."""
-    query = load(schemas.EventStatsQuery(), query)
+    query = load(schemas.EventStatsQuery, query)
     with uow:
         region = scope_region(uow.context.actor, query.get("region"))
         dates = _date_filters(query)

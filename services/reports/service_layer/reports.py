@@ -50,7 +50,7 @@ def get_or_404(uow: UnitOfWork, report_id: int) -> Report:
 
 
 def list_reports(uow: UnitOfWork, query: Any, today: date | None = None) -> dict[str, Any]:
-    query = load(schemas.ReportQuery(), query)
+    query = load(schemas.ReportQuery, query)
     today = today or kz_today()
     filters = {name: query.get(name) for name in (
         "template", "project", "period", "status", "org_unit_id", "missing", "due_after",
@@ -169,7 +169,7 @@ def _finish(uow: UnitOfWork, report: Report, action: str, before: dict[str, Any]
 
 def save_report(uow: UnitOfWork, report_id: int, data: dict[str, Any]) -> dict[str, Any]:
     """Replace the values of a draft, returned or reopened report (checked by type only)."""
-    data = load(schemas.ReportSaveSchema(), data)
+    data = load(schemas.ReportSaveSchema, data)
     with uow:
         report = _writable(uow, report_id, data["version"])
         values = _template(uow, report).validate(data["values"], complete=False)
@@ -180,7 +180,7 @@ def save_report(uow: UnitOfWork, report_id: int, data: dict[str, Any]) -> dict[s
 
 def submit_report(uow: UnitOfWork, report_id: int, data: dict[str, Any]) -> dict[str, Any]:
     """Submit (optionally with final values): required fields and rules must hold."""
-    data = load(schemas.ReportSubmitSchema(), data)
+    data = load(schemas.ReportSubmitSchema, data)
     with uow:
         report = _writable(uow, report_id, data["version"])
         values = data["values"] if "values" in data else report.values
@@ -202,7 +202,7 @@ def _decision(uow: UnitOfWork, report_id: int, version: int, doing: Msg) -> Repo
 
 
 def accept_report(uow: UnitOfWork, report_id: int, data: dict[str, Any]) -> dict[str, Any]:
-    data = load(schemas.ReportAcceptSchema(), data)
+    data = load(schemas.ReportAcceptSchema, data)
     with uow:
         report = _decision(uow, report_id, data["version"],
                            _("only the RGU may accept reports"))
@@ -213,7 +213,7 @@ def accept_report(uow: UnitOfWork, report_id: int, data: dict[str, Any]) -> dict
 
 
 def return_report(uow: UnitOfWork, report_id: int, data: dict[str, Any]) -> dict[str, Any]:
-    data = load(schemas.ReportReturnSchema(), data)
+    data = load(schemas.ReportReturnSchema, data)
     with uow:
         report = _decision(uow, report_id, data["version"],
                            _("only the RGU may return reports"))
@@ -224,7 +224,7 @@ def return_report(uow: UnitOfWork, report_id: int, data: dict[str, Any]) -> dict
 
 
 def reopen_report(uow: UnitOfWork, report_id: int, data: dict[str, Any]) -> dict[str, Any]:
-    data = load(schemas.ReportReopenSchema(), data)
+    data = load(schemas.ReportReopenSchema, data)
     with uow:
         report = _decision(uow, report_id, data["version"],
                            _("only the RGU may reopen reports"))

@@ -56,7 +56,7 @@ def load_reference_targets(uow: UnitOfWork) -> Any:
 
 
 def list_targets(uow: UnitOfWork, query: dict[str, Any]) -> list[Any]:
-    query = load(schemas.TargetQuery(), query)
+    query = load(schemas.TargetQuery, query)
     with uow:
         return [dump(t) for t in uow.repo.targets(active=query.get("active"))]
 
@@ -90,7 +90,7 @@ def _check_references(uow: UnitOfWork, lookups: Lookups, target: Target) -> None
 
 def create_target(uow: UnitOfWork, lookups: Lookups, data: dict[str, Any]) -> Any:
     """Add a count target (the RGU only); Conflict when its code is taken."""
-    data = load(schemas.TargetCreateSchema(), data)
+    data = load(schemas.TargetCreateSchema, data)
     ensure_manager(uow.context.actor, _("only the RGU sets count targets"))
     now = utcnow()
     target = Target(**data, created_at=now, updated_at=now)
@@ -110,7 +110,7 @@ def create_target(uow: UnitOfWork, lookups: Lookups, data: dict[str, Any]) -> An
 
 def update_target(uow: UnitOfWork, target_id: int, data: dict[str, Any]) -> Any:
     """Change a target's minimum, titles, years or active flag (the RGU only)."""
-    data = load(schemas.TargetPatchSchema(), data)
+    data = load(schemas.TargetPatchSchema, data)
     ensure_manager(uow.context.actor, _("only the RGU sets count targets"))
     with uow:
         target = uow.repo.target(target_id)
@@ -222,7 +222,7 @@ def progress(uow: UnitOfWork, query: dict[str, Any], today: date | None = None,
 
     Invalid (422, naming ``region``) for a region that has no KGU (see
     :func:`_check_region`), as the registry's listings refuse an unknown region."""
-    query = load(schemas.ProgressQuery(), query)
+    query = load(schemas.ProgressQuery, query)
     year = query.get("year") or (today or kz_today()).year
     with uow:
         region = scope_region(uow.context.actor, query.get("region"))

@@ -40,7 +40,7 @@ def get_or_404(repo: ReportsRepository, template_id: int) -> Template:
 
 def list_templates(uow: UnitOfWork, query: dict[str, Any]) -> list[Any]:
     """The newest version of each template."""
-    query = load(schemas.TemplateQuery(), query)
+    query = load(schemas.TemplateQuery, query)
     with uow:
         return [dump(t) for t in uow.repo.latest_templates(**query)]
 
@@ -75,7 +75,7 @@ def add_template(uow: UnitOfWork, data: dict[str, Any]) -> Template:
 def create_template(uow: UnitOfWork, data: dict[str, Any]) -> dict[str, Any]:
     """A new template, or the next version of an existing code (reports keep theirs). Two
     creates of one code at once both succeed, as consecutive versions."""
-    data = load(schemas.TemplateCreateSchema(), data)
+    data = load(schemas.TemplateCreateSchema, data)
     with uow:
         ensure_manager(uow.context.actor, _("only the RGU may define report templates"))
         template = add_template(uow, data)
@@ -98,7 +98,7 @@ def load_reference_templates(uow: UnitOfWork) -> int:
     with uow:
         for raw in reference_templates():
             if not uow.repo.template_versions(raw["code"]):
-                add_template(uow, load(schemas.TemplateCreateSchema(), raw))
+                add_template(uow, load(schemas.TemplateCreateSchema, raw))
                 added += 1
         uow.commit()
     return added

@@ -14,6 +14,7 @@ from kelisim.schemas import (
     load,
     load_query,
     page_of,
+    schema_of,
 )
 
 
@@ -80,6 +81,21 @@ def test_input_that_is_not_an_object_is_invalid(data):
 
 def test_none_is_an_empty_object():
     assert errors_of(Member(), None) == {"name": "Missing data for required field."}
+
+
+def test_a_schema_class_is_built_once_and_loads_as_an_instance_does():
+    built = []
+
+    class Counted(Member):
+        def __init__(self, *args, **kwargs):
+            built.append(self)
+            super().__init__(*args, **kwargs)
+
+    for _ in range(3):
+        assert load(Counted, {"name": "Айгүл", "age": 30}) == {"name": "Айгүл", "age": 30}
+        assert errors_of(Counted, {"age": "thirty"}) == errors_of(Member(), {"age": "thirty"})
+        assert load(Counted, {"age": 3}, partial=True) == {"age": 3}
+    assert len(built) == 1 and schema_of(Counted) is built[0]
 
 
 def test_partial_load_skips_missing_required_fields():
