@@ -1,8 +1,10 @@
 """What every service's repository starts from: one SQLAlchemy session and the writes that
 only hand an entity to it. A repository adds its own queries (``uow.repo``)."""
+import functools
 from collections.abc import Iterable
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 
@@ -16,8 +18,29 @@ class SessionRepository:
     def add(self, entity: Any) -> None:
         self.session.add(entity)
 
+    def insert(self, entity: Any) -> None:
+        """Write the new ``entity`` (a mapped record whose ``id`` the database numbers) with
+        one ``INSERT ... RETURNING id`` and set its ``id``: what a flush of one new object
+        writes, without the session's unit-of-work bookkeeping, a tenth of a registry
+        write's CPU (bench/README.md). The entity is not added to the session: change it
+        no further in this unit of work. Raises IntegrityError as a flush would."""
+        statement, columns = _insert_of(type(entity))
+        values = {column: getattr(entity, attribute) for column, attribute in columns}
+        entity.id = self.session.execute(statement, values).scalar_one()
+
     def add_all(self, entities: Iterable[Any]) -> None:
         self.session.add_all(entities)
 
     def delete(self, entity: Any) -> None:
         self.session.delete(entity)
+
+
+@functools.cache
+def _insert_of(cls: type) -> tuple[Any, tuple[tuple[str, str], ...]]:
+    """The INSERT ... RETURNING id of ``cls``'s table, built once, and its ``(column,
+    attribute)`` pairs but the id."""
+    mapper = sa.inspect(cls)
+    table = mapper.local_table
+    columns = tuple((prop.columns[0].key, prop.key) for prop in mapper.column_attrs
+                    if prop.key != "id")
+    return table.insert().returning(table.c.id), columns

@@ -22,15 +22,14 @@ def regions_of(entity: Record) -> list[str]:
 
 def save_new(uow: UnitOfWork, entity: Record, *, kind: str, dump: Callable[[Any], dict[str, Any]],
              taken: Conflict | None = None) -> dict[str, Any]:
-    """Add a new, checked, access-checked ``entity``: flush, audit row ``create``, event
+    """Add a new, checked, access-checked ``entity``: its row, audit row ``create``, event
     ``<kind>_created`` with the record (to its region), commit; the record as ``dump`` gives it.
 
     ``taken``: the Conflict to raise when the database refuses the row because a concurrent
     create took its code (a unique constraint); without it the IntegrityError goes up.
     """
-    uow.repo.add(entity)
     try:
-        uow.flush()
+        uow.repo.insert(entity)
     except IntegrityError:
         if taken is None:
             raise
