@@ -1,11 +1,10 @@
 """What every service's repository starts from: one SQLAlchemy session and the writes that
 only hand an entity to it. A repository adds its own queries (``uow.repo``)."""
-import functools
 from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Mapper, Session
 
 
 class SessionRepository:
@@ -35,12 +34,18 @@ class SessionRepository:
         self.session.delete(entity)
 
 
-@functools.cache
-def _insert_of(cls: type) -> tuple[Any, tuple[tuple[str, str], ...]]:
+_Insert = tuple[Any, tuple[tuple[str, str], ...]]
+_INSERTS: dict[type, _Insert] = {}
+
+
+def _insert_of(cls: type) -> _Insert:
     """The INSERT ... RETURNING id of ``cls``'s table, built once, and its ``(column,
     attribute)`` pairs but the id."""
-    mapper = sa.inspect(cls)
-    table = mapper.local_table
-    columns = tuple((prop.columns[0].key, prop.key) for prop in mapper.column_attrs
-                    if prop.key != "id")
-    return table.insert().returning(table.c.id), columns
+    built = _INSERTS.get(cls)
+    if built is None:
+        mapper: Mapper[Any] = sa.inspect(cls)
+        table: Any = mapper.local_table
+        columns = tuple((prop.columns[0].key, prop.key) for prop in mapper.column_attrs
+                        if prop.key != "id")
+        built = _INSERTS[cls] = (table.insert().returning(table.c.id), columns)
+    return built
