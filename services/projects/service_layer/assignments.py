@@ -63,8 +63,7 @@ def add_assignment(uow: UnitOfWork, registry: RegistryClient, task_id: int,
                 previous = old.assignee()
                 repo.delete(old)
             uow.flush()
-        repo.add(assignment)
-        uow.flush()
+        repo.insert(assignment)
         record(uow, "task", stored_id(task), "reassigned" if previous else "assigned",
                {"assignee": [previous, {"role": assignment.role, **assignment.assignee()}]},
                plan_id=task.plan_id)

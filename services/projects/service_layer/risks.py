@@ -52,8 +52,7 @@ def create_risk(uow: UnitOfWork, plan_id: int, data: dict[str, Any]) -> dict[str
                     region_code=plan.region_code, **data)
         risk.check()
         escalate = risk.needs_escalation()
-        uow.repo.add(risk)
-        uow.flush()
+        uow.repo.insert(risk)
         record(uow, "risk", stored_id(risk), "create", changes_of({}, _plain(risk)), plan_id=plan.id)
         if escalate:
             _escalate(uow, risk)
