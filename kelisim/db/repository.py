@@ -22,7 +22,10 @@ class SessionRepository:
         one ``INSERT ... RETURNING id`` and set its ``id``: what a flush of one new object
         writes, without the session's unit-of-work bookkeeping, a tenth of a registry
         write's CPU (bench/README.md). The entity is not added to the session: change it
-        no further in this unit of work. Raises IntegrityError as a flush would."""
+        no further in this unit of work. Every column but the id is written as the entity
+        holds it (an attribute left None is NULL, the column's default is not applied),
+        and nothing pending in the session is flushed first. Raises IntegrityError as a
+        flush would."""
         statement, columns = _insert_of(type(entity))
         values = {column: getattr(entity, attribute) for column, attribute in columns}
         entity.id = self.session.execute(statement, values).scalar_one()
