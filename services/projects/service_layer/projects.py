@@ -8,7 +8,7 @@ from kelisim.access import found_or_404
 from kelisim.db.versioning import check_version, concurrent_update_guard
 from kelisim.errors import Forbidden, Invalid
 from kelisim.i18n import _
-from kelisim.schemas import listing, load
+from kelisim.schemas import listing, load, schema_of
 from services.projects.contract import schemas
 from services.projects.domain import template as templates
 from services.projects.service_layer.common import project_or_404, record, work_calendar
@@ -153,4 +153,4 @@ def indicator_history(uow: UnitOfWork, code: str, query: dict[str, Any] | None =
         indicator = _indicator_or_404(uow, code)
         rows, total = uow.repo.history("indicator", indicator.id, query["limit"],
                                        query["offset"])
-        return listing(schemas.HistorySchema().dump(rows, many=True), total, query)
+        return listing(schema_of(schemas.HistorySchema).dump(rows, many=True), total, query)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 from kelisim.access import ensure_readable, scope_region
 from kelisim.errors import NotFound
 from kelisim.i18n import _
+from kelisim.schemas import schema_of
 from services.registry.contract import schemas
 from services.registry.service_layer import org_units, people
 from services.registry.service_layer.org_units import require_region
@@ -17,12 +18,13 @@ if TYPE_CHECKING:
 
 def list_regions(uow: UnitOfWork) -> list[dict[str, Any]]:
     with uow:
-        return schemas.RegionSchema(many=True).dump(uow.repo.regions())
+        return schema_of(schemas.RegionSchema).dump(uow.repo.regions(), many=True)
 
 
 def list_structure_types(uow: UnitOfWork) -> list[dict[str, Any]]:
     with uow:
-        return schemas.StructureTypeSchema(many=True).dump(uow.repo.structure_types())
+        return schema_of(schemas.StructureTypeSchema).dump(uow.repo.structure_types(),
+                                                             many=True)
 
 
 def statistics(uow: UnitOfWork, region: str | None = None) -> dict[str, Any]:
@@ -39,7 +41,7 @@ def statistics(uow: UnitOfWork, region: str | None = None) -> dict[str, Any]:
             total["members"] += members
             key = region_code or "republican"
             by_region.setdefault(key, {})[type_code] = {"structures": count, "members": members}
-        baseline = schemas.BaselineFigureSchema(many=True).dump(uow.repo.baseline())
+        baseline = schema_of(schemas.BaselineFigureSchema).dump(uow.repo.baseline(), many=True)
         return {"region": region, "totals": totals, "by_region": by_region, "baseline": baseline}
 
 

@@ -22,7 +22,7 @@ from kelisim.db.types import utcnow
 from kelisim.db.versioning import check_version, concurrent_update_guard
 from kelisim.errors import Invalid
 from kelisim.i18n import _
-from kelisim.schemas import load
+from kelisim.schemas import load, schema_of
 from services.reports.contract import register_schemas as schemas
 from services.reports.domain.events import Event, EventKind, Initiative, tally
 from services.reports.domain.periods import parse_period
@@ -80,9 +80,10 @@ def load_reference_kinds(uow: UnitOfWork) -> Any:
 def list_kinds(uow: UnitOfWork) -> dict[str, Any]:
     """``{"kinds": [...], "initiatives": [...]}`` as stored (names in kk/ru/en)."""
     with uow:
-        return {"kinds": [schemas.EventKindSchema().dump(k) for k in uow.repo.event_kinds()],
-                "initiatives": [schemas.InitiativeSchema().dump(i)
-                                for i in uow.repo.initiatives()]}
+        return {"kinds": schema_of(schemas.EventKindSchema).dump(uow.repo.event_kinds(),
+                                                                 many=True),
+                "initiatives": schema_of(schemas.InitiativeSchema).dump(uow.repo.initiatives(),
+                                                                        many=True)}
 
 
 def get_or_404(uow: UnitOfWork, event_id: int) -> Any:
