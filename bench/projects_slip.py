@@ -18,13 +18,16 @@ of a deadline_slipped's size from py-amqp to py-amqp (wall time, and the CPU of
 publisher, consumer and broker); with ``--postgres``, the least work per event after the
 slip's commit (an inbox row committed, the regional stream) by bare py-amqp and psycopg2
 and by kelisim's own nameko event handler, each added to when this run's slip committed
-its outbox (``print_shape_floors``).
+its outbox (``print_shape_floors``); and the floor of the answer: the statements the
+slip's use case sends (run again in this process and captured), replayed by bare
+psycopg2 with nothing computed, one commit (``print_answer_floor``).
 Targets (issue 17): over RPC under 1 s; every deadline_slipped in notifications' inboxes
 under 2 s; recompute under 0.5 s; under 150 MB per component.
 
     .venv/bin/python bench/projects_slip.py [--postgres] [--probe] [--replicas N]
 """
 import time
+import uuid
 from datetime import date
 
 import projects_common as common
@@ -125,6 +128,74 @@ def recompute_seconds(url, head_id, new_due):
         engine.dispose()
 
 
+def answer_floor(url, head_id, replays=2):
+    """The slip's database work alone: ``update_task`` of the head (moved 5 more working
+    days, as the RPC does) run in this process with every statement it sends captured
+    (SQLAlchemy's ``before_cursor_execute``), then those statements replayed ``replays``
+    times on the same database by bare psycopg2, nothing computed, each replay one
+    transaction, committed (its outbox rows with new event ids). Returns ``(use case wall
+    s, use case CPU s, statements, [(replay wall s, replay client CPU s)])``."""
+    import psycopg2
+    import sqlalchemy as sa
+
+    from services.projects.service_layer import tasks
+
+    engine = make_engine(url)
+    captured, capturing = [], []
+
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        if capturing:
+            captured.append((statement, parameters, executemany))
+
+    try:
+        sessions = sessionmaker(engine, expire_on_commit=False)
+        context = Context(actor=dict(common.ADMIN), source="projects")
+        head = tasks.get_task(UnitOfWork(sessions, context, ProjectsRepository), head_id)
+        capturing.append(True)
+        cpu, wall = time.process_time(), time.perf_counter()
+        tasks.update_task(UnitOfWork(sessions, context, ProjectsRepository), head_id, {
+            "version": head["version"], "reason": "bench: the answer's floor",
+            "due_date": work_calendar().add(date.fromisoformat(head["due_date"]), 5).isoformat()})
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        capturing.clear()
+    finally:
+        engine.dispose()
+    replays_done = []
+    conn = psycopg2.connect(url)
+    try:
+        for _ in range(replays):
+            cursor = conn.cursor()
+            started_cpu, started = time.process_time(), time.perf_counter()
+            for statement, parameters, many in captured:
+                if "INSERT INTO outbox" in statement:  # its ids are the outbox's key
+                    parameters = dict(parameters, ids=[str(uuid.uuid4()) for _ in
+                                                       parameters["ids"]])
+                (cursor.executemany if many else cursor.execute)(statement, parameters)
+            conn.commit()
+            replays_done.append((time.perf_counter() - started,
+                                 time.process_time() - started_cpu))
+    finally:
+        conn.close()
+    return wall, cpu, len(captured), replays_done
+
+
+def print_answer_floor(url, head_id, target_s=1.0):
+    """Measure (:func:`answer_floor`) and print the floor of "the slip answered over RPC",
+    against ``target_s``: the database's part of it, which no code of the service's can
+    make smaller than the replay of its own statements."""
+    wall, cpu, statements, replays = answer_floor(url, head_id)
+    floor = min(seconds for seconds, _ in replays)
+    verdict = (f"the answer cannot be under {target_s:g} s here" if floor >= target_s else
+               f"under {target_s:g} s: {target_s - floor:.2f} s left for the recompute, the "
+               f"events' building and the RPC")
+    print(f"answer floor: the slip's {statements} statements (its use case run again in this "
+          f"process: {wall:.2f} s wall, {cpu:.2f} s CPU) replayed by bare psycopg2, nothing "
+          f"computed, one commit: " + " / ".join(
+              f"{seconds:.2f} s (client CPU {client:.2f} s)" for seconds, client in replays)
+          + f" -> {verdict}", flush=True)
+
+
 def main():
     args = common.arguments(__doc__)
     with common.vhost() as amqp_uri, common.databases(args.postgres) as urls:
@@ -171,6 +242,7 @@ def main():
         common.print_raw_floor(amqp_uri, events)
         if args.postgres:
             common.print_shape_floors(amqp_uri, events, committed - started)
+            print_answer_floor(urls["projects"], head_id)
 
 
 if __name__ == "__main__":
