@@ -283,6 +283,20 @@ class ProjectsRepository(SessionRepository):
                  .order_by(Assignment.id))
         return self.session.scalars(query).all()
 
+    def assignments_bearing_on(self, task_id, role, kind, assignee_id):
+        """The assignments of task ``task_id`` that a new ``(role, kind, assignee_id)`` one
+        is decided against (``Task.assign``): its Accountable ones (a new A replaces them)
+        and the same one if it exists, oldest first, as the ORM objects :meth:`assignments`
+        gives (the old A is deleted through the session). A task may hold tens of C and I
+        assignments; loading all of them for each new one was a tenth of projects' CPU
+        per assignment (bench/README.md, issue 17)."""
+        same = sa.and_(Assignment.role == role, Assignment.assignee_kind == kind,
+                       Assignment.assignee_id == assignee_id)
+        query = (sa.select(Assignment)
+                 .where(Assignment.task_id == task_id, sa.or_(Assignment.role == "A", same))
+                 .order_by(Assignment.id))
+        return self.session.scalars(query).all()
+
     def assignment_listing(self, task_ids):
         """Every assignment of ``task_ids`` as plain rows, oldest first (for listings)."""
         return plain_rows(self.session.connection().execute(_ASSIGNMENT_LISTING,

@@ -368,9 +368,11 @@ class Task:
 
         ``role``: R, A, C or I; ``kind``/``assignee_id``: who (:data:`ASSIGNEE_KINDS`);
         ``assignee``: the registry's ``{name, region_code, closed_on?}`` of them, or None;
-        ``current``: the task's :class:`Assignment` list; ``coordinator``: the actor is a
-        KGU coordinator (who is not told of another region's assignee: it is unknown to
-        them); ``today``: the date (an assignee closed on or before it is refused).
+        ``current``: the task's :class:`Assignment` list, or the part of it this rule reads
+        (its A and any assignment of the same role and assignee); ``coordinator``: the
+        actor is a KGU coordinator (who is not told of another region's assignee: it is
+        unknown to them); ``today``: the date (an assignee closed on or before it is
+        refused).
 
         Returns ``(assignment, replaced)``: the new :class:`Assignment` (no id yet) and the
         assignments it replaces (the old A, for a new A: exactly one Accountable).

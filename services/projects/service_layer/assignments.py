@@ -55,7 +55,8 @@ def add_assignment(uow: UnitOfWork, registry: RegistryClient, task_id: int,
         uow.session.refresh(task)  # as the previous holder of the lock left it
         assignment, replaced = task.assign(
             role=data["role"], kind=data["kind"], assignee_id=data["id"], assignee=assignee,
-            current=repo.assignments([task.id]), today=today(),
+            current=repo.assignments_bearing_on(task.id, data["role"], data["kind"], data["id"]),
+            today=today(),
             coordinator=uow.context.actor.get("role") == "kgu_coordinator")
         previous = None
         if data["role"] == "A":

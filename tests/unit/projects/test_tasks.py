@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from kelisim.errors import Conflict, Forbidden, Invalid, NotFound, StaleVersion
 from services.projects.adapters import orm
+from services.projects.domain.model import Assignment
 from services.projects.service_layer import assignments, dependencies, plans, tasks
 from tests.support import COORDINATOR, OBSERVER, OTHER_COORDINATOR
 
@@ -159,6 +160,37 @@ def test_raci_one_accountable_and_a_responsible_before_work_starts(rolled_out, u
     assignments.remove_assignment(uow(), fresh["id"], r_only["id"])
     with pytest.raises(Invalid):
         tasks.update_task(uow(), fresh["id"], {"version": fresh["version"], "status": "done"})
+
+
+def test_a_new_assignment_is_decided_on_the_task_s_a_and_its_double_alone(rolled_out, uow,
+                                                                          registry):
+    """Adding an assignment reads the task's Accountable and the same assignment if it
+    exists, not every C and I the task holds (issue 17: loading them all was a tenth of
+    projects' CPU per assignment); the rules are kept (a double is 409)."""
+    task = by_key(uow, "KZ-61")["mon.rooms"]
+    informed = [org for org in registry.organisation_list
+                if org["region_code"] in (None, "KZ-61")][:6]
+    for org in informed:
+        assignments.add_assignment(uow(), registry, task["id"],
+                                   {"role": "I", "kind": "organisation", "id": org["id"]})
+    loaded = []
+
+    def count(target, context):
+        loaded.append((target.role, target.assignee_kind, target.assignee_id))
+
+    sa.event.listen(Assignment, "load", count)
+    try:
+        assignments.add_assignment(uow(), registry, task["id"],
+                                   {"role": "C", "kind": "person", "id": 501})
+        first, loaded[:] = list(loaded), []
+        with pytest.raises(Conflict):
+            assignments.add_assignment(uow(), registry, task["id"], {
+                "role": "I", "kind": "organisation", "id": informed[0]["id"]})
+    finally:
+        sa.event.remove(Assignment, "load", count)
+    assert len(tasks.get_task(uow(), task["id"])["assignments"]) >= len(informed) + 3
+    assert [role for role, *_ in first] == ["A"]
+    assert sorted(loaded) == sorted([first[0], ("I", "organisation", informed[0]["id"])])
 
 
 def test_dependencies_reschedule_and_cycles_are_refused(rolled_out, uow, sessions):
