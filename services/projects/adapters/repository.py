@@ -4,6 +4,7 @@ Whole task graphs (a project's tasks of one year, across every region) are read 
 rewritten with Core statements: a slip may move thousands of tasks at once.
 """
 import functools
+import weakref
 from datetime import date
 
 import sqlalchemy as sa
@@ -92,6 +93,12 @@ MOVE_ON_POSTGRESQL = sa.text(
     " AS moved WHERE tasks.id = moved.id")
 
 
+# base project code -> its titles, per database (engine): see ProjectsRepository.project_names
+_PROJECT_NAMES = weakref.WeakKeyDictionary()
+_PROJECT_TITLES = sa.select(orm.projects.c.title_kk, orm.projects.c.title_ru,
+                            orm.projects.c.title_en).where(orm.projects.c.code == sa.bindparam("code"))
+
+
 class ProjectsRepository(SessionRepository):
     """The projects service's queries (``uow.repo``)."""
 
@@ -108,12 +115,24 @@ class ProjectsRepository(SessionRepository):
         code = data.get("project_code")
         if not code or data.get("project_name"):
             return data
-        cache = self.__dict__.setdefault("_project_names", {})
-        if code not in cache:
-            project = self.project(code)
-            cache[code] = ({"kk": project.title_kk, "ru": project.title_ru,
-                            "en": project.title_en} if project is not None else None)
-        return dict(data, project_name=cache[code]) if cache[code] else data
+        names = self.project_names(code)
+        return dict(data, project_name=names) if names else data
+
+    def project_names(self, code):
+        """``{"kk", "ru", "en"}`` titles of base project ``code``, or None if there is none.
+
+        Kept per database for the life of the process once found: the base projects are
+        reference data, added when missing and never renamed by the service
+        (service_layer/reference.py), and an event of every task names its project, where
+        the query and the ORM object it loaded were a sixth of an assignment's CPU. A title
+        changed in the database by hand shows in events after a restart."""
+        known = _PROJECT_NAMES.setdefault(self.session.get_bind(), {})
+        if code not in known:
+            row = self.session.execute(_PROJECT_TITLES, {"code": code}).first()
+            if row is None:
+                return None
+            known[code] = {"kk": row.title_kk, "ru": row.title_ru, "en": row.title_en}
+        return known[code]
 
     def indicators(self):
         return self.session.scalars(sa.select(Indicator).order_by(Indicator.id)).all()

@@ -26,3 +26,36 @@ def test_slips_the_system_causes_carry_names_in_both_languages(rolled_out, uow, 
     assert late["task_title_kk"] == plan_task["title_kk"] and late["project_name"]["en"]
     assigned = events("task_assigned")[0]["data"]
     assert assigned["task_title_kk"] and assigned["project_name"]["kk"]
+
+
+def test_a_project_s_names_are_read_once_per_database_not_per_event(rolled_out, uow, registry,
+                                                                     sessions, events):
+    """Every task event names its base project in three languages; the titles (reference
+    data, never renamed by the service) are read from the database once, not by each
+    change that emits an event (issue 17: a sixth of an assignment's CPU)."""
+    import sqlalchemy as sa
+
+    from services.projects.service_layer import assignments
+
+    task = next(t for t in tasks.list_tasks(uow(), {"region": "KZ-61", "limit": 200})["items"]
+                if t["kind"] != "phase")
+    registry.people.update({n: {"id": n, "full_name": f"Адам {n}", "region_code": "KZ-61"}
+                            for n in (601, 602)})
+    engine = sessions.kw["bind"]
+    read = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        if "FROM projects" in statement:
+            read.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        for person in (601, 602):
+            assignments.add_assignment(uow(), registry, task["id"],
+                                       {"role": "I", "kind": "person", "id": person})
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    named = [e["data"]["project_name"] for e in events("task_assigned")[-2:]]
+    first = events("task_assigned")[0]["data"]["project_name"]
+    assert named == [first, first] and first["kk"] and first["ru"] and first["en"]
+    assert read == []  # the rollout before them read the titles already
