@@ -209,12 +209,34 @@ def _cpu_of(source):
     return source() if callable(source) else cpu_seconds(source)
 
 
+def machine_times():
+    """This machine's CPU time so far, all cores, from /proc/stat's ``cpu`` line:
+    ``(steal, total)`` in clock ticks. *Steal* is the time the hypervisor ran something
+    else while a virtual core of this machine had work (``st`` in ``vmstat``)."""
+    with open("/proc/stat") as stat:
+        ticks = [int(value) for value in stat.readline().split()[1:]]
+    steal = ticks[7] if len(ticks) > 7 else 0
+    return steal, sum(ticks[:8])
+
+
+def steal_share(before, after):
+    """The share of the machine's CPU time the hypervisor took between two
+    :func:`machine_times` readings (0.0 to 1.0): a load measured while it took a tenth
+    ran on nine tenths of the cores the baselines may have had."""
+    total = after[1] - before[1]
+    return (after[0] - before[0]) / total if total > 0 else 0.0
+
+
 def cpu_per_request(pids, run):
     """``run()`` (a load returning a dict with ``ok``), plus ``cpu_ms``: each process's CPU
-    milliseconds per successful request during it. ``pids`` maps a name to a pid or to a
-    callable giving the CPU seconds of a group of processes (see ``postgres_cpu``)."""
+    milliseconds per successful request during it, and ``steal``: the share of the
+    machine's CPU the hypervisor took meanwhile (:func:`steal_share`). ``pids`` maps a
+    name to a pid or to a callable giving the CPU seconds of a group of processes (see
+    ``postgres_cpu``)."""
     before = {name: _cpu_of(pid) for name, pid in pids.items()}
+    machine = machine_times()
     result = run()
+    result["steal"] = steal_share(machine, machine_times())
     after = {name: _cpu_of(pid) for name, pid in pids.items()}
     result["cpu_ms"] = {name: (after[name] - before[name]) * 1000 / max(1, result["ok"])
                         for name in pids}

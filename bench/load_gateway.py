@@ -58,8 +58,10 @@ from load_common import (  # noqa: E402
     cpu_seconds,
     http_load,
     kelisim_run,
+    machine_times,
     platform_env,
     rss_mb,
+    steal_share,
     vhost,
     wait_http,
 )
@@ -207,8 +209,9 @@ def line(label, result, baseline=None, hop=None, floor=None):
     ratios = [f"{result['per_s'] / of['per_s']:.0%} of {name}" for name, of in (
         ("bare", baseline), ("bare + hop", hop), ("bare + hop with the page", floor)) if of]
     ratio = f"  = {', '.join(ratios)}" if ratios else ""
+    steal = f"{result['steal']:>7.0%}" if "steal" in result else f"{'':>7}"
     print(f"{label:<48}{result['per_s']:>9.0f}/s{result['p50_ms']:>9.1f}{result['p99_ms']:>9.1f}"
-          f"{ratio}{extra}", flush=True)
+          f"{steal}{ratio}{extra}", flush=True)
 
 
 def cpu_line(label, result):
@@ -225,6 +228,7 @@ def main():
     args = parser.parse_args()
     auth = {"Authorization": f"Bearer {ADMIN}", "Content-Type": "application/json"}
     broker = broker_pid()
+    machine = machine_times()
     store = "PostgreSQL" if args.postgres else "SQLite"
     with vhost() as amqp_uri, tempfile.TemporaryDirectory() as data_dir, \
             databases(args.postgres) as urls:
@@ -281,7 +285,7 @@ def main():
             after = {name: rss_mb(pid) for name, pid in pids.items()}
 
     print(f"\n{args.clients} concurrent clients, {args.seconds:g} s each{'':<9}{'req/s':>10}"
-          f"{'p50 ms':>9}{'p99 ms':>9}")
+          f"{'p50 ms':>9}{'p99 ms':>9}{'steal':>7}")
     line("baseline: bare nameko HTTP GET /hello", hello)
     line("baseline: bare nameko HTTP + one RPC hop", hop, hello)
     line("baseline: bare + hop with the page, stock JSON", stock, hop=hop)
@@ -347,7 +351,8 @@ def main():
     worst = max(memory.peak.values())
     print(f"target: under {TARGET_RSS_MB:g} MB each -> "
           f"{'meets' if worst < TARGET_RSS_MB else 'MISSES'} (largest {worst:.1f})")
-    print(f"load average at the end: {open('/proc/loadavg').read().strip()}")
+    print(f"load average at the end: {open('/proc/loadavg').read().strip()}; the hypervisor "
+          f"took {steal_share(machine, machine_times()):.0%} of the cores' time over the run")
 
 
 if __name__ == "__main__":

@@ -49,10 +49,12 @@ from load_common import (  # noqa: E402
     broker_pid,
     cpu_seconds,
     kelisim_run,
+    machine_times,
     percentiles,
     platform_env,
     rss_mb,
     send_paced,
+    steal_share,
     vhost,
 )
 from nameko.events import event_handler  # noqa: E402
@@ -349,11 +351,13 @@ def main():
             platform(amqp_uri, data_dir) as base:
         print(f"platform up (kelisim run: 5 processes, SQLite) on {os.cpu_count()} cores",
               flush=True)
+        machine = machine_times()
         chain = bare_chain(amqp_uri, args.rate, count)
         chain_line, chain_total = chain_text(chain, args.rate)
         print(chain_line, flush=True)
         for error in chain["errors"][:3]:
             print(f"  bare chain refused: {error}")
+        chain_steal = steal_share(machine, machine_times())
         bare = bare_baseline(amqp_uri, args.rate, min(count, 500))
         api = Api(base)
         kgu, pairs = setup(api)
@@ -364,8 +368,10 @@ def main():
         thread.start()
         warm, _, _ = load(base, pairs[:20], 10, 20)  # directory cache, connections
         wait_seen(watcher, warm, timeout=30)
+        machine = machine_times()
         sent, errors, took = load(base, pairs[20:], args.rate, count)
         wait_seen(watcher, sent)
+        load_steal = steal_share(machine, machine_times())
         eventlet.sleep(2)
         direct, _, direct_took = publish_events(amqp_uri, kgu, args.rate, count, 10_000_000)
         wait_seen(watcher, direct)
@@ -384,6 +390,8 @@ def main():
           f"inbox of {kgu['code']}")
     for error in errors[:5]:
         print(f"  refused: {error}")
+    print(f"the hypervisor took {chain_steal:.0%} of the cores' time during the bare chain, "
+          f"{load_steal:.0%} during the platform's load")
     print(f"{'at ' + format(args.rate, 'g') + '/s':<58}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}")
     print_rows([("baseline: bare nameko event dispatch -> handler", bare),
                 ("baseline: bare chain, POST sent -> handler got the event", chain_total),

@@ -37,8 +37,10 @@ from load_common import (  # noqa: E402,F401  (vhost is re-exported)
     component_databases,
     cpu_seconds,
     free_port,
+    machine_times,
     pg_admin,
     rss_mb,
+    steal_share,
     vhost,
 )
 from nameko.rpc import rpc  # noqa: E402
@@ -476,6 +478,7 @@ class PartyCpu:
         idle = self._read()
         eventlet.sleep(self.IDLE_S)
         self.before, self.started, self.running = self._read(), time.time(), True
+        self.machine = machine_times()
         self.idle = {name: (self.before[name] - idle[name]) / self.IDLE_S for name in idle}
         eventlet.spawn(self._sample)
 
@@ -490,6 +493,7 @@ class PartyCpu:
         which at its idle rate)} of those measured."""
         self.running = False
         after, self.wall = self._read(), time.time() - self.started
+        self.steal = steal_share(self.machine, machine_times())
         self.spent = {name: (after[name] - self.before[name], self.idle[name] * self.wall)
                       for name in after}
 
@@ -515,7 +519,8 @@ class PartyCpu:
         cores = os.cpu_count()
         busiest = max(self.single, key=lambda name: self.spent[name][0] - self.spent[name][1])
         print(f"  total above idle / {cores} cores = {(total[0] - total[1]) / cores:.2f} s: no "
-              f"schedule on these cores can finish sooner (this one took {self.wall:.2f} s)")
+              f"schedule on these cores can finish sooner (this one took {self.wall:.2f} s; "
+              f"the hypervisor took {self.steal:.0%} of the cores' time meanwhile)")
         print(f"  busiest single process above idle: {busiest} "
               f"{self.spent[busiest][0] - self.spent[busiest][1]:.2f} s (one eventlet hub: one "
               f"core at a time, so no schedule finishes sooner than that either)")
