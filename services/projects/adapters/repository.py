@@ -93,7 +93,7 @@ MOVE_ON_POSTGRESQL = sa.text(
     " AS moved WHERE tasks.id = moved.id")
 
 
-# base project code -> its titles, per database (engine): see ProjectsRepository.project_names
+# engine -> {base project code: its titles}: see ProjectsRepository.project_names
 _PROJECT_NAMES = weakref.WeakKeyDictionary()
 _PROJECT_TITLES = sa.select(orm.projects.c.title_kk, orm.projects.c.title_ru,
                             orm.projects.c.title_en).where(orm.projects.c.code == sa.bindparam("code"))
@@ -121,18 +121,19 @@ class ProjectsRepository(SessionRepository):
     def project_names(self, code):
         """``{"kk", "ru", "en"}`` titles of base project ``code``, or None if there is none.
 
-        Kept per database for the life of the process once found: the base projects are
-        reference data, added when missing and never renamed by the service
-        (service_layer/reference.py), and an event of every task names its project, where
-        the query and the ORM object it loaded were a sixth of an assignment's CPU. A title
-        changed in the database by hand shows in events after a restart."""
+        Kept once found for the life of the session's engine (one per service process):
+        the base projects are reference data, added when missing and never renamed by the
+        service (service_layer/reference.py), and an event of every task names its project,
+        where the query and the ORM object it loaded were a sixth of an assignment's CPU. A
+        title changed in the database by hand shows in events after a restart. The answer
+        is a copy: change it freely."""
         known = _PROJECT_NAMES.setdefault(self.session.get_bind(), {})
         if code not in known:
             row = self.session.execute(_PROJECT_TITLES, {"code": code}).first()
             if row is None:
                 return None
             known[code] = {"kk": row.title_kk, "ru": row.title_ru, "en": row.title_en}
-        return known[code]
+        return dict(known[code])
 
     def indicators(self):
         return self.session.scalars(sa.select(Indicator).order_by(Indicator.id)).all()
