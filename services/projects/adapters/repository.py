@@ -124,9 +124,9 @@ class ProjectsRepository(SessionRepository):
         Kept once found for the life of the session's engine (one per service process):
         the base projects are reference data, added when missing and never renamed by the
         service (service_layer/reference.py), and an event of every task names its project,
-        where the query and the ORM object it loaded were a sixth of an assignment's CPU. A
-        title changed in the database by hand shows in events after a restart. The answer
-        is a copy: change it freely."""
+        where the query and the ORM object it loaded were an eighth of an assignment's use
+        case (callgrind). A title changed in the database by hand shows in events after a
+        restart. The answer is a copy: change it freely."""
         known = _PROJECT_NAMES.setdefault(self.session.get_bind(), {})
         if code not in known:
             row = self.session.execute(_PROJECT_TITLES, {"code": code}).first()

@@ -32,7 +32,7 @@ def test_a_project_s_names_are_read_once_per_database_not_per_event(rolled_out, 
                                                                      sessions, events):
     """Every task event names its base project in three languages; the titles (reference
     data, never renamed by the service) are read from the database once, not by each
-    change that emits an event (issue 17: a sixth of an assignment's CPU)."""
+    change that emits an event (issue 17: an eighth of an assignment's use case)."""
     import sqlalchemy as sa
 
     from services.projects.service_layer import assignments
