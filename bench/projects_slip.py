@@ -181,9 +181,10 @@ def answer_floor(url, head_id, replays=2):
 
 
 def print_answer_floor(url, head_id, target_s=1.0):
-    """Measure (:func:`answer_floor`) and print the floor of "the slip answered over RPC",
-    against ``target_s``: the database's part of it, which no code of the service's can
-    make smaller than the replay of its own statements."""
+    """Measure (:func:`answer_floor`) and print the floor of "the slip answered over RPC"
+    at the statements the service sends, against ``target_s``: no faster code around
+    those statements makes the answer shorter than their replay alone (leaner statements,
+    or fewer rows, would lower this floor itself)."""
     wall, cpu, statements, replays = answer_floor(url, head_id)
     floor = min(seconds for seconds, _ in replays)
     verdict = (f"the answer cannot be under {target_s:g} s here" if floor >= target_s else
