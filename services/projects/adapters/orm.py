@@ -78,7 +78,9 @@ tasks = sa.Table(
     sa.Column("title_kk", sa.String(500), nullable=True),
     sa.Column("description", sa.Text, nullable=False),
     sa.Column("start_date", sa.Date, nullable=False),
-    sa.Column("due_date", sa.Date, nullable=False, index=True),
+    # not indexed: a reschedule then changes no indexed column, and on PostgreSQL (whose
+    # tasks pages keep room, migration 0008) each moved row is a heap-only update
+    sa.Column("due_date", sa.Date, nullable=False),
     sa.Column("duration", sa.Integer, nullable=False),
     sa.Column("scheduling", sa.String(8), nullable=False),
     sa.Column("status", sa.String(12), nullable=False),
