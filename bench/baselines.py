@@ -27,7 +27,9 @@ the same clients as the platform in the same run (see load_gateway.py):
 The chain of bench/notifications_latency.py's bare baseline (``chain``: HTTP POST -> RPC ->
 RPC + event -> handler, four processes) is served from here too, and loaded by clients as
 the platform's writes are (``chain_load``: the floor of an assignment's shape, and with one
-hop fewer of a person's).
+hop fewer of a person's); ``chain(durable_dir=...)`` adds the least an assignment needs to
+survive a process's death: a SQLite commit in B (the assignment and its event) and one in
+the handler (the inbox row).
 
     .venv/bin/python bench/baselines.py [--seconds 10] [--clients 16]   # all of them alone
 """
@@ -234,6 +236,13 @@ def _services():
             assignee = self.registry.get_person(body["id"]) if "id" in body else body
             made = {"id": next(ChainB.made), "task_id": task_id, "role": body["role"],
                     "assignee": assignee}
+            store = _chain_store()
+            if store is not None:  # the assignment and its event, one transaction
+                with store:
+                    store.execute("INSERT INTO made (id, task_id, role, assignee) "
+                                  "VALUES (?, ?, ?, ?)", (made["id"], task_id, made["role"],
+                                                          json.dumps(assignee)))
+                    store.execute("INSERT INTO outbox (event) VALUES (?)", (json.dumps(made),))
             self.dispatch("task_assigned", made)
             return made
 
@@ -250,6 +259,11 @@ def _services():
 
         @event_handler("bench_chain_b", "task_assigned")
         def on_assigned(self, payload):
+            store = _chain_store()
+            if store is not None:  # the inbox item, its event's id the key
+                with store:
+                    store.execute("INSERT INTO inbox (id, payload) VALUES (?, ?)",
+                                  (payload["id"], json.dumps(payload)))
             print(json.dumps({"id": payload["id"], "at": time.time()}), flush=True)
 
     return {"http": HttpHello, "http-rpc": HttpRpcHello, "rpc": RpcEcho, "events": EventSink,
@@ -257,6 +271,33 @@ def _services():
             "http-page": HttpRpcPage,
             "chain-front": ChainFront, "chain-b": ChainB, "chain-c": ChainC,
             "chain-sink": ChainSink}
+
+
+_STORE = []  # the durable chain's SQLite connection in this process, once opened
+
+
+def _chain_store():
+    """With ``BENCH_CHAIN_DB`` (a file path) set, the chain's durable variant: one sqlite3
+    connection to that file as kelisim opens its embedded databases (WAL, ``synchronous``
+    left FULL: a commit is on disk when it returns), its tables made; else None. One
+    connection serves the process's workers: a ``with`` block's statements and commit are
+    blocking calls, so no other green thread runs inside one."""
+    path = os.environ.get("BENCH_CHAIN_DB")
+    if not path:
+        return None
+    if not _STORE:
+        import sqlite3
+
+        store = sqlite3.connect(path, isolation_level=None)
+        store.execute("PRAGMA journal_mode=WAL")
+        store.executescript(
+            "CREATE TABLE IF NOT EXISTS made (id INTEGER PRIMARY KEY, task_id INTEGER, "
+            "role TEXT, assignee TEXT);"
+            "CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY, event TEXT);"
+            "CREATE TABLE IF NOT EXISTS inbox (id INTEGER PRIMARY KEY, payload TEXT);")
+        store.isolation_level = ""  # ``with store`` then commits the block's statements
+        _STORE.append(store)
+    return _STORE[0]
 
 
 # the columns of projects' ``listed_task`` and of an assignment's listing, as stored
@@ -446,17 +487,23 @@ def http_rpc_payload(amqp_uri, clients, seconds, page=None, fast_json=False, ext
 
 
 @contextmanager
-def chain(amqp_uri):
+def chain(amqp_uri, durable_dir=None):
     """The bare chain of bench/notifications_latency.py, four processes: ``POST
     /api/v1/tasks/<id>/assignments`` (nameko ``@http``, body ``{"role", "kind", "id"}``)
     -> RPC ``add_assignment`` in B -> B's RPC ``get_person`` to C, then B dispatches
     ``task_assigned`` (nameko's ``EventDispatcher``) and answers ``{"id": n, ...}``
     (201) -> an ``@event_handler`` in the sink prints ``{"id": n, "at": unix time}`` when
     it gets it. Yields (base URL, {"front", "b", "c", "sink": process}); the sink's lines
-    are on its stdout."""
+    are on its stdout. With ``durable_dir`` (a folder), the least a durable assignment
+    needs: B commits the assignment and its event in one transaction before dispatching
+    it, and the sink commits an inbox row before it notes the event, each to a SQLite file
+    of its own in that folder (``_chain_store``), as projects and notifications do."""
     port = free_port()
-    with service("chain-sink", amqp_uri) as sink, service("chain-c", amqp_uri) as c, \
-            service("chain-b", amqp_uri) as b, \
+    b_env, sink_env = ({"BENCH_CHAIN_DB": str(Path(durable_dir) / f"{name}.db")}
+                       if durable_dir else None for name in ("b", "sink"))
+    with service("chain-sink", amqp_uri, env=sink_env) as sink, \
+            service("chain-c", amqp_uri) as c, \
+            service("chain-b", amqp_uri, env=b_env) as b, \
             service("chain-front", amqp_uri, port) as front:
         wait_http(f"http://127.0.0.1:{port}/")
         yield f"http://127.0.0.1:{port}", {"front": front, "b": b, "c": c, "sink": sink}
