@@ -44,6 +44,8 @@ FAMILY_COLUMNS = (T.c.id, T.c.parent_id, T.c.plan_id, T.c.region_code, T.c.kind,
 _PREDECESSORS = sa.select(orm.dependencies.c.predecessor_id, orm.dependencies.c.successor_id,
                           orm.dependencies.c.lag).where(
     orm.dependencies.c.successor_id.in_(sa.bindparam("ids", expanding=True)))
+_TASK_FAMILY = sa.select(T.c.id, T.c.region_code, T.c.project_code, T.c.year).where(
+    T.c.id == sa.bindparam("id"))
 _A = orm.assignments
 _ASSIGNMENT_LISTING = (sa.select(_A.c.id, _A.c.task_id, _A.c.role, _A.c.assignee_kind,
                                  _A.c.assignee_id, _A.c.assignee_name, _A.c.region_code)
@@ -203,6 +205,11 @@ class ProjectsRepository(SessionRepository):
 
     def children(self, task_id):
         return self.session.scalars(sa.select(Task).where(Task.parent_id == task_id)).all()
+
+    def task_family(self, task_id):
+        """A row of the task's ``id``, ``region_code``, ``project_code`` and ``year``, or
+        None; read without loading the task."""
+        return self.session.execute(_TASK_FAMILY, {"id": task_id}).first()
 
     def family_of(self, task_id):
         """``(project_code, year)`` of a task, or None; read without loading the task."""

@@ -27,7 +27,7 @@ from services.projects.contract import schemas
 from services.projects.domain import model
 from services.projects.domain.model import ORGANISATION, check_raci
 from services.projects.service_layer import scheduling
-from services.projects.service_layer.common import publish, record, task_or_404
+from services.projects.service_layer.common import publish, record, task_family_or_404, task_or_404
 from services.projects.service_layer.scheduling import lock_family
 from services.projects.service_layer.tasks import dump_assignment
 
@@ -44,15 +44,16 @@ def add_assignment(uow: UnitOfWork, registry: RegistryClient, task_id: int,
     data = load(schemas.AssignmentCreateSchema, data)
     with uow:
         repo = uow.repo
-        task = task_or_404(uow, task_id)
-        ensure_writable(uow.context.actor, task.region_code)
+        family = task_family_or_404(uow, task_id)
+        ensure_writable(uow.context.actor, family.region_code)
         if data["kind"] == ORGANISATION:
             check_organisation_role(uow.context.actor, data["role"])
         assignee = registry.assignee(data["kind"], data["id"])
         # after the registry call: the lock is not held over RPC. A task's project and year
-        # never change, so its family is the one loaded
-        lock_family(uow, task.project_code, task.year)
-        uow.session.refresh(task)  # as the previous holder of the lock left it
+        # never change; the task itself is loaded once the lock is held, as the previous
+        # holder of the lock left it
+        lock_family(uow, family.project_code, family.year)
+        task = task_or_404(uow, task_id)
         assignment, replaced = task.assign(
             role=data["role"], kind=data["kind"], assignee_id=data["id"], assignee=assignee,
             current=repo.assignments_bearing_on(task.id, data["role"], data["kind"], data["id"]),

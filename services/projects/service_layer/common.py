@@ -52,7 +52,19 @@ def plan_or_404(uow: UnitOfWork, plan_id: int) -> Plan:
 def task_or_404(uow: UnitOfWork, task_id: int) -> Task:
     """The task, if the actor may read it: a KGU coordinator reads its region's tasks and
     the RGU tasks its region's tasks follow (writing them stays the RGU's: 403)."""
-    task = found_or_404(uow.repo.task(task_id), _("task {task_id} not found", task_id=task_id))
+    return _readable_task(uow, task_id, uow.repo.task(task_id))
+
+
+def task_family_or_404(uow: UnitOfWork, task_id: int) -> Any:
+    """The task's ``id``, ``region_code``, ``project_code`` and ``year`` (a row, not the
+    task), if the actor may read it as :func:`task_or_404` says: what a change needs to
+    check the actor and take the project-year's schedule lock, before which a loaded task
+    may be stale (load it after the lock, once)."""
+    return _readable_task(uow, task_id, uow.repo.task_family(task_id))
+
+
+def _readable_task(uow: UnitOfWork, task_id: int, task: Any) -> Any:
+    task = found_or_404(task, _("task {task_id} not found", task_id=task_id))
     actor = uow.context.actor
     if task.region_code is None and actor.get("role") == "kgu_coordinator" \
             and uow.repo.followed_in_region(task.id, actor.get("region")):

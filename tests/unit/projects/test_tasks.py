@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from kelisim.errors import Conflict, Forbidden, Invalid, NotFound, StaleVersion
 from services.projects.adapters import orm
-from services.projects.domain.model import Assignment
+from services.projects.domain.model import Assignment, Task
 from services.projects.service_layer import assignments, dependencies, plans, tasks
 from tests.support import COORDINATOR, OBSERVER, OTHER_COORDINATOR
 
@@ -191,6 +191,30 @@ def test_a_new_assignment_is_decided_on_the_task_s_a_and_its_double_alone(rolled
     assert len(tasks.get_task(uow(), task["id"])["assignments"]) >= len(informed) + 3
     assert [role for role, *_ in first] == ["A"]
     assert sorted(loaded) == sorted([first[0], ("I", "organisation", informed[0]["id"])])
+
+
+def test_an_assignment_loads_its_task_once_and_only_under_the_schedule_lock(rolled_out, uow,
+                                                                          registry):
+    """The actor's check and the lock need the task's region and project-year alone (one
+    row); the task is loaded once, after the lock (issue 17: loaded before it, then
+    refreshed after it, was an eighth of an assignment's instructions)."""
+    task = by_key(uow, "KZ-61")["mon.rooms"]
+    seen = []
+    listeners = [(Task, "load", lambda target, context: seen.append("load")),
+                 (Task, "refresh", lambda target, context, attrs: seen.append("refresh"))]
+    for listener in listeners:
+        sa.event.listen(*listener)
+    try:
+        made = assignments.add_assignment(uow(), registry, task["id"],
+                                          {"role": "C", "kind": "person", "id": 501})
+    finally:
+        for listener in listeners:
+            sa.event.remove(*listener)
+    assert seen == ["load"]
+    assert made["assignee"]["id"] == 501
+    with pytest.raises(NotFound):
+        assignments.add_assignment(uow(), registry, 999_999,
+                                   {"role": "C", "kind": "person", "id": 501})
 
 
 def test_dependencies_reschedule_and_cycles_are_refused(rolled_out, uow, sessions):
