@@ -15,7 +15,7 @@ from kelisim import metrics
 from kelisim.clock import today
 from kelisim.metrics import StateGauge
 from services.projects.adapters.orm import budget_lines, plans, risks, tasks
-from services.projects.domain.model import OPEN_STATUSES
+from services.projects.adapters.repository import late
 from services.projects.domain.risks import ESCALATION_SCORE
 
 RGU = "RGU"
@@ -81,8 +81,7 @@ def _tasks(conn, day):
         counts[(region_label(region), project, status)] = count
     for region, project, count in conn.execute(
             sa.select(*key, sa.func.count())
-            .where(tasks.c.kind != "phase", tasks.c.status.in_(OPEN_STATUSES),
-                   tasks.c.due_date < day).group_by(*key)):
+            .where(late(tasks.c, day)).group_by(*key)):
         overdue[(region_label(region), project)] = count
     for region, project, total, earned in conn.execute(
             sa.select(*key, sa.func.sum(weight), sa.func.sum(weight * done))

@@ -53,6 +53,13 @@ _ASSIGNMENT_LISTING = (sa.select(_A.c.id, _A.c.task_id, _A.c.role, _A.c.assignee
                        .order_by(_A.c.id))
 
 
+def late(columns, day):
+    """SQL of :func:`services.projects.domain.model.is_overdue` on ``day`` over a tasks
+    table's ``columns`` (``status``, ``kind``, ``due_date``)."""
+    return sa.and_(columns.status.in_(OPEN_STATUSES), columns.kind != "phase",
+                   columns.due_date < day)
+
+
 @functools.lru_cache(maxsize=256, typed=True)
 def _task_page_statements(*, region, project, year, plan_id, status, overdue, assignee_kind,
                           assignee_id, role, today, q, due_after, due_before, sort, limit,
@@ -72,8 +79,7 @@ def _task_page_statements(*, region, project, year, plan_id, status, overdue, as
     query = where_given(query, (Task.region_code, region), (Task.project_code, project),
                         (Task.year, year), (Task.plan_id, plan_id), (Task.status, status))
     if overdue is not None:
-        late = sa.and_(Task.due_date < today, Task.status.in_(OPEN_STATUSES))
-        query = query.where(late if overdue else sa.not_(late))
+        query = query.where(late(T.c, today) if overdue else sa.not_(late(T.c, today)))
     if assignee_kind or assignee_id or role:
         a = orm.assignments
         sub = sa.select(a.c.task_id)
@@ -266,15 +272,12 @@ class ProjectsRepository(SessionRepository):
                              .values(expected_finish=day, version=T.c.version + 1))
 
     def overdue_candidates(self, today):
-        query = (sa.select(Task).where(Task.due_date < today, Task.status.in_(OPEN_STATUSES),
-                                       Task.kind != "phase")
-                 .order_by(Task.id))
+        query = sa.select(Task).where(late(T.c, today)).order_by(Task.id)
         return self.session.scalars(query).all()
 
     def overdue_counts(self, project_code, year, today):
         query = (sa.select(T.c.region_code, sa.func.count())
-                 .where(T.c.project_code == project_code, T.c.due_date < today,
-                        T.c.status.in_(OPEN_STATUSES), T.c.kind != "phase")
+                 .where(T.c.project_code == project_code, late(T.c, today))
                  .group_by(T.c.region_code))
         if year:
             query = query.where(T.c.year == year)

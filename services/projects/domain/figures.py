@@ -28,7 +28,7 @@ from services.projects.domain.baseline import (
     earned_share,
     planned_share,
 )
-from services.projects.domain.model import OPEN_STATUSES, TASK_STATUSES
+from services.projects.domain.model import TASK_STATUSES, is_overdue
 from services.projects.domain.money import add_up, as_strings, earned_value, kzt
 from services.projects.domain.risks import heat_map
 
@@ -62,8 +62,7 @@ def task_counts(rows, as_of):
     counts = {status: 0 for status in TASK_STATUSES}
     for row in rows:
         counts[row.status] += 1
-    counts["overdue"] = sum(1 for r in rows if r.status in OPEN_STATUSES
-                            and r.kind != "phase" and r.due_date < as_of)
+    counts["overdue"] = sum(1 for r in rows if is_overdue(r.status, r.kind, r.due_date, as_of))
     return counts
 
 

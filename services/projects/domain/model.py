@@ -26,6 +26,15 @@ PLAN_TRANSITIONS = {
     "closed": {"in_progress": "rgu"},
 }
 OPEN_STATUSES = ("planned", "in_progress")
+
+
+def is_overdue(status, kind, due_date, day):
+    """Whether a task is overdue on ``day``: open (planned or in progress), due before that
+    day, and not a phase (a phase's dates span its children's: they are the ones late).
+    The one rule behind a task's ``overdue``, the listing's ``overdue`` filter
+    (:func:`services.projects.adapters.repository.late`), the overdue job, the summary's
+    counts and the metrics."""
+    return status in OPEN_STATUSES and kind != "phase" and due_date < day
 # An organisation outside the Assembly (registry ``organisations``: a ministry, an akimat)
 # is a co-executor: Consulted or Informed freely, Responsible only where the RGU says so,
 # never Accountable; it has no inbox (notifications name it, tell it nothing).

@@ -11,7 +11,7 @@ from kelisim.db.versioning import check_version, concurrent_update_guard
 from kelisim.i18n import _
 from kelisim.schemas import listing, load, load_query
 from services.projects.contract import schemas
-from services.projects.domain.model import OPEN_STATUSES
+from services.projects.domain.model import is_overdue
 from services.projects.domain.schedule import FIXED_STATUSES
 from services.projects.service_layer import scheduling
 from services.projects.service_layer.common import (
@@ -90,8 +90,7 @@ def dump_tasks(repo: ProjectsRepository, tasks: list[Task | Row], day: date | No
     dumped = []
     for task in tasks:
         data = listed_task(task)
-        data["overdue"] = (task.status in OPEN_STATUSES and task.kind != "phase"
-                           and task.due_date < day)
+        data["overdue"] = is_overdue(task.status, task.kind, task.due_date, day)
         data["predecessors"] = preds.get(task.id, [])
         data["assignments"] = people.get(task.id, [])
         dumped.append(data)

@@ -43,3 +43,19 @@ def test_done_tasks_are_never_overdue(rolled_out, uow, events):
     assert task["id"] not in {e["data"]["task_id"] for e in events("task_overdue")}
     late = tasks.list_tasks(uow(), {"overdue": True, "region": "KZ-75", "limit": 200})
     assert task["id"] not in {t["id"] for t in late["items"]}
+
+
+def test_the_overdue_filter_says_what_each_task_s_overdue_says(rolled_out, uow):
+    """A phase is never overdue (its children are the ones late): ``overdue=true`` lists
+    exactly the tasks whose own ``overdue`` is true, ``overdue=false`` the rest, phases
+    due long ago among them (the 2026 rollout's dates are before today)."""
+    query = {"region": "KZ-61", "limit": 200}
+    every = tasks.list_tasks(uow(), query)["items"]
+    late = tasks.list_tasks(uow(), {**query, "overdue": True})
+    on_time = tasks.list_tasks(uow(), {**query, "overdue": False})
+    assert {t["id"] for t in late["items"]} == {t["id"] for t in every if t["overdue"]}
+    assert {t["id"] for t in on_time["items"]} == {t["id"] for t in every if not t["overdue"]}
+    assert late["total"] + on_time["total"] == len(every)
+    assert any(t["kind"] == "phase" and t["due_date"] < date.today().isoformat()
+               for t in on_time["items"])
+    assert late["items"]
