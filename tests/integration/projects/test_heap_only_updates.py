@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from kelisim.context import Context
+from kelisim.db import migrate
 from kelisim.db.uow import UnitOfWork
 from services.projects.adapters import orm
 from services.projects.adapters.repository import ProjectsRepository
@@ -21,17 +22,24 @@ COUNTERS = sa.text("SELECT pg_stat_get_xact_tuples_updated(CAST('tasks' AS regcl
                    "pg_stat_get_xact_tuples_hot_updated(CAST('tasks' AS regclass))")
 
 
-@pytest.fixture
-def projects(postgres_url, migrated, session_factory):
+@pytest.fixture(params=["head", "0007"])
+def projects(request, postgres_url, migrated, session_factory):
     """A sessionmaker on a projects database with mediation rolled out to three regions,
-    and the list of ``(updated, hot updated)`` of ``tasks`` in each transaction it commits."""
-    migrated("projects", postgres_url)
+    and the list of ``(updated, hot updated)`` of ``tasks`` in each transaction it commits.
+    ``0007``: rolled out before migration 0008, then upgraded (its rows rewritten with
+    room); ``head``: rolled out on the current schema."""
+    if request.param == "head":
+        migrated("projects", postgres_url)
+    else:
+        migrate.upgrade("projects", postgres_url, request.param)
     sessions = session_factory(postgres_url)
     uow = lambda: UnitOfWork(sessions, Context(actor=dict(ADMIN), source="projects"),  # noqa: E731
                              ProjectsRepository)
     reference.load_reference_data(uow())
     rollout.rollout(uow(), FakeRegistry(), "mediation",
                     {"year": 2026, "regions": ["KZ-61", "KZ-75", "KZ-11"]})
+    if request.param != "head":
+        migrate.upgrade("projects", postgres_url)
     counted = []
     sa.event.listen(sessions, "before_commit",
                     lambda session: counted.append(tuple(session.execute(COUNTERS).one())))
