@@ -35,6 +35,8 @@ def is_overdue(status, kind, due_date, day):
     (:func:`services.projects.adapters.repository.late`), the overdue job, the summary's
     counts and the metrics."""
     return status in OPEN_STATUSES and kind != "phase" and due_date < day
+
+
 # An organisation outside the Assembly (registry ``organisations``: a ministry, an akimat)
 # is a co-executor: Consulted or Informed freely, Responsible only where the RGU says so,
 # never Accountable; it has no inbox (notifications name it, tell it nothing).
