@@ -217,12 +217,6 @@ class ProjectsRepository(SessionRepository):
         None; read without loading the task."""
         return self.session.execute(_TASK_FAMILY, {"id": task_id}).first()
 
-    def family_of(self, task_id):
-        """``(project_code, year)`` of a task, or None; read without loading the task."""
-        query = sa.select(T.c.project_code, T.c.year).where(T.c.id == task_id)
-        row = self.session.execute(query).first()
-        return tuple(row) if row else None
-
     def lock_family(self, project_code, year):
         """Hold the project-year's schedule lock until the transaction ends."""
         hold_lock(self.session, orm.schedule_locks, project_code=project_code, year=year)

@@ -53,9 +53,9 @@ def lock_family(uow: UnitOfWork, project_code: str, year: int) -> None:
 def lock_family_of(uow: UnitOfWork, task_id: int) -> None:
     """:func:`lock_family` of the project-year of ``task_id`` (nothing if there is no such
     task: the use case answers 404 when it loads it)."""
-    family = uow.repo.family_of(task_id)
+    family = uow.repo.task_family(task_id)
     if family is not None:
-        lock_family(uow, *family)
+        lock_family(uow, family.project_code, family.year)
 
 
 def task_to_change(uow: UnitOfWork, task_id: int) -> Task:
