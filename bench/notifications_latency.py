@@ -12,7 +12,8 @@ same rate, and the part from the event's occurred_at to the inbox commit.
 
 First, the same shape of work on bare nameko (bench/baselines.py ``chain``, four processes
 of their own): the same loader POSTs at ``--rate`` for as many requests to an ``@http``
-route, which calls B over RPC; B calls C over RPC, dispatches an event (nameko's
+route, which calls B over RPC; B calls C over RPC the first time it meets a person (then
+keeps the answer, as projects keeps its assignees), dispatches an event (nameko's
 EventDispatcher) and answers 201; an ``@event_handler`` in the fourth process notes when it
 got the event. Reported: the rate the chain sustained, p50/p99 from sending the POST to
 the handler's receipt, how many were lost or refused, each process's CPU per request (the
@@ -196,7 +197,10 @@ def wait_for(done, timeout):
         eventlet.sleep(0.05)
 
 
-def chain_text(chain, rate, what="bare chain (HTTP → RPC → RPC + event)"):
+CHAIN = "bare chain (HTTP → RPC + event; B asks C of a person once)"
+
+
+def chain_text(chain, rate, what=CHAIN):
     """:func:`bare_chain`'s figures in one line; and the latencies (s) it was made from."""
     sent, received = chain["sent"], chain["received"]
     arrived = [a for a in sent if a in received]

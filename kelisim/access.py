@@ -38,9 +38,14 @@ def scope_region(actor: Actor, requested: str | None = None) -> str | None:
     return region
 
 
+def may_read(actor: Actor, region: str | None) -> bool:
+    """Whether ``actor`` may read a record of ``region`` (None: the RGU's, no region's)."""
+    return not _is_coordinator(actor) or region == actor.get("region")
+
+
 def ensure_readable(actor: Actor, region: str | None, what: str | Msg = "record") -> None:
     """NotFound (404) when ``actor`` may not read a record of ``region``."""
-    if _is_coordinator(actor) and region != actor.get("region"):
+    if not may_read(actor, region):
         raise NotFound(_("{what} not found", what=what))
 
 

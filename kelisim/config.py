@@ -196,6 +196,13 @@ def db_pool() -> tuple[int, int]:
     return int(env("KELISIM_DB_POOL_SIZE", 10)), int(env("KELISIM_DB_MAX_OVERFLOW", 10))
 
 
+def directory_ttl() -> float:
+    """Seconds a service keeps what the registry answered when no registry event makes it
+    forget sooner: notifications' recipients, projects' assignees (KELISIM_DIRECTORY_TTL,
+    300)."""
+    return float(env("KELISIM_DIRECTORY_TTL", 300))
+
+
 def overdue_scan_seconds() -> float:
     """Seconds between the projects' overdue scans (KELISIM_OVERDUE_SCAN_SECONDS, 900)."""
     return float(env("KELISIM_OVERDUE_SCAN_SECONDS", 900))

@@ -3,6 +3,8 @@ it (the integration tests run the real one)."""
 import json
 from importlib import resources
 
+from services.projects.adapters.assignees import AssigneeDirectory
+from services.registry.contract.cached import TtlCache
 from tests.support import REGIONS
 
 STRUCTURE_TYPES = {"council_of_public_accord", "mediation_council", "council_of_mothers",
@@ -71,3 +73,10 @@ class FakeRegistry:
 
     def kgu_id(self, region):
         return self.kgus()[region]["id"]
+
+
+def assignees_of(registry):
+    """The projects service's :class:`AssigneeDirectory` over ``registry`` (a stand-in
+    answering as the system), with a cache of its own."""
+    return AssigneeDirectory(registry, TtlCache(300))
+

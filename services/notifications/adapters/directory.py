@@ -1,63 +1,10 @@
-"""The registry as a directory of recipients: RPC calls made as the system, cached.
-
-Look-ups always run as the system actor, whoever triggered them, so the shared cache
-never holds a region-scoped answer; callers apply their own access rules.
+"""The registry as a directory of recipients: RPC calls made as the system, cached
+(services/registry/contract/cached.py). Callers apply their own access rules.
 """
-import time
-
-from nameko.rpc import ServiceProxy
-
-from kelisim.context import ACTOR_KEY, SYSTEM_ACTOR
 from kelisim.errors import NotFound
-from kelisim.rpc import TimedRpcProxy
-from services.notifications.settings import from_config
-from services.registry.contract.client import RegistryClient
+from services.registry.contract.cached import CachedRegistry, TtlCache
 
-
-class TtlCache:
-    """A dict whose entries expire ``ttl`` seconds after they were loaded."""
-
-    def __init__(self, ttl, clock=time.monotonic):
-        self.ttl = ttl
-        self.clock = clock
-        self._entries = {}
-
-    def get_or_load(self, key, load):
-        now = self.clock()
-        hit = self._fresh(key, now)
-        if hit is not None:
-            return hit[1]
-        value = load()
-        self._entries[key] = (now + self.ttl, value)
-        return value
-
-    def put(self, key, value):
-        """Keep ``value`` as ``key``'s answer, loaded now, unless a fresh one is kept."""
-        now = self.clock()
-        if self._fresh(key, now) is None:
-            self._entries[key] = (now + self.ttl, value)
-
-    def _fresh(self, key, now):
-        """``(expires, value)`` kept for ``key`` and not expired at ``now``, else None."""
-        hit = self._entries.get(key)
-        return hit if hit is not None and hit[0] > now else None
-
-    def clear(self):
-        self._entries.clear()
-
-
-class _AsSystem:
-    """A worker context whose outgoing calls carry the system actor (same correlation id)."""
-
-    def __init__(self, worker_ctx):
-        self._worker_ctx = worker_ctx
-        self.container = worker_ctx.container
-
-    @property
-    def context_data(self):
-        data = self._worker_ctx.context_data
-        data[ACTOR_KEY] = dict(SYSTEM_ACTOR)
-        return data
+__all__ = ["Directory", "RegistryDirectory", "TtlCache"]
 
 
 class RegistryDirectory:
@@ -130,27 +77,10 @@ class RegistryDirectory:
         self.cache.clear()
 
 
-class Directory(TimedRpcProxy):
+class Directory(CachedRegistry):
     """``directory = Directory()``: a :class:`RegistryDirectory` per worker, one cache per
-    container, kept ``directory_ttl`` seconds (KELISIM_DIRECTORY_TTL, default 300).
+    container, kept KELISIM_DIRECTORY_TTL seconds (default 300).
     A registry that does not answer in ``RPC_TIMEOUT`` fails the handler, to be retried."""
 
-    def __init__(self, ttl=None, **options):
-        super().__init__("registry", **options)
-        self.ttl = ttl
-        self.cache = None
-
-    def setup(self):
-        super().setup()
-        ttl = self.ttl if self.ttl is not None else from_config(self.container.config).directory_ttl
-        self.cache = TtlCache(float(ttl))
-
-    def invalidate(self):
-        """Forget every cached answer (kelisim/events/feed.py: the registry changed)."""
-        if self.cache is not None:
-            self.cache.clear()
-
-    def get_dependency(self, worker_ctx):
-        proxy = ServiceProxy(_AsSystem(worker_ctx), self.target_service,
-                             self.rpc_reply_listener, **self.options)
-        return RegistryDirectory(RegistryClient(self.timed(proxy)), self.cache)
+    def view(self, registry, cache):
+        return RegistryDirectory(registry, cache)

@@ -1,5 +1,6 @@
 """The projects service's nameko entrypoints: each builds its arguments and calls the
-service layer. A timer finds overdue tasks; the registry is asked over RPC."""
+service layer. A timer finds overdue tasks; the registry is asked over RPC (who may be
+assigned: kept between its events)."""
 from datetime import date
 
 from nameko.timer import timer
@@ -7,12 +8,15 @@ from nameko.timer import timer
 from kelisim.config import overdue_scan_seconds
 from kelisim.db.provider import Database
 from kelisim.entrypoints import expected, use_case
+from kelisim.events.feed import ChangeFeed
+from kelisim.events.topology import change_feed
 from kelisim.gauges import BackgroundGauges
 from kelisim.i18n import _
 from kelisim.rpc import TimedRpcProxy
 from kelisim.service import ServiceBase
 from kelisim.warm import WarmUp
 from services.projects import metrics as programme_metrics
+from services.projects.adapters.assignees import Assignees
 from services.projects.adapters.orm import start_mappers
 from services.projects.adapters.repository import ProjectsRepository
 from services.projects.service_layer import (
@@ -42,6 +46,9 @@ class ProjectsService(ServiceBase):
     name = "projects"
     uow = Database(repositories=ProjectsRepository)
     registry_rpc = TimedRpcProxy("registry")
+    # who may be assigned, kept between the registry's events, which every replica hears
+    assignees = Assignees()
+    assignee_feed = ChangeFeed(change_feed("registry", "projects-assignees"), "assignees")
     gauges = BackgroundGauges(programme_metrics.refresh)
     warm = WarmUp(work_calendar)  # built at start, not in the first dated change
 
@@ -81,7 +88,7 @@ class ProjectsService(ServiceBase):
     task_history = use_case(tasks.task_history, "task_id", query=None)
     add_dependency = use_case(dependencies.add_dependency, "task_id", "data")
     remove_dependency = use_case(dependencies.remove_dependency, "task_id", "predecessor_id")
-    add_assignment = use_case(assignments.add_assignment, "task_id", "data", needs=("registry",))
+    add_assignment = use_case(assignments.add_assignment, "task_id", "data", needs=("assignees",))
     remove_assignment = use_case(assignments.remove_assignment, "task_id", "assignment_id")
 
     # money, risks, summaries

@@ -1,5 +1,6 @@
 """Responsibility (RACI) for tasks: org units, structures, people or organisations outside
-the Assembly, checked in the registry.
+the Assembly, checked in the registry (asked as the system and kept between its events:
+services/projects/adapters/assignees.py; the registry's read rule applied to the actor).
 
 An organisation outside the Assembly (a ministry, an akimat: a co-executor) may be Consulted
 or Informed by whoever may write the task, Responsible only when the RGU names it so (a
@@ -33,14 +34,15 @@ from services.projects.service_layer.tasks import dump_assignment
 
 if TYPE_CHECKING:
     from kelisim.db.uow import UnitOfWork
-    from services.registry.contract.client import RegistryClient
+    from services.projects.adapters.assignees import AssigneeDirectory
 
 
 @retry_on_unique(what="the task's assignments")
-def add_assignment(uow: UnitOfWork, registry: RegistryClient, task_id: int,
+def add_assignment(uow: UnitOfWork, assignees: AssigneeDirectory, task_id: int,
                    data: dict[str, Any]) -> dict[str, Any]:
     """Assign someone to a task; an identical concurrent request is answered as a repeat
-    (409, the assignment exists already)."""
+    (409, the assignment exists already). ``assignees``: who the registry knows, as the
+    actor may read them (an :class:`AssigneeDirectory`)."""
     data = load(schemas.AssignmentCreateSchema, data)
     with uow:
         repo = uow.repo
@@ -48,7 +50,7 @@ def add_assignment(uow: UnitOfWork, registry: RegistryClient, task_id: int,
         ensure_writable(uow.context.actor, family.region_code)
         if data["kind"] == ORGANISATION:
             check_organisation_role(uow.context.actor, data["role"])
-        assignee = registry.assignee(data["kind"], data["id"])
+        assignee = assignees.assignee(uow.context.actor, data["kind"], data["id"])
         # after the registry call: the lock is not held over RPC. A task's project and year
         # never change; the task itself is loaded once the lock is held, as the previous
         # holder of the lock left it

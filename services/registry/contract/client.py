@@ -11,6 +11,7 @@ answers None. How long to wait, whether to retry and what to cache is the caller
 Used by projects (assignees, rollouts), reports (who reports, region names, what an event
 names) and notifications (who receives what).
 """
+from kelisim.access import may_read
 from kelisim.errors import NotFound
 
 PAGE = 200  # rows per list call when every page is read
@@ -135,3 +136,15 @@ class RegistryClient:
 
 def _assignee(kind, assignee_id, name, region_code):
     return {"kind": kind, "id": assignee_id, "name": name, "region_code": region_code}
+
+
+def readable(actor, kind, region_code):
+    """Whether ``actor`` may read a registry record of ``kind`` (org_unit, structure,
+    person, organisation) in ``region_code``, as the registry's ``get_*`` decide (404
+    where not): a coordinator reads its own region's records, and organisations outside
+    the Assembly with no region (a ministry) too; everyone else reads every record.
+    For a caller that asked as the system (services/registry/contract/cached.py)."""
+    if kind == "organisation" and region_code is None:
+        return True
+    return may_read(actor, region_code)
+

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kelisim.access import ensure_readable, scope_region
+from kelisim.access import scope_region
 from kelisim.errors import Conflict, Forbidden, NotFound
 from kelisim.i18n import _
 from kelisim.schemas import listing, load
 from services.registry.contract import schemas
+from services.registry.contract.client import readable
 from services.registry.domain.model import Organisation
 from services.registry.service_layer.changes import save_changes, save_new
 from services.registry.service_layer.org_units import require_region
@@ -69,9 +70,8 @@ def _readable(uow: UnitOfWork, organisation_id: int) -> Organisation:
     organisation = uow.repo.organisation(organisation_id)
     if organisation is None:
         raise NotFound(_("organisation {id} not found", id=organisation_id))
-    if organisation.region_code is not None:
-        ensure_readable(uow.context.actor, organisation.region_code,
-                        _("organisation {id}", id=organisation_id))
+    if not readable(uow.context.actor, "organisation", organisation.region_code):
+        raise NotFound(_("organisation {id} not found", id=organisation_id))
     return organisation
 
 

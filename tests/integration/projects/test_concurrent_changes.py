@@ -25,7 +25,7 @@ from services.projects.adapters.repository import ProjectsRepository
 from services.projects.service_layer import assignments, baselines, dependencies, reference, rollout, scheduling, tasks
 from services.projects.service_layer.common import work_calendar
 from tests.support import ADMIN, race_with_slow_commit
-from tests.support_projects import FakeRegistry
+from tests.support_projects import FakeRegistry, assignees_of
 
 OUTBOX = platform_tables(sa.MetaData())[0]
 PROJECT, YEAR = "mediation", 2026
@@ -173,12 +173,13 @@ def test_concurrent_accountables_leave_one_and_the_later_replaces_the_earlier(pl
                            "name_ru": "Отдел медиации"}
     registry.units[901] = {"id": 901, "region_code": "KZ-61", "kind": "department",
                            "name_ru": "Отдел мониторинга"}
+    people = assignees_of(registry)
     targets = [t for (region, _), t in platform.tasks().items() if region == "KZ-61"][:5]
     for task in targets:
         previous = platform.accountables(task["id"])
         answers = platform.race([
             lambda uow, t=task, unit=unit: assignments.add_assignment(
-                uow, registry, t["id"], {"role": "A", "kind": "org_unit", "id": unit})
+                uow, people, t["id"], {"role": "A", "kind": "org_unit", "id": unit})
             for unit in (900, 901)])
         assert [type(a).__name__ for a in answers if isinstance(a, Exception)] == []
         assert len(platform.accountables(task["id"])) == 1
@@ -193,7 +194,7 @@ def test_concurrent_accountables_leave_one_and_the_later_replaces_the_earlier(pl
 
 
 def test_concurrent_identical_requests_answer_as_a_repeat(platform):
-    registry = FakeRegistry()
+    people = assignees_of(FakeRegistry())
     before = platform.tasks()
     calls = []
     for region in REGIONS:
@@ -201,7 +202,7 @@ def test_concurrent_identical_requests_answer_as_a_repeat(platform):
         calls += [lambda uow, s=successor, p=predecessor: dependencies.add_dependency(
             uow, s["id"], {"predecessor_id": p["id"], "lag": 0})] * 2
         calls += [lambda uow, s=successor: assignments.add_assignment(
-            uow, registry, s["id"], {"role": "C", "kind": "org_unit", "id": 1})] * 2
+            uow, people, s["id"], {"role": "C", "kind": "org_unit", "id": 1})] * 2
     answers = platform.race(calls)
     for first, second in zip(answers[::2], answers[1::2], strict=False):
         assert sorted(type(a).__name__ for a in (first, second)) == ["Conflict", "dict"]

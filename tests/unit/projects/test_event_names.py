@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from kelisim.i18n import translate
 from services.projects.service_layer import overdue, tasks
+from tests.support_projects import assignees_of
 
 
 def test_slips_the_system_causes_carry_names_in_both_languages(rolled_out, uow, events):
@@ -51,7 +52,7 @@ def test_a_project_s_names_are_read_once_per_database_not_per_event(rolled_out, 
     sa.event.listen(engine, "before_cursor_execute", count)
     try:
         for person in (601, 602):
-            assignments.add_assignment(uow(), registry, task["id"],
+            assignments.add_assignment(uow(), assignees_of(registry), task["id"],
                                        {"role": "I", "kind": "person", "id": person})
     finally:
         sa.event.remove(engine, "before_cursor_execute", count)

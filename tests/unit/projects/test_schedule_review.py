@@ -9,6 +9,7 @@ from kelisim.errors import Invalid
 from services.projects.service_layer import dependencies, scheduling, tasks
 from services.projects.service_layer.common import work_calendar
 from tests.support import COORDINATOR
+from tests.support_projects import assignees_of
 from tests.unit.projects.test_tasks import by_key
 
 
@@ -94,14 +95,14 @@ def test_a_kgu_learns_nothing_of_another_regions_assignee(rolled_out, uow, regis
     answers = {}
     for assignee_id in (102, 99_999):  # Almaty's mediation council; no structure at all
         with pytest.raises(Invalid) as refused:
-            assignments.add_assignment(uow(COORDINATOR), registry, task["id"], {
+            assignments.add_assignment(uow(COORDINATOR), assignees_of(registry), task["id"], {
                 "role": "C", "kind": "structure", "id": assignee_id})
         answers[assignee_id] = (str(refused.value), refused.value.errors)
     assert "KZ-75" not in str(answers[102])
     assert answers[102][0] == answers[99_999][0]
     assert answers[102][1] == {"id": "no public structure 102"}
     with pytest.raises(Invalid) as told:  # the RGU, who reads every region, is told why
-        assignments.add_assignment(uow(), registry, task["id"], {
+        assignments.add_assignment(uow(), assignees_of(registry), task["id"], {
             "role": "C", "kind": "structure", "id": 102})
     assert "KZ-75" in str(told.value.errors)
     assert by_key(uow, "KZ-61")["promo.youth"] == task

@@ -9,6 +9,7 @@ from services.projects.adapters import orm
 from services.projects.domain.model import Assignment, Task
 from services.projects.service_layer import assignments, dependencies, plans, tasks
 from tests.support import COORDINATOR, OBSERVER, OTHER_COORDINATOR
+from tests.support_projects import assignees_of
 
 
 def by_key(uow, region=None, plan_id=None):
@@ -139,7 +140,7 @@ def test_raci_one_accountable_and_a_responsible_before_work_starts(rolled_out, u
                                                     "status": "in_progress"})["task"]
     with pytest.raises(Invalid):  # the only R of a task under way
         assignments.remove_assignment(uow(), task["id"], responsible["id"])
-    person = assignments.add_assignment(uow(), registry, task["id"],
+    person = assignments.add_assignment(uow(), assignees_of(registry), task["id"],
                                         {"role": "A", "kind": "person", "id": 501})
     current = tasks.get_task(uow(), task["id"])["assignments"]
     assert [a["assignee"]["id"] for a in current if a["role"] == "A"] == [501]
@@ -149,9 +150,9 @@ def test_raci_one_accountable_and_a_responsible_before_work_starts(rolled_out, u
     for bad in ({"role": "R", "kind": "person", "id": 999},          # unknown
                 {"role": "R", "kind": "structure", "id": 102}):      # another region
         with pytest.raises(Invalid):
-            assignments.add_assignment(uow(), registry, task["id"], bad)
+            assignments.add_assignment(uow(), assignees_of(registry), task["id"], bad)
     with pytest.raises(Conflict):
-        assignments.add_assignment(uow(), registry, task["id"],
+        assignments.add_assignment(uow(), assignees_of(registry), task["id"],
                                    {"role": "R", "kind": "structure", "id": 101})
     assert started["status"] == "in_progress"
 
@@ -171,7 +172,7 @@ def test_a_new_assignment_is_decided_on_the_task_s_a_and_its_double_alone(rolled
     informed = [org for org in registry.organisation_list
                 if org["region_code"] in (None, "KZ-61")][:6]
     for org in informed:
-        assignments.add_assignment(uow(), registry, task["id"],
+        assignments.add_assignment(uow(), assignees_of(registry), task["id"],
                                    {"role": "I", "kind": "organisation", "id": org["id"]})
     loaded = []
 
@@ -180,11 +181,11 @@ def test_a_new_assignment_is_decided_on_the_task_s_a_and_its_double_alone(rolled
 
     sa.event.listen(Assignment, "load", count)
     try:
-        assignments.add_assignment(uow(), registry, task["id"],
+        assignments.add_assignment(uow(), assignees_of(registry), task["id"],
                                    {"role": "C", "kind": "person", "id": 501})
         first, loaded[:] = list(loaded), []
         with pytest.raises(Conflict):
-            assignments.add_assignment(uow(), registry, task["id"], {
+            assignments.add_assignment(uow(), assignees_of(registry), task["id"], {
                 "role": "I", "kind": "organisation", "id": informed[0]["id"]})
     finally:
         sa.event.remove(Assignment, "load", count)
@@ -205,7 +206,7 @@ def test_an_assignment_loads_its_task_once_and_only_under_the_schedule_lock(roll
     for listener in listeners:
         sa.event.listen(*listener)
     try:
-        made = assignments.add_assignment(uow(), registry, task["id"],
+        made = assignments.add_assignment(uow(), assignees_of(registry), task["id"],
                                           {"role": "C", "kind": "person", "id": 501})
     finally:
         for listener in listeners:
@@ -213,7 +214,7 @@ def test_an_assignment_loads_its_task_once_and_only_under_the_schedule_lock(roll
     assert seen == ["load"]
     assert made["assignee"]["id"] == 501
     with pytest.raises(NotFound):
-        assignments.add_assignment(uow(), registry, 999_999,
+        assignments.add_assignment(uow(), assignees_of(registry), 999_999,
                                    {"role": "C", "kind": "person", "id": 501})
 
 
