@@ -77,7 +77,8 @@ TARGET_P99_MS = 100.0
 
 @contextmanager
 def platform(amqp_uri, data_dir):
-    """`kelisim run` in its own process group; yields the gateway's base URL."""
+    """`kelisim run` in its own process group; yields the gateway's base URL and the pid of
+    `kelisim run` (:func:`components` gives its components')."""
     with kelisim_run(platform_env(amqp_uri, data_dir, ADMIN_TOKEN), data_dir) as (proc, base):
         sampling = eventlet.spawn(sample_memory, proc.pid)
         try:
@@ -92,7 +93,7 @@ def platform(amqp_uri, data_dir):
                 except requests.ConnectionError:
                     pass
                 time.sleep(0.5)
-            yield base
+            yield base, proc.pid
         finally:
             sampling.kill()
 
@@ -100,15 +101,22 @@ def platform(amqp_uri, data_dir):
 PEAK_RSS = {}
 
 
+def components(parent):
+    """{component: pid} of the processes `kelisim run` (pid ``parent``) started."""
+    with open(f"/proc/{parent}/task/{parent}/children") as children:
+        pids = children.read().split()
+    found = {}
+    for pid in pids:
+        with open(f"/proc/{pid}/cmdline") as cmdline:
+            found[cmdline.read().split("\0")[-2]] = int(pid)
+    return found
+
+
 def sample_memory(parent):
     """Peak resident memory of each component `kelisim run` started, every 0.2 s."""
     while True:
         try:
-            with open(f"/proc/{parent}/task/{parent}/children") as children:
-                pids = children.read().split()
-            for pid in pids:
-                with open(f"/proc/{pid}/cmdline") as cmdline:
-                    name = cmdline.read().split("\0")[-2]
+            for name, pid in components(parent).items():
                 PEAK_RSS[name] = max(PEAK_RSS.get(name, 0.0), rss_mb(pid))
         except (OSError, IndexError):
             pass
@@ -360,7 +368,7 @@ def main():
     args = parser.parse_args()
     count = int(args.rate * args.seconds)
     with vhost() as amqp_uri, tempfile.TemporaryDirectory() as data_dir, \
-            platform(amqp_uri, data_dir) as base:
+            platform(amqp_uri, data_dir) as (base, parent):
         print(f"platform up (kelisim run: 5 processes, SQLite) on {os.cpu_count()} cores",
               flush=True)
         machine = machine_times()
@@ -388,8 +396,13 @@ def main():
         warm, _, _ = load(base, pairs[:20], 10, 20)  # directory cache, connections
         wait_seen(watcher, warm, timeout=30)
         machine = machine_times()
+        pids = dict(components(parent), **({"rabbitmq": broker_pid()} if broker_pid() else {}))
+        before, loader = {name: cpu_seconds(pid) for name, pid in pids.items()}, time.process_time()
         sent, errors, took = load(base, pairs[20:], args.rate, count)
         wait_seen(watcher, sent)
+        cpu_ms = {name: (cpu_seconds(pid) - before[name]) * 1000 / max(1, len(sent))
+                  for name, pid in pids.items()}  # the watcher polls in this process
+        cpu_ms["loader and watcher"] = (time.process_time() - loader) * 1000 / max(1, len(sent))
         load_steal = steal_share(machine, machine_times())
         eventlet.sleep(2)
         direct, _, direct_took = publish_events(amqp_uri, kgu, args.rate, count, 10_000_000)
@@ -409,6 +422,10 @@ def main():
           f"inbox of {kgu['code']}")
     for error in errors[:5]:
         print(f"  refused: {error}")
+    busy = sum(ms for name, ms in cpu_ms.items() if name != "loader and watcher")
+    print(f"CPU ms per assignment, sent until all in the inbox: "
+          f"{', '.join(f'{name} {ms:.2f}' for name, ms in cpu_ms.items())}; the platform and "
+          f"RabbitMQ {busy:.2f} ms = {busy * args.rate / 1000:.2f} cores at {args.rate:g}/s")
     print(f"the hypervisor took {chain_steal:.0%} of the cores' time during the bare chain, "
           f"{durable_steal:.0%} during the bare chain with its commits, "
           f"{load_steal:.0%} during the platform's load")
