@@ -9,6 +9,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.orm.util import identity_key
 
 from kelisim.db import bulk
 from kelisim.db.filters import where_given, within
@@ -51,6 +52,23 @@ _ASSIGNMENT_LISTING = (sa.select(_A.c.id, _A.c.task_id, _A.c.role, _A.c.assignee
                                  _A.c.assignee_id, _A.c.assignee_name, _A.c.region_code)
                        .where(_A.c.task_id.in_(sa.bindparam("ids", expanding=True)))
                        .order_by(_A.c.id))
+
+
+@functools.cache
+def _task_by_id():
+    """:meth:`ProjectsRepository.task`'s statement, built once (after the mappers start)."""
+    return sa.select(Task).where(T.c.id == sa.bindparam("id"))
+
+
+@functools.cache
+def _bearing_on():
+    """:meth:`ProjectsRepository.assignments_bearing_on`'s statement, built once (after the
+    mappers start): built per call, with its cache key, it was a third of the method."""
+    same = sa.and_(_A.c.role == sa.bindparam("role"), _A.c.assignee_kind == sa.bindparam("kind"),
+                   _A.c.assignee_id == sa.bindparam("assignee_id"))
+    return (sa.select(Assignment)
+            .where(_A.c.task_id == sa.bindparam("task_id"), sa.or_(_A.c.role == "A", same))
+            .order_by(_A.c.id))
 
 
 def late(columns, day):
@@ -182,7 +200,12 @@ class ProjectsRepository(SessionRepository):
 
     # tasks
     def task(self, task_id):
-        return self.session.get(Task, task_id)
+        """The task ``task_id``, or None: ``session.get``'s answer. A task the session does
+        not hold is read by a statement built once, where ``session.get`` built and
+        annotated its select on every call (a fifth of an assignment's CPU in projects)."""
+        if self.session.identity_map.get(identity_key(Task, task_id)) is not None:
+            return self.session.get(Task, task_id)  # its rules for a held one (expired...)
+        return self.session.scalars(_task_by_id(), {"id": task_id}).first()
 
     def tasks_of_plan(self, plan_id):
         return self.session.scalars(sa.select(Task).where(Task.plan_id == plan_id)
@@ -314,12 +337,8 @@ class ProjectsRepository(SessionRepository):
         gives (the old A is deleted through the session). A task may hold tens of C and I
         assignments; loading all of them for each new one was a tenth of projects' CPU
         per assignment (bench/README.md, issue 17)."""
-        same = sa.and_(Assignment.role == role, Assignment.assignee_kind == kind,
-                       Assignment.assignee_id == assignee_id)
-        query = (sa.select(Assignment)
-                 .where(Assignment.task_id == task_id, sa.or_(Assignment.role == "A", same))
-                 .order_by(Assignment.id))
-        return self.session.scalars(query).all()
+        return self.session.scalars(_bearing_on(), {
+            "task_id": task_id, "role": role, "kind": kind, "assignee_id": assignee_id}).all()
 
     def assignment_listing(self, task_ids):
         """Every assignment of ``task_ids`` as plain rows, oldest first (for listings)."""

@@ -218,6 +218,22 @@ def test_an_assignment_loads_its_task_once_and_only_under_the_schedule_lock(roll
                                    {"role": "C", "kind": "person", "id": 501})
 
 
+def test_a_task_is_read_as_session_get_reads_it(rolled_out, uow):
+    """``ProjectsRepository.task`` reads a task the session does not hold by a statement
+    built once; one it holds is the same object, its unsaved changes kept and not flushed;
+    an unknown id is None."""
+    task_id = by_key(uow, "KZ-61")["mon.rooms"]["id"]
+    with uow() as unit:
+        flushes = []
+        sa.event.listen(unit.session, "before_flush", lambda *_: flushes.append(1))
+        task = unit.repo.task(task_id)
+        assert isinstance(task, Task) and task.id == task_id
+        task.title = "changed, not saved"
+        assert unit.repo.task(task_id) is task and task.title == "changed, not saved"
+        assert flushes == []
+        assert unit.repo.task(999_999) is None
+
+
 def test_dependencies_reschedule_and_cycles_are_refused(rolled_out, uow, sessions):
     region = by_key(uow, "KZ-61")
     plan_task, closed = region["org.plan"], region["rep.closed"]
