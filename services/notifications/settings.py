@@ -11,7 +11,7 @@ fields below.
 from dataclasses import dataclass, field, fields, replace
 from datetime import time
 
-from kelisim.config import env
+from kelisim.config import directory_ttl, env
 from services.notifications.domain.backoff import RetryPolicy
 from services.notifications.domain.destinations import DestinationPolicy
 
@@ -44,6 +44,7 @@ class Settings:
     webhook_ca_file: str = None            # trust this CA bundle for https receivers
     report_escalation_stage: int = 2
     digest_daily_at: time = time(9, 0)
+    directory_ttl: float = 300.0
     dispatch_interval: float = 1.0
     concurrency: int = 10
     email_batch_seconds: float = 20.0  # how long an e-mail waits for the rest of its action
@@ -83,6 +84,7 @@ def from_env():
         webhook_ca_file=env("KELISIM_WEBHOOK_CA_FILE"),
         report_escalation_stage=int(env("KELISIM_REPORT_ESCALATION_STAGE", 2)),
         digest_daily_at=time.fromisoformat(at),
+        directory_ttl=directory_ttl(),
         email_batch_seconds=float(env("KELISIM_EMAIL_BATCH_SECONDS", 20)),
     )
 

@@ -2,6 +2,7 @@
 (services/registry/contract/cached.py). Callers apply their own access rules.
 """
 from kelisim.errors import NotFound
+from services.notifications.settings import from_config
 from services.registry.contract.cached import CachedRegistry, TtlCache
 
 __all__ = ["Directory", "RegistryDirectory", "TtlCache"]
@@ -24,28 +25,33 @@ class RegistryDirectory:
         return self.cache.get_or_load(key, guarded)
 
     def kgu_of(self, region):
-        found = self._cached(("kgu", region), lambda: self._unit_known(self.registry.kgu_of(region)))
+        def load():
+            since = self.cache.generation
+            return self._unit_known(self.registry.kgu_of(region), since)
+        found = self._cached(("kgu", region), load)
         return (found["org_unit"], found["contacts"]) if found else (None, [])
 
     def rgu(self):
         def load():
+            since = self.cache.generation
             unit = self.registry.rgu()
             if unit is None:
                 return None
             return self._unit_known({"org_unit": unit, "contacts": self.registry.people(
-                {"org_unit_id": unit["id"]})})
+                {"org_unit_id": unit["id"]})}, since)
         found = self._cached(("rgu",), load)
         return (found["org_unit"], found["contacts"]) if found else (None, [])
 
-    def _unit_known(self, found):
+    def _unit_known(self, found, since):
         """Keep a KGU's (or the RGU's) unit and people, ``found``, as :meth:`org_unit` and
         :meth:`people_of_unit` of its id too: the registry answers those with the same
         records (its ``kgu_of_region`` dumps the unit and ``people(org_unit_id=...)`` as
         they do), and a task assigned to a KGU asks both after ``kgu_of``: a rollout to 20
-        regions made 62 look-ups with a cold cache, 40 of them for what it had."""
+        regions made 62 look-ups with a cold cache, 40 of them for what it had. Kept only if
+        the cache was not cleared ``since`` (its generation when the look-up began)."""
         unit = found["org_unit"]
-        self.cache.put(("unit", unit["id"]), unit)
-        self.cache.put(("unit-people", unit["id"]), found["contacts"])
+        self.cache.put(("unit", unit["id"]), unit, since)
+        self.cache.put(("unit-people", unit["id"]), found["contacts"], since)
         return found
 
     def org_unit(self, unit_id):
@@ -79,8 +85,12 @@ class RegistryDirectory:
 
 class Directory(CachedRegistry):
     """``directory = Directory()``: a :class:`RegistryDirectory` per worker, one cache per
-    container, kept KELISIM_DIRECTORY_TTL seconds (default 300).
-    A registry that does not answer in ``RPC_TIMEOUT`` fails the handler, to be retried."""
+    container, kept ``directory_ttl`` seconds (KELISIM_DIRECTORY_TTL, default 300; the
+    container's NOTIFICATIONS config may set it). A registry that does not answer in
+    ``RPC_TIMEOUT`` fails the handler, to be retried."""
+
+    def ttl_of(self, config):
+        return from_config(config).directory_ttl
 
     def view(self, registry, cache):
         return RegistryDirectory(registry, cache)

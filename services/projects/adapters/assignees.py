@@ -5,8 +5,10 @@ applied here, to the actor's region (:func:`services.registry.contract.client.re
 """
 from typing import Any
 
-from services.registry.contract.cached import MISSING, CachedRegistry, TtlCache
+from services.registry.contract.cached import CachedRegistry, TtlCache
 from services.registry.contract.client import RegistryClient, readable
+
+ORGANISATION = "organisation"  # asked every time: its closed_on decides (Task.assign)
 
 
 class AssigneeDirectory:
@@ -20,17 +22,25 @@ class AssigneeDirectory:
         """``{kind, id, name, region_code}`` (an organisation's with ``closed_on``, an ISO
         date or None) of an org unit, structure, person or organisation outside the
         Assembly, or None when the registry has none or ``actor`` may not read it (as
-        the registry's own ``get_*`` answer 404). What is found is kept (until the next
-        registry event, or the TTL); an unknown id is asked again next time, so a record
-        made a moment ago is found. Raises ``RpcTimeout`` when the registry is silent."""
-        key = ("assignee", kind, assignee_id)
-        found = self.cache.get(key)
-        if found is MISSING:
+        the registry's own ``get_*`` answer 404). Raises ``RpcTimeout`` when the registry
+        is silent.
+
+        Kept per reader's scope (a coordinator's region, or everyone's) until the next
+        registry event or the TTL, an unknown id as well as a found one: a coordinator's
+        first question about a record is asked of the registry whatever others asked, so
+        how long the answer takes does not tell another region's record from none (a
+        found one kept, an unknown one asked every time, would). An organisation is asked
+        every time: whether it is closed is a rule, not a label. A name changed a moment
+        ago may still be the old one until the registry's event arrives (tens of ms)."""
+        if kind == ORGANISATION:
             found = self.registry.assignee(kind, assignee_id)
-            if found is None:
-                return None
-            self.cache.put(key, found)
-        return found if readable(actor, kind, found["region_code"]) else None
+        else:
+            scope = actor.get("region") if actor.get("role") == "kgu_coordinator" else "*"
+            found = self.cache.get_or_load(("assignee", scope, kind, assignee_id),
+                                           lambda: self.registry.assignee(kind, assignee_id))
+        if found is None or not readable(actor, kind, found["region_code"]):
+            return None
+        return found
 
 
 class Assignees(CachedRegistry):

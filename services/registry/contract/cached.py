@@ -17,35 +17,37 @@ from kelisim.context import ACTOR_KEY, SYSTEM_ACTOR
 from kelisim.rpc import TimedRpcProxy
 from services.registry.contract.client import RegistryClient
 
-MISSING = object()  # :meth:`TtlCache.get`'s answer for a key with nothing fresh kept
-
 
 class TtlCache:
-    """A dict whose entries expire ``ttl`` seconds after they were loaded."""
+    """A dict whose entries expire ``ttl`` seconds after they were loaded, and are all
+    forgotten by :meth:`clear` (the registry changed). An answer loaded while the cache was
+    cleared is returned but not kept: it may have been read before the change."""
 
     def __init__(self, ttl, clock=time.monotonic):
         self.ttl = ttl
         self.clock = clock
         self._entries = {}
+        self.generation = 0  # how many times the cache was cleared
 
     def get_or_load(self, key, load):
+        """``key``'s fresh answer, else ``load()``'s, kept unless the cache was cleared
+        while it loaded (a slow registry answer that a change overtook)."""
         now = self.clock()
         hit = self._fresh(key, now)
         if hit is not None:
             return hit[1]
+        generation = self.generation
         value = load()
-        self._entries[key] = (now + self.ttl, value)
+        if generation == self.generation:
+            self._entries[key] = (now + self.ttl, value)
         return value
 
-    def get(self, key):
-        """``key``'s fresh value, else :data:`MISSING`."""
-        hit = self._fresh(key, self.clock())
-        return MISSING if hit is None else hit[1]
-
-    def put(self, key, value):
-        """Keep ``value`` as ``key``'s answer, loaded now, unless a fresh one is kept."""
+    def put(self, key, value, since):
+        """Keep ``value`` as ``key``'s answer, loaded now, unless a fresh one is kept or
+        the cache was cleared after ``since`` (its :attr:`generation` when the look-up
+        that found ``value`` began)."""
         now = self.clock()
-        if self._fresh(key, now) is None:
+        if since == self.generation and self._fresh(key, now) is None:
             self._entries[key] = (now + self.ttl, value)
 
     def _fresh(self, key, now):
@@ -55,6 +57,7 @@ class TtlCache:
 
     def clear(self):
         self._entries.clear()
+        self.generation += 1
 
 
 class AsSystem:

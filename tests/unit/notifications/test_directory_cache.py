@@ -49,9 +49,36 @@ def test_the_rgu_s_unit_and_people_come_with_it():
 def test_a_kept_answer_is_not_replaced_and_an_expired_one_is():
     now = [0.0]
     cache = TtlCache(10, clock=lambda: now[0])
-    cache.put("k", "first")
-    cache.put("k", "second")
+    cache.put("k", "first", cache.generation)
+    cache.put("k", "second", cache.generation)
     assert cache.get_or_load("k", lambda: "loaded") == "first"
     now[0] = 11.0
-    cache.put("k", "third")
+    cache.put("k", "third", cache.generation)
     assert cache.get_or_load("k", lambda: "loaded") == "third"
+
+
+def test_an_answer_a_change_overtook_is_returned_but_not_kept():
+    """A registry event heard while a look-up waited (the cache cleared meanwhile): what
+    the look-up brings back may predate the change, so it is not kept, nor is what it
+    put aside; a slow answer kept after the clear stayed until the TTL (a review's find)."""
+    cache = TtlCache(300)
+    since = cache.generation
+
+    def slow_load():
+        cache.clear()  # the change's event, heard while the registry was answering
+        cache.put("aside", "old", since)
+        return "old"
+
+    assert cache.get_or_load("k", slow_load) == "old"
+    assert cache.get_or_load("k", lambda: "new") == "new"
+    assert cache.get_or_load("aside", lambda: "new") == "new"
+
+
+def test_the_directory_keeps_answers_as_long_as_the_container_config_says(monkeypatch):
+    """``NOTIFICATIONS: {directory_ttl: ...}`` in a container's config, as before the
+    directory's cache was shared with projects (a review's find: it was refused)."""
+    from services.notifications.adapters.directory import Directory
+
+    monkeypatch.setenv("KELISIM_DIRECTORY_TTL", "120")
+    assert Directory().ttl_of({}) == 120
+    assert Directory().ttl_of({"NOTIFICATIONS": {"directory_ttl": 60}}) == 60
