@@ -43,10 +43,14 @@ def may_read(actor: Actor, region: str | None) -> bool:
     return not _is_coordinator(actor) or region == actor.get("region")
 
 
-def ensure_readable(actor: Actor, region: str | None, what: str | Msg = "record") -> None:
-    """NotFound (404) when ``actor`` may not read a record of ``region``."""
+def ensure_readable(actor: Actor, region: str | None,
+                    missing: str | Msg = "record not found") -> None:
+    """NotFound (404) saying ``missing`` when ``actor`` may not read a record of ``region``.
+    Pass what a missing record of the kind is told (``_("person {person_id} not found",
+    ...)``): another region's record then reads as none at all in every language, where a
+    text of its own ("{what} not found") told the two apart in Russian and Kazakh."""
     if not may_read(actor, region):
-        raise NotFound(_("{what} not found", what=what))
+        raise NotFound(missing)
 
 
 def found_or_404(found: T | None, missing: Msg) -> T:
@@ -57,11 +61,12 @@ def found_or_404(found: T | None, missing: Msg) -> T:
     return found
 
 
-def readable_or_404(actor: Actor, found: R | None, missing: Msg, what: str | Msg) -> R:
+def readable_or_404(actor: Actor, found: R | None, missing: Msg) -> R:
     """:func:`found_or_404`, then :func:`ensure_readable` on its ``region_code``: a record of
-    another region is not found either (404 naming ``what``), so its existence does not leak."""
+    another region is not found either (404 saying ``missing``, as for none), so its
+    existence does not leak."""
     record = found_or_404(found, missing)
-    ensure_readable(actor, record.region_code, what)
+    ensure_readable(actor, record.region_code, missing)
     return record
 
 

@@ -53,7 +53,8 @@ def _item(uow: UnitOfWork, item_id: int) -> InboxItem:
     item = uow.repo.inbox_item(item_id)
     if item is None:
         raise NotFound(_("inbox item {item_id} not found", item_id=item_id))
-    ensure_readable(uow.context.actor, item.region_code, _("inbox item {id}", id=item_id))
+    ensure_readable(uow.context.actor, item.region_code,
+                    _("inbox item {item_id} not found", item_id=item_id))
     ensure_writable(uow.context.actor, item.region_code)
     return item
 

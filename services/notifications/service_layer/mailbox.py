@@ -21,7 +21,8 @@ def mailbox_of(actor: dict[str, Any], directory: RegistryDirectory, org_unit_id:
         unit = directory.org_unit(org_unit_id)
         if unit is None:
             raise NotFound(_("org unit {org_unit_id} not found", org_unit_id=org_unit_id))
-        ensure_readable(actor, unit.get("region_code"), _("org unit {id}", id=org_unit_id))
+        ensure_readable(actor, unit.get("region_code"),
+                        _("org unit {org_unit_id} not found", org_unit_id=org_unit_id))
         return unit
     role = actor.get("role")
     if role == "kgu_coordinator":

@@ -28,7 +28,8 @@ def _owner(actor: dict[str, Any], directory: RegistryDirectory, org_unit_id: int
     person = directory.person(person_id)
     if person is None:
         raise NotFound(_("person {person_id} not found", person_id=person_id))
-    ensure_readable(actor, person.get("region_code"), _("person {id}", id=person_id))
+    ensure_readable(actor, person.get("region_code"),
+                    _("person {person_id} not found", person_id=person_id))
     unit_id = person.get("org_unit_id")
     if unit_id is None and person.get("structure_id") is not None:
         structure = directory.structure(person["structure_id"])

@@ -105,7 +105,8 @@ def _writable(uow: UnitOfWork, webhook_id: int) -> Webhook:
     hook = uow.repo.webhook(webhook_id)
     if hook is None or hook.deleted_at is not None:
         raise NotFound(_("webhook {webhook_id} not found", webhook_id=webhook_id))
-    ensure_readable(uow.context.actor, hook.region_code, _("webhook {id}", id=webhook_id))
+    ensure_readable(uow.context.actor, hook.region_code,
+                    _("webhook {webhook_id} not found", webhook_id=webhook_id))
     ensure_writable(uow.context.actor, hook.region_code)
     return hook
 

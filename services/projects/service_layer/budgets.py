@@ -72,7 +72,8 @@ def update_budget_line(uow: UnitOfWork, line_id: int, data: dict[str, Any]) -> d
         if line is None:
             raise NotFound(_("budget line {line_id} not found", line_id=line_id))
         plan = uow.repo.plan(line.plan_id)
-        ensure_readable(uow.context.actor, plan.region_code, _("budget line {id}", id=line_id))
+        ensure_readable(uow.context.actor, plan.region_code,
+                        _("budget line {line_id} not found", line_id=line_id))
         ensure_writable(uow.context.actor, plan.region_code)
         check_version(line, data.pop("version"), _("budget line {id}", id=line_id))
         before = {k: str(getattr(line, k)) for k in MONEY_FIELDS}

@@ -45,8 +45,7 @@ def project_or_404(repo: ProjectsRepository, code: str) -> BaseProject:
 
 def plan_or_404(uow: UnitOfWork, plan_id: int) -> Plan:
     return readable_or_404(uow.context.actor, uow.repo.plan(plan_id),
-                           _("plan {plan_id} not found", plan_id=plan_id),
-                           _("plan {id}", id=plan_id))
+                           _("plan {plan_id} not found", plan_id=plan_id))
 
 
 def task_or_404(uow: UnitOfWork, task_id: int) -> Task:
@@ -69,7 +68,7 @@ def _readable_task(uow: UnitOfWork, task_id: int, task: Any) -> Any:
     if task.region_code is None and actor.get("role") == "kgu_coordinator" \
             and uow.repo.followed_in_region(task.id, actor.get("region")):
         return task
-    ensure_readable(actor, task.region_code, _("task {id}", id=task_id))
+    ensure_readable(actor, task.region_code, _("task {task_id} not found", task_id=task_id))
     return task
 
 

@@ -66,7 +66,8 @@ def update_risk(uow: UnitOfWork, risk_id: int, data: dict[str, Any]) -> dict[str
         risk = uow.repo.risk(risk_id)
         if risk is None:
             raise NotFound(_("risk {risk_id} not found", risk_id=risk_id))
-        ensure_readable(uow.context.actor, risk.region_code, _("risk {id}", id=risk_id))
+        ensure_readable(uow.context.actor, risk.region_code,
+                        _("risk {risk_id} not found", risk_id=risk_id))
         ensure_writable(uow.context.actor, risk.region_code)
         check_version(risk, data.pop("version"), _("risk {id}", id=risk_id))
         before = _plain(risk)

@@ -40,14 +40,14 @@ def readable_filters(uow: UnitOfWork, query: dict[str, Any]) -> None:
     if query.get("org_unit_id") is not None:
         unit = get_or_404(uow.repo, query["org_unit_id"])
         ensure_readable(uow.context.actor, unit.region_code,
-                        _("org unit {id}", id=query["org_unit_id"]))
+                        _("org unit {unit_id} not found", unit_id=query["org_unit_id"]))
     if query.get("structure_id") is not None:
         structure = uow.repo.structure(query["structure_id"])
         if structure is None:
             raise NotFound(_("structure {structure_id} not found",
                              structure_id=query["structure_id"]))
         ensure_readable(uow.context.actor, structure.region_code,
-                        _("structure {id}", id=query["structure_id"]))
+                        _("structure {structure_id} not found", structure_id=query["structure_id"]))
 
 
 def list_org_units(uow: UnitOfWork, query: dict[str, Any]) -> list[dict[str, Any]]:
@@ -62,7 +62,8 @@ def list_org_units(uow: UnitOfWork, query: dict[str, Any]) -> list[dict[str, Any
 def get_org_unit(uow: UnitOfWork, unit_id: int) -> dict[str, Any]:
     with uow:
         unit = get_or_404(uow.repo, unit_id)
-        ensure_readable(uow.context.actor, unit.region_code, _("org unit {id}", id=unit_id))
+        ensure_readable(uow.context.actor, unit.region_code,
+                        _("org unit {unit_id} not found", unit_id=unit_id))
         return dump(unit)
 
 
@@ -92,7 +93,8 @@ def update_org_unit(uow: UnitOfWork, unit_id: int, data: dict[str, Any]) -> dict
     with uow:
         repo = uow.repo
         unit = get_or_404(repo, unit_id)
-        ensure_readable(uow.context.actor, unit.region_code, _("org unit {id}", id=unit_id))
+        ensure_readable(uow.context.actor, unit.region_code,
+                        _("org unit {unit_id} not found", unit_id=unit_id))
         ensure_writable(uow.context.actor, unit.region_code)
         parent = repo.org_unit(unit.parent_id) if unit.parent_id else None
         return save_changes(uow, unit, data, kind="org_unit", label=_("org unit {id}", id=unit_id),

@@ -57,7 +57,8 @@ def _readable_person(uow: UnitOfWork, person_id: int) -> Person:
     person = uow.repo.person(person_id)
     if person is None:
         raise NotFound(_("person {person_id} not found", person_id=person_id))
-    ensure_readable(uow.context.actor, person.region_code, _("person {id}", id=person_id))
+    ensure_readable(uow.context.actor, person.region_code,
+                    _("person {person_id} not found", person_id=person_id))
     return person
 
 

@@ -49,7 +49,8 @@ def kgu_of_region(uow: UnitOfWork, region_code: str) -> dict[str, Any]:
     """The KGU of a region with the people attached to it: who to tell about that region."""
     with uow:
         require_region(uow.repo, region_code)
-        ensure_readable(uow.context.actor, region_code, _("the KGU of {id}", id=region_code))
+        ensure_readable(uow.context.actor, region_code,  # the regions are public: no secret
+                        _("{what} not found", what=_("the KGU of {id}", id=region_code)))
         unit = uow.repo.kgu_of(region_code)
         if unit is None:
             raise NotFound(_("region {region_code} has no KGU", region_code=region_code))

@@ -50,7 +50,7 @@ def get_structure(uow: UnitOfWork, structure_id: int) -> dict[str, Any]:
         if structure is None:
             raise NotFound(_("structure {structure_id} not found", structure_id=structure_id))
         ensure_readable(uow.context.actor, structure.region_code,
-                        _("structure {id}", id=structure_id))
+                        _("structure {structure_id} not found", structure_id=structure_id))
         return dump(structure)
 
 
@@ -83,7 +83,7 @@ def update_structure(uow: UnitOfWork, structure_id: int, data: dict[str, Any]) -
         if structure is None:
             raise NotFound(_("structure {structure_id} not found", structure_id=structure_id))
         ensure_readable(uow.context.actor, structure.region_code,
-                        _("structure {id}", id=structure_id))
+                        _("structure {structure_id} not found", structure_id=structure_id))
         ensure_writable(uow.context.actor, structure.region_code)
         structure_type = _structure_type(repo, structure.type)
         return save_changes(uow, structure, data, kind="structure",

@@ -88,7 +88,7 @@ def list_kinds(uow: UnitOfWork) -> dict[str, Any]:
 
 def get_or_404(uow: UnitOfWork, event_id: int) -> Any:
     return readable_or_404(uow.context.actor, uow.repo.event(event_id),
-                           _("event {id} not found", id=event_id), _("event {id}", id=event_id))
+                           _("event {id} not found", id=event_id))
 
 
 def _organiser(lookups: Lookups, actor: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:

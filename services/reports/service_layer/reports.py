@@ -45,8 +45,7 @@ def dump(report: Report, today: date | None = None) -> dict[str, Any]:
 
 def get_or_404(uow: UnitOfWork, report_id: int) -> Report:
     return readable_or_404(uow.context.actor, uow.repo.report(report_id),
-                           _("report {report_id} not found", report_id=report_id),
-                           _("report {id}", id=report_id))
+                           _("report {report_id} not found", report_id=report_id))
 
 
 def list_reports(uow: UnitOfWork, query: Any, today: date | None = None) -> dict[str, Any]:

@@ -4,6 +4,7 @@ import pytest
 from kelisim.access import ensure_readable, ensure_writable, scope_region
 from kelisim.context import SYSTEM_ACTOR
 from kelisim.errors import Forbidden, NotFound
+from kelisim.i18n import _
 
 ADMIN = {"id": "a", "role": "rgu_admin", "region": None}
 COORDINATOR = {"id": "c", "role": "kgu_coordinator", "region": "KZ-61"}
@@ -26,7 +27,8 @@ def test_coordinator_listing_is_pinned_to_own_region():
 def test_coordinator_cannot_read_another_regions_record():
     ensure_readable(COORDINATOR, "KZ-61")
     with pytest.raises(NotFound, match="structure 5 not found"):
-        ensure_readable(COORDINATOR, "KZ-75", "structure 5")
+        ensure_readable(COORDINATOR, "KZ-75", _("structure {structure_id} not found",
+                                               structure_id=5))
     with pytest.raises(NotFound):
         ensure_readable(COORDINATOR, None)
 

@@ -49,6 +49,26 @@ def test_another_regions_record_is_not_found_for_a_coordinator(uow, branch, coun
                                     {"version": 1, "member_count": 0})
 
 
+def test_another_regions_record_reads_as_none_at_all_in_every_language(uow, branch, council):
+    """Its 404 says what an unknown id's says, in kk, ru and en: "{what} not found" had a
+    text of its own («организация 29: не найдено» against «организация 29 не найдена»,
+    «29 ұйымы табылмады» against «29 ұйым табылмады»), which told a coordinator that the
+    record exists (a review's find)."""
+    person = people.create_person(uow(), {"full_name": "Әлия", "org_unit_id": branch["id"]})
+    reads = [(org_units.get_org_unit, branch["id"]), (structures.get_structure, council["id"]),
+             (people.get_person, person["id"]),
+             (lambda unit, id_: people.list_people(unit, {"org_unit_id": id_}), branch["id"]),
+             (lambda unit, id_: people.list_people(unit, {"structure_id": id_}), council["id"])]
+    for read, record_id in reads:
+        texts = []
+        for asked in (record_id, 999_999):
+            with pytest.raises(NotFound) as missing:
+                read(uow(OTHER_COORDINATOR), asked)
+            texts.append({lang: missing.value.detail_in(lang).replace(str(asked), "N")
+                          for lang in ("kk", "ru", "en")})
+        assert texts[0] == texts[1], (read, texts)
+
+
 def test_a_listing_filtered_by_another_regions_record_is_not_found(uow, branch, council, kgu):
     """org_unit_id / structure_id of another region (or of nothing) answer 404, as reading
     that record does, never 200 with an empty list."""
