@@ -5,10 +5,10 @@ applied here, to the actor's region (:func:`services.registry.contract.client.re
 """
 from typing import Any
 
+from kelisim.access import scope_region
+from services.projects.domain.model import ORGANISATION
 from services.registry.contract.cached import CachedRegistry, TtlCache
 from services.registry.contract.client import RegistryClient, readable
-
-ORGANISATION = "organisation"  # asked every time: its closed_on decides (Task.assign)
 
 
 class AssigneeDirectory:
@@ -35,8 +35,8 @@ class AssigneeDirectory:
         if kind == ORGANISATION:
             found = self.registry.assignee(kind, assignee_id)
         else:
-            scope = actor.get("region") if actor.get("role") == "kgu_coordinator" else "*"
-            found = self.cache.get_or_load(("assignee", scope, kind, assignee_id),
+            # a coordinator's region, or None: everyone's
+            found = self.cache.get_or_load(("assignee", scope_region(actor), kind, assignee_id),
                                            lambda: self.registry.assignee(kind, assignee_id))
         if found is None or not readable(actor, kind, found["region_code"]):
             return None
