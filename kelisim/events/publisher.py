@@ -10,7 +10,8 @@ raw_batch` sends bodies that are already JSON (the outbox keeps each event as th
 is published as) with py-amqp's ``basic_publish`` straight on the channel, the message
 properties kombu's Producer gives (content type and encoding, priority 0, delivery mode,
 headers, message id): the outbox relay spent 78 % of its ~420 µs per event in kombu's
-``Producer.publish`` and its per-message socket writes (bench/README.md).
+``Producer.publish`` and its per-message socket writes (bench/README.md). kelisim's RPC
+requests and replies go out the same way (kelisim/rpc.py).
 """
 import itertools
 import time
@@ -28,6 +29,15 @@ from kelisim.events.pool import pooled_connection
 CONTENT_TYPE = "application/json"
 _FLUSH_AT = 256 * 1024  # bytes of frames gathered before they are written
 PERSISTENT = 2  # AMQP delivery mode: written to disk by the broker
+
+
+class Unroutable(Exception):
+    """A message published ``mandatory`` reached no queue: the broker returned it.
+    ``correlation_ids``: those of the messages returned, in the order they came back."""
+
+    def __init__(self, correlation_ids: list[str | None]) -> None:
+        super().__init__(f"{len(correlation_ids)} mandatory messages reached no queue")
+        self.correlation_ids = correlation_ids
 
 
 class ConfirmedBatchPublisher:
@@ -61,6 +71,9 @@ class ConfirmedBatchPublisher:
                 conn.drain_events(timeout=remaining)
             if confirms.nacked:
                 raise MessageNacked(f"the broker refused {len(confirms.nacked)} events")
+            returned = list(confirms.returned)
+        if returned:  # the broker returns before it confirms: every return is in by now
+            raise Unroutable(returned)  # outside the pooled block: the connection is fine
 
     @contextmanager
     def batch(self) -> Iterator[Callable[..., None]]:
@@ -77,11 +90,14 @@ class ConfirmedBatchPublisher:
     @contextmanager
     def raw_batch(self) -> Iterator[Callable[..., None]]:
         """Yield ``send(body, *, exchange, routing_key, headers, message_id=None,
-        correlation_id=None)``: ``body`` UTF-8 JSON bytes, published persistent as
-        ``application/json`` to ``exchange`` (a kombu Exchange, declared once on the
-        channel: an exchange deleted since then fails the next batch with NotFound, and
-        the batch tried again on the new connection declares it again). On exit every
-        message is confirmed by the broker or it raises, as :meth:`batch`.
+        correlation_id=None, reply_to=None, mandatory=False)``: ``body`` UTF-8 JSON bytes,
+        published persistent as ``application/json`` to ``exchange`` (a kombu Exchange,
+        declared once on the channel: an exchange deleted since then fails the next batch
+        with NotFound, and the batch tried again on the new connection declares it again).
+        On exit every message is confirmed by the broker or it raises, as :meth:`batch`;
+        then, if the broker returned any ``mandatory`` message (no queue bound for its
+        routing key), it raises :class:`Unroutable` (every other message of the batch was
+        delivered).
 
         The publishes' frames are written to the socket together, ``_FLUSH_AT`` bytes at a
         time and before anything that waits for the broker (an exchange's declaration,
@@ -93,7 +109,8 @@ class ConfirmedBatchPublisher:
             with _buffered_writes(channel.connection.transport) as unbuffered:
                 def send(body: bytes, *, exchange: Exchange, routing_key: str,
                          headers: dict[str, Any], message_id: str | None = None,
-                         correlation_id: str | None = None) -> None:
+                         correlation_id: str | None = None, reply_to: str | None = None,
+                         mandatory: bool = False) -> None:
                     if exchange.name not in declared:
                         with unbuffered():  # a declaration waits for the broker's answer
                             exchange(channel).declare()
@@ -101,11 +118,11 @@ class ConfirmedBatchPublisher:
                     count()
                     channel.send_method(  # py-amqp leaves out a property given as None
                         spec.Basic.Publish, "Bssbb",
-                        (0, exchange.name, routing_key, False, False),
+                        (0, exchange.name, routing_key, mandatory, False),
                         amqp.Message(body, content_type=CONTENT_TYPE, content_encoding="utf-8",
                                      priority=0, application_headers=headers,
                                      delivery_mode=PERSISTENT, message_id=message_id,
-                                     correlation_id=correlation_id))
+                                     correlation_id=correlation_id, reply_to=reply_to))
 
                 yield send
 
@@ -117,7 +134,8 @@ class ConfirmedBatchPublisher:
 class _Confirms:
     """A connection's confirm-mode channel and what is known of it: the next delivery tag
     (the broker numbers a channel's publishes from 1 for the channel's life), the tags not
-    yet confirmed, those refused, the exchanges declared on it. Kept on the py-amqp
+    yet confirmed, those refused, the correlation ids of the messages returned (mandatory,
+    unroutable), the exchanges declared on it. Kept on the py-amqp
     connection object, so it is forgotten with it when the pool drops a connection after
     an error: a new connection gets a new channel."""
 
@@ -126,10 +144,12 @@ class _Confirms:
         self.tags = itertools.count(1)
         self.pending: set[int] = set()
         self.nacked: list[int] = []
+        self.returned: list[str | None] = []
         self.declared: set[str] = set()
         channel.confirm_select()
         channel.events["basic_ack"].add(self._ack)
         channel.events["basic_nack"].add(self._nack)
+        channel.events["basic_return"].add(self._return)
 
     @classmethod
     def of(cls, connection: Any) -> "_Confirms":
@@ -137,6 +157,7 @@ class _Confirms:
         if confirms is None or not confirms.channel.is_open:
             confirms = connection._kelisim_confirms = cls(connection.channel())
         confirms.nacked.clear()
+        confirms.returned.clear()
         return confirms
 
     def count(self) -> None:
@@ -151,6 +172,9 @@ class _Confirms:
     def _nack(self, tag: int, multiple: bool) -> None:
         self.nacked.append(tag)
         self._ack(tag, multiple)
+
+    def _return(self, exc: Exception, exchange: str, routing_key: str, message: Any) -> None:
+        self.returned.append(message.properties.get("correlation_id"))
 
 
 @contextmanager

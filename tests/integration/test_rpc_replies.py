@@ -1,6 +1,7 @@
-"""kelisim's RPC replies (kelisim.rpc.Responder): the message nameko's own responder sends,
-byte for byte, published on the pooled confirm-mode channel; and a service answering
-through it over the real broker."""
+"""kelisim's RPC replies (kelisim.rpc.Responder) and requests (kelisim.rpc.MethodProxy):
+the messages nameko's own responder and publisher send, byte for byte, published on the
+pooled confirm-mode channel; and services calling and answering through them over the
+real broker."""
 import time
 from types import SimpleNamespace
 from urllib.parse import urlsplit, urlunsplit
@@ -10,7 +11,7 @@ import pytest
 from eventlet.event import Event
 from kombu import Connection, Queue
 from nameko import rpc as nameko_rpc
-from nameko.exceptions import RemoteError
+from nameko.exceptions import RemoteError, UnknownService
 from nameko.testing.services import entrypoint_hook
 
 from kelisim import rpc as kelisim_rpc
@@ -80,6 +81,55 @@ def test_a_service_answers_through_it_call_after_call(container_factory, amqp_ur
                                         {"id": 1, "name": "Түркістан облысы"}]
     finally:
         container.kill()
+
+
+def _worker_ctx(amqp_uri):
+    return SimpleNamespace(
+        container=SimpleNamespace(config={"AMQP_URI": amqp_uri, "serializer": "json"}),
+        context_data={"actor": {"id": 3, "role": "kgu_coordinator", "region": "KZ-61"},
+                      "language": "kk", "call_id_stack": ["gateway.add_assignment.1"]})
+
+
+def _method(cls, amqp_uri, service, method):
+    listener = SimpleNamespace(routing_key="reply-to-me", get_reply_event=lambda _id: Event())
+    return cls(_worker_ctx(amqp_uri), service, method, listener)
+
+
+def test_a_request_is_the_message_nameko_sends(amqp_uri):
+    args, kwargs = (7, "Түркістан облысы", [1, 2]), {"role": "R", "when": None}
+    with Connection(amqp_uri) as conn:
+        queue = Queue("rpc-target", exchange=EXCHANGE, routing_key="target.*",
+                      auto_delete=True)(conn.channel())
+        queue.declare()
+        for cls in (nameko_rpc.MethodProxy, kelisim_rpc.MethodProxy):
+            assert isinstance(_method(cls, amqp_uri, "target", "assign")._call(*args, **kwargs),
+                              nameko_rpc.RpcReply)
+        by_nameko, by_kelisim = (queue.get(no_ack=True, accept=["json"]) for _ in range(2))
+        assert queue.get(no_ack=True) is None
+    assert by_kelisim.body == by_nameko.body
+    assert by_kelisim.payload == {"args": [7, "Түркістан облысы", [1, 2]], "kwargs": kwargs}
+    ids = [message.properties.pop("correlation_id") for message in (by_nameko, by_kelisim)]
+    assert len(set(ids)) == 2 and all(ids)  # a new one per call
+    assert by_kelisim.properties == by_nameko.properties
+    assert by_kelisim.properties["reply_to"] == "reply-to-me"
+    assert by_kelisim.headers == by_nameko.headers
+    assert by_kelisim.headers["nameko.language"] == "kk"
+    assert by_kelisim.delivery_info["routing_key"] == "target.assign"
+
+
+def test_a_request_no_queue_takes_is_an_unknown_service_and_the_next_one_goes(amqp_uri):
+    """As nameko's (mandatory + confirms): a service that never started on the broker is
+    ``UnknownService`` at once, and the pooled connection it went on still serves."""
+    with Connection(amqp_uri) as conn:
+        queue = Queue("rpc-known", exchange=EXCHANGE, routing_key="known.*",
+                      auto_delete=True)(conn.channel())
+        queue.declare()
+        for _ in range(2):
+            with pytest.raises(UnknownService, match="nobody"):
+                _method(kelisim_rpc.MethodProxy, amqp_uri, "nobody", "ping")._call()
+            _method(kelisim_rpc.MethodProxy, amqp_uri, "known", "ping")._call()
+            assert queue.get(no_ack=True).payload == {"args": [], "kwargs": {}}
+        assert queue.get(no_ack=True) is None
 
 
 def test_a_reply_the_broker_cannot_take_is_not_retried(amqp_uri):
