@@ -203,7 +203,8 @@ def test_an_assignment_names_someone_known_of_the_tasks_region_and_open():
 @pytest.mark.parametrize("lang", ["kk", "ru"])
 def test_an_assignment_refused_names_the_assignees_kind_in_the_readers_language(lang):
     """Was «organisation 29 KZ-75 өңірінде», «нет: person 99999»: the kind's code inside a
-    Kazakh or Russian text."""
+    Kazakh or Russian text; then «нет: ответственное лицо 2», a Russian text with no verb
+    (one that agrees with no gender: every kind fits it)."""
     refusals = []
     for kind, assignee in (("organisation", None), ("person", {**UNIT, "region_code": "KZ-75"}),
                            ("organisation", {**UNIT, "closed_on": "2026-03-01"})):
@@ -213,7 +214,11 @@ def test_an_assignment_refused_names_the_assignees_kind_in_the_readers_language(
     for text in refusals:
         assert "organisation" not in text and "person" not in text, text
     assert refusals[0] == {"kk": "Ассамблеядан тыс ұйым 9 жоқ",
-                           "ru": "нет: организация вне Ассамблеи 9"}[lang]
+                           "ru": "организация вне Ассамблеи 9 не значится в реестре"}[lang]
+    with pytest.raises(Invalid) as unknown_person:
+        assign(task(), kind="person", assignee=None)
+    assert unknown_person.value.errors_in(lang)["id"] == {
+        "kk": "жауапты тұлға 9 жоқ", "ru": "ответственное лицо 9 не значится в реестре"}[lang]
 
 
 def test_a_new_accountable_replaces_the_old_and_a_repeat_is_a_conflict():
