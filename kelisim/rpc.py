@@ -25,6 +25,7 @@ from typing import Any
 
 import eventlet
 from amqp.exceptions import AMQPError, MessageNacked
+from kombu.exceptions import EncodeError, OperationalError
 from nameko import exceptions as nameko_exceptions
 from nameko import rpc as nameko_rpc
 from nameko.constants import (
@@ -37,7 +38,7 @@ from nameko.constants import (
 
 from kelisim import serialization
 from kelisim.consumer import SettlingQueueConsumer
-from kelisim.events.publisher import ConfirmedBatchPublisher, Unroutable
+from kelisim.events.publisher import ConfirmedBatchPublisher, NotConfirmed, Unroutable
 from kelisim.logging import get_logger
 
 log = get_logger(__name__)
@@ -47,6 +48,9 @@ DEFAULT_TIMEOUT = 10.0
 
 
 REPLY_RETRIES = (0.5, 1.0, 2.0)  # seconds before each new attempt at a reply, as nameko's 3
+# a request: one more attempt, so a caller meets a broker that is down in about the 5 s
+# nameko's publisher took (each attempt's connection tries twice, 2 s apart: kombu's)
+REQUEST_RETRIES = (0.5,)
 # what another attempt on a new connection can cure: a dropped or refused connection, a
 # channel the broker closed (an exchange deleted meanwhile), no confirm in time, a nack
 _RETRIED = (OSError, TimeoutError, AMQPError, MessageNacked)
@@ -84,21 +88,26 @@ class Responder(nameko_rpc.Responder):
         return result, exc_info
 
 
-def publish_confirmed(amqp_uri: str, body: bytes, what: str, **message: Any) -> None:
+def publish_confirmed(amqp_uri: str, body: bytes, what: str,
+                      retries: tuple[float, ...] = REPLY_RETRIES, unconfirmed_again: bool = True,
+                      confirm_timeout: float = 30.0, **message: Any) -> None:
     """``body`` (UTF-8 JSON) published as one message of ``raw_batch`` (``message``: its
-    ``send`` arguments) on a pooled connection's confirm-mode channel, and confirmed. An
-    attempt failed by the broker or the network (``_RETRIED``) drops its connection and is
-    made again on a new one after each pause of :data:`REPLY_RETRIES` (seconds), then
-    raises; anything else, :class:`~kelisim.events.publisher.Unroutable` among it, at once.
-    ``what`` names the message in the log ("reply", "request")."""
-    publisher = ConfirmedBatchPublisher(amqp_uri)
-    for attempt, pause in enumerate((*REPLY_RETRIES, None)):
+    ``send`` arguments) on a pooled connection's confirm-mode channel, and confirmed
+    within ``confirm_timeout`` seconds. An attempt failed by the broker or the network
+    (``_RETRIED``) drops its connection and is made again on a new one after each pause of
+    ``retries`` (seconds), then raises; anything else at once, among it
+    :class:`~kelisim.events.publisher.Unroutable`, and
+    :class:`~kelisim.events.publisher.NotConfirmed` unless ``unconfirmed_again`` (the
+    message may be queued already: sent again, it would be delivered twice). ``what``
+    names the message in the log ("reply", "request")."""
+    publisher = ConfirmedBatchPublisher(amqp_uri, confirm_timeout=confirm_timeout)
+    for attempt, pause in enumerate((*retries, None)):
         try:
             with publisher.raw_batch() as send:
                 send(body, **message)
             return
         except _RETRIED as exc:
-            if pause is None:
+            if pause is None or (isinstance(exc, NotConfirmed) and not unconfirmed_again):
                 raise
             log.info(f"an RPC {what} was not confirmed: trying again", attempt=attempt + 1,
                      error=repr(exc))
@@ -167,24 +176,40 @@ class MethodProxy(nameko_rpc.MethodProxy):
     the confirm message by message): a fifth of the gateway's CPU on an assignment's POST
     (bench/README.md). The message is the one nameko's publisher sends: the same body,
     content type and encoding, the worker's ``nameko.*`` context headers, ``reply_to``,
-    ``correlation_id``, persistent, priority 0, ``mandatory``; a request no queue takes
-    (the service never started on this broker) raises ``UnknownService`` as in nameko."""
+    ``correlation_id``, persistent, priority 0, ``mandatory``. Raises as nameko's does:
+    ``UnknownService`` for a request no queue takes (the service never started on this
+    broker), kombu's ``OperationalError`` when the broker cannot be reached (after one more
+    attempt, :data:`REQUEST_RETRIES`), kombu's ``EncodeError`` for arguments JSON cannot
+    hold; and :class:`~kelisim.events.publisher.NotConfirmed` (a TimeoutError) when the
+    broker has not confirmed the request within ``RPC_TIMEOUT`` seconds: it may be queued
+    and run, so it is not sent again (nameko waited for the confirm for ever)."""
 
     def _call(self, *args: Any, **kwargs: Any) -> Any:
         if self.publisher.serializer != "json" or self.ssl or self.login_method:
             return super()._call(*args, **kwargs)  # what the pooled publisher does not do
-        body = serialization.dumps({"args": args, "kwargs": kwargs})
+        try:
+            body = serialization.dumps({"args": args, "kwargs": kwargs})
+        except (TypeError, ValueError) as exc:  # as kombu's serializer raises it
+            raise EncodeError(exc) from exc
+        config = self.container.config
         correlation_id = str(uuid.uuid4())
         reply_event = self.reply_listener.get_reply_event(correlation_id)
         try:
             publish_confirmed(
-                self.amqp_uri, body, "request", exchange=nameko_rpc.get_rpc_exchange(self.container.config),
+                self.amqp_uri, body, "request", retries=REQUEST_RETRIES,
+                unconfirmed_again=False,
+                confirm_timeout=float(config.get("RPC_TIMEOUT", DEFAULT_TIMEOUT)),
+                exchange=nameko_rpc.get_rpc_exchange(config),
                 routing_key=f"{self.service_name}.{self.method_name}",
                 headers=self.get_message_headers(self.worker_ctx),
                 correlation_id=correlation_id, reply_to=self.reply_listener.routing_key,
                 mandatory=True)
         except Unroutable:
             raise nameko_exceptions.UnknownService(self.service_name) from None
+        except NotConfirmed:
+            raise
+        except OSError as exc:  # the broker is down or restarting: kombu's error, as nameko's
+            raise OperationalError(repr(exc)) from exc
         return nameko_rpc.RpcReply(reply_event)
 
 
@@ -240,7 +265,12 @@ class TimedServiceProxy:
         def call(*args: Any, **kwargs: Any) -> Any:
             # the publish has its own retries; interrupting it could leave a pooled
             # connection waiting for a confirm: time only the wait for the answer
-            reply = method.call_async(*args, **kwargs)
+            try:
+                reply = method.call_async(*args, **kwargs)
+            except NotConfirmed:  # the broker held the request: it may run, or not
+                raise self.timeout_error(
+                    f"the broker did not confirm the call of the {self.service_name} service "
+                    f"within {self.timeout:g}s") from None
             timer = eventlet.Timeout(self.timeout)
             try:
                 return reply.result()

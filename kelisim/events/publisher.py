@@ -31,6 +31,11 @@ _FLUSH_AT = 256 * 1024  # bytes of frames gathered before they are written
 PERSISTENT = 2  # AMQP delivery mode: written to disk by the broker
 
 
+class NotConfirmed(TimeoutError):
+    """The broker did not confirm every message of a batch within its ``confirm_timeout``:
+    each may or may not be queued (a retry may deliver one twice)."""
+
+
 class Unroutable(Exception):
     """A message published ``mandatory`` reached no queue: the broker returned it.
     ``correlation_ids``: those of the messages returned, in the order they came back."""
@@ -51,7 +56,7 @@ class ConfirmedBatchPublisher:
         """``(channel, count, declared)``: the confirm-mode channel of a pooled connection,
         the function to call once per message published on it, and the names of the
         exchanges already declared on it. On exit every message counted is confirmed by
-        the broker, or it raises (TimeoutError after ``confirm_timeout`` seconds,
+        the broker, or it raises (:class:`NotConfirmed` after ``confirm_timeout`` seconds,
         MessageNacked when the broker refused any), and the connection is dropped with
         its channel (:func:`~kelisim.events.pool.pooled_connection`).
 
@@ -66,9 +71,13 @@ class ConfirmedBatchPublisher:
             deadline = time.monotonic() + self.confirm_timeout
             while confirms.pending:
                 remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise TimeoutError(f"{len(confirms.pending)} events not confirmed by the broker")
-                conn.drain_events(timeout=remaining)
+                try:
+                    if remaining <= 0:
+                        raise TimeoutError
+                    conn.drain_events(timeout=remaining)
+                except TimeoutError:  # ours, or the socket's when nothing came in time
+                    raise NotConfirmed(f"{len(confirms.pending)} messages not confirmed by "
+                                       f"the broker within {self.confirm_timeout:g} s") from None
             if confirms.nacked:
                 raise MessageNacked(f"the broker refused {len(confirms.nacked)} events")
             returned = list(confirms.returned)

@@ -2,6 +2,7 @@
 the messages nameko's own responder and publisher send, byte for byte, published on the
 pooled confirm-mode channel; and services calling and answering through them over the
 real broker."""
+import socket
 import time
 from types import SimpleNamespace
 from urllib.parse import urlsplit, urlunsplit
@@ -10,10 +11,12 @@ import eventlet
 import pytest
 from eventlet.event import Event
 from kombu import Connection, Queue
+from kombu.exceptions import EncodeError, OperationalError
 from nameko import rpc as nameko_rpc
 from nameko.exceptions import RemoteError, UnknownService
 from nameko.testing.services import entrypoint_hook
 
+from gateway.http.problems import problem_for
 from kelisim import rpc as kelisim_rpc
 from kelisim.errors import NotFound
 from tests.support import vhost_consumers
@@ -83,16 +86,19 @@ def test_a_service_answers_through_it_call_after_call(container_factory, amqp_ur
         container.kill()
 
 
-def _worker_ctx(amqp_uri):
+def _worker_ctx(amqp_uri, **config):
     return SimpleNamespace(
-        container=SimpleNamespace(config={"AMQP_URI": amqp_uri, "serializer": "json"}),
+        container=SimpleNamespace(config={"AMQP_URI": amqp_uri, "serializer": "json", **config}),
         context_data={"actor": {"id": 3, "role": "kgu_coordinator", "region": "KZ-61"},
                       "language": "kk", "call_id_stack": ["gateway.add_assignment.1"]})
 
 
-def _method(cls, amqp_uri, service, method):
-    listener = SimpleNamespace(routing_key="reply-to-me", get_reply_event=lambda _id: Event())
-    return cls(_worker_ctx(amqp_uri), service, method, listener)
+def _listener():
+    return SimpleNamespace(routing_key="reply-to-me", get_reply_event=lambda _id: Event())
+
+
+def _method(cls, amqp_uri, service, method, **config):
+    return cls(_worker_ctx(amqp_uri, **config), service, method, _listener())
 
 
 def test_a_request_is_the_message_nameko_sends(amqp_uri):
@@ -130,6 +136,52 @@ def test_a_request_no_queue_takes_is_an_unknown_service_and_the_next_one_goes(am
             _method(kelisim_rpc.MethodProxy, amqp_uri, "known", "ping")._call()
             assert queue.get(no_ack=True).payload == {"args": [], "kwargs": {}}
         assert queue.get(no_ack=True) is None
+
+
+def test_a_request_fails_as_nameko_s_when_the_broker_is_away_or_its_arguments_are_not_json():
+    """kombu's OperationalError (the gateway's 503, not a 500) within about nameko's 5 s,
+    kombu's EncodeError (found by a review: ConnectionRefusedError after 11.5 s, TypeError)."""
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        closed = free.getsockname()[1]  # nothing listens on it once closed
+    away = f"amqp://guest:guest@127.0.0.1:{closed}//"
+    started = time.monotonic()
+    with pytest.raises(OperationalError):
+        _method(kelisim_rpc.MethodProxy, away, "target", "assign")._call(1)
+    assert time.monotonic() - started < 8
+    assert problem_for(OperationalError("refused")).status == 503
+    with pytest.raises(EncodeError):
+        _method(kelisim_rpc.MethodProxy, away, "target", "assign")._call(object())
+
+
+def test_a_request_the_broker_does_not_confirm_is_not_sent_twice(amqp_uri):
+    """The broker takes the request and its confirm is lost: the call gives up after
+    RPC_TIMEOUT (the timed proxy's error) and the request is queued once; sent again on a
+    new connection it ran twice (found by a review), nameko waited for ever."""
+    parts = urlsplit(amqp_uri)
+    proxy = HoldingProxy(parts.port)
+    proxied = urlunsplit(parts._replace(netloc=parts.netloc.replace(
+        f":{parts.port}", f":{proxy.port}")))
+    try:
+        with Connection(amqp_uri) as conn:
+            queue = Queue("rpc-held", exchange=EXCHANGE, routing_key="held.*",
+                          auto_delete=True)(conn.channel())
+            queue.declare()
+            calls = kelisim_rpc.TimedServiceProxy(
+                kelisim_rpc.ServiceProxy(_worker_ctx(proxied, RPC_TIMEOUT=2), "held", _listener()),
+                "held", timeout=2)
+            kelisim_rpc.MethodProxy(_worker_ctx(proxied, RPC_TIMEOUT=2), "held", "warm",
+                                    _listener())._call()  # a pooled connection to hold
+            proxy.hold()
+            started = time.monotonic()
+            with pytest.raises(kelisim_rpc.RpcTimeout, match="did not confirm"):
+                calls.answer()
+            assert 2 <= time.monotonic() - started < 5
+            eventlet.sleep(0.5)
+            taken = [queue.get(no_ack=True) for _ in range(3)]
+            assert [m.delivery_info["routing_key"] for m in taken if m] == ["held.warm", "held.answer"]
+    finally:
+        proxy.close()
 
 
 def test_a_reply_the_broker_cannot_take_is_not_retried(amqp_uri):

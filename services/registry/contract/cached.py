@@ -10,11 +10,9 @@ and ``ttl`` seconds after it was loaded at the latest.
 import time
 from typing import Any
 
-from nameko.rpc import ServiceProxy
-
 from kelisim import config as settings
 from kelisim.context import ACTOR_KEY, SYSTEM_ACTOR
-from kelisim.rpc import TimedRpcProxy
+from kelisim.rpc import ServiceProxy, TimedRpcProxy
 from services.registry.contract.client import RegistryClient
 
 
