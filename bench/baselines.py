@@ -29,7 +29,9 @@ RPC + event -> handler, four processes) is served from here too, and loaded by c
 the platform's writes are (``chain_load``: the floor of an assignment's shape, and with one
 hop fewer of a person's); ``chain(durable_dir=...)`` adds the least an assignment needs to
 survive a process's death: a SQLite commit in B (the assignment and its event) and one in
-the handler (the inbox row).
+the handler (the inbox row); ``whole=True`` the rest of an assignment's messaging: the
+front hears every event too (the gateway's read-cache feed) and the handler republishes it
+(the regional stream).
 
     .venv/bin/python bench/baselines.py [--seconds 10] [--clients 16]   # all of them alone
 """
@@ -104,7 +106,7 @@ def task_page(count=50):
 def _services():
     import itertools
 
-    from nameko.events import EventDispatcher, event_handler
+    from nameko.events import BROADCAST, EventDispatcher, event_handler
     from nameko.rpc import RpcProxy, rpc
     from nameko.web.handlers import HttpRequestHandler, http
     from nameko.web.server import WebServer
@@ -273,11 +275,29 @@ def _services():
                                   (payload["id"], json.dumps(payload)))
             print(json.dumps({"id": payload["id"], "at": time.time()}), flush=True)
 
+    # an assignment's whole messaging: the gateway hears every event on a queue of its own
+    # (its read cache's feed: a worker and an ack each, nothing else), and notifications
+    # republishes each event it took in to the regional stream, confirmed
+    class ChainFrontFeed(ChainFront):
+        @event_handler("bench_chain_b", "task_assigned", handler_type=BROADCAST,
+                       reliable_delivery=False)
+        def heard(self, payload):
+            pass
+
+    class ChainSinkStream(ChainSink):
+        stream = EventDispatcher()
+
+        @event_handler("bench_chain_b", "task_assigned")
+        def on_assigned(self, payload):
+            ChainSink.on_assigned(self, payload)
+            self.stream("task_assigned", payload)
+
     return {"http": HttpHello, "http-rpc": HttpRpcHello, "rpc": RpcEcho, "events": EventSink,
             "burst": BurstSink, "batched": BatchedSink, "page": RpcPage, "page-read": RpcPageRead,
             "http-page": HttpRpcPage,
             "chain-front": ChainFront, "chain-b": ChainB, "chain-c": ChainC,
-            "chain-sink": ChainSink}
+            "chain-sink": ChainSink, "chain-front+feed": ChainFrontFeed,
+            "chain-sink+stream": ChainSinkStream}
 
 
 _STORE = []  # the durable chain's SQLite connection in this process, once opened
@@ -494,7 +514,7 @@ def http_rpc_payload(amqp_uri, clients, seconds, page=None, fast_json=False, ext
 
 
 @contextmanager
-def chain(amqp_uri, durable_dir=None):
+def chain(amqp_uri, durable_dir=None, whole=False):
     """The bare chain of bench/notifications_latency.py, four processes: ``POST
     /api/v1/tasks/<id>/assignments`` (nameko ``@http``, body ``{"role", "kind", "id"}``)
     -> RPC ``add_assignment`` in B -> B's RPC ``get_person`` to C (the first time it meets
@@ -505,19 +525,24 @@ def chain(amqp_uri, durable_dir=None):
     are on its stdout. With ``durable_dir`` (a folder), the least a durable assignment
     needs: B commits the assignment and its event in one transaction before dispatching
     it, and the sink commits an inbox row before it notes the event, each to a SQLite file
-    of its own in that folder (``_chain_store``), as projects and notifications do."""
+    of its own in that folder (``_chain_store``), as projects and notifications do. With
+    ``whole``, an assignment's whole messaging: the front hears every event too (a queue
+    of its own, a worker and an ack each: the gateway's read-cache feed) and the sink
+    republishes each event, confirmed (notifications' regional stream)."""
     port = free_port()
     b_env, sink_env = ({"BENCH_CHAIN_DB": str(Path(durable_dir) / f"{name}.db")}
                        if durable_dir else None for name in ("b", "sink"))
-    with service("chain-sink", amqp_uri, env=sink_env) as sink, \
+    more = "+stream" if whole else ""
+    with service("chain-sink" + more, amqp_uri, env=sink_env) as sink, \
             service("chain-c", amqp_uri) as c, \
             service("chain-b", amqp_uri, env=b_env) as b, \
-            service("chain-front", amqp_uri, port) as front:
+            service("chain-front" + ("+feed" if whole else ""), amqp_uri, port) as front:
         wait_http(f"http://127.0.0.1:{port}/")
         yield f"http://127.0.0.1:{port}", {"front": front, "b": b, "c": c, "sink": sink}
 
 
-def chain_load(amqp_uri, clients, seconds, hops=2, extra_pids=None):
+def chain_load(amqp_uri, clients, seconds, hops=2, extra_pids=None, durable=False,
+               whole=False):
     """The bare chain (:func:`chain`) loaded as the platform's writes are by
     load_gateway.py: ``clients`` keep-alive clients POSTing for ``seconds``, each its next
     as soon as the last is answered. ``hops=2``: an assignment's shape (HTTP -> RPC (-> RPC
@@ -525,11 +550,16 @@ def chain_load(amqp_uri, clients, seconds, hops=2, extra_pids=None):
     -> RPC + event -> handler: the body names no person to look up). The floor of each
     write on bare nameko: no database, no validation, a ten-field answer. Returns
     :func:`load_common.http_load`'s figures plus ``cpu_ms``: CPU ms per answered POST of
-    the four processes and of ``extra_pids``."""
+    the four processes and of ``extra_pids``. ``durable``: the chain's durable variant
+    (:func:`chain`'s ``durable_dir``: B and the sink commit to SQLite files of their own,
+    as projects and notifications do); ``whole``: with an assignment's whole messaging
+    (:func:`chain`'s)."""
+    import tempfile
     import threading
 
     body = json.dumps({"role": "R", "kind": "person", **({"id": 7} if hops == 2 else {})})
-    with chain(amqp_uri) as (base, procs):
+    with tempfile.TemporaryDirectory() as folder, \
+            chain(amqp_uri, folder if durable else None, whole) as (base, procs):
         # the sink prints a line per event: read them, or its pipe fills and it blocks
         threading.Thread(target=lambda: [None for _ in procs["sink"].stdout],
                          daemon=True).start()

@@ -22,7 +22,11 @@ by the same client (bench/baselines.py).
   nameko HTTP + one RPC hop. Beside them, the floor of each write's shape: bare nameko's
   chain (``chain_load``) loaded the same way, HTTP -> RPC + event -> handler (a person's,
   a risk's, and an assignment's: projects asks the registry for a person the first time
-  only, and keeps the answer until the registry's next event);
+  only, and keeps the answer until the registry's next event); and the floor of an
+  assignment's whole work on bare nameko: the same chain with a SQLite commit at each end
+  (the assignment and its outbox row; the inbox row), the event heard by the front too
+  (the gateway's read-cache feed) and republished by the handler, confirmed (the regional
+  stream);
 - CPU: each component's CPU milliseconds per request of each load (``/proc/<pid>/stat``
   utime + stime), the baselines' and the RabbitMQ node's too, and per event of the
   rollout (the capacity table of bench/README.md is made from these);
@@ -255,6 +259,8 @@ def main():
                 amqp_uri, args.clients, args.seconds, fast_json=True, extra_pids=extra,
                 database=copy_of(Path(data_dir) / "projects.db"))
             floor = baselines.chain_load(amqp_uri, args.clients, args.seconds, 1, extra)
+            whole = baselines.chain_load(amqp_uri, args.clients, args.seconds, 1, extra,
+                                         durable=True, whole=True)
             echo = baselines.measured("rpc", amqp_uri)
             events = baselines.measured("events", amqp_uri)
             assign = Assignments([base], pairs)
@@ -292,6 +298,7 @@ def main():
     if read:
         line("baseline: bare + hop reading the page (sqlite3)", read, hop=hop)
     line("baseline: bare chain, HTTP -> RPC + event", floor, hop=hop)
+    line("baseline: the same, an assignment's whole", whole, hop=hop)
     line("GET /api/v1/tasks?limit=50, one client alone", single)
     line("GET /api/v1/tasks?limit=50 (page of 50)", reads, hello)
     line("  the same with Cache-Control: no-cache", fresh, hello, hop, fast)
@@ -304,6 +311,7 @@ def main():
     print("CPU ms per request:", "; ".join(cpu_line(label, result) for label, result in (
         ("bare HTTP", hello), ("bare HTTP + hop", hop),
         ("bare chain, one hop + event", floor),
+        ("bare chain, an assignment's whole", whole),
         ("bare + hop with the page, stock JSON", stock),
         ("bare + hop with the page, orjson", fast),
         *([("bare + hop reading the page", read)] if read else []), ("read", reads),
@@ -342,6 +350,12 @@ def main():
               f"= {shape / hop['per_s']:.0%} of the bare hop -> 50 % is "
               f"{'within' if shape >= hop['per_s'] * TARGET_WRITES else 'BEYOND'} what bare "
               f"nameko does with that shape; the write is {result['per_s'] / shape:.0%} of it")
+    print(f"  an assignment's whole shape on bare nameko (the same chain, two SQLite commits, "
+          f"the event heard by the front too, republished by the handler): "
+          f"{whole['per_s']:.0f}/s = {whole['per_s'] / hop['per_s']:.0%} of the bare hop -> "
+          f"50 % is {'within' if whole['per_s'] >= hop['per_s'] * TARGET_WRITES else 'BEYOND'} "
+          f"what bare nameko does with it; the assignment write is "
+          f"{assigned['per_s'] / whole['per_s']:.0%} of it")
     print(f"\n{'resident memory, MiB':<24}{'idle':>8}{'peak under load':>17}{'after':>8}")
     for name in COMPONENTS:
         print(f"{name:<24}{idle[name]:>8.1f}{memory.peak[name]:>17.1f}{after[name]:>8.1f}")
