@@ -469,13 +469,26 @@ def http_rpc_hello(amqp_uri, clients, seconds, extra_pids=None):
     """Bare nameko HTTP making one RPC call per request: requests/s and latencies, and
     ``cpu_ms``: CPU milliseconds per request of the HTTP process (``http``), the RPC echo's
     (``rpc``) and of ``extra_pids`` ({name: pid}, e.g. the broker)."""
+    with rpc_hop(amqp_uri) as load:
+        return load(clients, seconds, extra_pids)
+
+
+@contextmanager
+def rpc_hop(amqp_uri):
+    """The bare hop of :func:`http_rpc_hello` kept running, warmed up; yields
+    ``load(clients, seconds, extra_pids=None)``, which measures it as that function does
+    (so it can be measured again and again between other loads)."""
     port = free_port()
     with service("rpc", amqp_uri) as echo, service("http-rpc", amqp_uri, port) as front:
         url = f"http://127.0.0.1:{port}/hello"
         wait_http(url)
-        http_load(url, clients, 1)
-        pids = dict(extra_pids or {}, http=front.pid, rpc=echo.pid)
-        return cpu_per_request(pids, lambda: http_load(url, clients, seconds))
+        http_load(url, 16, 1)
+
+        def load(clients, seconds, extra_pids=None):
+            pids = dict(extra_pids or {}, http=front.pid, rpc=echo.pid)
+            return cpu_per_request(pids, lambda: http_load(url, clients, seconds))
+
+        yield load
 
 
 def http_rpc_payload(amqp_uri, clients, seconds, page=None, fast_json=False, extra_pids=None,
