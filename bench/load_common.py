@@ -209,6 +209,18 @@ def _cpu_of(source):
     return source() if callable(source) else cpu_seconds(source)
 
 
+def machine_speed_ms(additions=1_000_000):
+    """Milliseconds a pure-Python loop of ``additions`` takes (the best of three): the
+    machine's speed at this moment, to show it drifting within a run."""
+    best = float("inf")
+    for _ in range(3):
+        started, total = time.perf_counter(), 0
+        for number in range(additions):
+            total += number
+        best = min(best, time.perf_counter() - started)
+    return best * 1000
+
+
 def machine_times():
     """This machine's CPU time so far, all cores, from /proc/stat's ``cpu`` line:
     ``(steal, total)`` in clock ticks. *Steal* is the time the hypervisor ran something

@@ -32,7 +32,10 @@ by the same client (bench/baselines.py).
   each, one after the other in each round, and each target is judged by the median over
   the rounds of its share of the hop measured in the same round: this machine's speed
   drifts within a run, by a third between loads minutes apart (bench/README.md), so a
-  baseline measured once at the start made every ratio a matter of when it was taken;
+  baseline measured once at the start made every ratio a matter of when it was taken. In
+  each round the hop goes first, then the other baselines and the platform's loads, which
+  of the two first alternating from round to round; a pure-Python loop timed before and
+  after each round shows how the machine's speed moved;
 - CPU: each component's CPU milliseconds per request of each load (``/proc/<pid>/stat``
   utime + stime), the baselines' and the RabbitMQ node's too, and per event of the
   rollout (the capacity table of bench/README.md is made from these);
@@ -55,6 +58,7 @@ import tempfile
 import time
 import uuid
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -70,6 +74,7 @@ from load_common import (  # noqa: E402
     cpu_seconds,
     http_load,
     kelisim_run,
+    machine_speed_ms,
     machine_times,
     platform_env,
     rss_mb,
@@ -319,20 +324,28 @@ def main():
                     f"{base}{API}/tasks?limit=50", args.clients, args.seconds, headers=auth))
                 # each target beside the bare hop and the floors measured minutes apart
                 # at most: this machine's speed drifts within a run (bench/README.md)
-                for _ in range(args.rounds):
-                    measures = {"hop": hop_load(args.clients, seconds, extra)}
-                    measures["fast"] = baselines.http_rpc_payload(
-                        amqp_uri, args.clients, seconds, page, True, extra)
-                    if not urls:
-                        measures["read"] = baselines.http_rpc_payload(
-                            amqp_uri, args.clients, seconds, fast_json=True, extra_pids=extra,
-                            database=copy_of(Path(data_dir) / "projects.db"))
-                    measures["floor"] = baselines.chain_load(amqp_uri, args.clients, seconds,
-                                                             1, extra)
-                    measures["whole"] = baselines.chain_load(
-                        amqp_uri, args.clients, seconds, 1, extra, durable=True, whole=True)
-                    for name, load in loads.items():
-                        measures[name] = cpu_per_request(measured, load)
+                bare = {  # the baselines of each round
+                    "fast": lambda: baselines.http_rpc_payload(
+                        amqp_uri, args.clients, seconds, page, True, extra),
+                    **({} if urls else {"read": lambda: baselines.http_rpc_payload(
+                        amqp_uri, args.clients, seconds, fast_json=True, extra_pids=extra,
+                        database=copy_of(Path(data_dir) / "projects.db"))}),
+                    "floor": lambda: baselines.chain_load(amqp_uri, args.clients, seconds, 1,
+                                                          extra),
+                    "whole": lambda: baselines.chain_load(
+                        amqp_uri, args.clients, seconds, 1, extra, durable=True, whole=True),
+                }
+                platform_loads = {name: partial(cpu_per_request, measured, load)
+                                  for name, load in loads.items()}
+                for number in range(args.rounds):
+                    # the bare hop first; then the baselines and the platform, in turn first
+                    # (a machine slowing down within a round favours neither side)
+                    measures = {"speed_ms": machine_speed_ms(),
+                                "hop": hop_load(args.clients, seconds, extra)}
+                    for group in (bare, platform_loads)[::1 if number % 2 == 0 else -1]:
+                        for name, load in group.items():
+                            measures[name] = load()
+                    measures["speed_after_ms"] = machine_speed_ms()
                     rounds.append(measures)
             after = {name: rss_mb(pid) for name, pid in pids.items()}
 
@@ -344,7 +357,9 @@ def main():
     line("GET /api/v1/tasks?limit=50 (page of 50)", reads, hello)
     for number, measures in enumerate(rounds, 1):
         hop = measures["hop"]
-        print(f"round {number} of {len(rounds)}, {seconds:g} s each")
+        print(f"round {number} of {len(rounds)}, {seconds:g} s each (the baselines "
+              f"{'first' if number % 2 else 'after the platform'}; a loop of 10^6 additions "
+              f"{measures['speed_ms']:.0f} ms before, {measures['speed_after_ms']:.0f} ms after)")
         line("baseline: bare nameko HTTP + one RPC hop", hop, hello)
         line("baseline: bare + hop with the page, orjson", measures["fast"], hop=hop)
         if "read" in measures:
@@ -359,7 +374,8 @@ def main():
     print(f"baseline: bare nameko RPC echo p50 {echo['p50_ms']:.2f} ms, p99 {echo['p99_ms']:.2f} "
           f"ms; bare event dispatch at {events['rate']:g}/s p50 {events['p50_ms']:.2f} ms, "
           f"p99 {events['p99_ms']:.2f} ms")
-    averaged = {name: {"cpu_ms": mean_cpu([m[name] for m in rounds])} for name in rounds[0]}
+    averaged = {name: {"cpu_ms": mean_cpu([m[name] for m in rounds])} for name in rounds[0]
+                if isinstance(rounds[0][name], dict)}
     print("CPU ms per request (the rounds' mean):", "; ".join(cpu_line(label, result) for label, result in (
         ("bare HTTP", hello), ("bare HTTP + hop", averaged["hop"]),
         ("bare chain, one hop + event", averaged["floor"]),
