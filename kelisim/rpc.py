@@ -24,7 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 import eventlet
-from amqp.exceptions import AMQPError, MessageNacked
+from amqp.exceptions import AccessRefused, AMQPError, MessageNacked, PreconditionFailed
 from kombu.exceptions import EncodeError, OperationalError
 from nameko import exceptions as nameko_exceptions
 from nameko import rpc as nameko_rpc
@@ -54,6 +54,9 @@ REQUEST_RETRIES = (0.5,)
 # what another attempt on a new connection can cure: a dropped or refused connection, a
 # channel the broker closed (an exchange deleted meanwhile), no confirm in time, a nack
 _RETRIED = (OSError, TimeoutError, AMQPError, MessageNacked)
+# ... but not the broker refusing the message itself, as it would on any connection: an
+# exchange declared as another kind (406), a name or right it does not grant (403)
+_REFUSED = (PreconditionFailed, AccessRefused)
 
 
 class Responder(nameko_rpc.Responder):
@@ -96,7 +99,9 @@ def publish_confirmed(amqp_uri: str, body: bytes, what: str,
     within ``confirm_timeout`` seconds. An attempt failed by the broker or the network
     (``_RETRIED``) drops its connection and is made again on a new one after each pause of
     ``retries`` (seconds), then raises; anything else at once, among it
-    :class:`~kelisim.events.publisher.Unroutable`, and
+    :class:`~kelisim.events.publisher.Unroutable`, the broker's refusals that another
+    connection would meet again (``_REFUSED``: py-amqp's ``PreconditionFailed`` and
+    ``AccessRefused``, which nameko's publisher does not retry either), and
     :class:`~kelisim.events.publisher.NotConfirmed` unless ``unconfirmed_again`` (the
     message may be queued already: sent again, it would be delivered twice). ``what``
     names the message in the log ("reply", "request")."""
@@ -107,7 +112,8 @@ def publish_confirmed(amqp_uri: str, body: bytes, what: str,
                 send(body, **message)
             return
         except _RETRIED as exc:
-            if pause is None or (isinstance(exc, NotConfirmed) and not unconfirmed_again):
+            if pause is None or isinstance(exc, _REFUSED) or (
+                    isinstance(exc, NotConfirmed) and not unconfirmed_again):
                 raise
             log.info(f"an RPC {what} was not confirmed: trying again", attempt=attempt + 1,
                      error=repr(exc))

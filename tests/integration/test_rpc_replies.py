@@ -9,8 +9,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import eventlet
 import pytest
+from amqp.exceptions import AccessRefused, PreconditionFailed
 from eventlet.event import Event
-from kombu import Connection, Queue
+from kombu import Connection, Exchange, Queue
 from kombu.exceptions import EncodeError, OperationalError
 from nameko import rpc as nameko_rpc
 from nameko.exceptions import RemoteError, UnknownService
@@ -19,7 +20,7 @@ from nameko.testing.services import entrypoint_hook
 from gateway.http.problems import problem_for
 from kelisim import rpc as kelisim_rpc
 from kelisim.errors import NotFound
-from tests.support import vhost_consumers
+from tests.support import rabbitmqctl, vhost_consumers
 
 EXCHANGE = nameko_rpc.get_rpc_exchange({})
 
@@ -193,6 +194,37 @@ def test_a_reply_the_broker_cannot_take_is_not_retried(amqp_uri):
         responder.send_response({"a": 1}, None)
     assert not isinstance(raised.value, kelisim_rpc._RETRIED)
     assert time.monotonic() - started < kelisim_rpc.REPLY_RETRIES[0]
+
+
+@pytest.mark.parametrize("refusal, error", [
+    ("an exchange of another kind", PreconditionFailed),  # declared direct, asked as topic
+    ("no right to write", AccessRefused),
+], ids=["precondition-failed", "access-refused"])
+def test_an_error_a_new_connection_cannot_cure_is_raised_at_once(amqp_uri, refusal, error):
+    """The broker refusing the message itself (an exchange of another kind, a right it does
+    not grant) refuses it again on any connection: raised at once, as nameko's publisher
+    (kombu's ``ensure``) raises it, not after each pause of the retries; and once the
+    cause is gone the next message on the same broker goes."""
+    vhost = urlsplit(amqp_uri).path.lstrip("/")
+    exchange = Exchange("kelisim-test-refusing", type="topic", durable=True)
+    if refusal == "an exchange of another kind":
+        with Connection(amqp_uri) as conn:
+            Exchange(exchange.name, type="direct", durable=True)(conn.channel()).declare()
+    else:
+        rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", "^$", ".*")
+    try:
+        started = time.monotonic()
+        with pytest.raises(error):
+            kelisim_rpc.publish_confirmed(amqp_uri, b"{}", "request", retries=(3.0,),
+                                          exchange=exchange, routing_key="anyone", headers={})
+        assert time.monotonic() - started < 2.0
+    finally:
+        rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
+    with Connection(amqp_uri) as conn:
+        queue = _reply_queue(conn, "after-refusal")
+        kelisim_rpc.publish_confirmed(amqp_uri, b'{"n": 1}', "reply", exchange=EXCHANGE,
+                                      routing_key="after-refusal", headers={})
+        assert queue.get(no_ack=True, accept=["json"]).payload == {"n": 1}
 
 
 class CallingService:
