@@ -25,6 +25,7 @@ from typing import Any
 
 import eventlet
 from amqp.exceptions import AccessRefused, AMQPError, MessageNacked, PreconditionFailed
+from amqp.exceptions import ConnectionError as AMQPConnectionError
 from kombu.exceptions import EncodeError, OperationalError
 from nameko import exceptions as nameko_exceptions
 from nameko import rpc as nameko_rpc
@@ -57,6 +58,8 @@ _RETRIED = (OSError, TimeoutError, AMQPError, MessageNacked)
 # ... but not the broker refusing the message itself, as it would on any connection: an
 # exchange declared as another kind (406), a name or right it does not grant (403)
 _REFUSED = (PreconditionFailed, AccessRefused)
+# the connection lost, or closed by the broker, once a message was sent: it may be queued
+_LOST = (OSError, AMQPConnectionError)
 
 
 class Responder(nameko_rpc.Responder):
@@ -101,10 +104,12 @@ def publish_confirmed(amqp_uri: str, body: bytes, what: str,
     ``retries`` (seconds), then raises; anything else at once, among it
     :class:`~kelisim.events.publisher.Unroutable`, the broker's refusals that another
     connection would meet again (``_REFUSED``: py-amqp's ``PreconditionFailed`` and
-    ``AccessRefused``, which nameko's publisher does not retry either), and
-    :class:`~kelisim.events.publisher.NotConfirmed` unless ``unconfirmed_again`` (the
-    message may be queued already: sent again, it would be delivered twice). ``what``
-    names the message in the log ("reply", "request")."""
+    ``AccessRefused``, which nameko's publisher does not retry either), and, unless
+    ``unconfirmed_again``, :class:`~kelisim.events.publisher.NotConfirmed` for a message
+    that may be queued already (sent again, it would be delivered twice): one the broker
+    did not confirm in time, or whose connection was lost once it was sent (the error
+    it met is its ``__cause__``). ``what`` names the message in the log ("reply",
+    "request")."""
     publisher = ConfirmedBatchPublisher(amqp_uri, confirm_timeout=confirm_timeout)
     for attempt, pause in enumerate((*retries, None)):
         try:
@@ -115,8 +120,11 @@ def publish_confirmed(amqp_uri: str, body: bytes, what: str,
             if pause is None or isinstance(exc, _REFUSED) or (
                     isinstance(exc, NotConfirmed) and not unconfirmed_again):
                 raise
-            log.info(f"an RPC {what} was not confirmed: trying again", attempt=attempt + 1,
-                     error=repr(exc))
+            if (publisher.written and isinstance(exc, _LOST) and not unconfirmed_again):
+                raise NotConfirmed(f"the connection was lost after the {what} was sent: "
+                                   f"it may be queued, so it is not sent again") from exc
+            log.info(f"an RPC {what} failed: trying again on a new connection",
+                     attempt=attempt + 1, error=repr(exc))
             eventlet.sleep(pause)
 
 
@@ -187,8 +195,9 @@ class MethodProxy(nameko_rpc.MethodProxy):
     broker), kombu's ``OperationalError`` when the broker cannot be reached (after one more
     attempt, :data:`REQUEST_RETRIES`), kombu's ``EncodeError`` for arguments JSON cannot
     hold; and :class:`~kelisim.events.publisher.NotConfirmed` (a TimeoutError) when the
-    broker has not confirmed the request within ``RPC_TIMEOUT`` seconds: it may be queued
-    and run, so it is not sent again (nameko waited for the confirm for ever)."""
+    broker has not confirmed the request within ``RPC_TIMEOUT`` seconds, or the connection
+    was lost once it was sent: it may be queued and run, so it is not sent again (nameko
+    waited for the confirm for ever, and sent it again after a lost connection)."""
 
     def _call(self, *args: Any, **kwargs: Any) -> Any:
         if self.publisher.serializer != "json" or self.ssl or self.login_method:
@@ -273,10 +282,10 @@ class TimedServiceProxy:
             # connection waiting for a confirm: time only the wait for the answer
             try:
                 reply = method.call_async(*args, **kwargs)
-            except NotConfirmed:  # the broker held the request: it may run, or not
+            except NotConfirmed as exc:  # the broker may have the request: it may run, or not
                 raise self.timeout_error(
                     f"the broker did not confirm the call of the {self.service_name} service "
-                    f"within {self.timeout:g}s") from None
+                    f"({exc})") from None
             timer = eventlet.Timeout(self.timeout)
             try:
                 return reply.result()

@@ -50,6 +50,10 @@ class ConfirmedBatchPublisher:
         self.amqp_uri = amqp_uri
         self.serializer = serializer
         self.confirm_timeout = confirm_timeout
+        # whether the last raw_batch handed every frame of its messages to the socket: a
+        # connection lost after that may have delivered them, one lost before cannot have
+        # (the broker drops a message whose frames did not all arrive)
+        self.written = False
 
     @contextmanager
     def _confirmed(self) -> Iterator[tuple[Any, Callable[[], None], set[str]]]:
@@ -113,7 +117,9 @@ class ConfirmedBatchPublisher:
         the confirms), instead of one ``sendall`` per message; each publish is the AMQP
         method py-amqp's ``basic_publish`` sends, without its per-message poll of the
         socket for a ``connection.blocked`` (the confirms are awaited at the end anyway,
-        within ``confirm_timeout``)."""
+        within ``confirm_timeout``). ``written`` tells, after the block, whether every
+        frame was handed to the socket."""
+        self.written = False
         with self._confirmed() as (channel, count, declared):
             with _buffered_writes(channel.connection.transport) as unbuffered:
                 def send(body: bytes, *, exchange: Exchange, routing_key: str,
@@ -134,6 +140,7 @@ class ConfirmedBatchPublisher:
                                      correlation_id=correlation_id, reply_to=reply_to))
 
                 yield send
+            self.written = True
 
     def publish(self, payload: Any, **kwargs: Any) -> None:
         with self.batch() as publish:

@@ -185,6 +185,42 @@ def test_a_request_the_broker_does_not_confirm_is_not_sent_twice(amqp_uri):
         proxy.close()
 
 
+def test_a_request_whose_connection_is_lost_once_sent_is_not_sent_twice(amqp_uri):
+    """The broker takes the request, then the connection is lost while its confirm is on
+    the way: the call fails at once with the timed proxy's error and the request is queued
+    once; sent again on a new connection it ran twice (found by a review; nameko's
+    publisher does the same). A connection lost before the request went out is still
+    tried again: the next call, on a broker cut meanwhile, is answered."""
+    parts = urlsplit(amqp_uri)
+    proxy = HoldingProxy(parts.port)
+    proxied = urlunsplit(parts._replace(netloc=parts.netloc.replace(
+        f":{parts.port}", f":{proxy.port}")))
+    try:
+        with Connection(amqp_uri) as conn:
+            queue = Queue("rpc-lost", exchange=EXCHANGE, routing_key="lost.*",
+                          auto_delete=True)(conn.channel())
+            queue.declare()
+            calls = kelisim_rpc.TimedServiceProxy(
+                kelisim_rpc.ServiceProxy(_worker_ctx(proxied, RPC_TIMEOUT=10), "lost",
+                                         _listener()), "lost", timeout=10)
+            kelisim_rpc.MethodProxy(_worker_ctx(proxied, RPC_TIMEOUT=10), "lost", "warm",
+                                    _listener())._call()  # a pooled connection to hold
+            proxy.hold()
+            eventlet.spawn_after(1.0, proxy.cut)  # the request is on the broker by then
+            started = time.monotonic()
+            with pytest.raises(kelisim_rpc.RpcTimeout, match="may be queued"):
+                calls.answer()
+            assert time.monotonic() - started < 5
+            kelisim_rpc.MethodProxy(_worker_ctx(proxied, RPC_TIMEOUT=10), "lost", "next",
+                                    _listener())._call()
+            eventlet.sleep(0.5)
+            taken = [queue.get(no_ack=True) for _ in range(4)]
+            assert [m.delivery_info["routing_key"] for m in taken if m] == [
+                "lost.warm", "lost.answer", "lost.next"]
+    finally:
+        proxy.close()
+
+
 def test_a_reply_the_broker_cannot_take_is_not_retried(amqp_uri):
     """Only what a new connection can cure is tried again: a reply address longer than
     AMQP's 255 bytes fails at once, as nameko's did."""
