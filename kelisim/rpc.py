@@ -207,6 +207,7 @@ class MethodProxy(nameko_rpc.MethodProxy):
         except (TypeError, ValueError) as exc:  # as kombu's serializer raises it
             raise EncodeError(exc) from exc
         config = self.container.config
+        _reply_queue_bound(self.reply_listener, float(config.get("RPC_TIMEOUT", DEFAULT_TIMEOUT)))
         correlation_id = str(uuid.uuid4())
         reply_event = self.reply_listener.get_reply_event(correlation_id)
         try:
@@ -226,6 +227,29 @@ class MethodProxy(nameko_rpc.MethodProxy):
         except OSError as exc:  # the broker is down or restarting: kombu's error, as nameko's
             raise OperationalError(repr(exc)) from exc
         return nameko_rpc.RpcReply(reply_event)
+
+
+def _reply_queue_bound(listener: Any, timeout: float) -> None:
+    """Wait, at most ``timeout`` seconds, until the queue consumer of ``listener`` (a
+    ReplyListener) consumes, its reply queue declared and bound. nameko starts a
+    container's extensions all at once, so a call made as it starts (an eager timer's
+    first tick) could be answered before its reply queue was bound, the reply lost and the
+    call timed out (reports' collection job at start, seen by a fresh-clone walk). A
+    consumer that could not start, or a wait past ``timeout``, lets the call go on and
+    fail or time out as before."""
+    ready = getattr(getattr(listener, "queue_consumer", None), "_consumers_ready", None)
+    if ready is None or ready.ready():
+        return
+    timer = eventlet.Timeout(timeout)
+    try:
+        ready.wait()
+    except eventlet.Timeout as exc:
+        if exc is not timer:
+            raise
+    except Exception:  # the consumer's own start failed: the call goes on and says why
+        pass
+    finally:
+        timer.cancel()
 
 
 class ServiceProxy(nameko_rpc.ServiceProxy):

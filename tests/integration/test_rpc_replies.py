@@ -221,6 +221,33 @@ def test_a_request_whose_connection_is_lost_once_sent_is_not_sent_twice(amqp_uri
         proxy.close()
 
 
+def test_a_request_made_while_its_container_starts_waits_for_its_reply_queue(amqp_uri):
+    """A call made before the caller's queue consumer consumes (its reply queue not yet
+    bound: an eager timer's first tick as the container starts) goes out once it does;
+    its reply was lost and the call timed out. A consumer that failed to start lets the
+    call go at once."""
+    with Connection(amqp_uri) as conn:
+        queue = Queue("rpc-starting", exchange=EXCHANGE, routing_key="starting.*",
+                      auto_delete=True)(conn.channel())
+        queue.declare()
+        ready = Event()
+        listener = SimpleNamespace(routing_key="reply-to-me", get_reply_event=lambda _id: Event(),
+                                   queue_consumer=SimpleNamespace(_consumers_ready=ready))
+        call = eventlet.spawn(kelisim_rpc.MethodProxy(_worker_ctx(amqp_uri), "starting",
+                                                      "first", listener)._call)
+        eventlet.sleep(0.5)
+        assert queue.get(no_ack=True) is None
+        ready.send(None)
+        call.wait()
+        assert queue.get(no_ack=True).delivery_info["routing_key"] == "starting.first"
+
+        failed = Event()
+        failed.send_exception(OSError("the broker is away"))
+        listener.queue_consumer._consumers_ready = failed
+        kelisim_rpc.MethodProxy(_worker_ctx(amqp_uri), "starting", "second", listener)._call()
+        assert queue.get(no_ack=True).delivery_info["routing_key"] == "starting.second"
+
+
 def test_a_reply_the_broker_cannot_take_is_not_retried(amqp_uri):
     """Only what a new connection can cure is tried again: a reply address longer than
     AMQP's 255 bytes fails at once, as nameko's did."""
