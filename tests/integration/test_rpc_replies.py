@@ -2,6 +2,7 @@
 the messages nameko's own responder and publisher send, byte for byte, published on the
 pooled confirm-mode channel; and services calling and answering through them over the
 real broker."""
+import contextlib
 import socket
 import time
 from types import SimpleNamespace
@@ -155,34 +156,46 @@ def test_a_request_fails_as_nameko_s_when_the_broker_is_away_or_its_arguments_ar
         _method(kelisim_rpc.MethodProxy, away, "target", "assign")._call(object())
 
 
-def test_a_request_the_broker_does_not_confirm_is_not_sent_twice(amqp_uri):
-    """The broker takes the request and its confirm is lost: the call gives up after
-    RPC_TIMEOUT (the timed proxy's error) and the request is queued once; sent again on a
-    new connection it ran twice (found by a review), nameko waited for ever."""
+@contextlib.contextmanager
+def _through_a_holding_proxy(amqp_uri, service, timeout):
+    """Calls of ``service`` through a :class:`HoldingProxy` to the broker, the requests
+    also queued (``<service>.*``) to be counted: yields (proxy, the proxied URI, the
+    queue, a timed proxy of ``service``), a pooled connection warmed by a ``warm`` call."""
     parts = urlsplit(amqp_uri)
     proxy = HoldingProxy(parts.port)
     proxied = urlunsplit(parts._replace(netloc=parts.netloc.replace(
         f":{parts.port}", f":{proxy.port}")))
     try:
         with Connection(amqp_uri) as conn:
-            queue = Queue("rpc-held", exchange=EXCHANGE, routing_key="held.*",
+            queue = Queue(f"rpc-{service}", exchange=EXCHANGE, routing_key=f"{service}.*",
                           auto_delete=True)(conn.channel())
             queue.declare()
+            ctx = _worker_ctx(proxied, RPC_TIMEOUT=timeout)
             calls = kelisim_rpc.TimedServiceProxy(
-                kelisim_rpc.ServiceProxy(_worker_ctx(proxied, RPC_TIMEOUT=2), "held", _listener()),
-                "held", timeout=2)
-            kelisim_rpc.MethodProxy(_worker_ctx(proxied, RPC_TIMEOUT=2), "held", "warm",
-                                    _listener())._call()  # a pooled connection to hold
-            proxy.hold()
-            started = time.monotonic()
-            with pytest.raises(kelisim_rpc.RpcTimeout, match="did not confirm"):
-                calls.answer()
-            assert 2 <= time.monotonic() - started < 5
-            eventlet.sleep(0.5)
-            taken = [queue.get(no_ack=True) for _ in range(3)]
-            assert [m.delivery_info["routing_key"] for m in taken if m] == ["held.warm", "held.answer"]
+                kelisim_rpc.ServiceProxy(ctx, service, _listener()), service, timeout=timeout)
+            kelisim_rpc.MethodProxy(ctx, service, "warm", _listener())._call()
+            yield proxy, proxied, queue, calls
     finally:
         proxy.close()
+
+
+def _routing_keys(queue, most):
+    eventlet.sleep(0.5)
+    taken = [queue.get(no_ack=True) for _ in range(most)]
+    return [m.delivery_info["routing_key"] for m in taken if m]
+
+
+def test_a_request_the_broker_does_not_confirm_is_not_sent_twice(amqp_uri):
+    """The broker takes the request and its confirm is lost: the call gives up after
+    RPC_TIMEOUT (the timed proxy's error) and the request is queued once; sent again on a
+    new connection it ran twice (found by a review), nameko waited for ever."""
+    with _through_a_holding_proxy(amqp_uri, "held", 2) as (proxy, _, queue, calls):
+        proxy.hold()
+        started = time.monotonic()
+        with pytest.raises(kelisim_rpc.RpcTimeout, match="did not confirm"):
+            calls.answer()
+        assert 2 <= time.monotonic() - started < 5
+        assert _routing_keys(queue, 3) == ["held.warm", "held.answer"]
 
 
 def test_a_request_whose_connection_is_lost_once_sent_is_not_sent_twice(amqp_uri):
@@ -191,34 +204,16 @@ def test_a_request_whose_connection_is_lost_once_sent_is_not_sent_twice(amqp_uri
     once; sent again on a new connection it ran twice (found by a review; nameko's
     publisher does the same). A connection lost before the request went out is still
     tried again: the next call, on a broker cut meanwhile, is answered."""
-    parts = urlsplit(amqp_uri)
-    proxy = HoldingProxy(parts.port)
-    proxied = urlunsplit(parts._replace(netloc=parts.netloc.replace(
-        f":{parts.port}", f":{proxy.port}")))
-    try:
-        with Connection(amqp_uri) as conn:
-            queue = Queue("rpc-lost", exchange=EXCHANGE, routing_key="lost.*",
-                          auto_delete=True)(conn.channel())
-            queue.declare()
-            calls = kelisim_rpc.TimedServiceProxy(
-                kelisim_rpc.ServiceProxy(_worker_ctx(proxied, RPC_TIMEOUT=10), "lost",
-                                         _listener()), "lost", timeout=10)
-            kelisim_rpc.MethodProxy(_worker_ctx(proxied, RPC_TIMEOUT=10), "lost", "warm",
-                                    _listener())._call()  # a pooled connection to hold
-            proxy.hold()
-            eventlet.spawn_after(1.0, proxy.cut)  # the request is on the broker by then
-            started = time.monotonic()
-            with pytest.raises(kelisim_rpc.RpcTimeout, match="may be queued"):
-                calls.answer()
-            assert time.monotonic() - started < 5
-            kelisim_rpc.MethodProxy(_worker_ctx(proxied, RPC_TIMEOUT=10), "lost", "next",
-                                    _listener())._call()
-            eventlet.sleep(0.5)
-            taken = [queue.get(no_ack=True) for _ in range(4)]
-            assert [m.delivery_info["routing_key"] for m in taken if m] == [
-                "lost.warm", "lost.answer", "lost.next"]
-    finally:
-        proxy.close()
+    with _through_a_holding_proxy(amqp_uri, "lost", 10) as (proxy, proxied, queue, calls):
+        proxy.hold()
+        eventlet.spawn_after(1.0, proxy.cut)  # the request is on the broker by then
+        started = time.monotonic()
+        with pytest.raises(kelisim_rpc.RpcTimeout, match="may be queued"):
+            calls.answer()
+        assert time.monotonic() - started < 5
+        kelisim_rpc.MethodProxy(_worker_ctx(proxied, RPC_TIMEOUT=10), "lost", "next",
+                                _listener())._call()
+        assert _routing_keys(queue, 4) == ["lost.warm", "lost.answer", "lost.next"]
 
 
 def test_a_request_made_while_its_container_starts_waits_for_its_reply_queue(amqp_uri):
