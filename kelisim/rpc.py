@@ -52,6 +52,9 @@ REPLY_RETRIES = (0.5, 1.0, 2.0)  # seconds before each new attempt at a reply, a
 # a request: one more attempt, so a caller meets a broker that is down in about the 5 s
 # nameko's publisher took (each attempt's connection tries twice, 2 s apart: kombu's)
 REQUEST_RETRIES = (0.5,)
+# seconds a call made as its container starts waits for its reply queue (a start takes
+# well under a second; with the broker away at start every call would wait it)
+REPLY_QUEUE_WAIT = 5.0
 # what another attempt on a new connection can cure: a dropped or refused connection, a
 # channel the broker closed (an exchange deleted meanwhile), no confirm in time, a nack
 _RETRIED = (OSError, TimeoutError, AMQPError, MessageNacked)
@@ -117,12 +120,12 @@ def publish_confirmed(amqp_uri: str, body: bytes, what: str,
                 send(body, **message)
             return
         except _RETRIED as exc:
+            if publisher.written and isinstance(exc, _LOST) and not unconfirmed_again:
+                raise NotConfirmed(f"the connection was lost after the {what} was sent: "
+                                   f"it may be queued, so it is not sent again") from exc
             if pause is None or isinstance(exc, _REFUSED) or (
                     isinstance(exc, NotConfirmed) and not unconfirmed_again):
                 raise
-            if (publisher.written and isinstance(exc, _LOST) and not unconfirmed_again):
-                raise NotConfirmed(f"the connection was lost after the {what} was sent: "
-                                   f"it may be queued, so it is not sent again") from exc
             log.info(f"an RPC {what} failed: trying again on a new connection",
                      attempt=attempt + 1, error=repr(exc))
             eventlet.sleep(pause)
@@ -207,7 +210,8 @@ class MethodProxy(nameko_rpc.MethodProxy):
         except (TypeError, ValueError) as exc:  # as kombu's serializer raises it
             raise EncodeError(exc) from exc
         config = self.container.config
-        _reply_queue_bound(self.reply_listener, float(config.get("RPC_TIMEOUT", DEFAULT_TIMEOUT)))
+        _reply_queue_bound(self.reply_listener, min(REPLY_QUEUE_WAIT, float(
+            config.get("RPC_TIMEOUT", DEFAULT_TIMEOUT))))
         correlation_id = str(uuid.uuid4())
         reply_event = self.reply_listener.get_reply_event(correlation_id)
         try:

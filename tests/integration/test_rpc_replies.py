@@ -216,6 +216,33 @@ def test_a_request_whose_connection_is_lost_once_sent_is_not_sent_twice(amqp_uri
         assert _routing_keys(queue, 4) == ["lost.warm", "lost.answer", "lost.next"]
 
 
+def test_a_request_lost_once_sent_on_its_last_attempt_is_not_confirmed(monkeypatch):
+    """A first attempt that fails before the request went out, then a last one whose
+    connection is lost once it was sent: NotConfirmed (the request may be queued, the
+    timed proxy's timeout error), not the socket's error (a 503 inviting the caller to
+    send it again); found by a review. The batches stand in for the broker: which attempt
+    fails where is what is tested."""
+    attempts = []
+
+    @contextlib.contextmanager
+    def raw_batch(publisher):
+        publisher.written = False
+        attempts.append(publisher)
+        yield lambda body, **message: None
+        if len(attempts) == 1:
+            raise ConnectionRefusedError("before the request went out")
+        publisher.written = True
+        raise ConnectionResetError("after the request went out")
+
+    monkeypatch.setattr(kelisim_rpc.ConfirmedBatchPublisher, "raw_batch", raw_batch)
+    with pytest.raises(kelisim_rpc.NotConfirmed) as raised:
+        kelisim_rpc.publish_confirmed("amqp://nowhere", b"{}", "request", retries=(0.01,),
+                                      unconfirmed_again=False, exchange=EXCHANGE,
+                                      routing_key="anyone.anything", headers={})
+    assert len(attempts) == 2
+    assert isinstance(raised.value.__cause__, ConnectionResetError)
+
+
 def test_a_request_made_while_its_container_starts_waits_for_its_reply_queue(amqp_uri):
     """A call made before the caller's queue consumer consumes (its reply queue not yet
     bound: an eager timer's first tick as the container starts) goes out once it does;
