@@ -469,20 +469,20 @@ def http_rpc_hello(amqp_uri, clients, seconds, extra_pids=None):
     """Bare nameko HTTP making one RPC call per request: requests/s and latencies, and
     ``cpu_ms``: CPU milliseconds per request of the HTTP process (``http``), the RPC echo's
     (``rpc``) and of ``extra_pids`` ({name: pid}, e.g. the broker)."""
-    with rpc_hop(amqp_uri) as load:
+    with rpc_hop(amqp_uri, clients) as load:
         return load(clients, seconds, extra_pids)
 
 
 @contextmanager
-def rpc_hop(amqp_uri):
-    """The bare hop of :func:`http_rpc_hello` kept running, warmed up; yields
+def rpc_hop(amqp_uri, clients=16):
+    """The bare hop of :func:`http_rpc_hello` kept running, warmed up by ``clients``; yields
     ``load(clients, seconds, extra_pids=None)``, which measures it as that function does
     (so it can be measured again and again between other loads)."""
     port = free_port()
     with service("rpc", amqp_uri) as echo, service("http-rpc", amqp_uri, port) as front:
         url = f"http://127.0.0.1:{port}/hello"
         wait_http(url)
-        http_load(url, 16, 1)
+        http_load(url, clients, 1)
 
         def load(clients, seconds, extra_pids=None):
             pids = dict(extra_pids or {}, http=front.pid, rpc=echo.pid)
@@ -545,11 +545,12 @@ def chain(amqp_uri, durable_dir=None, whole=False):
     port = free_port()
     b_env, sink_env = ({"BENCH_CHAIN_DB": str(Path(durable_dir) / f"{name}.db")}
                        if durable_dir else None for name in ("b", "sink"))
-    more = "+stream" if whole else ""
-    with service("chain-sink" + more, amqp_uri, env=sink_env) as sink, \
+    sink_kind, front_kind = (("chain-sink+stream", "chain-front+feed") if whole
+                             else ("chain-sink", "chain-front"))
+    with service(sink_kind, amqp_uri, env=sink_env) as sink, \
             service("chain-c", amqp_uri) as c, \
             service("chain-b", amqp_uri, env=b_env) as b, \
-            service("chain-front" + ("+feed" if whole else ""), amqp_uri, port) as front:
+            service(front_kind, amqp_uri, port) as front:
         wait_http(f"http://127.0.0.1:{port}/")
         yield f"http://127.0.0.1:{port}", {"front": front, "b": b, "c": c, "sink": sink}
 
