@@ -40,6 +40,7 @@ from nameko.constants import (
 from kelisim import serialization
 from kelisim.consumer import SettlingQueueConsumer
 from kelisim.events.publisher import ConfirmedBatchPublisher, NotConfirmed, Unroutable
+from kelisim.i18n import _
 from kelisim.logging import get_logger
 
 log = get_logger(__name__)
@@ -275,7 +276,10 @@ class RpcProxy(nameko_rpc.RpcProxy):
 
 
 class RpcTimeout(Exception):
-    """A service did not answer a call in time; a handler failing on it is retried."""
+    """A service did not answer a call in time; a handler failing on it is retried. Its
+    argument is a :class:`kelisim.i18n.Msg` naming the service (``str()`` reads it in
+    English, for logs; the gateway answers it in the reader's language); the broker's own
+    words, when it did not confirm the call, are its ``__cause__``, for logs only."""
 
 
 class TimedRpcProxy(RpcProxy):
@@ -311,18 +315,20 @@ class TimedServiceProxy:
             try:
                 reply = method.call_async(*args, **kwargs)
             except NotConfirmed as exc:  # the broker may have the request: it may run, or not
-                raise self.timeout_error(
-                    f"the broker did not confirm the call of the {self.service_name} service "
-                    f"({exc})") from None
+                # why (the publisher's words) stays in the log, as the error's cause
+                raise self.timeout_error(_(
+                    "the message broker did not confirm the call of the {service} service: "
+                    "it may have run; check before sending it again",
+                    service=self.service_name)) from exc
             timer = eventlet.Timeout(self.timeout)
             try:
                 return reply.result()
             except eventlet.Timeout as exc:
                 if exc is not timer:
                     raise
-                raise self.timeout_error(
-                    f"the {self.service_name} service did not answer within {self.timeout:g}s"
-                ) from None
+                raise self.timeout_error(_(
+                    "the {service} service did not answer within {seconds} s",
+                    service=self.service_name, seconds=format(self.timeout, "g"))) from None
             finally:
                 timer.cancel()
 

@@ -27,7 +27,8 @@ def _timed(check: Callable[[], object], timeout: float) -> dict[str, Any]:
     except UnknownService:
         return {"ok": False, "error": "not running"}
     except Exception as exc:  # any failure means "not healthy"; say why without internals
-        return {"ok": False, "error": getattr(exc, "detail", None) or type(exc).__name__}
+        # (a detail may be a Msg, e.g. a late service's 504: its English text, as the rest)
+        return {"ok": False, "error": str(getattr(exc, "detail", None) or type(exc).__name__)}
     finally:
         timer.cancel()
     return {"ok": True, "ms": round((time.monotonic() - started) * 1000, 1)}

@@ -31,6 +31,19 @@ def test_a_stopped_service_times_out(start_gateway):
     assert "did not answer" in health["checks"]["registry"]["error"]
 
 
+def test_a_late_service_is_named_in_the_reader_language(start_gateway):
+    """The 504's detail was English in Kazakh and Russian too (built as an f-string)."""
+    gateway = start_gateway(RPC_TIMEOUT=0.5)
+    ok(gateway.get(f"{API}/regions"))
+    gateway.registry.kill()
+    kk = problem(gateway.get(f"{API}/regions", headers={"Accept-Language": "kk"}), 504)
+    ru = problem(gateway.get(f"{API}/regions", headers={"Accept-Language": "ru"}), 504)
+    assert (kk["title"], kk["detail"]) == ("Шлюз күту уақыты өтті",
+                                           "registry қызметі 0.5 с ішінде жауап бермеді")
+    assert (ru["title"], ru["detail"]) == ("Истекло время ожидания шлюза",
+                                           "сервис registry не ответил за 0.5 с")
+
+
 def test_an_unexpected_error_reveals_nothing(start_gateway):
     gateway = start_gateway(service=FaultyGateway)
     response = gateway.get(f"{API}/broken", headers={"X-Correlation-ID": "it-500"})

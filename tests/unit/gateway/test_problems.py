@@ -1,5 +1,7 @@
 import json
+from types import SimpleNamespace
 
+import eventlet
 import pytest
 from nameko.exceptions import RemoteError, UnknownService, deserialize, serialize
 from werkzeug.exceptions import MethodNotAllowed
@@ -15,8 +17,11 @@ from gateway.errors import (
 )
 from gateway.http.problems import INTERNAL_DETAIL, problem_for
 from gateway.http.responses import problem_response
+from gateway.http.rpc import TimedRpcProxy
 from gateway.http.server import correlation_id_from
 from kelisim.errors import Conflict, Forbidden, Invalid, NotFound, StaleVersion
+from kelisim.events.publisher import NotConfirmed
+from kelisim.rpc import RpcTimeout, TimedServiceProxy
 
 
 def over_rpc(exc):
@@ -60,6 +65,63 @@ def test_a_broker_that_cannot_be_reached_is_a_503_not_a_500():
     problem = problem_for(OperationalError("[Errno 111] ECONNREFUSED"), "ru")
     assert problem.status == 503 and problem.type.endswith("service-unavailable")
     assert "брокер" in problem.detail and "ECONNREFUSED" not in problem.detail
+
+
+BROKER_WORDS = "1 messages not confirmed by the broker within 10 s (amqp://10.0.0.5:5672)"
+
+
+def _late(timeout_error, confirmed=True):
+    """What a timed proxy raises for a ``ping`` of the registry sent and never answered
+    within 0.05 s, or (``confirmed=False``) that the broker did not confirm."""
+    def call_async(*args, **kwargs):
+        if not confirmed:
+            raise NotConfirmed(BROKER_WORDS)
+        return SimpleNamespace(result=lambda: eventlet.sleep(5))
+
+    calls = TimedServiceProxy(SimpleNamespace(ping=SimpleNamespace(call_async=call_async)),
+                              "registry", 0.05, timeout_error)
+    with pytest.raises(timeout_error) as raised:
+        calls.ping()
+    return raised.value
+
+
+@pytest.mark.parametrize("lang, title, detail", [
+    ("kk", "Шлюз күту уақыты өтті", "registry қызметі 0.05 с ішінде жауап бермеді"),
+    ("ru", "Истекло время ожидания шлюза", "сервис registry не ответил за 0.05 с"),
+    ("en", "Gateway timeout", "the registry service did not answer within 0.05 s"),
+], ids=("kk", "ru", "en"))
+def test_a_late_service_is_a_504_in_the_reader_language(lang, title, detail):
+    """The gateway's 504 was English in every language (an f-string the catalogue could
+    not find); its English text is still the error's, for the log."""
+    late = _late(TimedRpcProxy.timeout_error)
+    problem = problem_for(late, lang)
+    assert (problem.status, problem.title, problem.detail) == (504, title, detail)
+    assert str(late) == "the registry service did not answer within 0.05 s"
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("kk", "хабарлама брокері registry қызметіне жіберілген сұрауды растамады"),
+    ("ru", "брокер сообщений не подтвердил вызов сервиса registry"),
+    ("en", "the message broker did not confirm the call of the registry service"),
+], ids=("kk", "ru", "en"))
+def test_a_call_the_broker_did_not_confirm_is_a_504_in_the_reader_language(lang, words):
+    """Its detail was English, with the publisher's own words in it; they are the
+    error's cause now, for the log only."""
+    unconfirmed = _late(TimedRpcProxy.timeout_error, confirmed=False)
+    problem = problem_for(unconfirmed, lang)
+    assert problem.status == 504 and problem.detail.startswith(words)
+    body = json.dumps(problem.body("/api/v1/regions", "c"), ensure_ascii=False)
+    assert "10.0.0.5" not in body and "not confirmed by" not in body
+    assert str(unconfirmed.__cause__) == BROKER_WORDS
+    assert str(unconfirmed).startswith("the message broker did not confirm the call of the "
+                                       "registry service: it may have run")
+
+
+def test_a_service_still_meets_an_rpc_timeout_it_can_log():
+    """The services' own timed proxies (kelisim.rpc) raise RpcTimeout, retried and logged
+    by its English text."""
+    assert str(_late(RpcTimeout)) == "the registry service did not answer within 0.05 s"
+    assert isinstance(_late(RpcTimeout, confirmed=False), RpcTimeout)
 
 
 def test_an_absent_service_is_named():
