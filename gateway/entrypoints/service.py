@@ -32,13 +32,14 @@ from gateway.http import BearerAuth, TimedRpcProxy, build_openapi, route, routes
 from gateway.http.cache import ReadCacheProvider
 from gateway.http.problems import problem_for
 from gateway.http.responses import problem_response
-from gateway.http.server import correlation_id_of
+from gateway.http.server import correlation_id_of, language_of
 from gateway.service_layer import health as health_checks
 from kelisim import metrics
 from kelisim.config import SERVICES
 from kelisim.consumer import consume
 from kelisim.db.provider import Database
 from kelisim.events.topology import change_feed
+from kelisim.i18n import _
 from kelisim.service import ServiceBase
 
 HEALTH_TIMEOUT = 2.0
@@ -109,9 +110,13 @@ class GatewayService(RegistryRoutes, ProjectsRoutes, ReportsRoutes, EventsRoutes
         return health_checks.check_all(checks, timeout)
 
     def _unavailable(self, req, reports):
+        """The 503 problem naming what fails, in the reader's language (the names of the
+        checks and their ``error`` members are the operators' and read the same in all)."""
         failing = sorted(name for name, report in reports.items() if not report["ok"])
-        unhealthy = problem_for(ServiceUnavailable(f"failing: {', '.join(failing)}",
-                                                   extra={"failing": failing, "checks": reports}))
+        unhealthy = problem_for(ServiceUnavailable(_("failing: {checks}",
+                                                     checks=", ".join(failing)),
+                                                   extra={"failing": failing, "checks": reports}),
+                                language_of(req.http))
         return problem_response(unhealthy, req.http.path, correlation_id_of(req.http))
 
     @route("GET", "/metrics", summary="Prometheus metrics of the gateway", tag="operations",

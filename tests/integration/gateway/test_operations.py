@@ -22,6 +22,22 @@ def test_health_reports_each_check_and_names_the_absent_services(gateway):
         assert checks[name] == {"ok": False, "error": "not running"}
 
 
+def test_health_and_ready_say_what_fails_in_the_reader_language(gateway):
+    """Their 503 was English ("failing: ...") under a Kazakh title whatever the reader
+    asked for; the names of the checks are the operators' and read the same in all."""
+    for path in ("/health", "/ready"):
+        kk = problem(gateway.get(path, who=None, headers={"Accept-Language": "kk"}), 503)
+        ru = problem(gateway.get(path, who=None, headers={"Accept-Language": "ru"}), 503)
+        en = problem(gateway.get(path, who=None), 503)
+        assert (kk["title"], kk["detail"]) == (
+            "Қызмет қолжетімсіз", "жұмыс істемейтіндер: notifications, projects, reports")
+        assert (ru["title"], ru["detail"]) == (
+            "Сервис недоступен", "не работают: notifications, projects, reports")
+        assert (en["title"], en["detail"]) == (
+            "Service unavailable", "failing: notifications, projects, reports")
+        assert kk["failing"] == ru["failing"] == en["failing"] == ABSENT
+
+
 def test_live_and_ready_answer_like_the_services_probes(gateway):
     live = gateway.get("/live", who=None)
     assert (live.status_code, live.text) == (200, "live\n")
