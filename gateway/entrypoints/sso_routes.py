@@ -59,7 +59,7 @@ class SsoRoutes:
 
     @route("GET", f"{API}/sso/login",
            summary="Sign in through the organisation's identity provider (redirects there)",
-           tag="sessions", auth=False, status=302, produces="text/html", problems=(404,))
+           tag="sessions", auth=False, status=302, produces="text/html", problems=(404, 503))
     def sso_login(self, req):
         url, state = sso.begin(acting(self.uow, req), self._client())
         response = redirect(url, code=302)

@@ -16,23 +16,32 @@ from gateway.domain.accounts import normalise_login
 from gateway.domain.opaque import digest
 from gateway.domain.sessions import Session
 from gateway.domain.sso import SsoAttempt
-from gateway.errors import SignInFailed
+from gateway.errors import ServiceUnavailable, SignInFailed
 from kelisim.db.types import utcnow
 from kelisim.i18n import _
+from kelisim.logging import get_logger
 
 if TYPE_CHECKING:
     from kelisim.db.uow import UnitOfWork
 
 ENTITY = "account"
+log = get_logger(__name__)
 
 
 def begin(uow: UnitOfWork, client: Any) -> Any:
-    """``(authorisation URL, state)``; the state goes into the browser's cookie too."""
+    """``(authorisation URL, state)``; the state goes into the browser's cookie too.
+    Raises ServiceUnavailable (503) when the provider's discovery document cannot be had
+    (the provider's own words stay in the log, as the error's cause)."""
     with uow:
         attempt, state = SsoAttempt.begin(utcnow())
         uow.repo.add_any(attempt)
         uow.commit()
-    return client.authorization_url(state, attempt.nonce, attempt.code_verifier), state
+    try:
+        url = client.authorization_url(state, attempt.nonce, attempt.code_verifier)
+    except ProviderError as exc:
+        raise ServiceUnavailable(_(
+            "the identity provider cannot be reached; try again shortly")) from exc
+    return url, state
 
 
 def finish(uow: UnitOfWork, client: Any, state: str, cookie_state: str | None, code: str,
@@ -52,7 +61,8 @@ def finish(uow: UnitOfWork, client: Any, state: str, cookie_state: str | None, c
         verifier, nonce = attempt.code_verifier, attempt.nonce
     try:
         claims = client.claims(code, verifier, nonce)
-    except ProviderError:
+    except ProviderError as exc:  # its words (addresses, the library's) only in the log
+        log.warning("single sign-on failed at the identity provider", reason=str(exc))
         raise SignInFailed(_("the identity provider did not confirm the sign-in")) from None
     login = normalise_login(str(claims.get(client.settings.claim) or ""))
     with uow:

@@ -151,3 +151,23 @@ def test_an_answer_for_another_browser_or_a_forged_state_is_refused(sso):
 def test_without_a_provider_single_sign_on_is_not_found(start_gateway):
     gateway = start_gateway()
     problem(gateway.get(f"{API}/sso/login", who=None), 404)
+
+
+def test_a_provider_that_cannot_be_reached_is_a_503_in_the_reader_language(start_gateway):
+    """Nothing answers at the issuer's address: the sign-in cannot start. Was a 500 («an
+    unexpected error»); the provider's address and the library's words stay in the log."""
+    issuer = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    gateway = start_gateway(OIDC={"issuer": issuer, "client_id": CLIENT_ID,
+                                  "client_secret": CLIENT_SECRET})
+    for lang, title, detail in (
+            ("kk", "Қызмет қолжетімсіз",
+             "сәйкестендіру провайдеріне қосылу мүмкін емес; сәлден соң қайталап көріңіз"),
+            ("ru", "Сервис недоступен",
+             "поставщик удостоверений недоступен; повторите попытку чуть позже"),
+            ("en", "Service unavailable",
+             "the identity provider cannot be reached; try again shortly")):
+        answer = requests.get(f"{gateway.url}{API}/sso/login", allow_redirects=False,
+                              headers={"Accept-Language": lang}, timeout=15)
+        body = problem(answer, 503)
+        assert (body["title"], body["detail"]) == (title, detail)
+        assert "127.0.0.1" not in answer.text and "Connection" not in answer.text
