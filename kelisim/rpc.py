@@ -281,6 +281,9 @@ class RpcTimeout(Exception):
     English, for logs; the gateway answers it in the reader's language); the broker's own
     words, when it did not confirm the call, are its ``__cause__``, for logs only."""
 
+    def __repr__(self) -> str:  # the services log repr(exc): the English text, not the Msg's
+        return f"{type(self).__name__}({str(self)!r})"
+
 
 class TimedRpcProxy(RpcProxy):
     """``RpcProxy(service)`` whose calls raise ``timeout_error`` when late."""

@@ -120,7 +120,9 @@ def test_a_call_the_broker_did_not_confirm_is_a_504_in_the_reader_language(lang,
 def test_a_service_still_meets_an_rpc_timeout_it_can_log():
     """The services' own timed proxies (kelisim.rpc) raise RpcTimeout, retried and logged
     by its English text."""
-    assert str(_late(RpcTimeout)) == "the registry service did not answer within 0.05 s"
+    late = _late(RpcTimeout)
+    assert str(late) == "the registry service did not answer within 0.05 s"
+    assert repr(late) == "RpcTimeout('the registry service did not answer within 0.05 s')"
     assert isinstance(_late(RpcTimeout, confirmed=False), RpcTimeout)
 
 
