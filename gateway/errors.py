@@ -13,6 +13,9 @@ or which part of a credential was wrong.
 """
 from typing import Any
 
+from kombu.exceptions import OperationalError as BrokerUnreachable
+from nameko.exceptions import UnknownService
+
 from kelisim.errors import Forbidden, KelisimError
 from kelisim.i18n import N_, Msg, _
 
@@ -121,3 +124,9 @@ class ServiceUnavailable(UpstreamError):
 class UpstreamTimeout(UpstreamError):
     status = 504
     title = N_("Gateway timeout")
+
+
+# what a call through the gateway's proxies raises when its service gives no answer: not
+# running (503), the broker unreachable (503), late (504); a part of a page or a merged
+# view that one service feeds is left out on these, the rest still shown
+UNANSWERED = (UnknownService, BrokerUnreachable, UpstreamTimeout)

@@ -5,6 +5,7 @@ Everything comes from the services' RPC with the parameters the API routes send,
 the reader: a coordinator sees its own region; the RGU and observers open a region's page
 with ``?region=KZ-61``.
 """
+from gateway.errors import UNANSWERED
 from gateway.web.pages import Page, cached, gather, page, redirect
 from kelisim.clock import local_time
 from kelisim.db.types import utcnow
@@ -39,7 +40,7 @@ def _or_nothing(call, *args):
     page is still shown)."""
     try:
         return call(*args)
-    except KelisimError:
+    except (KelisimError, *UNANSWERED):
         return None
 
 

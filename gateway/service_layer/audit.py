@@ -15,10 +15,9 @@ from datetime import datetime
 from typing import Any
 
 import eventlet
-from nameko.exceptions import UnknownService
 
+from gateway.errors import UNANSWERED
 from kelisim.audit import AuditQuery
-from kelisim.rpc import RpcTimeout
 from kelisim.schemas import load
 
 AUDITED = ("registry", "projects", "reports", "notifications")
@@ -37,7 +36,7 @@ def merged_page(proxies: dict[str, Any], params: dict[str, Any]) -> dict[str, An
     def ask(name: str) -> tuple[str, dict[str, Any] | None]:
         try:
             return name, proxies[name].audit_entries(window)
-        except (UnknownService, RpcTimeout):
+        except UNANSWERED:
             return name, None
 
     pool = eventlet.GreenPool(len(proxies))

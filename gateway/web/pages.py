@@ -16,12 +16,10 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qs, quote, urlencode
 
 import eventlet
-from kombu.exceptions import OperationalError as BrokerUnreachable
-from nameko.exceptions import UnknownService
 from werkzeug.wrappers import Response
 
 from gateway.domain.opaque import csrf_token_for
-from gateway.errors import MalformedRequest, Unauthorized
+from gateway.errors import UNANSWERED, MalformedRequest, Unauthorized
 from gateway.http.cache import CACHE_LOOKUPS
 from gateway.http.dispatch import DispatchingRoute
 from gateway.http.problems import problem_for
@@ -298,7 +296,7 @@ def unread_count(service, actor):
         return None
     try:
         return service.notifications.unread_count({})["unread"]
-    except (KelisimError, UnknownService, BrokerUnreachable):  # refused, away or unreachable
+    except (KelisimError, *UNANSWERED):  # refused, away, unreachable or late
         return None
 
 

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from nameko.exceptions import UnknownService
 
+from gateway.http.rpc import TimedRpcProxy
 from gateway.service_layer.audit import AUDITED, merged_page
 from kelisim.errors import Invalid
 
@@ -76,6 +77,17 @@ def test_a_service_that_does_not_answer_is_named_not_hidden(services):
     assert page["unavailable"] == ["notifications"]
     assert page["items"] == everything({k: v for k, v in services.items()
                                         if k != "notifications"})
+
+
+def test_a_service_late_through_the_gateway_proxy_is_named_not_a_504(services):
+    class Late:  # what the gateway's timed proxy raises when a service does not answer
+        def audit_entries(self, query):
+            raise TimedRpcProxy.timeout_error("the reports service did not answer within 10 s")
+
+    services["reports"] = Late()
+    page = merged_page(services, {"limit": "200"})
+    assert page["unavailable"] == ["reports"]
+    assert page["items"] == everything({k: v for k, v in services.items() if k != "reports"})
 
 
 def test_an_unknown_filter_or_a_page_beyond_the_window_is_refused(services):
