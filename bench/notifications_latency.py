@@ -21,7 +21,10 @@ loader's and RabbitMQ's too: all share the two cores). Then the same chain with 
 that keeps an assignment and its inbox item when a process dies: B commits the
 assignment and its event in one SQLite transaction before dispatching it, and the
 handler commits the inbox row before noting it (each its own file, WAL, a commit on disk
-when it returns: as projects and notifications on the embedded default).
+when it returns: as projects and notifications on the embedded default). Then an
+assignment's whole messaging and commits on bare nameko: that chain, the event heard by
+the front too (the gateway's read-cache feed) and republished by the handler, confirmed
+(notifications' regional stream).
 
 Then, to isolate the notifications service, catalogue-valid task_assigned envelopes are
 published straight to ``projects.events`` at the same rate (as the outbox relay does) and
@@ -163,8 +166,9 @@ def bare_baseline(amqp_uri, rate, count):
     return list(BARE)
 
 
-def bare_chain(amqp_uri, rate, count, durable_dir=None):
-    """The bare chain (:func:`baselines.chain`; with ``durable_dir``, its two commits)
+def bare_chain(amqp_uri, rate, count, durable_dir=None, whole=False):
+    """The bare chain (:func:`baselines.chain`; with ``durable_dir``, its two commits; with
+    ``whole`` too, an assignment's whole messaging)
     loaded as the platform is (:func:`load`: ``count`` POSTs at ``rate`` per second,
     after 20 at 10/s to warm up). Returns
     ``sent`` ({id: (sent, answered)}), ``errors`` (refused or failed POSTs), ``took`` (s
@@ -172,7 +176,7 @@ def bare_chain(amqp_uri, rate, count, durable_dir=None):
     30 s after the last answer) and ``cpu_ms`` ({process: CPU ms per accepted POST},
     RabbitMQ's too if local, and ``loader``: this process's while it sent them)."""
     received = {}
-    with baselines.chain(amqp_uri, durable_dir) as (base, procs):
+    with baselines.chain(amqp_uri, durable_dir, whole) as (base, procs):
         def read():
             for line in procs["sink"].stdout:
                 item = json.loads(line)
@@ -227,6 +231,8 @@ def chain_text(chain, rate, what=CHAIN):
 
 
 DURABLE = "bare chain with its two commits (B: the assignment and its event; sink: the inbox row)"
+WHOLE = ("bare chain, an assignment's whole (its two commits, the event heard by the front "
+         "too, republished by the sink, confirmed)")
 
 
 class InboxWatcher:
@@ -387,6 +393,14 @@ def main():
         for error in durable["errors"][:3]:
             print(f"  bare chain with its commits refused: {error}")
         durable_steal = steal_share(machine, machine_times())
+        machine = machine_times()
+        (Path(data_dir) / "whole").mkdir()  # files of its own: the ids start again at 1
+        whole = bare_chain(amqp_uri, args.rate, count, Path(data_dir) / "whole", whole=True)
+        whole_line, whole_total = chain_text(whole, args.rate, WHOLE)
+        print(whole_line, flush=True)
+        for error in whole["errors"][:3]:
+            print(f"  bare chain, an assignment's whole, refused: {error}")
+        whole_steal = steal_share(machine, machine_times())
         bare = bare_baseline(amqp_uri, args.rate, min(count, 500))
         api = Api(base)
         kgu, pairs = setup(api)
@@ -429,12 +443,14 @@ def main():
           f"{', '.join(f'{name} {ms:.2f}' for name, ms in cpu_ms.items())}; the platform and "
           f"RabbitMQ {busy:.2f} ms = {busy * args.rate / 1000:.2f} cores at {args.rate:g}/s")
     print(f"the hypervisor took {chain_steal:.0%} of the cores' time during the bare chain, "
-          f"{durable_steal:.0%} during the bare chain with its commits, "
+          f"{durable_steal:.0%} during the bare chain with its commits, {whole_steal:.0%} "
+          f"during an assignment's whole, "
           f"{load_steal:.0%} during the platform's load")
     print(f"{'at ' + format(args.rate, 'g') + '/s':<58}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}")
     print_rows([("baseline: bare nameko event dispatch -> handler", bare),
                 ("baseline: bare chain, POST sent -> handler got the event", chain_total),
                 ("baseline: the same with its two commits", durable_total),
+                ("baseline: an assignment's whole on bare nameko", whole_total),
                 ("POST accepted at the gateway (201 answered)", gateway),
                 ("event occurred_at -> inbox item committed (DB stamps)", event_to_inbox),
                 ("  of which: projects relay, emitted -> marked published", relay),
@@ -455,7 +471,9 @@ def main():
         print(f"target: p99 < {TARGET_P99_MS:g} ms from the gateway to the inbox -> {verdict}")
     for name, floor, latencies in (("the bare chain", chain, chain_total),
                                    ("the bare chain with its two commits", durable,
-                                    durable_total)):
+                                    durable_total),
+                                   ("an assignment's whole on bare nameko", whole,
+                                    whole_total)):
         if len(latencies) >= 2:
             p99, lost = percentiles(latencies)[1], len(floor["sent"]) - len(latencies)
             ok = p99 < TARGET_P99_MS and not lost and not floor["errors"] \

@@ -605,20 +605,22 @@ def print_raw_floor(amqp_uri, count):
     return burst
 
 
-def print_shape_floors(amqp_uri, count, committed_s, target_s=2.0):
-    """Measure and print the floors of the slip's events after its commit, in this run
+def print_shape_floors(amqp_uri, count, committed_s, target_s=2.0, what="slip"):
+    """Measure and print the floors of ``what``'s events after its commit, in this run
     (after the platform has stopped): the least work per event (``baselines._least_work``:
     an inbox row committed on a throw-away PostgreSQL database, the regional stream) done
     by bare py-amqp and psycopg2 (``baselines.shape_burst``) and by kelisim's own nameko
     event handler (``baselines.batched_burst``; and that handler doing nothing), the
     events published as the relay does. Beside each, ``committed_s``, when this run's slip
-    committed its outbox (:func:`watch_commit`): no event is relayed before, so the two
-    add up to the floor of "every deadline_slipped in the inboxes", against ``target_s``."""
+    (or rollout: its first transaction) committed its outbox (:func:`watch_commit`): no
+    event is relayed before, and all ``count`` are taken in after it at best as fast as
+    that burst of them all, so the two add up to the floor of "every event in the
+    inboxes", against ``target_s``."""
     from baselines import SHAPE_BATCH, batched_burst, shape_burst
 
     def verdict(after_s):
         floor = committed_s + after_s
-        return (f"after this run's slip committed its outbox ({committed_s:.2f} s) "
+        return (f"after this run's {what} committed its outbox ({committed_s:.2f} s) "
                 f"{floor:.2f} s, {'under' if floor < target_s else 'OVER'} the {target_s:g} s target")
 
     idle = batched_burst(amqp_uri, count)
