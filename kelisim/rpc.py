@@ -40,7 +40,7 @@ from nameko.constants import (
 from kelisim import serialization
 from kelisim.consumer import SettlingQueueConsumer
 from kelisim.events.publisher import ConfirmedBatchPublisher, NotConfirmed, Unroutable
-from kelisim.i18n import _
+from kelisim.i18n import _, as_message
 from kelisim.logging import get_logger
 
 log = get_logger(__name__)
@@ -275,11 +275,22 @@ class RpcProxy(nameko_rpc.RpcProxy):
                             **self.options)
 
 
+@nameko_exceptions.deserialize_to_instance
 class RpcTimeout(Exception):
-    """A service did not answer a call in time; a handler failing on it is retried. Its
-    argument is a :class:`kelisim.i18n.Msg` naming the service (``str()`` reads it in
-    English, for logs; the gateway answers it in the reader's language); the broker's own
-    words, when it did not confirm the call, are its ``__cause__``, for logs only."""
+    """A service did not answer a call in time; a handler failing on it is retried. Made
+    of a :class:`kelisim.i18n.Msg` naming the service (or a plain text); its args are the
+    English text (``str()``, for logs) and the Msg's dict form, so a service's RPC that
+    fails on it reaches the gateway as this class again (registered with nameko), which
+    answers a 504 in the reader's language (``message``). The broker's own words, when it
+    did not confirm the call, are its ``__cause__``, for logs only."""
+
+    def __init__(self, detail: Any, message: Any = None) -> None:
+        self.message = as_message(message) or as_message(detail)
+        text = self.message.render("en") if self.message is not None else str(detail)
+        super().__init__(text, self.message.to_dict() if self.message is not None else None)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
     def __repr__(self) -> str:  # the services log repr(exc): the English text, not the Msg's
         return f"{type(self).__name__}({str(self)!r})"

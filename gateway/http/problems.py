@@ -7,9 +7,10 @@ from nameko.exceptions import UnknownService
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
-from gateway.errors import UpstreamError
+from gateway.errors import UpstreamError, UpstreamTimeout
 from kelisim.errors import KelisimError
 from kelisim.i18n import DEFAULT_LANGUAGE, N_, Msg, _, translate
+from kelisim.rpc import RpcTimeout
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:kelisim:problem:"
@@ -72,6 +73,10 @@ def problem_for(exc, lang=DEFAULT_LANGUAGE):
         return Problem(503, translate("Service unavailable", lang),
                        _("the message broker cannot be reached; try again shortly").render(lang),
                        type_uri("ServiceUnavailable"))
+    if isinstance(exc, RpcTimeout):  # a service behind the gateway met a late one
+        return Problem(504, translate(UpstreamTimeout.title, lang),
+                       exc.message.render(lang) if exc.message else translate(str(exc), lang),
+                       type_uri(UpstreamTimeout.__name__))
     if isinstance(exc, UpstreamError):
         return Problem(exc.status, translate(exc.title, lang), translate(exc.detail, lang),
                        type_uri(type(exc).__name__), extra=exc.extra)

@@ -1,6 +1,9 @@
 """When a service behind the gateway is absent, late or broken: 503, 504, 500 without internals."""
+from nameko.rpc import rpc
+
 from gateway.entrypoints.service import GatewayService
 from gateway.http import route
+from kelisim.rpc import TimedRpcProxy
 from tests.integration.gateway.helpers import API, ok, problem
 
 SECRET = "password=hunter2 host=10.1.2.3"
@@ -51,3 +54,31 @@ def test_an_unexpected_error_reveals_nothing(start_gateway):
     assert body["correlation_id"] == "it-500"
     assert "hunter2" not in response.text and "RuntimeError" not in response.text
     ok(gateway.get(f"{API}/regions"))
+
+
+class Projects:
+    """A projects service whose listing asks the registry, as the real one asks it for
+    assignees and KGUs (kelisim's timed proxy: it gives up after RPC_TIMEOUT)."""
+    name = "projects"
+    registry = TimedRpcProxy("registry")
+
+    @rpc
+    def list_projects(self):
+        return [{"code": r["code"]} for r in self.registry.list_regions()]
+
+
+def test_a_service_late_behind_another_is_a_504_in_the_reader_language(
+        start_gateway, runner_factory, service_config):
+    """A registry late for the projects service made the projects call fail with
+    RpcTimeout, which reached the gateway as nameko's RemoteError: a 500 «unexpected»."""
+    gateway = start_gateway(RPC_TIMEOUT=5)
+    projects = runner_factory(service_config("projects", "sqlite://", RPC_TIMEOUT=0.5),
+                              Projects)
+    projects.start()
+    ok(gateway.get(f"{API}/projects"))
+    gateway.registry.kill()  # its queue stays: the projects service's call is never answered
+    ru = problem(gateway.get(f"{API}/projects", headers={"Accept-Language": "ru"}), 504)
+    assert (ru["title"], ru["detail"]) == ("Истекло время ожидания шлюза",
+                                           "сервис registry не ответил за 0.5 с")
+    kk = problem(gateway.get(f"{API}/projects", headers={"Accept-Language": "kk"}), 504)
+    assert kk["detail"] == "registry қызметі 0.5 с ішінде жауап бермеді"
