@@ -9,6 +9,7 @@ events only and records none for another region: its refusal is said beside the 
 import functools
 
 from gateway.entrypoints.web_attachments import evidence
+from gateway.errors import UNANSWERED
 from gateway.service_layer.names import attach_names
 from gateway.web.listing import PAGE_SIZE, field_errors, filterable, listed, offset_of, paging
 from gateway.web.pages import Page, gather, page, redirect
@@ -113,7 +114,7 @@ class WebEventsPages:
                 {"items": [], "total": 0}),
             listed(lambda: self.reports.event_stats(dict(counted, by="region"))
                    if filters.get("status") != "cancelled" else None, req.lang, None),
-            self.reports.list_event_kinds, self.registry.list_regions,
+            self.reports.list_event_kinds, self._regions,
             lambda: self._events_progress(req, filters))
         return Page("events.html", {
             "progress": None if errors else progress, "totals": stats and stats["total"],
@@ -152,12 +153,16 @@ class WebEventsPages:
     def web_event(self, req, event_id):
         return self._event_page(req, event_id)
 
+    def _regions(self):
+        """The regions, or none when the registry does not answer (codes are shown)."""
+        return self._optional(self.registry.list_regions) or []
+
     def _optional(self, call):
         """``call()``, or None when the service refuses or answers nothing (a name the
         page can do without)."""
         try:
             return call()
-        except KelisimError:
+        except (KelisimError, *UNANSWERED):
             return None
 
     def _event_page(self, req, event_id):
@@ -166,7 +171,7 @@ class WebEventsPages:
         event = self.reports.get_event(event_id)
         history, kinds, regions, project, *structures = gather(
             lambda: self.reports.event_history(event_id),
-            self.reports.list_event_kinds, self.registry.list_regions,
+            self.reports.list_event_kinds, self._regions,
             lambda: event.get("project_code") and self._optional(
                 lambda: self.projects.get_project(event["project_code"])),
             *[functools.partial(self._optional, functools.partial(
@@ -201,7 +206,7 @@ class WebEventsPages:
         return self._record_event_form(req, typed)
 
     def _record_event_form(self, req, typed, errors=None, message=None, status=200):
-        kinds, regions = gather(self.reports.list_event_kinds, self.registry.list_regions)
+        kinds, regions = gather(self.reports.list_event_kinds, self._regions)
         return Page("event_form.html", {
             "typed": typed, "errors": errors or {}, "message": message,
             "regions": filterable(req.actor, regions), "kinds": kinds["kinds"],

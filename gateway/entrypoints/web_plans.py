@@ -14,7 +14,7 @@ from babel.dates import get_month_names
 
 from gateway.entrypoints.web_attachments import evidence
 from gateway.service_layer.names import attach_names
-from gateway.web.pages import Page, cached_call, gather, page, redirect
+from gateway.web.pages import Page, cached_call, gather, optional, page, redirect
 from gateway.web.render import script_json
 from kelisim import workdays
 from kelisim.clock import today
@@ -153,7 +153,7 @@ class WebPlansPages:
             error = exc.errors_in(req.lang) or {}
             listing = {"items": [], "total": 0, "limit": 100, "offset": 0}
         projects = {p["code"]: p for p in self.projects.list_projects()}
-        regions = {r["code"]: r for r in self.registry.list_regions()}
+        regions = {r["code"]: r for r in optional(self.registry.list_regions) or []}
         return Page("plans.html", {
             "plans": listing, "filters": filters, "projects": projects, "regions": regions,
             "filter_errors": error, "label": self._label(req),
@@ -178,7 +178,7 @@ class WebPlansPages:
             lambda: self.projects.list_budget_lines(plan_id),
             lambda: self.projects.list_risks(plan_id),
             lambda: self.projects.list_projects(),
-            lambda: self.registry.list_regions())
+            lambda: optional(self.registry.list_regions) or [])
         tasks = in_outline(tasks)
         history = attach_names(self.uow, history)
         project = next((p for p in projects if p["code"] == plan["project_code"]),
@@ -290,7 +290,7 @@ class WebPlansPages:
             lambda: self.registry.list_people({"region": region} if region else {}),
             lambda: self.registry.list_org_units({"region": region} if region else
                                                  {"level": "republican"}),
-            lambda: self.registry.list_regions())
+            lambda: optional(self.registry.list_regions) or [])
         history = attach_names(self.uow, history)
         slips = slips_of([task], baseline.get("baseline"), history["items"])
         return Page("plan_task.html", {

@@ -5,11 +5,9 @@ Everything comes from the services' RPC with the parameters the API routes send,
 the reader: a coordinator sees its own region; the RGU and observers open a region's page
 with ``?region=KZ-61``.
 """
-from gateway.errors import UNANSWERED
-from gateway.web.pages import Page, cached, gather, page, redirect
+from gateway.web.pages import Page, cached, gather, optional, page, redirect
 from kelisim.clock import local_time
 from kelisim.db.types import utcnow
-from kelisim.errors import KelisimError
 from kelisim.labels import label
 
 TASKS_SHOWN = 20
@@ -35,15 +33,6 @@ def _due(task):
     return (task.get("due_date") or "9999-12-31", task["id"])
 
 
-def _or_nothing(call, *args):
-    """What a service answered, or None if it refused or did not answer (the rest of the
-    page is still shown)."""
-    try:
-        return call(*args)
-    except (KelisimError, *UNANSWERED):
-        return None
-
-
 class WebRegionPages:
     """Mixed into GatewayService (``projects``, ``reports``, ``notifications``, ``registry``)."""
 
@@ -63,19 +52,19 @@ class WebRegionPages:
         list_plans = cached(self, req.actor, "list_plans", self.projects.list_plans)
         list_tasks = cached(self, req.actor, "list_tasks", self.projects.list_tasks)
         plans, overdue, coming, owed, inbox, regions, projects, templates = gather(
-            lambda: _or_nothing(list_plans, {**scope, "limit": "50"}),
-            lambda: _or_nothing(list_tasks, {
+            lambda: optional(list_plans, {**scope, "limit": "50"}),
+            lambda: optional(list_tasks, {
                 **scope, "overdue": "true", "sort": "due_date", "limit": str(TASKS_SHOWN)}),
-            lambda: _or_nothing(list_tasks, {
+            lambda: optional(list_tasks, {
                 **scope, "overdue": "false", "due_after": today, "sort": "due_date",
                 "limit": str(TASKS_SHOWN * 2)}),
-            lambda: _or_nothing(self.reports.list_reports, {
+            lambda: optional(self.reports.list_reports, {
                 **scope, "missing": "true", "sort": "due_date", "limit": "50"}),
-            lambda: _or_nothing(self.notifications.list_inbox, {
+            lambda: optional(self.notifications.list_inbox, {
                 "unread": "true", "limit": str(INBOX_SHOWN)}) if coordinator else None,
-            lambda: _or_nothing(self.registry.list_regions),
-            lambda: _or_nothing(self.projects.list_projects),
-            lambda: _or_nothing(self.reports.list_templates, {}))
+            lambda: optional(self.registry.list_regions),
+            lambda: optional(self.projects.list_projects),
+            lambda: optional(self.reports.list_templates, {}))
         regions, projects, templates = regions or [], projects or [], templates or []
         tasks = tasks_in_order((overdue or {}).get("items", []),
                                (coming or {}).get("items", []))
@@ -83,7 +72,8 @@ class WebRegionPages:
             "region": next((r for r in regions if r["code"] == region), {"code": region}),
             "plans": plans, "tasks": tasks, "tasks_total": (overdue or {}).get("total", 0),
             "tasks_failed": overdue is None or coming is None,
-            "owed": owed, "inbox": inbox, "today": today,
+            "owed": owed, "inbox": inbox, "inbox_failed": coordinator and inbox is None,
+            "today": today,
             "projects": {p["code"]: p for p in projects},
             "templates": {t["code"]: t for t in templates},
             "label": lambda kind, code: label(kind, code).render(req.lang) if code else ""})

@@ -9,6 +9,7 @@ to the API: a coordinator's call for another region's report is the service's 40
 from urllib.parse import urlencode
 
 from gateway.entrypoints.web_attachments import evidence
+from gateway.errors import UNANSWERED
 from gateway.service_layer.names import attach_names
 from gateway.web import report_form
 from gateway.web.pages import Page, gather, page, redirect
@@ -58,7 +59,7 @@ class WebReportsPages:
         """``{code: region}`` of the 20 regions (empty if the registry does not answer)."""
         try:
             return {region["code"]: region for region in self.registry.list_regions()}
-        except KelisimError:
+        except (KelisimError, *UNANSWERED):
             return {}
 
     def _report_templates(self):

@@ -169,6 +169,7 @@ def error_page(exc, request):
                        message=message, actor=reader.get("actor"),
                        csrf=reader.get("csrf"),
                        unread=unread.wait() if unread is not None else None,
+                       has_inbox=has_inbox(reader.get("actor")),
                        path=own_path(request.path)), problem.status)
 
 
@@ -227,6 +228,7 @@ def page(method, path, *, auth=True, roles=None, personal=False, writes=None, st
                        "language_links": language_links(request),
                        "unread": (unread.wait() if unread is not None
                                   else unread_count(service, actor)),
+                       "has_inbox": has_inbox(actor),
                        "htmx": bool(request.headers.get("HX-Request")), **result.context}
             body = render(result.template, lang, **context)
             return _remember_language(html(body, result.status), request)
@@ -289,14 +291,36 @@ def cached(service, actor, name, fn):
     return functools.partial(cached_call, service, actor, name, fn)
 
 
+INBOX_ROLES = ("kgu_coordinator", "rgu_admin")  # the readers with an inbox of their own
+
+
+def has_inbox(actor):
+    """Whether the header links to an inbox for ``actor`` (a dict with ``role``, or None)."""
+    return actor is not None and actor.get("role") in INBOX_ROLES
+
+
+def optional(call, *args):
+    """``call(*args)``, or None when its service refuses, is not running, cannot be
+    reached or is late: a part of a page the rest can be shown without (region names,
+    the KGU home's sections)."""
+    try:
+        return call(*args)
+    except (KelisimError, *UNANSWERED):
+        return None
+
+
 def unread_count(service, actor):
     """The reader's unread inbox items (None for someone with no inbox, or when the
-    notifications service does not answer: the page is shown without the count)."""
-    if actor is None or actor.get("role") not in ("kgu_coordinator", "rgu_admin"):
+    notifications service does not answer or fails: the page is shown without the count,
+    its inbox link kept). Never raises."""
+    if not has_inbox(actor):
         return None
     try:
         return service.notifications.unread_count({})["unread"]
     except (KelisimError, *UNANSWERED):  # refused, away, unreachable or late
+        return None
+    except Exception:  # e.g. its database down (a RemoteError): not this page's fault
+        log.warning("the inbox count failed; the page is shown without it", exc_info=True)
         return None
 
 
