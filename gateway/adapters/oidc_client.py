@@ -11,6 +11,8 @@ from joserfc.jwk import KeySet
 from gateway.adapters.oidc import ProviderError
 
 DISCOVERY_TTL = 3600.0
+# what a sign-in reads of the discovery document (OpenID Connect Discovery 1.0, §3)
+REQUIRED = ("issuer", "authorization_endpoint", "token_endpoint", "jwks_uri")
 ALGORITHMS = ["RS256", "PS256", "ES256", "EdDSA"]  # never "none", never HMAC with our secret
 
 
@@ -23,10 +25,17 @@ class OidcClient:
         self._fetched = 0.0
 
     def metadata(self):
+        """The provider's discovery document (a dict holding at least ``REQUIRED``'s
+        texts), kept ``DISCOVERY_TTL`` seconds. Raises ProviderError when it cannot be had
+        or is not such a document (then nothing is kept: the next sign-in asks again)."""
         if self._metadata is None or time.monotonic() - self._fetched > DISCOVERY_TTL:
             url = self.settings.issuer.rstrip("/") + "/.well-known/openid-configuration"
-            self._metadata = self._get(url)
-            self._fetched = time.monotonic()
+            document = self._get(url)
+            missing = [name for name in REQUIRED if not isinstance(document, dict)
+                       or not isinstance(document.get(name), str)]
+            if missing:
+                raise ProviderError(f"the discovery document lacks {', '.join(missing)}")
+            self._metadata, self._fetched = document, time.monotonic()
         return self._metadata
 
     def _get(self, url):
@@ -70,7 +79,7 @@ class OidcClient:
                 aud={"essential": True, "value": self.settings.client_id},
                 exp={"essential": True},
                 nonce={"essential": True, "value": nonce}).validate(decoded.claims)
-        except (JoseError, ValueError) as exc:
+        except (JoseError, ValueError, TypeError, KeyError) as exc:  # a key set not one too
             raise ProviderError(f"the ID token is not valid: {exc}") from None
         claims = dict(decoded.claims)
         if self.settings.claim not in claims and metadata.get("userinfo_endpoint"):

@@ -171,3 +171,49 @@ def test_a_provider_that_cannot_be_reached_is_a_503_in_the_reader_language(start
         body = problem(answer, 503)
         assert (body["title"], body["detail"]) == (title, detail)
         assert "127.0.0.1" not in answer.text and "Connection" not in answer.text
+
+
+def test_a_provider_with_a_broken_discovery_document_is_a_503_and_is_asked_again(
+        start_gateway):
+    """A discovery document that is not one ({}, a list, a text) failed the sign-in with
+    a 500 for an hour: it was kept as if good."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    port = free_port()
+    issuer = f"http://127.0.0.1:{port}"
+    served = {"document": {}}
+
+    class Discovery(BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = json.dumps(served["document"]).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", port), Discovery)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        gateway = start_gateway(OIDC={"issuer": issuer, "client_id": CLIENT_ID,
+                                      "client_secret": CLIENT_SECRET})
+        login = f"{gateway.url}{API}/sso/login"
+        for document in ({}, [], "hello", {"issuer": issuer, "token_endpoint": 7}):
+            served["document"] = document
+            answer = requests.get(login, allow_redirects=False, timeout=15,
+                                  headers={"Accept-Language": "ru"})
+            assert problem(answer, 503)["title"] == "Сервис недоступен", document
+        served["document"] = {"issuer": issuer, "jwks_uri": f"{issuer}/jwks",
+                              "authorization_endpoint": f"{issuer}/auth",
+                              "token_endpoint": f"{issuer}/token"}
+        answer = requests.get(login, allow_redirects=False, timeout=15)
+        assert answer.status_code in (302, 303), answer.text[-500:]
+        assert answer.headers["Location"].startswith(f"{issuer}/auth?")
+    finally:
+        server.shutdown()
+        server.server_close()
