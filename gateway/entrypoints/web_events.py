@@ -9,10 +9,9 @@ events only and records none for another region: its refusal is said beside the 
 import functools
 
 from gateway.entrypoints.web_attachments import evidence
-from gateway.errors import UNANSWERED
 from gateway.service_layer.names import attach_names
 from gateway.web.listing import PAGE_SIZE, field_errors, filterable, listed, offset_of, paging
-from gateway.web.pages import Page, gather, page, redirect
+from gateway.web.pages import Page, gather, optional, page, redirect
 from kelisim.errors import Forbidden, Invalid, KelisimError
 from kelisim.i18n import N_, _
 
@@ -155,15 +154,7 @@ class WebEventsPages:
 
     def _regions(self):
         """The regions, or none when the registry does not answer (codes are shown)."""
-        return self._optional(self.registry.list_regions) or []
-
-    def _optional(self, call):
-        """``call()``, or None when the service refuses or answers nothing (a name the
-        page can do without)."""
-        try:
-            return call()
-        except (KelisimError, *UNANSWERED):
-            return None
+        return optional(self.registry.list_regions) or []
 
     def _event_page(self, req, event_id):
         """The page of event ``event_id``: its facts (the base project by name, its
@@ -172,9 +163,9 @@ class WebEventsPages:
         history, kinds, regions, project, *structures = gather(
             lambda: self.reports.event_history(event_id),
             self.reports.list_event_kinds, self._regions,
-            lambda: event.get("project_code") and self._optional(
+            lambda: event.get("project_code") and optional(
                 lambda: self.projects.get_project(event["project_code"])),
-            *[functools.partial(self._optional, functools.partial(
+            *[functools.partial(optional, functools.partial(
                 self.registry.get_structure, structure_id))
               for structure_id in event.get("structure_ids") or []])
         history = attach_names(self.uow, history)

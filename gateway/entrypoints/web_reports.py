@@ -9,10 +9,9 @@ to the API: a coordinator's call for another region's report is the service's 40
 from urllib.parse import urlencode
 
 from gateway.entrypoints.web_attachments import evidence
-from gateway.errors import UNANSWERED
 from gateway.service_layer.names import attach_names
 from gateway.web import report_form
-from gateway.web.pages import Page, gather, page, redirect
+from gateway.web.pages import Page, gather, optional, page, redirect
 from kelisim.errors import Invalid, KelisimError
 from kelisim.i18n import _
 from kelisim.labels import label
@@ -57,10 +56,7 @@ class WebReportsPages:
     # -- shared look-ups
     def _report_regions(self):
         """``{code: region}`` of the 20 regions (empty if the registry does not answer)."""
-        try:
-            return {region["code"]: region for region in self.registry.list_regions()}
-        except (KelisimError, *UNANSWERED):
-            return {}
+        return {region["code"]: region for region in optional(self.registry.list_regions) or []}
 
     def _report_templates(self):
         """``{code: newest template}`` of every report template."""

@@ -73,10 +73,8 @@ def problem_for(exc, lang=DEFAULT_LANGUAGE):
         return Problem(503, translate("Service unavailable", lang),
                        _("the message broker cannot be reached; try again shortly").render(lang),
                        type_uri("ServiceUnavailable"))
-    if isinstance(exc, RpcTimeout):  # a service behind the gateway met a late one
-        return Problem(504, translate(UpstreamTimeout.title, lang),
-                       exc.message.render(lang) if exc.message else translate(str(exc), lang),
-                       type_uri(UpstreamTimeout.__name__))
+    if isinstance(exc, RpcTimeout):  # a service behind the gateway met a late one: a 504
+        exc = UpstreamTimeout(exc.message or str(exc))
     if isinstance(exc, UpstreamError):
         return Problem(exc.status, translate(exc.title, lang), translate(exc.detail, lang),
                        type_uri(type(exc).__name__), extra=exc.extra)
