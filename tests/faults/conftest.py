@@ -1,29 +1,32 @@
 """Fault tests: the platform's components as real processes, which a test kills, restarts
 or deprives of the broker or the database, then checks nothing was lost or doubled.
 
-Tests that stop RabbitMQ or PostgreSQL affect every vhost and database on this machine;
-they restore the server in a ``finally`` and run one at a time (the suite is serial).
+A test cuts the platform off RabbitMQ or PostgreSQL through a TCP proxy of its own
+(``tcp_proxy``), never by stopping the server, which other suites on this machine share.
 The platform's processes: ``start_platform``, tests/fixtures/processes.py.
 """
-import fcntl
 import os
 
 import pytest
 
+from tests.faults.harness import TcpProxy
 from tests.support import pg_admin
 
 
 @pytest.fixture
-def server_restarts():
-    """Held for the whole of a test that restarts RabbitMQ or PostgreSQL, so that two test
-    suites on one machine (two checkouts, a developer's and CI's) never restart a server
-    under each other's restart test. Request it before the platform's fixtures."""
-    with open("/tmp/kelisim-server-restarts.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+def tcp_proxy():
+    """``tcp_proxy(target_port=5672)``: a started :class:`TcpProxy` to RabbitMQ (or to
+    PostgreSQL with 5432); every proxy is killed after the test. Request it before
+    ``start_platform``, so that the platform is stopped before its proxies."""
+    proxies = []
+
+    def make(target_port=5672):
+        proxies.append(TcpProxy(target_port).start())
+        return proxies[-1]
+
+    yield make
+    for proxy in proxies:
+        proxy.kill()
 
 
 @pytest.fixture

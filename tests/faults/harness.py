@@ -1,6 +1,7 @@
 """The platform's components as real processes (``kelisim serve``, one each, as ``make run``
 starts them) on a vhost of their own, which a test starts, kills and restarts one by one,
-and the servers under them (RabbitMQ, PostgreSQL), stopped and restarted.
+and a TCP proxy of the test's own in front of RabbitMQ or PostgreSQL, which a test kills to
+cut the platform off a server without stopping it for the rest of the machine.
 """
 import contextlib
 import os
@@ -174,20 +175,6 @@ def prepare(amqp_uri, folder, urls=None, **env):
     return Platform(amqp_uri, folder, urls, environment)
 
 
-@contextlib.contextmanager
-def broker_stopped():
-    """RabbitMQ's application stopped (every vhost), started again whatever happens."""
-    subprocess.run(["rabbitmqctl", "-q", "stop_app"], check=True, capture_output=True,
-                   timeout=120)
-    try:
-        yield
-    finally:
-        subprocess.run(["rabbitmqctl", "-q", "start_app"], check=True, capture_output=True,
-                       timeout=120)
-        subprocess.run(["rabbitmqctl", "-q", "await_startup"], check=True, capture_output=True,
-                       timeout=120)
-
-
 class TcpProxy:
     """tcp_proxy.py in a process of its own on a free port, forwarding to ``target_port``:
     ``kill()`` cuts every connection through it, ``start()`` lets clients back in."""
@@ -197,10 +184,11 @@ class TcpProxy:
         self.target_port = target_port
         self.proc = None
 
-    def uri(self, amqp_uri):
-        """``amqp_uri`` (user, password, vhost kept) through this proxy."""
-        credentials, vhost = amqp_uri.split("@", 1)[0], amqp_uri.rsplit("/", 1)[1]
-        return f"{credentials}@127.0.0.1:{self.port}/{vhost}"
+    def uri(self, url):
+        """An AMQP URI or a database URL (scheme, credentials, vhost or database kept)
+        through this proxy."""
+        credentials, path = url.split("@", 1)[0], url.rsplit("/", 1)[1]
+        return f"{credentials}@127.0.0.1:{self.port}/{path}"
 
     def start(self):
         self.proc = subprocess.Popen([sys.executable, str(TCP_PROXY), str(self.port),
@@ -210,32 +198,21 @@ class TcpProxy:
         return self
 
     def kill(self):
-        self.proc.kill()
-        self.proc.wait(timeout=30)
+        """Every connection through the proxy cut at once; new ones refused until
+        :meth:`start`. Does nothing when it is not running."""
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait(timeout=30)
+            self.proc.stdout.close()
+            self.proc = None
 
 
-def _pg_ctl(action):
-    version = sorted(os.listdir("/etc/postgresql"))[-1]
-    return subprocess.Popen(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main",
-                             action], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def _pg_ready():
-    return subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", "5432", "-q"]).returncode == 0
-
-
-def restart_postgres():
-    """``pg_ctlcluster restart`` (every connection dropped), waited for without blocking
-    other greenthreads; PostgreSQL accepts connections again when it returns."""
-    restart = _pg_ctl("restart")
+@contextlib.contextmanager
+def cut_off(proxy):
+    """The clients behind ``proxy`` cut off their server for the ``with`` block (the
+    server runs on for everyone else), let back in after it whatever happens."""
+    proxy.kill()
     try:
-        deadline = time.monotonic() + 120
-        while restart.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.1)
+        yield
     finally:
-        for _ in range(120):
-            if _pg_ready():
-                break
-            if restart.poll() is not None:
-                _pg_ctl("start").wait()
-            time.sleep(0.5)
+        proxy.start()

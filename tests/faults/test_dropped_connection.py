@@ -1,7 +1,7 @@
 """A worker finishing just as RabbitMQ drops the connection: its ack (or requeue) fails
 with the socket's error. The broker redelivers such a message by itself, so the consumer
 must not raise: nameko would kill the whole service for it (seen when the broker was
-restarted under notifications, test_servers_restarted.py).
+restarted under notifications, before tests/faults cut it off through a proxy instead).
 
 And connections cut while RabbitMQ runs on (``close_connection``, a network fault): every
 component reconnects by itself and nothing committed stays behind."""
@@ -16,7 +16,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from kelisim.consumer import SettlingQueueConsumer
 from kelisim.events import topology
 from tests.faults.checks import assert_settled, outbox_events, received_ids, wait_until
-from tests.faults.harness import TcpProxy
+from tests.faults.harness import cut_off
 from tests.support import close_vhost_connections
 
 
@@ -70,7 +70,8 @@ def dead_letter(amqp_uri, service, count):
 
 @pytest.mark.broker
 @pytest.mark.faults
-def test_connections_cut_twice_in_the_middle_of_a_rollout_to_all_20_regions(start_platform,
+def test_connections_cut_twice_in_the_middle_of_a_rollout_to_all_20_regions(tcp_proxy,
+                                                                            start_platform,
                                                                             amqp_uri):
     """The platform reaches RabbitMQ through a TCP proxy of the test's own. In the middle of
     a 20-region rollout every connection of the test's vhost is closed by the broker
@@ -84,56 +85,51 @@ def test_connections_cut_twice_in_the_middle_of_a_rollout_to_all_20_regions(star
     further batch waits for a gate file; the connections are cut while it waits (its held
     batches then commit and ack on dead channels: the broker redelivers them, and they must
     still make one inbox item each), and the gate opens after the cut."""
-    proxy = TcpProxy().start()
+    proxy = tcp_proxy()
     platform = start_platform(KELISIM_AMQP_URI=proxy.uri(amqp_uri), KELISIM_GAUGE_INTERVAL="0.5")
     gate = platform.folder / "intake.gate"
-    try:
-        platform.start("registry")
-        platform.start("notifications", hook="intake-held", KELISIM_FAULT_HOLD_AFTER="50",
-                       KELISIM_FAULT_GATE=str(gate))
-        platform.start("projects")
-        platform.wait_ready("registry", "notifications", "projects")
-        exporter = int(platform.env["KELISIM_NOTIFICATIONS_METRICS_PORT"])
-        wait_until(lambda: scrape(exporter, "kelisim_dead_letter_messages",
-                                  service="notifications") == 0, 30, "the dead-letter gauge")
+    platform.start("registry")
+    platform.start("notifications", hook="intake-held", KELISIM_FAULT_HOLD_AFTER="50",
+                   KELISIM_FAULT_GATE=str(gate))
+    platform.start("projects")
+    platform.wait_ready("registry", "notifications", "projects")
+    exporter = int(platform.env["KELISIM_NOTIFICATIONS_METRICS_PORT"])
+    wait_until(lambda: scrape(exporter, "kelisim_dead_letter_messages",
+                              service="notifications") == 0, 30, "the dead-letter gauge")
 
-        with platform.rpc("projects") as projects:
-            rollout = projects.rollout("mediation", {"year": 2026, "regions": "all"})
-        assert len(rollout["created"]) == 20
-        # held, and the batches started before the hold committed (at most 49 + a batch)
-        wait_until(lambda: Path(f"{gate}.held").exists()
-                   and len(received_ids(platform.urls["notifications"])) >= 50, 60,
-                   "notifications to hold its intake after its first 50 events")
-        taken = len(received_ids(platform.urls["notifications"]))
-        assert 50 <= taken < rollout["assignments"], taken
-        assert close_vhost_connections(amqp_uri) >= 3  # the broker closes them, it runs on
-        gate.touch()  # the held batches go on, on channels that are gone
-        wait_until(lambda: len(received_ids(platform.urls["notifications"])) > taken + 50, 60,
-                   "notifications to take events in again")
-        proxy.kill()  # a network cut: every connection through the proxy at once
+    with platform.rpc("projects") as projects:
+        rollout = projects.rollout("mediation", {"year": 2026, "regions": "all"})
+    assert len(rollout["created"]) == 20
+    # held, and the batches started before the hold committed (at most 49 + a batch)
+    wait_until(lambda: Path(f"{gate}.held").exists()
+               and len(received_ids(platform.urls["notifications"])) >= 50, 60,
+               "notifications to hold its intake after its first 50 events")
+    taken = len(received_ids(platform.urls["notifications"]))
+    assert 50 <= taken < rollout["assignments"], taken
+    assert close_vhost_connections(amqp_uri) >= 3  # the broker closes them, it runs on
+    gate.touch()  # the held batches go on, on channels that are gone
+    wait_until(lambda: len(received_ids(platform.urls["notifications"])) > taken + 50, 60,
+               "notifications to take events in again")
+    with cut_off(proxy):  # a network cut: every connection through the proxy at once
         time.sleep(2)  # the outage: nothing reaches the broker meanwhile
-        proxy.start()
 
-        with platform.rpc("projects") as projects:  # projects calls registry over RPC again
-            second = projects.rollout("civic-identity", {"year": 2026,
-                                                         "regions": ["KZ-61", "KZ-75"]})
-        assert len(second["created"]) == 2
-        with platform.rpc("registry") as registry:
-            registry.create_person({"full_name": "Жаңа қызметкер", "org_unit_id":
-                                    registry.kgu_of_region("KZ-61")["org_unit"]["id"]})
-        dead_letter(amqp_uri, "notifications", 2)
-        wait_until(lambda: scrape(exporter, "kelisim_dead_letter_messages",
-                                  service="notifications") == 2, 30,
-                   "the dead-letter gauge to show the 2 dead letters")
+    with platform.rpc("projects") as projects:  # projects calls registry over RPC again
+        second = projects.rollout("civic-identity", {"year": 2026,
+                                                     "regions": ["KZ-61", "KZ-75"]})
+    assert len(second["created"]) == 2
+    with platform.rpc("registry") as registry:
+        registry.create_person({"full_name": "Жаңа қызметкер", "org_unit_id":
+                                registry.kgu_of_region("KZ-61")["org_unit"]["id"]})
+    dead_letter(amqp_uri, "notifications", 2)
+    wait_until(lambda: scrape(exporter, "kelisim_dead_letter_messages",
+                              service="notifications") == 2, 30,
+               "the dead-letter gauge to show the 2 dead letters")
 
-        events = outbox_events(platform.urls["projects"], "task_assigned")
-        assert len(events) == rollout["assignments"] + second["assignments"]
-        assert_settled(platform, events, timeout=240, dead={"notifications": 2})
-        projects_exporter = int(platform.env["KELISIM_PROJECTS_METRICS_PORT"])
-        wait_until(lambda: scrape(projects_exporter, "kelisim_outbox_pending_events",
-                                  service="projects") == 0, 30, "the outbox gauge to reach 0")
-        for component in ("registry", "notifications", "projects"):
-            assert platform.alive(component), platform.log_tail()
-    finally:
-        platform.stop_all()  # through the proxy still: a stop without a broker waits for it
-        proxy.kill()
+    events = outbox_events(platform.urls["projects"], "task_assigned")
+    assert len(events) == rollout["assignments"] + second["assignments"]
+    assert_settled(platform, events, timeout=240, dead={"notifications": 2})
+    projects_exporter = int(platform.env["KELISIM_PROJECTS_METRICS_PORT"])
+    wait_until(lambda: scrape(projects_exporter, "kelisim_outbox_pending_events",
+                              service="projects") == 0, 30, "the outbox gauge to reach 0")
+    for component in ("registry", "notifications", "projects"):
+        assert platform.alive(component), platform.log_tail()
