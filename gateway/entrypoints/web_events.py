@@ -160,9 +160,10 @@ class WebEventsPages:
         """The page of event ``event_id``: its facts (the base project by name, its
         organising structures), coverage, evidence documents and history."""
         event = self.reports.get_event(event_id)
-        history, kinds, regions, project, *structures = gather(
+        history, kinds, regions, organiser, project, *structures = gather(
             lambda: self.reports.event_history(event_id),
             self.reports.list_event_kinds, self._regions,
+            functools.partial(optional, self.registry.get_org_unit, event["org_unit_id"]),
             lambda: event.get("project_code") and optional(
                 lambda: self.projects.get_project(event["project_code"])),
             *[functools.partial(optional, functools.partial(
@@ -174,10 +175,6 @@ class WebEventsPages:
                 if entry.get("action") != "record" else []
             entry["what"] = what_was_done(entry, req.lang)
         regions = {r["code"]: r for r in regions}
-        try:
-            organiser = self.registry.get_org_unit(event["org_unit_id"])
-        except KelisimError:
-            organiser = None
         return Page("event.html", {
             "event": event, "history": history, "organiser": organiser,
             "title": _title(event, req.lang), "region": regions.get(event.get("region_code")),

@@ -285,18 +285,21 @@ class WebPlansPages:
             raise NotFound(_("task {task_id} not found", task_id=task_id))
         titles = {t["id"]: task_title(t, lang) for t in tasks}
         region = plan["region_code"]
+        # the registry's lists only fill the assignment form's choices: the page is shown
+        # without them (the form says so) when the registry refuses, is away or is late
         outside, people, units, region_list = gather(
             lambda: self._outside_titles([task], titles, lang),
-            lambda: self.registry.list_people({"region": region} if region else {}),
-            lambda: self.registry.list_org_units({"region": region} if region else
-                                                 {"level": "republican"}),
+            lambda: optional(self.registry.list_people, {"region": region} if region else {}),
+            lambda: optional(self.registry.list_org_units, {"region": region} if region else
+                             {"level": "republican"}),
             lambda: optional(self.registry.list_regions) or [])
         history = attach_names(self.uow, history)
         slips = slips_of([task], baseline.get("baseline"), history["items"])
         return Page("plan_task.html", {
             "plan": plan, "task": task, "title": task_title(task, lang), "titles": titles,
             "region": next((r for r in region_list if r["code"] == region), None),
-            "outside": outside, "history": history, "people": people, "units": units,
+            "outside": outside, "history": history, "people": people or [],
+            "units": units or [], "assignees_failed": people is None or units is None,
             "slip": slips.get(task_id), "label": self._label(req),
             "field_label": lambda name: field_label(name, lang),
             "failed": failed or {}, "saved": req.args.get("saved"), "shown_count": None,

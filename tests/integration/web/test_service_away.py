@@ -4,6 +4,16 @@ late."""
 import pytest
 from nameko.rpc import rpc
 
+from kelisim.context import Context
+from kelisim.db.uow import UnitOfWork
+from services.projects.adapters.repository import ProjectsRepository
+from services.projects.entrypoints.service import ProjectsService
+from services.projects.service_layer.reference import load_reference_data as load_projects
+from services.reports.adapters.repository import ReportsRepository
+from services.reports.entrypoints.service import ReportsService
+from services.reports.service_layer.register import load_reference_kinds
+from tests.integration.gateway.helpers import API, ok
+
 pytestmark = pytest.mark.broker
 
 
@@ -98,3 +108,46 @@ def test_a_page_is_shown_without_region_names_when_the_registry_is_away(
     runner_factory(service_config("projects", "sqlite://"), Projects).start()
     plans = gateway.get("/plans?lang=kk", allow_redirects=False)
     assert plans.status_code == 200, plans.text[-2000:]
+
+
+def test_an_event_page_is_shown_without_its_organiser_when_the_registry_is_late(
+        start_gateway, start, migrated, session_factory, tmp_path):
+    """The event page asked the registry for the organising org unit outside ``optional``:
+    a late registry (or one not running) made the reports service's page a 504 (503)."""
+    gateway = start_gateway(RPC_TIMEOUT=1)
+    reports_url = migrated("reports", f"sqlite:///{tmp_path / 'reports.db'}")
+    load_reference_kinds(UnitOfWork(session_factory(reports_url), Context(), ReportsRepository))
+    start(ReportsService, reports_url, REPORTS_JOB_EAGER=False)
+    event = ok(gateway.post(f"{API}/events", {
+        "starts_at": "2026-05-01T10:00:00", "kind": "meeting", "region": "KZ-61",
+        "title_kk": "Аналар кеңесінің отырысы", "participants": 12}, who="turkistan"), 201)
+    assert "Түркістан" in gateway.get(f"/events/{event['id']}?lang=kk").text
+    gateway.registry.kill()  # its queue stays: every call to it is taken and never answered
+
+    page = gateway.get(f"/events/{event['id']}?lang=kk", allow_redirects=False)
+    assert page.status_code == 200, page.text[-2000:]
+    assert "Аналар кеңесінің отырысы" in page.text
+    assert "Түркістан" not in page.text  # the organiser's (and the region's) name left out
+
+
+def test_a_task_page_is_shown_without_the_assignment_choices_when_the_registry_is_late(
+        start_gateway, runner_factory, service_config, migrated, session_factory, tmp_path):
+    """The task page listed the registry's people and org units (the assignment form's
+    choices) outside ``optional``: a late registry made the projects service's page a 504.
+    Now it is shown, and the form says why it offers no one."""
+    gateway = start_gateway(RPC_TIMEOUT=1)
+    projects_url = migrated("projects", f"sqlite:///{tmp_path / 'projects.db'}")
+    load_projects(UnitOfWork(session_factory(projects_url), Context(), ProjectsRepository))
+    runner_factory(service_config("projects", projects_url), ProjectsService).start()
+    ok(gateway.post(f"{API}/projects/civic-identity/rollouts",
+                    {"year": 2026, "regions": ["KZ-61"]}), 201)
+    task = ok(gateway.get(f"{API}/tasks", params={"region": "KZ-61", "limit": 1}))["items"][0]
+    path = f"/plans/{task['plan_id']}/tasks/{task['id']}?lang=kk"
+    assert 'id="assignees-failed"' not in gateway.get(path).text
+    gateway.registry.kill()  # its queue stays: every call to it is taken and never answered
+
+    page = gateway.get(path, allow_redirects=False)
+    assert page.status_code == 200, page.text[-2000:]
+    assert 'id="assignees-failed"' in page.text
+    assert "Тізілімнің тұлғалары мен ұйымдарын жүктеу мүмкін болмады" in page.text
+    assert task["title_kk"] in page.text
