@@ -19,7 +19,7 @@ from gateway.web.render import script_json
 from kelisim import workdays
 from kelisim.clock import today
 from kelisim.errors import Invalid, KelisimError, NotFound
-from kelisim.i18n import _
+from kelisim.i18n import N_, _
 from kelisim.labels import label
 from kelisim.schemas import load, schema_of
 from services.projects.contract import schemas
@@ -30,14 +30,16 @@ HISTORY_SHOWN = 25  # of them, on the page unless the reader asks for all
 PLAN_FILTERS = ("project", "region", "year", "status")
 # the fields a history entry may name -> the words shown for them
 FIELD_LABELS = {
-    "start_date": "Start", "due_date": "Due", "duration": "Duration (working days)",
-    "status": "Status", "progress": "Progress", "title": "Title", "title_kk": "Title",
-    "scheduling": "Scheduling", "expected_results": "Expected results",
-    "baseline": "Baseline", "planned": "Planned", "committed": "Committed",
-    "actual": "Actual", "predecessor_id": "Predecessor", "role": "Role",
-    "lag": "Lag, working days", "attachment": "Evidence document", "assignee": "Assignment",
-    "deliverable": "Needs a document to be done", "constraint_kind": "Date constraint",
-    "constraint_conflict": "Date conflict", "stage": "Overdue reminder",
+    "start_date": N_("Start"), "due_date": N_("Due"),
+    "duration": N_("Duration (working days)"), "status": N_("Status"),
+    "progress": N_("Progress"), "title": N_("Title"), "title_kk": N_("Title"),
+    "scheduling": N_("Scheduling"), "expected_results": N_("Expected results"),
+    "baseline": N_("Baseline"), "planned": N_("Planned"), "committed": N_("Committed"),
+    "actual": N_("Actual"), "predecessor_id": N_("Predecessor"), "role": N_("Role"),
+    "lag": N_("Lag, working days"), "attachment": N_("Evidence document"),
+    "assignee": N_("Assignment"), "deliverable": N_("Needs a document to be done"),
+    "constraint_kind": N_("Date constraint"), "constraint_conflict": N_("Date conflict"),
+    "stage": N_("Overdue reminder"),
 }
 
 
