@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qs, quote, urlencode
 
 import eventlet
+from nameko.exceptions import RemoteError
 from werkzeug.wrappers import Response
 
 from gateway.domain.opaque import csrf_token_for
@@ -301,11 +302,15 @@ def has_inbox(actor):
 
 def optional(call, *args):
     """``call(*args)``, or None when its service refuses, is not running, cannot be
-    reached or is late: a part of a page the rest can be shown without (region names,
-    the KGU home's sections)."""
+    reached, is late or fails (nameko's RemoteError: its database down, say; logged): a
+    part of a page the rest can be shown without (region names, the KGU home's sections).
+    Anything else (a fault of the gateway's own) is raised."""
     try:
         return call(*args)
     except (KelisimError, *UNANSWERED):
+        return None
+    except RemoteError:
+        log.warning("a service failed; the page is shown without its part", exc_info=True)
         return None
 
 

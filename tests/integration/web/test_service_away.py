@@ -110,6 +110,26 @@ def test_a_page_is_shown_without_region_names_when_the_registry_is_away(
     assert plans.status_code == 200, plans.text[-2000:]
 
 
+class FailingRegistry:
+    """A registry whose every answer is an unexpected error (its database down)."""
+    name = "registry"
+
+    @rpc
+    def list_regions(self):
+        raise RuntimeError("database is down")
+
+
+def test_a_page_is_shown_without_region_names_when_the_registry_fails(
+        start_gateway, runner_factory, service_config):
+    """``optional`` left out a service refusing, away or late, but a failing one (nameko's
+    RemoteError) failed the whole page with a 500, unlike the inbox count."""
+    gateway = start_gateway(registry=False)
+    runner_factory(service_config("projects", "sqlite://"), Projects).start()
+    runner_factory(service_config("registry", "sqlite://"), FailingRegistry).start()
+    plans = gateway.get("/plans?lang=kk", allow_redirects=False)
+    assert plans.status_code == 200, plans.text[-2000:]
+
+
 def test_an_event_page_is_shown_without_its_organiser_when_the_registry_is_late(
         start_gateway, start, migrated, session_factory, tmp_path):
     """The event page asked the registry for the organising org unit outside ``optional``:
