@@ -40,7 +40,7 @@ class NotificationsRepository(SessionRepository):
 
     # events
     def event(self, event_id):
-        return self.session.get(ReceivedEvent, event_id)
+        return self.get(ReceivedEvent, event_id)
 
     def events(self, event_ids):
         """Load these events at once (later ``event(id)`` calls find them in the session)."""
@@ -58,7 +58,7 @@ class NotificationsRepository(SessionRepository):
 
     # inbox
     def inbox_item(self, item_id):
-        return self.session.get(InboxItem, item_id)
+        return self.get(InboxItem, item_id)
 
     def _inbox_query(self, org_unit_id, *, unread=None, event_type=None, since=None,
                      archived=False):
@@ -94,7 +94,7 @@ class NotificationsRepository(SessionRepository):
 
     # deliveries
     def delivery(self, delivery_id):
-        return self.session.get(Delivery, delivery_id)
+        return self.get(Delivery, delivery_id)
 
     def deliveries_by_id(self, delivery_ids):
         if not delivery_ids:
@@ -215,7 +215,7 @@ class NotificationsRepository(SessionRepository):
 
     # webhooks
     def webhook(self, webhook_id):
-        return self.session.get(Webhook, webhook_id)
+        return self.get(Webhook, webhook_id)
 
     def webhooks(self, *, region=None, org_unit_id=None):
         query = sa.select(Webhook).where(Webhook.deleted_at.is_(None)).order_by(Webhook.id)

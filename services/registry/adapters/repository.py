@@ -41,13 +41,13 @@ class RegistryRepository(SessionRepository):
         return self.session.scalars(sa.select(Region).order_by(Region.code)).all()
 
     def region(self, code):
-        return self.session.get(Region, code)
+        return self.get(Region, code)
 
     def structure_types(self):
         return self.session.scalars(sa.select(StructureType).order_by(StructureType.code)).all()
 
     def structure_type(self, code):
-        return self.session.get(StructureType, code)
+        return self.get(StructureType, code)
 
     def baseline(self):
         query = sa.select(BaselineFigure).order_by(BaselineFigure.subject, BaselineFigure.indicator)
@@ -55,7 +55,7 @@ class RegistryRepository(SessionRepository):
 
     # org units
     def org_unit(self, unit_id):
-        return self.session.get(OrgUnit, unit_id)
+        return self.get(OrgUnit, unit_id)
 
     def org_unit_by_code(self, code):
         return self.session.scalars(sa.select(OrgUnit).where(OrgUnit.code == code)).first()
@@ -72,7 +72,7 @@ class RegistryRepository(SessionRepository):
 
     # structures
     def structure(self, structure_id):
-        return self.session.get(PublicStructure, structure_id)
+        return self.get(PublicStructure, structure_id)
 
     def structures(self, *, region=None, type=None, level=None, org_unit_id=None, q=None,
                    limit=50, offset=0):
@@ -101,7 +101,7 @@ class RegistryRepository(SessionRepository):
 
     # people
     def person(self, person_id):
-        return self.session.get(Person, person_id)
+        return self.get(Person, person_id)
 
     def people(self, *, region=None, org_unit_id=None, structure_id=None):
         query = sa.select(Person).order_by(Person.id)
@@ -111,7 +111,7 @@ class RegistryRepository(SessionRepository):
 
     # organisations outside the Assembly
     def organisation(self, organisation_id):
-        return self.session.get(Organisation, organisation_id)
+        return self.get(Organisation, organisation_id)
 
     def organisation_by_code(self, code):
         query = sa.select(Organisation).where(Organisation.code == code)

@@ -18,7 +18,7 @@ class ReportsRepository(SessionRepository):
 
     # templates
     def template(self, template_id):
-        return self.session.get(Template, template_id)
+        return self.get(Template, template_id)
 
     def template_versions(self, code):
         query = sa.select(Template).where(Template.code == code).order_by(Template.version)
@@ -45,7 +45,7 @@ class ReportsRepository(SessionRepository):
 
     # org units (local copy of the registry's)
     def org_unit(self, unit_id):
-        return self.session.get(OrgUnit, unit_id)
+        return self.get(OrgUnit, unit_id)
 
     def org_units(self):
         return self.session.scalars(sa.select(OrgUnit).order_by(OrgUnit.id)).all()
@@ -54,7 +54,7 @@ class ReportsRepository(SessionRepository):
     def report(self, report_id, for_update=False):
         if for_update:
             return self.session.get(Report, report_id, with_for_update=True)
-        return self.session.get(Report, report_id)
+        return self.get(Report, report_id)
 
     def obligation_keys(self, template_code):
         """(period, org unit id) of every report already expected on a template."""
@@ -182,16 +182,16 @@ class ReportsRepository(SessionRepository):
         return self.session.scalars(sa.select(EventKind).order_by(EventKind.position)).all()
 
     def event_kind(self, code):
-        return self.session.get(EventKind, code)
+        return self.get(EventKind, code)
 
     def initiatives(self):
         return self.session.scalars(sa.select(Initiative).order_by(Initiative.code)).all()
 
     def initiative(self, code):
-        return self.session.get(Initiative, code)
+        return self.get(Initiative, code)
 
     def event(self, event_id):
-        return self.session.get(Event, event_id)
+        return self.get(Event, event_id)
 
     def set_event_structures(self, event):
         """Keep ``event_structures`` in step with the event's structures (after a flush)."""
@@ -251,7 +251,7 @@ class ReportsRepository(SessionRepository):
         return self.session.scalars(query).all()
 
     def target(self, target_id):
-        return self.session.get(Target, target_id)
+        return self.get(Target, target_id)
 
     def target_by_code(self, code):
         return self.session.scalars(sa.select(Target).where(Target.code == code)).first()
