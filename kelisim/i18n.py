@@ -244,6 +244,16 @@ def gettext(msgid: str, lang: str | None, context: str | None = None) -> str:
     return _catalogue(lang).get(msgid) or msgid
 
 
+def preload() -> None:
+    """Read every language's catalogue and the placeholder patterns now (~75 ms of CPU,
+    once per process): ``kelisim serve`` does it before its service starts, so the first
+    event or request that needs a text (a rollout's first batch of notifications) does
+    not wait for it."""
+    for lang in LANGUAGES:
+        _catalogue(lang)
+    _patterns()
+
+
 @functools.cache
 def _catalogue(lang: str | None) -> dict[str | tuple[str, str], str]:
     """{msgid or (context, msgid): msgstr} of one language, read from its .po file once."""

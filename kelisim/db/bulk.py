@@ -26,9 +26,12 @@ from kelisim import serialization
 _PG = postgresql.dialect()  # type: ignore[no-untyped-call]
 
 
-def insert_rows(session: Session, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:
+def insert_rows(session: Session, table: sa.Table, rows: Sequence[dict[str, Any]],
+                numbered: bool = False) -> list[int] | None:
     """Insert ``rows`` (dicts of column key: value, every row with the keys of the first
-    one) into ``table`` in ``session``'s transaction; nothing for no rows.
+    one) into ``table`` in ``session``'s transaction; nothing for no rows. With
+    ``numbered``, returns the ids the table's autoincrement primary key gave the rows, in
+    the rows' order (None without).
 
     Values are what the table's columns take in an executemany of the same rows: a
     :class:`~kelisim.db.types.UtcDateTime` refuses a naive time (ValueError) and writes
@@ -41,17 +44,34 @@ def insert_rows(session: Session, table: sa.Table, rows: Sequence[dict[str, Any]
     executemany does (DataError for a text too long for its column on PostgreSQL);
     KeyError for a key that is not a column of ``table`` (on PostgreSQL)."""
     if not rows:
-        return
+        return [] if numbered else None
     if session.get_bind().dialect.name != "postgresql":
-        session.execute(table.insert(), list(rows))
-        return
+        if not numbered:
+            session.execute(table.insert(), list(rows))
+            return None
+        key = _serial(table)
+        numbering = table.insert().returning(key, sort_by_parameter_order=True)
+        return list(session.scalars(numbering, list(rows)))
     keys = tuple(rows[0])
-    statement, convert, defaults = _unnest_insert(table, keys)
+    statement, convert, defaults = _unnest_insert(table, keys, numbered)
     values: dict[str, Any] = {f"c{n}": convert[n]([row[key] for row in rows])
                               for n, key in enumerate(keys)}
     for n, value in enumerate(defaults, start=len(keys)):
         values[f"c{n}"] = _array([value] * len(rows))
-    session.execute(statement, values)
+    result = session.execute(statement, values)
+    # The sequence numbers the rows in the order the SELECT gives them (ORDER BY given.n),
+    # which RETURNING does not promise to keep: sorted, they are the rows' ids in order, as
+    # SQLAlchemy's own insertmanyvalues takes them on PostgreSQL (its implicit sentinel
+    # ANY_AUTOINCREMENT)
+    return sorted(result.scalars()) if numbered else None
+
+
+def _serial(table: sa.Table) -> sa.Column[Any]:
+    """The autoincrement integer primary key of ``table`` (ValueError when it has none)."""
+    column = table.autoincrement_column
+    if column is None:
+        raise ValueError(f"{table.name} has no autoincrement primary key to number its rows")
+    return column
 
 
 def _array(values: list[Any]) -> str | list[Any]:
@@ -79,10 +99,11 @@ def _array(values: list[Any]) -> str | list[Any]:
 
 
 @functools.lru_cache(maxsize=256)
-def _unnest_insert(table: sa.Table, keys: tuple[str, ...]) -> tuple[
+def _unnest_insert(table: sa.Table, keys: tuple[str, ...], numbered: bool = False) -> tuple[
         sa.TextClause, list[Callable[[list[Any]], Any]], list[Any]]:
     """(statement, a converter per given column, the values of the defaulted columns) of
-    an unnest INSERT of ``keys`` (then the columns with a scalar default) into ``table``."""
+    an unnest INSERT of ``keys`` (then the columns with a scalar default) into ``table``;
+    ``numbered``: returning the serial key."""
     given = [table.c[key] for key in keys]
     defaults = [(c, c.default) for c in table.columns if c.key not in keys
                 and isinstance(c.default, ScalarElementColumnDefault)]
@@ -94,7 +115,8 @@ def _unnest_insert(table: sa.Table, keys: tuple[str, ...]) -> tuple[
     aliases = ", ".join(f'"c{n}"' for n in range(len(columns)))
     statement = sa.text(
         f'INSERT INTO "{table.name}" ({names}) SELECT {picked} FROM unnest({arrays}) '
-        f"WITH ORDINALITY AS given({aliases}, n) ORDER BY given.n")
+        f"WITH ORDINALITY AS given({aliases}, n) ORDER BY given.n"
+        + (f' RETURNING "{_serial(table).name}"' if numbered else ""))
     return (statement, [_converter(column.type) for column in given],
             [default.arg for _column, default in defaults])
 

@@ -18,7 +18,7 @@ from typing import Any  # noqa: E402
 
 from nameko.runners import ServiceRunner  # noqa: E402
 
-from kelisim import config, ports  # noqa: E402
+from kelisim import config, i18n, ports  # noqa: E402
 from kelisim.exporter import Exporter  # noqa: E402
 from kelisim.logging import configure, get_logger  # noqa: E402
 from kelisim_platform.cli.components import service_class, settings_problem  # noqa: E402
@@ -46,6 +46,7 @@ def serve(component: str) -> int:
             ports.ensure_free(*ports.gateway_address(settings["WEB_SERVER_ADDRESS"]),
                               ports.GATEWAY_VARIABLE)
         cls = service_class(component)
+        i18n.preload()
         log.info("starting", component=component, database=_safe(settings["DATABASE_URL"]))
         run(cls, settings, exporter)
     except ports.PortTaken as exc:

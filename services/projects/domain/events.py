@@ -72,6 +72,14 @@ class TaskAssigned(TaskEvent):
         return cls(**cls.task_fields(task), assignment_id=assignment.id,
                    role=assignment.role, assignee=assignment.assignee(), **more)
 
+    @classmethod
+    def of_row(cls, task, row, assignment_id):
+        """The event of an assignment written as ``row`` (a dict of the assignments
+        table's columns but ``id``) and numbered ``assignment_id``, on ``task``."""
+        return cls(**cls.task_fields(task), assignment_id=assignment_id, role=row["role"],
+                   assignee={"kind": row["assignee_kind"], "id": row["assignee_id"],
+                             "name": row["assignee_name"], "region_code": row["region_code"]})
+
     @property
     def regions(self):
         """The task's region and the assignee's (an RGU task's KGU assignee reads it)."""

@@ -30,7 +30,7 @@ from kelisim.schemas import load
 from services.projects.contract import schemas
 from services.projects.domain import template as templates
 from services.projects.domain.events import TaskAssigned
-from services.projects.domain.model import ORGANISATION, RGU_SCOPE, Assignment, Plan, Task
+from services.projects.domain.model import ORGANISATION, RGU_SCOPE, Plan, Task
 from services.projects.domain.schedule import Graph, Node, Pin
 from services.projects.service_layer import baselines
 from services.projects.service_layer.common import history_row, project_or_404, publish, within_calendar, work_calendar
@@ -295,11 +295,12 @@ class _Builder:
                 if key in seen:
                     continue
                 seen.add(key)
-                made.append((task, Assignment(
-                    task_id=stored_id(task), role=role, assignee_kind=kind, assignee_id=unit["id"],
-                    assignee_name=unit.get("name_ru") or unit.get("name"),
-                    region_code=unit.get("region_code"))))
-        self.repo.add_all([a for _, a in made])
-        self.uow.flush()
-        publish(self.uow, [TaskAssigned.of(task, assignment) for task, assignment in made])
+                made.append((task, {  # rows, not ORM objects: thousands at once
+                    "task_id": stored_id(task), "role": role, "assignee_kind": kind,
+                    "assignee_id": unit["id"],
+                    "assignee_name": unit.get("name_ru") or unit.get("name"),
+                    "region_code": unit.get("region_code")}))
+        ids = self.repo.add_assignment_rows([row for _, row in made])
+        publish(self.uow, [TaskAssigned.of_row(task, row, number)
+                           for (task, row), number in zip(made, ids, strict=True)])
         return len(made)

@@ -115,3 +115,29 @@ def test_texts_of_any_shape_come_back_as_given(engine):
     found, _nulls = read(engine)
     assert [(r["title"], r["data"], r["flag"]) for r in found] == [
         (text, {"text": text}, bool(n % 2)) for n, text in enumerate(TRICKY)]
+
+
+def test_numbered_rows_get_their_ids_in_the_rows_order(engine):
+    """The ids given back belong to the rows in the order given, also when another
+    transaction's rows took numbers of the same sequence in between."""
+    concurrent = engine.dialect.name == "postgresql"  # SQLite has one writer at a time
+    with sa.orm.Session(engine) as session, sa.orm.Session(engine) as other:
+        if concurrent:  # a number of the sequence taken by a transaction not yet committed
+            other.execute(THINGS.insert(), [{"code": "other-1"}])
+        first = bulk.insert_rows(session, THINGS, rows(), numbered=True)
+        other.commit()
+        later = [dict(row, code=f"z{n}") for n, row in enumerate(reversed(rows() * 40))]
+        ids = bulk.insert_rows(session, THINGS, later, numbered=True)
+        assert bulk.insert_rows(session, THINGS, [], numbered=True) == []
+        assert bulk.insert_rows(session, THINGS, rows()[:0]) is None
+        session.commit()
+        by_id = {row["id"]: row["code"] for row in read(engine)[0]}
+    assert [by_id[i] for i in first] == ["a", "b", "c"]
+    assert [by_id[i] for i in ids] == [row["code"] for row in later]
+    assert len(set(first + ids)) == 123
+
+
+def test_numbering_asks_for_a_serial_key():
+    plain = sa.Table("plain", sa.MetaData(), sa.Column("code", sa.String(5), primary_key=True))
+    with pytest.raises(ValueError, match="plain has no autoincrement"):
+        bulk._serial(plain)

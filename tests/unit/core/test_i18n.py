@@ -231,3 +231,11 @@ def test_a_reschedule_reason_naming_an_overdue_task_is_translated_whole():
     assert "is overdue" not in kk and kk.startswith("526 тапсырмасынан кейін")
     assert "«Семинар-тренинг (II квартал)» тапсырмасының мерзімі өтті" in kk
     assert "is overdue" not in translate(text, "ru")
+
+
+def test_preload_reads_every_catalogue_before_a_text_needs_it():
+    i18n._catalogue.cache_clear()
+    i18n._patterns.cache_clear()
+    i18n.preload()
+    assert i18n._catalogue.cache_info().currsize == len(LANGUAGES)
+    assert i18n._patterns.cache_info().currsize == 1
