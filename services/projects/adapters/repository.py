@@ -313,8 +313,9 @@ class ProjectsRepository(SessionRepository):
     def add_assignment_rows(self, rows):
         """Write new assignments given as rows (dicts of the assignments table's columns but
         ``id``, every row with the same keys) with :func:`kelisim.db.bulk.insert_rows`;
-        their ids, in the rows' order. A rollout writes thousands at once: as ORM objects
-        flushed they were a quarter of its CPU (bench/README.md). IntegrityError on a
+        their ids, in the rows' order. A rollout writes thousands at once: made and flushed
+        as ORM objects, they were most of the 38 % of its CPU samples that building its
+        assignments took (bench/README.md). IntegrityError on a
         duplicate, as a flush raises it."""
         return bulk.insert_rows(self.session, orm.assignments, rows, numbered=True)
 

@@ -56,6 +56,12 @@ class TaskEvent:
         return [self.region_code] if self.region_code else []
 
 
+def assignee_of(kind, assignee_id, name, region_code):
+    """The assignee dict an assignment's answers, history and events carry: ``kind``
+    (org_unit, structure, person, organisation), ``id``, ``name``, ``region_code``."""
+    return {"kind": kind, "id": assignee_id, "name": name, "region_code": region_code}
+
+
 @dataclass(frozen=True, kw_only=True)
 class TaskAssigned(TaskEvent):
     """``task_assigned``: someone (``assignee``: kind, id, name, region_code) took a RACI
@@ -77,8 +83,8 @@ class TaskAssigned(TaskEvent):
         """The event of an assignment written as ``row`` (a dict of the assignments
         table's columns but ``id``) and numbered ``assignment_id``, on ``task``."""
         return cls(**cls.task_fields(task), assignment_id=assignment_id, role=row["role"],
-                   assignee={"kind": row["assignee_kind"], "id": row["assignee_id"],
-                             "name": row["assignee_name"], "region_code": row["region_code"]})
+                   assignee=assignee_of(row["assignee_kind"], row["assignee_id"],
+                                        row["assignee_name"], row["region_code"]))
 
     @property
     def regions(self):

@@ -15,7 +15,7 @@ from services.projects.contract import (  # noqa: F401  (the contract's words, k
     TASK_KINDS,
     TASK_STATUSES,
 )
-from services.projects.domain.events import DeadlineSlipped, TaskAssigned, TaskReassigned
+from services.projects.domain.events import DeadlineSlipped, TaskAssigned, TaskReassigned, assignee_of
 from services.projects.domain.schedule import place, within_calendar
 
 # Who may move a plan from one status to the next: the RGU approves, reopens and closes.
@@ -454,8 +454,9 @@ class Assignment:
     id: int | None = None
 
     def assignee(self):
-        return {"kind": self.assignee_kind, "id": self.assignee_id, "name": self.assignee_name,
-                "region_code": self.region_code}
+        return assignee_of(self.assignee_kind, self.assignee_id, self.assignee_name,
+                           self.region_code)
+
 
 
 def check_organisation_role(actor_role, role):

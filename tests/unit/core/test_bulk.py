@@ -122,10 +122,10 @@ def test_numbered_rows_get_their_ids_in_the_rows_order(engine):
     transaction's rows took numbers of the same sequence in between."""
     concurrent = engine.dialect.name == "postgresql"  # SQLite has one writer at a time
     with sa.orm.Session(engine) as session, sa.orm.Session(engine) as other:
-        if concurrent:  # a number of the sequence taken by a transaction not yet committed
-            other.execute(THINGS.insert(), [{"code": "other-1"}])
         first = bulk.insert_rows(session, THINGS, rows(), numbered=True)
-        other.commit()
+        if concurrent:  # a number of the sequence taken between the two batches
+            other.execute(THINGS.insert(), [{"code": "other-1"}])
+            other.commit()
         later = [dict(row, code=f"z{n}") for n, row in enumerate(reversed(rows() * 40))]
         ids = bulk.insert_rows(session, THINGS, later, numbered=True)
         assert bulk.insert_rows(session, THINGS, [], numbered=True) == []
