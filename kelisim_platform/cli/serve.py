@@ -18,7 +18,7 @@ from typing import Any  # noqa: E402
 
 from nameko.runners import ServiceRunner  # noqa: E402
 
-from kelisim import config, i18n, ports  # noqa: E402
+from kelisim import collection, config, i18n, ports  # noqa: E402
 from kelisim.exporter import Exporter  # noqa: E402
 from kelisim.logging import configure, get_logger  # noqa: E402
 from kelisim_platform.cli.components import service_class, settings_problem  # noqa: E402
@@ -64,7 +64,8 @@ def run(cls: type, settings: dict[str, Any], exporter: Exporter) -> None:
     still waiting after ``config.stop_grace_seconds()`` logs the workers in flight and
     kills the service: their messages were not acknowledged, so the broker redelivers them
     (to another replica, or at the next start) and the processed-event ids keep their
-    effect once.
+    effect once. Once the service has started, what it holds is frozen out of the cyclic
+    collector's walks (:func:`kelisim.collection.freeze_startup_heap`).
     """
     runner = ServiceRunner(settings)
     runner.add_service(cls)
@@ -84,6 +85,8 @@ def run(cls: type, settings: dict[str, Any], exporter: Exporter) -> None:
     except BaseException:  # the gateway's port is taken: nothing may stay connected
         runner.kill()
         raise
+    # what starting made lives as long as the process: out of every later full collection
+    get_logger(__name__).info("start-up heap frozen", objects=collection.freeze_startup_heap())
     exporter.ready = True
     waiting = eventlet.spawn(runner.wait)
     interrupted = False
