@@ -117,7 +117,7 @@ def build_graph(url):
 def recompute_seconds(url, head_id, new_due):
     """The service's recompute alone: load the graph, move the head, reschedule (no writes),
     with the cyclic collector paused as ``update_task`` runs it (without the pause a full
-    collection of this process's heap, 115-165 ms, fell inside it)."""
+    collection of this process's heap, 115-173 ms, fell inside it)."""
     engine = make_engine(url)
     uow = UnitOfWork(sessionmaker(engine), Context(), ProjectsRepository)
     try:
