@@ -147,8 +147,9 @@ def percentiles(values):
 def http_load(url, clients, seconds, method="GET", headers=None, body=None, expect=200):
     """``clients`` keep-alive connections, each sending its next request as soon as the
     last was answered, for ``seconds``. ``url``, ``body`` may be callables of the client's
-    number and request count (for writes that must differ). Returns requests/s, p50/p99 ms,
-    errors and a sample of them."""
+    number and request count (for writes that must differ); one raising StopIteration (its
+    distinct writes used up) ends that client, an error, its answered requests kept.
+    Returns requests/s, p50/p99 ms, errors and a sample of them."""
     latencies, errors, samples = [], [0], []
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
@@ -156,8 +157,15 @@ def http_load(url, clients, seconds, method="GET", headers=None, body=None, expe
     def client(number):
         conn, mine, count = None, [], 0
         while time.monotonic() < stop_at:
-            target = urlsplit(url(number, count) if callable(url) else url)
-            payload = body(number, count) if callable(body) else body
+            try:
+                target = urlsplit(url(number, count) if callable(url) else url)
+                payload = body(number, count) if callable(body) else body
+            except StopIteration:  # not a silent dead thread: the load's figure is not one
+                with lock:
+                    errors[0] += 1
+                    if len(samples) < 3:
+                        samples.append(b"its distinct requests ran out")
+                break
             count += 1
             if conn is None:
                 conn = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
