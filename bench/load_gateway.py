@@ -253,8 +253,9 @@ def judge(label, rounds, name, of, target, floor=False, work=None):
     bare hop) of the same round, each round's and their median, against ``target``; a
     ``floor`` (bare nameko doing ``work``'s work) says whether the target is within what
     it does, and how much of it ``work`` reached."""
-    failed = [f"round {n}: {m[key]['errors']} errors ({m[key]['error_samples'][0]!r})"
-              for n, m in enumerate(rounds, 1) for key in (name, of) if m[key].get("errors")]
+    failed = [f"round {n}: {key} {m[key]['errors']} errors ({m[key]['error_samples'][0]!r})"
+              for n, m in enumerate(rounds, 1) for key in dict.fromkeys((name, of, work))
+              if key and m[key].get("errors")]
     if failed:  # a load that failed measured nothing: no median hides it
         print(f"{'target: ' if not floor else ''}{label} -> NOT MEASURED: {'; '.join(failed)}")
         return
@@ -329,7 +330,7 @@ def main():
                     f"{base}{API}/plans/{plan}/risks", args.clients, seconds, "POST", auth,
                     lambda c, n: json.dumps({"title": f"Тәуекел {c}-{n}", "probability": 2,
                                              "impact": 2}), expect=201),
-                # at most 20 s in all: at 300/s the 6 120 distinct pairs would run out
+                # at most 20 s in all: the distinct pairs are counted for 560/s (above)
                 "assigned": lambda: http_load(assign.url, args.clients,
                                               min(seconds, ASSIGNING_SECONDS / args.rounds),
                                               "POST", auth, assign.body, expect=201),
