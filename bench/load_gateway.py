@@ -252,9 +252,10 @@ def judge(label, rounds, name, of, target, floor=False, work=None):
     """One target's line: the share of ``rounds``' load ``name`` in the load ``of`` (the
     bare hop) of the same round, each round's and their median, against ``target``; a
     ``floor`` (bare nameko doing ``work``'s work) says whether the target is within what
-    it does, and how much of it ``work`` reached."""
+    it does, and how much of it ``work`` reached; NOT MEASURED, with the errors, when a
+    round's ``name``, ``of`` or ``work`` load had any."""
     failed = [f"round {n}: {key} {m[key]['errors']} errors ({m[key]['error_samples'][0]!r})"
-              for n, m in enumerate(rounds, 1) for key in dict.fromkeys((name, of, work))
+              for n, m in enumerate(rounds, 1) for key in (name, of, work)
               if key and m[key].get("errors")]
     if failed:  # a load that failed measured nothing: no median hides it
         print(f"{'target: ' if not floor else ''}{label} -> NOT MEASURED: {'; '.join(failed)}")
