@@ -154,6 +154,12 @@ def http_load(url, clients, seconds, method="GET", headers=None, body=None, expe
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
 
+    def failed(sample):
+        with lock:
+            errors[0] += 1
+            if len(samples) < 3:
+                samples.append(sample)
+
     def client(number):
         conn, mine, count = None, [], 0
         while time.monotonic() < stop_at:
@@ -161,10 +167,7 @@ def http_load(url, clients, seconds, method="GET", headers=None, body=None, expe
                 target = urlsplit(url(number, count) if callable(url) else url)
                 payload = body(number, count) if callable(body) else body
             except StopIteration:  # not a silent dead thread: the load's figure is not one
-                with lock:
-                    errors[0] += 1
-                    if len(samples) < 3:
-                        samples.append(b"its distinct requests ran out")
+                failed(b"its distinct requests ran out")
                 break
             count += 1
             if conn is None:
@@ -182,10 +185,7 @@ def http_load(url, clients, seconds, method="GET", headers=None, body=None, expe
             if ok:
                 mine.append(time.perf_counter() - started)
             else:
-                with lock:
-                    errors[0] += 1
-                    if len(samples) < 3:
-                        samples.append(data[:200])
+                failed(data[:200])
         with lock:
             latencies.extend(mine)
         if conn is not None:
