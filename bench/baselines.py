@@ -449,12 +449,22 @@ def child(*args, env=None):
 def http_hello(amqp_uri, clients, seconds):
     """Bare nameko HTTP: requests/s and latencies with ``clients`` concurrent clients, and
     ``cpu_ms``: the service's CPU milliseconds per request."""
+    with http_bare(amqp_uri, clients) as load:
+        return load(clients, seconds)
+
+
+@contextmanager
+def http_bare(amqp_uri, clients=16):
+    """The bare nameko HTTP of :func:`http_hello` kept running, warmed up by ``clients``;
+    yields ``load(clients, seconds)``, which measures it as that function does (so it can
+    be measured again and again between other loads)."""
     port = free_port()
     with service("http", amqp_uri, port) as proc:
         url = f"http://127.0.0.1:{port}/hello"
         wait_http(url)
         http_load(url, clients, 1)  # warm up
-        return cpu_per_request({"http": proc.pid}, lambda: http_load(url, clients, seconds))
+        yield lambda clients, seconds: cpu_per_request(
+            {"http": proc.pid}, lambda: http_load(url, clients, seconds))
 
 
 def measured(kind, amqp_uri):

@@ -71,3 +71,17 @@ def test_a_target_whose_loads_all_answered_is_judged_by_the_median(capsys):
     assert capsys.readouterr().out.strip() == (
         "target: assignment write >= 50% of bare HTTP + one RPC hop -> meets "
         "(median 55%; rounds 40%, 60%, 55%)")
+
+
+def test_the_cached_read_is_judged_by_its_median_share_of_bare_http_and_its_rate(capsys):
+    rounds = [{"hello": {"per_s": 4000.0, "errors": 0}, "cached": {"per_s": per_s, "errors": 0}}
+              for per_s in (1800.0, 2400.0, 2200.0)]
+    load_gateway.judge("reads", rounds, "cached", "hello", 0.5, of_label="bare HTTP",
+                       at_least=300)
+    load_gateway.judge("reads", rounds, "cached", "hello", 0.5, of_label="bare HTTP",
+                       at_least=2300)
+    assert capsys.readouterr().out.splitlines() == [
+        "target: reads >= 50% of bare HTTP and >= 300/s (median 2200/s) -> meets "
+        "(median 55%; rounds 45%, 60%, 55%)",
+        "target: reads >= 50% of bare HTTP and >= 2300/s (median 2200/s) -> MISSES "
+        "(median 55%; rounds 45%, 60%, 55%)"]
