@@ -254,8 +254,8 @@ def mean_cpu(results):
 
 def judge(label, rounds, name, of, target, floor=False, work=None,
           of_label="bare HTTP + one RPC hop", at_least=None):
-    """One target's line: the share of ``rounds``' load ``name`` in the load ``of`` (the
-    bare hop, called ``of_label``) of the same round, each round's and their median,
+    """One target's line: the share of ``rounds``' load ``name`` in the load ``of`` (a
+    baseline: the bare hop, or bare HTTP; called ``of_label``) of the same round, each round's and their median,
     against ``target``, and, given ``at_least`` (requests/s), the median of ``name``'s
     requests/s against it too; a ``floor`` (bare nameko doing ``work``'s work) says
     whether the target is within what it does, and how much of it ``work`` reached; NOT
@@ -294,7 +294,8 @@ def main():
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=3,
-                        help="rounds of the hop, the floors and the writes, each beside the others")
+                        help="rounds of the cached page and bare HTTP, the hop, the floors, the "
+                             "uncached page and the writes, each beside the others")
     parser.add_argument("--round-seconds", type=float, default=5.0)
     parser.add_argument("--postgres", action="store_true",
                         help="every database on the local PostgreSQL, not SQLite")
@@ -376,8 +377,9 @@ def main():
                 platform_loads = {name: partial(cpu_per_request, measured, load)
                                   for name, load in loads.items()}
                 for number in range(args.rounds):
-                    # the bare hop first; then the baselines and the platform, in turn first
-                    # (a machine slowing down within a round favours neither side)
+                    # the cached page and bare HTTP, then the bare hop; then the baselines
+                    # and the platform: each pair in turn first (a machine slowing down
+                    # within a round favours neither side)
                     measures = {"speed_ms": machine_speed_ms()}
                     for name, load in side_by_side[::1 if number % 2 == 0 else -1]:
                         measures[name] = load()
@@ -389,9 +391,11 @@ def main():
                     rounds.append(measures)
             after = {name: rss_mb(pid) for name, pid in pids.items()}
 
-    print(f"\n{args.clients} concurrent clients, {args.seconds:g} s each{'':<9}{'req/s':>10}"
+    print(f"\n{args.clients} concurrent clients{'':<20}{'req/s':>10}"
           f"{'p50 ms':>9}{'p99 ms':>9}{'steal':>7}")
+    print(f"before the rounds, {args.seconds:g} s:")
     line("baseline: bare + hop with the page, stock JSON", stock)
+    print(f"before the rounds, {args.seconds / 2:g} s:")
     line("GET /api/v1/tasks?limit=50, one client alone", single)
     for number, measures in enumerate(rounds, 1):
         hop, hello = measures["hop"], measures["hello"]
