@@ -73,25 +73,17 @@ def test_a_target_whose_loads_all_answered_is_judged_by_the_median(capsys):
         "(median 55%; rounds 40%, 60%, 55%)")
 
 
-def test_the_cached_read_is_judged_by_its_median_share_of_bare_http_and_its_rate(capsys):
-    rounds = [{"hello": {"per_s": 4000.0, "errors": 0}, "cached": {"per_s": per_s, "errors": 0}}
-              for per_s in (1800.0, 2400.0, 2200.0)]
-    load_gateway.judge("reads", rounds, "cached", "hello", 0.5, of_label="bare HTTP",
-                       at_least=300)
-    load_gateway.judge("reads", rounds, "cached", "hello", 0.5, of_label="bare HTTP",
-                       at_least=2300)
-    assert capsys.readouterr().out.splitlines() == [
-        "target: reads >= 50% of bare HTTP and >= 300/s (median 2200/s) -> meets "
-        "(median 55%; rounds 45%, 60%, 55%)",
-        "target: reads >= 50% of bare HTTP and >= 2300/s (median 2200/s) -> MISSES "
-        "(median 55%; rounds 45%, 60%, 55%)"]
 
-
-def test_a_cached_read_fast_enough_but_under_half_of_bare_http_misses(capsys):
+@pytest.mark.parametrize(("cached", "at_least", "verdict"), [
+    ((1800.0, 2400.0, 2200.0), 300, "(median 2200/s) -> meets (median 55%; rounds 45%, 60%, 55%)"),
+    ((1800.0, 2400.0, 2200.0), 2300, "(median 2200/s) -> MISSES (median 55%; rounds 45%, 60%, 55%)"),
+    ((1800.0, 1900.0, 2100.0), 300, "(median 1900/s) -> MISSES (median 48%; rounds 45%, 48%, 52%)"),
+], ids=["both-met", "rate-missed", "share-missed"])
+def test_the_cached_read_is_judged_by_its_median_share_of_bare_http_and_its_rate(
+        capsys, cached, at_least, verdict):
     rounds = [{"hello": {"per_s": 4000.0, "errors": 0}, "cached": {"per_s": per_s, "errors": 0}}
-              for per_s in (1800.0, 1900.0, 2100.0)]
+              for per_s in cached]
     load_gateway.judge("reads", rounds, "cached", "hello", 0.5, of_label="bare HTTP",
-                       at_least=300)
+                       at_least=at_least)
     assert capsys.readouterr().out.strip() == (
-        "target: reads >= 50% of bare HTTP and >= 300/s (median 1900/s) -> MISSES "
-        "(median 48%; rounds 45%, 48%, 52%)")
+        f"target: reads >= 50% of bare HTTP and >= {at_least}/s {verdict}")
