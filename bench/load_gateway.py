@@ -255,9 +255,9 @@ def mean_cpu(results):
 def judge(label, rounds, name, of, target, floor=False, work=None,
           of_label="bare HTTP + one RPC hop", at_least=None):
     """One target's line: the share of ``rounds``' load ``name`` in the load ``of`` (a
-    baseline: the bare hop, or bare HTTP; called ``of_label``) of the same round, each round's and their median,
-    against ``target``, and, given ``at_least`` (requests/s), the median of ``name``'s
-    requests/s against it too; a ``floor`` (bare nameko doing ``work``'s work) says
+    baseline: the bare hop, or bare HTTP; called ``of_label``) of the same round, each
+    round's and their median, against ``target``, and, given ``at_least`` (requests/s),
+    the median of ``name``'s requests/s against it too; a ``floor`` (bare nameko doing ``work``'s work) says
     whether the target is within what it does, and how much of it ``work`` reached; NOT
     MEASURED, with the errors, when a round's ``name``, ``of`` or ``work`` load had any."""
     failed = [f"round {n}: {key} {m[key]['errors']} errors ({m[key]['error_samples'][0]!r})"
@@ -273,8 +273,8 @@ def judge(label, rounds, name, of, target, floor=False, work=None,
         rate, meets = "", middle >= target
         if at_least is not None:
             per_s = statistics.median(m[name]["per_s"] for m in rounds)
-            rate, meets = f" and >= {at_least:g}/s (median {per_s:.0f}/s)", \
-                meets and per_s >= at_least
+            rate = f" and >= {at_least:g}/s (median {per_s:.0f}/s)"
+            meets = meets and per_s >= at_least
         print(f"target: {label} >= {target:.0%} of {of_label}{rate} -> "
               f"{'meets' if meets else 'MISSES'} (median {middle:.0%}; rounds {each})")
         return
@@ -320,6 +320,7 @@ def main():
             print(f"{len(pairs)} distinct assignments to make", flush=True)
             idle = {name: rss_mb(pid) for name, pid in pids.items()}
             extra = {"rabbitmq": broker} if broker else {}
+            tasks = f"{base}{API}/tasks?limit=50"  # the page every read load asks for
             page = _get(base, f"{API}/tasks?limit=50")[1]
             stock = baselines.http_rpc_payload(amqp_uri, args.clients, args.seconds, page,
                                                False, extra)
@@ -330,7 +331,7 @@ def main():
             seconds = args.round_seconds
             loads = {  # the platform's loads of each round
                 "fresh": lambda: http_load(
-                    f"{base}{API}/tasks?limit=50", args.clients, seconds,
+                    tasks, args.clients, seconds,
                     headers=dict(auth, **{"Cache-Control": "no-cache"})),
                 # the thousands of people this load makes go to another region's KGU: in
                 # KZ-61's every later event of KZ-61 (the assignments) would notify them all
@@ -351,16 +352,15 @@ def main():
             with MemoryWatch(pids) as memory, \
                     baselines.http_bare(amqp_uri, args.clients) as bare_load, \
                     baselines.rpc_hop(amqp_uri, args.clients) as hop_load:
-                http_load(f"{base}{API}/tasks?limit=50", args.clients, 1, headers=auth)
-                single = http_load(f"{base}{API}/tasks?limit=50", 1, args.seconds / 2,
-                                   headers=auth)
+                http_load(tasks, args.clients, 1, headers=auth)
+                single = http_load(tasks, 1, args.seconds / 2, headers=auth)
                 # the cached page and bare HTTP side by side in each round, which of the
                 # two first alternating: one measurement of each, 40 s apart, gave a share
                 # that the machine's drift between them decided (46-75 %, bench/README.md)
                 side_by_side = (
                     ("hello", lambda: bare_load(args.clients, seconds)),
                     ("cached", partial(cpu_per_request, measured, lambda: http_load(
-                        f"{base}{API}/tasks?limit=50", args.clients, seconds, headers=auth))))
+                        tasks, args.clients, seconds, headers=auth))))
                 # each target beside the bare hop and the floors measured minutes apart
                 # at most: this machine's speed drifts within a run (bench/README.md)
                 bare = {  # the baselines of each round
@@ -380,11 +380,12 @@ def main():
                     # the cached page and bare HTTP, then the bare hop; then the baselines
                     # and the platform: each pair in turn first (a machine slowing down
                     # within a round favours neither side)
+                    order = 1 if number % 2 == 0 else -1  # which of each pair goes first
                     measures = {"speed_ms": machine_speed_ms()}
-                    for name, load in side_by_side[::1 if number % 2 == 0 else -1]:
+                    for name, load in side_by_side[::order]:
                         measures[name] = load()
                     measures["hop"] = hop_load(args.clients, seconds, extra)
-                    for group in (bare, platform_loads)[::1 if number % 2 == 0 else -1]:
+                    for group in (bare, platform_loads)[::order]:
                         for name, load in group.items():
                             measures[name] = load()
                     measures["speed_after_ms"] = machine_speed_ms()

@@ -73,7 +73,6 @@ def test_a_target_whose_loads_all_answered_is_judged_by_the_median(capsys):
         "(median 55%; rounds 40%, 60%, 55%)")
 
 
-
 @pytest.mark.parametrize(("cached", "at_least", "verdict"), [
     ((1800.0, 2400.0, 2200.0), 300, "(median 2200/s) -> meets (median 55%; rounds 45%, 60%, 55%)"),
     ((1800.0, 2400.0, 2200.0), 2300, "(median 2200/s) -> MISSES (median 55%; rounds 45%, 60%, 55%)"),
