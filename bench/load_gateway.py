@@ -257,9 +257,10 @@ def judge(label, rounds, name, of, target, floor=False, work=None,
     """One target's line: the share of ``rounds``' load ``name`` in the load ``of`` (a
     baseline: the bare hop, or bare HTTP; called ``of_label``) of the same round, each
     round's and their median, against ``target``, and, given ``at_least`` (requests/s),
-    the median of ``name``'s requests/s against it too; a ``floor`` (bare nameko doing ``work``'s work) says
-    whether the target is within what it does, and how much of it ``work`` reached; NOT
-    MEASURED, with the errors, when a round's ``name``, ``of`` or ``work`` load had any."""
+    the median of ``name``'s requests/s against it too; a ``floor`` (bare nameko doing
+    ``work``'s work) says whether the target is within what it does, and how much of it
+    ``work`` reached; NOT MEASURED, with the errors, when a round's ``name``, ``of`` or
+    ``work`` load had any."""
     failed = [f"round {n}: {key} {m[key]['errors']} errors ({m[key]['error_samples'][0]!r})"
               for n, m in enumerate(rounds, 1) for key in (name, of, work)
               if key and m[key].get("errors")]
@@ -320,8 +321,9 @@ def main():
             print(f"{len(pairs)} distinct assignments to make", flush=True)
             idle = {name: rss_mb(pid) for name, pid in pids.items()}
             extra = {"rabbitmq": broker} if broker else {}
-            tasks = f"{base}{API}/tasks?limit=50"  # the page every read load asks for
-            page = _get(base, f"{API}/tasks?limit=50")[1]
+            page_path = f"{API}/tasks?limit=50"  # the page every read load asks for
+            tasks = base + page_path
+            page = _get(base, page_path)[1]
             stock = baselines.http_rpc_payload(amqp_uri, args.clients, args.seconds, page,
                                                False, extra)
             echo = baselines.measured("rpc", amqp_uri)
@@ -430,7 +432,8 @@ def main():
         ("bare + hop with the page, stock JSON", stock),
         ("bare + hop with the page, orjson", averaged["fast"]),
         *([("bare + hop reading the page", averaged["read"])] if "read" in averaged else []),
-        ("read", averaged["cached"]), ("uncached read", averaged["fresh"]), ("person", averaged["people"]),
+        ("read", averaged["cached"]), ("uncached read", averaged["fresh"]),
+        ("person", averaged["people"]),
         ("risk", averaged["risks"]), ("assignment", averaged["assigned"]))))
     print("CPU ms per task_assigned event of the rollout (writing, relaying, consuming):",
           ", ".join(f"{name} {ms:.2f}" for name, ms in per_event.items()))
