@@ -12,13 +12,13 @@ from services.projects.service_layer.reference import load_reference_data as loa
 from services.reports.adapters.repository import ReportsRepository
 from services.reports.entrypoints.service import ReportsService
 from services.reports.service_layer.register import load_reference_kinds
-from tests.integration.gateway.helpers import API, ok
+from tests.integration.gateway.helpers import API, LATE, ok
 
 pytestmark = pytest.mark.broker
 
 
 def test_a_page_of_a_service_that_is_not_running_is_a_503_page(start_gateway):
-    gateway = start_gateway(RPC_TIMEOUT=2)  # the registry alone runs
+    gateway = start_gateway(RPC_TIMEOUT=LATE)  # the registry alone runs
     page = gateway.get("/plans?lang=ru", allow_redirects=False)
     assert page.status_code == 503
     assert page.headers["Content-Type"].startswith("text/html")
@@ -43,7 +43,7 @@ def test_a_page_is_shown_without_what_a_late_service_would_have_added(
         start_gateway, runner_factory, service_config):
     """A late notifications made every page a 504 (the inbox count of the header), and a
     late or absent service the whole KGU home page: only refusals were left out."""
-    gateway = start_gateway(RPC_TIMEOUT=0.5)
+    gateway = start_gateway(RPC_TIMEOUT=LATE)
     notifications = runner_factory(service_config("notifications", "sqlite://"), Notifications)
     notifications.start()
     assert 'id="unread-count"' in gateway.get("/registry").text
@@ -134,7 +134,7 @@ def test_an_event_page_is_shown_without_its_organiser_when_the_registry_is_late(
         start_gateway, start, migrated, session_factory, tmp_path):
     """The event page asked the registry for the organising org unit outside ``optional``:
     a late registry (or one not running) made the reports service's page a 504 (503)."""
-    gateway = start_gateway(RPC_TIMEOUT=1)
+    gateway = start_gateway(RPC_TIMEOUT=LATE)
     reports_url = migrated("reports", f"sqlite:///{tmp_path / 'reports.db'}")
     load_reference_kinds(UnitOfWork(session_factory(reports_url), Context(), ReportsRepository))
     start(ReportsService, reports_url, REPORTS_JOB_EAGER=False)
@@ -155,7 +155,7 @@ def test_a_task_page_is_shown_without_the_assignment_choices_when_the_registry_i
     """The task page listed the registry's people and org units (the assignment form's
     choices) outside ``optional``: a late registry made the projects service's page a 504.
     Now it is shown, and the form says why it offers no one."""
-    gateway = start_gateway(RPC_TIMEOUT=1)
+    gateway = start_gateway(RPC_TIMEOUT=LATE)
     projects_url = migrated("projects", f"sqlite:///{tmp_path / 'projects.db'}")
     load_projects(UnitOfWork(session_factory(projects_url), Context(), ProjectsRepository))
     runner_factory(service_config("projects", projects_url), ProjectsService).start()
