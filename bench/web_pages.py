@@ -543,8 +543,9 @@ def main():
         print(f"[{time.strftime('%H:%M:%S')}] {text}", flush=True)
 
     say(f"start; {os.cpu_count()} cores, load average {load_text()}")
-    # a four-project rollout on a loaded machine can take longer than the default 10 s
-    with running_site(KELISIM_RPC_TIMEOUT="120") as site:
+    # a four-project rollout on a loaded machine can take longer than the default 10 s;
+    # and under load a page's optional parts must not be left out (faster, and wrong)
+    with running_site(KELISIM_RPC_TIMEOUT="120", KELISIM_OPTIONAL_RPC_TIMEOUT="120") as site:
         pids = component_pids(site)
         data, counts = load_data(site, say)
         wait_quiet(site, counts["assignments"], say)

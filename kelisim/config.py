@@ -126,6 +126,8 @@ def nameko_config(component: str, **overrides: Any) -> dict[str, Any]:
     if component == "gateway":
         config["WEB_SERVER_ADDRESS"] = env("KELISIM_GATEWAY_ADDRESS", DEFAULT_GATEWAY_ADDRESS)
         config["MAX_REQUEST_BYTES"] = int(env("KELISIM_MAX_REQUEST_BYTES", 1_048_576))
+        # a part of a page the rest is shown without (gateway/web/pages.py: optional)
+        config["OPTIONAL_RPC_TIMEOUT"] = float(env("KELISIM_OPTIONAL_RPC_TIMEOUT", 2))
         settings = attachments_settings()
         settings["directory"] = str(settings["directory"])
         config["ATTACHMENTS"] = settings

@@ -13,6 +13,8 @@
 - ``TimedRpcProxy(service)``: calls give up after ``RPC_TIMEOUT`` seconds. nameko's proxy
   waits for ever, and a reply lost while the broker restarts (reply queues are not
   durable) would hold the worker, and with it a slot of the service's pool, for good.
+  Calls made inside ``optional_calls()`` give up after ``OPTIONAL_RPC_TIMEOUT`` seconds
+  instead (when shorter): an answer the caller can do without (a part of a page).
 
 Importing this module makes kombu's ``json`` serializer orjson's in the process
 (kelisim/serialization.py): the same messages, a fraction of the CPU.
@@ -20,12 +22,14 @@ Importing this module makes kombu's ``json`` serializer orjson's in the process
 import sys
 import uuid
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import eventlet
 from amqp.exceptions import AccessRefused, AMQPError, MessageNacked, PreconditionFailed
 from amqp.exceptions import ConnectionError as AMQPConnectionError
+from eventlet import corolocal
 from kombu.exceptions import EncodeError, OperationalError
 from nameko import exceptions as nameko_exceptions
 from nameko import rpc as nameko_rpc
@@ -296,6 +300,25 @@ class RpcTimeout(Exception):
         return f"{type(self).__name__}({str(self)!r})"
 
 
+_optional = corolocal.local()  # per green thread: whether its calls are optional_calls()
+
+
+@contextmanager
+def optional_calls() -> Iterator[None]:
+    """Within it, a :class:`TimedServiceProxy`'s calls made by this green thread wait
+    ``optional_timeout`` seconds (``OPTIONAL_RPC_TIMEOUT``) for their answer instead of
+    ``timeout`` (``RPC_TIMEOUT``), when that is shorter: for an answer the caller can do
+    without, such as a part of a page the rest is shown without (a late service held the
+    whole page for ``RPC_TIMEOUT``, 10 s by default). Nests; green threads it spawns are
+    not inside it."""
+    before = getattr(_optional, "on", False)
+    _optional.on = True
+    try:
+        yield
+    finally:
+        _optional.on = before
+
+
 class TimedRpcProxy(RpcProxy):
     """``RpcProxy(service)`` whose calls raise ``timeout_error`` when late."""
 
@@ -305,19 +328,27 @@ class TimedRpcProxy(RpcProxy):
         return self.timed(super().get_dependency(worker_ctx))
 
     def timed(self, proxy: Any) -> "TimedServiceProxy":
-        """``proxy`` (nameko's ServiceProxy) with calls that give up after RPC_TIMEOUT s."""
-        timeout = float(self.container.config.get("RPC_TIMEOUT", DEFAULT_TIMEOUT))
-        return TimedServiceProxy(proxy, self.target_service, timeout, self.timeout_error)
+        """``proxy`` (nameko's ServiceProxy) with calls that give up after ``RPC_TIMEOUT``
+        seconds, or ``OPTIONAL_RPC_TIMEOUT`` (when set and shorter) in
+        :func:`optional_calls`."""
+        config = self.container.config
+        timeout = float(config.get("RPC_TIMEOUT", DEFAULT_TIMEOUT))
+        optional = float(config.get("OPTIONAL_RPC_TIMEOUT", timeout))
+        return TimedServiceProxy(proxy, self.target_service, timeout, self.timeout_error,
+                                 optional_timeout=optional)
 
 
 class TimedServiceProxy:
-    """A nameko ServiceProxy whose calls raise ``timeout_error`` after ``timeout`` seconds."""
+    """A nameko ServiceProxy whose calls raise ``timeout_error`` after ``timeout`` seconds,
+    or after ``optional_timeout`` seconds (when shorter) inside :func:`optional_calls`."""
 
     def __init__(self, proxy: Any, service_name: str, timeout: float,
-                 timeout_error: type[Exception] = RpcTimeout) -> None:
+                 timeout_error: type[Exception] = RpcTimeout,
+                 optional_timeout: float | None = None) -> None:
         self._proxy = proxy
         self.service_name = service_name
         self.timeout = timeout
+        self.optional_timeout = min(timeout, optional_timeout or timeout)
         self.timeout_error = timeout_error
 
     def __getattr__(self, method_name: str) -> Callable[..., Any]:
@@ -334,7 +365,8 @@ class TimedServiceProxy:
                     "the message broker did not confirm the call of the {service} service: "
                     "it may have run; check before sending it again",
                     service=self.service_name)) from exc
-            timer = eventlet.Timeout(self.timeout)
+            seconds = self.optional_timeout if getattr(_optional, "on", False) else self.timeout
+            timer = eventlet.Timeout(seconds)
             try:
                 return reply.result()
             except eventlet.Timeout as exc:
@@ -342,7 +374,7 @@ class TimedServiceProxy:
                     raise
                 raise self.timeout_error(_(
                     "the {service} service did not answer within {seconds} s",
-                    service=self.service_name, seconds=format(self.timeout, "g"))) from None
+                    service=self.service_name, seconds=format(seconds, "g"))) from None
             finally:
                 timer.cancel()
 

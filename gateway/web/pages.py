@@ -29,7 +29,7 @@ from gateway.http.routing import RouteSpec
 from gateway.http.sessions import SESSION_COOKIE
 from gateway.web.render import render
 from gateway.web.uploads import UPLOAD_ATTR, read_upload
-from kelisim import i18n
+from kelisim import i18n, rpc
 from kelisim.errors import Forbidden, KelisimError
 from kelisim.i18n import _
 from kelisim.metrics import child
@@ -304,9 +304,11 @@ def optional(call, *args):
     """``call(*args)``, or None when its service refuses, is not running, cannot be
     reached, is late or fails (nameko's RemoteError: its database down, say; logged): a
     part of a page the rest can be shown without (region names, the KGU home's sections).
-    Anything else (a fault of the gateway's own) is raised."""
+    Anything else (a fault of the gateway's own) is raised. Late means no answer within
+    ``OPTIONAL_RPC_TIMEOUT`` (2 s by default), not the page's own ``RPC_TIMEOUT``."""
     try:
-        return call(*args)
+        with rpc.optional_calls():
+            return call(*args)
     except (KelisimError, *UNANSWERED):
         return None
     except RemoteError:
@@ -317,11 +319,12 @@ def optional(call, *args):
 def unread_count(service, actor):
     """The reader's unread inbox items (None for someone with no inbox, or when the
     notifications service does not answer or fails: the page is shown without the count,
-    its inbox link kept). Never raises."""
+    its inbox link kept; late: no answer within ``OPTIONAL_RPC_TIMEOUT``). Never raises."""
     if not has_inbox(actor):
         return None
     try:
-        return service.notifications.unread_count({})["unread"]
+        with rpc.optional_calls():
+            return service.notifications.unread_count({})["unread"]
     except (KelisimError, *UNANSWERED):  # refused, away, unreachable or late
         return None
     except Exception:  # e.g. its database down (a RemoteError): not this page's fault

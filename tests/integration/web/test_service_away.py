@@ -1,6 +1,8 @@
 """A page whose service is not running says so (503, in the reader's language), and a page
 whose own service answers is shown without the inbox count when notifications is away or
 late."""
+import time
+
 import pytest
 from nameko.rpc import rpc
 
@@ -58,6 +60,33 @@ def test_a_page_is_shown_without_what_a_late_service_would_have_added(
     assert home.status_code == 200, home.text[-2000:]
     assert "KZ-61" in home.text or "Түркістан" in home.text
     assert "Кіріс хабарламаларды жүктеу мүмкін болмады" in home.text  # said, not left blank
+
+
+def test_a_late_part_of_a_page_is_given_up_after_the_optional_deadline(
+        start_gateway, runner_factory, service_config):
+    """A late service that only adds to a page held the whole page for ``RPC_TIMEOUT``
+    (10 s by default; a fresh-clone walk's plans page took 10.0 s with the registry
+    stopped). Such a part now waits ``OPTIONAL_RPC_TIMEOUT``; the page's own service is
+    still waited for ``RPC_TIMEOUT``, then a 504 page."""
+    gateway = start_gateway(RPC_TIMEOUT=4, OPTIONAL_RPC_TIMEOUT=0.5)
+    notifications = runner_factory(service_config("notifications", "sqlite://"), Notifications)
+    notifications.start()
+    assert 'id="unread-count"' in gateway.get("/registry").text
+    notifications.kill()  # its queue stays: every call to it is taken and never answered
+
+    started = time.monotonic()
+    page = gateway.get("/registry?lang=kk", allow_redirects=False)
+    waited = time.monotonic() - started
+    assert page.status_code == 200, page.text[-2000:]
+    assert 'id="unread-count"' not in page.text and 'id="inbox-link"' in page.text
+    assert waited < 3.5, waited  # the count given up after 0.5 s, not the page's 4 s
+
+    gateway.registry.kill()  # now the page's own service is late too
+    started = time.monotonic()
+    own = gateway.get("/registry?lang=kk", allow_redirects=False)
+    waited = time.monotonic() - started
+    assert own.status_code == 504, own.text[-2000:]
+    assert waited >= 4, waited
 
 
 class FailingNotifications:
