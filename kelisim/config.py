@@ -111,6 +111,21 @@ def attachments_settings() -> dict[str, Any]:
     }
 
 
+def optional_rpc_timeout() -> float:
+    """Seconds the gateway waits for a part of a page the rest is shown without
+    (gateway/web/pages.py: ``optional``): ``KELISIM_OPTIONAL_RPC_TIMEOUT``, default 2.
+    ValueError unless a positive number."""
+    text = env("KELISIM_OPTIONAL_RPC_TIMEOUT", "2")
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = float("nan")
+    if not seconds > 0 or seconds == float("inf"):
+        raise ValueError("KELISIM_OPTIONAL_RPC_TIMEOUT must be a positive number of seconds, "
+                         f"not {text!r}")
+    return seconds
+
+
 def nameko_config(component: str, **overrides: Any) -> dict[str, Any]:
     """The nameko config dict for one component (a service or the gateway)."""
     config: dict[str, Any] = {
@@ -126,8 +141,7 @@ def nameko_config(component: str, **overrides: Any) -> dict[str, Any]:
     if component == "gateway":
         config["WEB_SERVER_ADDRESS"] = env("KELISIM_GATEWAY_ADDRESS", DEFAULT_GATEWAY_ADDRESS)
         config["MAX_REQUEST_BYTES"] = int(env("KELISIM_MAX_REQUEST_BYTES", 1_048_576))
-        # a part of a page the rest is shown without (gateway/web/pages.py: optional)
-        config["OPTIONAL_RPC_TIMEOUT"] = float(env("KELISIM_OPTIONAL_RPC_TIMEOUT", 2))
+        config["OPTIONAL_RPC_TIMEOUT"] = optional_rpc_timeout()
         settings = attachments_settings()
         settings["directory"] = str(settings["directory"])
         config["ATTACHMENTS"] = settings

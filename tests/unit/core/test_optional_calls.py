@@ -6,6 +6,7 @@ from types import SimpleNamespace
 import eventlet
 import pytest
 
+from kelisim.config import nameko_config
 from kelisim.rpc import RpcTimeout, TimedServiceProxy, optional_calls
 
 
@@ -56,3 +57,19 @@ def test_an_optional_deadline_longer_than_the_timeout_does_not_lengthen_it():
     with optional_calls():
         waited, text = _waited(calls.ping)
     assert waited < 1.0 and text.endswith("within 0.05 s")
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "abc", "nan", "inf"])
+def test_a_deadline_that_is_not_a_positive_number_is_refused_at_start(monkeypatch, value):
+    """0 would have meant no shorter deadline and a negative one no optional part ever."""
+    monkeypatch.setenv("KELISIM_OPTIONAL_RPC_TIMEOUT", value)
+    with pytest.raises(ValueError, match="KELISIM_OPTIONAL_RPC_TIMEOUT must be a positive"):
+        nameko_config("gateway")
+
+
+def test_the_deadline_is_the_gateway_s_two_seconds_unless_set(monkeypatch):
+    monkeypatch.delenv("KELISIM_OPTIONAL_RPC_TIMEOUT", raising=False)
+    assert nameko_config("gateway")["OPTIONAL_RPC_TIMEOUT"] == 2.0
+    monkeypatch.setenv("KELISIM_OPTIONAL_RPC_TIMEOUT", "0.5")
+    assert nameko_config("gateway")["OPTIONAL_RPC_TIMEOUT"] == 0.5
+    assert "OPTIONAL_RPC_TIMEOUT" not in nameko_config("projects")
