@@ -310,7 +310,8 @@ def optional_calls() -> Iterator[None]:
     ``timeout`` (``RPC_TIMEOUT``), when that is shorter: for an answer the caller can do
     without, such as a part of a page the rest is shown without (a late service held the
     whole page for ``RPC_TIMEOUT``, 10 s by default). Nests; green threads it spawns are
-    not inside it."""
+    not inside it, and a generator suspended inside it leaves its caller inside it: wrap
+    plain calls only."""
     before = getattr(_optional, "on", False)
     _optional.on = True
     try:

@@ -309,7 +309,10 @@ def optional(call, *args):
     try:
         with rpc.optional_calls():
             return call(*args)
-    except (KelisimError, *UNANSWERED):
+    except KelisimError:
+        return None
+    except UNANSWERED as exc:  # away, unreachable or late: said, for operators
+        log.warning("a part of a page was left out: %s", exc)
         return None
     except RemoteError:
         log.warning("a service failed; the page is shown without its part", exc_info=True)
@@ -325,7 +328,10 @@ def unread_count(service, actor):
     try:
         with rpc.optional_calls():
             return service.notifications.unread_count({})["unread"]
-    except (KelisimError, *UNANSWERED):  # refused, away, unreachable or late
+    except KelisimError:  # refused
+        return None
+    except UNANSWERED as exc:  # away, unreachable or late
+        log.warning("the inbox count was left out: %s", exc)
         return None
     except Exception:  # e.g. its database down (a RemoteError): not this page's fault
         log.warning("the inbox count failed; the page is shown without it", exc_info=True)
