@@ -3,6 +3,7 @@
 Every setting has an embedded default, so `make run` works on a fresh machine:
 SQLite files under ``KELISIM_DATA_DIR`` and the local RabbitMQ.
 """
+import math
 import os
 from pathlib import Path
 from typing import Any, TypeVar, overload
@@ -119,8 +120,8 @@ def optional_rpc_timeout() -> float:
     try:
         seconds = float(text)
     except ValueError:
-        seconds = float("nan")
-    if not seconds > 0 or seconds == float("inf"):
+        seconds = 0.0
+    if not (math.isfinite(seconds) and seconds > 0):
         raise ValueError("KELISIM_OPTIONAL_RPC_TIMEOUT must be a positive number of seconds, "
                          f"not {text!r}")
     return seconds

@@ -326,14 +326,9 @@ def unread_count(service, actor):
     if not has_inbox(actor):
         return None
     try:
-        with rpc.optional_calls():
-            return service.notifications.unread_count({})["unread"]
-    except KelisimError:  # refused
-        return None
-    except UNANSWERED as exc:  # away, unreachable or late
-        log.warning("the inbox count was left out: %s", exc)
-        return None
-    except Exception:  # e.g. its database down (a RemoteError): not this page's fault
+        found = optional(service.notifications.unread_count, {})  # refused, away, late...
+        return None if found is None else found["unread"]
+    except Exception:  # any other fault: not this page's own
         log.warning("the inbox count failed; the page is shown without it", exc_info=True)
         return None
 
