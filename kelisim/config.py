@@ -5,6 +5,7 @@ SQLite files under ``KELISIM_DATA_DIR`` and the local RabbitMQ.
 """
 import math
 import os
+import re
 from pathlib import Path
 from typing import Any, TypeVar, overload
 
@@ -28,6 +29,54 @@ def env(name: str, default: Any = None) -> Any:
     return value if value not in (None, "") else default
 
 
+class SettingRefused(ValueError):
+    """A variable's value the platform refuses. The message names the variable, what it
+    must be and what it was; the ``kelisim`` command prints it in one line and exits with 2
+    (kelisim_platform/cli/main.py) instead of a traceback."""
+
+
+def number(name: str, default: float, what: str, *, whole: bool = False,
+           least: float = 0, above: bool = False, most: float = math.inf) -> Any:
+    """The number variable ``name`` holds, ``default`` when it is unset or empty: an int
+    when ``whole``, else a finite float; at least ``least`` (more than it when ``above``)
+    and at most ``most``. SettingRefused otherwise, saying it ``must be {what}``."""
+    text = env(name)
+    if text is None:
+        return default
+    try:
+        value = int(text) if whole else float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and least <= value <= most) or (above and value == least):
+        raise SettingRefused(f"{name} must be {what}, not {text!r}")
+    return value
+
+
+def seconds(name: str, default: float, *, zero: bool = False) -> float:
+    """Seconds from variable ``name`` (``default`` when unset): more than 0, or at least 0
+    when ``zero`` is allowed. SettingRefused otherwise."""
+    what = "0 or a positive number of seconds" if zero else "a positive number of seconds"
+    value: float = number(name, default, what, above=not zero)
+    return value
+
+
+def count(name: str, default: int, *, least: int = 1) -> int:
+    """A whole number from variable ``name`` (``default`` when unset), at least ``least``.
+    SettingRefused otherwise."""
+    value: int = number(name, default, f"a whole number, at least {least}", whole=True,
+                        least=least)
+    return value
+
+
+def choice(name: str, default: str, allowed: tuple[str, ...]) -> str:
+    """Variable ``name`` (``default`` when unset), one of ``allowed`` (compared without
+    case). SettingRefused otherwise."""
+    value = env(name, default)
+    if value.lower() not in allowed:
+        raise SettingRefused(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+    return value
+
+
 def data_dir() -> Path:
     return Path(env("KELISIM_DATA_DIR", "var")).resolve()
 
@@ -49,13 +98,26 @@ def metrics_port_variable(service: str) -> str:
 
 
 def metrics_port(service: str) -> int:
-    return int(env(metrics_port_variable(service), DEFAULT_METRICS_PORTS[service]))
+    """The service's exporter port (KELISIM_<SERVICE>_METRICS_PORT). SettingRefused unless
+    a port number, 1–65535."""
+    port: int = number(metrics_port_variable(service), DEFAULT_METRICS_PORTS[service],
+                       "a port number, 1-65535", whole=True, least=1, most=65535)
+    return port
 
 
 def retry_delays() -> list[float]:
-    """Seconds to wait before each redelivery of a failed event; then it is dead-lettered."""
+    """Seconds to wait before each redelivery of a failed event; then it is dead-lettered
+    (KELISIM_EVENT_RETRY_DELAYS, ``1,5,30,120,600``). SettingRefused unless numbers of
+    seconds, each at least 0, separated by commas."""
     raw = env("KELISIM_EVENT_RETRY_DELAYS", "1,5,30,120,600")
-    return [float(part) for part in raw.split(",") if part.strip()]
+    try:
+        delays = [float(part) for part in raw.split(",") if part.strip()]
+    except ValueError:
+        delays = [math.nan]
+    if not all(math.isfinite(delay) and delay >= 0 for delay in delays):
+        raise SettingRefused("KELISIM_EVENT_RETRY_DELAYS must be numbers of seconds, at "
+                             f"least 0, separated by commas (1,5,30), not {raw!r}")
+    return delays
 
 
 # Retention (kelisim/retention.py): days each kind of row is kept; 0 keeps it for ever.
@@ -71,16 +133,14 @@ def retention_days() -> dict[str, int]:
     """{kind: days} from KELISIM_RETENTION_*_DAYS (whole days, >= 0; 0 = never pruned)."""
     days = {}
     for kind, (variable, default) in RETENTION_DEFAULTS.items():
-        value = int(env(variable, default))
-        if value < 0:
-            raise ValueError(f"{variable} must be 0 (keep for ever) or a number of days")
-        days[kind] = value
+        days[kind] = number(variable, default, "0 (keep for ever) or a whole number of days",
+                            whole=True)
     return days
 
 
 def retention_interval() -> float:
     """Seconds between runs of the retention job (KELISIM_RETENTION_INTERVAL, default 1 h)."""
-    return float(env("KELISIM_RETENTION_INTERVAL", 3600))
+    return seconds("KELISIM_RETENTION_INTERVAL", 3600)
 
 
 DEFAULT_ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024  # 20 MiB
@@ -94,13 +154,10 @@ def attachments_settings() -> dict[str, Any]:
     (``file``, the default: ``KELISIM_ATTACHMENT_DIR``, default ``<data dir>/attachments``;
     or ``s3``: ``KELISIM_S3_ENDPOINT_URL``, ``KELISIM_S3_BUCKET`` (default
     ``kelisim-attachments``), ``KELISIM_S3_ACCESS_KEY_ID``, ``KELISIM_S3_SECRET_ACCESS_KEY``,
-    ``KELISIM_S3_REGION`` (default ``us-east-1``)). ValueError on a bad value."""
-    max_bytes = int(env("KELISIM_ATTACHMENT_MAX_BYTES", DEFAULT_ATTACHMENT_MAX_BYTES))
-    if max_bytes < 1:
-        raise ValueError("KELISIM_ATTACHMENT_MAX_BYTES must be a positive number of bytes")
-    store = env("KELISIM_ATTACHMENT_STORE", "file")
-    if store not in ("file", "s3"):
-        raise ValueError("KELISIM_ATTACHMENT_STORE must be file or s3")
+    ``KELISIM_S3_REGION`` (default ``us-east-1``)). SettingRefused on a bad value."""
+    max_bytes = number("KELISIM_ATTACHMENT_MAX_BYTES", DEFAULT_ATTACHMENT_MAX_BYTES,
+                       "a positive whole number of bytes", whole=True, least=1)
+    store = choice("KELISIM_ATTACHMENT_STORE", "file", ("file", "s3")).lower()
     return {
         "max_bytes": max_bytes, "store": store,
         "directory": Path(env("KELISIM_ATTACHMENT_DIR", data_dir() / "attachments")).resolve(),
@@ -115,39 +172,33 @@ def attachments_settings() -> dict[str, Any]:
 def optional_rpc_timeout() -> float:
     """Seconds the gateway waits for a part of a page the rest is shown without
     (gateway/web/pages.py: ``optional``): ``KELISIM_OPTIONAL_RPC_TIMEOUT``, default 2.
-    ValueError unless a positive number."""
-    text = env("KELISIM_OPTIONAL_RPC_TIMEOUT", "2")
-    try:
-        seconds = float(text)
-    except ValueError:
-        seconds = 0.0
-    if not (math.isfinite(seconds) and seconds > 0):
-        raise ValueError("KELISIM_OPTIONAL_RPC_TIMEOUT must be a positive number of seconds, "
-                         f"not {text!r}")
-    return seconds
+    SettingRefused unless a positive number."""
+    return seconds("KELISIM_OPTIONAL_RPC_TIMEOUT", 2.0)
 
 
 def nameko_config(component: str, **overrides: Any) -> dict[str, Any]:
-    """The nameko config dict for one component (a service or the gateway)."""
+    """The nameko config dict for one component (a service or the gateway).
+    SettingRefused for a variable's value the component could not run with."""
     config: dict[str, Any] = {
         "AMQP_URI": amqp_uri(),
         "serializer": "json",
-        "max_workers": int(env("KELISIM_MAX_WORKERS", 10)),
-        "parallelism": int(env("KELISIM_MAX_WORKERS", 10)),
+        "max_workers": count("KELISIM_MAX_WORKERS", 10),
+        "parallelism": count("KELISIM_MAX_WORKERS", 10),
         "DATABASE_URL": database_url(component),
         "EVENT_RETRY_DELAYS": retry_delays(),
-        "OUTBOX_POLL_INTERVAL": float(env("KELISIM_OUTBOX_POLL_INTERVAL", 1.0)),
-        "RPC_TIMEOUT": float(env("KELISIM_RPC_TIMEOUT", 10)),
+        "OUTBOX_POLL_INTERVAL": seconds("KELISIM_OUTBOX_POLL_INTERVAL", 1.0),
+        "RPC_TIMEOUT": seconds("KELISIM_RPC_TIMEOUT", 10),
     }
     if component == "gateway":
-        config["WEB_SERVER_ADDRESS"] = env("KELISIM_GATEWAY_ADDRESS", DEFAULT_GATEWAY_ADDRESS)
-        config["MAX_REQUEST_BYTES"] = int(env("KELISIM_MAX_REQUEST_BYTES", 1_048_576))
+        config["WEB_SERVER_ADDRESS"] = gateway_address()
+        config["MAX_REQUEST_BYTES"] = count("KELISIM_MAX_REQUEST_BYTES", 1_048_576)
         config["OPTIONAL_RPC_TIMEOUT"] = optional_rpc_timeout()
         settings = attachments_settings()
         settings["directory"] = str(settings["directory"])
         config["ATTACHMENTS"] = settings
-        config["READ_CACHE_SECONDS"] = float(env("KELISIM_GATEWAY_CACHE_SECONDS", 5))
-        config["SESSION_SECONDS"] = float(env("KELISIM_SESSION_HOURS", 12)) * 3600
+        config["READ_CACHE_SECONDS"] = seconds("KELISIM_GATEWAY_CACHE_SECONDS", 5, zero=True)
+        config["SESSION_SECONDS"] = number("KELISIM_SESSION_HOURS", 12, "a positive number of hours",
+                                           above=True) * 3600
         config["PUBLIC_URL"] = env("KELISIM_PUBLIC_URL")
         proxies = env("KELISIM_TRUSTED_PROXIES", "").split(",")
         config["TRUSTED_PROXIES"] = [a.strip() for a in proxies if a.strip()]
@@ -159,11 +210,27 @@ def nameko_config(component: str, **overrides: Any) -> dict[str, Any]:
             "redirect_uri": env("KELISIM_OIDC_REDIRECT_URI"),
             "scope": env("KELISIM_OIDC_SCOPE"), "claim": env("KELISIM_OIDC_CLAIM")}
         config["SIGN_IN_THROTTLE"] = {
-            "slow_after": int(env("KELISIM_SIGN_IN_SLOW_AFTER", 3)),
-            "lock_after": int(env("KELISIM_SIGN_IN_LOCK_AFTER", 10)),
-            "lock_seconds": float(env("KELISIM_SIGN_IN_LOCK_MINUTES", 15)) * 60}
+            "slow_after": count("KELISIM_SIGN_IN_SLOW_AFTER", 3),
+            "lock_after": count("KELISIM_SIGN_IN_LOCK_AFTER", 10),
+            "lock_seconds": number("KELISIM_SIGN_IN_LOCK_MINUTES", 15,
+                                   "a positive number of minutes", above=True) * 60}
     config.update(overrides)
     return config
+
+
+def check() -> None:
+    """Read every platform-wide setting once: each component's nameko config, the
+    exporters' ports, the jobs' intervals, the pools, the queue type and logging, so that a
+    refused value stops ``kelisim run`` or ``serve`` before it connects anywhere.
+    SettingRefused for the first refused value; a component's own settings are its
+    bootstrap's ``settings_problem`` (kelisim_platform/cli/components.py)."""
+    for component in COMPONENTS:
+        nameko_config(component)
+    for service in SERVICES:
+        metrics_port(service)
+    retention_days(), retention_interval(), db_pool(), directory_ttl()
+    gauge_interval(1.0), reports_job_interval(1.0), overdue_scan_seconds()
+    stop_grace_seconds(), queue_type(), log_level(), log_format()
 
 
 # The other settings read from the environment, each once (the variables are in README.md,
@@ -177,8 +244,15 @@ def metrics_host() -> str:
 
 
 def gateway_address() -> str:
-    """``host:port`` of the gateway (KELISIM_GATEWAY_ADDRESS, 127.0.0.1:8000)."""
-    return env("KELISIM_GATEWAY_ADDRESS", DEFAULT_GATEWAY_ADDRESS)
+    """``host:port`` of the gateway (KELISIM_GATEWAY_ADDRESS, 127.0.0.1:8000; a bare port
+    listens on every interface). SettingRefused unless ``[host:]port`` as nameko's web
+    server reads it, the port 1–65535."""
+    address = env("KELISIM_GATEWAY_ADDRESS", DEFAULT_GATEWAY_ADDRESS)
+    matched = re.fullmatch(r"(?:[^:]+:)?(\d+)", address)
+    if not (matched and 1 <= int(matched.group(1)) <= 65535):
+        raise SettingRefused("KELISIM_GATEWAY_ADDRESS must be [host:]port, e.g. "
+                             f"127.0.0.1:8000, not {address!r}")
+    return address
 
 
 def public_url() -> str:
@@ -199,49 +273,50 @@ def admin_account() -> tuple[str, str]:
 
 def queue_type() -> str:
     """``classic`` or ``quorum`` (KELISIM_QUEUE_TYPE, classic): see kelisim/events/topology.py."""
-    return env("KELISIM_QUEUE_TYPE", "classic")
+    return choice("KELISIM_QUEUE_TYPE", "classic", ("classic", "quorum")).lower()
 
 
 def gauge_interval(default: float) -> float:
     """Seconds between background gauge refreshes (KELISIM_GAUGE_INTERVAL)."""
-    return float(env("KELISIM_GAUGE_INTERVAL", default))
+    return seconds("KELISIM_GAUGE_INTERVAL", default)
 
 
 def db_pool() -> tuple[int, int]:
     """(pool size, max overflow) of each database engine, PostgreSQL or a SQLite file
     (KELISIM_DB_POOL_SIZE, KELISIM_DB_MAX_OVERFLOW, 10 each)."""
-    return int(env("KELISIM_DB_POOL_SIZE", 10)), int(env("KELISIM_DB_MAX_OVERFLOW", 10))
+    return count("KELISIM_DB_POOL_SIZE", 10), count("KELISIM_DB_MAX_OVERFLOW", 10, least=0)
 
 
 def directory_ttl() -> float:
     """Seconds a service keeps what the registry answered when no registry event makes it
     forget sooner: notifications' recipients, projects' assignees (KELISIM_DIRECTORY_TTL,
     300)."""
-    return float(env("KELISIM_DIRECTORY_TTL", 300))
+    return seconds("KELISIM_DIRECTORY_TTL", 300, zero=True)
 
 
 def overdue_scan_seconds() -> float:
     """Seconds between the projects' overdue scans (KELISIM_OVERDUE_SCAN_SECONDS, 900)."""
-    return float(env("KELISIM_OVERDUE_SCAN_SECONDS", 900))
+    return seconds("KELISIM_OVERDUE_SCAN_SECONDS", 900)
 
 
 def reports_job_interval(default: float) -> float:
     """Seconds between runs of the reports' collection job (KELISIM_REPORTS_JOB_INTERVAL)."""
-    return float(env("KELISIM_REPORTS_JOB_INTERVAL", default))
+    return seconds("KELISIM_REPORTS_JOB_INTERVAL", default)
 
 
 def stop_grace_seconds() -> float:
     """Seconds a SIGTERM waits for the work in flight before the component stops anyway
     (KELISIM_STOP_GRACE_SECONDS, 40: under the 45 s of compose and the 60 s of the
     Kubernetes manifests, so the process ends on its own and says what it waited for)."""
-    return float(env("KELISIM_STOP_GRACE_SECONDS", 40))
+    return seconds("KELISIM_STOP_GRACE_SECONDS", 40, zero=True)
 
 
 def log_level() -> str:
     """KELISIM_LOG_LEVEL (INFO)."""
-    return env("KELISIM_LOG_LEVEL", "INFO")
+    return choice("KELISIM_LOG_LEVEL", "INFO",
+                  ("debug", "info", "warning", "error", "critical")).upper()
 
 
 def log_format() -> str:
     """KELISIM_LOG_FORMAT: ``json`` lines (the default) or ``console``."""
-    return env("KELISIM_LOG_FORMAT", "json")
+    return choice("KELISIM_LOG_FORMAT", "json", ("json", "console")).lower()

@@ -150,7 +150,13 @@ def _wait_ready(components: Iterable[str], processes: "dict[str, subprocess.Pope
 def run() -> int:
     """``kelisim run``: prepare, start every component, stop them all on Ctrl-C or SIGTERM;
     0 after a clean stop, 1 when a component exited, 2 without a broker or a free port
-    or with a refused setting (KELISIM_CORS_ORIGINS)."""
+    or with a refused setting (KELISIM_CORS_ORIGINS, a malformed number)."""
+    config.check()  # SettingRefused: one line and 2 (kelisim_platform/cli/main.py)
+    for component in config.COMPONENTS:
+        refused = settings_problem(component, config.nameko_config(component))
+        if refused:
+            print(f"kelisim: {component}: {refused}", file=sys.stderr)
+            return 2
     problem = broker_problem(config.amqp_uri())
     if problem:
         print(f"kelisim: {problem}", file=sys.stderr)
@@ -158,10 +164,6 @@ def run() -> int:
     taken = taken_port()
     if taken:
         print(f"kelisim: {taken}", file=sys.stderr)
-        return 2
-    refused = settings_problem("gateway", config.nameko_config("gateway"))
-    if refused:
-        print(f"kelisim: gateway: {refused}", file=sys.stderr)
         return 2
     prepare()
     address = config.gateway_address()

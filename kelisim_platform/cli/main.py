@@ -2,7 +2,7 @@
 import argparse
 import sys
 
-from kelisim.config import COMPONENTS
+from kelisim.config import COMPONENTS, SettingRefused
 
 
 def _version() -> str:
@@ -47,7 +47,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None=None) -> int:
+    """Run one ``kelisim`` command: its exit code; 2, with one line on stderr, for a
+    variable's value the platform refuses (``kelisim.config.SettingRefused``)."""
     argv = sys.argv[1:] if argv is None else argv
+    try:
+        return _command(argv)
+    except SettingRefused as exc:
+        print(f"kelisim: {exc}", file=sys.stderr, flush=True)
+        return 2
+
+
+def _command(argv: list[str]) -> int:
     if argv[:1] == ["serve"]:
         import eventlet
 

@@ -28,6 +28,7 @@ def serve(component: str) -> int:
     """Run ``component`` until stopped; 0, or 2 at once when one of its ports is in use or
     a setting is refused (one line on stderr naming the port or setting and its variable),
     before any connection is made."""
+    config.check()  # SettingRefused: one line and 2 (kelisim_platform/cli/main.py)
     configure(component)
     log = get_logger(__name__)
     problem = settings_problem(component, config.nameko_config(component))

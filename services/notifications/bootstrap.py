@@ -10,6 +10,19 @@ def service_class():
     return NotificationsService
 
 
+def settings_problem(settings):
+    """One line naming a setting of ``settings`` (nameko's config dict, over the
+    environment's KELISIM_SMTP_*, KELISIM_WEBHOOK_*, KELISIM_DIGEST_DAILY_AT ...) that the
+    service would refuse once running, else None (checked before connecting)."""
+    from services.notifications.settings import from_config
+
+    try:
+        from_config(settings)
+    except ValueError as exc:  # SettingRefused, or an unknown NOTIFICATIONS key
+        return str(exc)
+    return None
+
+
 def migrations():
     """The folder of the notifications database's Alembic scripts."""
     return Path(__file__).with_name("migrations")

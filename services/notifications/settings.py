@@ -11,7 +11,7 @@ fields below.
 from dataclasses import dataclass, field, fields, replace
 from datetime import time
 
-from kelisim.config import directory_ttl, env
+from kelisim.config import SettingRefused, choice, count, directory_ttl, env, number, seconds
 from services.notifications.domain.backoff import RetryPolicy
 from services.notifications.domain.destinations import DestinationPolicy
 
@@ -58,35 +58,53 @@ def smtp_from_env():
     host = env("KELISIM_SMTP_HOST")
     if not host:
         return None
-    security = env("KELISIM_SMTP_SECURITY", "starttls").lower()
+    security = choice("KELISIM_SMTP_SECURITY", "starttls", ("starttls", "tls", "none")).lower()
     default_port = {"tls": 465, "none": 25}.get(security, 587)
     return SmtpSettings(
-        host=host, port=int(env("KELISIM_SMTP_PORT", default_port)), security=security,
+        host=host, security=security,
+        port=number("KELISIM_SMTP_PORT", default_port, "a port number, 1-65535", whole=True,
+                    least=1, most=65535),
         username=env("KELISIM_SMTP_USERNAME"), password=env("KELISIM_SMTP_PASSWORD"),
         sender=env("KELISIM_SMTP_FROM", "kelisim@localhost"),
-        timeout=float(env("KELISIM_SMTP_TIMEOUT", 10)), ca_file=env("KELISIM_SMTP_CA_FILE"),
-        deadline=float(env("KELISIM_SMTP_DEADLINE", 60)))
+        timeout=seconds("KELISIM_SMTP_TIMEOUT", 10), ca_file=env("KELISIM_SMTP_CA_FILE"),
+        deadline=seconds("KELISIM_SMTP_DEADLINE", 60))
 
 
 def from_env():
-    hours = float(env("KELISIM_WEBHOOK_RETRY_HOURS", 24))
+    """The settings the environment gives. SettingRefused for a value the service could
+    not run with (the message names its variable)."""
+    hours = number("KELISIM_WEBHOOK_RETRY_HOURS", 24, "a positive number of hours",
+                   above=True)
     at = env("KELISIM_DIGEST_DAILY_AT", "09:00")
+    try:
+        daily_at = time.fromisoformat(at)
+    except ValueError:
+        raise SettingRefused("KELISIM_DIGEST_DAILY_AT must be a time of day, HH:MM, "
+                             f"not {at!r}") from None
     return Settings(
         smtp=smtp_from_env(),
         webhook_retry=RetryPolicy(window=hours * 3600),
-        webhook_timeout=float(env("KELISIM_WEBHOOK_TIMEOUT", 10)),
-        webhook_destinations=DestinationPolicy.parse(
-            env("KELISIM_WEBHOOK_ALLOWED_NETWORKS", ""), env("KELISIM_WEBHOOK_ALLOWED_HOSTS", "")),
-        webhook_max_response_bytes=int(env("KELISIM_WEBHOOK_MAX_RESPONSE_BYTES", 65536)),
-        webhook_per_destination=int(env("KELISIM_WEBHOOK_PER_DESTINATION", 2)),
-        webhook_per_region=int(env("KELISIM_WEBHOOK_PER_REGION", 0)) or None,
-        webhook_max_per_org_unit=int(env("KELISIM_WEBHOOK_MAX_PER_ORG_UNIT", 20)),
+        webhook_timeout=seconds("KELISIM_WEBHOOK_TIMEOUT", 10),
+        webhook_destinations=_destinations(),
+        webhook_max_response_bytes=count("KELISIM_WEBHOOK_MAX_RESPONSE_BYTES", 65536),
+        webhook_per_destination=count("KELISIM_WEBHOOK_PER_DESTINATION", 2),
+        webhook_per_region=count("KELISIM_WEBHOOK_PER_REGION", 0, least=0) or None,
+        webhook_max_per_org_unit=count("KELISIM_WEBHOOK_MAX_PER_ORG_UNIT", 20),
         webhook_ca_file=env("KELISIM_WEBHOOK_CA_FILE"),
-        report_escalation_stage=int(env("KELISIM_REPORT_ESCALATION_STAGE", 2)),
-        digest_daily_at=time.fromisoformat(at),
+        report_escalation_stage=count("KELISIM_REPORT_ESCALATION_STAGE", 2),
+        digest_daily_at=daily_at,
         directory_ttl=directory_ttl(),
-        email_batch_seconds=float(env("KELISIM_EMAIL_BATCH_SECONDS", 20)),
+        email_batch_seconds=seconds("KELISIM_EMAIL_BATCH_SECONDS", 20, zero=True),
     )
+
+
+def _destinations():
+    """KELISIM_WEBHOOK_ALLOWED_NETWORKS and _HOSTS; SettingRefused naming them."""
+    try:
+        return DestinationPolicy.parse(env("KELISIM_WEBHOOK_ALLOWED_NETWORKS", ""),
+                                       env("KELISIM_WEBHOOK_ALLOWED_HOSTS", ""))
+    except ValueError as exc:
+        raise SettingRefused(f"KELISIM_WEBHOOK_ALLOWED_NETWORKS or _HOSTS: {exc}") from None
 
 
 def from_config(config):

@@ -1,5 +1,6 @@
-"""A setting the gateway would refuse once running (``KELISIM_CORS_ORIGINS='*'``) is an
-error at once, before any connection: one line, exit 2, as for a port in use."""
+"""A setting a component would refuse once running (``KELISIM_CORS_ORIGINS='*'``, a
+malformed number, an unknown SMTP security) is an error at once, before any connection:
+one line, exit 2, as for a port in use."""
 import pytest
 
 from tests.ops.test_ports_taken import kelisim
@@ -24,4 +25,34 @@ def test_run_refuses_a_malformed_origin_before_starting_anything(amqp_uri, tmp_p
     assert proc.stderr.splitlines() == [
         "kelisim: gateway: KELISIM_CORS_ORIGINS: 'https://a.kz/path' is not an origin "
         "(scheme://host[:port], no path)"]
+    assert not (tmp_path / "var").exists()
+
+
+def test_serve_refuses_a_malformed_number_in_one_line(amqp_uri, tmp_path):
+    """Before: ``float('soon')`` deep in nameko_config, a traceback and exit 1."""
+    proc, took = kelisim(amqp_uri, tmp_path, "serve", "gateway",
+                         KELISIM_OPTIONAL_RPC_TIMEOUT="soon")
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert proc.stderr.splitlines() == [
+        "kelisim: KELISIM_OPTIONAL_RPC_TIMEOUT must be a positive number of seconds, "
+        "not 'soon'"]
+    assert took < 30
+
+
+def test_serve_notifications_refuses_an_unknown_smtp_security(amqp_uri, tmp_path):
+    """Before: taken, and mail went out without TLS (neither ``tls`` nor ``starttls``)."""
+    proc, _took = kelisim(amqp_uri, tmp_path, "serve", "notifications",
+                          KELISIM_SMTP_HOST="smtp.example.kz", KELISIM_SMTP_SECURITY="ssl")
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert proc.stderr.splitlines() == [
+        "kelisim: notifications: KELISIM_SMTP_SECURITY must be one of starttls, tls, none, "
+        "not 'ssl'"]
+
+
+def test_run_refuses_a_service_setting_before_starting_anything(amqp_uri, tmp_path):
+    """Before: the pool size reached SQLAlchemy in ``prepare``, a traceback, exit 1."""
+    proc, _took = kelisim(amqp_uri, tmp_path, "run", KELISIM_DB_POOL_SIZE="ten")
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert proc.stderr.splitlines() == [
+        "kelisim: KELISIM_DB_POOL_SIZE must be a whole number, at least 1, not 'ten'"]
     assert not (tmp_path / "var").exists()
