@@ -25,6 +25,7 @@ from services.reports.domain.periods import kz_today
 from services.reports.entrypoints.service import ReportsService
 from tests.integration.gateway.helpers import API, ok
 from tests.integration.notifications.samples import FAST
+from tests.support import wait_for
 from tests.support_accounts import PASSWORD, Platform
 from tests.support_reports import mediation_template
 
@@ -249,3 +250,28 @@ def test_the_kgu_home_lists_overdue_tasks_first_then_its_reports_and_inbox(web, 
     # the RGU opens a region's page by its code; a coordinator sees only its own
     assert kgu.get("/kgu?region=KZ-75").status_code == 200
     assert "Түркістан" in kgu.get("/kgu?region=KZ-75").text
+
+
+def test_the_kgu_home_tells_alike_inbox_items_apart_and_links_each(web):
+    """A task is assigned once per RACI role, so the home's unread list showed the same
+    title ("Жаңа тапсырма: …") several times over; each entry now shows its text, which
+    names the role and the assignee, and links to the item in the inbox."""
+    ok(web.gateway.post(f"{API}/projects/mediation/rollouts",
+                        {"year": kz_today().year, "regions": ["KZ-61"]}), 201)
+    web.account("inbox@example.kz", region="KZ-61")
+    kgu = Browser(web.gateway.url).sign_in("inbox@example.kz")
+    unread = wait_for(lambda: (found := kgu.get(f"{API}/inbox?unread=true&limit=5").json())[
+        "total"] >= 5 and found, timeout=30)
+    home = kgu.get("/kgu?lang=kk")
+    assert home.status_code == 200, home.text
+    section = re.search(r'<section aria-labelledby="inbox-heading".*?</section>', home.text,
+                        re.S).group(0)
+    assert len(unread["items"]) == 5
+    for item in unread["items"]:
+        entry = re.search(rf'<li id="home-inbox-{item["id"]}">(.*?)</li>', section, re.S)
+        assert entry, f"item {item['id']} not on the home page"
+        assert f'href="/inbox?unread=true#inbox-item-{item["id"]}"' in entry.group(1)
+        shown = html.unescape(entry.group(1))
+        assert item["title_kk"] in shown and item["body_kk"] in shown
+    assert len({i["body_kk"] for i in unread["items"]}) > len({i["title_kk"] for i in
+                                                                unread["items"]})
