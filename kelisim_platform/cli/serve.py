@@ -28,7 +28,11 @@ def serve(component: str) -> int:
     """Run ``component`` until stopped; 0, or 2 at once when one of its ports is in use or
     a setting is refused (one line on stderr naming the port or setting and its variable),
     before any connection is made."""
-    config.check()  # SettingRefused: one line and 2 (kelisim_platform/cli/main.py)
+    try:  # here too, not only in main(): `kelisim run` starts `-m ...cli.serve` itself
+        config.check()
+    except config.SettingRefused as exc:
+        print(f"kelisim: {exc}", file=sys.stderr, flush=True)
+        return 2
     configure(component)
     log = get_logger(__name__)
     problem = settings_problem(component, config.nameko_config(component))

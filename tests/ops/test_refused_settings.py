@@ -1,6 +1,10 @@
 """A setting a component would refuse once running (``KELISIM_CORS_ORIGINS='*'``, a
 malformed number, an unknown SMTP security) is an error at once, before any connection:
 one line, exit 2, as for a port in use."""
+import os
+import subprocess
+import sys
+
 import pytest
 
 from tests.ops.test_ports_taken import kelisim
@@ -56,3 +60,16 @@ def test_run_refuses_a_service_setting_before_starting_anything(amqp_uri, tmp_pa
     assert proc.stderr.splitlines() == [
         "kelisim: KELISIM_DB_POOL_SIZE must be a whole number, at least 1, not 'ten'"]
     assert not (tmp_path / "var").exists()
+
+
+def test_the_serve_module_itself_refuses_in_one_line(amqp_uri, tmp_path):
+    """``kelisim run`` starts each component as ``python -m kelisim_platform.cli.serve``,
+    not through the ``kelisim`` command: that entry refuses the same way."""
+    environment = dict(os.environ, KELISIM_AMQP_URI=amqp_uri,
+                       KELISIM_DATA_DIR=str(tmp_path / "var"), KELISIM_MAX_WORKERS="many")
+    proc = subprocess.run([sys.executable, "-m", "kelisim_platform.cli.serve", "projects"],
+                          env=environment, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr  # (eventlet's deprecation warning comes first)
+    assert proc.stderr.splitlines()[-1] == (
+        "kelisim: KELISIM_MAX_WORKERS must be a whole number, at least 1, not 'many'")
