@@ -3,6 +3,7 @@
 Every setting has an embedded default, so `make run` works on a fresh machine:
 SQLite files under ``KELISIM_DATA_DIR`` and the local RabbitMQ.
 """
+import ipaddress
 import math
 import os
 import re
@@ -72,9 +73,32 @@ def choice(name: str, default: str, allowed: tuple[str, ...]) -> str:
     """Variable ``name`` (``default`` when unset), one of ``allowed`` (compared without
     case). SettingRefused otherwise."""
     value = env(name, default)
-    if value.lower() not in allowed:
+    if value.strip().lower() not in allowed:
         raise SettingRefused(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
-    return value
+    return str(value.strip())
+
+
+def flag(name: str) -> bool:
+    """Variable ``name`` as yes or no (unset: no): 1/true/yes/on or 0/false/no/off, in any
+    case. SettingRefused otherwise (``TRUE`` once silently meant no)."""
+    value = env(name, "0").strip().lower()
+    if value not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+        raise SettingRefused(f"{name} must be true or false, not {env(name)!r}")
+    return value in ("1", "true", "yes", "on")
+
+
+def addresses(name: str) -> list[str]:
+    """Comma-separated IP addresses from variable ``name`` (unset: none). SettingRefused
+    for an entry that is not one (a network such as 10.0.0.0/8 was once kept and matched
+    nothing)."""
+    entries = [entry.strip() for entry in env(name, "").split(",") if entry.strip()]
+    for entry in entries:
+        try:
+            ipaddress.ip_address(entry)
+        except ValueError:
+            raise SettingRefused(f"{name} must be IP addresses separated by commas (no "
+                                 f"networks), not {entry!r}") from None
+    return entries
 
 
 def data_dir() -> Path:
@@ -200,9 +224,8 @@ def nameko_config(component: str, **overrides: Any) -> dict[str, Any]:
         config["SESSION_SECONDS"] = number("KELISIM_SESSION_HOURS", 12, "a positive number of hours",
                                            above=True) * 3600
         config["PUBLIC_URL"] = env("KELISIM_PUBLIC_URL")
-        proxies = env("KELISIM_TRUSTED_PROXIES", "").split(",")
-        config["TRUSTED_PROXIES"] = [a.strip() for a in proxies if a.strip()]
-        config["COOKIE_SECURE"] = env("KELISIM_COOKIE_SECURE", "") in ("1", "true", "yes")
+        config["TRUSTED_PROXIES"] = addresses("KELISIM_TRUSTED_PROXIES")
+        config["COOKIE_SECURE"] = flag("KELISIM_COOKIE_SECURE")
         config["CORS_ORIGINS"] = env("KELISIM_CORS_ORIGINS", "")
         config["OIDC"] = {
             "issuer": env("KELISIM_OIDC_ISSUER"), "client_id": env("KELISIM_OIDC_CLIENT_ID"),
@@ -226,11 +249,38 @@ def check() -> None:
     bootstrap's ``settings_problem`` (kelisim_platform/cli/components.py)."""
     for component in COMPONENTS:
         nameko_config(component)
+        _database_url_check(component)
     for service in SERVICES:
         metrics_port(service)
     retention_days(), retention_interval(), db_pool(), directory_ttl()
     gauge_interval(1.0), reports_job_interval(1.0), overdue_scan_seconds()
     stop_grace_seconds(), queue_type(), log_level(), log_format()
+    from kelisim.retention import check_bounds  # (it reads this module)
+
+    check_bounds()
+
+
+def _database_url_check(component: str) -> None:
+    """SettingRefused when KELISIM_<COMPONENT>_DATABASE_URL is set to what SQLAlchemy
+    cannot open: not a URL, or a dialect or driver not installed. The message names the
+    variable and the dialect only: the URL may hold a password."""
+    variable = f"KELISIM_{component.upper()}_DATABASE_URL"
+    if not env(variable):
+        return
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    try:
+        url = make_url(database_url(component))
+    except ArgumentError:
+        raise SettingRefused(f"{variable} must be a database URL such as "
+                             "postgresql://user@host/name (not shown: it may hold a "
+                             "password)") from None
+    try:
+        url.get_dialect().import_dbapi()
+    except (NoSuchModuleError, ImportError):
+        raise SettingRefused(f"{variable}: no installed database driver for "
+                             f"{url.drivername!r} (postgresql or sqlite)") from None
 
 
 # The other settings read from the environment, each once (the variables are in README.md,
@@ -314,7 +364,8 @@ def stop_grace_seconds() -> float:
 def log_level() -> str:
     """KELISIM_LOG_LEVEL (INFO)."""
     return choice("KELISIM_LOG_LEVEL", "INFO",
-                  ("debug", "info", "warning", "error", "critical")).upper()
+                  ("debug", "info", "warning", "warn", "error", "critical", "fatal",
+                   "notset")).upper()
 
 
 def log_format() -> str:

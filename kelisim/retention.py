@@ -58,15 +58,16 @@ RULES = {
 
 def check_bounds(days: dict[str, int] | None = None,
                  retry_delays: Sequence[float] | None = None) -> None:
-    """Raise ValueError when processed-event ids could be pruned before their event's last
-    redelivery: the retention (days) must exceed the sum of the retry delays (seconds).
+    """Raise SettingRefused (a ValueError) when processed-event ids could be pruned before
+    their event's last redelivery: the retention (days) must exceed the sum of the retry
+    delays (seconds).
 
     0 (never prune) always passes."""
     days = config.retention_days() if days is None else days
     delays = config.retry_delays() if retry_delays is None else retry_delays
     kept = days["processed"]
     if kept and kept * 86400 <= sum(delays):
-        raise ValueError(
+        raise config.SettingRefused(
             f"KELISIM_RETENTION_PROCESSED_DAYS={kept} is shorter than the event retry delays "
             f"({sum(delays):.0f} s): a redelivered event could be handled twice")
 

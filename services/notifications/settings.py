@@ -78,8 +78,10 @@ def from_env():
     at = env("KELISIM_DIGEST_DAILY_AT", "09:00")
     try:
         daily_at = time.fromisoformat(at)
+        if daily_at.tzinfo is not None:  # it is always Asia/Almaty: an offset was dropped
+            raise ValueError(at)
     except ValueError:
-        raise SettingRefused("KELISIM_DIGEST_DAILY_AT must be a time of day, HH:MM, "
+        raise SettingRefused("KELISIM_DIGEST_DAILY_AT must be a time of day in Asia/Almaty, HH:MM, "
                              f"not {at!r}") from None
     return Settings(
         smtp=smtp_from_env(),

@@ -37,6 +37,8 @@ REFUSED = [
     ("KELISIM_QUEUE_TYPE", "stream", "one of classic, quorum"),
     ("KELISIM_LOG_LEVEL", "loud", "one of debug, info"),
     ("KELISIM_LOG_FORMAT", "xml", "one of json, console"),
+    ("KELISIM_COOKIE_SECURE", "always", "true or false"),
+    ("KELISIM_TRUSTED_PROXIES", "10.0.0.0/8", "IP addresses separated by commas"),
     ("KELISIM_GATEWAY_ADDRESS", "localhost", "[host:]port"),
     ("KELISIM_GATEWAY_ADDRESS", "127.0.0.1:80000", "[host:]port"),
 ]
@@ -63,11 +65,19 @@ def test_the_defaults_and_the_edges_allowed_pass(monkeypatch):
                             ("KELISIM_REGISTRY_METRICS_PORT", "65535"),
                             ("KELISIM_LOG_LEVEL", "warning"), ("KELISIM_QUEUE_TYPE", "Quorum"),
                             ("KELISIM_RPC_TIMEOUT", "0.25"),
-                            ("KELISIM_GATEWAY_ADDRESS", "8001")]:
+                            ("KELISIM_GATEWAY_ADDRESS", "8001"),
+                            ("KELISIM_SMTP_SECURITY", " STARTTLS "),
+                            ("KELISIM_COOKIE_SECURE", "TRUE"),
+                            ("KELISIM_TRUSTED_PROXIES", "10.0.0.1, ::1")]:
         monkeypatch.setenv(variable, value)
     config.check()
     assert config.nameko_config("projects")["RPC_TIMEOUT"] == 0.25
     assert config.queue_type() == "quorum" and config.log_level() == "WARNING"
+    gateway = config.nameko_config("gateway")
+    assert gateway["COOKIE_SECURE"] is True  # "TRUE" once meant no
+    assert gateway["TRUSTED_PROXIES"] == ["10.0.0.1", "::1"]
+    monkeypatch.setenv("KELISIM_LOG_LEVEL", " warn ")  # Python's own alias, and spaces
+    assert config.log_level() == "WARN"
     assert config.nameko_config("projects")["EVENT_RETRY_DELAYS"] == [1, 5, 30, 120, 600]
 
 
@@ -79,6 +89,8 @@ NOTIFICATIONS_REFUSED = [
     ({"KELISIM_WEBHOOK_RETRY_HOURS": "-1"}, "KELISIM_WEBHOOK_RETRY_HOURS must be a positive"),
     ({"KELISIM_WEBHOOK_PER_REGION": "-2"}, "KELISIM_WEBHOOK_PER_REGION must be a whole"),
     ({"KELISIM_DIGEST_DAILY_AT": "9am"}, "KELISIM_DIGEST_DAILY_AT must be a time of day"),
+    ({"KELISIM_DIGEST_DAILY_AT": "09:00+05:00"},  # the offset was dropped silently
+     "KELISIM_DIGEST_DAILY_AT must be a time of day in Asia/Almaty"),
     ({"KELISIM_EMAIL_BATCH_SECONDS": "-1"}, "KELISIM_EMAIL_BATCH_SECONDS must be 0 or"),
     ({"KELISIM_WEBHOOK_ALLOWED_NETWORKS": "10.0.0.0/40"},
      "KELISIM_WEBHOOK_ALLOWED_NETWORKS or _HOSTS: not a network: '10.0.0.0/40'"),
@@ -101,3 +113,27 @@ def test_notifications_takes_its_defaults(monkeypatch):
     assert settings_problem({}) is None
     assert settings_problem({"NOTIFICATIONS": {"no_such": 1}}) == (
         "unknown notifications settings: no_such")
+
+
+def test_retention_shorter_than_the_retries_is_refused_before_start(monkeypatch):
+    """Before: a traceback from the retention timer's setup in a started service."""
+    monkeypatch.setenv("KELISIM_RETENTION_PROCESSED_DAYS", "1")
+    monkeypatch.setenv("KELISIM_EVENT_RETRY_DELAYS", "100000")
+    with pytest.raises(SettingRefused, match="KELISIM_RETENTION_PROCESSED_DAYS=1 is shorter"):
+        config.check()
+
+
+@pytest.mark.parametrize("url,start", [
+    ("notaurl", "KELISIM_REGISTRY_DATABASE_URL must be a database URL"),
+    ("postgres://kelisim:S3cret@db/registry",
+     "KELISIM_REGISTRY_DATABASE_URL: no installed database driver for 'postgres'"),
+    ("mysql://kelisim:S3cret@db/registry",
+     "KELISIM_REGISTRY_DATABASE_URL: no installed database driver for 'mysql'"),
+])
+def test_a_database_url_that_cannot_be_opened_is_refused_without_its_password(
+        monkeypatch, url, start):
+    """Before: SQLAlchemy's traceback at the first connection."""
+    monkeypatch.setenv("KELISIM_REGISTRY_DATABASE_URL", url)
+    with pytest.raises(SettingRefused) as refused:
+        config.check()
+    assert str(refused.value).startswith(start) and "S3cret" not in str(refused.value)
