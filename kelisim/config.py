@@ -70,12 +70,14 @@ def count(name: str, default: int, *, least: int = 1) -> int:
 
 
 def choice(name: str, default: str, allowed: tuple[str, ...]) -> str:
-    """Variable ``name`` (``default`` when unset), one of ``allowed`` (compared without
-    case). SettingRefused otherwise."""
+    """Variable ``name`` (``default`` when unset), one of ``allowed`` (lower case), read
+    without surrounding spaces or case: the allowed value it names. SettingRefused
+    otherwise."""
     value = env(name, default)
-    if value.strip().lower() not in allowed:
+    chosen = value.strip().lower()
+    if chosen not in allowed:
         raise SettingRefused(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
-    return str(value.strip())
+    return str(chosen)
 
 
 def flag(name: str) -> bool:
@@ -181,7 +183,7 @@ def attachments_settings() -> dict[str, Any]:
     ``KELISIM_S3_REGION`` (default ``us-east-1``)). SettingRefused on a bad value."""
     max_bytes = number("KELISIM_ATTACHMENT_MAX_BYTES", DEFAULT_ATTACHMENT_MAX_BYTES,
                        "a positive whole number of bytes", whole=True, least=1)
-    store = choice("KELISIM_ATTACHMENT_STORE", "file", ("file", "s3")).lower()
+    store = choice("KELISIM_ATTACHMENT_STORE", "file", ("file", "s3"))
     return {
         "max_bytes": max_bytes, "store": store,
         "directory": Path(env("KELISIM_ATTACHMENT_DIR", data_dir() / "attachments")).resolve(),
@@ -203,11 +205,12 @@ def optional_rpc_timeout() -> float:
 def nameko_config(component: str, **overrides: Any) -> dict[str, Any]:
     """The nameko config dict for one component (a service or the gateway).
     SettingRefused for a variable's value the component could not run with."""
+    workers = count("KELISIM_MAX_WORKERS", 10)
     config: dict[str, Any] = {
         "AMQP_URI": amqp_uri(),
         "serializer": "json",
-        "max_workers": count("KELISIM_MAX_WORKERS", 10),
-        "parallelism": count("KELISIM_MAX_WORKERS", 10),
+        "max_workers": workers,
+        "parallelism": workers,
         "DATABASE_URL": database_url(component),
         "EVENT_RETRY_DELAYS": retry_delays(),
         "OUTBOX_POLL_INTERVAL": seconds("KELISIM_OUTBOX_POLL_INTERVAL", 1.0),
@@ -323,7 +326,7 @@ def admin_account() -> tuple[str, str]:
 
 def queue_type() -> str:
     """``classic`` or ``quorum`` (KELISIM_QUEUE_TYPE, classic): see kelisim/events/topology.py."""
-    return choice("KELISIM_QUEUE_TYPE", "classic", ("classic", "quorum")).lower()
+    return choice("KELISIM_QUEUE_TYPE", "classic", ("classic", "quorum"))
 
 
 def gauge_interval(default: float) -> float:
@@ -370,4 +373,4 @@ def log_level() -> str:
 
 def log_format() -> str:
     """KELISIM_LOG_FORMAT: ``json`` lines (the default) or ``console``."""
-    return choice("KELISIM_LOG_FORMAT", "json", ("json", "console")).lower()
+    return choice("KELISIM_LOG_FORMAT", "json", ("json", "console"))

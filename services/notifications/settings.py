@@ -58,7 +58,7 @@ def smtp_from_env():
     host = env("KELISIM_SMTP_HOST")
     if not host:
         return None
-    security = choice("KELISIM_SMTP_SECURITY", "starttls", ("starttls", "tls", "none")).lower()
+    security = choice("KELISIM_SMTP_SECURITY", "starttls", ("starttls", "tls", "none"))
     default_port = {"tls": 465, "none": 25}.get(security, 587)
     return SmtpSettings(
         host=host, security=security,
