@@ -16,14 +16,17 @@ def service_class():
 
 def settings_problem(settings):
     """One line naming a setting of ``settings`` (nameko's config dict) that the gateway
-    would refuse once running, else None (checked before connecting to the broker)."""
+    would refuse once running, else None (checked before connecting to the broker):
+    ``KELISIM_CORS_ORIGINS`` (no ``*``, origins only: gateway/http/cors.py), or an
+    attachment store it cannot use (gateway/adapters/storage.py: ``store_problem``)."""
+    from gateway.adapters.storage import store_problem
     from gateway.http.cors import parse_origins
 
-    try:  # KELISIM_CORS_ORIGINS: no ``*``, origins only (gateway/http/cors.py)
+    try:
         parse_origins(settings.get("CORS_ORIGINS"))
     except ValueError as exc:
         return str(exc)
-    return None
+    return store_problem(settings.get("ATTACHMENTS") or config.attachments_settings())
 
 
 def migrations():

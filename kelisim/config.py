@@ -9,6 +9,7 @@ import os
 import re
 from pathlib import Path
 from typing import Any, TypeVar, overload
+from urllib.parse import urlsplit
 
 T = TypeVar("T")
 
@@ -89,18 +90,20 @@ def flag(name: str) -> bool:
     return value in ("1", "true", "yes", "on")
 
 
-def addresses(name: str) -> list[str]:
-    """Comma-separated IP addresses from variable ``name`` (unset: none). SettingRefused
-    for an entry that is not one (a network such as 10.0.0.0/8 was once kept and matched
-    nothing)."""
+def networks(name: str) -> list[str]:
+    """Comma-separated IP addresses or networks (``10.0.0.0/8``, ``fd00::/8``) from
+    variable ``name`` (unset: none), each as its network in normal form (``10.0.0.1`` is
+    ``10.0.0.1/32``; host bits set are dropped: ``10.1.2.3/8`` is ``10.0.0.0/8``).
+    SettingRefused for an entry that is neither."""
     entries = [entry.strip() for entry in env(name, "").split(",") if entry.strip()]
+    found = []
     for entry in entries:
         try:
-            ipaddress.ip_address(entry)
+            found.append(str(ipaddress.ip_network(entry, strict=False)))
         except ValueError:
-            raise SettingRefused(f"{name} must be IP addresses separated by commas (no "
-                                 f"networks), not {entry!r}") from None
-    return entries
+            raise SettingRefused(f"{name} must be IP addresses or networks separated by "
+                                 f"commas (10.0.0.5, 10.0.0.0/8), not {entry!r}") from None
+    return found
 
 
 def data_dir() -> Path:
@@ -116,7 +119,19 @@ def database_url(component: str) -> str:
 
 
 def amqp_uri() -> str:
-    return env("KELISIM_AMQP_URI", DEFAULT_AMQP_URI)
+    """The RabbitMQ broker (KELISIM_AMQP_URI, ``amqp://guest:guest@localhost:5672/``).
+    SettingRefused unless ``amqp://`` or ``amqps://`` with a host and, if any, a port
+    1-65535; the message does not show the URI, which may hold a password."""
+    uri: str = env("KELISIM_AMQP_URI", DEFAULT_AMQP_URI).strip()
+    parts = urlsplit(uri)
+    try:
+        port = parts.port
+    except ValueError:  # not a number, or beyond 65535
+        port = 0
+    if parts.scheme.lower() not in ("amqp", "amqps") or not parts.hostname or port == 0:
+        raise SettingRefused("KELISIM_AMQP_URI must be amqp://user:password@host:port/vhost "
+                             "or amqps://… (not shown: it may hold a password)")
+    return uri
 
 
 def metrics_port_variable(service: str) -> str:
@@ -133,14 +148,15 @@ def metrics_port(service: str) -> int:
 
 def retry_delays() -> list[float]:
     """Seconds to wait before each redelivery of a failed event; then it is dead-lettered
-    (KELISIM_EVENT_RETRY_DELAYS, ``1,5,30,120,600``). SettingRefused unless numbers of
-    seconds, each at least 0, separated by commas."""
+    (KELISIM_EVENT_RETRY_DELAYS, ``1,5,30,120,600``). SettingRefused unless one or more
+    numbers of seconds, each at least 0, separated by commas (only spaces once silently
+    meant no retry at all)."""
     raw = env("KELISIM_EVENT_RETRY_DELAYS", "1,5,30,120,600")
     try:
         delays = [float(part) for part in raw.split(",") if part.strip()]
     except ValueError:
         delays = [math.nan]
-    if not all(math.isfinite(delay) and delay >= 0 for delay in delays):
+    if not delays or not all(math.isfinite(delay) and delay >= 0 for delay in delays):
         raise SettingRefused("KELISIM_EVENT_RETRY_DELAYS must be numbers of seconds, at "
                              f"least 0, separated by commas (1,5,30), not {raw!r}")
     return delays
@@ -180,14 +196,21 @@ def attachments_settings() -> dict[str, Any]:
     (``file``, the default: ``KELISIM_ATTACHMENT_DIR``, default ``<data dir>/attachments``;
     or ``s3``: ``KELISIM_S3_ENDPOINT_URL``, ``KELISIM_S3_BUCKET`` (default
     ``kelisim-attachments``), ``KELISIM_S3_ACCESS_KEY_ID``, ``KELISIM_S3_SECRET_ACCESS_KEY``,
-    ``KELISIM_S3_REGION`` (default ``us-east-1``)). SettingRefused on a bad value."""
+    ``KELISIM_S3_REGION`` (default ``us-east-1``)). SettingRefused on a bad value; whether
+    the store answers is checked at start (gateway/adapters/storage.py: ``store_problem``)."""
     max_bytes = number("KELISIM_ATTACHMENT_MAX_BYTES", DEFAULT_ATTACHMENT_MAX_BYTES,
                        "a positive whole number of bytes", whole=True, least=1)
     store = choice("KELISIM_ATTACHMENT_STORE", "file", ("file", "s3"))
+    endpoint = env("KELISIM_S3_ENDPOINT_URL")
+    if store == "s3" and endpoint is not None:
+        parts = urlsplit(endpoint)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise SettingRefused("KELISIM_S3_ENDPOINT_URL must be http://host[:port] or "
+                                 f"https://host[:port], not {endpoint!r}")
     return {
         "max_bytes": max_bytes, "store": store,
         "directory": Path(env("KELISIM_ATTACHMENT_DIR", data_dir() / "attachments")).resolve(),
-        "s3": {"endpoint_url": env("KELISIM_S3_ENDPOINT_URL"),
+        "s3": {"endpoint_url": endpoint,
                "bucket": env("KELISIM_S3_BUCKET", "kelisim-attachments"),
                "access_key_id": env("KELISIM_S3_ACCESS_KEY_ID"),
                "secret_access_key": env("KELISIM_S3_SECRET_ACCESS_KEY"),
@@ -227,7 +250,7 @@ def nameko_config(component: str, **overrides: Any) -> dict[str, Any]:
         config["SESSION_SECONDS"] = number("KELISIM_SESSION_HOURS", 12, "a positive number of hours",
                                            above=True) * 3600
         config["PUBLIC_URL"] = env("KELISIM_PUBLIC_URL")
-        config["TRUSTED_PROXIES"] = addresses("KELISIM_TRUSTED_PROXIES")
+        config["TRUSTED_PROXIES"] = networks("KELISIM_TRUSTED_PROXIES")
         config["COOKIE_SECURE"] = flag("KELISIM_COOKIE_SECURE")
         config["CORS_ORIGINS"] = env("KELISIM_CORS_ORIGINS", "")
         config["OIDC"] = {

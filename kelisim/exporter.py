@@ -34,8 +34,10 @@ class Exporter:
 
     def start(self, host: str, port: int, variable: str = "KELISIM_METRICS_HOST") -> tuple[str, int]:
         """Listen on ``host:port`` in a greenthread of this process; ``variable`` names the
-        setting of the port. Raises ``kelisim.ports.PortTaken`` when the port is in use."""
-        sock = ports.listen(host, port, variable)
+        setting of the port (KELISIM_METRICS_HOST that of the host). Raises
+        ``kelisim.ports.PortTaken`` when the port is in use, ``CannotListen`` when the host
+        is not an address of this machine."""
+        sock = ports.listen(host, port, variable, host_variable="KELISIM_METRICS_HOST")
         eventlet.spawn_n(eventlet.wsgi.server, sock, self.app, log_output=False)
         address: tuple[str, int] = sock.getsockname()
         return address

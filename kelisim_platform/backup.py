@@ -166,10 +166,11 @@ def verify(folder: str | Path, manifest: dict[str, Any] | None = None) -> None:
 def running_platform() -> str | None:
     """Why a platform seems to run on this configuration, or None: a kelisim port (an
     exporter's, the gateway's) in use, or a consumer on a service's RPC queue."""
+    from kelisim.ports import PortTaken
     from kelisim_platform.cli.launcher import taken_port
 
     taken = taken_port()
-    if taken is not None:  # not PortTaken's own advice (another port): restore means stop it
+    if isinstance(taken, PortTaken):  # not its own advice (another port): restore = stop it
         return f"port {taken.port} on {taken.host} ({taken.variable}) is in use"
     from amqp.exceptions import NotFound
     from kombu import Connection

@@ -86,6 +86,7 @@ class S3Store:
             aws_secret_access_key=settings.get("secret_access_key"),
             region_name=settings.get("region") or "us-east-1",
             config=BotoConfig(s3={"addressing_style": "path"}, retries={"max_attempts": 3},
+                              connect_timeout=10,
                               request_checksum_calculation="when_required",
                               response_checksum_validation="when_required"))
         self.spool_dir = Path(tempfile.gettempdir()) / "kelisim-attachments"
@@ -132,6 +133,45 @@ def make_store(settings):
     if settings["store"] == "s3":
         return S3Store(settings["s3"])
     return FileStore(settings["directory"])
+
+
+def store_problem(settings):
+    """One line saying why the attachment store ``settings`` names
+    (:func:`kelisim.config.attachments_settings`) cannot be used at start, else None.
+
+    A directory: the folder, or the nearest one of its parents that exists, is not a
+    directory this process may write in (nothing is made here). S3: the endpoint does not
+    answer, the credentials are missing or refused, or the bucket can be neither found nor
+    made (the bucket is made, as the gateway's start would)."""
+    if settings["store"] != "s3":
+        return _directory_problem(Path(settings["directory"]))
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    store = None
+    try:
+        store = make_store(settings)
+        store.ensure()
+    except (BotoCoreError, ClientError, ValueError) as exc:
+        s3 = settings["s3"]
+        where = s3.get("endpoint_url") or "AWS"
+        reason = " ".join(str(exc).split())
+        return (f"the s3 attachment store at {where} (bucket {s3['bucket']!r}) cannot be "
+                f"used ({exc.__class__.__name__}: {reason}); check KELISIM_S3_ENDPOINT_URL, "
+                "KELISIM_S3_ACCESS_KEY_ID and KELISIM_S3_SECRET_ACCESS_KEY")
+    finally:
+        if store is not None:
+            store.client.close()
+    return None
+
+
+def _directory_problem(directory):
+    existing = directory
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if existing.is_dir() and os.access(existing, os.W_OK | os.X_OK):
+        return None
+    return (f"KELISIM_ATTACHMENT_DIR: the attachment directory {directory} cannot be made "
+            f"({existing} is not a directory this process may write in)")
 
 
 def spool_file(store):

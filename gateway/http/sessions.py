@@ -2,10 +2,13 @@
 
 The cookie is ``HttpOnly`` and ``SameSite=Lax``, and ``Secure`` when the request came over
 TLS: directly, or as a trusted proxy says in ``X-Forwarded-Proto`` (``TRUSTED_PROXIES``,
-addresses), or always with ``COOKIE_SECURE`` set. Every state-changing request authenticated
+addresses or networks), or always with ``COOKIE_SECURE`` set. Every state-changing request authenticated
 by the cookie must repeat the session's CSRF token in ``X-CSRF-Token`` (the synchronizer
 token pattern; the token is answered by sign-in and ``GET /api/v1/session``).
 """
+import ipaddress
+from functools import lru_cache
+
 from gateway.domain.opaque import csrf_token_for, same
 from gateway.errors import CsrfFailed
 from kelisim.i18n import _
@@ -25,8 +28,22 @@ def check_csrf(request, session_secret):
 
 
 def _trusted(request, config):
-    proxies = config.get("TRUSTED_PROXIES") or ()
-    return request.remote_addr in proxies
+    """Is the peer one of ``TRUSTED_PROXIES`` (networks, kelisim.config.networks)? An
+    IPv4 peer seen as IPv6 (``::ffff:10.0.0.5``) is matched as IPv4."""
+    proxies = tuple(config.get("TRUSTED_PROXIES") or ())
+    if not proxies:
+        return False
+    try:
+        peer = ipaddress.ip_address(request.remote_addr or "")
+    except ValueError:
+        return False
+    peer = getattr(peer, "ipv4_mapped", None) or peer
+    return any(peer in network for network in _networks(proxies))
+
+
+@lru_cache(maxsize=16)
+def _networks(proxies):
+    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
 
 
 def over_tls(request, config):

@@ -21,7 +21,7 @@ import urllib.request
 from collections.abc import Iterable
 
 from kelisim import config
-from kelisim.ports import PortTaken
+from kelisim.ports import CannotListen
 from kelisim_platform.cli.broker import broker_problem
 from kelisim_platform.cli.components import settings_problem
 
@@ -67,20 +67,22 @@ def first_admin_instructions(login: str, token: str) -> str:
         f"POST {base}/api/v1/tokens.)")
 
 
-def taken_port() -> PortTaken | None:
+def taken_port() -> CannotListen | None:
     """A :class:`kelisim.ports.PortTaken` for the first of the platform's ports (the
-    exporters', the gateway's) already in use, else None. Each component binds its own
-    port again and fails the same way if it is taken in between."""
+    exporters', the gateway's) already in use, or a ``CannotListen`` for one that cannot be
+    bound (KELISIM_METRICS_HOST not an address of this machine), else None. Each component
+    binds its own port again and fails the same way if it is taken in between."""
     from kelisim import ports
 
     host = config.metrics_host()
-    wanted = [(host, config.metrics_port(s), config.metrics_port_variable(s))
-              for s in config.SERVICES]
-    wanted.append((*ports.gateway_address(config.gateway_address()), ports.GATEWAY_VARIABLE))
-    for address, port, variable in wanted:
+    wanted = [(host, config.metrics_port(s), config.metrics_port_variable(s),
+               "KELISIM_METRICS_HOST") for s in config.SERVICES]
+    gateway = ports.gateway_address(config.gateway_address())
+    wanted.append((*gateway, ports.GATEWAY_VARIABLE, ports.GATEWAY_VARIABLE))
+    for address, port, variable, host_variable in wanted:
         try:
-            ports.ensure_free(address, port, variable)
-        except ports.PortTaken as taken:
+            ports.ensure_free(address, port, variable, host_variable)
+        except ports.CannotListen as taken:
             return taken
     return None
 

@@ -26,7 +26,7 @@ from kelisim_platform.cli.components import service_class, settings_problem  # n
 
 def serve(component: str) -> int:
     """Run ``component`` until stopped; 0, or 2 at once when one of its ports is in use or
-    a setting is refused (one line on stderr naming the port or setting and its variable),
+    cannot be bound, or a setting is refused (one line on stderr naming the port or setting and its variable),
     before any connection is made."""
     try:  # here too, not only in main(): `kelisim run` starts `-m ...cli.serve` itself
         config.check()
@@ -54,7 +54,7 @@ def serve(component: str) -> int:
         i18n.preload()
         log.info("starting", component=component, database=_safe(settings["DATABASE_URL"]))
         run(cls, settings, exporter)
-    except ports.PortTaken as exc:
+    except ports.CannotListen as exc:
         print(f"kelisim: {component}: {exc}", file=sys.stderr, flush=True)
         return 2
     log.info("stopped", component=component)

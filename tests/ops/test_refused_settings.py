@@ -1,6 +1,7 @@
 """A setting a component would refuse once running (``KELISIM_CORS_ORIGINS='*'``, a
-malformed number, an unknown SMTP security) is an error at once, before any connection:
-one line, exit 2, as for a port in use."""
+malformed number, an unknown SMTP security, a malformed broker URI, an exporter host not of
+this machine, an attachment store that does not answer) is an error at once: one line,
+exit 2, as for a port in use."""
 import os
 import subprocess
 import sys
@@ -8,6 +9,7 @@ import sys
 import pytest
 
 from tests.ops.test_ports_taken import kelisim
+from tests.support import free_port
 
 pytestmark = pytest.mark.broker
 
@@ -73,3 +75,65 @@ def test_the_serve_module_itself_refuses_in_one_line(amqp_uri, tmp_path):
     assert "Traceback" not in proc.stderr  # (eventlet's deprecation warning comes first)
     assert proc.stderr.splitlines()[-1] == (
         "kelisim: KELISIM_MAX_WORKERS must be a whole number, at least 1, not 'many'")
+
+
+@pytest.mark.parametrize("command", [("serve", "projects"), ("run",)])
+@pytest.mark.parametrize("host,reason", [("nohost.invalid", ""),  # the resolver's words vary
+                                         ("192.0.2.1", "Cannot assign requested address")])
+def test_an_exporter_host_not_of_this_machine_is_refused_in_one_line(amqp_uri, tmp_path,
+                                                                     command, host, reason):
+    """Before: ``socket.gaierror`` or ``OSError`` from binding the exporter, a traceback
+    (``kelisim run``: before starting anything; 192.0.2.1 is TEST-NET-1, never local)."""
+    port = free_port()
+    proc, took = kelisim(amqp_uri, tmp_path, *command, KELISIM_METRICS_HOST=host,
+                         KELISIM_PROJECTS_METRICS_PORT=str(port), KELISIM_MAX_WORKERS="1")
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    assert lines[0].startswith(f"kelisim: {'projects: ' if command[0] == 'serve' else ''}"
+                               f"cannot listen on {host!r} port ")
+    assert lines[0].endswith("); set KELISIM_METRICS_HOST to an address of this machine")
+    assert f"({reason}" in lines[0]
+    assert took < 60
+
+
+def test_serve_refuses_a_malformed_broker_uri_in_one_line(tmp_path):
+    """Before: kombu's parse error deep in nameko's start, a traceback."""
+    proc, _took = kelisim("amqp://guest:secret@localhost:port/", tmp_path, "serve", "projects")
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert proc.stderr.splitlines() == [
+        "kelisim: KELISIM_AMQP_URI must be amqp://user:password@host:port/vhost or amqps://… "
+        "(not shown: it may hold a password)"]
+
+
+@pytest.mark.parametrize("command", [("serve", "gateway"), ("run",)])
+def test_an_s3_store_that_does_not_answer_is_refused_in_one_line(amqp_uri, tmp_path,
+                                                                 command):
+    """Before: botocore's error from the gateway's start, a traceback, and under ``kelisim
+    run`` the rest of the platform started and stopped again."""
+    endpoint = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    proc, took = kelisim(amqp_uri, tmp_path, *command, KELISIM_ATTACHMENT_STORE="s3",
+                         KELISIM_S3_ENDPOINT_URL=endpoint, KELISIM_S3_ACCESS_KEY_ID="k",
+                         KELISIM_S3_SECRET_ACCESS_KEY="s")
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    assert lines[0].startswith(f"kelisim: gateway: the s3 attachment store at {endpoint} "
+                               "(bucket 'kelisim-attachments') cannot be used "
+                               "(EndpointConnectionError: ")
+    assert lines[0].endswith("check KELISIM_S3_ENDPOINT_URL, KELISIM_S3_ACCESS_KEY_ID and "
+                             "KELISIM_S3_SECRET_ACCESS_KEY")
+    assert took < 60
+
+
+def test_serve_refuses_an_attachment_directory_it_cannot_make(amqp_uri, tmp_path):
+    """Before: ``NotADirectoryError`` from the gateway's start, a traceback."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    proc, _took = kelisim(amqp_uri, tmp_path, "serve", "gateway",
+                          KELISIM_ATTACHMENT_DIR=str(blocker / "attachments"))
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert proc.stderr.splitlines() == [
+        f"kelisim: gateway: KELISIM_ATTACHMENT_DIR: the attachment directory "
+        f"{blocker / 'attachments'} cannot be made ({blocker} is not a directory this "
+        "process may write in)"]

@@ -38,7 +38,10 @@ REFUSED = [
     ("KELISIM_LOG_LEVEL", "loud", "one of debug, info"),
     ("KELISIM_LOG_FORMAT", "xml", "one of json, console"),
     ("KELISIM_COOKIE_SECURE", "always", "true or false"),
-    ("KELISIM_TRUSTED_PROXIES", "10.0.0.0/8", "IP addresses separated by commas"),
+    ("KELISIM_TRUSTED_PROXIES", "10.0.0.0/40", "IP addresses or networks separated"),
+    ("KELISIM_TRUSTED_PROXIES", "proxy.local", "IP addresses or networks"),
+    ("KELISIM_EVENT_RETRY_DELAYS", " ", "numbers of seconds, at least 0"),
+    ("KELISIM_EVENT_RETRY_DELAYS", ",", "numbers of seconds, at least 0"),
     ("KELISIM_GATEWAY_ADDRESS", "localhost", "[host:]port"),
     ("KELISIM_GATEWAY_ADDRESS", "127.0.0.1:80000", "[host:]port"),
 ]
@@ -56,6 +59,21 @@ def test_a_value_the_platform_cannot_run_with_is_refused_by_name(monkeypatch, va
     assert "\n" not in message
 
 
+@pytest.mark.parametrize("uri", [
+    "localhost:5672", "http://guest:guest@localhost:5672/", "amqp://guest:secret@:5672/",
+    "amqp://guest:secret@localhost:99999/", "amqp://guest:secret@localhost:port/"])
+def test_a_malformed_broker_uri_is_refused_without_showing_it(monkeypatch, uri):
+    """Before: ``kelisim serve`` passed it to kombu, and a traceback came from deep in
+    nameko's start (``kelisim run`` said the broker was not reachable)."""
+    monkeypatch.setenv("KELISIM_AMQP_URI", uri)
+    with pytest.raises(SettingRefused) as refused:
+        config.check()
+    assert str(refused.value) == (
+        "KELISIM_AMQP_URI must be amqp://user:password@host:port/vhost or amqps://… "
+        "(not shown: it may hold a password)")
+    assert "secret" not in str(refused.value)
+
+
 def test_the_defaults_and_the_edges_allowed_pass(monkeypatch):
     config.check()  # every default
     for variable, value in [("KELISIM_GATEWAY_CACHE_SECONDS", "0"),
@@ -65,17 +83,18 @@ def test_the_defaults_and_the_edges_allowed_pass(monkeypatch):
                             ("KELISIM_REGISTRY_METRICS_PORT", "65535"),
                             ("KELISIM_LOG_LEVEL", "warning"), ("KELISIM_QUEUE_TYPE", "Quorum"),
                             ("KELISIM_RPC_TIMEOUT", "0.25"),
+                            ("KELISIM_AMQP_URI", "amqps://u:p@[::1]/kelisim"),
                             ("KELISIM_GATEWAY_ADDRESS", "8001"),
                             ("KELISIM_SMTP_SECURITY", " STARTTLS "),
                             ("KELISIM_COOKIE_SECURE", "TRUE"),
-                            ("KELISIM_TRUSTED_PROXIES", "10.0.0.1, ::1")]:
+                            ("KELISIM_TRUSTED_PROXIES", "10.0.0.1, ::1, 10.1.2.3/8, fd00::/8")]:
         monkeypatch.setenv(variable, value)
     config.check()
     assert config.nameko_config("projects")["RPC_TIMEOUT"] == 0.25
     assert config.queue_type() == "quorum" and config.log_level() == "WARNING"
     gateway = config.nameko_config("gateway")
     assert gateway["COOKIE_SECURE"] is True  # "TRUE" once meant no
-    assert gateway["TRUSTED_PROXIES"] == ["10.0.0.1", "::1"]
+    assert gateway["TRUSTED_PROXIES"] == ["10.0.0.1/32", "::1/128", "10.0.0.0/8", "fd00::/8"]
     monkeypatch.setenv("KELISIM_LOG_LEVEL", " warn ")  # Python's own alias, and spaces
     assert config.log_level() == "WARN"
     assert config.nameko_config("projects")["EVENT_RETRY_DELAYS"] == [1, 5, 30, 120, 600]
@@ -137,3 +156,14 @@ def test_a_database_url_that_cannot_be_opened_is_refused_without_its_password(
     with pytest.raises(SettingRefused) as refused:
         config.check()
     assert str(refused.value).startswith(start) and "S3cret" not in str(refused.value)
+
+
+@pytest.mark.parametrize("endpoint", ["minio:9000", "ftp://minio:9000", "http://"])
+def test_a_malformed_s3_endpoint_is_refused_by_name(monkeypatch, endpoint):
+    """Before: ``ValueError: Invalid endpoint`` from boto3 in the gateway's start."""
+    monkeypatch.setenv("KELISIM_ATTACHMENT_STORE", "s3")
+    monkeypatch.setenv("KELISIM_S3_ENDPOINT_URL", endpoint)
+    with pytest.raises(SettingRefused) as refused:
+        config.check()
+    assert str(refused.value) == ("KELISIM_S3_ENDPOINT_URL must be http://host[:port] or "
+                                  f"https://host[:port], not {endpoint!r}")
