@@ -93,21 +93,43 @@ def flag(name: str) -> bool:
 def networks(name: str) -> list[str]:
     """Comma-separated IP addresses or networks (``10.0.0.0/8``, ``fd00::/8``) from
     variable ``name`` (unset: none), each as its network in normal form (``10.0.0.1`` is
-    ``10.0.0.1/32``; host bits set are dropped: ``10.1.2.3/8`` is ``10.0.0.0/8``).
-    SettingRefused for an entry that is neither."""
+    ``10.0.0.1/32``; an IPv4-mapped ``::ffff:10.0.0.0/104`` is ``10.0.0.0/8``).
+    SettingRefused for an entry that is neither, a network with host bits set
+    (``192.168.1.10/16``: a typo that would trust the whole /16) and ``/0`` (every
+    address)."""
     entries = [entry.strip() for entry in env(name, "").split(",") if entry.strip()]
     found = []
     for entry in entries:
         try:
-            found.append(str(ipaddress.ip_network(entry, strict=False)))
-        except ValueError:
+            network = ipaddress.ip_network(entry)
+        except ValueError as exc:
+            why = "has host bits set" if "host bits" in str(exc) else "is not one"
             raise SettingRefused(f"{name} must be IP addresses or networks separated by "
-                                 f"commas (10.0.0.5, 10.0.0.0/8), not {entry!r}") from None
+                                 f"commas (10.0.0.5, 10.0.0.0/8): {entry!r} {why}") from None
+        if network.prefixlen == 0:
+            raise SettingRefused(f"{name} must be the proxies' addresses or networks, not "
+                                 f"{entry!r}, which trusts every address")
+        mapped = getattr(network.network_address, "ipv4_mapped", None)
+        if mapped is not None and network.prefixlen >= 96:
+            network = ipaddress.ip_network(f"{mapped}/{network.prefixlen - 96}")
+        found.append(str(network))
     return found
 
 
+def _directory(variable: str, default: Any) -> Path:
+    """The folder variable ``variable`` names (``default`` when unset), absolute, links
+    resolved. SettingRefused when it cannot be resolved (a symbolic link loop)."""
+    try:
+        return Path(env(variable, default)).resolve()
+    except (RuntimeError, OSError) as exc:  # Python < 3.13 raises RuntimeError on a loop
+        raise SettingRefused(f"{variable} must be a folder, not {env(variable)!r} "
+                             f"({exc})") from None
+
+
 def data_dir() -> Path:
-    return Path(env("KELISIM_DATA_DIR", "var")).resolve()
+    """The folder of the SQLite files and the default attachments (KELISIM_DATA_DIR,
+    ``var``)."""
+    return _directory("KELISIM_DATA_DIR", "var")
 
 
 def database_url(component: str) -> str:
@@ -146,19 +168,23 @@ def metrics_port(service: str) -> int:
     return port
 
 
+MAX_RETRY_DELAY = 315_360_000  # seconds: RabbitMQ's largest per-message TTL, 3650 days
+
+
 def retry_delays() -> list[float]:
     """Seconds to wait before each redelivery of a failed event; then it is dead-lettered
     (KELISIM_EVENT_RETRY_DELAYS, ``1,5,30,120,600``). SettingRefused unless one or more
-    numbers of seconds, each at least 0, separated by commas (only spaces once silently
+    numbers of seconds, each from 0 to 3650 days, separated by commas (only spaces once silently
     meant no retry at all)."""
     raw = env("KELISIM_EVENT_RETRY_DELAYS", "1,5,30,120,600")
     try:
         delays = [float(part) for part in raw.split(",") if part.strip()]
     except ValueError:
         delays = [math.nan]
-    if not delays or not all(math.isfinite(delay) and delay >= 0 for delay in delays):
+    if not delays or not all(0 <= delay <= MAX_RETRY_DELAY for delay in delays):
         raise SettingRefused("KELISIM_EVENT_RETRY_DELAYS must be numbers of seconds, at "
-                             f"least 0, separated by commas (1,5,30), not {raw!r}")
+                             "least 0 and at most 315360000 (RabbitMQ's longest message "
+                             f"TTL, 3650 days), separated by commas (1,5,30), not {raw!r}")
     return delays
 
 
@@ -201,15 +227,19 @@ def attachments_settings() -> dict[str, Any]:
     max_bytes = number("KELISIM_ATTACHMENT_MAX_BYTES", DEFAULT_ATTACHMENT_MAX_BYTES,
                        "a positive whole number of bytes", whole=True, least=1)
     store = choice("KELISIM_ATTACHMENT_STORE", "file", ("file", "s3"))
-    endpoint = env("KELISIM_S3_ENDPOINT_URL")
+    endpoint = (env("KELISIM_S3_ENDPOINT_URL") or "").strip() or None
     if store == "s3" and endpoint is not None:
         parts = urlsplit(endpoint)
+        if "@" in parts.netloc:  # the keys have their own variables; never echoed
+            raise SettingRefused("KELISIM_S3_ENDPOINT_URL must not hold credentials (not "
+                                 "shown): put them in KELISIM_S3_ACCESS_KEY_ID and "
+                                 "KELISIM_S3_SECRET_ACCESS_KEY")
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise SettingRefused("KELISIM_S3_ENDPOINT_URL must be http://host[:port] or "
                                  f"https://host[:port], not {endpoint!r}")
     return {
         "max_bytes": max_bytes, "store": store,
-        "directory": Path(env("KELISIM_ATTACHMENT_DIR", data_dir() / "attachments")).resolve(),
+        "directory": _directory("KELISIM_ATTACHMENT_DIR", data_dir() / "attachments"),
         "s3": {"endpoint_url": endpoint,
                "bucket": env("KELISIM_S3_BUCKET", "kelisim-attachments"),
                "access_key_id": env("KELISIM_S3_ACCESS_KEY_ID"),

@@ -42,7 +42,8 @@ def _refused(host: str, port: int, variable: str, host_variable: str,
     reason = exc.strerror or str(exc)
     if exc.errno == errno.EACCES:  # a port below 1024 without the privilege
         return CannotListen(host, port, variable, f"cannot listen on port {port} of {host} "
-                            f"({reason}); set {variable} to a port above 1023")
+                            f"({reason}); set {variable} to a port this user may bind (on most "
+                            "systems above 1023)")
     return CannotListen(host, port, host_variable, f"cannot listen on {host!r} port {port} "
                         f"({reason}); set {host_variable} to an address of this machine")
 

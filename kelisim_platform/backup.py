@@ -167,10 +167,11 @@ def running_platform() -> str | None:
     """Why a platform seems to run on this configuration, or None: a kelisim port (an
     exporter's, the gateway's) in use, or a consumer on a service's RPC queue."""
     from kelisim.ports import PortTaken
-    from kelisim_platform.cli.launcher import taken_port
+    from kelisim_platform.cli.launcher import port_problems
 
-    taken = taken_port()
-    if isinstance(taken, PortTaken):  # not its own advice (another port): restore = stop it
+    # every port, not only the first: one that cannot be bound (a wrong host) says nothing
+    taken = next((p for p in port_problems() if isinstance(p, PortTaken)), None)
+    if taken is not None:  # not its own advice (another port): restore means stop it
         return f"port {taken.port} on {taken.host} ({taken.variable}) is in use"
     from amqp.exceptions import NotFound
     from kombu import Connection

@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 from nameko.extensions import DependencyProvider
@@ -69,26 +70,28 @@ class FileStore:
 
 class S3Store:
     """Attachments as objects of one bucket of an S3-compatible store (``settings``: the
-    ``s3`` part of :func:`kelisim.config.attachments_settings`). The bucket is made when
+    ``s3`` part of :func:`kelisim.config.attachments_settings`; ``config``, botocore's
+    ``Config``, overrides the defaults: 3 retries, 10 s to connect). The bucket is made when
     missing. Uploads spool in the system's temporary directory and go up in one PUT with
     their length and SHA-256 (the store checks it: ``ChecksumSHA256``)."""
 
     kind = "s3"
 
-    def __init__(self, settings, client=None):
+    def __init__(self, settings, client=None, config=None):
         import boto3  # only a platform configured for S3 needs it loaded
         from botocore.config import Config as BotoConfig
 
         self.bucket = settings["bucket"]
+        defaults = BotoConfig(
+            s3={"addressing_style": "path"}, retries={"max_attempts": 3}, connect_timeout=10,
+            request_checksum_calculation="when_required",
+            response_checksum_validation="when_required")
+        config = defaults.merge(config) if config is not None else defaults
         self.client = client or boto3.client(
             "s3", endpoint_url=settings.get("endpoint_url"),
             aws_access_key_id=settings.get("access_key_id"),
             aws_secret_access_key=settings.get("secret_access_key"),
-            region_name=settings.get("region") or "us-east-1",
-            config=BotoConfig(s3={"addressing_style": "path"}, retries={"max_attempts": 3},
-                              connect_timeout=10,
-                              request_checksum_calculation="when_required",
-                              response_checksum_validation="when_required"))
+            region_name=settings.get("region") or "us-east-1", config=config)
         self.spool_dir = Path(tempfile.gettempdir()) / "kelisim-attachments"
 
     def ensure(self):
@@ -135,23 +138,53 @@ def make_store(settings):
     return FileStore(settings["directory"])
 
 
-def store_problem(settings):
+STORE_CHECK_SECONDS = 30  # how long the start waits for the S3 store to answer
+
+
+def store_problem(settings, deadline=STORE_CHECK_SECONDS):
     """One line saying why the attachment store ``settings`` names
     (:func:`kelisim.config.attachments_settings`) cannot be used at start, else None.
 
     A directory: the folder, or the nearest one of its parents that exists, is not a
     directory this process may write in (nothing is made here). S3: the endpoint does not
-    answer, the credentials are missing or refused, or the bucket can be neither found nor
+    answer within ``deadline`` seconds (each request tried once, 5 s to connect, 10 s per
+    read), the credentials are missing or refused, or the bucket can be neither found nor
     made (the bucket is made, as the gateway's start would)."""
     if settings["store"] != "s3":
         return _directory_problem(Path(settings["directory"]))
+    outcome = []
+
+    def check():
+        try:
+            outcome.append((_s3_problem(settings), None))
+        except BaseException as exc:  # raised again below, in the caller's thread
+            outcome.append((None, exc))
+
+    # in a thread of its own: an endpoint trickling bytes defeats every socket timeout
+    checking = threading.Thread(target=check, name="s3-store-check", daemon=True)
+    checking.start()
+    checking.join(deadline)
+    s3 = settings["s3"]
+    if not outcome:
+        return (f"the s3 attachment store at {s3.get('endpoint_url') or 'AWS'} (bucket "
+                f"{s3['bucket']!r}) did not answer within {deadline:g} s; check "
+                "KELISIM_S3_ENDPOINT_URL")
+    problem, error = outcome[0]
+    if error is not None:
+        raise error
+    return problem
+
+
+def _s3_problem(settings):
+    from botocore.config import Config as BotoConfig
     from botocore.exceptions import BotoCoreError, ClientError
 
     store = None
     try:
-        store = make_store(settings)
+        store = S3Store(settings["s3"], config=BotoConfig(
+            connect_timeout=5, read_timeout=10, retries={"total_max_attempts": 1}))
         store.ensure()
-    except (BotoCoreError, ClientError, ValueError) as exc:
+    except (BotoCoreError, ClientError, ValueError, OSError) as exc:
         s3 = settings["s3"]
         where = s3.get("endpoint_url") or "AWS"
         reason = " ".join(str(exc).split())
@@ -165,13 +198,19 @@ def store_problem(settings):
 
 
 def _directory_problem(directory):
-    existing = directory
-    while not existing.exists() and existing != existing.parent:
-        existing = existing.parent
-    if existing.is_dir() and os.access(existing, os.W_OK | os.X_OK):
-        return None
+    try:
+        existing = directory
+        while not existing.exists() and existing != existing.parent:
+            existing = existing.parent
+        spool = directory / ".incoming"
+        if existing.is_dir() and os.access(existing, os.W_OK | os.X_OK) and (
+                not spool.exists() or spool.is_dir()):
+            return None
+        reason = f"{existing} is not a directory this process may write in"
+    except OSError as exc:  # a parent it may not search, a name too long
+        reason = exc.strerror or str(exc)
     return (f"KELISIM_ATTACHMENT_DIR: the attachment directory {directory} cannot be made "
-            f"({existing} is not a directory this process may write in)")
+            f"({reason})")
 
 
 def spool_file(store):

@@ -57,13 +57,22 @@ def over_tls(request, config):
 
 
 def client_address(request, config):
-    """The client's IP: the peer, or the last hop a trusted proxy added to X-Forwarded-For."""
+    """The client's IP: the peer, or the last hop a trusted proxy added to X-Forwarded-For
+    when that hop is an IP address (anything else there is not believed)."""
     if _trusted(request, config):
         hops = [h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",")
                 if h.strip()]
-        if hops:
-            return hops[-1][:64]
+        if hops and _is_address(hops[-1]):
+            return hops[-1]
     return (request.remote_addr or "")[:64] or None
+
+
+def _is_address(text):
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def set_session_cookie(response, secret, expires_at, secure):

@@ -5,10 +5,26 @@ from amqp.exceptions import AccessRefused, NotAllowed
 from kombu import Connection
 
 
+def uri_problem(amqp_uri: str) -> str | None:
+    """One line when kombu cannot read ``amqp_uri``'s options (``?heartbeat=abc``, a
+    ``?password=`` beside the URI's own), else None. The URI and kombu's words, which
+    may quote it, are not shown: it may hold a password."""
+    try:
+        Connection(amqp_uri)
+    except (ValueError, TypeError) as exc:
+        return (f"KELISIM_AMQP_URI: kombu cannot read its options ({exc.__class__.__name__}; "
+                "not shown: it may hold a password)")
+    return None
+
+
 def broker_problem(amqp_uri: str, timeout: int = 3) -> str | None:
     """None when the broker accepts a connection to the vhost, else a one-line explanation
-    of what is wrong and how to fix it: the broker is not reachable, the vhost does not
-    exist (``rabbitmqctl add_vhost``), or the user or password is refused."""
+    of what is wrong and how to fix it: the URI's options cannot be read
+    (:func:`uri_problem`), the broker is not reachable, the vhost does not exist
+    (``rabbitmqctl add_vhost``), or the user or password is refused."""
+    unreadable = uri_problem(amqp_uri)
+    if unreadable:
+        return unreadable
     safe_uri = Connection(amqp_uri).as_uri()  # hides the password
     try:
         with Connection(amqp_uri, connect_timeout=timeout) as conn:

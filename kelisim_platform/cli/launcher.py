@@ -18,7 +18,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from kelisim import config
 from kelisim.ports import CannotListen
@@ -72,6 +72,12 @@ def taken_port() -> CannotListen | None:
     exporters', the gateway's) already in use, or a ``CannotListen`` for one that cannot be
     bound (KELISIM_METRICS_HOST not an address of this machine), else None. Each component
     binds its own port again and fails the same way if it is taken in between."""
+    return next(port_problems(), None)
+
+
+def port_problems() -> Iterator[CannotListen]:
+    """Each of the platform's ports that cannot be listened on now, in turn (a
+    :class:`kelisim.ports.PortTaken` for one in use)."""
     from kelisim import ports
 
     host = config.metrics_host()
@@ -82,9 +88,8 @@ def taken_port() -> CannotListen | None:
     for address, port, variable, host_variable in wanted:
         try:
             ports.ensure_free(address, port, variable, host_variable)
-        except ports.CannotListen as taken:
-            return taken
-    return None
+        except ports.CannotListen as problem:
+            yield problem
 
 
 def _start(component: str) -> "subprocess.Popen[bytes]":

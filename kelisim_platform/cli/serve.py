@@ -21,6 +21,7 @@ from nameko.runners import ServiceRunner  # noqa: E402
 from kelisim import collection, config, i18n, ports  # noqa: E402
 from kelisim.exporter import Exporter  # noqa: E402
 from kelisim.logging import configure, get_logger  # noqa: E402
+from kelisim_platform.cli.broker import uri_problem  # noqa: E402
 from kelisim_platform.cli.components import service_class, settings_problem  # noqa: E402
 
 
@@ -35,6 +36,10 @@ def serve(component: str) -> int:
         return 2
     configure(component)
     log = get_logger(__name__)
+    problem = uri_problem(config.amqp_uri())
+    if problem:
+        print(f"kelisim: {problem}", file=sys.stderr, flush=True)
+        return 2
     problem = settings_problem(component, config.nameko_config(component))
     if problem:
         print(f"kelisim: {component}: {problem}", file=sys.stderr, flush=True)

@@ -3,6 +3,7 @@ malformed number, an unknown SMTP security, a malformed broker URI, an exporter 
 this machine, an attachment store that does not answer) is an error at once: one line,
 exit 2, as for a port in use."""
 import os
+import socket
 import subprocess
 import sys
 
@@ -106,26 +107,6 @@ def test_serve_refuses_a_malformed_broker_uri_in_one_line(tmp_path):
         "(not shown: it may hold a password)"]
 
 
-@pytest.mark.parametrize("command", [("serve", "gateway"), ("run",)])
-def test_an_s3_store_that_does_not_answer_is_refused_in_one_line(amqp_uri, tmp_path,
-                                                                 command):
-    """Before: botocore's error from the gateway's start, a traceback, and under ``kelisim
-    run`` the rest of the platform started and stopped again."""
-    endpoint = f"http://127.0.0.1:{free_port()}"  # nothing listens there
-    proc, took = kelisim(amqp_uri, tmp_path, *command, KELISIM_ATTACHMENT_STORE="s3",
-                         KELISIM_S3_ENDPOINT_URL=endpoint, KELISIM_S3_ACCESS_KEY_ID="k",
-                         KELISIM_S3_SECRET_ACCESS_KEY="s")
-    assert proc.returncode == 2, proc.stderr[-2000:]
-    lines = proc.stderr.splitlines()
-    assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
-    assert lines[0].startswith(f"kelisim: gateway: the s3 attachment store at {endpoint} "
-                               "(bucket 'kelisim-attachments') cannot be used "
-                               "(EndpointConnectionError: ")
-    assert lines[0].endswith("check KELISIM_S3_ENDPOINT_URL, KELISIM_S3_ACCESS_KEY_ID and "
-                             "KELISIM_S3_SECRET_ACCESS_KEY")
-    assert took < 60
-
-
 def test_serve_refuses_an_attachment_directory_it_cannot_make(amqp_uri, tmp_path):
     """Before: ``NotADirectoryError`` from the gateway's start, a traceback."""
     blocker = tmp_path / "a-file"
@@ -137,3 +118,61 @@ def test_serve_refuses_an_attachment_directory_it_cannot_make(amqp_uri, tmp_path
         f"kelisim: gateway: KELISIM_ATTACHMENT_DIR: the attachment directory "
         f"{blocker / 'attachments'} cannot be made ({blocker} is not a directory this "
         "process may write in)"]
+
+
+@pytest.fixture
+def silent_endpoint():
+    """An S3 endpoint URL whose server accepts connections and never answers."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    yield f"http://127.0.0.1:{server.getsockname()[1]}"
+    server.close()
+
+
+@pytest.mark.parametrize("command,server", [(("serve", "gateway"), "none"), (("run",), "none"),
+                                            (("serve", "gateway"), "silent")])
+def test_an_s3_store_that_does_not_answer_is_refused_in_one_line(amqp_uri, tmp_path, command,
+                                                                 server, silent_endpoint):
+    """Before: botocore's error from the gateway's start, a traceback (under ``kelisim
+    run`` the rest of the platform started and stopped again); for a server that never
+    answers, only after botocore's 60 s read timeout, tried four times: four minutes."""
+    endpoint = silent_endpoint if server == "silent" else f"http://127.0.0.1:{free_port()}"
+    proc, took = kelisim(amqp_uri, tmp_path, *command, KELISIM_ATTACHMENT_STORE="s3",
+                         KELISIM_S3_ENDPOINT_URL=endpoint, KELISIM_S3_ACCESS_KEY_ID="k",
+                         KELISIM_S3_SECRET_ACCESS_KEY="s")
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    error = "ReadTimeoutError" if server == "silent" else "EndpointConnectionError"
+    assert lines[0].startswith(f"kelisim: gateway: the s3 attachment store at {endpoint} "
+                               f"(bucket 'kelisim-attachments') cannot be used ({error}: ")
+    assert lines[0].endswith("check KELISIM_S3_ENDPOINT_URL, KELISIM_S3_ACCESS_KEY_ID and "
+                             "KELISIM_S3_SECRET_ACCESS_KEY")
+    assert took < 45
+
+
+@pytest.mark.parametrize("command", [("serve", "projects"), ("run",)])
+@pytest.mark.parametrize("options", ["?heartbeat=abc", "?password=x"])
+def test_broker_uri_options_kombu_cannot_read_are_refused_in_one_line(amqp_uri, tmp_path,
+                                                                      command, options):
+    """Before: kombu's ValueError or TypeError, a traceback (``run``: from
+    ``broker_problem``, outside its ``try``)."""
+    proc, _took = kelisim(amqp_uri + options, tmp_path, *command)
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert proc.stderr.splitlines()[-1:] == [
+        f"kelisim: KELISIM_AMQP_URI: kombu cannot read its options "
+        f"({'ValueError' if 'heartbeat' in options else 'TypeError'}; not shown: it may "
+        "hold a password)"]
+    assert "Traceback" not in proc.stderr
+
+
+def test_serve_refuses_an_attachment_directory_name_too_long(amqp_uri, tmp_path):
+    """Before: ``OSError: File name too long`` from the start check itself."""
+    folder = tmp_path / ("a" * 300) / "attachments"
+    proc, _took = kelisim(amqp_uri, tmp_path, "serve", "gateway",
+                          KELISIM_ATTACHMENT_DIR=str(folder))
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert proc.stderr.splitlines() == [
+        f"kelisim: gateway: KELISIM_ATTACHMENT_DIR: the attachment directory {folder} "
+        "cannot be made (File name too long)"]

@@ -40,6 +40,11 @@ REFUSED = [
     ("KELISIM_COOKIE_SECURE", "always", "true or false"),
     ("KELISIM_TRUSTED_PROXIES", "10.0.0.0/40", "IP addresses or networks separated"),
     ("KELISIM_TRUSTED_PROXIES", "proxy.local", "IP addresses or networks"),
+    ("KELISIM_TRUSTED_PROXIES", "192.168.1.10/16", "IP addresses or networks"),
+    ("KELISIM_TRUSTED_PROXIES", "0.0.0.0/0", "the proxies' addresses or networks"),
+    ("KELISIM_TRUSTED_PROXIES", "::/0", "the proxies' addresses or networks"),
+    ("KELISIM_EVENT_RETRY_DELAYS", "1,4e8", "numbers of seconds, at least 0"),
+    ("KELISIM_EVENT_RETRY_DELAYS", "1,inf", "numbers of seconds, at least 0"),
     ("KELISIM_EVENT_RETRY_DELAYS", " ", "numbers of seconds, at least 0"),
     ("KELISIM_EVENT_RETRY_DELAYS", ",", "numbers of seconds, at least 0"),
     ("KELISIM_GATEWAY_ADDRESS", "localhost", "[host:]port"),
@@ -87,14 +92,19 @@ def test_the_defaults_and_the_edges_allowed_pass(monkeypatch):
                             ("KELISIM_GATEWAY_ADDRESS", "8001"),
                             ("KELISIM_SMTP_SECURITY", " STARTTLS "),
                             ("KELISIM_COOKIE_SECURE", "TRUE"),
-                            ("KELISIM_TRUSTED_PROXIES", "10.0.0.1, ::1, 10.1.2.3/8, fd00::/8")]:
+                            ("KELISIM_TRUSTED_PROXIES",
+                             "10.0.0.1, ::1, 10.0.0.0/8, fd00::/8, ::ffff:172.16.0.0/108"),
+                            ("KELISIM_S3_ENDPOINT_URL", "http://127.0.0.1:9000\n")]:
         monkeypatch.setenv(variable, value)
     config.check()
     assert config.nameko_config("projects")["RPC_TIMEOUT"] == 0.25
     assert config.queue_type() == "quorum" and config.log_level() == "WARNING"
     gateway = config.nameko_config("gateway")
     assert gateway["COOKIE_SECURE"] is True  # "TRUE" once meant no
-    assert gateway["TRUSTED_PROXIES"] == ["10.0.0.1/32", "::1/128", "10.0.0.0/8", "fd00::/8"]
+    assert gateway["TRUSTED_PROXIES"] == [  # an IPv4-mapped network as the IPv4 one
+        "10.0.0.1/32", "::1/128", "10.0.0.0/8", "fd00::/8", "172.16.0.0/12"]
+    monkeypatch.setenv("KELISIM_ATTACHMENT_STORE", "s3")  # a Secret's trailing newline
+    assert config.attachments_settings()["s3"]["endpoint_url"] == "http://127.0.0.1:9000"
     monkeypatch.setenv("KELISIM_LOG_LEVEL", " warn ")  # Python's own alias, and spaces
     assert config.log_level() == "WARN"
     assert config.nameko_config("projects")["EVENT_RETRY_DELAYS"] == [1, 5, 30, 120, 600]
@@ -167,3 +177,23 @@ def test_a_malformed_s3_endpoint_is_refused_by_name(monkeypatch, endpoint):
         config.check()
     assert str(refused.value) == ("KELISIM_S3_ENDPOINT_URL must be http://host[:port] or "
                                   f"https://host[:port], not {endpoint!r}")
+
+
+def test_an_s3_endpoint_holding_credentials_is_refused_without_showing_them(monkeypatch):
+    monkeypatch.setenv("KELISIM_ATTACHMENT_STORE", "s3")
+    monkeypatch.setenv("KELISIM_S3_ENDPOINT_URL", "http://minio:s3cr3t@127.0.0.1:9000")
+    with pytest.raises(SettingRefused) as refused:
+        config.check()
+    assert str(refused.value).startswith("KELISIM_S3_ENDPOINT_URL must not hold credentials")
+    assert "s3cr3t" not in str(refused.value)
+
+
+def test_a_folder_in_a_symbolic_link_loop_is_refused_by_name(monkeypatch, tmp_path):
+    """Before: ``RuntimeError: Symlink loop`` from ``Path.resolve`` at start."""
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    monkeypatch.setenv("KELISIM_ATTACHMENT_DIR", str(tmp_path / "a" / "x"))
+    with pytest.raises(SettingRefused) as refused:
+        config.check()
+    assert str(refused.value).startswith(
+        f"KELISIM_ATTACHMENT_DIR must be a folder, not '{tmp_path / 'a' / 'x'}'")

@@ -34,3 +34,10 @@ def test_any_other_peer_is_not(peer, proxies):
     config = {"TRUSTED_PROXIES": proxies}
     assert over_tls(request, config) is False
     assert client_address(request, config) == peer
+
+
+@pytest.mark.parametrize("forwarded", ["<script>alert(1)</script>", "unknown", "10.0.0.1:443"])
+def test_a_trusted_hop_that_is_not_an_address_is_not_believed(forwarded):
+    request = Request(EnvironBuilder(headers={"X-Forwarded-For": f"203.0.113.7, {forwarded}"},
+                                     environ_base={"REMOTE_ADDR": "10.0.0.5"}).get_environ())
+    assert client_address(request, {"TRUSTED_PROXIES": ["10.0.0.0/8"]}) == "10.0.0.5"
