@@ -90,11 +90,15 @@ def run(cls: type, settings: dict[str, Any], exporter: Exporter) -> None:
 
     # signal handlers run in the main loop and cannot use eventlet primitives: spawn_n only
     signal.signal(signal.SIGTERM, lambda _signum, _frame: stop())
+    # while starting, Ctrl-C stops as SIGTERM does: a start waiting for a broker that does
+    # not answer swallowed the KeyboardInterrupt and went on retrying
+    signal.signal(signal.SIGINT, lambda _signum, _frame: stop())
     try:
         runner.start()
     except BaseException:  # the gateway's port is taken: nothing may stay connected
         runner.kill()
         raise
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # then KeyboardInterrupt again
     # what starting made lives as long as the process: out of every later full collection
     get_logger(__name__).info("start-up heap frozen", objects=collection.freeze_startup_heap())
     exporter.ready = True

@@ -158,3 +158,22 @@ def test_a_stop_that_outlasts_the_grace_period_kills_the_worker_and_says_so(amqp
     assert "stop grace period over" in log and "slow.on_person" in log, log
     assert lines(marks) == [f"started {stuck}"]
     assert queue_state(amqp_uri)[:2] == (1, 0)  # back on the queue, not lost
+
+
+def test_ctrl_c_stops_a_service_still_waiting_for_its_broker(tmp_path):
+    """Before: nameko's start, retrying a broker that does not answer, swallowed the
+    KeyboardInterrupt and went on retrying (minutes); SIGTERM alone stopped it."""
+    environment = dict(os.environ, KELISIM_AMQP_URI=f"amqp://guest:guest@127.0.0.1:{free_port()}/",
+                       KELISIM_DATA_DIR=str(tmp_path / "var"), KELISIM_LOG_LEVEL="WARNING",
+                       KELISIM_REGISTRY_METRICS_PORT=str(free_port()))
+    proc = subprocess.Popen([sys.executable, "-m", "kelisim_platform.cli.main", "serve",
+                             "registry"], env=environment, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(6)  # into the start's retries (2 s, then 4 s)
+        assert proc.poll() is None, proc.stderr.read()[-2000:]
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=15) == 0
+    finally:
+        proc.kill()
+        proc.wait()
