@@ -174,8 +174,8 @@ MAX_RETRY_DELAY = 315_360_000  # seconds: RabbitMQ's largest per-message TTL, 36
 def retry_delays() -> list[float]:
     """Seconds to wait before each redelivery of a failed event; then it is dead-lettered
     (KELISIM_EVENT_RETRY_DELAYS, ``1,5,30,120,600``). SettingRefused unless one or more
-    numbers of seconds, each from 0 to 3650 days, separated by commas (only spaces once silently
-    meant no retry at all)."""
+    numbers of seconds, each from 0 to 3650 days, separated by commas (only spaces once
+    silently meant no retry at all)."""
     raw = env("KELISIM_EVENT_RETRY_DELAYS", "1,5,30,120,600")
     try:
         delays = [float(part) for part in raw.split(",") if part.strip()]

@@ -164,10 +164,8 @@ def store_problem(settings, deadline=STORE_CHECK_SECONDS):
     checking = threading.Thread(target=check, name="s3-store-check", daemon=True)
     checking.start()
     checking.join(deadline)
-    s3 = settings["s3"]
     if not outcome:
-        return (f"the s3 attachment store at {s3.get('endpoint_url') or 'AWS'} (bucket "
-                f"{s3['bucket']!r}) did not answer within {deadline:g} s; check "
+        return (f"{_s3_named(settings['s3'])} did not answer within {deadline:g} s; check "
                 "KELISIM_S3_ENDPOINT_URL")
     problem, error = outcome[0]
     if error is not None:
@@ -185,16 +183,19 @@ def _s3_problem(settings):
             connect_timeout=5, read_timeout=10, retries={"total_max_attempts": 1}))
         store.ensure()
     except (BotoCoreError, ClientError, ValueError, OSError) as exc:
-        s3 = settings["s3"]
-        where = s3.get("endpoint_url") or "AWS"
         reason = " ".join(str(exc).split())
-        return (f"the s3 attachment store at {where} (bucket {s3['bucket']!r}) cannot be "
-                f"used ({exc.__class__.__name__}: {reason}); check KELISIM_S3_ENDPOINT_URL, "
-                "KELISIM_S3_ACCESS_KEY_ID and KELISIM_S3_SECRET_ACCESS_KEY")
+        return (f"{_s3_named(settings['s3'])} cannot be used ({exc.__class__.__name__}: "
+                f"{reason}); check KELISIM_S3_ENDPOINT_URL, KELISIM_S3_ACCESS_KEY_ID and "
+                "KELISIM_S3_SECRET_ACCESS_KEY")
     finally:
         if store is not None:
             store.client.close()
     return None
+
+
+def _s3_named(s3):
+    return (f"the s3 attachment store at {s3.get('endpoint_url') or 'AWS'} (bucket "
+            f"{s3['bucket']!r})")
 
 
 def _directory_problem(directory):

@@ -2,9 +2,9 @@
 
 The cookie is ``HttpOnly`` and ``SameSite=Lax``, and ``Secure`` when the request came over
 TLS: directly, or as a trusted proxy says in ``X-Forwarded-Proto`` (``TRUSTED_PROXIES``,
-addresses or networks), or always with ``COOKIE_SECURE`` set. Every state-changing request authenticated
-by the cookie must repeat the session's CSRF token in ``X-CSRF-Token`` (the synchronizer
-token pattern; the token is answered by sign-in and ``GET /api/v1/session``).
+addresses or networks), or always with ``COOKIE_SECURE`` set. Every state-changing request
+authenticated by the cookie must repeat the session's CSRF token in ``X-CSRF-Token`` (the
+synchronizer token pattern; the token is answered by sign-in and ``GET /api/v1/session``).
 """
 import ipaddress
 from functools import lru_cache
@@ -31,11 +31,8 @@ def _trusted(request, config):
     """Is the peer one of ``TRUSTED_PROXIES`` (networks, kelisim.config.networks)? An
     IPv4 peer seen as IPv6 (``::ffff:10.0.0.5``) is matched as IPv4."""
     proxies = tuple(config.get("TRUSTED_PROXIES") or ())
-    if not proxies:
-        return False
-    try:
-        peer = ipaddress.ip_address(request.remote_addr or "")
-    except ValueError:
+    peer = _address(request.remote_addr or "")
+    if not proxies or peer is None:
         return False
     peer = getattr(peer, "ipv4_mapped", None) or peer
     return any(peer in network for network in _networks(proxies))
@@ -62,17 +59,17 @@ def client_address(request, config):
     if _trusted(request, config):
         hops = [h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",")
                 if h.strip()]
-        if hops and _is_address(hops[-1]):
+        if hops and _address(hops[-1]) is not None:
             return hops[-1]
     return (request.remote_addr or "")[:64] or None
 
 
-def _is_address(text):
+def _address(text):
+    """``text`` as an IP address, else None."""
     try:
-        ipaddress.ip_address(text)
+        return ipaddress.ip_address(text)
     except ValueError:
-        return False
-    return True
+        return None
 
 
 def set_session_cookie(response, secret, expires_at, secure):

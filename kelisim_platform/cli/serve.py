@@ -27,8 +27,8 @@ from kelisim_platform.cli.components import service_class, settings_problem  # n
 
 def serve(component: str) -> int:
     """Run ``component`` until stopped; 0, or 2 at once when one of its ports is in use or
-    cannot be bound, or a setting is refused (one line on stderr naming the port or setting and its variable),
-    before any connection is made."""
+    cannot be bound, or a setting is refused (one line on stderr naming the port or setting
+    and its variable), before any connection is made."""
     try:  # here too, not only in main(): `kelisim run` starts `-m ...cli.serve` itself
         config.check()
     except config.SettingRefused as exc:
